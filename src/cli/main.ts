@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { ScenarioError, type Emulator } from '../emulator/index.js';
+import { registerDemo } from './commands/demo.js';
+import { registerEmulator } from './commands/emulator.js';
+import { EXIT, processOutput, UsageError, type Output } from './output.js';
+
+/** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
+function untilStopped(emulator: Emulator): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void emulator.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function buildProgram(output: Output): Command {
+  const program = new Command()
+    .name('herowatch')
+    .description('Inventory, compliance and security monitoring for Heroku accounts')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+  registerEmulator(program, output, untilStopped);
+  registerDemo(program, output, untilStopped);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function run(argv: string[], output: Output = processOutput()): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof ScenarioError || error instanceof UsageError) {
+      output.err(`herowatch: ${error.message}`);
+      return EXIT.usage;
+    }
+    output.err(`herowatch: ${(error as Error).message ?? String(error)}`);
+    return EXIT.failed;
+  }
+}

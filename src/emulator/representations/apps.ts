@@ -1,0 +1,255 @@
+import { slugBlob } from '../blobs/slug-blob.js';
+import { APP_PERMISSIONS } from '../world/catalog.js';
+import { deriveId } from '../world/ids.js';
+import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint } from '../world/types.js';
+import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
+
+const CEDAR = { id: deriveId('generation', 'cedar'), name: 'cedar' };
+
+const ref = (entity: { id: string; name: string }): Json => ({ id: entity.id, name: entity.name });
+
+export const appJson = cachedPer((app: App): Json => {
+  const slug = app.currentRelease?.slug ?? null;
+  return withGiven(
+    {
+      acm: app.acm,
+      archived_at: null,
+      buildpack_provided_description: slug?.buildpackDescription ?? null,
+      build_stack: { id: app.buildStack.id, name: app.buildStack.info.name },
+      created_at: app.createdAt,
+      generation: CEDAR,
+      git_url: `https://git.heroku.com/${app.name}.git`,
+      id: app.id,
+      internal_routing: null,
+      maintenance: app.maintenance,
+      name: app.name,
+      owner: app.ownerRef,
+      organization: app.team ? ref(app.team) : null,
+      team: app.team ? ref(app.team) : null,
+      region: { id: app.region.id, name: app.region.info.name },
+      released_at: app.currentRelease?.createdAt ?? null,
+      repo_size: null,
+      slug_size: slug ? slugBlob(slug).bytes.length : null,
+      space: null,
+      stack: { id: app.stack.id, name: app.stack.info.name },
+      updated_at: app.updatedAt,
+      web_url: app.webUrl,
+    },
+    appFields(app.given),
+  );
+});
+
+/** The given fields an app serves; `locked` and `joined` belong to the team-app view. */
+function appFields(given: Json): Json {
+  if (!('locked' in given) && !('joined' in given)) return given;
+  const { locked: _locked, joined: _joined, ...rest } = given;
+  return rest;
+}
+
+/** The team-app view of an app: `locked` and whether the viewer has joined it. */
+export function teamAppJson(app: App, ctx: RepresentContext): Json {
+  const base = appJson(app);
+  return {
+    archived_at: base.archived_at,
+    buildpack_provided_description: base.buildpack_provided_description,
+    build_stack: base.build_stack,
+    created_at: base.created_at,
+    git_url: base.git_url,
+    id: app.id,
+    internal_routing: base.internal_routing,
+    joined: app.collaborators.some((c) => c.user === ctx.viewer),
+    locked: app.locked,
+    maintenance: base.maintenance,
+    name: app.name,
+    team: app.team ? { name: app.team.name } : null,
+    owner: base.owner,
+    region: base.region,
+    released_at: base.released_at,
+    repo_size: base.repo_size,
+    slug_size: base.slug_size,
+    space: null,
+    stack: base.stack,
+    updated_at: base.updated_at,
+    web_url: base.web_url,
+    ...pick(app.given, ['locked', 'joined']),
+  };
+}
+
+function pick(source: Json, keys: string[]): Json {
+  const out: Json = {};
+  for (const key of keys) if (key in source) out[key] = source[key];
+  return out;
+}
+
+export const collaboratorJson = cachedPer((collaborator: Collaborator): Json => {
+  const json: Json = {
+    app: { name: collaborator.app.name, id: collaborator.app.id },
+    created_at: collaborator.createdAt,
+    id: collaborator.id,
+    role: collaborator.role,
+    updated_at: collaborator.updatedAt,
+    user: { email: collaborator.user.email, federated: collaborator.user.federated, id: collaborator.user.id },
+  };
+  if (collaborator.permissions) {
+    json.permissions = APP_PERMISSIONS.filter((p) => collaborator.permissions!.includes(p.name)).map((p) => ({ ...p }));
+  }
+  return withGiven(json, collaborator.given);
+});
+
+export const domainJson = cachedPer((domain: Domain): Json => {
+  const custom = domain.kind === 'custom';
+  const acmManaged = custom && domain.app.acm && !domain.sniEndpoint;
+  return withGiven(
+    {
+      acm_status: acmManaged ? 'cert issued' : null,
+      acm_status_reason: null,
+      app: { name: domain.app.name, id: domain.app.id },
+      cname: custom ? `${domain.hostname.replace(/^\*\./, 'wildcard.')}.herokudns.com` : null,
+      created_at: domain.createdAt,
+      hostname: domain.hostname,
+      id: domain.id,
+      kind: domain.kind,
+      updated_at: domain.updatedAt,
+      status: 'succeeded',
+      sni_endpoint: domain.sniEndpoint ? ref(domain.sniEndpoint) : null,
+    },
+    domain.given,
+  );
+});
+
+export const sniEndpointJson = cachedPer((endpoint: SniEndpoint): Json =>
+  withGiven(
+    {
+      certificate_chain: placeholderCertificate(endpoint),
+      created_at: endpoint.createdAt,
+      id: endpoint.id,
+      name: endpoint.name,
+      updated_at: endpoint.updatedAt,
+      display_name: null,
+      domains: endpoint.domains.map((d) => d.id),
+      app: ref(endpoint.app),
+      ssl_cert: {
+        'ca_signed?': endpoint.caSigned,
+        cert_domains: endpoint.certDomains,
+        expires_at: endpoint.expiresAt,
+        issuer: endpoint.issuer,
+        'self_signed?': endpoint.selfSigned,
+        starts_at: endpoint.startsAt,
+        subject: endpoint.subject,
+        id: endpoint.certId,
+      },
+    },
+    endpoint.given,
+  ),
+);
+
+/**
+ * A PEM block standing in for the certificate: the emulator does not mint
+ * X.509 certificates, so the facts live in `ssl_cert` (as Heroku parses them)
+ * and this text says what it is. A scenario may give a real chain instead.
+ */
+function placeholderCertificate(endpoint: SniEndpoint): string {
+  const text = `herowatch emulator placeholder certificate; subject=${endpoint.subject}; issuer=${endpoint.issuer}; not_before=${endpoint.startsAt}; not_after=${endpoint.expiresAt}; domains=${endpoint.certDomains.join(',')}`;
+  const base64 = Buffer.from(text).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+}
+
+export const formationJson = cachedPer((formation: Formation): Json =>
+  withGiven(
+    {
+      app: { name: formation.app.name, id: formation.app.id },
+      command: formation.command,
+      created_at: formation.createdAt,
+      dyno_size: { id: deriveId('dyno-size', formation.size), name: formation.size },
+      id: formation.id,
+      quantity: formation.quantity,
+      size: formation.size,
+      type: formation.type,
+      updated_at: formation.updatedAt,
+    },
+    formation.given,
+  ),
+);
+
+/** Running dynos: one per unit of each process type, on the current release. */
+export function dynosJson(app: App): Json[] {
+  const release = app.currentRelease;
+  if (!release) return [];
+  return app.formation.flatMap((formation) =>
+    Array.from({ length: formation.quantity }, (_, i) => ({
+      attach_url: null,
+      command: formation.command,
+      created_at: release.createdAt,
+      id: deriveId('dyno', app.name, formation.type, i + 1, release.version),
+      name: `${formation.type}.${i + 1}`,
+      release: { id: release.id, version: release.version },
+      app: { name: app.name, id: app.id },
+      size: formation.size,
+      state: 'up',
+      type: formation.type,
+      updated_at: release.createdAt,
+    })),
+  );
+}
+
+export const logDrainJson = cachedPer((drain: LogDrain): Json =>
+  withGiven(
+    {
+      addon: null,
+      app: ref(drain.app),
+      created_at: drain.createdAt,
+      id: drain.id,
+      token: drain.token,
+      updated_at: drain.updatedAt,
+      url: drain.url,
+    },
+    drain.given,
+  ),
+);
+
+export const releaseJson = cachedPer((release: Release): Json =>
+  withGiven(
+    {
+      addon_plan_names: release.app.ownedAddons.map((a) => a.plan.name),
+      artifacts: release.slug ? [{ type: 'slug', id: release.slug.id }] : [],
+      app: { name: release.app.name, id: release.app.id },
+      created_at: release.createdAt,
+      description: release.description,
+      id: release.id,
+      updated_at: release.updatedAt,
+      slug: release.slug ? { id: release.slug.id } : null,
+      status: release.status,
+      user: release.user,
+      version: release.version,
+      current: release.current,
+      output_stream_url: null,
+      eligible_for_rollback: release.status === 'succeeded' && !release.current,
+    },
+    release.given,
+  ),
+);
+
+export function slugJson(slug: Slug, ctx: RepresentContext): Json {
+  const blob = slugBlob(slug);
+  return withGiven(
+    {
+      blob: { method: 'GET', url: `${ctx.baseUrl}/__emulator/blobs/slugs/${slug.id}.tar.gz` },
+      buildpack_provided_description: slug.buildpackDescription,
+      checksum: blob.checksum,
+      commit: slug.commit,
+      commit_description: slug.commit ? `Commit ${slug.commit}` : null,
+      created_at: slug.createdAt,
+      id: slug.id,
+      process_types: slug.processTypes,
+      size: blob.bytes.length,
+      stack: { id: slug.app.stack.id, name: slug.app.stack.info.name },
+      updated_at: slug.updatedAt,
+      deleted_at: null,
+    },
+    slug.given,
+  );
+}
+
+export function configVarsJson(app: App): Json {
+  return Object.fromEntries(app.configVars);
+}

@@ -1,0 +1,85 @@
+import { errors } from '../http/errors.js';
+import { accountJson, authorizationJson } from '../representations/people.js';
+import { SCOPES, type Scope } from '../scenario/types.js';
+import { isExpired } from '../http/auth.js';
+import { isoSeconds } from '../world/time.js';
+import { randomUUID } from 'node:crypto';
+import { get, type RouteContext, type RouteSpec } from './route.js';
+import type { Token } from '../world/types.js';
+
+function self(ctx: RouteContext): void {
+  const identity = ctx.params.user!.toLowerCase();
+  if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
+}
+
+/** The viewer's authorizations that still work; revoked and expired ones are gone. */
+function liveTokens(ctx: RouteContext): Token[] {
+  return ctx.viewer.tokens.filter((t) => !t.revoked && !isExpired(t, ctx.world.now()));
+}
+
+function authorizationFor(ctx: RouteContext): Token {
+  const identity = ctx.params.authorization!.toLowerCase();
+  const tokens = liveTokens(ctx);
+  const token = identity === '~' ? tokens.find((t) => t.kind === 'api-key') : tokens.find((t) => t.id === identity);
+  if (!token) throw errors.notFound('authorization');
+  return token;
+}
+
+export const accountRoutes: RouteSpec[] = [
+  get('/account', 'identity', (ctx) => ({ json: accountJson(ctx.viewer) })),
+  get('/users/:user', 'identity', (ctx) => {
+    self(ctx);
+    return { json: accountJson(ctx.viewer) };
+  }),
+  get('/account/rate-limits', 'identity', (ctx) => ({ json: { remaining: ctx.rateLimitRemaining() } }), { costs: false }),
+  get('/oauth/authorizations', 'global', (ctx) => ({ list: liveTokens(ctx).map((t) => authorizationJson(t, ctx)) }), { cacheable: false }),
+  get('/oauth/authorizations/:authorization', 'global', (ctx) => ({ json: authorizationJson(authorizationFor(ctx), ctx) })),
+  {
+    method: 'POST',
+    path: '/oauth/authorizations',
+    access: 'global',
+    handler: (ctx) => {
+      const body = (ctx.body ?? {}) as { description?: unknown; scope?: unknown; expires_in?: unknown };
+      const scope = body.scope ?? ['global'];
+      if (!Array.isArray(scope) || scope.length === 0 || !scope.every((s) => SCOPES.includes(s as Scope))) {
+        throw errors.invalidParams(`Scope must be a list of: ${SCOPES.join(', ')}.`);
+      }
+      if (body.expires_in !== undefined && body.expires_in !== null && (!Number.isInteger(body.expires_in) || (body.expires_in as number) <= 0)) {
+        throw errors.invalidParams('Expires in must be a positive number of seconds.');
+      }
+      if (body.description !== undefined && typeof body.description !== 'string') throw errors.invalidParams('Description must be a string.');
+      const now = isoSeconds(ctx.world.now());
+      const value = `HRKU-${randomUUID()}`;
+      const token: Token = {
+        id: randomUUID(),
+        accessTokenId: randomUUID(),
+        token: value,
+        user: ctx.viewer,
+        kind: 'authorization',
+        scope: scope as Scope[],
+        description: (body.description as string | undefined) ?? '',
+        createdAt: now,
+        updatedAt: now,
+        expiresIn: (body.expires_in as number | null | undefined) ?? null,
+        revoked: false,
+        given: {},
+      };
+      ctx.world.tokens.set(value, token);
+      ctx.viewer.tokens.push(token);
+      ctx.changed();
+      return { json: authorizationJson(token, ctx), status: 201 };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/oauth/authorizations/:authorization',
+    access: 'global',
+    handler: (ctx) => {
+      const token = authorizationFor(ctx);
+      const json = authorizationJson(token, ctx);
+      token.revoked = true;
+      ctx.changed();
+      return { json };
+    },
+  },
+];

@@ -1,0 +1,78 @@
+import type { ValidateFunction } from 'ajv-draft-04';
+import { absoluteRefs, createPlatformAjv, describeAjvErrors, type Ajv } from './ajv.js';
+import { findLink, responseSchemaOf, type LinkEntry } from './platform-schema.js';
+
+export interface SchemaViolation {
+  method: string;
+  path: string;
+  status: number;
+  problems: string[];
+}
+
+/**
+ * Checks response bodies against the official schema: a success body against
+ * its link's target schema, an error body against Heroku's error shape.
+ * Expanded add-on responses (`Accept-Expansion: addon_service,plan`) are
+ * checked with each expanded object against its own definition.
+ */
+export class ResponseValidator {
+  private readonly ajv: Ajv = createPlatformAjv();
+  private readonly compiled = new Map<LinkEntry | string, ValidateFunction>();
+
+  check(method: string, path: string, status: number, body: unknown, expansions: readonly string[] = []): string[] {
+    if (status >= 400) return checkErrorBody(body);
+    const entry = findLink(method, path);
+    if (!entry) return [`no link of the official schema serves ${method} ${path.split('?')[0]}`];
+    const validate = this.validatorFor(entry);
+    const problems: string[] = [];
+    const items = Array.isArray(body) ? body : [body];
+    const collapsed = expansions.length > 0 ? items.map((item) => this.collapse(item, expansions, problems)) : items;
+    if (!validate(Array.isArray(body) ? collapsed : collapsed[0])) problems.push(...describeAjvErrors(validate.errors));
+    return problems;
+  }
+
+  /** Replaces expanded references by `{id, name}` after checking them. */
+  private collapse(item: unknown, expansions: readonly string[], problems: string[]): unknown {
+    if (!item || typeof item !== 'object') return item;
+    const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+    const definitions: Record<string, string> = { addon_service: 'add-on-service', plan: 'plan' };
+    for (const field of expansions) {
+      const definition = definitions[field];
+      const value = copy[field] as Record<string, unknown> | undefined;
+      if (!definition || !value) continue;
+      const validate = this.definitionValidator(definition);
+      if (!validate(value)) problems.push(...describeAjvErrors(validate.errors).map((p) => `${field}${p}`));
+      copy[field] = { id: value.id, name: value.name };
+    }
+    return copy;
+  }
+
+  private validatorFor(entry: LinkEntry): ValidateFunction {
+    const known = this.compiled.get(entry);
+    if (known) return known;
+    const validate = this.ajv.compile(absoluteRefs(responseSchemaOf(entry)));
+    this.compiled.set(entry, validate);
+    return validate;
+  }
+
+  private definitionValidator(definition: string): ValidateFunction {
+    const known = this.compiled.get(definition);
+    if (known) return known;
+    const validate = this.ajv.compile(absoluteRefs({ $ref: `#/definitions/${definition}` }));
+    this.compiled.set(definition, validate);
+    return validate;
+  }
+}
+
+/** Heroku's error body: `{id, message}` strings, `url` and a few extras optional. */
+function checkErrorBody(body: unknown): string[] {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return ['error body is not an object'];
+  const error = body as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof error.id !== 'string' || error.id === '') problems.push('error body has no string "id"');
+  if (typeof error.message !== 'string' || error.message === '') problems.push('error body has no string "message"');
+  if (error.url !== undefined && typeof error.url !== 'string') problems.push('error "url" is not a string');
+  return problems;
+}
+
+export type { Ajv };

@@ -1,0 +1,22 @@
+/** Timestamps as Heroku writes them: UTC, whole seconds, `Z`. */
+export function isoSeconds(date: Date | number | string): string {
+  return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` of a UTC instant. */
+export function utcDay(date: Date | string): string {
+  return new Date(date).toISOString().slice(0, 10);
+}
+
+/** A time between `from` and `to`, at `fraction` of the way. */
+export function between(from: string, to: string, fraction: number): string {
+  const start = Date.parse(from);
+  const end = Math.max(start, Date.parse(to));
+  return isoSeconds(start + Math.floor((end - start) * fraction));
+}
+
+export function latest(...dates: string[]): string {
+  return dates.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+}
