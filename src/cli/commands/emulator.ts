@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import {
   generateScenario, parseGenerateSpec, readScenarioFile, startEmulator,
   type Emulator, type FaultOptions, type RateLimitOptions, type Scenario,
@@ -40,15 +41,18 @@ export function registerEmulator(program: Command, output: Output, running: (emu
     .option('--validate', 'check every response against the official schema and report violations')
     .option('--json', 'print the start-up line as JSON')
     .action(async (flags: EmulatorFlags) => {
+      // Every flag is checked before the (slower) scenario is loaded.
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${flags.port}`);
+      const now = flags.now === undefined ? undefined : new Date(flags.now);
+      if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2026-11-20T12:00:00Z, not ${flags.now}`);
+      const rateLimit = flags.rateLimit ? parseRateLimit(flags.rateLimit) : undefined;
+      const faults = flags.faults ? await parseFaults(flags.faults) : undefined;
       const scenario = await scenarioFrom(flags);
       if (flags.writeScenario) {
         await writeFile(flags.writeScenario, `${JSON.stringify(scenario, null, 1)}\n`);
         output.err(`Wrote the scenario to ${flags.writeScenario}`);
       }
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${flags.port}`);
-      const now = flags.now === undefined ? undefined : new Date(flags.now);
-      if (now && Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO 8601 time such as 2026-11-20T12:00:00Z, not ${flags.now}`);
       if (!flags.serve) {
         // Loading builds the world: the same checks as serving, without a port.
         const { loadWorld } = await import('../../emulator/index.js');
@@ -62,8 +66,8 @@ export function registerEmulator(program: Command, output: Output, running: (emu
         host: flags.host,
         now,
         shiftToNow: flags.shiftToNow,
-        rateLimit: flags.rateLimit ? parseRateLimit(flags.rateLimit) : undefined,
-        faults: flags.faults ? await parseFaults(flags.faults) : undefined,
+        rateLimit,
+        faults,
         validateResponses: flags.validate ?? false,
       });
       const stats = emulator.world().stats;
@@ -151,8 +155,30 @@ async function parseFaults(value: string): Promise<FaultOptions> {
   } catch (error) {
     throw new UsageError(`--faults: not valid JSON (${(error as Error).message})`);
   }
-  if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as FaultOptions).rules)) {
-    throw new UsageError('--faults: expected {"seed": N, "rules": [{"path": "/apps/**", "error": 0.1}, ...]}');
+  const result = faultOptionsSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ');
+    throw new UsageError(`--faults: expected {"seed": N, "rules": [{"path": "/apps/**", "error": 0.1}, ...]} (${problems})`);
   }
-  return parsed as FaultOptions;
+  return result.data;
 }
+
+const probability = z.number().min(0).max(1);
+
+/** The shape of --faults, checked at the edge so a typo never silently disables a fault. */
+const faultOptionsSchema: z.ZodType<FaultOptions> = z.strictObject({
+  seed: z.number().int().optional(),
+  rules: z.array(
+    z.strictObject({
+      path: z.string().startsWith('/').optional(),
+      method: z.string().optional(),
+      error: probability.optional(),
+      errorStatuses: z.array(z.number().int().min(500).max(599)).nonempty().optional(),
+      reset: probability.optional(),
+      truncate: probability.optional(),
+      malformed: probability.optional(),
+      latencyMs: z.union([z.number().min(0), z.tuple([z.number().min(0), z.number().min(0)])]).optional(),
+      rateLimitBurst: z.strictObject({ probability, length: z.number().int().min(1) }).optional(),
+    }),
+  ),
+});

@@ -2,7 +2,7 @@ import type {
   Scenario, ScenarioAccount, ScenarioAddon, ScenarioApp, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam,
   ScenarioToken, TeamRole,
 } from '../scenario/types.js';
-import { COMPANIES, COMPONENTS, CONTRACTOR_DOMAINS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES } from './names.js';
+import { COMPANIES, CONTRACTOR_DOMAINS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES } from './names.js';
 import { resolveOptions, type GenerateOptions, type PlantRates } from './options.js';
 import { Random } from './random.js';
 import { generateEvents } from './events.js';

@@ -109,12 +109,12 @@ function fraction(seed: number, key: string, n: number, kind: string): number {
 }
 
 export function globToRegExp(glob: string): RegExp {
-  const source = glob
-    .split('/')
-    .map((segment) => (segment === '**' ? '\u0000' : segment.split('*').map(escapeRegExp).join('[^/]*')))
-    .join('/')
-    .replace(/\/\u0000/g, '(?:/.*)?')
-    .replace(/\u0000/g, '.*');
+  const segments = (glob.startsWith('/') ? glob : `/${glob}`).split('/').slice(1);
+  let source = '';
+  for (const segment of segments) {
+    if (segment === '**') source += '(?:/.*)?';
+    else source += `/${segment.split('*').map(escapeRegExp).join('[^/]*')}`;
+  }
   return new RegExp(`^${source}$`);
 }
 

@@ -15,7 +15,7 @@ import { FaultInjector, type FaultOptions, type FaultPlan } from './faults.js';
 import { paginate, parseRange, sortBy } from './range.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
-import { etagMatches, etagOf, listJson, malformed, toJson } from './response.js';
+import { etagMatches, etagOf, listJson, malformed } from './response.js';
 
 export interface ServerOptions {
   rateLimit: RateLimitOptions;

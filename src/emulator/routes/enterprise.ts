@@ -34,7 +34,7 @@ export const enterpriseRoutes: RouteSpec[] = [
   get('/enterprise-accounts/:enterprise/events', 'read', (ctx) => {
     const enterprise = enterpriseFor(ctx, 'view');
     const { day = utcDay(ctx.world.now()), order = 'asc', actor, action, type } = ctx.query;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || utcDay(`${day}T00:00:00Z`) !== day) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || utcDay(`${day}T00:00:00Z`) !== day) {
       throw errors.invalidParams(`Day must be a date formatted YYYY-MM-DD, not "${day}".`);
     }
     if (order !== 'asc' && order !== 'desc') throw errors.invalidParams(`Order must be asc or desc, not "${order}".`);

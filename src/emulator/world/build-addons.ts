@@ -100,14 +100,16 @@ export function buildAddons(ctx: BuildContext): void {
       world.attachments.set(attachment.id, attachment);
     });
 
-    // The add-on's config vars are named after its attachment on the billing app.
+    // The add-on's config vars are named after its attachment on the billing app;
+    // every attachment exposes the same credentials under its own prefix.
     const primary = addon.attachments.find((a) => a.app === app) ?? addon.attachments[0];
-    addon.configVars = source.config_vars ?? renameVars(service.info.config_vars, service.info.attachment_name, primary?.name ?? service.info.attachment_name);
     const base = primary?.name ?? service.info.attachment_name;
+    addon.configVars = source.config_vars ?? renameVars(service.info.config_vars, service.info.attachment_name, base);
+    const values = addon.configVars.map((name) => primary?.app.configVars.get(name) ?? fakeValue(service.info, name, addon.name));
     for (const attachment of addon.attachments) {
-      for (const name of renameVars(addon.configVars, base, attachment.name)) {
-        if (!attachment.app.configVars.has(name)) attachment.app.configVars.set(name, fakeValue(service.info, name, addon.name));
-      }
+      renameVars(addon.configVars, base, attachment.name).forEach((name, k) => {
+        if (!attachment.app.configVars.has(name)) attachment.app.configVars.set(name, values[k]!);
+      });
     }
   });
 }

@@ -1,0 +1,102 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { generateScenario } from '../../src/emulator/index.js';
+import { V3 } from '../support/emulator.js';
+import { edgeScenario, T } from '../support/scenarios.js';
+
+const bin = fileURLToPath(new URL('../../bin/herowatch', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function scratch(name: string, content: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'herowatch-cli-'));
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe('herowatch emulator', () => {
+  it('names its URL on the first line, serves the scenario, and stops cleanly on SIGTERM', async () => {
+    const file = await scratch('edge.json', JSON.stringify(edgeScenario()));
+    const child = spawn(process.execPath, [bin, 'emulator', '--scenario', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0];
+    expect(url, firstLine).toBeDefined();
+    const response = await fetch(`${url}/apps/edge-api`, { headers: { Accept: V3, Authorization: `Bearer ${T.admin}` } });
+    expect(((await response.json()) as { name: string }).name).toBe('edge-api');
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('prints a JSON start-up line with --json', async () => {
+    const child = spawn(process.execPath, [bin, 'emulator', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const exit = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exit;
+    expect(JSON.parse(firstLine)).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), stats: { apps: 27 } });
+  });
+
+  it('reports scenario errors with their JSON path and exits 2 without serving', async () => {
+    const broken = edgeScenario() as unknown as Record<string, unknown>;
+    (broken.apps as Record<string, unknown>[])[2]!.team = 'no-such-team';
+    const file = await scratch('broken.json', JSON.stringify(broken));
+    const result = await run(['emulator', '--scenario', file, '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('$.apps[2].team: no team named no-such-team');
+    expect(result.stdout).not.toContain('listening');
+  });
+
+  it('checks a scenario with --no-serve', async () => {
+    const file = await scratch('edge.json', JSON.stringify(edgeScenario()));
+    const result = await run(['emulator', '--scenario', file, '--no-serve']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Scenario is valid: \d+ accounts, .*6 apps/);
+  });
+
+  it('writes a generated world that reads back as the same scenario', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'herowatch-cli-')), 'world.json');
+    const result = await run(['emulator', '--generate', 'apps=40,teams=2,members=12,days=3', '--seed', '8', '--write-scenario', out, '--no-serve']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(generateScenario({ apps: 40, teams: 2, members: 12, days: 3, seed: 8 }).scenario);
+    expect(result.stdout).toContain('40 apps');
+  });
+
+  it.each([
+    [['emulator', '--port', 'abc', '--no-serve'], '--port must be a port number'],
+    [['emulator', '--generate', 'colour=blue'], 'unknown setting "colour"'],
+    [['emulator', '--scenario', 'a.json', '--generate', 'apps=1'], 'Give either --scenario or --generate'],
+    [['emulator', '--seed', '3'], '--seed only applies to --generate'],
+    [['emulator', '--rate-limit', 'speed=9', '--port', '0'], '--rate-limit: "speed=9" is not a setting'],
+    [['emulator', '--faults', '{"rules": 3}', '--port', '0'], '--faults: expected'],
+    [['emulator', '--faults', '{"rules": [{"eror": 0.1}]}', '--port', '0'], 'Unrecognized key: "eror"'],
+    [['emulator', '--scenario', '/nonexistent.json'], 'cannot read the scenario file: no such file'],
+    [['emulator', '--no-such-flag'], "unknown option '--no-such-flag'"],
+  ])('rejects %j with a clear message and exit code 2', async (args, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('herowatch demo', () => {
+  it('serves the demo world and summarises it', async () => {
+    const result = await run(['demo']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/serving the demo world at http:\/\/127\.0\.0\.1:\d+/);
+    expect(result.stdout).toMatch(/apps\s+27/);
+    expect(result.stdout).toContain('acme-payments');
+  });
+});
