@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { demoScenarioPath } from './assets.js';
-import { generateScenario, type GenerateOptions } from './generate/generate.js';
+import { generateScenario, isGenerated, type GenerateOptions } from './generate/generate.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, type RateLimiter } from './http/rate-limit.js';
 import { FaultInjector, type FaultOptions } from './http/faults.js';
 import type { LoggedRequest } from './http/request-log.js';
@@ -79,7 +79,7 @@ export async function loadWorld(source: ScenarioSource | undefined, options: Pic
     scenario = generateScenario(source.generate).scenario;
     name = 'generated scenario';
   } else {
-    scenario = validateScenario(source);
+    scenario = isGenerated(source) ? source : validateScenario(source);
   }
   if (options.shiftToNow) scenario = shiftScenario(scenario, new Date());
   return buildWorld(scenario, { now: options.now, source: name });

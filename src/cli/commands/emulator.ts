@@ -140,7 +140,7 @@ export function parseRateLimit(spec: string): Partial<RateLimitOptions> {
   return options;
 }
 
-async function parseFaults(value: string): Promise<FaultOptions> {
+export async function parseFaults(value: string): Promise<FaultOptions> {
   let text = value;
   if (!value.trim().startsWith('{')) {
     try {

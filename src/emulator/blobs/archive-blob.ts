@@ -8,7 +8,8 @@ export interface MonthlyArchive {
   /** Two digits, as the schema's enum has it: `01`..`12`. */
   month: string;
   createdAt: string;
-  events: AuditEvent[];
+  /** The month's events (resolved when first needed). */
+  events(): AuditEvent[];
 }
 
 /**
@@ -27,27 +28,23 @@ export function monthlyArchives(enterprise: Enterprise, now: Date): MonthlyArchi
 const archiveLists = new WeakMap<Enterprise, { currentMonth: number; archives: MonthlyArchive[] }>();
 
 function listArchives(enterprise: Enterprise, currentMonth: number): MonthlyArchive[] {
-  const first = enterprise.events[0];
+  const trail = enterprise.auditTrail;
+  const days = trail.days();
+  const first = days[0];
   if (!first) return [];
   const archives: MonthlyArchive[] = [];
-  const byMonth = new Map<string, AuditEvent[]>();
-  for (const event of enterprise.events) {
-    const key = event.day.slice(0, 7);
-    const list = byMonth.get(key);
-    if (list) list.push(event);
-    else byMonth.set(key, [event]);
-  }
-  const cursor = new Date(Date.UTC(Number(first.day.slice(0, 4)), Number(first.day.slice(5, 7)) - 1, 1));
+  const cursor = new Date(Date.UTC(Number(first.slice(0, 4)), Number(first.slice(5, 7)) - 1, 1));
   while (cursor.getTime() < currentMonth) {
     const year = cursor.getUTCFullYear();
     const month = String(cursor.getUTCMonth() + 1).padStart(2, '0');
     cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+    const prefix = `${year}-${month}-`;
     archives.push({
       year,
       month,
       // Archives are written early on the first day of the following month.
       createdAt: new Date(cursor.getTime() + 3 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      events: byMonth.get(`${year}-${month}`) ?? [],
+      events: () => days.filter((day) => day.startsWith(prefix)).flatMap((day) => trail.on(day)),
     });
   }
   return archives;
@@ -59,22 +56,22 @@ export interface ArchiveBlob {
   checksum: string;
 }
 
-const cache = new WeakMap<AuditEvent[], ArchiveBlob>();
+const cache = new WeakMap<MonthlyArchive, ArchiveBlob>();
 
 /**
  * The downloadable archive: a zip holding one JSON file with an `entries`
  * array. Like Heroku's, the entries are not in time order.
  */
 export function archiveBlob(enterprise: Enterprise, archive: MonthlyArchive, represent: (event: AuditEvent) => unknown): ArchiveBlob {
-  const cached = cache.get(archive.events);
+  const cached = cache.get(archive);
   if (cached) return cached;
-  const entries = [...archive.events]
+  const entries = [...archive.events()]
     .sort((a, b) => deriveFraction('archive-order', a.id) - deriveFraction('archive-order', b.id))
     .map(represent);
   const json = strToU8(JSON.stringify({ entries }));
   const zip = zipSync({ [`${enterprise.name}-${archive.year}-${archive.month}.json`]: [json, { mtime: new Date(archive.createdAt) }] });
   const bytes = Buffer.from(zip);
   const blob = { bytes, checksum: createHash('sha256').update(bytes).digest('hex') };
-  cache.set(archive.events, blob);
+  cache.set(archive, blob);
   return blob;
 }

@@ -14,6 +14,7 @@ export interface Blob {
 const FIXED_MTIME = Date.UTC(2020, 0, 1);
 
 const bySlug = new WeakMap<Slug, Blob>();
+const byFiles = new WeakMap<object, Blob>();
 const byContent = new Map<string, Blob>();
 
 /**
@@ -21,7 +22,7 @@ const byContent = new Map<string, Blob>();
  * Identical file sets (common in generated worlds) share one blob.
  */
 export function slugBlob(slug: Slug): Blob {
-  let blob = bySlug.get(slug);
+  let blob = bySlug.get(slug) ?? byFiles.get(slug.files);
   if (blob) return blob;
   const contentKey = createHash('sha256').update(JSON.stringify(slug.files)).digest('hex');
   blob = byContent.get(contentKey);
@@ -46,5 +47,6 @@ export function slugBlob(slug: Slug): Blob {
     byContent.set(contentKey, blob);
   }
   bySlug.set(slug, blob);
+  byFiles.set(slug.files, blob);
   return blob;
 }

@@ -95,7 +95,19 @@ export function generateScenario(input: Parameters<typeof resolveOptions>[0] = {
     pipelines,
     meta: { generator: { ...options, rates: options.rates }, planted },
   };
+  GENERATED.add(scenario);
   return { scenario, planted, tokens };
+}
+
+/**
+ * Scenarios this generator made, valid by construction (the tests check that
+ * they pass validation): loading one skips the schema pass, which costs
+ * seconds at 10,000 apps. The world build still resolves every reference.
+ */
+const GENERATED = new WeakSet<Scenario>();
+
+export function isGenerated(scenario: Scenario): boolean {
+  return GENERATED.has(scenario);
 }
 
 function generatePeople(random: Random, options: GenerateOptions, domain: string, withIdp: boolean): Person[] {

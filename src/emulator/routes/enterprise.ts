@@ -19,6 +19,13 @@ function archiveJson(ctx: RouteContext, archive: ReturnType<typeof monthlyArchiv
   };
 }
 
+/** `YYYY-MM-DD` naming a day that exists (not 2026-02-30). */
+function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+}
+
 export const enterpriseRoutes: RouteSpec[] = [
   get('/enterprise-accounts', 'read', (ctx) => ({
     list: ctx.viewer.enterpriseMemberships.map((m) => enterpriseJson(m.enterprise, ctx)),
@@ -34,11 +41,11 @@ export const enterpriseRoutes: RouteSpec[] = [
   get('/enterprise-accounts/:enterprise/events', 'read', (ctx) => {
     const enterprise = enterpriseFor(ctx, 'view');
     const { day = utcDay(ctx.world.now()), order = 'asc', actor, action, type } = ctx.query;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || utcDay(`${day}T00:00:00Z`) !== day) {
+    if (!isCalendarDay(day)) {
       throw errors.invalidParams(`Day must be a date formatted YYYY-MM-DD, not "${day}".`);
     }
     if (order !== 'asc' && order !== 'desc') throw errors.invalidParams(`Order must be asc or desc, not "${order}".`);
-    let events = enterprise.eventsByDay.get(day) ?? [];
+    let events = enterprise.auditTrail.on(day);
     if (actor) events = events.filter((e) => e.actor?.email === actor.toLowerCase());
     if (action) events = events.filter((e) => e.action === action);
     if (type) events = events.filter((e) => e.type === type);

@@ -4,7 +4,8 @@ import { buildApps } from './build-apps.js';
 import { buildAddons, buildServiceCatalog } from './build-addons.js';
 import { REGIONS, STACKS } from './catalog.js';
 import { deriveId } from './ids.js';
-import { isoSeconds, utcDay } from './time.js';
+import { AuditTrail, naturalKey } from './audit-trail.js';
+import { isoSeconds } from './time.js';
 import type { AuditEvent, Enterprise, Pipeline, Team, World } from './types.js';
 
 export interface BuildOptions {
@@ -48,7 +49,7 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
     attachments: world.attachments.size,
     pipelines: world.pipelines.size,
     releases: sum(world.apps.values(), (app) => app.releases.length),
-    events: sum(world.enterprises.values(), (enterprise) => enterprise.events.length),
+    events: sum(world.enterprises.values(), (enterprise) => enterprise.auditTrail.count),
   };
   return world;
 }
@@ -129,8 +130,7 @@ function buildEnterprise(ctx: BuildContext, source: ScenarioEnterprise, i: numbe
       : null,
     members: [],
     teams: [],
-    events: [],
-    eventsByDay: new Map(),
+    auditTrail: undefined as unknown as AuditTrail,
     createdAt,
     updatedAt: typeof source.updated_at === 'string' ? isoSeconds(source.updated_at) : createdAt,
     given: ctx.given('enterprise', source),
@@ -261,25 +261,17 @@ function latestOf(a: string, b: string): string {
 
 function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): void {
   const enterprise = ctx.world.enterprises.find(source.name);
-  if (!enterprise || enterprise.events.length > 0) return;
+  if (!enterprise || enterprise.auditTrail) return;
   const { world } = ctx;
-  const occurrences = new Map<string, number>();
-  (source.events ?? []).forEach((event, j) => {
-    const createdAt = isoSeconds(event.created_at);
+  enterprise.auditTrail = new AuditTrail((raw, occurrence): AuditEvent => {
+    const event = raw.source;
     const app = event.app ? world.apps.find(event.app) : undefined;
     const team = event.team ? world.teams.find(event.team) : undefined;
-    if (event.team && team && team.enterprise !== enterprise) {
-      ctx.problem(`team ${event.team} is not in enterprise account ${enterprise.name}`, 'enterprise_accounts', i, 'events', j, 'team');
-    }
-    // Events outlive what they name: a deleted app or a former member keeps a stable id.
-    const naturalKey = [enterprise.name, createdAt, event.type, event.action, event.actor ?? '', event.app ?? ''].join('|');
-    const seen = occurrences.get(naturalKey) ?? 0;
-    occurrences.set(naturalKey, seen + 1);
-    const entry: AuditEvent = {
-      id: typeof event.id === 'string' ? event.id.toLowerCase() : deriveId('audit-event', naturalKey, seen),
+    return {
+      // Events outlive what they name: a deleted app or a former member keeps a stable id.
+      id: typeof event.id === 'string' ? event.id.toLowerCase() : deriveId('audit-event', enterprise.name, naturalKey(raw), occurrence),
       enterprise,
-      createdAt,
-      day: utcDay(createdAt),
+      createdAt: raw.createdAt,
       type: event.type,
       action: event.action,
       actor: event.actor ? personRef(ctx, event.actor) : null,
@@ -290,14 +282,16 @@ function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): 
       data: event.data ?? {},
       given: ctx.given('event', event),
     };
-    enterprise.events.push(entry);
   });
-  enterprise.events.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  for (const event of enterprise.events) {
-    const day = enterprise.eventsByDay.get(event.day);
-    if (day) day.push(event);
-    else enterprise.eventsByDay.set(event.day, [event]);
-  }
+  (source.events ?? []).forEach((event, j) => {
+    if (event.team) {
+      const team = world.teams.find(event.team);
+      if (team && team.enterprise !== enterprise) {
+        ctx.problem(`team ${event.team} is not in enterprise account ${enterprise.name}`, 'enterprise_accounts', i, 'events', j, 'team');
+      }
+    }
+    enterprise.auditTrail.add(event);
+  });
 }
 
 function personRef(ctx: BuildContext, email: string): { id: string; email: string } {

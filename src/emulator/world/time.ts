@@ -1,5 +1,8 @@
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
 /** Timestamps as Heroku writes them: UTC, whole seconds, `Z`. */
 export function isoSeconds(date: Date | number | string): string {
+  if (typeof date === 'string' && CANONICAL.test(date)) return date;
   return new Date(date).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -7,6 +10,7 @@ export const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of a UTC instant. */
 export function utcDay(date: Date | string): string {
+  if (typeof date === 'string' && CANONICAL.test(date)) return date.slice(0, 10);
   return new Date(date).toISOString().slice(0, 10);
 }
 

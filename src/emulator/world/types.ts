@@ -1,3 +1,4 @@
+import type { AuditTrail } from './audit-trail.js';
 import type { AddonServiceInfo, RegionInfo, StackInfo } from './catalog.js';
 import type {
   AppPermission, EnterprisePermission, PipelineStage, Scope, SchemaFields, SlugFile, TeamRole, TokenKind,
@@ -104,9 +105,7 @@ export interface Enterprise extends Dated {
   identityProvider: IdentityProvider | null;
   members: EnterpriseMember[];
   teams: Team[];
-  /** Sorted by time; `eventsByDay` groups them by UTC day (YYYY-MM-DD). */
-  events: AuditEvent[];
-  eventsByDay: Map<string, AuditEvent[]>;
+  auditTrail: AuditTrail;
 }
 
 export interface EnterpriseMember {
@@ -121,7 +120,6 @@ export interface AuditEvent {
   id: string;
   enterprise: Enterprise;
   createdAt: string;
-  day: string;
   type: string;
   action: string;
   actor: { id: string; email: string } | null;
