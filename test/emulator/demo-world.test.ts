@@ -32,7 +32,7 @@ describe('the demo world (docs/demo-world.md)', () => {
     expect(enterprise.members.filter((m) => !m.user.federated).map((m) => m.user.email.split('@')[0]).sort()).toEqual(['carol', 'dave', 'frank', 'heidi', 'herowatch']);
     expect(enterprise.members.filter((m) => m.permissions.includes('manage')).map((m) => m.user.email.split('@')[0])).toEqual(['alice', 'bob', 'grace']);
     expect(world.teams.find('acme-platform')!.members.filter((m) => m.role === 'admin').map((m) => m.user.email.split('@')[0])).toEqual(['alice', 'bob', 'grace', 'erin']);
-    const outside = [...world.apps.values()].flatMap((a) => a.collaborators.filter((c) => !c.user.email.endsWith('@acme.example')).map((c) => a.name));
+    const outside = [...world.apps.values()].flatMap((a) => a.collaborators.filter((c) => !c.user.email.endsWith('@acme.example')).map(() => a.name));
     expect(outside).toEqual(['pay-api', 'pay-api-staging']);
     expect([...app('pay-api').configVars.keys()]).toEqual(expect.arrayContaining(['STRIPE_SECRET_KEY', 'JWT_SECRET', 'DATABASE_URL']));
   });
