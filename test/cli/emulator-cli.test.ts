@@ -29,7 +29,9 @@ async function scratch(name: string, content: string): Promise<string> {
 describe('herowatch emulator', () => {
   it('names its URL on the first line, serves the scenario, and stops cleanly on SIGTERM', async () => {
     const file = await scratch('edge.json', JSON.stringify(edgeScenario()));
-    const child = spawn(process.execPath, [bin, 'emulator', '--scenario', file, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'emulator', '--scenario', file, '--port', '0', '--validate'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0];
     expect(url, firstLine).toBeDefined();
@@ -38,6 +40,7 @@ describe('herowatch emulator', () => {
     const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+    expect(stderr).not.toContain('schema violation');
   });
 
   it('prints a JSON start-up line with --json', async () => {
