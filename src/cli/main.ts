@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
 import { ScenarioError, type Emulator } from '../emulator/index.js';
+import { SqlError, UnknownDataset } from '../service/datasets.js';
+import { HistoryError } from '../service/history.js';
+import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
+import { registerSync } from './commands/sync.js';
 import { EXIT, processOutput, UsageError, type Output } from './output.js';
 
 /** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
@@ -17,12 +22,14 @@ function untilStopped(emulator: Emulator): Promise<void> {
   });
 }
 
-export function buildProgram(output: Output): Command {
+export function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}): Command {
   const program = new Command()
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+  registerSync(program, output, setExitCode);
+  registerDatasets(program, output);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);
   return program;
@@ -30,13 +37,14 @@ export function buildProgram(output: Output): Command {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function run(argv: string[], output: Output = processOutput()): Promise<number> {
-  const program = buildProgram(output);
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(output, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof ScenarioError || error instanceof UsageError) {
+    if (error instanceof ScenarioError || error instanceof UsageError || error instanceof ConfigError || error instanceof UnknownDataset || error instanceof SqlError || error instanceof HistoryError) {
       output.err(`herowatch: ${error.message}`);
       return EXIT.usage;
     }

@@ -1,0 +1,97 @@
+import { apiUrlFromHost } from './api-url.js';
+import { withConcurrency } from './middleware/concurrency.js';
+import { withConditionalRequests, type EtagCache } from './middleware/conditional.js';
+import { withHeaders } from './middleware/headers.js';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
+import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
+import { pages, type Page, type PageOptions } from './paginate.js';
+import { compose, fetchTransport, type HerokuResponse, type Middleware, type RequestFn } from './transport.js';
+
+export interface HerokuClientOptions {
+  token: string;
+  /** The API URL; default from HEROKU_HOST as the Heroku CLI reads it. */
+  apiUrl?: string;
+  fetch?: typeof fetch;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  rateLimit?: Partial<ThrottleOptions>;
+  retry?: Partial<RetryOptions>;
+  etagCache?: EtagCache;
+  userAgent?: string;
+  timeoutMs?: number;
+}
+
+export interface ClientStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Answers served from the ETag cache after a 304. */
+  notModified: number;
+  retries: number;
+  /** Lowest `RateLimit-Remaining` seen, and time spent waiting for the pool. */
+  rateLimitLow: number | null;
+  throttledMs: number;
+}
+
+/**
+ * herowatch's Heroku client: one request function, each concern a wrapper.
+ * Outermost first: bounded concurrency, retry with backoff, conditional
+ * requests, rate-limit pacing, auth headers, counting, then the transport
+ * (which drops secrets as soon as a body is parsed).
+ */
+export class HerokuClient {
+  readonly apiUrl: string;
+  readonly gauge: RateLimitGauge;
+  readonly request: RequestFn;
+  private readonly counters = { requests: 0, notModified: 0, retries: 0 };
+  /** The token's OAuth scopes, as Heroku announces them in `Oauth-Scope`; null until seen. */
+  scopes: string[] | null = null;
+
+  constructor(options: HerokuClientOptions) {
+    this.apiUrl = options.apiUrl ?? apiUrlFromHost(process.env.HEROKU_HOST);
+    this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit });
+    const count: Middleware = (next) => async (request) => {
+      this.counters.requests++;
+      const response = await next(request);
+      if (response.status === 304) this.counters.notModified++;
+      const scope = response.headers['oauth-scope'];
+      if (scope) this.scopes = scope.split(/[\s,]+/).filter(Boolean);
+      return response;
+    };
+    const middlewares: Middleware[] = [
+      withConcurrency(options.concurrency ?? 8),
+      withRetry({ ...DEFAULT_RETRY, ...options.retry, onRetry: (error, attempt, delay) => {
+        this.counters.retries++;
+        options.retry?.onRetry?.(error, attempt, delay);
+      } }),
+      ...(options.etagCache ? [withConditionalRequests(options.etagCache)] : []),
+      withThrottle(this.gauge),
+      withHeaders(options.token, options.userAgent),
+      count,
+    ];
+    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs }), ...middlewares);
+  }
+
+  async get<T>(path: string, headers: Record<string, string> = {}): Promise<HerokuResponse<T>> {
+    return (await this.request({ method: 'GET', path, headers })) as HerokuResponse<T>;
+  }
+
+  pages<T>(path: string, options?: PageOptions): AsyncGenerator<Page<T>> {
+    return pages<T>(this.request, path, options);
+  }
+
+  /** Every item of a list, all pages. */
+  async all<T>(path: string, options?: PageOptions): Promise<T[]> {
+    const items: T[] = [];
+    for await (const page of this.pages<T>(path, options)) items.push(...page.items);
+    return items;
+  }
+
+  get stats(): ClientStats {
+    return { ...this.counters, rateLimitLow: this.gauge.lowWater, throttledMs: this.gauge.waitedMs };
+  }
+}
+
+/** Path segment encoding for names and ids in URLs. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}

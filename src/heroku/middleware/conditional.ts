@@ -1,0 +1,47 @@
+import type { HerokuRequest, Middleware } from '../transport.js';
+
+/** A cached answer: sanitized body and the headers needed to go on paging. */
+export interface CachedResponse {
+  etag: string;
+  status: number;
+  body: unknown;
+  nextRange: string | null;
+}
+
+export interface EtagCache {
+  get(key: string): Promise<CachedResponse | undefined>;
+  set(key: string, entry: CachedResponse): Promise<void>;
+}
+
+export function memoryEtagCache(): EtagCache & { size(): number } {
+  const entries = new Map<string, CachedResponse>();
+  return {
+    get: async (key) => entries.get(key),
+    set: async (key, entry) => void entries.set(key, entry),
+    size: () => entries.size,
+  };
+}
+
+/**
+ * Conditional GETs: sends `If-None-Match` with the ETag of the last answer to
+ * the same request (path and Range), and answers a 304 from the cache. The
+ * cache holds sanitized bodies only.
+ */
+export function withConditionalRequests(cache: EtagCache): Middleware {
+  return (next) => async (request: HerokuRequest) => {
+    if (request.method !== 'GET') return next(request);
+    const key = `${request.path}|${request.headers.Range ?? ''}`;
+    const cached = await cache.get(key);
+    const response = await next(cached ? { ...request, headers: { ...request.headers, 'If-None-Match': cached.etag } } : request);
+    if (response.status === 304 && cached) {
+      const headers = { ...response.headers };
+      if (cached.nextRange) headers['next-range'] = cached.nextRange;
+      return { status: cached.status, headers, body: cached.body, fromCache: true };
+    }
+    const etag = response.headers.etag;
+    if (etag && response.status < 300) {
+      await cache.set(key, { etag, status: response.status, body: response.body, nextRange: response.headers['next-range'] ?? null });
+    }
+    return response;
+  };
+}

@@ -1,0 +1,45 @@
+import { HerokuApiError, isRetryable } from '../errors.js';
+import type { Middleware } from '../transport.js';
+
+export interface RetryOptions {
+  /** Attempts after the first. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Waits; injected so tests run in milliseconds. */
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  retries: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 60_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/**
+ * Retries what may succeed on a second try (429, 5xx, dropped connections,
+ * cut or garbled bodies) with exponential backoff and full jitter, honouring
+ * `Retry-After`. Never retries 400, 401, 403, 404 or 422: those answers
+ * would not change.
+ */
+export function withRetry(options: Partial<RetryOptions> = {}): Middleware {
+  const o = { ...DEFAULT_RETRY, ...options };
+  return (next) => async (request) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await next(request);
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= o.retries) throw error;
+        const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
+        let delay = Math.round(ceiling / 2 + (ceiling / 2) * o.random());
+        if (error instanceof HerokuApiError && error.retryAfter !== null) delay = Math.max(delay, error.retryAfter * 1000);
+        o.onRetry?.(error, attempt + 1, delay);
+        await o.sleep(delay);
+      }
+    }
+  };
+}

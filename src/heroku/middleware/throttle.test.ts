@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { HerokuRequest, HerokuResponse } from '../transport.js';
+import { RateLimitGauge, withThrottle } from './throttle.js';
+
+/**
+ * A server pool (refilling continuously, like Heroku's) on a fake clock that
+ * only moves when the client sleeps or a request takes time.
+ */
+function simulation(poolSize: number, refillPerMinute: number, startRemaining = poolSize) {
+  let now = 0;
+  let level = startRemaining;
+  let levelAt = 0;
+  const msPerToken = 60_000 / refillPerMinute;
+  const remaining = (): number => Math.min(poolSize, level + (now - levelAt) / msPerToken);
+  const seen: number[] = [];
+  const gauge = new RateLimitGauge({ poolSize, reserveRatio: 0.1, refillPerMinute, now: () => now, sleep: async (ms) => void (now += ms) });
+  const next = async (_request: HerokuRequest): Promise<HerokuResponse> => {
+    await Promise.resolve();
+    now += 5; // each request takes 5 ms
+    const available = remaining();
+    if (available < 1) throw new Error('429: the client let the pool run dry');
+    level = available - 1;
+    levelAt = now;
+    seen.push(Math.floor(level));
+    return { status: 200, headers: { 'ratelimit-remaining': String(Math.floor(level)) }, body: {} };
+  };
+  return { gauge, request: withThrottle(gauge)(next), seen, clock: () => now };
+}
+
+describe('withThrottle', () => {
+  it('never lets the pool fall into the reserve, pacing at the refill rate instead', async () => {
+    const sim = simulation(200, 60);
+    const request: HerokuRequest = { method: 'GET', path: '/apps', headers: {} };
+    // 600 requests from 4 workers: far more than the pool holds.
+    let sent = 0;
+    const worker = async (): Promise<void> => {
+      while (sent < 600) {
+        sent++;
+        await sim.request(request);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    expect(Math.min(...sim.seen)).toBeGreaterThanOrEqual(20);
+    expect(sim.gauge.lowWater).toBeGreaterThanOrEqual(20);
+    // 600 requests, 180 of them from the pool above the reserve: the other 420 wait for refills at 1/s.
+    expect(sim.clock()).toBeGreaterThan(400_000);
+    expect(sim.clock()).toBeLessThan(460_000);
+  });
+
+  it('does not wait while the pool is comfortably full', async () => {
+    const sim = simulation(4500, 75);
+    for (let i = 0; i < 100; i++) await sim.request({ method: 'GET', path: '/apps', headers: {} });
+    expect(sim.gauge.waitedMs).toBe(0);
+  });
+
+  it('waits for the pool when another client already drained it', async () => {
+    const sim = simulation(100, 60, 5);
+    await sim.request({ method: 'GET', path: '/account', headers: {} });
+    await sim.request({ method: 'GET', path: '/account', headers: {} });
+    expect(sim.gauge.waitedMs).toBeGreaterThan(0);
+    expect(Math.min(...sim.seen.slice(1))).toBeGreaterThanOrEqual(10);
+  });
+});

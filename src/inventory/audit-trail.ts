@@ -1,0 +1,130 @@
+import pLimit from 'p-limit';
+import type { HerokuClient } from '../heroku/client.js';
+import { HerokuApiError } from '../heroku/errors.js';
+import type { Store } from '../store/database.js';
+import type { CoverageEntry } from '../store/runs.js';
+import { classifyFailure } from './coverage.js';
+import { defineResource, type ParentRecord } from './resource.js';
+
+/** The audit trail as a resource, for coverage wording (it is stored apart, append-only). */
+const AUDIT_EVENTS = defineResource({
+  name: 'audit_events',
+  description: 'Enterprise audit trail events.',
+  parent: 'enterprise_accounts',
+  path: (enterprise) => `/enterprise-accounts/${enterprise.key}/events`,
+  shape: 'list',
+  requires: 'enterprise-view',
+  columns: [],
+});
+
+export interface AuditCursorUpdate {
+  enterpriseId: string;
+  completeThrough: string;
+}
+
+interface AuditOptions {
+  store: Store;
+  client: HerokuClient;
+  connectionId: number;
+  runId: number;
+  enterprises: ParentRecord[];
+  backfillDays: number;
+  today: Date;
+  accountEmail: string | null;
+  signal?: AbortSignal;
+}
+
+interface HerokuEvent {
+  id: string;
+  created_at: string;
+  type: string;
+  action: string;
+  actor?: { email?: string };
+  app?: { name?: string };
+  team?: { name?: string };
+}
+
+const DAY = 86_400_000;
+const dayOf = (time: number): string => new Date(time).toISOString().slice(0, 10);
+
+/**
+ * Collects each enterprise's audit trail one UTC day at a time: the first
+ * time the last `backfillDays` days, afterwards from the day after the last
+ * complete one. Today is always read again next time (it is not over).
+ * Events are stored once per id however often they are read.
+ */
+export async function syncAuditTrail(options: AuditOptions): Promise<{ events: number; cursors: AuditCursorUpdate[]; coverage: CoverageEntry[] }> {
+  const coverage: CoverageEntry[] = [];
+  const cursors: AuditCursorUpdate[] = [];
+  let events = 0;
+  const today = Date.UTC(options.today.getUTCFullYear(), options.today.getUTCMonth(), options.today.getUTCDate());
+  const gate = pLimit(4);
+  for (const enterprise of options.enterprises) {
+    const permissions = (enterprise.item.permissions as string[] | undefined) ?? [];
+    if (!permissions.includes('view')) {
+      // The list says the permission is missing: no need to spend requests on 403s.
+      const refusal = new HerokuApiError(403, 'forbidden', 'the enterprise account lists no view permission for this account', 'GET', `/enterprise-accounts/${enterprise.key}/events`, null);
+      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: 0, ...classifyFailure(AUDIT_EVENTS, refusal, { accountEmail: options.accountEmail, parent: enterprise }) });
+      continue;
+    }
+    const cursor = await options.store.db
+      .selectFrom('hw_audit_cursors')
+      .select('complete_through')
+      .where('connection_id', '=', options.connectionId)
+      .where('enterprise_id', '=', enterprise.key)
+      .executeTakeFirst();
+    const first = cursor ? Date.parse(`${cursor.complete_through}T00:00:00Z`) + DAY : today - (options.backfillDays - 1) * DAY;
+    const days: string[] = [];
+    for (let day = first; day <= today; day += DAY) days.push(dayOf(day));
+
+    const failed: { day: string; error: unknown }[] = [];
+    let collected = 0;
+    await Promise.all(
+      days.map((day) =>
+        gate(async () => {
+          if (options.signal?.aborted) return;
+          try {
+            const { body } = await options.client.get<HerokuEvent[]>(`/enterprise-accounts/${enterprise.key}/events?day=${day}`);
+            collected += await store(options, enterprise.key, Array.isArray(body) ? body : []);
+          } catch (error) {
+            failed.push({ day, error });
+          }
+        }),
+      ),
+    );
+    events += collected;
+    const firstFailure = failed.map((f) => f.day).sort()[0];
+    const lastComplete = dayOf((firstFailure ? Date.parse(`${firstFailure}T00:00:00Z`) : today) - DAY);
+    if (!cursor || lastComplete > cursor.complete_through) cursors.push({ enterpriseId: enterprise.key, completeThrough: lastComplete });
+    if (failed.length > 0) {
+      const { error } = failed.sort((a, b) => a.day.localeCompare(b.day))[0]!;
+      const entry = classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise });
+      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: collected, ...entry, reason: `${failed.length} of ${days.length} days could not be read (first ${firstFailure}): ${entry.reason}` });
+    } else {
+      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, status: 'ok', items: collected });
+    }
+  }
+  return { events, cursors, coverage };
+}
+
+async function store(options: AuditOptions, enterpriseId: string, events: HerokuEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = events.map((event) => ({
+    connection_id: options.connectionId,
+    enterprise_id: enterpriseId,
+    id: event.id,
+    created_at: event.created_at,
+    day: event.created_at.slice(0, 10),
+    type: event.type,
+    action: event.action,
+    actor_email: event.actor?.email ?? null,
+    app_name: event.app?.name ?? null,
+    team_name: event.team?.name ?? null,
+    data: JSON.stringify(event),
+    first_seen_run: options.runId,
+  }));
+  for (let i = 0; i < rows.length; i += 200) {
+    await options.store.db.insertInto('hw_audit_events').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['connection_id', 'id']).doNothing()).execute();
+  }
+  return rows.length;
+}

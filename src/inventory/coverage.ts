@@ -1,0 +1,102 @@
+import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
+import type { CoverageEntry } from '../store/runs.js';
+import type { ParentRecord, ResourceDefinition } from './resource.js';
+
+/** Scopes that let a token read what a resource requires; null when scope is not the question. */
+const SCOPES_FOR: Partial<Record<string, string[]>> = {
+  read: ['global', 'read', 'write', 'read-protected', 'write-protected'],
+  'read-protected': ['global', 'read-protected', 'write-protected'],
+  global: ['global'],
+};
+
+/**
+ * Whether the token's announced scopes already rule a resource out. Heroku
+ * sends the token's scopes on every answer (`Oauth-Scope`), so the sync need
+ * not spend a request per app to learn that config vars are off limits.
+ */
+export function scopeRulesOut(resource: ResourceDefinition, scopes: string[] | null): boolean {
+  const accepted = SCOPES_FOR[resource.requires];
+  return scopes !== null && accepted !== undefined && !scopes.some((s) => accepted.includes(s));
+}
+
+/** The coverage gap for a resource the token's scope rules out (no request made). */
+export function scopeGap(resource: ResourceDefinition, scopes: string[]): Omit<CoverageEntry, 'resource' | 'parentKey' | 'items'> {
+  const what = resource.name.replace(/_/g, ' ');
+  const needed = resource.requires === 'global' ? 'global' : resource.requires === 'read-protected' ? 'read-protected' : 'read';
+  return {
+    status: 'forbidden',
+    httpStatus: 403,
+    errorId: 'forbidden',
+    reason: `The token's scope (${scopes.join(', ')}) does not allow reading ${what}: it needs ${needed} (Heroku announces the scope on every answer, so no request was spent on it).`,
+    fix:
+      needed === 'global'
+        ? 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or connect with the account\'s API key: heroku auth:token'
+        : `Connect with a token that has the ${needed} scope: ${LEAST_PRIVILEGE_COMMAND}`,
+  };
+}
+
+export const LEAST_PRIVILEGE_COMMAND = 'heroku authorizations:create --scope identity,read-protected --description herowatch';
+
+interface Context {
+  /** Email of the connection's account, for commands that name it. */
+  accountEmail: string | null;
+  parent?: ParentRecord;
+}
+
+/**
+ * What a failed request means for coverage. A 403 is a gap the account can
+ * close: the reason says what it lacks and the fix says how (with the exact
+ * `heroku` command where there is one). A 404 on a child means its parent is
+ * gone since it was listed. Anything else failed after retries.
+ */
+export function classifyFailure(resource: ResourceDefinition, error: unknown, context: Context): Omit<CoverageEntry, 'resource' | 'parentKey' | 'items'> {
+  if (error instanceof HerokuApiError) {
+    const base = { httpStatus: error.status, errorId: error.id };
+    if (error.status === 403) return { ...base, status: 'forbidden', ...forbidden(resource, error, context) };
+    if (error.status === 404 && resource.parent) {
+      return { ...base, status: 'missing', reason: `${error.herokuMessage} (it was removed or became invisible while the sync ran)`, fix: null };
+    }
+    return { ...base, status: 'failed', reason: error.message, fix: error.status >= 500 || error.status === 429 ? 'Heroku kept failing after retries; the next sync will try again.' : null };
+  }
+  if (error instanceof HerokuTransportError) {
+    return { status: 'failed', httpStatus: null, errorId: null, reason: error.message, fix: 'The connection to Heroku kept failing after retries; the next sync will try again.' };
+  }
+  return { status: 'failed', httpStatus: null, errorId: null, reason: (error as Error)?.message ?? String(error), fix: null };
+}
+
+function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accountEmail, parent }: Context): { reason: string; fix: string } {
+  const who = accountEmail ?? 'the connection\'s account';
+  const scopeProblem = /scope/i.test(error.herokuMessage) || error.id === 'forbidden' && resource.requires === 'read-protected';
+  switch (resource.requires) {
+    case 'read-protected':
+      return {
+        reason: `The token's OAuth scope does not include protected data, so ${resource.name.replace(/_/g, ' ')} cannot be read (Heroku: "${error.herokuMessage}").`,
+        fix: `Connect with a token that has the read-protected scope: ${LEAST_PRIVILEGE_COMMAND}`,
+      };
+    case 'global':
+      return {
+        reason: `Reading ${resource.name.replace(/_/g, ' ')} needs a token with the global scope (Heroku: "${error.herokuMessage}").`,
+        fix: 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or connect with the account\'s API key: heroku auth:token',
+      };
+    case 'enterprise-view':
+    case 'enterprise-manage': {
+      const permission = resource.requires === 'enterprise-view' ? 'view' : 'manage';
+      const enterprise = String(parent?.item.name ?? 'the enterprise account');
+      return {
+        reason: `${who} lacks the ${permission} permission on enterprise account ${enterprise} (Heroku: "${error.herokuMessage}").`,
+        fix: `Ask an admin of ${enterprise} to give ${who} the ${permission} permission (Heroku Dashboard: Enterprise Account > Access).`,
+      };
+    }
+    case 'team-member': {
+      const team = String(parent?.item.name ?? 'the team');
+      return {
+        reason: `${who} is not a member of team ${team} (Heroku: "${error.herokuMessage}").`,
+        fix: `heroku members:add ${who} --team ${team} --role member`,
+      };
+    }
+    default:
+      return scopeProblem
+        ? { reason: `The token's OAuth scope does not allow reading ${resource.name.replace(/_/g, ' ')} (Heroku: "${error.herokuMessage}").`, fix: `Connect with a token with the read scope or more: ${LEAST_PRIVILEGE_COMMAND}` }
+        : { reason: `Heroku refused access: ${error.herokuMessage}`, fix: parent ? `Give ${who} access to ${String(parent.item.name ?? parent.key)}.` : `Check the permissions of ${who}.` };
+  }
+}

@@ -1,0 +1,242 @@
+import pLimit from 'p-limit';
+import type { HerokuClient } from '../heroku/client.js';
+import { HerokuApiError } from '../heroku/errors.js';
+import type { Store } from '../store/database.js';
+import { RunWriter, type RecordItem } from '../store/records.js';
+import { failRun, heartbeat, recordCoverage, recoverInterruptedRuns, startRun, type CoverageEntry } from '../store/runs.js';
+import { syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
+import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
+import { parentFirst, RESOURCES } from './registry.js';
+import type { ParentRecord, ResourceDefinition } from './resource.js';
+
+export interface SyncOptions {
+  store: Store;
+  connectionId: number;
+  client: HerokuClient;
+  resources?: ResourceDefinition[];
+  /** Days of audit trail to collect the first time (later runs go on from where the last stopped). */
+  auditBackfillDays?: number;
+  now?: () => Date;
+  onProgress?: (event: SyncProgress) => void;
+  /** Fetch tasks (one resource for one parent) under way at once; the client bounds HTTP concurrency. */
+  taskConcurrency?: number;
+  signal?: AbortSignal;
+}
+
+export type SyncProgress =
+  | { type: 'start'; runId: number; interrupted: number[] }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'gap'; resource: string; parentKey: string; status: string; reason: string | null };
+
+export interface SyncResult {
+  runId: number;
+  status: 'complete' | 'failed' | 'interrupted';
+  error: string | null;
+  account: { id: string; email: string } | null;
+  requests: number;
+  notModified: number;
+  retries: number;
+  rateLimitLow: number | null;
+  throttledMs: number;
+  items: number;
+  versions: number;
+  auditEvents: number;
+  coverage: Record<'ok' | 'forbidden' | 'failed' | 'missing', number>;
+  /** Every coverage entry that is not ok. */
+  gaps: CoverageEntry[];
+  /** Runs of this connection found dead and marked interrupted before this one. */
+  recovered: number[];
+  durationMs: number;
+}
+
+/** Raised when another sync of the same connection is still running. */
+export class SyncAlreadyRunning extends Error {
+  constructor(readonly runId: number, pid: number, host: string) {
+    super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
+    this.name = 'SyncAlreadyRunning';
+  }
+}
+
+/** The token was refused: nothing can be read, so the run stops at once. */
+class TokenRejected extends Error {}
+
+/**
+ * Collects a connection's inventory: every resource, parents before
+ * children, each list page written as it arrives; the audit trail day by
+ * day; then, in one transaction, this run becomes the inventory datasets
+ * show. A resource that cannot be read for one parent (a 403 on one app) is
+ * recorded as a coverage gap and the run goes on.
+ */
+export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
+  const { store, client } = options;
+  const now = options.now ?? (() => new Date());
+  const started = performance.now();
+  const connection = await store.db.selectFrom('hw_connections').selectAll().where('id', '=', options.connectionId).executeTakeFirstOrThrow();
+  const { interrupted, running } = await recoverInterruptedRuns(store, connection.id, now());
+  if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
+
+  const runId = await startRun(store, connection.id, now());
+  options.onProgress?.({ type: 'start', runId, interrupted });
+  const writer = new RunWriter(store, connection.id, runId, connection.last_complete_run);
+  const beat = setInterval(() => void heartbeat(store, runId).catch(() => {}), 30_000);
+  beat.unref();
+  const coverage: CoverageEntry[] = [];
+  let account: SyncResult['account'] = null;
+  let auditEvents = 0;
+  const fetched = new Map<string, ParentRecord[]>();
+  const resources = options.resources ?? RESOURCES;
+  // Records kept in memory: parents of other resources, and enterprises for the audit trail.
+  const parents = new Set([...(resources.map((r) => r.parent).filter(Boolean) as string[]), 'enterprise_accounts', 'account']);
+
+  const result = (status: SyncResult['status'], error: string | null): SyncResult => {
+    const counts = { ok: 0, forbidden: 0, failed: 0, missing: 0 };
+    for (const entry of coverage) counts[entry.status]++;
+    const stats = client.stats;
+    return {
+      runId,
+      status,
+      error,
+      account,
+      requests: stats.requests,
+      notModified: stats.notModified,
+      retries: stats.retries,
+      rateLimitLow: stats.rateLimitLow,
+      throttledMs: stats.throttledMs,
+      items: writer.itemsWritten,
+      versions: writer.versionsWritten,
+      auditEvents,
+      coverage: counts,
+      gaps: coverage.filter((c) => c.status !== 'ok'),
+      recovered: interrupted,
+      durationMs: Math.round(performance.now() - started),
+    };
+  };
+  const runStats = () => {
+    const stats = client.stats;
+    return { requests: stats.requests, not_modified: stats.notModified, retries: stats.retries, rate_limit_low: stats.rateLimitLow, throttled_ms: Math.round(stats.throttledMs), items: writer.itemsWritten };
+  };
+
+  try {
+    const fetchTask = async (resource: ResourceDefinition, parent: ParentRecord | null): Promise<void> => {
+      const path = typeof resource.path === 'string' ? resource.path : resource.path(parent!);
+      if (path === null) return;
+      const parentKey = parent?.key ?? '';
+      if (scopeRulesOut(resource, client.scopes)) {
+        coverage.push({ resource: resource.name, parentKey, items: 0, ...scopeGap(resource, client.scopes!) });
+        return;
+      }
+      let items = 0;
+      const keep = async (raw: unknown[]): Promise<void> => {
+        const records = toRecords(resource, raw, parent ?? undefined);
+        items += records.length;
+        await writer.write(resource.name, parentKey, records);
+        if (parents.has(resource.name)) {
+          const list = fetched.get(resource.name) ?? [];
+          for (const record of records) list.push({ key: record.key, item: record.data });
+          fetched.set(resource.name, list);
+        }
+      };
+      try {
+        if (resource.shape === 'list') {
+          if (resource.select) {
+            const all: unknown[] = [];
+            for await (const page of client.pages(path, resource.range)) all.push(...page.items);
+            await keep(resource.select(all as Record<string, unknown>[]));
+          } else {
+            for await (const page of client.pages(path, resource.range)) await keep(page.items);
+          }
+        } else {
+          const { body } = await client.get(path);
+          await keep(resource.shape === 'map' ? Object.keys((body ?? {}) as object).map((name) => ({ name })) : [body]);
+        }
+        coverage.push({ resource: resource.name, parentKey, status: 'ok', items });
+      } catch (error) {
+        if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
+        const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
+        coverage.push(entry);
+        options.onProgress?.({ type: 'gap', resource: resource.name, parentKey, status: entry.status, reason: entry.reason ?? null });
+      }
+    };
+
+    // The account first: it says whose inventory this is.
+    const accountResource = resources.find((r) => r.name === 'account');
+    if (accountResource) {
+      await fetchTask(accountResource, null);
+      await recordCoverage(store, runId, coverage.filter((c) => c.resource === 'account'));
+      const record = fetched.get('account')?.[0]?.item as { id?: string; email?: string } | undefined;
+      if (!record?.id || !record.email) throw new Error(`Could not read the account: ${coverage.find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
+      account = { id: record.id, email: record.email };
+      if (connection.account_id && connection.account_id !== account.id) {
+        throw new Error(`The token belongs to ${account.email}, but connection "${connection.name}" holds the inventory of ${connection.account_email}. Use another connection name for another account.`);
+      }
+      await store.db.updateTable('hw_connections').set({ account_id: account.id, account_email: account.email, updated_at: now().toISOString() }).where('id', '=', connection.id).execute();
+    }
+
+    const gate = pLimit(options.taskConcurrency ?? 16);
+    for (const level of parentFirst(resources.filter((r) => r !== accountResource))) {
+      const tasks: [ResourceDefinition, ParentRecord | null][] = level.flatMap((resource): [ResourceDefinition, ParentRecord | null][] =>
+        resource.parent ? (fetched.get(resource.parent) ?? []).map((p) => [resource, p]) : [[resource, null]],
+      );
+      let done = 0;
+      const phase = level.map((r) => r.name).join(', ');
+      options.onProgress?.({ type: 'progress', phase, done, total: tasks.length });
+      await Promise.all(
+        tasks.map(([resource, parent]) =>
+          gate(async () => {
+            if (options.signal?.aborted) throw new Interrupted();
+            await fetchTask(resource, parent);
+            options.onProgress?.({ type: 'progress', phase, done: ++done, total: tasks.length });
+          }),
+        ),
+      );
+      await recordCoverage(store, runId, coverage.filter((c) => level.some((r) => r.name === c.resource)));
+    }
+
+    let cursors: AuditCursorUpdate[] = [];
+    const enterprises = fetched.get('enterprise_accounts') ?? [];
+    if (enterprises.length > 0) {
+      const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.auditBackfillDays ?? 30, today: now(), accountEmail: account?.email ?? null, signal: options.signal });
+      auditEvents = audit.events;
+      cursors = audit.cursors;
+      coverage.push(...audit.coverage);
+      await recordCoverage(store, runId, audit.coverage);
+    }
+    if (options.signal?.aborted) throw new Interrupted();
+
+    await writer.complete(parentFirst(resources).flat(), async (tx) => {
+      await tx.updateTable('hw_sync_runs').set({ ...runStats(), status: 'complete', finished_at: now().toISOString() }).where('id', '=', runId).execute();
+      for (const cursor of cursors) {
+        await tx
+          .insertInto('hw_audit_cursors')
+          .values({ connection_id: connection.id, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough })
+          .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
+          .execute();
+      }
+    });
+    return result('complete', null);
+  } catch (error) {
+    const interruptedNow = error instanceof Interrupted;
+    const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
+    await failRun(store, connection.id, runId, message, runStats());
+    if (interruptedNow) await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
+    return result(interruptedNow ? 'interrupted' : 'failed', message);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+class Interrupted extends Error {}
+
+/** Items as records: keyed, stripped of what is never stored, enriched with their parent. */
+function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: ParentRecord): RecordItem[] {
+  const records: RecordItem[] = [];
+  for (const value of raw) {
+    if (!value || typeof value !== 'object') continue;
+    const item = { ...(value as Record<string, unknown>) };
+    for (const field of resource.omit ?? []) delete item[field];
+    const data = resource.enrich ? { ...item, ...resource.enrich(item, parent) } : item;
+    const key = resource.key ? resource.key(data, parent) : String(data.id);
+    records.push({ key, data });
+  }
+  return records;
+}

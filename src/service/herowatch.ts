@@ -1,0 +1,16 @@
+import type { HerowatchConfig } from '../config.js';
+import { ensureViews } from '../datasets/catalog.js';
+import { openStore, type Store } from '../store/database.js';
+
+/** An open herowatch installation: its configuration and its database. */
+export interface Herowatch {
+  config: HerowatchConfig;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export async function openHerowatch(config: HerowatchConfig): Promise<Herowatch> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  await ensureViews(store);
+  return { config, store, close: () => store.close() };
+}

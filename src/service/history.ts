@@ -1,0 +1,65 @@
+import { RESOURCES } from '../inventory/registry.js';
+import { parseJson, type Store } from '../store/database.js';
+
+export interface Change {
+  resource: string;
+  key: string;
+  /** What people call the thing: its name, email or host name. */
+  label: string;
+  kind: 'added' | 'changed' | 'removed';
+  /** For changes: the top-level fields that differ. */
+  fields?: string[];
+}
+
+export class HistoryError extends Error {}
+
+/** Records as they stood after a complete run: what the datasets showed then. */
+async function stateAt(store: Store, connectionId: number, run: number): Promise<Map<string, { hash: string; data: Record<string, unknown> }>> {
+  const rows = await store.db
+    .selectFrom('hw_records')
+    .select(['resource', 'key', 'hash', 'data'])
+    .where('connection_id', '=', connectionId)
+    .where('valid_from', '<=', run)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', run)]))
+    .execute();
+  return new Map(rows.map((r) => [`${r.resource}\u0000${r.key}`, { hash: r.hash, data: parseJson(r.data) }]));
+}
+
+function label(data: Record<string, unknown>, key: string): string {
+  const nested = (data.user as { email?: string } | undefined)?.email;
+  const app = (data.app as { name?: string } | undefined)?.name;
+  const own = (data.name ?? data.email ?? data.hostname ?? nested ?? data.description ?? (data.version !== undefined ? `v${String(data.version)}` : undefined)) as string | undefined;
+  return own ? (app && own !== app ? `${app}: ${own}` : own) : key;
+}
+
+/**
+ * What was added, changed and removed between a past complete run and the
+ * latest one (or `until`). Volatile resources (the rate-limit pool) are left out.
+ */
+export async function changesBetween(store: Store, connectionId: number, since: number, until?: number): Promise<{ since: number; until: number; changes: Change[] }> {
+  const complete = (await store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').orderBy('id').execute()).map((r) => r.id);
+  const last = until ?? complete.at(-1);
+  if (last === undefined) throw new HistoryError('This connection has no complete sync yet: run herowatch sync first.');
+  if (!complete.includes(since)) throw new HistoryError(`Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`);
+  if (!complete.includes(last)) throw new HistoryError(`Run ${last} is not a complete sync of this connection.`);
+  const volatile = new Set(RESOURCES.filter((r) => r.volatile).map((r) => r.name));
+  const before = await stateAt(store, connectionId, since);
+  const after = await stateAt(store, connectionId, last);
+  const changes: Change[] = [];
+  for (const [id, now] of after) {
+    const [resource, key] = id.split('\u0000') as [string, string];
+    if (volatile.has(resource)) continue;
+    const then = before.get(id);
+    if (!then) changes.push({ resource, key, label: label(now.data, key), kind: 'added' });
+    else if (then.hash !== now.hash) {
+      const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])].filter((f) => JSON.stringify(then.data[f]) !== JSON.stringify(now.data[f])).sort();
+      changes.push({ resource, key, label: label(now.data, key), kind: 'changed', fields });
+    }
+  }
+  for (const [id, then] of before) {
+    const [resource, key] = id.split('\u0000') as [string, string];
+    if (!volatile.has(resource) && !after.has(id)) changes.push({ resource, key, label: label(then.data, key), kind: 'removed' });
+  }
+  changes.sort((a, b) => a.resource.localeCompare(b.resource) || a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label));
+  return { since, until: last, changes };
+}

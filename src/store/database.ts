@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
+import * as inventory from './migrations/001-inventory.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreLocation {
+  /** `postgres://...`: use PostgreSQL. */
+  databaseUrl?: string;
+  /** Otherwise this SQLite file (created with its folder). */
+  sqlitePath: string;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages (no password). */
+  description: string;
+  location: StoreLocation;
+  close(): Promise<void>;
+}
+
+/** Every migration, in order; each gets the dialect for the few types that differ. */
+const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+  '001-inventory': inventory,
+};
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const store = location.databaseUrl ? openPostgres(location) : openSqlite(location);
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close();
+    throw new Error(`Could not prepare the database at ${store.description}: ${(error as Error).message}`);
+  }
+  return store;
+}
+
+function openSqlite(location: StoreLocation): Store {
+  mkdirSync(dirname(location.sqlitePath), { recursive: true });
+  const database = new SQLite(location.sqlitePath);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: 'sqlite', description: location.sqlitePath, location, close: () => db.destroy() };
+}
+
+function openPostgres(location: StoreLocation): Store {
+  const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 4 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, close: () => db.destroy() };
+}
+
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured database';
+  }
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, store.dialect) } satisfies Migration])),
+    },
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+/** `data` comes back parsed from PostgreSQL (jsonb) and as text from SQLite. */
+export function parseJson<T = Record<string, unknown>>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,115 @@
+import { hostname } from 'node:os';
+import type { Store } from './database.js';
+import { purgeRun } from './records.js';
+import type { CoverageStatus, RunStatus } from './schema.js';
+
+export interface RunRow {
+  id: number;
+  connection_id: number;
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus;
+  requests: number;
+  not_modified: number;
+  retries: number;
+  rate_limit_low: number | null;
+  throttled_ms: number;
+  items: number;
+  error: string | null;
+}
+
+/** A run whose heartbeat is older than this is considered dead when its process cannot be checked. */
+const STALE_MS = 5 * 60_000;
+
+export async function startRun(store: Store, connectionId: number, now: Date): Promise<number> {
+  const row = await store.db
+    .insertInto('hw_sync_runs')
+    .values({ connection_id: connectionId, started_at: now.toISOString(), status: 'running', pid: process.pid, host: hostname(), heartbeat_at: now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function heartbeat(store: Store, runId: number): Promise<void> {
+  await store.db.updateTable('hw_sync_runs').set({ heartbeat_at: new Date().toISOString() }).where('id', '=', runId).execute();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs left `running` by a process that is gone (killed, crashed) are marked
+ * interrupted and what they wrote is purged. Returns the ids so marked. A run
+ * still alive blocks a new one: two syncs of one connection never overlap.
+ */
+export async function recoverInterruptedRuns(store: Store, connectionId: number, now: Date): Promise<{ interrupted: number[]; running: { id: number; pid: number; host: string } | null }> {
+  const running = await store.db.selectFrom('hw_sync_runs').selectAll().where('connection_id', '=', connectionId).where('status', '=', 'running').execute();
+  const interrupted: number[] = [];
+  for (const run of running) {
+    const local = run.host === hostname();
+    const dead = local ? !alive(run.pid) || run.pid === process.pid : now.getTime() - Date.parse(run.heartbeat_at) > STALE_MS;
+    if (!dead) return { interrupted, running: { id: run.id, pid: run.pid, host: run.host } };
+    await purgeRun(store, connectionId, run.id);
+    await store.db
+      .updateTable('hw_sync_runs')
+      .set({ status: 'interrupted', finished_at: now.toISOString(), error: `Interrupted: the process (pid ${run.pid} on ${run.host}) stopped before the run completed; nothing it collected was kept.` })
+      .where('id', '=', run.id)
+      .execute();
+    interrupted.push(run.id);
+  }
+  return { interrupted, running: null };
+}
+
+export interface CoverageEntry {
+  resource: string;
+  parentKey: string;
+  status: CoverageStatus;
+  httpStatus?: number | null;
+  errorId?: string | null;
+  reason?: string | null;
+  fix?: string | null;
+  items: number;
+}
+
+export async function recordCoverage(store: Store, runId: number, entries: CoverageEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 200) {
+    await store.db
+      .insertInto('hw_coverage')
+      .values(
+        entries.slice(i, i + 200).map((e) => ({
+          run_id: runId,
+          resource: e.resource,
+          parent_key: e.parentKey,
+          status: e.status,
+          http_status: e.httpStatus ?? null,
+          error_id: e.errorId ?? null,
+          reason: e.reason ?? null,
+          fix: e.fix ?? null,
+          items: e.items,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['run_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), items: eb.ref('excluded.items'), reason: eb.ref('excluded.reason'), fix: eb.ref('excluded.fix') })))
+      .execute();
+  }
+}
+
+export async function failRun(store: Store, connectionId: number, runId: number, error: string, stats: Partial<RunRow>): Promise<void> {
+  await purgeRun(store, connectionId, runId);
+  await store.db
+    .updateTable('hw_sync_runs')
+    .set({ ...stats, status: 'failed', finished_at: new Date().toISOString(), error })
+    .where('id', '=', runId)
+    .execute();
+}
+
+export async function listRuns(store: Store, connectionId?: number, limit = 50): Promise<RunRow[]> {
+  let query = store.db.selectFrom('hw_sync_runs').select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error']);
+  if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
+  return (await query.orderBy('id', 'desc').limit(limit).execute()) as RunRow[];
+}
