@@ -4,15 +4,19 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { benchEmulator } from './emulator.js';
+import { benchSync } from './sync.js';
 
 const small = process.argv.includes('--small');
 const configuration = small ? 'small' : 'full';
 
 const emulator = await benchEmulator(small ? { apps: 1000, reads: 1000, concurrency: 8 } : { apps: 10_000, reads: 1000, concurrency: 8 });
+const sync = await benchSync({ apps: small ? 300 : 2000 });
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
-console.log('\nemulator');
-for (const [key, value] of Object.entries(emulator)) console.log(`  ${key.padEnd(24)} ${value}`);
+for (const [title, figures] of [['emulator', emulator], ['sync', sync]] as const) {
+  console.log(`\n${title}`);
+  for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(36)} ${value}`);
+}
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator }, null, 2)}\n`);
+await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync }, null, 2)}\n`);

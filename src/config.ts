@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { InputError } from './errors.js';
 import { apiUrlFromHost } from './heroku/api-url.js';
 
 /**
@@ -18,12 +19,8 @@ export interface HerowatchConfig {
   apiUrl: string;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+/** A setting (environment variable or flag) that cannot be used. */
+export class ConfigError extends InputError {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { apiUrl?: string; home?: string } = {}): HerowatchConfig {
   const home = resolve(overrides.home ?? env.HEROWATCH_HOME ?? join(homedir(), '.herowatch'));

@@ -1,13 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.js';
 import { ScenarioError, type Emulator } from '../emulator/index.js';
-import { SqlError, UnknownDataset } from '../service/datasets.js';
-import { HistoryError } from '../service/history.js';
+import { InputError } from '../errors.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerSync } from './commands/sync.js';
-import { EXIT, processOutput, UsageError, type Output } from './output.js';
+import { EXIT, processOutput, type Output } from './output.js';
 
 /** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
 function untilStopped(emulator: Emulator): Promise<void> {
@@ -44,7 +42,7 @@ export async function run(argv: string[], output: Output = processOutput()): Pro
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof ScenarioError || error instanceof UsageError || error instanceof ConfigError || error instanceof UnknownDataset || error instanceof SqlError || error instanceof HistoryError) {
+    if (error instanceof ScenarioError || error instanceof InputError) {
       output.err(`herowatch: ${error.message}`);
       return EXIT.usage;
     }

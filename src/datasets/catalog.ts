@@ -110,8 +110,8 @@ const syncRuns: Dataset = {
   columns: [
     CONNECTION,
     { name: 'id', type: 'integer', description: 'Run number' },
-    { name: 'started_at', type: 'timestamp', description: 'Start' },
-    { name: 'finished_at', type: 'timestamp', description: 'End' },
+    { name: 'started_at', type: 'timestamp', description: 'When the run started' },
+    { name: 'finished_at', type: 'timestamp', description: 'When the run ended (null while it runs)' },
     { name: 'status', type: 'text', description: 'running, complete, failed or interrupted' },
     { name: 'requests', type: 'integer', description: 'HTTP requests made (retries included)' },
     { name: 'not_modified', type: 'integer', description: 'Requests answered 304 (unchanged since the last sync)' },
@@ -127,21 +127,22 @@ const syncRuns: Dataset = {
 
 const coverage: Dataset = {
   name: 'coverage',
-  description: 'What each sync run could read, per resource and parent: ok, forbidden (with the reason and the fix), failed or missing.',
+  description: 'What each sync run could read: a summary row per resource (parent_key empty) and a row for each parent that could not be read in full: forbidden (with the reason and the fix), failed or missing.',
   columns: [
     CONNECTION,
     { name: 'run_id', type: 'integer', description: 'Run number' },
     { name: 'resource', type: 'text', description: 'Dataset the coverage is about' },
-    { name: 'parent_key', type: 'text', description: 'Parent record (e.g. the app id) for per-parent resources; empty otherwise' },
+    { name: 'parent_key', type: 'text', description: 'Empty for a resource\'s summary row; otherwise the parent (e.g. the app id) that had a gap' },
     { name: 'status', type: 'text', description: 'ok, forbidden, failed or missing' },
     { name: 'http_status', type: 'integer', description: 'Heroku\'s HTTP status when not ok' },
     { name: 'error_id', type: 'text', description: 'Heroku\'s error id when not ok' },
     { name: 'reason', type: 'text', description: 'Why it could not be read' },
     { name: 'fix', type: 'text', description: 'What would make it readable' },
     { name: 'items', type: 'integer', description: 'Records read' },
+    { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
   ],
   select: () =>
-    'SELECT c.name AS connection, v.run_id, v.resource, v.parent_key, v.status, v.http_status, v.error_id, v.reason, v.fix, v.items\nFROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id',
+    'SELECT c.name AS connection, v.run_id, v.resource, v.parent_key, v.status, v.http_status, v.error_id, v.reason, v.fix, v.items, v.parents\nFROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id',
 };
 
 /** (Re)creates every dataset view, so views always match the declarations. */

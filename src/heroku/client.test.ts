@@ -4,43 +4,37 @@ import { HerokuClient } from './client.js';
 import { HerokuApiError, HerokuTransportError } from './errors.js';
 import { memoryEtagCache } from './middleware/conditional.js';
 import { redactUrl } from './sanitize.js';
+import type { Send } from './transport.js';
 
 const TOKEN = 'HRKU-secret-token-canary-0000';
 const CANARY = 'config-value-canary-1234';
 
 type Scripted = { status?: number; body?: unknown; headers?: Record<string, string>; fail?: 'network' | 'truncated' };
 
-/** A fetch that answers from a script and records what was asked. */
+/** A network that answers from a script and records what was asked. */
 function scriptedFetch(script: (request: { url: string; headers: Record<string, string> }, n: number) => Scripted) {
   const calls: { url: string; headers: Record<string, string> }[] = [];
-  const fetchFn = (async (url: string, init: RequestInit) => {
-    const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>));
-    const call = { url: String(url), headers };
+  const send: Send = async (url, init) => {
+    const call = { url, headers: { ...init.headers } };
     calls.push(call);
     const answer = script(call, calls.length);
-    if (answer.fail === 'network') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    if (answer.fail === 'network') throw Object.assign(new Error('other side closed'), { code: 'ECONNRESET' });
+    if (answer.fail === 'truncated') throw Object.assign(new Error('response body cut short'), { kind: 'truncated' });
     const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    const response = new Response(answer.status === 304 ? null : text, {
-      status: answer.status ?? 200,
-      headers: { 'content-type': 'application/json', 'ratelimit-remaining': '4000', ...answer.headers },
-    });
-    if (answer.fail === 'truncated') {
-      Object.defineProperty(response, 'text', { value: async () => Promise.reject(new TypeError('terminated')) });
-    }
-    return response;
-  }) as unknown as typeof fetch;
-  return { fetchFn, calls };
+    return { status: answer.status ?? 200, headers: { 'content-type': 'application/json', 'ratelimit-remaining': '4000', ...answer.headers }, text: answer.status === 304 ? '' : text };
+  };
+  return { fetchFn: send, calls };
 }
 
 /** A client on a fake clock: sleeping advances it, so waits cost no real time. */
-function client(fetchFn: typeof fetch, extra: Partial<ConstructorParameters<typeof HerokuClient>[0]> = {}) {
+function client(fetchFn: Send, extra: Partial<ConstructorParameters<typeof HerokuClient>[0]> = {}) {
   const slept: number[] = [];
   const throttled: number[] = [];
   let now = 0;
   const instance = new HerokuClient({
     token: TOKEN,
     apiUrl: 'http://127.0.0.1:9',
-    fetch: fetchFn,
+    send: fetchFn,
     retry: { sleep: async (ms) => void slept.push(ms), random: () => 0.5 },
     rateLimit: { now: () => now, sleep: async (ms) => void (throttled.push(ms), (now += ms)) },
     ...extra,
@@ -143,13 +137,14 @@ describe('HerokuClient', () => {
       expect(calls).toHaveLength(1);
     });
 
-    it('waits at least Retry-After on a 429, and lets the pool refill above the reserve', async () => {
+    it('waits at least Retry-After on a 429, then probes the pool with one request', async () => {
       const { fetchFn } = scriptedFetch((_r, n) => (n === 1 ? { status: 429, body: { id: 'rate_limit', message: 'x' }, headers: { 'retry-after': '7' } } : { body: {} }));
       const { instance, slept, throttled } = client(fetchFn);
       await instance.get('/account');
       expect(slept[0]).toBe(7000);
-      // An empty pool refills at 75 a minute; 451 tokens (the 10% reserve and one) take about six minutes.
-      expect(throttled.reduce((a, b) => a + b, 0)).toBe(451 * 800);
+      // The probe found 4,000 left: no further waiting.
+      expect(throttled).toEqual([]);
+      expect(instance.stats.rateLimitLow).toBe(0);
     });
 
     it('backs off exponentially and gives up after the configured retries with the last error', async () => {
@@ -227,13 +222,13 @@ describe('HerokuClient', () => {
     it('never has more requests in flight than allowed', async () => {
       let inFlight = 0;
       let peak = 0;
-      const fetchFn = (async () => {
+      const fetchFn: Send = async () => {
         inFlight++;
         peak = Math.max(peak, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         inFlight--;
-        return new Response('{}', { headers: { 'ratelimit-remaining': '4000' } });
-      }) as unknown as typeof fetch;
+        return { status: 200, headers: { 'ratelimit-remaining': '4000' }, text: '{}' };
+      };
       const { instance } = client(fetchFn, { concurrency: 3 });
       await Promise.all(Array.from({ length: 20 }, () => instance.get('/account')));
       expect(peak).toBe(3);

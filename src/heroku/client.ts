@@ -5,13 +5,14 @@ import { withHeaders } from './middleware/headers.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
 import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
 import { pages, type Page, type PageOptions } from './paginate.js';
-import { compose, fetchTransport, type HerokuResponse, type Middleware, type RequestFn } from './transport.js';
+import { compose, fetchTransport, undiciSend, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
 
 export interface HerokuClientOptions {
   token: string;
   /** The API URL; default from HEROKU_HOST as the Heroku CLI reads it. */
   apiUrl?: string;
-  fetch?: typeof fetch;
+  /** How requests reach the network (tests script it); default: undici. */
+  send?: Send;
   /** Requests in flight at once. */
   concurrency?: number;
   rateLimit?: Partial<ThrottleOptions>;
@@ -58,7 +59,7 @@ export class HerokuClient {
       return response;
     };
     const middlewares: Middleware[] = [
-      withConcurrency(options.concurrency ?? 8),
+      withConcurrency(options.concurrency ?? 16),
       withRetry({ ...DEFAULT_RETRY, ...options.retry, onRetry: (error, attempt, delay) => {
         this.counters.retries++;
         options.retry?.onRetry?.(error, attempt, delay);
@@ -68,7 +69,7 @@ export class HerokuClient {
       withHeaders(options.token, options.userAgent),
       count,
     ];
-    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs }), ...middlewares);
+    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend((options.concurrency ?? 16) * 2), timeoutMs: options.timeoutMs }), ...middlewares);
   }
 
   async get<T>(path: string, headers: Record<string, string> = {}): Promise<HerokuResponse<T>> {

@@ -1,3 +1,4 @@
+import { Agent, request, type Dispatcher } from 'undici';
 import { HerokuApiError, HerokuTransportError } from './errors.js';
 import { sanitizeBody } from './sanitize.js';
 
@@ -22,9 +23,20 @@ export type RequestFn = (request: HerokuRequest) => Promise<HerokuResponse>;
 /** A concern wrapped around the next function in the chain. */
 export type Middleware = (next: RequestFn) => RequestFn;
 
+/** One HTTP exchange, body read in full: the only thing the transport needs from the network. */
+export interface RawResponse {
+  status: number;
+  statusText?: string;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export type Send = (url: string, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }) => Promise<RawResponse>;
+
 export interface TransportOptions {
   apiUrl: string;
-  fetch?: typeof fetch;
+  /** How requests reach the network; default: undici (see undiciSend). Tests script it. */
+  send?: Send;
   /** Per-request timeout in ms. */
   timeoutMs?: number;
 }
@@ -35,28 +47,21 @@ export interface TransportOptions {
  * HerokuApiError. Everything else (auth, retries, pacing) wraps this.
  */
 export function fetchTransport(options: TransportOptions): RequestFn {
-  const doFetch = options.fetch ?? fetch;
+  const send = options.send ?? undiciSend();
   const base = options.apiUrl.replace(/\/+$/, '');
   return async (request: HerokuRequest): Promise<HerokuResponse> => {
-    let response: Response;
-    let text: string;
+    let raw: RawResponse;
     try {
-      response = await doFetch(`${base}${request.path}`, {
+      raw = await send(`${base}${request.path}`, {
         method: request.method,
         headers: request.headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+        timeoutMs: options.timeoutMs ?? 60_000,
       });
     } catch (error) {
-      throw transportError(error, 'network', request);
+      throw transportError(error, request);
     }
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw transportError(error, 'truncated', request);
-    }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => (headers[key] = value));
+    const { headers, text } = raw;
     let body: unknown;
     if (text !== '') {
       try {
@@ -65,13 +70,13 @@ export function fetchTransport(options: TransportOptions): RequestFn {
         throw new HerokuTransportError('malformed', request.method, request.path, (error as Error).message);
       }
     }
-    if (response.status >= 400) {
+    if (raw.status >= 400) {
       const error = (body ?? {}) as { id?: unknown; message?: unknown };
       const retryAfter = headers['retry-after'] ? Number(headers['retry-after']) : null;
       throw new HerokuApiError(
-        response.status,
+        raw.status,
         typeof error.id === 'string' ? error.id : null,
-        typeof error.message === 'string' ? error.message : response.statusText,
+        typeof error.message === 'string' ? error.message : (raw.statusText ?? `HTTP ${raw.status}`),
         request.method,
         request.path,
         headers['request-id'] ?? null,
@@ -79,14 +84,43 @@ export function fetchTransport(options: TransportOptions): RequestFn {
         headers['ratelimit-remaining'] === undefined ? null : Number(headers['ratelimit-remaining']),
       );
     }
-    return { status: response.status, headers, body: sanitizeBody(request.path, body) };
+    return { status: raw.status, headers, body: sanitizeBody(request.path, body) };
   };
 }
 
-function transportError(error: unknown, kind: 'network' | 'truncated', request: HerokuRequest): HerokuTransportError {
-  const cause = error as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (cause.name === 'TimeoutError' || cause.name === 'AbortError') return new HerokuTransportError('timeout', request.method, request.path, cause.message ?? 'aborted');
-  return new HerokuTransportError(kind, request.method, request.path, cause.cause?.code ?? cause.cause?.message ?? cause.message ?? String(error));
+/**
+ * Sends with undici's request API over a keep-alive pool: the same engine
+ * as Node's fetch without the fetch spec's per-request overhead, which
+ * matters at thousands of requests per sync.
+ */
+export function undiciSend(connections = 32): Send {
+  const agent = new Agent({ connections, keepAliveTimeout: 10_000 });
+  return async (url, init) => {
+    const response = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body,
+      dispatcher: agent,
+      headersTimeout: init.timeoutMs,
+      bodyTimeout: init.timeoutMs,
+    });
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw Object.assign(new Error('response body cut short'), { kind: 'truncated', cause: error });
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(response.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
+    return { status: response.statusCode, headers, text };
+  };
+}
+
+function transportError(error: unknown, request: HerokuRequest): HerokuTransportError {
+  const cause = error as { name?: string; code?: string; kind?: string; cause?: { code?: string; message?: string }; message?: string };
+  const detail = cause.code ?? cause.cause?.code ?? cause.cause?.message ?? cause.message ?? String(error);
+  if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /TIMEOUT/.test(cause.code ?? '')) return new HerokuTransportError('timeout', request.method, request.path, detail);
+  return new HerokuTransportError(cause.kind === 'truncated' ? 'truncated' : 'network', request.method, request.path, detail);
 }
 
 /** Applies middlewares so that the first listed is the outermost. */

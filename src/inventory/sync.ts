@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError } from '../heroku/errors.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
 import { failRun, heartbeat, recordCoverage, recoverInterruptedRuns, startRun, type CoverageEntry } from '../store/runs.js';
@@ -21,6 +22,7 @@ export interface SyncOptions {
   /** Fetch tasks (one resource for one parent) under way at once; the client bounds HTTP concurrency. */
   taskConcurrency?: number;
   signal?: AbortSignal;
+  logger?: Logger;
 }
 
 export type SyncProgress =
@@ -69,6 +71,7 @@ class TokenRejected extends Error {}
  */
 export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   const { store, client } = options;
+  const log = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
   const started = performance.now();
   const connection = await store.db.selectFrom('hw_connections').selectAll().where('id', '=', options.connectionId).executeTakeFirstOrThrow();
@@ -76,8 +79,9 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
 
   const runId = await startRun(store, connection.id, now());
+  log.info({ runId, connection: connection.name, recovered: interrupted }, 'sync started');
   options.onProgress?.({ type: 'start', runId, interrupted });
-  const writer = new RunWriter(store, connection.id, runId, connection.last_complete_run);
+  const writer = new RunWriter(store, connection.id, runId);
   const beat = setInterval(() => void heartbeat(store, runId).catch(() => {}), 30_000);
   beat.unref();
   const coverage: CoverageEntry[] = [];
@@ -154,6 +158,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
         const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
         coverage.push(entry);
+        log.info({ runId, resource: resource.name, parentKey, status: entry.status, httpStatus: entry.httpStatus, reason: entry.reason }, 'coverage gap');
         options.onProgress?.({ type: 'gap', resource: resource.name, parentKey, status: entry.status, reason: entry.reason ?? null });
       }
     };
@@ -162,7 +167,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const accountResource = resources.find((r) => r.name === 'account');
     if (accountResource) {
       await fetchTask(accountResource, null);
-      await recordCoverage(store, runId, coverage.filter((c) => c.resource === 'account'));
+      await recordCoverage(store, runId, [accountResource], coverage);
       const record = fetched.get('account')?.[0]?.item as { id?: string; email?: string } | undefined;
       if (!record?.id || !record.email) throw new Error(`Could not read the account: ${coverage.find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
       account = { id: record.id, email: record.email };
@@ -189,7 +194,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           }),
         ),
       );
-      await recordCoverage(store, runId, coverage.filter((c) => level.some((r) => r.name === c.resource)));
+      await recordCoverage(store, runId, level, coverage);
     }
 
     let cursors: AuditCursorUpdate[] = [];
@@ -199,11 +204,17 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       auditEvents = audit.events;
       cursors = audit.cursors;
       coverage.push(...audit.coverage);
-      await recordCoverage(store, runId, audit.coverage);
+      await recordCoverage(store, runId, [{ name: 'audit_events', parent: 'enterprise_accounts' }], audit.coverage);
     }
     if (options.signal?.aborted) throw new Interrupted();
 
-    await writer.complete(parentFirst(resources).flat(), async (tx) => {
+    const readInFull = (name: string): boolean | Set<string> => {
+      const own = coverage.filter((c) => c.resource === name);
+      const resource = resources.find((r) => r.name === name);
+      if (!resource?.parent) return own.some((c) => c.status === 'ok');
+      return new Set(own.filter((c) => c.status === 'ok').map((c) => c.parentKey));
+    };
+    await writer.complete(parentFirst(resources).flat(), readInFull, async (tx) => {
       await tx.updateTable('hw_sync_runs').set({ ...runStats(), status: 'complete', finished_at: now().toISOString() }).where('id', '=', runId).execute();
       for (const cursor of cursors) {
         await tx
@@ -213,12 +224,15 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           .execute();
       }
     });
-    return result('complete', null);
+    const done = result('complete', null);
+    log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
+    return done;
   } catch (error) {
     const interruptedNow = error instanceof Interrupted;
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
     await failRun(store, connection.id, runId, message, runStats());
     if (interruptedNow) await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
+    log.warn({ runId, status: interruptedNow ? 'interrupted' : 'failed', error: message }, 'sync did not complete');
     return result(interruptedNow ? 'interrupted' : 'failed', message);
   } finally {
     clearInterval(beat);
@@ -232,9 +246,13 @@ function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: Parent
   const records: RecordItem[] = [];
   for (const value of raw) {
     if (!value || typeof value !== 'object') continue;
-    const item = { ...(value as Record<string, unknown>) };
-    for (const field of resource.omit ?? []) delete item[field];
-    const data = resource.enrich ? { ...item, ...resource.enrich(item, parent) } : item;
+    let data = value as Record<string, unknown>;
+    if (resource.omit || resource.enrich) {
+      // One copy, so the client's (possibly cached) item is never changed.
+      data = { ...data };
+      for (const field of resource.omit ?? []) delete data[field];
+      if (resource.enrich) Object.assign(data, resource.enrich(data, parent));
+    }
     const key = resource.key ? resource.key(data, parent) : String(data.id);
     records.push({ key, data });
   }

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import type { Store } from '../store/database.js';
 
 export interface ConnectionRecord {
@@ -12,7 +13,7 @@ export interface ConnectionRecord {
 /** Connection names: what people type after --connection. */
 export function checkConnectionName(name: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(name)) {
-    throw new Error(`"${name}" is not a valid connection name: use letters, digits, - and _ (up to 63), starting with a letter or digit.`);
+    throw new InputError(`"${name}" is not a valid connection name: use letters, digits, - and _ (up to 63), starting with a letter or digit.`);
   }
   return name;
 }

@@ -1,7 +1,9 @@
 import SQLite from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { datasetNamed, datasets, type Dataset } from '../datasets/catalog.js';
+import { InputError } from '../errors.js';
 import type { Herowatch } from './herowatch.js';
 
 export interface DatasetSummary {
@@ -11,10 +13,9 @@ export interface DatasetSummary {
   columns: { name: string; type: string; description: string }[];
 }
 
-export class UnknownDataset extends Error {
+export class UnknownDataset extends InputError {
   constructor(name: string) {
     super(`There is no dataset "${name}". Datasets: ${datasets().map((d) => d.name).join(', ')} (herowatch datasets describes them).`);
-    this.name = 'UnknownDataset';
   }
 }
 
@@ -67,17 +68,13 @@ function csvCell(value: unknown): string {
   return String(value);
 }
 
-export class SqlError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SqlError';
-  }
-}
+/** The query was refused or failed: not valid SQL, not read-only, or an error in it. */
+export class SqlError extends InputError {}
 
 /**
  * Runs one read-only query. SQLite: on a separate connection opened read
- * only. PostgreSQL: in a READ ONLY transaction, sent as a single statement
- * (the extended protocol refuses several). Writes are refused either way.
+ * only. PostgreSQL: in a READ ONLY transaction, as one prepared statement.
+ * Writes and extra statements are refused either way.
  */
 export async function runReadOnlySql(hw: Herowatch, query: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
   if (hw.store.dialect === 'sqlite') {
@@ -96,14 +93,20 @@ export async function runReadOnlySql(hw: Herowatch, query: string): Promise<{ co
       database.close();
     }
   }
+  // A named (prepared) statement goes through the extended protocol, which
+  // refuses several commands: `SELECT 1; COMMIT; DROP ...` cannot escape the
+  // read-only transaction.
+  const client = new pg.Client({ connectionString: hw.store.location.databaseUrl });
+  await client.connect();
   try {
-    return await hw.store.db.transaction().execute(async (tx) => {
-      await sql`SET TRANSACTION READ ONLY`.execute(tx);
-      const result = await sql.raw<Record<string, unknown>>(query).execute(tx);
-      const rows = result.rows;
-      return { columns: rows[0] ? Object.keys(rows[0]) : [], rows };
-    });
+    await client.query('BEGIN TRANSACTION READ ONLY');
+    await client.query("SET LOCAL statement_timeout = '60s'");
+    const result = await client.query({ text: query, name: `herowatch-sql-${process.pid}-${Date.now()}` });
+    return { columns: result.fields.map((f) => f.name), rows: result.rows as Record<string, unknown>[] };
   } catch (error) {
     throw new SqlError((error as Error).message);
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    await client.end();
   }
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { RESOURCES } from '../inventory/registry.js';
 import { parseJson, type Store } from '../store/database.js';
 
@@ -11,7 +12,16 @@ export interface Change {
   fields?: string[];
 }
 
-export class HistoryError extends Error {}
+export class HistoryError extends InputError {}
+
+/** JSON with object keys sorted, to compare values whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 /** Records as they stood after a complete run: what the datasets showed then. */
 async function stateAt(store: Store, connectionId: number, run: number): Promise<Map<string, { hash: string; data: Record<string, unknown> }>> {
@@ -52,8 +62,9 @@ export async function changesBetween(store: Store, connectionId: number, since: 
     const then = before.get(id);
     if (!then) changes.push({ resource, key, label: label(now.data, key), kind: 'added' });
     else if (then.hash !== now.hash) {
-      const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])].filter((f) => JSON.stringify(then.data[f]) !== JSON.stringify(now.data[f])).sort();
-      changes.push({ resource, key, label: label(now.data, key), kind: 'changed', fields });
+      const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])].filter((f) => canonical(then.data[f]) !== canonical(now.data[f])).sort();
+      // Same fields in another order is not a change.
+      if (fields.length > 0) changes.push({ resource, key, label: label(now.data, key), kind: 'changed', fields });
     }
   }
   for (const [id, then] of before) {

@@ -35,7 +35,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     await migrate(store);
   } catch (error) {
     await store.close();
-    throw new Error(`Could not prepare the database at ${store.description}: ${(error as Error).message}`);
+    throw new Error(`Could not prepare the database at ${store.description}: ${(error as Error).message}`, { cause: error });
   }
   return store;
 }
@@ -48,7 +48,12 @@ function openSqlite(location: StoreLocation): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', description: location.sqlitePath, location, close: () => db.destroy() };
+  const close = async (): Promise<void> => {
+    // Lets SQLite refresh the statistics its query planner uses, as it recommends on close.
+    if (database.open) database.pragma('optimize');
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', description: location.sqlitePath, location, close };
 }
 
 function openPostgres(location: StoreLocation): Store {

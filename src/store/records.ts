@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
 
@@ -9,21 +9,18 @@ export interface RecordItem {
 }
 
 const CHUNK = 200;
+const BATCH = 1000;
 
-/** A stable fingerprint of a record (keys sorted, so field order never counts as a change). */
-export function recordHash(data: unknown): string {
-  return createHash('sha1').update(stableJson(data)).digest('hex');
-}
+type VersionRow = { connection_id: number; resource: string; key: string; parent_key: string; hash: string; data: string; valid_from: number; valid_to: null };
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/**
+ * A fingerprint of a record's stored JSON. Heroku serializes a resource's
+ * fields in a fixed order, so the text is stable; were the order to change,
+ * the change report would show a change with no differing field, which
+ * changesBetween leaves out.
+ */
+export function recordHash(json: string): string {
+  return createHash('sha1').update(json).digest('hex');
 }
 
 /**
@@ -34,8 +31,11 @@ function stableJson(value: unknown): string {
  * a run that never completes leaves nothing behind once purged.
  */
 export class RunWriter {
-  private readonly current = new Map<string, Map<string, string>>();
+  /** Per resource: the open versions of complete runs (what datasets show), key -> hash and parent. */
+  private readonly current = new Map<string, Map<string, { hash: string; parentKey: string }>>();
+  /** Keys seen in this run, and keys that got a new version, per resource. */
   private readonly written = new Map<string, Set<string>>();
+  private readonly replaced = new Map<string, Set<string>>();
   itemsWritten = 0;
   versionsWritten = 0;
 
@@ -43,57 +43,71 @@ export class RunWriter {
     private readonly store: Store,
     readonly connectionId: number,
     readonly runId: number,
-    private readonly lastCompleteRun: number | null,
   ) {}
 
-  /** Hashes of the records datasets currently show for a resource. */
-  private async currentHashes(resource: string): Promise<Map<string, string>> {
-    let hashes = this.current.get(resource);
-    if (!hashes) {
-      hashes = new Map();
-      if (this.lastCompleteRun !== null) {
-        const rows = await this.store.db
-          .selectFrom('hw_records')
-          .select(['key', 'hash'])
-          .where('connection_id', '=', this.connectionId)
-          .where('resource', '=', resource)
-          .where('valid_to', 'is', null)
-          .where('valid_from', '<=', this.lastCompleteRun)
-          .execute();
-        for (const row of rows) hashes.set(row.key, row.hash);
-      }
-      this.current.set(resource, hashes);
+  /** The records datasets currently show for a resource, read once per run. */
+  private async open(resource: string): Promise<Map<string, { hash: string; parentKey: string }>> {
+    let open = this.current.get(resource);
+    if (!open) {
+      open = new Map();
+      // Versions of unfinished runs are purged before a run starts, so every open version before this run is from a complete one.
+      const rows = await this.store.db
+        .selectFrom('hw_records')
+        .select(['key', 'hash', 'parent_key'])
+        .where('connection_id', '=', this.connectionId)
+        .where('resource', '=', resource)
+        .where('valid_to', 'is', null)
+        .where('valid_from', '<', this.runId)
+        .execute();
+      for (const row of rows) open.set(row.key, { hash: row.hash, parentKey: row.parent_key });
+      this.current.set(resource, open);
     }
-    return hashes;
+    return open;
   }
 
-  /** Records a page of items of one resource (for one parent), in one transaction. */
+  private pending: VersionRow[] = [];
+  private pendingSeen = 0;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * Records a page of items of one resource (for one parent). Pages are
+   * committed in batches of about BATCH rows, each batch in one transaction:
+   * a sync of 2,000 apps makes some 16,000 small pages, and one transaction
+   * each would cost more than the requests.
+   */
   async write(resource: string, parentKey: string, items: RecordItem[]): Promise<void> {
     if (items.length === 0) return;
-    const hashes = await this.currentHashes(resource);
-    let written = this.written.get(resource);
-    if (!written) this.written.set(resource, (written = new Set()));
-    const seen: { run_id: number; resource: string; key: string }[] = [];
-    const versions: { connection_id: number; resource: string; key: string; parent_key: string; hash: string; data: string; valid_from: number; valid_to: null }[] = [];
+    const open = await this.open(resource);
+    const written = setOf(this.written, resource);
+    const replaced = setOf(this.replaced, resource);
     for (const item of items) {
       if (written.has(item.key)) continue;
       written.add(item.key);
-      seen.push({ run_id: this.runId, resource, key: item.key });
-      const hash = recordHash(item.data);
-      if (hashes.get(item.key) !== hash) {
-        versions.push({ connection_id: this.connectionId, resource, key: item.key, parent_key: parentKey, hash, data: JSON.stringify(item.data), valid_from: this.runId, valid_to: null });
+      this.itemsWritten++;
+      this.pendingSeen++;
+      const json = JSON.stringify(item.data);
+      const hash = recordHash(json);
+      if (open.get(item.key)?.hash !== hash) {
+        this.pending.push({ connection_id: this.connectionId, resource, key: item.key, parent_key: parentKey, hash, data: json, valid_from: this.runId, valid_to: null });
+        replaced.add(item.key);
+        this.versionsWritten++;
       }
     }
-    this.itemsWritten += seen.length;
-    this.versionsWritten += versions.length;
-    await this.store.db.transaction().execute(async (tx) => {
-      for (let i = 0; i < seen.length; i += CHUNK) {
-        await tx.insertInto('hw_run_items').values(seen.slice(i, i + CHUNK)).onConflict((oc) => oc.doNothing()).execute();
-      }
-      for (let i = 0; i < versions.length; i += CHUNK) {
-        await tx.insertInto('hw_records').values(versions.slice(i, i + CHUNK)).execute();
-      }
+    if (this.pendingSeen >= BATCH) await this.flush();
+  }
+
+  /** Commits what is pending; flushes run one after another. */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingSeen = 0;
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      await this.store.db.transaction().execute(async (tx) => {
+        for (let i = 0; i < batch.length; i += CHUNK) await tx.insertInto('hw_records').values(batch.slice(i, i + CHUNK)).execute();
+      });
     });
+    return this.flushing;
   }
 
   /**
@@ -101,67 +115,48 @@ export class RunWriter {
    * resource, parents first: versions replaced in this run are closed; so are
    * records this run did not see, where it knows they are gone (their list
    * was read in full, or their parent is gone). Records behind a coverage gap
-   * (forbidden, failed) stay as last seen. `alsoInTransaction` completes the
-   * run's own bookkeeping atomically with it.
+   * (forbidden, failed) stay as last seen. `readInFull` says, per resource,
+   * whether its account-wide list was read (top level) or which parents' lists
+   * were. `alsoInTransaction` completes the run's own bookkeeping atomically.
    */
-  async complete(resourcesParentFirst: { name: string; parent?: string }[], alsoInTransaction: (tx: Transaction<Database>) => Promise<void>): Promise<void> {
+  async complete(
+    resourcesParentFirst: { name: string; parent?: string }[],
+    readInFull: (resource: string) => boolean | Set<string>,
+    alsoInTransaction: (tx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.flush();
+    // Read before the transaction: SQLite has one connection, which the transaction holds.
+    for (const resource of resourcesParentFirst) await this.open(resource.name);
     const { runId, connectionId } = this;
     await this.store.db.transaction().execute(async (tx) => {
+      const openAfter = new Map<string, Set<string>>();
       for (const resource of resourcesParentFirst) {
-        await tx
-          .updateTable('hw_records')
-          .set({ valid_to: runId })
-          .where('connection_id', '=', connectionId)
-          .where('resource', '=', resource.name)
-          .where('valid_to', 'is', null)
-          .where('valid_from', '<', runId)
-          .where('key', 'in', (qb) =>
-            qb.selectFrom('hw_records as n').select('n.key').where('n.connection_id', '=', connectionId).where('n.resource', '=', resource.name).where('n.valid_from', '=', runId),
-          )
-          .execute();
-        await tx
-          .updateTable('hw_records')
-          .set({ valid_to: runId })
-          .where('connection_id', '=', connectionId)
-          .where('resource', '=', resource.name)
-          .where('valid_to', 'is', null)
-          .where('valid_from', '<', runId)
-          .where(({ not, exists, selectFrom, or, eb }) =>
-            not(
-              exists(
-                selectFrom('hw_run_items as i')
-                  .select(sql.lit(1).as('one'))
-                  .where('i.run_id', '=', runId)
-                  .where('i.resource', '=', resource.name)
-                  .whereRef('i.key', '=', 'hw_records.key'),
-              ),
-            ).and(
-              or([
-                eb(
-                  'hw_records.parent_key',
-                  'in',
-                  selectFrom('hw_coverage as c').select('c.parent_key').where('c.run_id', '=', runId).where('c.resource', '=', resource.name).where('c.status', '=', 'ok'),
-                ),
-                ...(resource.parent
-                  ? [
-                      not(
-                        exists(
-                          selectFrom('hw_records as p')
-                            .select(sql.lit(1).as('one'))
-                            .where('p.connection_id', '=', connectionId)
-                            .where('p.resource', '=', resource.parent)
-                            .whereRef('p.key', '=', 'hw_records.parent_key')
-                            .where('p.valid_to', 'is', null),
-                        ),
-                      ),
-                    ]
-                  : []),
-              ]),
-            ),
-          )
-          .execute();
+        const open = [...(await this.open(resource.name))].map(([key, { parentKey }]) => ({ key, parent_key: parentKey }));
+        const seen = this.written.get(resource.name) ?? new Set<string>();
+        const replaced = this.replaced.get(resource.name) ?? new Set<string>();
+        const full = readInFull(resource.name);
+        const parentsLeft = resource.parent ? openAfter.get(resource.parent) : undefined;
+        const close: string[] = [];
+        for (const { key, parent_key: parentKey } of open) {
+          if (replaced.has(key)) close.push(key);
+          else if (seen.has(key)) continue;
+          else if (full === true || (full instanceof Set && full.has(parentKey))) close.push(key);
+          else if (parentsLeft && !parentsLeft.has(parentKey)) close.push(key);
+        }
+        const closing = new Set(close);
+        openAfter.set(resource.name, new Set([...open.map((r) => r.key).filter((k) => !closing.has(k)), ...seen]));
+        for (let i = 0; i < close.length; i += 500) {
+          await tx
+            .updateTable('hw_records')
+            .set({ valid_to: runId })
+            .where('connection_id', '=', connectionId)
+            .where('resource', '=', resource.name)
+            .where('valid_to', 'is', null)
+            .where('valid_from', '<', runId)
+            .where('key', 'in', close.slice(i, i + 500))
+            .execute();
+        }
       }
-      await tx.deleteFrom('hw_run_items').where('run_id', '=', runId).execute();
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
       await alsoInTransaction(tx);
     });
@@ -170,8 +165,11 @@ export class RunWriter {
 
 /** Removes what an unfinished run wrote, so no later run can make it visible. */
 export async function purgeRun(store: Store, connectionId: number, runId: number): Promise<void> {
-  await store.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('hw_records').where('connection_id', '=', connectionId).where('valid_from', '=', runId).execute();
-    await tx.deleteFrom('hw_run_items').where('run_id', '=', runId).execute();
-  });
+  await store.db.deleteFrom('hw_records').where('connection_id', '=', connectionId).where('valid_from', '=', runId).execute();
+}
+
+function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }

@@ -77,26 +77,71 @@ export interface CoverageEntry {
   items: number;
 }
 
-export async function recordCoverage(store: Store, runId: number, entries: CoverageEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 200) {
+const SEVERITY: CoverageStatus[] = ['failed', 'forbidden', 'missing'];
+
+/**
+ * Stores a run's coverage of some resources: per resource a summary row
+ * (parent '') and, for per-parent resources, a row per parent with a gap.
+ */
+export async function recordCoverage(store: Store, runId: number, resources: { name: string; parent?: string }[], entries: CoverageEntry[]): Promise<void> {
+  const rows: CoverageRow[] = [];
+  for (const resource of resources) {
+    const own = entries.filter((e) => e.resource === resource.name);
+    if (!resource.parent) {
+      for (const e of own) rows.push(row(runId, e, null));
+      continue;
+    }
+    const gaps = own.filter((e) => e.status !== 'ok');
+    const worst = SEVERITY.find((status) => gaps.some((g) => g.status === status));
+    rows.push({
+      run_id: runId,
+      resource: resource.name,
+      parent_key: '',
+      status: worst ?? 'ok',
+      http_status: null,
+      error_id: null,
+      reason: gaps.length > 0 ? `${gaps.length} of ${own.length} ${resource.parent.replace(/_/g, ' ')} could not be read in full; see the rows for each` : null,
+      fix: null,
+      items: own.reduce((sum, e) => sum + e.items, 0),
+      parents: own.length,
+    });
+    for (const gap of gaps) rows.push(row(runId, gap, null));
+  }
+  for (let i = 0; i < rows.length; i += 200) {
     await store.db
       .insertInto('hw_coverage')
-      .values(
-        entries.slice(i, i + 200).map((e) => ({
-          run_id: runId,
-          resource: e.resource,
-          parent_key: e.parentKey,
-          status: e.status,
-          http_status: e.httpStatus ?? null,
-          error_id: e.errorId ?? null,
-          reason: e.reason ?? null,
-          fix: e.fix ?? null,
-          items: e.items,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['run_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), items: eb.ref('excluded.items'), reason: eb.ref('excluded.reason'), fix: eb.ref('excluded.fix') })))
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.columns(['run_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), items: eb.ref('excluded.items'), reason: eb.ref('excluded.reason'), fix: eb.ref('excluded.fix'), parents: eb.ref('excluded.parents') })))
       .execute();
   }
+}
+
+type CoverageRow = {
+  run_id: number;
+  resource: string;
+  parent_key: string;
+  status: CoverageStatus;
+  http_status: number | null;
+  error_id: string | null;
+  reason: string | null;
+  fix: string | null;
+  items: number;
+  parents: number | null;
+};
+
+function row(runId: number, e: CoverageEntry, parents: number | null): CoverageRow {
+  return {
+    run_id: runId,
+    resource: e.resource,
+    parent_key: e.parentKey,
+    status: e.status,
+    http_status: e.httpStatus ?? null,
+    error_id: e.errorId ?? null,
+    reason: e.reason ?? null,
+    fix: e.fix ?? null,
+    items: e.items,
+    parents,
+  };
 }
 
 export async function failRun(store: Store, connectionId: number, runId: number, error: string, stats: Partial<RunRow>): Promise<void> {

@@ -9,7 +9,6 @@ export interface Database {
   hw_sync_runs: SyncRunsTable;
   hw_coverage: CoverageTable;
   hw_records: RecordsTable;
-  hw_run_items: RunItemsTable;
   hw_http_cache: HttpCacheTable;
   hw_audit_events: AuditEventsTable;
   hw_audit_cursors: AuditCursorsTable;
@@ -49,10 +48,16 @@ export interface SyncRunsTable {
 
 export type CoverageStatus = 'ok' | 'forbidden' | 'failed' | 'missing';
 
+/**
+ * What a run could read. One row per resource with `parent_key` '' (its
+ * summary: for per-parent resources, how many parents were read and whether
+ * any had a gap), plus one row per parent that had a gap. A parent with no
+ * row of its own was read in full.
+ */
 export interface CoverageTable {
   run_id: number;
   resource: string;
-  /** '' for account-wide resources. */
+  /** '' for the resource's summary row. */
   parent_key: string;
   status: CoverageStatus;
   http_status: number | null;
@@ -60,6 +65,8 @@ export interface CoverageTable {
   reason: string | null;
   fix: string | null;
   items: Generated<number>;
+  /** Summary rows of per-parent resources: parents read; null otherwise. */
+  parents: number | null;
 }
 
 export interface RecordsTable {
@@ -71,12 +78,6 @@ export interface RecordsTable {
   data: string;
   valid_from: number;
   valid_to: number | null;
-}
-
-export interface RunItemsTable {
-  run_id: number;
-  resource: string;
-  key: string;
 }
 
 export interface HttpCacheTable {

@@ -95,11 +95,20 @@ describe('herowatch emulator', () => {
 });
 
 describe('herowatch demo', () => {
-  it('serves the demo world and summarises it', async () => {
-    const result = await run(['demo']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/serving the demo world at http:\/\/127\.0\.0\.1:\d+/);
-    expect(result.stdout).toMatch(/apps\s+27/);
-    expect(result.stdout).toContain('acme-payments');
+  it('syncs the demo world into its own database and summarises it; a second run is mostly 304s', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'herowatch-demo-'));
+    const env = { ...process.env, HEROWATCH_HOME: home };
+    const first = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, [bin, 'demo'], { env, timeout: 60_000 }, (error, stdout) => resolve({ code: error ? 1 : 0, stdout })),
+    );
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/serving the demo world \(Acme\) at http:\/\/127\.0\.0\.1:\d+/);
+    expect(first.stdout).toMatch(/Sync run 1: complete in [\d.]+s, \d+ requests \(0 answered 304/);
+    expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 3 sni endpoints, 72 config vars/);
+    expect(first.stdout).toContain('oauth_authorizations: The token\'s scope (identity, read-protected) does not allow reading oauth authorizations');
+    expect(first.stdout).toContain(`HEROWATCH_HOME=${join(home, 'demo')} ./bin/herowatch datasets`);
+    const second = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));
+    const [, requests, unchanged] = /Sync run 2: complete in [\d.]+s, (\d+) requests \((\d+) answered 304/.exec(second)!;
+    expect(Number(unchanged)).toBeGreaterThan(Number(requests) * 0.8);
   });
 });

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { datasetsMarkdown } from '../../datasets/docs.js';
 import { findConnection } from '../../service/connections.js';
 import { datasetRows, formatRows, listDatasets, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
 import { changesBetween } from '../../service/history.js';
@@ -16,8 +17,10 @@ export function registerDatasets(program: Command, output: Output): void {
     .description('List the datasets with their row counts')
     .option('--connection <name>', 'count one connection\'s rows only')
     .option('--columns', 'also describe every column')
+    .option('--markdown', 'print the reference documentation of every dataset (docs/datasets.md)')
     .option('--json', 'print JSON')
-    .action(async (flags: { connection?: string; columns?: boolean; json?: boolean }) => {
+    .action(async (flags: { connection?: string; columns?: boolean; markdown?: boolean; json?: boolean }) => {
+      if (flags.markdown) return output.raw(datasetsMarkdown());
       const summaries = await withHerowatch({}, (hw) => listDatasets(hw, flags.connection));
       if (flags.json) return output.json(summaries);
       output.out(table(['dataset', 'rows', 'description'], summaries.map((d) => [d.name, d.rows, d.description])));
@@ -44,7 +47,7 @@ export function registerDatasets(program: Command, output: Output): void {
         await writeFile(flags.out, text);
         output.err(`Wrote ${rows.length} rows of ${dataset.name} to ${flags.out}`);
       } else {
-        process.stdout.write(text);
+        output.raw(text);
       }
     });
 

@@ -1,34 +1,95 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { loadConfig } from '../../config.js';
+import { demoScenarioPath, readScenarioFile, startEmulator, type Emulator } from '../../emulator/index.js';
+import { listDatasets } from '../../service/datasets.js';
+import { openHerowatch } from '../../service/herowatch.js';
+import { syncConnection } from '../../service/sync.js';
 import type { Output } from '../output.js';
+import { progressLine } from '../progress.js';
+
+/** The token the demo world gives herowatch's service account, the least-privilege one. */
+async function demoToken(): Promise<{ email: string; token: string; scope: string[] }> {
+  const scenario = await readScenarioFile(demoScenarioPath);
+  for (const account of scenario.accounts ?? []) {
+    const token = account.tokens?.find((t) => t.description === 'herowatch (least privilege)');
+    if (token) return { email: account.email, token: token.token, scope: token.scope ?? ['global'] };
+  }
+  throw new Error('The demo scenario has no "herowatch (least privilege)" token.');
+}
 
 /**
- * `herowatch demo`: the bundled demo world, served by the emulator with its
- * clock moved to today.
+ * `herowatch demo`: the main job on the embedded defaults. Starts the
+ * emulator on the demo world (its clock moved to today), syncs it into the
+ * demo's own SQLite database and summarises what herowatch found.
  */
 export function registerDemo(program: Command, output: Output, running: (emulator: Emulator) => Promise<void>): void {
   program
     .command('demo')
-    .description('Start the Heroku API emulator on the demo world and show what it holds')
-    .option('--serve', 'keep serving after the summary (Ctrl-C stops)')
-    .option('--port <n>', 'port for --serve; 0 picks a free one', '0')
+    .description('Sync the bundled demo world from the Heroku API emulator and summarise it')
+    .option('--serve', 'keep the emulator serving afterwards (Ctrl-C stops)')
+    .option('--port <n>', 'emulator port; 0 picks a free one', '0')
     .action(async (flags: { serve?: boolean; port: string }) => {
+      const base = loadConfig(process.env);
+      const home = join(base.home, 'demo');
+      const config = loadConfig({ HEROWATCH_HOME: home }, {});
       const emulator = await startEmulator({ shiftToNow: true, port: Number(flags.port) });
-      const world = emulator.world();
-      output.out(`Heroku Platform API emulator serving the demo world at ${emulator.url}`);
-      output.out('');
-      for (const [key, value] of Object.entries(world.stats)) output.out(`  ${key.replace(/_/g, ' ').padEnd(20)} ${value}`);
-      output.out('');
-      output.out('Teams and their apps:');
-      for (const team of world.teams.values()) {
-        output.out(`  ${team.name} (${team.members.length} members): ${team.apps.map((a) => a.name).join(', ')}`);
-      }
-      if (flags.serve) {
-        output.out('');
-        output.out(`Serving until Ctrl-C. Try: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
-        await running(emulator);
-      } else {
-        await emulator.close();
+      try {
+        const { email, token, scope } = await demoToken();
+        output.out(`Heroku API emulator serving the demo world (Acme) at ${emulator.url}`);
+        output.out(`Syncing as ${email}, with a least-privilege token (${scope.join(', ')}), into ${config.sqlitePath}`);
+        const hw = await openHerowatch(config);
+        try {
+          const progress = progressLine();
+          const result = await syncConnection(hw, {
+            connection: 'acme',
+            token,
+            apiUrl: emulator.url,
+            sync: { onProgress: (event) => progress.update(event) },
+          });
+          progress.done();
+          if (result.status !== 'complete') throw new Error(`The demo sync did not complete: ${result.error}`);
+          output.out('');
+          output.out(`Sync run ${result.runId}: complete in ${(result.durationMs / 1000).toFixed(1)}s, ${result.requests} requests (${result.notModified} answered 304: unchanged since the last demo), ${result.items} records, ${result.auditEvents} audit events.`);
+          output.out(`Rate limit: the pool never went below ${result.rateLimitLow} of 4,500.`);
+          output.out('');
+          output.out('What herowatch now knows about Acme:');
+          const counts = new Map((await listDatasets(hw, 'acme')).map((d) => [d.name, d.rows]));
+          const line = (label: string, ...datasets: string[]) => output.out(`  ${label.padEnd(22)} ${datasets.map((d) => `${counts.get(d) ?? 0} ${d.replace(/_/g, ' ')}`).join(', ')}`);
+          line('account and teams', 'teams', 'team_members', 'enterprise_members');
+          line('apps', 'apps', 'domains', 'sni_endpoints', 'config_vars');
+          line('access', 'collaborators', 'team_apps');
+          line('add-ons', 'addons', 'addon_attachments');
+          line('delivery', 'pipelines', 'pipeline_couplings', 'releases', 'slugs');
+          line('operations', 'formations', 'log_drains');
+          line('audit trail', 'audit_events');
+          if (result.gaps.length > 0) {
+            output.out('');
+            output.out('What it could not read, and why:');
+            const seen = new Set<string>();
+            for (const gap of result.gaps) {
+              const key = `${gap.resource}|${gap.reason}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              output.out(`  ${gap.resource}: ${gap.reason}`);
+              if (gap.fix) output.out(`    fix: ${gap.fix}`);
+            }
+          }
+          output.out('');
+          output.out('Explore it:');
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);
+        } finally {
+          await hw.close();
+        }
+        if (flags.serve) {
+          output.out('');
+          output.out(`Serving until Ctrl-C. Try: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
+          await running(emulator);
+        }
+      } finally {
+        if (!flags.serve) await emulator.close();
       }
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SyncResult } from '../../inventory/sync.js';
+import { createLogger } from '../../log.js';
 import { syncConnection } from '../../service/sync.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
@@ -12,6 +13,7 @@ interface SyncFlags {
   backfillDays: string;
   concurrency: string;
   reserve: string;
+  verbose?: boolean;
 }
 
 export function registerSync(program: Command, output: Output, setExitCode: (code: number) => void): void {
@@ -21,9 +23,10 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
     .option('--connection <name>', 'connection the inventory belongs to', 'default')
     .option('--api-url <url>', 'Heroku API URL (default: from HEROKU_HOST, else https://api.heroku.com)')
     .option('--backfill-days <n>', 'days of enterprise audit trail to collect the first time', '30')
-    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .option('--concurrency <n>', 'requests in flight at once', '16')
     .option('--reserve <percent>', 'share of the rate-limit pool left for people and deploys', '10')
     .option('--json', 'print progress and the result as JSON lines')
+    .option('--verbose', 'log what the sync does (retries, gaps) to standard error')
     .action(async (flags: SyncFlags) => {
       const token = process.env.HEROKU_API_KEY?.trim();
       if (!token) throw new UsageError('No Heroku token: set HEROKU_API_KEY (heroku auth:token prints the CLI\'s), or create a least-privilege one with: heroku authorizations:create --scope identity,read-protected --description herowatch');
@@ -46,12 +49,13 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
             sync: {
               auditBackfillDays: backfill,
               signal: controller.signal,
+              logger: createLogger(flags.verbose ? 'debug' : undefined),
               onProgress: (event) => (flags.json ? output.json(event) : progress!.update(event)),
             },
           }),
         );
         progress?.done();
-        if (flags.json) output.json({ type: 'result', ...result });
+        if (flags.json) output.json({ type: 'result', ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
         else printResult(output, flags.connection, result);
         setExitCode(result.status === 'complete' ? 0 : result.status === 'interrupted' ? 130 : 1);
       } finally {

@@ -53,6 +53,20 @@ describe('withThrottle', () => {
     expect(sim.gauge.waitedMs).toBe(0);
   });
 
+  it('after a 429, lets one probe through and waits for its answer before sending more', async () => {
+    const sim = simulation(100, 60);
+    sim.gauge.unknown();
+    const order: string[] = [];
+    await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        await sim.request({ method: 'GET', path: `/r${n}`, headers: {} });
+        order.push(`r${n}`);
+      }),
+    );
+    expect(order[0]).toBe('r1');
+    expect(sim.seen).toHaveLength(3);
+  });
+
   it('waits for the pool when another client already drained it', async () => {
     const sim = simulation(100, 60, 5);
     await sim.request({ method: 'GET', path: '/account', headers: {} });

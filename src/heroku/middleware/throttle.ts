@@ -92,6 +92,16 @@ export class RateLimitGauge {
     return ++this.seq;
   }
 
+  /**
+   * A 429: the pool is empty, or someone's burst emptied it for a moment.
+   * Forget the estimate; the next request (sent after the retry backoff)
+   * probes the pool and its answer says which.
+   */
+  unknown(): void {
+    this.lowWater = 0;
+    this.remaining = null;
+  }
+
   /** A request finished: wake those waiting to learn the pool. */
   release(): void {
     this.inFlight--;
@@ -120,7 +130,7 @@ export function withThrottle(gauge: RateLimitGauge): Middleware {
       return response;
     } catch (error) {
       if (error instanceof HerokuApiError) {
-        if (error.status === 429) gauge.observe(seq, 0);
+        if (error.status === 429) gauge.unknown();
         else if (error.rateLimitRemaining !== null) gauge.observe(seq, error.rateLimitRemaining);
       }
       throw error;

@@ -49,6 +49,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('reason', 'text')
     .addColumn('fix', 'text')
     .addColumn('items', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('parents', 'integer')
     .addPrimaryKeyConstraint('hw_coverage_pk', ['run_id', 'resource', 'parent_key'])
     .execute();
 
@@ -63,17 +64,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('valid_from', 'integer', (c) => c.notNull())
     .addColumn('valid_to', 'integer')
     .execute();
-  await db.schema.createIndex('hw_records_open').on('hw_records').columns(['connection_id', 'resource', 'valid_to', 'key']).execute();
+  // Covers what every sync reads per resource (its open versions' keys, hashes and parents).
+  await db.schema.createIndex('hw_records_open').on('hw_records').columns(['connection_id', 'resource', 'valid_to', 'valid_from', 'key', 'hash', 'parent_key']).execute();
   await db.schema.createIndex('hw_records_key').on('hw_records').columns(['connection_id', 'resource', 'key', 'valid_from']).execute();
-  await db.schema.createIndex('hw_records_run').on('hw_records').columns(['connection_id', 'valid_from']).execute();
-
-  await db.schema
-    .createTable('hw_run_items')
-    .addColumn('run_id', 'integer', (c) => c.notNull())
-    .addColumn('resource', 'text', (c) => c.notNull())
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('hw_run_items_pk', ['run_id', 'resource', 'key'])
-    .execute();
+  await db.schema.createIndex('hw_records_run').on('hw_records').columns(['valid_from']).execute();
 
   await db.schema
     .createTable('hw_http_cache')

@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
+import { CANARY, edgeScenario, T } from '../support/scenarios.js';
+
+const bin = fileURLToPath(new URL('../../bin/herowatch', import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function herowatch(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return (await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])))).flat();
+}
+
+/** Every value of every herowatch table, as text: what a database dump would contain. */
+async function databaseText(hw: TestHerowatch): Promise<string> {
+  let text = '';
+  for (const table of ['hw_connections', 'hw_sync_runs', 'hw_coverage', 'hw_records', 'hw_http_cache', 'hw_audit_events', 'hw_audit_cursors']) {
+    const { rows } = await sql.raw(`SELECT * FROM ${table}`).execute(hw.store.db);
+    text += JSON.stringify(rows);
+  }
+  return text;
+}
+
+describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
+  it('sync, datasets, export, sql, changes and runs work from the command line', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+
+    const sync = await herowatch(env, 'sync');
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/^Sync run 1 of connection "default" of admin@edge\.example: complete in [\d.]+s\n/);
+    expect(sync.stdout).toMatch(/coverage: \d+ ok, 0 forbidden, 0 failed, 0 missing/);
+
+    const again = await herowatch(env, 'sync', '--json');
+    expect(again.code).toBe(0);
+    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; notModified?: number });
+    expect(events[0]).toMatchObject({ type: 'start', runId: 2 });
+    expect(events.at(-1)).toMatchObject({ type: 'result', status: 'complete' });
+    expect(events.at(-1)!.notModified).toBeGreaterThan(40);
+
+    const datasets = await herowatch(env, 'datasets', '--json');
+    const summary = JSON.parse(datasets.stdout) as { name: string; rows: number }[];
+    expect(summary.find((d) => d.name === 'apps')!.rows).toBe(6);
+    expect(summary.map((d) => d.name)).toEqual(expect.arrayContaining(['apps', 'addons', 'addon_services', 'teams', 'audit_events', 'sync_runs', 'coverage']));
+
+    const csv = await herowatch(env, 'export', 'apps');
+    expect(csv.stdout.split('\n')[0]).toBe('connection,id,name,team_id,team_name,owner_email,region,stack,build_stack,generation,acm,maintenance,locked,space,web_url,git_url,buildpack_provided_description,slug_size,repo_size,released_at,archived_at,created_at,updated_at');
+    expect(csv.stdout.trim().split('\n')).toHaveLength(7);
+    const json = JSON.parse((await herowatch(env, 'export', 'addon-services', '--format', 'json')).stdout) as { name: string; supports_sharing: boolean }[];
+    expect(json.find((s) => s.name === 'heroku-postgresql')).toMatchObject({ supports_sharing: true });
+    const ndjson = (await herowatch(env, 'export', 'collaborators', '--format', 'ndjson')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { permissions: unknown });
+    expect(ndjson.some((c) => Array.isArray(c.permissions))).toBe(true);
+    const out = join(hw.home, 'teams.csv');
+    expect((await herowatch(env, 'export', 'teams', '--out', out)).stderr).toContain(`Wrote 3 rows of teams to ${out}`);
+    expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^connection,id,name,type,role/);
+
+    const query = await herowatch(env, 'sql', 'SELECT name FROM apps WHERE team_name = \'edge-core\' ORDER BY name', '--json');
+    expect(JSON.parse(query.stdout)).toEqual([{ name: 'edge-api' }, { name: 'edge-worker' }]);
+
+    const changes = await herowatch(env, 'changes', '--since', '1', '--json');
+    expect(JSON.parse(changes.stdout)).toEqual({ since: 1, until: 2, changes: [] });
+    const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'complete'], [1, 'complete']]);
+  }, 120_000);
+
+  it('refuses writes through sql and keeps the data', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, 'sync')).code).toBe(0);
+    for (const statement of ['DELETE FROM hw_records', 'DROP VIEW apps', 'SELECT 1; DROP VIEW apps', 'SELECT 1; COMMIT; DELETE FROM hw_records', 'UPDATE hw_connections SET name = \'x\'']) {
+      const result = await herowatch(env, 'sql', statement);
+      expect(result.code, statement).toBe(2);
+      expect(result.stderr).toMatch(/^herowatch: /);
+    }
+    expect(JSON.parse((await herowatch(env, 'sql', 'SELECT count(*) AS n FROM apps', '--json')).stdout)).toEqual([{ n: dialect === 'postgres' ? '6' : 6 }]);
+  }, 60_000);
+
+  it('explains bad input and exits 2', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const base = { ...hw.env, HEROKU_HOST: emulator.url };
+    const cases: [Record<string, string>, string[], RegExp][] = [
+      [base, ['sync'], /No Heroku token: set HEROKU_API_KEY/],
+      [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve is a percentage/],
+      [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
+      [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
+      [base, ['export', 'appz'], /There is no dataset "appz". Datasets: account, rate_limits/],
+      [base, ['export', 'apps', '--format', 'xml'], /--format must be one of csv, json, ndjson/],
+      [base, ['changes', '--since', '7'], /no connection "default"|no complete sync|not a complete sync/],
+      [base, ['sql', 'SELEC nonsense'], /syntax error/],
+    ];
+    for (const [env, args, message] of cases) {
+      const result = await herowatch(env, ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  }, 60_000);
+
+  it('lets no config var value and no token reach the database, exports, logs or output', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url, HEROWATCH_LOG_LEVEL: 'debug' };
+    const runs: Run[] = [];
+    runs.push(await herowatch(env, 'sync', '--verbose'));
+    runs.push(await herowatch(env, 'sync', '--json', '--verbose'));
+    runs.push(await herowatch({ ...env, HEROKU_API_KEY: T.adminRevoked }, 'sync'));
+    for (const dataset of ['config_vars', 'oauth_authorizations', 'log_drains', 'slugs', 'apps', 'coverage']) {
+      for (const format of ['csv', 'json', 'ndjson']) runs.push(await herowatch(env, 'export', dataset, '--format', format));
+    }
+    runs.push(await herowatch(env, 'sql', 'SELECT * FROM hw_http_cache', '--json'));
+    runs.push(await herowatch(env, 'sql', 'SELECT * FROM hw_records', '--json'));
+    expect(runs[0]!.code).toBe(0);
+    expect(runs[2]!.code).toBe(1);
+    expect(runs.at(-1)!.stdout).toContain('STRIPE_SECRET_KEY');
+
+    const secrets = [CANARY, ...Object.values(T)];
+    const haystacks: [string, string][] = runs.map((r, i) => [`command ${i}`, r.stdout + r.stderr]);
+    for (const file of await filesUnder(hw.home)) haystacks.push([file, (await readFile(file)).toString('latin1')]);
+    haystacks.push(['database', await databaseText(hw)]);
+    for (const [where, text] of haystacks) {
+      for (const secret of secrets) expect(text.includes(secret), `${secret} found in ${where}`).toBe(false);
+    }
+  }, 120_000);
+});
