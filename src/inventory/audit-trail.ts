@@ -1,3 +1,4 @@
+import type { AuditTrailEvent, EnterpriseAccount } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError } from '../heroku/errors.js';
@@ -34,15 +35,8 @@ interface AuditOptions {
   signal?: AbortSignal;
 }
 
-interface HerokuEvent {
-  id: string;
-  created_at: string;
-  type: string;
-  action: string;
-  actor?: { email?: string };
-  app?: { name?: string };
-  team?: { name?: string };
-}
+/** An audit trail event as Heroku's schema types it; id, time, type and action are always there. */
+type HerokuEvent = AuditTrailEvent & Required<Pick<AuditTrailEvent, 'id' | 'created_at' | 'type' | 'action'>>;
 
 const DAY = 86_400_000;
 const dayOf = (time: number): string => new Date(time).toISOString().slice(0, 10);
@@ -60,7 +54,7 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
   const today = Date.UTC(options.today.getUTCFullYear(), options.today.getUTCMonth(), options.today.getUTCDate());
   const gate = pLimit(4);
   for (const enterprise of options.enterprises) {
-    const permissions = (enterprise.item.permissions as string[] | undefined) ?? [];
+    const permissions = (enterprise.item as EnterpriseAccount).permissions ?? [];
     if (!permissions.includes('view')) {
       // The list says the permission is missing: no need to spend requests on 403s.
       const refusal = new HerokuApiError(403, 'forbidden', 'the enterprise account lists no view permission for this account', 'GET', `/enterprise-accounts/${enterprise.key}/events`, null);

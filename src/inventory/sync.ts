@@ -1,3 +1,4 @@
+import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError } from '../heroku/errors.js';
@@ -168,7 +169,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     if (accountResource) {
       await fetchTask(accountResource, null);
       await recordCoverage(store, runId, [accountResource], coverage);
-      const record = fetched.get('account')?.[0]?.item as { id?: string; email?: string } | undefined;
+      const record = fetched.get('account')?.[0]?.item as Account | undefined;
       if (!record?.id || !record.email) throw new Error(`Could not read the account: ${coverage.find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
       account = { id: record.id, email: record.email };
       if (connection.account_id && connection.account_id !== account.id) {

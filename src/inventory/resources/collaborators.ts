@@ -1,3 +1,4 @@
+import type { App } from '@heroku-cli/schema';
 import { col, defineResource } from '../resource.js';
 
 export default defineResource({
@@ -5,7 +6,7 @@ export default defineResource({
   description: 'Who has access to each app: personal-app collaborators, and team-app collaborators with their permissions.',
   parent: 'apps',
   // Team apps answer with permissions on the team-app endpoint.
-  path: (app) => (app.item.team ? `/teams/apps/${app.key}/collaborators` : `/apps/${app.key}/collaborators`),
+  path: (app) => ((app.item as App).team ? `/teams/apps/${app.key}/collaborators` : `/apps/${app.key}/collaborators`),
   shape: 'list',
   requires: 'read',
   columns: [

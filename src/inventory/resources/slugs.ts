@@ -1,3 +1,4 @@
+import type { Release } from '@heroku-cli/schema';
 import { col, defineResource } from '../resource.js';
 
 export default defineResource({
@@ -5,9 +6,8 @@ export default defineResource({
   description: 'The slug (built code) of each app\'s current release.',
   parent: 'releases',
   path: (release) => {
-    const slug = release.item.slug as { id?: string } | null;
-    const app = release.item.app as { id?: string };
-    return release.item.current === true && slug?.id ? `/apps/${app.id}/slugs/${slug.id}` : null;
+    const { current, slug, app } = release.item as Release;
+    return current === true && slug?.id && app?.id ? `/apps/${app.id}/slugs/${slug.id}` : null;
   },
   shape: 'object',
   enrich: (_item, release) => ({ app: release!.item.app, release: { id: release!.item.id, version: release!.item.version } }),
