@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError, type Emulator } from '../emulator/index.js';
 import { InputError } from '../errors.js';
+import { registerConnections } from './commands/connections.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
@@ -26,6 +27,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .description('Inventory, compliance and security monitoring for Heroku accounts')
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+  registerConnections(program, output, setExitCode);
   registerSync(program, output, setExitCode);
   registerDatasets(program, output);
   registerEmulator(program, output, untilStopped);

@@ -17,7 +17,7 @@ import type { SchemaViolation } from './schema/response-validator.js';
 import { buildWorld } from './world/build.js';
 import type { World } from './world/types.js';
 
-export type { Scenario } from './scenario/types.js';
+export type { Scenario, ScenarioAccount, ScenarioToken } from './scenario/types.js';
 export type { FaultOptions, FaultRule } from './http/faults.js';
 export type { RateLimitOptions } from './http/rate-limit.js';
 export type { LoggedRequest } from './http/request-log.js';

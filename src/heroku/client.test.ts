@@ -3,7 +3,7 @@ import { apiUrlFromHost } from './api-url.js';
 import { HerokuClient } from './client.js';
 import { HerokuApiError, HerokuTransportError } from './errors.js';
 import { memoryEtagCache } from './middleware/conditional.js';
-import { redactUrl } from './sanitize.js';
+import { redactUrl, tokenFingerprint } from './sanitize.js';
 import type { Send } from './transport.js';
 
 const TOKEN = 'HRKU-secret-token-canary-0000';
@@ -89,7 +89,8 @@ describe('HerokuClient', () => {
       const { fetchFn } = scriptedFetch(() => ({ body: [authorization] }));
       const { body } = await client(fetchFn).instance.get<unknown[]>('/oauth/authorizations');
       expect(JSON.stringify(body)).not.toContain(CANARY);
-      expect(body[0]).toMatchObject({ access_token: { id: 't1', token: null } });
+      expect(body[0]).toMatchObject({ access_token: { id: 't1', token: null, fingerprint: tokenFingerprint(CANARY) } });
+      expect(tokenFingerprint(CANARY)).toMatch(/^sha256:[0-9a-f]{16}$/);
     });
 
     it('strips credentials from log drain URLs and signed slug URLs', async () => {

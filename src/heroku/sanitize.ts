@@ -4,6 +4,8 @@
  * dropped: config var values, OAuth tokens, credentials inside log drain URLs
  * and signed download URLs. What remains is safe to store, log and export.
  */
+import { createHash } from 'node:crypto';
+
 const CONFIG_VARS = /^\/apps\/[^/]+(\/releases\/[^/]+)?\/config-vars$/;
 const AUTHORIZATIONS = /^\/oauth\/authorizations(\/[^/]+)?$/;
 const LOG_DRAINS = /^\/(apps|addons)\/[^/]+\/log-drains(\/[^/]+)?$/;
@@ -29,11 +31,22 @@ function each(body: unknown, clean: (item: Record<string, unknown>) => Record<st
   return body && typeof body === 'object' ? clean(body as Record<string, unknown>) : body;
 }
 
+/**
+ * A token's fingerprint: enough to recognise one's own authorization in a
+ * list, never enough to recover the token (it is a truncated hash of a long
+ * random value).
+ */
+export function tokenFingerprint(token: string): string {
+  return `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+}
+
 function withoutTokens(authorization: Record<string, unknown>): Record<string, unknown> {
   const out = { ...authorization };
   for (const field of ['access_token', 'refresh_token']) {
     const token = out[field] as Record<string, unknown> | null | undefined;
-    if (token && typeof token === 'object') out[field] = { ...token, token: null };
+    if (token && typeof token === 'object') {
+      out[field] = { ...token, token: null, fingerprint: typeof token.token === 'string' ? tokenFingerprint(token.token) : null };
+    }
   }
   const grant = out.grant as Record<string, unknown> | null | undefined;
   if (grant && typeof grant === 'object') out.grant = { ...grant, code: null };

@@ -30,7 +30,7 @@ export function scopeGap(resource: ResourceDefinition, scopes: string[]): Omit<C
     reason: `The token's scope (${scopes.join(', ')}) does not allow reading ${what}: it needs ${needed} (Heroku announces the scope on every answer, so no request was spent on it).`,
     fix:
       needed === 'global'
-        ? 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or connect with the account\'s API key: heroku auth:token'
+        ? 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch'
         : `Connect with a token that has the ${needed} scope: ${LEAST_PRIVILEGE_COMMAND}`,
   };
 }
@@ -76,7 +76,7 @@ function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accoun
     case 'global':
       return {
         reason: `Reading ${resource.name.replace(/_/g, ' ')} needs a token with the global scope (Heroku: "${error.herokuMessage}").`,
-        fix: 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or connect with the account\'s API key: heroku auth:token',
+        fix: 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch',
       };
     case 'enterprise-view':
     case 'enterprise-manage': {

@@ -38,9 +38,9 @@ export interface ResourceDefinition {
   key?: (item: Record<string, unknown>, parent?: ParentRecord) => string;
   /** Keeps some of a list (releases: the newest down to the current one). */
   select?: (items: Record<string, unknown>[]) => Record<string, unknown>[];
-  /** Fields added to what is stored (e.g. the parent app's id and name). */
+  /** Fields added to what is stored (e.g. the parent app's id and name); it sees the item before `omit`. */
   enrich?: (item: Record<string, unknown>, parent?: ParentRecord) => Record<string, unknown>;
-  /** Top-level fields never stored. */
+  /** Top-level fields never stored (applied after `enrich`). */
   omit?: string[];
   /** Changes on every sync by nature; left out of change reports. */
   volatile?: boolean;

@@ -249,10 +249,11 @@ function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: Parent
     if (!value || typeof value !== 'object') continue;
     let data = value as Record<string, unknown>;
     if (resource.omit || resource.enrich) {
-      // One copy, so the client's (possibly cached) item is never changed.
+      // Enrichment sees the item as Heroku sent it; one copy, so the client's (possibly cached) item is never changed.
+      const extra = resource.enrich?.(data, parent);
       data = { ...data };
       for (const field of resource.omit ?? []) delete data[field];
-      if (resource.enrich) Object.assign(data, resource.enrich(data, parent));
+      if (extra) Object.assign(data, extra);
     }
     const key = resource.key ? resource.key(data, parent) : String(data.id);
     records.push({ key, data });

@@ -1,27 +1,57 @@
+import type { ConnectionStatus } from '../connections/status.js';
+import { InputError } from '../errors.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
-import { ensureConnection } from './connections.js';
+import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
 export interface SyncRequest {
-  /** Connection name; created on first sync. */
+  /** Connection name; a connection synced from a token in the environment is created on first sync. */
   connection: string;
-  token: string;
-  apiUrl: string;
+  /** Used when the connection has no stored token (HEROKU_API_KEY). */
+  token?: string;
+  /** For connections without a stored token: where the API is. */
+  apiUrl?: string;
   client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
   sync?: Pick<SyncOptions, 'auditBackfillDays' | 'now' | 'onProgress' | 'signal' | 'taskConcurrency' | 'resources' | 'logger'>;
+  /** Test the connection after the sync (default true); its status is stored either way. */
+  test?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Syncs one connection's inventory with conditional requests remembered between runs. */
-export async function syncConnection(hw: Herowatch, request: SyncRequest): Promise<SyncResult> {
-  const connection = await ensureConnection(hw.store, request.connection, request.apiUrl);
+export interface ConnectionSyncResult extends SyncResult {
+  connection: string;
+  /** The connection test run after the sync. */
+  connectionStatus: ConnectionStatus | null;
+}
+
+/**
+ * Syncs one connection's inventory (with its stored token, or the one given)
+ * with conditional requests remembered between runs, then tests the
+ * connection so its status is current.
+ */
+export async function syncConnection(hw: Herowatch, request: SyncRequest): Promise<ConnectionSyncResult> {
+  const existing = await findConnection(hw.store, request.connection);
+  if (existing?.state === 'disabled') {
+    throw new InputError(`Connection "${request.connection}" is disconnected; reconnect it first: herowatch connect --name ${request.connection} --token-stdin`);
+  }
+  const stored = existing ? await connectionToken(hw, existing, request.env) : null;
+  const token = stored ?? request.token;
+  if (!token) {
+    throw new InputError(
+      `No Heroku token for connection "${request.connection}": connect it (herowatch connect --name ${request.connection} --token-stdin), or set HEROKU_API_KEY (heroku auth:token prints the CLI's; a least-privilege one: heroku authorizations:create --scope identity,read-protected --description herowatch).`,
+    );
+  }
+  const apiUrl = stored ? existing!.api_url : (request.apiUrl ?? existing?.api_url);
+  if (!apiUrl) throw new InputError('No Heroku API URL: set HEROKU_HOST or pass --api-url.');
+  const connection = stored ? existing! : await ensureConnection(hw.store, request.connection, apiUrl);
   const etagCache = await StoreEtagCache.load(hw.store, connection.id);
   const log = request.sync?.logger;
   const client = new HerokuClient({
     ...request.client,
-    token: request.token,
-    apiUrl: request.apiUrl,
+    token,
+    apiUrl,
     etagCache,
     retry: {
       ...request.client?.retry,
@@ -31,9 +61,23 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
       },
     },
   });
+  let result: SyncResult;
   try {
-    return await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client });
+    result = await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client });
   } finally {
     await etagCache.flush();
   }
+  const connectionStatus = request.test === false || result.status === 'interrupted' ? null : await checkConnection(hw, request.connection, { token, env: request.env, client: request.client, keepReserve: true });
+  return { ...result, connection: request.connection, connectionStatus };
+}
+
+/** Syncs every active connection that has a stored token, one after another. */
+export async function syncAll(hw: Herowatch, request: Omit<SyncRequest, 'connection' | 'token' | 'apiUrl'>): Promise<ConnectionSyncResult[]> {
+  const results: ConnectionSyncResult[] = [];
+  for (const connection of await listConnections(hw.store)) {
+    if (connection.state !== 'active') continue;
+    if (!(await connectionToken(hw, connection, request.env))) continue;
+    results.push(await syncConnection(hw, { ...request, connection: connection.name }));
+  }
+  return results;
 }

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
+import { InputError } from '../errors.js';
 import * as inventory from './migrations/001-inventory.js';
+import * as connections from './migrations/002-connections.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -27,6 +29,7 @@ export interface Store {
 /** Every migration, in order; each gets the dialect for the few types that differ. */
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001-inventory': inventory,
+  '002-connections': connections,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {
@@ -73,8 +76,17 @@ export function withoutPassword(url: string): string {
 }
 
 async function migrate(store: Store): Promise<void> {
+  // On PostgreSQL, the migration bookkeeping lives in the schema herowatch uses: Kysely otherwise
+  // takes another schema's migration tables (another installation in the same database) for its own.
+  let migrationTableSchema: string | undefined;
+  if (store.dialect === 'postgres') {
+    const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(store.db);
+    migrationTableSchema = rows[0]?.schema ?? undefined;
+    if (!migrationTableSchema) throw new InputError('The database\'s search_path names no existing schema; create one or fix search_path in DATABASE_URL.');
+  }
   const migrator = new Migrator({
     db: store.db,
+    migrationTableSchema,
     provider: {
       getMigrations: async () =>
         Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, store.dialect) } satisfies Migration])),

@@ -12,6 +12,8 @@ export interface Database {
   hw_http_cache: HttpCacheTable;
   hw_audit_events: AuditEventsTable;
   hw_audit_cursors: AuditCursorsTable;
+  hw_credentials: CredentialsTable;
+  hw_monitored_apps: MonitoredAppsTable;
 }
 
 export interface ConnectionsTable {
@@ -24,6 +26,34 @@ export interface ConnectionsTable {
   updated_at: string;
   /** The last run whose inventory is complete: what datasets show. */
   last_complete_run: number | null;
+  /** `active`, or `disabled` after a disconnect (credentials gone, history kept). */
+  state: Generated<'active' | 'disabled'>;
+  /** Enterprise account (slug) the connection is for, when given. */
+  enterprise: string | null;
+  /** JSON of the last connection test (see connections/status.ts). */
+  last_status: string | null;
+  last_tested_at: string | null;
+  disabled_at: string | null;
+}
+
+/** A connection's token, encrypted (vault/vault.ts); never stored anywhere else. */
+export interface CredentialsTable {
+  connection_id: number;
+  ciphertext: string;
+  key_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Apps chosen for deeper per-app work (vulnerability tests, per-app checks). */
+export interface MonitoredAppsTable {
+  connection_id: number;
+  app_id: string;
+  app_name: string;
+  /** 1 monitored; 0 deactivated (by a disconnect, until the connection is re-enabled). */
+  active: number;
+  added_at: string;
+  deactivated_at: string | null;
 }
 
 export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted';

@@ -103,6 +103,8 @@ describe('herowatch demo', () => {
     );
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/serving the demo world \(Acme\) at http:\/\/127\.0\.0\.1:\d+/);
+    expect(first.stdout).toContain('acme: degraded (herowatch@acme.example)');
+    expect(first.stdout).toContain('fix: heroku members:add herowatch@acme.example --team acme-labs --role member');
     expect(first.stdout).toMatch(/Sync run 1: complete in [\d.]+s, \d+ requests \(0 answered 304/);
     expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 3 sni endpoints, 72 config vars/);
     expect(first.stdout).toContain('oauth_authorizations: The token\'s scope (identity, read-protected) does not allow reading oauth authorizations');

@@ -1,43 +1,12 @@
-import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { databaseText, filesUnder, herowatch as runCli, type Run } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
-import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
+import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { CANARY, edgeScenario, T } from '../support/scenarios.js';
 
-const bin = fileURLToPath(new URL('../../bin/herowatch', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function herowatch(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return (await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])))).flat();
-}
-
-/** Every value of every herowatch table, as text: what a database dump would contain. */
-async function databaseText(hw: TestHerowatch): Promise<string> {
-  let text = '';
-  for (const table of ['hw_connections', 'hw_sync_runs', 'hw_coverage', 'hw_records', 'hw_http_cache', 'hw_audit_events', 'hw_audit_cursors']) {
-    const { rows } = await sql.raw(`SELECT * FROM ${table}`).execute(hw.store.db);
-    text += JSON.stringify(rows);
-  }
-  return text;
-}
+const herowatch = (env: Record<string, string>, ...args: string[]): Promise<Run> => runCli(env, args);
 
 describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
   it('sync, datasets, export, sql, changes and runs work from the command line', async () => {
@@ -100,7 +69,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const base = { ...hw.env, HEROKU_HOST: emulator.url };
     const cases: [Record<string, string>, string[], RegExp][] = [
-      [base, ['sync'], /No Heroku token: set HEROKU_API_KEY/],
+      [base, ['sync'], /No Heroku token for connection "default": connect it .*or set HEROKU_API_KEY/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve is a percentage/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],

@@ -2,11 +2,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { demoScenarioPath, readScenarioFile, startEmulator, type Emulator } from '../../emulator/index.js';
+import { connect } from '../../service/connections.js';
 import { listDatasets } from '../../service/datasets.js';
 import { openHerowatch } from '../../service/herowatch.js';
 import { syncConnection } from '../../service/sync.js';
 import type { Output } from '../output.js';
 import { progressLine } from '../progress.js';
+import { printStatus } from './connections.js';
 
 /** The token the demo world gives herowatch's service account, the least-privilege one. */
 async function demoToken(): Promise<{ email: string; token: string; scope: string[] }> {
@@ -37,16 +39,14 @@ export function registerDemo(program: Command, output: Output, running: (emulato
       try {
         const { email, token, scope } = await demoToken();
         output.out(`Heroku API emulator serving the demo world (Acme) at ${emulator.url}`);
-        output.out(`Syncing as ${email}, with a least-privilege token (${scope.join(', ')}), into ${config.sqlitePath}`);
+        output.out(`Connecting as ${email}, with a least-privilege token (${scope.join(', ')}), stored encrypted in ${config.sqlitePath}`);
         const hw = await openHerowatch(config);
         try {
+          const { status } = await connect(hw, { name: 'acme', token, apiUrl: emulator.url, enterprise: 'acme' });
+          printStatus(output, status);
+          output.out('');
           const progress = progressLine();
-          const result = await syncConnection(hw, {
-            connection: 'acme',
-            token,
-            apiUrl: emulator.url,
-            sync: { onProgress: (event) => progress.update(event) },
-          });
+          const result = await syncConnection(hw, { connection: 'acme', sync: { onProgress: (event) => progress.update(event) } });
           progress.done();
           if (result.status !== 'complete') throw new Error(`The demo sync did not complete: ${result.error}`);
           output.out('');
@@ -77,6 +77,7 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           }
           output.out('');
           output.out('Explore it:');
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch status --no-test`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);

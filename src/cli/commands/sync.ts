@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import type { SyncResult } from '../../inventory/sync.js';
 import { createLogger } from '../../log.js';
-import { syncConnection } from '../../service/sync.js';
+import { listConnections } from '../../service/connections.js';
+import type { Herowatch } from '../../service/herowatch.js';
+import { syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } from '../../service/sync.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { progressLine } from '../progress.js';
+import { printStatus } from './connections.js';
 
 interface SyncFlags {
-  connection: string;
+  connection?: string;
+  all?: boolean;
   apiUrl?: string;
   json?: boolean;
   backfillDays: string;
@@ -19,8 +22,9 @@ interface SyncFlags {
 export function registerSync(program: Command, output: Output, setExitCode: (code: number) => void): void {
   program
     .command('sync')
-    .description('Collect the inventory of a Heroku account (HEROKU_API_KEY and HEROKU_HOST, as the Heroku CLI reads them)')
-    .option('--connection <name>', 'connection the inventory belongs to', 'default')
+    .description('Collect the inventory of a connected Heroku account (or of HEROKU_API_KEY at HEROKU_HOST, as the Heroku CLI reads them), then test the connection')
+    .option('--connection <name>', 'connection to sync (default: the only one; with HEROKU_API_KEY: "default")')
+    .option('--all', 'sync every connected account, one after another')
     .option('--api-url <url>', 'Heroku API URL (default: from HEROKU_HOST, else https://api.heroku.com)')
     .option('--backfill-days <n>', 'days of enterprise audit trail to collect the first time', '30')
     .option('--concurrency <n>', 'requests in flight at once', '16')
@@ -28,8 +32,6 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
     .option('--json', 'print progress and the result as JSON lines')
     .option('--verbose', 'log what the sync does (retries, gaps) to standard error')
     .action(async (flags: SyncFlags) => {
-      const token = process.env.HEROKU_API_KEY?.trim();
-      if (!token) throw new UsageError('No Heroku token: set HEROKU_API_KEY (heroku auth:token prints the CLI\'s), or create a least-privilege one with: heroku authorizations:create --scope identity,read-protected --description herowatch');
       const backfill = positiveInt(flags.backfillDays, '--backfill-days');
       const concurrency = positiveInt(flags.concurrency, '--concurrency');
       const reserve = Number(flags.reserve);
@@ -40,10 +42,9 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       process.once('SIGTERM', stop);
       const progress = flags.json ? null : progressLine();
       try {
-        const result = await withHerowatch(flags, (hw, config) =>
-          syncConnection(hw, {
-            connection: flags.connection,
-            token,
+        const results = await withHerowatch(flags, async (hw, config) => {
+          const request: Omit<SyncRequest, 'connection'> = {
+            token: process.env.HEROKU_API_KEY?.trim() || undefined,
             apiUrl: config.apiUrl,
             client: { concurrency, rateLimit: { reserveRatio: reserve / 100 } },
             sync: {
@@ -52,17 +53,32 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
               logger: createLogger(flags.verbose ? 'debug' : undefined),
               onProgress: (event) => (flags.json ? output.json(event) : progress!.update(event)),
             },
-          }),
-        );
+          };
+          if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultConnection(hw, request.token)) })];
+          const all = await syncAll(hw, { client: request.client, sync: request.sync });
+          if (all.length === 0) throw new UsageError('No connection has stored credentials: herowatch connect --name NAME --token-stdin');
+          return all;
+        });
         progress?.done();
-        if (flags.json) output.json({ type: 'result', ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
-        else printResult(output, flags.connection, result);
-        setExitCode(result.status === 'complete' ? 0 : result.status === 'interrupted' ? 130 : 1);
+        for (const result of results) {
+          if (flags.json) output.json({ type: 'result', ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+          else printResult(output, result);
+        }
+        const worst = Math.max(...results.map((r) => (r.status === 'complete' ? (r.connectionStatus?.state === 'failing' ? 1 : 0) : r.status === 'interrupted' ? 130 : 1)));
+        setExitCode(worst);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
     });
+}
+/** Without --connection: "default" for HEROKU_API_KEY, else the one connection there is. */
+async function defaultConnection(hw: Herowatch, envToken: string | undefined): Promise<string> {
+  if (envToken) return 'default';
+  const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active');
+  if (connections.length === 1) return connections[0]!.name;
+  if (connections.length === 0) return 'default';
+  throw new UsageError(`Which connection? Give --connection NAME (${connections.map((c) => c.name).join(', ')}) or --all.`);
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -71,12 +87,14 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-function printResult(output: Output, connection: string, result: SyncResult): void {
+function printResult(output: Output, result: ConnectionSyncResult): void {
+  const connection = result.connection;
   const seconds = (result.durationMs / 1000).toFixed(1);
   const who = result.account ? ` of ${result.account.email}` : '';
   if (result.status !== 'complete') {
     output.err(`Sync run ${result.runId}${who} ${result.status} after ${seconds}s: ${result.error}`);
     output.err('The last complete inventory is untouched.');
+    if (result.connectionStatus) printStatus(output, result.connectionStatus);
     return;
   }
   output.out(`Sync run ${result.runId} of connection "${connection}"${who}: complete in ${seconds}s`);
@@ -96,4 +114,5 @@ function printResult(output: Output, connection: string, result: SyncResult): vo
     output.out(`  gap (${count}x) ${what}`);
     if (fix) output.out(`      fix: ${fix}`);
   }
+  if (result.connectionStatus) printStatus(output, result.connectionStatus);
 }

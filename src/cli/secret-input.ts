@@ -1,0 +1,40 @@
+import { UsageError } from './output.js';
+
+/**
+ * A secret from standard input: piped (`heroku auth:token | herowatch connect
+ * ... --token-stdin`), or typed at a terminal with nothing echoed.
+ */
+export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
+  if (!stdin.isTTY) {
+    let text = '';
+    for await (const chunk of stdin) text += chunk.toString();
+    const secret = text.trim();
+    if (!secret) throw new UsageError('--token-stdin: standard input was empty; pipe the token in, e.g. heroku authorizations:create --short ... | herowatch connect --name N --token-stdin');
+    if (/\s/.test(secret)) throw new UsageError('--token-stdin: standard input held more than one word; give the token alone (what it held is not shown).');
+    return secret;
+  }
+  stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let secret = '';
+    const done = (error?: Error): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      stderr.write('\n');
+      if (error) reject(error);
+      else if (!secret.trim()) reject(new UsageError('No token was entered.'));
+      else resolve(secret.trim());
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done();
+        if (char === '\u0003') return done(new UsageError('Cancelled.'));
+        if (char === '\u007f' || char === '\b') secret = secret.slice(0, -1);
+        else secret += char;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+
+/**
+ * The password of `machine <host>` in a .netrc file, where `heroku login`
+ * keeps the CLI's token (machine api.heroku.com). Tokens are whitespace
+ * separated; `default` applies to any machine; `macdef` bodies are skipped.
+ */
+export function netrcPassword(text: string, host: string): string | null {
+  const tokens = text.replace(/#[^\n]*/g, '').split(/\s+/).filter(Boolean);
+  let current: string | null = null;
+  let fallback: string | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === 'machine') current = tokens[++i] ?? null;
+    else if (token === 'default') current = '*';
+    else if (token === 'macdef') {
+      // A macro runs to the next blank line, which whitespace splitting hides; skip its name.
+      i++;
+    } else if (token === 'password') {
+      const password = tokens[++i] ?? null;
+      if (current === host) return password;
+      if (current === '*') fallback = password;
+    } else if (token === 'login' || token === 'account') i++;
+  }
+  return fallback;
+}
+
+/** The Heroku CLI's token for the API host, from ~/.netrc. */
+export async function tokenFromHerokuCli(apiUrl: string, home = process.env.HOME ?? homedir()): Promise<string> {
+  const host = new URL(apiUrl).hostname;
+  const path = join(home, '.netrc');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`There is no ${path}: log in with the Heroku CLI first (heroku login), or give the token with --token-stdin or --token-env.`);
+  }
+  const token = netrcPassword(text, host);
+  if (!token) throw new InputError(`${path} has no entry for ${host}: log in with the Heroku CLI first (heroku login).`);
+  return token;
+}
