@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import { apiUrlFromHost } from './heroku/api-url.js';
+import { loadSettings, type Settings } from './settings.js';
 
 /**
  * herowatch's settings, read once at the edge from the environment (with the
@@ -17,6 +18,8 @@ export interface HerowatchConfig {
   herokuApiKey: string | undefined;
   /** From HEROKU_HOST, as the Heroku CLI reads it. */
   apiUrl: string;
+  /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
+  settings: Settings;
 }
 
 /** A setting (environment variable or flag) that cannot be used. */
@@ -36,5 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     sqlitePath: join(home, 'herowatch.db'),
     herokuApiKey: env.HEROKU_API_KEY?.trim() || undefined,
     apiUrl,
+    settings: loadSettings(home, env),
   };
 }

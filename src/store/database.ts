@@ -6,6 +6,7 @@ import pg from 'pg';
 import { InputError } from '../errors.js';
 import * as inventory from './migrations/001-inventory.js';
 import * as connections from './migrations/002-connections.js';
+import * as compliance from './migrations/003-compliance.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,6 +31,7 @@ export interface Store {
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001-inventory': inventory,
   '002-connections': connections,
+  '003-compliance': compliance,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

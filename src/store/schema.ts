@@ -14,6 +14,87 @@ export interface Database {
   hw_audit_cursors: AuditCursorsTable;
   hw_credentials: CredentialsTable;
   hw_monitored_apps: MonitoredAppsTable;
+  hw_evaluations: EvaluationsTable;
+  hw_findings: FindingsTable;
+  hw_finding_events: FindingEventsTable;
+  hw_suppressions: SuppressionsTable;
+  hw_jobs: JobsTable;
+}
+
+/** One evaluation of every check over a connection's inventory. */
+export interface EvaluationsTable {
+  id: Generated<number>;
+  connection_id: number;
+  /** The inventory run evaluated. */
+  run_id: number | null;
+  evaluated_at: string;
+  checks: number;
+  passed: number;
+  failed: number;
+  unknown: number;
+  opened: number;
+  resolved: number;
+  duration_ms: number;
+}
+
+export type CheckResultStatus = 'PASS' | 'FAIL' | 'UNKNOWN';
+/** open: failing now; resolved: failed before, passes (or is gone) now; pass: never failed; unknown: cannot be evaluated. */
+export type FindingStatus = 'open' | 'resolved' | 'pass' | 'unknown';
+
+/** The latest result of one check on one resource, and its failure history in brief. */
+export interface FindingsTable {
+  id: Generated<number>;
+  connection_id: number;
+  check_id: string;
+  resource_type: string;
+  resource_key: string;
+  resource_name: string;
+  severity: string;
+  result: CheckResultStatus;
+  status: FindingStatus;
+  message: string;
+  /** When it was first seen failing, and last seen failing. */
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  resolved_at: string | null;
+  evaluated_at: string;
+}
+
+/** opened, resolved, reopened; suppressed and unsuppressed are recorded when people act. */
+export interface FindingEventsTable {
+  finding_id: number;
+  evaluation_id: number | null;
+  at: string;
+  event: 'opened' | 'resolved' | 'reopened' | 'suppressed' | 'unsuppressed';
+  detail: string | null;
+}
+
+/** A decision to accept a failing result for a while; it lapses at expires_at. */
+export interface SuppressionsTable {
+  id: Generated<number>;
+  connection_id: number;
+  check_id: string;
+  resource_key: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export type JobKind = 'inventory' | 'audit';
+
+/** What the scheduler ran, so it catches up after downtime and never overlaps. */
+export interface JobsTable {
+  id: Generated<number>;
+  connection_id: number;
+  kind: JobKind;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'complete' | 'failed' | 'interrupted';
+  error: string | null;
+  pid: number;
+  host: string;
 }
 
 export interface ConnectionsTable {
@@ -74,6 +155,8 @@ export interface SyncRunsTable {
   pid: number;
   host: string;
   heartbeat_at: string;
+  /** `inventory` (everything) or `audit` (the audit trail only; datasets do not move). */
+  kind: Generated<'inventory' | 'audit'>;
 }
 
 export type CoverageStatus = 'ok' | 'forbidden' | 'failed' | 'missing';
@@ -140,4 +223,6 @@ export interface AuditCursorsTable {
   enterprise_id: string;
   /** The last UTC day whose events are all stored. */
   complete_through: string;
+  /** The first UTC day collected (the backfill's start); days from it to complete_through are all stored. */
+  first_day: string | null;
 }

@@ -1,0 +1,24 @@
+import { defineCheck, fail, pass, resources } from '../check.js';
+
+export const appRegionAllowed = defineCheck({
+  id: 'app_region_allowed',
+  title: 'Apps run in allowed regions',
+  severity: 'medium',
+  resourceType: 'app',
+  risk: 'Data residency commitments (GDPR, contracts) break when an app, and the data it handles, runs in a region it should not.',
+  remediation: {
+    text: 'Move the app to an allowed region (a new app there, then migrate), or allow the region in compliance.allowed_regions.',
+    command: 'heroku apps:create NEW-APP --region eu',
+  },
+  references: ['https://devcenter.heroku.com/articles/regions'],
+  evaluate(inventory, settings) {
+    const allowed = settings.allowed_regions;
+    // Without a configured list there is nothing to hold apps to.
+    if (!allowed) return [];
+    return inventory.apps.map((app) =>
+      allowed.includes(app.region ?? '')
+        ? pass(resources.app(app), `${app.name} runs in ${app.region}.`)
+        : fail(resources.app(app), `${app.name} runs in ${app.region ?? 'an unknown region'}, not in an allowed region (${allowed.join(', ')}).`),
+    );
+  },
+});

@@ -1,0 +1,32 @@
+import { defineCheck, fail, groupBy, pass, resources, unknown, type CheckResult } from '../check.js';
+
+export const enterpriseMember2faEnabled = defineCheck({
+  id: 'enterprise_member_2fa_enabled',
+  title: 'Enterprise account members sign in with two-factor authentication',
+  severity: 'high',
+  resourceType: 'enterprise_member',
+  risk: 'An enterprise member without 2FA can be taken over with a password alone; with manage permission that is every team and app of the enterprise.',
+  remediation: {
+    text: 'Ask the member to turn on two-factor authentication, or to sign in through the enterprise\'s identity provider; remove members who cannot.',
+    command: 'heroku enterprises:members-remove EMAIL --enterprise-account ENTERPRISE',
+  },
+  references: ['https://devcenter.heroku.com/articles/multi-factor-authentication', 'https://devcenter.heroku.com/articles/enterprise-accounts'],
+  evaluate(inventory) {
+    const results: CheckResult[] = [];
+    const members = groupBy(inventory.enterpriseMembers, (m) => m.enterprise_account_id);
+    for (const enterprise of inventory.enterpriseAccounts) {
+      const gap = inventory.coverage.gap('enterprise_members', enterprise.id);
+      if (gap) {
+        results.push(unknown(resources.enterprise(enterprise), gap));
+        continue;
+      }
+      for (const member of members.get(enterprise.id) ?? []) {
+        const resource = resources.enterpriseMember(member);
+        if (member.identity_provider_name) results.push(pass(resource, `${member.email} signs in through ${member.identity_provider_name}, which enforces MFA.`));
+        else if (member.two_factor_authentication) results.push(pass(resource, `${member.email} has 2FA on.`));
+        else results.push(fail(resource, `${member.email} (${member.permissions.join(', ') || 'no permissions'} in ${enterprise.name}) has 2FA off and does not sign in through an identity provider.`));
+      }
+    }
+    return results;
+  },
+});

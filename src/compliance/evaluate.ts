@@ -1,0 +1,32 @@
+import type { ComplianceSettings } from '../settings.js';
+import { SettingsError } from '../settings.js';
+import type { CheckDefinition, CheckResult } from './check.js';
+import type { ComplianceInventory } from './inventory.js';
+import { CHECKS } from './registry.js';
+
+export interface CheckOutcome extends CheckResult {
+  check: CheckDefinition;
+}
+
+/** The checks that run under these settings (all but the disabled ones, which must exist). */
+export function enabledChecks(settings: ComplianceSettings, checks: CheckDefinition[] = CHECKS): CheckDefinition[] {
+  const ids = new Set(checks.map((c) => c.id));
+  const unknownIds = settings.disabled_checks.filter((id) => !ids.has(id));
+  if (unknownIds.length > 0) throw new SettingsError(`compliance.disabled_checks names ${unknownIds.join(', ')}, which ${unknownIds.length === 1 ? 'is not a check' : 'are not checks'} (herowatch checks lists them).`);
+  return checks.filter((c) => !settings.disabled_checks.includes(c.id));
+}
+
+/** Runs every enabled check over the inventory: one outcome per check and resource. */
+export function evaluateChecks(inventory: ComplianceInventory, settings: ComplianceSettings, checks: CheckDefinition[] = CHECKS): CheckOutcome[] {
+  const outcomes: CheckOutcome[] = [];
+  for (const check of enabledChecks(settings, checks)) {
+    const seen = new Set<string>();
+    for (const result of check.evaluate(inventory, settings)) {
+      // One result per resource: a check that emits a key twice is a bug worth failing loudly on.
+      if (seen.has(result.resource.key)) throw new Error(`Check ${check.id} gave two results for ${result.resource.key}.`);
+      seen.add(result.resource.key);
+      outcomes.push({ ...result, check });
+    }
+  }
+  return outcomes;
+}
