@@ -1,12 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError, type Emulator } from '../emulator/index.js';
 import { InputError } from '../errors.js';
+import { registerCompliance } from './commands/compliance.js';
 import { registerConnections } from './commands/connections.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
+import { registerEvents } from './commands/events.js';
 import { registerSync } from './commands/sync.js';
 import { EXIT, processOutput, type Output } from './output.js';
+import { VERSION } from '../version.js';
 
 /** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
 function untilStopped(emulator: Emulator): Promise<void> {
@@ -25,11 +28,14 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   const program = new Command()
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
   registerConnections(program, output, setExitCode);
   registerSync(program, output, setExitCode);
   registerDatasets(program, output);
+  registerCompliance(program, output, setExitCode);
+  registerEvents(program, output);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);
   return program;

@@ -220,7 +220,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       for (const cursor of cursors) {
         await tx
           .insertInto('hw_audit_cursors')
-          .values({ connection_id: connection.id, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough })
+          .values({ connection_id: connection.id, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
           .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
           .execute();
       }

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
+import { evaluateConnection, type EvaluationSummary } from './compliance.js';
 import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -17,6 +18,10 @@ export interface SyncRequest {
   sync?: Pick<SyncOptions, 'auditBackfillDays' | 'now' | 'onProgress' | 'signal' | 'taskConcurrency' | 'resources' | 'logger'>;
   /** Test the connection after the sync (default true); its status is stored either way. */
   test?: boolean;
+  /** Evaluate the compliance checks after a complete sync (default true). */
+  evaluate?: boolean;
+  /** The evaluation date (default now). */
+  now?: Date;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -24,6 +29,8 @@ export interface ConnectionSyncResult extends SyncResult {
   connection: string;
   /** The connection test run after the sync. */
   connectionStatus: ConnectionStatus | null;
+  /** The compliance evaluation run after a complete sync. */
+  compliance: EvaluationSummary | null;
 }
 
 /**
@@ -68,7 +75,8 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
     await etagCache.flush();
   }
   const connectionStatus = request.test === false || result.status === 'interrupted' ? null : await checkConnection(hw, request.connection, { token, env: request.env, client: request.client, keepReserve: true });
-  return { ...result, connection: request.connection, connectionStatus };
+  const compliance = request.evaluate === false || result.status !== 'complete' ? null : await evaluateConnection(hw, request.connection, { now: request.now });
+  return { ...result, connection: request.connection, connectionStatus, compliance };
 }
 
 /** Syncs every active connection that has a stored token, one after another. */

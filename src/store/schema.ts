@@ -57,7 +57,8 @@ export interface FindingsTable {
   first_seen_at: string | null;
   last_seen_at: string | null;
   resolved_at: string | null;
-  evaluated_at: string;
+  /** When the row last changed (a result that stays the same is not rewritten). */
+  updated_at: string;
 }
 
 /** opened, resolved, reopened; suppressed and unsuppressed are recorded when people act. */
@@ -80,6 +81,8 @@ export interface SuppressionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** When an evaluation noticed the suppression had lapsed (and reopened what it covered). */
+  lapse_noted_at: string | null;
 }
 
 export type JobKind = 'inventory' | 'audit';

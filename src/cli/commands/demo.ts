@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { demoScenarioPath, readScenarioFile, startEmulator, type Emulator } from '../../emulator/index.js';
 import { connect } from '../../service/connections.js';
+import { groupBy } from '../../compliance/check.js';
+import { listFindings } from '../../service/compliance.js';
 import { listDatasets } from '../../service/datasets.js';
 import { openHerowatch } from '../../service/herowatch.js';
 import { syncConnection } from '../../service/sync.js';
@@ -75,8 +77,18 @@ export function registerDemo(program: Command, output: Output, running: (emulato
               if (gap.fix) output.out(`    fix: ${gap.fix}`);
             }
           }
+          if (result.compliance) {
+            output.out('');
+            output.out(`Compliance: ${result.compliance.failed} failing, ${result.compliance.passed} passing, ${result.compliance.unknown} unknown, over ${result.compliance.checks} checks:`);
+            const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
+            for (const [check, findings] of groupBy(open, (f) => f.check_id)) {
+              output.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
+            }
+          }
           output.out('');
           output.out('Explore it:');
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch findings`);
+          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch report --framework soc2`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch status --no-test`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
           output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);

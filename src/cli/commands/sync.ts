@@ -6,6 +6,7 @@ import { syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } 
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { progressLine } from '../progress.js';
+import { printEvaluation } from './compliance.js';
 import { printStatus } from './connections.js';
 
 interface SyncFlags {
@@ -115,4 +116,5 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
     if (fix) output.out(`      fix: ${fix}`);
   }
   if (result.connectionStatus) printStatus(output, result.connectionStatus);
+  if (result.compliance) printEvaluation(output, result.compliance);
 }

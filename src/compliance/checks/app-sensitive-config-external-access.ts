@@ -48,7 +48,8 @@ export const appSensitiveConfigExternalAccess = defineCheck({
       }
       const people = new Set<string>([
         ...(collaborators.get(app.id) ?? []).map((c) => c.email),
-        ...(app.owner_email ? [app.owner_email] : []),
+        // A team app's owner is the team's placeholder account (<team>@herokumanager.com), not a person.
+        ...(app.owner_email && !app.team_id ? [app.owner_email] : []),
         ...(app.team_id ? (admins.get(app.team_id) ?? []).map((m) => m.email) : []),
       ]);
       const outsiders = [...people].filter((email) => !allowed.has(emailDomain(email))).sort();

@@ -43,7 +43,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('first_seen_at', 'text')
     .addColumn('last_seen_at', 'text')
     .addColumn('resolved_at', 'text')
-    .addColumn('evaluated_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('hw_findings_key', ['connection_id', 'check_id', 'resource_key'])
     .execute();
   await db.schema.createIndex('hw_findings_status').on('hw_findings').columns(['connection_id', 'status']).execute();
@@ -69,6 +69,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('revoked_at', 'text')
+    .addColumn('lapse_noted_at', 'text')
     .execute();
 
   await db.schema

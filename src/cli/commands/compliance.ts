@@ -1,0 +1,162 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { SEVERITIES, type Severity } from '../../compliance/check.js';
+import { toOcsf } from '../../compliance/ocsf.js';
+import {
+  checkCatalog, evaluateConnection, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
+  type EvaluationSummary, type FindingView, type FindingViewStatus,
+} from '../../service/compliance.js';
+import { listConnections } from '../../service/connections.js';
+import { VERSION } from '../../version.js';
+import { withHerowatch } from '../context.js';
+import { UsageError, type Output } from '../output.js';
+import { table } from '../table.js';
+
+const FORMATS = ['table', 'json', 'csv', 'ocsf'] as const;
+type FindingFormat = (typeof FORMATS)[number];
+
+const CSV_COLUMNS = ['id', 'connection', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'frameworks', 'remediation', 'suppressed_by', 'suppression_reason', 'suppressed_until'] as const;
+
+export function registerCompliance(program: Command, output: Output, setExitCode: (code: number) => void): void {
+  program
+    .command('checks')
+    .description('The compliance check catalog: severity, what each one guards against, the fix, and framework controls')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const catalog = await withHerowatch({}, async (hw) => checkCatalog(hw));
+      if (flags.json) return output.json(catalog);
+      output.out(table(['check', 'severity', 'title', 'frameworks'], catalog.map((c) => [`${c.id}${c.enabled ? '' : ' (disabled)'}`, c.severity, c.title, c.frameworks.join(', ')])));
+    });
+
+  program
+    .command('evaluate')
+    .description('Evaluate the checks over the last synced inventory now (a sync does this by itself)')
+    .option('--connection <name>', 'one connection (default: every synced one)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { connection?: string; json?: boolean }) => {
+      const summaries = await withHerowatch({}, async (hw) => {
+        const names = flags.connection ? [flags.connection] : (await listConnections(hw.store)).filter((c) => c.last_complete_run !== null).map((c) => c.name);
+        if (names.length === 0) throw new UsageError('Nothing to evaluate: sync a connection first (herowatch sync).');
+        const done: EvaluationSummary[] = [];
+        for (const name of names) done.push(await evaluateConnection(hw, name));
+        return done;
+      });
+      if (flags.json) return output.json(flags.connection ? summaries[0] : summaries);
+      for (const summary of summaries) printEvaluation(output, summary);
+    });
+
+  const findings = program
+    .command('findings')
+    .description('Compliance findings: one per check and resource, with first and last seen, status and suppression')
+    .option('--connection <name>', 'one connection\'s findings')
+    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: all but pass)`)
+    .option('--severity <level>', `this severity and above: ${SEVERITIES.join(', ')}`)
+    .option('--check <id>', 'one check\'s findings')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`)
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (flags: { connection?: string; status?: string; severity?: string; check?: string; format?: string; json?: boolean; out?: string }) => {
+      const format = (flags.json ? 'json' : (flags.format ?? 'table')) as FindingFormat;
+      if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
+      const status = parseStatuses(flags.status);
+      if (flags.severity && !SEVERITIES.includes(flags.severity as Severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}, not ${flags.severity}`);
+      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status, severity: flags.severity as Severity | undefined, check: flags.check }));
+      const text = formatFindings(list, format);
+      if (flags.out) {
+        await writeFile(flags.out, text);
+        output.err(`Wrote ${list.length} findings to ${flags.out}`);
+      } else output.raw(text);
+    });
+
+  findings
+    .command('suppress')
+    .argument('<id>', 'finding id (herowatch findings shows them)')
+    .description('Accept a failing finding until a date, with a reason: it shows as suppressed and reopens when the date passes')
+    .requiredOption('--reason <text>', 'why it is accepted, for the auditor')
+    .requiredOption('--by <name>', 'who decides')
+    .requiredOption('--expires <date>', 'YYYY-MM-DD, or a number of days such as 90d (at most a year)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { reason: string; by: string; expires: string; json?: boolean }) => {
+      const expiresAt = parseExpiry(flags.expires);
+      const suppression = await withHerowatch({}, (hw) => suppressFinding(hw, findingId(id), { reason: flags.reason, by: flags.by, expiresAt }));
+      if (flags.json) return output.json(suppression);
+      output.out(`Suppressed finding ${id} (${suppression.finding}) until ${suppression.expires_at.slice(0, 10)}.`);
+    });
+
+  findings
+    .command('unsuppress')
+    .argument('<id>', 'finding id')
+    .description('End a finding\'s suppression now')
+    .requiredOption('--by <name>', 'who decides')
+    .action(async (id: string, flags: { by: string }) => {
+      await withHerowatch({}, (hw) => unsuppressFinding(hw, findingId(id), flags.by));
+      output.out(`Finding ${id} is no longer suppressed.`);
+    });
+
+  program
+    .command('report')
+    .description('A framework\'s controls with their checks and current results')
+    .requiredOption('--framework <id>', 'soc2, iso27001 or cis-v8')
+    .option('--connection <name>', 'one connection (default: all)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { framework: string; connection?: string; json?: boolean }) => {
+      const report = await withHerowatch({}, (hw) => frameworkReport(hw, flags.framework, { connection: flags.connection }));
+      if (flags.json) return output.json(report);
+      output.out(`${report.framework.name} (${report.framework.version}) for ${report.connections.join(', ') || 'no connections'}`);
+      output.out(`  ${report.summary.failing} failing, ${report.summary.passing} passing, ${report.summary.unknown} with unknowns, ${report.summary.not_evaluated} not evaluated`);
+      for (const control of report.controls) {
+        output.out('');
+        output.out(`${control.id}  ${control.status.toUpperCase().replace('_', ' ')}  ${control.title}`);
+        for (const check of control.checks) {
+          output.out(`    ${check.id}: ${check.failed} failing, ${check.passed} passing${check.suppressed ? `, ${check.suppressed} suppressed` : ''}${check.unknown ? `, ${check.unknown} unknown` : ''}`);
+        }
+      }
+      setExitCode(0);
+    });
+}
+
+export function printEvaluation(output: Output, summary: EvaluationSummary): void {
+  const opened = summary.changes.filter((c) => c.event !== 'resolved').length;
+  const resolved = summary.changes.length - opened;
+  output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.passed} passing, ${summary.unknown} unknown over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
+}
+
+function parseStatuses(value: string | undefined): FindingViewStatus[] | undefined {
+  if (!value) return undefined;
+  if (value === 'all') return FINDING_STATUSES;
+  const list = value.split(',').map((s) => s.trim());
+  const bad = list.filter((s) => !FINDING_STATUSES.includes(s as FindingViewStatus));
+  if (bad.length > 0) throw new UsageError(`--status takes ${FINDING_STATUSES.join(', ')} or all, not ${bad.join(', ')}`);
+  return list as FindingViewStatus[];
+}
+
+function findingId(value: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`A finding id is a whole number (herowatch findings shows them), not ${value}`);
+  return id;
+}
+
+export function parseExpiry(value: string, now = new Date()): Date {
+  const days = /^(\d+)d$/.exec(value);
+  if (days) return new Date(now.getTime() + Number(days[1]) * 86_400_000);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const date = new Date(`${value}T00:00:00Z`);
+    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return date;
+  }
+  throw new UsageError(`--expires takes a date (YYYY-MM-DD) or a number of days (90d), not ${value}`);
+}
+
+export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date()): string {
+  if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
+  if (format === 'ocsf') return list.map((f) => `${JSON.stringify(toOcsf(f, { version: VERSION }, now))}\n`).join('');
+  if (format === 'csv') {
+    const rows = list.map((f) => [
+      f.id, f.connection, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at, f.last_seen_at, f.resolved_at,
+      f.frameworks.join('; '), f.remediation.command ?? f.remediation.text, f.suppression?.by, f.suppression?.reason, f.suppression?.expires_at,
+    ].map((v) => (v === null || v === undefined ? '' : String(v))));
+    return stringify([[...CSV_COLUMNS], ...rows]);
+  }
+  if (list.length === 0) return 'No findings match.\n';
+  return `${table(['id', 'severity', 'status', 'check', 'resource', 'message'], list.map((f) => [f.id, f.severity, f.status, f.check_id, f.resource_name, f.message]))}\n`;
+}

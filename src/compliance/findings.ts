@@ -1,0 +1,220 @@
+import type { Store } from '../store/database.js';
+import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
+import type { CheckOutcome } from './evaluate.js';
+
+/** A change worth telling people about: a failure that is new, back, or fixed. */
+export interface FindingChange {
+  event: 'opened' | 'reopened' | 'resolved';
+  findingId: number;
+  checkId: string;
+  severity: string;
+  resourceKey: string;
+  resourceName: string;
+  message: string;
+}
+
+export interface EvaluationRecord {
+  evaluationId: number;
+  checks: number;
+  passed: number;
+  failed: number;
+  unknown: number;
+  changes: FindingChange[];
+}
+
+interface Existing {
+  id: number;
+  check_id: string;
+  resource_key: string;
+  resource_name: string;
+  severity: string;
+  result: CheckResultStatus;
+  status: FindingStatus;
+  message: string;
+  first_seen_at: string | null;
+  last_seen_at: string | null;
+  resolved_at: string | null;
+}
+
+const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
+
+/**
+ * Stores an evaluation: one finding per check and resource, updated in
+ * place. A FAIL opens (or reopens) a finding and moves its last-seen time; a
+ * PASS resolves an open one; a resource that is gone resolves its open
+ * finding; a result that cannot be evaluated leaves an open finding open
+ * (a gap in what herowatch can see is not a fix). Rows whose content did not
+ * change are not rewritten. Suppressions that lapsed since the last
+ * evaluation reopen what they covered.
+ */
+export async function recordEvaluation(
+  store: Store,
+  options: { connectionId: number; runId: number | null; outcomes: CheckOutcome[]; checksRun: string[]; now: Date; durationMs: number },
+): Promise<EvaluationRecord> {
+  const now = options.now.toISOString();
+  const existing = (await store.db
+    .selectFrom('hw_findings')
+    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at'])
+    .where('connection_id', '=', options.connectionId)
+    .execute()) as Existing[];
+  const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
+  const lapsed = await store.db
+    .selectFrom('hw_suppressions')
+    .select(['id', 'check_id', 'resource_key', 'expires_at'])
+    .where('connection_id', '=', options.connectionId)
+    .where('revoked_at', 'is', null)
+    .where('lapse_noted_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .execute();
+
+  const changes: FindingChange[] = [];
+  const inserts: { outcome: CheckOutcome; status: FindingStatus }[] = [];
+  const updates: { id: number; set: Partial<Existing> & { updated_at: string } }[] = [];
+  const stillFailing: number[] = [];
+  const events: { finding_id: number; event: FindingChange['event'] | 'unsuppressed'; detail: string | null }[] = [];
+  const seen = new Map<string, CheckResultStatus>();
+  let passed = 0;
+  let failed = 0;
+  let unknown = 0;
+
+  for (const outcome of options.outcomes) {
+    const key = keyOf(outcome.check.id, outcome.resource.key);
+    seen.set(key, outcome.status);
+    if (outcome.status === 'PASS') passed++;
+    else if (outcome.status === 'FAIL') failed++;
+    else unknown++;
+    const row = byKey.get(key);
+    if (!row) {
+      const status: FindingStatus = outcome.status === 'FAIL' ? 'open' : outcome.status === 'PASS' ? 'pass' : 'unknown';
+      inserts.push({ outcome, status });
+      continue;
+    }
+    let status: FindingStatus = row.status;
+    let message = outcome.message;
+    const set: Partial<Existing> = {};
+    if (outcome.status === 'FAIL') {
+      status = 'open';
+      if (row.status !== 'open') {
+        const event = row.first_seen_at ? 'reopened' : 'opened';
+        events.push({ finding_id: row.id, event, detail: null });
+        changes.push(change(event, row.id, outcome));
+        set.first_seen_at = row.first_seen_at ?? now;
+        set.resolved_at = null;
+      }
+      set.last_seen_at = now;
+    } else if (outcome.status === 'PASS') {
+      if (row.status === 'open') {
+        status = 'resolved';
+        set.resolved_at = now;
+        events.push({ finding_id: row.id, event: 'resolved', detail: null });
+        changes.push(change('resolved', row.id, outcome));
+      } else if (row.status !== 'resolved') status = 'pass';
+    } else if (row.status === 'open') {
+      message = `${outcome.message} Last seen failing on ${row.last_seen_at?.slice(0, 10)}: ${row.message}`;
+    } else if (row.status !== 'resolved') status = 'unknown';
+    if (status !== row.status) set.status = status;
+    if (outcome.status !== row.result) set.result = outcome.status;
+    if (message !== row.message) set.message = message;
+    if (outcome.check.severity !== row.severity) set.severity = outcome.check.severity;
+    if (outcome.resource.name !== row.resource_name) set.resource_name = outcome.resource.name;
+    const onlyLastSeen = Object.keys(set).length === 1 && set.last_seen_at !== undefined;
+    if (onlyLastSeen) stillFailing.push(row.id);
+    else if (Object.keys(set).length > 0) updates.push({ id: row.id, set: { ...set, updated_at: now } });
+  }
+
+  // Resources that are gone: their open findings are resolved; rows with no failure in their past go.
+  const ran = new Set(options.checksRun);
+  const deletions: number[] = [];
+  for (const row of existing) {
+    if (!ran.has(row.check_id) || seen.has(keyOf(row.check_id, row.resource_key))) continue;
+    if (row.status === 'open') {
+      const message = `Resolved: ${row.resource_name} is no longer in the inventory. It was: ${row.message}`;
+      updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
+      events.push({ finding_id: row.id, event: 'resolved', detail: 'no longer in the inventory' });
+      changes.push({ event: 'resolved', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message });
+    } else if (row.status !== 'resolved') deletions.push(row.id);
+  }
+
+  // Lapsed suppressions: the findings they covered are open again as far as anyone is concerned.
+  for (const suppression of lapsed) {
+    const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
+    if (row && seen.get(keyOf(row.check_id, row.resource_key)) === 'FAIL' && !changes.some((c) => c.findingId === row.id)) {
+      events.push({ finding_id: row.id, event: 'unsuppressed', detail: `suppression ${suppression.id} expired on ${suppression.expires_at.slice(0, 10)}` });
+      changes.push({ event: 'reopened', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message: `Suppression expired: ${row.message}` });
+    }
+  }
+
+  return store.db.transaction().execute(async (tx) => {
+    const evaluation = await tx
+      .insertInto('hw_evaluations')
+      .values({
+        connection_id: options.connectionId,
+        run_id: options.runId,
+        evaluated_at: now,
+        checks: options.checksRun.length,
+        passed,
+        failed,
+        unknown,
+        opened: changes.filter((c) => c.event !== 'resolved').length,
+        resolved: changes.filter((c) => c.event === 'resolved').length,
+        duration_ms: options.durationMs,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const evaluationId = Number(evaluation.id);
+
+    for (let i = 0; i < inserts.length; i += 500) {
+      const batch = inserts.slice(i, i + 500);
+      const rows = await tx
+        .insertInto('hw_findings')
+        .values(
+          batch.map(({ outcome, status }) => ({
+            connection_id: options.connectionId,
+            check_id: outcome.check.id,
+            resource_type: outcome.resource.type,
+            resource_key: outcome.resource.key,
+            resource_name: outcome.resource.name,
+            severity: outcome.check.severity,
+            result: outcome.status,
+            status,
+            message: outcome.message,
+            first_seen_at: status === 'open' ? now : null,
+            last_seen_at: status === 'open' ? now : null,
+            resolved_at: null,
+            updated_at: now,
+          })),
+        )
+        .returning(['id', 'check_id', 'resource_key', 'status'])
+        .execute();
+      const outcomes = new Map(batch.map((b) => [keyOf(b.outcome.check.id, b.outcome.resource.key), b.outcome]));
+      for (const row of rows) {
+        if (row.status !== 'open') continue;
+        const outcome = outcomes.get(keyOf(row.check_id, row.resource_key))!;
+        events.push({ finding_id: Number(row.id), event: 'opened', detail: null });
+        changes.push(change('opened', Number(row.id), outcome));
+      }
+    }
+    for (const { id, set } of updates) await tx.updateTable('hw_findings').set(set).where('id', '=', id).execute();
+    for (let i = 0; i < stillFailing.length; i += 500) {
+      await tx.updateTable('hw_findings').set({ last_seen_at: now }).where('id', 'in', stillFailing.slice(i, i + 500)).execute();
+    }
+    for (let i = 0; i < deletions.length; i += 500) {
+      await tx.deleteFrom('hw_findings').where('id', 'in', deletions.slice(i, i + 500)).execute();
+    }
+    for (let i = 0; i < events.length; i += 500) {
+      await tx
+        .insertInto('hw_finding_events')
+        .values(events.slice(i, i + 500).map((e) => ({ ...e, evaluation_id: evaluationId, at: now })))
+        .execute();
+    }
+    if (lapsed.length > 0) {
+      await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', lapsed.map((s) => s.id)).execute();
+    }
+    await tx.updateTable('hw_evaluations').set({ opened: changes.filter((c) => c.event !== 'resolved').length }).where('id', '=', evaluationId).execute();
+    return { evaluationId, checks: options.checksRun.length, passed, failed, unknown, changes };
+  });
+}
+
+function change(event: FindingChange['event'], findingId: number, outcome: CheckOutcome): FindingChange {
+  return { event, findingId, checkId: outcome.check.id, severity: outcome.check.severity, resourceKey: outcome.resource.key, resourceName: outcome.resource.name, message: outcome.message };
+}

@@ -1,0 +1,72 @@
+import type { FindingView } from '../service/compliance.js';
+
+/** The OCSF schema version the events follow. */
+export const OCSF_VERSION = '1.3.0';
+
+const SEVERITY_ID: Record<string, number> = { low: 2, medium: 3, high: 4, critical: 5 };
+/** Finding status: New 1, In Progress 2, Suppressed 3, Resolved 4. */
+const STATUS: Record<string, [number, string]> = {
+  open: [1, 'New'],
+  suppressed: [3, 'Suppressed'],
+  resolved: [4, 'Resolved'],
+  pass: [4, 'Resolved'],
+  unknown: [0, 'Unknown'],
+};
+/** Compliance status: Pass 1, Warning 2 (no result: information missing), Fail 3. */
+const COMPLIANCE: Record<string, [number, string]> = { PASS: [1, 'Pass'], UNKNOWN: [2, 'Warning'], FAIL: [3, 'Fail'] };
+
+const millis = (iso: string | null): number | undefined => (iso ? Date.parse(iso) : undefined);
+
+/**
+ * A finding as an OCSF Compliance Finding (class 2003, category Findings):
+ * the shape security data lakes (Amazon Security Lake, Splunk, Datadog ...)
+ * ingest. Activity is Create while the finding is open, Close once resolved.
+ */
+export function toOcsf(finding: FindingView, product: { version: string }, now: Date): Record<string, unknown> {
+  const closed = finding.status === 'resolved' || finding.status === 'pass';
+  const activityId = closed ? 3 : 1;
+  const [statusId, status] = STATUS[finding.status] ?? [99, finding.status];
+  const [complianceStatusId, complianceStatus] = COMPLIANCE[finding.result] ?? [0, 'Unknown'];
+  return {
+    activity_id: activityId,
+    activity_name: closed ? 'Close' : 'Create',
+    category_uid: 2,
+    category_name: 'Findings',
+    class_uid: 2003,
+    class_name: 'Compliance Finding',
+    type_uid: 200300 + activityId,
+    type_name: `Compliance Finding: ${closed ? 'Close' : 'Create'}`,
+    severity_id: SEVERITY_ID[finding.severity] ?? 0,
+    severity: finding.severity[0]!.toUpperCase() + finding.severity.slice(1),
+    status_id: statusId,
+    status,
+    time: now.getTime(),
+    message: finding.message,
+    metadata: {
+      version: OCSF_VERSION,
+      product: { name: 'herowatch', vendor_name: 'herowatch', version: product.version },
+      uid: `herowatch-${finding.connection}-${finding.id}`,
+    },
+    finding_info: {
+      uid: `${finding.connection}/${finding.check_id}/${finding.resource_key}`,
+      title: finding.check_title,
+      desc: finding.message,
+      types: [finding.check_id],
+      first_seen_time: millis(finding.first_seen_at),
+      last_seen_time: millis(finding.last_seen_at),
+      modified_time: millis(finding.updated_at),
+    },
+    compliance: {
+      control: finding.check_id,
+      standards: [...new Set(finding.frameworks.map((f) => f.split(' ')[0]!))],
+      requirements: finding.frameworks,
+      status_id: complianceStatusId,
+      status: complianceStatus,
+      status_detail: finding.message,
+    },
+    resources: [{ uid: finding.resource_key, name: finding.resource_name, type: finding.resource_type }],
+    cloud: { provider: 'Heroku', account: { uid: finding.account_id ?? undefined, name: finding.account_email ?? finding.connection } },
+    remediation: { desc: `${finding.remediation.text}${finding.remediation.command ? ` Command: ${finding.remediation.command}` : ''}`, references: finding.references },
+    unmapped: finding.suppression ? { suppression: finding.suppression } : undefined,
+  };
+}

@@ -1,0 +1,78 @@
+import { InputError } from '../errors.js';
+import { parseJson } from '../store/database.js';
+import { listConnections, requireConnection } from './connections.js';
+import type { Herowatch } from './herowatch.js';
+
+export interface AuditEventFilter {
+  connection?: string;
+  /** From this day or time (inclusive), ISO. */
+  since?: string;
+  /** Up to this day or time (exclusive when a time, inclusive when a day), ISO. */
+  until?: string;
+  actor?: string;
+  action?: string;
+  type?: string;
+  app?: string;
+  limit?: number;
+}
+
+export interface AuditEventView {
+  connection: string;
+  id: string;
+  enterprise_account_id: string;
+  created_at: string;
+  type: string;
+  action: string;
+  actor_email: string | null;
+  app_name: string | null;
+  team_name: string | null;
+  ip_address: string | null;
+  data: Record<string, unknown>;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function bound(value: string | undefined, flag: string, endOfDay: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  if (DAY.test(value)) return endOfDay ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString() : `${value}T00:00:00.000Z`;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new InputError(`${flag} takes a day (YYYY-MM-DD) or an ISO time, not ${value}`);
+  return new Date(time).toISOString();
+}
+
+/** Collected enterprise audit events, newest first, filtered. */
+export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = {}): Promise<AuditEventView[]> {
+  const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
+  const since = bound(filter.since, '--since', false);
+  const until = bound(filter.until, '--until', true);
+  const names = new Map(connections.map((c) => [c.id, c.name]));
+  if (names.size === 0) return [];
+  let query = hw.store.db
+    .selectFrom('hw_audit_events')
+    .select(['connection_id', 'id', 'enterprise_id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'])
+    .where('connection_id', 'in', [...names.keys()]);
+  // Stored times are Heroku's (second precision, Z); compare on the same footing.
+  if (since) query = query.where('created_at', '>=', since.replace(/\.\d{3}Z$/, 'Z'));
+  if (until) query = query.where('created_at', '<', until.replace(/\.\d{3}Z$/, 'Z'));
+  if (filter.actor) query = query.where('actor_email', '=', filter.actor);
+  if (filter.action) query = query.where('action', '=', filter.action);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.app) query = query.where('app_name', '=', filter.app);
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit ?? 1000).execute();
+  return rows.map((row) => {
+    const data = parseJson<Record<string, unknown>>(row.data);
+    return {
+      connection: names.get(row.connection_id)!,
+      id: row.id,
+      enterprise_account_id: row.enterprise_id,
+      created_at: row.created_at,
+      type: row.type,
+      action: row.action,
+      actor_email: row.actor_email,
+      app_name: row.app_name,
+      team_name: row.team_name,
+      ip_address: ((data.request as { ip_address?: string } | undefined)?.ip_address) ?? null,
+      data: (data.data as Record<string, unknown> | undefined) ?? {},
+    };
+  });
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateConnection, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
+import { syncConnection } from '../../src/service/sync.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
+import { edgeScenario, T } from '../support/scenarios.js';
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-11-20T12:00:00Z');
+const at = (days: number): Date => new Date(NOW.getTime() + days * DAY);
+
+const TWO_FA = 'team/edge-core/member@edge.example';
+const ENT_2FA = 'enterprise/edge/member@edge.example';
+const OUTSIDER = 'app/edge-api/collab@other.example';
+
+describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
+  it('open, resolve when fixed, reopen when broken again, stay suppressed until the suppression lapses, resolve when the resource is gone', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    let now = at(0);
+    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    const finding = async (key: string) => (await listFindings(hw, { connection: 'edge', status: ['open', 'suppressed', 'resolved', 'pass', 'unknown'], now })).find((f) => f.resource_key === key);
+    const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
+
+    const first = await sync(0);
+    expect(changesOf(first)).toEqual(expect.arrayContaining([`opened ${TWO_FA}`, `opened ${OUTSIDER}`]));
+    now = at(0);
+    expect(await finding(TWO_FA)).toMatchObject({ status: 'open', result: 'FAIL', first_seen_at: at(0).toISOString(), last_seen_at: at(0).toISOString(), resolved_at: null });
+
+    // Suppress the outsider for 5 days.
+    const outsider = (await finding(OUTSIDER))!;
+    await expect(suppressFinding(hw, outsider.id, { reason: '', by: 'ciso', expiresAt: at(5), now: at(0) })).rejects.toThrow(/needs a reason/);
+    await suppressFinding(hw, outsider.id, { reason: 'contractor until the migration ends', by: 'ciso@edge.example', expiresAt: at(5), now: at(0) });
+
+    // Fix the 2FA in the world: the next sync resolves it; nothing is said of the suppressed one.
+    const fixed = edgeScenario();
+    fixed.accounts!.find((a) => a.email === 'member@edge.example')!.two_factor_authentication = true;
+    await emulator.setScenario(fixed);
+    const second = await sync(1);
+    expect(changesOf(second)).toEqual([`resolved ${ENT_2FA}`, `resolved ${TWO_FA}`]);
+    now = at(1);
+    expect(await finding(TWO_FA)).toMatchObject({ status: 'resolved', result: 'PASS', first_seen_at: at(0).toISOString(), last_seen_at: at(0).toISOString(), resolved_at: at(1).toISOString() });
+    expect(await finding(OUTSIDER)).toMatchObject({ status: 'suppressed', last_seen_at: at(1).toISOString(), suppression: { by: 'ciso@edge.example', reason: 'contractor until the migration ends' } });
+    expect((await listFindings(hw, { connection: 'edge', status: ['open'], now: at(1) })).map((f) => f.resource_key)).not.toContain(OUTSIDER);
+
+    // Break it again, and let the suppression lapse: both come back, and say so.
+    await emulator.setScenario(edgeScenario());
+    const third = await sync(6);
+    expect(changesOf(third)).toEqual([`reopened ${OUTSIDER}`, `reopened ${ENT_2FA}`, `reopened ${TWO_FA}`]);
+    now = at(6);
+    expect(await finding(TWO_FA)).toMatchObject({ status: 'open', first_seen_at: at(0).toISOString(), last_seen_at: at(6).toISOString(), resolved_at: null });
+    expect(await finding(OUTSIDER)).toMatchObject({ status: 'open', suppression: null });
+    // A lapse is told once.
+    expect(changesOf(await sync(7)).filter((c) => c.includes(OUTSIDER))).toEqual([]);
+
+    // Suppress again, then end it by hand.
+    await suppressFinding(hw, outsider.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(7) });
+    now = at(7);
+    expect((await finding(OUTSIDER))!.status).toBe('suppressed');
+    await unsuppressFinding(hw, outsider.id, 'ciso', at(7));
+    expect((await finding(OUTSIDER))!.status).toBe('open');
+
+    // The app goes away: its open findings are resolved, saying why.
+    const gone = edgeScenario();
+    const api = gone.apps!.find((a) => a.name === 'edge-api')!;
+    api.collaborators = api.collaborators!.filter((c) => c.email !== 'collab@other.example');
+    await emulator.setScenario(gone);
+    const fourth = await sync(8);
+    expect(changesOf(fourth)).toContain(`resolved ${OUTSIDER}`);
+    now = at(8);
+    expect((await finding(OUTSIDER))!.message).toMatch(/^Resolved: collab@other.example on edge-api is no longer in the inventory/);
+
+    // Evaluating again with nothing changed changes nothing.
+    expect((await evaluateConnection(hw, 'edge', { now: at(8) })).changes).toEqual([]);
+  }, 180_000);
+
+  it('a finding that can no longer be evaluated stays open', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: NOW, sync: { now: () => NOW } });
+    const before = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: NOW })).map((f) => f.resource_key);
+    expect(before).toEqual(['app/edge-api', 'app/outsider-app']);
+    // A read-only token cannot see config vars: the check cannot tell, and the finding stays open.
+    const result = await syncConnection(hw, { connection: 'edge', token: T.adminRead, apiUrl: emulator.url, now: at(1), sync: { now: () => at(1) } });
+    expect(result.compliance!.changes.filter((c) => c.checkId === 'app_sensitive_config_external_access')).toEqual([]);
+    const after = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: at(1) })).find((f) => f.resource_key === 'app/edge-api');
+    expect(after).toMatchObject({ resource_key: 'app/edge-api', result: 'UNKNOWN', status: 'open' });
+    expect(after!.message).toMatch(/^Cannot be evaluated: .* Last seen failing on 2026-11-20: edge-api holds credentials/);
+  }, 120_000);
+});

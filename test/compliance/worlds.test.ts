@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { demoScenarioPath, generateScenario, readScenarioFile, type Scenario } from '../../src/emulator/index.js';
+import { Access } from '../../src/emulator/world/access.js';
+import { listFindings } from '../../src/service/compliance.js';
+import type { Herowatch } from '../../src/service/herowatch.js';
+import { syncConnection } from '../../src/service/sync.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
+
+/** Open findings as `check resource-key`, sorted. */
+async function failing(hw: Herowatch, connection: string): Promise<string[]> {
+  return (await listFindings(hw, { connection, status: ['open'] })).map((f) => `${f.check_id} ${f.resource_key}`).sort();
+}
+
+/** A token of herowatch's service account in the demo world. */
+function tokenOf(scenario: Scenario, description: string): string {
+  const account = scenario.accounts!.find((a) => a.email === 'herowatch@acme.example')!;
+  return account.tokens!.find((t) => t.description === description)!.token;
+}
+
+/** What docs/demo-world.md plants, as the checks name it. */
+const DEMO_PLANTED = [
+  'addon_data_attachment_scoped addon/kafka-data-ingest-66201/data-etl/KAFKA',
+  'addon_data_attachment_scoped addon/postgresql-pay-ledger-44118/pay-ledger-staging/PROD_DATABASE',
+  'app_collaborator_internal app/pay-api-staging/ivan@contractor.example',
+  'app_collaborator_internal app/pay-api/ivan@contractor.example',
+  'app_custom_domain_tls app/acme-docs/docs.acme.example',
+  'app_custom_domain_tls app/acme-gateway/gateway.acme.example',
+  'app_custom_domain_tls app/acme-status/status.acme.example',
+  'app_sensitive_config_external_access app/pay-api',
+  'app_sensitive_config_external_access app/pay-api-staging',
+  'app_stack_supported app/data-reports',
+  'enterprise_member_2fa_enabled enterprise/acme/dave@acme.example',
+  'enterprise_member_2fa_enabled enterprise/acme/heidi@acme.example',
+  ...['carol', 'dave', 'frank', 'heidi', 'herowatch'].map((n) => `enterprise_member_federated enterprise/acme/${n}@acme.example`),
+  'production_app_locked app/acme-web',
+  'production_app_log_drain_configured app/data-ingest',
+  'sni_endpoint_certificate_valid app/acme-gateway/stegosaurus-18834',
+  'sni_endpoint_certificate_valid app/pay-api/brachiosaurus-51207',
+  'team_admins_limited team/acme-platform',
+  'team_member_2fa_enabled team/acme-data/heidi@acme.example',
+  'team_member_2fa_enabled team/acme-payments/dave@acme.example',
+];
+
+describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
+  it('the demo world gives exactly the findings it plants', async () => {
+    const scenario = await readScenarioFile(demoScenarioPath);
+    const emulator = await startEmulatorForTest({ scenario: { file: demoScenarioPath }, shiftToNow: true });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const leastPrivilege = await syncConnection(hw, { connection: 'acme', token: tokenOf(scenario, 'herowatch (least privilege)'), apiUrl: emulator.url });
+    expect(leastPrivilege.status).toBe('complete');
+    expect(await failing(hw, 'acme')).toEqual([...DEMO_PLANTED].sort());
+    // What the least-privilege token cannot see is unknown, not passing.
+    expect((await listFindings(hw, { connection: 'acme', status: ['unknown'] })).map((f) => f.check_id)).toEqual(['oauth_authorization_rotated']);
+
+    // Through the account's API key: the old token shows, and the key itself is too powerful.
+    await syncConnection(hw, { connection: 'acme-key', token: tokenOf(scenario, 'API Key'), apiUrl: emulator.url });
+    const extra = (await failing(hw, 'acme-key')).filter((f) => !DEMO_PLANTED.includes(f));
+    expect(extra.map((f) => f.replace(/authorization\/[0-9a-f-]+/, 'authorization/ID'))).toEqual([
+      'connection_token_least_privilege connection/acme-key',
+      'oauth_authorization_rotated authorization/ID',
+    ]);
+    expect((await listFindings(hw, { connection: 'acme-key', check: 'oauth_authorization_rotated', status: ['open'] }))[0]!.resource_name).toBe('CI deploys');
+  }, 120_000);
+
+  it('a generated world gives exactly the findings its generator planted', async () => {
+    const generated = generateScenario({ apps: 300, teams: 8, members: 60, days: 10, seed: 11 });
+    const { planted, scenario } = generated;
+    const emulator = await startEmulatorForTest({ scenario });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const now = emulator.world().now();
+    const result = await syncConnection(hw, { connection: 'gen', token: generated.tokens.global, apiUrl: emulator.url, now, sync: { now: () => now } });
+    expect(result.status).toBe('complete');
+
+    const world = emulator.world();
+    const auditor = world.users.find(planted.auditor)!;
+    const visible = new Set(new Access(world).visibleApps(auditor).map((a) => a.name));
+    const hidden = new Set(planted.hidden_teams);
+    const enterprise = scenario.enterprise_accounts![0]!.name;
+    const appOf = (key: string): string => key.split('/')[0]!;
+    const found = await failing(hw, 'gen');
+    const byCheck = (id: string): string[] => found.filter((f) => f.startsWith(`${id} `)).map((f) => f.slice(id.length + 1)).sort();
+    const sorted = (list: string[]): string[] => [...new Set(list)].sort();
+
+    expect(byCheck('team_member_2fa_enabled')).toEqual(sorted(planted.team_members_without_2fa.filter((k) => !hidden.has(appOf(k))).map((k) => `team/${k}`)));
+    expect(byCheck('enterprise_member_2fa_enabled')).toEqual(sorted(planted.enterprise_members_without_2fa.map((e) => `enterprise/${enterprise}/${e}`)));
+    expect(byCheck('enterprise_member_federated')).toEqual(sorted(planted.enterprise_members_not_federated.map((e) => `enterprise/${enterprise}/${e}`)));
+    expect(byCheck('team_admins_limited')).toEqual(sorted(planted.teams_with_excess_admins.filter((t) => !hidden.has(t)).map((t) => `team/${t}`)));
+    expect(byCheck('enterprise_manage_permission_limited')).toEqual(planted.enterprise_excess_manage.length > 0 ? [`enterprise/${enterprise}`] : []);
+    expect(byCheck('app_collaborator_internal')).toEqual(sorted(planted.external_collaborators.filter((k) => visible.has(appOf(k))).map((k) => `app/${k}`)));
+    const hostnames = new Set(planted.custom_domains_without_tls);
+    expect(byCheck('app_custom_domain_tls')).toEqual(
+      sorted(scenario.apps!.filter((a) => visible.has(a.name)).flatMap((a) => (a.domains ?? []).filter((d) => hostnames.has(d.hostname)).map((d) => `app/${a.name}/${d.hostname}`))),
+    );
+    expect(byCheck('sni_endpoint_certificate_valid')).toEqual(sorted([...planted.expired_certificates, ...planted.expiring_certificates, ...planted.self_signed_certificates].filter((k) => visible.has(appOf(k))).map((k) => `app/${k}`)));
+    expect(byCheck('app_stack_supported')).toEqual(sorted(planted.eol_stack_apps.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
+    expect(byCheck('addon_data_attachment_scoped')).toEqual(
+      sorted(planted.production_db_on_non_production.map((k) => k.split(' -> ') as [string, string]).filter(([, app]) => visible.has(app)).map(([addon, app]) => `addon/${addon}/${app}/PROD_DATABASE`)),
+    );
+    expect(byCheck('production_app_locked')).toEqual(sorted(planted.unlocked_production_apps.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
+    expect(byCheck('production_app_log_drain_configured')).toEqual(sorted(planted.production_apps_without_log_drain.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
+    const oldTokens = (await listFindings(hw, { connection: 'gen', check: 'oauth_authorization_rotated', status: ['open'] })).map((f) => f.resource_name).sort();
+    expect(oldTokens).toEqual([...planted.old_global_tokens].sort());
+    expect(byCheck('connection_token_least_privilege')).toEqual(['connection/gen']);
+    expect(byCheck('enterprise_audit_trail_collected')).toEqual([]);
+    // Secrets within an outsider's reach: the apps with outside collaborators that hold credential-like names.
+    const credential = /SECRET|TOKEN|KEY|PASSWORD|DATABASE_URL|REDIS_URL/;
+    const exposed = sorted(
+      planted.external_collaborators
+        .map(appOf)
+        .filter((a) => visible.has(a) && [...world.apps.find(a)!.configVars.keys()].some((n) => credential.test(n)))
+        .map((a) => `app/${a}`),
+    );
+    expect(byCheck('app_sensitive_config_external_access')).toEqual(exposed);
+    // Every failing check is accounted for above: nothing else fails.
+    expect(new Set(found.map((f) => f.split(' ')[0]))).toEqual(
+      new Set(['team_member_2fa_enabled', 'enterprise_member_2fa_enabled', 'enterprise_member_federated', 'team_admins_limited', 'enterprise_manage_permission_limited', 'app_collaborator_internal', 'app_custom_domain_tls', 'sni_endpoint_certificate_valid', 'app_stack_supported', 'addon_data_attachment_scoped', 'production_app_locked', 'production_app_log_drain_configured', 'oauth_authorization_rotated', 'connection_token_least_privilege', 'app_sensitive_config_external_access'].filter((id) => byCheck(id).length > 0)),
+    );
+  }, 180_000);
+});
