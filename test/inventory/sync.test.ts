@@ -11,6 +11,11 @@ import { edgeScenario, T } from '../support/scenarios.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const days = (n: number) => Array.from({ length: n }, (_, i) => new Date(NOW.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+/** The days a first backfill of `n` days collects with the manage permission: past months whole, from their archives. */
+const daysWithArchives = (n: number) => {
+  const first = `${days(n).at(-1)!.slice(0, 7)}-01`;
+  return days(Math.round((NOW.getTime() - Date.parse(`${first}T00:00:00Z`)) / 86_400_000) + 1);
+};
 
 async function rows(hw: Herowatch, query: string): Promise<Record<string, unknown>[]> {
   return (await sql.raw<Record<string, unknown>>(query).execute(hw.store.db)).rows;
@@ -58,7 +63,12 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const result = await syncConnection(hw, { connection: 'default', token: T.admin, apiUrl: emulator.url, ...fast });
     expect(result).toMatchObject({ status: 'complete', error: null, account: { email: 'admin@edge.example' }, coverage: { forbidden: 0, failed: 0, missing: 0 } });
-    expect(await inventory(hw)).toEqual(expectedInventory(emulator.world(), 'admin@edge.example', days(30)));
+    expect(await inventory(hw)).toEqual(expectedInventory(emulator.world(), 'admin@edge.example', daysWithArchives(30)));
+    // October came from its archive (one request and a download), November day by day.
+    const paths = emulator.requests().map((r) => r.path);
+    expect(paths.filter((p) => p.includes('/archives/'))).toEqual([expect.stringMatching(/^\/enterprise-accounts\/[^/]+\/archives\/2026\/10$/), expect.stringMatching(/^\/__emulator\/blobs\/archives\/.*\/2026\/10\.zip$/)]);
+    expect(paths.filter((p) => p.includes('day=2026-10-'))).toEqual([]);
+    expect(paths.filter((p) => p.includes('day=2026-11-'))).toHaveLength(20);
   });
 
   it('records what a token may not read as coverage gaps with the fix, and reads the rest', async () => {
@@ -75,7 +85,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     // The config vars were never asked for: the token's scope ruled them out.
     expect(emulator.requests().filter((r) => r.path.endsWith('/config-vars'))).toEqual([]);
     const { config_vars, oauth_authorizations, ...rest } = await inventory(hw);
-    const { config_vars: _c, oauth_authorizations: _o, ...expected } = expectedInventory(emulator.world(), 'admin@edge.example', days(30));
+    const { config_vars: _c, oauth_authorizations: _o, ...expected } = expectedInventory(emulator.world(), 'admin@edge.example', daysWithArchives(30));
     expect([config_vars, oauth_authorizations]).toEqual([[], []]);
     expect(rest).toEqual(expected);
   });
