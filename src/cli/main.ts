@@ -7,6 +7,7 @@ import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerEvents } from './commands/events.js';
+import { registerEvidence } from './commands/evidence.js';
 import { registerSync } from './commands/sync.js';
 import { EXIT, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -36,6 +37,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   registerDatasets(program, output);
   registerCompliance(program, output, setExitCode);
   registerEvents(program, output);
+  registerEvidence(program, output, setExitCode);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);
   return program;

@@ -14,8 +14,11 @@ export interface Dataset {
   name: string;
   description: string;
   columns: DatasetColumn[];
-  /** The SELECT behind the view. */
-  select(dialect: Dialect): string;
+  /**
+   * The SELECT behind the view. Inventory datasets show each connection's
+   * last complete run, or, given `asOfRun`, that run (evidence for a past date).
+   */
+  select(dialect: Dialect, asOfRun?: number): string;
 }
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
@@ -30,8 +33,9 @@ export function datasetNamed(name: string): Dataset | undefined {
   return datasets().find((d) => d.name === wanted);
 }
 
-function current(alias: string): string {
-  return `${alias}.valid_from <= c.last_complete_run AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > c.last_complete_run)`;
+function current(alias: string, asOfRun?: number): string {
+  const run = asOfRun === undefined ? 'c.last_complete_run' : String(Math.trunc(asOfRun));
+  return `${alias}.valid_from <= ${run} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${run})`;
 }
 
 function quoteLiteral(value: string): string {
@@ -59,7 +63,7 @@ function resourceDataset(resource: ResourceDefinition): Dataset {
     name: resource.name,
     description: resource.description,
     columns,
-    select: (dialect) => {
+    select: (dialect, asOfRun) => {
       const joins: string[] = [];
       const joined = new Map<string, string>();
       const expression = (column: Column): string => {
@@ -68,7 +72,7 @@ function resourceDataset(resource: ResourceDefinition): Dataset {
         if (!alias) {
           alias = `j${joined.size}`;
           joined.set(column.from.resource, alias);
-          joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${current(alias)}`);
+          joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${current(alias, asOfRun)}`);
         }
         return jsonColumn(dialect, `${alias}.data`, column.from.path, column.type);
       };
@@ -78,7 +82,7 @@ function resourceDataset(resource: ResourceDefinition): Dataset {
         'FROM hw_records r',
         'JOIN hw_connections c ON c.id = r.connection_id',
         ...joins,
-        `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${current('r')}`,
+        `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${current('r', asOfRun)}`,
       ].join('\n');
     },
   };
@@ -112,6 +116,7 @@ const syncRuns: Dataset = {
     { name: 'id', type: 'integer', description: 'Run number' },
     { name: 'started_at', type: 'timestamp', description: 'When the run started' },
     { name: 'finished_at', type: 'timestamp', description: 'When the run ended (null while it runs)' },
+    { name: 'kind', type: 'text', description: 'inventory (everything), or audit (the audit trail only, between inventory runs)' },
     { name: 'status', type: 'text', description: 'running, complete, failed or interrupted' },
     { name: 'requests', type: 'integer', description: 'HTTP requests made (retries included)' },
     { name: 'not_modified', type: 'integer', description: 'Requests answered 304 (unchanged since the last sync)' },
@@ -122,7 +127,7 @@ const syncRuns: Dataset = {
     { name: 'error', type: 'text', description: 'Why the run failed or was interrupted' },
   ],
   select: () =>
-    'SELECT c.name AS connection, s.id, s.started_at, s.finished_at, s.status, s.requests, s.not_modified, s.retries, s.rate_limit_low, s.throttled_ms, s.items, s.error\nFROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id',
+    'SELECT c.name AS connection, s.id, s.started_at, s.finished_at, s.kind, s.status, s.requests, s.not_modified, s.retries, s.rate_limit_low, s.throttled_ms, s.items, s.error\nFROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id',
 };
 
 const coverage: Dataset = {

@@ -254,9 +254,15 @@ export interface FrameworkReport {
 
 /** Each control of a framework with its checks' current results. */
 export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport> {
+  const findings = await listFindings(hw, { connection: options.connection, status: FINDING_STATUSES, now: options.now });
+  const connections = options.connection ? [options.connection] : (await listConnections(hw.store)).map((c) => c.name);
+  return buildFrameworkReport(frameworkId, findings, connections, options.now ?? new Date());
+}
+
+/** A framework's controls with the results of their checks among `findings`. */
+export function buildFrameworkReport(frameworkId: string, findings: FindingView[], connections: string[], at: Date): FrameworkReport {
   const framework = frameworkNamed(frameworkId);
   if (!framework) throw new InputError(`There is no framework "${frameworkId}" (there are: ${frameworks().map((f) => f.id).join(', ')}).`);
-  const findings = await listFindings(hw, { connection: options.connection, status: FINDING_STATUSES, now: options.now });
   const counts = new Map<string, { passed: number; failed: number; suppressed: number; unknown: number }>();
   for (const finding of findings) {
     const c = counts.get(finding.check_id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 };
@@ -274,6 +280,54 @@ export async function frameworkReport(hw: Herowatch, frameworkId: string, option
   });
   const summary = { failing: 0, passing: 0, unknown: 0, not_evaluated: 0 };
   for (const control of controls) summary[control.status]++;
-  const connections = options.connection ? [options.connection] : (await listConnections(hw.store)).map((c) => c.name);
-  return { framework: { id: framework.id, name: framework.name, version: framework.version }, connections, generated_at: (options.now ?? new Date()).toISOString(), controls, summary };
+  return { framework: { id: framework.id, name: framework.name, version: framework.version }, connections, generated_at: at.toISOString(), controls, summary };
+}
+
+/**
+ * Findings as they stood at `at`: open, resolved or suppressed according to
+ * the events recorded up to then (messages are the latest). Results that
+ * never failed are given as they are now.
+ */
+export async function findingsAsOf(hw: Herowatch, at: Date, connection?: string): Promise<FindingView[]> {
+  const current = await listFindings(hw, { connection, status: FINDING_STATUSES, now: at });
+  if (current.length === 0) return current;
+  const iso = at.toISOString();
+  const ids = current.map((f) => f.id);
+  const events = new Map<number, { event: string; at: string }[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await hw.store.db
+      .selectFrom('hw_finding_events')
+      .select(['finding_id', 'event', 'at'])
+      .where('finding_id', 'in', ids.slice(i, i + 500))
+      .where('event', 'in', ['opened', 'reopened', 'resolved'])
+      .where('at', '<=', iso)
+      .orderBy('at')
+      .execute();
+    for (const row of rows) events.set(row.finding_id, [...(events.get(row.finding_id) ?? []), { event: row.event, at: row.at }]);
+  }
+  const suppressions = await hw.store.db
+    .selectFrom('hw_suppressions')
+    .select(['id', 'connection_id', 'check_id', 'resource_key', 'reason', 'created_by', 'created_at', 'expires_at', 'revoked_at'])
+    .where('created_at', '<=', iso)
+    .where('expires_at', '>', iso)
+    .execute();
+  const inForce = new Map(suppressions.filter((s) => s.revoked_at === null || s.revoked_at > iso).map((s) => [`${s.check_id}\u0000${s.resource_key}`, s]));
+  const result: FindingView[] = [];
+  for (const finding of current) {
+    const history = events.get(finding.id) ?? [];
+    const last = history.at(-1);
+    let status: FindingViewStatus;
+    if (last) status = last.event === 'resolved' ? 'resolved' : 'open';
+    else if (finding.first_seen_at && finding.first_seen_at > iso) continue; // it first failed after `at`
+    else status = finding.status === 'open' || finding.status === 'suppressed' || finding.status === 'resolved' ? 'pass' : finding.status;
+    const suppression = status === 'open' ? inForce.get(`${finding.check_id}\u0000${finding.resource_key}`) : undefined;
+    result.push({
+      ...finding,
+      status: suppression ? 'suppressed' : status,
+      resolved_at: status === 'resolved' ? last!.at : null,
+      last_seen_at: finding.last_seen_at && finding.last_seen_at > iso ? iso : finding.last_seen_at,
+      suppression: suppression ? { id: Number(suppression.id), reason: suppression.reason, by: suppression.created_by, created_at: suppression.created_at, expires_at: suppression.expires_at } : null,
+    });
+  }
+  return result;
 }

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+
+/**
+ * An evidence bundle is a zip of files plus three that make it checkable:
+ * `SHA256SUMS` (each file's hash, in the format `sha256sum -c` reads),
+ * `manifest.json` (what each file is, its size and hash, the period and who
+ * made it) and `manifest.sha256` (the hash of manifest.json). Changing any
+ * byte of any file, or adding or removing one, fails verification.
+ */
+export const FORMAT = 'herowatch-evidence';
+export const FORMAT_VERSION = 1;
+
+export interface BundleFile {
+  path: string;
+  description: string;
+  content: Uint8Array | string;
+}
+
+export interface ManifestEntry {
+  path: string;
+  description: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: typeof FORMAT;
+  format_version: number;
+  generated_at: string;
+  generated_by: string;
+  period: { from: string; to: string };
+  connections: string[];
+  files: ManifestEntry[];
+  notes: string[];
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const bytesOf = (content: Uint8Array | string): Uint8Array => (typeof content === 'string' ? strToU8(content) : content);
+
+export function writeBundle(files: BundleFile[], meta: Omit<Manifest, 'format' | 'format_version' | 'files'>): { zip: Uint8Array; manifest: Manifest; manifestHash: string } {
+  const entries: ManifestEntry[] = [];
+  const contents: Record<string, Uint8Array> = {};
+  for (const file of files) {
+    if (contents[file.path]) throw new Error(`Two evidence files are named ${file.path}.`);
+    const bytes = bytesOf(file.content);
+    contents[file.path] = bytes;
+    entries.push({ path: file.path, description: file.description, bytes: bytes.length, sha256: sha256(bytes) });
+  }
+  const sums = strToU8(entries.map((e) => `${e.sha256}  ${e.path}\n`).join(''));
+  contents.SHA256SUMS = sums;
+  entries.push({ path: 'SHA256SUMS', description: 'The SHA-256 of every file above, for sha256sum -c', bytes: sums.length, sha256: sha256(sums) });
+  const manifest: Manifest = { format: FORMAT, format_version: FORMAT_VERSION, ...meta, files: entries };
+  const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestHash = sha256(manifestBytes);
+  contents['manifest.json'] = manifestBytes;
+  contents['manifest.sha256'] = strToU8(`${manifestHash}  manifest.json\n`);
+  const mtime = new Date(meta.generated_at);
+  const zip = zipSync(Object.fromEntries(Object.entries(contents).map(([path, bytes]) => [path, [bytes, { mtime }]])), { level: 6 });
+  return { zip, manifest, manifestHash };
+}
+
+export interface Verification {
+  ok: boolean;
+  problems: string[];
+  manifest: Manifest | null;
+  manifestHash: string | null;
+  files: number;
+}
+
+/** Checks a bundle: the manifest's own hash, then every file against the manifest, and nothing extra or missing. */
+export function verifyBundle(zip: Uint8Array): Verification {
+  let contents: Record<string, Uint8Array>;
+  try {
+    contents = unzipSync(zip);
+  } catch (error) {
+    return { ok: false, problems: [`The file is not a readable zip: ${(error as Error).message}`], manifest: null, manifestHash: null, files: 0 };
+  }
+  const problems: string[] = [];
+  const manifestBytes = contents['manifest.json'];
+  const hashFile = contents['manifest.sha256'];
+  if (!manifestBytes) return { ok: false, problems: ['manifest.json is missing'], manifest: null, manifestHash: null, files: 0 };
+  const manifestHash = sha256(manifestBytes);
+  const recorded = hashFile ? strFromU8(hashFile).trim().split(/\s+/)[0] : null;
+  if (!recorded) problems.push('manifest.sha256 is missing');
+  else if (recorded !== manifestHash) problems.push(`manifest.json has changed: its SHA-256 is ${manifestHash}, manifest.sha256 says ${recorded}`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
+  } catch {
+    return { ok: false, problems: [...problems, 'manifest.json is not valid JSON'], manifest: null, manifestHash, files: 0 };
+  }
+  if (manifest.format !== FORMAT) problems.push(`manifest.json is not a ${FORMAT} manifest`);
+  const listed = new Set<string>(['manifest.json', 'manifest.sha256']);
+  for (const entry of manifest.files ?? []) {
+    listed.add(entry.path);
+    const bytes = contents[entry.path];
+    if (!bytes) problems.push(`${entry.path} is missing`);
+    else if (sha256(bytes) !== entry.sha256) problems.push(`${entry.path} has changed: its SHA-256 is ${sha256(bytes)}, the manifest says ${entry.sha256}`);
+    else if (bytes.length !== entry.bytes) problems.push(`${entry.path} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
+  }
+  for (const path of Object.keys(contents)) if (!listed.has(path)) problems.push(`${path} is not in the manifest`);
+  return { ok: problems.length === 0, problems, manifest, manifestHash, files: (manifest.files?.length ?? 0) + 2 };
+}

@@ -1,0 +1,220 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
+import type { ConnectionStatus } from '../connections/status.js';
+import { datasets } from '../datasets/catalog.js';
+import { FORMAT, verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
+import { renderReport } from '../evidence/report-html.js';
+import { frameworks } from '../compliance/frameworks.js';
+import { InputError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { buildFrameworkReport, checkCatalog, findingsAsOf, type FindingView } from './compliance.js';
+import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
+import { formatRows } from './datasets.js';
+import type { Herowatch } from './herowatch.js';
+
+export interface EvidenceRequest {
+  out: string;
+  from: Date;
+  to: Date;
+  connection?: string;
+  now?: Date;
+}
+
+export interface EvidenceResult {
+  out: string;
+  files: number;
+  bytes: number;
+  manifestHash: string;
+  period: { from: string; to: string };
+  connections: string[];
+  openFindings: number;
+}
+
+/** Datasets an auditor gets as they stood at the period's end (the audit trail, runs and coverage come as their own files). */
+const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'sync_runs', 'coverage'].includes(d.name));
+
+/**
+ * Writes an evidence bundle for a period: the report, findings as they stood
+ * at its end with what changed during it, the check catalog and framework
+ * files, each connection's inventory as of its last complete sync before
+ * the period's end, the audit trail, sync runs with coverage, connection
+ * status and the settings in force; with a manifest of hashes.
+ */
+export async function createEvidence(hw: Herowatch, request: EvidenceRequest): Promise<EvidenceResult> {
+  if (!(request.from.getTime() < request.to.getTime())) throw new InputError(`The period is empty: --from ${request.from.toISOString().slice(0, 10)} is not before --to ${request.to.toISOString().slice(0, 10)}.`);
+  const now = request.now ?? new Date();
+  const from = request.from.toISOString();
+  const to = request.to.toISOString();
+  const connections: ConnectionRecord[] = request.connection ? [await requireConnection(hw.store, request.connection)] : await listConnections(hw.store);
+  if (connections.length === 0) throw new InputError('There are no connections: connect and sync one first (herowatch connect, herowatch sync).');
+  const ids = connections.map((c) => c.id);
+  const names = new Map(connections.map((c) => [c.id, c.name]));
+  const files: BundleFile[] = [];
+  const notes: string[] = [];
+
+  // Findings at the period's end, and the changes within it.
+  const findings: FindingView[] = [];
+  for (const connection of connections) findings.push(...(await findingsAsOf(hw, request.to, connection.name)));
+  findings.sort((a, b) => a.connection.localeCompare(b.connection) || a.check_id.localeCompare(b.check_id) || a.resource_key.localeCompare(b.resource_key));
+  const changeRows = await hw.store.db
+    .selectFrom('hw_finding_events as e')
+    .innerJoin('hw_findings as f', 'f.id', 'e.finding_id')
+    .select(['e.at', 'e.event', 'e.detail', 'f.check_id', 'f.resource_name', 'f.resource_key', 'f.connection_id', 'f.id'])
+    .where('f.connection_id', 'in', ids)
+    .where('e.at', '>=', from)
+    .where('e.at', '<=', to)
+    .orderBy('e.at', 'desc')
+    .execute();
+  const changes = changeRows.map((c) => ({ connection: names.get(c.connection_id)!, finding_id: Number(c.id), at: c.at, event: c.event, check_id: c.check_id, resource_key: c.resource_key, resource_name: c.resource_name, detail: c.detail }));
+  const frameworkReports = frameworks().map((f) => buildFrameworkReport(f.id, findings, connections.map((c) => c.name), request.to));
+
+  files.push({ path: 'findings.json', description: 'Every check result per resource at the period\'s end: status (open, suppressed, resolved, pass, unknown), first and last seen, suppression', content: `${JSON.stringify(findings, null, 2)}\n` });
+  files.push({
+    path: 'findings.csv',
+    description: 'The same findings as CSV',
+    content: stringify([
+      ['connection', 'id', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'suppressed_by', 'suppression_reason', 'suppressed_until'],
+      ...findings.map((f) => [f.connection, f.id, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at ?? '', f.last_seen_at ?? '', f.resolved_at ?? '', f.suppression?.by ?? '', f.suppression?.reason ?? '', f.suppression?.expires_at ?? ''].map(String)),
+    ]),
+  });
+  files.push({ path: 'finding-changes.json', description: 'Findings opened, reopened, resolved, suppressed and unsuppressed during the period', content: `${JSON.stringify(changes, null, 2)}\n` });
+  files.push({ path: 'checks.json', description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls', content: `${JSON.stringify(checkCatalog(hw), null, 2)}\n` });
+  for (const report of frameworkReports) {
+    files.push({ path: `frameworks/${report.framework.id}.json`, description: `${report.framework.name} controls with their checks and results at the period's end`, content: `${JSON.stringify(report, null, 2)}\n` });
+  }
+  files.push({ path: 'settings.json', description: 'The check thresholds and options in force when the bundle was made', content: `${JSON.stringify(hw.config.settings.compliance, null, 2)}\n` });
+
+  // Each connection's inventory as of its last complete inventory run before the period's end.
+  const inventoryRuns = new Map<number, { id: number; finished_at: string | null }>();
+  for (const connection of connections) {
+    const run = await hw.store.db
+      .selectFrom('hw_sync_runs')
+      .select(['id', 'finished_at'])
+      .where('connection_id', '=', connection.id)
+      .where('status', '=', 'complete')
+      .where('kind', '=', 'inventory')
+      .where('finished_at', '<=', to)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (run) inventoryRuns.set(connection.id, { id: Number(run.id), finished_at: run.finished_at });
+    else notes.push(`Connection ${connection.name} had no complete sync by ${to.slice(0, 10)}: its inventory is not in the bundle.`);
+  }
+  for (const dataset of INVENTORY_DATASETS()) {
+    const rows: Record<string, unknown>[] = [];
+    for (const connection of connections) {
+      const run = inventoryRuns.get(connection.id);
+      if (!run) continue;
+      const query = `SELECT * FROM (${dataset.select(hw.store.dialect, run.id)}) d WHERE d.connection = '${connection.name.replace(/'/g, "''")}'`;
+      rows.push(...(await sql.raw<Record<string, unknown>>(query).execute(hw.store.db)).rows);
+    }
+    files.push({ path: `datasets/${dataset.name}.csv`, description: `${dataset.description} (as of each connection's last complete sync by the period's end)`, content: formatRows(dataset, rows, 'csv') });
+  }
+
+  // Audit trail, runs and coverage within the period.
+  const events = await hw.store.db
+    .selectFrom('hw_audit_events')
+    .select(['connection_id', 'enterprise_id', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'])
+    .where('connection_id', 'in', ids)
+    .where('created_at', '>=', from.replace(/\.\d{3}Z$/, 'Z'))
+    .where('created_at', '<=', to.replace(/\.\d{3}Z$/, 'Z'))
+    .orderBy('created_at')
+    .execute();
+  files.push({
+    path: 'audit-events.csv',
+    description: 'Enterprise audit trail events of the period, as Heroku gave them (data column: the whole event)',
+    content: stringify([
+      ['connection', 'enterprise_account_id', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'],
+      ...events.map((e) => [names.get(e.connection_id)!, e.enterprise_id, e.id, e.created_at, e.type, e.action, e.actor_email ?? '', e.app_name ?? '', e.team_name ?? '', typeof e.data === 'string' ? e.data : JSON.stringify(e.data)]),
+    ]),
+  });
+  const runs = (
+    await hw.store.db
+      .selectFrom('hw_sync_runs')
+      .select(['id', 'connection_id', 'kind', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'items', 'error'])
+      .where('connection_id', 'in', ids)
+      .where('started_at', '>=', from)
+      .where('started_at', '<=', to)
+      .orderBy('id')
+      .execute()
+  ).map((r) => ({ connection: names.get(r.connection_id)!, ...r, id: Number(r.id), requests: Number(r.requests) }));
+  const runIds = runs.map((r) => r.id);
+  const coverage = runIds.length === 0 ? [] : await hw.store.db.selectFrom('hw_coverage').selectAll().where('run_id', 'in', runIds).orderBy('run_id').execute();
+  files.push({ path: 'sync-runs.json', description: 'Every sync run of the period: kind, status, requests, errors', content: `${JSON.stringify(runs, null, 2)}\n` });
+  files.push({ path: 'coverage.json', description: 'What each run of the period could read, and for what could not be read, why and the fix', content: `${JSON.stringify(coverage, null, 2)}\n` });
+  const evaluations = await hw.store.db.selectFrom('hw_evaluations').selectAll().where('connection_id', 'in', ids).where('evaluated_at', '>=', from).where('evaluated_at', '<=', to).orderBy('id').execute();
+  files.push({ path: 'evaluations.json', description: 'Every evaluation of the checks during the period, with its counts', content: `${JSON.stringify(evaluations.map((e) => ({ connection: names.get(e.connection_id), ...e })), null, 2)}\n` });
+  const statuses = connections.map((c) => ({
+    connection: c.name,
+    account_email: c.account_email,
+    state: c.state,
+    enterprise: c.enterprise,
+    last_tested_at: c.last_tested_at,
+    status: c.last_status ? (JSON.parse(c.last_status) as ConnectionStatus) : null,
+  }));
+  files.push({ path: 'connections.json', description: 'Each connection and its last connection test (who the token belongs to, its scope, what it can read)', content: `${JSON.stringify(statuses, null, 2)}\n` });
+
+  const cursors = await hw.store.db.selectFrom('hw_audit_cursors').selectAll().where('connection_id', 'in', ids).execute();
+  const audit = cursors.map((c) => ({
+    connection: names.get(c.connection_id)!,
+    enterprise: c.enterprise_id,
+    events: events.filter((e) => e.connection_id === c.connection_id && e.enterprise_id === c.enterprise_id).length,
+    first_day: c.first_day,
+    complete_through: c.complete_through,
+  }));
+  const latestInventory = new Set([...inventoryRuns.values()].map((r) => r.id));
+  const gaps = coverage
+    .filter((g) => latestInventory.has(Number(g.run_id)) && g.status !== 'ok' && g.parent_key === '')
+    .map((g) => ({ connection: runs.find((r) => r.id === Number(g.run_id))?.connection ?? '', resource: g.resource, reason: g.reason, fix: g.fix, parents: Number(g.parents ?? 0) }));
+  const html = renderReport({
+    generatedAt: now.toISOString(),
+    generatedBy: `herowatch ${VERSION}`,
+    period: { from, to },
+    connections: connections.map((c) => ({ name: c.name, account_email: c.account_email, state: c.state, status: statuses.find((s) => s.connection === c.name)!.status, inventoryRun: inventoryRuns.get(c.id) ?? null })),
+    findings,
+    changes,
+    frameworks: frameworkReports,
+    runs,
+    gaps,
+    audit,
+    files: [...files.map((f) => f.path), 'report.html', 'SHA256SUMS', 'manifest.json', 'manifest.sha256'],
+  });
+  files.unshift({ path: 'report.html', description: 'The report for people: connections, framework controls, findings, changes, collection', content: html });
+
+  const { zip, manifestHash } = writeBundle(files, {
+    generated_at: now.toISOString(),
+    generated_by: `herowatch ${VERSION}`,
+    period: { from, to },
+    connections: connections.map((c) => c.name),
+    notes: [
+      ...notes,
+      'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that never failed are given as they are now.',
+    ],
+  });
+  // Written beside, then renamed: an interrupted write never leaves a half bundle under the name asked for.
+  const temporary = `${request.out}.${process.pid}.partial`;
+  await writeFile(temporary, zip);
+  await rename(temporary, request.out);
+  return {
+    out: request.out,
+    files: files.length + 3,
+    bytes: zip.length,
+    manifestHash,
+    period: { from, to },
+    connections: connections.map((c) => c.name),
+    openFindings: findings.filter((f) => f.status === 'open').length,
+  };
+}
+
+export async function verifyEvidence(path: string): Promise<Verification> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  return verifyBundle(new Uint8Array(bytes));
+}
+
+export { FORMAT };

@@ -1,0 +1,103 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../src/evidence/manifest.js';
+import { listFindings, suppressFinding } from '../../src/service/compliance.js';
+import { createEvidence } from '../../src/service/evidence.js';
+import { syncConnection } from '../../src/service/sync.js';
+import { herowatch } from '../support/cli.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
+import { CANARY, edgeScenario, T } from '../support/scenarios.js';
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-11-20T12:00:00Z');
+const at = (days: number): Date => new Date(NOW.getTime() + days * DAY);
+const TWO_FA = 'team/edge-core/member@edge.example';
+
+describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
+  it('hold the period\'s findings, inventory, audit trail and runs, verify, and fail verification on any change', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    expect((await sync(0)).status).toBe('complete');
+    const outsider = (await listFindings(hw, { connection: 'edge', status: ['open'], now: at(0) })).find((f) => f.resource_key === 'app/edge-api/collab@other.example')!;
+    await suppressFinding(hw, outsider.id, { reason: '<script>alert(1)</script> contract', by: 'ciso', expiresAt: at(30), now: at(0) });
+    const fixed = edgeScenario();
+    fixed.accounts!.find((a) => a.email === 'member@edge.example')!.two_factor_authentication = true;
+    fixed.apps = fixed.apps!.filter((a) => a.name !== 'plain-app');
+    await emulator.setScenario(fixed);
+    expect((await sync(2)).status).toBe('complete');
+
+    // As it stood on day 1: the 2FA finding open, plain-app still in the inventory.
+    const before = join(hw.home, 'before.zip');
+    const early = await createEvidence(hw, { out: before, from: at(-1), to: at(1), now: at(3) });
+    expect(early).toMatchObject({ connections: ['edge'], period: { from: at(-1).toISOString(), to: at(1).toISOString() } });
+    const earlyFiles = unzipSync(new Uint8Array(await readFile(before)));
+    const earlyFindings = JSON.parse(strFromU8(earlyFiles['findings.json']!)) as { resource_key: string; status: string }[];
+    expect(earlyFindings.find((f) => f.resource_key === TWO_FA)?.status).toBe('open');
+    expect(earlyFindings.find((f) => f.resource_key === 'app/edge-api/collab@other.example')?.status).toBe('suppressed');
+    const earlyApps = parse(strFromU8(earlyFiles['datasets/apps.csv']!), { columns: true }) as { name: string }[];
+    expect(earlyApps.map((a) => a.name)).toContain('plain-app');
+
+    // The whole period: the fix shows as a change, plain-app is gone.
+    const out = join(hw.home, 'evidence.zip');
+    const result = await createEvidence(hw, { out, from: at(-1), to: at(3), now: at(3) });
+    const zip = new Uint8Array(await readFile(out));
+    expect(verifyBundle(zip)).toMatchObject({ ok: true, problems: [], files: result.files });
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['report.html', 'findings.json', 'findings.csv', 'finding-changes.json', 'checks.json', 'frameworks/soc2.json', 'frameworks/iso27001.json', 'frameworks/cis-v8.json', 'settings.json', 'datasets/apps.csv', 'datasets/addon_services.csv', 'audit-events.csv', 'sync-runs.json', 'coverage.json', 'evaluations.json', 'connections.json', 'SHA256SUMS', 'manifest.json', 'manifest.sha256']));
+    const findings = JSON.parse(strFromU8(files['findings.json']!)) as { resource_key: string; status: string }[];
+    expect(findings.find((f) => f.resource_key === TWO_FA)?.status).toBe('resolved');
+    const changes = JSON.parse(strFromU8(files['finding-changes.json']!)) as { event: string; resource_key: string }[];
+    expect(changes.map((c) => `${c.event} ${c.resource_key}`)).toEqual(expect.arrayContaining([`resolved ${TWO_FA}`, `opened ${TWO_FA}`, 'suppressed app/edge-api/collab@other.example']));
+    expect((parse(strFromU8(files['datasets/apps.csv']!), { columns: true }) as { name: string }[]).map((a) => a.name)).not.toContain('plain-app');
+    const events = parse(strFromU8(files['audit-events.csv']!), { columns: true }) as { created_at: string }[];
+    expect(events.map((e) => e.created_at).sort()).toEqual(['2026-11-19T23:59:59Z', '2026-11-20T00:00:00Z']);
+    expect((JSON.parse(strFromU8(files['sync-runs.json']!)) as { status: string }[]).map((r) => r.status)).toEqual(['complete', 'complete']);
+    const soc2 = JSON.parse(strFromU8(files['frameworks/soc2.json']!)) as { controls: { id: string; status: string }[] };
+    expect(soc2.controls.find((c) => c.id === 'CC6.1')?.status).toBe('failing');
+    const manifest = JSON.parse(strFromU8(files['manifest.json']!)) as { files: { path: string }[]; period: unknown };
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(Object.keys(files).filter((p) => !p.startsWith('manifest.')).sort());
+    const html = strFromU8(files['report.html']!);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; contract');
+    expect(html).not.toContain('<script>');
+    expect(html).toMatch(/CC6\.1<\/b>.*failing/);
+    for (const [path, bytes] of Object.entries(files)) {
+      const text = Buffer.from(bytes).toString('latin1');
+      for (const secret of [CANARY, ...Object.values(T)]) expect(text.includes(secret), `${secret} in ${path}`).toBe(false);
+    }
+
+    // One changed byte in any file, a file removed or added: verification fails and names it.
+    for (const path of Object.keys(files)) {
+      const changed = { ...files, [path]: files[path]!.slice() };
+      changed[path]![Math.floor(changed[path]!.length / 2)]! ^= 0x01;
+      const verdict = verifyBundle(zipSync(changed));
+      expect(verdict.ok, path).toBe(false);
+      expect(verdict.problems.join('\n'), path).toContain(path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' ? 'manifest' : `${path} has changed`);
+    }
+    const { 'datasets/apps.csv': _removed, ...missing } = files;
+    expect(verifyBundle(zipSync(missing)).problems).toEqual(['datasets/apps.csv is missing']);
+    expect(verifyBundle(zipSync({ ...files, 'extra.txt': strToU8('hello') })).problems).toEqual(['extra.txt is not in the manifest']);
+    expect(verifyBundle(strToU8('not a zip')).ok).toBe(false);
+
+    // From the command line.
+    const env = { ...hw.env, HEROKU_HOST: emulator.url };
+    const ok = await herowatch(env, ['evidence', 'verify', out]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`${out}: verified, ${result.files} files unchanged (manifest SHA-256 ${result.manifestHash}).`);
+    const tampered = join(hw.home, 'tampered.zip');
+    const altered = { ...files, 'findings.csv': strToU8(strFromU8(files['findings.csv']!).replace('open', 'pass')) };
+    await writeFile(tampered, zipSync(altered));
+    const bad = await herowatch(env, ['evidence', 'verify', tampered]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('findings.csv has changed');
+    const made = await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({ connections: ['edge'], period: { from: '2026-11-01T00:00:00.000Z' } });
+    expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'x.zip'), '--from', '2026-12-01', '--to', '2026-11-01'])).stderr).toContain('The period is empty');
+    expect((await herowatch(env, ['evidence', 'verify', join(hw.home, 'nope.zip')])).stderr).toContain('no such file');
+  }, 180_000);
+});
