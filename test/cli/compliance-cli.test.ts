@@ -7,6 +7,12 @@ import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { CANARY, edgeScenario, T } from '../support/scenarios.js';
 
+interface OcsfEvent {
+  severity_id: number;
+  finding_info: { first_seen_time: unknown };
+  resources: { uid: string }[];
+}
+
 interface Finding {
   id: number;
   check_id: string;
@@ -49,7 +55,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(csv).toHaveLength(all.filter((f) => f.status === 'open').length);
     expect(Object.keys(csv[0]!)).toEqual(expect.arrayContaining(['id', 'check_id', 'severity', 'status', 'resource_key', 'message', 'first_seen_at', 'frameworks', 'remediation']));
 
-    const ocsf = (await herowatch(env, ['findings', '--format', 'ocsf', '--status', 'open'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const ocsf = (await herowatch(env, ['findings', '--format', 'ocsf', '--status', 'open'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as OcsfEvent);
     expect(ocsf.length).toBe(csv.length);
     for (const event of ocsf) {
       expect(event).toMatchObject({ class_uid: 2003, category_uid: 2, activity_id: 1, type_uid: 200301, status_id: 1, compliance: { status_id: 3, status: 'Fail' }, metadata: { product: { name: 'herowatch' }, version: '1.3.0' }, cloud: { provider: 'Heroku' } });
