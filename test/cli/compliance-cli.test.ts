@@ -61,7 +61,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
       expect(event).toMatchObject({ class_uid: 2003, category_uid: 2, activity_id: 1, type_uid: 200301, status_id: 1, compliance: { status_id: 3, status: 'Fail' }, metadata: { product: { name: 'herowatch' }, version: '1.3.0' }, cloud: { provider: 'Heroku' } });
       expect(event.severity_id).toBeGreaterThanOrEqual(2);
       expect(event.finding_info.first_seen_time).toBeTypeOf('number');
-      expect(event.resources[0].uid).toBeTruthy();
+      expect(event.resources[0]!.uid).toBeTruthy();
     }
 
     // Suppress one: it leaves the open list and shows as suppressed, with who and why.
