@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEmulator } from './commands/emulator.js';
 import { registerEvents } from './commands/events.js';
 import { registerEvidence } from './commands/evidence.js';
+import { registerRun } from './commands/run.js';
 import { registerSync } from './commands/sync.js';
 import { EXIT, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
@@ -38,6 +39,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   registerCompliance(program, output, setExitCode);
   registerEvents(program, output);
   registerEvidence(program, output, setExitCode);
+  registerRun(program, output);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);
   return program;

@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '../connections/status.js';
 import { InputError } from '../errors.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
+import { syncAuditOnly, type AuditSyncResult } from '../inventory/audit-sync.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
 import { evaluateConnection, type EvaluationSummary } from './compliance.js';
@@ -88,4 +89,30 @@ export async function syncAll(hw: Herowatch, request: Omit<SyncRequest, 'connect
     results.push(await syncConnection(hw, { ...request, connection: connection.name }));
   }
   return results;
+}
+
+export interface AuditSyncRequest {
+  connection: string;
+  client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
+  backfillDays?: number;
+  now?: Date;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Collects a connected account's audit trail only (between inventory syncs),
+ * then re-evaluates the checks so the audit trail check is current.
+ */
+export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncRequest): Promise<AuditSyncResult & { compliance: EvaluationSummary | null }> {
+  const connection = await findConnection(hw.store, request.connection);
+  if (!connection || connection.state === 'disabled') throw new InputError(`Connection "${request.connection}" is not connected.`);
+  if (connection.last_complete_run === null) throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
+  const token = await connectionToken(hw, connection, request.env);
+  if (!token) throw new InputError(`Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`);
+  const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url });
+  const now = request.now;
+  const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal });
+  const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now }) : null;
+  return { ...result, compliance };
 }

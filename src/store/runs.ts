@@ -21,10 +21,10 @@ export interface RunRow {
 /** A run whose heartbeat is older than this is considered dead when its process cannot be checked. */
 const STALE_MS = 5 * 60_000;
 
-export async function startRun(store: Store, connectionId: number, now: Date): Promise<number> {
+export async function startRun(store: Store, connectionId: number, now: Date, kind: 'inventory' | 'audit' = 'inventory'): Promise<number> {
   const row = await store.db
     .insertInto('hw_sync_runs')
-    .values({ connection_id: connectionId, started_at: now.toISOString(), status: 'running', pid: process.pid, host: hostname(), heartbeat_at: now.toISOString() })
+    .values({ connection_id: connectionId, started_at: now.toISOString(), status: 'running', pid: process.pid, host: hostname(), heartbeat_at: now.toISOString(), kind })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { createLogger } from '../../log.js';
+import { webhookOrigin } from '../../notify/webhook.js';
+import { Scheduler, type SchedulerEvent } from '../../scheduler/scheduler.js';
+import { withHerowatch } from '../context.js';
+import type { Output } from '../output.js';
+
+const hours = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`);
+
+export function registerRun(program: Command, output: Output): void {
+  program
+    .command('run')
+    .description('Keep every connection fresh: inventory and checks every 24h, audit trail every 6h (settings.yaml: schedule), findings to a webhook; stops cleanly on SIGTERM')
+    .option('--once', 'run what is due now, then exit (for cron)')
+    .option('--json', 'print events as JSON lines')
+    .option('--verbose', 'log to standard error')
+    .action(async (flags: { once?: boolean; json?: boolean; verbose?: boolean }) => {
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await withHerowatch({}, async (hw) => {
+          const { schedule, notifications } = hw.config.settings;
+          if (!flags.json) {
+            output.out(`herowatch run: inventory every ${hours(schedule.inventory_every)}, audit trail every ${hours(schedule.audit_every)} (jitter ${Math.round(schedule.jitter * 100)}%)${notifications.webhook ? `, findings to ${webhookOrigin(notifications.webhook.url)}` : ''}.`);
+          }
+          const scheduler = new Scheduler({
+            hw,
+            schedule,
+            webhook: notifications.webhook,
+            log: createLogger(flags.verbose ? 'info' : undefined),
+            onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
+          });
+          await scheduler.run(controller.signal, { once: flags.once });
+        });
+        if (controller.signal.aborted && !flags.json) output.out('Stopped.');
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}
+
+function describe(output: Output, event: SchedulerEvent): void {
+  if (event.type === 'job-start') output.out(`${event.at} ${event.connection}: ${event.kind} started`);
+  else if (event.type === 'job-done') {
+    const findings = event.findings ? `, findings: ${event.findings.opened} new or reopened, ${event.findings.resolved} resolved` : '';
+    output.out(`${event.at} ${event.connection}: ${event.kind} ${event.status} in ${(event.durationMs / 1000).toFixed(1)}s${findings}${event.error ? `: ${event.error}` : ''}`);
+  } else if (event.type === 'notified') output.out(`${event.at} ${event.connection}: webhook ${event.delivered ? `delivered (attempt ${event.attempts})` : `NOT delivered after ${event.attempts} attempts: ${event.error}`}`);
+  else output.out(`${event.at} waiting until ${event.until}`);
+}

@@ -1,0 +1,76 @@
+import type { FindingChange } from '../compliance/findings.js';
+import type { Settings } from '../settings.js';
+
+export type WebhookSettings = NonNullable<Settings['notifications']['webhook']>;
+
+export interface FindingsNotice {
+  connection: string;
+  evaluatedAt: string;
+  changes: FindingChange[];
+}
+
+const VERB: Record<FindingChange['event'], string> = { opened: 'New', reopened: 'Reopened', resolved: 'Resolved' };
+
+/** The body sent: herowatch's JSON, or a Slack-compatible message (incoming webhooks take `text` and `blocks`). */
+export function webhookBody(format: WebhookSettings['format'], notice: FindingsNotice): unknown {
+  if (format === 'json') {
+    return {
+      type: 'herowatch.findings.changed',
+      connection: notice.connection,
+      evaluated_at: notice.evaluatedAt,
+      changes: notice.changes.map((c) => ({ event: c.event, finding_id: c.findingId, check_id: c.checkId, severity: c.severity, resource_key: c.resourceKey, resource_name: c.resourceName, message: c.message })),
+    };
+  }
+  const opened = notice.changes.filter((c) => c.event !== 'resolved').length;
+  const resolved = notice.changes.length - opened;
+  const text = `herowatch: ${notice.connection}: ${opened} new or reopened finding${opened === 1 ? '' : 's'}, ${resolved} resolved`;
+  const lines = notice.changes.slice(0, 40).map((c) => `*${VERB[c.event]}* (${c.severity}) \`${c.checkId}\` ${c.resourceName}: ${c.message}`);
+  if (notice.changes.length > 40) lines.push(`... and ${notice.changes.length - 40} more: herowatch findings --connection ${notice.connection}`);
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...lines.map((line) => ({ type: 'section', text: { type: 'mrkdwn', text: line.slice(0, 2900) } }))] };
+}
+
+export interface Delivery {
+  delivered: boolean;
+  attempts: number;
+  status: number | null;
+  error: string | null;
+}
+
+/** Where a webhook goes, without its path (Slack and others put the secret there). */
+export function webhookOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'the configured webhook';
+  }
+}
+
+/**
+ * Posts the notice, retrying with exponential backoff on network errors,
+ * 429 and 5xx; a 4xx other than 429 will not get better and is not retried.
+ */
+export async function sendWebhook(settings: WebhookSettings, notice: FindingsNotice, options: { baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<Delivery> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const body = JSON.stringify(webhookBody(settings.format, notice));
+  let status: number | null = null;
+  let error: string | null = null;
+  for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
+    try {
+      const response = await fetch(settings.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'herowatch' },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return { delivered: true, attempts: attempt, status, error: null };
+      error = `${webhookOrigin(settings.url)} answered ${response.status}`;
+      if (response.status < 500 && response.status !== 429) return { delivered: false, attempts: attempt, status, error };
+    } catch (caught) {
+      error = `${webhookOrigin(settings.url)} could not be reached: ${(caught as Error).message}`;
+    }
+    if (attempt <= settings.retries) await sleep((options.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
+  }
+  return { delivered: false, attempts: settings.retries + 1, status, error };
+}
