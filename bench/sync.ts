@@ -29,7 +29,18 @@ function minimumRequests(world: World, email: string, days: number): number {
   const pages = (n: number) => Math.max(1, Math.ceil(n / 1000));
   let n = 2 + pages(user.teamMemberships.length) + pages(user.enterpriseMemberships.length);
   for (const { team } of user.teamMemberships) n += pages(team.members.length) + pages(team.features.length) + pages(access.teamApps(user, team).length);
-  for (const membership of user.enterpriseMemberships) if (membership.permissions.includes('view')) n += pages(membership.enterprise.members.length) + days;
+  // herowatch runs on the real clock: its backfill window ends today.
+  const today = new Date();
+  const firstDay = new Date(today.getTime() - (days - 1) * 86_400_000);
+  const currentMonth = today.toISOString().slice(0, 7);
+  for (const membership of user.enterpriseMemberships) {
+    if (!membership.permissions.includes('view')) continue;
+    n += pages(membership.enterprise.members.length);
+    // With manage, past months of the first backfill come from their archives: one request a month.
+    const dayList = Array.from({ length: days }, (_, i) => new Date(firstDay.getTime() + i * 86_400_000).toISOString().slice(0, 10));
+    const archived = membership.permissions.includes('manage') ? new Set(dayList.map((d) => d.slice(0, 7)).filter((m) => m < currentMonth)) : new Set<string>();
+    n += archived.size + dayList.filter((d) => !archived.has(d.slice(0, 7))).length;
+  }
   const apps = access.visibleApps(user);
   n += pages(apps.length);
   for (const app of apps) {

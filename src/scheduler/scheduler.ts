@@ -150,8 +150,8 @@ export class Scheduler {
       ).id,
     );
     this.emit({ type: 'job-start', connection: job.connection, kind: job.kind, at: started.toISOString() });
-    let status = 'complete';
-    let error: string | null = null;
+    let status: string;
+    let error: string | null;
     let compliance: EvaluationSummary | null = null;
     try {
       if (job.kind === 'inventory') {
