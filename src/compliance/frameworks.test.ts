@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { checksMarkdown } from './docs.js';
 import { FrameworkError, frameworkNamed, frameworks, frameworksRoot, mappingsByCheck, parseFramework } from './frameworks.js';
 import { CHECKS } from './registry.js';
 
@@ -27,5 +28,17 @@ describe('framework files', () => {
     expect(frameworkNamed('SOC2')?.id).toBe('soc2');
     expect(frameworkNamed('cis-v8')?.id).toBe('cis-v8');
     expect(frameworkNamed('pci')).toBeUndefined();
+  });
+});
+
+describe('check documentation', () => {
+  it('docs/checks.md is the one generated from the declarations (regenerate: herowatch checks --markdown > docs/checks.md)', () => {
+    expect(readFileSync(new URL('../../docs/checks.md', import.meta.url), 'utf8')).toBe(checksMarkdown());
+  });
+
+  it('documents every check and every framework control', () => {
+    const text = checksMarkdown();
+    for (const check of CHECKS) expect(text).toContain(`## ${check.id}\n`);
+    for (const framework of frameworks()) for (const control of framework.controls) expect(text).toContain(`| ${control.id} |`);
   });
 });

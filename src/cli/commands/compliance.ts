@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
+import { checksMarkdown } from '../../compliance/docs.js';
 import { toOcsf } from '../../compliance/ocsf.js';
 import {
   checkCatalog, evaluateConnection, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
@@ -23,7 +24,9 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .command('checks')
     .description('The compliance check catalog: severity, what each one guards against, the fix, and framework controls')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--markdown', 'print the reference documentation of every check and framework (docs/checks.md)')
+    .action(async (flags: { json?: boolean; markdown?: boolean }) => {
+      if (flags.markdown) return output.raw(checksMarkdown());
       const catalog = await withHerowatch({}, async (hw) => checkCatalog(hw));
       if (flags.json) return output.json(catalog);
       output.out(table(['check', 'severity', 'title', 'frameworks'], catalog.map((c) => [`${c.id}${c.enabled ? '' : ' (disabled)'}`, c.severity, c.title, c.frameworks.join(', ')])));
