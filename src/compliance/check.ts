@@ -85,6 +85,28 @@ export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[
   return groups;
 }
 
+/**
+ * One result per child of each parent (members of a team, collaborators of
+ * an app ...); where a parent's children were not read, one UNKNOWN for the
+ * parent carrying the coverage gap.
+ */
+export function perChild<P extends { id: string }, C>(
+  inventory: ComplianceInventory,
+  resource: string,
+  parents: P[],
+  children: Map<string, C[]>,
+  parentResource: (parent: P) => CheckResource,
+  evaluate: (child: C, parent: P) => CheckResult,
+): CheckResult[] {
+  const results: CheckResult[] = [];
+  for (const parent of parents) {
+    const gap = inventory.coverage.gap(resource, parent.id);
+    if (gap) results.push(unknown(parentResource(parent), gap));
+    else for (const child of children.get(parent.id) ?? []) results.push(evaluate(child, parent));
+  }
+  return results;
+}
+
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }

@@ -1,5 +1,6 @@
 import type { Store } from '../store/database.js';
-import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
+import type { Selectable } from 'kysely';
+import type { CheckResultStatus, FindingStatus, FindingsTable } from '../store/schema.js';
 import type { CheckOutcome } from './evaluate.js';
 
 /** A change worth telling people about: a failure that is new, back, or fixed. */
@@ -22,19 +23,8 @@ export interface EvaluationRecord {
   changes: FindingChange[];
 }
 
-interface Existing {
-  id: number;
-  check_id: string;
-  resource_key: string;
-  resource_name: string;
-  severity: string;
-  result: CheckResultStatus;
-  status: FindingStatus;
-  message: string;
-  first_seen_at: string | null;
-  last_seen_at: string | null;
-  resolved_at: string | null;
-}
+/** A stored finding, as far as recording a new evaluation needs it. */
+type Existing = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'updated_at'>;
 
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
 
@@ -52,11 +42,11 @@ export async function recordEvaluation(
   options: { connectionId: number; runId: number | null; outcomes: CheckOutcome[]; checksRun: string[]; now: Date; durationMs: number },
 ): Promise<EvaluationRecord> {
   const now = options.now.toISOString();
-  const existing = (await store.db
+  const existing: Existing[] = (await store.db
     .selectFrom('hw_findings')
     .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at'])
     .where('connection_id', '=', options.connectionId)
-    .execute()) as Existing[];
+    .execute());
   const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
   const lapsed = await store.db
     .selectFrom('hw_suppressions')

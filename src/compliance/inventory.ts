@@ -190,17 +190,14 @@ const names = (value: unknown): string[] => {
   return parsed.map((p) => (typeof p === 'string' ? p : typeof p === 'object' && p && 'name' in p ? String((p as { name: unknown }).name) : String(p)));
 };
 
-/** Loads a connection's inventory for the checks (every list empty when it was never synced). */
-export async function loadInventory(store: Store, connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null }, now: Date): Promise<ComplianceInventory> {
-  const name = connection.name;
-  const rows = async <T>(query: string): Promise<T[]> => (await sql<T>`${sql.raw(query)} WHERE connection = ${name}`.execute(store.db)).rows;
-  const status = connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
-  const base: ComplianceInventory = {
-    connection: name,
-    runId: connection.last_complete_run,
+/** An inventory with nothing in it: what a connection never synced has, and what tests start from. */
+export function emptyInventory(connection: string, now: Date, parts: Partial<ComplianceInventory> = {}): ComplianceInventory {
+  return {
+    connection,
+    runId: null,
     now,
     account: null,
-    token: status?.token ? { scope: status.token.scope } : null,
+    token: null,
     teams: [],
     teamMembers: [],
     enterpriseAccounts: [],
@@ -217,7 +214,19 @@ export async function loadInventory(store: Store, connection: { id: number; name
     oauthAuthorizations: [],
     auditTrail: new Map(),
     coverage: Coverage.empty(),
+    ...parts,
   };
+}
+
+/** Loads a connection's inventory for the checks (every list empty when it was never synced). */
+export async function loadInventory(store: Store, connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null }, now: Date): Promise<ComplianceInventory> {
+  const name = connection.name;
+  const rows = async <T>(query: string): Promise<T[]> => (await sql<T>`${sql.raw(query)} WHERE connection = ${name}`.execute(store.db)).rows;
+  const status = connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
+  const base = emptyInventory(name, now, {
+    runId: connection.last_complete_run,
+    token: status?.token ? { scope: status.token.scope } : null,
+  });
   if (connection.last_complete_run === null) return base;
 
   const [account] = await rows<{ id: string; email: string }>('SELECT id, email FROM account');

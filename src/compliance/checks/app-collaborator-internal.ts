@@ -1,4 +1,4 @@
-import { allowedDomains, defineCheck, emailDomain, fail, groupBy, pass, resources, unknown, type CheckResult } from '../check.js';
+import { allowedDomains, defineCheck, emailDomain, fail, groupBy, pass, perChild, resources } from '../check.js';
 
 export const appCollaboratorInternal = defineCheck({
   id: 'app_collaborator_internal',
@@ -13,21 +13,12 @@ export const appCollaboratorInternal = defineCheck({
   references: ['https://devcenter.heroku.com/articles/collaborating'],
   evaluate(inventory, settings) {
     const allowed = allowedDomains(inventory, settings);
-    const results: CheckResult[] = [];
     const byApp = groupBy(inventory.collaborators, (c) => c.app_id);
-    for (const app of inventory.apps) {
-      const gap = inventory.coverage.gap('collaborators', app.id);
-      if (gap) {
-        results.push(unknown(resources.app(app), gap));
-        continue;
-      }
-      for (const collaborator of byApp.get(app.id) ?? []) {
-        const resource = resources.collaborator(collaborator);
-        const domain = emailDomain(collaborator.email);
-        if (allowed.has(domain)) results.push(pass(resource, `${collaborator.email} is from ${domain}, a company domain.`));
-        else results.push(fail(resource, `${collaborator.email} has access to ${app.name} but ${domain} is not a company domain (${[...allowed].sort().join(', ') || 'none known'}).`));
-      }
-    }
-    return results;
+    return perChild(inventory, 'collaborators', inventory.apps, byApp, resources.app, (collaborator, app) => {
+      const resource = resources.collaborator(collaborator);
+      const domain = emailDomain(collaborator.email);
+      if (allowed.has(domain)) return pass(resource, `${collaborator.email} is from ${domain}, a company domain.`);
+      return fail(resource, `${collaborator.email} has access to ${app.name} but ${domain} is not a company domain (${[...allowed].sort().join(', ') || 'none known'}).`);
+    });
   },
 });

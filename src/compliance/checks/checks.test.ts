@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type ComplianceSettings } from '../../settings.js';
 import type { CheckDefinition } from '../check.js';
-import { Coverage, type App, type ComplianceInventory } from '../inventory.js';
+import { Coverage, emptyInventory, type App, type ComplianceInventory } from '../inventory.js';
 import { CHECKS, checkNamed } from '../registry.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -18,30 +18,13 @@ function inventory(parts: Partial<ComplianceInventory> & { gaps?: string[] } = {
     const [resource, parent] = gap.split('@') as [string, string];
     rows.push({ resource, parent_key: parent, status: 'forbidden', reason: `${resource} of ${parent} refused (403)`, fix: 'give the permission', parents: null });
   }
-  return {
-    connection: 'acme',
+  return emptyInventory('acme', NOW, {
     runId: 1,
-    now: NOW,
     account: { id: 'acct', email: 'ops@acme.example' },
     token: { scope: ['identity', 'read-protected'] },
-    teams: [],
-    teamMembers: [],
-    enterpriseAccounts: [],
-    enterpriseMembers: [],
-    apps: [],
-    configVars: [],
-    domains: [],
-    sniEndpoints: [],
-    collaborators: [],
-    logDrains: [],
-    addons: [],
-    addonAttachments: [],
-    pipelineCouplings: [],
-    oauthAuthorizations: [],
-    auditTrail: new Map(),
     coverage: Coverage.fromRows(rows),
     ...rest,
-  };
+  });
 }
 
 const app = (name: string, extra: Partial<App> = {}): App => ({ id: `id-${name}`, name, team_id: 'team-web', team_name: 'web', owner_email: null, region: 'us', stack: 'heroku-24', acm: false, locked: true, ...extra });

@@ -1,4 +1,4 @@
-import { defineCheck, fail, groupBy, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, groupBy, pass, perChild, resources } from '../check.js';
 
 export const enterpriseMember2faEnabled = defineCheck({
   id: 'enterprise_member_2fa_enabled',
@@ -12,21 +12,12 @@ export const enterpriseMember2faEnabled = defineCheck({
   },
   references: ['https://devcenter.heroku.com/articles/multi-factor-authentication', 'https://devcenter.heroku.com/articles/enterprise-accounts'],
   evaluate(inventory) {
-    const results: CheckResult[] = [];
     const members = groupBy(inventory.enterpriseMembers, (m) => m.enterprise_account_id);
-    for (const enterprise of inventory.enterpriseAccounts) {
-      const gap = inventory.coverage.gap('enterprise_members', enterprise.id);
-      if (gap) {
-        results.push(unknown(resources.enterprise(enterprise), gap));
-        continue;
-      }
-      for (const member of members.get(enterprise.id) ?? []) {
-        const resource = resources.enterpriseMember(member);
-        if (member.identity_provider_name) results.push(pass(resource, `${member.email} signs in through ${member.identity_provider_name}, which enforces MFA.`));
-        else if (member.two_factor_authentication) results.push(pass(resource, `${member.email} has 2FA on.`));
-        else results.push(fail(resource, `${member.email} (${member.permissions.join(', ') || 'no permissions'} in ${enterprise.name}) has 2FA off and does not sign in through an identity provider.`));
-      }
-    }
-    return results;
+    return perChild(inventory, 'enterprise_members', inventory.enterpriseAccounts, members, resources.enterprise, (member, enterprise) => {
+      const resource = resources.enterpriseMember(member);
+      if (member.identity_provider_name) return pass(resource, `${member.email} signs in through ${member.identity_provider_name}, which enforces MFA.`);
+      if (member.two_factor_authentication) return pass(resource, `${member.email} has 2FA on.`);
+      return fail(resource, `${member.email} (${member.permissions.join(', ') || 'no permissions'} in ${enterprise.name}) has 2FA off and does not sign in through an identity provider.`);
+    });
   },
 });

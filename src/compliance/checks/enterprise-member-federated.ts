@@ -1,4 +1,4 @@
-import { defineCheck, fail, groupBy, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, groupBy, pass, perChild, resources } from '../check.js';
 
 export const enterpriseMemberFederated = defineCheck({
   id: 'enterprise_member_federated',
@@ -12,21 +12,13 @@ export const enterpriseMemberFederated = defineCheck({
   },
   references: ['https://devcenter.heroku.com/articles/single-sign-on-sso'],
   evaluate(inventory) {
-    const results: CheckResult[] = [];
     const members = groupBy(inventory.enterpriseMembers, (m) => m.enterprise_account_id);
     // Only where the enterprise account has an identity provider: elsewhere there is nothing to federate with.
-    for (const enterprise of inventory.enterpriseAccounts.filter((e) => e.identity_provider_name)) {
-      const gap = inventory.coverage.gap('enterprise_members', enterprise.id);
-      if (gap) {
-        results.push(unknown(resources.enterprise(enterprise), gap));
-        continue;
-      }
-      for (const member of members.get(enterprise.id) ?? []) {
-        const resource = resources.enterpriseMember(member);
-        if (member.identity_provider_name) results.push(pass(resource, `${member.email} signs in through ${member.identity_provider_name}.`));
-        else results.push(fail(resource, `${member.email} does not sign in through ${enterprise.name}'s identity provider (${enterprise.identity_provider_name}).`));
-      }
-    }
-    return results;
+    const federated = inventory.enterpriseAccounts.filter((e) => e.identity_provider_name);
+    return perChild(inventory, 'enterprise_members', federated, members, resources.enterprise, (member, enterprise) => {
+      const resource = resources.enterpriseMember(member);
+      if (member.identity_provider_name) return pass(resource, `${member.email} signs in through ${member.identity_provider_name}.`);
+      return fail(resource, `${member.email} does not sign in through ${enterprise.name}'s identity provider (${enterprise.identity_provider_name}).`);
+    });
   },
 });

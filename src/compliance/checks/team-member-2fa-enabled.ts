@@ -1,4 +1,4 @@
-import { defineCheck, fail, groupBy, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, groupBy, pass, perChild, resources } from '../check.js';
 
 export const teamMember2faEnabled = defineCheck({
   id: 'team_member_2fa_enabled',
@@ -12,21 +12,12 @@ export const teamMember2faEnabled = defineCheck({
   },
   references: ['https://devcenter.heroku.com/articles/multi-factor-authentication'],
   evaluate(inventory) {
-    const results: CheckResult[] = [];
     const members = groupBy(inventory.teamMembers, (m) => m.team_id);
-    for (const team of inventory.teams) {
-      const gap = inventory.coverage.gap('team_members', team.id);
-      if (gap) {
-        results.push(unknown(resources.team(team), gap));
-        continue;
-      }
-      for (const member of members.get(team.id) ?? []) {
-        const resource = resources.teamMember(member);
-        if (member.federated) results.push(pass(resource, `${member.email} signs in through the identity provider, which enforces MFA.`));
-        else if (member.two_factor_authentication) results.push(pass(resource, `${member.email} has 2FA on.`));
-        else results.push(fail(resource, `${member.email} (${member.role ?? 'member'} of ${team.name}) has 2FA off and does not sign in through an identity provider.`));
-      }
-    }
-    return results;
+    return perChild(inventory, 'team_members', inventory.teams, members, resources.team, (member, team) => {
+      const resource = resources.teamMember(member);
+      if (member.federated) return pass(resource, `${member.email} signs in through the identity provider, which enforces MFA.`);
+      if (member.two_factor_authentication) return pass(resource, `${member.email} has 2FA on.`);
+      return fail(resource, `${member.email} (${member.role ?? 'member'} of ${team.name}) has 2FA off and does not sign in through an identity provider.`);
+    });
   },
 });
