@@ -26,7 +26,7 @@ export interface HerowatchConfig {
 export class ConfigError extends InputError {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { apiUrl?: string; home?: string } = {}): HerowatchConfig {
-  const home = resolve(overrides.home ?? env.HEROWATCH_HOME ?? join(homedir(), '.herowatch'));
+  const home = resolve(overrides.home ?? (env.HEROWATCH_HOME?.trim() || undefined) ?? join(homedir(), '.herowatch'));
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); unset it to use the embedded SQLite database.');

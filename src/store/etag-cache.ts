@@ -2,13 +2,22 @@ import type { CachedResponse, EtagCache } from '../heroku/middleware/conditional
 import type { Store } from './database.js';
 import { parseJson } from './database.js';
 
+/** A cache entry as stored: the body stays JSON text until a 304 needs it. */
+interface StoredEntry {
+  etag: string;
+  status: number;
+  body: string;
+  nextRange: string | null;
+}
+
 /**
  * The client's ETag cache, kept in the database so that the next sync can
  * ask "changed since?" and get 304s. Read whole at the start of a sync,
- * written back in batches; it holds sanitized bodies only.
+ * written back in batches; it holds sanitized bodies only, as text (parsed,
+ * a 2,000-app account's pages would take several times the memory).
  */
 export class StoreEtagCache implements EtagCache {
-  private readonly entries = new Map<string, CachedResponse>();
+  private readonly entries = new Map<string, StoredEntry>();
   private readonly dirty = new Set<string>();
 
   private constructor(
@@ -19,16 +28,17 @@ export class StoreEtagCache implements EtagCache {
   static async load(store: Store, connectionId: number): Promise<StoreEtagCache> {
     const cache = new StoreEtagCache(store, connectionId);
     const rows = await store.db.selectFrom('hw_http_cache').selectAll().where('connection_id', '=', connectionId).execute();
-    for (const row of rows) cache.entries.set(row.key, { etag: row.etag, status: row.status, body: parseJson(row.body), nextRange: row.next_range });
+    for (const row of rows) cache.entries.set(row.key, { etag: row.etag, status: row.status, body: row.body, nextRange: row.next_range });
     return cache;
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {
-    return this.entries.get(key);
+    const entry = this.entries.get(key);
+    return entry && { etag: entry.etag, status: entry.status, body: parseJson(entry.body), nextRange: entry.nextRange };
   }
 
   async set(key: string, entry: CachedResponse): Promise<void> {
-    this.entries.set(key, entry);
+    this.entries.set(key, { etag: entry.etag, status: entry.status, body: JSON.stringify(entry.body ?? null), nextRange: entry.nextRange });
     this.dirty.add(key);
     if (this.dirty.size >= 500) await this.flush();
   }
@@ -40,7 +50,7 @@ export class StoreEtagCache implements EtagCache {
     for (let i = 0; i < keys.length; i += 200) {
       const rows = keys.slice(i, i + 200).map((key) => {
         const entry = this.entries.get(key)!;
-        return { connection_id: this.connectionId, key, etag: entry.etag, status: entry.status, body: JSON.stringify(entry.body ?? null), next_range: entry.nextRange, updated_at: now };
+        return { connection_id: this.connectionId, key, etag: entry.etag, status: entry.status, body: entry.body, next_range: entry.nextRange, updated_at: now };
       });
       await this.store.db
         .insertInto('hw_http_cache')
