@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Store } from './database.js';
 import { purgeRun } from './records.js';
-import type { CoverageStatus, RunStatus } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { CoverageStatus, CoverageTable, RunStatus } from './schema.js';
 
 export interface RunRow {
   id: number;
@@ -116,18 +117,7 @@ export async function recordCoverage(store: Store, runId: number, resources: { n
   }
 }
 
-type CoverageRow = {
-  run_id: number;
-  resource: string;
-  parent_key: string;
-  status: CoverageStatus;
-  http_status: number | null;
-  error_id: string | null;
-  reason: string | null;
-  fix: string | null;
-  items: number;
-  parents: number | null;
-};
+type CoverageRow = Selectable<CoverageTable>;
 
 function row(runId: number, e: CoverageEntry, parents: number | null): CoverageRow {
   return {
