@@ -31,6 +31,8 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
     .version(VERSION)
+    // A command's options go before its subcommand's: `findings suppress 42 --json` is the subcommand's --json.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
   registerConnections(program, output, setExitCode);

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { checkSignature, signManifest, type SigningKey } from './signing.js';
 
 /**
  * An evidence bundle is a zip of files plus three that make it checkable:
  * `SHA256SUMS` (each file's hash, in the format `sha256sum -c` reads),
  * `manifest.json` (what each file is, its size and hash, the period and who
- * made it) and `manifest.sha256` (the hash of manifest.json). Changing any
- * byte of any file, or adding or removing one, fails verification.
+ * made it) and `manifest.sha256` (the hash of manifest.json), and when
+ * signed, `manifest.sig` (an Ed25519 signature over manifest.json). Changing
+ * any byte of any file, or adding or removing one, fails verification.
  */
 export const FORMAT = 'herowatch-evidence';
 export const FORMAT_VERSION = 1;
@@ -31,6 +33,8 @@ export interface Manifest {
   generated_by: string;
   period: { from: string; to: string };
   connections: string[];
+  /** The fingerprint of the key that signed the bundle (manifest.sig), or null when unsigned. */
+  signer: string | null;
   files: ManifestEntry[];
   notes: string[];
 }
@@ -38,7 +42,11 @@ export interface Manifest {
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (content: Uint8Array | string): Uint8Array => (typeof content === 'string' ? strToU8(content) : content);
 
-export function writeBundle(files: BundleFile[], meta: Omit<Manifest, 'format' | 'format_version' | 'files'>): { zip: Uint8Array; manifest: Manifest; manifestHash: string } {
+export function writeBundle(
+  files: BundleFile[],
+  meta: Omit<Manifest, 'format' | 'format_version' | 'files' | 'signer'>,
+  signingKey?: SigningKey,
+): { zip: Uint8Array; manifest: Manifest; manifestHash: string } {
   const entries: ManifestEntry[] = [];
   const contents: Record<string, Uint8Array> = {};
   for (const file of files) {
@@ -50,11 +58,12 @@ export function writeBundle(files: BundleFile[], meta: Omit<Manifest, 'format' |
   const sums = strToU8(entries.map((e) => `${e.sha256}  ${e.path}\n`).join(''));
   contents.SHA256SUMS = sums;
   entries.push({ path: 'SHA256SUMS', description: 'The SHA-256 of every file above, for sha256sum -c', bytes: sums.length, sha256: sha256(sums) });
-  const manifest: Manifest = { format: FORMAT, format_version: FORMAT_VERSION, ...meta, files: entries };
+  const manifest: Manifest = { format: FORMAT, format_version: FORMAT_VERSION, ...meta, signer: signingKey?.fingerprint ?? null, files: entries };
   const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestHash = sha256(manifestBytes);
   contents['manifest.json'] = manifestBytes;
   contents['manifest.sha256'] = strToU8(`${manifestHash}  manifest.json\n`);
+  if (signingKey) contents['manifest.sig'] = strToU8(`${JSON.stringify(signManifest(signingKey, manifestBytes), null, 2)}\n`);
   const mtime = new Date(meta.generated_at);
   const zip = zipSync(Object.fromEntries(Object.entries(contents).map(([path, bytes]) => [path, [bytes, { mtime }]])), { level: 6 });
   return { zip, manifest, manifestHash };
@@ -65,21 +74,28 @@ export interface Verification {
   problems: string[];
   manifest: Manifest | null;
   manifestHash: string | null;
+  /** The fingerprint of the key whose signature matches, or null (unsigned, or a signature that does not match). */
+  signer: string | null;
   files: number;
 }
 
-/** Checks a bundle: the manifest's own hash, then every file against the manifest, and nothing extra or missing. */
-export function verifyBundle(zip: Uint8Array): Verification {
+/**
+ * Checks a bundle: the manifest's own hash and signature, then every file
+ * against the manifest, and nothing extra or missing. With `signer` (a key
+ * fingerprint), the bundle must carry that key's valid signature: anyone can
+ * rebuild a consistent bundle, only the key's holder can sign it.
+ */
+export function verifyBundle(zip: Uint8Array, options: { signer?: string } = {}): Verification {
   let contents: Record<string, Uint8Array>;
   try {
     contents = unzipSync(zip);
   } catch (error) {
-    return { ok: false, problems: [`The file is not a readable zip: ${(error as Error).message}`], manifest: null, manifestHash: null, files: 0 };
+    return { ok: false, problems: [`The file is not a readable zip: ${(error as Error).message}`], manifest: null, manifestHash: null, signer: null, files: 0 };
   }
   const problems: string[] = [];
   const manifestBytes = contents['manifest.json'];
   const hashFile = contents['manifest.sha256'];
-  if (!manifestBytes) return { ok: false, problems: ['manifest.json is missing'], manifest: null, manifestHash: null, files: 0 };
+  if (!manifestBytes) return { ok: false, problems: ['manifest.json is missing'], manifest: null, manifestHash: null, signer: null, files: 0 };
   const manifestHash = sha256(manifestBytes);
   const recorded = hashFile ? strFromU8(hashFile).trim().split(/\s+/)[0] : null;
   if (!recorded) problems.push('manifest.sha256 is missing');
@@ -88,10 +104,21 @@ export function verifyBundle(zip: Uint8Array): Verification {
   try {
     manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
   } catch {
-    return { ok: false, problems: [...problems, 'manifest.json is not valid JSON'], manifest: null, manifestHash, files: 0 };
+    return { ok: false, problems: [...problems, 'manifest.json is not valid JSON'], manifest: null, manifestHash, signer: null, files: 0 };
+  }
+  const signatureBytes = contents['manifest.sig'];
+  let signer: string | null = null;
+  if (signatureBytes) {
+    const checked = checkSignature(strFromU8(signatureBytes), manifestBytes);
+    if (checked.problem) problems.push(checked.problem);
+    else signer = checked.signer;
+    if (checked.signer && manifest.signer !== checked.signer) problems.push(`manifest.json names the signer ${manifest.signer ?? 'none'}, manifest.sig holds ${checked.signer}`);
+  } else if (manifest.signer) problems.push(`manifest.sig is missing (manifest.json says ${manifest.signer} signed it)`);
+  if (options.signer && signer !== options.signer) {
+    problems.push(signer ? `signed by ${signer}, not by the expected ${options.signer}` : `not signed by the expected ${options.signer}`);
   }
   if (manifest.format !== FORMAT) problems.push(`manifest.json is not a ${FORMAT} manifest`);
-  const listed = new Set<string>(['manifest.json', 'manifest.sha256']);
+  const listed = new Set<string>(['manifest.json', 'manifest.sha256', ...(signatureBytes ? ['manifest.sig'] : [])]);
   for (const entry of manifest.files ?? []) {
     listed.add(entry.path);
     const bytes = contents[entry.path];
@@ -100,5 +127,5 @@ export function verifyBundle(zip: Uint8Array): Verification {
     else if (bytes.length !== entry.bytes) problems.push(`${entry.path} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
   }
   for (const path of Object.keys(contents)) if (!listed.has(path)) problems.push(`${path} is not in the manifest`);
-  return { ok: problems.length === 0, problems, manifest, manifestHash, files: (manifest.files?.length ?? 0) + 2 };
+  return { ok: problems.length === 0, problems, manifest, manifestHash, signer, files: (manifest.files?.length ?? 0) + (signatureBytes ? 3 : 2) };
 }

@@ -13,6 +13,8 @@ export interface ReportInput {
   runs: { connection: string; id: number; kind: string; started_at: string; finished_at: string | null; status: string; requests: number; error: string | null }[];
   gaps: { connection: string; resource: string; reason: string | null; fix: string | null; parents: number }[];
   audit: { connection: string; enterprise: string; events: number; first_day: string | null; complete_through: string | null }[];
+  /** The fingerprint of the key that signs the bundle, or null. */
+  signer: string | null;
   files: string[];
 }
 
@@ -94,6 +96,9 @@ export function renderReport(input: ReportInput): string {
     tableOf(['connection', 'enterprise account', 'events in the period', 'collected from', 'complete through'], input.audit.map((a) => [a.connection, a.enterprise, a.events, a.first_day ?? '', a.complete_through ?? '']), 'No enterprise audit trail was collected.'),
     `<h2>Verifying this bundle</h2>`,
     `<p>Every file's SHA-256 is in <code>manifest.json</code> and <code>SHA256SUMS</code>; <code>manifest.sha256</code> holds the manifest's own hash. Check with <code>herowatch evidence verify BUNDLE.zip</code>, or unzip and run <code>sha256sum -c SHA256SUMS</code> and <code>sha256sum -c manifest.sha256</code>.</p>`,
+    input.signer
+      ? `<p>The manifest is signed (<code>manifest.sig</code>, Ed25519) by the key <code>${escape(input.signer)}</code>. To be sure this bundle comes from that installation, compare the fingerprint with the one its operators publish (<code>herowatch evidence signing-key</code>) and check with <code>herowatch evidence verify BUNDLE.zip --signer ${escape(input.signer)}</code>.</p>`
+      : '<p>The bundle is not signed.</p>',
     `<p>Files: ${input.files.map((f) => `<code>${escape(f)}</code>`).join(', ')}</p>`,
   ];
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Heroku compliance evidence ${escape(input.period.from.slice(0, 10))} to ${escape(input.period.to.slice(0, 10))}</title><style>${STYLE}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;

@@ -5,6 +5,7 @@ import type { ConnectionStatus } from '../connections/status.js';
 import { datasets } from '../datasets/catalog.js';
 import { FORMAT, verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
 import { renderReport } from '../evidence/report-html.js';
+import { expectedSigner, loadSigningKey, type SigningKey } from '../evidence/signing.js';
 import { frameworks } from '../compliance/frameworks.js';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -19,6 +20,9 @@ export interface EvidenceRequest {
   to: Date;
   connection?: string;
   now?: Date;
+  /** Sign the manifest with the installation's key (default: yes). */
+  sign?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface EvidenceResult {
@@ -26,6 +30,8 @@ export interface EvidenceResult {
   files: number;
   bytes: number;
   manifestHash: string;
+  /** The signing key's fingerprint, null when unsigned. */
+  signer: string | null;
   period: { from: string; to: string };
   connections: string[];
   openFindings: number;
@@ -48,6 +54,8 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   const to = request.to.toISOString();
   const connections: ConnectionRecord[] = request.connection ? [await requireConnection(hw.store, request.connection)] : await listConnections(hw.store);
   if (connections.length === 0) throw new InputError('There are no connections: connect and sync one first (herowatch connect, herowatch sync).');
+  // Loaded first: a key that cannot be used stops the command before any work.
+  const signingKey = request.sign === false ? undefined : loadSigningKey(hw.config.home, request.env ?? process.env);
   const ids = connections.map((c) => c.id);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const files: BundleFile[] = [];
@@ -178,7 +186,8 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     runs,
     gaps,
     audit,
-    files: [...files.map((f) => f.path), 'report.html', 'SHA256SUMS', 'manifest.json', 'manifest.sha256'],
+    signer: signingKey?.fingerprint ?? null,
+    files: [...files.map((f) => f.path), 'report.html', 'SHA256SUMS', 'manifest.json', 'manifest.sha256', ...(signingKey ? ['manifest.sig'] : [])],
   });
   files.unshift({ path: 'report.html', description: 'The report for people: connections, framework controls, findings, changes, collection', content: html });
 
@@ -191,30 +200,38 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
       ...notes,
       'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that never failed are given as they are now.',
     ],
-  });
+  }, signingKey);
   // Written beside, then renamed: an interrupted write never leaves a half bundle under the name asked for.
   const temporary = `${request.out}.${process.pid}.partial`;
   await writeFile(temporary, zip);
   await rename(temporary, request.out);
   return {
     out: request.out,
-    files: files.length + 3,
+    files: files.length + (signingKey ? 4 : 3),
     bytes: zip.length,
     manifestHash,
+    signer: signingKey?.fingerprint ?? null,
     period: { from, to },
     connections: connections.map((c) => c.name),
     openFindings: findings.filter((f) => f.status === 'open').length,
   };
 }
 
-export async function verifyEvidence(path: string): Promise<Verification> {
+/** The installation's evidence signing key (created on first use). */
+export function evidenceSigningKey(hw: Herowatch, env: NodeJS.ProcessEnv = process.env): SigningKey {
+  return loadSigningKey(hw.config.home, env);
+}
+
+/** Verifies a bundle; `signer` (a fingerprint or a public key file) must then have signed it. */
+export async function verifyEvidence(path: string, options: { signer?: string } = {}): Promise<Verification> {
+  const signer = options.signer ? expectedSigner(options.signer) : undefined;
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return verifyBundle(new Uint8Array(bytes));
+  return verifyBundle(new Uint8Array(bytes), { signer });
 }
 
 export { FORMAT };

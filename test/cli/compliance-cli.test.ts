@@ -70,8 +70,9 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('is not in the future');
     expect((await herowatch(env, ['findings', 'suppress', '99999', '--reason', 'x', '--by', 'y', '--expires', '30d'])).stderr).toContain('There is no finding 99999');
-    const suppressed = await herowatch(env, ['findings', 'suppress', String(target.id), '--reason', 'contract ends in December', '--by', 'ciso@edge.example', '--expires', '30d']);
+    const suppressed = await herowatch(env, ['findings', 'suppress', String(target.id), '--reason', 'contract ends in December', '--by', 'ciso@edge.example', '--expires', '30d', '--json']);
     expect(suppressed.code, suppressed.stderr).toBe(0);
+    expect(JSON.parse(suppressed.stdout)).toMatchObject({ reason: 'contract ends in December', by: 'ciso@edge.example' });
     const open = JSON.parse((await herowatch(env, ['findings', '--status', 'open', '--json'])).stdout) as Finding[];
     expect(open.find((f) => f.id === target.id)).toBeUndefined();
     const shown = JSON.parse((await herowatch(env, ['findings', '--status', 'suppressed', '--json'])).stdout) as (Finding & { suppression: { by: string; reason: string } })[];

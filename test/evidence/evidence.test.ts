@@ -1,9 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { verifyBundle } from '../../src/evidence/manifest.js';
+import { verifyBundle, writeBundle, type Manifest } from '../../src/evidence/manifest.js';
+import { loadSigningKey } from '../../src/evidence/signing.js';
 import { listFindings, suppressFinding } from '../../src/service/compliance.js';
 import { createEvidence } from '../../src/service/evidence.js';
 import { syncConnection } from '../../src/service/sync.js';
@@ -70,18 +73,39 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
       for (const secret of [CANARY, ...Object.values(T)]) expect(text.includes(secret), `${secret} in ${path}`).toBe(false);
     }
 
+    const altered = { ...files, 'findings.csv': strToU8(strFromU8(files['findings.csv']!).replace('open', 'pass')) };
+
     // One changed byte in any file, a file removed or added: verification fails and names it.
     for (const path of Object.keys(files)) {
       const changed = { ...files, [path]: files[path]!.slice() };
       changed[path]![Math.floor(changed[path]!.length / 2)]! ^= 0x01;
       const verdict = verifyBundle(zipSync(changed));
       expect(verdict.ok, path).toBe(false);
-      expect(verdict.problems.join('\n'), path).toContain(path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' ? 'manifest' : `${path} has changed`);
+      expect(verdict.problems.join('\n'), path).toContain(path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' || path === 'manifest.sig' ? path : `${path} has changed`);
     }
     const { 'datasets/apps.csv': _removed, ...missing } = files;
     expect(verifyBundle(zipSync(missing)).problems).toEqual(['datasets/apps.csv is missing']);
     expect(verifyBundle(zipSync({ ...files, 'extra.txt': strToU8('hello') })).problems).toEqual(['extra.txt is not in the manifest']);
     expect(verifyBundle(strToU8('not a zip')).ok).toBe(false);
+
+    // Signed with the installation's key: a bundle rebuilt consistently by someone else passes the hashes but not the signer.
+    expect(result.signer).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(statSync(join(hw.home, 'evidence-signing.key')).mode & 0o777).toBe(0o600);
+    expect(verifyBundle(zip)).toMatchObject({ ok: true, signer: result.signer });
+    expect(verifyBundle(zip, { signer: result.signer! }).ok).toBe(true);
+    const otherKey = loadSigningKey(await mkdtemp(join(tmpdir(), 'herowatch-other-key-')), {});
+    expect(verifyBundle(zip, { signer: otherKey.fingerprint }).problems).toEqual([`signed by ${result.signer}, not by the expected ${otherKey.fingerprint}`]);
+    const manifestFiles = JSON.parse(strFromU8(files['manifest.json']!)) as Manifest;
+    const rebuilt = manifestFiles.files.filter((f) => f.path !== 'SHA256SUMS').map((f) => ({ path: f.path, description: f.description, content: f.path === 'findings.csv' ? altered['findings.csv']! : files[f.path]! }));
+    const { signer: _signer, files: _files, format: _format, format_version: _version, ...meta } = manifestFiles;
+    const forged = writeBundle(rebuilt, meta, otherKey).zip;
+    expect(verifyBundle(forged)).toMatchObject({ ok: true, signer: otherKey.fingerprint });
+    expect(verifyBundle(forged, { signer: result.signer! }).ok).toBe(false);
+    const unsigned = writeBundle(rebuilt, meta).zip;
+    expect(verifyBundle(unsigned)).toMatchObject({ ok: true, signer: null });
+    expect(verifyBundle(unsigned, { signer: result.signer! }).problems).toEqual([`not signed by the expected ${result.signer}`]);
+    const { 'manifest.sig': _sig, ...stripped } = files;
+    expect(verifyBundle(zipSync(stripped)).problems).toEqual([`manifest.sig is missing (manifest.json says ${result.signer} signed it)`]);
 
     // From the command line.
     const env = { ...hw.env, HEROKU_HOST: emulator.url };
@@ -89,7 +113,6 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`${out}: verified, ${result.files} files unchanged (manifest SHA-256 ${result.manifestHash}).`);
     const tampered = join(hw.home, 'tampered.zip');
-    const altered = { ...files, 'findings.csv': strToU8(strFromU8(files['findings.csv']!).replace('open', 'pass')) };
     await writeFile(tampered, zipSync(altered));
     const bad = await herowatch(env, ['evidence', 'verify', tampered]);
     expect(bad.code).toBe(1);
@@ -99,5 +122,21 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     expect(JSON.parse(made.stdout)).toMatchObject({ connections: ['edge'], period: { from: '2026-11-01T00:00:00.000Z' } });
     expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'x.zip'), '--from', '2026-12-01', '--to', '2026-11-01'])).stderr).toContain('The period is empty');
     expect((await herowatch(env, ['evidence', 'verify', join(hw.home, 'nope.zip')])).stderr).toContain('no such file');
+    const key = await herowatch(env, ['evidence', 'signing-key', '--json']);
+    expect(JSON.parse(key.stdout)).toMatchObject({ fingerprint: result.signer, source: 'file' });
+    const publicKey = join(hw.home, 'herowatch-evidence.pub');
+    await writeFile(publicKey, (await herowatch(env, ['evidence', 'signing-key', '--pem'])).stdout);
+    const signed = await herowatch(env, ['evidence', 'verify', out, '--signer', publicKey]);
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stdout).toContain(`Signed by ${result.signer}, the expected key.`);
+    const forgedFile = join(hw.home, 'forged.zip');
+    await writeFile(forgedFile, forged);
+    const refused = await herowatch(env, ['evidence', 'verify', forgedFile, '--signer', result.signer!]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`signed by ${otherKey.fingerprint}, not by the expected ${result.signer}`);
+    const plain = join(hw.home, 'plain.zip');
+    expect((await herowatch(env, ['evidence', '--out', plain, '--from', '2026-11-01', '--no-sign'])).code).toBe(0);
+    expect((await herowatch(env, ['evidence', 'verify', plain])).stdout).toContain('Not signed');
+    expect((await herowatch(env, ['evidence', 'verify', plain, '--signer', 'nonsense'])).stderr).toContain('--signer takes a key fingerprint');
   }, 180_000);
 });

@@ -92,8 +92,10 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .argument('<id>', 'finding id')
     .description('End a finding\'s suppression now')
     .requiredOption('--by <name>', 'who decides')
-    .action(async (id: string, flags: { by: string }) => {
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { by: string; json?: boolean }) => {
       await withHerowatch({}, (hw) => unsuppressFinding(hw, findingId(id), flags.by));
+      if (flags.json) return output.json({ id: findingId(id), suppressed: false, by: flags.by });
       output.out(`Finding ${id} is no longer suppressed.`);
     });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createEvidence, verifyEvidence } from '../../service/evidence.js';
+import { createEvidence, evidenceSigningKey, verifyEvidence } from '../../service/evidence.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 
@@ -23,33 +23,53 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
     .option('--from <day>', 'start of the period (default: 30 days before --to)')
     .option('--to <day>', 'end of the period, included (default: now)')
     .option('--connection <name>', 'one connection (default: all)')
+    .option('--no-sign', 'leave the bundle unsigned (by default the manifest is signed with the installation\'s key)')
     .option('--json', 'print JSON')
-    .action(async (flags: { out?: string; from?: string; to?: string; connection?: string; json?: boolean }) => {
+    .action(async (flags: { out?: string; from?: string; to?: string; connection?: string; sign: boolean; json?: boolean }) => {
       if (!flags.out) throw new UsageError('Say where to write the bundle: herowatch evidence --out FILE.zip (or herowatch evidence verify FILE.zip to check one)');
       const to = flags.to ? parseDay(flags.to, '--to', true) : new Date();
       const from = flags.from ? parseDay(flags.from, '--from', false) : new Date(to.getTime() - 30 * DAY);
-      const result = await withHerowatch({}, (hw) => createEvidence(hw, { out: flags.out!, from, to, connection: flags.connection }));
+      const result = await withHerowatch({}, (hw) => createEvidence(hw, { out: flags.out!, from, to, connection: flags.connection, sign: flags.sign }));
       if (flags.json) return output.json(result);
       output.out(`Wrote ${result.out}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.period.from.slice(0, 10)} to ${result.period.to.slice(0, 10)}, ${result.openFindings} open findings.`);
       output.out(`Manifest SHA-256: ${result.manifestHash}`);
-      output.out(`Check it with: herowatch evidence verify ${result.out}`);
+      if (result.signer) output.out(`Signed by ${result.signer}. Check it with: herowatch evidence verify ${result.out} --signer ${result.signer}`);
+      else output.out(`Unsigned. Check it with: herowatch evidence verify ${result.out}`);
     });
 
   evidence
     .command('verify')
     .argument('<file>', 'an evidence bundle')
-    .description('Check that no file of a bundle was changed, added or removed')
+    .description('Check that no file of a bundle was changed, added or removed, and who signed it')
+    .option('--signer <key>', 'require the signature of this key: its fingerprint (SHA256:...) or a file with its PEM public key')
     .option('--json', 'print JSON')
-    .action(async (file: string, flags: { json?: boolean }) => {
-      const result = await verifyEvidence(file);
-      if (flags.json) output.json({ ok: result.ok, problems: result.problems, files: result.files, manifestHash: result.manifestHash, period: result.manifest?.period ?? null, generated_at: result.manifest?.generated_at ?? null });
+    .action(async (file: string, flags: { signer?: string; json?: boolean }) => {
+      const result = await verifyEvidence(file, { signer: flags.signer });
+      if (flags.json) output.json({ ok: result.ok, problems: result.problems, files: result.files, manifestHash: result.manifestHash, signer: result.signer, period: result.manifest?.period ?? null, generated_at: result.manifest?.generated_at ?? null });
       else if (result.ok) {
         output.out(`${file}: verified, ${result.files} files unchanged (manifest SHA-256 ${result.manifestHash}).`);
         output.out(`Period ${result.manifest!.period.from.slice(0, 10)} to ${result.manifest!.period.to.slice(0, 10)}, generated ${result.manifest!.generated_at} by ${result.manifest!.generated_by}.`);
+        if (!result.signer) output.out('Not signed: the hashes show the bundle is whole, not who made it.');
+        else if (flags.signer) output.out(`Signed by ${result.signer}, the expected key.`);
+        else output.out(`Signed by ${result.signer}: compare with the fingerprint its maker publishes, or pass --signer to require it.`);
       } else {
         output.err(`${file}: NOT verified:`);
         for (const problem of result.problems) output.err(`  ${problem}`);
       }
       setExitCode(result.ok ? 0 : 1);
+    });
+
+  evidence
+    .command('signing-key')
+    .description('The key this installation signs evidence with: its fingerprint and public key, to give to auditors (created on first use)')
+    .option('--pem', 'print only the PEM public key (e.g. > herowatch-evidence.pub)')
+    .option('--json', 'print JSON')
+    .action(async (flags: { pem?: boolean; json?: boolean }) => {
+      const key = await withHerowatch({}, async (hw) => evidenceSigningKey(hw));
+      if (flags.json) return output.json({ fingerprint: key.fingerprint, public_key: key.publicKeyPem, source: key.source });
+      if (flags.pem) return output.raw(key.publicKeyPem);
+      output.out(`Fingerprint: ${key.fingerprint}`);
+      output.out(`Key: ${key.source === 'env' ? 'HEROWATCH_EVIDENCE_KEY' : 'evidence-signing.key in herowatch\'s home (keep a copy with your backups)'}`);
+      output.out(key.publicKeyPem.trimEnd());
     });
 }
