@@ -24,7 +24,7 @@ export interface EvaluationRecord {
 }
 
 /** A stored finding, as far as recording a new evaluation needs it. */
-type Existing = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'updated_at'>;
+type Existing = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'created_at' | 'updated_at'>;
 
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
 
@@ -44,7 +44,7 @@ export async function recordEvaluation(
   const now = options.now.toISOString();
   const existing: Existing[] = (await store.db
     .selectFrom('hw_findings')
-    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at'])
+    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
     .where('connection_id', '=', options.connectionId)
     .execute());
   const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
@@ -82,6 +82,7 @@ export async function recordEvaluation(
     let status: FindingStatus = row.status;
     let message = outcome.message;
     const set: Partial<Existing> = {};
+    if (row.removed_at) set.removed_at = null; // back in the inventory
     if (outcome.status === 'FAIL') {
       status = 'open';
       if (row.status !== 'open') {
@@ -112,9 +113,9 @@ export async function recordEvaluation(
     else if (Object.keys(set).length > 0) updates.push({ id: row.id, set: { ...set, updated_at: now } });
   }
 
-  // Resources that are gone: their open findings are resolved; rows with no failure in their past go.
+  // Resources that are gone: their open findings are resolved; rows with no failure in their past are marked removed.
   const ran = new Set(options.checksRun);
-  const deletions: number[] = [];
+  const removals: number[] = [];
   for (const row of existing) {
     if (!ran.has(row.check_id) || seen.has(keyOf(row.check_id, row.resource_key))) continue;
     if (row.status === 'open') {
@@ -122,7 +123,7 @@ export async function recordEvaluation(
       updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
       events.push({ finding_id: row.id, event: 'resolved', detail: 'no longer in the inventory' });
       changes.push({ event: 'resolved', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message });
-    } else if (row.status !== 'resolved') deletions.push(row.id);
+    } else if (row.status !== 'resolved' && !row.removed_at) removals.push(row.id);
   }
 
   // Lapsed suppressions: the findings they covered are open again as far as anyone is concerned.
@@ -171,6 +172,7 @@ export async function recordEvaluation(
             first_seen_at: status === 'open' ? now : null,
             last_seen_at: status === 'open' ? now : null,
             resolved_at: null,
+            created_at: now,
             updated_at: now,
           })),
         )
@@ -188,8 +190,8 @@ export async function recordEvaluation(
     for (let i = 0; i < stillFailing.length; i += 500) {
       await tx.updateTable('hw_findings').set({ last_seen_at: now }).where('id', 'in', stillFailing.slice(i, i + 500)).execute();
     }
-    for (let i = 0; i < deletions.length; i += 500) {
-      await tx.deleteFrom('hw_findings').where('id', 'in', deletions.slice(i, i + 500)).execute();
+    for (let i = 0; i < removals.length; i += 500) {
+      await tx.updateTable('hw_findings').set({ removed_at: now, updated_at: now }).where('id', 'in', removals.slice(i, i + 500)).execute();
     }
     for (let i = 0; i < events.length; i += 500) {
       await tx

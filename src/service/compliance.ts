@@ -130,6 +130,10 @@ export interface FindingView {
   first_seen_at: string | null;
   last_seen_at: string | null;
   resolved_at: string | null;
+  /** When the check first gave a result for the resource. */
+  created_at: string;
+  /** When the resource left the inventory, for results that never failed (null while present). */
+  removed_at: string | null;
   updated_at: string;
   remediation: { text: string; command: string | null };
   references: string[];
@@ -145,6 +149,8 @@ export interface FindingFilter {
   severity?: Severity;
   check?: string;
   now?: Date;
+  /** Also results of resources gone from the inventory (past views need them). */
+  includeRemoved?: boolean;
 }
 
 export const FINDING_STATUSES: FindingViewStatus[] = ['open', 'suppressed', 'resolved', 'unknown', 'pass'];
@@ -162,6 +168,7 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
     const suppressions = await activeSuppressions(hw, connection.id, now);
     let query = hw.store.db.selectFrom('hw_findings').selectAll().where('connection_id', '=', connection.id);
     if (filter.check) query = query.where('check_id', '=', filter.check);
+    if (!filter.includeRemoved) query = query.where('removed_at', 'is', null);
     for (const row of await query.execute()) {
       if (SEVERITIES.indexOf(row.severity as Severity) > minimum) continue;
       const suppression = row.status === 'open' ? (suppressions.get(`${row.check_id}\u0000${row.resource_key}`) ?? null) : null;
@@ -185,6 +192,8 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
         first_seen_at: row.first_seen_at,
         last_seen_at: row.last_seen_at,
         resolved_at: row.resolved_at,
+        created_at: row.created_at,
+        removed_at: row.removed_at,
         updated_at: row.updated_at,
         remediation: check?.remediation ?? { text: '', command: null },
         references: check?.references ?? [],
@@ -286,10 +295,11 @@ export function buildFrameworkReport(frameworkId: string, findings: FindingView[
 /**
  * Findings as they stood at `at`: open, resolved or suppressed according to
  * the events recorded up to then (messages are the latest). Results that
- * never failed are given as they are now.
+ * had not failed by then pass (or stay unknown when they are unknown now);
+ * resources first evaluated after `at` are left out.
  */
 export async function findingsAsOf(hw: Herowatch, at: Date, connection?: string): Promise<FindingView[]> {
-  const current = await listFindings(hw, { connection, status: FINDING_STATUSES, now: at });
+  const current = await listFindings(hw, { connection, status: FINDING_STATUSES, now: at, includeRemoved: true });
   if (current.length === 0) return current;
   const iso = at.toISOString();
   const ids = current.map((f) => f.id);
@@ -317,12 +327,14 @@ export async function findingsAsOf(hw: Herowatch, at: Date, connection?: string)
     const history = events.get(finding.id) ?? [];
     const last = history.at(-1);
     let status: FindingViewStatus;
+    if (finding.created_at > iso) continue; // the resource was first evaluated after `at`
+    if (finding.removed_at && finding.removed_at <= iso) continue; // and this one was gone by then
     if (last) status = last.event === 'resolved' ? 'resolved' : 'open';
-    else if (finding.first_seen_at && finding.first_seen_at > iso) continue; // it first failed after `at`
     else status = finding.status === 'open' || finding.status === 'suppressed' || finding.status === 'resolved' ? 'pass' : finding.status;
     const suppression = status === 'open' ? inForce.get(`${finding.check_id}\u0000${finding.resource_key}`) : undefined;
     result.push({
       ...finding,
+      removed_at: null,
       status: suppression ? 'suppressed' : status,
       resolved_at: status === 'resolved' ? last!.at : null,
       last_seen_at: finding.last_seen_at && finding.last_seen_at > iso ? iso : finding.last_seen_at,

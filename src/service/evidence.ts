@@ -198,7 +198,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     connections: connections.map((c) => c.name),
     notes: [
       ...notes,
-      'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that never failed are given as they are now.',
+      'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that had not failed by then are given as passing (or unknown when they are unknown now); resources first evaluated after the period are left out.',
     ],
   }, signingKey);
   // Written beside, then renamed: an interrupted write never leaves a half bundle under the name asked for.

@@ -57,6 +57,10 @@ export interface FindingsTable {
   first_seen_at: string | null;
   last_seen_at: string | null;
   resolved_at: string | null;
+  /** When the check first gave a result for the resource. */
+  created_at: string;
+  /** When a resource that never failed left the inventory (kept so that past views still show it); null while present. */
+  removed_at: string | null;
   /** When the row last changed (a result that stays the same is not rewritten). */
   updated_at: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateConnection, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
+import { evaluateConnection, FINDING_STATUSES, findingsAsOf, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
@@ -64,14 +64,26 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const gone = edgeScenario();
     const api = gone.apps!.find((a) => a.name === 'edge-api')!;
     api.collaborators = api.collaborators!.filter((c) => c.email !== 'collab@other.example');
+    gone.apps = gone.apps!.filter((a) => a.name !== 'plain-app');
     await emulator.setScenario(gone);
     const fourth = await sync(8);
     expect(changesOf(fourth)).toContain(`resolved ${OUTSIDER}`);
     now = at(8);
     expect((await finding(OUTSIDER))!.message).toMatch(/^Resolved: collab@other.example on edge-api is no longer in the inventory/);
 
+    // A resource that never failed leaves the current list, and stays in views of the days it was there.
+    const plain = (list: { resource_key: string; status: string }[]) => list.filter((f) => f.resource_key === 'app/plain-app').map((f) => f.status);
+    expect(plain(await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(8) }))).toEqual([]);
+    expect(plain(await findingsAsOf(hw, at(7), 'edge'))).toContain('pass');
+    expect(plain(await findingsAsOf(hw, at(8), 'edge'))).toEqual([]);
+
     // Evaluating again with nothing changed changes nothing.
     expect((await evaluateConnection(hw, 'edge', { now: at(8) })).changes).toEqual([]);
+
+    // Back in the inventory, back in the list.
+    await emulator.setScenario(edgeScenario());
+    await sync(9);
+    expect(plain(await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(9) }))).toContain('pass');
   }, 180_000);
 
   it('a finding that can no longer be evaluated stays open', async () => {

@@ -30,7 +30,7 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     await suppressFinding(hw, outsider.id, { reason: '<script>alert(1)</script> contract', by: 'ciso', expiresAt: at(30), now: at(0) });
     const fixed = edgeScenario();
     fixed.accounts!.find((a) => a.email === 'member@edge.example')!.two_factor_authentication = true;
-    fixed.apps = fixed.apps!.filter((a) => a.name !== 'plain-app');
+    fixed.apps = [...fixed.apps!.filter((a) => a.name !== 'plain-app'), { name: 'late-app', team: 'plain-team', created_at: '2026-11-21T00:00:00Z' }];
     await emulator.setScenario(fixed);
     expect((await sync(2)).status).toBe('complete');
 
@@ -42,6 +42,8 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const earlyFindings = JSON.parse(strFromU8(earlyFiles['findings.json']!)) as { resource_key: string; status: string }[];
     expect(earlyFindings.find((f) => f.resource_key === TWO_FA)?.status).toBe('open');
     expect(earlyFindings.find((f) => f.resource_key === 'app/edge-api/collab@other.example')?.status).toBe('suppressed');
+    expect(earlyFindings.find((f) => f.resource_key === 'app/plain-app')?.status).toBe('pass');
+    expect(earlyFindings.some((f) => f.resource_key === 'app/late-app')).toBe(false); // first evaluated on day 2
     const earlyApps = parse(strFromU8(earlyFiles['datasets/apps.csv']!), { columns: true }) as { name: string }[];
     expect(earlyApps.map((a) => a.name)).toContain('plain-app');
 

@@ -43,6 +43,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('first_seen_at', 'text')
     .addColumn('last_seen_at', 'text')
     .addColumn('resolved_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('removed_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('hw_findings_key', ['connection_id', 'check_id', 'resource_key'])
     .execute();
