@@ -35,7 +35,7 @@ export interface SchedulerOptions {
   webhookDelayMs?: number;
 }
 
-interface Planned {
+export interface Planned {
   connection: string;
   connectionId: number;
   kind: JobKind;
@@ -81,7 +81,8 @@ export class Scheduler {
   }
 
   /** Runs until `signal` aborts (SIGTERM): the job in progress is interrupted cleanly, its partial data discarded. */
-  async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<void> {
+  async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<{ jobs: number; next: Planned | null }> {
+    let jobs = 0;
     while (!signal.aborted) {
       const plan = await this.plan();
       const now = this.now().getTime();
@@ -89,13 +90,15 @@ export class Scheduler {
       const due = plan.filter((p) => p.due <= now).sort((a, b) => (a.kind === b.kind ? a.due - b.due : a.kind === 'inventory' ? -1 : 1));
       if (due.length > 0) {
         await this.runJob(due[0]!, signal);
+        jobs++;
         continue;
       }
-      if (options.once) return;
+      if (options.once) return { jobs, next: plan.sort((a, b) => a.due - b.due)[0] ?? null };
       const next = Math.min(...plan.map((p) => p.due), now + (this.options.pollMs ?? 60_000));
       this.emit({ type: 'waiting', at: new Date(now).toISOString(), until: new Date(next).toISOString() });
       await this.sleep(Math.max(0, next - now), signal);
     }
+    return { jobs, next: null };
   }
 
   /** When each job of each connected account falls due. */

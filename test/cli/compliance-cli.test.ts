@@ -32,6 +32,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const env = { ...hw.env, HEROKU_HOST: emulator.url };
     expect((await herowatch(env, ['connect', '--name', 'edge', '--token-stdin', '--enterprise', 'edge'], T.admin)).code).toBe(0);
+    expect((await herowatch(env, ['report', '--framework', 'soc2'])).stdout).toContain('Nothing has been evaluated yet: sync a connection');
     const sync = await herowatch(env, ['sync']);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/Compliance of "edge": \d+ failing, \d+ passing, \d+ unknown over 17 checks \(\d+ new or reopened, 0 resolved\)/);

@@ -9,6 +9,7 @@ describe('herowatch run', () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch('sqlite', emulator.url);
     const env = { ...hw.env, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['run', '--once'])).stdout).toContain('No connection to keep fresh: connect one first');
     expect((await herowatch(env, ['connect', '--name', 'edge', '--token-stdin'], T.admin)).code).toBe(0);
 
     const once = await herowatch(env, ['run', '--once', '--json']);
@@ -17,6 +18,7 @@ describe('herowatch run', () => {
     expect(events.filter((e) => e.type === 'job-done')).toMatchObject([{ kind: 'inventory', status: 'complete' }]);
     const again = await herowatch(env, ['run', '--once', '--json']);
     expect(again.stdout.trim()).toBe('');
+    expect((await herowatch(env, ['run', '--once'])).stdout).toMatch(/Nothing is due; next: audit of edge at \d{4}-\d{2}-\d{2}T/);
 
     const daemon = startHerowatch(env, ['run']);
     let seen = '';

@@ -89,7 +89,7 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     await disconnect(hw, 'edge');
     const { scheduler, controller, jobs } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1 });
     expect(await scheduler.plan()).toEqual([]);
-    await scheduler.run(controller.signal, { once: true });
+    expect(await scheduler.run(controller.signal, { once: true })).toEqual({ jobs: 0, next: null });
     expect(jobs()).toEqual([]);
   });
 

@@ -110,6 +110,10 @@ export function registerCompliance(program: Command, output: Output, setExitCode
       if (flags.json) return output.json(report);
       output.out(`${report.framework.name} (${report.framework.version}) for ${report.connections.join(', ') || 'no connections'}`);
       output.out(`  ${report.summary.failing} failing, ${report.summary.passing} passing, ${report.summary.unknown} with unknowns, ${report.summary.not_evaluated} not evaluated`);
+      if (report.summary.not_evaluated === report.controls.length) {
+        output.out('  Nothing has been evaluated yet: sync a connection (herowatch sync), and the checks run after it.');
+        return;
+      }
       for (const control of report.controls) {
         output.out('');
         output.out(`${control.id}  ${control.status.toUpperCase().replace('_', ' ')}  ${control.title}`);

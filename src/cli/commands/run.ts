@@ -32,7 +32,10 @@ export function registerRun(program: Command, output: Output): void {
             log: createLogger(flags.verbose ? 'info' : undefined),
             onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
           });
-          await scheduler.run(controller.signal, { once: flags.once });
+          const { jobs, next } = await scheduler.run(controller.signal, { once: flags.once });
+          if (flags.once && jobs === 0 && !flags.json) {
+            output.out(next ? `Nothing is due; next: ${next.kind} of ${next.connection} at ${new Date(next.due).toISOString()}.` : 'No connection to keep fresh: connect one first (herowatch connect), or reconnect a disconnected one.');
+          }
         });
         if (controller.signal.aborted && !flags.json) output.out('Stopped.');
       } finally {
