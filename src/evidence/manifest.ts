@@ -3,7 +3,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { checkSignature, signManifest, type SigningKey } from './signing.js';
 
 /**
- * An evidence bundle is a zip of files plus three that make it checkable:
+ * An evidence bundle is a zip of files plus those that make it checkable:
  * `SHA256SUMS` (each file's hash, in the format `sha256sum -c` reads),
  * `manifest.json` (what each file is, its size and hash, the period and who
  * made it) and `manifest.sha256` (the hash of manifest.json), and when
