@@ -25,3 +25,25 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): { upd
     },
   };
 }
+
+/**
+ * Progress as JSON lines: every event but `progress` as it comes; `progress`
+ * at the start and end of each phase and at most every `everyMs` between
+ * (a large sync has thousands of steps, and a line each would cost more than
+ * it tells).
+ */
+export function progressJson(write: (event: SyncProgress) => void, options: { everyMs?: number; now?: () => number } = {}): { update(event: SyncProgress): void; done(): void } {
+  const everyMs = options.everyMs ?? 250;
+  const now = options.now ?? Date.now;
+  let last = -Infinity;
+  return {
+    update(event) {
+      if (event.type === 'progress' && event.done !== 0 && event.done !== event.total) {
+        if (now() - last < everyMs) return;
+      }
+      if (event.type === 'progress') last = now();
+      write(event);
+    },
+    done: () => {},
+  };
+}

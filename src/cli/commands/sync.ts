@@ -5,7 +5,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } from '../../service/sync.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
-import { progressLine } from '../progress.js';
+import { progressJson, progressLine } from '../progress.js';
 import { printEvaluation } from './compliance.js';
 import { printStatus } from './connections.js';
 
@@ -41,7 +41,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const progress = flags.json ? null : progressLine();
+      const progress = flags.json ? progressJson((event) => output.json(event)) : progressLine();
       try {
         const results = await withHerowatch(flags, async (hw, config) => {
           const request: Omit<SyncRequest, 'connection'> = {
@@ -52,7 +52,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
               auditBackfillDays: backfill,
               signal: controller.signal,
               logger: createLogger(flags.verbose ? 'debug' : undefined),
-              onProgress: (event) => (flags.json ? output.json(event) : progress!.update(event)),
+              onProgress: (event) => progress.update(event),
             },
           };
           if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultConnection(hw, request.token)) })];
@@ -60,7 +60,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
           if (all.length === 0) throw new UsageError('No connection has stored credentials: herowatch connect --name NAME --token-stdin');
           return all;
         });
-        progress?.done();
+        progress.done();
         for (const result of results) {
           if (flags.json) output.json({ type: 'result', ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
           else printResult(output, result);
