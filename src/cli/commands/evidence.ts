@@ -18,7 +18,7 @@ function parseDay(value: string, flag: string, endOfDay: boolean): Date {
 export function registerEvidence(program: Command, output: Output, setExitCode: (code: number) => void): void {
   const evidence = program
     .command('evidence')
-    .description('Write an evidence bundle for auditors (a zip with a report, findings, inventory, audit trail, runs and a manifest of hashes)')
+    .description('Write an evidence bundle for auditors (a zip with a report, findings, inventory, audit trail, runs and a signed manifest of hashes)')
     .option('--out <file>', 'the zip to write, e.g. evidence-2026-q4.zip')
     .option('--from <day>', 'start of the period (default: 30 days before --to)')
     .option('--to <day>', 'end of the period, included (default: now)')
