@@ -42,11 +42,11 @@ export async function recordEvaluation(
   options: { connectionId: number; runId: number | null; outcomes: CheckOutcome[]; checksRun: string[]; now: Date; durationMs: number },
 ): Promise<EvaluationRecord> {
   const now = options.now.toISOString();
-  const existing: Existing[] = (await store.db
+  const existing: Existing[] = await store.db
     .selectFrom('hw_findings')
     .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
     .where('connection_id', '=', options.connectionId)
-    .execute());
+    .execute();
   const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
   const lapsed = await store.db
     .selectFrom('hw_suppressions')
