@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import type { FindingChange } from '../compliance/findings.js';
-import type { Settings } from '../settings.js';
+import { SettingsError, type Settings } from '../settings.js';
 
 export type WebhookSettings = NonNullable<Settings['notifications']['webhook']>;
 
@@ -36,6 +37,28 @@ export interface Delivery {
   error: string | null;
 }
 
+/**
+ * The webhook's signing secret, from the environment variable the settings
+ * name (null when none is named). A named variable that is unset is an
+ * error: notifications would otherwise go out unsigned without anyone knowing.
+ */
+export function webhookSecret(settings: WebhookSettings | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (!settings?.secret_env) return null;
+  const secret = env[settings.secret_env];
+  if (!secret) throw new SettingsError(`notifications.webhook.secret_env names ${settings.secret_env}, which is not set: set it to the secret the receiver checks signatures with.`);
+  return secret;
+}
+
+/**
+ * `Herowatch-Signature: v1=HEX`, the HMAC-SHA256 of `TIMESTAMP.BODY` under the
+ * secret, with TIMESTAMP (Unix seconds) in `Herowatch-Timestamp`: a receiver
+ * recomputes it to know the request came from herowatch, and rejects old
+ * timestamps to refuse replays.
+ */
+export function webhookSignature(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
 /** Where a webhook goes, without its path (Slack and others put the secret there). */
 export function webhookOrigin(url: string): string {
   try {
@@ -49,16 +72,26 @@ export function webhookOrigin(url: string): string {
  * Posts the notice, retrying with exponential backoff on network errors,
  * 429 and 5xx; a 4xx other than 429 will not get better and is not retried.
  */
-export async function sendWebhook(settings: WebhookSettings, notice: FindingsNotice, options: { baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<Delivery> {
+export async function sendWebhook(
+  settings: WebhookSettings,
+  notice: FindingsNotice,
+  options: { secret?: string | null; baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+): Promise<Delivery> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const body = JSON.stringify(webhookBody(settings.format, notice));
   let status: number | null = null;
   let error: string | null = null;
   for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
     try {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'herowatch' };
+      if (options.secret) {
+        const timestamp = Math.floor((options.now ?? Date.now)() / 1000);
+        headers['Herowatch-Timestamp'] = String(timestamp);
+        headers['Herowatch-Signature'] = webhookSignature(options.secret, timestamp, body);
+      }
       const response = await fetch(settings.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'herowatch' },
+        headers,
         body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });

@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   hw: Herowatch;
   schedule: Settings['schedule'];
   webhook?: WebhookSettings;
+  /** Signs each notification (see webhookSecret). */
+  webhookSecret?: string | null;
   log: Logger;
   onEvent?: (event: SchedulerEvent) => void;
   /** The clock and the wait, replaceable so tests run days in milliseconds. */
@@ -189,7 +191,7 @@ export class Scheduler {
     if (!webhook) return;
     const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
     if (changes.length === 0) return;
-    const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes }, { baseDelayMs: this.options.webhookDelayMs });
+    const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes }, { secret: this.options.webhookSecret, baseDelayMs: this.options.webhookDelayMs });
     if (!delivery.delivered) this.options.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
     this.emit({ type: 'notified', connection: summary.connection, at: this.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
   }

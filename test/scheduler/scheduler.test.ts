@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { webhookBody } from '../../src/notify/webhook.js';
+import { createHmac } from 'node:crypto';
+import { webhookBody, webhookSecret, webhookSignature } from '../../src/notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../src/scheduler/scheduler.js';
 import { connect, disconnect } from '../../src/service/connections.js';
 import { syncConnection } from '../../src/service/sync.js';
@@ -17,7 +18,7 @@ const NOW = Date.parse('2026-11-20T12:00:00Z');
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, retries: 1 } };
 
 /** A scheduler on a fake clock: waiting moves the clock, so days pass in milliseconds. */
-function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () => number; jitter?: number; stopAfterJobs: number; webhook?: { url: string; format: 'json' | 'slack' } }) {
+function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () => number; jitter?: number; stopAfterJobs: number; webhook?: { url: string; format: 'json' | 'slack' }; webhookSecret?: string }) {
   let clock = options.start;
   const events: SchedulerEvent[] = [];
   const controller = new AbortController();
@@ -25,6 +26,7 @@ function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () 
     hw,
     schedule: { ...DEFAULT_SETTINGS.schedule, jitter: options.jitter ?? 0 },
     webhook: options.webhook ? { ...options.webhook, events: ['opened', 'reopened', 'resolved'], retries: 3 } : undefined,
+    webhookSecret: options.webhookSecret,
     log: silentLogger,
     now: () => new Date(clock),
     sleep: async (ms) => void (clock += ms),
@@ -93,14 +95,18 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect(jobs()).toEqual([]);
   });
 
-  it('sends new and resolved findings to the webhook, retrying through failures', async () => {
+  it('sends new and resolved findings to the webhook, signed, retrying through failures', async () => {
     const bodies: unknown[] = [];
+    const signatures: boolean[] = [];
     let calls = 0;
     const server = createServer((request: IncomingMessage, response) => {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
         calls++;
+        // What a receiver does: recompute the HMAC of "timestamp.body" with the shared secret.
+        const expected = `v1=${createHmac('sha256', 'shared-secret').update(`${String(request.headers['herowatch-timestamp'])}.${text}`).digest('hex')}`;
+        signatures.push(request.headers['herowatch-signature'] === expected);
         if (calls <= 2) return void response.writeHead(503).end('try later');
         bodies.push(JSON.parse(text));
         response.writeHead(200).end('ok');
@@ -110,9 +116,10 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { hw } = await connected(dialect);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/secret-path`;
-    const { scheduler, controller, events } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1, webhook: { url, format: 'json' } });
+    const { scheduler, controller, events } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1, webhook: { url, format: 'json' }, webhookSecret: 'shared-secret' });
     await scheduler.run(controller.signal);
     expect(events.find((e) => e.type === 'notified')).toMatchObject({ delivered: true, attempts: 3, error: null });
+    expect(signatures).toEqual([true, true, true]);
     const [body] = bodies as { type: string; connection: string; changes: { event: string; check_id: string; resource_key: string }[] }[];
     expect(body).toMatchObject({ type: 'herowatch.findings.changed', connection: 'edge' });
     expect(body!.changes.map((c) => `${c.event} ${c.check_id} ${c.resource_key}`)).toContain('opened team_member_2fa_enabled team/edge-core/member@edge.example');
@@ -152,5 +159,14 @@ describe('webhook bodies', () => {
     const slack = webhookBody('slack', notice) as { text: string; blocks: { text: { text: string } }[] };
     expect(slack.text).toBe('herowatch: acme: 1 new or reopened finding, 1 resolved');
     expect(slack.blocks.map((b) => b.text.text)).toEqual([slack.text, '*New* (high) `team_member_2fa_enabled` a@x in web: a@x has 2FA off', '*Resolved* (high) `app_stack_supported` old: old runs on heroku-24']);
+  });
+
+  it('are signed with the secret the settings name, which must be set', () => {
+    const settings = { url: 'https://hooks.example/x', format: 'json' as const, events: ['opened' as const], retries: 1, secret_env: 'HOOK_SECRET' };
+    expect(webhookSecret(settings, { HOOK_SECRET: 's3' })).toBe('s3');
+    expect(webhookSecret({ ...settings, secret_env: undefined }, {})).toBeNull();
+    expect(() => webhookSecret(settings, {})).toThrow('notifications.webhook.secret_env names HOOK_SECRET, which is not set');
+    expect(webhookSignature('s3', 1700000000, '{"a":1}')).toBe(`v1=${createHmac('sha256', 's3').update('1700000000.{"a":1}').digest('hex')}`);
+    expect(webhookSignature('s3', 1700000000, '{"a":2}')).not.toBe(webhookSignature('s3', 1700000000, '{"a":1}'));
   });
 });

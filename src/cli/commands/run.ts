@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
-import { webhookOrigin } from '../../notify/webhook.js';
+import { webhookOrigin, webhookSecret } from '../../notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../scheduler/scheduler.js';
 import { withHerowatch } from '../context.js';
 import type { Output } from '../output.js';
@@ -22,13 +22,15 @@ export function registerRun(program: Command, output: Output): void {
       try {
         await withHerowatch({}, async (hw) => {
           const { schedule, notifications } = hw.config.settings;
+          const secret = webhookSecret(notifications.webhook, process.env);
           if (!flags.json) {
-            output.out(`herowatch run: inventory every ${hours(schedule.inventory_every)}, audit trail every ${hours(schedule.audit_every)} (jitter ${Math.round(schedule.jitter * 100)}%)${notifications.webhook ? `, findings to ${webhookOrigin(notifications.webhook.url)}` : ''}.`);
+            output.out(`herowatch run: inventory every ${hours(schedule.inventory_every)}, audit trail every ${hours(schedule.audit_every)} (jitter ${Math.round(schedule.jitter * 100)}%)${notifications.webhook ? `, findings to ${webhookOrigin(notifications.webhook.url)}${secret ? ' (signed)' : ''}` : ''}.`);
           }
           const scheduler = new Scheduler({
             hw,
             schedule,
             webhook: notifications.webhook,
+            webhookSecret: secret,
             log: createLogger(flags.verbose ? 'info' : undefined),
             onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
           });
