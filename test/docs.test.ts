@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadWorld, type FaultOptions } from '../src/emulator/index.js';
 import { parseFaults } from '../src/cli/commands/emulator.js';
 import { CAPABILITIES, DIAGNOSIS_CODES, disabledStatus } from '../src/connections/status.js';
+import { parse as parseYaml } from 'yaml';
+import { webhookBody } from '../src/notify/webhook.js';
+import { DEFAULT_SETTINGS, parseSettings, settingsSchema } from '../src/settings.js';
 
 const doc = (name: string) => readFile(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as unknown);
@@ -27,5 +30,27 @@ describe('examples in the docs', () => {
     expect(Object.keys(example!.capabilities as object)).toEqual(CAPABILITIES);
     const documented = [...text.matchAll(/^\| `([a-z-]+)` \| (error|gap|warning|advice) \|/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual([...DIAGNOSIS_CODES].sort());
+  });
+
+  it('the settings example is valid, and every setting and its default is documented', async () => {
+    const text = await doc('settings.md');
+    const [example] = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as unknown);
+    const settings = parseSettings(example, 'docs/settings.md');
+    expect(settings.schedule.inventory_every).toBe(12 * 3_600_000);
+    expect(settings.notifications.webhook).toMatchObject({ format: 'slack', secret_env: 'HEROWATCH_WEBHOOK_SECRET' });
+    const documented = new Set([...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
+    const keys = [
+      ...Object.keys(settingsSchema.shape.compliance.unwrap().shape),
+      ...Object.keys(settingsSchema.shape.schedule.unwrap().shape),
+      'url', 'format', 'events', 'retries', 'secret_env',
+    ];
+    for (const key of keys) expect(documented.has(key), key).toBe(true);
+    expect(text).toContain(`| \`team_max_admins\` | ${DEFAULT_SETTINGS.compliance.team_max_admins} |`);
+    expect(text).toContain(`| \`token_max_age_days\` | ${DEFAULT_SETTINGS.compliance.token_max_age_days} |`);
+    // The webhook body shown is the shape webhookBody makes.
+    const [body] = jsonBlocks(text) as Record<string, unknown>[];
+    const made = webhookBody('json', { connection: 'prod', evaluatedAt: 'x', changes: [{ event: 'opened', findingId: 1, checkId: 'c', severity: 'high', resourceKey: 'k', resourceName: 'n', message: 'm' }] }) as Record<string, unknown>;
+    expect(Object.keys(body!).sort()).toEqual(Object.keys(made).sort());
+    expect(Object.keys((body!.changes as object[])[0]!).sort()).toEqual(Object.keys((made.changes as object[])[0]!).sort());
   });
 });
