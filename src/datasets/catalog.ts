@@ -88,7 +88,20 @@ function resourceDataset(resource: ResourceDefinition): Dataset {
   };
 }
 
-const auditEvents: Dataset = {
+/**
+ * A dataset over one of herowatch's own tables: the SELECT lists the declared
+ * columns, each read from `alias.column` unless `sources` names another
+ * expression, with the connection's name from `c` (which `from` joins).
+ */
+function tableDataset(spec: Omit<Dataset, 'select'> & { alias: string; from: string; sources?: Record<string, string> }): Dataset {
+  const columns = spec.columns.map((column) => {
+    const source = column === CONNECTION ? 'c.name' : (spec.sources?.[column.name] ?? `${spec.alias}.${column.name}`);
+    return source === `${spec.alias}.${column.name}` ? source : `${source} AS ${column.name}`;
+  });
+  return { name: spec.name, description: spec.description, columns: spec.columns, select: () => `SELECT ${columns.join(', ')}\n${spec.from}` };
+}
+
+const auditEvents = tableDataset({
   name: 'audit_events',
   description: 'Enterprise audit trail events collected day by day (deduplicated by id).',
   columns: [
@@ -104,11 +117,12 @@ const auditEvents: Dataset = {
     { name: 'team_name', type: 'text', description: 'Team concerned, if any' },
     { name: 'data', type: 'json', description: 'The whole event as Heroku gave it' },
   ],
-  select: () =>
-    'SELECT c.name AS connection, e.id, e.enterprise_id AS enterprise_account_id, e.created_at, e.day, e.type, e.action, e.actor_email, e.app_name, e.team_name, e.data\nFROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id',
-};
+  alias: 'e',
+  from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id',
+  sources: { enterprise_account_id: 'e.enterprise_id' },
+});
 
-const syncRuns: Dataset = {
+const syncRuns = tableDataset({
   name: 'sync_runs',
   description: 'Every sync run: when, how it ended, how many requests it made and how low the rate-limit pool went.',
   columns: [
@@ -126,11 +140,11 @@ const syncRuns: Dataset = {
     { name: 'items', type: 'integer', description: 'Records collected' },
     { name: 'error', type: 'text', description: 'Why the run failed or was interrupted' },
   ],
-  select: () =>
-    'SELECT c.name AS connection, s.id, s.started_at, s.finished_at, s.kind, s.status, s.requests, s.not_modified, s.retries, s.rate_limit_low, s.throttled_ms, s.items, s.error\nFROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id',
-};
+  alias: 's',
+  from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id',
+});
 
-const coverage: Dataset = {
+const coverage = tableDataset({
   name: 'coverage',
   description: 'What each sync run could read: a summary row per resource (parent_key empty) and a row for each parent that could not be read in full: forbidden (with the reason and the fix), failed or missing.',
   columns: [
@@ -146,9 +160,9 @@ const coverage: Dataset = {
     { name: 'items', type: 'integer', description: 'Records read' },
     { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
   ],
-  select: () =>
-    'SELECT c.name AS connection, v.run_id, v.resource, v.parent_key, v.status, v.http_status, v.error_id, v.reason, v.fix, v.items, v.parents\nFROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id',
-};
+  alias: 'v',
+  from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id',
+});
 
 /** (Re)creates every dataset view, so views always match the declarations. */
 export async function ensureViews(store: Store): Promise<void> {

@@ -5,7 +5,8 @@ import { frameworkNamed, frameworks, mappingsByCheck } from '../compliance/frame
 import { loadInventory } from '../compliance/inventory.js';
 import { CHECKS, checkNamed } from '../compliance/registry.js';
 import { InputError } from '../errors.js';
-import type { CheckResultStatus } from '../store/schema.js';
+import type { Selectable } from 'kysely';
+import type { FindingsTable } from '../store/schema.js';
 import { listConnections, requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -113,28 +114,13 @@ export interface SuppressionView {
   expires_at: string;
 }
 
-export interface FindingView {
-  id: number;
+/** A finding as people see it: the stored row (with its connection by name), its check's metadata, and any suppression in force. */
+export interface FindingView extends Omit<Selectable<FindingsTable>, 'connection_id' | 'status'> {
   connection: string;
   account_id: string | null;
   account_email: string | null;
-  check_id: string;
   check_title: string;
-  severity: string;
   status: FindingViewStatus;
-  result: CheckResultStatus;
-  resource_type: string;
-  resource_key: string;
-  resource_name: string;
-  message: string;
-  first_seen_at: string | null;
-  last_seen_at: string | null;
-  resolved_at: string | null;
-  /** When the check first gave a result for the resource. */
-  created_at: string;
-  /** When the resource left the inventory, for results that never failed (null while present). */
-  removed_at: string | null;
-  updated_at: string;
   remediation: { text: string; command: string | null };
   references: string[];
   frameworks: string[];
@@ -175,26 +161,15 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
       const status: FindingViewStatus = suppression ? 'suppressed' : row.status;
       if (!statuses.has(status)) continue;
       const check = catalog.get(row.check_id);
+      const { connection_id: _connectionId, ...stored } = row;
       views.push({
+        ...stored,
         id: Number(row.id),
         connection: connection.name,
         account_id: connection.account_id,
         account_email: connection.account_email,
-        check_id: row.check_id,
         check_title: check?.title ?? row.check_id,
-        severity: row.severity,
         status,
-        result: row.result,
-        resource_type: row.resource_type,
-        resource_key: row.resource_key,
-        resource_name: row.resource_name,
-        message: row.message,
-        first_seen_at: row.first_seen_at,
-        last_seen_at: row.last_seen_at,
-        resolved_at: row.resolved_at,
-        created_at: row.created_at,
-        removed_at: row.removed_at,
-        updated_at: row.updated_at,
         remediation: check?.remediation ?? { text: '', command: null },
         references: check?.references ?? [],
         frameworks: check?.frameworks ?? [],
