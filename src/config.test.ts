@@ -18,4 +18,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...env, DATABASE_URL: 'mysql://x' })).toThrow(/PostgreSQL URL/);
   });
+
+  it('sends tokens to Heroku over HTTPS and to loopback without asking; anything else needs HEROWATCH_ALLOW_API_ORIGIN', () => {
+    const env = { HEROWATCH_HOME: '/srv/herowatch' };
+    for (const fine of ['https://api.heroku.com', 'http://127.0.0.1:5055', 'http://localhost:5055', 'http://[::1]:5055', 'https://127.0.0.2']) {
+      expect(loadConfig({ ...env, HEROKU_HOST: fine }).apiUrl, fine).toBe(fine);
+    }
+    for (const [host, message] of [
+      ['http://api.heroku.com', /is not encrypted \(http\)/],
+      ['https://api.heroku.com.evil.example', /is not Heroku's API/],
+      ['http://10.0.0.5:5055', /HEROWATCH_ALLOW_API_ORIGIN=http:\/\/10\.0\.0\.5:5055/],
+    ] as const) {
+      expect(() => loadConfig({ ...env, HEROKU_HOST: host }), host).toThrow(message);
+    }
+    expect(() => loadConfig(env, { apiUrl: 'api.heroku.com' })).toThrow(/is not a URL; give the whole URL with its scheme/);
+    expect(() => loadConfig(env, { apiUrl: 'ftp://api.heroku.com' })).toThrow(/not an http\(s\) URL/);
+    expect(loadConfig({ ...env, HEROKU_HOST: 'http://10.0.0.5:5055', HEROWATCH_ALLOW_API_ORIGIN: 'http://10.0.0.5:5055' }).apiUrl).toBe('http://10.0.0.5:5055');
+  });
+
+  it('binds HEROKU_API_KEY to the API of HEROKU_HOST, whatever --api-url says', () => {
+    const config = loadConfig({ HEROWATCH_HOME: '/srv/herowatch', HEROKU_API_KEY: ' HRKU-x ', HEROKU_HOST: 'http://127.0.0.1:5055' }, { apiUrl: 'http://127.0.0.1:6000' });
+    expect(config.herokuApiKey).toEqual({ token: 'HRKU-x', apiUrl: 'http://127.0.0.1:5055' });
+    expect(config.apiUrl).toBe('http://127.0.0.1:6000');
+  });
 });

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from './errors.js';
-import { apiUrlFromHost } from './heroku/api-url.js';
+import { apiUrlFromHost, apiUrlProblem } from './heroku/api-url.js';
 import { loadSettings, type Settings } from './settings.js';
 
 /**
@@ -14,12 +14,24 @@ export interface HerowatchConfig {
   /** PostgreSQL from DATABASE_URL; otherwise SQLite in `home`. */
   databaseUrl: string | undefined;
   sqlitePath: string;
-  /** HEROKU_API_KEY, as the Heroku CLI reads it. */
-  herokuApiKey: string | undefined;
-  /** From HEROKU_HOST, as the Heroku CLI reads it. */
+  /** HEROKU_API_KEY, as the Heroku CLI reads it, with the API it was given for (HEROKU_HOST's): it is sent nowhere else. */
+  herokuApiKey: { token: string; apiUrl: string } | undefined;
+  /** From HEROKU_HOST, as the Heroku CLI reads it, or --api-url. */
   apiUrl: string;
+  /** Origins besides Heroku's and loopback that tokens may be sent to (HEROWATCH_ALLOW_API_ORIGIN, comma-separated). */
+  allowedApiOrigins: string[];
+  /** Keys given in the environment (each has a file in `home` as its alternative): the credentials' master key, the evidence signing key. */
+  keys: KeyEnvironment;
+  /** HEROWATCH_LOG_LEVEL: how much the logger writes (default warn). */
+  logLevel: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
   settings: Settings;
+}
+
+/** The keys herowatch takes from the environment, under their variables' names. */
+export interface KeyEnvironment {
+  HEROWATCH_MASTER_KEY?: string;
+  HEROWATCH_EVIDENCE_KEY?: string;
 }
 
 /** A setting (environment variable or flag) that cannot be used. */
@@ -31,14 +43,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); unset it to use the embedded SQLite database.');
   }
-  const apiUrl = overrides.apiUrl ?? apiUrlFromHost(env.HEROKU_HOST);
-  if (!/^https?:\/\/[^/]+/.test(apiUrl)) throw new ConfigError(`The Heroku API URL "${apiUrl}" is not an http(s) URL; check --api-url or HEROKU_HOST.`);
+  const allowedApiOrigins = (env.HEROWATCH_ALLOW_API_ORIGIN ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const envApiUrl = apiUrlFromHost(env.HEROKU_HOST);
+  const apiUrl = overrides.apiUrl?.replace(/\/+$/, '') ?? envApiUrl;
+  const problem = apiUrlProblem(apiUrl, allowedApiOrigins);
+  if (problem) throw new ConfigError(`The Heroku API URL from ${overrides.apiUrl ? '--api-url' : 'HEROKU_HOST'}: ${problem}.`);
+  const herokuApiKey = env.HEROKU_API_KEY?.trim() || undefined;
   return {
     home,
     databaseUrl,
     sqlitePath: join(home, 'herowatch.db'),
-    herokuApiKey: env.HEROKU_API_KEY?.trim() || undefined,
+    herokuApiKey: herokuApiKey ? { token: herokuApiKey, apiUrl: envApiUrl } : undefined,
     apiUrl,
+    allowedApiOrigins,
+    keys: { HEROWATCH_MASTER_KEY: env.HEROWATCH_MASTER_KEY, HEROWATCH_EVIDENCE_KEY: env.HEROWATCH_EVIDENCE_KEY },
+    logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'warn',
     settings: loadSettings(home, env),
   };
 }

@@ -1,11 +1,74 @@
 /**
- * An error the user can fix: a wrong name, flag, file or setting. Its message
- * says what is wrong and how to put it right. Front ends show it as it is
- * (the CLI exits with status 2).
+ * herowatch's one error hierarchy. Every error a front end may show is a
+ * HerowatchError with a `kind`; the CLI maps kinds to exit codes, the HTTP
+ * and MCP front ends to statuses. Decisions are taken on the kind and on
+ * typed fields, never on message text. Messages say what is wrong and how to
+ * put it right, and never carry a secret.
  */
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
+export type ErrorKind =
+  /** The user can fix it: a wrong name, flag, file or setting. */
+  | 'input'
+  /** A named thing (connection, finding, run, dataset) does not exist. */
+  | 'not_found'
+  /** The request clashes with the current state (a sync already running, a name taken). */
+  | 'conflict'
+  /** The caller may not do this (Heroku refused the token, a role lacks a right). */
+  | 'forbidden'
+  /** A system herowatch depends on (Heroku, the database, a webhook receiver) failed. */
+  | 'upstream'
+  /** A fault of herowatch itself. */
+  | 'internal';
+
+export class HerowatchError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
+
+/**
+ * An error the user can fix: a wrong name, flag, file or setting. Its message
+ * says what is wrong and how to put it right.
+ */
+export class InputError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
+  }
+}
+
+export class NotFoundError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('not_found', message, options);
+  }
+}
+
+export class ConflictError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('conflict', message, options);
+  }
+}
+
+export class ForbiddenError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('forbidden', message, options);
+  }
+}
+
+/** The kind of any thrown value: anything not a HerowatchError is internal. */
+export function errorKind(error: unknown): ErrorKind {
+  return error instanceof HerowatchError ? error.kind : 'internal';
+}
+
+/** The HTTP status for each kind, for the web and MCP front ends. */
+export const HTTP_STATUS: Record<ErrorKind, number> = {
+  input: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  upstream: 502,
+  internal: 500,
+};

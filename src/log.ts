@@ -4,10 +4,10 @@ export type { Logger };
 
 /**
  * herowatch's logger: JSON lines on standard error. Quiet by default (warn);
- * HEROWATCH_LOG_LEVEL or --verbose raise it. Nothing secret is ever handed
+ * The configuration's level (HEROWATCH_LOG_LEVEL) or --verbose raise it. Nothing secret is ever handed
  * to it; the redaction list is a second line of defence.
  */
-export function createLogger(level: string = process.env.HEROWATCH_LOG_LEVEL ?? 'warn'): Logger {
+export function createLogger(level = 'warn'): Logger {
   return pino(
     {
       level,

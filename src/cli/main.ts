@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ScenarioError, type Emulator } from '../emulator/index.js';
-import { InputError } from '../errors.js';
+import { HerowatchError } from '../errors.js';
 import { registerCompliance } from './commands/compliance.js';
 import { registerConnections } from './commands/connections.js';
 import { registerDatasets } from './commands/datasets.js';
@@ -10,7 +10,7 @@ import { registerEvents } from './commands/events.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerRun } from './commands/run.js';
 import { registerSync } from './commands/sync.js';
-import { EXIT, processOutput, type Output } from './output.js';
+import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 
 /** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
@@ -56,9 +56,13 @@ export async function run(argv: string[], output: Output = processOutput()): Pro
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof ScenarioError || error instanceof InputError) {
+    if (error instanceof ScenarioError) {
       output.err(`herowatch: ${error.message}`);
       return EXIT.usage;
+    }
+    if (error instanceof HerowatchError) {
+      output.err(`herowatch: ${error.message}`);
+      return exitCodeFor(error.kind);
     }
     output.err(`herowatch: ${(error as Error).message ?? String(error)}`);
     return EXIT.failed;

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, type ErrorKind } from '../errors.js';
 
 /**
  * The CLI's only way to the terminal. Commands write results to `out` and
@@ -21,15 +21,32 @@ export function processOutput(): Output {
     });
   }
   return {
-    out: (line = '') => void process.stdout.write(`${line}\n`),
-    err: (line = '') => void process.stderr.write(`${line}\n`),
+    out: (line = '') => void process.stdout.write(`${terminalSafe(line)}\n`),
+    err: (line = '') => void process.stderr.write(`${terminalSafe(line)}\n`),
     json: (value) => void process.stdout.write(`${JSON.stringify(value)}\n`),
     raw: (text) => void process.stdout.write(text),
   };
 }
 
+/**
+ * Text made safe to print on a terminal: data (an app name, a release
+ * description, an error from a server) may hold escape sequences that
+ * would move the cursor, rewrite the screen or hide text. Control and
+ * bidirectional-override characters are shown as escapes instead; newlines
+ * and tabs are kept.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Exit codes: 0 success, 1 the work failed, 2 the input was wrong (fix the command or file). */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** What the shell sees for each kind of error: 2 when the command line or a name in it is to be fixed, 1 when the work could not be done. */
+export function exitCodeFor(kind: ErrorKind): number {
+  return kind === 'input' || kind === 'not_found' ? EXIT.usage : EXIT.failed;
+}
 
 /** A command line the user can fix; the message says what is wrong and how. */
 export class UsageError extends InputError {}

@@ -1,4 +1,4 @@
-import { checkCatalog } from '../service/compliance.js';
+import { checkCatalog } from './catalog.js';
 import { frameworks } from './frameworks.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

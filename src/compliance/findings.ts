@@ -1,6 +1,5 @@
-import type { Store } from '../store/database.js';
-import type { Selectable } from 'kysely';
-import type { CheckResultStatus, FindingStatus, FindingsTable } from '../store/schema.js';
+import type { EvaluationWrite, ExistingFinding, FindingInsert, LapsedSuppression } from '../store/findings.js';
+import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
 import type { CheckOutcome } from './evaluate.js';
 
 /** A change worth telling people about: a failure that is new, back, or fixed. */
@@ -23,42 +22,35 @@ export interface EvaluationRecord {
   changes: FindingChange[];
 }
 
-/** A stored finding, as far as recording a new evaluation needs it. */
-type Existing = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'created_at' | 'updated_at'>;
+type Existing = ExistingFinding;
 
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
 
 /**
- * Stores an evaluation: one finding per check and resource, updated in
- * place. A FAIL opens (or reopens) a finding and moves its last-seen time; a
+ * What an evaluation changes in the findings: one finding per check and
+ * resource, updated in place. A FAIL opens (or reopens) a finding and moves its last-seen time; a
  * PASS resolves an open one; a resource that is gone resolves its open
  * finding; a result that cannot be evaluated leaves an open finding open
  * (a gap in what herowatch can see is not a fix). Rows whose content did not
  * change are not rewritten. Suppressions that lapsed since the last
- * evaluation reopen what they covered.
+ * evaluation reopen what they covered. Pure: the store writes the plan
+ * (store/findings.ts), and `completeChanges` adds the findings it inserted
+ * open.
  */
-export async function recordEvaluation(
-  store: Store,
-  options: { connectionId: number; runId: number | null; outcomes: CheckOutcome[]; checksRun: string[]; now: Date; durationMs: number },
-): Promise<EvaluationRecord> {
+export function planEvaluation(options: {
+  existing: ExistingFinding[];
+  lapsed: LapsedSuppression[];
+  outcomes: CheckOutcome[];
+  checksRun: string[];
+  now: Date;
+}): { write: Omit<EvaluationWrite, 'connectionId' | 'runId' | 'durationMs'>; changes: FindingChange[]; outcomesByKey: Map<string, CheckOutcome> } {
   const now = options.now.toISOString();
-  const existing: Existing[] = await store.db
-    .selectFrom('hw_findings')
-    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
-    .where('connection_id', '=', options.connectionId)
-    .execute();
+  const { existing, lapsed } = options;
   const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
-  const lapsed = await store.db
-    .selectFrom('hw_suppressions')
-    .select(['id', 'check_id', 'resource_key', 'expires_at'])
-    .where('connection_id', '=', options.connectionId)
-    .where('revoked_at', 'is', null)
-    .where('lapse_noted_at', 'is', null)
-    .where('expires_at', '<=', now)
-    .execute();
 
   const changes: FindingChange[] = [];
-  const inserts: { outcome: CheckOutcome; status: FindingStatus }[] = [];
+  const inserts: FindingInsert[] = [];
+  const outcomesByKey = new Map<string, CheckOutcome>();
   const updates: { id: number; set: Partial<Existing> & { updated_at: string } }[] = [];
   const stillFailing: number[] = [];
   const events: { finding_id: number; event: FindingChange['event'] | 'unsuppressed'; detail: string | null }[] = [];
@@ -76,7 +68,17 @@ export async function recordEvaluation(
     const row = byKey.get(key);
     if (!row) {
       const status: FindingStatus = outcome.status === 'FAIL' ? 'open' : outcome.status === 'PASS' ? 'pass' : 'unknown';
-      inserts.push({ outcome, status });
+      outcomesByKey.set(key, outcome);
+      inserts.push({
+        check_id: outcome.check.id,
+        resource_type: outcome.resource.type,
+        resource_key: outcome.resource.key,
+        resource_name: outcome.resource.name,
+        severity: outcome.check.severity,
+        result: outcome.status,
+        status,
+        message: outcome.message,
+      });
       continue;
     }
     let status: FindingStatus = row.status;
@@ -135,76 +137,17 @@ export async function recordEvaluation(
     }
   }
 
-  return store.db.transaction().execute(async (tx) => {
-    const evaluation = await tx
-      .insertInto('hw_evaluations')
-      .values({
-        connection_id: options.connectionId,
-        run_id: options.runId,
-        evaluated_at: now,
-        checks: options.checksRun.length,
-        passed,
-        failed,
-        unknown,
-        opened: changes.filter((c) => c.event !== 'resolved').length,
-        resolved: changes.filter((c) => c.event === 'resolved').length,
-        duration_ms: options.durationMs,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const evaluationId = Number(evaluation.id);
+  return {
+    write: { now, checks: options.checksRun.length, passed, failed, unknown, inserts, updates, stillFailing, removals, events, lapsedIds: lapsed.map((l) => l.id) },
+    changes,
+    outcomesByKey,
+  };
+}
 
-    for (let i = 0; i < inserts.length; i += 500) {
-      const batch = inserts.slice(i, i + 500);
-      const rows = await tx
-        .insertInto('hw_findings')
-        .values(
-          batch.map(({ outcome, status }) => ({
-            connection_id: options.connectionId,
-            check_id: outcome.check.id,
-            resource_type: outcome.resource.type,
-            resource_key: outcome.resource.key,
-            resource_name: outcome.resource.name,
-            severity: outcome.check.severity,
-            result: outcome.status,
-            status,
-            message: outcome.message,
-            first_seen_at: status === 'open' ? now : null,
-            last_seen_at: status === 'open' ? now : null,
-            resolved_at: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .returning(['id', 'check_id', 'resource_key', 'status'])
-        .execute();
-      const outcomes = new Map(batch.map((b) => [keyOf(b.outcome.check.id, b.outcome.resource.key), b.outcome]));
-      for (const row of rows) {
-        if (row.status !== 'open') continue;
-        const outcome = outcomes.get(keyOf(row.check_id, row.resource_key))!;
-        events.push({ finding_id: Number(row.id), event: 'opened', detail: null });
-        changes.push(change('opened', Number(row.id), outcome));
-      }
-    }
-    for (const { id, set } of updates) await tx.updateTable('hw_findings').set(set).where('id', '=', id).execute();
-    for (let i = 0; i < stillFailing.length; i += 500) {
-      await tx.updateTable('hw_findings').set({ last_seen_at: now }).where('id', 'in', stillFailing.slice(i, i + 500)).execute();
-    }
-    for (let i = 0; i < removals.length; i += 500) {
-      await tx.updateTable('hw_findings').set({ removed_at: now, updated_at: now }).where('id', 'in', removals.slice(i, i + 500)).execute();
-    }
-    for (let i = 0; i < events.length; i += 500) {
-      await tx
-        .insertInto('hw_finding_events')
-        .values(events.slice(i, i + 500).map((e) => ({ ...e, evaluation_id: evaluationId, at: now })))
-        .execute();
-    }
-    if (lapsed.length > 0) {
-      await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', lapsed.map((s) => s.id)).execute();
-    }
-    await tx.updateTable('hw_evaluations').set({ opened: changes.filter((c) => c.event !== 'resolved').length }).where('id', '=', evaluationId).execute();
-    return { evaluationId, checks: options.checksRun.length, passed, failed, unknown, changes };
-  });
+/** The changes of an evaluation once the store has inserted its new findings: those inserted open were opened. */
+export function completeChanges(changes: FindingChange[], inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[], outcomesByKey: Map<string, CheckOutcome>): FindingChange[] {
+  const opened = inserted.filter((row) => row.status === 'open').map((row) => change('opened', row.id, outcomesByKey.get(keyOf(row.check_id, row.resource_key))!));
+  return [...changes, ...opened];
 }
 
 function change(event: FindingChange['event'], findingId: number, outcome: CheckOutcome): FindingChange {

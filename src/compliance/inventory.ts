@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
 import type { ConnectionStatus } from '../connections/status.js';
+import { auditCursors } from '../store/audit-events.js';
 import { parseJson, type Store } from '../store/database.js';
+import { readDataset } from '../store/datasets.js';
+import { runCoverage } from '../store/runs.js';
 
 /**
  * What the checks look at: one connection's inventory as of its last
@@ -221,7 +223,8 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
 /** Loads a connection's inventory for the checks (every list empty when it was never synced). */
 export async function loadInventory(store: Store, connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null }, now: Date): Promise<ComplianceInventory> {
   const name = connection.name;
-  const rows = async <T>(query: string): Promise<T[]> => (await sql<T>`${sql.raw(query)} WHERE connection = ${name}`.execute(store.db)).rows;
+  /** The columns the checks read of one dataset, for this connection. */
+  const rows = async <T>(dataset: string, columns: string): Promise<T[]> => (await readDataset(store, dataset, { connection: name, columns: columns.split(', '), orderBy: [] })).rows as T[];
   const status = connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
   const base = emptyInventory(name, now, {
     runId: connection.last_complete_run,
@@ -229,45 +232,41 @@ export async function loadInventory(store: Store, connection: { id: number; name
   });
   if (connection.last_complete_run === null) return base;
 
-  const [account] = await rows<{ id: string; email: string }>('SELECT id, email FROM account');
-  const coverageRows = await store.db
-    .selectFrom('hw_coverage')
-    .select(['resource', 'parent_key', 'status', 'reason', 'fix', 'parents'])
-    .where('run_id', '=', connection.last_complete_run)
-    .execute();
-  const cursors = await store.db.selectFrom('hw_audit_cursors').select(['enterprise_id', 'first_day', 'complete_through']).where('connection_id', '=', connection.id).execute();
+  const [account] = await rows<{ id: string; email: string }>('account', 'id, email');
+  const coverageRows = await runCoverage(store, connection.last_complete_run);
+  const cursors = await auditCursors(store, [connection.id]);
 
   return {
     ...base,
     account: account ?? null,
-    teams: await rows<Team>('SELECT id, name, enterprise_account_id, enterprise_account_name FROM teams'),
-    teamMembers: (await rows<TeamMember>('SELECT team_id, team_name, email, role, two_factor_authentication, federated FROM team_members')).map((m) => ({
+    teams: await rows<Team>('teams', 'id, name, enterprise_account_id, enterprise_account_name'),
+    teamMembers: (await rows<TeamMember>('team_members', 'team_id, team_name, email, role, two_factor_authentication, federated')).map((m) => ({
       ...m,
       two_factor_authentication: bool(m.two_factor_authentication),
       federated: bool(m.federated),
     })),
-    enterpriseAccounts: (await rows<EnterpriseAccount>('SELECT id, name, permissions, identity_provider_name FROM enterprise_accounts')).map((e) => ({ ...e, permissions: names(e.permissions) })),
+    enterpriseAccounts: (await rows<EnterpriseAccount>('enterprise_accounts', 'id, name, permissions, identity_provider_name')).map((e) => ({ ...e, permissions: names(e.permissions) })),
     enterpriseMembers: (
-      await rows<EnterpriseMember>('SELECT enterprise_account_id, enterprise_account_name, email, permissions, two_factor_authentication, identity_provider_name FROM enterprise_members')
+      await rows<EnterpriseMember>('enterprise_members', 'enterprise_account_id, enterprise_account_name, email, permissions, two_factor_authentication, identity_provider_name')
     ).map((m) => ({ ...m, permissions: names(m.permissions), two_factor_authentication: bool(m.two_factor_authentication) })),
-    apps: (await rows<App>('SELECT id, name, team_id, team_name, owner_email, region, stack, acm, locked FROM apps')).map((a) => ({
+    apps: (await rows<App>('apps', 'id, name, team_id, team_name, owner_email, region, stack, acm, locked')).map((a) => ({
       ...a,
       acm: bool(a.acm),
       locked: a.locked === null ? null : bool(a.locked),
     })),
-    configVars: await rows('SELECT app_id, name FROM config_vars'),
-    domains: await rows<Domain>('SELECT id, app_id, app_name, hostname, kind, acm_status, acm_status_reason, sni_endpoint_id, sni_endpoint_name FROM domains'),
-    sniEndpoints: (await rows<SniEndpoint>('SELECT id, app_id, app_name, name, cert_domains, starts_at, expires_at, self_signed, issuer FROM sni_endpoints')).map((e) => ({
+    configVars: await rows('config_vars', 'app_id, name'),
+    domains: await rows<Domain>('domains', 'id, app_id, app_name, hostname, kind, acm_status, acm_status_reason, sni_endpoint_id, sni_endpoint_name'),
+    sniEndpoints: (await rows<SniEndpoint>('sni_endpoints', 'id, app_id, app_name, name, cert_domains, starts_at, expires_at, self_signed, issuer')).map((e) => ({
       ...e,
       cert_domains: names(e.cert_domains),
       self_signed: bool(e.self_signed),
     })),
-    collaborators: await rows<Collaborator>('SELECT app_id, app_name, email, role FROM collaborators'),
-    logDrains: await rows('SELECT app_id, url, addon_name FROM log_drains'),
-    addons: (await rows<Addon>('SELECT id, name, service, app_id, app_name, config_vars FROM addons')).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
-    addonAttachments: await rows<AddonAttachment>('SELECT id, name, app_id, app_name, addon_id, addon_name, addon_app_id, addon_app_name FROM addon_attachments'),
-    pipelineCouplings: await rows('SELECT app_id, pipeline_id, pipeline_name, stage FROM pipeline_couplings'),
-    oauthAuthorizations: (await rows<OAuthAuthorization>('SELECT id, description, scope, expires_at, created_at, client_name FROM oauth_authorizations')).map((a) => ({ ...a, scope: names(a.scope) })),
+    collaborators: await rows<Collaborator>('collaborators', 'app_id, app_name, email, role'),
+    logDrains: await rows('log_drains', 'app_id, url, addon_name'),
+    addons: (await rows<Addon>('addons', 'id, name, service, app_id, app_name, config_vars')).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
+    addonAttachments: await rows<AddonAttachment>('addon_attachments', 'id, name, app_id, app_name, addon_id, addon_name, addon_app_id, addon_app_name'),
+    pipelineCouplings: await rows('pipeline_couplings', 'app_id, pipeline_id, pipeline_name, stage'),
+    oauthAuthorizations: (await rows<OAuthAuthorization>('oauth_authorizations', 'id, description, scope, expires_at, created_at, client_name')).map((a) => ({ ...a, scope: names(a.scope) })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
   };

@@ -1,4 +1,4 @@
-import type { FindingView } from '../service/compliance.js';
+import type { FindingView } from './finding-view.js';
 
 /** The OCSF schema version the events follow. */
 export const OCSF_VERSION = '1.3.0';

@@ -6,12 +6,12 @@ import { InputError } from '../errors.js';
 /**
  * The password of `machine <host>` in a .netrc file, where `heroku login`
  * keeps the CLI's token (machine api.heroku.com). Tokens are whitespace
- * separated; `default` applies to any machine; `macdef` bodies are skipped.
+ * separated; `macdef` bodies are skipped. A `default` entry is never used:
+ * it holds a password meant for any host, not a Heroku token.
  */
 export function netrcPassword(text: string, host: string): string | null {
   const tokens = text.replace(/#[^\n]*/g, '').split(/\s+/).filter(Boolean);
   let current: string | null = null;
-  let fallback: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token === 'machine') current = tokens[++i] ?? null;
@@ -22,14 +22,13 @@ export function netrcPassword(text: string, host: string): string | null {
     } else if (token === 'password') {
       const password = tokens[++i] ?? null;
       if (current === host) return password;
-      if (current === '*') fallback = password;
     } else if (token === 'login' || token === 'account') i++;
   }
-  return fallback;
+  return null;
 }
 
 /** The Heroku CLI's token for the API host, from ~/.netrc. */
-export async function tokenFromHerokuCli(apiUrl: string, home = process.env.HOME ?? homedir()): Promise<string> {
+export async function tokenFromHerokuCli(apiUrl: string, home: string = homedir()): Promise<string> {
   const host = new URL(apiUrl).hostname;
   const path = join(home, '.netrc');
   let text: string;

@@ -27,6 +27,7 @@ export const DIAGNOSIS_CODES = [
   'token-invalid',
   'account-suspended',
   'api-unreachable',
+  'api-not-heroku',
   'token-expiring-soon',
   'token-cli-login',
   'enterprise-not-found',
@@ -132,8 +133,21 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
     status.state = stateOf(diagnoses);
     return status;
   }
-  const email = account.email ?? 'the account';
-  status.account = { id: account.id!, email, name: account.name ?? null, federated: account.federated ?? false, two_factor_authentication: account.two_factor_authentication ?? false };
+  if (typeof account?.id !== 'string' || account.id === '' || typeof account.email !== 'string') {
+    // A 2xx without an account is not Heroku's answer (a proxy, a captive portal, another service at that URL).
+    const diagnosis: Diagnosis = {
+      code: 'api-not-heroku',
+      severity: 'error',
+      message: `${options.apiUrl} answered GET /account without an account id and email: it is not the Heroku Platform API.`,
+      fix: 'Check the API URL (HEROKU_HOST or --api-url); Heroku\'s is https://api.heroku.com.',
+    };
+    diagnoses.push(diagnosis);
+    for (const capability of CAPABILITIES) cannot(capability, diagnosis.message, diagnosis.fix);
+    status.state = stateOf(diagnoses);
+    return status;
+  }
+  const email = account.email;
+  status.account = { id: account.id, email, name: account.name ?? null, federated: account.federated ?? false, two_factor_authentication: account.two_factor_authentication ?? false };
   const scope = client.scopes ?? [];
   status.token = { kind: 'unknown', scope, description: null, created_at: null, expires_at: null };
 

@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import { RESOURCES } from '../inventory/registry.js';
-import type { Column, ColumnType, ResourceDefinition } from '../inventory/resource.js';
-import type { Dialect, Store } from '../store/database.js';
+import type { ColumnType, ResourceDefinition } from '../inventory/resource.js';
 
 export interface DatasetColumn {
   name: string;
@@ -9,17 +7,22 @@ export interface DatasetColumn {
   description: string;
 }
 
-/** A dataset: a SQL view with documented columns, queryable and exportable. */
+/**
+ * A dataset: a SQL view with documented columns, queryable and exportable.
+ * Inventory datasets come from a synced resource and show each connection's
+ * last complete run (or a given past run); the others show one of
+ * herowatch's own tables. The store (src/store/dataset-views.ts) turns the
+ * declaration into SQL.
+ */
 export interface Dataset {
   name: string;
   description: string;
   columns: DatasetColumn[];
-  /**
-   * The SELECT behind the view. Inventory datasets show each connection's
-   * last complete run, or, given `asOfRun`, that run (evidence for a past date).
-   */
-  select(dialect: Dialect, asOfRun?: number): string;
+  source: { kind: 'resource'; resource: ResourceDefinition } | { kind: 'table'; table: HerowatchTableDataset };
 }
+
+/** Datasets over herowatch's own tables. */
+export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
@@ -33,72 +36,13 @@ export function datasetNamed(name: string): Dataset | undefined {
   return datasets().find((d) => d.name === wanted);
 }
 
-function current(alias: string, asOfRun?: number): string {
-  const run = asOfRun === undefined ? 'c.last_complete_run' : String(Math.trunc(asOfRun));
-  return `${alias}.valid_from <= ${run} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${run})`;
-}
-
-function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** The SQL expression reading `path` (dotted) from a JSON record column, typed. */
-export function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
-  const segments = path.split('.');
-  if (dialect === 'sqlite') {
-    const jsonPath = `$${segments.map((s) => `."${s.replace(/"/g, '\\"')}"`).join('')}`;
-    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
-  }
-  const args = segments.map(quoteLiteral).join(', ');
-  if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
-  const text = `jsonb_extract_path_text(${data}, ${args})`;
-  if (type === 'integer') return `(${text})::bigint`;
-  if (type === 'boolean') return `(${text})::boolean`;
-  return text;
-}
-
 function resourceDataset(resource: ResourceDefinition): Dataset {
   const columns: DatasetColumn[] = [CONNECTION, ...resource.columns.map(({ name, type, description }) => ({ name, type, description }))];
-  return {
-    name: resource.name,
-    description: resource.description,
-    columns,
-    select: (dialect, asOfRun) => {
-      const joins: string[] = [];
-      const joined = new Map<string, string>();
-      const expression = (column: Column): string => {
-        if (!column.from) return jsonColumn(dialect, 'r.data', column.path ?? column.name, column.type);
-        let alias = joined.get(column.from.resource);
-        if (!alias) {
-          alias = `j${joined.size}`;
-          joined.set(column.from.resource, alias);
-          joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${current(alias, asOfRun)}`);
-        }
-        return jsonColumn(dialect, `${alias}.data`, column.from.path, column.type);
-      };
-      const selected = resource.columns.map((column) => `${expression(column)} AS "${column.name}"`);
-      return [
-        `SELECT c.name AS connection, ${selected.join(', ')}`,
-        'FROM hw_records r',
-        'JOIN hw_connections c ON c.id = r.connection_id',
-        ...joins,
-        `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${current('r', asOfRun)}`,
-      ].join('\n');
-    },
-  };
+  return { name: resource.name, description: resource.description, columns, source: { kind: 'resource', resource } };
 }
 
-/**
- * A dataset over one of herowatch's own tables: the SELECT lists the declared
- * columns, each read from `alias.column` unless `sources` names another
- * expression, with the connection's name from `c` (which `from` joins).
- */
-function tableDataset(spec: Omit<Dataset, 'select'> & { alias: string; from: string; sources?: Record<string, string> }): Dataset {
-  const columns = spec.columns.map((column) => {
-    const source = column === CONNECTION ? 'c.name' : (spec.sources?.[column.name] ?? `${spec.alias}.${column.name}`);
-    return source === `${spec.alias}.${column.name}` ? source : `${source} AS ${column.name}`;
-  });
-  return { name: spec.name, description: spec.description, columns: spec.columns, select: () => `SELECT ${columns.join(', ')}\n${spec.from}` };
+function tableDataset(spec: Omit<Dataset, 'source' | 'name'> & { name: HerowatchTableDataset }): Dataset {
+  return { ...spec, source: { kind: 'table', table: spec.name } };
 }
 
 const auditEvents = tableDataset({
@@ -117,9 +61,6 @@ const auditEvents = tableDataset({
     { name: 'team_name', type: 'text', description: 'Team concerned, if any' },
     { name: 'data', type: 'json', description: 'The whole event as Heroku gave it' },
   ],
-  alias: 'e',
-  from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id',
-  sources: { enterprise_account_id: 'e.enterprise_id' },
 });
 
 const syncRuns = tableDataset({
@@ -140,8 +81,6 @@ const syncRuns = tableDataset({
     { name: 'items', type: 'integer', description: 'Records collected' },
     { name: 'error', type: 'text', description: 'Why the run failed or was interrupted' },
   ],
-  alias: 's',
-  from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id',
 });
 
 const coverage = tableDataset({
@@ -160,16 +99,4 @@ const coverage = tableDataset({
     { name: 'items', type: 'integer', description: 'Records read' },
     { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
   ],
-  alias: 'v',
-  from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id',
 });
-
-/** (Re)creates every dataset view, so views always match the declarations. */
-export async function ensureViews(store: Store): Promise<void> {
-  await store.db.transaction().execute(async (tx) => {
-    for (const dataset of datasets()) {
-      await sql.raw(`DROP VIEW IF EXISTS ${dataset.name}`).execute(tx);
-      await sql.raw(`CREATE VIEW ${dataset.name} AS\n${dataset.select(store.dialect)}`).execute(tx);
-    }
-  });
-}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { checkSignature, signManifest, type SigningKey } from './signing.js';
+import { inspectZip } from '../zip/layout.js';
 
 /**
  * An evidence bundle is a zip of files plus those that make it checkable:
@@ -70,7 +71,12 @@ export function writeBundle(
 }
 
 export interface Verification {
+  /** Intact and signed by a key the verifier trusts: the only result that exits 0. */
   ok: boolean;
+  /** Every file matches the manifest, nothing added or removed, the archive well formed. */
+  intact: boolean;
+  /** Signed by the key named with --signer (or, without it, by this installation's own key). */
+  trusted: boolean;
   problems: string[];
   manifest: Manifest | null;
   manifestHash: string | null;
@@ -79,23 +85,33 @@ export interface Verification {
   files: number;
 }
 
+const failed = (problems: string[], rest: Partial<Verification> = {}): Verification => ({ ok: false, intact: false, trusted: false, problems, manifest: null, manifestHash: null, signer: null, files: 0, ...rest });
+
 /**
- * Checks a bundle: the manifest's own hash and signature, then every file
- * against the manifest, and nothing extra or missing. With `signer` (a key
- * fingerprint), the bundle must carry that key's valid signature: anyone can
- * rebuild a consistent bundle, only the key's holder can sign it.
+ * Checks a bundle, an untrusted file: first the archive's layout (no entry
+ * twice, nothing outside the central directory, no bomb), then the
+ * manifest's own hash and signature, every file against the manifest, and
+ * nothing extra or missing; directory entries (which re-zipping adds) are
+ * not files. Intact is not enough: anyone can build a consistent bundle. It
+ * is `ok` only when signed by the key named in `signer` or, without one, by
+ * one of `trusted` (this installation's own key).
  */
-export function verifyBundle(zip: Uint8Array, options: { signer?: string } = {}): Verification {
+export function verifyBundle(zip: Uint8Array, options: { signer?: string; trusted?: string[] } = {}): Verification {
+  const layout = inspectZip(zip);
+  if (layout.problems.length > 0) return failed(layout.problems);
   let contents: Record<string, Uint8Array>;
   try {
-    contents = unzipSync(zip);
+    contents = unzipSync(zip, { filter: (file) => !(file.name.endsWith('/') && file.originalSize === 0) });
   } catch (error) {
-    return { ok: false, problems: [`The file is not a readable zip: ${(error as Error).message}`], manifest: null, manifestHash: null, signer: null, files: 0 };
+    return failed([`The file is not a readable zip: ${(error as Error).message}`]);
   }
   const problems: string[] = [];
+  for (const entry of layout.entries) {
+    if (!entry.directory && contents[entry.name]?.length !== entry.size) problems.push(`${entry.name} does not expand to the size the archive declares.`);
+  }
   const manifestBytes = contents['manifest.json'];
   const hashFile = contents['manifest.sha256'];
-  if (!manifestBytes) return { ok: false, problems: ['manifest.json is missing'], manifest: null, manifestHash: null, signer: null, files: 0 };
+  if (!manifestBytes) return failed([...problems, 'manifest.json is missing']);
   const manifestHash = sha256(manifestBytes);
   const recorded = hashFile ? strFromU8(hashFile).trim().split(/\s+/)[0] : null;
   if (!recorded) problems.push('manifest.sha256 is missing');
@@ -104,7 +120,7 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string } = {})
   try {
     manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
   } catch {
-    return { ok: false, problems: [...problems, 'manifest.json is not valid JSON'], manifest: null, manifestHash, signer: null, files: 0 };
+    return failed([...problems, 'manifest.json is not valid JSON'], { manifestHash });
   }
   const signatureBytes = contents['manifest.sig'];
   let signer: string | null = null;
@@ -114,9 +130,6 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string } = {})
     else signer = checked.signer;
     if (checked.signer && manifest.signer !== checked.signer) problems.push(`manifest.json names the signer ${manifest.signer ?? 'none'}, manifest.sig holds ${checked.signer}`);
   } else if (manifest.signer) problems.push(`manifest.sig is missing (manifest.json says ${manifest.signer} signed it)`);
-  if (options.signer && signer !== options.signer) {
-    problems.push(signer ? `signed by ${signer}, not by the expected ${options.signer}` : `not signed by the expected ${options.signer}`);
-  }
   if (manifest.format !== FORMAT) problems.push(`manifest.json is not a ${FORMAT} manifest`);
   const listed = new Set<string>(['manifest.json', 'manifest.sha256', ...(signatureBytes ? ['manifest.sig'] : [])]);
   for (const entry of manifest.files ?? []) {
@@ -127,5 +140,13 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string } = {})
     else if (bytes.length !== entry.bytes) problems.push(`${entry.path} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
   }
   for (const path of Object.keys(contents)) if (!listed.has(path)) problems.push(`${path} is not in the manifest`);
-  return { ok: problems.length === 0, problems, manifest, manifestHash, signer, files: (manifest.files?.length ?? 0) + (signatureBytes ? 3 : 2) };
+  const intact = problems.length === 0;
+  let trusted = false;
+  if (options.signer) {
+    trusted = signer === options.signer;
+    if (!trusted) problems.push(signer ? `signed by ${signer}, not by the expected ${options.signer}` : `not signed by the expected ${options.signer}`);
+  } else if (signer && options.trusted?.includes(signer)) trusted = true;
+  else if (signer) problems.push(`signed by ${signer}, a key this installation does not know: the files agree with each other, but anyone can build such a bundle. Confirm the fingerprint with the bundle's maker, then pass --signer ${signer}`);
+  else if (!signatureBytes) problems.push('not signed: the files agree with each other, but anyone can build such a bundle; ask its maker for a signed one (herowatch signs by default)');
+  return { ok: intact && trusted, intact, trusted, problems, manifest, manifestHash, signer, files: (manifest.files?.length ?? 0) + (signatureBytes ? 3 : 2) };
 }

@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../connections/status.js';
-import type { FindingView, FrameworkReport } from '../service/compliance.js';
+import type { FindingView } from '../compliance/finding-view.js';
+import type { FrameworkReport } from '../compliance/report.js';
 
 export interface ReportInput {
   generatedAt: string;

@@ -1,3 +1,4 @@
+import type { KeyEnvironment } from '../config.js';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ function fromPem(pem: string, where: string, source: SigningKey['source']): Sign
  * set, otherwise `evidence-signing.key` in herowatch's home, created (mode
  * 0600) on first use. A key file others may read is refused.
  */
-export function loadSigningKey(home: string, env: NodeJS.ProcessEnv): SigningKey {
+export function loadSigningKey(home: string, env: Pick<KeyEnvironment, 'HEROWATCH_EVIDENCE_KEY'>): SigningKey {
   if (env.HEROWATCH_EVIDENCE_KEY?.trim()) return fromPem(env.HEROWATCH_EVIDENCE_KEY.trim(), 'HEROWATCH_EVIDENCE_KEY', 'env');
   const path = join(home, SIGNING_KEY_FILE);
   try {
@@ -67,6 +68,18 @@ export function loadSigningKey(home: string, env: NodeJS.ProcessEnv): SigningKey
   writeFileSync(temporary, pem, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, path);
   return fromPem(pem, path, 'file');
+}
+
+/** This installation's signing key's fingerprint, without creating a key: null when it has none. */
+export function existingSigner(home: string, env: Pick<KeyEnvironment, 'HEROWATCH_EVIDENCE_KEY'>): string | null {
+  if (!env.HEROWATCH_EVIDENCE_KEY?.trim()) {
+    try {
+      statSync(join(home, SIGNING_KEY_FILE));
+    } catch {
+      return null;
+    }
+  }
+  return loadSigningKey(home, env).fingerprint;
 }
 
 export function signManifest(key: SigningKey, manifest: Uint8Array): ManifestSignature {

@@ -56,6 +56,27 @@ describe('apiUrlFromHost', () => {
 });
 
 describe('HerokuClient', () => {
+  it('takes only 2xx as success: a redirect is an error, never followed, and a 1xx is not an answer', async () => {
+    for (const status of [301, 302, 307, 101]) {
+      const { fetchFn, calls } = scriptedFetch(() => ({ status, headers: { location: 'https://attacker.example/steal' } }));
+      const error = await client(fetchFn).instance.get('/account').catch((caught: unknown) => caught);
+      expect(error, String(status)).toBeInstanceOf(HerokuApiError);
+      expect((error as HerokuApiError).status).toBe(status);
+      expect(calls.map((c) => c.url)).toEqual(['http://127.0.0.1:9/account']);
+    }
+  });
+
+  it('keeps the token and the body out of errors, whatever the server echoes', async () => {
+    const { fetchFn } = scriptedFetch((_, n) => (n === 1 ? { status: 422, body: { id: 'invalid_params', message: `Bad token ${TOKEN} \u001b[31m and Bearer abcdefghijklmnop` } } : { body: `{"config": "${CANARY}` }));
+    const rejected = (await client(fetchFn).instance.get('/apps/a').catch((caught: unknown) => caught)) as HerokuApiError;
+    expect(rejected.message).not.toContain(TOKEN);
+    expect(rejected.message).not.toContain('abcdefghijklmnop');
+    expect(rejected.message).not.toContain('\u001b');
+    const garbled = (await client(fetchFn, { retry: { retries: 0 } }).instance.get('/apps/a').catch((caught: unknown) => caught)) as HerokuTransportError;
+    expect(garbled).toBeInstanceOf(HerokuTransportError);
+    expect(garbled.message).not.toContain(CANARY);
+  });
+
   it('sends Bearer auth, the v3 Accept header, a User-Agent and a Request-Id', async () => {
     const { fetchFn, calls } = scriptedFetch(() => ({ body: { email: 'a@b.example' } }));
     await client(fetchFn).instance.get('/account');
@@ -101,17 +122,24 @@ describe('HerokuClient', () => {
       );
       const { instance } = client(fetchFn);
       const drains = await instance.get<{ url: string }[]>('/apps/a/log-drains');
-      expect(drains.body[0]!.url).toBe('https://logs.example.com/path#redacted');
+      // Scheme, host and port stay, with a fingerprint of the whole URL; the path and query can carry a token and go.
+      expect(drains.body[0]!.url).toMatch(/^https:\/\/logs\.example\.com#[0-9a-f]{16}$/);
+      expect(drains.body[0]!.url).not.toContain(CANARY);
       const slug = await instance.get('/apps/a/slugs/s');
       expect(JSON.stringify(slug.body)).not.toContain(CANARY);
     });
 
     it.each([
-      ['syslog+tls://logs.example.net:6514', 'syslog+tls://logs.example.net:6514'],
-      ['https://logs.example.com/in', 'https://logs.example.com/in'],
-      ['not a url', '[unparseable URL redacted]'],
+      ['syslog+tls://logs.example.net:6514', /^syslog\+tls:\/\/logs\.example\.net:6514#[0-9a-f]{16}$/],
+      ['https://logs.example.com/in/s3cr3t-path-token', /^https:\/\/logs\.example\.com#[0-9a-f]{16}$/],
+      ['not a url', /^\[unparseable URL redacted\]$/],
     ])('redactUrl(%s)', (input, output) => {
-      expect(redactUrl(input)).toBe(output);
+      expect(redactUrl(input)).toMatch(output);
+    });
+
+    it('fingerprints the whole drain URL, so a change of credentials is still a change', () => {
+      expect(redactUrl('https://logs.example.com/a')).not.toBe(redactUrl('https://logs.example.com/b'));
+      expect(redactUrl('https://logs.example.com/a')).toBe(redactUrl('https://logs.example.com/a'));
     });
   });
 

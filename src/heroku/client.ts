@@ -1,18 +1,19 @@
-import { apiUrlFromHost } from './api-url.js';
 import { withConcurrency } from './middleware/concurrency.js';
 import { withConditionalRequests, type EtagCache } from './middleware/conditional.js';
 import { withHeaders } from './middleware/headers.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
 import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
 import { pages, type Page, type PageOptions } from './paginate.js';
-import { compose, fetchTransport, undiciSend, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
+import { compose, fetchTransport, undiciDownload, undiciSend, type Download, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
 
 export interface HerokuClientOptions {
   token: string;
-  /** The API URL; default from HEROKU_HOST as the Heroku CLI reads it. */
-  apiUrl?: string;
+  /** The API URL (the configuration derives it from HEROKU_HOST as the Heroku CLI does). */
+  apiUrl: string;
   /** How requests reach the network (tests script it); default: undici. */
   send?: Send;
+  /** How pre-signed URLs are downloaded; default: undici. */
+  download?: Download;
   /** Requests in flight at once. */
   concurrency?: number;
   rateLimit?: Partial<ThrottleOptions>;
@@ -43,12 +44,14 @@ export class HerokuClient {
   readonly apiUrl: string;
   readonly gauge: RateLimitGauge;
   readonly request: RequestFn;
+  private readonly downloader: Download;
   private readonly counters = { requests: 0, notModified: 0, retries: 0 };
   /** The token's OAuth scopes, as Heroku announces them in `Oauth-Scope`; null until seen. */
   scopes: string[] | null = null;
 
   constructor(options: HerokuClientOptions) {
-    this.apiUrl = options.apiUrl ?? apiUrlFromHost(process.env.HEROKU_HOST);
+    this.apiUrl = options.apiUrl;
+    this.downloader = options.download ?? undiciDownload();
     this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit });
     const count: Middleware = (next) => async (request) => {
       this.counters.requests++;
@@ -70,6 +73,16 @@ export class HerokuClient {
       count,
     ];
     this.request = compose(fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend((options.concurrency ?? 16) * 2), timeoutMs: options.timeoutMs }), ...middlewares);
+  }
+
+  /**
+   * The bytes behind a pre-signed URL Heroku handed out (an audit archive):
+   * sent without herowatch's token, bounded in size and time, counted as a
+   * request.
+   */
+  async download(url: string, options: { maxBytes: number; timeoutMs?: number }): Promise<Uint8Array> {
+    this.counters.requests++;
+    return this.downloader(url, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 60_000 });
   }
 
   async get<T>(path: string, headers: Record<string, string> = {}): Promise<HerokuResponse<T>> {

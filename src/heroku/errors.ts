@@ -1,37 +1,83 @@
+import { HerowatchError } from '../errors.js';
+import { scrubServerText } from './sanitize.js';
+
+export interface HerokuApiErrorOptions {
+  status: number;
+  /** Heroku's error id (`not_found`, `forbidden`, `rate_limit`...), when the body had one. */
+  id: string | null;
+  /** Heroku's message; scrubbed of anything secret-looking before it is kept. */
+  message: string;
+  method: string;
+  path: string;
+  requestId?: string | null;
+  /** Seconds from `Retry-After`, when Heroku sent one. */
+  retryAfter?: number | null;
+  /** `RateLimit-Remaining` of the error response. */
+  rateLimitRemaining?: number | null;
+  /** The token's scopes (`Oauth-Scope`) and the scopes the endpoint accepts (`Oauth-Scope-Accepted`), when sent. */
+  oauthScope?: string[] | null;
+  oauthScopeAccepted?: string[] | null;
+  /** Values to scrub from Heroku's message (the token the request carried); never kept. */
+  secrets?: readonly string[];
+}
+
 /**
- * Errors from talking to Heroku. Decisions (retry or not, coverage gap or
- * failure) are taken on `status` and Heroku's error `id`, never on message
- * text. No error ever carries the token: only method, path and ids.
+ * Heroku answered with an error status. Decisions (retry or not, coverage gap
+ * or failure) are taken on `status`, Heroku's error `id` and the scope
+ * headers, never on message text. No error ever carries the token: only
+ * method, path and ids.
  */
-export class HerokuApiError extends Error {
-  constructor(
-    readonly status: number,
-    /** Heroku's error id (`not_found`, `forbidden`, `rate_limit`...), when the body had one. */
-    readonly id: string | null,
-    readonly herokuMessage: string,
-    readonly method: string,
-    readonly path: string,
-    readonly requestId: string | null,
-    /** Seconds from `Retry-After`, when Heroku sent one. */
-    readonly retryAfter: number | null = null,
-    /** `RateLimit-Remaining` of the error response. */
-    readonly rateLimitRemaining: number | null = null,
-  ) {
-    super(`${method} ${path}: ${status}${id ? ` ${id}` : ''}: ${herokuMessage}${requestId ? ` (request ${requestId})` : ''}`);
-    this.name = 'HerokuApiError';
+export class HerokuApiError extends HerowatchError {
+  readonly status: number;
+  readonly id: string | null;
+  readonly herokuMessage: string;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | null;
+  readonly retryAfter: number | null;
+  readonly rateLimitRemaining: number | null;
+  readonly oauthScope: string[] | null;
+  readonly oauthScopeAccepted: string[] | null;
+
+  constructor(options: HerokuApiErrorOptions) {
+    const herokuMessage = scrubServerText(options.message, options.secrets);
+    const requestId = options.requestId ?? null;
+    super(
+      options.status === 401 || options.status === 403 ? 'forbidden' : 'upstream',
+      `${options.method} ${options.path}: ${options.status}${options.id ? ` ${options.id}` : ''}: ${herokuMessage}${requestId ? ` (request ${requestId})` : ''}`,
+    );
+    this.status = options.status;
+    this.id = options.id;
+    this.herokuMessage = herokuMessage;
+    this.method = options.method;
+    this.path = options.path;
+    this.requestId = requestId;
+    this.retryAfter = options.retryAfter ?? null;
+    this.rateLimitRemaining = options.rateLimitRemaining ?? null;
+    this.oauthScope = options.oauthScope ?? null;
+    this.oauthScopeAccepted = options.oauthScopeAccepted ?? null;
+  }
+
+  /** Heroku refused the token's OAuth scope for this endpoint (as its scope headers tell), rather than the account's access. */
+  get scopeRefused(): boolean {
+    if (this.status !== 403 || !this.oauthScope || !this.oauthScopeAccepted) return false;
+    const accepted = new Set(this.oauthScopeAccepted);
+    return !this.oauthScope.some((scope) => accepted.has(scope));
   }
 }
 
 /** The connection failed or the body was cut or not JSON: worth retrying. */
-export class HerokuTransportError extends Error {
+export class HerokuTransportError extends HerowatchError {
   constructor(
-    readonly kind: 'network' | 'truncated' | 'malformed' | 'timeout',
+    readonly reason: 'network' | 'truncated' | 'malformed' | 'timeout',
     readonly method: string,
     readonly path: string,
     detail: string,
   ) {
-    super(`${method} ${path}: ${kind === 'network' ? 'connection failed' : kind === 'timeout' ? 'timed out' : kind === 'truncated' ? 'response cut short' : 'response is not valid JSON'} (${detail})`);
-    this.name = 'HerokuTransportError';
+    super(
+      'upstream',
+      `${method} ${path}: ${reason === 'network' ? 'connection failed' : reason === 'timeout' ? 'timed out' : reason === 'truncated' ? 'response cut short' : 'response is not valid JSON'}${detail ? ` (${scrubServerText(detail)})` : ''}`,
+    );
   }
 }
 

@@ -11,6 +11,17 @@ const AUTHORIZATIONS = /^\/oauth\/authorizations(\/[^/]+)?$/;
 const LOG_DRAINS = /^\/(apps|addons)\/[^/]+\/log-drains(\/[^/]+)?$/;
 const SLUG = /^\/apps\/[^/]+\/slugs\/[^/]+$/;
 
+const SIGNED_URL_BODIES = [/^\/enterprise-accounts\/[^/]+\/archives\/[^/]+\/[^/]+$/];
+
+/**
+ * Answers that carry a pre-signed download URL herowatch needs to use once:
+ * they are never kept (not in the ETag cache, not in the database).
+ */
+export function holdsSignedUrl(path: string): boolean {
+  const bare = path.split('?')[0]!;
+  return SIGNED_URL_BODIES.some((pattern) => pattern.test(bare));
+}
+
 export function sanitizeBody(path: string, body: unknown): unknown {
   const bare = path.split('?')[0]!;
   if (CONFIG_VARS.test(bare)) return configVarNames(body);
@@ -57,19 +68,39 @@ function withoutDrainCredentials(drain: Record<string, unknown>): Record<string,
   return typeof drain.url === 'string' ? { ...drain, url: redactUrl(drain.url) } : drain;
 }
 
-/** Keeps scheme, host, port and path; drops user, password, query and fragment. */
+/**
+ * A drain URL as herowatch keeps it: scheme, host and port only (a path or a
+ * query can carry a token, and often does), plus a fingerprint of the whole
+ * URL so that a change of credentials still shows as a change.
+ */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);
-    const hadSecrets = url.username || url.password || url.search || url.hash;
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    return hadSecrets ? `${url.toString()}#redacted` : url.toString();
+    const origin = url.host ? `${url.protocol}//${url.host}` : url.protocol;
+    return `${origin}#${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
   } catch {
     return '[unparseable URL redacted]';
   }
+}
+
+const TOKEN_SHAPES = [
+  /HRKU-[A-Za-z0-9_-]{8,}/g,
+  /\b(?:bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]*@/gi,
+];
+
+/**
+ * Text that came from a server (an error message, a reason), made safe to
+ * store and print: the given secrets and anything shaped like a credential
+ * removed, control characters replaced, and the length bounded.
+ */
+export function scrubServerText(text: string, secrets: readonly string[] = []): string {
+  let out = String(text);
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  for (const shape of TOKEN_SHAPES) out = out.replace(shape, '[redacted]');
+  // eslint-disable-next-line no-control-regex
+  out = out.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return out.length > 500 ? `${out.slice(0, 500)}...` : out;
 }
 
 function withoutSignedBlob(slug: unknown): unknown {

@@ -66,23 +66,29 @@ export function fetchTransport(options: TransportOptions): RequestFn {
     if (text !== '') {
       try {
         body = JSON.parse(text);
-      } catch (error) {
-        throw new HerokuTransportError('malformed', request.method, request.path, (error as Error).message);
+      } catch {
+        // The parser's message quotes the body; it stays out of the error.
+        throw new HerokuTransportError('malformed', request.method, request.path, `${text.length} bytes`);
       }
     }
-    if (raw.status >= 400) {
+    // Only 2xx is success (304 is answered from the ETag cache by the conditional middleware); a redirect is never followed.
+    if (raw.status < 200 || (raw.status >= 300 && raw.status !== 304)) {
       const error = (body ?? {}) as { id?: unknown; message?: unknown };
       const retryAfter = headers['retry-after'] ? Number(headers['retry-after']) : null;
-      throw new HerokuApiError(
-        raw.status,
-        typeof error.id === 'string' ? error.id : null,
-        typeof error.message === 'string' ? error.message : (raw.statusText ?? `HTTP ${raw.status}`),
-        request.method,
-        request.path,
-        headers['request-id'] ?? null,
-        Number.isFinite(retryAfter) ? retryAfter : null,
-        headers['ratelimit-remaining'] === undefined ? null : Number(headers['ratelimit-remaining']),
-      );
+      const scopes = (name: string): string[] | null => (headers[name] ? headers[name].split(/[\s,]+/).filter(Boolean) : null);
+      throw new HerokuApiError({
+        status: raw.status,
+        id: typeof error.id === 'string' ? error.id : null,
+        message: typeof error.message === 'string' ? error.message : (raw.statusText ?? `HTTP ${raw.status}`),
+        method: request.method,
+        path: request.path,
+        requestId: headers['request-id'] ?? null,
+        retryAfter: Number.isFinite(retryAfter) ? retryAfter : null,
+        rateLimitRemaining: headers['ratelimit-remaining'] === undefined ? null : Number(headers['ratelimit-remaining']),
+        oauthScope: scopes('oauth-scope'),
+        oauthScopeAccepted: scopes('oauth-scope-accepted'),
+        secrets: requestSecrets(request),
+      });
     }
     return { status: raw.status, headers, body: sanitizeBody(request.path, body) };
   };
@@ -121,6 +127,52 @@ function transportError(error: unknown, request: HerokuRequest): HerokuTransport
   const detail = cause.code ?? cause.cause?.code ?? cause.cause?.message ?? cause.message ?? String(error);
   if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /TIMEOUT/.test(cause.code ?? '')) return new HerokuTransportError('timeout', request.method, request.path, detail);
   return new HerokuTransportError(cause.kind === 'truncated' ? 'truncated' : 'network', request.method, request.path, detail);
+}
+
+/** The credential a request carries, so that nothing a server echoes back can repeat it. */
+function requestSecrets(request: HerokuRequest): string[] {
+  const authorization = request.headers.Authorization ?? request.headers.authorization;
+  return authorization ? [authorization.replace(/^\S+\s+/, '')] : [];
+}
+
+/** Fetches a pre-signed URL's bytes (no token is sent: the URL carries its own authorization). */
+export type Download = (url: string, options: { timeoutMs: number; maxBytes: number }) => Promise<Uint8Array>;
+
+/**
+ * Downloads over undici, bounded in time and size; only a 2xx counts, and a
+ * redirect is not followed. Errors name the URL's origin only (its query is
+ * the signature).
+ */
+export function undiciDownload(): Download {
+  return async (url, options) => {
+    const origin = new URL(url).origin;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, { method: 'GET', headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    } catch (error) {
+      throw new HerokuTransportError('network', 'GET', origin, (error as { code?: string }).code ?? '');
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await response.body.dump().catch(() => {});
+      throw new HerokuApiError({ status: response.statusCode, id: null, message: 'download refused', method: 'GET', path: origin });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > options.maxBytes) {
+          response.body.destroy();
+          throw new HerokuTransportError('truncated', 'GET', origin, `larger than ${options.maxBytes} bytes`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      if (error instanceof HerokuTransportError) throw error;
+      throw new HerokuTransportError('truncated', 'GET', origin, (error as { code?: string }).code ?? '');
+    }
+    return new Uint8Array(Buffer.concat(chunks));
+  };
 }
 
 /** Applies middlewares so that the first listed is the outermost. */

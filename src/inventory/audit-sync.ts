@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
 import type { HerokuClient } from '../heroku/client.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
-import { parseJson } from '../store/database.js';
-import { failRun, heartbeat, recordCoverage, recoverInterruptedRuns, startRun } from '../store/runs.js';
+import { completeAuditRun } from '../store/audit-events.js';
+import { connectionById } from '../store/connections.js';
+import { readDataset } from '../store/datasets.js';
+import { failRun, heartbeat, markInterrupted, recordCoverage, recoverInterruptedRuns, startRun } from '../store/runs.js';
 import { syncAuditTrail } from './audit-trail.js';
 import { SyncAlreadyRunning } from './sync.js';
 
@@ -33,11 +34,11 @@ export async function syncAuditOnly(options: {
   const { store, client } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? silentLogger;
-  const connection = await store.db.selectFrom('hw_connections').selectAll().where('id', '=', options.connectionId).executeTakeFirstOrThrow();
+  const connection = await connectionById(store, options.connectionId);
   const { running } = await recoverInterruptedRuns(store, connection.id, now());
   if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
-  const { rows } = await sql<{ id: string; name: string; permissions: unknown }>`SELECT id, name, permissions FROM enterprise_accounts WHERE connection = ${connection.name}`.execute(store.db);
-  const enterprises = rows.map((row) => ({ key: row.id, item: { id: row.id, name: row.name, permissions: parseJson<string[]>(row.permissions ?? '[]') } as Record<string, unknown> }));
+  const { rows } = await readDataset(store, 'enterprise_accounts', { connection: connection.name, columns: ['id', 'name', 'permissions'] });
+  const enterprises = rows.map((row) => ({ key: String(row.id), item: { id: row.id, name: row.name, permissions: (row.permissions as string[] | null) ?? [] } as Record<string, unknown> }));
 
   const runId = await startRun(store, connection.id, now(), 'audit');
   const beat = setInterval(() => void heartbeat(store, runId).catch(() => {}), 30_000);
@@ -46,23 +47,14 @@ export async function syncAuditOnly(options: {
     const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.backfillDays ?? 30, today: now(), accountEmail: connection.account_email, signal: options.signal });
     if (options.signal?.aborted) throw new Error('Interrupted before the run completed.');
     await recordCoverage(store, runId, [{ name: 'audit_events', parent: 'enterprise_accounts' }], audit.coverage);
-    await store.db.transaction().execute(async (tx) => {
-      for (const cursor of audit.cursors) {
-        await tx
-          .insertInto('hw_audit_cursors')
-          .values({ connection_id: connection.id, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
-          .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
-          .execute();
-      }
-      await tx.updateTable('hw_sync_runs').set({ status: 'complete', finished_at: now().toISOString(), requests: client.stats.requests, retries: client.stats.retries, items: audit.events }).where('id', '=', runId).execute();
-    });
+    await completeAuditRun(store, connection.id, runId, audit.cursors, { finished_at: now().toISOString(), requests: client.stats.requests, retries: client.stats.retries, items: audit.events });
     log.info({ runId, events: audit.events }, 'audit trail collected');
     return { runId, status: 'complete', events: audit.events, error: null, requests: client.stats.requests };
   } catch (error) {
     const interrupted = options.signal?.aborted === true;
     const message = interrupted ? 'Interrupted before the run completed.' : (error as Error).message;
     await failRun(store, connection.id, runId, message, { requests: client.stats.requests });
-    if (interrupted) await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
+    if (interrupted) await markInterrupted(store, runId);
     return { runId, status: interrupted ? 'interrupted' : 'failed', events: 0, error: message, requests: client.stats.requests };
   } finally {
     clearInterval(beat);

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { inspectZip } from '../zip/layout.js';
+import { auditCursor, insertAuditEvents } from '../store/audit-events.js';
 import type { AuditTrailEvent, EnterpriseAccount } from '@heroku-cli/schema';
 import { strFromU8, unzipSync } from 'fflate';
 import pLimit from 'p-limit';
@@ -61,21 +63,17 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     const permissions = (enterprise.item as EnterpriseAccount).permissions ?? [];
     if (!permissions.includes('view')) {
       // The list says the permission is missing: no need to spend requests on 403s.
-      const refusal = new HerokuApiError(403, 'forbidden', 'the enterprise account lists no view permission for this account', 'GET', `/enterprise-accounts/${enterprise.key}/events`, null);
+      const refusal = new HerokuApiError({ status: 403, id: 'forbidden', message: 'the enterprise account lists no view permission for this account', method: 'GET', path: `/enterprise-accounts/${enterprise.key}/events` });
       coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: 0, ...classifyFailure(AUDIT_EVENTS, refusal, { accountEmail: options.accountEmail, parent: enterprise }) });
       continue;
     }
-    const cursor = await options.store.db
-      .selectFrom('hw_audit_cursors')
-      .select('complete_through')
-      .where('connection_id', '=', options.connectionId)
-      .where('enterprise_id', '=', enterprise.key)
-      .executeTakeFirst();
+    const cursor = await auditCursor(options.store, options.connectionId, enterprise.key);
     const first = cursor ? Date.parse(`${cursor.complete_through}T00:00:00Z`) + DAY : today - (options.backfillDays - 1) * DAY;
     let days: string[] = [];
     for (let day = first; day <= today; day += DAY) days.push(dayOf(day));
 
     const failed: { day: string; error: unknown }[] = [];
+    const archiveFailures: string[] = [];
     let collected = 0;
     let firstDay = days[0];
     // The first backfill reads whole past months from their archives where the permission allows (one request
@@ -84,7 +82,11 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
       const months = [...new Set(days.map((d) => d.slice(0, 7)))].filter((m) => m < dayOf(today).slice(0, 7));
       for (const month of months) {
         if (options.signal?.aborted) break;
-        const events = await archiveEvents(options.client, enterprise.key, month).catch(() => null);
+        const events = await archiveEvents(options.client, enterprise.key, month).catch((error: unknown) => {
+          // The month's days are read one by one instead; the failure stays on record with the enterprise's coverage.
+          archiveFailures.push(`the archive of ${month} could not be used (${error instanceof HerokuArchiveError ? error.message : classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise }).reason}), so its days were read one by one`);
+          return null;
+        });
         if (events === null) continue;
         collected += await store(options, enterprise.key, events);
         days = days.filter((d) => !d.startsWith(month));
@@ -111,13 +113,19 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     if (failed.length > 0) {
       const { error } = failed.sort((a, b) => a.day.localeCompare(b.day))[0]!;
       const entry = classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise });
-      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: collected, ...entry, reason: `${failed.length} of ${days.length} days could not be read (first ${firstFailure}): ${entry.reason}` });
+      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: collected, ...entry, reason: [`${failed.length} of ${days.length} days could not be read (first ${firstFailure}): ${entry.reason}`, ...archiveFailures].join('; ') });
     } else {
-      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, status: 'ok', items: collected });
+      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, status: 'ok', items: collected, reason: archiveFailures.length > 0 ? `Complete, but ${archiveFailures.join('; ')}.` : null });
     }
   }
   return { events, cursors, coverage };
 }
+
+/** A month's archive is larger than any real one: refused rather than read. */
+const ARCHIVE_MAX_BYTES = 512 * 1024 * 1024;
+
+/** An archive that was downloaded but cannot be trusted or read. */
+class HerokuArchiveError extends Error {}
 
 /**
  * A month's events from its archive: the archive's metadata, then the zip it
@@ -127,13 +135,14 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
 async function archiveEvents(client: HerokuClient, enterpriseKey: string, month: string): Promise<HerokuEvent[]> {
   const [year, mm] = month.split('-');
   const { body: archive } = await client.get<{ url: string; checksum?: string }>(`/enterprise-accounts/${enterpriseKey}/archives/${year}/${mm}`);
-  const response = await fetch(archive.url, { signal: AbortSignal.timeout(60_000) });
-  if (!response.ok) throw new Error(`archive download answered ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (typeof archive?.url !== 'string') throw new HerokuArchiveError('Heroku gave no download URL');
+  const bytes = await client.download(archive.url, { maxBytes: ARCHIVE_MAX_BYTES });
   const expected = archive.checksum?.replace(/^sha256:/i, '').toLowerCase();
   if (expected && /^[0-9a-f]{64}$/.test(expected) && createHash('sha256').update(bytes).digest('hex') !== expected) {
-    throw new Error('archive checksum mismatch');
+    throw new HerokuArchiveError('its SHA-256 does not match the checksum Heroku gives for it');
   }
+  const layout = inspectZip(bytes, { entries: 1000, bytes: 2 * 1024 * 1024 * 1024, ratio: 200 });
+  if (layout.problems.length > 0) throw new HerokuArchiveError(`the archive is not a well-formed zip: ${layout.problems[0]}`);
   const events: HerokuEvent[] = [];
   for (const content of Object.values(unzipSync(bytes))) {
     const parsed = JSON.parse(strFromU8(content)) as { entries?: HerokuEvent[] };
@@ -158,8 +167,6 @@ async function store(options: AuditOptions, enterpriseId: string, events: Heroku
     data: JSON.stringify(event),
     first_seen_run: options.runId,
   }));
-  for (let i = 0; i < rows.length; i += 200) {
-    await options.store.db.insertInto('hw_audit_events').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['connection_id', 'id']).doNothing()).execute();
-  }
+  await insertAuditEvents(options.store, rows);
   return rows.length;
 }

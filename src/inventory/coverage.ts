@@ -66,8 +66,7 @@ export function classifyFailure(resource: ResourceDefinition, error: unknown, co
 
 function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accountEmail, parent }: Context): { reason: string; fix: string } {
   const who = accountEmail ?? 'the connection\'s account';
-  const scopeProblem = /scope/i.test(error.herokuMessage) || error.id === 'forbidden' && resource.requires === 'read-protected';
-  switch (resource.requires) {
+    switch (resource.requires) {
     case 'read-protected':
       return {
         reason: `The token's OAuth scope does not include protected data, so ${resource.name.replace(/_/g, ' ')} cannot be read (Heroku: "${error.herokuMessage}").`,
@@ -95,7 +94,7 @@ function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accoun
       };
     }
     default:
-      return scopeProblem
+      return error.scopeRefused
         ? { reason: `The token's OAuth scope does not allow reading ${resource.name.replace(/_/g, ' ')} (Heroku: "${error.herokuMessage}").`, fix: `Connect with a token with the read scope or more: ${LEAST_PRIVILEGE_COMMAND}` }
         : { reason: `Heroku refused access: ${error.herokuMessage}`, fix: parent ? `Give ${who} access to ${String(parent.item.name ?? parent.key)}.` : `Check the permissions of ${who}.` };
   }

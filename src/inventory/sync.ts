@@ -1,3 +1,4 @@
+import { ConflictError } from '../errors.js';
 import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
@@ -5,7 +6,8 @@ import { HerokuApiError } from '../heroku/errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
-import { failRun, heartbeat, recordCoverage, recoverInterruptedRuns, startRun, type CoverageEntry } from '../store/runs.js';
+import { connectionById, updateConnection } from '../store/connections.js';
+import { failRun, heartbeat, markInterrupted, recordCoverage, recoverInterruptedRuns, startRun, type CoverageEntry } from '../store/runs.js';
 import { syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
 import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
 import { parentFirst, RESOURCES } from './registry.js';
@@ -53,10 +55,9 @@ export interface SyncResult {
 }
 
 /** Raised when another sync of the same connection is still running. */
-export class SyncAlreadyRunning extends Error {
+export class SyncAlreadyRunning extends ConflictError {
   constructor(readonly runId: number, pid: number, host: string) {
     super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
-    this.name = 'SyncAlreadyRunning';
   }
 }
 
@@ -75,7 +76,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   const log = options.logger ?? silentLogger;
   const now = options.now ?? (() => new Date());
   const started = performance.now();
-  const connection = await store.db.selectFrom('hw_connections').selectAll().where('id', '=', options.connectionId).executeTakeFirstOrThrow();
+  const connection = await connectionById(store, options.connectionId);
   const { interrupted, running } = await recoverInterruptedRuns(store, connection.id, now());
   if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
 
@@ -175,7 +176,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       if (connection.account_id && connection.account_id !== account.id) {
         throw new Error(`The token belongs to ${account.email}, but connection "${connection.name}" holds the inventory of ${connection.account_email}. Use another connection name for another account.`);
       }
-      await store.db.updateTable('hw_connections').set({ account_id: account.id, account_email: account.email, updated_at: now().toISOString() }).where('id', '=', connection.id).execute();
+      await updateConnection(store, connection.id, { account_id: account.id, account_email: account.email, updated_at: now().toISOString() });
     }
 
     const gate = pLimit(options.taskConcurrency ?? 16);
@@ -215,16 +216,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       if (!resource?.parent) return own.some((c) => c.status === 'ok');
       return new Set(own.filter((c) => c.status === 'ok').map((c) => c.parentKey));
     };
-    await writer.complete(parentFirst(resources).flat(), readInFull, async (tx) => {
-      await tx.updateTable('hw_sync_runs').set({ ...runStats(), status: 'complete', finished_at: now().toISOString() }).where('id', '=', runId).execute();
-      for (const cursor of cursors) {
-        await tx
-          .insertInto('hw_audit_cursors')
-          .values({ connection_id: connection.id, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
-          .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
-          .execute();
-      }
-    });
+    await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors });
     const done = result('complete', null);
     log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
     return done;
@@ -232,7 +224,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const interruptedNow = error instanceof Interrupted;
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
     await failRun(store, connection.id, runId, message, runStats());
-    if (interruptedNow) await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
+    if (interruptedNow) await markInterrupted(store, runId);
     log.warn({ runId, status: interruptedNow ? 'interrupted' : 'failed', error: message }, 'sync did not complete');
     return result(interruptedNow ? 'interrupted' : 'failed', message);
   } finally {

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { sql } from 'kysely';
 import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
@@ -10,6 +8,9 @@ import { listConnections } from '../service/connections.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { syncAuditTrailOnly, syncConnection } from '../service/sync.js';
 import type { Settings } from '../settings.js';
+import { connectionIdsWithCredentials } from '../store/credentials.js';
+import { countDataset } from '../store/datasets.js';
+import { finishJob, recentRuns, startJob } from '../store/jobs.js';
 import { recoverInterruptedRuns } from '../store/runs.js';
 import type { JobKind } from '../store/schema.js';
 
@@ -107,23 +108,16 @@ export class Scheduler {
   async plan(): Promise<Planned[]> {
     const { hw, schedule } = this.options;
     const planned: Planned[] = [];
-    const withCredentials = new Set((await hw.store.db.selectFrom('hw_credentials').select('connection_id').execute()).map((r) => r.connection_id));
+    const withCredentials = await connectionIdsWithCredentials(hw.store);
     for (const connection of await listConnections(hw.store)) {
       if (connection.state !== 'active' || !withCredentials.has(connection.id)) continue;
       // Runs left behind by a process that died are marked so; a live one elsewhere means: not now.
       if ((await recoverInterruptedRuns(hw.store, connection.id, this.now())).running) continue;
-      const runs = await hw.store.db
-        .selectFrom('hw_sync_runs')
-        .select(['kind', 'status', 'started_at'])
-        .where('connection_id', '=', connection.id)
-        .orderBy('id', 'desc')
-        .limit(50)
-        .execute();
+      const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every) });
       if (connection.last_complete_run === null) continue;
-      const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM enterprise_accounts WHERE connection = ${connection.name}`.execute(hw.store.db);
-      if (Number(rows[0]?.n ?? 0) === 0) continue;
+      if ((await countDataset(hw.store, 'enterprise_accounts', { connection: connection.name })) === 0) continue;
       // An inventory run collects the audit trail too, so the last run of either kind counts.
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'audit', due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every) });
     }
@@ -145,15 +139,7 @@ export class Scheduler {
   private async runJob(job: Planned, signal: AbortSignal): Promise<void> {
     const { hw, log } = this.options;
     const started = this.now();
-    const jobId = Number(
-      (
-        await hw.store.db
-          .insertInto('hw_jobs')
-          .values({ connection_id: job.connectionId, kind: job.kind, started_at: started.toISOString(), finished_at: null, status: 'running', error: null, pid: process.pid, host: hostname() })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id,
-    );
+    const jobId = await startJob(hw.store, job.connectionId, job.kind, started);
     this.emit({ type: 'job-start', connection: job.connection, kind: job.kind, at: started.toISOString() });
     let status: string;
     let error: string | null;
@@ -176,11 +162,7 @@ export class Scheduler {
       if (!(caught instanceof InputError) && !(caught instanceof SyncAlreadyRunning)) log.error({ connection: job.connection, kind: job.kind, error: error }, 'scheduled job failed');
     }
     const finished = this.now();
-    await hw.store.db
-      .updateTable('hw_jobs')
-      .set({ status: status === 'skipped' ? 'failed' : (status as 'complete' | 'failed' | 'interrupted'), finished_at: finished.toISOString(), error })
-      .where('id', '=', jobId)
-      .execute();
+    await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : (status as 'complete' | 'failed' | 'interrupted'), finished, error);
     const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
     this.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
     if (compliance) await this.notify(compliance);

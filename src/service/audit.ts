@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { queryAuditEvents } from '../store/audit-events.js';
 import { parseJson } from '../store/database.js';
 import { listConnections, requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
@@ -47,18 +48,18 @@ export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = 
   const until = bound(filter.until, '--until', true);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   if (names.size === 0) return [];
-  let query = hw.store.db
-    .selectFrom('hw_audit_events')
-    .select(['connection_id', 'id', 'enterprise_id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'])
-    .where('connection_id', 'in', [...names.keys()]);
   // Stored times are Heroku's (second precision, Z); compare on the same footing.
-  if (since) query = query.where('created_at', '>=', since.replace(/\.\d{3}Z$/, 'Z'));
-  if (until) query = query.where('created_at', '<', until.replace(/\.\d{3}Z$/, 'Z'));
-  if (filter.actor) query = query.where('actor_email', '=', filter.actor);
-  if (filter.action) query = query.where('action', '=', filter.action);
-  if (filter.type) query = query.where('type', '=', filter.type);
-  if (filter.app) query = query.where('app_name', '=', filter.app);
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit ?? 1000).execute();
+  const rows = await queryAuditEvents(hw.store, {
+    connectionIds: [...names.keys()],
+    since: since?.replace(/\.\d{3}Z$/, 'Z'),
+    until: until?.replace(/\.\d{3}Z$/, 'Z'),
+    actor: filter.actor,
+    action: filter.action,
+    type: filter.type,
+    app: filter.app,
+    order: 'newest',
+    limit: filter.limit ?? 1000,
+  });
   return rows.map((row) => {
     const data = parseJson<Record<string, unknown>>(row.data);
     return {

@@ -1,27 +1,27 @@
-import { sql } from 'kysely';
 import { disabledStatus, testConnection, type ConnectionStatus } from '../connections/status.js';
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
+import { rotationDue } from '../compliance/checks/oauth-authorization-rotated.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { tokenFingerprint } from '../heroku/sanitize.js';
+import {
+  activateConnection,
+  deleteConnection,
+  deleteMonitoredApp,
+  disableConnection,
+  findConnection,
+  insertConnection,
+  listConnections,
+  listMonitoredApps,
+  updateConnection,
+  upsertMonitoredApps,
+  type ConnectionRecord,
+} from '../store/connections.js';
+import { readDataset } from '../store/datasets.js';
+import { runCoverage } from '../store/runs.js';
 import type { Store } from '../store/database.js';
 import { deleteCredential, readCredential, saveCredential, type KeySource } from '../vault/credentials.js';
+import { apiOrigin } from '../vault/vault.js';
 import type { Herowatch } from './herowatch.js';
-
-export interface ConnectionRecord {
-  id: number;
-  name: string;
-  api_url: string;
-  account_id: string | null;
-  account_email: string | null;
-  last_complete_run: number | null;
-  state: 'active' | 'disabled';
-  enterprise: string | null;
-  last_status: string | null;
-  last_tested_at: string | null;
-  disabled_at: string | null;
-}
-
-const COLUMNS = ['id', 'name', 'api_url', 'account_id', 'account_email', 'last_complete_run', 'state', 'enterprise', 'last_status', 'last_tested_at', 'disabled_at'] as const;
 
 /** Connection names: what people type after --connection. */
 export function checkConnectionName(name: string): string {
@@ -31,15 +31,13 @@ export function checkConnectionName(name: string): string {
   return name;
 }
 
-export async function findConnection(store: Store, name: string): Promise<ConnectionRecord | undefined> {
-  return store.db.selectFrom('hw_connections').select(COLUMNS).where('name', '=', name).executeTakeFirst() as Promise<ConnectionRecord | undefined>;
-}
+export { findConnection, listConnections, type ConnectionRecord };
 
 export async function requireConnection(store: Store, name: string): Promise<ConnectionRecord> {
   const connection = await findConnection(store, name);
   if (!connection) {
     const names = (await listConnections(store)).map((c) => c.name);
-    throw new InputError(`There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}; create it with: herowatch connect --name ${name} --token-stdin`);
+    throw new NotFoundError(`There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}; create it with: herowatch connect --name ${name} --token-stdin`);
   }
   return connection;
 }
@@ -49,22 +47,14 @@ export async function ensureConnection(store: Store, name: string, apiUrl: strin
   checkConnectionName(name);
   const existing = await findConnection(store, name);
   if (existing) {
-    if (existing.api_url !== apiUrl) {
-      await store.db.updateTable('hw_connections').set({ api_url: apiUrl, updated_at: new Date().toISOString() }).where('id', '=', existing.id).execute();
-    }
+    if (existing.api_url !== apiUrl) await updateConnection(store, existing.id, { api_url: apiUrl, updated_at: new Date().toISOString() });
     return { ...existing, api_url: apiUrl };
   }
-  const now = new Date().toISOString();
-  await store.db.insertInto('hw_connections').values({ name, api_url: apiUrl, created_at: now, updated_at: now, account_id: null, account_email: null, last_complete_run: null, enterprise: null, last_status: null, last_tested_at: null, disabled_at: null }).execute();
-  return (await findConnection(store, name))!;
+  return insertConnection(store, name, apiUrl, new Date());
 }
 
-export async function listConnections(store: Store): Promise<ConnectionRecord[]> {
-  return store.db.selectFrom('hw_connections').select(COLUMNS).orderBy('name').execute() as Promise<ConnectionRecord[]>;
-}
-
-export function keySource(hw: Herowatch, env: NodeJS.ProcessEnv = process.env): KeySource {
-  return { home: hw.config.home, env };
+export function keySource(hw: Herowatch): KeySource {
+  return { home: hw.config.home, env: hw.config.keys };
 }
 
 /** A token Heroku will not accept: nothing was stored. */
@@ -100,7 +90,7 @@ function testClient(token: string, apiUrl: string, options?: TestClientOptions, 
  * belongs to the account the connection's history is about. Reconnecting a
  * disconnected connection re-activates the apps the disconnect deactivated.
  */
-export async function connect(hw: Herowatch, request: ConnectRequest, env: NodeJS.ProcessEnv = process.env): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number }> {
+export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number }> {
   checkConnectionName(request.name);
   const existing = await findConnection(hw.store, request.name);
   const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
@@ -113,25 +103,14 @@ export async function connect(hw: Herowatch, request: ConnectRequest, env: NodeJ
   }
   const connection = await ensureConnection(hw.store, request.name, request.apiUrl);
   const reenabled = connection.state === 'disabled';
-  await saveCredential(hw.store, keySource(hw, env), connection.id, request.token);
-  const now = new Date().toISOString();
-  let reactivatedApps = 0;
-  await hw.store.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('hw_connections')
-      .set({ state: 'active', disabled_at: null, enterprise, account_id: status.account!.id, account_email: status.account!.email, last_status: JSON.stringify(status), last_tested_at: status.tested_at, updated_at: now })
-      .where('id', '=', connection.id)
-      .execute();
-    if (reenabled && connection.disabled_at) {
-      const result = await tx
-        .updateTable('hw_monitored_apps')
-        .set({ active: 1, deactivated_at: null })
-        .where('connection_id', '=', connection.id)
-        .where('deactivated_at', '=', connection.disabled_at)
-        .executeTakeFirst();
-      reactivatedApps = Number(result.numUpdatedRows);
-    }
-  });
+  await saveCredential(hw.store, keySource(hw), connection, request.token);
+  const reactivatedApps = await activateConnection(
+    hw.store,
+    connection.id,
+    { enterprise, account_id: status.account!.id, account_email: status.account!.email, last_status: JSON.stringify(status), last_tested_at: status.tested_at },
+    new Date(),
+    reenabled ? connection.disabled_at : null,
+  );
   return { status, created: !existing, reenabled, reactivatedApps };
 }
 
@@ -144,25 +123,16 @@ export async function disconnect(hw: Herowatch, name: string, options: { purge?:
   const connection = await requireConnection(hw.store, name);
   if (options.purge) {
     const credentialDeleted = await deleteCredential(hw.store, connection.id);
-    await hw.store.db.deleteFrom('hw_connections').where('id', '=', connection.id).execute();
+    await deleteConnection(hw.store, connection.id);
     return { credentialDeleted, appsDeactivated: 0, purged: true };
   }
-  const now = new Date().toISOString();
-  return hw.store.db.transaction().execute(async (tx) => {
-    const deleted = await tx.deleteFrom('hw_credentials').where('connection_id', '=', connection.id).executeTakeFirst();
-    const apps = await tx.updateTable('hw_monitored_apps').set({ active: 0, deactivated_at: now }).where('connection_id', '=', connection.id).where('active', '=', 1).executeTakeFirst();
-    await tx
-      .updateTable('hw_connections')
-      .set({ state: 'disabled', disabled_at: now, last_status: JSON.stringify(disabledStatus(name, connection.api_url)), last_tested_at: now, updated_at: now })
-      .where('id', '=', connection.id)
-      .execute();
-    return { credentialDeleted: Number(deleted.numDeletedRows) > 0, appsDeactivated: Number(apps.numUpdatedRows), purged: false };
-  });
+  const result = await disableConnection(hw.store, connection.id, JSON.stringify(disabledStatus(name, connection.api_url)), new Date());
+  return { ...result, purged: false };
 }
 
 /** The stored token of a connection, decrypted (null when it has none). */
-export async function connectionToken(hw: Herowatch, connection: ConnectionRecord, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  return readCredential(hw.store, keySource(hw, env), connection);
+export async function connectionToken(hw: Herowatch, connection: ConnectionRecord): Promise<string | null> {
+  return readCredential(hw.store, keySource(hw), connection);
 }
 
 /**
@@ -172,14 +142,18 @@ export async function connectionToken(hw: Herowatch, connection: ConnectionRecor
 export async function checkConnection(
   hw: Herowatch,
   name: string,
-  options: { token?: string; env?: NodeJS.ProcessEnv; client?: TestClientOptions; keepReserve?: boolean } = {},
+  options: { token?: string; tokenApiUrl?: string; client?: TestClientOptions; keepReserve?: boolean } = {},
 ): Promise<ConnectionStatus> {
   const connection = await requireConnection(hw.store, name);
   if (connection.state === 'disabled') return disabledStatus(name, connection.api_url);
-  const token = (await connectionToken(hw, connection, options.env)) ?? options.token;
+  const stored = await connectionToken(hw, connection);
+  if (!stored && options.token && options.tokenApiUrl && apiOrigin(options.tokenApiUrl) !== apiOrigin(connection.api_url)) {
+    throw new InputError(`Connection "${name}" is for ${apiOrigin(connection.api_url)} and has no stored token; HEROKU_API_KEY is for ${apiOrigin(options.tokenApiUrl)} and is sent nowhere else. Connect it: herowatch connect --name ${name} --token-stdin`);
+  }
+  const token = stored ?? options.token;
   if (!token) throw new InputError(`Connection "${name}" has no stored token; connect it with: herowatch connect --name ${name} --token-stdin`);
   const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), { connection: name, apiUrl: connection.api_url, token, enterprise: connection.enterprise, pool: options.client?.rateLimit?.poolSize });
-  await hw.store.db.updateTable('hw_connections').set({ last_status: JSON.stringify(status), last_tested_at: status.tested_at }).where('id', '=', connection.id).execute();
+  await updateConnection(hw.store, connection.id, { last_status: JSON.stringify(status), last_tested_at: status.tested_at });
   return status;
 }
 
@@ -198,9 +172,9 @@ export interface AvailableApp {
 export async function availableApps(hw: Herowatch, name: string): Promise<AvailableApp[]> {
   const connection = await requireConnection(hw.store, name);
   if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
-  const { rows } = await sql<{ id: string; name: string; team_name: string | null }>`SELECT id, name, team_name FROM apps WHERE connection = ${name} ORDER BY name`.execute(hw.store.db);
+  const { rows } = await readDataset(hw.store, 'apps', { connection: name, columns: ['id', 'name', 'team_name'], orderBy: ['name'] });
   const monitored = new Set((await monitoredApps(hw, name)).filter((a) => a.active).map((a) => a.app_id));
-  return rows.map((row) => ({ ...row, monitored: monitored.has(row.id) }));
+  return rows.map((row) => ({ id: String(row.id), name: String(row.name), team_name: (row.team_name as string | null) ?? null, monitored: monitored.has(String(row.id)) }));
 }
 
 export interface MonitoredApp {
@@ -213,7 +187,7 @@ export interface MonitoredApp {
 
 export async function monitoredApps(hw: Herowatch, name: string): Promise<MonitoredApp[]> {
   const connection = await requireConnection(hw.store, name);
-  const rows = await hw.store.db.selectFrom('hw_monitored_apps').select(['app_id', 'app_name', 'active', 'added_at', 'deactivated_at']).where('connection_id', '=', connection.id).orderBy('app_name').execute();
+  const rows = await listMonitoredApps(hw.store, connection.id);
   return rows.map((row) => ({ ...row, active: Number(row.active) === 1 }));
 }
 
@@ -230,14 +204,7 @@ export async function addMonitoredApps(hw: Herowatch, name: string, apps: string
     }
     return app;
   });
-  const now = new Date().toISOString();
-  for (const app of chosen) {
-    await hw.store.db
-      .insertInto('hw_monitored_apps')
-      .values({ connection_id: connection.id, app_id: app.id, app_name: app.name, active: 1, added_at: now, deactivated_at: null })
-      .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ active: 1, deactivated_at: null, app_name: app.name }))
-      .execute();
-  }
+  await upsertMonitoredApps(hw.store, connection.id, chosen, new Date());
   return chosen.map((a) => a.name);
 }
 
@@ -248,7 +215,7 @@ export async function removeMonitoredApps(hw: Herowatch, name: string, apps: str
   for (const wanted of apps) {
     const app = current.find((a) => a.app_name === wanted || a.app_id === wanted);
     if (!app) throw new InputError(`App "${wanted}" is not monitored by connection "${name}"; herowatch apps list ${name} shows those that are.`);
-    await hw.store.db.deleteFrom('hw_monitored_apps').where('connection_id', '=', connection.id).where('app_id', '=', app.app_id).execute();
+    await deleteMonitoredApp(hw.store, connection.id, app.app_id);
     removed.push(app.app_name);
   }
   return removed;
@@ -264,7 +231,7 @@ export interface AuthorizationHygiene {
   client: string | null;
   /** Whether this is the token the connection itself uses. */
   this_connection: boolean;
-  /** Never expires, has the global scope and is older than 90 days. */
+  /** Due for rotation: never expires and is older than the token_max_age_days setting (the oauth_authorization_rotated check's rule). */
   rotate: boolean;
 }
 
@@ -272,36 +239,31 @@ export interface AuthorizationHygiene {
  * The account's OAuth authorizations as of the last sync: age, scope,
  * expiry. Heroku does not report when a token was last used.
  */
-export async function tokenHygiene(hw: Herowatch, name: string, env: NodeJS.ProcessEnv = process.env): Promise<{ readable: boolean; reason: string | null; authorizations: AuthorizationHygiene[] }> {
+export async function tokenHygiene(hw: Herowatch, name: string): Promise<{ readable: boolean; reason: string | null; authorizations: AuthorizationHygiene[] }> {
   const connection = await requireConnection(hw.store, name);
   if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
-  const gap = await hw.store.db
-    .selectFrom('hw_coverage')
-    .select(['status', 'reason'])
-    .where('run_id', '=', connection.last_complete_run)
-    .where('resource', '=', 'oauth_authorizations')
-    .executeTakeFirst();
+  const gap = (await runCoverage(hw.store, connection.last_complete_run)).find((c) => c.resource === 'oauth_authorizations' && c.parent_key === '');
   if (gap && gap.status !== 'ok') return { readable: false, reason: gap.reason, authorizations: [] };
-  const token = connection.state === 'active' ? await connectionToken(hw, connection, env).catch(() => null) : null;
+  const token = connection.state === 'active' ? await connectionToken(hw, connection).catch(() => null) : null;
   const mine = token ? tokenFingerprint(token) : null;
-  const { rows } = await sql<{ id: string; description: string; scope: unknown; created_at: string; expires_at: string | null; client_name: string | null; token_fingerprint: string | null }>`SELECT id, description, scope, created_at, expires_at, client_name, token_fingerprint FROM oauth_authorizations WHERE connection = ${name} ORDER BY created_at`.execute(hw.store.db);
-  const now = Date.now();
+  const { rows } = await readDataset(hw.store, 'oauth_authorizations', { connection: name, columns: ['id', 'description', 'scope', 'created_at', 'expires_at', 'client_name', 'token_fingerprint'], orderBy: ['created_at'] });
+  const now = new Date();
   return {
     readable: true,
     reason: null,
     authorizations: rows.map((row) => {
-      const scope = (typeof row.scope === 'string' ? JSON.parse(row.scope) : row.scope) as string[];
-      const age = Math.floor((now - Date.parse(row.created_at)) / 86_400_000);
+      const authorization = row as { id: string; description: string; scope: string[] | null; created_at: string; expires_at: string | null; client_name: string | null; token_fingerprint: string | null };
+      const { ageDays, due } = rotationDue(authorization, now, hw.config.settings.compliance.token_max_age_days);
       return {
-        id: row.id,
-        description: row.description,
-        scope,
-        created_at: row.created_at,
-        age_days: age,
-        expires_at: row.expires_at,
-        client: row.client_name,
-        this_connection: mine !== null && row.token_fingerprint === mine,
-        rotate: row.expires_at === null && scope.includes('global') && age > 90,
+        id: authorization.id,
+        description: authorization.description,
+        scope: authorization.scope ?? [],
+        created_at: authorization.created_at,
+        age_days: ageDays,
+        expires_at: authorization.expires_at,
+        client: authorization.client_name,
+        this_connection: mine !== null && authorization.token_fingerprint === mine,
+        rotate: due,
       };
     }),
   };

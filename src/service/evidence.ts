@@ -1,15 +1,21 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
-import { sql } from 'kysely';
+import { findingsCsv } from '../compliance/finding-view.js';
+import { toCsv } from '../export/csv.js';
 import type { ConnectionStatus } from '../connections/status.js';
 import { datasets } from '../datasets/catalog.js';
 import { FORMAT, verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
 import { renderReport } from '../evidence/report-html.js';
-import { expectedSigner, loadSigningKey, type SigningKey } from '../evidence/signing.js';
+import { existingSigner, expectedSigner, loadSigningKey, type SigningKey } from '../evidence/signing.js';
+import type { KeyEnvironment } from '../config.js';
 import { frameworks } from '../compliance/frameworks.js';
 import { InputError } from '../errors.js';
+import { auditCursors, queryAuditEvents } from '../store/audit-events.js';
+import { readDataset } from '../store/datasets.js';
+import { evaluationsBetween, findingEventsBetween } from '../store/findings.js';
+import { coverageOfRuns, lastInventoryRunBy, runsStartedBetween } from '../store/runs.js';
 import { VERSION } from '../version.js';
-import { buildFrameworkReport, checkCatalog, findingsAsOf, type FindingView } from './compliance.js';
+import { buildFrameworkReport } from '../compliance/report.js';
+import { configuredCatalog, findingsAsOf, type FindingView } from './compliance.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import { formatRows } from './datasets.js';
 import type { Herowatch } from './herowatch.js';
@@ -22,7 +28,6 @@ export interface EvidenceRequest {
   now?: Date;
   /** Sign the manifest with the installation's key (default: yes). */
   sign?: boolean;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface EvidenceResult {
@@ -55,7 +60,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   const connections: ConnectionRecord[] = request.connection ? [await requireConnection(hw.store, request.connection)] : await listConnections(hw.store);
   if (connections.length === 0) throw new InputError('There are no connections: connect and sync one first (herowatch connect, herowatch sync).');
   // Loaded first: a key that cannot be used stops the command before any work.
-  const signingKey = request.sign === false ? undefined : loadSigningKey(hw.config.home, request.env ?? process.env);
+  const signingKey = request.sign === false ? undefined : loadSigningKey(hw.config.home, hw.config.keys);
   const ids = connections.map((c) => c.id);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const files: BundleFile[] = [];
@@ -65,29 +70,14 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   const findings: FindingView[] = [];
   for (const connection of connections) findings.push(...(await findingsAsOf(hw, request.to, connection.name)));
   findings.sort((a, b) => a.connection.localeCompare(b.connection) || a.check_id.localeCompare(b.check_id) || a.resource_key.localeCompare(b.resource_key));
-  const changeRows = await hw.store.db
-    .selectFrom('hw_finding_events as e')
-    .innerJoin('hw_findings as f', 'f.id', 'e.finding_id')
-    .select(['e.at', 'e.event', 'e.detail', 'f.check_id', 'f.resource_name', 'f.resource_key', 'f.connection_id', 'f.id'])
-    .where('f.connection_id', 'in', ids)
-    .where('e.at', '>=', from)
-    .where('e.at', '<=', to)
-    .orderBy('e.at', 'desc')
-    .execute();
+  const changeRows = await findingEventsBetween(hw.store, ids, request.from, request.to);
   const changes = changeRows.map((c) => ({ connection: names.get(c.connection_id)!, finding_id: Number(c.id), at: c.at, event: c.event, check_id: c.check_id, resource_key: c.resource_key, resource_name: c.resource_name, detail: c.detail }));
   const frameworkReports = frameworks().map((f) => buildFrameworkReport(f.id, findings, connections.map((c) => c.name), request.to));
 
   files.push({ path: 'findings.json', description: 'Every check result per resource at the period\'s end: status (open, suppressed, resolved, pass, unknown), first and last seen, suppression', content: `${JSON.stringify(findings, null, 2)}\n` });
-  files.push({
-    path: 'findings.csv',
-    description: 'The same findings as CSV',
-    content: stringify([
-      ['connection', 'id', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'suppressed_by', 'suppression_reason', 'suppressed_until'],
-      ...findings.map((f) => [f.connection, f.id, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at ?? '', f.last_seen_at ?? '', f.resolved_at ?? '', f.suppression?.by ?? '', f.suppression?.reason ?? '', f.suppression?.expires_at ?? ''].map(String)),
-    ]),
-  });
+  files.push({ path: 'findings.csv', description: 'The same findings as CSV', content: findingsCsv(findings) });
   files.push({ path: 'finding-changes.json', description: 'Findings opened, reopened, resolved, suppressed and unsuppressed during the period', content: `${JSON.stringify(changes, null, 2)}\n` });
-  files.push({ path: 'checks.json', description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls', content: `${JSON.stringify(checkCatalog(hw), null, 2)}\n` });
+  files.push({ path: 'checks.json', description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls', content: `${JSON.stringify(configuredCatalog(hw), null, 2)}\n` });
   for (const report of frameworkReports) {
     files.push({ path: `frameworks/${report.framework.id}.json`, description: `${report.framework.name} controls with their checks and results at the period's end`, content: `${JSON.stringify(report, null, 2)}\n` });
   }
@@ -96,17 +86,8 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   // Each connection's inventory as of its last complete inventory run before the period's end.
   const inventoryRuns = new Map<number, { id: number; finished_at: string | null }>();
   for (const connection of connections) {
-    const run = await hw.store.db
-      .selectFrom('hw_sync_runs')
-      .select(['id', 'finished_at'])
-      .where('connection_id', '=', connection.id)
-      .where('status', '=', 'complete')
-      .where('kind', '=', 'inventory')
-      .where('finished_at', '<=', to)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (run) inventoryRuns.set(connection.id, { id: Number(run.id), finished_at: run.finished_at });
+    const run = await lastInventoryRunBy(hw.store, connection.id, request.to);
+    if (run) inventoryRuns.set(connection.id, run);
     else notes.push(`Connection ${connection.name} had no complete sync by ${to.slice(0, 10)}: its inventory is not in the bundle.`);
   }
   for (const dataset of INVENTORY_DATASETS()) {
@@ -114,44 +95,27 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     for (const connection of connections) {
       const run = inventoryRuns.get(connection.id);
       if (!run) continue;
-      const query = `SELECT * FROM (${dataset.select(hw.store.dialect, run.id)}) d WHERE d.connection = '${connection.name.replace(/'/g, "''")}'`;
-      rows.push(...(await sql.raw<Record<string, unknown>>(query).execute(hw.store.db)).rows);
+      rows.push(...(await readDataset(hw.store, dataset.name, { connection: connection.name, asOfRun: run.id })).rows);
     }
     files.push({ path: `datasets/${dataset.name}.csv`, description: `${dataset.description} (as of each connection's last complete sync by the period's end)`, content: formatRows(dataset, rows, 'csv') });
   }
 
   // Audit trail, runs and coverage within the period.
-  const events = await hw.store.db
-    .selectFrom('hw_audit_events')
-    .select(['connection_id', 'enterprise_id', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'])
-    .where('connection_id', 'in', ids)
-    .where('created_at', '>=', from.replace(/\.\d{3}Z$/, 'Z'))
-    .where('created_at', '<=', to.replace(/\.\d{3}Z$/, 'Z'))
-    .orderBy('created_at')
-    .execute();
+  const events = await queryAuditEvents(hw.store, { connectionIds: ids, since: from.replace(/\.\d{3}Z$/, 'Z'), until: to.replace(/\.\d{3}Z$/, 'Z'), untilInclusive: true, order: 'oldest' });
   files.push({
     path: 'audit-events.csv',
     description: 'Enterprise audit trail events of the period, as Heroku gave them (data column: the whole event)',
-    content: stringify([
+    content: toCsv(
       ['connection', 'enterprise_account_id', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'],
-      ...events.map((e) => [names.get(e.connection_id)!, e.enterprise_id, e.id, e.created_at, e.type, e.action, e.actor_email ?? '', e.app_name ?? '', e.team_name ?? '', typeof e.data === 'string' ? e.data : JSON.stringify(e.data)]),
-    ]),
+      events.map((e) => [names.get(e.connection_id)!, e.enterprise_id, e.id, e.created_at, e.type, e.action, e.actor_email, e.app_name, e.team_name, typeof e.data === 'string' ? e.data : JSON.stringify(e.data)]),
+    ),
   });
-  const runs = (
-    await hw.store.db
-      .selectFrom('hw_sync_runs')
-      .select(['id', 'connection_id', 'kind', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'items', 'error'])
-      .where('connection_id', 'in', ids)
-      .where('started_at', '>=', from)
-      .where('started_at', '<=', to)
-      .orderBy('id')
-      .execute()
-  ).map((r) => ({ connection: names.get(r.connection_id)!, ...r, id: Number(r.id), requests: Number(r.requests) }));
+  const runs = (await runsStartedBetween(hw.store, ids, request.from, request.to)).map((r) => ({ connection: names.get(r.connection_id)!, ...r, id: Number(r.id), requests: Number(r.requests) }));
   const runIds = runs.map((r) => r.id);
-  const coverage = runIds.length === 0 ? [] : await hw.store.db.selectFrom('hw_coverage').selectAll().where('run_id', 'in', runIds).orderBy('run_id').execute();
+  const coverage = await coverageOfRuns(hw.store, runIds);
   files.push({ path: 'sync-runs.json', description: 'Every sync run of the period: kind, status, requests, errors', content: `${JSON.stringify(runs, null, 2)}\n` });
   files.push({ path: 'coverage.json', description: 'What each run of the period could read, and for what could not be read, why and the fix', content: `${JSON.stringify(coverage, null, 2)}\n` });
-  const evaluations = await hw.store.db.selectFrom('hw_evaluations').selectAll().where('connection_id', 'in', ids).where('evaluated_at', '>=', from).where('evaluated_at', '<=', to).orderBy('id').execute();
+  const evaluations = await evaluationsBetween(hw.store, ids, request.from, request.to);
   files.push({ path: 'evaluations.json', description: 'Every evaluation of the checks during the period, with its counts', content: `${JSON.stringify(evaluations.map((e) => ({ connection: names.get(e.connection_id), ...e })), null, 2)}\n` });
   const statuses = connections.map((c) => ({
     connection: c.name,
@@ -163,7 +127,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   }));
   files.push({ path: 'connections.json', description: 'Each connection and its last connection test (who the token belongs to, its scope, what it can read)', content: `${JSON.stringify(statuses, null, 2)}\n` });
 
-  const cursors = await hw.store.db.selectFrom('hw_audit_cursors').selectAll().where('connection_id', 'in', ids).execute();
+  const cursors = await auditCursors(hw.store, ids);
   const audit = cursors.map((c) => ({
     connection: names.get(c.connection_id)!,
     enterprise: c.enterprise_id,
@@ -218,20 +182,25 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
 }
 
 /** The installation's evidence signing key (created on first use). */
-export function evidenceSigningKey(hw: Herowatch, env: NodeJS.ProcessEnv = process.env): SigningKey {
-  return loadSigningKey(hw.config.home, env);
+export function evidenceSigningKey(hw: Herowatch): SigningKey {
+  return loadSigningKey(hw.config.home, hw.config.keys);
 }
 
 /** Verifies a bundle; `signer` (a fingerprint or a public key file) must then have signed it. */
-export async function verifyEvidence(path: string, options: { signer?: string } = {}): Promise<Verification> {
+/**
+ * Verifies a bundle on this installation: without `signer`, a bundle counts
+ * as trusted only when this installation's own key signed it.
+ */
+export async function verifyEvidence(path: string, options: { signer?: string; home: string; keys: KeyEnvironment }): Promise<Verification> {
   const signer = options.signer ? expectedSigner(options.signer) : undefined;
+  const own = signer ? null : existingSigner(options.home, options.keys);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  return verifyBundle(new Uint8Array(bytes), { signer });
+  return verifyBundle(new Uint8Array(bytes), { signer, trusted: own ? [own] : [] });
 }
 
 export { FORMAT };

@@ -1,5 +1,5 @@
 import type { HerowatchConfig } from '../config.js';
-import { ensureViews } from '../datasets/catalog.js';
+import { ensureViews } from '../store/dataset-views.js';
 import { openStore, type Store } from '../store/database.js';
 
 /** An open herowatch installation: its configuration and its database. */

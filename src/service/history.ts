@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js';
 import { RESOURCES } from '../inventory/registry.js';
 import { parseJson, type Store } from '../store/database.js';
+import { recordsAt } from '../store/records.js';
+import { completeRunIds } from '../store/runs.js';
 
 export interface Change {
   resource: string;
@@ -25,13 +27,7 @@ function canonical(value: unknown): string {
 
 /** Records as they stood after a complete run: what the datasets showed then. */
 async function stateAt(store: Store, connectionId: number, run: number): Promise<Map<string, { hash: string; data: Record<string, unknown> }>> {
-  const rows = await store.db
-    .selectFrom('hw_records')
-    .select(['resource', 'key', 'hash', 'data'])
-    .where('connection_id', '=', connectionId)
-    .where('valid_from', '<=', run)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', run)]))
-    .execute();
+  const rows = await recordsAt(store, connectionId, run);
   return new Map(rows.map((r) => [`${r.resource}\u0000${r.key}`, { hash: r.hash, data: parseJson(r.data) }]));
 }
 
@@ -47,7 +43,7 @@ function label(data: Record<string, unknown>, key: string): string {
  * latest one (or `until`). Volatile resources (the rate-limit pool) are left out.
  */
 export async function changesBetween(store: Store, connectionId: number, since: number, until?: number): Promise<{ since: number; until: number; changes: Change[] }> {
-  const complete = (await store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').orderBy('id').execute()).map((r) => r.id);
+  const complete = await completeRunIds(store, connectionId);
   const last = until ?? complete.at(-1);
   if (last === undefined) throw new HistoryError('This connection has no complete sync yet: run herowatch sync first.');
   if (!complete.includes(since)) throw new HistoryError(`Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`);

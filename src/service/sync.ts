@@ -4,6 +4,7 @@ import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncAuditOnly, type AuditSyncResult } from '../inventory/audit-sync.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
+import { apiOrigin } from '../vault/vault.js';
 import { evaluateConnection, type EvaluationSummary } from './compliance.js';
 import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections } from './connections.js';
 import type { Herowatch } from './herowatch.js';
@@ -13,6 +14,8 @@ export interface SyncRequest {
   connection: string;
   /** Used when the connection has no stored token (HEROKU_API_KEY). */
   token?: string;
+  /** The API `token` was given for (HEROKU_HOST's, for HEROKU_API_KEY): it is sent to no other. Default: `apiUrl`. */
+  tokenApiUrl?: string;
   /** For connections without a stored token: where the API is. */
   apiUrl?: string;
   client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
@@ -23,7 +26,6 @@ export interface SyncRequest {
   evaluate?: boolean;
   /** The evaluation date (default now). */
   now?: Date;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface ConnectionSyncResult extends SyncResult {
@@ -44,7 +46,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   if (existing?.state === 'disabled') {
     throw new InputError(`Connection "${request.connection}" is disconnected; reconnect it first: herowatch connect --name ${request.connection} --token-stdin`);
   }
-  const stored = existing ? await connectionToken(hw, existing, request.env) : null;
+  const stored = existing ? await connectionToken(hw, existing) : null;
   const token = stored ?? request.token;
   if (!token) {
     throw new InputError(
@@ -53,6 +55,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   }
   const apiUrl = stored ? existing!.api_url : (request.apiUrl ?? existing?.api_url);
   if (!apiUrl) throw new InputError('No Heroku API URL: set HEROKU_HOST or pass --api-url.');
+  if (!stored) refuseTokenElsewhere(request.tokenApiUrl ?? request.apiUrl ?? apiUrl, apiUrl, request.connection);
   const connection = stored ? existing! : await ensureConnection(hw.store, request.connection, apiUrl);
   const etagCache = await StoreEtagCache.load(hw.store, connection.id);
   const log = request.sync?.logger;
@@ -75,9 +78,20 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   } finally {
     await etagCache.flush();
   }
-  const connectionStatus = request.test === false || result.status === 'interrupted' ? null : await checkConnection(hw, request.connection, { token, env: request.env, client: request.client, keepReserve: true });
+  const connectionStatus = request.test === false || result.status === 'interrupted' ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true });
   const compliance = request.evaluate === false || result.status !== 'complete' ? null : await evaluateConnection(hw, request.connection, { now: request.now });
   return { ...result, connection: request.connection, connectionStatus, compliance };
+}
+
+/**
+ * A token from the environment goes only to the API it was given for: a
+ * connection pointing elsewhere (or --api-url) does not receive it.
+ */
+export function refuseTokenElsewhere(givenFor: string, target: string, connection: string): void {
+  if (apiOrigin(givenFor) === apiOrigin(target)) return;
+  throw new InputError(
+    `HEROKU_API_KEY is for ${apiOrigin(givenFor)} (HEROKU_HOST), but connection "${connection}" is for ${apiOrigin(target)}; herowatch sends a token only to the API it was given for. Set HEROKU_HOST to ${apiOrigin(target)}, or connect the connection with its own token (herowatch connect --name ${connection} --token-stdin).`,
+  );
 }
 
 /** Syncs every active connection that has a stored token, one after another. */
@@ -85,7 +99,7 @@ export async function syncAll(hw: Herowatch, request: Omit<SyncRequest, 'connect
   const results: ConnectionSyncResult[] = [];
   for (const connection of await listConnections(hw.store)) {
     if (connection.state !== 'active') continue;
-    if (!(await connectionToken(hw, connection, request.env))) continue;
+    if (!(await connectionToken(hw, connection))) continue;
     results.push(await syncConnection(hw, { ...request, connection: connection.name }));
   }
   return results;
@@ -97,7 +111,6 @@ export interface AuditSyncRequest {
   backfillDays?: number;
   now?: Date;
   signal?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -108,7 +121,7 @@ export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncReques
   const connection = await findConnection(hw.store, request.connection);
   if (!connection || connection.state === 'disabled') throw new InputError(`Connection "${request.connection}" is not connected.`);
   if (connection.last_complete_run === null) throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
-  const token = await connectionToken(hw, connection, request.env);
+  const token = await connectionToken(hw, connection);
   if (!token) throw new InputError(`Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`);
   const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url });
   const now = request.now;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import * as inventory from './migrations/001-inventory.js';
 import * as connections from './migrations/002-connections.js';
 import * as compliance from './migrations/003-compliance.js';
+import * as meta from './migrations/004-meta.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '001-inventory': inventory,
   '002-connections': connections,
   '003-compliance': compliance,
+  '004-meta': meta,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {
@@ -45,13 +47,20 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   return store;
 }
 
+/** The database and its journal files: readable by their owner only (they hold the inventory and the sealed credentials). */
+const PRIVATE_FILE = 0o600;
+
 function openSqlite(location: StoreLocation): Store {
-  mkdirSync(dirname(location.sqlitePath), { recursive: true });
+  const folder = dirname(location.sqlitePath);
+  if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
   const database = new SQLite(location.sqlitePath);
+  // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
+  chmodSync(location.sqlitePath, PRIVATE_FILE);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  for (const journal of ['-wal', '-shm']) if (existsSync(`${location.sqlitePath}${journal}`)) chmodSync(`${location.sqlitePath}${journal}`, PRIVATE_FILE);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const close = async (): Promise<void> => {
     // Lets SQLite refresh the statistics its query planner uses, as it recommends on close.

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
 import type { Store } from './database.js';
-import type { Database } from './schema.js';
+import type { Updateable } from 'kysely';
+import type { SyncRunsTable } from './schema.js';
+
+/** What completing a run records besides the records: its statistics and where the audit trail collection got to. */
+export interface RunCompletion {
+  stats: Pick<Updateable<SyncRunsTable>, 'requests' | 'not_modified' | 'retries' | 'rate_limit_low' | 'throttled_ms' | 'items'>;
+  finishedAt: string;
+  auditCursors: { enterpriseId: string; completeThrough: string; firstDay?: string | null }[];
+}
 
 export interface RecordItem {
   key: string;
@@ -117,12 +124,13 @@ export class RunWriter {
    * was read in full, or their parent is gone). Records behind a coverage gap
    * (forbidden, failed) stay as last seen. `readInFull` says, per resource,
    * whether its account-wide list was read (top level) or which parents' lists
-   * were. `alsoInTransaction` completes the run's own bookkeeping atomically.
+   * were. The run is marked complete, with its statistics and audit cursors,
+   * in the same transaction.
    */
   async complete(
     resourcesParentFirst: { name: string; parent?: string }[],
     readInFull: (resource: string) => boolean | Set<string>,
-    alsoInTransaction: (tx: Transaction<Database>) => Promise<void>,
+    completion: RunCompletion,
   ): Promise<void> {
     await this.flush();
     // Read before the transaction: SQLite has one connection, which the transaction holds.
@@ -158,7 +166,14 @@ export class RunWriter {
         }
       }
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
-      await alsoInTransaction(tx);
+      await tx.updateTable('hw_sync_runs').set({ ...completion.stats, status: 'complete', finished_at: completion.finishedAt }).where('id', '=', runId).execute();
+      for (const cursor of completion.auditCursors) {
+        await tx
+          .insertInto('hw_audit_cursors')
+          .values({ connection_id: connectionId, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
+          .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
+          .execute();
+      }
     });
   }
 }
@@ -172,4 +187,15 @@ function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   return set;
+}
+
+/** Every record of a connection as it stood after a run. */
+export async function recordsAt(store: Store, connectionId: number, run: number): Promise<{ resource: string; key: string; hash: string; data: string }[]> {
+  return store.db
+    .selectFrom('hw_records')
+    .select(['resource', 'key', 'hash', 'data'])
+    .where('connection_id', '=', connectionId)
+    .where('valid_from', '<=', run)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', run)]))
+    .execute();
 }

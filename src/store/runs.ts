@@ -82,7 +82,8 @@ const SEVERITY: CoverageStatus[] = ['failed', 'forbidden', 'missing'];
 
 /**
  * Stores a run's coverage of some resources: per resource a summary row
- * (parent '') and, for per-parent resources, a row per parent with a gap.
+ * (parent '') and, for per-parent resources, a row per parent with a gap
+ * (or read in full, with a note).
  */
 export async function recordCoverage(store: Store, runId: number, resources: { name: string; parent?: string }[], entries: CoverageEntry[]): Promise<void> {
   const rows: CoverageRow[] = [];
@@ -106,7 +107,8 @@ export async function recordCoverage(store: Store, runId: number, resources: { n
       items: own.reduce((sum, e) => sum + e.items, 0),
       parents: own.length,
     });
-    for (const gap of gaps) rows.push(row(runId, gap, null));
+    // Parents read in full get no row, unless something about the read is worth keeping (a note in `reason`).
+    for (const entry of own) if (entry.status !== 'ok' || entry.reason) rows.push(row(runId, entry, null));
   }
   for (let i = 0; i < rows.length; i += 200) {
     await store.db
@@ -147,4 +149,54 @@ export async function listRuns(store: Store, connectionId?: number, limit = 50):
   let query = store.db.selectFrom('hw_sync_runs').select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error']);
   if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
   return (await query.orderBy('id', 'desc').limit(limit).execute()) as RunRow[];
+}
+
+export type CoverageRecord = Selectable<CoverageTable>;
+
+/** The coverage rows of one run. */
+export async function runCoverage(store: Store, runId: number): Promise<CoverageRecord[]> {
+  return store.db.selectFrom('hw_coverage').selectAll().where('run_id', '=', runId).execute();
+}
+
+/** The coverage rows of several runs, by run. */
+export async function coverageOfRuns(store: Store, runIds: number[]): Promise<CoverageRecord[]> {
+  if (runIds.length === 0) return [];
+  return store.db.selectFrom('hw_coverage').selectAll().where('run_id', 'in', runIds).orderBy('run_id').execute();
+}
+
+/** The last complete inventory run of a connection that finished by `at`. */
+export async function lastInventoryRunBy(store: Store, connectionId: number, at: Date): Promise<{ id: number; finished_at: string | null } | undefined> {
+  const run = await store.db
+    .selectFrom('hw_sync_runs')
+    .select(['id', 'finished_at'])
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'complete')
+    .where('kind', '=', 'inventory')
+    .where('finished_at', '<=', at.toISOString())
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return run ? { id: Number(run.id), finished_at: run.finished_at } : undefined;
+}
+
+/** Runs of these connections started within a period. */
+export async function runsStartedBetween(store: Store, connectionIds: number[], from: Date, to: Date) {
+  if (connectionIds.length === 0) return [];
+  return store.db
+    .selectFrom('hw_sync_runs')
+    .select(['id', 'connection_id', 'kind', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'items', 'error'])
+    .where('connection_id', 'in', connectionIds)
+    .where('started_at', '>=', from.toISOString())
+    .where('started_at', '<=', to.toISOString())
+    .orderBy('id')
+    .execute();
+}
+
+/** Ids of a connection's complete inventory runs, oldest first. */
+export async function completeRunIds(store: Store, connectionId: number): Promise<number[]> {
+  return (await store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').orderBy('id').execute()).map((r) => r.id);
+}
+
+export async function markInterrupted(store: Store, runId: number): Promise<void> {
+  await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
 }

@@ -19,6 +19,13 @@ export interface Database {
   hw_finding_events: FindingEventsTable;
   hw_suppressions: SuppressionsTable;
   hw_jobs: JobsTable;
+  hw_meta: MetaTable;
+}
+
+/** Facts about the database itself (the dataset views' fingerprint). */
+export interface MetaTable {
+  key: string;
+  value: string;
 }
 
 /** One evaluation of every check over a connection's inventory. */

@@ -1,3 +1,4 @@
+import type { KeyEnvironment } from '../config.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ export function keyFilePath(home: string): string {
  * herowatch's home, created (mode 0600) the first time one is needed when
  * `create` is set. A key file others may read is refused.
  */
-export function loadMasterKey(home: string, env: NodeJS.ProcessEnv, options: { create: boolean }): MasterKey | null {
+export function loadMasterKey(home: string, env: Pick<KeyEnvironment, 'HEROWATCH_MASTER_KEY'>, options: { create: boolean }): MasterKey | null {
   if (env.HEROWATCH_MASTER_KEY?.trim()) {
     const key = parseKey(env.HEROWATCH_MASTER_KEY, 'HEROWATCH_MASTER_KEY');
     return { key, id: keyId(key), source: 'env' };

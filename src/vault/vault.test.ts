@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keyFilePath, keyId, loadMasterKey, parseKey, VaultError, type MasterKey } from './master-key.js';
-import { open, seal } from './vault.js';
+import { open, seal, type CredentialBinding } from './vault.js';
 
 const SECRET = 'HRKU-canary-0000-4000-8000-vault-secret';
+
+const API = 'https://api.heroku.com';
+const at = (connectionId: number, apiUrl = API): CredentialBinding => ({ connectionId, apiUrl });
 
 function masterKey(): MasterKey {
   const key = randomBytes(32);
@@ -16,22 +19,22 @@ function masterKey(): MasterKey {
 describe('sealing credentials', () => {
   it('round-trips, with a fresh nonce each time and no trace of the secret in the ciphertext', () => {
     const master = masterKey();
-    const a = seal(master, 7, SECRET);
-    const b = seal(master, 7, SECRET);
+    const a = seal(master, at(7), SECRET);
+    const b = seal(master, at(7), SECRET);
     expect(a.ciphertext).not.toBe(b.ciphertext);
     expect(a.keyId).toBe(master.id);
-    expect(a.ciphertext).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(a.ciphertext).toMatch(/^v2\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(a.ciphertext).not.toContain(SECRET);
     expect(Buffer.from(a.ciphertext.split('.')[2]!, 'base64url').toString('latin1')).not.toContain('HRKU');
-    expect(open(master, 7, a, 'prod')).toBe(SECRET);
+    expect(open(master, at(7), a, 'prod')).toBe(SECRET);
   });
 
   it('names the key needed when another key is in use, without revealing either', () => {
-    const sealed = seal(masterKey(), 1, SECRET);
+    const sealed = seal(masterKey(), at(1), SECRET);
     const other = masterKey();
     const error = (() => {
       try {
-        open(other, 1, sealed, 'prod');
+        open(other, at(1), sealed, 'prod');
       } catch (caught) {
         return caught as Error;
       }
@@ -45,14 +48,33 @@ describe('sealing credentials', () => {
 
   it('refuses a ciphertext altered, or copied onto another connection', () => {
     const master = masterKey();
-    const sealed = seal(master, 1, SECRET);
+    const sealed = seal(master, at(1), SECRET);
     const parts = sealed.ciphertext.split('.');
     const body = Buffer.from(parts[2]!, 'base64url');
     body[0]! ^= 1;
     const tampered = { ...sealed, ciphertext: [parts[0], parts[1], body.toString('base64url'), parts[3]].join('.') };
-    expect(() => open(master, 1, tampered, 'prod')).toThrow(/altered or moved/);
-    expect(() => open(master, 2, sealed, 'staging')).toThrow(/altered or moved/);
-    expect(() => open(master, 1, { ...sealed, ciphertext: 'garbage' }, 'prod')).toThrow(/damaged/);
+    expect(() => open(master, at(1), tampered, 'prod')).toThrow(/altered, moved/);
+    expect(() => open(master, at(2), sealed, 'staging')).toThrow(/altered, moved/);
+    expect(() => open(master, at(1), { ...sealed, ciphertext: 'garbage' }, 'prod')).toThrow(/damaged/);
+  });
+
+  it('is bound to the API origin it was given for: another host, scheme or port does not open it', () => {
+    const master = masterKey();
+    const sealed = seal(master, at(1, 'https://api.heroku.com'), SECRET);
+    expect(open(master, at(1, 'https://api.heroku.com/'), sealed, 'prod')).toBe(SECRET);
+    for (const elsewhere of ['https://api.heroku.com.evil.example', 'http://api.heroku.com', 'https://api.heroku.com:8443', 'https://attacker.example']) {
+      expect(() => open(master, at(1, elsewhere), sealed, 'prod'), elsewhere).toThrow(/does not send a token anywhere but where it was given for/);
+    }
+  });
+
+  it('refuses a tag or IV of any length but the one it seals with', () => {
+    const master = masterKey();
+    const sealed = seal(master, at(1), SECRET);
+    const [version, iv, body, tag] = sealed.ciphertext.split('.') as [string, string, string, string];
+    const short = Buffer.from(tag, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => open(master, at(1), { ...sealed, ciphertext: [version, iv, body, short].join('.') }, 'prod')).toThrow(/damaged/);
+    const longIv = Buffer.concat([Buffer.from(iv, 'base64url'), Buffer.alloc(4)]).toString('base64url');
+    expect(() => open(master, at(1), { ...sealed, ciphertext: [version, longIv, body, tag].join('.') }, 'prod')).toThrow(/damaged/);
   });
 });
 

@@ -4,27 +4,49 @@ import { GENERATE_HINT, VaultError } from './master-key.js';
 
 /**
  * Credentials encrypted with AES-256-GCM under the master key. Each
- * ciphertext is bound to its connection (as additional authenticated data):
- * copied onto another row it no longer decrypts. Format:
- * `v1.<iv>.<ciphertext>.<tag>`, base64url parts; the key's id is stored
- * beside it.
+ * ciphertext is bound (as additional authenticated data) to its connection
+ * and to the origin of the API it was given for: copied onto another row, or
+ * with the connection's API URL changed in the database, it no longer
+ * decrypts, so a token is never sent anywhere but where it was given for.
+ * Format: `v2.<iv>.<ciphertext>.<tag>`, base64url parts (a 12-byte IV, a
+ * 16-byte tag); the key's id is stored beside it. `v1` (bound to the
+ * connection only) is still read, and sealed again as v2 on the next write.
  */
 export interface Sealed {
   ciphertext: string;
   keyId: string;
 }
 
-function aad(connectionId: number): Buffer {
-  return Buffer.from(`herowatch:credential:${connectionId}`);
+/** What a credential is bound to. */
+export interface CredentialBinding {
+  connectionId: number;
+  apiUrl: string;
 }
 
-export function seal(master: MasterKey, connectionId: number, secret: string): Sealed {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', master.key, iv);
-  cipher.setAAD(aad(connectionId));
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+function aad(version: 'v1' | 'v2', binding: CredentialBinding): Buffer {
+  if (version === 'v1') return Buffer.from(`herowatch:credential:${binding.connectionId}`);
+  return Buffer.from(`herowatch:credential:v2:${binding.connectionId}:${apiOrigin(binding.apiUrl)}`);
+}
+
+/** The origin (scheme, host, port) of an API URL, as a credential is bound to it. */
+export function apiOrigin(apiUrl: string): string {
+  try {
+    return new URL(apiUrl).origin;
+  } catch {
+    return apiUrl;
+  }
+}
+
+export function seal(master: MasterKey, binding: CredentialBinding, secret: string): Sealed {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', master.key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad('v2', binding));
   const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return { ciphertext: ['v1', iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.'), keyId: master.id };
+  return { ciphertext: ['v2', iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.'), keyId: master.id };
 }
 
 /** The master key in use is not the one the stored credentials were encrypted with. */
@@ -34,17 +56,23 @@ export function wrongKeyError(master: MasterKey, storedKeyId: string, what: stri
   );
 }
 
-export function open(master: MasterKey, connectionId: number, sealed: Sealed, connectionName: string): string {
+export function open(master: MasterKey, binding: CredentialBinding, sealed: Sealed, connectionName: string): string {
   if (sealed.keyId !== master.id) throw wrongKeyError(master, sealed.keyId, `The credentials of connection "${connectionName}" were`);
-  const [version, iv, body, tag] = sealed.ciphertext.split('.');
-  if (version !== 'v1' || !iv || !body || !tag) throw new VaultError(`The stored credentials of connection "${connectionName}" are damaged; connect again with a new token.`);
+  const [version, ivText, body, tagText] = sealed.ciphertext.split('.');
+  const iv = Buffer.from(ivText ?? '', 'base64url');
+  const tag = Buffer.from(tagText ?? '', 'base64url');
+  if ((version !== 'v1' && version !== 'v2') || iv.length !== IV_BYTES || body === undefined || tag.length !== TAG_BYTES) {
+    throw new VaultError(`The stored credentials of connection "${connectionName}" are damaged; connect again with a new token.`);
+  }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', master.key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(aad(connectionId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', master.key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad(version, binding));
+    decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new VaultError(`The stored credentials of connection "${connectionName}" do not decrypt with this master key; they were altered or moved. Connect again with a new token.`);
+    throw new VaultError(
+      `The stored credentials of connection "${connectionName}" do not open for ${apiOrigin(binding.apiUrl)} with this master key: they were altered, moved to another connection, or the connection's API URL was changed since the token was stored. herowatch does not send a token anywhere but where it was given for; connect again with a token for this API.`,
+    );
   }
 }
 

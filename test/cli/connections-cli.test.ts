@@ -279,7 +279,8 @@ describe.each(DIALECTS)('a stored token on %s', (dialect) => {
     runs.push(await herowatch({ ...env, HEROWATCH_MASTER_KEY: randomBytes(32).toString('base64') }, ['sync', '--connection', 'edge']));
     runs.push(await herowatch(env, ['vault', 'rotate']));
     runs.push(await herowatch(env, ['disconnect', 'edge']));
-    expect(runs.map((r) => r.code)).toEqual([0, 0, 2, 2, ...Array<number>(14).fill(0), 2, 0, 0]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 2, 2, ...Array<number>(13).fill(0), 2, 2, 0, 0]);
+    expect(runs[17]!.stderr).toMatch(/"hw_credentials" is not a dataset: herowatch sql reads the dataset views only/);
 
     const secrets = [CANARY, T.admin, T.adminProtected, T.adminRevoked, T.outsider];
     const haystacks: [string, string][] = runs.map((r, i) => [`command ${i}`, r.stdout + r.stderr]);

@@ -38,6 +38,11 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(json.find((s) => s.name === 'heroku-postgresql')).toMatchObject({ supports_sharing: true });
     const ndjson = (await herowatch(env, 'export', 'collaborators', '--format', 'ndjson')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { permissions: unknown });
     expect(ndjson.some((c) => Array.isArray(c.permissions))).toBe(true);
+    // Data with escape sequences prints as text, never as terminal commands.
+    const escaped = await herowatch(env, 'sql', `SELECT ${dialect === 'sqlite' ? 'char(27)' : 'chr(27)'} || '[2Jgone' AS x`);
+    expect(escaped.code, escaped.stderr).toBe(0);
+    expect(escaped.stdout).toContain('\\u001b[2Jgone');
+    expect(escaped.stdout).not.toContain('\u001b');
     const out = join(hw.home, 'teams.csv');
     expect((await herowatch(env, 'export', 'teams', '--out', out)).stderr).toContain(`Wrote 3 rows of teams to ${out}`);
     expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^connection,id,name,type,role/);
@@ -76,7 +81,8 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['export', 'appz'], /There is no dataset "appz". Datasets: account, rate_limits/],
       [base, ['export', 'apps', '--format', 'xml'], /--format must be one of csv, json, ndjson/],
       [base, ['changes', '--since', '7'], /no connection "default"|no complete sync|not a complete sync/],
-      [base, ['sql', 'SELEC nonsense'], /syntax error/],
+      [base, ['sql', 'SELEC nonsense'], /SELEC is not allowed: herowatch sql runs one read-only SELECT/],
+      [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
     ];
     for (const [env, args, message] of cases) {
       const result = await herowatch(env, ...args);
@@ -97,9 +103,10 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       for (const format of ['csv', 'json', 'ndjson']) runs.push(await herowatch(env, 'export', dataset, '--format', format));
     }
     runs.push(await herowatch(env, 'sql', 'SELECT * FROM hw_http_cache', '--json'));
-    runs.push(await herowatch(env, 'sql', 'SELECT * FROM hw_records', '--json'));
+    runs.push(await herowatch(env, 'sql', 'SELECT * FROM config_vars', '--json'));
     expect(runs[0]!.code).toBe(0);
     expect(runs[2]!.code).toBe(1);
+    expect(runs.at(-2)!.code).toBe(2);
     expect(runs.at(-1)!.stdout).toContain('STRIPE_SECRET_KEY');
 
     const secrets = [CANARY, ...Object.values(T)];

@@ -100,3 +100,27 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     expect(after!.message).toMatch(/^Cannot be evaluated: .* Last seen failing on 2026-11-20: edge-api holds credentials/);
   }, 120_000);
 });
+
+describe.each(DIALECTS)('two connections that see the same app on %s', (dialect) => {
+  it('keep their suppressions apart, now and as of a past date', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    for (const [connection, token] of [['one', T.admin], ['two', T.adminProtected]] as const) {
+      const result = await syncConnection(hw, { connection, token, apiUrl: emulator.url, now: at(0), sync: { now: () => at(0) } });
+      expect(result.status).toBe('complete');
+    }
+    const find = async (connection: string, when: Date) => (await listFindings(hw, { connection, status: FINDING_STATUSES, now: when })).find((f) => f.resource_key === OUTSIDER)!;
+    const inOne = await find('one', at(0));
+    expect((await find('two', at(0))).status).toBe('open');
+
+    await suppressFinding(hw, inOne.id, { reason: 'accepted for one', by: 'ciso', expiresAt: at(30), now: at(1) });
+    expect((await find('one', at(2))).status).toBe('suppressed');
+    expect((await find('two', at(2))).status).toBe('open');
+
+    // What evidence bundles show: each connection with its own suppressions only.
+    const asOf = await findingsAsOf(hw, at(2));
+    const outsider = asOf.filter((f) => f.resource_key === OUTSIDER).map((f) => [f.connection, f.status]).sort();
+    expect(outsider).toEqual([['one', 'suppressed'], ['two', 'open']]);
+    expect((await findingsAsOf(hw, at(2), 'two')).find((f) => f.resource_key === OUTSIDER)!.status).toBe('open');
+  });
+});

@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { verifyBundle, writeBundle, type Manifest } from '../../src/evidence/manifest.js';
 import { loadSigningKey } from '../../src/evidence/signing.js';
@@ -51,7 +52,8 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const out = join(hw.home, 'evidence.zip');
     const result = await createEvidence(hw, { out, from: at(-1), to: at(3), now: at(3) });
     const zip = new Uint8Array(await readFile(out));
-    expect(verifyBundle(zip)).toMatchObject({ ok: true, problems: [], files: result.files });
+    const trusted = [result.signer!];
+    expect(verifyBundle(zip, { trusted })).toMatchObject({ ok: true, intact: true, trusted: true, problems: [], files: result.files });
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['report.html', 'findings.json', 'findings.csv', 'finding-changes.json', 'checks.json', 'frameworks/soc2.json', 'frameworks/iso27001.json', 'frameworks/cis-v8.json', 'settings.json', 'datasets/apps.csv', 'datasets/addon_services.csv', 'audit-events.csv', 'sync-runs.json', 'coverage.json', 'evaluations.json', 'connections.json', 'SHA256SUMS', 'manifest.json', 'manifest.sha256']));
     const findings = JSON.parse(strFromU8(files['findings.json']!)) as { resource_key: string; status: string }[];
@@ -81,39 +83,51 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     for (const path of Object.keys(files)) {
       const changed = { ...files, [path]: files[path]!.slice() };
       changed[path]![Math.floor(changed[path]!.length / 2)]! ^= 0x01;
-      const verdict = verifyBundle(zipSync(changed));
+      const verdict = verifyBundle(zipSync(changed), { trusted });
       expect(verdict.ok, path).toBe(false);
       expect(verdict.problems.join('\n'), path).toContain(path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' || path === 'manifest.sig' ? path : `${path} has changed`);
     }
     const { 'datasets/apps.csv': _removed, ...missing } = files;
-    expect(verifyBundle(zipSync(missing)).problems).toEqual(['datasets/apps.csv is missing']);
-    expect(verifyBundle(zipSync({ ...files, 'extra.txt': strToU8('hello') })).problems).toEqual(['extra.txt is not in the manifest']);
+    expect(verifyBundle(zipSync(missing), { trusted }).problems).toEqual(['datasets/apps.csv is missing']);
+    expect(verifyBundle(zipSync({ ...files, 'extra.txt': strToU8('hello') }), { trusted }).problems).toEqual(['extra.txt is not in the manifest']);
     expect(verifyBundle(strToU8('not a zip')).ok).toBe(false);
 
     // Signed with the installation's key: a bundle rebuilt consistently by someone else passes the hashes but not the signer.
     expect(result.signer).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     expect(statSync(join(hw.home, 'evidence-signing.key')).mode & 0o777).toBe(0o600);
-    expect(verifyBundle(zip)).toMatchObject({ ok: true, signer: result.signer });
+    expect(verifyBundle(zip, { trusted })).toMatchObject({ ok: true, signer: result.signer });
     expect(verifyBundle(zip, { signer: result.signer! }).ok).toBe(true);
+    // Without --signer, a key this installation does not know is not trusted, however intact the bundle.
+    expect(verifyBundle(zip)).toMatchObject({ ok: false, intact: true, trusted: false, signer: result.signer });
+    expect(verifyBundle(zip).problems.join('\n')).toContain('a key this installation does not know');
     const otherKey = loadSigningKey(await mkdtemp(join(tmpdir(), 'herowatch-other-key-')), {});
     expect(verifyBundle(zip, { signer: otherKey.fingerprint }).problems).toEqual([`signed by ${result.signer}, not by the expected ${otherKey.fingerprint}`]);
     const manifestFiles = JSON.parse(strFromU8(files['manifest.json']!)) as Manifest;
     const rebuilt = manifestFiles.files.filter((f) => f.path !== 'SHA256SUMS').map((f) => ({ path: f.path, description: f.description, content: f.path === 'findings.csv' ? altered['findings.csv']! : files[f.path]! }));
     const { signer: _signer, files: _files, format: _format, format_version: _version, ...meta } = manifestFiles;
     const forged = writeBundle(rebuilt, meta, otherKey).zip;
-    expect(verifyBundle(forged)).toMatchObject({ ok: true, signer: otherKey.fingerprint });
+    expect(verifyBundle(forged)).toMatchObject({ ok: false, intact: true, signer: otherKey.fingerprint });
+    expect(verifyBundle(forged, { trusted }).ok).toBe(false);
     expect(verifyBundle(forged, { signer: result.signer! }).ok).toBe(false);
     const unsigned = writeBundle(rebuilt, meta).zip;
-    expect(verifyBundle(unsigned)).toMatchObject({ ok: true, signer: null });
+    expect(verifyBundle(unsigned)).toMatchObject({ ok: false, intact: true, signer: null });
+    expect(verifyBundle(unsigned, { trusted }).problems.join('\n')).toContain('not signed: the files agree with each other');
     expect(verifyBundle(unsigned, { signer: result.signer! }).problems).toEqual([`not signed by the expected ${result.signer}`]);
     const { 'manifest.sig': _sig, ...stripped } = files;
-    expect(verifyBundle(zipSync(stripped)).problems).toEqual([`manifest.sig is missing (manifest.json says ${result.signer} signed it)`]);
+    expect(verifyBundle(zipSync(stripped), { trusted }).problems[0]).toBe(`manifest.sig is missing (manifest.json says ${result.signer} signed it)`);
 
     // From the command line.
     const env = { ...hw.env, HEROKU_HOST: emulator.url };
     const ok = await herowatch(env, ['evidence', 'verify', out]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`${out}: verified, ${result.files} files unchanged (manifest SHA-256 ${result.manifestHash}).`);
+    expect(ok.stdout).toContain(`Signed by ${result.signer}, this installation's own key.`);
+    // Elsewhere (another home, another key), the same bundle needs --signer.
+    const elsewhere = { HEROWATCH_HOME: await mkdtemp(join(tmpdir(), 'herowatch-auditor-')) };
+    const auditor = await herowatch(elsewhere, ['evidence', 'verify', out]);
+    expect(auditor.code).toBe(1);
+    expect(auditor.stderr).toContain(`pass --signer ${result.signer}`);
+    expect((await herowatch(elsewhere, ['evidence', 'verify', out, '--signer', result.signer!])).code).toBe(0);
     const tampered = join(hw.home, 'tampered.zip');
     await writeFile(tampered, zipSync(altered));
     const bad = await herowatch(env, ['evidence', 'verify', tampered]);
@@ -138,7 +152,90 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     expect(refused.stderr).toContain(`signed by ${otherKey.fingerprint}, not by the expected ${result.signer}`);
     const plain = join(hw.home, 'plain.zip');
     expect((await herowatch(env, ['evidence', '--out', plain, '--from', '2026-11-01', '--no-sign'])).code).toBe(0);
-    expect((await herowatch(env, ['evidence', 'verify', plain])).stdout).toContain('Not signed');
+    const plainVerdict = await herowatch(env, ['evidence', 'verify', plain]);
+    expect(plainVerdict.code).toBe(1);
+    expect(plainVerdict.stderr).toContain(`${plain}: intact`);
+    expect(plainVerdict.stderr).toContain('not signed: the files agree with each other');
     expect((await herowatch(env, ['evidence', 'verify', plain, '--signer', 'nonsense'])).stderr).toContain('--signer takes a key fingerprint');
   }, 180_000);
 });
+
+describe('evidence verification of hostile archives', () => {
+  const key = loadSigningKey(mkdtempSync(join(tmpdir(), 'herowatch-key-')), {});
+  const trusted = [key.fingerprint];
+  const meta = { generated_at: '2026-11-20T12:00:00.000Z', generated_by: 'herowatch test', period: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' }, connections: ['edge'], notes: [] };
+  const bundle = () => writeBundle([{ path: 'findings.json', description: 'findings', content: '[]\n' }, { path: 'datasets/apps.csv', description: 'apps', content: 'name\nshop\n' }], meta, key).zip;
+
+  /** Writes entries in order with fflate's streaming writer, which (unlike zipSync) takes a name twice, and directory entries. */
+  function streamZip(entries: [string, Uint8Array][]): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((error, chunk) => {
+      if (error) throw error;
+      chunks.push(chunk);
+    });
+    for (const [name, bytes] of entries) {
+      const file = new ZipDeflate(name, { level: 6 });
+      zip.add(file);
+      file.push(bytes, true);
+    }
+    zip.end();
+    return Buffer.concat(chunks);
+  }
+
+  it('accepts an untouched bundle unzipped and zipped again, with directory entries and another order', () => {
+    const files = Object.entries(unzipSync(bundle())).reverse();
+    const rezipped = streamZip([['datasets/', new Uint8Array()], ...files]);
+    expect(verifyBundle(rezipped, { trusted })).toMatchObject({ ok: true, problems: [] });
+    // Tampering still fails after re-zipping.
+    const tampered = files.map(([name, bytes]): [string, Uint8Array] => [name, name === 'datasets/apps.csv' ? strToU8('name\nevil\n') : bytes]);
+    expect(verifyBundle(streamZip(tampered), { trusted }).problems).toContain(`datasets/apps.csv has changed: its SHA-256 is ${createHash('sha256').update('name\nevil\n').digest('hex')}, the manifest says ${createHash('sha256').update('name\nshop\n').digest('hex')}`);
+  });
+
+  it('refuses a name that appears twice', () => {
+    const files = Object.entries(unzipSync(bundle()));
+    const twice = streamZip([...files, ['datasets/apps.csv', strToU8('name\nevil\n')]]);
+    const verdict = verifyBundle(twice, { trusted });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems).toContain('datasets/apps.csv appears twice in the archive: readers disagree on which copy counts.');
+  });
+
+  it('refuses bytes outside the central directory: an entry the table of contents does not list', () => {
+    const files = Object.entries(unzipSync(bundle()));
+    const withHidden = streamZip([...files.slice(0, 1), ['hidden.txt', strToU8('not in the directory')], ...files.slice(1)]);
+    const verdict = verifyBundle(dropFromDirectory(withHidden, 'hidden.txt'), { trusted });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems.join('\n')).toMatch(/belong to no listed entry: something is hidden outside the central directory/);
+    const prefixed = Buffer.concat([zipSync({ 'extra.txt': strToU8('x') }), bundle()]);
+    expect(verifyBundle(prefixed, { trusted }).ok).toBe(false);
+  });
+
+  it('refuses an archive that would expand far beyond any bundle, before expanding it', () => {
+    const bomb = zipSync({ 'manifest.json': new Uint8Array(64 * 1024 * 1024) }, { level: 9 });
+    const verdict = verifyBundle(bomb, { trusted });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems.join('\n')).toMatch(/expands \d+ times, more than any evidence file/);
+  });
+});
+
+/** Removes one entry's record from the central directory, leaving its bytes in place. */
+function dropFromDirectory(zip: Uint8Array, name: string): Uint8Array {
+  const bytes = Buffer.from(zip);
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = bytes.readUInt16LE(end + 10);
+  const offset = bytes.readUInt32LE(end + 16);
+  const records: Buffer[] = [];
+  let at = offset;
+  for (let i = 0; i < count; i++) {
+    const length = 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    const record = bytes.subarray(at, at + length);
+    if (record.subarray(46, 46 + record.readUInt16LE(28)).toString() !== name) records.push(record);
+    at += length;
+  }
+  const directory = Buffer.concat(records);
+  const tail = Buffer.from(bytes.subarray(end));
+  tail.writeUInt16LE(records.length, 8);
+  tail.writeUInt16LE(records.length, 10);
+  tail.writeUInt32LE(directory.length, 12);
+  tail.writeUInt32LE(offset, 16);
+  return Buffer.concat([bytes.subarray(0, offset), directory, tail]);
+}

@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { generateScenario } from '../../src/emulator/index.js';
@@ -69,6 +70,27 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     expect(paths.filter((p) => p.includes('/archives/'))).toEqual([expect.stringMatching(/^\/enterprise-accounts\/[^/]+\/archives\/2026\/10$/), expect.stringMatching(/^\/__emulator\/blobs\/archives\/.*\/2026\/10\.zip$/)]);
     expect(paths.filter((p) => p.includes('day=2026-10-'))).toEqual([]);
     expect(paths.filter((p) => p.includes('day=2026-11-'))).toHaveLength(20);
+  });
+
+  it('reads a month day by day when its archive cannot be trusted, says so in the coverage, and never keeps the signed URL', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    // What comes back from the signed URL is a zip, but not the one Heroku's checksum describes.
+    const substitute = async (): Promise<Uint8Array> => zipSync({ 'events.json': strToU8('{"entries": []}') });
+    const result = await syncConnection(hw, { connection: 'default', token: T.admin, apiUrl: emulator.url, ...fast, client: { ...fast.client, download: substitute } });
+    expect(result.status).toBe('complete');
+    // Everything but the part of October before the 30-day window, which only the archive would have given.
+    const { audit_events: collected, ...rest } = await inventory(hw);
+    const { audit_events: archived, ...expected } = expectedInventory(emulator.world(), 'admin@edge.example', daysWithArchives(30));
+    expect(rest).toEqual(expected);
+    expect(collected.length).toBeGreaterThan(0);
+    expect(archived).toEqual(expect.arrayContaining(collected));
+    const paths = emulator.requests().map((r) => r.path);
+    expect(paths.filter((p) => p.includes('day=2026-10-'))).not.toEqual([]);
+    const [row] = await rows(hw, "SELECT status, reason FROM coverage WHERE resource = 'audit_events' AND parent_key <> ''");
+    expect(row).toMatchObject({ status: 'ok', reason: expect.stringMatching(/the archive of 2026-10 could not be used \(.+\), so its days were read one by one/) });
+    const cached = await hw.store.db.selectFrom('hw_http_cache').select(['key', 'body']).execute();
+    expect(cached.filter((c) => c.key.includes('/archives/') || c.body.includes('/__emulator/blobs/'))).toEqual([]);
   });
 
   it('records what a token may not read as coverage gaps with the fix, and reads the rest', async () => {

@@ -45,7 +45,7 @@ function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () 
 async function connected(dialect: 'sqlite' | 'postgres') {
   const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
   const hw = await openTestHerowatch(dialect, emulator.url);
-  await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' }, {});
+  await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' });
   return { emulator, hw };
 }
 

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { findingsCsv } from '../../compliance/finding-view.js';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
 import { toOcsf } from '../../compliance/ocsf.js';
 import {
-  checkCatalog, evaluateConnection, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
+  configuredCatalog, evaluateConnection, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
   type EvaluationSummary, type FindingView, type FindingViewStatus,
 } from '../../service/compliance.js';
 import { listConnections } from '../../service/connections.js';
@@ -17,8 +17,6 @@ import { table } from '../table.js';
 const FORMATS = ['table', 'json', 'csv', 'ocsf'] as const;
 type FindingFormat = (typeof FORMATS)[number];
 
-const CSV_COLUMNS = ['id', 'connection', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'frameworks', 'remediation', 'suppressed_by', 'suppression_reason', 'suppressed_until'] as const;
-
 export function registerCompliance(program: Command, output: Output, setExitCode: (code: number) => void): void {
   program
     .command('checks')
@@ -27,7 +25,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .option('--markdown', 'print the reference documentation of every check and framework (docs/checks.md)')
     .action(async (flags: { json?: boolean; markdown?: boolean }) => {
       if (flags.markdown) return output.raw(checksMarkdown());
-      const catalog = await withHerowatch({}, async (hw) => checkCatalog(hw));
+      const catalog = await withHerowatch({}, async (hw) => configuredCatalog(hw));
       if (flags.json) return output.json(catalog);
       output.out(table(['check', 'severity', 'title', 'frameworks'], catalog.map((c) => [`${c.id}${c.enabled ? '' : ' (disabled)'}`, c.severity, c.title, c.frameworks.join(', ')])));
     });
@@ -159,13 +157,7 @@ export function parseExpiry(value: string, now = new Date()): Date {
 export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date()): string {
   if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
   if (format === 'ocsf') return list.map((f) => `${JSON.stringify(toOcsf(f, { version: VERSION }, now))}\n`).join('');
-  if (format === 'csv') {
-    const rows = list.map((f) => [
-      f.id, f.connection, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at, f.last_seen_at, f.resolved_at,
-      f.frameworks.join('; '), f.remediation.command ?? f.remediation.text, f.suppression?.by, f.suppression?.reason, f.suppression?.expires_at,
-    ].map((v) => (v === null || v === undefined ? '' : String(v))));
-    return stringify([[...CSV_COLUMNS], ...rows]);
-  }
+  if (format === 'csv') return findingsCsv(list);
   if (list.length === 0) return 'No findings match.\n';
   return `${table(['id', 'severity', 'status', 'check', 'resource', 'message'], list.map((f) => [f.id, f.severity, f.status, f.check_id, f.resource_name, f.message]))}\n`;
 }

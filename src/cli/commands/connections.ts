@@ -83,7 +83,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
         if (names.length === 0) throw new UsageError('There are no connections yet: herowatch connect --name NAME --token-stdin');
         const found: ConnectionStatus[] = [];
         for (const n of names) {
-          if (flags.test) found.push(await checkConnection(hw, n, { token: process.env.HEROKU_API_KEY }));
+          if (flags.test) found.push(await checkConnection(hw, n, { token: hw.config.herokuApiKey?.token, tokenApiUrl: hw.config.herokuApiKey?.apiUrl }));
           else {
             const status = lastStatus(await requireConnection(hw.store, n));
             if (!status) throw new UsageError(`Connection "${n}" has not been tested yet; run herowatch status ${n}`);
@@ -117,7 +117,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
     .option('--new-key-env <var>', 'when HEROWATCH_MASTER_KEY is used: the environment variable holding the new key')
     .option('--json', 'print JSON')
     .action(async (flags: { newKeyEnv?: string; json?: boolean }) => {
-      const result = await withHerowatch({}, (hw) => rotateMasterKey(hw.store, keySource(hw), flags.newKeyEnv));
+      const result = await withHerowatch({}, (hw) => rotateMasterKey(hw.store, keySource(hw), flags.newKeyEnv ? { name: flags.newKeyEnv, value: process.env[flags.newKeyEnv] } : undefined));
       if (flags.json) return output.json(result);
       output.out(`Re-encrypted ${result.credentials} credential${result.credentials === 1 ? '' : 's'}: master key ${result.oldKeyId} -> ${result.newKeyId}.`);
       output.out(flags.newKeyEnv ? `Now set HEROWATCH_MASTER_KEY to the value of ${result.newKeyLocation}.` : `The new key is in ${result.newKeyLocation}.`);

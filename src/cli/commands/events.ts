@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../export/csv.js';
 import { listAuditEvents } from '../../service/audit.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
@@ -28,7 +28,7 @@ export function registerEvents(program: Command, output: Output): void {
       if (format === 'json') return output.json(events);
       if (format === 'csv') {
         const header = ['connection', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'ip_address', 'data'];
-        return output.raw(stringify([header, ...events.map((e) => [e.connection, e.id, e.created_at, e.type, e.action, e.actor_email ?? '', e.app_name ?? '', e.team_name ?? '', e.ip_address ?? '', JSON.stringify(e.data)])]));
+        return output.raw(toCsv(header, events.map((e) => [e.connection, e.id, e.created_at, e.type, e.action, e.actor_email, e.app_name, e.team_name, e.ip_address, JSON.stringify(e.data)])));
       }
       if (events.length === 0) return output.out('No events match (herowatch sync collects them; they need the enterprise view permission).');
       output.out(table(['time', 'actor', 'action', 'type', 'app', 'ip'], events.map((e) => [e.created_at, e.actor_email, e.action, e.type, e.app_name, e.ip_address])));

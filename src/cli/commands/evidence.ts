@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createEvidence, evidenceSigningKey, verifyEvidence } from '../../service/evidence.js';
+import { loadConfig } from '../../config.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 
@@ -40,20 +41,19 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
   evidence
     .command('verify')
     .argument('<file>', 'an evidence bundle')
-    .description('Check that no file of a bundle was changed, added or removed, and who signed it')
-    .option('--signer <key>', 'require the signature of this key: its fingerprint (SHA256:...) or a file with its PEM public key')
+    .description('Check that no file of a bundle was changed, added or removed, and that the key you trust signed it: exits 0 only then (an unsigned bundle, or one signed by a key not named with --signer and not this installation\'s own, exits 1)')
+    .option('--signer <key>', 'the key that must have signed it: its fingerprint (SHA256:...) or a file with its PEM public key (default: this installation\'s own key)')
     .option('--json', 'print JSON')
     .action(async (file: string, flags: { signer?: string; json?: boolean }) => {
-      const result = await verifyEvidence(file, { signer: flags.signer });
-      if (flags.json) output.json({ ok: result.ok, problems: result.problems, files: result.files, manifestHash: result.manifestHash, signer: result.signer, period: result.manifest?.period ?? null, generated_at: result.manifest?.generated_at ?? null });
+      const config = loadConfig(process.env);
+      const result = await verifyEvidence(file, { signer: flags.signer, home: config.home, keys: config.keys });
+      if (flags.json) output.json({ ok: result.ok, intact: result.intact, trusted: result.trusted, problems: result.problems, files: result.files, manifestHash: result.manifestHash, signer: result.signer, period: result.manifest?.period ?? null, generated_at: result.manifest?.generated_at ?? null });
       else if (result.ok) {
         output.out(`${file}: verified, ${result.files} files unchanged (manifest SHA-256 ${result.manifestHash}).`);
         output.out(`Period ${result.manifest!.period.from.slice(0, 10)} to ${result.manifest!.period.to.slice(0, 10)}, generated ${result.manifest!.generated_at} by ${result.manifest!.generated_by}.`);
-        if (!result.signer) output.out('Not signed: the hashes show the bundle is whole, not who made it.');
-        else if (flags.signer) output.out(`Signed by ${result.signer}, the expected key.`);
-        else output.out(`Signed by ${result.signer}: compare with the fingerprint its maker publishes, or pass --signer to require it.`);
+        output.out(flags.signer ? `Signed by ${result.signer}, the expected key.` : `Signed by ${result.signer}, this installation's own key.`);
       } else {
-        output.err(`${file}: NOT verified:`);
+        output.err(result.intact ? `${file}: intact (${result.files} files agree with the manifest), but NOT verified:` : `${file}: NOT verified:`);
         for (const problem of result.problems) output.err(`  ${problem}`);
       }
       setExitCode(result.ok ? 0 : 1);

@@ -31,7 +31,7 @@ export function registerRun(program: Command, output: Output): void {
             schedule,
             webhook: notifications.webhook,
             webhookSecret: secret,
-            log: createLogger(flags.verbose ? 'info' : undefined),
+            log: createLogger(flags.verbose ? 'info' : hw.config.logLevel),
             onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
           });
           const { jobs, next } = await scheduler.run(controller.signal, { once: flags.once });

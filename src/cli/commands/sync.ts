@@ -45,13 +45,14 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       try {
         const results = await withHerowatch(flags, async (hw, config) => {
           const request: Omit<SyncRequest, 'connection'> = {
-            token: process.env.HEROKU_API_KEY?.trim() || undefined,
+            token: config.herokuApiKey?.token,
+            tokenApiUrl: config.herokuApiKey?.apiUrl,
             apiUrl: config.apiUrl,
             client: { concurrency, rateLimit: { reserveRatio: reserve / 100 } },
             sync: {
               auditBackfillDays: backfill,
               signal: controller.signal,
-              logger: createLogger(flags.verbose ? 'debug' : undefined),
+              logger: createLogger(flags.verbose ? 'debug' : config.logLevel),
               onProgress: (event) => progress.update(event),
             },
           };

@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass, resources } from '../check.js';
+import { defineCheck, fail, pass, resources, unknown } from '../check.js';
 
 export const appRegionAllowed = defineCheck({
   id: 'app_region_allowed',
@@ -16,9 +16,11 @@ export const appRegionAllowed = defineCheck({
     // Without a configured list there is nothing to hold apps to.
     if (!allowed) return [];
     return inventory.apps.map((app) =>
-      allowed.includes(app.region ?? '')
-        ? pass(resources.app(app), `${app.name} runs in ${app.region}.`)
-        : fail(resources.app(app), `${app.name} runs in ${app.region ?? 'an unknown region'}, not in an allowed region (${allowed.join(', ')}).`),
+      app.region === null
+        ? unknown(resources.app(app), { status: 'missing', reason: `Heroku reported no region for ${app.name}.`, fix: `heroku apps:info --app ${app.name}` })
+        : allowed.includes(app.region)
+          ? pass(resources.app(app), `${app.name} runs in ${app.region}.`)
+          : fail(resources.app(app), `${app.name} runs in ${app.region}, not in an allowed region (${allowed.join(', ')}).`),
     );
   },
 });

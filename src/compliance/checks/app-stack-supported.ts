@@ -1,4 +1,4 @@
-import { DAY_MS, defineCheck, fail, pass, resources, type CheckResult } from '../check.js';
+import { DAY_MS, defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
 
 export const appStackSupported = defineCheck({
   id: 'app_stack_supported',
@@ -16,7 +16,12 @@ export const appStackSupported = defineCheck({
     const now = inventory.now.getTime();
     for (const app of inventory.apps) {
       const resource = resources.app(app);
-      const stack = app.stack ?? 'unknown';
+      if (!app.stack) {
+        // No stack is missing input, not a supported stack.
+        results.push(unknown(resource, { status: 'missing', reason: `Heroku reported no stack for ${app.name}, so its support cannot be judged.`, fix: `heroku stack --app ${app.name}` }));
+        continue;
+      }
+      const stack = app.stack;
       const endOfLife = settings.stack_end_of_life[stack];
       if (!endOfLife) {
         results.push(pass(resource, `${app.name} runs on ${stack}, which has no end-of-life date herowatch knows of.`));

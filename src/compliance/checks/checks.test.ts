@@ -48,7 +48,7 @@ const entMember = (email: string, extra: { permissions?: string[]; two_factor_au
 });
 const production = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'production' }));
 const staging = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'staging' }));
-const endpoint = (name: string, appName: string, extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string; self_signed: boolean }> = {}) => ({
+const endpoint = (name: string, appName: string, extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string | null; self_signed: boolean }> = {}) => ({
   id: `sni-${name}`,
   app_id: `id-${appName}`,
   app_name: appName,
@@ -246,6 +246,12 @@ const CASES: Record<string, Case[]> = {
   sni_endpoint_certificate_valid: [
     { name: 'no endpoints', inventory: inventory({ apps: [app('shop')] }), expect: [] },
     {
+      name: 'a certificate without an expiry date is unknown, never a pass',
+      inventory: inventory({ apps: [app('shop')], sniEndpoints: [endpoint('dateless', 'shop', { expires_at: null })] }),
+      expect: ['UNKNOWN app/shop/dateless'],
+      says: 'Heroku reported no expiry date for certificate dateless on shop.',
+    },
+    {
       name: 'expired, expiring and self-signed fail; valid passes',
       inventory: inventory({
         apps: [app('shop')],
@@ -275,6 +281,12 @@ const CASES: Record<string, Case[]> = {
       inventory: inventory({ apps: [app('soon', { stack: 'heroku-22' })] }),
       expect: ['PASS app/soon'],
       says: 'soon runs on heroku-22, which reaches end of life on 2027-04-30, in 161 days: plan the upgrade.',
+    },
+    {
+      name: 'an app without a stack is unknown, never a pass',
+      inventory: inventory({ apps: [app('bare', { stack: null })] }),
+      expect: ['UNKNOWN app/bare'],
+      says: 'Heroku reported no stack for bare',
     },
   ],
   addon_data_attachment_scoped: [
@@ -370,6 +382,7 @@ const CASES: Record<string, Case[]> = {
     { name: 'not configured: nothing to check', inventory: inventory({ apps: [app('shop', { region: 'eu' })] }), expect: [] },
     { name: 'configured', inventory: inventory({ apps: [app('shop', { region: 'us' }), app('eu-shop', { region: 'eu' })] }), settings: { allowed_regions: ['eu'] }, expect: ['FAIL app/shop', 'PASS app/eu-shop'], says: 'shop runs in us, not in an allowed region (eu).' },
     { name: 'no apps', inventory: inventory(), settings: { allowed_regions: ['eu'] }, expect: [] },
+    { name: 'an app without a region is unknown', inventory: inventory({ apps: [app('bare', { region: null })] }), settings: { allowed_regions: ['eu'] }, expect: ['UNKNOWN app/bare'], says: 'Heroku reported no region for bare' },
   ],
 };
 

@@ -29,7 +29,10 @@ export const sniEndpointCertificateValid = defineCheck({
       }
       if (endpoint.self_signed) problems.push('is self-signed');
       if (problems.length > 0) results.push(fail(resource, `Certificate ${endpoint.name} on ${endpoint.app_name} ${problems.join(' and ')}.`));
-      else results.push(pass(resource, `Certificate ${endpoint.name} on ${endpoint.app_name} is valid until ${endpoint.expires_at?.slice(0, 10) ?? 'an unknown date'}${endpoint.issuer ? `, issued by ${endpoint.issuer}` : ''}.`));
+      else if (expires === null) {
+        // Without an expiry date its validity cannot be judged: unknown, never a pass.
+        results.push(unknown(resource, { status: 'missing', reason: `Heroku reported no expiry date for certificate ${endpoint.name} on ${endpoint.app_name}.`, fix: `heroku certs:info --app ${endpoint.app_name}` }));
+      } else results.push(pass(resource, `Certificate ${endpoint.name} on ${endpoint.app_name} is valid until ${endpoint.expires_at!.slice(0, 10)}${endpoint.issuer ? `, issued by ${endpoint.issuer}` : ''}.`));
     }
     return results;
   },

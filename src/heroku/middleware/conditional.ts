@@ -1,3 +1,4 @@
+import { holdsSignedUrl } from '../sanitize.js';
 import type { HerokuRequest, Middleware } from '../transport.js';
 
 /** A cached answer: sanitized body and the headers needed to go on paging. */
@@ -25,11 +26,11 @@ export function memoryEtagCache(): EtagCache & { size(): number } {
 /**
  * Conditional GETs: sends `If-None-Match` with the ETag of the last answer to
  * the same request (path and Range), and answers a 304 from the cache. The
- * cache holds sanitized bodies only.
+ * cache holds sanitized bodies only, and never an answer holding a signed URL.
  */
 export function withConditionalRequests(cache: EtagCache): Middleware {
   return (next) => async (request: HerokuRequest) => {
-    if (request.method !== 'GET') return next(request);
+    if (request.method !== 'GET' || holdsSignedUrl(request.path)) return next(request);
     const key = `${request.path}|${request.headers.Range ?? ''}`;
     const cached = await cache.get(key);
     const response = await next(cached ? { ...request, headers: { ...request.headers, 'If-None-Match': cached.etag } } : request);

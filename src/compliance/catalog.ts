@@ -1,0 +1,33 @@
+import type { Severity } from './check.js';
+import { frameworks, mappingsByCheck } from './frameworks.js';
+import { CHECKS } from './registry.js';
+
+export interface CatalogEntry {
+  id: string;
+  title: string;
+  severity: Severity;
+  resource_type: string;
+  risk: string;
+  remediation: { text: string; command: string | null };
+  references: string[];
+  frameworks: string[];
+  enabled: boolean;
+}
+
+/** The check catalog, with the framework controls citing each check; `disabled` are the checks the settings turn off. */
+export function checkCatalog(disabled: readonly string[] = []): CatalogEntry[] {
+  const mappings = mappingsByCheck();
+  const names = new Map(frameworks().map((f) => [f.id, f.name]));
+  const off = new Set(disabled);
+  return CHECKS.map((check) => ({
+    id: check.id,
+    title: check.title,
+    severity: check.severity,
+    resource_type: check.resourceType,
+    risk: check.risk,
+    remediation: check.remediation,
+    references: check.references,
+    frameworks: (mappings.get(check.id) ?? []).map((m) => `${names.get(m.framework)} ${m.control}`),
+    enabled: !off.has(check.id),
+  }));
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { datasets, type Dataset, type HerowatchTableDataset } from '../datasets/catalog.js';
+import type { Column, ColumnType } from '../inventory/resource.js';
+import type { Dialect, Store } from './database.js';
+import { grantViewsToReader } from './sql-console.js';
+
+/**
+ * The dataset views: each dataset declaration (src/datasets/catalog.ts) as
+ * SQL. Inventory datasets read the versioned records; the current state is
+ * the open versions (valid_to IS NULL) of complete runs, which an index
+ * covers, and a past run's state is the versions valid at that run.
+ */
+
+function validAt(alias: string, asOfRun?: number): string {
+  if (asOfRun === undefined) return `${alias}.valid_to IS NULL AND ${alias}.valid_from <= c.last_complete_run`;
+  const run = String(Math.trunc(asOfRun));
+  return `${alias}.valid_from <= ${run} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${run})`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The SQL expression reading `path` (dotted) from a JSON record column, typed. */
+function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
+  const segments = path.split('.');
+  if (dialect === 'sqlite') {
+    const jsonPath = `$${segments.map((s) => `."${s.replace(/"/g, '\\"')}"`).join('')}`;
+    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
+  }
+  const args = segments.map(quoteLiteral).join(', ');
+  if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
+  const text = `jsonb_extract_path_text(${data}, ${args})`;
+  if (type === 'integer') return `(${text})::bigint`;
+  if (type === 'boolean') return `(${text})::boolean`;
+  return text;
+}
+
+const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string; sources?: Record<string, string> }> = {
+  audit_events: { alias: 'e', from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id', sources: { enterprise_account_id: 'e.enterprise_id' } },
+  sync_runs: { alias: 's', from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id' },
+  coverage: { alias: 'v', from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id' },
+};
+
+/**
+ * The SELECT behind a dataset's view. Inventory datasets show each
+ * connection's last complete run, or, given `asOfRun`, that run (evidence
+ * for a past date).
+ */
+export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: number): string {
+  if (dataset.source.kind === 'table') {
+    const spec = TABLE_SOURCES[dataset.source.table];
+    const columns = dataset.columns.map((column) => {
+      const source = column.name === 'connection' ? 'c.name' : (spec.sources?.[column.name] ?? `${spec.alias}.${column.name}`);
+      return source === `${spec.alias}.${column.name}` ? source : `${source} AS ${column.name}`;
+    });
+    return `SELECT ${columns.join(', ')}\n${spec.from}`;
+  }
+  const resource = dataset.source.resource;
+  const joins: string[] = [];
+  const joined = new Map<string, string>();
+  const expression = (column: Column): string => {
+    if (!column.from) return jsonColumn(dialect, 'r.data', column.path ?? column.name, column.type);
+    let alias = joined.get(column.from.resource);
+    if (!alias) {
+      alias = `j${joined.size}`;
+      joined.set(column.from.resource, alias);
+      joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${validAt(alias, asOfRun)}`);
+    }
+    return jsonColumn(dialect, `${alias}.data`, column.from.path, column.type);
+  };
+  const selected = resource.columns.map((column) => `${expression(column)} AS "${column.name}"`);
+  return [
+    `SELECT c.name AS connection, ${selected.join(', ')}`,
+    'FROM hw_records r',
+    'JOIN hw_connections c ON c.id = r.connection_id',
+    ...joins,
+    `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${validAt('r', asOfRun)}`,
+  ].join('\n');
+}
+
+/** The tables the dataset views read: the only tables the SQL console may touch, and only through the views. */
+export const VIEW_BASE_TABLES = ['hw_records', 'hw_connections', 'hw_audit_events', 'hw_sync_runs', 'hw_coverage'] as const;
+
+/**
+ * Creates the dataset views when their definitions changed (a fingerprint
+ * of the SQL is kept in hw_meta), so an ordinary start does not touch them.
+ */
+export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
+  const definitions = datasets().map((dataset) => ({ name: dataset.name, select: datasetSelect(dataset, store.dialect) }));
+  const fingerprint = createHash('sha256').update(JSON.stringify(definitions)).digest('hex');
+  const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
+  if (stored?.value === fingerprint) return { rebuilt: false };
+  await store.db.transaction().execute(async (tx) => {
+    for (const { name, select } of definitions) {
+      await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
+      await sql.raw(`CREATE VIEW ${name} AS\n${select}`).execute(tx);
+    }
+    await tx
+      .insertInto('hw_meta')
+      .values({ key: 'views', value: fingerprint })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
+      .execute();
+    if (store.dialect === 'postgres') await grantViewsToReader(tx, definitions.map((d) => d.name));
+  });
+  return { rebuilt: true };
+}

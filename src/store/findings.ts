@@ -1,0 +1,230 @@
+import type { Selectable } from 'kysely';
+import type { Store } from './database.js';
+import type { CheckResultStatus, EvaluationsTable, FindingEventsTable, FindingsTable, FindingStatus, SuppressionsTable } from './schema.js';
+
+/** A stored finding, as far as recording a new evaluation needs it. */
+export type ExistingFinding = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'created_at' | 'updated_at'>;
+export type FindingRow = Selectable<FindingsTable>;
+export type SuppressionRow = Selectable<SuppressionsTable>;
+
+export interface LapsedSuppression {
+  id: number;
+  check_id: string;
+  resource_key: string;
+  expires_at: string;
+}
+
+export interface FindingInsert {
+  check_id: string;
+  resource_type: string;
+  resource_key: string;
+  resource_name: string;
+  severity: string;
+  result: CheckResultStatus;
+  status: FindingStatus;
+  message: string;
+}
+
+/** What one evaluation writes (compliance/findings.ts plans it). */
+export interface EvaluationWrite {
+  connectionId: number;
+  runId: number | null;
+  now: string;
+  durationMs: number;
+  checks: number;
+  passed: number;
+  failed: number;
+  unknown: number;
+  inserts: FindingInsert[];
+  updates: { id: number; set: Partial<ExistingFinding> & { updated_at: string } }[];
+  /** Findings still failing: only their last-seen time moves. */
+  stillFailing: number[];
+  /** Findings that never failed whose resource left the inventory. */
+  removals: number[];
+  events: { finding_id: number; event: FindingEventsTable['event']; detail: string | null }[];
+  lapsedIds: number[];
+}
+
+/** A connection's findings and the suppressions that lapsed without being noticed, as an evaluation starts from them. */
+export async function loadFindingState(store: Store, connectionId: number, now: Date): Promise<{ existing: ExistingFinding[]; lapsed: LapsedSuppression[] }> {
+  const existing = await store.db
+    .selectFrom('hw_findings')
+    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
+    .where('connection_id', '=', connectionId)
+    .execute();
+  const lapsed = await store.db
+    .selectFrom('hw_suppressions')
+    .select(['id', 'check_id', 'resource_key', 'expires_at'])
+    .where('connection_id', '=', connectionId)
+    .where('revoked_at', 'is', null)
+    .where('lapse_noted_at', 'is', null)
+    .where('expires_at', '<=', now.toISOString())
+    .execute();
+  return { existing, lapsed };
+}
+
+/**
+ * Writes an evaluation in one transaction. Findings inserted open get their
+ * `opened` event here (their ids exist only now); they are returned so the
+ * caller can report them.
+ */
+export async function writeEvaluation(store: Store, write: EvaluationWrite): Promise<{ evaluationId: number; inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[] }> {
+  const { now } = write;
+  return store.db.transaction().execute(async (tx) => {
+    const plannedOpened = write.events.filter((e) => e.event === 'opened' || e.event === 'reopened' || e.event === 'unsuppressed').length;
+    const resolved = write.events.filter((e) => e.event === 'resolved').length;
+    const evaluation = await tx
+      .insertInto('hw_evaluations')
+      .values({ connection_id: write.connectionId, run_id: write.runId, evaluated_at: now, checks: write.checks, passed: write.passed, failed: write.failed, unknown: write.unknown, opened: plannedOpened, resolved, duration_ms: write.durationMs })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const evaluationId = Number(evaluation.id);
+    const inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[] = [];
+    for (let i = 0; i < write.inserts.length; i += 500) {
+      const rows = await tx
+        .insertInto('hw_findings')
+        .values(
+          write.inserts.slice(i, i + 500).map((f) => ({
+            ...f,
+            connection_id: write.connectionId,
+            first_seen_at: f.status === 'open' ? now : null,
+            last_seen_at: f.status === 'open' ? now : null,
+            resolved_at: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .returning(['id', 'check_id', 'resource_key', 'status'])
+        .execute();
+      inserted.push(...rows.map((r) => ({ ...r, id: Number(r.id) })));
+    }
+    const events = [...write.events, ...inserted.filter((r) => r.status === 'open').map((r) => ({ finding_id: r.id, event: 'opened' as const, detail: null }))];
+    for (const { id, set } of write.updates) await tx.updateTable('hw_findings').set(set).where('id', '=', id).execute();
+    for (let i = 0; i < write.stillFailing.length; i += 500) {
+      await tx.updateTable('hw_findings').set({ last_seen_at: now }).where('id', 'in', write.stillFailing.slice(i, i + 500)).execute();
+    }
+    for (let i = 0; i < write.removals.length; i += 500) {
+      await tx.updateTable('hw_findings').set({ removed_at: now, updated_at: now }).where('id', 'in', write.removals.slice(i, i + 500)).execute();
+    }
+    for (let i = 0; i < events.length; i += 500) {
+      await tx
+        .insertInto('hw_finding_events')
+        .values(events.slice(i, i + 500).map((e) => ({ ...e, evaluation_id: evaluationId, at: now })))
+        .execute();
+    }
+    if (write.lapsedIds.length > 0) await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', write.lapsedIds).execute();
+    const insertedOpen = inserted.filter((r) => r.status === 'open').length;
+    if (insertedOpen > 0) await tx.updateTable('hw_evaluations').set({ opened: plannedOpened + insertedOpen }).where('id', '=', evaluationId).execute();
+    return { evaluationId, inserted };
+  });
+}
+
+/** Suppressions of a connection in force at `now`. */
+export async function activeSuppressionRows(store: Store, connectionId: number, now: Date): Promise<SuppressionRow[]> {
+  return store.db
+    .selectFrom('hw_suppressions')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .execute();
+}
+
+/** Suppressions of these connections that were in force at `at` (created before, not yet expired or revoked then). */
+export async function suppressionsInForceAt(store: Store, connectionIds: number[], at: Date): Promise<SuppressionRow[]> {
+  if (connectionIds.length === 0) return [];
+  const iso = at.toISOString();
+  const rows = await store.db
+    .selectFrom('hw_suppressions')
+    .selectAll()
+    .where('connection_id', 'in', connectionIds)
+    .where('created_at', '<=', iso)
+    .where('expires_at', '>', iso)
+    .execute();
+  return rows.filter((s) => s.revoked_at === null || s.revoked_at > iso);
+}
+
+export async function listFindingRows(store: Store, connectionId: number, filter: { check?: string; includeRemoved?: boolean }): Promise<FindingRow[]> {
+  let query = store.db.selectFrom('hw_findings').selectAll().where('connection_id', '=', connectionId);
+  if (filter.check) query = query.where('check_id', '=', filter.check);
+  if (!filter.includeRemoved) query = query.where('removed_at', 'is', null);
+  return query.execute();
+}
+
+export async function findingById(store: Store, id: number): Promise<FindingRow | undefined> {
+  return store.db.selectFrom('hw_findings').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Replaces any suppression of the finding's check and resource with a new one, and records the event; in one transaction. */
+export async function insertSuppression(
+  store: Store,
+  finding: Pick<FindingRow, 'id' | 'connection_id' | 'check_id' | 'resource_key'>,
+  suppression: { reason: string; by: string; now: Date; expiresAt: Date; detail: string },
+): Promise<number> {
+  const now = suppression.now.toISOString();
+  return store.db.transaction().execute(async (tx) => {
+    await tx.updateTable('hw_suppressions').set({ revoked_at: now }).where('connection_id', '=', finding.connection_id).where('check_id', '=', finding.check_id).where('resource_key', '=', finding.resource_key).where('revoked_at', 'is', null).execute();
+    const row = await tx
+      .insertInto('hw_suppressions')
+      .values({ connection_id: finding.connection_id, check_id: finding.check_id, resource_key: finding.resource_key, reason: suppression.reason, created_by: suppression.by, created_at: now, expires_at: suppression.expiresAt.toISOString(), revoked_at: null, lapse_noted_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.insertInto('hw_finding_events').values({ finding_id: finding.id, evaluation_id: null, at: now, event: 'suppressed', detail: suppression.detail }).execute();
+    return Number(row.id);
+  });
+}
+
+/** Ends the suppression in force on a finding; false when there was none. */
+export async function revokeSuppression(store: Store, finding: Pick<FindingRow, 'id' | 'connection_id' | 'check_id' | 'resource_key'>, now: Date, detail: string): Promise<boolean> {
+  const at = now.toISOString();
+  return store.db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable('hw_suppressions')
+      .set({ revoked_at: at })
+      .where('connection_id', '=', finding.connection_id)
+      .where('check_id', '=', finding.check_id)
+      .where('resource_key', '=', finding.resource_key)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await tx.insertInto('hw_finding_events').values({ finding_id: finding.id, evaluation_id: null, at, event: 'unsuppressed', detail }).execute();
+    return true;
+  });
+}
+
+/** Opened, reopened and resolved events of these findings up to `at`, oldest first, per finding. */
+export async function lifecycleEventsUpTo(store: Store, findingIds: number[], at: Date): Promise<Map<number, { event: string; at: string }[]>> {
+  const events = new Map<number, { event: string; at: string }[]>();
+  for (let i = 0; i < findingIds.length; i += 500) {
+    const rows = await store.db
+      .selectFrom('hw_finding_events')
+      .select(['finding_id', 'event', 'at'])
+      .where('finding_id', 'in', findingIds.slice(i, i + 500))
+      .where('event', 'in', ['opened', 'reopened', 'resolved'])
+      .where('at', '<=', at.toISOString())
+      .orderBy('at')
+      .execute();
+    for (const row of rows) events.set(row.finding_id, [...(events.get(row.finding_id) ?? []), { event: row.event, at: row.at }]);
+  }
+  return events;
+}
+
+/** Every finding event of these connections within a period, newest first, with its finding. */
+export async function findingEventsBetween(store: Store, connectionIds: number[], from: Date, to: Date) {
+  if (connectionIds.length === 0) return [];
+  return store.db
+    .selectFrom('hw_finding_events as e')
+    .innerJoin('hw_findings as f', 'f.id', 'e.finding_id')
+    .select(['e.at', 'e.event', 'e.detail', 'f.check_id', 'f.resource_name', 'f.resource_key', 'f.connection_id', 'f.id'])
+    .where('f.connection_id', 'in', connectionIds)
+    .where('e.at', '>=', from.toISOString())
+    .where('e.at', '<=', to.toISOString())
+    .orderBy('e.at', 'desc')
+    .execute();
+}
+
+export async function evaluationsBetween(store: Store, connectionIds: number[], from: Date, to: Date): Promise<Selectable<EvaluationsTable>[]> {
+  if (connectionIds.length === 0) return [];
+  return store.db.selectFrom('hw_evaluations').selectAll().where('connection_id', 'in', connectionIds).where('evaluated_at', '>=', from.toISOString()).where('evaluated_at', '<=', to.toISOString()).orderBy('id').execute();
+}
