@@ -22,6 +22,8 @@ export interface HerowatchConfig {
   allowedApiOrigins: string[];
   /** Keys given in the environment (each has a file in `home` as its alternative): the credentials' master key, the evidence signing key. */
   keys: KeyEnvironment;
+  /** HEROWATCH_RUN_LEASE_SECONDS: how long a sync run holds its lease between heartbeats (default 60); a run that stops renewing it is taken for dead after this. */
+  runLeaseMs: number;
   /** HEROWATCH_LOG_LEVEL: how much the logger writes (default warn). */
   logLevel: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
@@ -57,7 +59,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     apiUrl,
     allowedApiOrigins,
     keys: { HEROWATCH_MASTER_KEY: env.HEROWATCH_MASTER_KEY, HEROWATCH_EVIDENCE_KEY: env.HEROWATCH_EVIDENCE_KEY },
+    runLeaseMs: leaseSeconds(env.HEROWATCH_RUN_LEASE_SECONDS) * 1000,
     logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'warn',
     settings: loadSettings(home, env),
   };
+}
+
+function leaseSeconds(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 60;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new ConfigError(`HEROWATCH_RUN_LEASE_SECONDS must be a whole number of seconds from 1 to 3600, not ${JSON.stringify(value)}.`);
+  return seconds;
 }

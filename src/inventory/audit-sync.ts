@@ -4,9 +4,9 @@ import type { Store } from '../store/database.js';
 import { completeAuditRun } from '../store/audit-events.js';
 import { connectionById } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
-import { failRun, heartbeat, markInterrupted, recordCoverage, recoverInterruptedRuns, startRun } from '../store/runs.js';
+import { recordCoverage } from '../store/runs.js';
+import { beginRun } from './run-lifecycle.js';
 import { syncAuditTrail } from './audit-trail.js';
-import { SyncAlreadyRunning } from './sync.js';
 
 export interface AuditSyncResult {
   runId: number;
@@ -30,19 +30,18 @@ export async function syncAuditOnly(options: {
   now?: () => Date;
   signal?: AbortSignal;
   logger?: Logger;
+  leaseMs?: number;
 }): Promise<AuditSyncResult> {
   const { store, client } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger ?? silentLogger;
   const connection = await connectionById(store, options.connectionId);
-  const { running } = await recoverInterruptedRuns(store, connection.id, now());
-  if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
+
   const { rows } = await readDataset(store, 'enterprise_accounts', { connection: connection.name, columns: ['id', 'name', 'permissions'] });
   const enterprises = rows.map((row) => ({ key: String(row.id), item: { id: row.id, name: row.name, permissions: (row.permissions as string[] | null) ?? [] } as Record<string, unknown> }));
 
-  const runId = await startRun(store, connection.id, now(), 'audit');
-  const beat = setInterval(() => void heartbeat(store, runId).catch(() => {}), 30_000);
-  beat.unref();
+  const run = await beginRun(store, connection.id, 'audit', { startedAt: now(), leaseMs: options.leaseMs });
+  const runId = run.id;
   try {
     const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.backfillDays ?? 30, today: now(), accountEmail: connection.account_email, signal: options.signal });
     if (options.signal?.aborted) throw new Error('Interrupted before the run completed.');
@@ -53,10 +52,9 @@ export async function syncAuditOnly(options: {
   } catch (error) {
     const interrupted = options.signal?.aborted === true;
     const message = interrupted ? 'Interrupted before the run completed.' : (error as Error).message;
-    await failRun(store, connection.id, runId, message, { requests: client.stats.requests });
-    if (interrupted) await markInterrupted(store, runId);
+    await run.abandon(message, { requests: client.stats.requests }, interrupted);
     return { runId, status: interrupted ? 'interrupted' : 'failed', events: 0, error: message, requests: client.stats.requests };
   } finally {
-    clearInterval(beat);
+    run.release();
   }
 }

@@ -1,4 +1,3 @@
-import { ConflictError } from '../errors.js';
 import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
@@ -7,7 +6,8 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
 import { connectionById, updateConnection } from '../store/connections.js';
-import { failRun, heartbeat, markInterrupted, recordCoverage, recoverInterruptedRuns, startRun, type CoverageEntry } from '../store/runs.js';
+import { recordCoverage, type CoverageEntry } from '../store/runs.js';
+import { beginRun } from './run-lifecycle.js';
 import { syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
 import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
 import { parentFirst, RESOURCES } from './registry.js';
@@ -25,6 +25,8 @@ export interface SyncOptions {
   /** Fetch tasks (one resource for one parent) under way at once; the client bounds HTTP concurrency. */
   taskConcurrency?: number;
   signal?: AbortSignal;
+  /** How long the run's lease lasts between heartbeats (default 60 s): a run that stops renewing it is taken for dead after this. */
+  leaseMs?: number;
   logger?: Logger;
 }
 
@@ -54,12 +56,7 @@ export interface SyncResult {
   durationMs: number;
 }
 
-/** Raised when another sync of the same connection is still running. */
-export class SyncAlreadyRunning extends ConflictError {
-  constructor(readonly runId: number, pid: number, host: string) {
-    super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
-  }
-}
+export { SyncAlreadyRunning } from './run-lifecycle.js';
 
 /** The token was refused: nothing can be read, so the run stops at once. */
 class TokenRejected extends Error {}
@@ -77,15 +74,12 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const started = performance.now();
   const connection = await connectionById(store, options.connectionId);
-  const { interrupted, running } = await recoverInterruptedRuns(store, connection.id, now());
-  if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
-
-  const runId = await startRun(store, connection.id, now());
+  const run = await beginRun(store, connection.id, 'inventory', { startedAt: now(), leaseMs: options.leaseMs });
+  const runId = run.id;
+  const interrupted = run.recovered;
   log.info({ runId, connection: connection.name, recovered: interrupted }, 'sync started');
   options.onProgress?.({ type: 'start', runId, interrupted });
   const writer = new RunWriter(store, connection.id, runId);
-  const beat = setInterval(() => void heartbeat(store, runId).catch(() => {}), 30_000);
-  beat.unref();
   const coverage: CoverageEntry[] = [];
   let account: SyncResult['account'] = null;
   let auditEvents = 0;
@@ -223,12 +217,11 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     const interruptedNow = error instanceof Interrupted;
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
-    await failRun(store, connection.id, runId, message, runStats());
-    if (interruptedNow) await markInterrupted(store, runId);
+    await run.abandon(message, runStats(), interruptedNow);
     log.warn({ runId, status: interruptedNow ? 'interrupted' : 'failed', error: message }, 'sync did not complete');
     return result(interruptedNow ? 'interrupted' : 'failed', message);
   } finally {
-    clearInterval(beat);
+    run.release();
   }
 }
 

@@ -94,6 +94,8 @@ export async function sendWebhook(
         headers,
         body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        // A redirect could carry the findings (and the signature) to another host: it is an answer, not a direction.
+        redirect: 'manual',
       });
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);

@@ -112,7 +112,7 @@ export class Scheduler {
     for (const connection of await listConnections(hw.store)) {
       if (connection.state !== 'active' || !withCredentials.has(connection.id)) continue;
       // Runs left behind by a process that died are marked so; a live one elsewhere means: not now.
-      if ((await recoverInterruptedRuns(hw.store, connection.id, this.now())).running) continue;
+      if ((await recoverInterruptedRuns(hw.store, connection.id)).running) continue;
       const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every) });

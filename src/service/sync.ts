@@ -74,7 +74,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   });
   let result: SyncResult;
   try {
-    result = await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client });
+    result = await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client, leaseMs: hw.config.runLeaseMs });
   } finally {
     await etagCache.flush();
   }
@@ -125,7 +125,7 @@ export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncReques
   if (!token) throw new InputError(`Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`);
   const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url });
   const now = request.now;
-  const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal });
+  const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal, leaseMs: hw.config.runLeaseMs });
   const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now }) : null;
   return { ...result, compliance };
 }

@@ -1,7 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS, openTestHerowatch } from '../../test/support/herowatch.js';
 import { openStore } from './database.js';
 
 describe('the embedded database', () => {
@@ -18,5 +21,19 @@ describe('the embedded database', () => {
     expect(files).toEqual(expect.arrayContaining(['herowatch.db', 'herowatch.db-wal', 'herowatch.db-shm']));
     for (const file of files) expect(statSync(join(home, file)).mode & 0o777, file).toBe(0o600);
     await store.close();
+  });
+});
+
+describe.runIf(DIALECTS.includes('postgres'))('the PostgreSQL pool', () => {
+  it('survives the server ending an idle connection', async () => {
+    const hw = await openTestHerowatch('postgres', 'http://127.0.0.1:9');
+    const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(hw.store.db);
+    const admin = new pg.Client({ connectionString: hw.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await admin.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await sql<{ one: number }>`SELECT 1 AS one`.execute(hw.store.db);
+    expect(again.rows[0]!.one).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import * as inventory from './migrations/001-inventory.js';
 import * as connections from './migrations/002-connections.js';
 import * as compliance from './migrations/003-compliance.js';
 import * as meta from './migrations/004-meta.js';
+import * as runLease from './migrations/005-run-lease.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '002-connections': connections,
   '003-compliance': compliance,
   '004-meta': meta,
+  '005-run-lease': runLease,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {
@@ -72,6 +74,9 @@ function openSqlite(location: StoreLocation): Store {
 
 function openPostgres(location: StoreLocation): Store {
   const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 4 });
+  // An idle connection the server ends (a restart, pg_terminate_backend, a proxy timeout) is dropped from the pool,
+  // which opens a new one on next use; unhandled, the error would end the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, close: () => db.destroy() };
 }

@@ -19,47 +19,55 @@ export interface RunRow {
   error: string | null;
 }
 
-/** A run whose heartbeat is older than this is considered dead when its process cannot be checked. */
-const STALE_MS = 5 * 60_000;
+/** Runs from before leases: taken for dead once their heartbeat is this old. */
+const LEGACY_STALE_MS = 5 * 60_000;
 
-export async function startRun(store: Store, connectionId: number, now: Date, kind: 'inventory' | 'audit' = 'inventory'): Promise<number> {
+/**
+ * Starts a run holding a lease of `leaseMs` (wall-clock time, whatever clock
+ * the sync's data uses). `startedAt` is the run's own time.
+ */
+export async function startRun(store: Store, connectionId: number, startedAt: Date, kind: 'inventory' | 'audit', leaseMs: number): Promise<number> {
+  const wall = Date.now();
   const row = await store.db
     .insertInto('hw_sync_runs')
-    .values({ connection_id: connectionId, started_at: now.toISOString(), status: 'running', pid: process.pid, host: hostname(), heartbeat_at: now.toISOString(), kind })
+    .values({
+      connection_id: connectionId,
+      started_at: startedAt.toISOString(),
+      status: 'running',
+      pid: process.pid,
+      host: hostname(),
+      heartbeat_at: new Date(wall).toISOString(),
+      lease_until: new Date(wall + leaseMs).toISOString(),
+      kind,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function heartbeat(store: Store, runId: number): Promise<void> {
-  await store.db.updateTable('hw_sync_runs').set({ heartbeat_at: new Date().toISOString() }).where('id', '=', runId).execute();
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Renews a running run's lease. */
+export async function renewLease(store: Store, runId: number, leaseMs: number): Promise<void> {
+  const wall = Date.now();
+  await store.db.updateTable('hw_sync_runs').set({ heartbeat_at: new Date(wall).toISOString(), lease_until: new Date(wall + leaseMs).toISOString() }).where('id', '=', runId).where('status', '=', 'running').execute();
 }
 
 /**
- * Runs left `running` by a process that is gone (killed, crashed) are marked
- * interrupted and what they wrote is purged. Returns the ids so marked. A run
- * still alive blocks a new one: two syncs of one connection never overlap.
+ * Runs left `running` whose lease ran out (their process was killed, crashed
+ * or lost the database) are marked interrupted and what they wrote is
+ * purged. Returns the ids so marked. A run whose lease holds blocks a new
+ * one: two runs of one connection never overlap.
  */
-export async function recoverInterruptedRuns(store: Store, connectionId: number, now: Date): Promise<{ interrupted: number[]; running: { id: number; pid: number; host: string } | null }> {
+export async function recoverInterruptedRuns(store: Store, connectionId: number): Promise<{ interrupted: number[]; running: { id: number; pid: number; host: string } | null }> {
+  const wall = Date.now();
   const running = await store.db.selectFrom('hw_sync_runs').selectAll().where('connection_id', '=', connectionId).where('status', '=', 'running').execute();
   const interrupted: number[] = [];
   for (const run of running) {
-    const local = run.host === hostname();
-    const dead = local ? !alive(run.pid) || run.pid === process.pid : now.getTime() - Date.parse(run.heartbeat_at) > STALE_MS;
-    if (!dead) return { interrupted, running: { id: run.id, pid: run.pid, host: run.host } };
+    const expires = run.lease_until ? Date.parse(run.lease_until) : Date.parse(run.heartbeat_at) + LEGACY_STALE_MS;
+    if (expires > wall) return { interrupted, running: { id: run.id, pid: run.pid, host: run.host } };
     await purgeRun(store, connectionId, run.id);
     await store.db
       .updateTable('hw_sync_runs')
-      .set({ status: 'interrupted', finished_at: now.toISOString(), error: `Interrupted: the process (pid ${run.pid} on ${run.host}) stopped before the run completed; nothing it collected was kept.` })
+      .set({ status: 'interrupted', finished_at: new Date(wall).toISOString(), error: `Interrupted: the process (pid ${run.pid} on ${run.host}) stopped renewing its lease before the run completed; nothing it collected was kept.` })
       .where('id', '=', run.id)
       .execute();
     interrupted.push(run.id);

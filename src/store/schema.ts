@@ -169,6 +169,8 @@ export interface SyncRunsTable {
   pid: number;
   host: string;
   heartbeat_at: string;
+  /** Until when the run's process holds it (renewed by its heartbeat); past it, the run is taken for dead. Null on runs from before leases. */
+  lease_until: string | null;
   /** `inventory` (everything) or `audit` (the audit trail only; datasets do not move). */
   kind: Generated<'inventory' | 'audit'>;
 }

@@ -96,7 +96,7 @@ describe.each(DIALECTS)('an interrupted sync on %s', (dialect) => {
     emulator.setFaults({ rules: [{ latencyMs: 15 }] });
     emulator.clearRequests();
     const child = spawn(process.execPath, [bin, 'sync', '--concurrency', '2'], {
-      env: { ...process.env, ...hw.env, HEROKU_API_KEY: generated.tokens.global, HEROKU_HOST: emulator.url },
+      env: { ...process.env, ...hw.env, HEROKU_API_KEY: generated.tokens.global, HEROKU_HOST: emulator.url, HEROWATCH_RUN_LEASE_SECONDS: '1' },
       stdio: 'ignore',
     });
     while (emulator.requests().length < 60) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -105,13 +105,15 @@ describe.each(DIALECTS)('an interrupted sync on %s', (dialect) => {
     const { rows: running } = await sql<{ id: number; status: string }>`SELECT id, status FROM hw_sync_runs ORDER BY id`.execute(hw.store.db);
     expect(running.map((r) => r.status)).toEqual(['complete', 'running']);
     expect(await datasetKeys(hw)).toEqual(before);
+    // Another sync cannot start while the killed run's lease holds; once it runs out, the run is taken for dead.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
 
     emulator.setFaults(undefined);
     const next = await syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, sync: { now: () => NOW, auditBackfillDays: 2 } });
     expect(next).toMatchObject({ status: 'complete', recovered: [running[1]!.id] });
     const { rows: runs } = await sql<{ status: string; error: string | null }>`SELECT status, error FROM hw_sync_runs ORDER BY id`.execute(hw.store.db);
     expect(runs.map((r) => r.status)).toEqual(['complete', 'interrupted', 'complete']);
-    expect(runs[1]!.error).toMatch(/^Interrupted: the process \(pid \d+ on .+\) stopped before the run completed/);
+    expect(runs[1]!.error).toMatch(/^Interrupted: the process \(pid \d+ on .+\) stopped renewing its lease before the run completed/);
     const { rows: leftovers } = await sql<{ n: number }>`SELECT count(*) AS n FROM hw_records WHERE valid_from = ${running[1]!.id}`.execute(hw.store.db);
     expect(Number(leftovers[0]!.n)).toBe(0);
     const expected = expectedInventory(emulator.world(), generated.planted.auditor, ['2026-11-20', '2026-11-19']);

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { createHmac } from 'node:crypto';
-import { webhookBody, webhookSecret, webhookSignature } from '../../src/notify/webhook.js';
+import { sendWebhook, webhookBody, webhookSecret, webhookSignature } from '../../src/notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../src/scheduler/scheduler.js';
 import { connect, disconnect } from '../../src/service/connections.js';
 import { syncConnection } from '../../src/service/sync.js';
@@ -168,5 +168,24 @@ describe('webhook bodies', () => {
     expect(() => webhookSecret(settings, {})).toThrow('notifications.webhook.secret_env names HOOK_SECRET, which is not set');
     expect(webhookSignature('s3', 1700000000, '{"a":1}')).toBe(`v1=${createHmac('sha256', 's3').update('1700000000.{"a":1}').digest('hex')}`);
     expect(webhookSignature('s3', 1700000000, '{"a":2}')).not.toBe(webhookSignature('s3', 1700000000, '{"a":1}'));
+  });
+
+  it('are not sent on where a redirect points', async () => {
+    const hits: string[] = [];
+    const target = createServer((request, response) => {
+      hits.push(request.url ?? '');
+      response.end();
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const redirector = createServer((_, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/stolen` });
+      response.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void (target.close(), redirector.close()));
+    const settings = { url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`, format: 'json' as const, events: ['opened' as const], retries: 2 };
+    const delivery = await sendWebhook(settings, { connection: 'acme', evaluatedAt: '2026-11-20T00:00:00Z', changes: [] }, { secret: 's3', sleep: async () => {} });
+    expect(delivery).toMatchObject({ delivered: false, attempts: 1, status: 307 });
+    expect(hits).toEqual([]);
   });
 });

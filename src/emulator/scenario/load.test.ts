@@ -63,6 +63,11 @@ describe('scenario validation', () => {
     ['a certificate that expires before it starts', (s) => void (s.apps![0]!.sni_endpoints![0]!.expires_at = '2025-01-01T00:00:00Z'), '$.apps[0].sni_endpoints[0].expires_at: expires_at must be after starts_at'],
     ['permissions on a personal app', (s) => void (s.apps![4]!.collaborators![0]!.permissions = ['view']), '$.apps[4].collaborators[0].permissions: permissions apply to collaborators on team apps only'],
     ['a release listed twice', (s) => void s.apps![0]!.releases!.push({ version: 2 }), '$.apps[0].releases[3].version: release v2 is listed twice'],
+    ...['../../etc/passwd', '/etc/passwd', 'lib/../../x', 'a\\b', 'a//b', './x'].map((path): [string, (s: Scenario) => void, string] => [
+      `a slug file path ${path}`,
+      (s) => void s.apps![0]!.releases!.push({ version: 9, slug: { files: { [path]: 'x' } } }),
+      `$.apps[0].releases[3].slug.files: slug file path ${JSON.stringify(path)} must be relative`,
+    ]),
   ])('reports %s', (_case, mutate, expected) => {
     const found = problems(mutate);
     expect(found.some((line) => line.startsWith(expected)), `${expected}\n in:\n${found.join('\n')}`).toBe(true);

@@ -213,6 +213,12 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
     };
     if (entry.slug) {
       const files = entry.slug.files ?? {};
+      for (const path of Object.keys(files)) {
+        // Paths become tar entries under ./app/: a path that could leave it (absolute, .., backslashes, NUL) is refused.
+        if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+          ctx.problem(`slug file path ${JSON.stringify(path)} must be relative, made of plain names separated by / (no "..", ".", empty parts, backslashes or leading /)`, 'apps', i, 'releases', j, 'slug', 'files');
+        }
+      }
       const guess = guessBuildpack(files);
       release.slug = {
         id: typeof entry.slug.id === 'string' ? entry.slug.id.toLowerCase() : deriveId('slug', app.name, entry.version),

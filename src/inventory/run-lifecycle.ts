@@ -1,0 +1,49 @@
+import { ConflictError } from '../errors.js';
+import type { Store } from '../store/database.js';
+import { failRun, markInterrupted, recoverInterruptedRuns, renewLease, startRun, type RunRow } from '../store/runs.js';
+
+/** How long a run's lease lasts unless renewed; its heartbeat renews it three times as often. */
+export const DEFAULT_RUN_LEASE_MS = 60_000;
+
+/** Raised when another run of the same connection still holds its lease. */
+export class SyncAlreadyRunning extends ConflictError {
+  constructor(readonly runId: number, pid: number, host: string) {
+    super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
+  }
+}
+
+/** A run in progress: its id, the dead runs recovered before it, and how it ends when it does not complete. */
+export interface ActiveRun {
+  id: number;
+  /** Runs of the connection found dead (lease run out) and marked interrupted before this one started. */
+  recovered: number[];
+  /** Ends the run as failed, or as interrupted, discarding what it wrote; stops the heartbeat. */
+  abandon(error: string, stats: Partial<RunRow>, interrupted: boolean): Promise<void>;
+  /** Stops the heartbeat (call once the run is recorded complete). */
+  release(): void;
+}
+
+/**
+ * The one lifecycle of every run (inventory and audit-only alike): dead
+ * runs are recovered first, a live one blocks, the run starts holding a
+ * lease, a heartbeat renews it, and it ends complete (by its writer),
+ * failed or interrupted.
+ */
+export async function beginRun(store: Store, connectionId: number, kind: 'inventory' | 'audit', options: { startedAt: Date; leaseMs?: number }): Promise<ActiveRun> {
+  const leaseMs = options.leaseMs ?? DEFAULT_RUN_LEASE_MS;
+  const { interrupted, running } = await recoverInterruptedRuns(store, connectionId);
+  if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
+  const id = await startRun(store, connectionId, options.startedAt, kind, leaseMs);
+  const beat = setInterval(() => void renewLease(store, id, leaseMs).catch(() => {}), Math.max(1, Math.floor(leaseMs / 3)));
+  beat.unref();
+  return {
+    id,
+    recovered: interrupted,
+    async abandon(error, stats, wasInterrupted) {
+      clearInterval(beat);
+      await failRun(store, connectionId, id, error, stats);
+      if (wasInterrupted) await markInterrupted(store, id);
+    },
+    release: () => clearInterval(beat),
+  };
+}
