@@ -5,6 +5,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { benchCompliance } from './compliance.js';
 import { benchEmulator } from './emulator.js';
+import { benchQueries } from './queries.js';
 import { benchSync } from './sync.js';
 
 const small = process.argv.includes('--small');
@@ -13,12 +14,13 @@ const configuration = small ? 'small' : 'full';
 const emulator = await benchEmulator(small ? { apps: 1000, reads: 1000, concurrency: 8 } : { apps: 10_000, reads: 1000, concurrency: 8 });
 const sync = await benchSync({ apps: small ? 300 : 2000 });
 const compliance = await benchCompliance(small ? { apps: 1000, rounds: 3 } : { apps: 10_000, rounds: 5 });
+const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 10_000, rounds: 9 });
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
-for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance]] as const) {
+for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries]] as const) {
   console.log(`\n${title}`);
   for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(36)} ${value}`);
 }
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance }, null, 2)}\n`);
+await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries }, null, 2)}\n`);

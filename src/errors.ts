@@ -57,18 +57,3 @@ export class ForbiddenError extends HerowatchError {
     super('forbidden', message, options);
   }
 }
-
-/** The kind of any thrown value: anything not a HerowatchError is internal. */
-export function errorKind(error: unknown): ErrorKind {
-  return error instanceof HerowatchError ? error.kind : 'internal';
-}
-
-/** The HTTP status for each kind, for the web and MCP front ends. */
-export const HTTP_STATUS: Record<ErrorKind, number> = {
-  input: 400,
-  not_found: 404,
-  conflict: 409,
-  forbidden: 403,
-  upstream: 502,
-  internal: 500,
-};

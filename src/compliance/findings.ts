@@ -13,15 +13,6 @@ export interface FindingChange {
   message: string;
 }
 
-export interface EvaluationRecord {
-  evaluationId: number;
-  checks: number;
-  passed: number;
-  failed: number;
-  unknown: number;
-  changes: FindingChange[];
-}
-
 type Existing = ExistingFinding;
 
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;

@@ -104,8 +104,3 @@ export class HerokuClient {
     return { ...this.counters, rateLimitLow: this.gauge.lowWater, throttledMs: this.gauge.waitedMs };
   }
 }
-
-/** Path segment encoding for names and ids in URLs. */
-export function segment(value: string): string {
-  return encodeURIComponent(value);
-}

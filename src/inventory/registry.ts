@@ -50,11 +50,6 @@ export const RESOURCES: ResourceDefinition[] = [
   oauthAuthorizations,
 ];
 
-export function resourceNamed(name: string): ResourceDefinition | undefined {
-  const wanted = name.replace(/-/g, '_');
-  return RESOURCES.find((r) => r.name === wanted);
-}
-
 /** Resources in an order where every parent comes before its children. */
 export function parentFirst(resources: ResourceDefinition[] = RESOURCES): ResourceDefinition[][] {
   const levels: ResourceDefinition[][] = [];

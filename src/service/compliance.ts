@@ -7,6 +7,7 @@ import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
+import type { FindingStatus } from '../store/schema.js';
 import {
   activeSuppressionRows,
   findingById,
@@ -103,10 +104,12 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
   const statuses = new Set(filter.status ?? FINDING_STATUSES.filter((s) => s !== 'pass'));
   const minimum = filter.severity ? SEVERITIES.indexOf(filter.severity) : SEVERITIES.length - 1;
   const views: FindingView[] = [];
+  // Suppressed findings are stored open: the view's statuses map onto the stored ones.
+  const stored = [...new Set([...statuses].map((s): FindingStatus => (s === 'suppressed' ? 'open' : s)))];
+  const severities = SEVERITIES.slice(0, minimum + 1);
   for (const connection of connections) {
     const suppressions = await activeSuppressions(hw, connection.id, now);
-    for (const row of await listFindingRows(hw.store, connection.id, filter)) {
-      if (SEVERITIES.indexOf(row.severity as Severity) > minimum) continue;
+    for (const row of await listFindingRows(hw.store, connection.id, { check: filter.check, includeRemoved: filter.includeRemoved, statuses: stored, severities })) {
       const view = findingView(row, connection, catalog.get(row.check_id), suppressions);
       if (statuses.has(view.status)) views.push(view);
     }

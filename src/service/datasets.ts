@@ -4,8 +4,6 @@ import { countDataset, readDataset } from '../store/datasets.js';
 import { DEFAULT_SQL_LIMITS, runDatasetSql, type SqlLimits, type SqlResult } from '../store/sql-console.js';
 import type { Herowatch } from './herowatch.js';
 
-export { UnknownDataset } from '../store/datasets.js';
-export { SqlError } from '../store/sql-console.js';
 
 export interface DatasetSummary {
   name: string;

@@ -3,7 +3,7 @@ import { findingsCsv } from '../compliance/finding-view.js';
 import { toCsv } from '../export/csv.js';
 import type { ConnectionStatus } from '../connections/status.js';
 import { datasets } from '../datasets/catalog.js';
-import { FORMAT, verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
+import { verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
 import { renderReport } from '../evidence/report-html.js';
 import { existingSigner, expectedSigner, loadSigningKey, type SigningKey } from '../evidence/signing.js';
 import type { KeyEnvironment } from '../config.js';
@@ -203,4 +203,3 @@ export async function verifyEvidence(path: string, options: { signer?: string; h
   return verifyBundle(new Uint8Array(bytes), { signer, trusted: own ? [own] : [] });
 }
 
-export { FORMAT };

@@ -3,12 +3,12 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
-import { InputError } from '../errors.js';
-import * as inventory from './migrations/001-inventory.js';
-import * as connections from './migrations/002-connections.js';
-import * as compliance from './migrations/003-compliance.js';
-import * as meta from './migrations/004-meta.js';
-import * as runLease from './migrations/005-run-lease.js';
+import { HerowatchError, InputError } from '../errors.js';
+import { up as inventory } from './migrations/001-inventory.js';
+import { up as connections } from './migrations/002-connections.js';
+import { up as compliance } from './migrations/003-compliance.js';
+import { up as meta } from './migrations/004-meta.js';
+import { up as runLease } from './migrations/005-run-lease.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -30,7 +30,7 @@ export interface Store {
 }
 
 /** Every migration, in order; each gets the dialect for the few types that differ. */
-const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Promise<void>> = {
   '001-inventory': inventory,
   '002-connections': connections,
   '003-compliance': compliance,
@@ -44,7 +44,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     await migrate(store);
   } catch (error) {
     await store.close();
-    throw new Error(`Could not prepare the database at ${store.description}: ${(error as Error).message}`, { cause: error });
+    throw new HerowatchError(error instanceof HerowatchError ? error.kind : 'upstream', `Could not prepare the database at ${store.description}: ${(error as Error).message}`, { cause: error });
   }
   return store;
 }
@@ -105,7 +105,7 @@ async function migrate(store: Store): Promise<void> {
     migrationTableSchema,
     provider: {
       getMigrations: async () =>
-        Object.fromEntries(Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, store.dialect) } satisfies Migration])),
+        Object.fromEntries(Object.entries(MIGRATIONS).map(([name, up]) => [name, { up: (db) => up(db, store.dialect) } satisfies Migration])),
     },
   });
   const { error } = await migrator.migrateToLatest();

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { datasets, type Dataset, type HerowatchTableDataset } from '../datasets/catalog.js';
-import type { Column, ColumnType } from '../inventory/resource.js';
+import { RESOURCES } from '../inventory/registry.js';
+import type { Column } from '../inventory/resource.js';
+import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState } from './current-state.js';
 import type { Dialect, Store } from './database.js';
 import { grantViewsToReader } from './sql-console.js';
 
@@ -16,25 +18,6 @@ function validAt(alias: string, asOfRun?: number): string {
   if (asOfRun === undefined) return `${alias}.valid_to IS NULL AND ${alias}.valid_from <= c.last_complete_run`;
   const run = String(Math.trunc(asOfRun));
   return `${alias}.valid_from <= ${run} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${run})`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** The SQL expression reading `path` (dotted) from a JSON record column, typed. */
-function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
-  const segments = path.split('.');
-  if (dialect === 'sqlite') {
-    const jsonPath = `$${segments.map((s) => `."${s.replace(/"/g, '\\"')}"`).join('')}`;
-    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
-  }
-  const args = segments.map(quoteLiteral).join(', ');
-  if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
-  const text = `jsonb_extract_path_text(${data}, ${args})`;
-  if (type === 'integer') return `(${text})::bigint`;
-  if (type === 'boolean') return `(${text})::boolean`;
-  return text;
 }
 
 const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string; sources?: Record<string, string> }> = {
@@ -58,6 +41,22 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
     return `SELECT ${columns.join(', ')}\n${spec.from}`;
   }
   const resource = dataset.source.resource;
+  if (asOfRun === undefined) {
+    // The current state: the typed, indexed table the run writer keeps (see current-state.ts).
+    const joins: string[] = [];
+    const joined = new Map<string, string>();
+    const selected = resource.columns.map((column) => {
+      if (!column.from) return `t."${column.name}" AS "${column.name}"`;
+      let alias = joined.get(column.from.resource);
+      if (!alias) {
+        alias = `j${joined.size}`;
+        joined.set(column.from.resource, alias);
+        joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = t.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = t.key AND ${validAt(alias)}`);
+      }
+      return `${jsonColumn(dialect, `${alias}.data`, column.from.path, column.type)} AS "${column.name}"`;
+    });
+    return [`SELECT c.name AS connection, ${selected.join(', ')}`, `FROM ${currentTable(resource.name)} t`, 'JOIN hw_connections c ON c.id = t.connection_id', ...joins].join('\n');
+  }
   const joins: string[] = [];
   const joined = new Map<string, string>();
   const expression = (column: Column): string => {
@@ -80,23 +79,22 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
   ].join('\n');
 }
 
-/** The tables the dataset views read: the only tables the SQL console may touch, and only through the views. */
-export const VIEW_BASE_TABLES = ['hw_records', 'hw_connections', 'hw_audit_events', 'hw_sync_runs', 'hw_coverage'] as const;
 
 /**
- * Creates the dataset views when their definitions changed (a fingerprint
- * of the SQL is kept in hw_meta), so an ordinary start does not touch them.
+ * Creates the dataset views, and the current-state tables behind them, when
+ * their definitions changed (a fingerprint of the SQL is kept in hw_meta),
+ * so an ordinary start does not touch them.
  */
 export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   const definitions = datasets().map((dataset) => ({ name: dataset.name, select: datasetSelect(dataset, store.dialect) }));
-  const fingerprint = createHash('sha256').update(JSON.stringify(definitions)).digest('hex');
+  const tables = RESOURCES.map((resource) => currentTableDdl(resource, store.dialect));
+  const fingerprint = createHash('sha256').update(JSON.stringify({ definitions, tables })).digest('hex');
   const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
   if (stored?.value === fingerprint) return { rebuilt: false };
   await store.db.transaction().execute(async (tx) => {
-    for (const { name, select } of definitions) {
-      await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
-      await sql.raw(`CREATE VIEW ${name} AS\n${select}`).execute(tx);
-    }
+    for (const { name } of definitions) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
+    await rebuildCurrentState(tx, store.dialect);
+    for (const { name, select } of definitions) await sql.raw(`CREATE VIEW ${name} AS\n${select}`).execute(tx);
     await tx
       .insertInto('hw_meta')
       .values({ key: 'views', value: fingerprint })

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Store } from './database.js';
 import type { CheckResultStatus, EvaluationsTable, FindingEventsTable, FindingsTable, FindingStatus, SuppressionsTable } from './schema.js';
 
@@ -144,9 +144,11 @@ export async function suppressionsInForceAt(store: Store, connectionIds: number[
   return rows.filter((s) => s.revoked_at === null || s.revoked_at > iso);
 }
 
-export async function listFindingRows(store: Store, connectionId: number, filter: { check?: string; includeRemoved?: boolean }): Promise<FindingRow[]> {
+export async function listFindingRows(store: Store, connectionId: number, filter: { check?: string; includeRemoved?: boolean; statuses?: FindingStatus[]; severities?: string[] }): Promise<FindingRow[]> {
   let query = store.db.selectFrom('hw_findings').selectAll().where('connection_id', '=', connectionId);
   if (filter.check) query = query.where('check_id', '=', filter.check);
+  if (filter.statuses) query = filter.statuses.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('status', 'in', filter.statuses);
+  if (filter.severities) query = filter.severities.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('severity', 'in', filter.severities);
   if (!filter.includeRemoved) query = query.where('removed_at', 'is', null);
   return query.execute();
 }

@@ -17,8 +17,9 @@ export async function finishJob(store: Store, jobId: number, status: 'complete' 
   await store.db.updateTable('hw_jobs').set({ status, finished_at: at.toISOString(), error }).where('id', '=', jobId).execute();
 }
 
-export async function listJobs(store: Store, limit = 100): Promise<Selectable<JobsTable>[]> {
-  return store.db.selectFrom('hw_jobs').selectAll().orderBy('id').limit(limit).execute();
+/** The scheduler's latest jobs, newest first. */
+export async function listJobs(store: Store, limit: number): Promise<Selectable<JobsTable>[]> {
+  return store.db.selectFrom('hw_jobs').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
 /** The latest runs of a connection, newest first, as the scheduler plans from them. */

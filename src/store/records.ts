@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { applyRunToCurrentState } from './current-state.js';
 import type { Store } from './database.js';
 import type { Updateable } from 'kysely';
 import type { SyncRunsTable } from './schema.js';
@@ -124,8 +125,8 @@ export class RunWriter {
    * was read in full, or their parent is gone). Records behind a coverage gap
    * (forbidden, failed) stay as last seen. `readInFull` says, per resource,
    * whether its account-wide list was read (top level) or which parents' lists
-   * were. The run is marked complete, with its statistics and audit cursors,
-   * in the same transaction.
+   * were. The current-state tables follow, and the run is marked complete,
+   * with its statistics and audit cursors, in the same transaction.
    */
   async complete(
     resourcesParentFirst: { name: string; parent?: string }[],
@@ -164,6 +165,7 @@ export class RunWriter {
             .where('key', 'in', close.slice(i, i + 500))
             .execute();
         }
+        await applyRunToCurrentState(tx, this.store.dialect, resource.name, connectionId, runId, close);
       }
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
       await tx.updateTable('hw_sync_runs').set({ ...completion.stats, status: 'complete', finished_at: completion.finishedAt }).where('id', '=', runId).execute();

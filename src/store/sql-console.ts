@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Kysely, Transaction } from 'kysely';
@@ -6,6 +7,8 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { ForbiddenError, InputError } from '../errors.js';
 import type { Store } from './database.js';
+import type { SqlJob, SqlReply } from './sql-child.js';
+import { VIEW_BASE_TABLES } from './current-state.js';
 import type { Database } from './schema.js';
 
 /** The query was refused or failed: not valid SQL, not read-only, outside the datasets, or an error in it. */
@@ -79,29 +82,78 @@ export async function runDatasetSql(store: Store, query: string, limits: SqlLimi
   return runOnPostgres(store, query, limits);
 }
 
-function runInChild(path: string, query: string, limits: SqlLimits): Promise<SqlResult> {
-  // Compiled, the child is sql-child.js beside this file; run from the TypeScript sources (the tests), it is the .ts, loaded through tsx.
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = fileURLToPath(new URL(fromSources ? './sql-child.ts' : './sql-child.js', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: fromSources ? ['--import', 'tsx'] : [], serialization: 'advanced' });
-    let settled = false;
-    const finish = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (child.connected) child.disconnect();
-      child.kill('SIGKILL');
-      action();
-    };
-    const timer = setTimeout(() => finish(() => reject(new SqlError(`The query ran longer than ${Math.round(limits.timeoutMs / 1000)} s and was stopped; narrow it (a WHERE on connection or a LIMIT).`))), limits.timeoutMs);
-    child.on('message', (message: { ok: true; result: SqlResult } | { ok: false; error: string }) => {
-      finish(() => (message.ok ? resolve(message.result) : reject(new SqlError(message.error))));
+/**
+ * The SQLite query process: started on first use and kept for the next
+ * query (a process start costs more than most queries), killed at a time
+ * limit and started again on the next. Queries run one at a time. It does
+ * not keep herowatch running, and it ends when herowatch does.
+ */
+class SqlProcess {
+  private child: ChildProcess | null = null;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(job: Omit<SqlJob, 'id'>, timeoutMs: number): Promise<SqlResult> {
+    const result = this.queue.then(() => this.send(job, timeoutMs));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private start(): ChildProcess {
+    const { entry, execArgv } = childEntry();
+    const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv, serialization: 'advanced' });
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    child.once('exit', () => {
+      if (this.child === child) this.child = null;
     });
-    child.on('error', (error) => finish(() => reject(error)));
-    child.on('exit', (code) => finish(() => reject(new SqlError(`The query stopped the SQL process (exit ${code}).`))));
-    child.send({ path, query, maxRows: limits.maxRows });
-  });
+    return child;
+  }
+
+  private send(job: Omit<SqlJob, 'id'>, timeoutMs: number): Promise<SqlResult> {
+    const child = (this.child ??= this.start());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const settle = (action: () => void): void => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        (child.channel as { unref?: () => void } | undefined)?.unref?.();
+        action();
+      };
+      const onMessage = (reply: SqlReply): void => {
+        if (reply.id === id) settle(() => (reply.ok ? resolve(reply.result) : reject(new SqlError(reply.error))));
+      };
+      const onExit = (code: number | null): void => settle(() => reject(new SqlError(`The query stopped the SQL process (exit ${code}).`)));
+      const timer = setTimeout(() => {
+        settle(() => reject(new SqlError(`The query ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped; narrow it (a WHERE on connection or a LIMIT).`)));
+        if (this.child === child) this.child = null;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      (child.channel as { ref?: () => void } | undefined)?.ref?.();
+      child.send({ ...job, id } satisfies SqlJob);
+    });
+  }
+}
+
+const sqlProcess = new SqlProcess();
+
+function runInChild(path: string, query: string, limits: SqlLimits): Promise<SqlResult> {
+  return sqlProcess.run({ path, query, maxRows: limits.maxRows, allowedTables: [...VIEW_BASE_TABLES] }, limits.timeoutMs);
+}
+
+/**
+ * The child's script: compiled, sql-child.js beside this file. Run from the
+ * TypeScript sources (tests, benchmarks), the compiled one when the build
+ * has made it (npm ci and npm test do), else the .ts through tsx.
+ */
+function childEntry(): { entry: string; execArgv: string[] } {
+  if (!import.meta.url.endsWith('.ts')) return { entry: fileURLToPath(new URL('./sql-child.js', import.meta.url)), execArgv: [] };
+  const compiled = fileURLToPath(new URL('../../dist/store/sql-child.js', import.meta.url));
+  if (existsSync(compiled)) return { entry: compiled, execArgv: [] };
+  return { entry: fileURLToPath(new URL('./sql-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
 /** The role the console runs as on PostgreSQL: one per database and schema, allowed to SELECT the views and nothing else. */
@@ -134,24 +186,42 @@ async function schemaName(db: Kysely<Database> | Transaction<Database>): Promise
   return rows[0]!.schema;
 }
 
-async function runOnPostgres(store: Store, query: string, limits: SqlLimits): Promise<SqlResult> {
+/** What the console checks once per database URL before it runs anything there: who the connection is, and the reader role. */
+const postgresReady = new Map<string, Promise<string>>();
+
+async function readyPostgres(store: Store, client: pg.Client): Promise<string> {
   const role = await readerRole(store.db);
-  const client = new pg.Client({ connectionString: store.location.databaseUrl });
+  const { rows } = await client
+    .query<{ superuser: boolean; member: boolean; exists: boolean }>(
+      "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS superuser, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists, pg_has_role(session_user, (SELECT oid FROM pg_roles WHERE rolname = $1), 'MEMBER') AS member",
+      [role],
+    )
+    .catch(() => ({ rows: [{ superuser: false, member: false, exists: false }] }));
+  const { superuser, member, exists } = rows[0]!;
+  if (superuser) {
+    throw new ForbiddenError('herowatch sql does not run on a superuser connection (a superuser can leave the read-only role it runs under): set DATABASE_URL to a role without SUPERUSER, as herowatch should use anyway.');
+  }
+  if (!exists || !member) {
+    throw new ForbiddenError(
+      `herowatch sql runs under the role ${role}, which may only read the dataset views, and it does not exist${exists ? ' for this user' : ''}: give the database user CREATEROLE once (ALTER ROLE <user> CREATEROLE) and run any herowatch command, or create it yourself: CREATE ROLE ${role} NOLOGIN; GRANT ${role} TO <user>.`,
+    );
+  }
+  return role;
+}
+
+async function runOnPostgres(store: Store, query: string, limits: SqlLimits): Promise<SqlResult> {
+  const url = store.location.databaseUrl!;
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const who = await client.query<{ superuser: boolean; member: boolean; exists: boolean }>(
-      'SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS superuser, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists, pg_has_role(session_user, (SELECT oid FROM pg_roles WHERE rolname = $1), \'MEMBER\') AS member',
-      [role],
-    ).catch(() => ({ rows: [{ superuser: false, member: false, exists: false }] }));
-    const { superuser, member, exists } = who.rows[0]!;
-    if (superuser) {
-      throw new ForbiddenError('herowatch sql does not run on a superuser connection (a superuser can leave the read-only role it runs under): set DATABASE_URL to a role without SUPERUSER, as herowatch should use anyway.');
+    let ready = postgresReady.get(url);
+    if (!ready) {
+      ready = readyPostgres(store, client);
+      postgresReady.set(url, ready);
+      // A refusal is not remembered: the role may be created meanwhile.
+      ready.catch(() => postgresReady.delete(url));
     }
-    if (!exists || !member) {
-      throw new ForbiddenError(
-        `herowatch sql runs under the role ${role}, which may only read the dataset views, and it does not exist${exists ? ' for this user' : ''}: give the database user CREATEROLE once (ALTER ROLE <user> CREATEROLE) and run any herowatch command, or create it yourself: CREATE ROLE ${role} NOLOGIN; GRANT ${role} TO <user>.`,
-      );
-    }
+    const role = await ready;
     await client.query('BEGIN TRANSACTION READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(limits.timeoutMs))}`);
     await client.query(`SET LOCAL ROLE ${role}`);

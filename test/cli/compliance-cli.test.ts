@@ -88,7 +88,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(report.summary.failing).toBeGreaterThan(0);
     expect((await herowatch(env, ['report', '--framework', 'soc2'])).stdout).toMatch(/^CC6\.1 {2}FAILING {2}Logical access/m);
     const pci = await herowatch(env, ['report', '--framework', 'pci']);
-    expect(pci.code).toBe(2);
+    expect(pci.code, pci.stderr).toBe(2);
     expect(pci.stderr).toContain('There is no framework "pci" (there are: cis-v8, iso27001, soc2)');
 
     const events = JSON.parse((await herowatch(env, ['events', '--json', '--actor', 'admin@edge.example', '--type', 'app'])).stdout) as { action: string; app_name: string; created_at: string; ip_address: string | null }[];

@@ -7,6 +7,8 @@ import { createHmac } from 'node:crypto';
 import { sendWebhook, webhookBody, webhookSecret, webhookSignature } from '../../src/notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../src/scheduler/scheduler.js';
 import { connect, disconnect } from '../../src/service/connections.js';
+import { schedulerJobs } from '../../src/service/jobs.js';
+import { herowatch } from '../support/cli.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import { startEmulatorForTest } from '../support/emulator.js';
@@ -63,8 +65,12 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect(sequence).toEqual(Array.from({ length: 6 }, () => ['job-start', 'job-done']).flat());
     const runs = await hw.store.db.selectFrom('hw_sync_runs').select(['kind', 'status']).orderBy('id').execute();
     expect(runs.map((r) => `${r.kind}:${r.status}`)).toEqual(['inventory:complete', 'inventory:complete', 'audit:complete', 'audit:complete', 'audit:complete', 'inventory:complete', 'audit:complete']);
-    const logged = await hw.store.db.selectFrom('hw_jobs').select(['kind', 'status']).orderBy('id').execute();
+    const logged = (await schedulerJobs(hw, 100)).reverse();
     expect(logged.map((j) => `${j.kind}:${j.status}`)).toEqual(jobs().map((j) => j.replace(/@\d+h/, '')));
+    expect(new Set(logged.map((j) => j.connection))).toEqual(new Set(['edge']));
+    const cli = await herowatch(hw.env, ['jobs', '--json', '--limit', '2']);
+    expect(JSON.parse(cli.stdout)).toEqual(logged.slice(-2).reverse());
+    expect((await herowatch(hw.env, ['jobs', '--limit', '0'])).stderr).toContain('a whole number from 1 to 10000');
   }, 120_000);
 
   it('moves each wait by the jitter, within its bounds, and retries a failed run after a quarter of the interval', async () => {

@@ -1,13 +1,16 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { webhookOrigin, webhookSecret } from '../../notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../scheduler/scheduler.js';
+import { schedulerJobs } from '../../service/jobs.js';
 import { withHerowatch } from '../context.js';
+import { table } from '../table.js';
 import type { Output } from '../output.js';
 
 const hours = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`);
 
 export function registerRun(program: Command, output: Output): void {
+  registerJobs(program, output);
   program
     .command('run')
     .description('Keep every connection fresh: inventory and checks every 24h, audit trail every 6h (settings.yaml: schedule), findings to a webhook; stops cleanly on SIGTERM')
@@ -44,6 +47,24 @@ export function registerRun(program: Command, output: Output): void {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    });
+}
+
+function registerJobs(program: Command, output: Output): void {
+  program
+    .command('jobs')
+    .description('What herowatch run did lately: each job (inventory or audit trail) with how it ended, newest first')
+    .option('--limit <n>', 'how many', (value: string) => {
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
+      return n;
+    }, 50)
+    .option('--json', 'print JSON')
+    .action(async (flags: { limit: number; json?: boolean }) => {
+      const jobs = await withHerowatch({}, (hw) => schedulerJobs(hw, flags.limit));
+      if (flags.json) return output.json(jobs);
+      if (jobs.length === 0) return output.out('herowatch run has run no job here yet.');
+      output.out(table(['id', 'connection', 'kind', 'started', 'status', 'error'], jobs.map((j) => [j.id, j.connection, j.kind, j.started_at, j.status, j.error])));
     });
 }
 

@@ -1,5 +1,5 @@
 import type {
-  Scenario, ScenarioAccount, ScenarioAddon, ScenarioApp, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam,
+  Scenario, ScenarioAccount, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam,
   ScenarioToken, TeamRole,
 } from '../scenario/types.js';
 import { COMPANIES, CONTRACTOR_DOMAINS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES } from './names.js';
@@ -10,7 +10,7 @@ import { generateAddons } from './addons.js';
 import { generateApps, type GeneratedApp } from './apps.js';
 import { emptyPlanted, type Planted } from './planted.js';
 
-export type { GenerateOptions, PlantRates } from './options.js';
+export type { GenerateOptions } from './options.js';
 export { parseGenerateSpec } from './options.js';
 export type { Planted } from './planted.js';
 
@@ -278,4 +278,3 @@ function recordTwoFactor(planted: Planted, teams: GeneratedTeam[], people: Perso
   if (withIdp && enterprise) planted.enterprise_members_not_federated.push(planted.auditor);
 }
 
-export type { ScenarioAddon, ScenarioApp };

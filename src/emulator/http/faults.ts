@@ -31,7 +31,6 @@ export interface FaultOptions {
   rules: FaultRule[];
 }
 
-export type FaultKind = 'error' | 'reset' | 'truncate' | 'malformed' | 'rate-limit-burst';
 
 export interface FaultPlan {
   before: 'error' | 'reset' | 'rate-limit-burst' | null;

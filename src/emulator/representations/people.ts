@@ -1,6 +1,5 @@
 import { ENTERPRISE_PERMISSIONS, HEROKU_CLI_CLIENT } from '../world/catalog.js';
 import { deriveId } from '../world/ids.js';
-import { isoSeconds } from '../world/time.js';
 import type { AuditEvent, Enterprise, EnterpriseMember, IdentityProvider, Team, TeamFeature, TeamMember, Token, User } from '../world/types.js';
 import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
 
@@ -176,6 +175,3 @@ export function authorizationJson(token: Token, ctx: RepresentContext): Json {
   );
 }
 
-export function timestamp(date: Date): string {
-  return isoSeconds(date);
-}

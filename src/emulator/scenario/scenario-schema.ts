@@ -267,14 +267,6 @@ export function servedFieldsOf(kindName: EntityKindName): Set<string> {
   return fields;
 }
 
-/** Every key an entity kind accepts, for "did you mean" hints. */
-export function acceptedKeysOf(kindName: EntityKindName): string[] {
-  const kind: EntityKind = ENTITY_KINDS[kindName];
-  const keys = new Set([...Object.keys(kind.keys), ...definitionProperties(kind.definition)]);
-  for (const extra of kind.alsoFrom ?? []) for (const property of extra.properties) keys.add(property);
-  return [...keys];
-}
-
 export function scenarioJsonSchema(): JsonSchema {
   const definitions: Record<string, JsonSchema> = {};
   for (const [kindName, kind] of Object.entries(ENTITY_KINDS)) definitions[kindName] = entitySchema(kind);

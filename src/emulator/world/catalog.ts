@@ -45,11 +45,6 @@ export const STACKS: StackInfo[] = [
   { name: 'heroku-24', state: 'supported', default: true, created_at: '2024-06-01T00:00:00Z' },
 ];
 
-export const DYNO_SIZES = [
-  'Eco', 'Basic', 'Standard-1X', 'Standard-2X', 'Performance-M', 'Performance-L', 'Performance-L-RAM', 'Performance-XL',
-  'Performance-2XL', 'Private-S', 'Private-M', 'Private-L', 'Shield-S', 'Shield-M', 'Shield-L', 'Free', 'Hobby',
-] as const;
-
 export interface PlanInfo {
   name: string;
   cents: number;

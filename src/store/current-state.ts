@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { RESOURCES } from '../inventory/registry.js';
+import type { Column, ColumnType, ResourceDefinition } from '../inventory/resource.js';
+import type { Dialect } from './database.js';
+import type { Database } from './schema.js';
+
+/**
+ * The current state of each synced resource, in a table of typed columns
+ * (`hw_cur_<resource>`), so that what people read most (lists, filters,
+ * counts, joins across datasets) is indexed and cheap. The versioned
+ * records (hw_records) stay the history and the source: these tables are
+ * rewritten from them by the run writer as a run completes (in the same
+ * transaction), and rebuilt whole when the declarations change.
+ */
+
+export function currentTable(resource: string): string {
+  return `hw_cur_${resource}`;
+}
+
+/** Columns stored in the current-state table: the resource's own (a column read from another resource is joined at read time). */
+export function storedColumns(resource: ResourceDefinition): Column[] {
+  return resource.columns.filter((c) => !c.from);
+}
+
+function sqlType(dialect: Dialect, type: ColumnType): string {
+  if (dialect === 'sqlite') return type === 'integer' || type === 'boolean' ? 'integer' : 'text';
+  return type === 'integer' ? 'bigint' : type === 'boolean' ? 'boolean' : type === 'json' ? 'jsonb' : 'text';
+}
+
+/** Columns worth an index: ids, names and references to other resources, what lists filter and joins match on. */
+function indexed(column: Column): boolean {
+  return column.name === 'id' || column.name === 'name' || column.name.endsWith('_id') || column.name.endsWith('_name') || column.name === 'email' || column.name === 'hostname';
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The SQL expression reading `path` (dotted) from a JSON record column, typed. */
+export function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
+  const segments = path.split('.');
+  if (dialect === 'sqlite') {
+    const jsonPath = `$${segments.map((s) => `."${s.replace(/"/g, '\\"')}"`).join('')}`;
+    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
+  }
+  const args = segments.map(quoteLiteral).join(', ');
+  if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
+  const text = `jsonb_extract_path_text(${data}, ${args})`;
+  if (type === 'integer') return `(${text})::bigint`;
+  if (type === 'boolean') return `(${text})::boolean`;
+  return text;
+}
+
+/** CREATE statements of one resource's current-state table and its indexes. */
+export function currentTableDdl(resource: ResourceDefinition, dialect: Dialect): string[] {
+  const table = currentTable(resource.name);
+  const columns = storedColumns(resource).map((c) => `"${c.name}" ${sqlType(dialect, c.type)}`);
+  return [
+    `CREATE TABLE ${table} (connection_id integer NOT NULL REFERENCES hw_connections(id) ON DELETE CASCADE, key text NOT NULL, ${columns.join(', ')}, PRIMARY KEY (connection_id, key))`,
+    ...storedColumns(resource)
+      .filter(indexed)
+      .map((c) => `CREATE INDEX ${table}_${c.name} ON ${table} ("${c.name}")`),
+  ];
+}
+
+/** INSERT ... SELECT that copies records (the condition picks which) into the resource's current-state table. */
+function copyStatement(resource: ResourceDefinition, dialect: Dialect, where: string): string {
+  const columns = storedColumns(resource);
+  const values = columns.map((c) => jsonColumn(dialect, 'r.data', c.path ?? c.name, c.type));
+  return [
+    `INSERT INTO ${currentTable(resource.name)} (connection_id, key, ${columns.map((c) => `"${c.name}"`).join(', ')})`,
+    `SELECT r.connection_id, r.key, ${values.join(', ')}`,
+    'FROM hw_records r',
+    `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${where}`,
+  ].join('\n');
+}
+
+/** Drops and recreates every current-state table, filled from each connection's last complete run. */
+export async function rebuildCurrentState(tx: Transaction<Database>, dialect: Dialect): Promise<void> {
+  for (const resource of RESOURCES) {
+    await sql.raw(`DROP TABLE IF EXISTS ${currentTable(resource.name)}`).execute(tx);
+    for (const statement of currentTableDdl(resource, dialect)) await sql.raw(statement).execute(tx);
+    await sql
+      .raw(copyStatement(resource, dialect, 'r.valid_to IS NULL AND r.valid_from <= (SELECT c.last_complete_run FROM hw_connections c WHERE c.id = r.connection_id)'))
+      .execute(tx);
+  }
+}
+
+/**
+ * Brings one resource's current state to a completing run: the keys whose
+ * versions the run closed leave, the versions it wrote come in. Runs inside
+ * the run's completing transaction.
+ */
+export async function applyRunToCurrentState(tx: Transaction<Database> | Kysely<Database>, dialect: Dialect, resourceName: string, connectionId: number, runId: number, closed: string[]): Promise<void> {
+  const resource = RESOURCES.find((r) => r.name === resourceName);
+  if (!resource) return;
+  const table = currentTable(resource.name);
+  for (let i = 0; i < closed.length; i += 500) {
+    await sql`DELETE FROM ${sql.table(table)} WHERE connection_id = ${connectionId} AND key IN (${sql.join(closed.slice(i, i + 500))})`.execute(tx);
+  }
+  await sql.raw(copyStatement(resource, dialect, `r.connection_id = ${Math.trunc(connectionId)} AND r.valid_from = ${Math.trunc(runId)}`)).execute(tx);
+}
+
+/** The tables the dataset views read: the only tables the SQL console's queries may open, and only through the views. */
+export const VIEW_BASE_TABLES: readonly string[] = ['hw_records', 'hw_connections', 'hw_audit_events', 'hw_sync_runs', 'hw_coverage', ...RESOURCES.map((r) => currentTable(r.name))];
