@@ -117,6 +117,15 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
   return sortFindings(views);
 }
 
+/** Evaluates the named connection, or every connection synced at least once. */
+export async function evaluateConnections(hw: Herowatch, name?: string): Promise<EvaluationSummary[]> {
+  const names = name ? [name] : (await listConnections(hw.store)).filter((c) => c.last_complete_run !== null).map((c) => c.name);
+  if (names.length === 0) throw new InputError('Nothing to evaluate: sync a connection first (herowatch sync).');
+  const done: EvaluationSummary[] = [];
+  for (const each of names) done.push(await evaluateConnection(hw, each));
+  return done;
+}
+
 /** Accepts a failing finding until `expiresAt`: it is shown as suppressed and not notified, then reopens. */
 export async function suppressFinding(hw: Herowatch, findingId: number, request: { reason: string; by: string; expiresAt: Date; now?: Date }): Promise<SuppressionView & { finding: string }> {
   const now = request.now ?? new Date();

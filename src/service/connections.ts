@@ -19,7 +19,7 @@ import {
 import { readDataset } from '../store/datasets.js';
 import { runCoverage } from '../store/runs.js';
 import type { Store } from '../store/database.js';
-import { deleteCredential, readCredential, saveCredential, type KeySource } from '../vault/credentials.js';
+import { deleteCredential, readCredential, rotateMasterKey, saveCredential, type KeySource, type RotationResult } from '../vault/credentials.js';
 import { apiOrigin } from '../vault/vault.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -40,6 +40,45 @@ export async function requireConnection(store: Store, name: string): Promise<Con
     throw new NotFoundError(`There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}; create it with: herowatch connect --name ${name} --token-stdin`);
   }
   return connection;
+}
+
+/**
+ * The connection a command works on: the one named, or, unnamed, the only
+ * active one there is; with several, the user must choose (the message lists them).
+ */
+export async function resolveConnection(store: Store, name?: string): Promise<ConnectionRecord> {
+  if (name !== undefined) return requireConnection(store, name);
+  const connections = await listConnections(store);
+  const active = connections.filter((c) => c.state === 'active');
+  if (active.length === 1) return active[0]!;
+  if (connections.length === 0) throw new NotFoundError('There is no connection yet: connect one (herowatch connect --name NAME --token-stdin) or sync with HEROKU_API_KEY.');
+  throw new InputError(`Which connection? Give --connection NAME (${connections.map((c) => `${c.name}${c.state === 'active' ? '' : ' (disconnected)'}`).join(', ')}).`);
+}
+
+/**
+ * Each connection's status (or the named one's): tested now, or as last
+ * tested. A connection without a stored token is tested with HEROKU_API_KEY
+ * when that was given for its API.
+ */
+export async function connectionStatuses(hw: Herowatch, options: { name?: string; test: boolean }): Promise<ConnectionStatus[]> {
+  const connections = options.name ? [await requireConnection(hw.store, options.name)] : await listConnections(hw.store);
+  if (connections.length === 0) throw new NotFoundError('There are no connections yet: herowatch connect --name NAME --token-stdin');
+  const statuses: ConnectionStatus[] = [];
+  for (const connection of connections) {
+    if (options.test) {
+      statuses.push(await checkConnection(hw, connection.name, { token: hw.config.herokuApiKey?.token, tokenApiUrl: hw.config.herokuApiKey?.apiUrl }));
+      continue;
+    }
+    const status = lastStatus(connection);
+    if (!status) throw new InputError(`Connection "${connection.name}" has not been tested yet; run herowatch status ${connection.name}`);
+    statuses.push(status);
+  }
+  return statuses;
+}
+
+/** Re-encrypts every stored credential under a new master key (see vault/credentials.ts). */
+export async function rotateVaultKey(hw: Herowatch, newKey?: { name: string; value: string | undefined }): Promise<RotationResult> {
+  return rotateMasterKey(hw.store, keySource(hw), newKey);
 }
 
 /** The named connection, created on first use with the given API URL. */

@@ -2,7 +2,9 @@ import { InputError } from '../errors.js';
 import { RESOURCES } from '../inventory/registry.js';
 import { parseJson, type Store } from '../store/database.js';
 import { recordsAt } from '../store/records.js';
-import { completeRunIds } from '../store/runs.js';
+import { completeRunIds, listRuns, type RunRow } from '../store/runs.js';
+import { requireConnection, resolveConnection } from './connections.js';
+import type { Herowatch } from './herowatch.js';
 
 export interface Change {
   resource: string;
@@ -69,4 +71,16 @@ export async function changesBetween(store: Store, connectionId: number, since: 
   }
   changes.sort((a, b) => a.resource.localeCompare(b.resource) || a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label));
   return { since, until: last, changes };
+}
+
+/** What changed in a connection's inventory (the named one, or the only one) between two complete runs. */
+export async function connectionChanges(hw: Herowatch, request: { connection?: string; since: number; until?: number }): Promise<{ connection: string; since: number; until: number; changes: Change[] }> {
+  const connection = await resolveConnection(hw.store, request.connection);
+  return { connection: connection.name, ...(await changesBetween(hw.store, connection.id, request.since, request.until)) };
+}
+
+/** Sync runs, newest first: of one connection, or of all. */
+export async function syncRuns(hw: Herowatch, request: { connection?: string; limit: number }): Promise<RunRow[]> {
+  const connection = request.connection === undefined ? undefined : await requireConnection(hw.store, request.connection);
+  return listRuns(hw.store, connection?.id, request.limit);
 }

@@ -94,6 +94,19 @@ export function refuseTokenElsewhere(givenFor: string, target: string, connectio
   );
 }
 
+/**
+ * The connection `herowatch sync` works on when none is named: "default"
+ * for a token from the environment, else the only active connection (or
+ * "default" when there is none yet); with several, the user must choose.
+ */
+export async function defaultSyncConnection(hw: Herowatch, tokenFromEnvironment: boolean): Promise<string> {
+  if (tokenFromEnvironment) return 'default';
+  const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active');
+  if (connections.length === 1) return connections[0]!.name;
+  if (connections.length === 0) return 'default';
+  throw new InputError(`Which connection? Give --connection NAME (${connections.map((c) => c.name).join(', ')}) or --all.`);
+}
+
 /** Syncs every active connection that has a stored token, one after another. */
 export async function syncAll(hw: Herowatch, request: Omit<SyncRequest, 'connection' | 'token' | 'apiUrl'>): Promise<ConnectionSyncResult[]> {
   const results: ConnectionSyncResult[] = [];

@@ -56,7 +56,9 @@ export function currentTableDdl(resource: ResourceDefinition, dialect: Dialect):
   const table = currentTable(resource.name);
   const columns = storedColumns(resource).map((c) => `"${c.name}" ${sqlType(dialect, c.type)}`);
   return [
-    `CREATE TABLE ${table} (connection_id integer NOT NULL REFERENCES hw_connections(id) ON DELETE CASCADE, key text NOT NULL, ${columns.join(', ')}, PRIMARY KEY (connection_id, key))`,
+    // The connection's name is kept beside its id so that a dataset's view is this one table: views over one table fold into the queries that use them, joins included.
+    `CREATE TABLE ${table} (connection_id integer NOT NULL REFERENCES hw_connections(id) ON DELETE CASCADE, connection text NOT NULL, key text NOT NULL, ${columns.join(', ')}, PRIMARY KEY (connection_id, key))`,
+    `CREATE INDEX ${table}__connection ON ${table} (connection)`,
     ...storedColumns(resource)
       .filter(indexed)
       .map((c) => `CREATE INDEX ${table}_${c.name} ON ${table} ("${c.name}")`),
@@ -68,9 +70,10 @@ function copyStatement(resource: ResourceDefinition, dialect: Dialect, where: st
   const columns = storedColumns(resource);
   const values = columns.map((c) => jsonColumn(dialect, 'r.data', c.path ?? c.name, c.type));
   return [
-    `INSERT INTO ${currentTable(resource.name)} (connection_id, key, ${columns.map((c) => `"${c.name}"`).join(', ')})`,
-    `SELECT r.connection_id, r.key, ${values.join(', ')}`,
+    `INSERT INTO ${currentTable(resource.name)} (connection_id, connection, key, ${columns.map((c) => `"${c.name}"`).join(', ')})`,
+    `SELECT r.connection_id, c.name, r.key, ${values.join(', ')}`,
     'FROM hw_records r',
+    'JOIN hw_connections c ON c.id = r.connection_id',
     `WHERE r.resource = ${quoteLiteral(resource.name)} AND ${where}`,
   ].join('\n');
 }
@@ -81,7 +84,7 @@ export async function rebuildCurrentState(tx: Transaction<Database>, dialect: Di
     await sql.raw(`DROP TABLE IF EXISTS ${currentTable(resource.name)}`).execute(tx);
     for (const statement of currentTableDdl(resource, dialect)) await sql.raw(statement).execute(tx);
     await sql
-      .raw(copyStatement(resource, dialect, 'r.valid_to IS NULL AND r.valid_from <= (SELECT c.last_complete_run FROM hw_connections c WHERE c.id = r.connection_id)'))
+      .raw(copyStatement(resource, dialect, 'r.valid_to IS NULL AND r.valid_from <= c.last_complete_run'))
       .execute(tx);
   }
 }

@@ -42,20 +42,24 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
   }
   const resource = dataset.source.resource;
   if (asOfRun === undefined) {
-    // The current state: the typed, indexed table the run writer keeps (see current-state.ts).
+    // The current state: the typed, indexed table the run writer keeps (see current-state.ts); a column read
+    // from another resource comes from that resource's table, by the same key.
     const joins: string[] = [];
     const joined = new Map<string, string>();
     const selected = resource.columns.map((column) => {
       if (!column.from) return `t."${column.name}" AS "${column.name}"`;
+      const source = RESOURCES.find((r) => r.name === column.from!.resource);
+      const sourceColumn = source?.columns.find((c) => !c.from && (c.path ?? c.name) === column.from!.path);
+      if (!sourceColumn) throw new Error(`Column ${resource.name}.${column.name} reads ${column.from.resource}.${column.from.path}, which that resource does not declare as a column.`);
       let alias = joined.get(column.from.resource);
       if (!alias) {
         alias = `j${joined.size}`;
         joined.set(column.from.resource, alias);
-        joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = t.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = t.key AND ${validAt(alias)}`);
+        joins.push(`LEFT JOIN ${currentTable(column.from.resource)} ${alias} ON ${alias}.connection_id = t.connection_id AND ${alias}.key = t.key`);
       }
-      return `${jsonColumn(dialect, `${alias}.data`, column.from.path, column.type)} AS "${column.name}"`;
+      return `${alias}."${sourceColumn.name}" AS "${column.name}"`;
     });
-    return [`SELECT c.name AS connection, ${selected.join(', ')}`, `FROM ${currentTable(resource.name)} t`, 'JOIN hw_connections c ON c.id = t.connection_id', ...joins].join('\n');
+    return [`SELECT t.connection AS connection, ${selected.join(', ')}`, `FROM ${currentTable(resource.name)} t`, ...joins].join('\n');
   }
   const joins: string[] = [];
   const joined = new Map<string, string>();

@@ -75,12 +75,14 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const base = { ...hw.env, HEROKU_HOST: emulator.url };
     const cases: [Record<string, string>, string[], RegExp][] = [
       [base, ['sync'], /No Heroku token for connection "default": connect it .*or set HEROKU_API_KEY/],
-      [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve is a percentage/],
+      [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve <percent>' argument '150' is invalid. Use a percentage from 0 to 99/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
       [base, ['export', 'appz'], /There is no dataset "appz". Datasets: account, rate_limits/],
-      [base, ['export', 'apps', '--format', 'xml'], /--format must be one of csv, json, ndjson/],
-      [base, ['changes', '--since', '7'], /no connection "default"|no complete sync|not a complete sync/],
+      [base, ['export', 'apps', '--format', 'xml'], /--format <format>' argument 'xml' is invalid. Allowed choices are csv, json, ndjson/],
+      [base, ['changes', '--since', '7'], /There is no connection yet|no complete sync|not a complete sync/],
+      [base, ['changes', '--since', '99999999999999999999'], /--since <run>' argument '99999999999999999999' is invalid/],
+      [base, ['runs', '--limit', '99999999999999999999'], /--limit <n>' argument '99999999999999999999' is invalid/],
       [base, ['sql', 'SELEC nonsense'], /SELEC is not allowed: herowatch sql runs one read-only SELECT/],
       [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
     ];

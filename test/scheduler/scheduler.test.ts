@@ -70,7 +70,7 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect(new Set(logged.map((j) => j.connection))).toEqual(new Set(['edge']));
     const cli = await herowatch(hw.env, ['jobs', '--json', '--limit', '2']);
     expect(JSON.parse(cli.stdout)).toEqual(logged.slice(-2).reverse());
-    expect((await herowatch(hw.env, ['jobs', '--limit', '0'])).stderr).toContain('a whole number from 1 to 10000');
+    expect((await herowatch(hw.env, ['jobs', '--limit', '0'])).stderr).toContain('Use a whole number from 1 to 10000');
   }, 120_000);
 
   it('moves each wait by the jitter, within its bounds, and retries a failed run after a quarter of the interval', async () => {

@@ -1,17 +1,17 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { findingsCsv } from '../../compliance/finding-view.js';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
 import { toOcsf } from '../../compliance/ocsf.js';
 import {
-  configuredCatalog, evaluateConnection, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
+  configuredCatalog, evaluateConnections, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
   type EvaluationSummary, type FindingView, type FindingViewStatus,
 } from '../../service/compliance.js';
-import { listConnections } from '../../service/connections.js';
 import { VERSION } from '../../version.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
+import { listOf, wholeNumber } from '../parse.js';
 import { table } from '../table.js';
 
 const FORMATS = ['table', 'json', 'csv', 'ocsf'] as const;
@@ -36,13 +36,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .option('--connection <name>', 'one connection (default: every synced one)')
     .option('--json', 'print JSON')
     .action(async (flags: { connection?: string; json?: boolean }) => {
-      const summaries = await withHerowatch({}, async (hw) => {
-        const names = flags.connection ? [flags.connection] : (await listConnections(hw.store)).filter((c) => c.last_complete_run !== null).map((c) => c.name);
-        if (names.length === 0) throw new UsageError('Nothing to evaluate: sync a connection first (herowatch sync).');
-        const done: EvaluationSummary[] = [];
-        for (const name of names) done.push(await evaluateConnection(hw, name));
-        return done;
-      });
+      const summaries = await withHerowatch({}, (hw) => evaluateConnections(hw, flags.connection));
       if (flags.json) return output.json(flags.connection ? summaries[0] : summaries);
       for (const summary of summaries) printEvaluation(output, summary);
     });
@@ -51,18 +45,15 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .command('findings')
     .description('Compliance findings: one per check and resource, with first and last seen, status and suppression')
     .option('--connection <name>', 'one connection\'s findings')
-    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: all but pass)`)
-    .option('--severity <level>', `this severity and above: ${SEVERITIES.join(', ')}`)
+    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: all but pass)`, listOf(FINDING_STATUSES))
+    .addOption(new Option('--severity <level>', 'this severity and above').choices(SEVERITIES))
     .option('--check <id>', 'one check\'s findings')
-    .option('--format <format>', `one of ${FORMATS.join(', ')}`)
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (flags: { connection?: string; status?: string; severity?: string; check?: string; format?: string; json?: boolean; out?: string }) => {
-      const format = (flags.json ? 'json' : (flags.format ?? 'table')) as FindingFormat;
-      if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
-      const status = parseStatuses(flags.status);
-      if (flags.severity && !SEVERITIES.includes(flags.severity as Severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}, not ${flags.severity}`);
-      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status, severity: flags.severity as Severity | undefined, check: flags.check }));
+    .action(async (flags: { connection?: string; status?: FindingViewStatus[]; severity?: Severity; check?: string; format: FindingFormat; json?: boolean; out?: string }) => {
+      const format = flags.json ? 'json' : flags.format;
+      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status: flags.status, severity: flags.severity, check: flags.check }));
       const text = formatFindings(list, format);
       if (flags.out) {
         await writeFile(flags.out, text);
@@ -72,28 +63,28 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 
   findings
     .command('suppress')
-    .argument('<id>', 'finding id (herowatch findings shows them)')
+    .argument('<id>', 'finding id (herowatch findings shows them)', FINDING_ID)
     .description('Accept a failing finding until a date, with a reason: it shows as suppressed and reopens when the date passes')
     .requiredOption('--reason <text>', 'why it is accepted, for the auditor')
     .requiredOption('--by <name>', 'who decides')
     .requiredOption('--expires <date>', 'YYYY-MM-DD, or a number of days such as 90d (at most a year)')
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { reason: string; by: string; expires: string; json?: boolean }) => {
+    .action(async (id: number, flags: { reason: string; by: string; expires: string; json?: boolean }) => {
       const expiresAt = parseExpiry(flags.expires);
-      const suppression = await withHerowatch({}, (hw) => suppressFinding(hw, findingId(id), { reason: flags.reason, by: flags.by, expiresAt }));
+      const suppression = await withHerowatch({}, (hw) => suppressFinding(hw, id, { reason: flags.reason, by: flags.by, expiresAt }));
       if (flags.json) return output.json(suppression);
       output.out(`Suppressed finding ${id} (${suppression.finding}) until ${suppression.expires_at.slice(0, 10)}.`);
     });
 
   findings
     .command('unsuppress')
-    .argument('<id>', 'finding id')
+    .argument('<id>', 'finding id', FINDING_ID)
     .description('End a finding\'s suppression now')
     .requiredOption('--by <name>', 'who decides')
     .option('--json', 'print JSON')
-    .action(async (id: string, flags: { by: string; json?: boolean }) => {
-      await withHerowatch({}, (hw) => unsuppressFinding(hw, findingId(id), flags.by));
-      if (flags.json) return output.json({ id: findingId(id), suppressed: false, by: flags.by });
+    .action(async (id: number, flags: { by: string; json?: boolean }) => {
+      await withHerowatch({}, (hw) => unsuppressFinding(hw, id, flags.by));
+      if (flags.json) return output.json({ id, suppressed: false, by: flags.by });
       output.out(`Finding ${id} is no longer suppressed.`);
     });
 
@@ -129,20 +120,7 @@ export function printEvaluation(output: Output, summary: EvaluationSummary): voi
   output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.passed} passing, ${summary.unknown} unknown over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
 }
 
-function parseStatuses(value: string | undefined): FindingViewStatus[] | undefined {
-  if (!value) return undefined;
-  if (value === 'all') return FINDING_STATUSES;
-  const list = value.split(',').map((s) => s.trim());
-  const bad = list.filter((s) => !FINDING_STATUSES.includes(s as FindingViewStatus));
-  if (bad.length > 0) throw new UsageError(`--status takes ${FINDING_STATUSES.join(', ')} or all, not ${bad.join(', ')}`);
-  return list as FindingViewStatus[];
-}
-
-function findingId(value: string): number {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`A finding id is a whole number (herowatch findings shows them), not ${value}`);
-  return id;
-}
+const FINDING_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a finding id (herowatch findings shows them): a whole number');
 
 export function parseExpiry(value: string, now = new Date()): Date {
   const days = /^(\d+)d$/.exec(value);

@@ -2,10 +2,8 @@ import { Option, type Command } from 'commander';
 import type { ConnectionStatus } from '../../connections/status.js';
 import { tokenFromHerokuCli } from '../../connections/netrc.js';
 import {
-  addMonitoredApps, availableApps, checkConnection, connect, disconnect, lastStatus, listConnections, monitoredApps,
-  removeMonitoredApps, requireConnection, tokenHygiene, keySource,
+  addMonitoredApps, availableApps, connect, connectionStatuses, disconnect, monitoredApps, removeMonitoredApps, rotateVaultKey, tokenHygiene,
 } from '../../service/connections.js';
-import { rotateMasterKey } from '../../vault/credentials.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { readSecret } from '../secret-input.js';
@@ -78,20 +76,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
     .option('--no-test', 'show the last test instead of testing now')
     .option('--json', 'print the status as JSON (see docs/connections.md)')
     .action(async (name: string | undefined, flags: { test: boolean; json?: boolean }) => {
-      const statuses = await withHerowatch({}, async (hw) => {
-        const names = name ? [(await requireConnection(hw.store, name)).name] : (await listConnections(hw.store)).map((c) => c.name);
-        if (names.length === 0) throw new UsageError('There are no connections yet: herowatch connect --name NAME --token-stdin');
-        const found: ConnectionStatus[] = [];
-        for (const n of names) {
-          if (flags.test) found.push(await checkConnection(hw, n, { token: hw.config.herokuApiKey?.token, tokenApiUrl: hw.config.herokuApiKey?.apiUrl }));
-          else {
-            const status = lastStatus(await requireConnection(hw.store, n));
-            if (!status) throw new UsageError(`Connection "${n}" has not been tested yet; run herowatch status ${n}`);
-            found.push(status);
-          }
-        }
-        return found;
-      });
+      const statuses = await withHerowatch({}, (hw) => connectionStatuses(hw, { name, test: flags.test }));
       if (flags.json) output.json(name ? statuses[0] : statuses);
       else statuses.forEach((status, i) => (i > 0 ? (output.out(''), printStatus(output, status)) : printStatus(output, status)));
       setExitCode(statuses.some((s) => s.state === 'failing') ? 1 : 0);
@@ -103,10 +88,10 @@ export function registerConnections(program: Command, output: Output, setExitCod
     .description('The account\'s OAuth authorizations (as of the last sync): age, scope, expiry, and which to rotate')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: { json?: boolean }) => {
-      const result = await withHerowatch({}, (hw) => tokenHygiene(hw, name));
+      const { result, maxAgeDays } = await withHerowatch({}, async (hw) => ({ result: await tokenHygiene(hw, name), maxAgeDays: hw.config.settings.compliance.token_max_age_days }));
       if (flags.json) return output.json(result);
       if (!result.readable) return output.out(`The authorizations could not be read: ${result.reason}`);
-      output.out(table(['description', 'scope', 'age (days)', 'expires', 'client', 'note'], result.authorizations.map((a) => [a.description, a.scope.join(' '), a.age_days, a.expires_at?.slice(0, 10) ?? 'never', a.client, [a.this_connection ? 'used by this connection' : '', a.rotate ? 'rotate: global, never expires, over 90 days old' : ''].filter(Boolean).join('; ')])));
+      output.out(table(['description', 'scope', 'age (days)', 'expires', 'client', 'note'], result.authorizations.map((a) => [a.description, a.scope.join(' '), a.age_days, a.expires_at?.slice(0, 10) ?? 'never', a.client, [a.this_connection ? 'used by this connection' : '', a.rotate ? `rotate: never expires, over ${maxAgeDays} days old` : ''].filter(Boolean).join('; ')])));
       output.err('Heroku does not report when a token was last used.');
     });
 
@@ -117,7 +102,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
     .option('--new-key-env <var>', 'when HEROWATCH_MASTER_KEY is used: the environment variable holding the new key')
     .option('--json', 'print JSON')
     .action(async (flags: { newKeyEnv?: string; json?: boolean }) => {
-      const result = await withHerowatch({}, (hw) => rotateMasterKey(hw.store, keySource(hw), flags.newKeyEnv ? { name: flags.newKeyEnv, value: process.env[flags.newKeyEnv] } : undefined));
+      const result = await withHerowatch({}, (hw) => rotateVaultKey(hw, flags.newKeyEnv ? { name: flags.newKeyEnv, value: process.env[flags.newKeyEnv] } : undefined));
       if (flags.json) return output.json(result);
       output.out(`Re-encrypted ${result.credentials} credential${result.credentials === 1 ? '' : 's'}: master key ${result.oldKeyId} -> ${result.newKeyId}.`);
       output.out(flags.newKeyEnv ? `Now set HEROWATCH_MASTER_KEY to the value of ${result.newKeyLocation}.` : `The new key is in ${result.newKeyLocation}.`);

@@ -1,12 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { datasetsMarkdown } from '../../datasets/docs.js';
-import { findConnection } from '../../service/connections.js';
 import { datasetRows, formatRows, listDatasets, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
-import { changesBetween } from '../../service/history.js';
-import { listRuns } from '../../store/runs.js';
+import { connectionChanges, syncRuns } from '../../service/history.js';
 import { withHerowatch } from '../context.js';
-import { UsageError, type Output } from '../output.js';
+import type { Output } from '../output.js';
+import { runNumber, wholeNumber } from '../parse.js';
 import { table } from '../table.js';
 
 const FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
@@ -36,13 +35,12 @@ export function registerDatasets(program: Command, output: Output): void {
     .command('export')
     .argument('<dataset>', 'dataset name, e.g. apps, addons, addon-services, teams (herowatch datasets lists them)')
     .description('Export a dataset as CSV, JSON or NDJSON')
-    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'csv')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('csv'))
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--connection <name>', 'one connection\'s rows only')
-    .action(async (name: string, flags: { format: string; out?: string; connection?: string }) => {
-      if (!FORMATS.includes(flags.format as ExportFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${flags.format}`);
+    .action(async (name: string, flags: { format: ExportFormat; out?: string; connection?: string }) => {
       const { dataset, rows } = await withHerowatch({}, (hw) => datasetRows(hw, name, flags.connection));
-      const text = formatRows(dataset, rows, flags.format as ExportFormat);
+      const text = formatRows(dataset, rows, flags.format);
       if (flags.out) {
         await writeFile(flags.out, text);
         output.err(`Wrote ${rows.length} rows of ${dataset.name} to ${flags.out}`);
@@ -66,18 +64,12 @@ export function registerDatasets(program: Command, output: Output): void {
   program
     .command('changes')
     .description('What was added, changed and removed since a sync run')
-    .requiredOption('--since <run>', 'a complete sync run (herowatch runs lists them)')
-    .option('--until <run>', 'a later complete run (default: the latest)')
-    .option('--connection <name>', 'connection', 'default')
+    .requiredOption('--since <run>', 'a complete sync run (herowatch runs lists them)', runNumber)
+    .option('--until <run>', 'a later complete run (default: the latest)', runNumber)
+    .option('--connection <name>', 'connection (default: the only one)')
     .option('--json', 'print JSON')
-    .action(async (flags: { since: string; until?: string; connection: string; json?: boolean }) => {
-      const since = runNumber(flags.since, '--since');
-      const until = flags.until === undefined ? undefined : runNumber(flags.until, '--until');
-      const result = await withHerowatch({}, async (hw) => {
-        const connection = await findConnection(hw.store, flags.connection);
-        if (!connection) throw new UsageError(`There is no connection "${flags.connection}" (herowatch sync creates it).`);
-        return changesBetween(hw.store, connection.id, since, until);
-      });
+    .action(async (flags: { since: number; until?: number; connection?: string; json?: boolean }) => {
+      const result = await withHerowatch({}, (hw) => connectionChanges(hw, { connection: flags.connection, since: flags.since, until: flags.until }));
       if (flags.json) return output.json(result);
       output.out(`Changes from run ${result.since} to run ${result.until}: ${result.changes.length}`);
       if (result.changes.length > 0) output.out(table(['dataset', 'change', 'what', 'fields'], result.changes.map((c) => [c.resource, c.kind, c.label, c.fields?.join(', ') ?? ''])));
@@ -87,25 +79,11 @@ export function registerDatasets(program: Command, output: Output): void {
     .command('runs')
     .description('List sync runs')
     .option('--connection <name>', 'one connection\'s runs only')
-    .option('--limit <n>', 'how many, newest first', '20')
+    .option('--limit <n>', 'how many, newest first', wholeNumber(1, 100_000), 20)
     .option('--json', 'print JSON')
-    .action(async (flags: { connection?: string; limit: string; json?: boolean }) => {
-      const runs = await withHerowatch({}, async (hw) => {
-        let id: number | undefined;
-        if (flags.connection) {
-          const connection = await findConnection(hw.store, flags.connection);
-          if (!connection) throw new UsageError(`There is no connection "${flags.connection}".`);
-          id = connection.id;
-        }
-        return listRuns(hw.store, id, runNumber(flags.limit, '--limit'));
-      });
+    .action(async (flags: { connection?: string; limit: number; json?: boolean }) => {
+      const runs = await withHerowatch({}, (hw) => syncRuns(hw, { connection: flags.connection, limit: flags.limit }));
       if (flags.json) return output.json(runs);
       output.out(table(['run', 'started', 'status', 'requests', '304s', 'retries', 'pool low', 'records', 'error'], runs.map((r) => [r.id, r.started_at, r.status, r.requests, r.not_modified, r.retries, r.rate_limit_low, r.items, r.error])));
     });
-}
-
-function runNumber(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a run number, not ${value}`);
-  return n;
 }

@@ -1,9 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { webhookOrigin, webhookSecret } from '../../notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../scheduler/scheduler.js';
 import { schedulerJobs } from '../../service/jobs.js';
 import { withHerowatch } from '../context.js';
+import { wholeNumber } from '../parse.js';
 import { table } from '../table.js';
 import type { Output } from '../output.js';
 
@@ -54,11 +55,7 @@ function registerJobs(program: Command, output: Output): void {
   program
     .command('jobs')
     .description('What herowatch run did lately: each job (inventory or audit trail) with how it ended, newest first')
-    .option('--limit <n>', 'how many', (value: string) => {
-      const n = Number(value);
-      if (!Number.isSafeInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
-      return n;
-    }, 50)
+    .option('--limit <n>', 'how many', wholeNumber(1, 10_000), 50)
     .option('--json', 'print JSON')
     .action(async (flags: { limit: number; json?: boolean }) => {
       const jobs = await withHerowatch({}, (hw) => schedulerJobs(hw, flags.limit));

@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../log.js';
-import { listConnections } from '../../service/connections.js';
-import type { Herowatch } from '../../service/herowatch.js';
-import { syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } from '../../service/sync.js';
+import { defaultSyncConnection, syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } from '../../service/sync.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
+import { wholeNumber } from '../parse.js';
 import { progressJson, progressLine } from '../progress.js';
 import { printEvaluation } from './compliance.js';
 import { printStatus } from './connections.js';
@@ -14,9 +13,9 @@ interface SyncFlags {
   all?: boolean;
   apiUrl?: string;
   json?: boolean;
-  backfillDays: string;
-  concurrency: string;
-  reserve: string;
+  backfillDays: number;
+  concurrency: number;
+  reserve: number;
   verbose?: boolean;
 }
 
@@ -27,16 +26,13 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
     .option('--connection <name>', 'connection to sync (default: the only one; with HEROKU_API_KEY: "default")')
     .option('--all', 'sync every connected account, one after another')
     .option('--api-url <url>', 'Heroku API URL (default: from HEROKU_HOST, else https://api.heroku.com)')
-    .option('--backfill-days <n>', 'days of enterprise audit trail to collect the first time', '30')
-    .option('--concurrency <n>', 'requests in flight at once', '16')
-    .option('--reserve <percent>', 'share of the rate-limit pool left for people and deploys', '10')
+    .option('--backfill-days <n>', 'days of enterprise audit trail to collect the first time', wholeNumber(1, 3650), 30)
+    .option('--concurrency <n>', 'requests in flight at once', wholeNumber(1, 256), 16)
+    .option('--reserve <percent>', 'share of the rate-limit pool left for people and deploys', percentage, 10)
     .option('--json', 'print progress and the result as JSON lines')
     .option('--verbose', 'log what the sync does (retries, gaps) to standard error')
     .action(async (flags: SyncFlags) => {
-      const backfill = positiveInt(flags.backfillDays, '--backfill-days');
-      const concurrency = positiveInt(flags.concurrency, '--concurrency');
-      const reserve = Number(flags.reserve);
-      if (!(reserve >= 0 && reserve < 100)) throw new UsageError(`--reserve is a percentage from 0 to 99, not ${flags.reserve}`);
+      const { backfillDays: backfill, concurrency, reserve } = flags;
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
@@ -56,7 +52,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
               onProgress: (event) => progress.update(event),
             },
           };
-          if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultConnection(hw, request.token)) })];
+          if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultSyncConnection(hw, request.token !== undefined)) })];
           const all = await syncAll(hw, { client: request.client, sync: request.sync });
           if (all.length === 0) throw new UsageError('No connection has stored credentials: herowatch connect --name NAME --token-stdin');
           return all;
@@ -74,18 +70,10 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       }
     });
 }
-/** Without --connection: "default" for HEROKU_API_KEY, else the one connection there is. */
-async function defaultConnection(hw: Herowatch, envToken: string | undefined): Promise<string> {
-  if (envToken) return 'default';
-  const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active');
-  if (connections.length === 1) return connections[0]!.name;
-  if (connections.length === 0) return 'default';
-  throw new UsageError(`Which connection? Give --connection NAME (${connections.map((c) => c.name).join(', ')}) or --all.`);
-}
-
-function positiveInt(value: string, flag: string): number {
+/** A share of the rate-limit pool, in percent. */
+function percentage(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1, not ${value}`);
+  if (value.trim() === '' || !(n >= 0 && n < 100)) throw new InvalidArgumentError('Use a percentage from 0 to 99.');
   return n;
 }
 
