@@ -130,8 +130,3 @@ export function productionApps(inventory: ComplianceInventory): Map<string, stri
   return new Map(inventory.pipelineCouplings.filter((c) => c.stage === 'production').map((c) => [c.app_id, c.pipeline_id]));
 }
 
-export const DAY_MS = 86_400_000;
-
-export function daysBetween(from: Date | string, to: Date | string): number {
-  return Math.floor((new Date(to).getTime() - new Date(from).getTime()) / DAY_MS);
-}

@@ -1,4 +1,6 @@
 import type { Account, EnterpriseAccount, OAuthAuthorization, Team } from '@heroku-cli/schema';
+import { scopeAllows } from '../heroku/scopes.js';
+import { DAY_MS } from '../time.js';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
 import { tokenFingerprint } from '../heroku/sanitize.js';
@@ -73,8 +75,6 @@ export interface TestOptions {
 }
 
 export const CAPABILITIES: CapabilityName[] = ['inventory', 'config_var_names', 'enterprise_members', 'audit_trail', 'team_member_2fa'];
-const PROTECTED = ['global', 'read-protected', 'write-protected'];
-const READ = ['global', 'read', 'write', 'read-protected', 'write-protected'];
 
 export function stateOf(diagnoses: Diagnosis[]): ConnectionState {
   if (diagnoses.some((d) => d.severity === 'error')) return 'failing';
@@ -165,14 +165,14 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
   await identifyToken(client, options, status, diagnoses, now);
 
   // Reading apps and their resources.
-  if (!scope.some((s) => READ.includes(s))) {
+  if (!scopeAllows(scope, 'read')) {
     diagnoses.push({ code: 'scope-identity-only', severity: 'gap', message: `The token's scope (${scope.join(', ')}) only reads the account: no apps, teams or add-ons.`, fix: LEAST_PRIVILEGE_COMMAND });
     for (const capability of CAPABILITIES) cannot(capability, `The token's scope (${scope.join(', ')}) does not allow reading apps and teams.`, LEAST_PRIVILEGE_COMMAND);
     status.state = stateOf(diagnoses);
     return status;
   }
   const apps = (await client.get<{ id: string; name: string }[]>('/apps', { Range: 'id ..; max=1' })).body;
-  if (!scope.some((s) => PROTECTED.includes(s))) {
+  if (!scopeAllows(scope, 'read-protected')) {
     const reason = `The token's scope (${scope.join(', ')}) excludes protected data, so config var names cannot be read.`;
     diagnoses.push({ code: 'scope-without-protected-data', severity: 'gap', message: reason, fix: LEAST_PRIVILEGE_COMMAND });
     cannot('config_var_names', reason, LEAST_PRIVILEGE_COMMAND);
@@ -275,7 +275,7 @@ async function identifyToken(client: HerokuClient, options: TestOptions, status:
   token.description = typeof mine.description === 'string' ? mine.description : null;
   token.created_at = mine.created_at ?? null;
   token.expires_at = expiresIn === null ? null : new Date(now.getTime() + expiresIn * 1000).toISOString();
-  const expiryWarning = (options.expiryWarningDays ?? 14) * 86_400_000;
+  const expiryWarning = (options.expiryWarningDays ?? 14) * DAY_MS;
   if (token.kind === 'cli-login') {
     diagnoses.push({
       code: 'token-cli-login',

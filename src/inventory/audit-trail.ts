@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DAY_MS, utcDay } from '../time.js';
 import { inspectZip } from '../zip/layout.js';
 import { auditCursor, insertAuditEvents } from '../store/audit-events.js';
 import type { AuditTrailEvent, EnterpriseAccount } from '@heroku-cli/schema';
@@ -44,8 +45,6 @@ interface AuditOptions {
 /** An audit trail event as Heroku's schema types it; id, time, type and action are always there. */
 type HerokuEvent = AuditTrailEvent & Required<Pick<AuditTrailEvent, 'id' | 'created_at' | 'type' | 'action'>>;
 
-const DAY = 86_400_000;
-const dayOf = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
 /**
  * Collects each enterprise's audit trail one UTC day at a time: the first
@@ -68,9 +67,9 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
       continue;
     }
     const cursor = await auditCursor(options.store, options.connectionId, enterprise.key);
-    const first = cursor ? Date.parse(`${cursor.complete_through}T00:00:00Z`) + DAY : today - (options.backfillDays - 1) * DAY;
+    const first = cursor ? Date.parse(`${cursor.complete_through}T00:00:00Z`) + DAY_MS : today - (options.backfillDays - 1) * DAY_MS;
     let days: string[] = [];
-    for (let day = first; day <= today; day += DAY) days.push(dayOf(day));
+    for (let day = first; day <= today; day += DAY_MS) days.push(utcDay(day));
 
     const failed: { day: string; error: unknown }[] = [];
     const archiveFailures: string[] = [];
@@ -79,7 +78,7 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     // The first backfill reads whole past months from their archives where the permission allows (one request
     // and one download a month instead of one request a day); days an archive does not give are read one by one.
     if (!cursor && permissions.includes('manage')) {
-      const months = [...new Set(days.map((d) => d.slice(0, 7)))].filter((m) => m < dayOf(today).slice(0, 7));
+      const months = [...new Set(days.map((d) => d.slice(0, 7)))].filter((m) => m < utcDay(today).slice(0, 7));
       for (const month of months) {
         if (options.signal?.aborted) break;
         const events = await archiveEvents(options.client, enterprise.key, month).catch((error: unknown) => {
@@ -108,7 +107,7 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     );
     events += collected;
     const firstFailure = failed.map((f) => f.day).sort()[0];
-    const lastComplete = dayOf((firstFailure ? Date.parse(`${firstFailure}T00:00:00Z`) : today) - DAY);
+    const lastComplete = utcDay((firstFailure ? Date.parse(`${firstFailure}T00:00:00Z`) : today) - DAY_MS);
     if (!cursor || lastComplete > cursor.complete_through) cursors.push({ enterpriseId: enterprise.key, completeThrough: lastComplete, ...(cursor ? {} : { firstDay }) });
     if (failed.length > 0) {
       const { error } = failed.sort((a, b) => a.day.localeCompare(b.day))[0]!;

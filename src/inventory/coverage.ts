@@ -1,13 +1,12 @@
 import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
+import { scopeAllows, type ScopeNeed } from '../heroku/scopes.js';
 import type { CoverageEntry } from '../store/runs.js';
 import type { ParentRecord, ResourceDefinition } from './resource.js';
 
-/** Scopes that let a token read what a resource requires; null when scope is not the question. */
-const SCOPES_FOR: Partial<Record<string, string[]>> = {
-  read: ['global', 'read', 'write', 'read-protected', 'write-protected'],
-  'read-protected': ['global', 'read-protected', 'write-protected'],
-  global: ['global'],
-};
+/** What a resource needs of the token's scope; null when scope is not the question (enterprise and team permissions). */
+function scopeNeed(resource: ResourceDefinition): ScopeNeed | null {
+  return resource.requires === 'read' || resource.requires === 'read-protected' || resource.requires === 'global' ? resource.requires : null;
+}
 
 /**
  * Whether the token's announced scopes already rule a resource out. Heroku
@@ -15,27 +14,27 @@ const SCOPES_FOR: Partial<Record<string, string[]>> = {
  * not spend a request per app to learn that config vars are off limits.
  */
 export function scopeRulesOut(resource: ResourceDefinition, scopes: string[] | null): boolean {
-  const accepted = SCOPES_FOR[resource.requires];
-  return scopes !== null && accepted !== undefined && !scopes.some((s) => accepted.includes(s));
+  const need = scopeNeed(resource);
+  return scopes !== null && need !== null && !scopeAllows(scopes, need);
 }
 
 /** The coverage gap for a resource the token's scope rules out (no request made). */
 export function scopeGap(resource: ResourceDefinition, scopes: string[]): Omit<CoverageEntry, 'resource' | 'parentKey' | 'items'> {
   const what = resource.name.replace(/_/g, ' ');
-  const needed = resource.requires === 'global' ? 'global' : resource.requires === 'read-protected' ? 'read-protected' : 'read';
+  const needed = scopeNeed(resource) ?? 'read';
   return {
     status: 'forbidden',
     httpStatus: 403,
     errorId: 'forbidden',
     reason: `The token's scope (${scopes.join(', ')}) does not allow reading ${what}: it needs ${needed} (Heroku announces the scope on every answer, so no request was spent on it).`,
-    fix:
-      needed === 'global'
-        ? 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch'
-        : `Connect with a token that has the ${needed} scope: ${LEAST_PRIVILEGE_COMMAND}`,
+    fix: needed === 'global' ? GLOBAL_SCOPE_FIX : `Connect with a token that has the ${needed} scope: ${LEAST_PRIVILEGE_COMMAND}`,
   };
 }
 
 export const LEAST_PRIVILEGE_COMMAND = 'heroku authorizations:create --scope identity,read-protected --description herowatch';
+
+/** What to do about what only a global token may read. */
+const GLOBAL_SCOPE_FIX = 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch';
 
 interface Context {
   /** Email of the connection's account, for commands that name it. */
@@ -75,7 +74,7 @@ function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accoun
     case 'global':
       return {
         reason: `Reading ${resource.name.replace(/_/g, ' ')} needs a token with the global scope (Heroku: "${error.herokuMessage}").`,
-        fix: 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch',
+        fix: GLOBAL_SCOPE_FIX,
       };
     case 'enterprise-view':
     case 'enterprise-manage': {

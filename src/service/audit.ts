@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { DAY_MS, herokuTime, parseDay, parseDayOrTime } from '../time.js';
 import { queryAuditEvents } from '../store/audit-events.js';
 import { parseJson } from '../store/database.js';
 import { listConnections, requireConnection } from './connections.js';
@@ -31,14 +32,12 @@ export interface AuditEventView {
   data: Record<string, unknown>;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A --since/--until bound as Heroku writes times: a day is its first instant (since) or the next day's (until, exclusive). */
 function bound(value: string | undefined, flag: string, endOfDay: boolean): string | undefined {
   if (value === undefined) return undefined;
-  if (DAY.test(value)) return endOfDay ? new Date(Date.parse(`${value}T00:00:00Z`) + 86_400_000).toISOString() : `${value}T00:00:00.000Z`;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new InputError(`${flag} takes a day (YYYY-MM-DD) or an ISO time, not ${value}`);
-  return new Date(time).toISOString();
+  const parsed = parseDayOrTime(value);
+  if (!parsed) throw new InputError(`${flag} takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not ${value}`);
+  return herokuTime(endOfDay && parseDay(value) ? new Date(parsed.getTime() + DAY_MS) : parsed);
 }
 
 /** Collected enterprise audit events, newest first, filtered. */
@@ -48,11 +47,11 @@ export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = 
   const until = bound(filter.until, '--until', true);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   if (names.size === 0) return [];
-  // Stored times are Heroku's (second precision, Z); compare on the same footing.
+  // Stored times are Heroku's (second precision, Z): the bounds are written the same way.
   const rows = await queryAuditEvents(hw.store, {
     connectionIds: [...names.keys()],
-    since: since?.replace(/\.\d{3}Z$/, 'Z'),
-    until: until?.replace(/\.\d{3}Z$/, 'Z'),
+    since,
+    until,
     actor: filter.actor,
     action: filter.action,
     type: filter.type,

@@ -7,6 +7,7 @@ import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
+import { DAY_MS } from '../time.js';
 import type { FindingStatus } from '../store/schema.js';
 import {
   activeSuppressionRows,
@@ -136,7 +137,7 @@ export async function suppressFinding(hw: Herowatch, findingId: number, request:
   if (!reason) throw new InputError('A suppression needs a reason (--reason "...") that an auditor can read.');
   if (!by) throw new InputError('A suppression needs the name of who decides it (--by NAME).');
   if (request.expiresAt.getTime() <= now.getTime()) throw new InputError(`The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`);
-  if (request.expiresAt.getTime() - now.getTime() > 366 * 86_400_000) throw new InputError('A suppression lasts at most a year; review it again then.');
+  if (request.expiresAt.getTime() - now.getTime() > 366 * DAY_MS) throw new InputError('A suppression lasts at most a year; review it again then.');
   const until = request.expiresAt.toISOString().slice(0, 10);
   const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
   return { id, reason, by, created_at: now.toISOString(), expires_at: request.expiresAt.toISOString(), finding: `${finding.check_id} ${finding.resource_name}` };

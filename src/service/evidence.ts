@@ -13,6 +13,7 @@ import { auditCursors, queryAuditEvents } from '../store/audit-events.js';
 import { readDataset } from '../store/datasets.js';
 import { evaluationsBetween, findingEventsBetween } from '../store/findings.js';
 import { coverageOfRuns, lastInventoryRunBy, runsStartedBetween } from '../store/runs.js';
+import { herokuTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { buildFrameworkReport } from '../compliance/report.js';
 import { configuredCatalog, findingsAsOf, type FindingView } from './compliance.js';
@@ -101,7 +102,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   }
 
   // Audit trail, runs and coverage within the period.
-  const events = await queryAuditEvents(hw.store, { connectionIds: ids, since: from.replace(/\.\d{3}Z$/, 'Z'), until: to.replace(/\.\d{3}Z$/, 'Z'), untilInclusive: true, order: 'oldest' });
+  const events = await queryAuditEvents(hw.store, { connectionIds: ids, since: herokuTime(request.from), until: herokuTime(request.to), untilInclusive: true, order: 'oldest' });
   files.push({
     path: 'audit-events.csv',
     description: 'Enterprise audit trail events of the period, as Heroku gave them (data column: the whole event)',

@@ -97,7 +97,12 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     const day = shifted('2026-11-19T00:00:00Z').slice(0, 10);
     const since = JSON.parse((await herowatch(env, ['events', '--json', '--since', day, '--until', day])).stdout) as { created_at: string }[];
     expect(since.map((e) => e.created_at)).toEqual(['2026-11-19T23:59:59Z', '2026-11-19T11:00:00Z', '2026-11-19T10:15:00Z'].map(shifted));
-    expect((await herowatch(env, ['events', '--since', 'yesterday'])).stderr).toContain('--since takes a day (YYYY-MM-DD) or an ISO time, not yesterday');
+    expect((await herowatch(env, ['events', '--since', 'yesterday'])).stderr).toContain('--since takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not yesterday');
+    for (const impossible of ['2026-13-45', '2026-02-30']) {
+      const refused = await herowatch(env, ['events', '--since', impossible]);
+      expect(refused.code, impossible).toBe(2);
+      expect(refused.stderr).toContain(`not ${impossible}`);
+    }
 
     // Settings: a stricter threshold changes the result; a typo is named.
     await writeFile(join(hw.home, 'settings.yaml'), 'compliance:\n  team_max_admins: 0\n');

@@ -51,7 +51,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(JSON.parse(query.stdout)).toEqual([{ name: 'edge-api' }, { name: 'edge-worker' }]);
 
     const changes = await herowatch(env, 'changes', '--since', '1', '--json');
-    expect(JSON.parse(changes.stdout)).toEqual({ since: 1, until: 2, changes: [] });
+    expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 2, changes: [] });
     const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
     expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'complete'], [1, 'complete']]);
   }, 120_000);

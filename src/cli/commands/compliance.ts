@@ -8,6 +8,7 @@ import {
   configuredCatalog, evaluateConnections, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
   type EvaluationSummary, type FindingView, type FindingViewStatus,
 } from '../../service/compliance.js';
+import { DAY_MS, parseDay } from '../../time.js';
 import { VERSION } from '../../version.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
@@ -124,12 +125,10 @@ const FINDING_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a finding id (herowa
 
 export function parseExpiry(value: string, now = new Date()): Date {
   const days = /^(\d+)d$/.exec(value);
-  if (days) return new Date(now.getTime() + Number(days[1]) * 86_400_000);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const date = new Date(`${value}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return date;
-  }
-  throw new UsageError(`--expires takes a date (YYYY-MM-DD) or a number of days (90d), not ${value}`);
+  if (days) return new Date(now.getTime() + Number(days[1]) * DAY_MS);
+  const date = parseDay(value);
+  if (date) return date;
+  throw new UsageError(`--expires takes a real day (YYYY-MM-DD) or a number of days (90d), not ${value}`);
 }
 
 export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date()): string {

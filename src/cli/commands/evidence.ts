@@ -1,19 +1,14 @@
 import type { Command } from 'commander';
 import { createEvidence, evidenceSigningKey, verifyEvidence } from '../../service/evidence.js';
 import { loadConfig } from '../../config.js';
+import { DAY_MS, parseDayOrTime } from '../../time.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 
-const DAY = 86_400_000;
-
-function parseDay(value: string, flag: string, endOfDay: boolean): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const date = new Date(`${value}T00:00:00Z`);
-    if (!Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)) return endOfDay ? new Date(date.getTime() + DAY - 1) : date;
-  }
-  const time = Date.parse(value);
-  if (/T/.test(value) && !Number.isNaN(time)) return new Date(time);
-  throw new UsageError(`${flag} takes a day (YYYY-MM-DD) or an ISO time, not ${value}`);
+function day(value: string, flag: string, endOfDay: boolean): Date {
+  const parsed = parseDayOrTime(value, { endOfDay });
+  if (!parsed) throw new UsageError(`${flag} takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not ${value}`);
+  return parsed;
 }
 
 export function registerEvidence(program: Command, output: Output, setExitCode: (code: number) => void): void {
@@ -28,8 +23,8 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
     .option('--json', 'print JSON')
     .action(async (flags: { out?: string; from?: string; to?: string; connection?: string; sign: boolean; json?: boolean }) => {
       if (!flags.out) throw new UsageError('Say where to write the bundle: herowatch evidence --out FILE.zip (or herowatch evidence verify FILE.zip to check one)');
-      const to = flags.to ? parseDay(flags.to, '--to', true) : new Date();
-      const from = flags.from ? parseDay(flags.from, '--from', false) : new Date(to.getTime() - 30 * DAY);
+      const to = flags.to ? day(flags.to, '--to', true) : new Date();
+      const from = flags.from ? day(flags.from, '--from', false) : new Date(to.getTime() - 30 * DAY_MS);
       const result = await withHerowatch({}, (hw) => createEvidence(hw, { out: flags.out!, from, to, connection: flags.connection, sign: flags.sign }));
       if (flags.json) return output.json(result);
       output.out(`Wrote ${result.out}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.period.from.slice(0, 10)} to ${result.period.to.slice(0, 10)}, ${result.openFindings} open findings.`);

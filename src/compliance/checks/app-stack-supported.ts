@@ -1,4 +1,5 @@
-import { DAY_MS, defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { DAY_MS } from '../../time.js';
 
 export const appStackSupported = defineCheck({
   id: 'app_stack_supported',

@@ -1,4 +1,5 @@
-import { DAY_MS, defineCheck, fail, pass, resources, type CheckResult } from '../check.js';
+import { defineCheck, fail, pass, resources, type CheckResult } from '../check.js';
+import { DAY_MS } from '../../time.js';
 
 export const enterpriseAuditTrailCollected = defineCheck({
   id: 'enterprise_audit_trail_collected',

@@ -1,4 +1,5 @@
-import { daysBetween, defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { daysBetween } from '../../time.js';
 
 /**
  * Whether a token is due for rotation: it never expires and is older than

@@ -1,4 +1,5 @@
-import { DAY_MS, defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { DAY_MS } from '../../time.js';
 
 export const sniEndpointCertificateValid = defineCheck({
   id: 'sni_endpoint_certificate_valid',
