@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { generateScenario, startEmulator, type Emulator } from '../src/emulator/index.js';
-import { listFindings } from '../src/service/compliance.js';
+import { findingsPage } from '../src/service/compliance.js';
 import { runReadOnlySql } from '../src/service/datasets.js';
 import { openHerowatch, type Herowatch } from '../src/service/herowatch.js';
 import { syncConnection } from '../src/service/sync.js';
@@ -42,7 +42,8 @@ const QUERIES: Query[] = [
   }],
   ['join apps and domains grouped by app', (hw) => runReadOnlySql(hw, 'SELECT a.name, count(d.id) AS domains FROM apps a LEFT JOIN domains d ON d.app_id = a.id AND d.connection = a.connection GROUP BY a.name ORDER BY domains DESC LIMIT 25')],
   ['join apps, add-ons and attachments', (hw) => runReadOnlySql(hw, 'SELECT a.name, count(DISTINCT t.id) AS attached FROM apps a JOIN addon_attachments t ON t.app_id = a.id JOIN addons o ON o.id = t.addon_id WHERE o.app_id <> a.id GROUP BY a.name ORDER BY attached DESC LIMIT 25')],
-  ['open findings, high and above', (hw) => listFindings(hw, { connection: 'bench', status: ['open'], severity: 'high' })],
+  ['open findings, high and above: a page of 25 and the total', (hw) => findingsPage(hw, { connection: 'bench', status: ['open'], severity: 'high' }, { limit: 25 })],
+  ['every open finding (a full export)', (hw) => findingsPage(hw, { connection: 'bench', status: ['open'] }, { limit: 100_000 })],
 ];
 
 async function benchDialect(dialect: 'sqlite' | 'postgres', emulator: Emulator, token: string, options: QueryBenchOptions, databaseUrl?: string): Promise<Record<string, number | string>> {

@@ -1,6 +1,5 @@
 import { toCsv } from '../export/csv.js';
 import type { FindingRow, SuppressionRow } from '../store/findings.js';
-import { SEVERITIES, type Severity } from './check.js';
 import type { CatalogEntry } from './catalog.js';
 
 export type FindingViewStatus = 'open' | 'suppressed' | 'resolved' | 'pass' | 'unknown';
@@ -34,14 +33,14 @@ export function suppressionView(row: SuppressionRow): SuppressionView {
   return { id: Number(row.id), reason: row.reason, by: row.created_by, created_at: row.created_at, expires_at: row.expires_at };
 }
 
-/** A stored finding as people see it, given its connection, its check and the suppressions in force. */
+/** A stored finding as people see it, given its connection, its check and the suppression in force on it (which applies while it is open). */
 export function findingView(
   row: FindingRow,
   connection: { name: string; account_id: string | null; account_email: string | null },
   check: CatalogEntry | undefined,
-  suppressions: Map<string, SuppressionView>,
+  inForce: SuppressionView | null,
 ): FindingView {
-  const suppression = row.status === 'open' ? (suppressions.get(suppressionKey(row.check_id, row.resource_key)) ?? null) : null;
+  const suppression = row.status === 'open' ? inForce : null;
   const { connection_id: _connectionId, ...stored } = row;
   return {
     ...stored,
@@ -58,11 +57,6 @@ export function findingView(
   };
 }
 
-/** Most severe first: open, suppressed, resolved, unknown, pass; then by connection, check and resource. */
-export function sortFindings(views: FindingView[]): FindingView[] {
-  const order = (v: FindingView): number => FINDING_STATUSES.indexOf(v.status) * 10 + SEVERITIES.indexOf(v.severity as Severity);
-  return views.sort((a, b) => order(a) - order(b) || a.connection.localeCompare(b.connection) || a.check_id.localeCompare(b.check_id) || a.resource_key.localeCompare(b.resource_key));
-}
 
 /**
  * Findings as they stood at `at`, rebuilt from today's views: open,

@@ -1,20 +1,19 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
 import { SEVERITIES, type Severity } from '../compliance/check.js';
 import { enabledChecks, evaluateChecks } from '../compliance/evaluate.js';
-import { findingsAt, findingView, FINDING_STATUSES, sortFindings, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
+import { findingsAt, findingView, FINDING_STATUSES, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
 import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
 import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { DAY_MS } from '../time.js';
-import type { FindingStatus } from '../store/schema.js';
 import {
   activeSuppressionRows,
   findingById,
+  findingPage,
   insertSuppression,
   lifecycleEventsUpTo,
-  listFindingRows,
   loadFindingState,
   revokeSuppression,
   suppressionsInForceAt,
@@ -98,24 +97,43 @@ export interface FindingFilter {
 
 /** Findings with their check's metadata and any suppression in force, most severe first. */
 export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): Promise<FindingView[]> {
+  return (await queryFindings(hw, filter)).findings;
+}
+
+/** One page of findings (at most `limit`, from `cursor`), with the total that match and where the next page starts. */
+export async function findingsPage(hw: Herowatch, filter: FindingFilter, page: { limit: number; cursor?: string }): Promise<{ findings: FindingView[]; total: number; nextCursor: string | null }> {
+  const offset = page.cursor === undefined ? 0 : Number(Buffer.from(page.cursor, 'base64url').toString('utf8').replace(/^f:/, ''));
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new InputError('The cursor is not one herowatch gave out; start again without it.');
+  const { findings, total } = await queryFindings(hw, filter, { limit: page.limit, offset });
+  const next = offset + findings.length;
+  return { findings, total, nextCursor: next < total ? Buffer.from(`f:${next}`).toString('base64url') : null };
+}
+
+async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }): Promise<{ findings: FindingView[]; total: number }> {
   const now = filter.now ?? new Date();
   if (filter.check && !checkNamed(filter.check)) throw new NotFoundError(`There is no check "${filter.check}"; herowatch checks lists them.`);
   const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
   const catalog = new Map(checkCatalog().map((c) => [c.id, c]));
-  const statuses = new Set(filter.status ?? FINDING_STATUSES.filter((s) => s !== 'pass'));
   const minimum = filter.severity ? SEVERITIES.indexOf(filter.severity) : SEVERITIES.length - 1;
-  const views: FindingView[] = [];
-  // Suppressed findings are stored open: the view's statuses map onto the stored ones.
-  const stored = [...new Set([...statuses].map((s): FindingStatus => (s === 'suppressed' ? 'open' : s)))];
-  const severities = SEVERITIES.slice(0, minimum + 1);
-  for (const connection of connections) {
-    const suppressions = await activeSuppressions(hw, connection.id, now);
-    for (const row of await listFindingRows(hw.store, connection.id, { check: filter.check, includeRemoved: filter.includeRemoved, statuses: stored, severities })) {
-      const view = findingView(row, connection, catalog.get(row.check_id), suppressions);
-      if (statuses.has(view.status)) views.push(view);
-    }
-  }
-  return sortFindings(views);
+  const { rows, total } = await findingPage(hw.store, {
+    connectionIds: connections.map((c) => c.id),
+    now,
+    statuses: filter.status ?? FINDING_STATUSES.filter((s) => s !== 'pass'),
+    severities: SEVERITIES.slice(0, minimum + 1),
+    statusOrder: FINDING_STATUSES,
+    severityOrder: SEVERITIES,
+    check: filter.check,
+    includeRemoved: filter.includeRemoved,
+    limit: page?.limit,
+    offset: page?.offset,
+  });
+  const byId = new Map(connections.map((c) => [c.id, c]));
+  const findings = rows.map((row) => {
+    const { connection_name: _name, suppression_id, suppression_reason, suppression_by, suppression_created_at, suppression_expires_at, ...stored } = row;
+    const suppression = suppression_id === null ? null : { id: Number(suppression_id), reason: suppression_reason!, by: suppression_by!, created_at: suppression_created_at!, expires_at: suppression_expires_at! };
+    return findingView(stored, byId.get(row.connection_id)!, catalog.get(row.check_id), suppression);
+  });
+  return { findings, total };
 }
 
 /** Evaluates the named connection, or every connection synced at least once. */

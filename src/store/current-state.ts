@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { RESOURCES } from '../inventory/registry.js';
 import type { Column, ColumnType, ResourceDefinition } from '../inventory/resource.js';
-import type { Dialect } from './database.js';
+import type { Store } from './database.js';
+import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
 
 /**
@@ -106,3 +107,13 @@ export async function applyRunToCurrentState(tx: Transaction<Database> | Kysely<
 
 /** The tables the dataset views read: the only tables the SQL console's queries may open, and only through the views. */
 export const VIEW_BASE_TABLES: readonly string[] = ['hw_records', 'hw_connections', 'hw_audit_events', 'hw_sync_runs', 'hw_coverage', ...RESOURCES.map((r) => currentTable(r.name))];
+
+/** Refreshes the planner's statistics of these resources' current-state tables (after a run changed many rows). */
+export async function refreshStatistics(store: Store, resources: string[]): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    await sql.raw('PRAGMA optimize').execute(store.db);
+    return;
+  }
+  const tables = resources.filter((name) => RESOURCES.some((r) => r.name === name)).map(currentTable);
+  if (tables.length > 0) await sql.raw(`ANALYZE ${tables.join(', ')}`).execute(store.db);
+}

@@ -10,8 +10,10 @@ import { up as compliance } from './migrations/003-compliance.js';
 import { up as meta } from './migrations/004-meta.js';
 import { up as runLease } from './migrations/005-run-lease.js';
 import type { Database } from './schema.js';
+import type { Dialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+export type { Dialect };
+
 
 export interface StoreLocation {
   /** `postgres://...`: use PostgreSQL. */

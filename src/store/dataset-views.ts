@@ -3,8 +3,9 @@ import { sql } from 'kysely';
 import { datasets, type Dataset, type HerowatchTableDataset } from '../datasets/catalog.js';
 import { RESOURCES } from '../inventory/registry.js';
 import type { Column } from '../inventory/resource.js';
-import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState } from './current-state.js';
-import type { Dialect, Store } from './database.js';
+import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState, refreshStatistics } from './current-state.js';
+import type { Store } from './database.js';
+import type { Dialect } from './dialect.js';
 import { grantViewsToReader } from './sql-console.js';
 
 /**
@@ -106,5 +107,6 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
       .execute();
     if (store.dialect === 'postgres') await grantViewsToReader(tx, definitions.map((d) => d.name));
   });
+  await refreshStatistics(store, RESOURCES.map((r) => r.name));
   return { rebuilt: true };
 }

@@ -144,15 +144,6 @@ export async function suppressionsInForceAt(store: Store, connectionIds: number[
   return rows.filter((s) => s.revoked_at === null || s.revoked_at > iso);
 }
 
-export async function listFindingRows(store: Store, connectionId: number, filter: { check?: string; includeRemoved?: boolean; statuses?: FindingStatus[]; severities?: string[] }): Promise<FindingRow[]> {
-  let query = store.db.selectFrom('hw_findings').selectAll().where('connection_id', '=', connectionId);
-  if (filter.check) query = query.where('check_id', '=', filter.check);
-  if (filter.statuses) query = filter.statuses.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('status', 'in', filter.statuses);
-  if (filter.severities) query = filter.severities.length === 0 ? query.where(sql<boolean>`1 = 0`) : query.where('severity', 'in', filter.severities);
-  if (!filter.includeRemoved) query = query.where('removed_at', 'is', null);
-  return query.execute();
-}
-
 export async function findingById(store: Store, id: number): Promise<FindingRow | undefined> {
   return store.db.selectFrom('hw_findings').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -229,4 +220,59 @@ export async function findingEventsBetween(store: Store, connectionIds: number[]
 export async function evaluationsBetween(store: Store, connectionIds: number[], from: Date, to: Date): Promise<Selectable<EvaluationsTable>[]> {
   if (connectionIds.length === 0) return [];
   return store.db.selectFrom('hw_evaluations').selectAll().where('connection_id', 'in', connectionIds).where('evaluated_at', '>=', from.toISOString()).where('evaluated_at', '<=', to.toISOString()).orderBy('id').execute();
+}
+
+/** A finding row with the suppression in force at the query's time, if any, and its connection's name. */
+export interface FindingWithSuppression extends FindingRow {
+  connection_name: string;
+  suppression_id: number | null;
+  suppression_reason: string | null;
+  suppression_by: string | null;
+  suppression_created_at: string | null;
+  suppression_expires_at: string | null;
+}
+
+export interface FindingQuery {
+  connectionIds: number[];
+  /** Suppressions in force at this time make an open finding `suppressed`. */
+  now: Date;
+  /** As people see them: open, suppressed, resolved, unknown, pass. */
+  statuses: readonly string[];
+  severities: readonly string[];
+  /** Most severe first is this order of statuses and of severities. */
+  statusOrder: readonly string[];
+  severityOrder: readonly string[];
+  check?: string;
+  includeRemoved?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * A page of findings, most important first, with the total that match:
+ * statuses (suppressed included), severities and order are worked out by
+ * the database, so a first page of a large account costs a page.
+ */
+export async function findingPage(store: Store, query: FindingQuery): Promise<{ rows: FindingWithSuppression[]; total: number }> {
+  if (query.connectionIds.length === 0 || query.statuses.length === 0 || query.severities.length === 0) return { rows: [], total: 0 };
+  const now = query.now.toISOString();
+  const viewStatus = sql<string>`CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END`;
+  const rank = (expression: ReturnType<typeof sql>, order: readonly string[]) => sql`CASE ${expression} ${sql.join(order.map((value, i) => sql`WHEN ${value} THEN ${sql.lit(i)}`), sql` `)} ELSE ${sql.lit(order.length)} END`;
+  const conditions = [
+    sql`f.connection_id IN (${sql.join(query.connectionIds)})`,
+    sql`f.severity IN (${sql.join([...query.severities])})`,
+    sql`${viewStatus} IN (${sql.join([...query.statuses])})`,
+    ...(query.check ? [sql`f.check_id = ${query.check}`] : []),
+    ...(query.includeRemoved ? [] : [sql`f.removed_at IS NULL`]),
+  ];
+  const from = sql`FROM hw_findings f
+    JOIN hw_connections c ON c.id = f.connection_id
+    LEFT JOIN hw_suppressions s ON s.connection_id = f.connection_id AND s.check_id = f.check_id AND s.resource_key = f.resource_key AND s.revoked_at IS NULL AND s.expires_at > ${now}
+    WHERE ${sql.join(conditions, sql` AND `)}`;
+  const paging = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
+  const { rows } = await sql<FindingWithSuppression>`SELECT f.*, c.name AS connection_name, s.id AS suppression_id, s.reason AS suppression_reason, s.created_by AS suppression_by, s.created_at AS suppression_created_at, s.expires_at AS suppression_expires_at
+    ${from}
+    ORDER BY ${rank(viewStatus, query.statusOrder)}, ${rank(sql`f.severity`, query.severityOrder)}, c.name, f.check_id, f.resource_key${paging}`.execute(store.db);
+  const total = query.limit === undefined ? rows.length : Number((await sql<{ n: number | string }>`SELECT count(*) AS n ${from}`.execute(store.db)).rows[0]?.n ?? 0);
+  return { rows, total };
 }

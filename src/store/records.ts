@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { applyRunToCurrentState } from './current-state.js';
+import { applyRunToCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { Updateable } from 'kysely';
 import type { SyncRunsTable } from './schema.js';
@@ -177,6 +177,9 @@ export class RunWriter {
           .execute();
       }
     });
+    // After a large change the query planner's statistics are stale: refresh them, so that the first reads plan well.
+    const changed = this.versionsWritten + [...this.replaced.values()].reduce((sum, keys) => sum + keys.size, 0);
+    if (changed >= 1000) await refreshStatistics(this.store, resourcesParentFirst.map((r) => r.name));
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateConnection, FINDING_STATUSES, findingsAsOf, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
+import { evaluateConnection, FINDING_STATUSES, findingsAsOf, findingsPage, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
@@ -122,5 +122,20 @@ describe.each(DIALECTS)('two connections that see the same app on %s', (dialect)
     const outsider = asOf.filter((f) => f.resource_key === OUTSIDER).map((f) => [f.connection, f.status]).sort();
     expect(outsider).toEqual([['one', 'suppressed'], ['two', 'open']]);
     expect((await findingsAsOf(hw, at(2), 'two')).find((f) => f.resource_key === OUTSIDER)!.status).toBe('open');
+
+    // Pages: the same findings in the same order as the whole list, with the total and a cursor to go on.
+    const filter = { status: FINDING_STATUSES, now: at(2) };
+    const all = await listFindings(hw, filter);
+    const pages: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await findingsPage(hw, filter, { limit: 7, cursor });
+      expect(page.total).toBe(all.length);
+      expect(page.findings.length).toBeLessThanOrEqual(7);
+      pages.push(...page.findings.map((f) => `${f.connection} ${f.check_id} ${f.resource_key} ${f.status}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual(all.map((f) => `${f.connection} ${f.check_id} ${f.resource_key} ${f.status}`));
+    expect(all.findIndex((f) => f.status === 'suppressed')).toBeGreaterThan(all.findLastIndex((f) => f.status === 'open'));
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../dialect.js';
 
 /** Connections, sync runs with coverage, versioned records, the ETag cache and the audit trail. */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../dialect.js';
 
 /** Connections gain a state, an enterprise and their last test; credentials and monitored apps get tables. */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
