@@ -9,6 +9,7 @@ import { up as connections } from './migrations/002-connections.js';
 import { up as compliance } from './migrations/003-compliance.js';
 import { up as meta } from './migrations/004-meta.js';
 import { up as runLease } from './migrations/005-run-lease.js';
+import { up as suppressionIndex } from './migrations/006-suppression-index.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '003-compliance': compliance,
   '004-meta': meta,
   '005-run-lease': runLease,
+  '006-suppression-index': suppressionIndex,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -114,6 +114,7 @@ export async function writeEvaluation(store: Store, write: EvaluationWrite): Pro
     }
     if (write.lapsedIds.length > 0) await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', write.lapsedIds).execute();
     const insertedOpen = inserted.filter((r) => r.status === 'open').length;
+    if (store.dialect === 'postgres' && write.inserts.length >= 1000) await sql`ANALYZE hw_findings`.execute(tx);
     if (insertedOpen > 0) await tx.updateTable('hw_evaluations').set({ opened: plannedOpened + insertedOpen }).where('id', '=', evaluationId).execute();
     return { evaluationId, inserted };
   });
@@ -258,8 +259,11 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
   const now = query.now.toISOString();
   const viewStatus = sql<string>`CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END`;
   const rank = (expression: ReturnType<typeof sql>, order: readonly string[]) => sql`CASE ${expression} ${sql.join(order.map((value, i) => sql`WHEN ${value} THEN ${sql.lit(i)}`), sql` `)} ELSE ${sql.lit(order.length)} END`;
+  // Suppressed findings are stored open: the stored statuses narrow the rows (an index covers them) before the suppressions are joined.
+  const stored = [...new Set(query.statuses.map((s) => (s === 'suppressed' ? 'open' : s)))];
   const conditions = [
     sql`f.connection_id IN (${sql.join(query.connectionIds)})`,
+    sql`f.status IN (${sql.join(stored)})`,
     sql`f.severity IN (${sql.join([...query.severities])})`,
     sql`${viewStatus} IN (${sql.join([...query.statuses])})`,
     ...(query.check ? [sql`f.check_id = ${query.check}`] : []),
