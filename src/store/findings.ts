@@ -1,29 +1,16 @@
 import { sql, type Selectable } from 'kysely';
 import type { Store } from './database.js';
-import type { CheckResultStatus, EvaluationsTable, FindingEventsTable, FindingsTable, FindingStatus, SuppressionsTable } from './schema.js';
+import type { EvaluationsTable, FindingEventsTable, FindingsTable, FindingStatus, SuppressionsTable } from './schema.js';
 
 /** A stored finding, as far as recording a new evaluation needs it. */
 export type ExistingFinding = Omit<Selectable<FindingsTable>, 'connection_id' | 'resource_type' | 'created_at' | 'updated_at'>;
 export type FindingRow = Selectable<FindingsTable>;
 export type SuppressionRow = Selectable<SuppressionsTable>;
 
-export interface LapsedSuppression {
-  id: number;
-  check_id: string;
-  resource_key: string;
-  expires_at: string;
-}
+export type LapsedSuppression = Pick<SuppressionRow, 'id' | 'check_id' | 'resource_key' | 'expires_at'>;
 
-export interface FindingInsert {
-  check_id: string;
-  resource_type: string;
-  resource_key: string;
-  resource_name: string;
-  severity: string;
-  result: CheckResultStatus;
-  status: FindingStatus;
-  message: string;
-}
+/** A new finding as an evaluation plans it; the store adds the connection and the times. */
+export type FindingInsert = Pick<FindingsTable, 'check_id' | 'resource_type' | 'resource_key' | 'resource_name' | 'severity' | 'result' | 'status' | 'message'>;
 
 /** What one evaluation writes (compliance/findings.ts plans it). */
 export interface EvaluationWrite {

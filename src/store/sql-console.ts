@@ -176,7 +176,18 @@ export async function grantViewsToReader(tx: Transaction<Database>, views: strin
     if (!createrole) return;
     await sql.raw(`CREATE ROLE ${role} NOLOGIN NOINHERIT`).execute(tx);
   }
-  await sql.raw(`GRANT ${role} TO CURRENT_USER`).execute(tx).catch(() => {});
+  // The database user must be able to SET ROLE to it: PostgreSQL 16 and later need that said (WITH SET TRUE), 15 and
+  // earlier do not know the clause. Each attempt runs in a savepoint, so a refusal leaves the transaction usable.
+  for (const grant of [`GRANT ${role} TO CURRENT_USER WITH SET TRUE`, `GRANT ${role} TO CURRENT_USER`]) {
+    await sql.raw('SAVEPOINT herowatch_grant').execute(tx);
+    try {
+      await sql.raw(grant).execute(tx);
+      await sql.raw('RELEASE SAVEPOINT herowatch_grant').execute(tx);
+      break;
+    } catch {
+      await sql.raw('ROLLBACK TO SAVEPOINT herowatch_grant').execute(tx);
+    }
+  }
   await sql.raw(`GRANT USAGE ON SCHEMA ${await schemaName(tx)} TO ${role}`).execute(tx);
   for (const view of views) await sql.raw(`GRANT SELECT ON ${view} TO ${role}`).execute(tx);
 }
