@@ -53,4 +53,14 @@ describe('examples in the docs', () => {
     expect(Object.keys(body!).sort()).toEqual(Object.keys(made).sort());
     expect(Object.keys((body!.changes as object[])[0]!).sort()).toEqual(Object.keys((made.changes as object[])[0]!).sort());
   });
+
+  it('documents every environment variable the configuration reads', async () => {
+    const text = await doc('settings.md');
+    const config = await readFile(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const settings = await readFile(new URL('../src/settings.ts', import.meta.url), 'utf8');
+    const read = new Set([...`${config}\n${settings}`.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+    expect(read.size).toBeGreaterThan(5);
+    const documented = new Set([...text.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]!));
+    expect([...read].filter((name) => !documented.has(name))).toEqual([]);
+  });
 });
