@@ -1,15 +1,18 @@
 import { col, defineResource } from '../resource.js';
 
+const HOUR_MS = 3_600_000;
+
 /**
  * When a token expires, from the seconds Heroku says it has left: an instant
- * (to the minute), so the record does not change on every sync as the
- * countdown would.
+ * to the nearest hour, so that the record does not change from one sync to
+ * the next as the countdown (and the time between Heroku's clock and ours)
+ * moves by a second or two. Rounding to the minute flipped between two
+ * minutes whenever the expiry fell on one.
  */
 function expiresAt(token: unknown): string | null {
   const left = (token as { expires_in?: number | null } | null)?.expires_in;
   if (typeof left !== 'number') return null;
-  const at = new Date(Date.now() + left * 1000);
-  at.setUTCSeconds(0, 0);
+  const at = new Date(Math.round((Date.now() + left * 1000) / HOUR_MS) * HOUR_MS);
   return at.toISOString().replace('.000Z', 'Z');
 }
 
