@@ -10,15 +10,14 @@ import { grantViewsToReader } from './sql-console.js';
 
 /**
  * The dataset views: each dataset declaration (src/datasets/catalog.ts) as
- * SQL. Inventory datasets read the versioned records; the current state is
- * the open versions (valid_to IS NULL) of complete runs, which an index
- * covers, and a past run's state is the versions valid at that run.
+ * SQL. An inventory dataset's view reads its current-state table; a past
+ * run's state (evidence for a past date) is read from the versioned records
+ * valid at that run.
  */
 
-function validAt(alias: string, asOfRun?: number): string {
-  if (asOfRun === undefined) return `${alias}.valid_to IS NULL AND ${alias}.valid_from <= c.last_complete_run`;
-  const run = String(Math.trunc(asOfRun));
-  return `${alias}.valid_from <= ${run} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${run})`;
+function validAt(alias: string, run: number): string {
+  const id = String(Math.trunc(run));
+  return `${alias}.valid_from <= ${id} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to > ${id})`;
 }
 
 const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string; sources?: Record<string, string> }> = {
