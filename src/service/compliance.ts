@@ -7,6 +7,7 @@ import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import { DAY_MS } from '../time.js';
 import {
   activeSuppressionRows,
@@ -102,11 +103,10 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
 
 /** One page of findings (at most `limit`, from `cursor`), with the total that match and where the next page starts. */
 export async function findingsPage(hw: Herowatch, filter: FindingFilter, page: { limit: number; cursor?: string }): Promise<{ findings: FindingView[]; total: number; nextCursor: string | null }> {
-  const offset = page.cursor === undefined ? 0 : Number(Buffer.from(page.cursor, 'base64url').toString('utf8').replace(/^f:/, ''));
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InputError('The cursor is not one herowatch gave out; start again without it.');
+  const offset = decodeCursor(page.cursor);
   const { findings, total } = await queryFindings(hw, filter, { limit: page.limit, offset });
   const next = offset + findings.length;
-  return { findings, total, nextCursor: next < total ? Buffer.from(`f:${next}`).toString('base64url') : null };
+  return { findings, total, nextCursor: next < total ? encodeCursor(next) : null };
 }
 
 async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }): Promise<{ findings: FindingView[]; total: number }> {

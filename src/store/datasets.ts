@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { datasetNamed, datasets, type Dataset } from '../datasets/catalog.js';
 import { InputError, NotFoundError } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Store } from './database.js';
 import { datasetSelect } from './dataset-views.js';
 
@@ -68,13 +69,6 @@ function where(dataset: Dataset, query: DatasetQuery): RawBuilder<unknown> {
   return conditions.length === 0 ? sql`` : sql` WHERE ${sql.join(conditions, sql` AND `)}`;
 }
 
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString('utf8').replace(/^o:/, ''));
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InputError('The cursor is not one herowatch gave out; start again without it.');
-  return offset;
-}
-
 /**
  * Rows of one dataset, typed as the dataset declares (booleans as booleans,
  * JSON as values): the one way every consumer (the checks' inventory, exports,
@@ -95,7 +89,7 @@ export async function readDataset(store: Store, name: string, query: DatasetQuer
   return {
     dataset,
     rows: page.map((row) => typed(dataset, row, columns)),
-    nextCursor: more ? Buffer.from(`o:${offset + limit!}`).toString('base64url') : null,
+    nextCursor: more ? encodeCursor(offset + limit!) : null,
   };
 }
 
