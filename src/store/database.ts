@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
+import { openSqliteFile } from './sqlite-driver.js';
 import { HerowatchError, InputError } from '../errors.js';
 import { up as inventory } from './migrations/001-inventory.js';
 import { up as connections } from './migrations/002-connections.js';
@@ -59,7 +59,7 @@ const PRIVATE_FILE = 0o600;
 function openSqlite(location: StoreLocation): Store {
   const folder = dirname(location.sqlitePath);
   if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const database = new SQLite(location.sqlitePath);
+  const database = openSqliteFile(location.sqlitePath);
   // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
   chmodSync(location.sqlitePath, PRIVATE_FILE);
   database.pragma('journal_mode = WAL');

@@ -6,7 +6,7 @@
  * the next query and kills it at the time limit. It imports nothing but the
  * driver, so that it starts fast, and ends when its parent goes.
  */
-import SQLite from 'better-sqlite3';
+import { openSqliteFile, type SqliteDatabase } from './sqlite-driver.js';
 
 export interface SqlJob {
   id: number;
@@ -19,11 +19,11 @@ export interface SqlJob {
 
 export type SqlReply = { id: number; ok: true; result: { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } } | { id: number; ok: false; error: string };
 
-const connections = new Map<string, SQLite.Database>();
+const connections = new Map<string, SqliteDatabase>();
 
-function database(path: string): SQLite.Database {
+function database(path: string): SqliteDatabase {
   let db = connections.get(path);
-  if (!db) connections.set(path, (db = new SQLite(path, { readonly: true, fileMustExist: true })));
+  if (!db) connections.set(path, (db = openSqliteFile(path, { readonly: true, fileMustExist: true })));
   return db;
 }
 
