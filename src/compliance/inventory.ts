@@ -1,4 +1,20 @@
 import type { ConnectionStatus } from '../connections/status.js';
+import type { Column, ColumnName, ResourceDefinition, RowOf } from '../datasets/resource.js';
+import account from '../datasets/resources/account.js';
+import addonAttachments from '../datasets/resources/addon-attachments.js';
+import addons from '../datasets/resources/addons.js';
+import apps from '../datasets/resources/apps.js';
+import collaborators from '../datasets/resources/collaborators.js';
+import configVars from '../datasets/resources/config-vars.js';
+import domains from '../datasets/resources/domains.js';
+import enterpriseAccounts from '../datasets/resources/enterprise-accounts.js';
+import enterpriseMembers from '../datasets/resources/enterprise-members.js';
+import logDrains from '../datasets/resources/log-drains.js';
+import oauthAuthorizations from '../datasets/resources/oauth-authorizations.js';
+import pipelineCouplings from '../datasets/resources/pipeline-couplings.js';
+import sniEndpoints from '../datasets/resources/sni-endpoints.js';
+import teamMembers from '../datasets/resources/team-members.js';
+import teams from '../datasets/resources/teams.js';
 import { auditCursors } from '../store/audit-events.js';
 import { parseJson, type Store } from '../store/database.js';
 import { readDataset } from '../store/datasets.js';
@@ -16,7 +32,7 @@ export interface ComplianceInventory {
   runId: number | null;
   /** The date checks are evaluated at (certificates, stacks, token ages). */
   now: Date;
-  account: { id: string; email: string } | null;
+  account: Rows<typeof account, 'id' | 'email'> | null;
   /** The connection's token, from its last test (null when never tested). */
   token: { scope: string[] } | null;
   teams: Team[];
@@ -24,113 +40,42 @@ export interface ComplianceInventory {
   enterpriseAccounts: EnterpriseAccount[];
   enterpriseMembers: EnterpriseMember[];
   apps: App[];
-  configVars: { app_id: string; name: string }[];
+  configVars: ConfigVar[];
   domains: Domain[];
   sniEndpoints: SniEndpoint[];
   collaborators: Collaborator[];
-  logDrains: { app_id: string; url: string | null; addon_name: string | null }[];
+  logDrains: LogDrain[];
   addons: Addon[];
   addonAttachments: AddonAttachment[];
-  pipelineCouplings: { app_id: string; pipeline_id: string; pipeline_name: string; stage: string }[];
+  pipelineCouplings: PipelineCoupling[];
   oauthAuthorizations: OAuthAuthorization[];
   /** Per enterprise account id: the UTC days whose audit events are all stored. */
   auditTrail: Map<string, { firstDay: string | null; completeThrough: string }>;
   coverage: Coverage;
 }
 
-export interface Team {
-  id: string;
-  name: string;
-  enterprise_account_id: string | null;
-  enterprise_account_name: string | null;
-}
-export interface TeamMember {
-  team_id: string;
-  team_name: string;
-  email: string;
-  role: string | null;
-  two_factor_authentication: boolean;
-  federated: boolean;
-}
-export interface EnterpriseAccount {
-  id: string;
-  name: string;
-  permissions: string[];
-  identity_provider_name: string | null;
-}
-export interface EnterpriseMember {
-  enterprise_account_id: string;
-  enterprise_account_name: string;
-  email: string;
-  permissions: string[];
-  two_factor_authentication: boolean;
-  identity_provider_name: string | null;
-}
-export interface App {
-  id: string;
-  name: string;
-  team_id: string | null;
-  team_name: string | null;
-  owner_email: string | null;
-  region: string | null;
-  stack: string | null;
-  acm: boolean;
-  locked: boolean | null;
-}
-export interface Domain {
-  id: string;
-  app_id: string;
-  app_name: string;
-  hostname: string;
-  kind: string;
-  acm_status: string | null;
-  acm_status_reason: string | null;
-  sni_endpoint_id: string | null;
-  sni_endpoint_name: string | null;
-}
-export interface SniEndpoint {
-  id: string;
-  app_id: string;
-  app_name: string;
-  name: string;
-  cert_domains: string[];
-  starts_at: string | null;
-  expires_at: string | null;
-  self_signed: boolean;
-  issuer: string | null;
-}
-export interface Collaborator {
-  app_id: string;
-  app_name: string;
-  email: string;
-  role: string | null;
-}
-export interface Addon {
-  id: string;
-  name: string;
-  service: string | null;
-  app_id: string | null;
-  app_name: string | null;
-  config_vars: string[];
-}
-export interface AddonAttachment {
-  id: string;
-  name: string;
-  app_id: string;
-  app_name: string;
-  addon_id: string;
-  addon_name: string;
-  addon_app_id: string | null;
-  addon_app_name: string | null;
-}
-export interface OAuthAuthorization {
-  id: string;
-  description: string | null;
-  scope: string[];
-  expires_at: string | null;
-  created_at: string;
-  client_name: string | null;
-}
+/**
+ * The rows the checks read, typed from the resources' declarations: a
+ * column renamed or retyped there fails to compile here. Lists that Heroku
+ * gives as JSON (permissions, scopes, domains of a certificate) arrive as
+ * names. Every column can be null, as in the datasets.
+ */
+type Rows<R extends { columns: readonly Column[] }, K extends ColumnName<R>, Lists extends K = never> = Omit<Pick<RowOf<R>, K>, Lists> & { [L in Lists]: string[] };
+
+export type Team = Rows<typeof teams, 'id' | 'name' | 'enterprise_account_id' | 'enterprise_account_name'>;
+export type TeamMember = Rows<typeof teamMembers, 'team_id' | 'team_name' | 'email' | 'role' | 'two_factor_authentication' | 'federated'>;
+export type EnterpriseAccount = Rows<typeof enterpriseAccounts, 'id' | 'name' | 'permissions' | 'identity_provider_name', 'permissions'>;
+export type EnterpriseMember = Rows<typeof enterpriseMembers, 'enterprise_account_id' | 'enterprise_account_name' | 'email' | 'permissions' | 'two_factor_authentication' | 'identity_provider_name', 'permissions'>;
+export type App = Rows<typeof apps, 'id' | 'name' | 'team_id' | 'team_name' | 'owner_email' | 'region' | 'stack' | 'acm' | 'locked'>;
+export type Domain = Rows<typeof domains, 'id' | 'app_id' | 'app_name' | 'hostname' | 'kind' | 'acm_status' | 'acm_status_reason' | 'sni_endpoint_id' | 'sni_endpoint_name'>;
+export type SniEndpoint = Rows<typeof sniEndpoints, 'id' | 'app_id' | 'app_name' | 'name' | 'cert_domains' | 'starts_at' | 'expires_at' | 'self_signed' | 'issuer', 'cert_domains'>;
+export type Collaborator = Rows<typeof collaborators, 'app_id' | 'app_name' | 'email' | 'role'>;
+export type Addon = Rows<typeof addons, 'id' | 'name' | 'service' | 'app_id' | 'app_name' | 'config_vars', 'config_vars'>;
+export type AddonAttachment = Rows<typeof addonAttachments, 'id' | 'name' | 'app_id' | 'app_name' | 'addon_id' | 'addon_name' | 'addon_app_id' | 'addon_app_name'>;
+export type OAuthAuthorization = Rows<typeof oauthAuthorizations, 'id' | 'description' | 'scope' | 'expires_at' | 'created_at' | 'client_name', 'scope'>;
+type ConfigVar = Rows<typeof configVars, 'app_id' | 'name'>;
+type LogDrain = Rows<typeof logDrains, 'app_id' | 'url' | 'addon_name'>;
+type PipelineCoupling = Rows<typeof pipelineCouplings, 'app_id' | 'pipeline_id' | 'pipeline_name' | 'stage'>;
 
 export interface CoverageGap {
   status: string;
@@ -184,7 +129,6 @@ export class Coverage {
   }
 }
 
-const bool = (value: unknown): boolean => value === true || value === 1 || value === '1' || value === 't' || value === 'true';
 const names = (value: unknown): string[] => {
   if (value === null || value === undefined) return [];
   const parsed = parseJson<unknown>(value);
@@ -222,51 +166,42 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
 
 /** Loads a connection's inventory for the checks (every list empty when it was never synced). */
 export async function loadInventory(store: Store, connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null }, now: Date): Promise<ComplianceInventory> {
-  const name = connection.name;
-  /** The columns the checks read of one dataset, for this connection. */
-  const rows = async <T>(dataset: string, columns: string): Promise<T[]> => (await readDataset(store, dataset, { connection: name, columns: columns.split(', '), orderBy: [] })).rows as T[];
+  /** Some columns of one resource's dataset, for this connection, typed by its declaration. */
+  const read = async <R extends ResourceDefinition, K extends ColumnName<R>>(resource: R, columns: K[]): Promise<Pick<RowOf<R>, K>[]> =>
+    (await readDataset(store, resource.name, { connection: connection.name, columns, orderBy: [] })).rows as Pick<RowOf<R>, K>[];
   const status = connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
-  const base = emptyInventory(name, now, {
+  const base = emptyInventory(connection.name, now, {
     runId: connection.last_complete_run,
     token: status?.token ? { scope: status.token.scope } : null,
   });
   if (connection.last_complete_run === null) return base;
 
-  const [account] = await rows<{ id: string; email: string }>('account', 'id, email');
+  const [owner] = await read(account, ['id', 'email']);
   const coverageRows = await runCoverage(store, connection.last_complete_run);
   const cursors = await auditCursors(store, [connection.id]);
 
   return {
     ...base,
-    account: account ?? null,
-    teams: await rows<Team>('teams', 'id, name, enterprise_account_id, enterprise_account_name'),
-    teamMembers: (await rows<TeamMember>('team_members', 'team_id, team_name, email, role, two_factor_authentication, federated')).map((m) => ({
-      ...m,
-      two_factor_authentication: bool(m.two_factor_authentication),
-      federated: bool(m.federated),
-    })),
-    enterpriseAccounts: (await rows<EnterpriseAccount>('enterprise_accounts', 'id, name, permissions, identity_provider_name')).map((e) => ({ ...e, permissions: names(e.permissions) })),
+    account: owner ?? null,
+    teams: await read(teams, ['id', 'name', 'enterprise_account_id', 'enterprise_account_name']),
+    teamMembers: await read(teamMembers, ['team_id', 'team_name', 'email', 'role', 'two_factor_authentication', 'federated']),
+    enterpriseAccounts: (await read(enterpriseAccounts, ['id', 'name', 'permissions', 'identity_provider_name'])).map((e) => ({ ...e, permissions: names(e.permissions) })),
     enterpriseMembers: (
-      await rows<EnterpriseMember>('enterprise_members', 'enterprise_account_id, enterprise_account_name, email, permissions, two_factor_authentication, identity_provider_name')
-    ).map((m) => ({ ...m, permissions: names(m.permissions), two_factor_authentication: bool(m.two_factor_authentication) })),
-    apps: (await rows<App>('apps', 'id, name, team_id, team_name, owner_email, region, stack, acm, locked')).map((a) => ({
-      ...a,
-      acm: bool(a.acm),
-      locked: a.locked === null ? null : bool(a.locked),
-    })),
-    configVars: await rows('config_vars', 'app_id, name'),
-    domains: await rows<Domain>('domains', 'id, app_id, app_name, hostname, kind, acm_status, acm_status_reason, sni_endpoint_id, sni_endpoint_name'),
-    sniEndpoints: (await rows<SniEndpoint>('sni_endpoints', 'id, app_id, app_name, name, cert_domains, starts_at, expires_at, self_signed, issuer')).map((e) => ({
+      await read(enterpriseMembers, ['enterprise_account_id', 'enterprise_account_name', 'email', 'permissions', 'two_factor_authentication', 'identity_provider_name'])
+    ).map((m) => ({ ...m, permissions: names(m.permissions) })),
+    apps: await read(apps, ['id', 'name', 'team_id', 'team_name', 'owner_email', 'region', 'stack', 'acm', 'locked']),
+    configVars: await read(configVars, ['app_id', 'name']),
+    domains: await read(domains, ['id', 'app_id', 'app_name', 'hostname', 'kind', 'acm_status', 'acm_status_reason', 'sni_endpoint_id', 'sni_endpoint_name']),
+    sniEndpoints: (await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer'])).map((e) => ({
       ...e,
       cert_domains: names(e.cert_domains),
-      self_signed: bool(e.self_signed),
     })),
-    collaborators: await rows<Collaborator>('collaborators', 'app_id, app_name, email, role'),
-    logDrains: await rows('log_drains', 'app_id, url, addon_name'),
-    addons: (await rows<Addon>('addons', 'id, name, service, app_id, app_name, config_vars')).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
-    addonAttachments: await rows<AddonAttachment>('addon_attachments', 'id, name, app_id, app_name, addon_id, addon_name, addon_app_id, addon_app_name'),
-    pipelineCouplings: await rows('pipeline_couplings', 'app_id, pipeline_id, pipeline_name, stage'),
-    oauthAuthorizations: (await rows<OAuthAuthorization>('oauth_authorizations', 'id, description, scope, expires_at, created_at, client_name')).map((a) => ({ ...a, scope: names(a.scope) })),
+    collaborators: await read(collaborators, ['app_id', 'app_name', 'email', 'role']),
+    logDrains: await read(logDrains, ['app_id', 'url', 'addon_name']),
+    addons: (await read(addons, ['id', 'name', 'service', 'app_id', 'app_name', 'config_vars'])).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
+    addonAttachments: await read(addonAttachments, ['id', 'name', 'app_id', 'app_name', 'addon_id', 'addon_name', 'addon_app_id', 'addon_app_name']),
+    pipelineCouplings: await read(pipelineCouplings, ['app_id', 'pipeline_id', 'pipeline_name', 'stage']),
+    oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({ ...a, scope: names(a.scope) })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
   };

@@ -1,5 +1,5 @@
-import { RESOURCES } from '../inventory/registry.js';
-import type { ColumnType, ResourceDefinition } from '../inventory/resource.js';
+import { RESOURCES } from './registry.js';
+import type { ColumnType, ResourceDefinition } from './resource.js';
 
 export interface DatasetColumn {
   name: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { RESOURCES } from '../inventory/registry.js';
+import { RESOURCES } from './registry.js';
 import { datasets } from './catalog.js';
 import { datasetsMarkdown } from './docs.js';
 

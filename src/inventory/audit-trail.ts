@@ -10,7 +10,7 @@ import { HerokuApiError } from '../heroku/errors.js';
 import type { Store } from '../store/database.js';
 import type { CoverageEntry } from '../store/runs.js';
 import { classifyFailure } from './coverage.js';
-import { defineResource, type ParentRecord } from './resource.js';
+import { defineResource, type ParentRecord } from '../datasets/resource.js';
 
 /** The audit trail as a resource, for coverage wording (it is stored apart, append-only). */
 const AUDIT_EVENTS = defineResource({

@@ -1,7 +1,7 @@
 import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
 import { scopeAllows, type ScopeNeed } from '../heroku/scopes.js';
 import type { CoverageEntry } from '../store/runs.js';
-import type { ParentRecord, ResourceDefinition } from './resource.js';
+import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 
 /** What a resource needs of the token's scope; null when scope is not the question (enterprise and team permissions). */
 function scopeNeed(resource: ResourceDefinition): ScopeNeed | null {

@@ -10,8 +10,8 @@ import { recordCoverage, type CoverageEntry } from '../store/runs.js';
 import { beginRun } from './run-lifecycle.js';
 import { syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
 import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
-import { parentFirst, RESOURCES } from './registry.js';
-import type { ParentRecord, ResourceDefinition } from './resource.js';
+import { parentFirst, RESOURCES } from '../datasets/registry.js';
+import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 
 export interface SyncOptions {
   store: Store;

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { RESOURCES } from '../inventory/registry.js';
+import { RESOURCES } from '../datasets/registry.js';
 import { parseJson, type Store } from '../store/database.js';
 import { recordsAt } from '../store/records.js';
 import { completeRunIds, listRuns, type RunRow } from '../store/runs.js';

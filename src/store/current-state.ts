@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { RESOURCES } from '../inventory/registry.js';
-import type { Column, ColumnType, ResourceDefinition } from '../inventory/resource.js';
+import { RESOURCES } from '../datasets/registry.js';
+import type { Column, ColumnType, ResourceDefinition } from '../datasets/resource.js';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';

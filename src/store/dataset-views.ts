@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { datasets, type Dataset, type HerowatchTableDataset } from '../datasets/catalog.js';
-import { RESOURCES } from '../inventory/registry.js';
-import type { Column } from '../inventory/resource.js';
+import { RESOURCES } from '../datasets/registry.js';
+import type { Column } from '../datasets/resource.js';
 import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';

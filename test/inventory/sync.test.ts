@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { generateScenario } from '../../src/emulator/index.js';
 import type { Herowatch } from '../../src/service/herowatch.js';
+import { RESOURCES } from '../../src/datasets/registry.js';
 import { changesBetween } from '../../src/service/history.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
@@ -70,6 +71,13 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     expect(paths.filter((p) => p.includes('/archives/'))).toEqual([expect.stringMatching(/^\/enterprise-accounts\/[^/]+\/archives\/2026\/10$/), expect.stringMatching(/^\/__emulator\/blobs\/archives\/.*\/2026\/10\.zip$/)]);
     expect(paths.filter((p) => p.includes('day=2026-10-'))).toEqual([]);
     expect(paths.filter((p) => p.includes('day=2026-11-'))).toHaveLength(20);
+    // What the declarations promise is never null (`always`, which rows are typed by) is filled in every row, edge cases included.
+    for (const resource of RESOURCES) {
+      for (const column of resource.columns.filter((c) => c.always)) {
+        const n = (await rows(hw, `SELECT count(*) AS n FROM ${resource.name} WHERE "${column.name}" IS NULL`))[0]?.n;
+        expect(Number(n), `${resource.name}.${column.name} is null in ${n} rows`).toBe(0);
+      }
+    }
   });
 
   it('reads a month day by day when its archive cannot be trusted, says so in the coverage, and never keeps the signed URL', async () => {

@@ -1,5 +1,5 @@
 import type { PipelineStage, ScenarioApp, ScenarioCollaborator, ScenarioDomain, ScenarioRelease, ScenarioSniEndpoint } from '../scenario/types.js';
-import type { GeneratedTeam, Person } from './generate.js';
+import type { GeneratedTeam, Person } from './people.js';
 import { COMPONENTS, FIRST_NAMES } from './names.js';
 import type { GenerateOptions } from './options.js';
 import type { Planted } from './planted.js';

@@ -1,6 +1,6 @@
 import type {
   Scenario, ScenarioAccount, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam,
-  ScenarioToken, TeamRole,
+  ScenarioToken,
 } from '../scenario/types.js';
 import { COMPANIES, CONTRACTOR_DOMAINS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES } from './names.js';
 import { resolveOptions, type GenerateOptions, type PlantRates } from './options.js';
@@ -9,6 +9,7 @@ import { generateEvents } from './events.js';
 import { generateAddons } from './addons.js';
 import { generateApps, type GeneratedApp } from './apps.js';
 import { emptyPlanted, type Planted } from './planted.js';
+import type { GeneratedTeam, Person } from './people.js';
 
 export type { GenerateOptions } from './options.js';
 export { parseGenerateSpec } from './options.js';
@@ -20,22 +21,6 @@ export interface GeneratedScenario {
   planted: Planted;
   /** Tokens of the auditing account the world is meant to be inspected with. */
   tokens: { readOnly: string; global: string };
-}
-
-export interface Person {
-  email: string;
-  name: string;
-  federated: boolean;
-  twoFactor: boolean;
-  contractor: boolean;
-}
-
-export interface GeneratedTeam {
-  name: string;
-  short: string;
-  dept: string;
-  members: { email: string; role: TeamRole }[];
-  hidden: boolean;
 }
 
 const DAY = 86_400_000;

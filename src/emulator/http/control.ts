@@ -2,7 +2,16 @@ import type { RouteOptions } from 'fastify';
 import { archiveBlob, monthlyArchives } from '../blobs/archive-blob.js';
 import { slugBlob } from '../blobs/slug-blob.js';
 import { auditEventJson } from '../representations/people.js';
-import type { EmulatorServer } from './server.js';
+import type { SchemaViolation } from '../schema/response-validator.js';
+import type { World } from '../world/types.js';
+import type { RequestLog } from './request-log.js';
+
+/** What the control endpoints read of the server that mounts them. */
+export interface ControlSource {
+  readonly currentWorld: World;
+  readonly requestLog: RequestLog;
+  readonly violations: SchemaViolation[];
+}
 
 /**
  * Endpoints that are the emulator's own, under `/__emulator/`: blob downloads
@@ -10,7 +19,7 @@ import type { EmulatorServer } from './server.js';
  * the request log and recorded schema violations. None of them counts against
  * the rate limit.
  */
-export function controlRoutes(server: EmulatorServer): RouteOptions[] {
+export function controlRoutes(server: ControlSource): RouteOptions[] {
   return [
     {
       method: 'GET',
@@ -66,6 +75,6 @@ export function controlRoutes(server: EmulatorServer): RouteOptions[] {
   ];
 }
 
-function logBlob(server: EmulatorServer, path: string, status: number): void {
+function logBlob(server: ControlSource, path: string, status: number): void {
   server.requestLog.add({ at: new Date().toISOString(), method: 'GET', path, status, account: null, cost: 0, remaining: null, range: null, fault: null, durationMs: 0 });
 }

@@ -1,5 +1,5 @@
 import type { ScenarioEvent } from '../scenario/types.js';
-import type { AuditEvent } from './types.js';
+import type { AuditEvent, AuditTrailReader } from './types.js';
 import { isoSeconds, utcDay } from './time.js';
 
 /** One event as the scenario gives it, with its normalised time. */
@@ -14,7 +14,7 @@ export interface RawEvent {
  * day is resolved (ids, references) the first time it is asked for: a year
  * of events for 10,000 apps then costs little until it is read.
  */
-export class AuditTrail {
+export class AuditTrail implements AuditTrailReader {
   private readonly raw = new Map<string, RawEvent[]>();
   private readonly resolved = new Map<string, AuditEvent[]>();
   private sortedDays: string[] | null = null;

@@ -130,7 +130,7 @@ function buildEnterprise(ctx: BuildContext, source: ScenarioEnterprise, i: numbe
       : null,
     members: [],
     teams: [],
-    auditTrail: undefined as unknown as AuditTrail,
+    auditTrail: undefined as unknown as AuditTrail, // set by buildEvents
     createdAt,
     updatedAt: typeof source.updated_at === 'string' ? isoSeconds(source.updated_at) : createdAt,
     given: ctx.given('enterprise', source),
@@ -263,7 +263,7 @@ function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): 
   const enterprise = ctx.world.enterprises.find(source.name);
   if (!enterprise || enterprise.auditTrail) return;
   const { world } = ctx;
-  enterprise.auditTrail = new AuditTrail((raw, occurrence): AuditEvent => {
+  const trail = new AuditTrail((raw, occurrence): AuditEvent => {
     const event = raw.source;
     const app = event.app ? world.apps.find(event.app) : undefined;
     const team = event.team ? world.teams.find(event.team) : undefined;
@@ -283,6 +283,7 @@ function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): 
       given: ctx.given('event', event),
     };
   });
+  enterprise.auditTrail = trail;
   (source.events ?? []).forEach((event, j) => {
     if (event.team) {
       const team = world.teams.find(event.team);
@@ -290,7 +291,7 @@ function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): 
         ctx.problem(`team ${event.team} is not in enterprise account ${enterprise.name}`, 'enterprise_accounts', i, 'events', j, 'team');
       }
     }
-    enterprise.auditTrail.add(event);
+    trail.add(event);
   });
 }
 

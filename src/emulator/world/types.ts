@@ -1,4 +1,3 @@
-import type { AuditTrail } from './audit-trail.js';
 import type { AddonServiceInfo, RegionInfo, StackInfo } from './catalog.js';
 import type {
   AppPermission, EnterprisePermission, PipelineStage, Scope, SchemaFields, SlugFile, TeamRole, TokenKind,
@@ -105,7 +104,7 @@ export interface Enterprise extends Dated {
   identityProvider: IdentityProvider | null;
   members: EnterpriseMember[];
   teams: Team[];
-  auditTrail: AuditTrail;
+  auditTrail: AuditTrailReader;
 }
 
 export interface EnterpriseMember {
@@ -114,6 +113,16 @@ export interface EnterpriseMember {
   user: User;
   permissions: EnterprisePermission[];
   given: SchemaFields;
+}
+
+/** An enterprise account's audit trail as the routes read it, one UTC day at a time (kept by world/audit-trail.ts). */
+export interface AuditTrailReader {
+  /** How many events it holds. */
+  readonly count: number;
+  /** Days with at least one event, oldest first. */
+  days(): string[];
+  /** The events of a UTC day (YYYY-MM-DD), in time order. */
+  on(day: string): AuditEvent[];
 }
 
 export interface AuditEvent {

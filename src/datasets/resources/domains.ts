@@ -1,4 +1,4 @@
-import { appPath, col, defineResource } from '../resource.js';
+import { always, appPath, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'domains',
@@ -10,8 +10,8 @@ export default defineResource({
   columns: [
     col.id(),
     ...col.app(),
-    col.text('hostname', 'Host name'),
-    col.text('kind', '`heroku` (the app\'s own domain) or `custom`'),
+    always(col.text('hostname', 'Host name')),
+    always(col.text('kind', '`heroku` (the app\'s own domain) or `custom`')),
     col.text('cname', 'DNS target for a custom domain'),
     col.text('status', 'Domain status'),
     col.text('acm_status', 'ACM certificate status: cert issued, pending, failing, failed'),

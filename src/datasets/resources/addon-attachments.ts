@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'addon_attachments',
@@ -8,10 +8,10 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('name', 'Attachment name; its config vars are prefixed with it'),
+    always(col.text('name', 'Attachment name; its config vars are prefixed with it')),
     ...col.app(),
-    col.text('addon_id', 'Id of the add-on', 'addon.id'),
-    col.text('addon_name', 'Name of the add-on', 'addon.name'),
+    always(col.text('addon_id', 'Id of the add-on', 'addon.id')),
+    always(col.text('addon_name', 'Name of the add-on', 'addon.name')),
     col.text('addon_app_id', 'Id of the add-on\'s billing app', 'addon.app.id'),
     col.text('addon_app_name', 'Name of the add-on\'s billing app', 'addon.app.name'),
     col.text('namespace', 'Attachment namespace'),

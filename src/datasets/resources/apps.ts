@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'apps',
@@ -9,7 +9,7 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('name', 'App name'),
+    always(col.text('name', 'App name')),
     col.text('team_id', 'Team that owns the app (null for personal apps)', 'team.id'),
     col.text('team_name', 'Name of that team', 'team.name'),
     col.text('owner_email', 'Owner: a person for personal apps, `<team>@herokumanager.com` for team apps', 'owner.email'),

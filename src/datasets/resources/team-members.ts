@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'team_members',
@@ -10,10 +10,10 @@ export default defineResource({
   enrich: (_item, team) => ({ team: { id: team!.item.id, name: team!.item.name } }),
   requires: 'team-member',
   columns: [
-    col.text('team_id', 'Id of the team', 'team.id'),
-    col.text('team_name', 'Name of the team', 'team.name'),
+    always(col.text('team_id', 'Id of the team', 'team.id')),
+    always(col.text('team_name', 'Name of the team', 'team.name')),
     col.text('id', 'Id of the membership'),
-    col.text('email', 'Email of the member'),
+    always(col.text('email', 'Email of the member')),
     col.text('user_id', 'Id of the member\'s account', 'user.id'),
     col.text('role', 'admin, member, viewer or collaborator'),
     col.bool('two_factor_authentication', 'Whether the member has 2FA on (false for federated members, whose IdP enforces MFA)'),

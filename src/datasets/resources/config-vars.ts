@@ -1,4 +1,4 @@
-import { appPath, col, defineResource, withApp } from '../resource.js';
+import { always, appPath, col, defineResource, withApp } from '../resource.js';
 
 /**
  * Config var names per app. The values never reach herowatch: the client
@@ -13,5 +13,5 @@ export default defineResource({
   key: (item, app) => `${app!.key}:${String(item.name)}`,
   enrich: withApp,
   requires: 'read-protected',
-  columns: [...col.app(), col.text('name', 'Config var name')],
+  columns: [...col.app(), always(col.text('name', 'Config var name'))],
 });

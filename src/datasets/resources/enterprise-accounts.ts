@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'enterprise_accounts',
@@ -8,7 +8,7 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('name', 'Enterprise account name'),
+    always(col.text('name', 'Enterprise account name')),
     col.json('permissions', 'The connection\'s permissions: view, create, manage, billing'),
     col.text('identity_provider_name', 'Identity provider members sign in with, if any', 'identity_provider.name'),
     col.bool('trial', 'Whether it is a trial'),

@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'pipeline_couplings',
@@ -8,9 +8,9 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('app_id', 'Id of the app', 'app.id'),
+    always(col.text('app_id', 'Id of the app', 'app.id')),
     col.text('app_name', 'Name of the app (when Heroku gives it)', 'app.name'),
-    col.text('pipeline_id', 'Id of the pipeline', 'pipeline.id'),
+    always(col.text('pipeline_id', 'Id of the pipeline', 'pipeline.id')),
     col.text('pipeline_name', 'Name of the pipeline (when Heroku gives it)', 'pipeline.name'),
     col.text('stage', 'review, development, staging or production'),
     col.created(),

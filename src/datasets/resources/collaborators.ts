@@ -1,5 +1,5 @@
 import type { App } from '@heroku-cli/schema';
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'collaborators',
@@ -12,7 +12,7 @@ export default defineResource({
   columns: [
     col.id('Id of the collaboration'),
     ...col.app(),
-    col.text('email', 'Email of the collaborator', 'user.email'),
+    always(col.text('email', 'Email of the collaborator', 'user.email')),
     col.text('user_id', 'Id of the collaborator\'s account', 'user.id'),
     col.bool('federated', 'Whether the collaborator signs in through an identity provider', 'user.federated'),
     col.text('role', 'owner, admin, member, viewer or collaborator'),

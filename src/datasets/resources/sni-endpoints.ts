@@ -1,4 +1,4 @@
-import { appPath, col, defineResource } from '../resource.js';
+import { always, appPath, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'sni_endpoints',
@@ -11,7 +11,7 @@ export default defineResource({
   columns: [
     col.id(),
     ...col.app(),
-    col.text('name', 'Endpoint name'),
+    always(col.text('name', 'Endpoint name')),
     col.text('display_name', 'Display name'),
     col.json('cert_domains', 'Host names the certificate covers', 'ssl_cert.cert_domains'),
     col.time('starts_at', 'Start of validity', 'ssl_cert.starts_at'),

@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'account',
@@ -8,7 +8,7 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('email', 'Email address of the account'),
+    always(col.text('email', 'Email address of the account')),
     col.text('name', 'Full name'),
     col.bool('two_factor_authentication', 'Whether the account has 2FA on (federated users report false: their identity provider enforces MFA)'),
     col.bool('federated', 'Whether the account signs in through an identity provider (SSO)'),

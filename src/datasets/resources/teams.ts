@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'teams',
@@ -8,7 +8,7 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('name', 'Team name'),
+    always(col.text('name', 'Team name')),
     col.text('type', '`enterprise` for teams in an enterprise account, otherwise `team`'),
     col.text('role', 'The connection\'s role in the team: admin, member, viewer, collaborator'),
     col.text('enterprise_account_id', 'Enterprise account the team belongs to', 'enterprise_account.id'),

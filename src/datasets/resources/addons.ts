@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'addons',
@@ -8,7 +8,7 @@ export default defineResource({
   requires: 'read',
   columns: [
     col.id(),
-    col.text('name', 'Add-on name'),
+    always(col.text('name', 'Add-on name')),
     col.text('service', 'Add-on service', 'addon_service.name'),
     col.text('plan', 'Plan (`service:plan`)', 'plan.name'),
     ...col.app(),

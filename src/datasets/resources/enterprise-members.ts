@@ -1,4 +1,4 @@
-import { col, defineResource } from '../resource.js';
+import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'enterprise_members',
@@ -9,9 +9,9 @@ export default defineResource({
   requires: 'enterprise-view',
   columns: [
     col.id('Id of the membership'),
-    col.text('enterprise_account_id', 'Id of the enterprise account', 'enterprise_account.id'),
-    col.text('enterprise_account_name', 'Name of the enterprise account', 'enterprise_account.name'),
-    col.text('email', 'Email of the member', 'user.email'),
+    always(col.text('enterprise_account_id', 'Id of the enterprise account', 'enterprise_account.id')),
+    always(col.text('enterprise_account_name', 'Name of the enterprise account', 'enterprise_account.name')),
+    always(col.text('email', 'Email of the member', 'user.email')),
     col.text('user_id', 'Id of the member\'s account', 'user.id'),
     col.json('permissions', 'Permissions held: [{name, description}] with names view, create, manage, billing'),
     col.bool('two_factor_authentication', 'Whether the member has 2FA on'),
