@@ -138,7 +138,7 @@ export function settingsPath(home: string, env: NodeJS.ProcessEnv): string | nul
 
 export function loadSettings(home: string, env: NodeJS.ProcessEnv): Settings {
   const path = settingsPath(home, env);
-  if (!path) return DEFAULT_SETTINGS;
+  if (!path) return structuredClone(DEFAULT_SETTINGS);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -34,6 +34,8 @@ export interface CheckDefinition {
   risk: string;
   remediation: { text: string; command: string | null };
   references: string[];
+  /** Why the check has nothing to hold resources to under these settings (null: it applies). */
+  inactive?(settings: ComplianceSettings): string | null;
   evaluate(inventory: ComplianceInventory, settings: ComplianceSettings): CheckResult[];
 }
 

@@ -16,10 +16,27 @@ export function enabledChecks(settings: ComplianceSettings, checks: CheckDefinit
   return checks.filter((c) => !settings.disabled_checks.includes(c.id));
 }
 
-/** Runs every enabled check over the inventory: one outcome per check and resource. */
-export function evaluateChecks(inventory: ComplianceInventory, settings: ComplianceSettings, checks: CheckDefinition[] = CHECKS): CheckOutcome[] {
+/**
+ * The checks these settings retire, each with why: disabled ones, and those
+ * with nothing to hold resources to (a region check without allowed
+ * regions). Their open findings are resolved saying so.
+ */
+export function retiredChecks(settings: ComplianceSettings, checks: CheckDefinition[] = CHECKS): Map<string, string> {
+  const retired = new Map<string, string>();
+  for (const check of checks) {
+    if (settings.disabled_checks.includes(check.id)) retired.set(check.id, 'the check is disabled in the settings (compliance.disabled_checks)');
+    else {
+      const why = check.inactive?.(settings);
+      if (why) retired.set(check.id, why);
+    }
+  }
+  return retired;
+}
+
+/** Runs checks (default: those the settings enable) over the inventory: one outcome per check and resource. */
+export function evaluateChecks(inventory: ComplianceInventory, settings: ComplianceSettings, checks: CheckDefinition[] = enabledChecks(settings)): CheckOutcome[] {
   const outcomes: CheckOutcome[] = [];
-  for (const check of enabledChecks(settings, checks)) {
+  for (const check of checks) {
     const seen = new Set<string>();
     for (const result of check.evaluate(inventory, settings)) {
       // One result per resource: a check that emits a key twice is a bug worth failing loudly on.

@@ -1,4 +1,4 @@
-import type { EvaluationWrite, ExistingFinding, FindingInsert, LapsedSuppression } from '../store/findings.js';
+import type { ActiveSuppression, EvaluationWrite, ExistingFinding, FindingInsert, LapsedSuppression } from '../store/findings.js';
 import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
 import type { CheckOutcome } from './evaluate.js';
 
@@ -24,15 +24,21 @@ const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u000
  * finding; a result that cannot be evaluated leaves an open finding open
  * (a gap in what herowatch can see is not a fix). Rows whose content did not
  * change are not rewritten. Suppressions that lapsed since the last
- * evaluation reopen what they covered. Pure: the store writes the plan
+ * evaluation reopen what they covered. A suppression accepts one failure:
+ * when it is fixed (the check passes, or the resource is gone) the
+ * suppression ends, so a later failure opens and is reported again. Pure: the store writes the plan
  * (store/findings.ts), and `completeChanges` adds the findings it inserted
  * open.
  */
 export function planEvaluation(options: {
   existing: ExistingFinding[];
   lapsed: LapsedSuppression[];
+  /** Suppressions in force (default: none). */
+  active?: ActiveSuppression[];
   outcomes: CheckOutcome[];
   checksRun: string[];
+  /** Checks the settings retire, with why (see retiredChecks). */
+  retired?: Map<string, string>;
   now: Date;
 }): { write: Omit<EvaluationWrite, 'connectionId' | 'runId' | 'durationMs'>; changes: FindingChange[]; outcomesByKey: Map<string, CheckOutcome> } {
   const now = options.now.toISOString();
@@ -106,15 +112,20 @@ export function planEvaluation(options: {
     else if (Object.keys(set).length > 0) updates.push({ id: row.id, set: { ...set, updated_at: now } });
   }
 
-  // Resources that are gone: their open findings are resolved; rows with no failure in their past are marked removed.
+  // Results no longer given: the resource left the inventory, left the check's scope, or the settings retired the check.
+  // Open findings are resolved saying which; rows with no failure in their past are marked removed.
   const ran = new Set(options.checksRun);
+  const retired = options.retired ?? new Map<string, string>();
+  const present = new Set([...seen.keys()].map((key) => key.slice(key.indexOf('\u0000') + 1)));
   const removals: number[] = [];
   for (const row of existing) {
-    if (!ran.has(row.check_id) || seen.has(keyOf(row.check_id, row.resource_key))) continue;
+    const why = retired.get(row.check_id);
+    if (!why && (!ran.has(row.check_id) || seen.has(keyOf(row.check_id, row.resource_key)))) continue;
     if (row.status === 'open') {
-      const message = `Resolved: ${row.resource_name} is no longer in the inventory. It was: ${row.message}`;
+      const reason = why ?? (present.has(row.resource_key) ? 'is no longer in the scope of this check' : 'is no longer in the inventory');
+      const message = why ? `Resolved: ${why}. It was: ${row.message}` : `Resolved: ${row.resource_name} ${reason}. It was: ${row.message}`;
       updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
-      events.push({ finding_id: row.id, event: 'resolved', detail: 'no longer in the inventory' });
+      events.push({ finding_id: row.id, event: 'resolved', detail: why ?? reason.replace(/^is /, '') });
       changes.push({ event: 'resolved', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message });
     } else if (row.status !== 'resolved' && !row.removed_at) removals.push(row.id);
   }
@@ -128,8 +139,16 @@ export function planEvaluation(options: {
     }
   }
 
+  // Suppressions of failures that are now fixed end with them.
+  const resolvedIds = new Set(events.filter((e) => e.event === 'resolved').map((e) => e.finding_id));
+  const endedSuppressions: EvaluationWrite['endedSuppressions'] = [];
+  for (const suppression of options.active ?? []) {
+    const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
+    if (row && resolvedIds.has(row.id)) endedSuppressions.push({ id: suppression.id, finding_id: row.id, detail: `suppression ${suppression.id} ended: the finding was resolved on ${now.slice(0, 10)}` });
+  }
+
   return {
-    write: { now, checks: options.checksRun.length, passed, failed, unknown, inserts, updates, stillFailing, removals, events, lapsedIds: lapsed.map((l) => l.id) },
+    write: { now, checks: options.checksRun.length, passed, failed, unknown, inserts, updates, stillFailing, removals, events, lapsedIds: lapsed.map((l) => l.id), endedSuppressions },
     changes,
     outcomesByKey,
   };

@@ -1,6 +1,6 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
 import { SEVERITIES, type Severity } from '../compliance/check.js';
-import { enabledChecks, evaluateChecks } from '../compliance/evaluate.js';
+import { enabledChecks, evaluateChecks, retiredChecks } from '../compliance/evaluate.js';
 import { findingsAt, findingView, FINDING_STATUSES, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
 import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
 import { loadInventory } from '../compliance/inventory.js';
@@ -8,7 +8,6 @@ import { checkNamed } from '../compliance/registry.js';
 import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
-import { DAY_MS } from '../time.js';
 import {
   activeSuppressionRows,
   findingById,
@@ -55,7 +54,7 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
   const outcomes = evaluateChecks(inventory, settings, checks);
   const t2 = performance.now();
   const state = await loadFindingState(hw.store, connection.id, now);
-  const plan = planEvaluation({ ...state, outcomes, checksRun: checks.map((c) => c.id), now });
+  const plan = planEvaluation({ ...state, outcomes, checksRun: checks.map((c) => c.id), retired: retiredChecks(settings), now });
   const written = await writeEvaluation(hw.store, { ...plan.write, connectionId: connection.id, runId: connection.last_complete_run, durationMs: Math.round(t2 - t1) });
   const changes = completeChanges(plan.changes, written.inserted, plan.outcomesByKey);
   const t3 = performance.now();
@@ -154,8 +153,15 @@ export async function suppressFinding(hw: Herowatch, findingId: number, request:
   const by = request.by.trim();
   if (!reason) throw new InputError('A suppression needs a reason (--reason "...") that an auditor can read.');
   if (!by) throw new InputError('A suppression needs the name of who decides it (--by NAME).');
+  if (finding.status !== 'open') {
+    throw new InputError(`Finding ${findingId} (${finding.check_id} ${finding.resource_name}) is ${finding.status === 'pass' ? 'passing' : finding.status}: only a failing finding can be suppressed, and a failure that comes later is reported.`);
+  }
   if (request.expiresAt.getTime() <= now.getTime()) throw new InputError(`The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`);
-  if (request.expiresAt.getTime() - now.getTime() > 366 * DAY_MS) throw new InputError('A suppression lasts at most a year; review it again then.');
+  const yearAhead = new Date(now);
+  yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
+  if (request.expiresAt.getTime() > yearAhead.getTime()) {
+    throw new InputError(`A suppression lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`);
+  }
   const until = request.expiresAt.toISOString().slice(0, 10);
   const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
   return { id, reason, by, created_at: now.toISOString(), expires_at: request.expiresAt.toISOString(), finding: `${finding.check_id} ${finding.resource_name}` };

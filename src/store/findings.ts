@@ -8,6 +8,7 @@ export type FindingRow = Selectable<FindingsTable>;
 export type SuppressionRow = Selectable<SuppressionsTable>;
 
 export type LapsedSuppression = Pick<SuppressionRow, 'id' | 'check_id' | 'resource_key' | 'expires_at'>;
+export type ActiveSuppression = Pick<SuppressionRow, 'id' | 'check_id' | 'resource_key'>;
 
 /** A new finding as an evaluation plans it; the store adds the connection and the times. */
 export type FindingInsert = Pick<FindingsTable, 'check_id' | 'resource_type' | 'resource_key' | 'resource_name' | 'severity' | 'result' | 'status' | 'message'>;
@@ -30,10 +31,12 @@ export interface EvaluationWrite {
   removals: number[];
   events: { finding_id: number; event: FindingEventsTable['event']; detail: string | null }[];
   lapsedIds: number[];
+  /** Suppressions that end because the failure they accepted is fixed (each with its finding's `unsuppressed` event). */
+  endedSuppressions: { id: number; finding_id: number; detail: string }[];
 }
 
-/** A connection's findings and the suppressions that lapsed without being noticed, as an evaluation starts from them. */
-export async function loadFindingState(store: Store, connectionId: number, now: Date): Promise<{ existing: ExistingFinding[]; lapsed: LapsedSuppression[] }> {
+/** A connection's findings, the suppressions in force and those that lapsed without being noticed, as an evaluation starts from them. */
+export async function loadFindingState(store: Store, connectionId: number, now: Date): Promise<{ existing: ExistingFinding[]; lapsed: LapsedSuppression[]; active: ActiveSuppression[] }> {
   const existing = await store.db
     .selectFrom('hw_findings')
     .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
@@ -47,7 +50,14 @@ export async function loadFindingState(store: Store, connectionId: number, now: 
     .where('lapse_noted_at', 'is', null)
     .where('expires_at', '<=', now.toISOString())
     .execute();
-  return { existing, lapsed };
+  const active = await store.db
+    .selectFrom('hw_suppressions')
+    .select(['id', 'check_id', 'resource_key'])
+    .where('connection_id', '=', connectionId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .execute();
+  return { existing, lapsed, active };
 }
 
 /**
@@ -100,6 +110,10 @@ export async function writeEvaluation(store: Store, write: EvaluationWrite): Pro
         .execute();
     }
     if (write.lapsedIds.length > 0) await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', write.lapsedIds).execute();
+    for (const ended of write.endedSuppressions) {
+      await tx.updateTable('hw_suppressions').set({ revoked_at: now }).where('id', '=', ended.id).execute();
+      await tx.insertInto('hw_finding_events').values({ finding_id: ended.finding_id, evaluation_id: evaluationId, at: now, event: 'unsuppressed', detail: ended.detail }).execute();
+    }
     const insertedOpen = inserted.filter((r) => r.status === 'open').length;
     if (store.dialect === 'postgres' && write.inserts.length >= 1000) await sql`ANALYZE hw_findings`.execute(tx);
     if (insertedOpen > 0) await tx.updateTable('hw_evaluations').set({ opened: plannedOpened + insertedOpen }).where('id', '=', evaluationId).execute();

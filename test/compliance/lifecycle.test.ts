@@ -86,6 +86,60 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     expect(plain(await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(9) }))).toContain('pass');
   }, 180_000);
 
+  it('suppress failures only, at most a year ahead, and end a suppression when its failure is fixed, so the next failure is told', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    const finding = async (key: string, day: number) => (await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(day) })).find((f) => f.resource_key === key)!;
+    const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
+    await sync(0);
+
+    const passing = (await listFindings(hw, { connection: 'edge', status: ['pass'], now: at(0) }))[0]!;
+    await expect(suppressFinding(hw, passing.id, { reason: 'not needed', by: 'ciso', expiresAt: at(30), now: at(0) })).rejects.toThrow(/is passing: only a failing finding can be suppressed/);
+    const twoFa = await finding(TWO_FA, 0);
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(366), now: at(0) })).rejects.toThrow(/at most a year \(until 2027-11-20\)/);
+    await suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(365), now: at(0) });
+    expect((await finding(TWO_FA, 0)).status).toBe('suppressed');
+
+    // Fixed: the finding resolves and its suppression ends with it.
+    const fixed = edgeScenario();
+    fixed.accounts!.find((a) => a.email === 'member@edge.example')!.two_factor_authentication = true;
+    await emulator.setScenario(fixed);
+    await sync(1);
+    expect(await finding(TWO_FA, 1)).toMatchObject({ status: 'resolved', suppression: null });
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(1) })).rejects.toThrow(/is resolved: only a failing finding/);
+
+    // Broken again: a new failure, reported like any other.
+    await emulator.setScenario(edgeScenario());
+    expect(changesOf(await sync(2))).toContain(`reopened ${TWO_FA}`);
+    expect(await finding(TWO_FA, 2)).toMatchObject({ status: 'open', suppression: null });
+  }, 120_000);
+
+  it('say why a finding resolves when the settings change: a check disabled, a setting removed', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const compliance = hw.config.settings.compliance;
+    compliance.allowed_regions = ['eu'];
+    await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(0), sync: { now: () => at(0) } });
+    const open = async (check: string, day: number) => (await listFindings(hw, { connection: 'edge', check, status: FINDING_STATUSES, now: at(day) })).filter((f) => f.status === 'open');
+    const inUs = await open('app_region_allowed', 0);
+    expect(inUs.length).toBeGreaterThan(0);
+    expect((await open('team_member_2fa_enabled', 0)).map((f) => f.resource_key)).toContain(TWO_FA);
+
+    compliance.allowed_regions = undefined;
+    compliance.disabled_checks = ['team_member_2fa_enabled'];
+    const result = await evaluateConnection(hw, 'edge', { now: at(1) });
+    const resolved = new Map(result.changes.filter((c) => c.event === 'resolved').map((c) => [`${c.checkId} ${c.resourceKey}`, c.message]));
+    for (const f of inUs) expect(resolved.get(`app_region_allowed ${f.resource_key}`)).toMatch(/^Resolved: compliance\.allowed_regions is not set, so no region is checked\. It was: /);
+    expect(resolved.get(`team_member_2fa_enabled ${TWO_FA}`)).toMatch(/^Resolved: the check is disabled in the settings \(compliance\.disabled_checks\)\. It was: /);
+    expect([...resolved.values()].filter((m) => m.includes('no longer in the inventory'))).toEqual([]);
+    expect(await open('app_region_allowed', 1)).toEqual([]);
+
+    // Enabled again: the failure is back, and told.
+    compliance.disabled_checks = [];
+    expect((await evaluateConnection(hw, 'edge', { now: at(2) })).changes.map((c) => `${c.event} ${c.resourceKey}`)).toContain(`reopened ${TWO_FA}`);
+  }, 120_000);
+
   it('a finding that can no longer be evaluated stays open', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);

@@ -11,9 +11,9 @@ export const appRegionAllowed = defineCheck({
     command: 'heroku apps:create NEW-APP --region eu',
   },
   references: ['https://devcenter.heroku.com/articles/regions'],
+  inactive: (settings) => (settings.allowed_regions ? null : 'compliance.allowed_regions is not set, so no region is checked'),
   evaluate(inventory, settings) {
     const allowed = settings.allowed_regions;
-    // Without a configured list there is nothing to hold apps to.
     if (!allowed) return [];
     return inventory.apps.map((app) =>
       app.region === null
