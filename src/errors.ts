@@ -16,6 +16,8 @@ export type ErrorKind =
   | 'forbidden'
   /** A system herowatch depends on (Heroku, the database, a webhook receiver) failed. */
   | 'upstream'
+  /** Stopped on request (Ctrl-C, SIGTERM) before the work was done. */
+  | 'interrupted'
   /** A fault of herowatch itself. */
   | 'internal';
 
@@ -55,5 +57,12 @@ export class ConflictError extends HerowatchError {
 export class ForbiddenError extends HerowatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('forbidden', message, options);
+  }
+}
+
+/** The work was stopped on request (SIGINT, SIGTERM) before it was done; what it had started is left as it was. */
+export class InterruptedError extends HerowatchError {
+  constructor(message = 'Interrupted.', options?: { cause?: unknown }) {
+    super('interrupted', message, options);
   }
 }

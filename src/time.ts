@@ -40,3 +40,17 @@ export function parseDayOrTime(value: string, options: { endOfDay?: boolean } = 
 export function herokuTime(time: Date): string {
   return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** Waits `ms`, or less when `signal` aborts first (the caller then looks at `signal.aborted`). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

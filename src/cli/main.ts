@@ -41,7 +41,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   registerCompliance(program, output, setExitCode);
   registerEvents(program, output);
   registerEvidence(program, output, setExitCode);
-  registerRun(program, output);
+  registerRun(program, output, setExitCode);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);
   return program;

@@ -43,8 +43,9 @@ export function terminalSafe(text: string): string {
 /** Exit codes: 0 success, 1 the work failed, 2 the input was wrong (fix the command or file). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** What the shell sees for each kind of error: 2 when the command line or a name in it is to be fixed, 1 when the work could not be done. */
+/** What the shell sees for each kind of error: 2 when the command line or a name in it is to be fixed, 130 when stopped by Ctrl-C or SIGTERM, 1 when the work could not be done. */
 export function exitCodeFor(kind: ErrorKind): number {
+  if (kind === 'interrupted') return EXIT.interrupted;
   return kind === 'input' || kind === 'not_found' ? EXIT.usage : EXIT.failed;
 }
 

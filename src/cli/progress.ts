@@ -8,22 +8,38 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): { upd
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = 0;
   let shown = false;
+  let bar = '';
   return {
     update(event) {
-      if (event.type !== 'progress') return;
       const now = Date.now();
+      if (event.type === 'rate-limit-wait') {
+        if (now - last < 250) return;
+        last = now;
+        stream.write(`\r\u001b[2K${bar}${bar ? ' ' : ''}${rateLimitWaitText(event)}`);
+        shown = true;
+        return;
+      }
+      if (event.type !== 'progress') return;
       if (now - last < 100 && event.done !== event.total) return;
       last = now;
       const width = 24;
       const filled = event.total === 0 ? width : Math.round((event.done / event.total) * width);
+      bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.done}/${event.total}`;
       const phase = event.phase.length > 40 ? `${event.phase.slice(0, 39)}…` : event.phase;
-      stream.write(`\r\u001b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${event.done}/${event.total} ${phase}`);
+      stream.write(`\r\u001b[2K${bar} ${phase}`);
       shown = true;
     },
     done() {
       if (shown) stream.write('\r\u001b[2K');
     },
   };
+}
+
+/** What a wait for the rate limit looks like on the progress line. */
+export function rateLimitWaitText(wait: { remaining: number; reserve: number; resumesInMs: number }): string {
+  const seconds = Math.ceil(wait.resumesInMs / 1000);
+  const resumes = seconds < 90 ? `${seconds}s` : `${Math.round(seconds / 60)} min`;
+  return `waiting for the rate limit (${wait.remaining} left, reserve ${wait.reserve}, resumes in about ${resumes})`;
 }
 
 /**
@@ -38,10 +54,9 @@ export function progressJson(write: (event: SyncProgress) => void, options: { ev
   let last = -Infinity;
   return {
     update(event) {
-      if (event.type === 'progress' && event.done !== 0 && event.done !== event.total) {
-        if (now() - last < everyMs) return;
-      }
-      if (event.type === 'progress') last = now();
+      const frequent = event.type === 'rate-limit-wait' || (event.type === 'progress' && event.done !== 0 && event.done !== event.total);
+      if (frequent && now() - last < everyMs) return;
+      if (event.type === 'progress' || event.type === 'rate-limit-wait') last = now();
       write(event);
     },
     done: () => {},

@@ -36,6 +36,22 @@ describe('reading a secret', () => {
     await expect(empty).rejects.toThrow('No token was entered.');
   });
 
+  it('at a terminal, Ctrl-D ends the input: refused when nothing was typed, taken otherwise; the end of input too', async () => {
+    const t = terminal();
+    const nothing = readSecret('Token: ', t.stdin, t.stderr);
+    t.stdin.push('\u0004');
+    await expect(nothing).rejects.toThrow('No token was entered.');
+    expect(t.raw).toEqual([true, false]);
+    const u = terminal();
+    const typed = readSecret('Token: ', u.stdin, u.stderr);
+    u.stdin.push('HRKU-abc\u0004');
+    expect(await typed).toBe('HRKU-abc');
+    const v = terminal();
+    const closed = readSecret('Token: ', v.stdin, v.stderr);
+    v.stdin.end();
+    await expect(closed).rejects.toThrow('No token was entered.');
+  });
+
   it('piped, takes the one word given', async () => {
     const piped = (text: string): NodeJS.ReadStream => Object.assign(new PassThrough().end(text), { isTTY: false }) as unknown as NodeJS.ReadStream;
     expect(await readSecret('', piped('HRKU-abc\n'))).toBe('HRKU-abc');

@@ -22,6 +22,7 @@ export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = proc
       stdin.setRawMode(false);
       stdin.pause();
       stdin.off('data', onData);
+      stdin.off('end', onEnd);
       stderr.write('\n');
       if (error) reject(error);
       else if (!secret.trim()) reject(new UsageError('No token was entered.'));
@@ -31,10 +32,14 @@ export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = proc
       for (const char of chunk.toString('utf8')) {
         if (char === '\r' || char === '\n') return done();
         if (char === '\u0003') return done(new UsageError('Cancelled.'));
+        // Ctrl-D ends the input, as in any terminal program: an empty one is refused, a typed one is taken.
+        if (char === '\u0004') return done();
         if (char === '\u007f' || char === '\b') secret = secret.slice(0, -1);
         else secret += char;
       }
     };
+    const onEnd = (): void => done();
     stdin.on('data', onData);
+    stdin.on('end', onEnd);
   });
 }

@@ -1,7 +1,13 @@
-/** Aligned plain-text columns for terminal output. */
+/** Aligned plain-text columns for terminal output; any number of rows (widths are measured in a loop, not by spreading rows into arguments). */
 export function table(headers: string[], rows: (string | number | boolean | null | undefined)[][]): string {
   const text = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell))));
-  const widths = headers.map((h, i) => Math.min(60, Math.max(h.length, ...text.map((r) => r[i]!.length))));
-  const line = (cells: string[]) => cells.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)].join('\n');
+  const widths = headers.map((h) => h.length);
+  for (const row of text) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, row[i]?.length ?? 0);
+  for (let i = 0; i < widths.length; i++) widths[i] = Math.min(60, widths[i]!);
+  const line = (cells: string[]) => cells.map((c = '', i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const lines = new Array<string>(text.length + 2);
+  lines[0] = line(headers);
+  lines[1] = line(widths.map((w) => '-'.repeat(w)));
+  for (let r = 0; r < text.length; r++) lines[r + 2] = line(text[r]!);
+  return lines.join('\n');
 }

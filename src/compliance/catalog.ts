@@ -11,13 +11,15 @@ export interface CatalogEntry {
   remediation: { text: string; command: string | null };
   references: string[];
   frameworks: string[];
+  /** The standards those controls belong to, as cited (`SOC 2`, `ISO/IEC 27001:2022`). */
+  standards: string[];
   enabled: boolean;
 }
 
 /** The check catalog, with the framework controls citing each check; `disabled` are the checks the settings turn off. */
 export function checkCatalog(disabled: readonly string[] = []): CatalogEntry[] {
   const mappings = mappingsByCheck();
-  const names = new Map(frameworks().map((f) => [f.id, f.name]));
+  const byId = new Map(frameworks().map((f) => [f.id, f]));
   const off = new Set(disabled);
   return CHECKS.map((check) => ({
     id: check.id,
@@ -27,7 +29,8 @@ export function checkCatalog(disabled: readonly string[] = []): CatalogEntry[] {
     risk: check.risk,
     remediation: check.remediation,
     references: check.references,
-    frameworks: (mappings.get(check.id) ?? []).map((m) => `${names.get(m.framework)} ${m.control}`),
+    frameworks: (mappings.get(check.id) ?? []).map((m) => `${byId.get(m.framework)!.name} ${m.control}`),
+    standards: [...new Set((mappings.get(check.id) ?? []).map((m) => byId.get(m.framework)!.standard))],
     enabled: !off.has(check.id),
   }));
 }

@@ -24,6 +24,8 @@ export interface FindingView extends Omit<FindingRow, 'connection_id' | 'status'
   remediation: { text: string; command: string | null };
   references: string[];
   frameworks: string[];
+  /** The standards of those framework controls, as cited. */
+  standards: string[];
   suppression: SuppressionView | null;
 }
 
@@ -53,6 +55,7 @@ export function findingView(
     remediation: check?.remediation ?? { text: '', command: null },
     references: check?.references ?? [],
     frameworks: check?.frameworks ?? [],
+    standards: check?.standards ?? [],
     suppression,
   };
 }

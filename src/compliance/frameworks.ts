@@ -11,6 +11,8 @@ const frameworkSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string(),
     version: z.string(),
+    /** How the standard is cited in exported findings (OCSF compliance.standards), e.g. `ISO/IEC 27001:2022`. */
+    standard: z.string(),
     description: z.string(),
     controls: z.array(z.object({ id: z.string(), title: z.string(), checks: z.array(z.string()) }).strict()).min(1),
   })

@@ -58,7 +58,7 @@ export function toOcsf(finding: FindingView, product: { version: string }, now: 
     },
     compliance: {
       control: finding.check_id,
-      standards: [...new Set(finding.frameworks.map((f) => f.split(' ')[0]!))],
+      standards: finding.standards,
       requirements: finding.frameworks,
       status_id: complianceStatusId,
       status: complianceStatus,

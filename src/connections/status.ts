@@ -153,6 +153,8 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
 
   const remaining = (await client.get<{ remaining: number }>('/account/rate-limits')).body.remaining;
   status.rate_limit.remaining = remaining;
+  // A pool larger than assumed (raised by Heroku, or an emulator's) is at least what is left of it.
+  if (remaining > status.rate_limit.pool) status.rate_limit.pool = remaining;
   if (remaining < pool * 0.1) {
     diagnoses.push({
       code: 'rate-limit-low',

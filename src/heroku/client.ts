@@ -21,6 +21,8 @@ export interface HerokuClientOptions {
   etagCache?: EtagCache;
   userAgent?: string;
   timeoutMs?: number;
+  /** Ends waits (for the rate limit, before a retry) at once with an InterruptedError. */
+  signal?: AbortSignal;
 }
 
 export interface ClientStats {
@@ -52,7 +54,7 @@ export class HerokuClient {
   constructor(options: HerokuClientOptions) {
     this.apiUrl = options.apiUrl;
     this.downloader = options.download ?? undiciDownload();
-    this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit });
+    this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit, signal: options.signal });
     const count: Middleware = (next) => async (request) => {
       this.counters.requests++;
       const response = await next(request);
@@ -63,7 +65,7 @@ export class HerokuClient {
     };
     const middlewares: Middleware[] = [
       withConcurrency(options.concurrency ?? 16),
-      withRetry({ ...DEFAULT_RETRY, ...options.retry, onRetry: (error, attempt, delay) => {
+      withRetry({ ...DEFAULT_RETRY, ...options.retry, signal: options.signal, onRetry: (error, attempt, delay) => {
         this.counters.retries++;
         options.retry?.onRetry?.(error, attempt, delay);
       } }),

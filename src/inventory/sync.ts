@@ -2,6 +2,7 @@ import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError } from '../heroku/errors.js';
+import { InterruptedError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
@@ -33,7 +34,9 @@ export interface SyncOptions {
 export type SyncProgress =
   | { type: 'start'; runId: number; interrupted: number[] }
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'gap'; resource: string; parentKey: string; status: string; reason: string | null };
+  | { type: 'gap'; resource: string; parentKey: string; status: string; reason: string | null }
+  /** Requests wait for the account's rate-limit pool to refill above the reserve. */
+  | { type: 'rate-limit-wait'; remaining: number; reserve: number; resumesInMs: number };
 
 export interface SyncResult {
   runId: number;
@@ -151,6 +154,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         }
         coverage.push({ resource: resource.name, parentKey, status: 'ok', items });
       } catch (error) {
+        if (error instanceof InterruptedError) throw error; // stopped, not a gap
         if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
         const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
         coverage.push(entry);
@@ -215,7 +219,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
     return done;
   } catch (error) {
-    const interruptedNow = error instanceof Interrupted;
+    const interruptedNow = error instanceof Interrupted || error instanceof InterruptedError || options.signal?.aborted === true;
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
     await run.abandon(message, runStats(), interruptedNow);
     log.warn({ runId, status: interruptedNow ? 'interrupted' : 'failed', error: message }, 'sync did not complete');

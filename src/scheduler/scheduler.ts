@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
@@ -31,6 +32,7 @@ export interface SchedulerOptions {
   /** The clock and the wait, replaceable so tests run days in milliseconds. */
   now?: () => Date;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Draws each jitter (default: a stable draw per connection, kind and last run, the same in every process). */
   random?: () => number;
   /** How long to wait at most before looking again for new connections and settings. */
   pollMs?: number;
@@ -46,6 +48,18 @@ export interface Planned {
 }
 
 const FAILURE_RETRY_SHARE = 0.25;
+
+/** A number in [0, 1) drawn from a key: the same key always draws the same, so `run --once` from cron sees due times that hold still. */
+function stableDraw(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** What a `run` did: jobs run, and how many of them (or their notifications) failed. */
+export interface RunSummary {
+  jobs: number;
+  failed: number;
+  next: Planned | null;
+}
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -73,35 +87,40 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 export class Scheduler {
   private readonly now: () => Date;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  private readonly random: () => number;
+  private readonly random: ((key: string) => number);
   /** The jitter drawn for each (connection, kind, last run), so a due time does not move between looks. */
   private readonly jitters = new Map<string, number>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? abortableSleep;
-    this.random = options.random ?? Math.random;
+    this.random = options.random ?? stableDraw;
   }
 
-  /** Runs until `signal` aborts (SIGTERM): the job in progress is interrupted cleanly, its partial data discarded. */
-  async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<{ jobs: number; next: Planned | null }> {
+  /**
+   * Runs until `signal` aborts (SIGTERM): the job in progress is interrupted
+   * cleanly, its partial data discarded. With `once`, runs what is due and
+   * returns.
+   */
+  async run(signal: AbortSignal, options: { once?: boolean } = {}): Promise<RunSummary> {
     let jobs = 0;
+    let failed = 0;
     while (!signal.aborted) {
       const plan = await this.plan();
       const now = this.now().getTime();
       // An inventory run collects the audit trail too: when both are due, the inventory goes first and covers the other.
       const due = plan.filter((p) => p.due <= now).sort((a, b) => (a.kind === b.kind ? a.due - b.due : a.kind === 'inventory' ? -1 : 1));
       if (due.length > 0) {
-        await this.runJob(due[0]!, signal);
+        if (!(await this.runJob(due[0]!, signal))) failed++;
         jobs++;
         continue;
       }
-      if (options.once) return { jobs, next: plan.sort((a, b) => a.due - b.due)[0] ?? null };
+      if (options.once) return { jobs, failed, next: plan.sort((a, b) => a.due - b.due)[0] ?? null };
       const next = Math.min(...plan.map((p) => p.due), now + (this.options.pollMs ?? 60_000));
       this.emit({ type: 'waiting', at: new Date(now).toISOString(), until: new Date(next).toISOString() });
       await this.sleep(Math.max(0, next - now), signal);
     }
-    return { jobs, next: null };
+    return { jobs, failed, next: null };
   }
 
   /** When each job of each connected account falls due. */
@@ -129,14 +148,15 @@ export class Scheduler {
     const key = `${connection}\u0000${kind}\u0000${last.started_at}`;
     let factor = this.jitters.get(key);
     if (factor === undefined) {
-      factor = 1 + this.options.schedule.jitter * (2 * this.random() - 1);
+      factor = 1 + this.options.schedule.jitter * (2 * this.random(key) - 1);
       this.jitters.set(key, factor);
     }
     const wait = last.status === 'complete' ? interval : interval * FAILURE_RETRY_SHARE;
     return Date.parse(last.started_at) + wait * factor;
   }
 
-  private async runJob(job: Planned, signal: AbortSignal): Promise<void> {
+  /** Runs one job and notifies its findings; false when the job or the notification failed. */
+  private async runJob(job: Planned, signal: AbortSignal): Promise<boolean> {
     const { hw, log } = this.options;
     const started = this.now();
     const jobId = await startJob(hw.store, job.connectionId, job.kind, started);
@@ -165,17 +185,20 @@ export class Scheduler {
     await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : (status as 'complete' | 'failed' | 'interrupted'), finished, error);
     const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
     this.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
-    if (compliance) await this.notify(compliance);
+    const notified = compliance ? await this.notify(compliance) : true;
+    return status === 'complete' && notified;
   }
 
-  private async notify(summary: EvaluationSummary): Promise<void> {
+  /** Sends the changes to the webhook; false when they could not be delivered. */
+  private async notify(summary: EvaluationSummary): Promise<boolean> {
     const webhook = this.options.webhook;
-    if (!webhook) return;
+    if (!webhook) return true;
     const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
-    if (changes.length === 0) return;
+    if (changes.length === 0) return true;
     const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes }, { secret: this.options.webhookSecret, baseDelayMs: this.options.webhookDelayMs });
     if (!delivery.delivered) this.options.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
     this.emit({ type: 'notified', connection: summary.connection, at: this.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
+    return delivery.delivered;
   }
 
   private emit(event: SchedulerEvent): void {

@@ -19,7 +19,7 @@ import {
 import { readDataset } from '../store/datasets.js';
 import { runCoverage } from '../store/runs.js';
 import type { Store } from '../store/database.js';
-import { deleteCredential, readCredential, rotateMasterKey, saveCredential, type KeySource, type RotationResult } from '../vault/credentials.js';
+import { credentialSaver, deleteCredential, readCredential, rotateMasterKey, type KeySource, type RotationResult } from '../vault/credentials.js';
 import { apiOrigin } from '../vault/vault.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -135,22 +135,31 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
   const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
   const status = await testConnection(testClient(request.token, request.apiUrl, request.client), { connection: request.name, apiUrl: request.apiUrl, token: request.token, enterprise, pool: request.client?.rateLimit?.poolSize });
   if (status.state === 'failing') throw new ConnectionRefused(status);
+  const missingEnterprise = request.enterprise ? status.diagnoses.find((d) => d.code === 'enterprise-not-found') : undefined;
+  if (missingEnterprise) throw new InputError(`${missingEnterprise.message} Nothing was saved. ${missingEnterprise.fix}`);
   if (existing?.account_id && existing.account_id !== status.account!.id) {
     throw new InputError(
       `Connection "${request.name}" holds the inventory of ${existing.account_email}, but this token belongs to ${status.account!.email}. Use another connection name, or delete this one and its history first: herowatch disconnect ${request.name} --purge`,
     );
   }
+  // The key is checked before anything is written, so that a refusal (no key, the wrong key) leaves nothing behind.
+  const save = await credentialSaver(hw.store, keySource(hw));
   const connection = await ensureConnection(hw.store, request.name, request.apiUrl);
   const reenabled = connection.state === 'disabled';
-  await saveCredential(hw.store, keySource(hw), connection, request.token);
-  const reactivatedApps = await activateConnection(
-    hw.store,
-    connection.id,
-    { enterprise, account_id: status.account!.id, account_email: status.account!.email, last_status: JSON.stringify(status), last_tested_at: status.tested_at },
-    new Date(),
-    reenabled ? connection.disabled_at : null,
-  );
-  return { status, created: !existing, reenabled, reactivatedApps };
+  try {
+    await save(connection, request.token);
+    const reactivatedApps = await activateConnection(
+      hw.store,
+      connection.id,
+      { enterprise, account_id: status.account!.id, account_email: status.account!.email, last_status: JSON.stringify(status), last_tested_at: status.tested_at },
+      new Date(),
+      reenabled ? connection.disabled_at : null,
+    );
+    return { status, created: !existing, reenabled, reactivatedApps };
+  } catch (error) {
+    if (!existing) await deleteConnection(hw.store, connection.id);
+    throw error;
+  }
 }
 
 /**
@@ -158,15 +167,21 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
  * stops scheduled work, keeping the inventory and its history. With `purge`,
  * the connection and everything collected through it are deleted.
  */
-export async function disconnect(hw: Herowatch, name: string, options: { purge?: boolean } = {}): Promise<{ credentialDeleted: boolean; appsDeactivated: number; purged: boolean }> {
+export async function disconnect(
+  hw: Herowatch,
+  name: string,
+  options: { purge?: boolean } = {},
+): Promise<{ credentialDeleted: boolean; appsDeactivated: number; purged: boolean; alreadyDisconnectedAt: string | null }> {
   const connection = await requireConnection(hw.store, name);
   if (options.purge) {
     const credentialDeleted = await deleteCredential(hw.store, connection.id);
     await deleteConnection(hw.store, connection.id);
-    return { credentialDeleted, appsDeactivated: 0, purged: true };
+    return { credentialDeleted, appsDeactivated: 0, purged: true, alreadyDisconnectedAt: null };
   }
+  // Disconnecting again changes nothing: the apps deactivated the first time are the ones a reconnect resumes.
+  if (connection.state === 'disabled') return { credentialDeleted: false, appsDeactivated: 0, purged: false, alreadyDisconnectedAt: connection.disabled_at };
   const result = await disableConnection(hw.store, connection.id, JSON.stringify(disabledStatus(name, connection.api_url)), new Date());
-  return { ...result, purged: false };
+  return { ...result, purged: false, alreadyDisconnectedAt: null };
 }
 
 /** The stored token of a connection, decrypted (null when it has none). */

@@ -2,8 +2,8 @@ import { toCsv } from '../export/csv.js';
 import { datasets, type Dataset } from '../datasets/catalog.js';
 import { countDataset, readDataset } from '../store/datasets.js';
 import { DEFAULT_SQL_LIMITS, runDatasetSql, type SqlLimits, type SqlResult } from '../store/sql-console.js';
+import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
-
 
 export interface DatasetSummary {
   name: string;
@@ -13,6 +13,8 @@ export interface DatasetSummary {
 }
 
 export async function listDatasets(hw: Herowatch, connection?: string): Promise<DatasetSummary[]> {
+  // A name that is no connection is a mistake to say, not an empty answer.
+  if (connection !== undefined) await requireConnection(hw.store, connection);
   const summaries: DatasetSummary[] = [];
   for (const dataset of datasets()) {
     summaries.push({ name: dataset.name, description: dataset.description, rows: await countDataset(hw.store, dataset.name, { connection }), columns: dataset.columns });
@@ -24,6 +26,7 @@ export type ExportFormat = 'csv' | 'json' | 'ndjson';
 
 /** A dataset's rows, typed as the dataset declares (booleans as booleans, JSON as values). */
 export async function datasetRows(hw: Herowatch, name: string, connection?: string): Promise<{ dataset: Dataset; rows: Record<string, unknown>[] }> {
+  if (connection !== undefined) await requireConnection(hw.store, connection);
   const { dataset, rows } = await readDataset(hw.store, name, { connection });
   return { dataset, rows };
 }

@@ -41,6 +41,8 @@ export interface EvidenceResult {
   period: { from: string; to: string };
   connections: string[];
   openFindings: number;
+  /** What the bundle lacks and says so in its notes (a connection with no complete sync by the period's end). */
+  warnings: string[];
 }
 
 /** Datasets an auditor gets as they stood at the period's end (the audit trail, runs and coverage come as their own files). */
@@ -56,6 +58,9 @@ const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'syn
 export async function createEvidence(hw: Herowatch, request: EvidenceRequest): Promise<EvidenceResult> {
   if (!(request.from.getTime() < request.to.getTime())) throw new InputError(`The period is empty: --from ${request.from.toISOString().slice(0, 10)} is not before --to ${request.to.toISOString().slice(0, 10)}.`);
   const now = request.now ?? new Date();
+  if (request.to.getTime() > now.getTime()) {
+    throw new InputError(`The period ends at ${request.to.toISOString()}, which is in the future: evidence shows what has happened. End it now or earlier (--to ${now.toISOString().slice(0, 10)} or an earlier day).`);
+  }
   const from = request.from.toISOString();
   const to = request.to.toISOString();
   const connections: ConnectionRecord[] = request.connection ? [await requireConnection(hw.store, request.connection)] : await listConnections(hw.store);
@@ -90,6 +95,9 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     const run = await lastInventoryRunBy(hw.store, connection.id, request.to);
     if (run) inventoryRuns.set(connection.id, run);
     else notes.push(`Connection ${connection.name} had no complete sync by ${to.slice(0, 10)}: its inventory is not in the bundle.`);
+  }
+  if (inventoryRuns.size === 0) {
+    throw new InputError(`No connection${connections.length === 1 ? ` (${connections[0]!.name})` : ''} had a complete sync by ${to.slice(0, 10)}: a bundle would prove nothing. Sync first (herowatch sync), or end the period later.`);
   }
   for (const dataset of INVENTORY_DATASETS()) {
     const rows: Record<string, unknown>[] = [];
@@ -173,6 +181,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   return {
     out: request.out,
     files: files.length + (signingKey ? 4 : 3),
+    warnings: notes,
     bytes: zip.length,
     manifestHash,
     signer: signingKey?.fingerprint ?? null,

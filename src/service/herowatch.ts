@@ -1,3 +1,4 @@
+import { enabledChecks } from '../compliance/evaluate.js';
 import type { HerowatchConfig } from '../config.js';
 import { ensureViews } from '../store/dataset-views.js';
 import { openStore, type Store } from '../store/database.js';
@@ -10,6 +11,8 @@ export interface Herowatch {
 }
 
 export async function openHerowatch(config: HerowatchConfig): Promise<Herowatch> {
+  // Settings naming a check that does not exist are refused before any work, by every command.
+  enabledChecks(config.settings.compliance);
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   await ensureViews(store);
   return { config, store, close: () => store.close() };

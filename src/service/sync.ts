@@ -59,11 +59,24 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   const connection = stored ? existing! : await ensureConnection(hw.store, request.connection, apiUrl);
   const etagCache = await StoreEtagCache.load(hw.store, connection.id);
   const log = request.sync?.logger;
+  let toldWaitAt = -Infinity;
   const client = new HerokuClient({
     ...request.client,
     token,
     apiUrl,
     etagCache,
+    signal: request.sync?.signal,
+    rateLimit: {
+      ...request.client?.rateLimit,
+      onWait: (wait) => {
+        request.client?.rateLimit?.onWait?.(wait);
+        request.sync?.onProgress?.({ type: 'rate-limit-wait', remaining: wait.remaining, reserve: wait.reserve, resumesInMs: wait.resumesInMs });
+        // Said in the log at most every 5 seconds: many requests wait at once.
+        if (performance.now() - toldWaitAt < 5000) return;
+        toldWaitAt = performance.now();
+        log?.info({ remaining: wait.remaining, reserve: wait.reserve, pool: wait.pool, resumesInMs: wait.resumesInMs }, 'waiting for the rate limit');
+      },
+    },
     retry: {
       ...request.client?.retry,
       onRetry: (error, attempt, delayMs) => {

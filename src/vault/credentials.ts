@@ -40,15 +40,24 @@ export interface CredentialOwner {
   api_url: string;
 }
 
-export async function saveCredential(store: Store, source: KeySource, connection: CredentialOwner, token: string): Promise<void> {
+/**
+ * Gets the master key ready to store credentials, and fails (no key, or not
+ * the key the others are under) before anything is written: `connect` asks
+ * first, so that a refusal leaves nothing behind. The function it returns
+ * seals a token for its connection and API origin, and stores it.
+ */
+export async function credentialSaver(store: Store, source: KeySource): Promise<(connection: CredentialOwner, token: string) => Promise<void>> {
   const existingKeyId = await storedKeyId(store);
   // A key is created only for the first credential; later ones need the key the others are under.
   const master = keyFor(source, existingKeyId, existingKeyId === null);
   // One key for all: a credential sealed under another key would be unreadable after the next fix.
   if (existingKeyId !== null && existingKeyId !== master.id) throw wrongKeyError(master, existingKeyId, 'The stored credentials were');
-  const sealed = seal(master, { connectionId: connection.id, apiUrl: connection.api_url }, token);
-  await writeStoredCredential(store, { connection_id: connection.id, ciphertext: sealed.ciphertext, key_id: sealed.keyId }, new Date());
+  return async (connection, token) => {
+    const sealed = seal(master, { connectionId: connection.id, apiUrl: connection.api_url }, token);
+    await writeStoredCredential(store, { connection_id: connection.id, ciphertext: sealed.ciphertext, key_id: sealed.keyId }, new Date());
+  };
 }
+
 
 /** The token of a connection, for its own API only (see vault.ts); null when none is stored. */
 export async function readCredential(store: Store, source: KeySource, connection: CredentialOwner): Promise<string | null> {

@@ -11,6 +11,7 @@ interface OcsfEvent {
   severity_id: number;
   finding_info: { first_seen_time: unknown };
   resources: { uid: string }[];
+  compliance: { control: string; standards: string[] };
 }
 
 interface Finding {
@@ -64,6 +65,9 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
       expect(event.finding_info.first_seen_time).toBeTypeOf('number');
       expect(event.resources[0]!.uid).toBeTruthy();
     }
+    // Standards named whole, as cited, not cut at the first space.
+    const twoFa = ocsf.find((e) => e.compliance.control === 'team_member_2fa_enabled')!;
+    expect(twoFa.compliance.standards).toEqual(['CIS Controls v8', 'ISO/IEC 27001:2022', 'SOC 2']);
 
     // Suppress one: it leaves the open list and shows as suppressed, with who and why.
     const target = all.find((f) => f.resource_key === 'app/edge-api/collab@other.example')!;
@@ -113,6 +117,10 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     const typo = await herowatch(env, ['findings']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain(`The settings file ${join(hw.home, 'settings.yaml')} is not valid:\n  compliance: unknown key team_max_admin`);
+    await writeFile(join(hw.home, 'settings.yaml'), 'compliance:\n  disabled_checks: [team_admin_limited]\n');
+    const unknownCheck = await herowatch(env, ['findings']);
+    expect(unknownCheck.code).toBe(2);
+    expect(unknownCheck.stderr).toContain('compliance.disabled_checks names team_admin_limited, which is not a check (herowatch checks lists them).');
 
     for (const run of [sync]) expect(run.stdout + run.stderr).not.toContain(CANARY);
   }, 180_000);

@@ -74,6 +74,10 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('Connection "edge" is disconnected; reconnect it first: herowatch connect --name edge --token-stdin');
     expect(await count(hw, 'SELECT count(*) AS n FROM apps WHERE connection = \'edge\'')).toBe(6);
+    // Disconnecting again changes nothing, so the reconnect below still resumes the apps.
+    const again = await herowatch(env, ['disconnect', 'edge']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^"edge" is already disconnected \(since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\); nothing was changed\./);
 
     // Reconnect (a token from the environment this time): monitoring and history resume.
     const reconnected = await herowatch({ ...env, EDGE_TOKEN: T.adminProtected }, ['connect', '--name', 'edge', '--token-env', 'EDGE_TOKEN']);
@@ -101,6 +105,10 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(revoked.stderr).toContain('Heroku rejects the token: it is invalid, revoked or expired.');
     expect(revoked.stderr).toContain('fix: Create a new token (heroku authorizations:create --scope identity,read-protected --description herowatch)');
     expect(revoked.stderr).toContain('Nothing was stored.');
+    expect(await count(hw, 'SELECT count(*) AS n FROM hw_connections')).toBe(0);
+    const typo = await herowatch(env, ['connect', '--name', 'edge', '--token-stdin', '--enterprise', 'egde'], T.admin);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('No enterprise account "egde" is visible to admin@edge.example (visible: edge). Nothing was saved.');
     expect(await count(hw, 'SELECT count(*) AS n FROM hw_connections')).toBe(0);
 
     expect((await herowatch(env, ['connect', '--name', 'edge', '--token-stdin'], T.admin)).code).toBe(0);
@@ -206,6 +214,9 @@ describe.each(DIALECTS)('the vault on %s', (dialect) => {
     const wrongSave = await herowatch({ ...env, HEROWATCH_MASTER_KEY: randomBytes(32).toString('hex') }, ['connect', '--name', 'c', '--token-stdin'], T.admin);
     expect(wrongSave.code).toBe(2);
     expect(wrongSave.stderr).toMatch(/The stored credentials were encrypted with master key/);
+    // "Nothing was changed" holds: no half-made connection is left behind.
+    expect((await herowatch(env, ['status', '--no-test', '--json'])).stdout).not.toContain('"c"');
+    expect((await herowatch(env, ['status', 'c'])).code).toBe(2);
     const malformed = await herowatch({ ...env, HEROWATCH_MASTER_KEY: 'hunter2' }, ['status', 'a']);
     expect(malformed.stderr).toContain('HEROWATCH_MASTER_KEY is not a 256-bit key');
     await rm(keyFile);

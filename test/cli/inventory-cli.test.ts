@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseText, filesUnder, herowatch as runCli, type Run } from '../support/cli.js';
+import { databaseText, filesUnder, herowatch as runCli, startHerowatch, type Run } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { CANARY, edgeScenario, T } from '../support/scenarios.js';
@@ -79,6 +79,10 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
       [base, ['export', 'appz'], /There is no dataset "appz". Datasets: account, rate_limits/],
+      [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd"; create it with/],
+      [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
+      [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
+      [base, ['findings', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['export', 'apps', '--format', 'xml'], /--format <format>' argument 'xml' is invalid. Allowed choices are csv, json, ndjson/],
       [base, ['changes', '--since', '7'], /There is no connection yet|no complete sync|not a complete sync/],
       [base, ['changes', '--since', '99999999999999999999'], /--since <run>' argument '99999999999999999999' is invalid/],
@@ -119,4 +123,36 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       for (const secret of secrets) expect(text.includes(secret), `${secret} found in ${where}`).toBe(false);
     }
   }, 120_000);
+});
+
+describe('a sync waiting for the rate limit', () => {
+  it('learns a small pool, says it is waiting and for how long, and ends at once on Ctrl-C with the run marked interrupted', async () => {
+    // A 30-token pool refilling at Heroku's 75 a minute: the edge world takes more requests than that, so the sync must wait.
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), rateLimit: { poolSize: 30, refillPerMinute: 75 } });
+    const hw = await openTestHerowatch('sqlite', emulator.url);
+    const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    const sync = startHerowatch(env, ['sync', '--json']);
+    let seen = '';
+    sync.child.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    const started = Date.now();
+    while (!seen.includes('"type":"rate-limit-wait"')) {
+      if (Date.now() - started > 30_000) throw new Error(`no rate-limit wait was reported: ${seen.slice(-500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const wait = seen.split('\n').filter((l) => l.includes('"rate-limit-wait"')).map((l) => JSON.parse(l) as { remaining: number; reserve: number; resumesInMs: number }).at(-1)!;
+    // The reserve is a share of the 30-token pool it found, not of the 4,500 it assumed.
+    expect(wait.reserve).toBe(3);
+    expect(wait.resumesInMs).toBeGreaterThan(0);
+    expect(wait.resumesInMs).toBeLessThanOrEqual(5_000);
+
+    const interruptedAt = Date.now();
+    sync.child.kill('SIGINT');
+    const result = await sync.done;
+    expect(Date.now() - interruptedAt).toBeLessThan(2000);
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toMatch(/MaxListenersExceeded|Warning/);
+    expect(result.stdout).toContain('"status":"interrupted"');
+    const runs = await runCli(env, ['runs', '--json']);
+    expect((JSON.parse(runs.stdout) as { status: string }[])[0]!.status).toBe('interrupted');
+  }, 60_000);
 });

@@ -30,4 +30,18 @@ describe('herowatch run', () => {
     expect(stopped.stdout).toMatch(/^herowatch run: inventory every 24h, audit trail every 6h \(jitter 10%\)\./);
     expect(stopped.stdout.trim().endsWith('Stopped.')).toBe(true);
   }, 60_000);
+
+  it('exits 1 from --once when a job failed, so cron sees it', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch('sqlite', emulator.url);
+    const env = { ...hw.env, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['connect', '--name', 'edge', '--token-stdin'], T.admin)).code).toBe(0);
+    const revoked = edgeScenario();
+    revoked.accounts![0]!.tokens = revoked.accounts![0]!.tokens!.filter((t) => t.token !== T.admin);
+    await emulator.setScenario(revoked);
+    const once = await herowatch(env, ['run', '--once']);
+    expect(once.code).toBe(1);
+    expect(once.stdout).toMatch(/edge: inventory failed/);
+    expect(once.stderr).toContain('herowatch: 1 of 1 job failed or could not notify; herowatch jobs shows why.');
+  }, 60_000);
 });

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureConnection, keySource } from '../../src/service/connections.js';
 import { findConnection } from '../../src/store/connections.js';
-import { readCredential, rotateMasterKey, saveCredential } from '../../src/vault/credentials.js';
+import { credentialSaver, readCredential, rotateMasterKey } from '../../src/vault/credentials.js';
 import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
 
 const SECRETS = ['HRKU-11111111-0000-4000-8000-000000000001', 'HRKU-22222222-0000-4000-8000-000000000002'];
 
 async function twoCredentials(hw: TestHerowatch): Promise<{ id: number; name: string; api_url: string }[]> {
   const connections = [await ensureConnection(hw.store, 'one', 'http://127.0.0.1:1'), await ensureConnection(hw.store, 'two', 'http://127.0.0.1:1')];
-  for (const [i, c] of connections.entries()) await saveCredential(hw.store, keySource(hw), c, SECRETS[i]!);
+  for (const [i, c] of connections.entries()) await (await credentialSaver(hw.store, keySource(hw)))(c, SECRETS[i]!);
   return connections;
 }
 

@@ -35,6 +35,12 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     await emulator.setScenario(fixed);
     expect((await sync(2)).status).toBe('complete');
 
+    // A period that has not happened yet, or before anything was synced, proves nothing: refused, nothing written.
+    const never = join(hw.home, 'never.zip');
+    await expect(createEvidence(hw, { out: never, from: at(-1), to: at(4), now: at(3) })).rejects.toThrow(/is in the future: evidence shows what has happened/);
+    await expect(createEvidence(hw, { out: never, from: at(-5), to: at(-1), now: at(3) })).rejects.toThrow(/No connection \(edge\) had a complete sync by 2026-11-19: a bundle would prove nothing/);
+    await expect(readFile(never)).rejects.toThrow(/ENOENT/);
+
     // As it stood on day 1: the 2FA finding open, plain-app still in the inventory.
     const before = join(hw.home, 'before.zip');
     const early = await createEvidence(hw, { out: before, from: at(-1), to: at(1), now: at(3) });

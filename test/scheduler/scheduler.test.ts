@@ -81,13 +81,21 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect(plan.map((p) => `${p.kind}:${(p.due - NOW) / HOUR}`)).toEqual(['inventory:26.4', 'audit:6.6']);
     const low = fakeScheduler(hw, { start: NOW, jitter: 0.1, random: () => 0, stopAfterJobs: 1 });
     expect((await low.scheduler.plan()).map((p) => `${p.kind}:${((p.due - NOW) / HOUR).toFixed(1)}`)).toEqual(['inventory:21.6', 'audit:5.4']);
+    // Without a drawing function, the jitter is drawn from the connection, the kind and the last run: every process (each
+    // `run --once` from cron) sees the same due times, within the bounds.
+    const dues = async () => (await fakeScheduler(hw, { start: NOW, jitter: 0.1, stopAfterJobs: 1 }).scheduler.plan()).map((p) => p.due - NOW);
+    const first = await dues();
+    expect(await dues()).toEqual(first);
+    expect(first[0]).toBeGreaterThanOrEqual(21.6 * HOUR);
+    expect(first[0]).toBeLessThanOrEqual(26.4 * HOUR);
+    expect(first[0]).not.toBe(24 * HOUR);
 
     // The token stops working: the run fails, and is tried again six hours later rather than a day.
     const broken = edgeScenario();
     broken.accounts![0]!.tokens = broken.accounts![0]!.tokens!.filter((t) => t.token !== T.admin);
     await emulator.setScenario(broken);
     const retry = fakeScheduler(hw, { start: NOW + 25 * HOUR, stopAfterJobs: 1 });
-    await retry.scheduler.run(retry.controller.signal);
+    expect(await retry.scheduler.run(retry.controller.signal)).toMatchObject({ jobs: 1, failed: 1 });
     expect(retry.jobs()).toEqual(['inventory@0h:failed']);
     expect((await retry.scheduler.plan()).find((p) => p.kind === 'inventory')!.due - (NOW + 25 * HOUR)).toBe(6 * HOUR);
   }, 120_000);
@@ -97,7 +105,7 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     await disconnect(hw, 'edge');
     const { scheduler, controller, jobs } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1 });
     expect(await scheduler.plan()).toEqual([]);
-    expect(await scheduler.run(controller.signal, { once: true })).toEqual({ jobs: 0, next: null });
+    expect(await scheduler.run(controller.signal, { once: true })).toEqual({ jobs: 0, failed: 0, next: null });
     expect(jobs()).toEqual([]);
   });
 

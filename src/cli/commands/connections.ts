@@ -66,6 +66,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
       const result = await withHerowatch({}, (hw) => disconnect(hw, name, flags));
       if (flags.json) return output.json(result);
       if (result.purged) output.out(`Deleted connection "${name}", its credentials and everything collected through it.`);
+      else if (result.alreadyDisconnectedAt) output.out(`"${name}" is already disconnected (since ${result.alreadyDisconnectedAt.slice(0, 16).replace('T', ' ')} UTC); nothing was changed. Reconnect with: herowatch connect --name ${name} --token-stdin`);
       else output.out(`Disconnected "${name}": credentials deleted, ${result.appsDeactivated} monitored app${result.appsDeactivated === 1 ? '' : 's'} deactivated, history kept. Reconnect with: herowatch connect --name ${name} --token-stdin`);
     });
 

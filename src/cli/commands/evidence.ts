@@ -23,10 +23,14 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
     .option('--json', 'print JSON')
     .action(async (flags: { out?: string; from?: string; to?: string; connection?: string; sign: boolean; json?: boolean }) => {
       if (!flags.out) throw new UsageError('Say where to write the bundle: herowatch evidence --out FILE.zip (or herowatch evidence verify FILE.zip to check one)');
-      const to = flags.to ? day(flags.to, '--to', true) : new Date();
+      const now = new Date();
+      // --to today means: up to now.
+      const end = flags.to ? day(flags.to, '--to', true) : now;
+      const to = end > now && end.getTime() - now.getTime() <= DAY_MS && flags.to === now.toISOString().slice(0, 10) ? now : end;
       const from = flags.from ? day(flags.from, '--from', false) : new Date(to.getTime() - 30 * DAY_MS);
       const result = await withHerowatch({}, (hw) => createEvidence(hw, { out: flags.out!, from, to, connection: flags.connection, sign: flags.sign }));
       if (flags.json) return output.json(result);
+      for (const warning of result.warnings) output.err(`warning: ${warning}`);
       output.out(`Wrote ${result.out}: ${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB, ${result.period.from.slice(0, 10)} to ${result.period.to.slice(0, 10)}, ${result.openFindings} open findings.`);
       output.out(`Manifest SHA-256: ${result.manifestHash}`);
       if (result.signer) output.out(`Signed by ${result.signer}. Check it with: herowatch evidence verify ${result.out} --signer ${result.signer}`);

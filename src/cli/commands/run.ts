@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { webhookOrigin, webhookSecret } from '../../notify/webhook.js';
@@ -6,20 +7,22 @@ import { schedulerJobs } from '../../service/jobs.js';
 import { withHerowatch } from '../context.js';
 import { wholeNumber } from '../parse.js';
 import { table } from '../table.js';
-import type { Output } from '../output.js';
+import { EXIT, type Output } from '../output.js';
 
 const hours = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`);
 
-export function registerRun(program: Command, output: Output): void {
+export function registerRun(program: Command, output: Output, setExitCode: (code: number) => void): void {
   registerJobs(program, output);
   program
     .command('run')
     .description('Keep every connection fresh: inventory and checks every 24h, audit trail every 6h (settings.yaml: schedule), findings to a webhook; stops cleanly on SIGTERM')
-    .option('--once', 'run what is due now, then exit (for cron)')
+    .option('--once', 'run what is due now, then exit (for cron): exit status 1 when a job or its notification failed')
     .option('--json', 'print events as JSON lines')
     .option('--verbose', 'log to standard error')
     .action(async (flags: { once?: boolean; json?: boolean; verbose?: boolean }) => {
       const controller = new AbortController();
+      // Every request waiting for the rate limit listens for the stop, more than Node's default warning threshold.
+      setMaxListeners(0, controller.signal);
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
@@ -38,9 +41,13 @@ export function registerRun(program: Command, output: Output): void {
             log: createLogger(flags.verbose ? 'info' : hw.config.logLevel),
             onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
           });
-          const { jobs, next } = await scheduler.run(controller.signal, { once: flags.once });
+          const { jobs, failed, next } = await scheduler.run(controller.signal, { once: flags.once });
           if (flags.once && jobs === 0 && !flags.json) {
             output.out(next ? `Nothing is due; next: ${next.kind} of ${next.connection} at ${new Date(next.due).toISOString()}.` : 'No connection to keep fresh: connect one first (herowatch connect), or reconnect a disconnected one.');
+          }
+          if (flags.once && failed > 0) {
+            output.err(`herowatch: ${failed} of ${jobs} job${jobs === 1 ? '' : 's'} failed or could not notify; herowatch jobs shows why.`);
+            setExitCode(EXIT.failed);
           }
         });
         if (controller.signal.aborted && !flags.json) output.out('Stopped.');

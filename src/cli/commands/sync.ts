@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { defaultSyncConnection, syncAll, syncConnection, type ConnectionSyncResult, type SyncRequest } from '../../service/sync.js';
@@ -34,6 +35,8 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
     .action(async (flags: SyncFlags) => {
       const { backfillDays: backfill, concurrency, reserve } = flags;
       const controller = new AbortController();
+      // Every request waiting for the rate limit listens for the stop, more than Node's default warning threshold.
+      setMaxListeners(0, controller.signal);
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,3 +1,5 @@
+import { InterruptedError } from '../../errors.js';
+import { sleep } from '../../time.js';
 import { HerokuApiError, isRetryable } from '../errors.js';
 import type { Middleware } from '../transport.js';
 
@@ -6,17 +8,19 @@ export interface RetryOptions {
   retries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Waits; injected so tests run in milliseconds. */
-  sleep: (ms: number) => Promise<void>;
+  /** Waits, ending early when `signal` aborts; injected so tests run in milliseconds. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Ends a backoff at once, with an InterruptedError. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
   retries: 6,
   baseDelayMs: 500,
   maxDelayMs: 60_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep,
   random: Math.random,
 };
 
@@ -38,7 +42,8 @@ export function withRetry(options: Partial<RetryOptions> = {}): Middleware {
         let delay = Math.round(ceiling / 2 + (ceiling / 2) * o.random());
         if (error instanceof HerokuApiError && error.retryAfter !== null) delay = Math.max(delay, error.retryAfter * 1000);
         o.onRetry?.(error, attempt + 1, delay);
-        await o.sleep(delay);
+        await o.sleep(delay, o.signal);
+        if (o.signal?.aborted) throw new InterruptedError('Interrupted while waiting to retry a request.');
       }
     }
   };
