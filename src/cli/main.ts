@@ -26,7 +26,7 @@ function untilStopped(emulator: Emulator): Promise<void> {
   });
 }
 
-export function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}): Command {
+export function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}, writeErr: (text: string) => void = (text) => output.err(text.trimEnd())): Command {
   const program = new Command()
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
@@ -34,7 +34,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     // A command's options go before its subcommand's: `findings suppress 42 --json` is the subcommand's --json.
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr: (text) => output.err(text.trimEnd()) });
+    .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr });
   registerConnections(program, output, setExitCode);
   registerSync(program, output, setExitCode);
   registerDatasets(program, output);
@@ -47,24 +47,33 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   return program;
 }
 
-/** Runs the CLI; resolves to the process exit code. */
+/**
+ * Runs the CLI; resolves to the process exit code. With `--json`, an error
+ * is one JSON object on standard output, `{"error": {"kind", "message"}}`,
+ * instead of a line on standard error: a program reading the output gets
+ * the failure in the same form as the result.
+ */
 export async function run(argv: string[], output: Output = processOutput()): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(output, (code) => (exitCode = code));
+  const json = argv.includes('--json');
+  let usage = '';
+  const program = buildProgram(output, (code) => (exitCode = code), json ? (text) => (usage += text) : undefined);
+  const fail = (kind: string, message: string, code: number): number => {
+    if (json) output.json({ error: { kind, message } });
+    else output.err(`herowatch: ${message}`);
+    return code;
+  };
   try {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof ScenarioError) {
-      output.err(`herowatch: ${error.message}`);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) output.json({ error: { kind: 'input', message: usage.trim().replace(/^error: /, '') || error.message } });
       return EXIT.usage;
     }
-    if (error instanceof HerowatchError) {
-      output.err(`herowatch: ${error.message}`);
-      return exitCodeFor(error.kind);
-    }
-    output.err(`herowatch: ${(error as Error).message ?? String(error)}`);
-    return EXIT.failed;
+    if (error instanceof ScenarioError) return fail('input', error.message, EXIT.usage);
+    if (error instanceof HerowatchError) return fail(error.kind, error.message, exitCodeFor(error.kind));
+    return fail('internal', (error as Error).message ?? String(error), EXIT.failed);
   }
 }

@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import {
   activeSuppressionRows,
   findingById,
+  findingHistory,
   findingPage,
   insertSuppression,
   lifecycleEventsUpTo,
@@ -19,6 +20,7 @@ import {
   suppressionsInForceAt,
   writeEvaluation,
 } from '../store/findings.js';
+import { connectionById } from '../store/connections.js';
 import { listConnections, requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -108,10 +110,19 @@ export async function findingsPage(hw: Herowatch, filter: FindingFilter, page: {
   return { findings, total, nextCursor: next < total ? encodeCursor(next) : null };
 }
 
-async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }): Promise<{ findings: FindingView[]; total: number }> {
+async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }, options: { unsynced?: 'refuse' | 'allow' } = {}): Promise<{ findings: FindingView[]; total: number }> {
   const now = filter.now ?? new Date();
   if (filter.check && !checkNamed(filter.check)) throw new NotFoundError(`There is no check "${filter.check}"; herowatch checks lists them.`);
   const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
+  // An empty list must mean "all clear", never "nothing was looked at".
+  if ((options.unsynced ?? 'refuse') === 'refuse' && connections.every((c) => c.last_complete_run === null)) {
+    if (connections.length === 0) throw new InputError('There are no connections here, so there are no findings: connect an account (herowatch connect) and sync it (herowatch sync).');
+    throw new InputError(
+      filter.connection
+        ? `Connection "${filter.connection}" has not been synced yet, so it has no findings: run herowatch sync --connection ${filter.connection}.`
+        : `No connection has been synced yet (${connections.map((c) => c.name).join(', ')}), so there are no findings: run herowatch sync.`,
+    );
+  }
   const catalog = new Map(checkCatalog().map((c) => [c.id, c]));
   const minimum = filter.severity ? SEVERITIES.indexOf(filter.severity) : SEVERITIES.length - 1;
   const { rows, total } = await findingPage(hw.store, {
@@ -142,6 +153,22 @@ export async function evaluateConnections(hw: Herowatch, name?: string): Promise
   const done: EvaluationSummary[] = [];
   for (const each of names) done.push(await evaluateConnection(hw, each));
   return done;
+}
+
+/** One finding in full: the view, what the check guards against, and its history. */
+export interface FindingDetail extends FindingView {
+  risk: string;
+  history: { at: string; event: string; detail: string | null }[];
+}
+
+export async function findingDetail(hw: Herowatch, findingId: number, now = new Date()): Promise<FindingDetail> {
+  const row = await findingById(hw.store, findingId);
+  if (!row) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
+  const connection = await connectionById(hw.store, row.connection_id);
+  const catalog = checkCatalog(hw.config.settings.compliance.disabled_checks).find((c) => c.id === row.check_id);
+  const suppression = (await activeSuppressions(hw, row.connection_id, now)).get(suppressionKey(row.check_id, row.resource_key)) ?? null;
+  const view = findingView(row, connection, catalog, suppression);
+  return { ...view, risk: catalog?.risk ?? '', history: await findingHistory(hw.store, findingId) };
 }
 
 /** Accepts a failing finding until `expiresAt`: it is shown as suppressed and not notified, then reopens. */
@@ -176,7 +203,7 @@ export async function unsuppressFinding(hw: Herowatch, findingId: number, by: st
 
 /** Each control of a framework with its checks' current results. */
 export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport> {
-  const findings = await listFindings(hw, { connection: options.connection, status: FINDING_STATUSES, now: options.now });
+  const { findings } = await queryFindings(hw, { connection: options.connection, status: FINDING_STATUSES, now: options.now }, undefined, { unsynced: 'allow' });
   const connections = options.connection ? [options.connection] : (await listConnections(hw.store)).map((c) => c.name);
   return buildFrameworkReport(frameworkId, findings, connections, options.now ?? new Date());
 }
@@ -187,7 +214,7 @@ export async function frameworkReport(hw: Herowatch, frameworkId: string, option
  * connection only, even where two connections see the same team or app.
  */
 export async function findingsAsOf(hw: Herowatch, at: Date, connection?: string): Promise<FindingView[]> {
-  const current = await listFindings(hw, { connection, status: FINDING_STATUSES, now: at, includeRemoved: true });
+  const { findings: current } = await queryFindings(hw, { connection, status: FINDING_STATUSES, now: at, includeRemoved: true }, undefined, { unsynced: 'allow' });
   if (current.length === 0) return current;
   const connections = connection ? [await requireConnection(hw.store, connection)] : await listConnections(hw.store);
   const events = await lifecycleEventsUpTo(hw.store, current.map((f) => f.id), at);

@@ -1,6 +1,7 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { findingsCsv } from '../compliance/finding-view.js';
 import { toCsv } from '../export/csv.js';
+import { writeOutputFile } from '../export/write-file.js';
 import type { ConnectionStatus } from '../connections/status.js';
 import { datasets } from '../datasets/catalog.js';
 import { verifyBundle, writeBundle, type BundleFile, type Verification } from '../evidence/manifest.js';
@@ -174,10 +175,7 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
       'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that had not failed by then are given as passing (or unknown when they are unknown now); resources first evaluated after the period are left out.',
     ],
   }, signingKey);
-  // Written beside, then renamed: an interrupted write never leaves a half bundle under the name asked for.
-  const temporary = `${request.out}.${process.pid}.partial`;
-  await writeFile(temporary, zip);
-  await rename(temporary, request.out);
+  await writeOutputFile(request.out, zip);
   return {
     out: request.out,
     files: files.length + (signingKey ? 4 : 3),

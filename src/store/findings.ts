@@ -205,6 +205,11 @@ export async function lifecycleEventsUpTo(store: Store, findingIds: number[], at
   return events;
 }
 
+/** Everything that happened to one finding, oldest first. */
+export async function findingHistory(store: Store, findingId: number): Promise<{ at: string; event: string; detail: string | null }[]> {
+  return store.db.selectFrom('hw_finding_events').select(['at', 'event', 'detail']).where('finding_id', '=', findingId).orderBy('at').execute();
+}
+
 /** Every finding event of these connections within a period, newest first, with its finding. */
 export async function findingEventsBetween(store: Store, connectionIds: number[], from: Date, to: Date) {
   if (connectionIds.length === 0) return [];

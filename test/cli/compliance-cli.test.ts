@@ -82,6 +82,21 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(open.find((f) => f.id === target.id)).toBeUndefined();
     const shown = JSON.parse((await herowatch(env, ['findings', '--status', 'suppressed', '--json'])).stdout) as (Finding & { suppression: { by: string; reason: string } })[];
     expect(shown).toMatchObject([{ id: target.id, suppression: { by: 'ciso@edge.example', reason: 'contract ends in December' } }]);
+    // The table: the current problems only, with the connection, first and last seen and the suppression, cut to the terminal.
+    const listed = (await herowatch(env, ['findings'])).stdout.split('\n');
+    expect(listed[0]).toMatch(/^id\s+severity\s+status\s+connection\s+check\s+resource\s+first seen\s+last seen\s+message$/);
+    expect(listed.find((l) => l.startsWith(`${target.id} `))).toMatch(/suppressed to \d{4}-\d{2}-\d{2}\s+edge\s+app_collaborator_internal/);
+    expect(listed.some((l) => /\bresolved\b/.test(l))).toBe(false);
+    expect(listed.at(-2)).toBe('herowatch findings show ID gives one in full, with its fix.');
+    // One finding in full, with what it guards against, the fix and its history.
+    const detail = await herowatch(env, ['findings', 'show', String(target.id)]);
+    expect(detail.code, detail.stderr).toBe(0);
+    expect(detail.stdout).toMatch(new RegExp(`^Finding ${target.id}: `));
+    expect(detail.stdout).toContain('suppressed until');
+    expect(detail.stdout).toMatch(/\nWhy it matters: .+\nFix: .+/);
+    expect(detail.stdout).toMatch(/History:\n {2}\S+ {2}opened\n {2}\S+ {2}suppressed: ciso@edge\.example: contract ends in December/);
+    expect(JSON.parse((await herowatch(env, ['findings', 'show', String(target.id), '--json'])).stdout)).toMatchObject({ id: target.id, risk: expect.any(String), history: [{ event: 'opened' }, { event: 'suppressed' }] });
+    expect((await herowatch(env, ['findings', 'show', '99999'])).stderr).toContain('There is no finding 99999');
     const ocsfSuppressed = JSON.parse((await herowatch(env, ['findings', '--status', 'suppressed', '--format', 'ocsf'])).stdout) as Record<string, unknown>;
     expect(ocsfSuppressed).toMatchObject({ status_id: 3, status: 'Suppressed' });
 

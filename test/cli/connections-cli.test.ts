@@ -90,7 +90,11 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'complete'], [1, 'complete']]);
 
     // Purge: nothing of the connection is left.
-    expect((await herowatch(env, ['disconnect', 'edge', '--purge'])).code).toBe(0);
+    const unconfirmed = await herowatch(env, ['disconnect', 'edge', '--purge']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('Nobody is at a terminal to answer: add --yes to disconnect --purge to confirm.');
+    expect(await count(hw, 'SELECT count(*) AS n FROM hw_connections')).toBe(1);
+    expect((await herowatch(env, ['disconnect', 'edge', '--purge', '--yes'])).code).toBe(0);
     for (const table of ['hw_connections', 'hw_credentials', 'hw_records', 'hw_monitored_apps', 'hw_sync_runs']) {
       expect(await count(hw, `SELECT count(*) AS n FROM ${table}`), table).toBe(0);
     }

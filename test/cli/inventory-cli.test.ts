@@ -83,6 +83,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['findings', '--connection', 'prodd'], /There is no connection "prodd"/],
+      [base, ['findings'], /There are no connections here, so there are no findings: connect an account/],
       [base, ['export', 'apps', '--format', 'xml'], /--format <format>' argument 'xml' is invalid. Allowed choices are csv, json, ndjson/],
       [base, ['changes', '--since', '7'], /There is no connection yet|no complete sync|not a complete sync/],
       [base, ['changes', '--since', '99999999999999999999'], /--since <run>' argument '99999999999999999999' is invalid/],
@@ -95,6 +96,23 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
     }
+    // With --json, the error is one JSON object on standard output, with its kind; nothing on standard error.
+    for (const args of [['export', 'apps', '--connection', 'prodd', '--json'], ['runs', '--limit', 'x', '--json'], ['findings', '--check', 'nope', '--json']]) {
+      const result = await herowatch(base, ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toBe('');
+      const { error } = JSON.parse(result.stdout) as { error: { kind: string; message: string } };
+      expect(['input', 'not_found']).toContain(error.kind);
+      expect(error.message.length).toBeGreaterThan(10);
+    }
+    // Files that cannot be written are named, with the fix.
+    await herowatch({ ...base, HEROKU_API_KEY: T.admin }, 'sync');
+    const folder = await herowatch(base, 'export', 'apps', '--out', hw.home);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${hw.home} is a folder: give a file name inside it`);
+    const missing = await herowatch(base, 'export', 'apps', '--out', join(hw.home, 'no', 'such', 'apps.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`the folder ${join(hw.home, 'no', 'such')} does not exist. Create it first`);
   }, 60_000);
 
   it('lets no config var value and no token reach the database, exports, logs or output', async () => {

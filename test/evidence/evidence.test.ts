@@ -142,6 +142,11 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const made = await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01', '--json']);
     expect(made.code, made.stderr).toBe(0);
     expect(JSON.parse(made.stdout)).toMatchObject({ connections: ['edge'], period: { from: '2026-11-01T00:00:00.000Z' } });
+    // An existing bundle is not replaced without --yes.
+    const again = await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${join(hw.home, 'cli.zip')} exists. Replace it? Nobody is at a terminal to answer: add --yes to evidence --out to confirm.`);
+    expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01', '--yes'])).code).toBe(0);
     expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'x.zip'), '--from', '2026-12-01', '--to', '2026-11-01'])).stderr).toContain('The period is empty');
     expect((await herowatch(env, ['evidence', 'verify', join(hw.home, 'nope.zip')])).stderr).toContain('no such file');
     const key = await herowatch(env, ['evidence', 'signing-key', '--json']);

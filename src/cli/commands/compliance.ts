@@ -1,15 +1,15 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { findingsCsv } from '../../compliance/finding-view.js';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
 import { toOcsf } from '../../compliance/ocsf.js';
 import {
-  configuredCatalog, evaluateConnections, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
-  type EvaluationSummary, type FindingView, type FindingViewStatus,
+  configuredCatalog, evaluateConnections, findingDetail, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
+  type EvaluationSummary, type FindingDetail, type FindingView, type FindingViewStatus,
 } from '../../service/compliance.js';
 import { DAY_MS, parseDay } from '../../time.js';
 import { VERSION } from '../../version.js';
+import { writeOutputFile } from '../../export/write-file.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { listOf, wholeNumber } from '../parse.js';
@@ -46,7 +46,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .command('findings')
     .description('Compliance findings: one per check and resource, with first and last seen, status and suppression')
     .option('--connection <name>', 'one connection\'s findings')
-    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: all but pass)`, listOf(FINDING_STATUSES))
+    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: the current problems: open, suppressed, unknown)`, listOf(FINDING_STATUSES))
     .addOption(new Option('--severity <level>', 'this severity and above').choices(SEVERITIES))
     .option('--check <id>', 'one check\'s findings')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
@@ -54,12 +54,24 @@ export function registerCompliance(program: Command, output: Output, setExitCode
     .option('--out <file>', 'write to a file instead of standard output')
     .action(async (flags: { connection?: string; status?: FindingViewStatus[]; severity?: Severity; check?: string; format: FindingFormat; json?: boolean; out?: string }) => {
       const format = flags.json ? 'json' : flags.format;
-      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status: flags.status, severity: flags.severity, check: flags.check }));
-      const text = formatFindings(list, format);
+      const status = flags.status ?? CURRENT_PROBLEMS;
+      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status, severity: flags.severity, check: flags.check }));
+      const text = formatFindings(list, format, new Date(), flags.out ? undefined : process.stdout.columns);
       if (flags.out) {
-        await writeFile(flags.out, text);
+        await writeOutputFile(flags.out, text);
         output.err(`Wrote ${list.length} findings to ${flags.out}`);
       } else output.raw(text);
+    });
+
+  findings
+    .command('show')
+    .argument('<id>', 'finding id (herowatch findings shows them)', FINDING_ID)
+    .description('One finding in full: what failed, why it matters, how to fix it, and its history')
+    .option('--json', 'print JSON')
+    .action(async (id: number, flags: { json?: boolean }) => {
+      const detail = await withHerowatch({}, (hw) => findingDetail(hw, id));
+      if (flags.json) return output.json(detail);
+      printFinding(output, detail);
     });
 
   findings
@@ -131,10 +143,45 @@ export function parseExpiry(value: string, now = new Date()): Date {
   throw new UsageError(`--expires takes a real day (YYYY-MM-DD) or a number of days (90d), not ${value}`);
 }
 
-export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date()): string {
+/** What `findings` shows unless asked: what is wrong now (not what passes, nor what was fixed). */
+const CURRENT_PROBLEMS: FindingViewStatus[] = ['open', 'suppressed', 'unknown'];
+
+export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date(), width?: number): string {
   if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
   if (format === 'ocsf') return list.map((f) => `${JSON.stringify(toOcsf(f, { version: VERSION }, now))}\n`).join('');
   if (format === 'csv') return findingsCsv(list);
   if (list.length === 0) return 'No findings match.\n';
-  return `${table(['id', 'severity', 'status', 'check', 'resource', 'message'], list.map((f) => [f.id, f.severity, f.status, f.check_id, f.resource_name, f.message]))}\n`;
+  const day = (time: string | null): string => time?.slice(0, 10) ?? '';
+  const rows = list.map((f) => [
+    f.id,
+    f.severity,
+    f.suppression ? `suppressed to ${day(f.suppression.expires_at)}` : f.status,
+    f.connection,
+    f.check_id,
+    f.resource_name,
+    day(f.first_seen_at),
+    day(f.last_seen_at),
+    f.message,
+  ]);
+  return `${table(['id', 'severity', 'status', 'connection', 'check', 'resource', 'first seen', 'last seen', 'message'], rows, { width })}\nherowatch findings show ID gives one in full, with its fix.\n`;
+}
+
+function printFinding(output: Output, f: FindingDetail): void {
+  output.out(`Finding ${f.id}: ${f.check_title}`);
+  output.out(`  ${f.severity}, ${f.suppression ? `suppressed until ${f.suppression.expires_at.slice(0, 10)} by ${f.suppression.by}: ${f.suppression.reason}` : f.status} (result ${f.result})`);
+  output.out(`  connection ${f.connection}${f.account_email ? ` (${f.account_email})` : ''}; ${f.resource_type} ${f.resource_name}`);
+  output.out(`  first seen ${f.first_seen_at ?? 'never failed'}, last seen ${f.last_seen_at ?? '-'}${f.resolved_at ? `, resolved ${f.resolved_at}` : ''}`);
+  output.out('');
+  output.out(f.message);
+  output.out('');
+  output.out(`Why it matters: ${f.risk}`);
+  output.out(`Fix: ${f.remediation.text}`);
+  if (f.remediation.command) output.out(`  ${f.remediation.command}`);
+  if (f.frameworks.length > 0) output.out(`Controls: ${f.frameworks.join(', ')}`);
+  if (f.references.length > 0) output.out(`See: ${f.references.join(' ')}`);
+  if (f.history.length > 0) {
+    output.out('');
+    output.out('History:');
+    for (const event of f.history) output.out(`  ${event.at}  ${event.event}${event.detail ? `: ${event.detail}` : ''}`);
+  }
 }

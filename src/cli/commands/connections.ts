@@ -4,6 +4,7 @@ import { tokenFromHerokuCli } from '../../connections/netrc.js';
 import {
   addMonitoredApps, availableApps, connect, connectionStatuses, disconnect, monitoredApps, removeMonitoredApps, rotateVaultKey, tokenHygiene,
 } from '../../service/connections.js';
+import { confirm } from '../confirm.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { readSecret } from '../secret-input.js';
@@ -60,9 +61,11 @@ export function registerConnections(program: Command, output: Output, setExitCod
     .command('disconnect')
     .argument('<name>', 'connection')
     .description('Delete a connection\'s credentials and stop monitoring its apps; its inventory and history stay')
-    .option('--purge', 'also delete everything collected through it')
+    .option('--purge', 'also delete everything collected through it (asks first; --yes to skip asking)')
+    .option('--yes', 'do not ask before --purge deletes the history')
     .option('--json', 'print JSON')
-    .action(async (name: string, flags: { purge?: boolean; json?: boolean }) => {
+    .action(async (name: string, flags: { purge?: boolean; yes?: boolean; json?: boolean }) => {
+      if (flags.purge && !flags.yes) await confirm(`Delete connection "${name}" and everything collected through it (inventory, history, findings)? This cannot be undone.`, 'disconnect --purge');
       const result = await withHerowatch({}, (hw) => disconnect(hw, name, flags));
       if (flags.json) return output.json(result);
       if (result.purged) output.out(`Deleted connection "${name}", its credentials and everything collected through it.`);

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { datasetsMarkdown } from '../../datasets/docs.js';
 import { datasetRows, formatRows, listDatasets, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
 import { connectionChanges, syncRuns } from '../../service/history.js';
+import { writeOutputFile } from '../../export/write-file.js';
 import { withHerowatch } from '../context.js';
 import type { Output } from '../output.js';
 import { runNumber, wholeNumber } from '../parse.js';
@@ -38,11 +38,12 @@ export function registerDatasets(program: Command, output: Output): void {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('csv'))
     .option('--out <file>', 'write to a file instead of standard output')
     .option('--connection <name>', 'one connection\'s rows only')
-    .action(async (name: string, flags: { format: ExportFormat; out?: string; connection?: string }) => {
+    .option('--json', 'the same as --format json')
+    .action(async (name: string, flags: { format: ExportFormat; out?: string; connection?: string; json?: boolean }) => {
       const { dataset, rows } = await withHerowatch({}, (hw) => datasetRows(hw, name, flags.connection));
-      const text = formatRows(dataset, rows, flags.format);
+      const text = formatRows(dataset, rows, flags.json ? 'json' : flags.format);
       if (flags.out) {
-        await writeFile(flags.out, text);
+        await writeOutputFile(flags.out, text);
         output.err(`Wrote ${rows.length} rows of ${dataset.name} to ${flags.out}`);
       } else {
         output.raw(text);

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createEvidence, evidenceSigningKey, verifyEvidence } from '../../service/evidence.js';
 import { loadConfig } from '../../config.js';
 import { DAY_MS, parseDayOrTime } from '../../time.js';
+import { confirm } from '../confirm.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 
@@ -16,13 +18,15 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
     .command('evidence')
     .description('Write an evidence bundle for auditors (a zip with a report, findings, inventory, audit trail, runs and a signed manifest of hashes)')
     .option('--out <file>', 'the zip to write, e.g. evidence-2026-q4.zip')
+    .option('--yes', 'replace --out if it exists, without asking')
     .option('--from <day>', 'start of the period (default: 30 days before --to)')
     .option('--to <day>', 'end of the period, included (default: now)')
     .option('--connection <name>', 'one connection (default: all)')
     .option('--no-sign', 'leave the bundle unsigned (by default the manifest is signed with the installation\'s key)')
     .option('--json', 'print JSON')
-    .action(async (flags: { out?: string; from?: string; to?: string; connection?: string; sign: boolean; json?: boolean }) => {
+    .action(async (flags: { out?: string; yes?: boolean; from?: string; to?: string; connection?: string; sign: boolean; json?: boolean }) => {
       if (!flags.out) throw new UsageError('Say where to write the bundle: herowatch evidence --out FILE.zip (or herowatch evidence verify FILE.zip to check one)');
+      if (!flags.yes && existsSync(flags.out)) await confirm(`${flags.out} exists. Replace it?`, 'evidence --out');
       const now = new Date();
       // --to today means: up to now.
       const end = flags.to ? day(flags.to, '--to', true) : now;
