@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { withConcurrency } from './middleware/concurrency.js';
 import { withConditionalRequests, type EtagCache } from './middleware/conditional.js';
 import { withHeaders } from './middleware/headers.js';
@@ -52,6 +53,10 @@ export class HerokuClient {
   scopes: string[] | null = null;
 
   constructor(options: HerokuClientOptions) {
+    // Refused before any request: undici would fail each one as if the network had.
+    if (!/^[\x21-\x7e]+$/.test(options.token)) {
+      throw new InputError('The Heroku token holds characters that cannot be sent in a request (a space, a line break, or a character outside ASCII): check what was pasted or set. (It is not shown.)');
+    }
     this.apiUrl = options.apiUrl;
     this.downloader = options.download ?? undiciDownload();
     this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit, signal: options.signal });

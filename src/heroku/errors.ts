@@ -67,16 +67,24 @@ export class HerokuApiError extends HerowatchError {
 }
 
 /** The connection failed or the body was cut or not JSON: worth retrying. */
+const TRANSPORT_FAILURES = {
+  network: 'connection failed',
+  unreachable: 'nothing answers at this address; check the API URL (HEROKU_HOST or --api-url)',
+  truncated: 'response cut short',
+  malformed: 'response is not valid JSON',
+  timeout: 'timed out',
+} as const;
+
 export class HerokuTransportError extends HerowatchError {
   constructor(
-    readonly reason: 'network' | 'truncated' | 'malformed' | 'timeout',
+    readonly reason: 'network' | 'unreachable' | 'truncated' | 'malformed' | 'timeout',
     readonly method: string,
     readonly path: string,
     detail: string,
   ) {
     super(
       'upstream',
-      `${method} ${path}: ${reason === 'network' ? 'connection failed' : reason === 'timeout' ? 'timed out' : reason === 'truncated' ? 'response cut short' : 'response is not valid JSON'}${detail ? ` (${scrubServerText(detail)})` : ''}`,
+      `${method} ${path}: ${TRANSPORT_FAILURES[reason]}${detail ? ` (${scrubServerText(detail)})` : ''}`,
     );
   }
 }

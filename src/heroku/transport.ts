@@ -59,20 +59,22 @@ export function fetchTransport(options: TransportOptions): RequestFn {
         timeoutMs: options.timeoutMs ?? 60_000,
       });
     } catch (error) {
-      throw transportError(error, request);
+      throw transportError(error, request, base);
     }
     const { headers, text } = raw;
+    const failed = raw.status < 200 || (raw.status >= 300 && raw.status !== 304);
     let body: unknown;
     if (text !== '') {
       try {
         body = JSON.parse(text);
       } catch {
-        // The parser's message quotes the body; it stays out of the error.
-        throw new HerokuTransportError('malformed', request.method, request.path, `${text.length} bytes`);
+        // An error answer that is not JSON is still an answer, with its status (a 404 page of a server that is not Heroku's API is not retried).
+        if (!failed) throw new HerokuTransportError('malformed', request.method, request.path, `${text.length} bytes`);
+        body = { message: `HTTP ${raw.status}, and the answer is not JSON (${headers['content-type']?.split(';')[0] ?? 'no content type'}, ${text.length} bytes): is this Heroku's API?` };
       }
     }
     // Only 2xx is success (304 is answered from the ETag cache by the conditional middleware); a redirect is never followed.
-    if (raw.status < 200 || (raw.status >= 300 && raw.status !== 304)) {
+    if (failed) {
       const error = (body ?? {}) as { id?: unknown; message?: unknown };
       const retryAfter = headers['retry-after'] ? Number(headers['retry-after']) : null;
       const scopes = (name: string): string[] | null => (headers[name] ? headers[name].split(/[\s,]+/).filter(Boolean) : null);
@@ -122,10 +124,13 @@ export function undiciSend(connections = 32): Send {
   };
 }
 
-function transportError(error: unknown, request: HerokuRequest): HerokuTransportError {
+function transportError(error: unknown, request: HerokuRequest, base: string): HerokuTransportError {
   const cause = error as { name?: string; code?: string; kind?: string; cause?: { code?: string; message?: string }; message?: string };
   const detail = cause.code ?? cause.cause?.code ?? cause.cause?.message ?? cause.message ?? String(error);
   if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /TIMEOUT/.test(cause.code ?? '')) return new HerokuTransportError('timeout', request.method, request.path, detail);
+  const code = cause.code ?? cause.cause?.code;
+  // Nothing listens there, or no such host: said as such, with the address (an origin, which holds no secret).
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') return new HerokuTransportError('unreachable', request.method, request.path, `${new URL(base).origin}: ${code}`);
   return new HerokuTransportError(cause.kind === 'truncated' ? 'truncated' : 'network', request.method, request.path, detail);
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ConnectionStatus } from '../../src/connections/status.js';
 import { databaseText, filesUnder, herowatch, startHerowatch, type Run } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
@@ -310,4 +312,44 @@ describe.each(DIALECTS)('a stored token on %s', (dialect) => {
       }
     }
   }, 180_000);
+});
+
+describe('a wrong API address or a token that cannot be sent', () => {
+  it('fails fast and says which: nothing listening, a server that is not Heroku, a token with a line break', async () => {
+    const hw = await openTestHerowatch('sqlite', 'http://127.0.0.1:9');
+    // A port where nothing listens: one attempt, not minutes of retries.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    const refused = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${closed}` }, ['connect', '--name', 'x', '--token-stdin'], T.admin);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain(`nothing answers at this address; check the API URL (HEROKU_HOST or --api-url) (http://127.0.0.1:${closed}: ECONNREFUSED)`);
+
+    // A web server that is not Heroku's API: its 404 page is an answer, not a fault to retry.
+    let requests = 0;
+    const web = createServer((_request, response) => {
+      requests++;
+      response.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not Found</body></html>');
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => web.close(() => resolve())));
+    const notHeroku = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}` }, ['connect', '--name', 'x', '--token-stdin'], T.admin);
+    expect(notHeroku.code).toBe(2);
+    expect(notHeroku.stdout + notHeroku.stderr).toContain("HTTP 404, and the answer is not JSON (text/html, 35 bytes): is this Heroku's API?");
+    expect(requests).toBeLessThanOrEqual(2);
+
+    // A token that cannot go in a request header: refused before any request.
+    requests = 0;
+    const broken = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, HEROKU_API_KEY: `${T.admin}\u00e9` }, ['sync']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('The Heroku token holds characters that cannot be sent in a request');
+    expect(broken.stderr).not.toContain(T.admin);
+    expect(requests).toBe(0);
+  }, 60_000);
 });

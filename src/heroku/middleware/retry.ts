@@ -1,6 +1,6 @@
 import { InterruptedError } from '../../errors.js';
 import { sleep } from '../../time.js';
-import { HerokuApiError, isRetryable } from '../errors.js';
+import { HerokuApiError, HerokuTransportError, isRetryable } from '../errors.js';
 import type { Middleware } from '../transport.js';
 
 export interface RetryOptions {
@@ -28,15 +28,22 @@ export const DEFAULT_RETRY: RetryOptions = {
  * Retries what may succeed on a second try (429, 5xx, dropped connections,
  * cut or garbled bodies) with exponential backoff and full jitter, honouring
  * `Retry-After`. Never retries 400, 401, 403, 404 or 422: those answers
- * would not change.
+ * would not change; nor a refused connection or an unknown host before the
+ * server has ever answered (a wrong address).
  */
 export function withRetry(options: Partial<RetryOptions> = {}): Middleware {
   const o = { ...DEFAULT_RETRY, ...options };
+  // An address where nothing has ever answered is a wrong address, not a hiccup: said at once.
+  let reached = false;
   return (next) => async (request) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await next(request);
+        const response = await next(request);
+        reached = true;
+        return response;
       } catch (error) {
+        if (error instanceof HerokuApiError) reached = true;
+        if (error instanceof HerokuTransportError && error.reason === 'unreachable' && !reached) throw error;
         if (!isRetryable(error) || attempt >= o.retries) throw error;
         const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
         let delay = Math.round(ceiling / 2 + (ceiling / 2) * o.random());
