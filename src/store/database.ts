@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
@@ -57,11 +57,31 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 const PRIVATE_FILE = 0o600;
 
 function openSqlite(location: StoreLocation): Store {
-  const folder = dirname(location.sqlitePath);
-  if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const database = openSqliteFile(location.sqlitePath);
+  const path = location.sqlitePath;
+  const folder = dirname(path);
+  try {
+    if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new InputError(`Cannot create herowatch's folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a folder you can write to with HEROWATCH_HOME.`);
+  }
+  // A database file that is there but empty was lost or truncated, not new: taking it for a new one would hide the loss.
+  if (existsSync(path) && statSync(path).size === 0) {
+    throw new InputError(`The database ${path} is empty (0 bytes): it is not a herowatch database. If it should hold data, restore it from a backup; if it is new, delete it and run the command again.`);
+  }
+  const database = openSqliteFile(path);
+  try {
+    // Reading the schema is the first read: a file that is not SQLite fails here.
+    const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    if (tables.length > 0 && !tables.includes('kysely_migration')) {
+      throw new InputError(`${path} holds another program's database (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}): herowatch will not write into it. Point HEROWATCH_HOME at a folder of its own.`);
+    }
+  } catch (error) {
+    database.close();
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${path} is not a SQLite database, or it is damaged (${(error as Error).message}): restore it from a backup, or point HEROWATCH_HOME at another folder.`);
+  }
   // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
-  chmodSync(location.sqlitePath, PRIVATE_FILE);
+  chmodSync(path, PRIVATE_FILE);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openSqliteFile } from '../../src/store/sqlite-driver.js';
 import { databaseText, filesUnder, herowatch as runCli, startHerowatch, type Run } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
@@ -172,5 +174,35 @@ describe('a sync waiting for the rate limit', () => {
     expect(result.stdout).toContain('"status":"interrupted"');
     const runs = await runCli(env, ['runs', '--json']);
     expect((JSON.parse(runs.stdout) as { status: string }[])[0]!.status).toBe('interrupted');
+  }, 60_000);
+});
+
+describe('the database file', () => {
+  it('is refused, naming it and the fix, when it is empty, not SQLite, or another program\'s; nothing is written to it', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'herowatch-db-'));
+    onTestFinished(() => rm(home, { recursive: true, force: true }));
+    const database = join(home, 'herowatch.db');
+    const env = { HEROWATCH_HOME: home };
+    const cases: [() => Promise<void>, RegExp][] = [
+      [() => writeFile(database, ''), /The database .*herowatch\.db is empty \(0 bytes\): it is not a herowatch database\. If it should hold data, restore it from a backup/],
+      [() => writeFile(database, 'not a database at all, just some text that is long enough to be a header'), /herowatch\.db is not a SQLite database, or it is damaged .*restore it from a backup/],
+      [
+        async () => {
+          await rm(database, { force: true });
+          const other = openSqliteFile(database);
+          other.exec('CREATE TABLE orders (id INTEGER); CREATE TABLE customers (id INTEGER)');
+          other.close();
+        },
+        /herowatch\.db holds another program's database \(tables: customers, orders\): herowatch will not write into it/,
+      ],
+    ];
+    for (const [prepare, message] of cases) {
+      await prepare();
+      const before = await readFile(database);
+      const result = await runCli(env, ['datasets']);
+      expect(result.code, String(message)).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect((await readFile(database)).equals(before)).toBe(true);
+    }
   }, 60_000);
 });
