@@ -142,6 +142,13 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
       `Connection "${request.name}" holds the inventory of ${existing.account_email}, but this token belongs to ${status.account!.email}. Use another connection name, or delete this one and its history first: herowatch disconnect ${request.name} --purge`,
     );
   }
+  // A second connection to one account would count everything twice (apps, findings, evidence).
+  const twin = (await listConnections(hw.store)).find((c) => c.name !== request.name && c.account_id === status.account!.id && c.state === 'active');
+  if (twin) {
+    throw new InputError(
+      `This token belongs to ${status.account!.email}, which connection "${twin.name}" already connects: a second connection to the same account would count everything twice. Replace that connection's token instead (herowatch connect --name ${twin.name} --token-stdin), or disconnect it first.`,
+    );
+  }
   // The key is checked before anything is written, so that a refusal (no key, the wrong key) leaves nothing behind.
   const save = await credentialSaver(hw.store, keySource(hw));
   const connection = await ensureConnection(hw.store, request.name, request.apiUrl);

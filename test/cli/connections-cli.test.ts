@@ -126,6 +126,12 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(expired.code).toBe(2);
     expect(await credential(hw, 'edge')).toEqual(before);
 
+    // Another name for the same account is refused: every count would be doubled.
+    const twin = await herowatch(env, ['connect', '--name', 'edge-again', '--token-stdin'], T.adminProtected);
+    expect(twin.code).toBe(2);
+    expect(twin.stderr).toContain('This token belongs to admin@edge.example, which connection "edge" already connects: a second connection to the same account would count everything twice.');
+    expect(await count(hw, 'SELECT count(*) AS n FROM hw_connections')).toBe(1);
+
     // Replacing the token with a better one re-tests and re-encrypts.
     const replaced = await herowatch(env, ['connect', '--name', 'edge', '--token-stdin', '--json'], T.adminProtected);
     expect(replaced.code).toBe(0);
