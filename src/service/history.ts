@@ -14,6 +14,18 @@ export interface Change {
   kind: 'added' | 'changed' | 'removed';
   /** For changes: the top-level fields that differ. */
   fields?: string[];
+  /** For changes: each of those fields before and after, in brief (a name for a reference, JSON cut at 80 characters for the rest). */
+  values?: { field: string; before: string; after: string }[];
+}
+
+/** A value as people read it in a change: a reference by its name, a list by its length when long. */
+function brief(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (typeof value !== 'object') return String(value);
+  const named = value as { name?: unknown; email?: unknown };
+  if (!Array.isArray(value) && (typeof named.name === 'string' || typeof named.email === 'string')) return String(named.name ?? named.email);
+  const text = canonical(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
 export class HistoryError extends InputError {}
@@ -33,10 +45,20 @@ async function stateAt(store: Store, connectionId: number, run: number): Promise
   return new Map(rows.map((r) => [`${r.resource}\u0000${r.key}`, { hash: r.hash, data: parseJson(r.data) }]));
 }
 
+/** What people call a record: its name, email, host name, dyno type, stage or version, with its app; the key only when it has none. */
 function label(data: Record<string, unknown>, key: string): string {
   const nested = (data.user as { email?: string } | undefined)?.email;
   const app = (data.app as { name?: string } | undefined)?.name;
-  const own = (data.name ?? data.email ?? data.hostname ?? nested ?? data.description ?? (data.version !== undefined ? `v${String(data.version)}` : undefined)) as string | undefined;
+  const pipeline = (data.pipeline as { name?: string } | undefined)?.name;
+  const own = (data.name ??
+    data.email ??
+    data.hostname ??
+    nested ??
+    data.description ??
+    (data.version !== undefined ? `v${String(data.version)}` : undefined) ??
+    (typeof data.type === 'string' ? `${data.type} dynos` : undefined) ??
+    (typeof data.stage === 'string' ? `${data.stage}${pipeline ? ` of ${pipeline}` : ''}` : undefined) ??
+    (typeof data.commit === 'string' ? `commit ${data.commit.slice(0, 12)}` : undefined)) as string | undefined;
   return own ? (app && own !== app ? `${app}: ${own}` : own) : key;
 }
 
@@ -62,7 +84,10 @@ export async function changesBetween(store: Store, connectionId: number, since: 
     else if (then.hash !== now.hash) {
       const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])].filter((f) => canonical(then.data[f]) !== canonical(now.data[f])).sort();
       // Same fields in another order is not a change.
-      if (fields.length > 0) changes.push({ resource, key, label: label(now.data, key), kind: 'changed', fields });
+      if (fields.length > 0) {
+        const values = fields.map((field) => ({ field, before: brief(then.data[field]), after: brief(now.data[field]) }));
+        changes.push({ resource, key, label: label(now.data, key), kind: 'changed', fields, values });
+      }
     }
   }
   for (const [id, then] of before) {

@@ -174,6 +174,10 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
       ]),
     );
     expect(summary.filter((s) => s.includes(' removed '))).toEqual(['domains removed edge-api: api.edge.example']);
+    // Each change says what it was before and after, and every label is a name people know, not an id.
+    expect(changes.find((c) => c.resource === 'apps' && c.label === 'edge-worker')!.values).toEqual([{ field: 'acm', before: 'false', after: 'true' }]);
+    expect(changes.find((c) => c.resource === 'team_members' && c.kind === 'changed')!.values).toEqual([{ field: 'role', before: 'member', after: 'viewer' }]);
+    expect(changes.filter((c) => /^[0-9a-f]{8}-[0-9a-f]{4}-/.test(c.label)).map((c) => `${c.resource} ${c.label}`)).toEqual([]);
     // History: the inventory as of the second run can still be read back.
     expect(third.status).toBe('complete');
     const hostnamesAt = async (run: number) =>

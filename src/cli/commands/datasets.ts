@@ -73,7 +73,8 @@ export function registerDatasets(program: Command, output: Output): void {
       const result = await withHerowatch({}, (hw) => connectionChanges(hw, { connection: flags.connection, since: flags.since, until: flags.until }));
       if (flags.json) return output.json(result);
       output.out(`Changes from run ${result.since} to run ${result.until}: ${result.changes.length}`);
-      if (result.changes.length > 0) output.out(table(['dataset', 'change', 'what', 'fields'], result.changes.map((c) => [c.resource, c.kind, c.label, c.fields?.join(', ') ?? ''])));
+      const values = (c: (typeof result.changes)[number]): string => c.values?.map((v) => `${v.field}: ${v.before} → ${v.after}`).join('; ') ?? '';
+      if (result.changes.length > 0) output.out(table(['dataset', 'change', 'what', 'before → after'], result.changes.map((c) => [c.resource, c.kind, c.label, values(c)]), { width: process.stdout.columns }));
     });
 
   program
