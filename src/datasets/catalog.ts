@@ -22,13 +22,13 @@ export interface Dataset {
 }
 
 /** Datasets over herowatch's own tables. */
-export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage';
+export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'findings' | 'suppressions';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
-/** Every dataset: one per synced resource, the audit trail, sync runs and their coverage. */
+/** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions. */
 export function datasets(): Dataset[] {
-  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage];
+  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, findings, suppressions];
 }
 
 export function datasetNamed(name: string): Dataset | undefined {
@@ -98,5 +98,44 @@ const coverage = tableDataset({
     { name: 'fix', type: 'text', description: 'What would make it readable' },
     { name: 'items', type: 'integer', description: 'Records read' },
     { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
+  ],
+});
+
+const findings = tableDataset({
+  name: 'findings',
+  description: 'Compliance findings: one per check and resource, as the last evaluation left them (herowatch findings shows them with their check\'s fix).',
+  columns: [
+    CONNECTION,
+    { name: 'id', type: 'integer', description: 'Finding id (herowatch findings show ID)' },
+    { name: 'check_id', type: 'text', description: 'The check (herowatch checks lists them)' },
+    { name: 'severity', type: 'text', description: 'critical, high, medium or low' },
+    { name: 'status', type: 'text', description: 'open, resolved, pass or unknown (an open one with suppressed_until ahead is suppressed)' },
+    { name: 'result', type: 'text', description: 'The last result: PASS, FAIL or UNKNOWN' },
+    { name: 'resource_type', type: 'text', description: 'What the result is about (app, team_member, domain...)' },
+    { name: 'resource_key', type: 'text', description: 'The resource, stable across syncs (e.g. app/shop)' },
+    { name: 'resource_name', type: 'text', description: 'The resource as people call it' },
+    { name: 'message', type: 'text', description: 'What the last evaluation found' },
+    { name: 'first_seen_at', type: 'timestamp', description: 'When it was first seen failing' },
+    { name: 'last_seen_at', type: 'timestamp', description: 'When it was last seen failing' },
+    { name: 'resolved_at', type: 'timestamp', description: 'When it was last resolved' },
+    { name: 'removed_at', type: 'timestamp', description: 'When a resource that never failed left the inventory' },
+    { name: 'suppressed_until', type: 'timestamp', description: 'The end of its suppression, if one was made and not ended (a time past means it lapsed)' },
+    { name: 'suppression_reason', type: 'text', description: 'Why it was suppressed' },
+  ],
+});
+
+const suppressions = tableDataset({
+  name: 'suppressions',
+  description: 'Every suppression: which failure was accepted, by whom, why and until when, and when it ended early.',
+  columns: [
+    CONNECTION,
+    { name: 'id', type: 'integer', description: 'Suppression id' },
+    { name: 'check_id', type: 'text', description: 'The check' },
+    { name: 'resource_key', type: 'text', description: 'The resource' },
+    { name: 'reason', type: 'text', description: 'Why the failure was accepted' },
+    { name: 'created_by', type: 'text', description: 'Who decided it' },
+    { name: 'created_at', type: 'timestamp', description: 'When it was decided' },
+    { name: 'expires_at', type: 'timestamp', description: 'Until when' },
+    { name: 'revoked_at', type: 'timestamp', description: 'When it ended early (by hand, a new suppression, or the failure being fixed)' },
   ],
 });

@@ -24,6 +24,13 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
   audit_events: { alias: 'e', from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id', sources: { enterprise_account_id: 'e.enterprise_id' } },
   sync_runs: { alias: 's', from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id' },
   coverage: { alias: 'v', from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id' },
+  // A finding has at most one suppression not ended (a new one ends the last).
+  findings: {
+    alias: 'f',
+    from: 'FROM hw_findings f\nJOIN hw_connections c ON c.id = f.connection_id\nLEFT JOIN hw_suppressions p ON p.connection_id = f.connection_id AND p.check_id = f.check_id AND p.resource_key = f.resource_key AND p.revoked_at IS NULL',
+    sources: { suppressed_until: 'p.expires_at', suppression_reason: 'p.reason' },
+  },
+  suppressions: { alias: 'p', from: 'FROM hw_suppressions p\nJOIN hw_connections c ON c.id = p.connection_id' },
 };
 
 /**

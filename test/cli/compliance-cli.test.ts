@@ -97,6 +97,13 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(detail.stdout).toMatch(/History:\n {2}\S+ {2}opened\n {2}\S+ {2}suppressed: ciso@edge\.example: contract ends in December/);
     expect(JSON.parse((await herowatch(env, ['findings', 'show', String(target.id), '--json'])).stdout)).toMatchObject({ id: target.id, risk: expect.any(String), history: [{ event: 'opened' }, { event: 'suppressed' }] });
     expect((await herowatch(env, ['findings', 'show', '99999'])).stderr).toContain('There is no finding 99999');
+    // Findings and suppressions are datasets too: SQL and exports, like the inventory.
+    const bySql = await herowatch(env, ['sql', "SELECT f.id, f.suppression_reason, s.created_by FROM findings f JOIN suppressions s ON s.check_id = f.check_id AND s.resource_key = f.resource_key WHERE f.suppressed_until IS NOT NULL", '--json']);
+    expect(bySql.code, bySql.stderr).toBe(0);
+    expect(JSON.parse(bySql.stdout)).toMatchObject([{ id: target.id, suppression_reason: 'contract ends in December', created_by: 'ciso@edge.example' }]);
+    const exported = JSON.parse((await herowatch(env, ['export', 'findings', '--json'])).stdout) as { id: number; status: string; connection: string }[];
+    expect(exported.filter((f) => f.status === 'open').length).toBe(open.length + 1);
+    expect(exported.every((f) => f.connection === 'edge')).toBe(true);
     const ocsfSuppressed = JSON.parse((await herowatch(env, ['findings', '--status', 'suppressed', '--format', 'ocsf'])).stdout) as Record<string, unknown>;
     expect(ocsfSuppressed).toMatchObject({ status_id: 3, status: 'Suppressed' });
 
