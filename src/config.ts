@@ -24,7 +24,7 @@ export interface HerowatchConfig {
   keys: KeyEnvironment;
   /** HEROWATCH_RUN_LEASE_SECONDS: how long a sync run holds its lease between heartbeats (default 60); a run that stops renewing it is taken for dead after this. */
   runLeaseMs: number;
-  /** HEROWATCH_LOG_LEVEL: how much the logger writes (default warn). */
+  /** HEROWATCH_LOG_LEVEL: how much the logger writes (default error: what commands print says the rest). */
   logLevel: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
   settings: Settings;
@@ -60,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     allowedApiOrigins,
     keys: { HEROWATCH_MASTER_KEY: env.HEROWATCH_MASTER_KEY, HEROWATCH_EVIDENCE_KEY: env.HEROWATCH_EVIDENCE_KEY },
     runLeaseMs: leaseSeconds(env.HEROWATCH_RUN_LEASE_SECONDS) * 1000,
-    logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'warn',
+    logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'error',
     settings: loadSettings(home, env),
   };
 }

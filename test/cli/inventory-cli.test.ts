@@ -171,6 +171,7 @@ describe('a sync waiting for the rate limit', () => {
     expect(Date.now() - interruptedAt).toBeLessThan(2000);
     expect(result.code).toBe(130);
     expect(result.stderr).not.toMatch(/MaxListenersExceeded|Warning/);
+    expect(result.stderr).not.toMatch(/"level":/); // no raw log lines in normal output
     expect(result.stdout).toContain('"status":"interrupted"');
     const runs = await runCli(env, ['runs', '--json']);
     expect((JSON.parse(runs.stdout) as { status: string }[])[0]!.status).toBe('interrupted');
