@@ -16,6 +16,8 @@ export interface CheckResult {
   status: CheckResultStatus;
   resource: CheckResource;
   message: string;
+  /** A pass that needs attention soon (a stack near its end of life): told with the evaluation. */
+  warning?: boolean;
 }
 
 /**
@@ -45,6 +47,8 @@ export function defineCheck(check: CheckDefinition): CheckDefinition {
 
 export const pass = (resource: CheckResource, message: string): CheckResult => ({ status: 'PASS', resource, message });
 export const fail = (resource: CheckResource, message: string): CheckResult => ({ status: 'FAIL', resource, message });
+/** A pass for now, with something to act on before it fails. */
+export const warn = (resource: CheckResource, message: string): CheckResult => ({ status: 'PASS', resource, message, warning: true });
 /** The check cannot tell: what it needs was not read, and the sync said why. */
 export const unknown = (resource: CheckResource, gap: CoverageGap): CheckResult => ({
   status: 'UNKNOWN',

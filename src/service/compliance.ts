@@ -37,6 +37,8 @@ export interface EvaluationSummary {
   unknown: number;
   /** Findings opened, reopened and resolved by this evaluation (suppressed ones left out). */
   changes: FindingChange[];
+  /** Passing results that need attention soon (a stack near its end of life). */
+  warnings: { checkId: string; resourceName: string; message: string }[];
   timings: { loadMs: number; evaluateMs: number; storeMs: number };
 }
 
@@ -71,6 +73,7 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
     failed: plan.write.failed,
     unknown: plan.write.unknown,
     changes: changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))),
+    warnings: outcomes.filter((o) => o.warning).map((o) => ({ checkId: o.check.id, resourceName: o.resource.name, message: o.message })),
     timings: { loadMs: Math.round(t1 - t0), evaluateMs: Math.round(t2 - t1), storeMs: Math.round(t3 - t2) },
   };
 }

@@ -131,6 +131,10 @@ export function printEvaluation(output: Output, summary: EvaluationSummary): voi
   const opened = summary.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = summary.changes.length - opened;
   output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.passed} passing, ${summary.unknown} unknown over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
+  if (summary.warnings.length === 0) return;
+  output.out(`${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'} (passing for now):`);
+  for (const warning of summary.warnings.slice(0, 10)) output.out(`  ${warning.checkId}: ${warning.message}`);
+  if (summary.warnings.length > 10) output.out(`  ... and ${summary.warnings.length - 10} more (herowatch evaluate --json lists them all)`);
 }
 
 const FINDING_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a finding id (herowatch findings shows them): a whole number');

@@ -6,13 +6,13 @@ checkCases(appStackSupported, [
   {
     name: 'past end of life fails; soon warns; supported and unknown stacks pass',
     inventory: inventory({ apps: [app('old', { stack: 'heroku-20' }), app('soon', { stack: 'heroku-22' }), app('new', { stack: 'heroku-24' }), app('docker', { stack: 'container' })] }),
-    expect: ['FAIL app/old', 'PASS app/soon', 'PASS app/new', 'PASS app/docker'],
+    expect: ['FAIL app/old', 'WARN app/soon', 'PASS app/new', 'PASS app/docker'],
     says: 'old runs on heroku-20, which reached end of life on 2025-04-30.',
   },
   {
     name: 'the warning names the date',
     inventory: inventory({ apps: [app('soon', { stack: 'heroku-22' })] }),
-    expect: ['PASS app/soon'],
+    expect: ['WARN app/soon'],
     says: 'soon runs on heroku-22, which reaches end of life on 2027-04-30, in 161 days: plan the upgrade.',
   },
   {

@@ -1,4 +1,4 @@
-import { defineCheck, fail, pass, resources, unknown, type CheckResult } from '../check.js';
+import { defineCheck, fail, pass, resources, unknown, warn, type CheckResult } from '../check.js';
 import { DAY_MS } from '../../time.js';
 
 export const appStackSupported = defineCheck({
@@ -31,7 +31,7 @@ export const appStackSupported = defineCheck({
       const eol = Date.parse(`${endOfLife}T00:00:00Z`);
       const days = Math.ceil((eol - now) / DAY_MS);
       if (eol <= now) results.push(fail(resource, `${app.name} runs on ${stack}, which reached end of life on ${endOfLife}.`));
-      else if (days <= settings.stack_warning_days) results.push(pass(resource, `${app.name} runs on ${stack}, which reaches end of life on ${endOfLife}, in ${days} days: plan the upgrade.`));
+      else if (days <= settings.stack_warning_days) results.push(warn(resource, `${app.name} runs on ${stack}, which reaches end of life on ${endOfLife}, in ${days} days: plan the upgrade.`));
       else results.push(pass(resource, `${app.name} runs on ${stack}, supported until ${endOfLife}.`));
     }
     return results;
