@@ -112,5 +112,10 @@ describe('herowatch demo', () => {
     const second = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));
     const [, requests, unchanged] = /Sync run 2: complete in [\d.]+s, (\d+) requests \((\d+) answered 304/.exec(second)!;
     expect(Number(unchanged)).toBeGreaterThan(Number(requests) * 0.8);
-  });
+    // With --json: one object, the same facts.
+    const asJson = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo', '--json'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));
+    const summary = JSON.parse(asJson) as { sync: { runId: number; status: string }; datasets: Record<string, number>; connection: { state: string }; findings: unknown[] };
+    expect(summary).toMatchObject({ sync: { runId: 3, status: 'complete' }, datasets: { apps: 22, domains: 31 }, connection: { state: 'degraded' } });
+    expect(summary.findings.length).toBeGreaterThan(0);
+  }, 120_000);
 });

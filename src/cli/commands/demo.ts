@@ -33,31 +33,35 @@ export function registerDemo(program: Command, output: Output, running: (emulato
     .description('Sync the bundled demo world from the Heroku API emulator and summarise it')
     .option('--serve', 'keep the emulator serving afterwards (Ctrl-C stops)')
     .option('--port <n>', 'emulator port; 0 picks a free one', '0')
-    .action(async (flags: { serve?: boolean; port: string }) => {
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (flags: { serve?: boolean; port: string; json?: boolean }) => {
+      const json = flags.json === true;
+      // With --json, the text below is not printed; one object says the same at the end.
+      const say: Output = json ? { out: () => {}, err: output.err, json: output.json, raw: () => {} } : output;
       const base = loadConfig(process.env);
       const home = join(base.home, 'demo');
       const config = loadConfig({ HEROWATCH_HOME: home }, {});
       const emulator = await startEmulator({ shiftToNow: true, port: Number(flags.port) });
       try {
         const { email, token, scope } = await demoToken();
-        output.out(`Heroku API emulator serving the demo world (Acme) at ${emulator.url}`);
-        output.out(`Connecting as ${email}, with a least-privilege token (${scope.join(', ')}), stored encrypted in ${config.sqlitePath}`);
+        say.out(`Heroku API emulator serving the demo world (Acme) at ${emulator.url}`);
+        say.out(`Connecting as ${email}, with a least-privilege token (${scope.join(', ')}), stored encrypted in ${config.sqlitePath}`);
         const hw = await openHerowatch(config);
         try {
           const { status } = await connect(hw, { name: 'acme', token, apiUrl: emulator.url, enterprise: 'acme' });
-          printStatus(output, status);
-          output.out('');
-          const progress = progressLine();
+          printStatus(say, status);
+          say.out('');
+          const progress = json ? { update: () => {}, done: () => {} } : progressLine();
           const result = await syncConnection(hw, { connection: 'acme', sync: { onProgress: (event) => progress.update(event) } });
           progress.done();
           if (result.status !== 'complete') throw new Error(`The demo sync did not complete: ${result.error}`);
-          output.out('');
-          output.out(`Sync run ${result.runId}: complete in ${(result.durationMs / 1000).toFixed(1)}s, ${result.requests} requests (${result.notModified} answered 304: unchanged since the last demo), ${result.items} records, ${result.auditEvents} audit events.`);
-          output.out(`Rate limit: the pool never went below ${result.rateLimitLow} of 4,500.`);
-          output.out('');
-          output.out('What herowatch now knows about Acme:');
+          say.out('');
+          say.out(`Sync run ${result.runId}: complete in ${(result.durationMs / 1000).toFixed(1)}s, ${result.requests} requests (${result.notModified} answered 304: unchanged since the last demo), ${result.items} records, ${result.auditEvents} audit events.`);
+          say.out(`Rate limit: the pool never went below ${result.rateLimitLow} of 4,500.`);
+          say.out('');
+          say.out('What herowatch now knows about Acme:');
           const counts = new Map((await listDatasets(hw, 'acme')).map((d) => [d.name, d.rows]));
-          const line = (label: string, ...datasets: string[]) => output.out(`  ${label.padEnd(22)} ${datasets.map((d) => `${counts.get(d) ?? 0} ${d.replace(/_/g, ' ')}`).join(', ')}`);
+          const line = (label: string, ...datasets: string[]) => say.out(`  ${label.padEnd(22)} ${datasets.map((d) => `${counts.get(d) ?? 0} ${d.replace(/_/g, ' ')}`).join(', ')}`);
           line('account and teams', 'teams', 'team_members', 'enterprise_members');
           line('apps', 'apps', 'domains', 'sni_endpoints', 'config_vars');
           line('access', 'collaborators', 'team_apps');
@@ -66,39 +70,43 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           line('operations', 'formations', 'log_drains');
           line('audit trail', 'audit_events');
           if (result.gaps.length > 0) {
-            output.out('');
-            output.out('What it could not read, and why:');
+            say.out('');
+            say.out('What it could not read, and why:');
             const seen = new Set<string>();
             for (const gap of result.gaps) {
               const key = `${gap.resource}|${gap.reason}`;
               if (seen.has(key)) continue;
               seen.add(key);
-              output.out(`  ${gap.resource}: ${gap.reason}`);
-              if (gap.fix) output.out(`    fix: ${gap.fix}`);
+              say.out(`  ${gap.resource}: ${gap.reason}`);
+              if (gap.fix) say.out(`    fix: ${gap.fix}`);
             }
           }
           if (result.compliance) {
-            output.out('');
-            output.out(`Compliance: ${result.compliance.failed} failing, ${result.compliance.passed} passing, ${result.compliance.unknown} unknown, over ${result.compliance.checks} checks:`);
+            say.out('');
+            say.out(`Compliance: ${result.compliance.failed} failing, ${result.compliance.passed} passing, ${result.compliance.unknown} unknown, over ${result.compliance.checks} checks:`);
             const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
             for (const [check, findings] of groupBy(open, (f) => f.check_id)) {
-              output.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
+              say.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
             }
           }
-          output.out('');
-          output.out('Explore it:');
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch findings`);
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch report --framework soc2`);
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch status --no-test`);
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
-          output.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);
+          if (json) {
+            const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
+            output.json({ emulator: emulator.url, home, connection: status, sync: result, datasets: Object.fromEntries(counts), findings: open.map((f) => ({ id: f.id, check_id: f.check_id, severity: f.severity, resource: f.resource_name })) });
+          }
+          say.out('');
+          say.out('Explore it:');
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch findings`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch report --framework soc2`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch status --no-test`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);
         } finally {
           await hw.close();
         }
         if (flags.serve) {
-          output.out('');
-          output.out(`Serving until Ctrl-C. Try: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
+          say.out('');
+          say.out(`Serving until Ctrl-C. Try: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
           await running(emulator);
         }
       } finally {
