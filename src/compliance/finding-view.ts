@@ -1,4 +1,5 @@
 import { toCsv } from '../export/csv.js';
+import { concreteCommand } from './remediation.js';
 import type { FindingRow, SuppressionRow } from '../store/findings.js';
 import type { CatalogEntry } from './catalog.js';
 
@@ -52,7 +53,8 @@ export function findingView(
     account_email: connection.account_email,
     check_title: check?.title ?? row.check_id,
     status: suppression ? 'suppressed' : row.status,
-    remediation: check?.remediation ?? { text: '', command: null },
+    // The fix with this finding's own names in it (see remediation.ts).
+    remediation: check ? { text: check.remediation.text, command: concreteCommand(check.remediation.command, row.resource_type, row.resource_key) } : { text: '', command: null },
     references: check?.references ?? [],
     frameworks: check?.frameworks ?? [],
     standards: check?.standards ?? [],

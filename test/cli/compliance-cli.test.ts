@@ -94,6 +94,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect(detail.stdout).toMatch(new RegExp(`^Finding ${target.id}: `));
     expect(detail.stdout).toContain('suppressed until');
     expect(detail.stdout).toMatch(/\nWhy it matters: .+\nFix: .+/);
+    expect(detail.stdout).toContain('\n  heroku access:remove collab@other.example --app edge-api\n'); // the real names, not placeholders
     expect(detail.stdout).toMatch(/History:\n {2}\S+ {2}opened\n {2}\S+ {2}suppressed: ciso@edge\.example: contract ends in December/);
     expect(JSON.parse((await herowatch(env, ['findings', 'show', String(target.id), '--json'])).stdout)).toMatchObject({ id: target.id, risk: expect.any(String), history: [{ event: 'opened' }, { event: 'suppressed' }] });
     expect((await herowatch(env, ['findings', 'show', '99999'])).stderr).toContain('There is no finding 99999');
