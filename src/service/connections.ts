@@ -129,7 +129,7 @@ function testClient(token: string, apiUrl: string, options?: TestClientOptions, 
  * belongs to the account the connection's history is about. Reconnecting a
  * disconnected connection re-activates the apps the disconnect deactivated.
  */
-export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number }> {
+export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number; warnings: string[] }> {
   checkConnectionName(request.name);
   const existing = await findConnection(hw.store, request.name);
   const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
@@ -140,13 +140,6 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
   if (existing?.account_id && existing.account_id !== status.account!.id) {
     throw new InputError(
       `Connection "${request.name}" holds the inventory of ${existing.account_email}, but this token belongs to ${status.account!.email}. Use another connection name, or delete this one and its history first: herowatch disconnect ${request.name} --purge`,
-    );
-  }
-  // A second connection to one account would count everything twice (apps, findings, evidence).
-  const twin = (await listConnections(hw.store)).find((c) => c.name !== request.name && c.account_id === status.account!.id && c.state === 'active');
-  if (twin) {
-    throw new InputError(
-      `This token belongs to ${status.account!.email}, which connection "${twin.name}" already connects: a second connection to the same account would count everything twice. Replace that connection's token instead (herowatch connect --name ${twin.name} --token-stdin), or disconnect it first.`,
     );
   }
   // The key is checked before anything is written, so that a refusal (no key, the wrong key) leaves nothing behind.
@@ -162,7 +155,12 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
       new Date(),
       reenabled ? connection.disabled_at : null,
     );
-    return { status, created: !existing, reenabled, reactivatedApps };
+    // A second connection to one account counts everything twice (apps, findings, evidence): allowed (two tokens of different scopes), but said.
+    const twins = (await listConnections(hw.store)).filter((c) => c.name !== request.name && c.account_id === status.account!.id && c.state === 'active').map((c) => c.name);
+    const warnings = twins.length === 0 ? [] : [
+      `${status.account!.email} is also connected as ${twins.map((t) => `"${t}"`).join(', ')}: both are synced, so every count (apps, findings, evidence) holds this account twice. To replace a token, connect again under the same name instead.`,
+    ];
+    return { status, created: !existing, reenabled, reactivatedApps, warnings };
   } catch (error) {
     if (!existing) await deleteConnection(hw.store, connection.id);
     throw error;

@@ -33,12 +33,13 @@ describe('rate limiting', () => {
   });
 
   it('refills continuously; a time scale makes it fast enough to watch', async () => {
-    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), rateLimit: { poolSize: 50, refillPerMinute: 600, timeScale: 60 } });
+    // 60 a minute, 60 times faster: one token every 16.7 ms of real time, so a busy machine's delays stay within the bounds.
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), rateLimit: { poolSize: 50, refillPerMinute: 60, timeScale: 60 } });
     emulator.rateLimiter.drain((await api<{ id: string }>(emulator, '/account', T.admin)).body.id);
-    expect((await api<{ remaining: number }>(emulator, '/account/rate-limits', T.admin)).body.remaining).toBeLessThanOrEqual(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await api<{ remaining: number }>(emulator, '/account/rate-limits', T.admin)).body.remaining).toBeLessThanOrEqual(5);
+    await new Promise((resolve) => setTimeout(resolve, 400));
     const refilled = (await api<{ remaining: number }>(emulator, '/account/rate-limits', T.admin)).body.remaining;
-    expect(refilled).toBeGreaterThan(1);
+    expect(refilled).toBeGreaterThan(10);
     expect(refilled).toBeLessThanOrEqual(50);
   });
 

@@ -50,6 +50,7 @@ export function registerConnections(program: Command, output: Output, setExitCod
           token = await readSecret('Heroku token (input hidden): ');
         }
         const result = await connect(hw, { name: flags.name, token, apiUrl: config.apiUrl, enterprise: flags.enterprise });
+        for (const warning of result.warnings) output.err(`warning: ${warning}`);
         if (flags.json) return output.json(result.status);
         output.out(`${result.created ? 'Connected' : result.reenabled ? 'Reconnected' : 'Updated'} "${flags.name}" (token stored encrypted).`);
         if (result.reactivatedApps > 0) output.out(`Monitoring resumed for ${result.reactivatedApps} app${result.reactivatedApps === 1 ? '' : 's'}.`);
