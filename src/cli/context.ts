@@ -1,5 +1,5 @@
 import { loadConfig, type HerowatchConfig } from '../config.js';
-import { openHerowatch, type Herowatch } from '../service/herowatch.js';
+import { explainError, openHerowatch, type Herowatch } from '../service/herowatch.js';
 
 export interface GlobalFlags {
   apiUrl?: string;
@@ -11,6 +11,8 @@ export async function withHerowatch<T>(flags: GlobalFlags, run: (hw: Herowatch, 
   const hw = await openHerowatch(config);
   try {
     return await run(hw, config);
+  } catch (error) {
+    throw explainError(hw, error);
   } finally {
     await hw.close();
   }

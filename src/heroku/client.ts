@@ -35,6 +35,8 @@ export interface ClientStats {
   /** Lowest `RateLimit-Remaining` seen, and time spent waiting for the pool. */
   rateLimitLow: number | null;
   throttledMs: number;
+  /** Mean time Heroku took to answer (the wire only, no wait for the pool); null before the first answer. */
+  answerMs: number | null;
 }
 
 /**
@@ -45,10 +47,13 @@ export interface ClientStats {
  */
 export class HerokuClient {
   readonly apiUrl: string;
+  /** Requests in flight at most. */
+  readonly concurrency: number;
   readonly gauge: RateLimitGauge;
   readonly request: RequestFn;
   private readonly downloader: Download;
   private readonly counters = { requests: 0, notModified: 0, retries: 0 };
+  private answered = { count: 0, ms: 0 };
   /** The token's OAuth scopes, as Heroku announces them in `Oauth-Scope`; null until seen. */
   scopes: string[] | null = null;
 
@@ -58,18 +63,22 @@ export class HerokuClient {
       throw new InputError('The Heroku token holds characters that cannot be sent in a request (a space, a line break, or a character outside ASCII): check what was pasted or set. (It is not shown.)');
     }
     this.apiUrl = options.apiUrl;
+    this.concurrency = options.concurrency ?? 16;
     this.downloader = options.download ?? undiciDownload();
     this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit, signal: options.signal });
     const count: Middleware = (next) => async (request) => {
       this.counters.requests++;
+      const sent = performance.now();
       const response = await next(request);
+      this.answered.count++;
+      this.answered.ms += performance.now() - sent;
       if (response.status === 304) this.counters.notModified++;
       const scope = response.headers['oauth-scope'];
       if (scope) this.scopes = scope.split(/[\s,]+/).filter(Boolean);
       return response;
     };
     const middlewares: Middleware[] = [
-      withConcurrency(options.concurrency ?? 16),
+      withConcurrency(this.concurrency),
       withRetry({ ...DEFAULT_RETRY, ...options.retry, signal: options.signal, onRetry: (error, attempt, delay) => {
         this.counters.retries++;
         options.retry?.onRetry?.(error, attempt, delay);
@@ -79,7 +88,7 @@ export class HerokuClient {
       withHeaders(options.token, options.userAgent),
       count,
     ];
-    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend((options.concurrency ?? 16) * 2), timeoutMs: options.timeoutMs }), ...middlewares);
+    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend(this.concurrency * 2), timeoutMs: options.timeoutMs }), ...middlewares);
   }
 
   /**
@@ -108,6 +117,6 @@ export class HerokuClient {
   }
 
   get stats(): ClientStats {
-    return { ...this.counters, rateLimitLow: this.gauge.lowWater, throttledMs: this.gauge.waitedMs };
+    return { ...this.counters, rateLimitLow: this.gauge.lowWater, throttledMs: this.gauge.waitedMs, answerMs: this.answered.count === 0 ? null : this.answered.ms / this.answered.count };
   }
 }

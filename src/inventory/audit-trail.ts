@@ -40,6 +40,21 @@ interface AuditOptions {
   today: Date;
   accountEmail: string | null;
   signal?: AbortSignal;
+  /** Told as days are read: the enterprise, days read, days to read. */
+  onProgress?: (enterpriseId: string, done: number, total: number) => void;
+}
+
+/**
+ * The UTC days the next collection reads: from the day after the last
+ * complete one (`completeThrough`), or the last `backfillDays` the first
+ * time, through today.
+ */
+export function daysToRead(completeThrough: string | null, today: Date, backfillDays: number): string[] {
+  const last = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const first = completeThrough ? Date.parse(`${completeThrough}T00:00:00Z`) + DAY_MS : last - (backfillDays - 1) * DAY_MS;
+  const days: string[] = [];
+  for (let day = first; day <= last; day += DAY_MS) days.push(utcDay(day));
+  return days;
 }
 
 /** An audit trail event as Heroku's schema types it; id, time, type and action are always there. */
@@ -67,9 +82,11 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
       continue;
     }
     const cursor = await auditCursor(options.store, options.connectionId, enterprise.key);
-    const first = cursor ? Date.parse(`${cursor.complete_through}T00:00:00Z`) + DAY_MS : today - (options.backfillDays - 1) * DAY_MS;
-    let days: string[] = [];
-    for (let day = first; day <= today; day += DAY_MS) days.push(utcDay(day));
+    let days = daysToRead(cursor?.complete_through ?? null, options.today, options.backfillDays);
+    const total = days.length;
+    let read = 0;
+    const step = (count: number): void => options.onProgress?.(enterprise.key, (read += count), total);
+    step(0);
 
     const failed: { day: string; error: unknown }[] = [];
     const archiveFailures: string[] = [];
@@ -88,6 +105,7 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
         });
         if (events === null) continue;
         collected += await store(options, enterprise.key, events);
+        step(days.filter((d) => d.startsWith(month)).length);
         days = days.filter((d) => !d.startsWith(month));
         if (`${month}-01` < firstDay!) firstDay = `${month}-01`;
       }
@@ -102,6 +120,7 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
           } catch (error) {
             failed.push({ day, error });
           }
+          step(1);
         }),
       ),
     );

@@ -7,9 +7,11 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
 import { connectionById, updateConnection } from '../store/connections.js';
-import { recordCoverage, type CoverageEntry } from '../store/runs.js';
+import { auditCursor } from '../store/audit-events.js';
+import { lastCompleteInventoryRun, recordCoverage, type CoverageEntry } from '../store/runs.js';
+import { remainingRequests, syncSeconds, type SyncEstimate } from './estimate.js';
 import { beginRun } from './run-lifecycle.js';
-import { syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
+import { daysToRead, syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
 import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
 import { parentFirst, RESOURCES } from '../datasets/registry.js';
 import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
@@ -36,7 +38,9 @@ export type SyncProgress =
   | { type: 'progress'; phase: string; done: number; total: number }
   | { type: 'gap'; resource: string; parentKey: string; status: string; reason: string | null }
   /** Requests wait for the account's rate-limit pool to refill above the reserve. */
-  | { type: 'rate-limit-wait'; remaining: number; reserve: number; resumesInMs: number };
+  | { type: 'rate-limit-wait'; remaining: number; reserve: number; resumesInMs: number }
+  /** What the sync will cost and take: from the last run at the start, from the account's size once its lists are read. */
+  | SyncEstimate;
 
 export interface SyncResult {
   runId: number;
@@ -119,7 +123,21 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     return { requests: stats.requests, not_modified: stats.notModified, retries: stats.retries, rate_limit_low: stats.rateLimitLow, throttled_ms: Math.round(stats.throttledMs), items: writer.itemsWritten };
   };
 
+  /** The estimate for `requests` more requests, at the pool's state and the answer time measured so far. */
+  const estimate = (basis: SyncEstimate['basis'], requests: number, apps: number | null): SyncEstimate => {
+    const available = client.gauge.estimate();
+    const pool = { available: available === null ? null : Math.floor(available), reserve: client.gauge.reserve, refillPerMinute: client.gauge.options.refillPerMinute };
+    return { type: 'estimate', basis, requests, apps, ...pool, ...syncSeconds(requests, pool, client.concurrency, client.stats.answerMs) };
+  };
+  const tellEstimate = (event: SyncEstimate): void => {
+    log.info({ runId, basis: event.basis, requests: event.requests, seconds: event.seconds, apps: event.apps, available: event.available, reserve: event.reserve }, 'sync estimate');
+    options.onProgress?.(event);
+  };
+
   try {
+    const last = await lastCompleteInventoryRun(store, connection.id);
+    if (last) tellEstimate(estimate('last-run', last.requests, null));
+
     const fetchTask = async (resource: ResourceDefinition, parent: ParentRecord | null): Promise<void> => {
       const path = typeof resource.path === 'string' ? resource.path : resource.path(parent!);
       if (path === null) return;
@@ -178,7 +196,9 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     }
 
     const gate = pLimit(options.taskConcurrency ?? 16);
-    for (const level of parentFirst(resources.filter((r) => r !== accountResource))) {
+    const levels = parentFirst(resources.filter((r) => r !== accountResource));
+    for (const [index, level] of levels.entries()) {
+      if (index === 1) tellEstimate(estimate('account', await requestsAfterLists(levels.slice(1).flat()), fetched.get('apps')?.length ?? null));
       const tasks: [ResourceDefinition, ParentRecord | null][] = level.flatMap((resource): [ResourceDefinition, ParentRecord | null][] =>
         resource.parent ? (fetched.get(resource.parent) ?? []).map((p) => [resource, p]) : [[resource, null]],
       );
@@ -197,10 +217,24 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       await recordCoverage(store, runId, level, coverage);
     }
 
+    /** Requests for `remaining` resources given what the lists hold, plus the audit trail's days. */
+    async function requestsAfterLists(remaining: ResourceDefinition[]): Promise<number> {
+      const listed = new Map([...fetched].map(([name, items]) => [name, items.length]));
+      let requests = remainingRequests(remaining, listed);
+      for (const enterprise of fetched.get('enterprise_accounts') ?? []) {
+        const cursor = await auditCursor(store, connection.id, enterprise.key);
+        requests += daysToRead(cursor?.complete_through ?? null, now(), options.auditBackfillDays ?? 30).length;
+      }
+      return requests;
+    }
+
     let cursors: AuditCursorUpdate[] = [];
     const enterprises = fetched.get('enterprise_accounts') ?? [];
     if (enterprises.length > 0) {
-      const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.auditBackfillDays ?? 30, today: now(), accountEmail: account?.email ?? null, signal: options.signal });
+      const enterpriseName = (key: string): string => String((enterprises.find((e) => e.key === key)?.item as { name?: unknown } | undefined)?.name ?? key);
+      const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.auditBackfillDays ?? 30, today: now(), accountEmail: account?.email ?? null, signal: options.signal,
+        onProgress: (enterprise, done, total) => options.onProgress?.({ type: 'progress', phase: `audit trail of ${enterpriseName(enterprise)}`, done, total }),
+      });
       auditEvents = audit.events;
       cursors = audit.cursors;
       coverage.push(...audit.coverage);
@@ -214,7 +248,9 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       if (!resource?.parent) return own.some((c) => c.status === 'ok');
       return new Set(own.filter((c) => c.status === 'ok').map((c) => c.parentKey));
     };
+    options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 0, total: 1 });
     await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors });
+    options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 1, total: 1 });
     const done = result('complete', null);
     log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
     return done;

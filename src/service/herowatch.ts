@@ -1,7 +1,7 @@
 import { enabledChecks } from '../compliance/evaluate.js';
 import type { HerowatchConfig } from '../config.js';
 import { ensureViews } from '../store/dataset-views.js';
-import { openStore, type Store } from '../store/database.js';
+import { openStore, readOnlyRefusal, type Store } from '../store/database.js';
 
 /** An open herowatch installation: its configuration and its database. */
 export interface Herowatch {
@@ -16,4 +16,12 @@ export async function openHerowatch(config: HerowatchConfig): Promise<Herowatch>
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   await ensureViews(store);
   return { config, store, close: () => store.close() };
+}
+
+/**
+ * An error from work on `hw` as the user should see it: a write refused by
+ * a read-only home says so and what to do; anything else is returned as is.
+ */
+export function explainError(hw: Herowatch, error: unknown): unknown {
+  return readOnlyRefusal(hw.store, error) ?? error;
 }

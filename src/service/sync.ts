@@ -91,8 +91,13 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   } finally {
     await etagCache.flush();
   }
-  const connectionStatus = request.test === false || result.status === 'interrupted' ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true });
-  const compliance = request.evaluate === false || result.status !== 'complete' ? null : await evaluateConnection(hw, request.connection, { now: request.now });
+  const tell = request.sync?.onProgress;
+  const testing = request.test !== false && result.status !== 'interrupted';
+  if (testing) tell?.({ type: 'progress', phase: 'testing the connection', done: 0, total: 1 });
+  const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true });
+  const evaluating = request.evaluate !== false && result.status === 'complete';
+  if (evaluating) tell?.({ type: 'progress', phase: 'evaluating the compliance checks', done: 0, total: 1 });
+  const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now });
   return { ...result, connection: request.connection, connectionStatus, compliance };
 }
 

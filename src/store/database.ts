@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
-import { openSqliteFile } from './sqlite-driver.js';
+import { openSqliteFile, openSqliteReadOnly, writable } from './sqlite-driver.js';
 import { HerowatchError, InputError } from '../errors.js';
 import { up as inventory } from './migrations/001-inventory.js';
 import { up as connections } from './migrations/002-connections.js';
@@ -29,6 +29,12 @@ export interface Store {
   /** Where the data lives, for messages (no password). */
   description: string;
   location: StoreLocation;
+  /**
+   * Opened for reading only: the SQLite home cannot be written (a read-only
+   * mount, a copy handed to an auditor). Reads work; a write is refused
+   * with a clear error (see readOnlyRefusal).
+   */
+  readOnly: boolean;
   close(): Promise<void>;
 }
 
@@ -45,7 +51,8 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
 export async function openStore(location: StoreLocation): Promise<Store> {
   const store = location.databaseUrl ? openPostgres(location) : openSqlite(location);
   try {
-    await migrate(store);
+    if (store.readOnly) await requireCurrentSchema(store);
+    else await migrate(store);
   } catch (error) {
     await store.close();
     throw new HerowatchError(error instanceof HerowatchError ? error.kind : 'upstream', `Could not prepare the database at ${store.description}: ${(error as Error).message}`, { cause: error });
@@ -68,7 +75,12 @@ function openSqlite(location: StoreLocation): Store {
   if (existsSync(path) && statSync(path).size === 0) {
     throw new InputError(`The database ${path} is empty (0 bytes): it is not a herowatch database. If it should hold data, restore it from a backup; if it is new, delete it and run the command again.`);
   }
-  const database = openSqliteFile(path);
+  // SQLite writes its journal files beside the database, so the folder must be writable as well as the file.
+  const readOnly = !writable(folder) || (existsSync(path) && !writable(path));
+  if (readOnly && !existsSync(path)) {
+    throw new InputError(`herowatch's folder ${folder} cannot be written, and holds no database yet: make it writable, or choose another folder with HEROWATCH_HOME.`);
+  }
+  const database = readOnly ? openSqliteReadOnly(path) : openSqliteFile(path);
   try {
     // Reading the schema is the first read: a file that is not SQLite fails here.
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
@@ -79,6 +91,11 @@ function openSqlite(location: StoreLocation): Store {
     database.close();
     if (error instanceof InputError) throw error;
     throw new InputError(`${path} is not a SQLite database, or it is damaged (${(error as Error).message}): restore it from a backup, or point HEROWATCH_HOME at another folder.`);
+  }
+  if (readOnly) {
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly, close: () => db.destroy() };
   }
   // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
   chmodSync(path, PRIVATE_FILE);
@@ -93,7 +110,7 @@ function openSqlite(location: StoreLocation): Store {
     if (database.open) database.pragma('optimize');
     await db.destroy();
   };
-  return { db, dialect: 'sqlite', description: location.sqlitePath, location, close };
+  return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly: false, close };
 }
 
 function openPostgres(location: StoreLocation): Store {
@@ -102,7 +119,26 @@ function openPostgres(location: StoreLocation): Store {
   // which opens a new one on next use; unhandled, the error would end the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, close: () => db.destroy() };
+  return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, readOnly: false, close: () => db.destroy() };
+}
+
+/** A read-only database is read as it is: one that needs a migration is refused, as it cannot be brought up to date. */
+async function requireCurrentSchema(store: Store): Promise<void> {
+  const applied = new Set((await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db).catch(() => ({ rows: [] }))).rows.map((r) => r.name));
+  const missing = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
+  if (missing.length > 0) {
+    throw new InputError(`${store.description} cannot be written, and was last written by an older herowatch (it lacks ${missing.join(', ')}): run herowatch once with write access to bring it up to date.`);
+  }
+}
+
+/**
+ * A write refused because the store is read-only, as a clear error (the
+ * driver's own message says only "attempt to write a readonly database");
+ * null for any other error.
+ */
+export function readOnlyRefusal(store: Store, error: unknown): InputError | null {
+  if (!store.readOnly || !String((error as { code?: unknown })?.code ?? '').startsWith('SQLITE_READONLY')) return null;
+  return new InputError(`${store.description} cannot be written (its folder or file is read-only), and this command writes to it: reading commands work there; run this one with write access, or point HEROWATCH_HOME at a writable copy.`, { cause: error });
 }
 
 export function withoutPassword(url: string): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { InputError } from '../errors.js';
 import { datasets, type Dataset, type HerowatchTableDataset } from '../datasets/catalog.js';
 import { RESOURCES } from '../datasets/registry.js';
 import type { Column } from '../datasets/resource.js';
@@ -102,6 +103,9 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   const fingerprint = createHash('sha256').update(JSON.stringify({ definitions, tables })).digest('hex');
   const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
   if (stored?.value === fingerprint) return { rebuilt: false };
+  if (store.readOnly) {
+    throw new InputError(`${store.description} cannot be written, and its dataset views were made by another herowatch version: run herowatch once with write access to rebuild them.`);
+  }
   await store.db.transaction().execute(async (tx) => {
     for (const { name } of definitions) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
     await rebuildCurrentState(tx, store.dialect);

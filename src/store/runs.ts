@@ -45,6 +45,19 @@ export async function startRun(store: Store, connectionId: number, startedAt: Da
   return row.id;
 }
 
+/** The connection's last complete inventory run, for what the next one will cost; undefined before the first. */
+export async function lastCompleteInventoryRun(store: Store, connectionId: number): Promise<Pick<RunRow, 'id' | 'requests' | 'items'> | undefined> {
+  return store.db
+    .selectFrom('hw_sync_runs')
+    .select(['id', 'requests', 'items'])
+    .where('connection_id', '=', connectionId)
+    .where('kind', '=', 'inventory')
+    .where('status', '=', 'complete')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** Renews a running run's lease. */
 export async function renewLease(store: Store, runId: number, leaseMs: number): Promise<void> {
   const wall = Date.now();

@@ -6,7 +6,7 @@
  * the next query and kills it at the time limit. It imports nothing but the
  * driver, so that it starts fast, and ends when its parent goes.
  */
-import { openSqliteFile, type SqliteDatabase } from './sqlite-driver.js';
+import { openSqliteReadOnly, type SqliteDatabase } from './sqlite-driver.js';
 
 export interface SqlJob {
   id: number;
@@ -23,7 +23,7 @@ const connections = new Map<string, SqliteDatabase>();
 
 function database(path: string): SqliteDatabase {
   let db = connections.get(path);
-  if (!db) connections.set(path, (db = openSqliteFile(path, { readonly: true, fileMustExist: true })));
+  if (!db) connections.set(path, (db = openSqliteReadOnly(path)));
   return db;
 }
 

@@ -9,7 +9,9 @@
  * `better-sqlite3-13`); this picks one. They share one API, so the rest of
  * the code sees a single type.
  */
+import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 
 export type SqliteDatabase = BetterSqlite3.Database;
@@ -26,6 +28,31 @@ let driver: SqliteConstructor | undefined;
 
 /** Loaded on first use, so that the driver this Node line cannot run is never loaded. */
 export function openSqliteFile(path: string, options?: BetterSqlite3.Options): SqliteDatabase {
+  // `file:` URIs (for `immutable=1`, which reads a database in a folder that cannot be written) are enabled by the
+  // driver only when this is set as it loads. herowatch's own paths are absolute, so none is taken for a URI by mistake.
+  process.env.SQLITE_USE_URI ??= '1';
   driver ??= createRequire(import.meta.url)(sqliteDriverName()) as SqliteConstructor;
   return new driver(path, options);
+}
+
+/** Whether this process may write `path`. */
+export function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A database opened for reading only, wherever it lies. In a folder that
+ * cannot be written SQLite cannot create the shared-memory file of its
+ * write-ahead log: with a log there (left by a writer) it reads both
+ * read-only; without one, the file is read as immutable (nobody may write
+ * there to change it).
+ */
+export function openSqliteReadOnly(path: string): SqliteDatabase {
+  if (writable(dirname(path)) || existsSync(`${path}-wal`)) return openSqliteFile(path, { readonly: true, fileMustExist: true });
+  return openSqliteFile(`file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?immutable=1`, { readonly: true, fileMustExist: true });
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -205,5 +205,42 @@ describe('the database file', () => {
       expect(result.stderr).toMatch(message);
       expect((await readFile(database)).equals(before)).toBe(true);
     }
+  }, 60_000);
+
+  it('is read where it cannot be written: reading commands answer, writing ones say why they cannot, and nothing changes', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const home = await mkdtemp(join(tmpdir(), 'herowatch-ro-'));
+    onTestFinished(async () => {
+      await chmod(home, 0o700);
+      await rm(home, { recursive: true, force: true });
+    });
+    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await runCli(env, ['sync'])).code).toBe(0);
+    const database = join(home, 'herowatch.db');
+    await chmod(database, 0o444);
+    await chmod(home, 0o555);
+    // Root may write anything: the commands run as nobody then, for whom the home is read-only as it is for its owner.
+    const reader = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const before = await readFile(database);
+    const files = await readdir(home);
+    const read = async (...args: string[]) => {
+      const result = await runCli(env, args, undefined, reader);
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+    expect((JSON.parse(await read('datasets', '--json')) as { name: string; rows: number }[]).find((d) => d.name === 'apps')!.rows).toBe(6);
+    expect(JSON.parse(await read('sql', 'SELECT count(*) AS n FROM apps', '--json'))).toEqual([{ n: 6 }]);
+    expect((await read('export', 'apps')).trim().split('\n')).toHaveLength(7);
+    expect((JSON.parse(await read('runs', '--json')) as unknown[]).length).toBe(1);
+    expect(JSON.parse(await read('findings', '--json'))).not.toEqual([]);
+    expect(JSON.parse(await read('changes', '--since', '1', '--json'))).toMatchObject({ connection: 'default', changes: [] });
+    expect(await read('report', '--framework', 'soc2')).toMatch(/SOC 2/);
+    expect(await read('events')).not.toBe('');
+
+    const sync = await runCli(env, ['sync'], undefined, reader);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain(`${database} cannot be written (its folder or file is read-only), and this command writes to it`);
+    expect((await readFile(database)).equals(before)).toBe(true);
+    expect(await readdir(home)).toEqual(files);
   }, 60_000);
 });

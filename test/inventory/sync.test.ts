@@ -6,6 +6,8 @@ import type { Herowatch } from '../../src/service/herowatch.js';
 import { RESOURCES } from '../../src/datasets/registry.js';
 import { changesBetween } from '../../src/service/history.js';
 import { syncConnection } from '../../src/service/sync.js';
+import type { SyncEstimate } from '../../src/inventory/estimate.js';
+import type { SyncProgress } from '../../src/inventory/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { expectedInventory } from '../support/expected.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
@@ -135,12 +137,35 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const generated = generateScenario({ apps: 120, teams: 4, members: 20, days: 5, hiddenTeams: 1, seed: 12 });
     const emulator = await startEmulatorForTest({ scenario: generated.scenario });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    const result = await syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, client: fast.client, sync: { now: () => NOW, auditBackfillDays: 5 } });
+    const events: SyncProgress[] = [];
+    const sync = () => syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, client: fast.client, sync: { now: () => NOW, auditBackfillDays: 5, onProgress: (e) => events.push(e) } });
+    const result = await sync();
     expect(result.status).toBe('complete');
     const expected = expectedInventory(emulator.world(), generated.planted.auditor, days(5));
     expect(await inventory(hw)).toEqual(expected);
     expect(expected.apps.length).toBeLessThan(120);
     expect(expected.apps.length).toBeGreaterThan(60);
+
+    // Said up front once the lists are read: the requests the rest will take, close to what it took, for the apps listed.
+    const estimates = () => events.filter((e): e is SyncEstimate => e.type === 'estimate');
+    expect(estimates().map((e) => e.basis)).toEqual(['account']); // no earlier run to go by
+    const [fromAccount] = estimates();
+    expect(fromAccount!.apps).toBe(expected.apps.length);
+    const listing = emulator.requests().findIndex((r) => r.path.startsWith('/apps/'));
+    const afterLists = result.requests - listing;
+    expect(fromAccount!.requests).toBeGreaterThan(afterLists * 0.8);
+    expect(fromAccount!.requests).toBeLessThan(afterLists * 1.2);
+    expect(fromAccount!).toMatchObject({ waitsForRateLimit: false, available: expect.any(Number), reserve: expect.any(Number) });
+    // Every phase is named as it starts, the slow ones after the requests included.
+    const phases = [...new Set(events.flatMap((e) => (e.type === 'progress' ? [e.phase] : [])))];
+    expect(phases).toEqual(expect.arrayContaining([expect.stringMatching(/^audit trail of /), 'saving the inventory', 'testing the connection', 'evaluating the compliance checks']));
+    expect(phases.slice(-3)).toEqual(['saving the inventory', 'testing the connection', 'evaluating the compliance checks']);
+
+    // The next sync is estimated before its first request, from the last run's count.
+    events.length = 0;
+    await sync();
+    expect(estimates()[0]).toMatchObject({ basis: 'last-run', requests: result.requests });
+    expect(events[0]?.type === 'start' && events[1]?.type).toBe('estimate');
   });
 
   it('re-syncs cheaply with 304s, tracks changes, and keeps history', async () => {

@@ -13,10 +13,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs ./bin/herowatch with only PATH and the given environment; `stdin` is piped in when given. */
-export function herowatch(env: Record<string, string>, args: string[], stdin?: string): Promise<Run> {
+/** Runs ./bin/herowatch with only PATH and the given environment; `stdin` is piped in when given; as another user when `as` says so (root only). */
+export function herowatch(env: Record<string, string>, args: string[], stdin?: string, as?: { uid: number; gid: number }): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, ...as }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     if (stdin !== undefined) child.stdin!.end(stdin);

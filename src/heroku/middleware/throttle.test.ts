@@ -98,4 +98,15 @@ describe('withThrottle', () => {
     expect(sim.gauge.waitedMs).toBeGreaterThan(0);
     expect(Math.min(...sim.seen.slice(1))).toBeGreaterThanOrEqual(10);
   });
+
+  it('counts the time spent waiting once, however many requests wait at the same time', async () => {
+    // 100 tokens a second, 10 in reserve, 10 left: eight requests at once wait one after another for the refill.
+    const gauge = new RateLimitGauge({ poolSize: 100, reserveRatio: 0.1, refillPerMinute: 6000, now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), probeAfterMs: 60_000 });
+    gauge.observe(1, 10);
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 8 }, () => gauge.acquire()));
+    const wall = performance.now() - started;
+    expect(gauge.waitedMs).toBeGreaterThan(0);
+    expect(gauge.waitedMs).toBeLessThanOrEqual(wall + 1);
+  });
 });

@@ -58,8 +58,10 @@ export class RateLimitGauge {
   /** Reads how many tokens are left without spending one (set by withThrottle); null when it cannot tell. */
   probe: (() => Promise<number | null>) | null = null;
   private probing: Promise<void> | null = null;
-  /** Time spent waiting for the pool to refill. */
-  waitedMs = 0;
+  /** Time during which requests waited for the pool to refill (wall-clock: many waiting at once count once). */
+  private waitedFor = 0;
+  private waiting = 0;
+  private waitingSince = 0;
   private waiters: (() => void)[] = [];
 
   constructor(readonly options: ThrottleOptions) {}
@@ -188,11 +190,19 @@ export class RateLimitGauge {
     for (const wake of waiting) wake();
   }
 
+  get waitedMs(): number {
+    return this.waitedFor + (this.waiting > 0 ? this.options.now() - this.waitingSince : 0);
+  }
+
   private async wait(ms: number): Promise<void> {
     const { signal } = this.options;
     if (signal?.aborted) throw new InterruptedError('Interrupted while waiting for the rate limit.');
-    this.waitedMs += ms;
-    await this.options.sleep(ms, signal);
+    if (this.waiting++ === 0) this.waitingSince = this.options.now();
+    try {
+      await this.options.sleep(ms, signal);
+    } finally {
+      if (--this.waiting === 0) this.waitedFor += this.options.now() - this.waitingSince;
+    }
     if (signal?.aborted) throw new InterruptedError('Interrupted while waiting for the rate limit.');
   }
 }
