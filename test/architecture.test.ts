@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ['scheduler'],
   ['service'],
   ['evidence', 'notify'],
-  ['compliance'],
+  ['compliance', 'vulns'],
   ['connections'],
   ['inventory', 'vault'],
   ['store', 'config.ts'],

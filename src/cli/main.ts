@@ -10,6 +10,7 @@ import { registerEvents } from './commands/events.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerRun } from './commands/run.js';
 import { registerSync } from './commands/sync.js';
+import { registerVulns } from './commands/vulns.js';
 import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   registerCompliance(program, output, setExitCode);
   registerEvents(program, output);
   registerEvidence(program, output, setExitCode);
+  registerVulns(program, output, setExitCode);
   registerRun(program, output, setExitCode);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);

@@ -10,6 +10,7 @@ import { up as compliance } from './migrations/003-compliance.js';
 import { up as meta } from './migrations/004-meta.js';
 import { up as runLease } from './migrations/005-run-lease.js';
 import { up as suppressionIndex } from './migrations/006-suppression-index.js';
+import { up as advisories } from './migrations/007-advisories.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '004-meta': meta,
   '005-run-lease': runLease,
   '006-suppression-index': suppressionIndex,
+  '007-advisories': advisories,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

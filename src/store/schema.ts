@@ -20,6 +20,35 @@ export interface Database {
   hw_suppressions: SuppressionsTable;
   hw_jobs: JobsTable;
   hw_meta: MetaTable;
+  hw_advisories: AdvisoriesTable;
+  hw_advisory_packages: AdvisoryPackagesTable;
+  hw_advisory_imports: AdvisoryImportsTable;
+}
+
+/** One OSV advisory: its facts (id, aliases, summary, severity) as JSON. */
+export interface AdvisoriesTable {
+  id: string;
+  modified: string | null;
+  facts: unknown;
+  imported_at: string;
+}
+
+/** What one advisory says of one package, compiled for matching (ranges sorted, versions normalised). */
+export interface AdvisoryPackagesTable {
+  advisory_id: string;
+  ecosystem: string;
+  /** Normalised for the ecosystem (PEP 503 for PyPI, lowercase for Packagist). */
+  name: string;
+  entry: unknown;
+}
+
+/** Per ecosystem: where its advisories were last imported from, and when. */
+export interface AdvisoryImportsTable {
+  ecosystem: string;
+  source: string;
+  imported_at: string;
+  /** The newest `modified` among its advisories: how current the copy is. */
+  newest_modified: string | null;
 }
 
 /** Facts about the database itself (the dataset views' fingerprint). */

@@ -1,0 +1,169 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { InputError } from '../errors.js';
+import { advisoriesFor, advisoryStatus, recordAdvisoryImport, writeAdvisories, type AdvisoryEcosystemStatus, type AdvisoryImportResult, type StoredAdvisory } from '../store/advisories.js';
+import { ecosystem } from '../vulns/ecosystems.js';
+import type { Package } from '../vulns/packages.js';
+import type { Herowatch } from './herowatch.js';
+import { advisoryFiles } from '../vulns/advisory-files.js';
+import { AdvisoryIndex, matchPackages, type Vulnerability } from '../vulns/match.js';
+import { compileAdvisory, type Advisory, type AdvisoryPackage } from '../vulns/osv.js';
+import { SEVERITIES, severityRank, type Severity } from '../vulns/severity.js';
+import type { ScanResult } from '../vulns/scan.js';
+import { ScanLimitError } from '../vulns/scan.js';
+import { isGzip, scanFile, scanFolder, scanTarball } from '../vulns/sources.js';
+
+/** Advisories read from files, and what could not be read. */
+export interface LoadedAdvisories {
+  index: AdvisoryIndex;
+  records: number;
+  skipped: { source: string; problem: string }[];
+}
+
+/** Every OSV advisory under `path` (a JSON file, a zip, a folder of either), indexed in memory. */
+export async function loadAdvisories(path: string): Promise<LoadedAdvisories> {
+  await existing(path, '--db');
+  const index = new AdvisoryIndex();
+  const skipped: LoadedAdvisories['skipped'] = [];
+  let records = 0;
+  for await (const file of advisoryFiles(path)) {
+    if ('problem' in file) {
+      skipped.push(file);
+      continue;
+    }
+    records++;
+    const compiled = compileAdvisory(file.record);
+    if (compiled) index.add(compiled);
+  }
+  return { index, records, skipped };
+}
+
+async function existing(path: string, what: string): Promise<Awaited<ReturnType<typeof stat>>> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${what} ${path} does not exist.` : `${what} ${path} cannot be read (${code ?? (error as Error).message}).`);
+  }
+}
+
+/**
+ * Scans what is at `path` for packages: a folder (a checkout, an unpacked
+ * slug), a gzipped tarball (a slug), or one package file (a lockfile).
+ */
+export async function scanPath(path: string): Promise<ScanResult> {
+  const info = await existing(path, 'The path');
+  try {
+    if (info.isDirectory()) return await scanFolder(path);
+    if (await isGzip(path)) return await scanTarball(createReadStream(path));
+    const result = await scanFile(path, basename(path));
+    if (result.files.length === 0 && result.gaps.length === 0) {
+      throw new InputError(`${path} is not a folder, a gzipped tarball or a package file herowatch reads (package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, Pipfile.lock, uv.lock, requirements*.txt, go.mod, composer.lock, gradle.lockfile, Cargo.lock).`);
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof ScanLimitError) throw new InputError(`${path} was not scanned: ${error.message}.`);
+    throw error;
+  }
+}
+
+export interface ScanReport {
+  scan: ScanResult;
+  /** Vulnerabilities of packages that run (dev-only ones too when asked). */
+  vulnerabilities: Vulnerability[];
+  /** Vulnerabilities left out because only development needs the package. */
+  devOnly: number;
+  /** Packages whose version is unknown (a manifest without a pin): not matched, not guessed. */
+  unknownVersions: number;
+}
+
+/** Matches a scan's packages against `index`; dev-only packages' vulnerabilities are counted apart unless `includeDev`. */
+export function reportScan(scan: ScanResult, index: AdvisoryIndex, options: { includeDev?: boolean } = {}): ScanReport {
+  const all = matchPackages(scan.packages, index);
+  const vulnerabilities = options.includeDev ? all : all.filter((v) => !v.dev);
+  return { scan, vulnerabilities, devOnly: all.length - vulnerabilities.length, unknownVersions: scan.packages.filter((p) => p.version === null).length };
+}
+
+/** Whether any vulnerability reaches `threshold` (an unknown severity reaches only `low`). */
+export function reaches(vulnerabilities: { severity: Severity }[], threshold: Exclude<Severity, 'unknown'>): boolean {
+  const limit = severityRank(threshold);
+  return vulnerabilities.some((v) => (v.severity === 'unknown' ? threshold === 'low' : severityRank(v.severity) <= limit));
+}
+
+export const FAIL_ON = SEVERITIES.filter((s) => s !== 'unknown') as Exclude<Severity, 'unknown'>[];
+
+export interface AdvisoryUpdate {
+  source: string;
+  /** Records read, and those not read (path and reason). */
+  records: number;
+  skipped: { source: string; problem: string }[];
+  added: number;
+  updated: number;
+  unchanged: number;
+  withdrawn: number;
+  /** Advisories for ecosystems herowatch does not match (Debian, ...), left out. */
+  ignored: number;
+  ecosystems: string[];
+  durationMs: number;
+}
+
+/**
+ * Imports the OSV advisories under `from` (a folder of OSV JSON files or
+ * zips, or one of them) into the database, in batches of one transaction
+ * each: an interruption leaves every advisory as it was or as new.
+ */
+export async function updateAdvisories(hw: Herowatch, from: string, options: { now?: Date; batchSize?: number } = {}): Promise<AdvisoryUpdate> {
+  await existing(from, '--from');
+  const started = performance.now();
+  const importedAt = (options.now ?? new Date()).toISOString();
+  const result: AdvisoryImportResult = { added: 0, updated: 0, unchanged: 0, withdrawn: 0, touched: new Set() };
+  const skipped: AdvisoryUpdate['skipped'] = [];
+  const newest = new Map<string, string>();
+  let records = 0;
+  let ignored = 0;
+  let batch: StoredAdvisory[] = [];
+  let withdrawn: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0 && withdrawn.length === 0) return;
+    await writeAdvisories(hw.store, batch, withdrawn, importedAt, result);
+    batch = [];
+    withdrawn = [];
+  };
+  for await (const file of advisoryFiles(from)) {
+    if ('problem' in file) {
+      skipped.push(file);
+      continue;
+    }
+    records++;
+    const compiled = compileAdvisory(file.record);
+    if (!compiled) {
+      if (file.record.withdrawn) withdrawn.push(file.record.id);
+      else ignored++;
+      continue;
+    }
+    batch.push({ id: compiled.advisory.id, modified: compiled.advisory.modified, facts: compiled.advisory, packages: compiled.packages.map((entry) => ({ ecosystem: entry.ecosystem, name: entry.name, entry })) });
+    for (const eco of new Set(compiled.packages.map((p) => p.ecosystem))) {
+      const modified = compiled.advisory.modified ?? '';
+      if (!newest.has(eco) || modified > newest.get(eco)!) newest.set(eco, modified);
+    }
+    if (batch.length >= (options.batchSize ?? 2000)) await flush();
+  }
+  await flush();
+  for (const [eco, modified] of newest) await recordAdvisoryImport(hw.store, eco, from, importedAt, modified || null);
+  return { source: from, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started) };
+}
+
+/** Which ecosystems the advisory database holds, how many advisories each, and how old. */
+export async function advisoryDatabaseStatus(hw: Herowatch): Promise<AdvisoryEcosystemStatus[]> {
+  return advisoryStatus(hw.store);
+}
+
+/** The stored advisories that name the scan's packages, indexed for matching. */
+export async function storedAdvisoryIndex(hw: Herowatch, packages: Package[]): Promise<AdvisoryIndex> {
+  const index = new AdvisoryIndex();
+  const keys = packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name) }));
+  // What the store holds was compiled by compileAdvisory at import.
+  for (const stored of await advisoriesFor(hw.store, keys)) index.add({ advisory: stored.facts as Advisory, packages: stored.entries as AdvisoryPackage[] });
+  return index;
+}

@@ -1,0 +1,50 @@
+import type { PackageRecord } from '../packages.js';
+import { baseName, record, type PackageReader } from './reader.js';
+
+/**
+ * go.mod: the required modules at the versions minimal version selection
+ * settled on, after `replace` directives (a module replaced by a local
+ * folder is the app's own code, and left out).
+ */
+function readGoMod(text: string): { packages: PackageRecord[] } {
+  const required = new Map<string, string>();
+  const replaced = new Map<string, { path: string; version: string | null }>();
+  let block: string | null = null;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (!line) continue;
+    if (block) {
+      if (line === ')') {
+        block = null;
+        continue;
+      }
+      directive(block, line);
+      continue;
+    }
+    const open = /^(require|replace|exclude|retract)\s*\($/.exec(line);
+    if (open) {
+      block = open[1]!;
+      continue;
+    }
+    const single = /^(require|replace)\s+(.+)$/.exec(line);
+    if (single) directive(single[1]!, single[2]!);
+  }
+  function directive(kind: string, body: string): void {
+    if (kind === 'require') {
+      const [path, version] = body.split(/\s+/);
+      if (path && version) required.set(path, version);
+    } else if (kind === 'replace') {
+      const match = /^(\S+)(?:\s+(\S+))?\s*=>\s*(\S+)(?:\s+(\S+))?$/.exec(body);
+      if (match) replaced.set(match[1]!, { path: match[3]!, version: match[4] ?? null });
+    }
+  }
+  const packages: PackageRecord[] = [];
+  for (const [path, version] of required) {
+    const replacement = replaced.get(path);
+    if (!replacement) packages.push(record('Go', path, version));
+    else if (replacement.version !== null && !/^\.{0,2}\//.test(replacement.path)) packages.push(record('Go', replacement.path, replacement.version));
+  }
+  return { packages };
+}
+
+export const goReaders: PackageReader[] = [{ format: 'go.mod', evidence: 'lockfile', matches: (path) => baseName(path) === 'go.mod' && !path.includes('/vendor/') && !path.includes('/pkg/mod/'), read: (file) => readGoMod(file.text) }];

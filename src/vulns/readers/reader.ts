@@ -1,0 +1,73 @@
+import type { EcosystemName } from '../ecosystems.js';
+import type { Evidence, PackageRecord } from '../packages.js';
+
+/** A file a reader is given: its path inside what is scanned, and its text. */
+export interface ScannedFile {
+  path: string;
+  text: string;
+}
+
+/** The other candidate files of the scan, by path (a lockfile's manifest beside it). */
+export type Siblings = (path: string) => string | undefined;
+
+/**
+ * One file format: which paths it reads (by their end, so the reader never
+ * sees a file it did not ask for), what its packages prove, and the reading.
+ * A reader throws on a file it cannot read; the scan turns that into a gap.
+ */
+export interface PackageReader {
+  format: string;
+  evidence: Evidence;
+  matches(path: string): boolean;
+  read(file: ScannedFile, siblings: Siblings): { packages: PackageRecord[]; format?: string };
+}
+
+/** The file's name, after the last slash. */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** The folder a path is in, with its trailing slash ('' at the top). */
+export function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/** Every key reachable from `roots` through `dependencies`. */
+export function reachable(roots: Iterable<string>, dependencies: (key: string) => Iterable<string>): Set<string> {
+  const reached = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const key = queue.pop()!;
+    if (reached.has(key)) continue;
+    reached.add(key);
+    for (const next of dependencies(key)) if (!reached.has(next)) queue.push(next);
+  }
+  return reached;
+}
+
+/**
+ * Which packages are needed only to develop, for lockfiles that do not mark
+ * them: those the development roots reach and the production roots do not.
+ * A package neither reaches (a stale entry) is not called dev-only.
+ */
+export function devOnly(productionRoots: Iterable<string>, developmentRoots: Iterable<string>, dependencies: (key: string) => Iterable<string>): Set<string> {
+  const production = reachable(productionRoots, dependencies);
+  return new Set([...reachable(developmentRoots, dependencies)].filter((key) => !production.has(key)));
+}
+
+export function record(ecosystem: EcosystemName, name: string, version: string | null, dev = false): PackageRecord {
+  return { ecosystem, name, version, dev };
+}
+
+/** Parses JSON, saying where it broke in words (the caller adds the path). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new Error(`not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,106 @@
+import type { PackageRecord } from '../packages.js';
+import { baseName, devOnly, folderOf, record, type PackageReader, type Siblings } from './reader.js';
+
+/** A Gemfile.lock version without its platform (`1.13.3-x86_64-linux` is 1.13.3: RubyGems versions hold no `-`). */
+function withoutPlatform(version: string): string {
+  return version.split('-')[0]!;
+}
+
+/**
+ * The gems a Gemfile puts only in development or test groups. A Gemfile is
+ * Ruby; this reads the common forms (`group :development, :test do ... end`,
+ * `gem 'x', group: :test`) and nothing it cannot be sure of.
+ */
+function gemfileDevGems(text: string): { development: Set<string>; production: Set<string> } {
+  const development = new Set<string>();
+  const production = new Set<string>();
+  const stack: boolean[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const group = /^group\s+(.+?)\s+do\b/.exec(line);
+    if (group) {
+      const groups = [...group[1]!.matchAll(/:(\w+)|["'](\w+)["']/g)].map((m) => m[1] ?? m[2]);
+      stack.push(groups.every((g) => g === 'development' || g === 'test'));
+      continue;
+    }
+    if (/^(platforms?|source|install_if|path|git|github)\b.*\bdo\b/.test(line)) {
+      stack.push(stack.at(-1) ?? false);
+      continue;
+    }
+    if (line === 'end') {
+      stack.pop();
+      continue;
+    }
+    const gem = /^gem\s+["']([^"']+)["'](.*)$/.exec(line);
+    if (!gem) continue;
+    const inline = /\bgroups?:\s*(\[[^\]]*\]|:\w+)/.exec(gem[2]!);
+    const dev = inline ? [...inline[1]!.matchAll(/:(\w+)/g)].every((m) => m[1] === 'development' || m[1] === 'test') : (stack.at(-1) ?? false);
+    (dev ? development : production).add(gem[1]!);
+  }
+  return { development, production };
+}
+
+/**
+ * Gemfile.lock: the GEM and GIT sections' specs (PATH sections are the
+ * app's own code). Dev-only gems are worked out from the Gemfile beside it
+ * when there is one.
+ */
+function readGemfileLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[] } {
+  if (!/^(GEM|GIT|PATH|PLATFORMS|DEPENDENCIES)$/m.test(text)) throw new Error('not a Gemfile.lock (no GEM, GIT or DEPENDENCIES section)');
+  const gems = new Map<string, { version: string; dependencies: string[] }>();
+  let section = '';
+  let current: string | null = null;
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) {
+      section = line.trim();
+      current = null;
+      continue;
+    }
+    if (section !== 'GEM' && section !== 'GIT') continue;
+    const spec = /^ {4}(\S+) \(([^)]+)\)$/.exec(line);
+    if (spec) {
+      current = spec[1]!;
+      gems.set(current, { version: withoutPlatform(spec[2]!), dependencies: [] });
+      continue;
+    }
+    const dependency = /^ {6}(\S+)/.exec(line);
+    if (dependency && current) gems.get(current)!.dependencies.push(dependency[1]!);
+  }
+  const gemfile = siblings(`${folderOf(path)}Gemfile`);
+  let dev = new Set<string>();
+  if (gemfile !== undefined) {
+    const groups = gemfileDevGems(gemfile);
+    dev = devOnly(groups.production, groups.development, (name) => gems.get(name)?.dependencies ?? []);
+  }
+  return { packages: [...gems].map(([name, gem]) => record('RubyGems', name, gem.version, dev.has(name))) };
+}
+
+/** An installed gem's specification: `s.name = "rack".freeze`, `s.version = "2.2.8"`. */
+function readGemspec(text: string, path: string): { packages: PackageRecord[] } {
+  const name = /\.name\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+  const version = /\.version\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+  if (name && version) return { packages: [record('RubyGems', name, version)] };
+  // The file name says it too: name-version[-platform].gemspec.
+  const match = /^(.+)-(\d[^-]*)(?:-[^-]+)*\.gemspec$/.exec(baseName(path));
+  if (!match) throw new Error('a gem specification without a name and version');
+  return { packages: [record('RubyGems', match[1]!, match[2]!)] };
+}
+
+export const rubyReaders: PackageReader[] = [
+  {
+    format: 'installed gem specification',
+    evidence: 'installed',
+    matches: (path) => /(^|\/)vendor\/bundle\/ruby\/[^/]+\/specifications\/[^/]+\.gemspec$/.test(path),
+    read: (file) => readGemspec(file.text, file.path),
+  },
+  {
+    format: 'Gemfile.lock',
+    evidence: 'lockfile',
+    matches: (path) => (baseName(path) === 'Gemfile.lock' || baseName(path) === 'gems.locked') && !path.includes('vendor/bundle/'),
+    read: (file, siblings) => readGemfileLock(file.text, file.path, siblings),
+  },
+];
+
+export function isGemfile(path: string): boolean {
+  return (baseName(path) === 'Gemfile' || baseName(path) === 'gems.rb') && !path.includes('vendor/bundle/');
+}

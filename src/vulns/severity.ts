@@ -1,0 +1,60 @@
+import cvss from 'ae-cvss-calculator';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The ranking used to sort and to pick the worst: critical first. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** CVSS's qualitative rating of a score (the same bands in v3 and v4). */
+export function ratingOf(score: number): Severity {
+  if (score >= 9) return 'critical';
+  if (score >= 7) return 'high';
+  if (score >= 4) return 'medium';
+  if (score > 0) return 'low';
+  return 'unknown';
+}
+
+/** A vector's score, or null when the vector cannot be read. */
+export function cvssScore(type: string, vector: string): number | null {
+  try {
+    const make = type === 'CVSS_V4' ? cvss.Cvss4P0 : type === 'CVSS_V3' ? (vector.startsWith('CVSS:3.0/') ? cvss.Cvss3P0 : cvss.Cvss3P1) : null;
+    if (!make) return null;
+    const score = new make(vector).calculateScores().overall;
+    return Number.isFinite(score) ? score : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The database's own rating (GitHub's LOW, MODERATE, HIGH, CRITICAL). */
+function namedRating(value: unknown): Severity | null {
+  if (typeof value !== 'string') return null;
+  const rating = ({ low: 'low', moderate: 'medium', medium: 'medium', high: 'high', critical: 'critical' } as Record<string, Severity>)[value.toLowerCase()];
+  return rating ?? null;
+}
+
+interface Rated {
+  severity?: { type: string; score: string }[];
+  database_specific?: Record<string, unknown>;
+  affected?: { severity?: { type: string; score: string }[]; ecosystem_specific?: Record<string, unknown>; database_specific?: Record<string, unknown> }[];
+}
+
+/**
+ * An advisory's severity: from its CVSS v4 vector, else its v3 vector (the
+ * record's own, else an affected package's), else the database's own rating,
+ * else unknown (said as such, never "none").
+ */
+export function advisorySeverity(record: Rated): { severity: Severity; cvss: string | null } {
+  const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
+  for (const type of ['CVSS_V4', 'CVSS_V3']) {
+    for (const vector of vectors.filter((v) => v.type === type)) {
+      const score = cvssScore(type, vector.score);
+      if (score !== null && score > 0) return { severity: ratingOf(score), cvss: vector.score };
+    }
+  }
+  const named = namedRating(record.database_specific?.severity) ?? (record.affected ?? []).map((a) => namedRating(a.ecosystem_specific?.severity) ?? namedRating(a.database_specific?.severity)).find((s) => s !== null);
+  return { severity: named ?? 'unknown', cvss: null };
+}

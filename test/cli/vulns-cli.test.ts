@@ -1,0 +1,118 @@
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createTar } from 'nanotar';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { herowatch } from '../support/cli.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const osv = join(fixtures, 'osv');
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'herowatch-vulns-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function checkout(): Promise<string> {
+  const dir = await folder();
+  await mkdir(join(dir, 'web'));
+  await copyFile(join(fixtures, 'lockfiles/package-lock-v3.json'), join(dir, 'web/package-lock.json'));
+  await copyFile(join(fixtures, 'lockfiles/Gemfile.lock'), join(dir, 'Gemfile.lock'));
+  await copyFile(join(fixtures, 'lockfiles/Gemfile'), join(dir, 'Gemfile'));
+  return dir;
+}
+
+describe('herowatch vulns scan', () => {
+  it('reports a checkout\'s packages and vulnerabilities as JSON, dev-only ones left out, and fails at --fail-on', async () => {
+    const dir = await checkout();
+    const run = await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--json', '--fail-on', 'high']);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { packages: Record<string, unknown>[]; vulnerabilities: Record<string, unknown>[] };
+    expect(Object.keys(report)).toEqual(['packages', 'vulnerabilities']);
+    expect(report.packages.find((p) => p.name === 'minimist')).toEqual({ ecosystem: 'npm', name: 'minimist', version: '1.2.5', dev: true, locations: ['web/package-lock.json'] });
+    expect(report.vulnerabilities.find((v) => v.package === 'qs')).toEqual({ id: 'CVE-2022-24999', aliases: ['GHSA-hrpp-h998-j3pp'], ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' });
+    // minimist 1.2.5 is vulnerable but dev-only: left out unless asked for.
+    expect(report.vulnerabilities.some((v) => v.package === 'minimist')).toBe(false);
+    const withDev = JSON.parse((await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--json', '--include-dev'])).stdout) as typeof report;
+    expect(withDev.vulnerabilities.filter((v) => v.package === 'minimist').map((v) => v.severity)).toEqual(['critical']);
+    // Nothing critical outside dev: --fail-on critical passes.
+    expect((await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--fail-on', 'critical'])).code).toBe(0);
+  }, 60_000);
+
+  it('reads a single lockfile and a slug tarball the same way', async () => {
+    const lock = await herowatch({}, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--db', osv]);
+    expect(lock.code, lock.stderr).toBe(0);
+    expect(lock.stdout).toMatch(/^medium\s+github\.com\/gin-gonic\/gin\s+v1\.9\.0\s+CVE-2023-29401 GHSA-2c4m-59x9-fr2g\s+no fix yet\s+go\.mod$/m);
+    expect(lock.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
+    const dir = await folder();
+    const slug = join(dir, 'slug.tgz');
+    await writeFile(slug, gzipSync(createTar([{ name: './app/go.mod', data: await readFile(join(fixtures, 'lockfiles/go.mod')) }, { name: './app/Procfile', data: 'web: bin/api' }])));
+    const tarball = await herowatch({}, ['vulns', 'scan', slug, '--db', osv]);
+    expect(tarball.code, tarball.stderr).toBe(0);
+    expect(tarball.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
+    expect(tarball.stdout).toContain('read: app/go.mod (go.mod, 4 packages)');
+  }, 60_000);
+
+  it('explains bad input and exits 2', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'notes.bin'), Buffer.from([0, 1, 2, 3]));
+    await writeFile(join(dir, 'empty.json'), '{}');
+    const cases: [string[], RegExp][] = [
+      [['vulns', 'scan', join(dir, 'missing'), '--db', osv], /The path .*missing does not exist/],
+      [['vulns', 'scan', dir, '--db', join(dir, 'nowhere')], /--db .*nowhere does not exist/],
+      [['vulns', 'scan', dir, '--db', join(dir, 'empty.json')], /holds no OSV advisory \(1 files could not be read, e\.g\. .*empty\.json: not an OSV record/],
+      [['vulns', 'scan', join(dir, 'notes.bin'), '--db', osv], /is not a folder, a gzipped tarball or a package file herowatch reads/],
+      [['vulns', 'scan', dir, '--db', osv, '--fail-on', 'severe'], /Use one of critical, high, medium, low/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await herowatch({ HEROWATCH_HOME: dir }, args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+  }, 60_000);
+
+  it('prints names from a hostile lockfile as text, never as terminal commands', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/lodash': { name: 'lodash', version: '4.17.15' }, 'node_modules/x\u001b]52;c;ZXZpbA==\u0007': { version: '1.0.0' } } }));
+    const run = await herowatch({}, ['vulns', 'scan', dir, '--db', osv]);
+    expect(run.stdout).not.toContain('\u001b');
+    expect(run.stdout).toContain('lodash');
+    const json = await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--json']);
+    expect(json.stdout).not.toContain('\u001b');
+  }, 60_000);
+});
+
+describe('herowatch vulns db', () => {
+  it('imports advisories (new, revised, unchanged, withdrawn), says what it holds, and scans against them', async () => {
+    const home = await folder();
+    const env = { HEROWATCH_HOME: home };
+    const empty = await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('The advisory database is empty: import advisories first (herowatch vulns db update --from PATH)');
+
+    const first = await herowatch(env, ['vulns', 'db', 'update', '--from', osv, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ records: 24, added: 24, updated: 0, unchanged: 0, withdrawn: 0, ecosystems: ['Go', 'Maven', 'Packagist', 'PyPI', 'RubyGems', 'npm'] });
+    const status = JSON.parse((await herowatch(env, ['vulns', 'db', 'status', '--json'])).stdout) as { ecosystem: string; advisories: number }[];
+    expect(Object.fromEntries(status.map((s) => [s.ecosystem, s.advisories]))).toEqual({ Go: 2, Maven: 2, Packagist: 1, PyPI: 5, RubyGems: 4, npm: 10 });
+    expect((await herowatch(env, ['vulns', 'db', 'status'])).stdout).toMatch(/^npm\s+10\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0 days\s+\d{4}-\d\d-\d\d\s+\//m);
+
+    const scan = await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json']);
+    expect((JSON.parse(scan.stdout) as { vulnerabilities: { package: string }[] }).vulnerabilities.map((v) => v.package)).toEqual(['github.com/gin-gonic/gin', 'golang.org/x/net']);
+
+    // A revision that moves the fix, and a withdrawal.
+    const updates = await folder();
+    const gin = JSON.parse(await readFile(join(osv, 'GHSA-2c4m-59x9-fr2g.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(updates, 'gin.json'), JSON.stringify({ ...gin, modified: '2030-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'Go', name: 'github.com/gin-gonic/gin' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.9.1' }] }] }] }));
+    const net = JSON.parse(await readFile(join(osv, 'GHSA-vvpx-j8f3-3w6h.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(updates, 'net.json'), JSON.stringify({ ...net, modified: '2030-01-01T00:00:00Z', withdrawn: '2030-01-01T00:00:00Z' }));
+    await copyFile(join(osv, 'GHSA-8q59-q68h-6hv4.json'), join(updates, 'unchanged.json'));
+    const second = await herowatch(env, ['vulns', 'db', 'update', '--from', updates, '--json']);
+    expect(JSON.parse(second.stdout)).toMatchObject({ records: 3, added: 0, updated: 1, unchanged: 1, withdrawn: 1 });
+    const after = JSON.parse((await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json'])).stdout) as { vulnerabilities: { package: string; fixed: string }[] };
+    expect(after.vulnerabilities).toEqual([expect.objectContaining({ package: 'github.com/gin-gonic/gin', fixed: '1.9.1' })]);
+  }, 90_000);
+});
