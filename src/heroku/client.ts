@@ -1,11 +1,12 @@
-import { InputError } from '../errors.js';
+import { HerowatchError, InputError } from '../errors.js';
 import { withConcurrency } from './middleware/concurrency.js';
 import { withConditionalRequests, type EtagCache } from './middleware/conditional.js';
 import { withHeaders } from './middleware/headers.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
 import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
 import { pages, type Page, type PageOptions } from './paginate.js';
-import { compose, fetchTransport, undiciDownload, undiciSend, type Download, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
+import { compose, fetchTransport, undiciDownload, undiciDownloadStream, undiciSend, type Download, type DownloadStream, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
+import type { Readable } from 'node:stream';
 
 export interface HerokuClientOptions {
   token: string;
@@ -15,6 +16,8 @@ export interface HerokuClientOptions {
   send?: Send;
   /** How pre-signed URLs are downloaded; default: undici. */
   download?: Download;
+  /** How pre-signed URLs are streamed (slugs); default: undici. */
+  downloadStream?: DownloadStream;
   /** Requests in flight at once. */
   concurrency?: number;
   rateLimit?: Partial<ThrottleOptions>;
@@ -52,6 +55,7 @@ export class HerokuClient {
   readonly gauge: RateLimitGauge;
   readonly request: RequestFn;
   private readonly downloader: Download;
+  private readonly streamer: DownloadStream;
   private readonly counters = { requests: 0, notModified: 0, retries: 0 };
   private answered = { count: 0, ms: 0 };
   /** The token's OAuth scopes, as Heroku announces them in `Oauth-Scope`; null until seen. */
@@ -65,6 +69,7 @@ export class HerokuClient {
     this.apiUrl = options.apiUrl;
     this.concurrency = options.concurrency ?? 16;
     this.downloader = options.download ?? undiciDownload();
+    this.streamer = options.downloadStream ?? undiciDownloadStream();
     this.gauge = new RateLimitGauge({ ...DEFAULT_THROTTLE, ...options.rateLimit, signal: options.signal });
     const count: Middleware = (next) => async (request) => {
       this.counters.requests++;
@@ -99,6 +104,21 @@ export class HerokuClient {
   async download(url: string, options: { maxBytes: number; timeoutMs?: number }): Promise<Uint8Array> {
     this.counters.requests++;
     return this.downloader(url, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 60_000 });
+  }
+
+  /**
+   * A slug's archive as a stream: its metadata read fresh (the pre-signed
+   * `blob.url` in it is used at once, never cached or kept), then the
+   * archive streamed from that URL without herowatch's token, bounded in
+   * size and time.
+   */
+  async slugArchive(appId: string, slugId: string, options: { maxBytes: number; timeoutMs?: number }): Promise<{ checksum: string | null; size: number | null; stream: Readable }> {
+    const { body } = (await this.request({ method: 'GET', path: `/apps/${encodeURIComponent(appId)}/slugs/${encodeURIComponent(slugId)}`, headers: {}, signedUrl: true })) as HerokuResponse<{ blob?: { url?: unknown }; checksum?: unknown; size?: unknown }>;
+    const url = body?.blob?.url;
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new HerowatchError('upstream', `Heroku gave no download URL for slug ${slugId}.`);
+    this.counters.requests++;
+    const stream = await this.streamer(url, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 120_000 });
+    return { checksum: typeof body.checksum === 'string' ? body.checksum : null, size: typeof body.size === 'number' ? body.size : null, stream };
   }
 
   async get<T>(path: string, headers: Record<string, string> = {}): Promise<HerokuResponse<T>> {

@@ -22,12 +22,12 @@ export function holdsSignedUrl(path: string): boolean {
   return SIGNED_URL_BODIES.some((pattern) => pattern.test(bare));
 }
 
-export function sanitizeBody(path: string, body: unknown): unknown {
+export function sanitizeBody(path: string, body: unknown, options: { keepSignedUrl?: boolean } = {}): unknown {
   const bare = path.split('?')[0]!;
   if (CONFIG_VARS.test(bare)) return configVarNames(body);
   if (AUTHORIZATIONS.test(bare)) return each(body, withoutTokens);
   if (LOG_DRAINS.test(bare)) return each(body, withoutDrainCredentials);
-  if (SLUG.test(bare)) return withoutSignedBlob(body);
+  if (SLUG.test(bare) && !options.keepSignedUrl) return withoutSignedBlob(body);
   return body;
 }
 

@@ -1,3 +1,4 @@
+import { Transform, type Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { HerokuApiError, HerokuTransportError } from './errors.js';
 import { sanitizeBody } from './sanitize.js';
@@ -8,6 +9,12 @@ export interface HerokuRequest {
   path: string;
   headers: Record<string, string>;
   body?: unknown;
+  /**
+   * The answer carries a pre-signed download URL to be used at once (a
+   * slug's `blob.url`): it is kept in the body handed back, and the answer
+   * is never cached. Every other answer loses such URLs at the boundary.
+   */
+  signedUrl?: boolean;
 }
 
 export interface HerokuResponse<T = unknown> {
@@ -92,7 +99,7 @@ export function fetchTransport(options: TransportOptions): RequestFn {
         secrets: requestSecrets(request),
       });
     }
-    return { status: raw.status, headers, body: sanitizeBody(request.path, body) };
+    return { status: raw.status, headers, body: sanitizeBody(request.path, body, { keepSignedUrl: request.signedUrl === true }) };
   };
 }
 
@@ -142,6 +149,45 @@ function requestSecrets(request: HerokuRequest): string[] {
 
 /** Fetches a pre-signed URL's bytes (no token is sent: the URL carries its own authorization). */
 export type Download = (url: string, options: { timeoutMs: number; maxBytes: number }) => Promise<Uint8Array>;
+
+/** A download as a stream: the body flows as it comes, and errors past `maxBytes` or a stall of `timeoutMs`. */
+export type DownloadStream = (url: string, options: { timeoutMs: number; maxBytes: number }) => Promise<Readable>;
+
+/**
+ * Streams a pre-signed URL over undici, without herowatch's token; only a
+ * 2xx counts, a redirect is not followed, and the body errors as soon as it
+ * passes `maxBytes` (a slug is never held whole).
+ */
+export function undiciDownloadStream(): DownloadStream {
+  return async (url, options) => {
+    const origin = new URL(url).origin;
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, { method: 'GET', headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    } catch (error) {
+      throw new HerokuTransportError('network', 'GET', origin, (error as { code?: string }).code ?? '');
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      await response.body.dump().catch(() => {});
+      throw new HerokuApiError({ status: response.statusCode, id: null, message: 'download refused', method: 'GET', path: origin });
+    }
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBytes) {
+      response.body.destroy();
+      throw new HerokuTransportError('truncated', 'GET', origin, `larger than ${options.maxBytes} bytes`);
+    }
+    let size = 0;
+    const bounded = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > options.maxBytes) done(new HerokuTransportError('truncated', 'GET', origin, `larger than ${options.maxBytes} bytes`));
+        else done(null, chunk);
+      },
+    });
+    response.body.on('error', (error: Error & { code?: string }) => bounded.destroy(new HerokuTransportError('truncated', 'GET', origin, error.code ?? error.message)));
+    return response.body.pipe(bounded);
+  };
+}
 
 /**
  * Downloads over undici, bounded in time and size; only a 2xx counts, and a

@@ -179,22 +179,33 @@ export async function suppressFinding(hw: Herowatch, findingId: number, request:
   const now = request.now ?? new Date();
   const finding = await findingById(hw.store, findingId);
   if (!finding) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
-  const reason = request.reason.trim();
-  const by = request.by.trim();
-  if (!reason) throw new InputError('A suppression needs a reason (--reason "...") that an auditor can read.');
-  if (!by) throw new InputError('A suppression needs the name of who decides it (--by NAME).');
   if (finding.status !== 'open') {
     throw new InputError(`Finding ${findingId} (${finding.check_id} ${finding.resource_name}) is ${finding.status === 'pass' ? 'passing' : finding.status}: only a failing finding can be suppressed, and a failure that comes later is reported.`);
   }
+  const { reason, by } = acceptanceTerms('suppression', request, now);
+  const until = request.expiresAt.toISOString().slice(0, 10);
+  const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
+  return { id, reason, by, created_at: now.toISOString(), expires_at: request.expiresAt.toISOString(), finding: `${finding.check_id} ${finding.resource_name}` };
+}
+
+/**
+ * The terms every accepted risk is held to (a suppressed finding, an
+ * ignored vulnerability): a reason an auditor can read, who decided, and an
+ * expiry in the future, at most a year away, when it is reviewed again.
+ */
+export function acceptanceTerms(what: 'suppression' | 'ignore', request: { reason: string; by: string; expiresAt: Date }, now: Date): { reason: string; by: string } {
+  const reason = request.reason.trim();
+  const by = request.by.trim();
+  const article = what === 'ignore' ? 'An ignore' : 'A suppression';
+  if (!reason) throw new InputError(`${article} needs a reason (--reason "...") that an auditor can read.`);
+  if (!by) throw new InputError(`${article} needs the name of who decides it (--by NAME).`);
   if (request.expiresAt.getTime() <= now.getTime()) throw new InputError(`The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`);
   const yearAhead = new Date(now);
   yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
   if (request.expiresAt.getTime() > yearAhead.getTime()) {
-    throw new InputError(`A suppression lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`);
+    throw new InputError(`${article} lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`);
   }
-  const until = request.expiresAt.toISOString().slice(0, 10);
-  const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
-  return { id, reason, by, created_at: now.toISOString(), expires_at: request.expiresAt.toISOString(), finding: `${finding.check_id} ${finding.resource_name}` };
+  return { reason, by };
 }
 
 /** Ends the suppression of a finding now. */

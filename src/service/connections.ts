@@ -327,3 +327,14 @@ export async function tokenHygiene(hw: Herowatch, name: string): Promise<{ reada
     }),
   };
 }
+
+/**
+ * A token from the environment goes only to the API it was given for: a
+ * connection pointing elsewhere (or --api-url) does not receive it.
+ */
+export function refuseTokenElsewhere(givenFor: string, target: string, connection: string): void {
+  if (apiOrigin(givenFor) === apiOrigin(target)) return;
+  throw new InputError(
+    `HEROKU_API_KEY is for ${apiOrigin(givenFor)} (HEROKU_HOST), but connection "${connection}" is for ${apiOrigin(target)}; herowatch sends a token only to the API it was given for. Set HEROKU_HOST to ${apiOrigin(target)}, or connect the connection with its own token (herowatch connect --name ${connection} --token-stdin).`,
+  );
+}

@@ -1,12 +1,12 @@
 import type { ConnectionStatus } from '../connections/status.js';
-import { InputError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
+import { testMonitoredApps } from './vuln-monitor.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncAuditOnly, type AuditSyncResult } from '../inventory/audit-sync.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
-import { apiOrigin } from '../vault/vault.js';
 import { evaluateConnection, type EvaluationSummary } from './compliance.js';
-import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections } from './connections.js';
+import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections, refuseTokenElsewhere } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
 export interface SyncRequest {
@@ -26,6 +26,8 @@ export interface SyncRequest {
   evaluate?: boolean;
   /** The evaluation date (default now). */
   now?: Date;
+  /** Test monitored apps for vulnerabilities after a complete sync (default true). */
+  vulnerabilities?: boolean;
 }
 
 export interface ConnectionSyncResult extends SyncResult {
@@ -34,6 +36,8 @@ export interface ConnectionSyncResult extends SyncResult {
   connectionStatus: ConnectionStatus | null;
   /** The compliance evaluation run after a complete sync. */
   compliance: EvaluationSummary | null;
+  /** The vulnerability tests of monitored apps run after a complete sync (null: no app is monitored). */
+  vulnerabilities: SyncVulnerabilityTests | null;
 }
 
 /**
@@ -98,18 +102,53 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   const evaluating = request.evaluate !== false && result.status === 'complete';
   if (evaluating) tell?.({ type: 'progress', phase: 'evaluating the compliance checks', done: 0, total: 1 });
   const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now });
-  return { ...result, connection: request.connection, connectionStatus, compliance };
+  const vulnerabilities = result.status === 'complete' && request.vulnerabilities !== false ? await testAfterSync(hw, request, token) : null;
+  return { ...result, connection: request.connection, connectionStatus, compliance, vulnerabilities };
+}
+
+/** What the vulnerability tests after a sync did: apps tested, slugs read, gaps, findings opened and resolved; or why they could not run. */
+export interface SyncVulnerabilityTests {
+  apps: number;
+  downloaded: number;
+  gaps: number;
+  opened: number;
+  resolved: number;
+  open: number;
+  error: string | null;
 }
 
 /**
- * A token from the environment goes only to the API it was given for: a
- * connection pointing elsewhere (or --api-url) does not receive it.
+ * Tests the connection's monitored apps after a complete sync: a new
+ * release's slug is read once, an unchanged one is matched again from what
+ * was read before. A failure here is reported with the sync, and does not
+ * undo it.
  */
-export function refuseTokenElsewhere(givenFor: string, target: string, connection: string): void {
-  if (apiOrigin(givenFor) === apiOrigin(target)) return;
-  throw new InputError(
-    `HEROKU_API_KEY is for ${apiOrigin(givenFor)} (HEROKU_HOST), but connection "${connection}" is for ${apiOrigin(target)}; herowatch sends a token only to the API it was given for. Set HEROKU_HOST to ${apiOrigin(target)}, or connect the connection with its own token (herowatch connect --name ${connection} --token-stdin).`,
-  );
+async function testAfterSync(hw: Herowatch, request: SyncRequest, token: string): Promise<SyncVulnerabilityTests | null> {
+  const tell = request.sync?.onProgress;
+  try {
+    const tests = await testMonitoredApps(hw, {
+      connection: request.connection,
+      token,
+      tokenApiUrl: request.tokenApiUrl ?? request.apiUrl,
+      client: { ...request.client, signal: request.sync?.signal },
+      now: request.now,
+      onApp: (_test, done, total) => tell?.({ type: 'progress', phase: 'testing monitored apps for vulnerabilities', done, total }),
+    });
+    if (tests.length === 0) return null;
+    const changes = tests.flatMap((t) => t.changes);
+    return {
+      apps: tests.length,
+      downloaded: tests.filter((t) => t.outcome === 'scanned').length,
+      gaps: tests.filter((t) => t.outcome === 'gap').length,
+      opened: changes.filter((c) => c.event !== 'resolved').length,
+      resolved: changes.filter((c) => c.event === 'resolved').length,
+      open: tests.reduce((sum, t) => sum + t.open, 0),
+      error: null,
+    };
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error;
+    return { apps: 0, downloaded: 0, gaps: 0, opened: 0, resolved: 0, open: 0, error: (error as Error).message };
+  }
 }
 
 /**

@@ -106,6 +106,8 @@ export interface AdvisoryUpdate {
   ignored: number;
   ecosystems: string[];
   durationMs: number;
+  /** `ecosystem\0name` of every package a changed advisory names: what to match again. */
+  touched: Set<string>;
 }
 
 /**
@@ -151,7 +153,7 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
   }
   await flush();
   for (const [eco, modified] of newest) await recordAdvisoryImport(hw.store, eco, from, importedAt, modified || null);
-  return { source: from, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started) };
+  return { source: from, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started), touched: result.touched };
 }
 
 /** Which ecosystems the advisory database holds, how many advisories each, and how old. */

@@ -11,6 +11,7 @@ import { up as meta } from './migrations/004-meta.js';
 import { up as runLease } from './migrations/005-run-lease.js';
 import { up as suppressionIndex } from './migrations/006-suppression-index.js';
 import { up as advisories } from './migrations/007-advisories.js';
+import { up as vulnerabilities } from './migrations/008-vulnerabilities.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '005-run-lease': runLease,
   '006-suppression-index': suppressionIndex,
   '007-advisories': advisories,
+  '008-vulnerabilities': vulnerabilities,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -23,6 +23,78 @@ export interface Database {
   hw_advisories: AdvisoriesTable;
   hw_advisory_packages: AdvisoryPackagesTable;
   hw_advisory_imports: AdvisoryImportsTable;
+  hw_slug_scans: SlugScansTable;
+  hw_slug_packages: SlugPackagesTable;
+  hw_vuln_tests: VulnTestsTable;
+  hw_vulnerabilities: VulnerabilitiesTable;
+}
+
+/** One slug's packages, read once per checksum (and again only when the scanner's rules change). */
+export interface SlugScansTable {
+  checksum: string;
+  /** The scanner's rules version the packages were read with. */
+  scanner: string;
+  scanned_at: string;
+  size: number | null;
+  packages: unknown;
+  files: unknown;
+  gaps: unknown;
+  entries: number;
+  bytes: number;
+}
+
+/** Which slugs hold which package (normalised name): who to match again when an advisory changes. */
+export interface SlugPackagesTable {
+  checksum: string;
+  ecosystem: string;
+  name: string;
+}
+
+/** The last vulnerability test of a monitored app: what it read, or why it could not. */
+export interface VulnTestsTable {
+  connection_id: number;
+  app_id: string;
+  app_name: string;
+  tested_at: string;
+  release_version: number | null;
+  slug_id: string | null;
+  checksum: string | null;
+  /** 'scanned', or 'gap' (no slug to read: the reason says why). */
+  status: string;
+  reason: string | null;
+  packages: number;
+  files: unknown;
+}
+
+/** A vulnerability of one package in one monitored app, with its lifecycle. */
+export interface VulnerabilitiesTable {
+  id: Generated<number>;
+  connection_id: number;
+  app_id: string;
+  app_name: string;
+  /** ecosystem, normalised package and the id it was first seen under: stable while its aliases grow. */
+  key: string;
+  vuln_id: string;
+  advisories: unknown;
+  aliases: unknown;
+  ecosystem: string;
+  package: string;
+  version: string;
+  severity: string;
+  cvss: string | null;
+  summary: string;
+  fixed: string | null;
+  locations: unknown;
+  status: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+  introduced_release: number | null;
+  fixed_release: number | null;
+  ignored_reason: string | null;
+  ignored_by: string | null;
+  ignored_at: string | null;
+  ignored_until: string | null;
 }
 
 /** One OSV advisory: its facts (id, aliases, summary, severity) as JSON. */

@@ -37,6 +37,13 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
   archiveDepth: 3,
 };
 
+/**
+ * The version of the rules a scan reads slugs by: a slug read under older
+ * rules is read again (its packages could differ), one read under these is
+ * never downloaded twice. Raise it when a reader learns something new.
+ */
+export const SCANNER_RULES = '1';
+
 /** A file or archive that could not be read, and why. */
 export interface ScanGap {
   path: string;

@@ -109,4 +109,9 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
   }
   if (result.connectionStatus) printStatus(output, result.connectionStatus);
   if (result.compliance) printEvaluation(output, result.compliance);
+  const vulns = result.vulnerabilities;
+  if (vulns?.error) output.out(`Vulnerability tests could not run: ${vulns.error}`);
+  else if (vulns) {
+    output.out(`Vulnerabilities of ${vulns.apps} monitored app${vulns.apps === 1 ? '' : 's'}: ${vulns.open} open (${vulns.opened} new, ${vulns.resolved} resolved); ${vulns.downloaded} slug${vulns.downloaded === 1 ? '' : 's'} read${vulns.gaps > 0 ? `, ${vulns.gaps} app${vulns.gaps === 1 ? '' : 's'} without a slug to read` : ''}; herowatch vulns lists them.`);
+  }
 }

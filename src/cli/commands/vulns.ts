@@ -1,9 +1,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, updateAdvisories, type ScanReport } from '../../service/vulns.js';
+import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import { wholeNumber } from '../parse.js';
+import { parseExpiry } from './compliance.js';
+import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
 import { withHerowatch } from '../context.js';
 import type { Severity } from '../../vulns/severity.js';
 import { UsageError, type Output } from '../output.js';
 import { table } from '../table.js';
+
+const VULNERABILITY_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a vulnerability id (herowatch vulns show APP --json gives them): a whole number');
 
 interface ScanFlags {
   db?: string;
@@ -13,7 +18,71 @@ interface ScanFlags {
 }
 
 export function registerVulns(program: Command, output: Output, setExitCode: (code: number) => void): void {
-  const vulns = program.command('vulns').description('Known vulnerabilities of the packages apps deploy (OSV advisories)');
+  const vulns = program
+    .command('vulns')
+    .description('Known vulnerabilities of what monitored apps deploy: per app, open vulnerabilities by severity and what the last test read')
+    .option('--connection <name>', 'only this connection\'s apps')
+    .option('--json', 'print the summary as JSON')
+    .action(async (flags: { connection?: string; json?: boolean }) => {
+      const summary = await withHerowatch({}, (hw) => vulnerabilitySummary(hw, { connection: flags.connection }));
+      if (flags.json) return output.json(summary);
+      if (summary.length === 0) return output.out('No app is monitored: herowatch apps add CONNECTION APP monitors one (herowatch apps available CONNECTION lists them).');
+      output.out(
+        table(
+          ['CONNECTION', 'APP', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'TESTED', 'RELEASE', 'READ'],
+          summary.map((s) => [
+            s.connection,
+            `${s.app}${s.monitored ? '' : ' (inactive)'}`,
+            s.open.critical,
+            s.open.high,
+            s.open.medium,
+            s.open.low + s.open.unknown,
+            s.test?.testedAt.slice(0, 16).replace('T', ' ') ?? 'never',
+            s.test?.release === null || s.test === null ? '' : `v${s.test.release}`,
+            s.test === null ? 'not tested yet: herowatch vulns test' : s.test.outcome === 'gap' ? `gap: ${s.test.reason}` : readSummary(s.test.packages, s.test.files),
+          ]),
+          { width: process.stdout.columns },
+        ),
+      );
+    });
+
+  vulns
+    .command('test')
+    .description('Test monitored apps now: each current slug is read once (an unchanged one is not downloaded again) and matched against the advisory database')
+    .argument('[apps...]', 'monitored apps to test (default: all of the connection\'s)')
+    .option('--connection <name>', 'connection (default: the only one)')
+    .option('--json', 'print each app\'s test as a JSON line')
+    .action(async (apps: string[], flags: { connection?: string; json?: boolean }) => {
+      const tests = await withHerowatch({}, (hw, config) => testMonitoredApps(hw, { connection: flags.connection, apps, token: config.herokuApiKey?.token, tokenApiUrl: config.herokuApiKey?.apiUrl, onApp: (test) => (flags.json ? output.json(test) : printTest(output, test)) }));
+      if (tests.length === 0 && !flags.json) output.out('No app is monitored on this connection: herowatch apps add CONNECTION APP monitors one.');
+      if (tests.some((t) => t.outcome === 'gap')) setExitCode(1);
+    });
+
+  vulns
+    .command('show')
+    .description('One monitored app\'s vulnerabilities: package, installed version, where found, advisories and aliases, severity, the fix and the upgrade to make')
+    .argument('<app>', 'a monitored app')
+    .option('--connection <name>', 'connection, when the app is monitored on several')
+    .option('--all', 'resolved vulnerabilities too')
+    .option('--json', 'print them as JSON')
+    .action(async (app: string, flags: { connection?: string; all?: boolean; json?: boolean }) => {
+      const detail = await withHerowatch({}, (hw) => appVulnerabilities(hw, app, { connection: flags.connection, all: flags.all }));
+      if (flags.json) return output.json(detail);
+      const test = detail.test;
+      output.out(`${detail.app} (connection "${detail.connection}"): ${test === null ? 'not tested yet (herowatch vulns test)' : test.outcome === 'gap' ? `not read at the last test: ${test.reason}` : `release v${test.release ?? '?'}, ${readSummary(test.packages, test.files)}, tested ${test.testedAt.slice(0, 16).replace('T', ' ')}`}`);
+      if (test?.outcome === 'scanned' && test.reason) output.out(`  not read: ${test.reason}`);
+      if (detail.vulnerabilities.length === 0 && test?.outcome === 'scanned' && test.packages > 0) output.out('No known vulnerability in the packages read.');
+      for (const v of detail.vulnerabilities) {
+        output.out();
+        output.out(`${v.severity.toUpperCase()}  ${v.package} ${v.version} (${v.ecosystem})  ${v.vulnerability}  [id ${v.id}]${v.status === 'resolved' ? `  resolved ${v.resolvedAt?.slice(0, 10)}${v.fixedRelease ? ` in v${v.fixedRelease}` : ''}` : ''}`);
+        output.out(`  ${v.summary}`);
+        output.out(`  advisories: ${[...v.advisories, ...v.aliases].filter((id) => id !== v.vulnerability).join(', ') || v.vulnerability}`);
+        output.out(`  fix: ${v.upgrade}`);
+        output.out(`  found in: ${v.locations.join(', ')}`);
+        output.out(`  first seen ${v.firstSeenAt.slice(0, 10)}${v.introducedRelease ? ` (v${v.introducedRelease})` : ''}, last seen ${v.lastSeenAt.slice(0, 10)}${v.cvss ? `; ${v.cvss}` : ''}`);
+        if (v.ignored) output.out(`  ignored until ${v.ignored.until.slice(0, 10)} by ${v.ignored.by}: ${v.ignored.reason}`);
+      }
+    });
 
   vulns
     .command('scan')
@@ -52,16 +121,47 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       if (flags.failOn && reaches(report.vulnerabilities, flags.failOn)) setExitCode(1);
     });
 
+  vulns
+    .command('ignore')
+    .argument('<id>', 'vulnerability id (herowatch vulns show APP --json gives them)', VULNERABILITY_ID)
+    .description('Accept an open vulnerability until a date, with a reason: it shows as ignored and counts again when the date passes')
+    .requiredOption('--reason <text>', 'why it is accepted, for the auditor')
+    .requiredOption('--by <name>', 'who decides')
+    .requiredOption('--expires <date>', 'YYYY-MM-DD, or a number of days such as 90d (at most a year)')
+    .option('--json', 'print JSON')
+    .action(async (id: number, flags: { reason: string; by: string; expires: string; json?: boolean }) => {
+      const ignored = await withHerowatch({}, (hw) => ignoreVulnerability(hw, id, { reason: flags.reason, by: flags.by, expiresAt: parseExpiry(flags.expires) }));
+      if (flags.json) return output.json(ignored);
+      output.out(`Ignored ${ignored.vulnerability} in ${ignored.app} until ${ignored.until.slice(0, 10)}.`);
+    });
+
+  vulns
+    .command('unignore')
+    .argument('<id>', 'vulnerability id', VULNERABILITY_ID)
+    .description('End an ignore now')
+    .option('--json', 'print JSON')
+    .action(async (id: number, flags: { json?: boolean }) => {
+      await withHerowatch({}, (hw) => unignoreVulnerability(hw, id));
+      if (flags.json) return output.json({ id, ignored: false });
+      output.out(`Vulnerability ${id} counts again.`);
+    });
+
   const db = vulns.command('db').description('The advisory database vulnerabilities are matched against (OSV format)');
   db.command('update')
     .description('Import OSV advisories: new ones are added, revised ones replaced, withdrawn ones removed')
     .requiredOption('--from <path>', 'a folder of OSV JSON files or zips (such as the OSV export\'s per-ecosystem all.zip), or one of them')
     .option('--json', 'print the result as JSON')
     .action(async (flags: { from: string; json?: boolean }) => {
-      const update = await withHerowatch({}, (hw) => updateAdvisories(hw, flags.from));
-      if (flags.json) return output.json(update);
+      const { update, rematched } = await withHerowatch({}, (hw) => importAdvisories(hw, flags.from));
+      const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
+      const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
+      if (flags.json) {
+        const { touched: _touched, ...rest } = update;
+        return output.json({ ...rest, rematched: { apps: rematched.length, opened, resolved } });
+      }
       output.out(`Imported ${update.records} advisories from ${update.source} in ${(update.durationMs / 1000).toFixed(1)}s: ${update.added} new, ${update.updated} revised, ${update.unchanged} unchanged, ${update.withdrawn} withdrawn${update.ignored > 0 ? `, ${update.ignored} for ecosystems herowatch does not match` : ''}.`);
       if (update.ecosystems.length > 0) output.out(`  ecosystems: ${update.ecosystems.join(', ')}`);
+      if (rematched.length > 0) output.out(`  matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`);
       for (const skip of update.skipped.slice(0, 10)) output.out(`  not read: ${skip.source}: ${skip.problem}`);
       if (update.skipped.length > 10) output.out(`  ... and ${update.skipped.length - 10} more files not read`);
     });
@@ -104,4 +204,22 @@ function printScan(output: Output, report: ScanReport, skippedAdvisories: number
   if (report.unknownVersions > 0) output.out(`  ${report.unknownVersions} package${report.unknownVersions === 1 ? '' : 's'} without a pinned version: not matched (pin them, or scan what is installed).`);
   for (const gap of scan.gaps) output.out(`  not read: ${gap.path}: ${gap.reason}`);
   if (skippedAdvisories > 0) output.out(`  ${skippedAdvisories} advisory files could not be read and were skipped.`);
+}
+
+/** What a test read, in a few words: the packages and the kind of files they came from. */
+function readSummary(packages: number, files: { format: string; used: boolean; evidence: string }[]): string {
+  const used = files.filter((f) => f.used);
+  const kinds = [...new Set(used.map((f) => f.evidence))];
+  return `${packages} packages from ${used.length} file${used.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}`;
+}
+
+function printTest(output: Output, test: AppTest): void {
+  if (test.outcome === 'gap') {
+    output.out(`${test.app}: not read: ${test.reason}`);
+    return;
+  }
+  const opened = test.changes.filter((c) => c.event !== 'resolved').length;
+  const resolved = test.changes.filter((c) => c.event === 'resolved').length;
+  output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`);
+  if (test.reason) output.out(`  not read: ${test.reason}`);
 }

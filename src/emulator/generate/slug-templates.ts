@@ -117,6 +117,8 @@ function javaFiles(deps: ReturnType<typeof versions>): Record<string, SlugFile> 
   return {
     'pom.xml': `<?xml version="1.0" encoding="UTF-8"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>com.example</groupId>\n  <artifactId>app</artifactId>\n  <version>1.0.0</version>\n  <dependencies>\n${dependencies}\n  </dependencies>\n</project>\n`,
     'system.properties': 'java.runtime.version=21\n',
+    // Dependency locking, as a Gradle build that pins its versions commits it.
+    'gradle.lockfile': `# This is a Gradle generated file for dependency locking.\n# Manual edits can break the build and are not advised.\n# This file is expected to be part of source control.\n${deps.map((d) => `${d.name}:${d.version}=compileClasspath,runtimeClasspath`).join('\n')}\nempty=\n`,
   };
 }
 

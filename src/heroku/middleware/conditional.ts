@@ -30,7 +30,7 @@ export function memoryEtagCache(): EtagCache & { size(): number } {
  */
 export function withConditionalRequests(cache: EtagCache): Middleware {
   return (next) => async (request: HerokuRequest) => {
-    if (request.method !== 'GET' || holdsSignedUrl(request.path)) return next(request);
+    if (request.method !== 'GET' || request.signedUrl || holdsSignedUrl(request.path)) return next(request);
     const key = `${request.path}|${request.headers.Range ?? ''}`;
     const cached = await cache.get(key);
     const response = await next(cached ? { ...request, headers: { ...request.headers, 'If-None-Match': cached.etag } } : request);

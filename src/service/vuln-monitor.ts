@@ -1,0 +1,362 @@
+import { InputError, NotFoundError } from '../errors.js';
+import { acceptanceTerms } from './compliance.js';
+import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
+import { connectionById, listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
+import { readDataset } from '../store/datasets.js';
+
+import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
+import { ecosystem } from '../vulns/ecosystems.js';
+import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
+import { matchPackages, type Vulnerability } from '../vulns/match.js';
+import type { Package } from '../vulns/packages.js';
+import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
+import { scanTarball } from '../vulns/sources.js';
+import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
+import type { Herowatch } from './herowatch.js';
+import { storedAdvisoryIndex, updateAdvisories, type AdvisoryUpdate } from './vulns.js';
+
+/** Heroku's largest slug is 500 MB compressed; a bigger download is not a slug. */
+const SLUG_MAX_BYTES = 600 * 1024 * 1024;
+
+/** What one test of one monitored app did. */
+export interface AppTest {
+  connection: string;
+  app: string;
+  /** `scanned` (the slug was read now), `reused` (its checksum was read before), `gap` (nothing to read: see reason). */
+  outcome: 'scanned' | 'reused' | 'gap';
+  reason: string | null;
+  release: number | null;
+  packages: number;
+  /** Open vulnerabilities after the test (dev-only packages excluded). */
+  open: number;
+  changes: VulnerabilityChange[];
+}
+
+interface AppFacts {
+  id: string;
+  name: string;
+  generation: string | null;
+  stack: string | null;
+}
+
+/** Why an app has no slug to read, when it has none; null when it has one. */
+function noSlug(app: AppFacts, release: Record<string, unknown> | undefined, slug: Record<string, unknown> | undefined): string | null {
+  if (app.generation === 'fir') return 'a Fir-generation app: it deploys an OCI image, not a slug, and images are not read yet';
+  if (app.stack === 'container') return 'a container app: it deploys a Docker image, not a slug';
+  if (!release) return 'no release is running yet';
+  if (release.status === 'expired') return `release v${String(release.version)} expired under Heroku's retention rules: its slug is gone`;
+  if (!release.slug_id) return `release v${String(release.version)} has no slug (a config or add-on change before any build, or an image release)`;
+  if (!slug) return `the slug of release v${String(release.version)} is not in the inventory (the last sync could not read it)`;
+  if (typeof slug.checksum !== 'string') return `Heroku gives no checksum for the slug of release v${String(release.version)}`;
+  return null;
+}
+
+function findingOf(v: Vulnerability): VulnerabilityWrite {
+  return { vuln_id: v.id, advisories: v.advisories, aliases: v.aliases, ecosystem: v.ecosystem, package: v.package, version: v.version, severity: v.severity, cvss: v.cvss, summary: v.summary, fixed: v.fixed, locations: v.locations };
+}
+
+/**
+ * Matches an app's packages against the stored advisories and records the
+ * test with what it changed in the app's findings. Dev-only packages are
+ * not findings: they do not run.
+ */
+async function recordTest(hw: Herowatch, test: VulnTestRow, packages: Package[], now: Date): Promise<{ open: number; changes: VulnerabilityChange[] }> {
+  const index = await storedAdvisoryIndex(hw, packages);
+  const current = matchPackages(packages, index).filter((v) => !v.dev);
+  const stored = await vulnerabilityRows(hw.store, { connectionIds: [test.connection_id], appId: test.app_id });
+  const known: KnownVulnerability[] = stored.map((r) => ({ id: r.id, key: r.key, vulnId: r.vuln_id, advisories: r.advisories, aliases: r.aliases, ecosystem: r.ecosystem, package: r.package, version: r.version, status: r.status === 'open' ? 'open' : 'resolved' }));
+  const plan = planVulnerabilities(known, current);
+  await writeVulnerabilityTest(hw.store, {
+    test,
+    now: now.toISOString(),
+    insert: plan.insert.map((i) => ({ key: i.key, finding: findingOf(i.vulnerability) })),
+    update: plan.update.map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen })),
+    resolve: plan.resolve,
+  });
+  return { open: current.length, changes: plan.changes };
+}
+
+export interface TestRequest {
+  /** The connection (default: the only one). */
+  connection?: string;
+  /** Monitored apps to test, by name (default: all of the connection's). */
+  apps?: string[];
+  /** The token to download with when the connection stores none (HEROKU_API_KEY), and the API it was given for. */
+  token?: string;
+  tokenApiUrl?: string;
+  client?: Omit<HerokuClientOptions, 'token' | 'apiUrl'>;
+  now?: Date;
+  /** Told as each app is tested. */
+  onApp?: (test: AppTest, done: number, total: number) => void;
+}
+
+/**
+ * Tests monitored apps for known vulnerabilities: each app's current
+ * release and slug as the last sync saw them; a slug read before (same
+ * checksum) is not downloaded again, a new one is streamed and read once.
+ * An app without a slug to read is a gap with its reason, never "no
+ * vulnerabilities".
+ */
+export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}): Promise<AppTest[]> {
+  const connection = await resolveConnection(hw.store, request.connection);
+  const now = request.now ?? new Date();
+  const monitored = (await listMonitoredApps(hw.store, connection.id)).filter((a) => Number(a.active) === 1);
+  let chosen = monitored;
+  if (request.apps && request.apps.length > 0) {
+    chosen = request.apps.map((name) => {
+      const app = monitored.find((a) => a.app_name === name || a.app_id === name);
+      if (!app) throw new InputError(`App "${name}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}); herowatch apps add ${connection.name} ${name} monitors it.`);
+      return app;
+    });
+  }
+  if (chosen.length === 0) return [];
+  const ids = chosen.map((a) => a.app_id);
+  const read = async (dataset: string, filters: Record<string, string[] | boolean>) => (await readDataset(hw.store, dataset, { connection: connection.name, filters, orderBy: [] })).rows;
+  const apps = await read('apps', { id: ids });
+  const releases = await read('releases', { app_id: ids, current: true });
+  const slugs = await read('slugs', { app_id: ids });
+  let client: HerokuClient | null = null;
+  const downloader = async (): Promise<HerokuClient> => {
+    if (client) return client;
+    const stored = await connectionToken(hw, connection);
+    if (!stored && request.token) refuseTokenElsewhere(request.tokenApiUrl ?? connection.api_url, connection.api_url, connection.name);
+    const token = stored ?? request.token;
+    if (!token) throw new InputError(`No Heroku token for connection "${connection.name}" to download slugs with: connect it (herowatch connect --name ${connection.name} --token-stdin).`);
+    return (client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, concurrency: 2 }));
+  };
+
+  const results: AppTest[] = [];
+  for (const monitoredApp of chosen) {
+    const record = apps.find((a) => a.id === monitoredApp.app_id);
+    const app: AppFacts = { id: monitoredApp.app_id, name: String(record?.name ?? monitoredApp.app_name), generation: (record?.generation as string | null) ?? null, stack: (record?.stack as string | null) ?? null };
+    const release = releases.find((r) => r.app_id === app.id);
+    const slug = slugs.find((s) => s.app_id === app.id && (release === undefined || s.id === release.slug_id));
+    const base: VulnTestRow = {
+      connection_id: connection.id,
+      app_id: app.id,
+      app_name: app.name,
+      tested_at: now.toISOString(),
+      release_version: typeof release?.version === 'number' ? release.version : null,
+      slug_id: typeof slug?.id === 'string' ? slug.id : null,
+      checksum: typeof slug?.checksum === 'string' ? slug.checksum : null,
+      status: 'gap',
+      reason: null,
+      packages: 0,
+      files: [],
+    };
+    const tell = (test: AppTest): void => {
+      results.push(test);
+      request.onApp?.(test, results.length, chosen.length);
+    };
+    const gap = async (reason: string): Promise<void> => {
+      await writeVulnerabilityGap(hw.store, { ...base, reason });
+      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [] });
+    };
+    if (!record) {
+      await gap('not in the last inventory (deleted, or not visible to the token)');
+      continue;
+    }
+    const missing = noSlug(app, release, slug);
+    if (missing) {
+      await gap(missing);
+      continue;
+    }
+    const checksum = base.checksum!;
+    let scan = await slugScan(hw.store, checksum, SCANNER_RULES);
+    const outcome: AppTest['outcome'] = scan ? 'reused' : 'scanned';
+    if (!scan) {
+      let result: ScanResult;
+      try {
+        const archive = await (await downloader()).slugArchive(app.id, base.slug_id!, { maxBytes: SLUG_MAX_BYTES });
+        result = await scanTarball(archive.stream, DEFAULT_SCAN_LIMITS);
+      } catch (error) {
+        await gap(error instanceof ScanLimitError ? `the slug was not read: ${error.message}` : `the slug could not be downloaded or read: ${(error as Error).message}`);
+        continue;
+      }
+      scan = { checksum, scanner: SCANNER_RULES, scanned_at: now.toISOString(), size: typeof slug?.size === 'number' ? slug.size : null, packages: result.packages, files: result.files, gaps: result.gaps, entries: result.entries, bytes: result.bytes };
+      await saveSlugScan(hw.store, scan, result.packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name) })));
+    }
+    const packages = scan.packages as Package[];
+    const problems = (scan.gaps as { path: string; reason: string }[]).map((g) => `${g.path}: ${g.reason}`);
+    if (scan.files.length === 0) problems.unshift('no package file herowatch reads was found in the slug, so nothing could be matched');
+    const test: VulnTestRow = { ...base, status: 'scanned', packages: packages.length, files: scan.files, reason: problems.join('; ') || null };
+    const { open, changes } = await recordTest(hw, test, packages, now);
+    tell({ connection: connection.name, app: app.name, outcome, reason: test.reason, release: test.release_version, packages: packages.length, open, changes });
+  }
+  return results;
+}
+
+/**
+ * After the advisory database changed: matches again every tested app
+ * whose slug holds a package an added, revised or withdrawn advisory names,
+ * from the stored package lists (no slug is downloaded).
+ */
+export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, now: Date = new Date()): Promise<AppTest[]> {
+  if (touched.size === 0) return [];
+  const checksums = await slugsHolding(hw.store, touched);
+  if (checksums.size === 0) return [];
+  const results: AppTest[] = [];
+  const connections = new Map<number, ConnectionRecord>();
+  const tests = await vulnTests(hw.store, (await listConnections(hw.store)).map((c) => c.id));
+  for (const test of tests.filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum))) {
+    const scan = await slugScan(hw.store, test.checksum!, SCANNER_RULES);
+    if (!scan) continue;
+    const { open, changes } = await recordTest(hw, { ...test, tested_at: now.toISOString() }, scan.packages as Package[], now);
+    const connection = connections.get(test.connection_id) ?? (await connectionById(hw.store, test.connection_id));
+    connections.set(test.connection_id, connection);
+    results.push({ connection: connection.name, app: test.app_name, outcome: 'reused', reason: test.reason, release: test.release_version, packages: test.packages, open, changes });
+  }
+  return results;
+}
+
+/**
+ * Imports advisories (see updateAdvisories), then matches again the apps
+ * they concern: a new advisory opens findings on apps already tested, a
+ * withdrawn or narrowed one resolves them, without downloading any slug.
+ */
+export async function importAdvisories(hw: Herowatch, from: string, options: { now?: Date } = {}): Promise<{ update: AdvisoryUpdate; rematched: AppTest[] }> {
+  const update = await updateAdvisories(hw, from, options);
+  const rematched = await rematchAfterUpdate(hw, update.touched, options.now);
+  return { update, rematched };
+}
+
+/** A package file a test read (or set aside for what was installed beside it). */
+export interface TestedFile {
+  path: string;
+  format: string;
+  evidence: string;
+  packages: number;
+  used: boolean;
+}
+
+/** A monitored app's vulnerability state: its last test and its open vulnerabilities by severity. */
+export interface AppVulnerabilities {
+  connection: string;
+  app: string;
+  monitored: boolean;
+  test: { testedAt: string; release: number | null; outcome: 'scanned' | 'gap'; reason: string | null; packages: number; files: TestedFile[] } | null;
+  open: Record<'critical' | 'high' | 'medium' | 'low' | 'unknown', number>;
+  ignored: number;
+}
+
+/** Whether an ignore is in force at `now` (it lapses at its expiry). */
+function ignoredAt(row: { ignored_until: string | null }, now: Date): boolean {
+  return row.ignored_until !== null && row.ignored_until > now.toISOString();
+}
+
+/** Each monitored app of the connection (or of every connection) with its last test and open vulnerabilities. */
+export async function vulnerabilitySummary(hw: Herowatch, options: { connection?: string; now?: Date } = {}): Promise<AppVulnerabilities[]> {
+  const now = options.now ?? new Date();
+  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
+  const ids = connections.map((c) => c.id);
+  const tests = await vulnTests(hw.store, ids);
+  const open = await vulnerabilityRows(hw.store, { connectionIds: ids, status: ['open'] });
+  const summary: AppVulnerabilities[] = [];
+  for (const connection of connections) {
+    for (const app of await listMonitoredApps(hw.store, connection.id)) {
+      const test = tests.find((t) => t.connection_id === connection.id && t.app_id === app.app_id);
+      const mine = open.filter((v) => v.connection_id === connection.id && v.app_id === app.app_id);
+      const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
+      for (const v of mine.filter((v) => !ignoredAt(v, now))) counts[v.severity as keyof typeof counts]++;
+      summary.push({
+        connection: connection.name,
+        app: test?.app_name ?? app.app_name,
+        monitored: Number(app.active) === 1,
+        test: test ? { testedAt: test.tested_at, release: test.release_version, outcome: test.status === 'scanned' ? 'scanned' : 'gap', reason: test.reason, packages: test.packages, files: test.files as TestedFile[] } : null,
+        open: counts,
+        ignored: mine.filter((v) => ignoredAt(v, now)).length,
+      });
+    }
+  }
+  return summary;
+}
+
+/** One vulnerability of an app as `vulns show` gives it. */
+export interface VulnerabilityDetail {
+  id: number;
+  vulnerability: string;
+  advisories: string[];
+  aliases: string[];
+  ecosystem: string;
+  package: string;
+  version: string;
+  severity: string;
+  cvss: string | null;
+  summary: string;
+  fixed: string | null;
+  /** The upgrade to make, in words. */
+  upgrade: string;
+  locations: string[];
+  status: 'open' | 'resolved';
+  ignored: { reason: string; by: string; until: string } | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  introducedRelease: number | null;
+  fixedRelease: number | null;
+}
+
+/** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
+export async function appVulnerabilities(hw: Herowatch, app: string, options: { connection?: string; all?: boolean; now?: Date } = {}): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
+  const now = options.now ?? new Date();
+  const summary = await vulnerabilitySummary(hw, { connection: options.connection, now });
+  const matches = summary.filter((s) => s.app === app);
+  if (matches.length === 0) {
+    throw new InputError(`"${app}" is not a monitored app${options.connection ? ` of connection "${options.connection}"` : ''} (monitored: ${summary.map((s) => s.app).join(', ') || 'none'}); herowatch apps add CONNECTION ${app} monitors it.`);
+  }
+  if (matches.length > 1) throw new InputError(`"${app}" is monitored on several connections (${matches.map((m) => m.connection).join(', ')}): give --connection NAME.`);
+  const [chosen] = matches as [AppVulnerabilities];
+  const connection = await requireConnection(hw.store, chosen.connection);
+  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === app || a.app_id === app);
+  const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId: monitored!.app_id, status: options.all ? undefined : ['open'] });
+  const rank = ['critical', 'high', 'medium', 'low', 'unknown'];
+  const vulnerabilities = rows
+    .map((r): VulnerabilityDetail => ({
+      id: r.id,
+      vulnerability: r.vuln_id,
+      advisories: r.advisories,
+      aliases: r.aliases,
+      ecosystem: r.ecosystem,
+      package: r.package,
+      version: r.version,
+      severity: r.severity,
+      cvss: r.cvss,
+      summary: r.summary,
+      fixed: r.fixed,
+      upgrade: r.fixed ? `upgrade ${r.package} from ${r.version} to ${r.fixed} or later` : `no fixed version of ${r.package} yet: remove it or accept the risk`,
+      locations: r.locations,
+      status: r.status === 'open' ? 'open' : 'resolved',
+      ignored: ignoredAt(r, now) ? { reason: r.ignored_reason!, by: r.ignored_by!, until: r.ignored_until! } : null,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      resolvedAt: r.resolved_at,
+      introducedRelease: r.introduced_release,
+      fixedRelease: r.fixed_release,
+    }))
+    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || rank.indexOf(a.severity) - rank.indexOf(b.severity) || (a.package < b.package ? -1 : a.package > b.package ? 1 : 0));
+  return { connection: chosen.connection, app: chosen.app, test: chosen.test, vulnerabilities };
+}
+
+/**
+ * Ignores an open vulnerability until a date, with a reason and who
+ * decided (the terms findings' suppressions are held to). It stays listed
+ * as ignored, and counts again when the date passes; if it is resolved and
+ * comes back, it is reported again.
+ */
+export async function ignoreVulnerability(hw: Herowatch, id: number, request: { reason: string; by: string; expiresAt: Date; now?: Date }): Promise<{ id: number; vulnerability: string; app: string; until: string }> {
+  const now = request.now ?? new Date();
+  const row = await vulnerabilityById(hw.store, id);
+  if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
+  if (row.status !== 'open') throw new InputError(`Vulnerability ${id} (${row.vuln_id} in ${row.package} of ${row.app_name}) is resolved: only an open one can be ignored, and one that comes back is reported.`);
+  const { reason, by } = acceptanceTerms('ignore', request, now);
+  await setVulnerabilityIgnore(hw.store, id, { reason, by, at: now.toISOString(), until: request.expiresAt.toISOString() });
+  return { id, vulnerability: row.vuln_id, app: row.app_name, until: request.expiresAt.toISOString() };
+}
+
+/** Ends an ignore now. */
+export async function unignoreVulnerability(hw: Herowatch, id: number): Promise<void> {
+  const row = await vulnerabilityById(hw.store, id);
+  if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
+  if (row.ignored_until === null) throw new InputError(`Vulnerability ${id} is not ignored.`);
+  await setVulnerabilityIgnore(hw.store, id, null);
+}

@@ -1,0 +1,156 @@
+import type { Selectable } from 'kysely';
+import { parseJson, type Store } from './database.js';
+import type { SlugScansTable, VulnTestsTable, VulnerabilitiesTable } from './schema.js';
+
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export type SlugScanRow = Omit<Selectable<SlugScansTable>, 'packages' | 'files' | 'gaps'> & { packages: unknown[]; files: unknown[]; gaps: unknown[] };
+
+/** A slug's stored scan, or undefined when it was never read (or read with other rules than `scanner`). */
+export async function slugScan(store: Store, checksum: string, scanner: string): Promise<SlugScanRow | undefined> {
+  const row = await store.db.selectFrom('hw_slug_scans').selectAll().where('checksum', '=', checksum).where('scanner', '=', scanner).executeTakeFirst();
+  return row && { ...row, size: row.size === null ? null : Number(row.size), bytes: Number(row.bytes), packages: parseJson<unknown[]>(row.packages), files: parseJson<unknown[]>(row.files), gaps: parseJson<unknown[]>(row.gaps) };
+}
+
+/** Stores a slug's scan and which packages (ecosystem, normalised name) it holds, replacing an earlier one. */
+export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: { ecosystem: string; name: string }[]): Promise<void> {
+  await store.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('hw_slug_scans').where('checksum', '=', scan.checksum).execute();
+    await tx
+      .insertInto('hw_slug_scans')
+      .values({ ...scan, packages: JSON.stringify(scan.packages), files: JSON.stringify(scan.files), gaps: JSON.stringify(scan.gaps) })
+      .execute();
+    const unique = [...new Map(holds.map((h) => [`${h.ecosystem}\u0000${h.name}`, h])).values()];
+    for (const part of chunks(unique, 300)) await tx.insertInto('hw_slug_packages').values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name }))).execute();
+  });
+}
+
+/** Checksums of the slugs that hold any of `keys` (`ecosystem\0name`). */
+export async function slugsHolding(store: Store, keys: Iterable<string>): Promise<Set<string>> {
+  const byEcosystem = new Map<string, string[]>();
+  for (const key of keys) {
+    const [ecosystem, name] = key.split('\u0000') as [string, string];
+    byEcosystem.set(ecosystem, [...(byEcosystem.get(ecosystem) ?? []), name]);
+  }
+  const found = new Set<string>();
+  for (const [ecosystem, names] of byEcosystem) {
+    for (const part of chunks(names)) {
+      for (const row of await store.db.selectFrom('hw_slug_packages').select('checksum').distinct().where('ecosystem', '=', ecosystem).where('name', 'in', part).execute()) found.add(row.checksum);
+    }
+  }
+  return found;
+}
+
+export type VulnTestRow = Omit<Selectable<VulnTestsTable>, 'files'> & { files: unknown[] };
+
+export async function vulnTests(store: Store, connectionIds: number[]): Promise<VulnTestRow[]> {
+  if (connectionIds.length === 0) return [];
+  const rows = await store.db.selectFrom('hw_vuln_tests').selectAll().where('connection_id', 'in', connectionIds).orderBy('app_name').execute();
+  return rows.map((row) => ({ ...row, files: parseJson<unknown[]>(row.files) }));
+}
+
+export type VulnerabilityRow = Omit<Selectable<VulnerabilitiesTable>, 'advisories' | 'aliases' | 'locations'> & { advisories: string[]; aliases: string[]; locations: string[] };
+
+function vulnerabilityRow(row: Selectable<VulnerabilitiesTable>): VulnerabilityRow {
+  return { ...row, advisories: parseJson<string[]>(row.advisories), aliases: parseJson<string[]>(row.aliases), locations: parseJson<string[]>(row.locations) };
+}
+
+export interface VulnerabilityQuery {
+  connectionIds: number[];
+  appId?: string;
+  status?: string[];
+}
+
+export async function vulnerabilityRows(store: Store, query: VulnerabilityQuery): Promise<VulnerabilityRow[]> {
+  if (query.connectionIds.length === 0) return [];
+  let select = store.db.selectFrom('hw_vulnerabilities').selectAll().where('connection_id', 'in', query.connectionIds);
+  if (query.appId !== undefined) select = select.where('app_id', '=', query.appId);
+  if (query.status !== undefined) select = select.where('status', 'in', query.status.length > 0 ? query.status : ['']);
+  return (await select.orderBy('app_name').orderBy('id').execute()).map(vulnerabilityRow);
+}
+
+/** A finding as the test writes it. */
+export interface VulnerabilityWrite {
+  vuln_id: string;
+  advisories: string[];
+  aliases: string[];
+  ecosystem: string;
+  package: string;
+  version: string;
+  severity: string;
+  cvss: string | null;
+  summary: string;
+  fixed: string | null;
+  locations: string[];
+}
+
+export interface VulnerabilityTestWrite {
+  test: VulnTestRow;
+  insert: { key: string; finding: VulnerabilityWrite }[];
+  update: { id: number; finding: VulnerabilityWrite; reopen: boolean }[];
+  resolve: number[];
+  now: string;
+}
+
+/**
+ * Records one test of one app and what it changed in the app's findings,
+ * in one transaction: a test that stops half-way leaves the last one whole.
+ */
+export async function writeVulnerabilityTest(store: Store, write: VulnerabilityTestWrite): Promise<void> {
+  const { test, now } = write;
+  const json = (finding: VulnerabilityWrite) => ({ ...finding, advisories: JSON.stringify(finding.advisories), aliases: JSON.stringify(finding.aliases), locations: JSON.stringify(finding.locations) });
+  await store.db.transaction().execute(async (tx) => {
+    const row = { ...test, files: JSON.stringify(test.files) };
+    await tx
+      .insertInto('hw_vuln_tests')
+      .values(row)
+      .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
+      .execute();
+    for (const { key, finding } of write.insert) {
+      await tx
+        .insertInto('hw_vulnerabilities')
+        .values({ ...json(finding), connection_id: test.connection_id, app_id: test.app_id, app_name: test.app_name, key, status: 'open', first_seen_at: now, last_seen_at: now, resolved_at: null, introduced_release: test.release_version, fixed_release: null, ignored_reason: null, ignored_by: null, ignored_at: null, ignored_until: null })
+        .execute();
+    }
+    for (const { id, finding, reopen } of write.update) {
+      await tx
+        .updateTable('hw_vulnerabilities')
+        .set({ ...json(finding), app_name: test.app_name, last_seen_at: now, ...(reopen ? { status: 'open', resolved_at: null, fixed_release: null, introduced_release: test.release_version } : {}) })
+        .where('id', '=', id)
+        .execute();
+    }
+    for (const part of chunks(write.resolve)) {
+      await tx.updateTable('hw_vulnerabilities').set({ status: 'resolved', resolved_at: now, fixed_release: test.release_version }).where('id', 'in', part).execute();
+    }
+  });
+}
+
+/** Records a test that read nothing (no slug): the findings stay as they were, since nothing was seen either way. */
+export async function writeVulnerabilityGap(store: Store, test: VulnTestRow): Promise<void> {
+  const row = { ...test, files: JSON.stringify(test.files) };
+  await store.db
+    .insertInto('hw_vuln_tests')
+    .values(row)
+    .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
+    .execute();
+}
+
+export async function vulnerabilityById(store: Store, id: number): Promise<VulnerabilityRow | undefined> {
+  const row = await store.db.selectFrom('hw_vulnerabilities').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && vulnerabilityRow(row);
+}
+
+/** Ignores a finding for a reason, by someone, until a date (null: clears it). */
+export async function setVulnerabilityIgnore(store: Store, id: number, ignore: { reason: string; by: string; at: string; until: string } | null): Promise<void> {
+  await store.db
+    .updateTable('hw_vulnerabilities')
+    .set(ignore ? { ignored_reason: ignore.reason, ignored_by: ignore.by, ignored_at: ignore.at, ignored_until: ignore.until } : { ignored_reason: null, ignored_by: null, ignored_at: null, ignored_until: null })
+    .where('id', '=', id)
+    .execute();
+}
