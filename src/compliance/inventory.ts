@@ -52,6 +52,9 @@ export interface ComplianceInventory {
   /** Per enterprise account id: the UTC days whose audit events are all stored. */
   auditTrail: Map<string, { firstDay: string | null; completeThrough: string }>;
   coverage: Coverage;
+  /** The last vulnerability test of each monitored app, and the open vulnerabilities they found. */
+  vulnerabilityTests: { app_id: string; status: string; reason: string | null; tested_at: string }[];
+  vulnerabilities: { app_id: string; vuln_id: string; package: string; severity: string; ignored_until: string | null }[];
 }
 
 /**
@@ -160,6 +163,8 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
     oauthAuthorizations: [],
     auditTrail: new Map(),
     coverage: Coverage.empty(),
+    vulnerabilityTests: [],
+    vulnerabilities: [],
     ...parts,
   };
 }
@@ -204,5 +209,7 @@ export async function loadInventory(store: Store, connection: { id: number; name
     oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({ ...a, scope: names(a.scope) })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
+    vulnerabilityTests: (await readDataset(store, 'vulnerability_tests', { connection: connection.name, columns: ['app_id', 'status', 'reason', 'tested_at'], orderBy: [] })).rows as ComplianceInventory['vulnerabilityTests'],
+    vulnerabilities: (await readDataset(store, 'vulnerabilities', { connection: connection.name, columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'], filters: { status: 'open' }, orderBy: [] })).rows as ComplianceInventory['vulnerabilities'],
   };
 }

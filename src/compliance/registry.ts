@@ -12,6 +12,7 @@ import { enterpriseMember2faEnabled } from './checks/enterprise-member-2fa-enabl
 import { enterpriseMemberFederated } from './checks/enterprise-member-federated.js';
 import { oauthAuthorizationRotated } from './checks/oauth-authorization-rotated.js';
 import { productionAppLocked } from './checks/production-app-locked.js';
+import { productionAppSevereVulnerabilitiesAbsent } from './checks/production-app-severe-vulnerabilities-absent.js';
 import { productionAppLogDrainConfigured } from './checks/production-app-log-drain-configured.js';
 import { sniEndpointCertificateValid } from './checks/sni-endpoint-certificate-valid.js';
 import { teamAdminsLimited } from './checks/team-admins-limited.js';
@@ -31,6 +32,7 @@ export const CHECKS: CheckDefinition[] = [
   appStackSupported,
   addonDataAttachmentScoped,
   productionAppLocked,
+  productionAppSevereVulnerabilitiesAbsent,
   productionAppLogDrainConfigured,
   oauthAuthorizationRotated,
   connectionTokenLeastPrivilege,

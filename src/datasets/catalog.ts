@@ -22,13 +22,13 @@ export interface Dataset {
 }
 
 /** Datasets over herowatch's own tables. */
-export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'findings' | 'suppressions';
+export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
-/** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions. */
+/** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions, vulnerabilities and the tests that found them. */
 export function datasets(): Dataset[] {
-  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, findings, suppressions];
+  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, findings, suppressions, vulnerabilities, vulnerabilityTests];
 }
 
 export function datasetNamed(name: string): Dataset | undefined {
@@ -137,5 +137,54 @@ const suppressions = tableDataset({
     { name: 'created_at', type: 'timestamp', description: 'When it was decided' },
     { name: 'expires_at', type: 'timestamp', description: 'Until when' },
     { name: 'revoked_at', type: 'timestamp', description: 'When it ended early (by hand, a new suppression, or the failure being fixed)' },
+  ],
+});
+
+const vulnerabilities = tableDataset({
+  name: 'vulnerabilities',
+  description: 'Known vulnerabilities of the packages monitored apps deploy: one per vulnerability, package and app, open or resolved (herowatch vulns show APP).',
+  columns: [
+    CONNECTION,
+    { name: 'id', type: 'integer', description: 'Vulnerability finding id (herowatch vulns ignore ID)' },
+    { name: 'app_id', type: 'text', description: 'Id of the app' },
+    { name: 'app_name', type: 'text', description: 'Name of the app' },
+    { name: 'vuln_id', type: 'text', description: 'The vulnerability: its CVE when it has one, else its first advisory id' },
+    { name: 'advisories', type: 'json', description: 'The advisories that matched' },
+    { name: 'aliases', type: 'json', description: 'Every other id they are known by' },
+    { name: 'ecosystem', type: 'text', description: 'npm, PyPI, RubyGems, Go, Packagist, Maven or crates.io' },
+    { name: 'package', type: 'text', description: 'The package' },
+    { name: 'version', type: 'text', description: 'The version installed' },
+    { name: 'severity', type: 'text', description: 'critical, high, medium, low or unknown' },
+    { name: 'cvss', type: 'text', description: 'The CVSS vector the severity comes from' },
+    { name: 'summary', type: 'text', description: 'What the vulnerability is' },
+    { name: 'fixed', type: 'text', description: 'The smallest version no advisory of the package affects (null: no fix yet)' },
+    { name: 'locations', type: 'json', description: 'The files of the slug that name the package' },
+    { name: 'status', type: 'text', description: 'open or resolved' },
+    { name: 'first_seen_at', type: 'timestamp', description: 'When it was first found' },
+    { name: 'last_seen_at', type: 'timestamp', description: 'When it was last found' },
+    { name: 'resolved_at', type: 'timestamp', description: 'When it was last resolved' },
+    { name: 'introduced_release', type: 'integer', description: 'The release it was first found in' },
+    { name: 'fixed_release', type: 'integer', description: 'The release that fixed it' },
+    { name: 'ignored_until', type: 'timestamp', description: 'The end of its ignore, if one was made (a time past means it lapsed)' },
+    { name: 'ignored_reason', type: 'text', description: 'Why it is ignored' },
+    { name: 'ignored_by', type: 'text', description: 'Who decided it' },
+  ],
+});
+
+const vulnerabilityTests = tableDataset({
+  name: 'vulnerability_tests',
+  description: 'The last vulnerability test of each monitored app: the release and slug read, or why nothing could be (herowatch vulns).',
+  columns: [
+    CONNECTION,
+    { name: 'app_id', type: 'text', description: 'Id of the app' },
+    { name: 'app_name', type: 'text', description: 'Name of the app' },
+    { name: 'tested_at', type: 'timestamp', description: 'When it was tested' },
+    { name: 'release_version', type: 'integer', description: 'The release running then' },
+    { name: 'slug_id', type: 'text', description: 'Its slug' },
+    { name: 'checksum', type: 'text', description: 'The slug\'s checksum (a slug is read once per checksum)' },
+    { name: 'status', type: 'text', description: 'scanned, or gap (nothing could be read: see reason)' },
+    { name: 'reason', type: 'text', description: 'Why nothing was read, or which files could not be' },
+    { name: 'packages', type: 'integer', description: 'Packages found' },
+    { name: 'files', type: 'json', description: 'The package files read or set aside, with their format and evidence' },
   ],
 });

@@ -99,10 +99,11 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   const testing = request.test !== false && result.status !== 'interrupted';
   if (testing) tell?.({ type: 'progress', phase: 'testing the connection', done: 0, total: 1 });
   const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true });
+  // Vulnerabilities first: a check reads what the tests found.
+  const vulnerabilities = result.status === 'complete' && request.vulnerabilities !== false ? await testAfterSync(hw, request, token) : null;
   const evaluating = request.evaluate !== false && result.status === 'complete';
   if (evaluating) tell?.({ type: 'progress', phase: 'evaluating the compliance checks', done: 0, total: 1 });
   const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now });
-  const vulnerabilities = result.status === 'complete' && request.vulnerabilities !== false ? await testAfterSync(hw, request, token) : null;
   return { ...result, connection: request.connection, connectionStatus, compliance, vulnerabilities };
 }
 

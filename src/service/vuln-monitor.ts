@@ -1,13 +1,14 @@
-import { InputError, NotFoundError } from '../errors.js';
+import { InputError, InterruptedError, NotFoundError } from '../errors.js';
+import { HerokuApiError } from '../heroku/errors.js';
 import { acceptanceTerms } from './compliance.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
-import { connectionById, listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
+import { listConnections, listMonitoredApps } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
-import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
-import { ecosystem } from '../vulns/ecosystems.js';
+import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
+import { ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
-import { matchPackages, type Vulnerability } from '../vulns/match.js';
+import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
 import type { Package } from '../vulns/packages.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
 import { scanTarball } from '../vulns/sources.js';
@@ -60,20 +61,52 @@ function findingOf(v: Vulnerability): VulnerabilityWrite {
  * test with what it changed in the app's findings. Dev-only packages are
  * not findings: they do not run.
  */
-async function recordTest(hw: Herowatch, test: VulnTestRow, packages: Package[], now: Date): Promise<{ open: number; changes: VulnerabilityChange[] }> {
-  const index = await storedAdvisoryIndex(hw, packages);
+async function recordTest(
+  hw: Herowatch,
+  test: VulnTestRow,
+  packages: Package[],
+  now: Date,
+  /** For a re-match: one index for all apps, the app's stored findings, and the packages an update concerns (`packages` are those of them the app holds). */
+  prepared?: { index: AdvisoryIndex; stored: VulnerabilityRow[]; writeTest: boolean; only: Set<string> },
+): Promise<{ open: number; changes: VulnerabilityChange[] }> {
+  // After an advisory update only the packages it names can have changed: the others' findings stand as they are.
+  const concerned = (eco: string, name: string) => !prepared || prepared.only.has(packageKey(eco, name));
+  const index = prepared?.index ?? (await storedAdvisoryIndex(hw, packages));
   const current = matchPackages(packages, index).filter((v) => !v.dev);
-  const stored = await vulnerabilityRows(hw.store, { connectionIds: [test.connection_id], appId: test.app_id });
+  const all = prepared?.stored ?? (await vulnerabilityRows(hw.store, { connectionIds: [test.connection_id], appId: test.app_id }));
+  const stored = all.filter((r) => concerned(r.ecosystem, r.package));
+  const untouchedOpen = all.filter((r) => r.status === 'open' && !concerned(r.ecosystem, r.package)).length;
+  const byId = new Map(stored.map((r) => [r.id, r]));
   const known: KnownVulnerability[] = stored.map((r) => ({ id: r.id, key: r.key, vulnId: r.vuln_id, advisories: r.advisories, aliases: r.aliases, ecosystem: r.ecosystem, package: r.package, version: r.version, status: r.status === 'open' ? 'open' : 'resolved' }));
   const plan = planVulnerabilities(known, current);
+  // A finding seen again exactly as stored needs no write (a re-match of thousands of apps writes only what moved).
+  const update = plan.update.map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen })).filter((u) => u.reopen || changed(byId.get(u.id)!, u.finding));
+  if (prepared && !prepared.writeTest && plan.insert.length === 0 && update.length === 0 && plan.resolve.length === 0) return { open: current.length + untouchedOpen, changes: plan.changes };
   await writeVulnerabilityTest(hw.store, {
     test,
     now: now.toISOString(),
     insert: plan.insert.map((i) => ({ key: i.key, finding: findingOf(i.vulnerability) })),
-    update: plan.update.map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen })),
+    update,
     resolve: plan.resolve,
   });
-  return { open: current.length, changes: plan.changes };
+  return { open: current.length + untouchedOpen, changes: plan.changes };
+}
+
+/** Whether what a test found of a vulnerability differs from what is stored. */
+function changed(row: VulnerabilityRow, finding: VulnerabilityWrite): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return !(
+    row.vuln_id === finding.vuln_id &&
+    row.version === finding.version &&
+    row.severity === finding.severity &&
+    row.cvss === finding.cvss &&
+    row.fixed === finding.fixed &&
+    row.summary === finding.summary &&
+    row.package === finding.package &&
+    same(row.advisories, finding.advisories) &&
+    same(row.aliases, finding.aliases) &&
+    same(row.locations, finding.locations)
+  );
 }
 
 export interface TestRequest {
@@ -170,7 +203,13 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
         const archive = await (await downloader()).slugArchive(app.id, base.slug_id!, { maxBytes: SLUG_MAX_BYTES });
         result = await scanTarball(archive.stream, DEFAULT_SCAN_LIMITS);
       } catch (error) {
-        await gap(error instanceof ScanLimitError ? `the slug was not read: ${error.message}` : `the slug could not be downloaded or read: ${(error as Error).message}`);
+        if (error instanceof InterruptedError) throw error;
+        const gone = error instanceof HerokuApiError && error.status === 404;
+        await gap(
+          error instanceof ScanLimitError ? `the slug was not read: ${error.message}`
+          : gone ? `the slug of release v${base.release_version ?? '?'} is gone from Heroku (expired under its retention rules, or deleted)`
+          : `the slug could not be downloaded or read: ${(error as Error).message}`,
+        );
         continue;
       }
       scan = { checksum, scanner: SCANNER_RULES, scanned_at: now.toISOString(), size: typeof slug?.size === 'number' ? slug.size : null, packages: result.packages, files: result.files, gaps: result.gaps, entries: result.entries, bytes: result.bytes };
@@ -195,15 +234,27 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   if (touched.size === 0) return [];
   const checksums = await slugsHolding(hw.store, touched);
   if (checksums.size === 0) return [];
+  const connections = await listConnections(hw.store);
+  const tests = (await vulnTests(hw.store, connections.map((c) => c.id))).filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum));
+  if (tests.length === 0) return [];
+  // Each slug's packages once, one index for all of them, every finding of the apps concerned in one read.
+  const scans = new Map<string, Package[]>();
+  for (const checksum of new Set(tests.map((t) => t.checksum!))) {
+    const scan = await slugScan(hw.store, checksum, SCANNER_RULES);
+    if (scan) scans.set(checksum, scan.packages as Package[]);
+  }
+  // Of each slug, only the packages the update concerns are matched again.
+  for (const [checksum, packages] of scans) scans.set(checksum, packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))));
+  const index = await storedAdvisoryIndex(hw, [...scans.values()].flat());
+  const stored = await vulnerabilityRows(hw.store, { connectionIds: [...new Set(tests.map((t) => t.connection_id))] });
+  const byApp = new Map<string, VulnerabilityRow[]>();
+  for (const row of stored) byApp.set(`${row.connection_id} ${row.app_id}`, [...(byApp.get(`${row.connection_id} ${row.app_id}`) ?? []), row]);
   const results: AppTest[] = [];
-  const connections = new Map<number, ConnectionRecord>();
-  const tests = await vulnTests(hw.store, (await listConnections(hw.store)).map((c) => c.id));
-  for (const test of tests.filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum))) {
-    const scan = await slugScan(hw.store, test.checksum!, SCANNER_RULES);
-    if (!scan) continue;
-    const { open, changes } = await recordTest(hw, { ...test, tested_at: now.toISOString() }, scan.packages as Package[], now);
-    const connection = connections.get(test.connection_id) ?? (await connectionById(hw.store, test.connection_id));
-    connections.set(test.connection_id, connection);
+  for (const test of tests) {
+    const packages = scans.get(test.checksum!);
+    if (!packages) continue;
+    const { open, changes } = await recordTest(hw, test, packages, now, { index, stored: byApp.get(`${test.connection_id} ${test.app_id}`) ?? [], writeTest: false, only: touched });
+    const connection = connections.find((c) => c.id === test.connection_id)!;
     results.push({ connection: connection.name, app: test.app_name, outcome: 'reused', reason: test.reason, release: test.release_version, packages: test.packages, open, changes });
   }
   return results;

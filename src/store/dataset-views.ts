@@ -32,6 +32,8 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
     sources: { suppressed_until: 'p.expires_at', suppression_reason: 'p.reason' },
   },
   suppressions: { alias: 'p', from: 'FROM hw_suppressions p\nJOIN hw_connections c ON c.id = p.connection_id' },
+  vulnerabilities: { alias: 'v', from: 'FROM hw_vulnerabilities v\nJOIN hw_connections c ON c.id = v.connection_id' },
+  vulnerability_tests: { alias: 't', from: 'FROM hw_vuln_tests t\nJOIN hw_connections c ON c.id = t.connection_id' },
 };
 
 /**

@@ -21,16 +21,40 @@ export interface Ecosystem {
   compare(a: string, b: string): number;
 }
 
-const semverEcosystem = (name: EcosystemName, strip: (v: string) => string = (v) => v): Ecosystem => ({
-  name,
-  normalizeName: (n) => n,
-  version: (text) => {
-    const parsed = semver.parse(strip(text.trim()));
-    // Build metadata does not order versions: it is dropped.
-    return parsed ? parsed.version : null;
-  },
-  compare: (a, b) => semver.compare(a, b),
-});
+/**
+ * Parsed versions kept by their text: matching compares the same few
+ * thousand versions (a database's range events, an app's packages) millions
+ * of times, and parsing dominated. Bounded: past the limit it starts over.
+ */
+function memo<T>(parse: (text: string) => T, limit = 200_000): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      if (cache.size >= limit) cache.clear();
+      value = parse(text);
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+const semverEcosystem = (name: EcosystemName, strip: (v: string) => string = (v) => v): Ecosystem => {
+  const parsed = memo((text: string) => semver.parse(text));
+  return {
+    name,
+    normalizeName: (n) => n,
+    version: (text) => {
+      // Build metadata does not order versions: it is dropped.
+      return parsed(strip(text.trim()))?.version ?? null;
+    },
+    compare: (a, b) => {
+      const x = parsed(a);
+      const y = parsed(b);
+      return x && y ? x.compare(y) : semver.compare(a, b);
+    },
+  };
+};
 
 const REGISTRY: Record<EcosystemName, Ecosystem> = {
   npm: semverEcosystem('npm', (v) => v.replace(/^v(?=\d)/, '')),
@@ -66,6 +90,13 @@ const REGISTRY: Record<EcosystemName, Ecosystem> = {
 
 /** The ecosystem an OSV name stands for (`Maven:https://...` is Maven), or null for one herowatch does not match. */
 export function ecosystem(name: string): Ecosystem | null {
-  const base = name.split(':')[0]!;
-  return (REGISTRY as Record<string, Ecosystem>)[base] ?? null;
+  const exact = (REGISTRY as Record<string, Ecosystem>)[name];
+  if (exact) return exact;
+  const colon = name.indexOf(':');
+  return colon === -1 ? null : ((REGISTRY as Record<string, Ecosystem>)[name.slice(0, colon)] ?? null);
+}
+
+/** A package's identity across files and advisories: its ecosystem and its name as the ecosystem normalises it. */
+export function packageKey(eco: string, name: string): string {
+  return `${eco}\u0000${ecosystem(eco)?.normalizeName(name) ?? name}`;
 }

@@ -46,16 +46,24 @@ function packageKey(eco: string, name: string): string {
 export function planVulnerabilities(known: KnownVulnerability[], current: Vulnerability[]): VulnerabilityPlan {
   const plan: VulnerabilityPlan = { insert: [], update: [], resolve: [], changes: [] };
   const claimed = new Set<number>();
+  const byPackage = new Map<string, KnownVulnerability[]>();
+  for (const k of known) {
+    const pkg = packageKey(k.ecosystem, k.package);
+    byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), k]);
+  }
+  const keys = new Set(known.map((k) => k.key));
+  const inserted = new Set<string>();
   for (const vulnerability of current) {
     const pkg = packageKey(vulnerability.ecosystem, vulnerability.package);
     const ids = new Set([vulnerability.id, ...vulnerability.advisories, ...vulnerability.aliases]);
-    const candidates = known.filter((k) => !claimed.has(k.id) && packageKey(k.ecosystem, k.package) === pkg && [k.vulnId, ...k.advisories, ...k.aliases].some((id) => ids.has(id)));
+    const candidates = (byPackage.get(pkg) ?? []).filter((k) => !claimed.has(k.id) && [k.vulnId, ...k.advisories, ...k.aliases].some((id) => ids.has(id)));
     const match = candidates.find((k) => k.status === 'open') ?? candidates[0];
     const summary = { id: vulnerability.id, ecosystem: vulnerability.ecosystem, package: vulnerability.package, version: vulnerability.version, severity: vulnerability.severity, fixed: vulnerability.fixed, summary: vulnerability.summary };
     if (!match) {
       const key = `${pkg} ${vulnerability.id}`;
       // Two groups of one package cannot share a key: the second keeps its own first advisory id.
-      const unique = plan.insert.some((i) => i.key === key) || known.some((k) => k.key === key) ? `${key} ${vulnerability.advisories[0]}` : key;
+      const unique = inserted.has(key) || keys.has(key) ? `${key} ${vulnerability.advisories[0]}` : key;
+      inserted.add(unique);
       plan.insert.push({ key: unique, vulnerability });
       plan.changes.push({ event: 'opened', key: unique, vulnerability: summary });
       continue;

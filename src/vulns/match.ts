@@ -121,7 +121,7 @@ export function matchPackages(packages: Package[], index: AdvisoryIndex): Vulner
     if (version === null) continue;
     const entries = index.entries(pkg.ecosystem, pkg.name);
     if (entries.length === 0) continue;
-    const matched = [...new Set(entries.filter((entry) => affects(entry, version)).map((entry) => entry.advisory))].map((id) => index.advisory(id)!);
+    const matched = [...new Set(entries.filter((entry) => affects(entry, version, eco)).map((entry) => entry.advisory))].map((id) => index.advisory(id)!);
     if (matched.length === 0) continue;
     const fixed = smallestFix(entries, version);
     for (const group of aliasGroups(matched)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ecosystem, type EcosystemName } from './ecosystems.js';
+import { ecosystem, type Ecosystem, type EcosystemName } from './ecosystems.js';
 import { advisorySeverity, type Severity } from './severity.js';
 
 /**
@@ -137,9 +137,8 @@ function compareEvents(compare: (a: string, b: string) => number, a: RangeEvent,
  * `last_affected` below closes it; a range with limits holds only below
  * one of them.
  */
-export function affects(entry: AdvisoryPackage, version: string): boolean {
-  const eco = ecosystem(entry.ecosystem)!;
-  if (entry.versions.some((v) => eco.compare(v, version) === 0)) return true;
+export function affects(entry: AdvisoryPackage, version: string, eco: Ecosystem = ecosystem(entry.ecosystem)!): boolean {
+  if (entry.versions.length > 0 && entry.versions.some((v) => eco.compare(v, version) === 0)) return true;
   return entry.ranges.some((events) => inRange(eco.compare, events, version));
 }
 
@@ -167,5 +166,5 @@ export function smallestFix(entries: AdvisoryPackage[], installed: string): stri
   const candidates = [...new Set(entries.flatMap((e) => e.ranges.flat().filter((ev) => ev.kind === 'fixed').map((ev) => ev.version)))]
     .filter((v) => eco.compare(v, installed) > 0)
     .sort(eco.compare);
-  return candidates.find((candidate) => !entries.some((entry) => affects(entry, candidate))) ?? null;
+  return candidates.find((candidate) => !entries.some((entry) => affects(entry, candidate, eco))) ?? null;
 }

@@ -108,7 +108,7 @@ export function checkCases(check: CheckDefinition, cases: Case[]): void {
       expect(check.id).toMatch(/^[a-z0-9]+(_[a-z0-9]+)+$/);
       expect(check.title.length).toBeGreaterThan(10);
       expect(check.risk.length).toBeGreaterThan(40);
-      expect(check.remediation.command ?? '').toMatch(/^heroku /);
+      expect(check.remediation.command ?? '').toMatch(/^(heroku|herowatch) /);
       expect(check.references.length).toBeGreaterThan(0);
     });
 

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { generateScenario } from '../../src/emulator/index.js';
 import type { ScenarioApp } from '../../src/emulator/scenario/types.js';
 import { addMonitoredApps, availableApps } from '../../src/service/connections.js';
+import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
+import { countDataset, readDataset } from '../../src/store/datasets.js';
 import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary } from '../../src/service/vuln-monitor.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
+import { edgeScenario, T } from '../support/scenarios.js';
 
 const osv = fileURLToPath(new URL('../fixtures/osv/', import.meta.url));
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -48,6 +51,11 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     );
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
     expect(expected.size).toBeGreaterThan(5);
+    // The same findings as a dataset, for SQL and exports.
+    const openRows = (await readDataset(hw.store, 'vulnerabilities', { filters: { status: 'open' } })).rows;
+    expect(new Set(openRows.map((r) => r.app_name))).toEqual(new Set(expected.keys()));
+    expect(openRows.every((r) => Array.isArray(r.advisories) && Array.isArray(r.locations))).toBe(true);
+    expect(await countDataset(hw.store, 'vulnerability_tests')).toBe(apps.length);
 
     // An accepted risk: ignored until a date (at most a year), not counted meanwhile, counted again after.
     const [someApp] = [...expected.keys()];
@@ -81,7 +89,39 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     expect(after.test?.release).toBe(version);
     expect(after.vulnerabilities.length).toBeGreaterThan(0);
     expect(after.vulnerabilities.every((v) => v.status === 'resolved' && v.fixedRelease === version)).toBe(true);
+    // The compliance check over production apps reads the same findings (tests run before the evaluation).
+    const production = await listFindings(hw, { connection: 'acme', check: 'production_app_severe_vulnerabilities_absent', status: ['open', 'pass', 'unknown'] });
+    expect(production.length).toBeGreaterThan(0);
+    for (const finding of production) {
+      const open = (await vulnerabilitySummary(hw, { connection: 'acme', now: NOW })).find((s) => s.app === finding.resource_name)!.open;
+      expect(finding.status, finding.resource_name).toBe(open.critical + open.high > 0 ? 'open' : 'pass');
+    }
     const summary = (await vulnerabilitySummary(hw, { connection: 'acme' })).find((s) => s.app === fixedApp)!;
     expect(summary.open).toEqual({ critical: 0, high: 0, medium: 0, low: 0, unknown: 0 });
   }, 120_000);
+
+  it('reports apps without a slug to read as gaps, with the reason, never as free of vulnerabilities', async () => {
+    const scenario = edgeScenario();
+    const app = (name: string) => scenario.apps!.find((a) => a.name === name)! as ScenarioApp & Record<string, unknown>;
+    // A Fir app: its releases carry an OCI image, no slug.
+    Object.assign(app('edge-worker'), {
+      generation: { id: '5a2b8a4e-6f3e-4c7b-9b1e-0f8f1a2b3c4d', name: 'fir' },
+      releases: [{ version: 1, created_at: '2026-11-01T00:00:00Z', slug: null, artifacts: [{ type: 'oci-image', id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' }] }],
+    });
+    // Its only release expired under the retention rules: nothing is running that can be read.
+    app('admin-personal').releases = [{ version: 1, created_at: '2024-01-02T00:00:00Z', status: 'expired', slug: { commit: 'abc', files: { 'requirements.txt': 'Django==3.2.13\n' } } }];
+    const emulator = await startEmulatorForTest({ scenario });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    expect((await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, ...fast })).status).toBe('complete');
+    await addMonitoredApps(hw, 'edge', ['edge-api', 'edge-worker', 'admin-personal']);
+    await importAdvisories(hw, osv, { now: NOW });
+    const tests = await testMonitoredApps(hw, { connection: 'edge', now: NOW, token: T.admin, tokenApiUrl: emulator.url });
+    expect(Object.fromEntries(tests.map((t) => [t.app, `${t.outcome}: ${t.reason}`]))).toEqual({
+      'admin-personal': 'gap: no release is running yet',
+      'edge-api': expect.stringMatching(/^scanned: no package file herowatch reads was found in the slug/),
+      'edge-worker': expect.stringMatching(/^gap: a Fir-generation app: it deploys an OCI image, not a slug/),
+    });
+    const summary = await vulnerabilitySummary(hw, { connection: 'edge' });
+    expect(summary.filter((s) => s.test?.outcome === 'gap').map((s) => s.app).sort()).toEqual(['admin-personal', 'edge-worker']);
+  }, 60_000);
 });

@@ -129,6 +129,19 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const parsed = new Map<string, Item>();
+
+/** Parsed once per text (bounded): matching compares the same versions again and again. */
+function parseCached(version: string): Item {
+  let item = parsed.get(version);
+  if (!item) {
+    if (parsed.size >= 100_000) parsed.clear();
+    item = parseMavenVersion(version);
+    parsed.set(version, item);
+  }
+  return item;
+}
+
 export function compareMavenVersions(a: string, b: string): number {
-  return Math.sign(compareItem(parseMavenVersion(a), parseMavenVersion(b)));
+  return Math.sign(compareItem(parseCached(a), parseCached(b)));
 }
