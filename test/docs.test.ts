@@ -52,6 +52,8 @@ describe('examples in the docs', () => {
     const made = webhookBody('json', { connection: 'prod', evaluatedAt: 'x', changes: [{ event: 'opened', findingId: 1, checkId: 'c', severity: 'high', resourceKey: 'k', resourceName: 'n', message: 'm' }] }) as Record<string, unknown>;
     expect(Object.keys(body!).sort()).toEqual(Object.keys(made).sort());
     expect(Object.keys((body!.changes as object[])[0]!).sort()).toEqual(Object.keys((made.changes as object[])[0]!).sort());
+    const withVulnerability = webhookBody('json', { connection: 'prod', evaluatedAt: 'x', changes: [], vulnerabilities: [{ event: 'opened', app: 'a', id: 'CVE-1', ecosystem: 'npm', package: 'qs', version: '1', severity: 'high', fixed: null }] }) as Record<string, unknown>;
+    expect(Object.keys((body!.vulnerability_changes as object[])[0]!).sort()).toEqual(Object.keys((withVulnerability.vulnerability_changes as object[])[0]!).sort());
   });
 
   it('documents every environment variable the configuration reads', async () => {

@@ -8,25 +8,47 @@ export interface FindingsNotice {
   connection: string;
   evaluatedAt: string;
   changes: FindingChange[];
+  /** Vulnerabilities of monitored apps opened, reopened or resolved by the same job. */
+  vulnerabilities?: VulnerabilityNotice[];
+}
+
+/** A vulnerability change of one app, as a notification tells it. */
+export interface VulnerabilityNotice {
+  event: FindingChange['event'];
+  app: string;
+  id: string;
+  ecosystem: string;
+  package: string;
+  version: string;
+  severity: string;
+  fixed: string | null;
 }
 
 const VERB: Record<FindingChange['event'], string> = { opened: 'New', reopened: 'Reopened', resolved: 'Resolved' };
 
 /** The body sent: herowatch's JSON, or a Slack-compatible message (incoming webhooks take `text` and `blocks`). */
 export function webhookBody(format: WebhookSettings['format'], notice: FindingsNotice): unknown {
+  const vulnerabilities = notice.vulnerabilities ?? [];
   if (format === 'json') {
     return {
       type: 'herowatch.findings.changed',
       connection: notice.connection,
       evaluated_at: notice.evaluatedAt,
       changes: notice.changes.map((c) => ({ event: c.event, finding_id: c.findingId, check_id: c.checkId, severity: c.severity, resource_key: c.resourceKey, resource_name: c.resourceName, message: c.message })),
+      vulnerability_changes: vulnerabilities.map((v) => ({ event: v.event, app: v.app, id: v.id, ecosystem: v.ecosystem, package: v.package, version: v.version, severity: v.severity, fixed: v.fixed })),
     };
   }
   const opened = notice.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = notice.changes.length - opened;
-  const text = `herowatch: ${notice.connection}: ${opened} new or reopened finding${opened === 1 ? '' : 's'}, ${resolved} resolved`;
-  const lines = notice.changes.slice(0, 40).map((c) => `*${VERB[c.event]}* (${c.severity}) \`${c.checkId}\` ${c.resourceName}: ${c.message}`);
-  if (notice.changes.length > 40) lines.push(`... and ${notice.changes.length - 40} more: herowatch findings --connection ${notice.connection}`);
+  const vulnerable = vulnerabilities.filter((v) => v.event !== 'resolved').length;
+  const text = `herowatch: ${notice.connection}: ${opened} new or reopened finding${opened === 1 ? '' : 's'}, ${resolved} resolved${vulnerabilities.length > 0 ? `; ${vulnerable} new or reopened vulnerabilit${vulnerable === 1 ? 'y' : 'ies'}, ${vulnerabilities.length - vulnerable} resolved` : ''}`;
+  const lines = [
+    ...notice.changes.map((c) => `*${VERB[c.event]}* (${c.severity}) \`${c.checkId}\` ${c.resourceName}: ${c.message}`),
+    ...vulnerabilities.map((v) => `*${VERB[v.event]}* (${v.severity}) \`${v.id}\` ${v.package} ${v.version} in ${v.app}${v.event === 'resolved' ? '' : v.fixed ? `: fixed in ${v.fixed}` : ': no fix yet'}`),
+  ];
+  const total = lines.length;
+  lines.splice(40);
+  if (total > 40) lines.push(`... and ${total - 40} more: herowatch findings --connection ${notice.connection}, herowatch vulns --connection ${notice.connection}`);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...lines.map((line) => ({ type: 'section', text: { type: 'mrkdwn', text: line.slice(0, 2900) } }))] };
 }
 

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
 import type { Logger } from '../log.js';
-import { sendWebhook, webhookOrigin, type Delivery, type WebhookSettings } from '../notify/webhook.js';
+import { sendWebhook, webhookOrigin, type Delivery, type VulnerabilityNotice, type WebhookSettings } from '../notify/webhook.js';
 import type { EvaluationSummary } from '../service/compliance.js';
 import { listConnections } from '../service/connections.js';
 import type { Herowatch } from '../service/herowatch.js';
@@ -164,12 +164,14 @@ export class Scheduler {
     let status: string;
     let error: string | null;
     let compliance: EvaluationSummary | null = null;
+    let vulnerabilities: VulnerabilityNotice[] = [];
     try {
       if (job.kind === 'inventory') {
         const result = await syncConnection(hw, { connection: job.connection, client: this.options.client, now: this.now(), sync: { signal, now: this.now, logger: log } });
         status = result.status;
         error = result.error;
         compliance = result.compliance;
+        vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));
       } else {
         const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: this.options.client, now: this.now(), signal });
         status = result.status;
@@ -185,17 +187,18 @@ export class Scheduler {
     await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : (status as 'complete' | 'failed' | 'interrupted'), finished, error);
     const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
     this.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
-    const notified = compliance ? await this.notify(compliance) : true;
+    const notified = compliance ? await this.notify(compliance, vulnerabilities) : true;
     return status === 'complete' && notified;
   }
 
   /** Sends the changes to the webhook; false when they could not be delivered. */
-  private async notify(summary: EvaluationSummary): Promise<boolean> {
+  private async notify(summary: EvaluationSummary, vulnerabilityChanges: VulnerabilityNotice[]): Promise<boolean> {
     const webhook = this.options.webhook;
     if (!webhook) return true;
     const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
-    if (changes.length === 0) return true;
-    const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes }, { secret: this.options.webhookSecret, baseDelayMs: this.options.webhookDelayMs });
+    const vulnerabilities = vulnerabilityChanges.filter((c) => webhook.events.includes(c.event));
+    if (changes.length === 0 && vulnerabilities.length === 0) return true;
+    const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes, vulnerabilities }, { secret: this.options.webhookSecret, baseDelayMs: this.options.webhookDelayMs });
     if (!delivery.delivered) this.options.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
     this.emit({ type: 'notified', connection: summary.connection, at: this.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
     return delivery.delivered;

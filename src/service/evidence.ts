@@ -18,6 +18,7 @@ import { herokuTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { buildFrameworkReport } from '../compliance/report.js';
 import { configuredCatalog, findingsAsOf, type FindingView } from './compliance.js';
+import { vulnerabilityRecords } from './vuln-monitor.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import { formatRows } from './datasets.js';
 import type { Herowatch } from './herowatch.js';
@@ -84,6 +85,16 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   files.push({ path: 'findings.json', description: 'Every check result per resource at the period\'s end: status (open, suppressed, resolved, pass, unknown), first and last seen, suppression', content: `${JSON.stringify(findings, null, 2)}\n` });
   files.push({ path: 'findings.csv', description: 'The same findings as CSV', content: findingsCsv(findings) });
   files.push({ path: 'finding-changes.json', description: 'Findings opened, reopened, resolved, suppressed and unsuppressed during the period', content: `${JSON.stringify(changes, null, 2)}\n` });
+  // Vulnerabilities of monitored apps known by the period's end, as they stood then.
+  const connectionNames = new Set(names.values());
+  const vulnerabilities = (await vulnerabilityRecords(hw))
+    .filter((v) => connectionNames.has(v.connection) && v.first_seen_at <= to)
+    .map((v) => ({
+      ...v,
+      status_at_period_end: v.resolved_at !== null && v.resolved_at <= to ? 'resolved' : 'open',
+      resolved_during_period: v.resolved_at !== null && v.resolved_at > from && v.resolved_at <= to,
+    }));
+  files.push({ path: 'vulnerabilities.json', description: 'Known vulnerabilities of the packages monitored apps ran, as they stood at the period\'s end (open or resolved), with first seen, the release that fixed them and ignores', content: `${JSON.stringify(vulnerabilities, null, 2)}\n` });
   files.push({ path: 'checks.json', description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls', content: `${JSON.stringify(configuredCatalog(hw), null, 2)}\n` });
   for (const report of frameworkReports) {
     files.push({ path: `frameworks/${report.framework.id}.json`, description: `${report.framework.name} controls with their checks and results at the period's end`, content: `${JSON.stringify(report, null, 2)}\n` });

@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../connections/status.js';
 import { InputError, InterruptedError } from '../errors.js';
+import type { VulnerabilityChange } from '../vulns/lifecycle.js';
 import { testMonitoredApps } from './vuln-monitor.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncAuditOnly, type AuditSyncResult } from '../inventory/audit-sync.js';
@@ -115,6 +116,8 @@ export interface SyncVulnerabilityTests {
   opened: number;
   resolved: number;
   open: number;
+  /** What changed, app by app. */
+  changes: (VulnerabilityChange & { app: string })[];
   error: string | null;
 }
 
@@ -144,11 +147,12 @@ async function testAfterSync(hw: Herowatch, request: SyncRequest, token: string)
       opened: changes.filter((c) => c.event !== 'resolved').length,
       resolved: changes.filter((c) => c.event === 'resolved').length,
       open: tests.reduce((sum, t) => sum + t.open, 0),
+      changes: tests.flatMap((t) => t.changes.map((c) => ({ ...c, app: t.app }))),
       error: null,
     };
   } catch (error) {
     if (error instanceof InterruptedError) throw error;
-    return { apps: 0, downloaded: 0, gaps: 0, opened: 0, resolved: 0, open: 0, error: (error as Error).message };
+    return { apps: 0, downloaded: 0, gaps: 0, opened: 0, resolved: 0, open: 0, changes: [], error: (error as Error).message };
   }
 }
 

@@ -8,6 +8,7 @@ import { readDataset } from '../store/datasets.js';
 import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
 import { ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
+import type { VulnerabilityRecord } from '../vulns/ocsf.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
 import type { Package } from '../vulns/packages.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
@@ -410,4 +411,34 @@ export async function unignoreVulnerability(hw: Herowatch, id: number): Promise<
   if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
   if (row.ignored_until === null) throw new InputError(`Vulnerability ${id} is not ignored.`);
   await setVulnerabilityIgnore(hw.store, id, null);
+}
+
+/** Every vulnerability finding (open and resolved) of the connection, or of all, with its connection's name: for exports (OCSF, evidence). */
+export async function vulnerabilityRecords(hw: Herowatch, options: { connection?: string } = {}): Promise<VulnerabilityRecord[]> {
+  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
+  const names = new Map(connections.map((c) => [c.id, c.name]));
+  const rows = await vulnerabilityRows(hw.store, { connectionIds: connections.map((c) => c.id) });
+  return rows.map((r) => ({
+    connection: names.get(r.connection_id)!,
+    id: r.id,
+    app_id: r.app_id,
+    app_name: r.app_name,
+    vuln_id: r.vuln_id,
+    advisories: r.advisories,
+    aliases: r.aliases,
+    ecosystem: r.ecosystem,
+    package: r.package,
+    version: r.version,
+    severity: r.severity,
+    cvss: r.cvss,
+    summary: r.summary,
+    fixed: r.fixed,
+    locations: r.locations,
+    status: r.status,
+    first_seen_at: r.first_seen_at,
+    last_seen_at: r.last_seen_at,
+    resolved_at: r.resolved_at,
+    ignored_until: r.ignored_until,
+    ignored_reason: r.ignored_reason,
+  }));
 }

@@ -61,7 +61,7 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const trusted = [result.signer!];
     expect(verifyBundle(zip, { trusted })).toMatchObject({ ok: true, intact: true, trusted: true, problems: [], files: result.files });
     const files = unzipSync(zip);
-    expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['report.html', 'findings.json', 'findings.csv', 'finding-changes.json', 'checks.json', 'frameworks/soc2.json', 'frameworks/iso27001.json', 'frameworks/cis-v8.json', 'settings.json', 'datasets/apps.csv', 'datasets/addon_services.csv', 'audit-events.csv', 'sync-runs.json', 'coverage.json', 'evaluations.json', 'connections.json', 'SHA256SUMS', 'manifest.json', 'manifest.sha256']));
+    expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['report.html', 'findings.json', 'findings.csv', 'finding-changes.json', 'checks.json', 'frameworks/soc2.json', 'frameworks/iso27001.json', 'frameworks/cis-v8.json', 'settings.json', 'datasets/apps.csv', 'datasets/addon_services.csv', 'audit-events.csv', 'sync-runs.json', 'coverage.json', 'evaluations.json', 'connections.json', 'vulnerabilities.json', 'SHA256SUMS', 'manifest.json', 'manifest.sha256']));
     const findings = JSON.parse(strFromU8(files['findings.json']!)) as { resource_key: string; status: string }[];
     expect(findings.find((f) => f.resource_key === TWO_FA)?.status).toBe('resolved');
     const changes = JSON.parse(strFromU8(files['finding-changes.json']!)) as { event: string; resource_key: string }[];

@@ -173,6 +173,12 @@ describe('webhook bodies', () => {
     const slack = webhookBody('slack', notice) as { text: string; blocks: { text: { text: string } }[] };
     expect(slack.text).toBe('herowatch: acme: 1 new or reopened finding, 1 resolved');
     expect(slack.blocks.map((b) => b.text.text)).toEqual([slack.text, '*New* (high) `team_member_2fa_enabled` a@x in web: a@x has 2FA off', '*Resolved* (high) `app_stack_supported` old: old runs on heroku-24']);
+    // Vulnerabilities of monitored apps go with the findings of the same job.
+    const vulnerabilities = [{ event: 'opened' as const, app: 'shop', id: 'CVE-2022-24999', ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' }];
+    expect(webhookBody('json', { ...notice, vulnerabilities })).toMatchObject({ vulnerability_changes: [{ event: 'opened', app: 'shop', id: 'CVE-2022-24999', fixed: '6.5.3' }] });
+    const both = webhookBody('slack', { ...notice, vulnerabilities }) as { text: string; blocks: { text: { text: string } }[] };
+    expect(both.text).toBe('herowatch: acme: 1 new or reopened finding, 1 resolved; 1 new or reopened vulnerability, 0 resolved');
+    expect(both.blocks.at(-1)!.text.text).toBe('*New* (high) `CVE-2022-24999` qs 6.5.2 in shop: fixed in 6.5.3');
   });
 
   it('are signed with the secret the settings name, which must be set', () => {

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import { VERSION } from '../../version.js';
+import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
 import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
@@ -23,7 +25,14 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
     .description('Known vulnerabilities of what monitored apps deploy: per app, open vulnerabilities by severity and what the last test read')
     .option('--connection <name>', 'only this connection\'s apps')
     .option('--json', 'print the summary as JSON')
-    .action(async (flags: { connection?: string; json?: boolean }) => {
+    .option('--ocsf', 'print every vulnerability finding (open and resolved) as an OCSF Vulnerability Finding, one JSON object a line')
+    .action(async (flags: { connection?: string; json?: boolean; ocsf?: boolean }) => {
+      if (flags.ocsf) {
+        const now = new Date();
+        const records = await withHerowatch({}, (hw) => vulnerabilityRecords(hw, { connection: flags.connection }));
+        for (const record of records) output.json(vulnerabilityToOcsf(record, { version: VERSION }, now));
+        return;
+      }
       const summary = await withHerowatch({}, (hw) => vulnerabilitySummary(hw, { connection: flags.connection }));
       if (flags.json) return output.json(summary);
       if (summary.length === 0) return output.out('No app is monitored: herowatch apps add CONNECTION APP monitors one (herowatch apps available CONNECTION lists them).');
