@@ -10,7 +10,7 @@ import { registerEvents } from './commands/events.js';
 import { registerEvidence } from './commands/evidence.js';
 import { registerRun } from './commands/run.js';
 import { registerSync } from './commands/sync.js';
-import { registerVulns } from './commands/vulns.js';
+import { registerSbom, registerVulns } from './commands/vulns.js';
 import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 
@@ -43,6 +43,7 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
   registerEvents(program, output);
   registerEvidence(program, output, setExitCode);
   registerVulns(program, output, setExitCode);
+  registerSbom(program, output);
   registerRun(program, output, setExitCode);
   registerEmulator(program, output, untilStopped);
   registerDemo(program, output, untilStopped);

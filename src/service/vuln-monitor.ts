@@ -9,6 +9,8 @@ import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabi
 import { ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
 import type { VulnerabilityRecord } from '../vulns/ocsf.js';
+import { cycloneDx, spdx, type SbomFormat } from '../vulns/sbom.js';
+import { VERSION } from '../version.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
 import type { Package } from '../vulns/packages.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
@@ -441,4 +443,23 @@ export async function vulnerabilityRecords(hw: Herowatch, options: { connection?
     ignored_until: r.ignored_until,
     ignored_reason: r.ignored_reason,
   }));
+}
+
+/**
+ * An SBOM of what a monitored app runs: the packages of the slug its last
+ * test read (nothing is downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
+ */
+export async function appSbom(hw: Herowatch, app: string, options: { connection?: string; format: SbomFormat }): Promise<{ app: string; release: number | null; packages: number; document: string }> {
+  const detail = await appVulnerabilities(hw, app, { connection: options.connection });
+  const connection = await requireConnection(hw.store, detail.connection);
+  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === detail.app || a.app_id === app)!;
+  const test = (await vulnTests(hw.store, [connection.id])).find((t) => t.app_id === monitored.app_id);
+  if (!test) throw new InputError(`${detail.app} has not been tested yet: herowatch vulns test ${detail.app} reads its slug.`);
+  if (test.status !== 'scanned' || test.checksum === null) throw new InputError(`${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
+  const scan = await slugScan(hw.store, test.checksum, SCANNER_RULES);
+  if (!scan) throw new InputError(`The slug of ${detail.app} was read with older rules: herowatch vulns test ${detail.app} reads it again.`);
+  const subject = { connection: connection.name, app: detail.app, appId: monitored.app_id, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
+  const packages = scan.packages as Package[];
+  const document = options.format === 'spdx' ? spdx(subject, packages, { version: VERSION }) : cycloneDx(subject, packages, { version: VERSION });
+  return { app: detail.app, release: test.release_version, packages: packages.length, document };
 }

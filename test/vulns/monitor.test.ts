@@ -6,7 +6,7 @@ import { addMonitoredApps, availableApps } from '../../src/service/connections.j
 import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { countDataset, readDataset } from '../../src/store/datasets.js';
-import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary } from '../../src/service/vuln-monitor.js';
+import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary } from '../../src/service/vuln-monitor.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
@@ -67,6 +67,12 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     expect(count(await summaryOf(NOW))).toBe(open.length - 1);
     expect((await summaryOf(NOW)).ignored).toBe(1);
     expect(count(await summaryOf(new Date('2026-12-21T00:00:00Z')))).toBe(open.length);
+
+    // An SBOM of what the app runs, from what the test read (nothing downloaded).
+    const sbom = await appSbom(hw, someApp!, { connection: 'acme', format: 'cyclonedx' });
+    expect((JSON.parse(sbom.document) as { components: unknown[] }).components).toHaveLength(sbom.packages);
+    expect(sbom.packages).toBeGreaterThan(0);
+    expect(slugDownloads()).toBe(downloaded);
 
     // A sync with nothing deployed downloads nothing and changes nothing.
     const again = await sync();

@@ -1,7 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
+import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom.js';
+import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
 import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
@@ -231,4 +233,25 @@ function printTest(output: Output, test: AppTest): void {
   const resolved = test.changes.filter((c) => c.event === 'resolved').length;
   output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`);
   if (test.reason) output.out(`  not read: ${test.reason}`);
+}
+
+export function registerSbom(program: Command, output: Output): void {
+  program
+    .command('sbom')
+    .description('An SBOM of what a monitored app runs (the packages its last test read from the slug), as CycloneDX 1.6 or SPDX 2.3 JSON')
+    .argument('<app>', 'a monitored app')
+    .option('--connection <name>', 'connection, when the app is monitored on several')
+    .option('--format <format>', `${SBOM_FORMATS.join(' or ')}`, sbomFormat, 'cyclonedx')
+    .option('--out <file>', 'write it to this file instead of standard output')
+    .action(async (app: string, flags: { connection?: string; format: SbomFormat; out?: string }) => {
+      const sbom = await withHerowatch({}, (hw) => appSbom(hw, app, { connection: flags.connection, format: flags.format }));
+      if (!flags.out) return output.raw(sbom.document);
+      await writeOutputFile(flags.out, sbom.document);
+      output.err(`Wrote the ${flags.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${sbom.app}${sbom.release === null ? '' : ` v${sbom.release}`} (${sbom.packages} packages) to ${flags.out}`);
+    });
+}
+
+function sbomFormat(value: string): SbomFormat {
+  if (!(SBOM_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Use ${SBOM_FORMATS.join(' or ')}.`);
+  return value as SbomFormat;
 }

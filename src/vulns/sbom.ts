@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import * as CDX from '@cyclonedx/cyclonedx-library';
+import { PackageURL } from 'packageurl-js';
+import type { EcosystemName } from './ecosystems.js';
+import type { Package } from './packages.js';
+
+/** What an SBOM is about: the app, the release and the slug its packages were read from. */
+export interface SbomSubject {
+  connection: string;
+  app: string;
+  appId: string;
+  release: number | null;
+  checksum: string;
+  scannedAt: string;
+}
+
+export const SBOM_FORMATS = ['cyclonedx', 'spdx'] as const;
+export type SbomFormat = (typeof SBOM_FORMATS)[number];
+
+/** The purl type of each ecosystem (package-url's purl-spec). */
+const PURL_TYPE: Record<EcosystemName, string> = { npm: 'npm', PyPI: 'pypi', RubyGems: 'gem', Go: 'golang', Packagist: 'composer', Maven: 'maven', 'crates.io': 'cargo' };
+
+/** A package's purl, or null when its version is unknown (a purl without one would claim every version). */
+export function purlOf(pkg: Pick<Package, 'ecosystem' | 'name' | 'version'>): string | null {
+  if (pkg.version === null) return null;
+  const type = PURL_TYPE[pkg.ecosystem];
+  const split = (separator: string): [string | undefined, string] => {
+    const at = pkg.name.lastIndexOf(separator);
+    return at <= 0 ? [undefined, pkg.name] : [pkg.name.slice(0, at), pkg.name.slice(at + 1)];
+  };
+  let namespace: string | undefined;
+  let name = pkg.name;
+  if (pkg.ecosystem === 'Maven') [namespace, name] = split(':');
+  else if (pkg.ecosystem === 'npm' || pkg.ecosystem === 'Go' || pkg.ecosystem === 'Packagist') [namespace, name] = split('/');
+  if (pkg.ecosystem === 'PyPI') name = name.toLowerCase().replace(/[-_.]+/g, '-');
+  try {
+    return new PackageURL(type, namespace, name, pkg.version, undefined, undefined).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** A stable id derived from the subject: the same slug gives the same document id. */
+function uuidOf(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A CycloneDX 1.6 JSON SBOM of what the slug holds: each package with its
+ * purl, its scope (dev-only packages are `excluded`: they do not run), where
+ * it was found and how (installed, lockfile, manifest, binary).
+ */
+export function cycloneDx(subject: SbomSubject, packages: Package[], tool: { version: string }): string {
+  const bom = new CDX.Models.Bom();
+  bom.serialNumber = `urn:uuid:${uuidOf(subject.checksum, subject.appId)}`;
+  bom.metadata.timestamp = new Date(subject.scannedAt);
+  bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'herowatch', { version: tool.version }));
+  const app = new CDX.Models.Component(CDX.Enums.ComponentType.Application, subject.app, { version: subject.release === null ? undefined : `v${subject.release}`, bomRef: `heroku-app:${subject.appId}` });
+  app.properties.add(new CDX.Models.Property('herowatch:connection', subject.connection));
+  app.properties.add(new CDX.Models.Property('herowatch:slug-checksum', subject.checksum));
+  bom.metadata.component = app;
+  const refs = new Set<string>();
+  for (const pkg of packages) {
+    const purl = purlOf(pkg);
+    let ref = purl ?? `${pkg.ecosystem}:${pkg.name}@unknown`;
+    while (refs.has(ref)) ref = `${ref}#`;
+    refs.add(ref);
+    const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, pkg.name, {
+      version: pkg.version ?? undefined,
+      bomRef: ref,
+      purl: purl ?? undefined,
+      scope: pkg.dev ? CDX.Enums.ComponentScope.Excluded : CDX.Enums.ComponentScope.Required,
+    });
+    component.properties.add(new CDX.Models.Property('herowatch:ecosystem', pkg.ecosystem));
+    component.properties.add(new CDX.Models.Property('herowatch:evidence', pkg.evidence));
+    for (const location of pkg.locations) component.properties.add(new CDX.Models.Property('herowatch:location', location));
+    if (pkg.version === null) component.properties.add(new CDX.Models.Property('herowatch:version', 'unknown (not pinned where it was found)'));
+    bom.components.add(component);
+  }
+  const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
+  return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+}
+
+/** An SPDX 2.3 JSON SBOM of the same packages: the app as the described package, each package with its purl. */
+export function spdx(subject: SbomSubject, packages: Package[], tool: { version: string }): string {
+  const id = (index: number) => `SPDXRef-Package-${index}`;
+  const document = {
+    spdxVersion: 'SPDX-2.3',
+    dataLicense: 'CC0-1.0',
+    SPDXID: 'SPDXRef-DOCUMENT',
+    name: `${subject.app}${subject.release === null ? '' : ` v${subject.release}`}`,
+    documentNamespace: `https://herowatch.invalid/spdx/${encodeURIComponent(subject.connection)}/${encodeURIComponent(subject.app)}/${uuidOf(subject.checksum, subject.appId)}`,
+    creationInfo: { created: new Date(subject.scannedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), creators: [`Tool: herowatch-${tool.version}`] },
+    documentDescribes: ['SPDXRef-App'],
+    packages: [
+      {
+        SPDXID: 'SPDXRef-App',
+        name: subject.app,
+        ...(subject.release === null ? {} : { versionInfo: `v${subject.release}` }),
+        downloadLocation: 'NOASSERTION',
+        filesAnalyzed: false,
+        primaryPackagePurpose: 'APPLICATION',
+        comment: `Heroku app ${subject.appId} of connection ${subject.connection}; slug ${subject.checksum}.`,
+      },
+      ...packages.map((pkg, index) => {
+        const purl = purlOf(pkg);
+        return {
+          SPDXID: id(index + 1),
+          name: pkg.name,
+          ...(pkg.version === null ? {} : { versionInfo: pkg.version }),
+          downloadLocation: 'NOASSERTION',
+          filesAnalyzed: false,
+          primaryPackagePurpose: 'LIBRARY',
+          ...(purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }] } : {}),
+          comment: `${pkg.ecosystem}, ${pkg.evidence}${pkg.dev ? ', needed only in development' : ''}; found in ${pkg.locations.join(', ')}`,
+        };
+      }),
+    ],
+    relationships: [
+      { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-App' },
+      // A dev-only package is a development dependency of the app; the others are in what runs.
+      ...packages.map((pkg, index) =>
+        pkg.dev ? { spdxElementId: id(index + 1), relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-App' } : { spdxElementId: 'SPDXRef-App', relationshipType: 'CONTAINS', relatedSpdxElement: id(index + 1) },
+      ),
+    ],
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
