@@ -29,6 +29,8 @@ export interface AppTest {
   /** `scanned` (the slug was read now), `reused` (its checksum was read before), `gap` (nothing to read: see reason). */
   outcome: 'scanned' | 'reused' | 'gap';
   reason: string | null;
+  /** The slug could not be downloaded or read (a failure to retry), as opposed to there being none to read. */
+  failed?: boolean;
   release: number | null;
   packages: number;
   /** Open vulnerabilities after the test (dev-only packages excluded). */
@@ -184,9 +186,9 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       results.push(test);
       request.onApp?.(test, results.length, chosen.length);
     };
-    const gap = async (reason: string): Promise<void> => {
+    const gap = async (reason: string, failed = false): Promise<void> => {
       await writeVulnerabilityGap(hw.store, { ...base, reason });
-      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [] });
+      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [], failed });
     };
     if (!record) {
       await gap('not in the last inventory (deleted, or not visible to the token)');
@@ -212,6 +214,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
           error instanceof ScanLimitError ? `the slug was not read: ${error.message}`
           : gone ? `the slug of release v${base.release_version ?? '?'} is gone from Heroku (expired under its retention rules, or deleted)`
           : `the slug could not be downloaded or read: ${(error as Error).message}`,
+          !(error instanceof ScanLimitError) && !gone,
         );
         continue;
       }

@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { createTar } from 'nanotar';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { herowatch } from '../support/cli.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { edgeScenario, T } from '../support/scenarios.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const osv = join(fixtures, 'osv');
@@ -115,4 +117,41 @@ describe('herowatch vulns db', () => {
     const after = JSON.parse((await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json'])).stdout) as { vulnerabilities: { package: string; fixed: string }[] };
     expect(after.vulnerabilities).toEqual([expect.objectContaining({ package: 'github.com/gin-gonic/gin', fixed: '1.9.1' })]);
   }, 90_000);
+});
+
+describe('monitoring from the command line', () => {
+  it('tests a monitored app after a sync, shows its vulnerabilities with the upgrade, and gives its SBOM and OCSF events', async () => {
+    const scenario = edgeScenario();
+    const api = scenario.apps!.find((a) => a.name === 'edge-api')!;
+    api.releases!.push({ version: 4, created_at: '2026-11-15T09:00:00Z', slug: { commit: 'c0ffee', files: { 'package.json': { name: 'edge-api' }, 'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' }, 'node_modules/jest': { version: '29.0.0', dev: true } } } } } });
+    const emulator = await startEmulatorForTest({ scenario });
+    const home = await folder();
+    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['sync'])).code).toBe(0);
+    expect((await herowatch(env, ['apps', 'add', 'default', 'edge-api'])).code).toBe(0);
+    expect((await herowatch(env, ['vulns', 'db', 'update', '--from', osv])).code).toBe(0);
+
+    const test = await herowatch(env, ['vulns', 'test']);
+    expect(test.code, test.stderr).toBe(0);
+    expect(test.stdout).toMatch(/^edge-api: release v4, 2 packages \(slug downloaded and read\); 3 open vulnerabilities \(3 new, 0 resolved\)$/m);
+    const again = await herowatch(env, ['vulns', 'test', 'edge-api']);
+    expect(again.stdout).toContain('slug read before, not downloaded again');
+
+    const summary = await herowatch(env, ['vulns']);
+    expect(summary.stdout).toMatch(/^default\s+edge-api\s+0\s+2\s+1\s+0\s+\S+ \S+\s+v4\s+2 packages from 1 file \(lockfile\)$/m);
+    const show = await herowatch(env, ['vulns', 'show', 'edge-api']);
+    expect(show.stdout).toContain('fix: upgrade lodash from 4.17.15 to 4.17.21 or later');
+    expect(show.stdout).toContain('found in: app/package-lock.json');
+
+    const sbom = JSON.parse((await herowatch(env, ['sbom', 'edge-api', '--format', 'spdx'])).stdout) as { spdxVersion: string; packages: { name: string }[] };
+    expect(sbom.spdxVersion).toBe('SPDX-2.3');
+    expect(sbom.packages.map((p) => p.name).sort()).toEqual(['edge-api', 'jest', 'lodash']);
+    const ocsf = (await herowatch(env, ['vulns', '--ocsf'])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { class_uid: number });
+    expect(ocsf).toHaveLength(3);
+    expect(ocsf.every((e) => e.class_uid === 2002)).toBe(true);
+
+    const unknownApp = await herowatch(env, ['vulns', 'show', 'nope']);
+    expect(unknownApp.code).toBe(2);
+    expect(unknownApp.stderr).toContain('"nope" is not a monitored app');
+  }, 120_000);
 });

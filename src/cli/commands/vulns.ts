@@ -59,14 +59,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
 
   vulns
     .command('test')
-    .description('Test monitored apps now: each current slug is read once (an unchanged one is not downloaded again) and matched against the advisory database')
+    .description('Test monitored apps now: each current slug is read once (an unchanged one is not downloaded again) and matched against the advisory database; exits 1 when a slug could not be downloaded or read')
     .argument('[apps...]', 'monitored apps to test (default: all of the connection\'s)')
     .option('--connection <name>', 'connection (default: the only one)')
     .option('--json', 'print each app\'s test as a JSON line')
     .action(async (apps: string[], flags: { connection?: string; json?: boolean }) => {
       const tests = await withHerowatch({}, (hw, config) => testMonitoredApps(hw, { connection: flags.connection, apps, token: config.herokuApiKey?.token, tokenApiUrl: config.herokuApiKey?.apiUrl, onApp: (test) => (flags.json ? output.json(test) : printTest(output, test)) }));
       if (tests.length === 0 && !flags.json) output.out('No app is monitored on this connection: herowatch apps add CONNECTION APP monitors one.');
-      if (tests.some((t) => t.outcome === 'gap')) setExitCode(1);
+      // A slug that could not be downloaded or read is a failure to retry; an app with none to read is reported, not failed.
+      if (tests.some((t) => t.failed)) setExitCode(1);
     });
 
   vulns
