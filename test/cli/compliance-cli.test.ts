@@ -36,10 +36,10 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     expect((await herowatch(env, ['report', '--framework', 'soc2'])).stdout).toContain('Nothing has been evaluated yet: sync a connection');
     const sync = await herowatch(env, ['sync']);
     expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stdout).toMatch(/Compliance of "edge": \d+ failing, \d+ passing, \d+ unknown over 17 checks \(\d+ new or reopened, 0 resolved\)/);
+    expect(sync.stdout).toMatch(/Compliance of "edge": \d+ failing, \d+ passing, \d+ unknown over 18 checks \(\d+ new or reopened, 0 resolved\)/);
 
     const catalog = JSON.parse((await herowatch(env, ['checks', '--json'])).stdout) as { id: string; frameworks: string[]; enabled: boolean }[];
-    expect(catalog).toHaveLength(17);
+    expect(catalog).toHaveLength(18);
     expect(catalog.find((c) => c.id === 'team_member_2fa_enabled')!.frameworks).toEqual(expect.arrayContaining(['SOC 2 CC6.1', 'ISO/IEC 27001 A.8.5', 'CIS Controls 6.5']));
     expect((await herowatch(env, ['checks'])).stdout).toMatch(/app_custom_domain_tls\s+high\s+Custom domains serve a valid certificate/);
 
