@@ -190,38 +190,14 @@ export function undiciDownloadStream(): DownloadStream {
 }
 
 /**
- * Downloads over undici, bounded in time and size; only a 2xx counts, and a
- * redirect is not followed. Errors name the URL's origin only (its query is
- * the signature).
+ * Downloads over undici, bounded in time and size: the stream above,
+ * collected. Errors name the URL's origin only (its query is the signature).
  */
 export function undiciDownload(): Download {
+  const stream = undiciDownloadStream();
   return async (url, options) => {
-    const origin = new URL(url).origin;
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(url, { method: 'GET', headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
-    } catch (error) {
-      throw new HerokuTransportError('network', 'GET', origin, (error as { code?: string }).code ?? '');
-    }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      await response.body.dump().catch(() => {});
-      throw new HerokuApiError({ status: response.statusCode, id: null, message: 'download refused', method: 'GET', path: origin });
-    }
     const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > options.maxBytes) {
-          response.body.destroy();
-          throw new HerokuTransportError('truncated', 'GET', origin, `larger than ${options.maxBytes} bytes`);
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      if (error instanceof HerokuTransportError) throw error;
-      throw new HerokuTransportError('truncated', 'GET', origin, (error as { code?: string }).code ?? '');
-    }
+    for await (const chunk of await stream(url, options)) chunks.push(chunk as Buffer);
     return new Uint8Array(Buffer.concat(chunks));
   };
 }

@@ -2,7 +2,7 @@ import { InputError, InterruptedError, NotFoundError } from '../errors.js';
 import { HerokuApiError } from '../heroku/errors.js';
 import { acceptanceTerms } from './compliance.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
-import { listConnections, listMonitoredApps } from '../store/connections.js';
+import { listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
 import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
@@ -354,9 +354,9 @@ export interface VulnerabilityDetail {
 }
 
 /** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
-export async function appVulnerabilities(hw: Herowatch, app: string, options: { connection?: string; all?: boolean; now?: Date } = {}): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
-  const now = options.now ?? new Date();
-  const summary = await vulnerabilitySummary(hw, { connection: options.connection, now });
+/** A monitored app by name or id: its summary, its connection and its monitored row; one connection must be named when several monitor it. */
+async function monitoredAppNamed(hw: Herowatch, app: string, options: { connection?: string; now?: Date }): Promise<{ chosen: AppVulnerabilities; connection: ConnectionRecord; appId: string }> {
+  const summary = await vulnerabilitySummary(hw, { connection: options.connection, now: options.now });
   const matches = summary.filter((s) => s.app === app);
   if (matches.length === 0) {
     throw new InputError(`"${app}" is not a monitored app${options.connection ? ` of connection "${options.connection}"` : ''} (monitored: ${summary.map((s) => s.app).join(', ') || 'none'}); herowatch apps add CONNECTION ${app} monitors it.`);
@@ -364,8 +364,14 @@ export async function appVulnerabilities(hw: Herowatch, app: string, options: { 
   if (matches.length > 1) throw new InputError(`"${app}" is monitored on several connections (${matches.map((m) => m.connection).join(', ')}): give --connection NAME.`);
   const [chosen] = matches as [AppVulnerabilities];
   const connection = await requireConnection(hw.store, chosen.connection);
-  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === app || a.app_id === app);
-  const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId: monitored!.app_id, status: options.all ? undefined : ['open'] });
+  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === app || a.app_id === app)!;
+  return { chosen, connection, appId: monitored.app_id };
+}
+
+export async function appVulnerabilities(hw: Herowatch, app: string, options: { connection?: string; all?: boolean; now?: Date } = {}): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
+  const now = options.now ?? new Date();
+  const { chosen, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection, now });
+  const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId, status: options.all ? undefined : ['open'] });
   const rank = ['critical', 'high', 'medium', 'low', 'unknown'];
   const vulnerabilities = rows
     .map((r): VulnerabilityDetail => ({
@@ -423,29 +429,8 @@ export async function vulnerabilityRecords(hw: Herowatch, options: { connection?
   const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const rows = await vulnerabilityRows(hw.store, { connectionIds: connections.map((c) => c.id) });
-  return rows.map((r) => ({
-    connection: names.get(r.connection_id)!,
-    id: r.id,
-    app_id: r.app_id,
-    app_name: r.app_name,
-    vuln_id: r.vuln_id,
-    advisories: r.advisories,
-    aliases: r.aliases,
-    ecosystem: r.ecosystem,
-    package: r.package,
-    version: r.version,
-    severity: r.severity,
-    cvss: r.cvss,
-    summary: r.summary,
-    fixed: r.fixed,
-    locations: r.locations,
-    status: r.status,
-    first_seen_at: r.first_seen_at,
-    last_seen_at: r.last_seen_at,
-    resolved_at: r.resolved_at,
-    ignored_until: r.ignored_until,
-    ignored_reason: r.ignored_reason,
-  }));
+  // A stored row holds every field of a record; the connection is named, not numbered.
+  return rows.map((r) => ({ ...r, connection: names.get(r.connection_id)! }));
 }
 
 /**
@@ -453,15 +438,13 @@ export async function vulnerabilityRecords(hw: Herowatch, options: { connection?
  * test read (nothing is downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
  */
 export async function appSbom(hw: Herowatch, app: string, options: { connection?: string; format: SbomFormat }): Promise<{ app: string; release: number | null; packages: number; document: string }> {
-  const detail = await appVulnerabilities(hw, app, { connection: options.connection });
-  const connection = await requireConnection(hw.store, detail.connection);
-  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === detail.app || a.app_id === app)!;
-  const test = (await vulnTests(hw.store, [connection.id])).find((t) => t.app_id === monitored.app_id);
+  const { chosen: detail, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection });
+  const test = (await vulnTests(hw.store, [connection.id])).find((t) => t.app_id === appId);
   if (!test) throw new InputError(`${detail.app} has not been tested yet: herowatch vulns test ${detail.app} reads its slug.`);
   if (test.status !== 'scanned' || test.checksum === null) throw new InputError(`${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
   const scan = await slugScan(hw.store, test.checksum, SCANNER_RULES);
   if (!scan) throw new InputError(`The slug of ${detail.app} was read with older rules: herowatch vulns test ${detail.app} reads it again.`);
-  const subject = { connection: connection.name, app: detail.app, appId: monitored.app_id, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
+  const subject = { connection: connection.name, app: detail.app, appId, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
   const packages = scan.packages as Package[];
   const document = options.format === 'spdx' ? spdx(subject, packages, { version: VERSION }) : cycloneDx(subject, packages, { version: VERSION });
   return { app: detail.app, release: test.release_version, packages: packages.length, document };
