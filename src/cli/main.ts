@@ -1,16 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import { ScenarioError, type Emulator } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
+import { ScenarioError } from '../emulator/scenario/scenario-error.js';
 import { HerowatchError } from '../errors.js';
-import { registerCompliance } from './commands/compliance.js';
-import { registerConnections } from './commands/connections.js';
-import { registerDatasets } from './commands/datasets.js';
-import { registerDemo } from './commands/demo.js';
-import { registerEmulator } from './commands/emulator.js';
-import { registerEvents } from './commands/events.js';
-import { registerEvidence } from './commands/evidence.js';
-import { registerRun } from './commands/run.js';
-import { registerSync } from './commands/sync.js';
-import { registerSbom, registerVulns } from './commands/vulns.js';
 import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
 import { VERSION } from '../version.js';
 
@@ -27,7 +18,39 @@ function untilStopped(emulator: Emulator): Promise<void> {
   });
 }
 
-export function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}, writeErr: (text: string) => void = (text) => output.err(text.trimEnd())): Command {
+interface Doors {
+  output: Output;
+  setExitCode: (code: number) => void;
+}
+
+type Register = (program: Command, doors: Doors) => void;
+
+/**
+ * The command modules, with the top-level commands each registers. A run
+ * loads only the module of the command it names (a module pulls in the
+ * database, the Heroku client or the emulator; loading all of them would
+ * cost every command a second of start-up); help, a mistyped command and
+ * anything else load them all. `test/cli/main.test.ts` holds the names to
+ * what each module registers.
+ */
+export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register> }[] = [
+  { commands: ['connect', 'disconnect', 'status', 'tokens', 'vault', 'apps'], load: async () => { const m = await import('./commands/connections.js'); return (p, d) => m.registerConnections(p, d.output, d.setExitCode); } },
+  { commands: ['sync'], load: async () => { const m = await import('./commands/sync.js'); return (p, d) => m.registerSync(p, d.output, d.setExitCode); } },
+  { commands: ['datasets', 'export', 'sql', 'changes', 'runs'], load: async () => { const m = await import('./commands/datasets.js'); return (p, d) => m.registerDatasets(p, d.output); } },
+  { commands: ['checks', 'evaluate', 'findings', 'report'], load: async () => { const m = await import('./commands/compliance.js'); return (p, d) => m.registerCompliance(p, d.output, d.setExitCode); } },
+  { commands: ['events'], load: async () => { const m = await import('./commands/events.js'); return (p, d) => m.registerEvents(p, d.output); } },
+  { commands: ['evidence'], load: async () => { const m = await import('./commands/evidence.js'); return (p, d) => m.registerEvidence(p, d.output, d.setExitCode); } },
+  { commands: ['vulns', 'sbom'], load: async () => { const m = await import('./commands/vulns.js'); return (p, d) => { m.registerVulns(p, d.output, d.setExitCode); m.registerSbom(p, d.output); }; } },
+  { commands: ['jobs', 'run'], load: async () => { const m = await import('./commands/run.js'); return (p, d) => m.registerRun(p, d.output, d.setExitCode); } },
+  { commands: ['emulator'], load: async () => { const m = await import('./commands/emulator.js'); return (p, d) => m.registerEmulator(p, d.output, untilStopped); } },
+  { commands: ['demo'], load: async () => { const m = await import('./commands/demo.js'); return (p, d) => m.registerDemo(p, d.output, untilStopped); } },
+];
+
+/**
+ * The program with the commands `argv` may need: the named command's module
+ * when argv names one, every module otherwise (pass no argv for all).
+ */
+export async function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}, writeErr: (text: string) => void = (text) => output.err(text.trimEnd()), argv?: string[]): Promise<Command> {
   const program = new Command()
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
@@ -36,17 +59,11 @@ export function buildProgram(output: Output, setExitCode: (code: number) => void
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr });
-  registerConnections(program, output, setExitCode);
-  registerSync(program, output, setExitCode);
-  registerDatasets(program, output);
-  registerCompliance(program, output, setExitCode);
-  registerEvents(program, output);
-  registerEvidence(program, output, setExitCode);
-  registerVulns(program, output, setExitCode);
-  registerSbom(program, output);
-  registerRun(program, output, setExitCode);
-  registerEmulator(program, output, untilStopped);
-  registerDemo(program, output, untilStopped);
+  const named = argv?.slice(2).find((arg) => !arg.startsWith('-'));
+  const only = named === undefined ? undefined : COMMAND_MODULES.find((m) => m.commands.includes(named));
+  const wanted = argv !== undefined && only ? [only] : argv !== undefined && named === undefined && argv.slice(2).some((a) => a === '-V' || a === '--version') ? [] : COMMAND_MODULES;
+  const registers = await Promise.all(wanted.map((m) => m.load()));
+  for (const register of registers) register(program, { output, setExitCode });
   return program;
 }
 
@@ -60,7 +77,7 @@ export async function run(argv: string[], output: Output = processOutput()): Pro
   let exitCode: number = EXIT.ok;
   const json = argv.includes('--json');
   let usage = '';
-  const program = buildProgram(output, (code) => (exitCode = code), json ? (text) => (usage += text) : undefined);
+  const program = await buildProgram(output, (code) => (exitCode = code), json ? (text) => (usage += text) : undefined, argv);
   const fail = (kind: string, message: string, code: number): number => {
     if (json) output.json({ error: { kind, message } });
     else output.err(`herowatch: ${message}`);

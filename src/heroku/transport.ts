@@ -1,5 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { HerokuApiError, HerokuTransportError } from './errors.js';
 import { sanitizeBody } from './sanitize.js';
 
@@ -103,14 +104,22 @@ export function fetchTransport(options: TransportOptions): RequestFn {
   };
 }
 
+/** undici, loaded on the first request: a command that never calls Heroku does not pay for it at start-up. */
+let undici: Promise<typeof Undici> | undefined;
+function loadUndici(): Promise<typeof Undici> {
+  return (undici ??= import('undici'));
+}
+
 /**
  * Sends with undici's request API over a keep-alive pool: the same engine
  * as Node's fetch without the fetch spec's per-request overhead, which
  * matters at thousands of requests per sync.
  */
 export function undiciSend(connections = 32): Send {
-  const agent = new Agent({ connections, keepAliveTimeout: 10_000 });
+  let agent: Agent | undefined;
   return async (url, init) => {
+    const { Agent, request } = await loadUndici();
+    agent ??= new Agent({ connections, keepAliveTimeout: 10_000 });
     const response = await request(url, {
       method: init.method as Dispatcher.HttpMethod,
       headers: init.headers,
@@ -162,6 +171,7 @@ export function undiciDownloadStream(): DownloadStream {
   return async (url, options) => {
     const origin = new URL(url).origin;
     let response: Dispatcher.ResponseData;
+    const { request } = await loadUndici();
     try {
       response = await request(url, { method: 'GET', headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
     } catch (error) {

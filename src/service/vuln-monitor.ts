@@ -9,7 +9,7 @@ import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabi
 import { ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
 import type { VulnerabilityRecord } from '../vulns/ocsf.js';
-import { cycloneDx, spdx, type SbomFormat } from '../vulns/sbom.js';
+import type { SbomFormat } from '../vulns/sbom-format.js';
 import { VERSION } from '../version.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
 import type { Package } from '../vulns/packages.js';
@@ -446,6 +446,8 @@ export async function appSbom(hw: Herowatch, app: string, options: { connection?
   if (!scan) throw new InputError(`The slug of ${detail.app} was read with older rules: herowatch vulns test ${detail.app} reads it again.`);
   const subject = { connection: connection.name, app: detail.app, appId, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
   const packages = scan.packages as Package[];
+  // The SBOM writers load the CycloneDX library: only this command needs it.
+  const { cycloneDx, spdx } = await import('../vulns/sbom.js');
   const document = options.format === 'spdx' ? spdx(subject, packages, { version: VERSION }) : cycloneDx(subject, packages, { version: VERSION });
   return { app: detail.app, release: test.release_version, packages: packages.length, document };
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError } from '../errors.js';
-import { advisoriesFor, advisoryStatus, recordAdvisoryImport, writeAdvisories, type AdvisoryEcosystemStatus, type AdvisoryImportResult, type StoredAdvisory } from '../store/advisories.js';
+import { advisoriesFor, advisoryStatus, storedAdvisoryRevisions, recordAdvisoryImport, writeAdvisories, type AdvisoryEcosystemStatus, type AdvisoryImportResult, type StoredAdvisory } from '../store/advisories.js';
 import { ecosystem } from '../vulns/ecosystems.js';
 import type { Package } from '../vulns/packages.js';
 import type { Herowatch } from './herowatch.js';
@@ -32,6 +32,7 @@ export async function loadAdvisories(path: string): Promise<LoadedAdvisories> {
       skipped.push(file);
       continue;
     }
+    if (!('record' in file)) continue;
     records++;
     const compiled = compileAdvisory(file.record);
     if (compiled) index.add(compiled);
@@ -132,12 +133,18 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
     batch = [];
     withdrawn = [];
   };
-  for await (const file of advisoryFiles(from)) {
+  // The revisions already stored are recognised by id and date before anything else is done with them.
+  const known = await storedAdvisoryRevisions(hw.store);
+  for await (const file of advisoryFiles(from, known)) {
     if ('problem' in file) {
       skipped.push(file);
       continue;
     }
     records++;
+    if ('unchanged' in file) {
+      result.unchanged++;
+      continue;
+    }
     const compiled = compileAdvisory(file.record);
     if (!compiled) {
       if (file.record.withdrawn) withdrawn.push(file.record.id);

@@ -64,6 +64,12 @@ export async function writeAdvisories(store: Store, batch: StoredAdvisory[], wit
   });
 }
 
+/** The revision (`modified`) of every stored advisory, by id. */
+export async function storedAdvisoryRevisions(store: Store): Promise<Map<string, string | null>> {
+  const rows = await store.db.selectFrom('hw_advisories').select(['id', 'modified']).execute();
+  return new Map(rows.map((row) => [row.id, row.modified]));
+}
+
 /** Records that `ecosystem`'s advisories were imported from `source`. */
 export async function recordAdvisoryImport(store: Store, ecosystem: string, source: string, importedAt: string, newestModified: string | null): Promise<void> {
   await store.db

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
-import pg from 'pg';
-import { openSqliteFile, openSqliteReadOnly, writable } from './sqlite-driver.js';
+import type pg from 'pg';
+import { openSqliteFile, openSqliteReadOnly, withStatementCache, writable } from './sqlite-driver.js';
 import { HerowatchError, InputError } from '../errors.js';
 import { up as inventory } from './migrations/001-inventory.js';
 import { up as connections } from './migrations/002-connections.js';
@@ -53,7 +53,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {
-  const store = location.databaseUrl ? openPostgres(location) : openSqlite(location);
+  const store = location.databaseUrl ? await openPostgres(location) : openSqlite(location);
   try {
     if (store.readOnly) await requireCurrentSchema(store);
     else await migrate(store);
@@ -98,7 +98,7 @@ function openSqlite(location: StoreLocation): Store {
   }
   if (readOnly) {
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly, close: () => db.destroy() };
   }
   // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
@@ -108,7 +108,7 @@ function openSqlite(location: StoreLocation): Store {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   for (const journal of ['-wal', '-shm']) if (existsSync(`${location.sqlitePath}${journal}`)) chmodSync(`${location.sqlitePath}${journal}`, PRIVATE_FILE);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const close = async (): Promise<void> => {
     // Lets SQLite refresh the statistics its query planner uses, as it recommends on close.
     if (database.open) database.pragma('optimize');
@@ -117,8 +117,10 @@ function openSqlite(location: StoreLocation): Store {
   return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly: false, close };
 }
 
-function openPostgres(location: StoreLocation): Store {
-  const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 4 });
+async function openPostgres(location: StoreLocation): Promise<Store> {
+  // Loaded only for a PostgreSQL store: SQLite users never pay for the driver.
+  const { default: pgDriver } = await import('pg');
+  const pool: pg.Pool = new pgDriver.Pool({ connectionString: location.databaseUrl, max: 4 });
   // An idle connection the server ends (a restart, pg_terminate_backend, a proxy timeout) is dropped from the pool,
   // which opens a new one on next use; unhandled, the error would end the process.
   pool.on('error', () => {});

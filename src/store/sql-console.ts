@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { ForbiddenError, InputError } from '../errors.js';
 import type { Store } from './database.js';
 import type { SqlJob, SqlReply } from './sql-child.js';
@@ -222,7 +222,8 @@ async function readyPostgres(store: Store, client: pg.Client): Promise<string> {
 
 async function runOnPostgres(store: Store, query: string, limits: SqlLimits): Promise<SqlResult> {
   const url = store.location.databaseUrl!;
-  const client = new pg.Client({ connectionString: url });
+  const { default: pgDriver } = await import('pg');
+  const client: pg.Client = new pgDriver.Client({ connectionString: url });
   await client.connect();
   try {
     let ready = postgresReady.get(url);

@@ -14,9 +14,6 @@ export interface SbomSubject {
   scannedAt: string;
 }
 
-export const SBOM_FORMATS = ['cyclonedx', 'spdx'] as const;
-export type SbomFormat = (typeof SBOM_FORMATS)[number];
-
 /** The purl type of each ecosystem (package-url's purl-spec). */
 const PURL_TYPE: Record<EcosystemName, string> = { npm: 'npm', PyPI: 'pypi', RubyGems: 'gem', Go: 'golang', Packagist: 'composer', Maven: 'maven', 'crates.io': 'cargo' };
 

@@ -17,8 +17,22 @@ export function ratingOf(score: number): Severity {
   return 'unknown';
 }
 
+/** Scores computed so far, by type and vector: an ecosystem's advisories share a few thousand vectors. */
+const scores = new Map<string, number | null>();
+
 /** A vector's score, or null when the vector cannot be read. */
 export function cvssScore(type: string, vector: string): number | null {
+  const key = `${type} ${vector}`;
+  let score = scores.get(key);
+  if (score === undefined) {
+    if (scores.size >= 50_000) scores.clear();
+    score = computeScore(type, vector);
+    scores.set(key, score);
+  }
+  return score;
+}
+
+function computeScore(type: string, vector: string): number | null {
   try {
     const make = type === 'CVSS_V4' ? cvss.Cvss4P0 : type === 'CVSS_V3' ? (vector.startsWith('CVSS:3.0/') ? cvss.Cvss3P0 : cvss.Cvss3P1) : null;
     if (!make) return null;

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
-import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom.js';
+import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
