@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { OSV_EXPORT_URL } from './osv/export.js';
 import { InputError } from './errors.js';
 import { apiUrlFromHost, apiUrlProblem } from './heroku/api-url.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -26,6 +27,8 @@ export interface HerowatchConfig {
   runLeaseMs: number;
   /** HEROWATCH_LOG_LEVEL: how much the logger writes (default error: what commands print says the rest). */
   logLevel: string;
+  /** HEROWATCH_OSV_URL: the OSV export advisories are downloaded from (default: OSV's public bucket); a mirror, or a loopback server in tests. */
+  osvUrl: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
   settings: Settings;
 }
@@ -61,8 +64,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     keys: { HEROWATCH_MASTER_KEY: env.HEROWATCH_MASTER_KEY, HEROWATCH_EVIDENCE_KEY: env.HEROWATCH_EVIDENCE_KEY },
     runLeaseMs: leaseSeconds(env.HEROWATCH_RUN_LEASE_SECONDS) * 1000,
     logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'error',
+    osvUrl: osvUrl(env.HEROWATCH_OSV_URL),
     settings: loadSettings(home, env),
   };
+}
+
+function osvUrl(value: string | undefined): string {
+  const given = value?.trim();
+  if (!given) return OSV_EXPORT_URL;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(`HEROWATCH_OSV_URL must be the URL of an OSV export (such as ${OSV_EXPORT_URL}), not ${JSON.stringify(given)}.`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname))) {
+    throw new ConfigError(`HEROWATCH_OSV_URL must be https (or http on loopback): advisories decide what is reported vulnerable, so they are not read over an unencrypted network. Got ${url.origin}.`);
+  }
+  return given.replace(/\/+$/, '');
 }
 
 function leaseSeconds(value: string | undefined): number {

@@ -66,3 +66,10 @@ export class InterruptedError extends HerowatchError {
     super('interrupted', message, options);
   }
 }
+
+/** A service herowatch reads (other than Heroku, whose client has its own errors) failed or answered wrongly. */
+export class UpstreamError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('upstream', message, options);
+  }
+}

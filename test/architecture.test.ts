@@ -21,7 +21,7 @@ const LAYERS: string[][] = [
   ['inventory', 'vault'],
   ['store', 'config.ts'],
   ['datasets'],
-  ['heroku', 'settings.ts'],
+  ['heroku', 'osv', 'settings.ts'],
   ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'version.ts'],
 ];
 

@@ -6,7 +6,7 @@ import { listConnections, listMonitoredApps, type ConnectionRecord } from '../st
 import { readDataset } from '../store/datasets.js';
 
 import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
-import { ecosystem, packageKey } from '../vulns/ecosystems.js';
+import { ECOSYSTEMS, ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
 import type { VulnerabilityRecord } from '../vulns/ocsf.js';
 import type { SbomFormat } from '../vulns/sbom-format.js';
@@ -17,7 +17,7 @@ import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } f
 import { scanTarball } from '../vulns/sources.js';
 import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
-import { storedAdvisoryIndex, updateAdvisories, type AdvisoryUpdate } from './vulns.js';
+import { storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './vulns.js';
 
 /** Heroku's largest slug is 500 MB compressed; a bigger download is not a slug. */
 const SLUG_MAX_BYTES = 600 * 1024 * 1024;
@@ -275,6 +275,17 @@ export async function importAdvisories(hw: Herowatch, from: string, options: { n
   const update = await updateAdvisories(hw, from, options);
   const rematched = await rematchAfterUpdate(hw, update.touched, options.now);
   return { update, rematched };
+}
+
+/**
+ * Imports advisories from the OSV export (see updateAdvisoriesOnline), then
+ * matches again the apps they concern, as importAdvisories does.
+ */
+export async function importAdvisoriesOnline(hw: Herowatch, options: { ecosystems?: string[]; full?: boolean; now?: Date; baseUrl?: string } = {}): Promise<{ ecosystems: EcosystemUpdate[]; rematched: AppTest[] }> {
+  const ecosystems = options.ecosystems ?? [...ECOSYSTEMS];
+  const { ecosystems: results, touched } = await updateAdvisoriesOnline(hw, { baseUrl: options.baseUrl ?? hw.config.osvUrl, ecosystems, full: options.full, now: options.now });
+  const rematched = await rematchAfterUpdate(hw, touched, options.now);
+  return { ecosystems: results, rematched };
 }
 
 /** A package file a test read (or set aside for what was installed beside it). */

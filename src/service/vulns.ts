@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { InputError } from '../errors.js';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { advisoryJson, downloadArchive, modifiedSince } from '../osv/export.js';
+import { HerowatchError, InputError } from '../errors.js';
 import { advisoriesFor, advisoryStatus, storedAdvisoryRevisions, recordAdvisoryImport, writeAdvisories, type AdvisoryEcosystemStatus, type AdvisoryImportResult, type StoredAdvisory } from '../store/advisories.js';
 import { ecosystem } from '../vulns/ecosystems.js';
 import type { Package } from '../vulns/packages.js';
@@ -116,7 +118,7 @@ export interface AdvisoryUpdate {
  * zips, or one of them) into the database, in batches of one transaction
  * each: an interruption leaves every advisory as it was or as new.
  */
-export async function updateAdvisories(hw: Herowatch, from: string, options: { now?: Date; batchSize?: number } = {}): Promise<AdvisoryUpdate> {
+export async function updateAdvisories(hw: Herowatch, from: string, options: { now?: Date; batchSize?: number; source?: string } = {}): Promise<AdvisoryUpdate> {
   await existing(from, '--from');
   const started = performance.now();
   const importedAt = (options.now ?? new Date()).toISOString();
@@ -159,8 +161,9 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
     if (batch.length >= (options.batchSize ?? 2000)) await flush();
   }
   await flush();
-  for (const [eco, modified] of newest) await recordAdvisoryImport(hw.store, eco, from, importedAt, modified || null);
-  return { source: from, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started), touched: result.touched };
+  const source = options.source ?? from;
+  for (const [eco, modified] of newest) await recordAdvisoryImport(hw.store, eco, source, importedAt, modified || null);
+  return { source, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started), touched: result.touched };
 }
 
 /** Which ecosystems the advisory database holds, how many advisories each, and how old. */
@@ -175,4 +178,87 @@ export async function storedAdvisoryIndex(hw: Herowatch, packages: Package[]): P
   // What the store holds was compiled by compileAdvisory at import.
   for (const stored of await advisoriesFor(hw.store, keys)) index.add({ advisory: stored.facts as Advisory, packages: stored.entries as AdvisoryPackage[] });
   return index;
+}
+
+/** Above this many changed advisories, an ecosystem's whole archive is downloaded rather than each one. */
+export const INCREMENTAL_LIMIT = 2000;
+
+/** What an online update did for one ecosystem. */
+export interface EcosystemUpdate {
+  ecosystem: string;
+  /** `archive`: all.zip was read; `changes`: only the advisories modified since the last import; `current`: nothing had changed. */
+  mode: 'archive' | 'changes' | 'current';
+  /** Bytes downloaded and requests made for it. */
+  bytes: number;
+  requests: number;
+  update: AdvisoryUpdate | null;
+  /** Why this ecosystem was not updated (the others still were). */
+  error: string | null;
+}
+
+/**
+ * Imports advisories from the OSV export at `baseUrl`, per ecosystem: the
+ * first time (or with `full`) its all.zip, streamed to a temporary file;
+ * afterwards only what its index lists as modified since the newest stored
+ * advisory, one file each (all.zip again when more than INCREMENTAL_LIMIT
+ * changed). An ecosystem that fails is reported and the others go on.
+ */
+export async function updateAdvisoriesOnline(hw: Herowatch, options: { baseUrl: string; ecosystems: string[]; full?: boolean; now?: Date; concurrency?: number }): Promise<{ ecosystems: EcosystemUpdate[]; touched: Set<string> }> {
+  const stored = new Map((await advisoryStatus(hw.store)).map((s) => [s.ecosystem, s.newestModified]));
+  const known = await storedAdvisoryRevisions(hw.store);
+  const isKnown = (entry: { id: string; modified: string }): boolean => {
+    const revision = known.get(entry.id);
+    return revision !== undefined && revision !== null && Date.parse(revision) === Date.parse(entry.modified);
+  };
+  const touched = new Set<string>();
+  const results: EcosystemUpdate[] = [];
+  for (const eco of options.ecosystems) {
+    const work = await mkdtemp(join(tmpdir(), 'herowatch-osv-'));
+    const result: EcosystemUpdate = { ecosystem: eco, mode: 'archive', bytes: 0, requests: 0, update: null, error: null };
+    try {
+      const since = options.full ? null : (stored.get(eco) ?? null);
+      let changed: { id: string }[] | null = null;
+      if (since !== null) {
+        const index = await modifiedSince(options.baseUrl, eco, since);
+        result.requests++;
+        const fresh = index.entries.filter((entry) => !isKnown(entry));
+        if (fresh.length <= INCREMENTAL_LIMIT) changed = fresh;
+      }
+      if (changed !== null && changed.length === 0) {
+        result.mode = 'current';
+      } else if (changed !== null) {
+        result.mode = 'changes';
+        const ids = [...new Set(changed.map((c) => c.id))];
+        const folder = join(work, 'changes');
+        await mkdir(folder);
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: Math.min(options.concurrency ?? 8, ids.length) }, async () => {
+            while (next < ids.length) {
+              const id = ids[next++]!;
+              const json = await advisoryJson(options.baseUrl, eco, id);
+              result.requests++;
+              result.bytes += Buffer.byteLength(json);
+              await writeFile(join(folder, `${id}.json`), json);
+            }
+          }),
+        );
+        result.update = await updateAdvisories(hw, folder, { now: options.now, source: `${options.baseUrl.replace(/\/+$/, '')}/${eco}/` });
+      } else {
+        const path = join(work, 'all.zip');
+        const download = await downloadArchive(options.baseUrl, eco, path);
+        result.requests++;
+        result.bytes += download.bytes;
+        result.update = await updateAdvisories(hw, path, { now: options.now, source: download.url });
+      }
+      for (const key of result.update?.touched ?? []) touched.add(key);
+    } catch (error) {
+      if (!(error instanceof HerowatchError)) throw error;
+      result.error = error.message;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    results.push(result);
+  }
+  return { ecosystems: results, touched };
 }

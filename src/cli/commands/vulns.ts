@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, importAdvisoriesOnline, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
+import { ECOSYSTEMS } from '../../vulns/ecosystems.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { writeOutputFile } from '../../export/write-file.js';
@@ -9,7 +10,7 @@ import { parseExpiry } from './compliance.js';
 import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
 import { withHerowatch } from '../context.js';
 import type { Severity } from '../../vulns/severity.js';
-import { UsageError, type Output } from '../output.js';
+import { EXIT, UsageError, type Output } from '../output.js';
 import { table } from '../table.js';
 
 const VULNERABILITY_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a vulnerability id (herowatch vulns show APP --json gives them): a whole number');
@@ -115,7 +116,7 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       } else {
         report = await withHerowatch({}, async (hw) => {
           if ((await advisoryDatabaseStatus(hw)).every((e) => e.advisories === 0)) {
-            throw new UsageError('The advisory database is empty: import advisories first (herowatch vulns db update --from PATH), or give --db PATH.');
+            throw new UsageError('The advisory database is empty: import advisories first (herowatch vulns db update downloads them from the OSV export; --from PATH reads files), or give --db PATH.');
           }
           const scan = await scanPath(path);
           return reportScan(scan, await storedAdvisoryIndex(hw, scan.packages), { includeDev: flags.includeDev });
@@ -160,11 +161,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
 
   const db = vulns.command('db').description('The advisory database vulnerabilities are matched against (OSV format)');
   db.command('update')
-    .description('Import OSV advisories: new ones are added, revised ones replaced, withdrawn ones removed')
-    .requiredOption('--from <path>', 'a folder of OSV JSON files or zips (such as the OSV export\'s per-ecosystem all.zip), or one of them')
+    .description('Import OSV advisories from the OSV export (or --from files): new ones are added, revised ones replaced, withdrawn ones removed; the tested apps they concern are matched again')
+    .option('--from <path>', 'offline: a folder of OSV JSON files or zips (such as the OSV export\'s per-ecosystem all.zip), or one of them')
+    .option('--ecosystem <names>', `online: the ecosystems to update, comma-separated (default: all of ${ECOSYSTEMS.join(', ')})`, ecosystemList)
+    .option('--full', 'online: download each ecosystem\'s whole archive, even when only a few advisories changed')
     .option('--json', 'print the result as JSON')
-    .action(async (flags: { from: string; json?: boolean }) => {
-      const { update, rematched } = await withHerowatch({}, (hw) => importAdvisories(hw, flags.from));
+    .action(async (flags: { from?: string; ecosystem?: string[]; full?: boolean; json?: boolean }) => {
+      if (flags.from === undefined) return updateOnline(output, setExitCode, flags);
+      if (flags.ecosystem || flags.full) throw new UsageError('--ecosystem and --full choose what to download; with --from, herowatch reads exactly the files given.');
+      const { update, rematched } = await withHerowatch({}, (hw) => importAdvisories(hw, flags.from!));
       const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
       const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
       if (flags.json) {
@@ -183,11 +188,53 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
     .action(async (flags: { json?: boolean }) => {
       const status = await withHerowatch({}, (hw) => advisoryDatabaseStatus(hw));
       if (flags.json) return output.json(status);
-      if (status.length === 0) return output.out('The advisory database is empty: herowatch vulns db update --from PATH imports OSV advisories.');
+      if (status.length === 0) return output.out('The advisory database is empty: herowatch vulns db update downloads OSV advisories (or reads them from files with --from PATH).');
       const now = Date.now();
       const age = (at: string | null) => (at ? `${Math.max(0, Math.floor((now - Date.parse(at)) / 86_400_000))} days` : '');
       output.out(table(['ECOSYSTEM', 'ADVISORIES', 'IMPORTED', 'AGO', 'NEWEST ADVISORY', 'FROM'], status.map((e) => [e.ecosystem, e.advisories, e.importedAt?.slice(0, 16).replace('T', ' '), age(e.importedAt), e.newestModified?.slice(0, 10), e.source])));
     });
+}
+
+function ecosystemList(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(ECOSYSTEMS as readonly string[]).includes(name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is not an ecosystem herowatch matches; use any of ${ECOSYSTEMS.join(', ')} (as OSV spells them).`);
+  }
+  return names;
+}
+
+async function updateOnline(output: Output, setExitCode: (code: number) => void, flags: { ecosystem?: string[]; full?: boolean; json?: boolean }): Promise<void> {
+  const { ecosystems, rematched } = await withHerowatch({}, (hw) => importAdvisoriesOnline(hw, { ecosystems: flags.ecosystem, full: flags.full }));
+  const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
+  const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
+  if (ecosystems.some((e) => e.error !== null)) setExitCode(EXIT.failed);
+  if (flags.json) {
+    return output.json({
+      ecosystems: ecosystems.map(({ update, ...rest }) => {
+        if (!update) return { ...rest, update: null };
+        const { touched: _touched, ...counts } = update;
+        return { ...rest, update: counts };
+      }),
+      rematched: { apps: rematched.length, opened, resolved },
+    });
+  }
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  output.out(
+    table(
+      ['ECOSYSTEM', 'READ', 'DOWNLOADED', 'NEW', 'REVISED', 'WITHDRAWN', 'UNCHANGED', 'PROBLEM'],
+      ecosystems.map((e) => [
+        e.ecosystem,
+        e.error ? '' : e.mode === 'archive' ? 'whole archive' : e.mode === 'changes' ? `${e.requests - 1} changed` : 'up to date',
+        e.error ? '' : mb(e.bytes),
+        e.update?.added,
+        e.update?.updated,
+        e.update?.withdrawn,
+        e.update?.unchanged,
+        e.error ?? (e.update && e.update.skipped.length > 0 ? `${e.update.skipped.length} files not read` : ''),
+      ]),
+    ),
+  );
+  if (rematched.length > 0) output.out(`Matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`);
 }
 
 function failOn(value: string): Exclude<Severity, 'unknown'> {
