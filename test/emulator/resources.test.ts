@@ -195,6 +195,27 @@ describe('releases and slugs', () => {
     const release = await get('/apps/edge-api/releases/2');
     expect((await api(emulator, `/apps/edge-worker/slugs/${release.slug.id}`, T.admin)).status).toBe(404);
   });
+
+  it('serves Fir apps with OCI images instead of slugs, and expired releases whose slug is gone', async () => {
+    const world = edgeScenario();
+    const worker = world.apps!.find((a) => a.name === 'edge-worker')!;
+    Object.assign(worker, { generation: 'fir', releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }] });
+    const api2 = world.apps!.find((a) => a.name === 'edge-api')!;
+    api2.releases![0] = { ...api2.releases![0]!, status: 'expired', slug: { commit: '0ld0ld00', files: { 'package.json': { name: 'edge-api' } } } };
+    const fir = await startEmulatorForTest({ scenario: world });
+    const read = async (path: string) => (await api(fir, path, T.admin)).body as Json;
+    expect((await read('/apps/edge-worker')).generation).toMatchObject({ name: 'fir' });
+    expect((await read('/apps/edge-api')).generation).toMatchObject({ name: 'cedar' });
+    const [image] = (await read('/apps/edge-worker/releases')) as Json[];
+    expect(image).toMatchObject({ slug: null, artifacts: [{ type: 'oci-image', id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' }] });
+    const expired = await read('/apps/edge-api/releases/1');
+    expect(expired).toMatchObject({ status: 'expired', slug: { id: expect.any(String) } });
+    expect((await api(fir, `/apps/edge-api/slugs/${expired.slug.id}`, T.admin)).status).toBe(404);
+    expect((await fetch(`${fir.url}/__emulator/blobs/slugs/${expired.slug.id}.tar.gz`)).status).toBe(404);
+    // A Fir app given a slug, or a Cedar app an image, is refused with the reason.
+    worker.releases = [{ version: 1, slug: { files: {} } }];
+    await expect(fir.setScenario(world)).rejects.toThrow(/Fir-generation app deploys OCI images, not slugs/);
+  });
 });
 
 describe('add-ons', () => {

@@ -17,7 +17,7 @@ const fast = { client: { retry: { baseDelayMs: 5, maxDelayMs: 50 } }, sync: { no
 
 describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
   it('finds exactly the planted vulnerable packages, reads each slug once, resolves on upgrade, and re-matches without downloads', async () => {
-    const generated = generateScenario({ apps: 40, teams: 3, members: 10, days: 2, seed: 31, rates: { vulnerableSlug: 0.4 } });
+    const generated = generateScenario({ apps: 40, teams: 3, members: 10, days: 2, seed: 31, rates: { vulnerableSlug: 0.4, firApp: 0.1 } });
     const emulator = await startEmulatorForTest({ scenario: generated.scenario });
     const hw = await openTestHerowatch(dialect, emulator.url);
     const sync = () => syncConnection(hw, { connection: 'acme', token: generated.tokens.global, apiUrl: emulator.url, ...fast });
@@ -51,6 +51,15 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     );
     expect(Object.fromEntries(found)).toEqual(Object.fromEntries(expected));
     expect(expected.size).toBeGreaterThan(5);
+    // Packages only development needs were planted too (in lockfiles, not installed): none is a finding.
+    expect(Object.values(planted).some((p) => p.dev_only.length > 0)).toBe(true);
+    // Fir apps have no slug: each is a gap that says why, never "no vulnerabilities".
+    const slugless = generated.planted.apps_without_slug.filter((app) => apps.includes(app));
+    expect(slugless.length).toBeGreaterThan(0);
+    for (const app of slugless) expect(first.find((t) => t.app === app), app).toMatchObject({ outcome: 'gap', reason: expect.stringMatching(/Fir-generation/) });
+    // Installed trees, jars inside a jar and a Go binary were read where the generator put them.
+    const evidence = (await readDataset(hw.store, 'vulnerabilities', {})).rows.flatMap((r) => r.locations as string[]);
+    expect(evidence.some((l) => l.includes('node_modules/.package-lock.json') || l.includes('vendor/bundle/') || l.includes('site-packages/'))).toBe(true);
     // The same findings as a dataset, for SQL and exports.
     const openRows = (await readDataset(hw.store, 'vulnerabilities', { filters: { status: 'open' } })).rows;
     expect(new Set(openRows.map((r) => r.app_name))).toEqual(new Set(expected.keys()));
@@ -84,10 +93,12 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const scenario = structuredClone(generated.scenario);
     const target = scenario.apps!.find((a) => a.name === fixedApp)! as ScenarioApp;
     const language = target.releases!.at(-1)!.slug!.files!;
-    const donor = scenario.apps!.find((a) => !(a.name in planted) && a.releases?.some((r) => r.slug?.files && Object.keys(r.slug.files).join() === Object.keys(language).join()))!;
-    const safe = donor.releases!.filter((r) => r.slug?.files).at(-1)!.slug!.files!;
+    // The same language's slug: the same files, but for the versions in installed packages' paths.
+    const unversioned = (files: object) => Object.keys(files).filter((path) => !/\d/.test(path)).join();
+    const donor = scenario.apps!.find((a) => !(a.name in planted) && a.releases?.some((r) => r.slug?.files && unversioned(r.slug.files) === unversioned(language)))!;
+    const safeSlug = donor.releases!.filter((r) => r.slug?.files).at(-1)!.slug!;
     const version = Math.max(...target.releases!.map((r) => r.version ?? 0)) + 1;
-    target.releases!.push({ version, description: 'Deploy upgrade', created_at: '2026-11-19T10:00:00Z', status: 'succeeded', slug: { commit: 'f'.repeat(40), files: safe } });
+    target.releases!.push({ version, description: 'Deploy upgrade', created_at: '2026-11-19T10:00:00Z', status: 'succeeded', slug: { commit: 'f'.repeat(40), files: safeSlug.files, binary_files: safeSlug.binary_files } });
     await emulator.setScenario(scenario);
     const upgraded = await sync();
     expect(upgraded.vulnerabilities).toMatchObject({ downloaded: 0, opened: 0, resolved: expected.get(fixedApp!)!.length > 0 ? expect.any(Number) : 0 });
@@ -99,8 +110,9 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const production = await listFindings(hw, { connection: 'acme', check: 'production_app_severe_vulnerabilities_absent', status: ['open', 'pass', 'unknown'] });
     expect(production.length).toBeGreaterThan(0);
     for (const finding of production) {
-      const open = (await vulnerabilitySummary(hw, { connection: 'acme', now: NOW })).find((s) => s.app === finding.resource_name)!.open;
-      expect(finding.status, finding.resource_name).toBe(open.critical + open.high > 0 ? 'open' : 'pass');
+      const { open, test } = (await vulnerabilitySummary(hw, { connection: 'acme', now: NOW })).find((s) => s.app === finding.resource_name)!;
+      // A production app without a slug to read (Fir) is not known to be free of them.
+      expect(finding.status, finding.resource_name).toBe(test?.outcome === 'gap' ? 'unknown' : open.critical + open.high > 0 ? 'open' : 'pass');
     }
     const summary = (await vulnerabilitySummary(hw, { connection: 'acme' })).find((s) => s.app === fixedApp)!;
     expect(summary.open).toEqual({ critical: 0, high: 0, medium: 0, low: 0, unknown: 0 });
@@ -110,10 +122,7 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const scenario = edgeScenario();
     const app = (name: string) => scenario.apps!.find((a) => a.name === name)! as ScenarioApp & Record<string, unknown>;
     // A Fir app: its releases carry an OCI image, no slug.
-    Object.assign(app('edge-worker'), {
-      generation: { id: '5a2b8a4e-6f3e-4c7b-9b1e-0f8f1a2b3c4d', name: 'fir' },
-      releases: [{ version: 1, created_at: '2026-11-01T00:00:00Z', slug: null, artifacts: [{ type: 'oci-image', id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' }] }],
-    });
+    Object.assign(app('edge-worker'), { generation: 'fir', releases: [{ version: 1, created_at: '2026-11-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }] });
     // Its only release expired under the retention rules: nothing is running that can be read.
     app('admin-personal').releases = [{ version: 1, created_at: '2024-01-02T00:00:00Z', status: 'expired', slug: { commit: 'abc', files: { 'requirements.txt': 'Django==3.2.13\n' } } }];
     const emulator = await startEmulatorForTest({ scenario });

@@ -24,10 +24,14 @@ const byContent = new Map<string, Blob>();
 export function slugBlob(slug: Slug): Blob {
   let blob = bySlug.get(slug) ?? byFiles.get(slug.files);
   if (blob) return blob;
-  const contentKey = createHash('sha256').update(JSON.stringify(slug.files)).digest('hex');
+  const hash = createHash('sha256').update(JSON.stringify(slug.files));
+  for (const [path, bytes] of Object.entries(slug.binaryFiles).sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(`\u0000${path}\u0000`).update(bytes);
+  const contentKey = hash.digest('hex');
   blob = byContent.get(contentKey);
   if (!blob) {
-    const paths = Object.keys(slug.files).sort();
+    const contents = new Map<string, Uint8Array>(Object.entries(slug.files).map(([path, value]) => [path, new TextEncoder().encode(fileContent(value))]));
+    for (const [path, bytes] of Object.entries(slug.binaryFiles)) contents.set(path, bytes);
+    const paths = [...contents.keys()].sort();
     const directories = new Set<string>(['./app/']);
     for (const path of paths) {
       const parts = path.split('/');
@@ -38,8 +42,9 @@ export function slugBlob(slug: Slug): Blob {
       ...[...directories].sort().map((name) => ({ name, attrs: { ...attrs, mode: '755' } })),
       ...paths.map((path) => ({
         name: `./app/${path}`,
-        data: new TextEncoder().encode(fileContent(slug.files[path]!)),
-        attrs: { ...attrs, mode: '644' },
+        data: contents.get(path)!,
+        // What a build leaves in bin/ runs.
+        attrs: { ...attrs, mode: path.startsWith('bin/') ? '755' : '644' },
       })),
     ]);
     const bytes = gzipSync(tar);

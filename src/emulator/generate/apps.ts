@@ -75,7 +75,13 @@ function describeApp(random: Random, options: GenerateOptions, ctx: AppsContext,
   const prod = app.stage === 'production';
   app.language = random.weighted(LANGUAGE_WEIGHTS);
   s.region = random.chance(0.85) ? 'us' : 'eu';
-  if (random.chance(rates.eolStack)) {
+  // Drawn from a stream of its own, so that adding it left every other draw of the world as it was.
+  const fir = random.fork('generation').chance(rates.firApp);
+  const eol = random.chance(rates.eolStack);
+  if (fir) {
+    // Fir runs on the current stack only.
+    s.stack = 'heroku-24';
+  } else if (eol) {
     s.stack = random.pick(['heroku-20', 'heroku-18', 'heroku-16', 'cedar-14']);
     ctx.planted.eol_stack_apps.push(s.name);
   } else {
@@ -98,10 +104,27 @@ function describeApp(random: Random, options: GenerateOptions, ctx: AppsContext,
   }
   s.collaborators = collaborators(random, options, ctx, app);
   const vulnerable = random.chance(rates.vulnerableSlug);
-  s.releases = releases(random, app, created, ctx.now, vulnerable);
-  if (vulnerable) {
+  const history = random.fork('history');
+  const count = history.chance(rates.longHistory) ? history.int(25, 40) : null;
+  s.releases = releases(random, app, created, ctx.now, vulnerable, count);
+  if (fir) {
+    s.generation = 'fir';
+    for (const release of s.releases) {
+      if (release.slug) release.oci_image = {};
+      delete release.slug;
+    }
+    ctx.planted.apps_without_slug.push(s.name);
+  } else if (vulnerable) {
     const template = slugTemplate(app.language, true);
-    ctx.planted.vulnerable_apps[s.name] = { ecosystem: template.ecosystem, packages: template.vulnerablePackages };
+    ctx.planted.vulnerable_apps[s.name] = { ecosystem: template.ecosystem, packages: template.vulnerablePackages, dev_only: template.devOnlyPackages };
+  }
+  // Heroku's retention: a release older than 30 days and more than 20 releases back loses its slug (or image).
+  const versions = s.releases.length;
+  for (const release of s.releases) {
+    if (release.version <= versions - 20 && Date.parse(release.created_at!) < ctx.now - 30 * DAY && (release.slug || release.oci_image)) {
+      release.status = 'expired';
+      ctx.planted.expired_releases.push(`${s.name}/v${release.version}`);
+    }
   }
 }
 
@@ -173,8 +196,10 @@ function collaborators(random: Random, options: GenerateOptions, ctx: AppsContex
   return list;
 }
 
-function releases(random: Random, app: GeneratedApp, created: number, now: number, vulnerable: boolean): ScenarioRelease[] {
-  const count = random.int(2, 5);
+function releases(random: Random, app: GeneratedApp, created: number, now: number, vulnerable: boolean, long: number | null): ScenarioRelease[] {
+  // A long history is drawn apart (`long`), so the draws below stay those of every other app.
+  const drawn = random.int(2, 5);
+  const count = long ?? drawn;
   const lastAt = now - random.int(1, app.stage === 'production' ? 45 : 120) * DAY - random.int(0, DAY - 1);
   const step = Math.max(1, Math.floor((Math.max(lastAt, created + DAY) - created) / count));
   const list: ScenarioRelease[] = [];
@@ -190,7 +215,7 @@ function releases(random: Random, app: GeneratedApp, created: number, now: numbe
         description: `Deploy ${commit.slice(0, 8)}`,
         created_at: iso(at),
         status: !current && random.chance(0.05) ? 'failed' : 'succeeded',
-        slug: { commit, files: slugTemplate(app.language, current && vulnerable).files },
+        slug: { commit, files: slugTemplate(app.language, current && vulnerable).files, binary_files: slugTemplate(app.language, current && vulnerable).binaryFiles },
       });
     } else {
       list.push({ version, description: `Set ${random.pick(['LOG_LEVEL', 'FEATURE_FLAGS', 'WEB_CONCURRENCY'])} config vars`, created_at: iso(at), status: 'succeeded', slug: null });

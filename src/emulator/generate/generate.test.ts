@@ -141,5 +141,11 @@ function plantedFromScratch(scenario: Scenario, auditorToken: string): Omit<Plan
         return flagged.some((v) => text.includes(v)) ? [[app.name, expect.anything()]] : [];
       }),
     ),
+    apps_without_slug: apps.filter((app) => (app.releases ?? []).every((r) => !r.slug) && (app.releases ?? []).some((r) => r.oci_image)).map((a) => a.name),
+    // Heroku's retention rule, applied afresh: older than 30 days and more than 20 releases back.
+    expired_releases: apps.flatMap((app) => {
+      const list = app.releases ?? [];
+      return list.filter((r) => (r.slug || r.oci_image) && r.version <= list.length - 20 && now - Date.parse(r.created_at!) > 30 * DAY).map((r) => `${app.name}/v${r.version}`);
+    }),
   };
 }

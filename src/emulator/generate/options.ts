@@ -51,6 +51,10 @@ export interface PlantRates {
   oldGlobalToken: number;
   /** Apps whose deployed slug has a dependency with a known vulnerability. */
   vulnerableSlug: number;
+  /** Fir-generation apps: they deploy OCI images, and have no slug to read. */
+  firApp: number;
+  /** Apps with a long release history, whose oldest releases' slugs expired under Heroku's retention rules. */
+  longHistory: number;
 }
 
 export const DEFAULT_RATES: PlantRates = {
@@ -70,6 +74,8 @@ export const DEFAULT_RATES: PlantRates = {
   noLogDrain: 0.12,
   oldGlobalToken: 0.25,
   vulnerableSlug: 0.2,
+  firApp: 0.04,
+  longHistory: 0.1,
 };
 
 export function resolveOptions(partial: Partial<Omit<GenerateOptions, 'rates'>> & { rates?: Partial<PlantRates> } = {}): GenerateOptions {

@@ -34,8 +34,12 @@ export interface Planted {
   production_apps_without_log_drain: string[];
   /** Descriptions of the auditor's never-expiring global authorizations older than 90 days. */
   old_global_tokens: string[];
-  /** Apps whose current slug has vulnerable dependencies, with the packages. */
-  vulnerable_apps: Record<string, { ecosystem: string; packages: { name: string; version: string }[] }>;
+  /** Apps whose current slug has vulnerable dependencies, with the packages (and those only development needs, which are not findings). */
+  vulnerable_apps: Record<string, { ecosystem: string; packages: { name: string; version: string }[]; dev_only: { name: string; version: string }[] }>;
+  /** Apps with no slug to read (Fir generation: OCI images): a vulnerability test reports them as coverage gaps. */
+  apps_without_slug: string[];
+  /** `app/vN` of releases whose slug expired (status expired; the slug answers 404). */
+  expired_releases: string[];
 }
 
 export function emptyPlanted(company: string, domain: string): Planted {
@@ -62,5 +66,7 @@ export function emptyPlanted(company: string, domain: string): Planted {
     production_apps_without_log_drain: [],
     old_global_tokens: [],
     vulnerable_apps: {},
+    apps_without_slug: [],
+    expired_releases: [],
   };
 }

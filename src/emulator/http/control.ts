@@ -53,7 +53,7 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
       handler: async (request, reply) => {
         const id = (request.params as { file: string }).file.replace(/\.tar\.gz$/, '');
         const slug = server.currentWorld.slugs.get(id);
-        if (!slug) return reply.code(404).type('text/plain').send('NoSuchKey');
+        if (!slug || slug.release.status === 'expired') return reply.code(404).type('text/plain').send('NoSuchKey');
         const blob = slugBlob(slug);
         logBlob(server, request.url, 200);
         return reply.type('application/gzip').header('ETag', `"${blob.checksum.slice(7, 39)}"`).send(blob.bytes);

@@ -4,7 +4,7 @@ import { deriveId } from '../world/ids.js';
 import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint } from '../world/types.js';
 import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
 
-const CEDAR = { id: deriveId('generation', 'cedar'), name: 'cedar' };
+const GENERATIONS = { cedar: { id: deriveId('generation', 'cedar'), name: 'cedar' }, fir: { id: deriveId('generation', 'fir'), name: 'fir' } };
 
 const ref = (entity: { id: string; name: string }): Json => ({ id: entity.id, name: entity.name });
 
@@ -17,7 +17,7 @@ export const appJson = cachedPer((app: App): Json => {
       buildpack_provided_description: slug?.buildpackDescription ?? null,
       build_stack: { id: app.buildStack.id, name: app.buildStack.info.name },
       created_at: app.createdAt,
-      generation: CEDAR,
+      generation: GENERATIONS[app.generation],
       git_url: `https://git.heroku.com/${app.name}.git`,
       id: app.id,
       internal_routing: null,
@@ -211,7 +211,7 @@ export const releaseJson = cachedPer((release: Release): Json =>
   withGiven(
     {
       addon_plan_names: release.app.ownedAddons.map((a) => a.plan.name),
-      artifacts: release.slug ? [{ type: 'slug', id: release.slug.id }] : [],
+      artifacts: release.slug ? [{ type: 'slug', id: release.slug.id }] : release.ociImage ? [{ type: 'oci-image', id: release.ociImage.id }] : [],
       app: { name: release.app.name, id: release.app.id },
       created_at: release.createdAt,
       description: release.description,

@@ -82,7 +82,8 @@ export const appRoutes: RouteSpec[] = [
   get('/apps/:app/slugs/:slug', 'read', (ctx) => {
     const app = appFor(ctx);
     const slug = ctx.world.slugs.get(ctx.params.slug!.toLowerCase());
-    if (!slug || slug.app !== app) throw errors.notFound('slug');
+    // Heroku destroys the slugs of expired releases (its retention rules): the release stays, its slug is gone.
+    if (!slug || slug.app !== app || slug.release.status === 'expired') throw errors.notFound('slug');
     return { json: slugJson(slug, ctx) };
   }),
   get('/apps/:app/pipeline-couplings', 'read', (ctx) => {

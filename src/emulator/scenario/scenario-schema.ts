@@ -114,6 +114,7 @@ export const ENTITY_KINDS = {
       region: name,
       stack: name,
       build_stack: name,
+      generation: { enum: ['cedar', 'fir'] },
       created_at: dateTime,
       config_vars: {
         type: 'object',
@@ -173,13 +174,14 @@ export const ENTITY_KINDS = {
       user: email,
       created_at: dateTime,
       slug: { $ref: '#/definitions/slug' },
+      oci_image: { type: ['object', 'null'], properties: { id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } }, additionalProperties: false },
     },
     required: ['version'],
   },
   slug: {
     definition: 'slug',
     nullable: true,
-    keys: { commit: { type: 'string' }, files: { type: 'object' } },
+    keys: { commit: { type: 'string' }, files: { type: 'object' }, binary_files: { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$' } } },
     required: [],
   },
   addon: {

@@ -98,6 +98,8 @@ export interface ScenarioApp extends SchemaFields {
   region?: string;
   stack?: string;
   build_stack?: string;
+  /** The platform generation: cedar (the default) builds slugs; fir builds OCI images and has no slug. */
+  generation?: 'cedar' | 'fir';
   acm?: boolean;
   maintenance?: boolean;
   locked?: boolean;
@@ -150,6 +152,8 @@ export interface ScenarioRelease extends SchemaFields {
   created_at?: string;
   status?: 'failed' | 'pending' | 'succeeded' | 'expired';
   slug?: ScenarioSlug | null;
+  /** The OCI image a Fir-generation release runs (instead of a slug). */
+  oci_image?: { id?: string } | null;
 }
 
 /** File contents: a string, or any JSON value (written out as JSON). */
@@ -158,6 +162,8 @@ export type SlugFile = string | number | boolean | null | Record<string, unknown
 export interface ScenarioSlug extends SchemaFields {
   commit?: string;
   files?: Record<string, SlugFile>;
+  /** Files whose content is binary (jars, executables), base64-encoded. */
+  binary_files?: Record<string, string>;
 }
 
 export interface ScenarioAddon extends SchemaFields {

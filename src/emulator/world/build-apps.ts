@@ -54,6 +54,7 @@ function buildApp(ctx: BuildContext, source: ScenarioApp, i: number): App | unde
     region,
     stack,
     buildStack,
+    generation: source.generation ?? 'cedar',
     acm: source.acm ?? false,
     locked: source.locked ?? false,
     maintenance: source.maintenance ?? false,
@@ -206,14 +207,23 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
       user: user ? { id: user.id, email: user.email } : app.ownerRef,
       status: entry.status ?? 'succeeded',
       slug: null,
+      ociImage: null,
       current: false,
       createdAt,
       updatedAt: typeof entry.updated_at === 'string' ? isoSeconds(entry.updated_at) : createdAt,
       given: ctx.given('release', entry),
     };
+    if (app.generation === 'fir' && entry.slug) {
+      ctx.problem('a Fir-generation app deploys OCI images, not slugs: give the release oci_image instead of slug', 'apps', i, 'releases', j, 'slug');
+    }
+    if (app.generation === 'cedar' && entry.oci_image) {
+      ctx.problem('only Fir-generation apps deploy OCI images: set the app\'s generation to fir, or give the release a slug', 'apps', i, 'releases', j, 'oci_image');
+    }
+    if (entry.oci_image) release.ociImage = { id: entry.oci_image.id?.toLowerCase() ?? deriveId('oci-image', app.name, entry.version) };
     if (entry.slug) {
       const files = entry.slug.files ?? {};
-      for (const path of Object.keys(files)) {
+      const binaryFiles = Object.fromEntries(Object.entries(entry.slug.binary_files ?? {}).map(([path, base64]) => [path, new Uint8Array(Buffer.from(base64, 'base64'))]));
+      for (const path of [...Object.keys(files), ...Object.keys(binaryFiles)]) {
         // Paths become tar entries under ./app/: a path that could leave it (absolute, .., backslashes, NUL) is refused.
         if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) {
           ctx.problem(`slug file path ${JSON.stringify(path)} must be relative, made of plain names separated by / (no "..", ".", empty parts, backslashes or leading /)`, 'apps', i, 'releases', j, 'slug', 'files');
@@ -226,6 +236,7 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
         release,
         commit: entry.slug.commit ?? null,
         files,
+        binaryFiles,
         processTypes: guess.processTypes,
         buildpackDescription: guess.description,
         createdAt,

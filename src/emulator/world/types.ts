@@ -176,6 +176,7 @@ export interface App extends Dated {
   region: Region;
   stack: Stack;
   buildStack: Stack;
+  generation: 'cedar' | 'fir';
   acm: boolean;
   locked: boolean;
   maintenance: boolean;
@@ -251,6 +252,8 @@ export interface Release extends Dated {
   user: { id: string; email: string };
   status: 'failed' | 'pending' | 'succeeded' | 'expired';
   slug: Slug | null;
+  /** A Fir-generation release's image. */
+  ociImage: { id: string } | null;
   current: boolean;
 }
 
@@ -260,6 +263,7 @@ export interface Slug extends Dated {
   release: Release;
   commit: string | null;
   files: Record<string, SlugFile>;
+  binaryFiles: Record<string, Uint8Array>;
   processTypes: Record<string, string>;
   buildpackDescription: string | null;
 }
