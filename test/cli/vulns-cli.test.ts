@@ -93,7 +93,7 @@ describe('herowatch vulns db', () => {
     const env = { HEROWATCH_HOME: home };
     const empty = await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod')]);
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toContain('The advisory database is empty: import advisories first (herowatch vulns db update --from PATH)');
+    expect(empty.stderr).toContain('The advisory database is empty: import advisories first (herowatch vulns db update downloads them');
 
     const first = await herowatch(env, ['vulns', 'db', 'update', '--from', osv, '--json']);
     expect(first.code, first.stderr).toBe(0);
@@ -146,6 +146,9 @@ describe('monitoring from the command line', () => {
     const sbom = JSON.parse((await herowatch(env, ['sbom', 'edge-api', '--format', 'spdx'])).stdout) as { spdxVersion: string; packages: { name: string }[] };
     expect(sbom.spdxVersion).toBe('SPDX-2.3');
     expect(sbom.packages.map((p) => p.name).sort()).toEqual(['edge-api', 'jest', 'lodash']);
+    const written = await herowatch(env, ['sbom', 'edge-api', '--out', join(home, 'sbom.json'), '--json']);
+    expect(JSON.parse(written.stdout)).toMatchObject({ app: 'edge-api', format: 'cyclonedx', packages: 2, file: join(home, 'sbom.json') });
+    expect(JSON.parse(await readFile(join(home, 'sbom.json'), 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
     const ocsf = (await herowatch(env, ['vulns', '--ocsf'])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { class_uid: number });
     expect(ocsf).toHaveLength(3);
     expect(ocsf.every((e) => e.class_uid === 2002)).toBe(true);

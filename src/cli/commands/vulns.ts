@@ -291,10 +291,12 @@ export function registerSbom(program: Command, output: Output): void {
     .option('--connection <name>', 'connection, when the app is monitored on several')
     .option('--format <format>', `${SBOM_FORMATS.join(' or ')}`, sbomFormat, 'cyclonedx')
     .option('--out <file>', 'write it to this file instead of standard output')
-    .action(async (app: string, flags: { connection?: string; format: SbomFormat; out?: string }) => {
+    .option('--json', 'the SBOM is JSON already; with --out, what was written is said as JSON')
+    .action(async (app: string, flags: { connection?: string; format: SbomFormat; out?: string; json?: boolean }) => {
       const sbom = await withHerowatch({}, (hw) => appSbom(hw, app, { connection: flags.connection, format: flags.format }));
       if (!flags.out) return output.raw(sbom.document);
       await writeOutputFile(flags.out, sbom.document);
+      if (flags.json) return output.json({ app: sbom.app, release: sbom.release, packages: sbom.packages, format: flags.format, file: flags.out });
       output.err(`Wrote the ${flags.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${sbom.app}${sbom.release === null ? '' : ` v${sbom.release}`} (${sbom.packages} packages) to ${flags.out}`);
     });
 }
