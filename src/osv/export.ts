@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import type * as Undici from 'undici';
 import { UpstreamError } from '../errors.js';
 
@@ -62,9 +62,13 @@ async function text(url: string, maxBytes: number): Promise<string> {
   const response = await get(url);
   const chunks: Buffer[] = [];
   try {
-    await pipeline(response.body, bounded(url, maxBytes), async function* (source) {
-      for await (const chunk of source) chunks.push(chunk as Buffer);
+    const collect = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
     });
+    await pipeline(response.body, bounded(url, maxBytes), collect);
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     throw new UpstreamError(`The advisory export cut ${url} short (${(error as Error).message}).`);
