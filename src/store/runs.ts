@@ -221,3 +221,12 @@ export async function completeRunIds(store: Store, connectionId: number): Promis
 export async function markInterrupted(store: Store, runId: number): Promise<void> {
   await store.db.updateTable('hw_sync_runs').set({ status: 'interrupted' }).where('id', '=', runId).execute();
 }
+
+/** One run by id. */
+export async function getRun(store: Store, runId: number): Promise<RunRow | undefined> {
+  return (await store.db
+    .selectFrom('hw_sync_runs')
+    .select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error'])
+    .where('id', '=', runId)
+    .executeTakeFirst()) as RunRow | undefined;
+}

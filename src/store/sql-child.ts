@@ -15,6 +15,9 @@ export interface SqlJob {
   maxRows: number;
   /** The tables the dataset views read: the only ones the query's program may open. */
   allowedTables: string[];
+  /** Statements creating temporary views that confine the dataset views to some connections (they shadow the views while the query runs). */
+  confine?: string[];
+  confinedViews?: string[];
 }
 
 export type SqlReply = { id: number; ok: true; result: { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } } | { id: number; ok: false; error: string };
@@ -29,6 +32,16 @@ function database(path: string): SqliteDatabase {
 
 function run(job: SqlJob): { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } {
   const db = database(job.path);
+  if (!job.confine) return query(db, job);
+  for (const statement of job.confine) db.exec(statement);
+  try {
+    return query(db, job);
+  } finally {
+    for (const view of job.confinedViews ?? []) db.exec(`DROP VIEW IF EXISTS temp.${view}`);
+  }
+}
+
+function query(db: SqliteDatabase, job: SqlJob): { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } {
   const statement = db.prepare(job.query);
   if (!statement.reader) throw new Error('Only queries that return rows are allowed (herowatch sql is read-only).');
   const tables = new Map<number, string>();

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { ForbiddenError, InputError } from '../errors.js';
 import type { Store } from './database.js';
 import type { SqlJob, SqlReply } from './sql-child.js';
+import { datasets } from '../datasets/catalog.js';
 import { VIEW_BASE_TABLES } from './current-state.js';
 import type { Database } from './schema.js';
 
@@ -76,11 +77,33 @@ export function refuseOutsideDatasets(query: string): void {
  * statement timeout; refused on a superuser connection, which could leave
  * that role.
  */
-export async function runDatasetSql(store: Store, query: string, limits: SqlLimits = DEFAULT_SQL_LIMITS): Promise<SqlResult> {
+export async function runDatasetSql(store: Store, query: string, limits: SqlLimits = DEFAULT_SQL_LIMITS, scope?: { connections: string[] }): Promise<SqlResult> {
   refuseOutsideDatasets(query);
-  if (store.dialect === 'sqlite') return runInChild(store.location.sqlitePath, query, limits);
-  return runOnPostgres(store, query, limits);
+  if (scope) refuseQualifiedNames(query);
+  if (store.dialect === 'sqlite') return runInChild(store.location.sqlitePath, query, limits, scope?.connections);
+  return runOnPostgres(store, query, limits, scope?.connections);
 }
+
+/**
+ * A query confined to some connections reads the dataset views through
+ * views of the same names that keep only those connections' rows (SQLite's
+ * temp schema, PostgreSQL's pg_temp, both searched first); naming a schema
+ * would reach past them, so it is refused.
+ */
+function refuseQualifiedNames(query: string): void {
+  const code = codeOnly(query);
+  const qualified = /(?:^|[^\w$])"?(main|temp|public|pg_temp\w*|herowatch\w*)"?\s*\.\s*["\w]/i.exec(code);
+  if (qualified) throw new SqlError(`"${qualified[1]}." names a schema: this client reads the dataset views of its own connections only, by their plain names (apps, not ${qualified[1]}.apps).`);
+}
+
+/** The dataset views a confined query may read, each with a connection column to confine it by. */
+function confinedViews(): string[] {
+  return datasets()
+    .filter((d) => d.columns.some((c) => c.name === 'connection'))
+    .map((d) => d.name);
+}
+
+const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * The SQLite query process: started on first use and kept for the next
@@ -140,8 +163,9 @@ class SqlProcess {
 
 const sqlProcess = new SqlProcess();
 
-function runInChild(path: string, query: string, limits: SqlLimits): Promise<SqlResult> {
-  return sqlProcess.run({ path, query, maxRows: limits.maxRows, allowedTables: [...VIEW_BASE_TABLES] }, limits.timeoutMs);
+function runInChild(path: string, query: string, limits: SqlLimits, connections?: string[]): Promise<SqlResult> {
+  const confine = connections === undefined ? undefined : confinedViews().map((view) => `CREATE TEMP VIEW ${view} AS SELECT * FROM main.${view} WHERE connection IN (${connections.length === 0 ? 'NULL' : connections.map(quoteLiteral).join(', ')})`);
+  return sqlProcess.run({ path, query, maxRows: limits.maxRows, allowedTables: [...VIEW_BASE_TABLES], confine, confinedViews: connections === undefined ? undefined : confinedViews() }, limits.timeoutMs);
 }
 
 /**
@@ -220,7 +244,7 @@ async function readyPostgres(store: Store, client: pg.Client): Promise<string> {
   return role;
 }
 
-async function runOnPostgres(store: Store, query: string, limits: SqlLimits): Promise<SqlResult> {
+async function runOnPostgres(store: Store, query: string, limits: SqlLimits, connections?: string[]): Promise<SqlResult> {
   const url = store.location.databaseUrl!;
   const { default: pgDriver } = await import('pg');
   const client: pg.Client = new pgDriver.Client({ connectionString: url });
@@ -234,6 +258,15 @@ async function runOnPostgres(store: Store, query: string, limits: SqlLimits): Pr
       ready.catch(() => postgresReady.delete(url));
     }
     const role = await ready;
+    if (connections !== undefined) {
+      // Views of the same names in this session's temporary schema, which PostgreSQL searches first; gone when the session ends.
+      const schema = (await client.query<{ schema: string }>('SELECT quote_ident(current_schema()) AS schema')).rows[0]!.schema;
+      const kept = connections.length === 0 ? 'NULL' : connections.map(quoteLiteral).join(', ');
+      for (const view of confinedViews()) {
+        await client.query(`CREATE TEMP VIEW ${view} AS SELECT * FROM ${schema}.${view} WHERE connection IN (${kept})`);
+        await client.query(`GRANT SELECT ON pg_temp.${view} TO ${role}`);
+      }
+    }
     await client.query('BEGIN TRANSACTION READ ONLY');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(limits.timeoutMs))}`);
     await client.query(`SET LOCAL ROLE ${role}`);
