@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'conflict'
   /** The caller may not do this (Heroku refused the token, a role lacks a right). */
   | 'forbidden'
+  /** The caller did not say who it is, or not with a credential herowatch accepts (a missing, wrong, expired or revoked access token). */
+  | 'unauthenticated'
   /** A system herowatch depends on (Heroku, the database, a webhook receiver) failed. */
   | 'upstream'
   /** Stopped on request (Ctrl-C, SIGTERM) before the work was done. */
@@ -71,5 +73,12 @@ export class InterruptedError extends HerowatchError {
 export class UpstreamError extends HerowatchError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('upstream', message, options);
+  }
+}
+
+/** No credential, or one herowatch does not accept: the HTTP doors answer 401. The message never repeats the credential. */
+export class UnauthenticatedError extends HerowatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unauthenticated', message, options);
   }
 }

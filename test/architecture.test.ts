@@ -13,7 +13,7 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
  */
 const LAYERS: string[][] = [
   ['cli'],
-  ['scheduler'],
+  ['scheduler', 'mcp'],
   ['service'],
   ['evidence', 'notify'],
   ['compliance', 'vulns'],
@@ -22,7 +22,7 @@ const LAYERS: string[][] = [
   ['store', 'config.ts'],
   ['datasets'],
   ['heroku', 'osv', 'settings.ts'],
-  ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'version.ts'],
+  ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'text.ts', 'version.ts'],
 ];
 
 const room = (file: string): string => relative(src, file).split('/')[0]!;

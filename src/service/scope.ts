@@ -41,6 +41,11 @@ export interface Freshness {
   synced_at: string | null;
 }
 
+/** As of which sync, for every connection of the scope. */
+export async function scopeFreshness(hw: Herowatch, scope: Scope, named?: string): Promise<Freshness[]> {
+  return freshness(hw, await scopedConnections(hw, scope, named));
+}
+
 export async function freshness(hw: Herowatch, connections: ConnectionRecord[]): Promise<Freshness[]> {
   const out: Freshness[] = [];
   for (const connection of connections) {

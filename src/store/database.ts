@@ -12,6 +12,7 @@ import { up as runLease } from './migrations/005-run-lease.js';
 import { up as suppressionIndex } from './migrations/006-suppression-index.js';
 import { up as advisories } from './migrations/007-advisories.js';
 import { up as vulnerabilities } from './migrations/008-vulnerabilities.js';
+import { up as access } from './migrations/009-access.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '006-suppression-index': suppressionIndex,
   '007-advisories': advisories,
   '008-vulnerabilities': vulnerabilities,
+  '009-access': access,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -27,6 +27,37 @@ export interface Database {
   hw_slug_packages: SlugPackagesTable;
   hw_vuln_tests: VulnTestsTable;
   hw_vulnerabilities: VulnerabilitiesTable;
+  hw_access_tokens: AccessTokensTable;
+  hw_agent_calls: AgentCallsTable;
+}
+
+/** An access token herowatch issued: the hash of its secret, never the secret. */
+export interface AccessTokensTable {
+  id: Generated<number>;
+  name: string;
+  secret_hash: string;
+  scopes: unknown;
+  /** Connection names it may see; null for all. */
+  connections: unknown;
+  apps: unknown;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** One call an agent made (MCP), for the agent audit log. */
+export interface AgentCallsTable {
+  id: Generated<number>;
+  at: string;
+  token_id: number | null;
+  transport: string;
+  method: string;
+  name: string | null;
+  arguments: unknown;
+  outcome: string;
+  result_bytes: number;
+  duration_ms: number;
 }
 
 /** One slug's packages, read once per checksum (and again only when the scanner's rules change). */

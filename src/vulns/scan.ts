@@ -1,3 +1,4 @@
+import { printable } from '../text.js';
 import { unzipSync } from 'fflate';
 import { isCompanionFile, isJavaArchive, readerFor } from './readers/index.js';
 import { GoBuildInfoSniffer } from './readers/go-binary.js';
@@ -226,12 +227,6 @@ export function cleanPath(path: string): string | null {
   return parts.join('/');
 }
 
-/** A name from a scanned file, safe to print: control characters shown as escapes, length bounded. */
-export function printable(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const safe = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
-}
 
 /** Names and versions from a file are data: bounded and printable, whatever the file holds. */
 function safeRecord<T extends { name: string; version: string | null }>(record: T): T {

@@ -1,0 +1,88 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { InputError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { accessTokenById, insertAccessToken, insertAgentCall, listAccessTokens, listAgentCalls, revokeAccessToken, touchAccessToken, type AgentCallRow } from '../store/access.js';
+import { listConnections } from '../store/connections.js';
+import { DAY_MS } from '../time.js';
+import type { Herowatch } from './herowatch.js';
+import type { Scope } from './scope.js';
+
+/**
+ * Access tokens herowatch issues for its HTTP doors (MCP now, the REST API
+ * later): `hwat_<id>_<secret>`, the secret 32 random bytes. Only a SHA-256
+ * of the secret is stored (a secret this long needs no slow hash: it cannot
+ * be guessed, only stolen), compared in constant time. Each token carries
+ * its scopes, the connections (and apps) it may see, and an expiry.
+ */
+export const ACCESS_SCOPES = ['mcp:read'] as const;
+export type AccessScope = (typeof ACCESS_SCOPES)[number];
+
+const PREFIX = 'hwat_';
+const MAX_DAYS = 365;
+
+const hash = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export interface IssuedToken {
+  id: number;
+  /** Shown once, never stored. */
+  token: string;
+  expiresAt: string | null;
+}
+
+export async function createAccessToken(hw: Herowatch, request: { name: string; scopes: AccessScope[]; connections: string[] | null; apps?: string[] | null; expiresInDays: number | null; now?: Date }): Promise<IssuedToken> {
+  const now = request.now ?? new Date();
+  if (!/^[\w .@-]{1,100}$/.test(request.name)) throw new InputError('Name the token in up to 100 letters, digits, spaces and ._@- (who or what it is for).');
+  if (request.scopes.length === 0) throw new InputError(`Give the token a scope (${ACCESS_SCOPES.join(', ')}).`);
+  if (request.expiresInDays !== null && (!Number.isInteger(request.expiresInDays) || request.expiresInDays < 1 || request.expiresInDays > MAX_DAYS)) {
+    throw new InputError(`A token expires in 1 to ${MAX_DAYS} days (or never, if you must, with --no-expiry).`);
+  }
+  if (request.connections !== null) {
+    const known = new Set((await listConnections(hw.store)).map((c) => c.name));
+    const unknown = request.connections.filter((c) => !known.has(c));
+    if (unknown.length > 0) throw new NotFoundError(`There is no connection ${unknown.map((c) => `"${c}"`).join(', ')}; herowatch status lists them.`);
+  }
+  const secret = randomBytes(32).toString('base64url');
+  const expiresAt = request.expiresInDays === null ? null : new Date(now.getTime() + request.expiresInDays * DAY_MS).toISOString();
+  const id = await insertAccessToken(hw.store, { name: request.name, secret_hash: hash(secret), scopes: request.scopes, connections: request.connections, apps: request.apps ?? null, created_at: now.toISOString(), expires_at: expiresAt });
+  return { id, token: `${PREFIX}${id}_${secret}`, expiresAt };
+}
+
+/** Who presents `token`, and what they may see; anything else is UnauthenticatedError (401), with one message for every reason a token fails but expiry and revocation. */
+export async function authenticate(hw: Herowatch, token: string | undefined, scope: AccessScope, now: Date = new Date()): Promise<{ tokenId: number; scope: Scope }> {
+  const refused = new UnauthenticatedError(`An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scope}, and send it as "Authorization: Bearer <token>".`);
+  const match = token === undefined ? null : /^hwat_(\d{1,12})_([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) throw refused;
+  const row = await accessTokenById(hw.store, Number(match[1]));
+  if (!row) throw refused;
+  const presented = Buffer.from(hash(match[2]!), 'hex');
+  const stored = Buffer.from(row.secret_hash, 'hex');
+  if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
+  if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
+  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
+  if (!row.scopes.includes(scope)) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) lacks the ${scope} scope.`);
+  await touchAccessToken(hw.store, row.id, now.toISOString());
+  return { tokenId: row.id, scope: { connections: row.connections, apps: row.apps } };
+}
+
+/** The tokens issued (never their secrets), with their state at `now`. */
+export async function accessTokens(hw: Herowatch, now: Date = new Date()): Promise<{ id: number; name: string; scopes: string[]; connections: string[] | null; apps: string[] | null; created_at: string; expires_at: string | null; last_used_at: string | null; state: 'active' | 'expired' | 'revoked' }[]> {
+  return (await listAccessTokens(hw.store)).map(({ secret_hash: _hash, revoked_at, ...row }) => ({
+    ...row,
+    state: revoked_at !== null ? 'revoked' : row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime() ? 'expired' : 'active',
+  }));
+}
+
+export async function revokeToken(hw: Herowatch, id: number, now: Date = new Date()): Promise<void> {
+  if (!(await accessTokenById(hw.store, id))) throw new NotFoundError(`There is no access token ${id}; herowatch access-tokens list shows them.`);
+  await revokeAccessToken(hw.store, id, now.toISOString());
+}
+
+/** One call an agent made, as the agent audit log keeps it. */
+export type AgentCall = Omit<AgentCallRow, 'id'>;
+
+export async function recordAgentCall(hw: Herowatch, call: AgentCall): Promise<void> {
+  await insertAgentCall(hw.store, call);
+}
+
+export async function agentCalls(hw: Herowatch, filter: { since?: Date; tokenId?: number; limit?: number } = {}): Promise<AgentCallRow[]> {
+  return listAgentCalls(hw.store, { since: filter.since?.toISOString(), tokenId: filter.tokenId, limit: filter.limit ?? 100 });
+}

@@ -1,0 +1,211 @@
+import { fileURLToPath } from 'node:url';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
+import Fastify from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mountMcp } from '../../src/mcp/http.js';
+import { createMcpServer, TEXT_LIMIT } from '../../src/mcp/server.js';
+import { agentCalls, createAccessToken, revokeToken } from '../../src/service/access.js';
+import { addMonitoredApps } from '../../src/service/connections.js';
+import type { Scope } from '../../src/service/scope.js';
+import { syncConnection } from '../../src/service/sync.js';
+import { testMonitoredApps, importAdvisories } from '../../src/service/vuln-monitor.js';
+import { readDataset } from '../../src/store/datasets.js';
+import { bin } from '../support/cli.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
+import { CANARY, edgeScenario, T } from '../support/scenarios.js';
+
+const osv = fileURLToPath(new URL('../fixtures/osv/', import.meta.url));
+type Json = Record<string, unknown>;
+
+let hw: TestHerowatch;
+beforeAll(async () => {
+  const scenario = edgeScenario();
+  // edge-api's deployed slug with a lockfile, so that its test finds lodash 4.17.15.
+  const release = scenario.apps!.find((a) => a.name === 'edge-api')!.releases!.find((r) => r.version === 2)!;
+  release.slug!.files!['package-lock.json'] = { name: 'edge-api', lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' } } };
+  const emulator = await startTestEmulator({ scenario });
+  hw = await openTestHerowatch('sqlite', emulator.url, 'file');
+  for (const [connection, token] of [['edge', T.admin], ['collab', T.collab]] as const) {
+    expect((await syncConnection(hw, { connection, token, apiUrl: emulator.url })).status).toBe('complete');
+  }
+  await addMonitoredApps(hw, 'edge', ['edge-api']);
+  await importAdvisories(hw, osv);
+  await testMonitoredApps(hw, { connection: 'edge', token: T.admin, tokenApiUrl: emulator.url });
+}, 120_000);
+
+async function inMemory(scope: Scope): Promise<Client> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createMcpServer(hw, { scope, transport: 'stdio' }).connect(serverSide);
+  const client = new Client({ name: 'test', version: '1' });
+  await client.connect(clientSide);
+  return client;
+}
+
+async function call(client: Client, name: string, args: Json = {}): Promise<{ structured: Json; text: string; isError: boolean }> {
+  const answer = (await client.callTool({ name, arguments: args })) as { structuredContent?: Json; content: { type: string; text: string }[]; isError?: boolean };
+  return { structured: answer.structuredContent ?? {}, text: answer.content.map((c) => c.text).join('\n'), isError: answer.isError === true };
+}
+
+const EVERYTHING: Scope = { connections: null, apps: null };
+
+describe('the MCP server', () => {
+  it('lists small, read-only tools, each with an output schema', async () => {
+    const client = await inMemory(EVERYTHING);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toMatchInlineSnapshot(`
+      [
+        "describe_dataset",
+        "framework_report",
+        "get_app",
+        "get_app_vulnerabilities",
+        "list_apps",
+        "list_audit_events",
+        "list_changes",
+        "list_checks",
+        "list_connections",
+        "list_datasets",
+        "list_findings",
+        "list_sync_runs",
+        "list_vulnerabilities",
+        "run_sql",
+        "test_connection",
+      ]
+    `);
+    for (const tool of tools) {
+      expect(tool.outputSchema, tool.name).toBeDefined();
+      expect(tool.annotations, tool.name).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: tool.name === 'test_connection' });
+    }
+    // About 4 characters a token: the whole list stays under 4,000 tokens' worth.
+    const size = JSON.stringify({ tools }).length;
+    console.log(`tools/list: ${tools.length} tools, ${size} characters (about ${Math.round(size / 4)} tokens)`);
+    expect(size).toBeLessThan(16_000);
+  });
+
+  it('answers every tool from the store, as of the last sync, without config var values', async () => {
+    const client = await inMemory(EVERYTHING);
+    const apps = await call(client, 'list_apps', { connection: 'edge' });
+    const stored = (await readDataset(hw.store, 'apps', { connection: 'edge', orderBy: ['name'] })).rows;
+    expect((apps.structured.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(stored.map((r) => [r.name, r.region, r.stack, r.updated_at]));
+    expect(apps.structured.total).toBe(stored.length);
+    expect(apps.structured.as_of).toEqual([{ connection: 'edge', run: expect.any(Number), synced_at: expect.any(String) }]);
+    expect(apps.text).toContain('edge-api');
+
+    const paged = await call(client, 'list_apps', { limit: 2 });
+    expect((paged.structured.items as Json[]).length).toBe(2);
+    expect(paged.structured.next_cursor).toEqual(expect.any(String));
+    const next = await call(client, 'list_apps', { limit: 2, cursor: paged.structured.next_cursor });
+    expect((next.structured.items as Json[])[0]).not.toEqual((paged.structured.items as Json[])[0]);
+    expect((await call(client, 'list_apps', { limit: 500 })).isError).toBe(true);
+
+    const app = await call(client, 'get_app', { app: 'edge-api', connection: 'edge' });
+    expect(app.isError).toBe(false);
+    expect((app.structured.config_var_names as string[]).length).toBeGreaterThan(0);
+    expect(app.structured.vulnerabilities).toMatchObject({ open: expect.any(Number) });
+    expect(JSON.stringify(app)).not.toContain(CANARY);
+
+    const findings = await call(client, 'list_findings', { connection: 'edge', limit: 100 });
+    const open = (await readDataset(hw.store, 'findings', { connection: 'edge', filters: { status: 'open' } })).rows;
+    expect((findings.structured.items as Json[]).filter((f) => f.status === 'open').length).toBe(open.length);
+    const high = await call(client, 'list_findings', { severity: 'high', limit: 100 });
+    expect((high.structured.items as Json[]).every((f) => ['critical', 'high'].includes(f.severity as string))).toBe(true);
+
+    expect(((await call(client, 'list_checks')).structured.items as Json[]).length).toBeGreaterThan(10);
+    expect(((await call(client, 'framework_report', { framework: 'soc2', connection: 'edge' })).structured.reports as Json[]).length).toBe(1);
+    const vulns = await call(client, 'list_vulnerabilities', { connection: 'edge' });
+    expect((vulns.structured.items as Json[]).map((a) => a.app)).toEqual(['edge-api']);
+    const detail = await call(client, 'get_app_vulnerabilities', { app: 'edge-api' });
+    expect((detail.structured.vulnerabilities as Json[]).length).toBeGreaterThan(0);
+    expect(detail.structured.test).toMatchObject({ outcome: 'scanned', packages: expect.any(Number) });
+
+    const events = await call(client, 'list_audit_events', { connection: 'edge', limit: 5 });
+    const storedEvents = (await readDataset(hw.store, 'audit_events', { connection: 'edge' })).rows;
+    expect(events.structured.total).toBe(storedEvents.length);
+    const runs = await call(client, 'list_sync_runs', { connection: 'edge' });
+    expect((runs.structured.items as Json[])[0]).toMatchObject({ connection: 'edge', status: 'complete', gaps: expect.any(Array) });
+    const changes = await call(client, 'list_changes', { connection: 'edge', since_run: (runs.structured.items as Json[])[0]!.id });
+    expect(changes.structured.total).toBe(0);
+
+    const datasets = await call(client, 'list_datasets', { connection: 'edge' });
+    expect((datasets.structured.items as Json[]).find((d) => d.name === 'apps')).toMatchObject({ rows: stored.length });
+    expect(((await call(client, 'describe_dataset', { name: 'apps' })).structured.columns as Json[]).map((c) => c.name)).toContain('stack');
+    const sql = await call(client, 'run_sql', { query: "SELECT name, stack FROM apps WHERE connection = 'edge' ORDER BY name" });
+    expect((sql.structured.rows as Json[]).map((r) => r.name)).toEqual(stored.map((r) => r.name));
+    const refused = await call(client, 'run_sql', { query: 'SELECT * FROM hw_credentials' });
+    expect(refused).toMatchObject({ isError: true, text: expect.stringMatching(/is not a dataset/) });
+
+    // Resources an agent can attach as context.
+    const resource = await client.readResource({ uri: 'herowatch://apps/edge/edge-api' });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'edge-api', connection: 'edge' } });
+    expect(TEXT_LIMIT).toBe(20_000);
+  });
+
+  it('answers "list my Heroku apps with region, stack and last updated date" over stdio, from the real process', async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--connection', 'edge'], env: { PATH: process.env.PATH ?? '', ...hw.env }, stderr: 'pipe' });
+    const client = new Client({ name: 'agent', version: '1' });
+    await client.connect(transport);
+    const { structured } = await call(client, 'list_apps', {});
+    const stored = (await readDataset(hw.store, 'apps', { connection: 'edge', orderBy: ['name'] })).rows;
+    expect((structured.items as Json[]).map((a) => `${a.name} ${a.region} ${a.stack} ${a.updated_at}`)).toEqual(stored.map((r) => `${r.name} ${r.region} ${r.stack} ${r.updated_at}`));
+    // Bound to one connection: the other is not there, through any tool.
+    expect((await call(client, 'list_apps', { connection: 'collab' })).isError).toBe(true);
+    await client.close();
+    expect((await agentCalls(hw, { limit: 10 })).some((c) => c.transport === 'stdio' && c.name === 'list_apps' && c.outcome === 'not_found')).toBe(true);
+  }, 60_000);
+
+  it('shows a server bound to one connection nothing of another, SQL included', async () => {
+    const client = await inMemory({ connections: ['collab'], apps: null });
+    const collab = (await readDataset(hw.store, 'apps', { connection: 'collab' })).rows.map((r) => r.name).sort();
+    expect(((await call(client, 'list_apps')).structured.items as Json[]).map((a) => a.name).sort()).toEqual(collab);
+    expect((await call(client, 'list_connections')).structured.items).toEqual([expect.objectContaining({ connection: 'collab' })]);
+    const hidden = (await readDataset(hw.store, 'apps', { connection: 'edge' })).rows.map((r) => r.name as string).find((n) => !collab.includes(n))!;
+    expect((await call(client, 'get_app', { app: hidden })).isError).toBe(true);
+    expect(((await call(client, 'list_findings', { limit: 100 })).structured.items as Json[]).every((f) => f.connection === 'collab')).toBe(true);
+    expect(((await call(client, 'list_vulnerabilities')).structured.items as Json[])).toEqual([]);
+    expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM findings' })).structured.rows).toEqual([{ connection: 'collab' }].slice(0, (await readDataset(hw.store, 'findings', { connection: 'collab' })).rows.length > 0 ? 1 : 0));
+    expect((await call(client, 'run_sql', { query: 'SELECT count(*) AS n FROM main.apps' })).isError).toBe(true);
+    await expect(client.readResource({ uri: `herowatch://apps/edge/${hidden}` })).rejects.toThrow();
+  });
+
+  it('over HTTP: access tokens required, revoked and expired ones refused, foreign origins and hosts refused; every call audited', async () => {
+    const app = Fastify();
+    await mountMcp(app, hw);
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const url = new URL(`${address}/mcp`);
+      const good = await createAccessToken(hw, { name: 'agent', scopes: ['mcp:read'], connections: ['edge'], expiresInDays: 30 });
+      const connectWith = async (token: string) => {
+        const client = new Client({ name: 'http-agent', version: '1' });
+        await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+        return client;
+      };
+      const client = await connectWith(good.token);
+      const answer = await call(client, 'list_apps', {});
+      expect((answer.structured.items as Json[]).every((a) => a.connection === 'edge')).toBe(true);
+      await client.close();
+      const calls = await agentCalls(hw, { tokenId: good.id });
+      expect(calls[0]).toMatchObject({ transport: 'http', name: 'list_apps', outcome: 'ok', token_id: good.id });
+      expect(calls[0]!.result_bytes).toBeGreaterThan(0);
+
+      const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ authorization: 'Bearer hwat_1_nottherightsecretnottherightsecretnottherigh' })).status).toBe(401);
+      const expired = await createAccessToken(hw, { name: 'old', scopes: ['mcp:read'], connections: null, expiresInDays: 1, now: new Date(Date.now() - 2 * 86_400_000) });
+      const expiredAnswer = await post({ authorization: `Bearer ${expired.token}` });
+      expect(expiredAnswer.status).toBe(401);
+      expect(await expiredAnswer.text()).toMatch(/expired/);
+      await revokeToken(hw, good.id);
+      expect((await post({ authorization: `Bearer ${good.token}` })).status).toBe(401);
+      const fresh = await createAccessToken(hw, { name: 'fresh', scopes: ['mcp:read'], connections: null, expiresInDays: 1 });
+      expect((await post({ authorization: `Bearer ${fresh.token}`, origin: 'https://evil.example' })).status).toBe(403);
+      expect((await post({ authorization: `Bearer ${fresh.token}`, origin: 'http://localhost:3000' })).status).toBe(200);
+      // The secret never comes back in an error.
+      expect(await (await post({ authorization: `Bearer ${fresh.token}x` })).text()).not.toContain(fresh.token.slice(-20));
+      expect((await fetch(url)).status).toBe(405);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
