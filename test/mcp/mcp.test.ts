@@ -12,28 +12,27 @@ import type { Scope } from '../../src/service/scope.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { testMonitoredApps, importAdvisories } from '../../src/service/vuln-monitor.js';
 import { readDataset } from '../../src/store/datasets.js';
+import { demoScenarioPath, readScenarioFile } from '../../src/emulator/index.js';
 import { bin } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
-import { CANARY, edgeScenario, T } from '../support/scenarios.js';
 
 const osv = fileURLToPath(new URL('../fixtures/osv/', import.meta.url));
 type Json = Record<string, unknown>;
 
 let hw: TestHerowatch;
+// The demo world, seen by two connections: alice's (acme) and bob's, who sees less.
+const ALICE = 'HRKU-65d01b54-f55f-7dc9-d0f6-8b53639f152c';
+const BOB = 'HRKU-75e2c402-2c3a-4814-9c0a-e788103ee153';
 beforeAll(async () => {
-  const scenario = edgeScenario();
-  // edge-api's deployed slug with a lockfile, so that its test finds lodash 4.17.15.
-  const release = scenario.apps!.find((a) => a.name === 'edge-api')!.releases!.find((r) => r.version === 2)!;
-  release.slug!.files!['package-lock.json'] = { name: 'edge-api', lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' } } };
-  const emulator = await startTestEmulator({ scenario });
+  const emulator = await startTestEmulator({ scenario: await readScenarioFile(demoScenarioPath) });
   hw = await openTestHerowatch('sqlite', emulator.url, 'file');
-  for (const [connection, token] of [['edge', T.admin], ['collab', T.collab]] as const) {
+  for (const [connection, token] of [['acme', ALICE], ['bob', BOB]] as const) {
     expect((await syncConnection(hw, { connection, token, apiUrl: emulator.url })).status).toBe('complete');
   }
-  await addMonitoredApps(hw, 'edge', ['edge-api']);
+  await addMonitoredApps(hw, 'acme', ['acme-api', 'acme-auth']);
   await importAdvisories(hw, osv);
-  await testMonitoredApps(hw, { connection: 'edge', token: T.admin, tokenApiUrl: emulator.url });
+  await testMonitoredApps(hw, { connection: 'acme', token: ALICE, tokenApiUrl: emulator.url });
 }, 120_000);
 
 async function inMemory(scope: Scope): Promise<Client> {
@@ -86,12 +85,12 @@ describe('the MCP server', () => {
 
   it('answers every tool from the store, as of the last sync, without config var values', async () => {
     const client = await inMemory(EVERYTHING);
-    const apps = await call(client, 'list_apps', { connection: 'edge' });
-    const stored = (await readDataset(hw.store, 'apps', { connection: 'edge', orderBy: ['name'] })).rows;
+    const apps = await call(client, 'list_apps', { connection: 'acme' });
+    const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
     expect((apps.structured.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(stored.map((r) => [r.name, r.region, r.stack, r.updated_at]));
     expect(apps.structured.total).toBe(stored.length);
-    expect(apps.structured.as_of).toEqual([{ connection: 'edge', run: expect.any(Number), synced_at: expect.any(String) }]);
-    expect(apps.text).toContain('edge-api');
+    expect(apps.structured.as_of).toEqual([{ connection: 'acme', run: expect.any(Number), synced_at: expect.any(String) }]);
+    expect(apps.text).toContain('acme-api');
 
     const paged = await call(client, 'list_apps', { limit: 2 });
     expect((paged.structured.items as Json[]).length).toBe(2);
@@ -100,73 +99,77 @@ describe('the MCP server', () => {
     expect((next.structured.items as Json[])[0]).not.toEqual((paged.structured.items as Json[])[0]);
     expect((await call(client, 'list_apps', { limit: 500 })).isError).toBe(true);
 
-    const app = await call(client, 'get_app', { app: 'edge-api', connection: 'edge' });
+    const app = await call(client, 'get_app', { app: 'acme-api', connection: 'acme' });
     expect(app.isError).toBe(false);
     expect((app.structured.config_var_names as string[]).length).toBeGreaterThan(0);
     expect(app.structured.vulnerabilities).toMatchObject({ open: expect.any(Number) });
-    expect(JSON.stringify(app)).not.toContain(CANARY);
+    // Config var names only: no value of the world's config vars appears anywhere.
+    const world = await readScenarioFile(demoScenarioPath);
+    const values = world.apps!.flatMap((a) => Object.values(a.config_vars ?? {})).filter((v) => v.length > 12);
+    expect(values.length).toBeGreaterThan(0);
+    for (const value of values) expect(JSON.stringify(app)).not.toContain(value);
 
-    const findings = await call(client, 'list_findings', { connection: 'edge', limit: 100 });
-    const open = (await readDataset(hw.store, 'findings', { connection: 'edge', filters: { status: 'open' } })).rows;
+    const findings = await call(client, 'list_findings', { connection: 'acme', limit: 100 });
+    const open = (await readDataset(hw.store, 'findings', { connection: 'acme', filters: { status: 'open' } })).rows;
     expect((findings.structured.items as Json[]).filter((f) => f.status === 'open').length).toBe(open.length);
     const high = await call(client, 'list_findings', { severity: 'high', limit: 100 });
     expect((high.structured.items as Json[]).every((f) => ['critical', 'high'].includes(f.severity as string))).toBe(true);
 
     expect(((await call(client, 'list_checks')).structured.items as Json[]).length).toBeGreaterThan(10);
-    expect(((await call(client, 'framework_report', { framework: 'soc2', connection: 'edge' })).structured.reports as Json[]).length).toBe(1);
-    const vulns = await call(client, 'list_vulnerabilities', { connection: 'edge' });
-    expect((vulns.structured.items as Json[]).map((a) => a.app)).toEqual(['edge-api']);
-    const detail = await call(client, 'get_app_vulnerabilities', { app: 'edge-api' });
+    expect(((await call(client, 'framework_report', { framework: 'soc2', connection: 'acme' })).structured.reports as Json[]).length).toBe(1);
+    const vulns = await call(client, 'list_vulnerabilities', { connection: 'acme' });
+    expect((vulns.structured.items as Json[]).map((a) => a.app)).toEqual(['acme-api', 'acme-auth']);
+    const detail = await call(client, 'get_app_vulnerabilities', { app: 'acme-auth' });
     expect((detail.structured.vulnerabilities as Json[]).length).toBeGreaterThan(0);
     expect(detail.structured.test).toMatchObject({ outcome: 'scanned', packages: expect.any(Number) });
 
-    const events = await call(client, 'list_audit_events', { connection: 'edge', limit: 5 });
-    const storedEvents = (await readDataset(hw.store, 'audit_events', { connection: 'edge' })).rows;
+    const events = await call(client, 'list_audit_events', { connection: 'acme', limit: 5 });
+    const storedEvents = (await readDataset(hw.store, 'audit_events', { connection: 'acme' })).rows;
     expect(events.structured.total).toBe(storedEvents.length);
-    const runs = await call(client, 'list_sync_runs', { connection: 'edge' });
-    expect((runs.structured.items as Json[])[0]).toMatchObject({ connection: 'edge', status: 'complete', gaps: expect.any(Array) });
-    const changes = await call(client, 'list_changes', { connection: 'edge', since_run: (runs.structured.items as Json[])[0]!.id });
+    const runs = await call(client, 'list_sync_runs', { connection: 'acme' });
+    expect((runs.structured.items as Json[])[0]).toMatchObject({ connection: 'acme', status: 'complete', gaps: expect.any(Array) });
+    const changes = await call(client, 'list_changes', { connection: 'acme', since_run: (runs.structured.items as Json[])[0]!.id });
     expect(changes.structured.total).toBe(0);
 
-    const datasets = await call(client, 'list_datasets', { connection: 'edge' });
+    const datasets = await call(client, 'list_datasets', { connection: 'acme' });
     expect((datasets.structured.items as Json[]).find((d) => d.name === 'apps')).toMatchObject({ rows: stored.length });
     expect(((await call(client, 'describe_dataset', { name: 'apps' })).structured.columns as Json[]).map((c) => c.name)).toContain('stack');
-    const sql = await call(client, 'run_sql', { query: "SELECT name, stack FROM apps WHERE connection = 'edge' ORDER BY name" });
+    const sql = await call(client, 'run_sql', { query: "SELECT name, stack FROM apps WHERE connection = 'acme' ORDER BY name" });
     expect((sql.structured.rows as Json[]).map((r) => r.name)).toEqual(stored.map((r) => r.name));
     const refused = await call(client, 'run_sql', { query: 'SELECT * FROM hw_credentials' });
     expect(refused).toMatchObject({ isError: true, text: expect.stringMatching(/is not a dataset/) });
 
     // Resources an agent can attach as context.
-    const resource = await client.readResource({ uri: 'herowatch://apps/edge/edge-api' });
-    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'edge-api', connection: 'edge' } });
+    const resource = await client.readResource({ uri: 'herowatch://apps/acme/acme-api' });
+    expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'acme-api', connection: 'acme' } });
     expect(TEXT_LIMIT).toBe(20_000);
   });
 
   it('answers "list my Heroku apps with region, stack and last updated date" over stdio, from the real process', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--connection', 'edge'], env: { PATH: process.env.PATH ?? '', ...hw.env }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--connection', 'acme'], env: { PATH: process.env.PATH ?? '', ...hw.env }, stderr: 'pipe' });
     const client = new Client({ name: 'agent', version: '1' });
     await client.connect(transport);
     const { structured } = await call(client, 'list_apps', {});
-    const stored = (await readDataset(hw.store, 'apps', { connection: 'edge', orderBy: ['name'] })).rows;
+    const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
     expect((structured.items as Json[]).map((a) => `${a.name} ${a.region} ${a.stack} ${a.updated_at}`)).toEqual(stored.map((r) => `${r.name} ${r.region} ${r.stack} ${r.updated_at}`));
     // Bound to one connection: the other is not there, through any tool.
-    expect((await call(client, 'list_apps', { connection: 'collab' })).isError).toBe(true);
+    expect((await call(client, 'list_apps', { connection: 'bob' })).isError).toBe(true);
     await client.close();
     expect((await agentCalls(hw, { limit: 10 })).some((c) => c.transport === 'stdio' && c.name === 'list_apps' && c.outcome === 'not_found')).toBe(true);
   }, 60_000);
 
   it('shows a server bound to one connection nothing of another, SQL included', async () => {
-    const client = await inMemory({ connections: ['collab'], apps: null });
-    const collab = (await readDataset(hw.store, 'apps', { connection: 'collab' })).rows.map((r) => r.name).sort();
+    const client = await inMemory({ connections: ['bob'], apps: null });
+    const collab = (await readDataset(hw.store, 'apps', { connection: 'bob' })).rows.map((r) => r.name).sort();
     expect(((await call(client, 'list_apps')).structured.items as Json[]).map((a) => a.name).sort()).toEqual(collab);
-    expect((await call(client, 'list_connections')).structured.items).toEqual([expect.objectContaining({ connection: 'collab' })]);
-    const hidden = (await readDataset(hw.store, 'apps', { connection: 'edge' })).rows.map((r) => r.name as string).find((n) => !collab.includes(n))!;
+    expect((await call(client, 'list_connections')).structured.items).toEqual([expect.objectContaining({ connection: 'bob' })]);
+    const hidden = (await readDataset(hw.store, 'apps', { connection: 'acme' })).rows.map((r) => r.name as string).find((n) => !collab.includes(n))!;
     expect((await call(client, 'get_app', { app: hidden })).isError).toBe(true);
-    expect(((await call(client, 'list_findings', { limit: 100 })).structured.items as Json[]).every((f) => f.connection === 'collab')).toBe(true);
+    expect(((await call(client, 'list_findings', { limit: 100 })).structured.items as Json[]).every((f) => f.connection === 'bob')).toBe(true);
     expect(((await call(client, 'list_vulnerabilities')).structured.items as Json[])).toEqual([]);
-    expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM findings' })).structured.rows).toEqual([{ connection: 'collab' }].slice(0, (await readDataset(hw.store, 'findings', { connection: 'collab' })).rows.length > 0 ? 1 : 0));
+    expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM findings' })).structured.rows).toEqual([{ connection: 'bob' }].slice(0, (await readDataset(hw.store, 'findings', { connection: 'bob' })).rows.length > 0 ? 1 : 0));
     expect((await call(client, 'run_sql', { query: 'SELECT count(*) AS n FROM main.apps' })).isError).toBe(true);
-    await expect(client.readResource({ uri: `herowatch://apps/edge/${hidden}` })).rejects.toThrow();
+    await expect(client.readResource({ uri: `herowatch://apps/acme/${hidden}` })).rejects.toThrow();
   });
 
   it('over HTTP: access tokens required, revoked and expired ones refused, foreign origins and hosts refused; every call audited', async () => {
@@ -175,7 +178,7 @@ describe('the MCP server', () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const url = new URL(`${address}/mcp`);
-      const good = await createAccessToken(hw, { name: 'agent', scopes: ['mcp:read'], connections: ['edge'], expiresInDays: 30 });
+      const good = await createAccessToken(hw, { name: 'agent', scopes: ['mcp:read'], connections: ['acme'], expiresInDays: 30 });
       const connectWith = async (token: string) => {
         const client = new Client({ name: 'http-agent', version: '1' });
         await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
@@ -183,7 +186,7 @@ describe('the MCP server', () => {
       };
       const client = await connectWith(good.token);
       const answer = await call(client, 'list_apps', {});
-      expect((answer.structured.items as Json[]).every((a) => a.connection === 'edge')).toBe(true);
+      expect((answer.structured.items as Json[]).every((a) => a.connection === 'acme')).toBe(true);
       await client.close();
       const calls = await agentCalls(hw, { tokenId: good.id });
       expect(calls[0]).toMatchObject({ transport: 'http', name: 'list_apps', outcome: 'ok', token_id: good.id });
