@@ -32,7 +32,7 @@ export function registerMcp(program: Command, output: Output): void {
     .option('--app <name>', 'only this app is visible (repeatable; default: all apps of those connections)', repeat)
     .option('--http', 'serve Streamable HTTP at /mcp instead of stdio')
     .option('--host <host>', 'with --http: the address to listen on', '127.0.0.1')
-    .addOption(new Option('--port <port>', 'with --http: the port to listen on').argParser(wholeNumber(1, 65535, 'a port')).default(8808))
+    .addOption(new Option('--port <port>', 'with --http: the port to listen on').argParser(wholeNumber(0, 65535, 'a port (0: any free one)')).default(8808))
     .option('--allowed-host <name>', 'with --http on a non-loopback address: a Host name clients use (repeatable)', repeat)
     .action(async (flags: { connection?: string[]; app?: string[]; http?: boolean; host: string; port: number; allowedHost?: string[] }) => {
       const scope: Scope = { connections: flags.connection ?? null, apps: flags.app ?? null };
