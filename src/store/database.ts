@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type Migration, type SchemaMetadata, type TableMetadata } from 'kysely';
 import type pg from 'pg';
 import { openSqliteFile, openSqliteReadOnly, withStatementCache, writable } from './sqlite-driver.js';
 import { HerowatchError, InputError } from '../errors.js';
@@ -119,6 +119,37 @@ function openSqlite(location: StoreLocation): Store {
   return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly: false, close };
 }
 
+/**
+ * Kysely's PostgreSQL introspector lists the tables of every schema in the
+ * database; its migrator asks it whether the migration table exists. In a
+ * database shared by many schemas (one per tenant, or per test), a schema
+ * dropped meanwhile fails that listing. herowatch's tables live in the
+ * connection's current schema, so only that schema is looked at.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{ name: string }>`SELECT current_schema() AS name`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`SELECT c.relname AS name, n.nspname AS schema, c.relkind AS kind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p')`.execute(this.db);
+    return rows.map((row) => ({ name: row.name, schema: row.schema, isView: row.kind === 'v' || row.kind === 'm', columns: [] }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 async function openPostgres(location: StoreLocation): Promise<Store> {
   // Loaded only for a PostgreSQL store: SQLite users never pay for the driver.
   const { default: pgDriver } = await import('pg');
@@ -126,7 +157,7 @@ async function openPostgres(location: StoreLocation): Promise<Store> {
   // An idle connection the server ends (a restart, pg_terminate_backend, a proxy timeout) is dropped from the pool,
   // which opens a new one on next use; unhandled, the error would end the process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, readOnly: false, close: () => db.destroy() };
 }
 

@@ -4,10 +4,10 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openSqliteFile } from '../../src/store/sqlite-driver.js';
-import { bin, databaseText, filesUnder, herowatch as runCli, startHerowatch, type Run } from '../support/cli.js';
+import { bin, herowatch as runCli, startHerowatch, type Run } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
-import { CANARY, edgeScenario, T } from '../support/scenarios.js';
+import { edgeScenario, T } from '../support/scenarios.js';
 
 const herowatch = (env: Record<string, string>, ...args: string[]): Promise<Run> => runCli(env, args);
 
@@ -94,10 +94,14 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['sql', 'SELEC nonsense'], /SELEC is not allowed: herowatch sql runs one read-only SELECT/],
       [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
     ];
-    for (const [env, args, message] of cases) {
-      const result = await herowatch(env, ...args);
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(message);
+    // Independent of each other (none writes): four at a time.
+    for (let i = 0; i < cases.length; i += 4) {
+      const batch = cases.slice(i, i + 4);
+      const results = await Promise.all(batch.map(([env, args]) => herowatch(env, ...args)));
+      batch.forEach(([, args, message], k) => {
+        expect(results[k]!.code, args.join(' ')).toBe(2);
+        expect(results[k]!.stderr, args.join(' ')).toMatch(message);
+      });
     }
     // With --json, the error is one JSON object on standard output, with its kind; nothing on standard error.
     for (const args of [['export', 'apps', '--connection', 'prodd', '--json'], ['runs', '--limit', 'x', '--json'], ['findings', '--check', 'nope', '--json']]) {
@@ -116,34 +120,8 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const missing = await herowatch(base, 'export', 'apps', '--out', join(hw.home, 'no', 'such', 'apps.csv'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`the folder ${join(hw.home, 'no', 'such')} does not exist. Create it first`);
-  }, 60_000);
-
-  it('lets no config var value and no token reach the database, exports, logs or output', async () => {
-    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
-    const hw = await openTestHerowatch(dialect, emulator.url);
-    const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url, HEROWATCH_LOG_LEVEL: 'debug' };
-    const runs: Run[] = [];
-    runs.push(await herowatch(env, 'sync', '--verbose'));
-    runs.push(await herowatch(env, 'sync', '--json', '--verbose'));
-    runs.push(await herowatch({ ...env, HEROKU_API_KEY: T.adminRevoked }, 'sync'));
-    for (const dataset of ['config_vars', 'oauth_authorizations', 'log_drains', 'slugs', 'apps', 'coverage']) {
-      for (const format of ['csv', 'json', 'ndjson']) runs.push(await herowatch(env, 'export', dataset, '--format', format));
-    }
-    runs.push(await herowatch(env, 'sql', 'SELECT * FROM hw_http_cache', '--json'));
-    runs.push(await herowatch(env, 'sql', 'SELECT * FROM config_vars', '--json'));
-    expect(runs[0]!.code).toBe(0);
-    expect(runs[2]!.code).toBe(1);
-    expect(runs.at(-2)!.code).toBe(2);
-    expect(runs.at(-1)!.stdout).toContain('STRIPE_SECRET_KEY');
-
-    const secrets = [CANARY, ...Object.values(T)];
-    const haystacks: [string, string][] = runs.map((r, i) => [`command ${i}`, r.stdout + r.stderr]);
-    for (const file of await filesUnder(hw.home)) haystacks.push([file, (await readFile(file)).toString('latin1')]);
-    haystacks.push(['database', await databaseText(hw)]);
-    for (const [where, text] of haystacks) {
-      for (const secret of secrets) expect(text.includes(secret), `${secret} found in ${where}`).toBe(false);
-    }
   }, 120_000);
+
 });
 
 describe('a sync waiting for the rate limit', () => {
