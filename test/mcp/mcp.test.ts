@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -7,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mountMcp } from '../../src/mcp/http.js';
 import { createMcpServer, TEXT_LIMIT } from '../../src/mcp/server.js';
 import { agentCalls, createAccessToken, revokeToken } from '../../src/service/access.js';
-import { addMonitoredApps } from '../../src/service/connections.js';
+import { addMonitoredApps, connect } from '../../src/service/connections.js';
 import type { Scope } from '../../src/service/scope.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { testMonitoredApps, importAdvisories } from '../../src/service/vuln-monitor.js';
@@ -27,9 +28,10 @@ const BOB = 'HRKU-75e2c402-2c3a-4814-9c0a-e788103ee153';
 beforeAll(async () => {
   const emulator = await startTestEmulator({ scenario: await readScenarioFile(demoScenarioPath) });
   hw = await openTestHerowatch('sqlite', emulator.url, 'file');
-  for (const [connection, token] of [['acme', ALICE], ['bob', BOB]] as const) {
-    expect((await syncConnection(hw, { connection, token, apiUrl: emulator.url })).status).toBe('complete');
-  }
+  // alice's account connected (its token stored, for the live test), bob's synced with a token given once.
+  await connect(hw, { name: 'acme', token: ALICE, apiUrl: emulator.url });
+  expect((await syncConnection(hw, { connection: 'acme', apiUrl: emulator.url })).status).toBe('complete');
+  expect((await syncConnection(hw, { connection: 'bob', token: BOB, apiUrl: emulator.url })).status).toBe('complete');
   await addMonitoredApps(hw, 'acme', ['acme-api', 'acme-auth']);
   await importAdvisories(hw, osv);
   await testMonitoredApps(hw, { connection: 'acme', token: ALICE, tokenApiUrl: emulator.url });
@@ -139,6 +141,11 @@ describe('the MCP server', () => {
     const refused = await call(client, 'run_sql', { query: 'SELECT * FROM hw_credentials' });
     expect(refused).toMatchObject({ isError: true, text: expect.stringMatching(/is not a dataset/) });
 
+    // The one tool that calls Heroku: a live test of the connection, with the stored token.
+    const tested = await call(client, 'test_connection', { connection: 'acme' });
+    expect(tested.isError, tested.text).toBe(false);
+    expect(tested.structured.status).toMatchObject({ connection: 'acme', state: expect.any(String), account: { email: 'alice@acme.example' } });
+
     // Resources an agent can attach as context.
     const resource = await client.readResource({ uri: 'herowatch://apps/acme/acme-api' });
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'acme-api', connection: 'acme' } });
@@ -207,6 +214,16 @@ describe('the MCP server', () => {
       // The secret never comes back in an error.
       expect(await (await post({ authorization: `Bearer ${fresh.token}x` })).text()).not.toContain(fresh.token.slice(-20));
       expect((await fetch(url)).status).toBe(405);
+      // DNS rebinding: a page on another name that resolves to this machine is refused by its Host.
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: url.port, path: '/mcp', method: 'POST', headers: { host: `evil.example:${url.port}`, authorization: `Bearer ${fresh.token}`, 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+      });
+      expect(rebound).toBe(403);
     } finally {
       await app.close();
     }
