@@ -70,7 +70,9 @@ export interface FindingsRequest {
 }
 
 export async function findingsView(hw: Herowatch, scope: Scope, request: FindingsRequest, paging: { limit: number; cursor?: string }): Promise<Paged<FindingView>> {
-  const connections = (await scopedConnections(hw, scope, request.connection)).filter((c) => c.last_complete_run !== null);
+  const scoped = await scopedConnections(hw, scope, request.connection);
+  // A connection never synced has no findings yet: it is left out of the list, and its as_of (run null) says so.
+  const connections = scoped.filter((c) => c.last_complete_run !== null);
   const all: FindingView[] = [];
   for (const connection of connections) {
     for (const finding of await listFindings(hw, { connection: connection.name, status: request.status, severity: request.severity, check: request.check })) {
@@ -80,7 +82,7 @@ export async function findingsView(hw: Herowatch, scope: Scope, request: Finding
       all.push(finding);
     }
   }
-  return { ...page(all, paging), asOf: await freshness(hw, connections) };
+  return { ...page(all, paging), asOf: await freshness(hw, scoped) };
 }
 
 export function checksView(hw: Herowatch): ReturnType<typeof configuredCatalog> {
