@@ -13,6 +13,7 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
  */
 const LAYERS: string[][] = [
   ['cli'],
+  ['web'],
   ['scheduler', 'mcp'],
   ['service'],
   ['evidence', 'notify'],

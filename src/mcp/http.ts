@@ -41,7 +41,7 @@ export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: Mcp
       const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
       let who: Awaited<ReturnType<typeof authenticate>>;
       try {
-        who = await authenticate(hw, bearer, 'mcp:read');
+        who = await authenticate(hw, bearer, ['mcp:read', 'read']);
       } catch (error) {
         if (!(error instanceof HerowatchError) || error.kind !== 'unauthenticated') throw error;
         return reply

@@ -7,13 +7,13 @@ import type { Herowatch } from './herowatch.js';
 import type { Scope } from './scope.js';
 
 /**
- * Access tokens herowatch issues for its HTTP doors (MCP now, the REST API
- * later): `hwat_<id>_<secret>`, the secret 32 random bytes. Only a SHA-256
+ * Access tokens herowatch issues for its HTTP doors (the REST API, which
+ * takes `read` and `write`, and MCP, which takes `read` or `mcp:read`): `hwat_<id>_<secret>`, the secret 32 random bytes. Only a SHA-256
  * of the secret is stored (a secret this long needs no slow hash: it cannot
  * be guessed, only stolen), compared in constant time. Each token carries
  * its scopes, the connections (and apps) it may see, and an expiry.
  */
-export const ACCESS_SCOPES = ['mcp:read'] as const;
+export const ACCESS_SCOPES = ['read', 'write', 'mcp:read'] as const;
 export type AccessScope = (typeof ACCESS_SCOPES)[number];
 
 const PREFIX = 'hwat_';
@@ -47,8 +47,10 @@ export async function createAccessToken(hw: Herowatch, request: { name: string; 
 }
 
 /** Who presents `token`, and what they may see; anything else is UnauthenticatedError (401), with one message for every reason a token fails but expiry and revocation. */
-export async function authenticate(hw: Herowatch, token: string | undefined, scope: AccessScope, now: Date = new Date()): Promise<{ tokenId: number; scope: Scope }> {
-  const refused = new UnauthenticatedError(`An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scope}, and send it as "Authorization: Bearer <token>".`);
+export async function authenticate(hw: Herowatch, token: string | undefined, accepted: AccessScope | AccessScope[], now: Date = new Date()): Promise<{ tokenId: number; scope: Scope }> {
+  const scopes = [accepted].flat();
+  const scope = scopes.join(' or ');
+  const refused = new UnauthenticatedError(`An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scopes[0]}, and send it as "Authorization: Bearer <token>".`);
   const match = token === undefined ? null : /^hwat_(\d{1,12})_([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw refused;
   const row = await accessTokenById(hw.store, Number(match[1]));
@@ -58,7 +60,7 @@ export async function authenticate(hw: Herowatch, token: string | undefined, sco
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
   if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
-  if (!row.scopes.includes(scope)) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) lacks the ${scope} scope.`);
+  if (!scopes.some((s) => row.scopes.includes(s))) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) lacks the ${scope} scope.`);
   await touchAccessToken(hw.store, row.id, now.toISOString());
   return { tokenId: row.id, scope: { connections: row.connections, apps: row.apps } };
 }

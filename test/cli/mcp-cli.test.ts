@@ -29,7 +29,7 @@ describe('herowatch mcp, access-tokens and agent-calls from the command line', (
     expect(created.stderr).toMatch(/shown only now/);
     const listed = await herowatch(env, ['access-tokens', 'list', '--json']);
     expect(listed.stdout).not.toContain(token.split('_').at(-1));
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'agent', scopes: ['mcp:read'], connections: ['default'], state: 'active' })]);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'agent', scopes: ['read'], connections: ['default'], state: 'active' })]);
 
     const server = startHerowatch(env, ['mcp', '--http', '--port', '0']);
     onTestFinished(() => void server.child.kill('SIGTERM'));

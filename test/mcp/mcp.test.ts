@@ -208,7 +208,11 @@ describe('the MCP server', () => {
       expect(await expiredAnswer.text()).toMatch(/expired/);
       await revokeToken(hw, good.id);
       expect((await post({ authorization: `Bearer ${good.token}` })).status).toBe(401);
-      const fresh = await createAccessToken(hw, { name: 'fresh', scopes: ['mcp:read'], connections: null, expiresInDays: 1 });
+      const writeOnly = await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 });
+      const lacking = await post({ authorization: `Bearer ${writeOnly.token}` });
+      expect(lacking.status).toBe(401);
+      expect(await lacking.text()).toMatch(/lacks the mcp:read or read scope/);
+      const fresh = await createAccessToken(hw, { name: 'fresh', scopes: ['read'], connections: null, expiresInDays: 1 });
       expect((await post({ authorization: `Bearer ${fresh.token}`, origin: 'https://evil.example' })).status).toBe(403);
       expect((await post({ authorization: `Bearer ${fresh.token}`, origin: 'http://localhost:3000' })).status).toBe(200);
       // The secret never comes back in an error.

@@ -63,7 +63,7 @@ export function registerMcp(program: Command, output: Output): void {
     .command('create')
     .description('Issue an access token; it is shown once')
     .requiredOption('--name <name>', 'who or what it is for')
-    .addOption(new Option('--scope <scope>', 'what it may do (repeatable)').choices([...ACCESS_SCOPES]).argParser((value: string, previous: string[] = []) => [...previous, value]))
+    .addOption(new Option('--scope <scope>', 'what it may do (repeatable; default read: the REST API\'s reads and MCP)').choices([...ACCESS_SCOPES]).argParser((value: string, previous: string[] = []) => [...previous, value]))
     .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeat)
     .option('--app <name>', 'only this app is visible (repeatable)', repeat)
     .addOption(new Option('--expires-in <days>', 'days until it expires (1 to 365)').argParser(wholeNumber(1, 365, 'a number of days')).default(90))
@@ -71,7 +71,7 @@ export function registerMcp(program: Command, output: Output): void {
     .option('--json', 'print the token as JSON')
     .action(async (flags: { name: string; scope?: string[]; connection?: string[]; app?: string[]; expiresIn: number; expiry: boolean; json?: boolean }) => {
       const issued = await withHerowatch({}, (hw) =>
-        createAccessToken(hw, { name: flags.name, scopes: (flags.scope ?? ['mcp:read']) as AccessScope[], connections: flags.connection ?? null, apps: flags.app ?? null, expiresInDays: flags.expiry ? flags.expiresIn : null }),
+        createAccessToken(hw, { name: flags.name, scopes: (flags.scope ?? ['read']) as AccessScope[], connections: flags.connection ?? null, apps: flags.app ?? null, expiresInDays: flags.expiry ? flags.expiresIn : null }),
       );
       if (flags.json) return output.json(issued);
       output.out(issued.token);

@@ -1,0 +1,173 @@
+import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SEVERITIES } from '../compliance/check.js';
+import { FINDING_STATUSES } from '../compliance/finding-view.js';
+import { HerowatchError, type ErrorKind } from '../errors.js';
+import { authenticate } from '../service/access.js';
+import { appDetail, listApps } from '../service/apps.js';
+import type { Herowatch } from '../service/herowatch.js';
+import type { Scope } from '../service/scope.js';
+import { auditEventsView, connectionsView, datasetsView, findingsView, runsView, vulnerabilitiesView } from '../service/views.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The REST API under /api/v1: the same scoped service views the MCP server
+ * and the dashboard read, as JSON. Every route needs a bearer access token
+ * with the `read` scope (`herowatch access-tokens create`); what it sees is
+ * the token's scope. Errors are `{"error": {"kind", "message"}}` with the
+ * status of their kind; anything unexpected is a 500 that says nothing of
+ * herowatch's insides. The OpenAPI document is generated from the route
+ * schemas, at /api/v1/openapi.json.
+ */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  upstream: 502,
+  interrupted: 503,
+  internal: 500,
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    herowatchScope?: Scope;
+  }
+}
+
+const object = { type: 'object', additionalProperties: true } as const;
+const list = { type: 'array', items: object } as const;
+const asOf = { type: 'array', items: object, description: 'As of which sync, per connection: {connection, run, synced_at}' } as const;
+const paged = { type: 'object', properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf }, required: ['items', 'total', 'next_cursor', 'as_of'] } as const;
+const errorBody = { type: 'object', properties: { error: { type: 'object', properties: { kind: { type: 'string' }, message: { type: 'string' } } } } } as const;
+const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
+const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody });
+
+export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'herowatch', version: VERSION, description: 'Inventory, compliance and vulnerabilities of Heroku accounts, read-only.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'herowatch access token (herowatch access-tokens create)' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', async (request: FastifyRequest) => {
+        if (request.url.startsWith('/api/v1/openapi.json')) return;
+        const header = request.headers.authorization;
+        const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+        request.herowatchScope = (await authenticate(hw, bearer, 'read')).scope;
+      });
+      api.setErrorHandler((error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
+        if (error instanceof HerowatchError) {
+          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', 'Bearer realm="herowatch", scope="read"');
+          return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
+        }
+        const validation = error as { validation?: unknown; message?: string; statusCode?: number };
+        if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validation.message ?? 'invalid request' } });
+        return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
+      });
+      // Requests are checked by an Ajv of the API's own: an unknown parameter is refused, never silently dropped (Fastify's default).
+      const ajv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+      api.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+      const scopeOf = (request: FastifyRequest): Scope => request.herowatchScope!;
+
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+      api.get('/connections', { schema: { summary: 'Connections, their status as last tested, and their last sync', response: responses({ type: 'object', properties: { connections: list, as_of: asOf } }) } }, async (request) => {
+        const { connections, asOf: fresh } = await connectionsView(hw, scopeOf(request));
+        return { connections, as_of: fresh };
+      });
+
+      api.get<{ Querystring: { connection?: string; team?: string; region?: string; stack?: string; stage?: string; monitored?: boolean; search?: string; limit: number; cursor?: string } }>(
+        '/apps',
+        {
+          schema: {
+            summary: 'Apps with region, stack, generation, team, pipeline stage, monitoring, last release and update',
+            querystring: { type: 'object', properties: { connection: { type: 'string' }, team: { type: 'string' }, region: { type: 'string' }, stack: { type: 'string' }, stage: { type: 'string' }, monitored: { type: 'boolean' }, search: { type: 'string' }, ...pageQuery }, additionalProperties: false },
+            response: responses(paged),
+          },
+        },
+        async (request) => {
+          const { limit, cursor, ...filter } = request.query;
+          const page = await listApps(hw, scopeOf(request), filter, { limit, cursor });
+          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+        },
+      );
+
+      api.get<{ Params: { connection: string; app: string } }>(
+        '/apps/:connection/:app',
+        { schema: { summary: 'One app in depth (config var names, never values)', params: { type: 'object', properties: { connection: { type: 'string' }, app: { type: 'string' } }, required: ['connection', 'app'] }, response: responses(object) } },
+        async (request) => {
+          const { asOf: fresh, ...detail } = await appDetail(hw, scopeOf(request), request.params.app, { connection: request.params.connection });
+          return { ...detail, as_of: fresh };
+        },
+      );
+
+      api.get<{ Querystring: { connection?: string; status?: string; severity?: string; check?: string; app?: string; framework?: string; limit: number; cursor?: string } }>(
+        '/findings',
+        {
+          schema: {
+            summary: 'Compliance findings, most severe first',
+            querystring: {
+              type: 'object',
+              properties: { connection: { type: 'string' }, status: { type: 'string', description: `comma-separated: ${FINDING_STATUSES.join(', ')}` }, severity: { type: 'string', enum: SEVERITIES }, check: { type: 'string' }, app: { type: 'string' }, framework: { type: 'string' }, ...pageQuery },
+              additionalProperties: false,
+            },
+            response: responses(paged),
+          },
+        },
+        async (request) => {
+          const { limit, cursor, status, severity, ...filter } = request.query;
+          const statuses = status?.split(',').map((s) => s.trim()) as Parameters<typeof findingsView>[2]['status'];
+          const page = await findingsView(hw, scopeOf(request), { ...filter, status: statuses, severity: severity as Parameters<typeof findingsView>[2]['severity'] }, { limit, cursor });
+          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+        },
+      );
+
+      api.get<{ Querystring: { connection?: string; limit: number; cursor?: string } }>(
+        '/vulnerabilities',
+        { schema: { summary: 'Monitored apps with their open vulnerabilities by severity and last test', querystring: { type: 'object', properties: { connection: { type: 'string' }, ...pageQuery }, additionalProperties: false }, response: responses(paged) } },
+        async (request) => {
+          const page = await vulnerabilitiesView(hw, scopeOf(request), { connection: request.query.connection }, { limit: request.query.limit, cursor: request.query.cursor });
+          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+        },
+      );
+
+      api.get<{ Querystring: { connection?: string; actor?: string; action?: string; type?: string; app?: string; since?: string; until?: string; limit: number; cursor?: string } }>(
+        '/audit-events',
+        {
+          schema: {
+            summary: 'Audit trail events, newest first',
+            querystring: { type: 'object', properties: { connection: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' }, type: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, ...pageQuery }, additionalProperties: false },
+            response: responses(paged),
+          },
+        },
+        async (request) => {
+          const { limit, cursor, ...filter } = request.query;
+          const page = await auditEventsView(hw, scopeOf(request), filter, { limit, cursor });
+          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+        },
+      );
+
+      api.get<{ Querystring: { connection?: string; limit: number } }>(
+        '/runs',
+        { schema: { summary: 'Recent syncs with their coverage gaps and fixes', querystring: { type: 'object', properties: { connection: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } }, additionalProperties: false }, response: responses({ type: 'object', properties: { runs: list, as_of: asOf } }) } },
+        async (request) => {
+          const { runs, asOf: fresh } = await runsView(hw, scopeOf(request), request.query);
+          return { runs, as_of: fresh };
+        },
+      );
+
+      api.get<{ Querystring: { connection?: string } }>(
+        '/datasets',
+        { schema: { summary: 'Datasets and their row counts', querystring: { type: 'object', properties: { connection: { type: 'string' } }, additionalProperties: false }, response: responses({ type: 'object', properties: { datasets: list } }) } },
+        async (request) => ({ datasets: await datasetsView(hw, scopeOf(request), request.query.connection) }),
+      );
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { herowatch, startHerowatch } from '../support/cli.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { edgeScenario, T } from '../support/scenarios.js';
+
+describe('herowatch serve', () => {
+  it('serves the REST API and MCP with access tokens, refuses a non-loopback address without --allowed-host, and stops on SIGTERM', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const home = await mkdtemp(join(tmpdir(), 'herowatch-serve-'));
+    onTestFinished(() => rm(home, { recursive: true, force: true }));
+    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['sync'])).code).toBe(0);
+    const open = await herowatch(env, ['serve', '--host', '0.0.0.0']);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toContain('--allowed-host');
+    const token = (await herowatch(env, ['access-tokens', 'create', '--name', 'ci'])).stdout.trim();
+
+    const server = startHerowatch(env, ['serve', '--port', '0']);
+    onTestFinished(() => void server.child.kill('SIGTERM'));
+    const base = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no URL announced')), 20_000);
+      server.child.stderr!.on('data', (chunk: Buffer) => {
+        const match = /serving at (http:\/\/\S+?): REST/.exec(chunk.toString());
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect((await fetch(`${base}/api/v1/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/apps`)).status).toBe(401);
+    const apps = (await (await fetch(`${base}/api/v1/apps?search=edge`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { name: string }[] };
+    expect(apps.items.map((a) => a.name)).toContain('edge-api');
+    const mcp = await fetch(`${base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    expect(mcp.status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect((await server.done).code).toBe(0);
+  }, 60_000);
+});

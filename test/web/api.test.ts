@@ -1,0 +1,82 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoScenarioPath, readScenarioFile } from '../../src/emulator/index.js';
+import { createAccessToken } from '../../src/service/access.js';
+import { syncConnection } from '../../src/service/sync.js';
+import { readDataset } from '../../src/store/datasets.js';
+import { registerApi } from '../../src/web/api.js';
+import { startTestEmulator } from '../support/emulator.js';
+import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
+
+const ALICE = 'HRKU-65d01b54-f55f-7dc9-d0f6-8b53639f152c';
+const BOB = 'HRKU-75e2c402-2c3a-4814-9c0a-e788103ee153';
+type Json = Record<string, unknown>;
+
+let hw: TestHerowatch;
+let app: FastifyInstance;
+let everything: string;
+let bobOnly: string;
+beforeAll(async () => {
+  const emulator = await startTestEmulator({ scenario: await readScenarioFile(demoScenarioPath) });
+  hw = await openTestHerowatch('sqlite', emulator.url, 'file');
+  expect((await syncConnection(hw, { connection: 'acme', token: ALICE, apiUrl: emulator.url })).status).toBe('complete');
+  expect((await syncConnection(hw, { connection: 'bob', token: BOB, apiUrl: emulator.url })).status).toBe('complete');
+  everything = (await createAccessToken(hw, { name: 'all', scopes: ['read'], connections: null, expiresInDays: 1 })).token;
+  bobOnly = (await createAccessToken(hw, { name: 'bob', scopes: ['read'], connections: ['bob'], expiresInDays: 1 })).token;
+  app = Fastify();
+  await registerApi(app, hw);
+  await app.ready();
+}, 120_000);
+afterAll(() => app?.close());
+
+const get = async (url: string, token?: string) => {
+  const response = await app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: response.statusCode, body: response.json() as Json, headers: response.headers };
+};
+
+describe('the REST API', () => {
+  it('documents every route in OpenAPI, and refuses each without a token that has the read scope', async () => {
+    const { status, body } = await get('/api/v1/openapi.json');
+    expect(status).toBe(200);
+    const paths = Object.keys(body.paths as Json);
+    expect(paths.sort()).toEqual(['/api/v1/apps', '/api/v1/apps/{connection}/{app}', '/api/v1/audit-events', '/api/v1/connections', '/api/v1/datasets', '/api/v1/findings', '/api/v1/runs', '/api/v1/vulnerabilities']);
+    const writer = (await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 })).token;
+    for (const path of paths) {
+      const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api');
+      for (const token of [undefined, 'hwat_1_wrong', writer]) {
+        const answer = await get(url, token);
+        expect(answer.status, `${url} with ${token ?? 'no token'}`).toBe(401);
+        expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+        expect((answer.body.error as Json).kind).toBe('unauthenticated');
+      }
+    }
+  });
+
+  it('answers from the store, confined to the token\'s connections, with clear errors', async () => {
+    const apps = await get('/api/v1/apps?connection=acme&limit=100', everything);
+    const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
+    expect((apps.body.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(stored.map((r) => [r.name, r.region, r.stack, r.updated_at]));
+    expect(apps.body.as_of).toEqual([expect.objectContaining({ connection: 'acme', run: expect.any(Number) })]);
+    const detail = await get('/api/v1/apps/acme/acme-api', everything);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ app: { name: 'acme-api', connection: 'acme' }, config_var_names: expect.any(Array) });
+    const high = await get('/api/v1/findings?severity=high&limit=100', everything);
+    expect((high.body.items as Json[]).length).toBeGreaterThan(0);
+    expect((high.body.items as Json[]).every((f) => ['critical', 'high'].includes(f.severity as string))).toBe(true);
+    for (const path of ['/api/v1/connections', '/api/v1/vulnerabilities', '/api/v1/audit-events', '/api/v1/runs', '/api/v1/datasets']) expect((await get(path, everything)).status, path).toBe(200);
+
+    // bob's token sees bob's connection only.
+    const bobs = await get('/api/v1/apps?limit=100', bobOnly);
+    expect(new Set((bobs.body.items as Json[]).map((a) => a.connection))).toEqual(new Set(['bob']));
+    const hidden = stored.map((r) => r.name as string).find((name) => !(bobs.body.items as Json[]).some((a) => a.name === name))!;
+    expect((await get(`/api/v1/apps/acme/${hidden}`, bobOnly)).status).toBe(404);
+    expect((await get('/api/v1/findings?connection=acme', bobOnly)).status).toBe(404);
+
+    // Bad input says what is wrong.
+    const tooMany = await get('/api/v1/apps?limit=500', everything);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/limit/) });
+    expect((await get('/api/v1/apps?colour=red', everything)).status).toBe(400);
+    expect((await get('/api/v1/apps?cursor=not-ours', everything)).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/cursor/) });
+  });
+});
