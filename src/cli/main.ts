@@ -3,19 +3,13 @@ import type { Emulator } from '../emulator/index.js';
 import { ScenarioError } from '../emulator/scenario/scenario-error.js';
 import { HerowatchError } from '../errors.js';
 import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
+import { untilStopped } from './serving.js';
 import { VERSION } from '../version.js';
 
 /** Serves until SIGINT or SIGTERM, then closes the emulator cleanly. */
-function untilStopped(emulator: Emulator): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void emulator.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+async function untilEmulatorStopped(emulator: Emulator): Promise<void> {
+  await untilStopped();
+  await emulator.close();
 }
 
 interface Doors {
@@ -44,8 +38,8 @@ export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register
   { commands: ['mcp', 'access-tokens', 'agent-calls'], load: async () => { const m = await import('./commands/mcp.js'); return (p, d) => m.registerMcp(p, d.output); } },
   { commands: ['serve'], load: async () => { const m = await import('./commands/serve.js'); return (p, d) => m.registerServe(p, d.output); } },
   { commands: ['jobs', 'run'], load: async () => { const m = await import('./commands/run.js'); return (p, d) => m.registerRun(p, d.output, d.setExitCode); } },
-  { commands: ['emulator'], load: async () => { const m = await import('./commands/emulator.js'); return (p, d) => m.registerEmulator(p, d.output, untilStopped); } },
-  { commands: ['demo'], load: async () => { const m = await import('./commands/demo.js'); return (p, d) => m.registerDemo(p, d.output, untilStopped); } },
+  { commands: ['emulator'], load: async () => { const m = await import('./commands/emulator.js'); return (p, d) => m.registerEmulator(p, d.output, untilEmulatorStopped); } },
+  { commands: ['demo'], load: async () => { const m = await import('./commands/demo.js'); return (p, d) => m.registerDemo(p, d.output, untilEmulatorStopped); } },
 ];
 
 /**

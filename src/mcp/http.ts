@@ -2,7 +2,7 @@ import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/fa
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HerowatchError } from '../errors.js';
-import { authenticate } from '../service/access.js';
+import { authenticate, bearerToken } from '../service/access.js';
 import type { Herowatch } from '../service/herowatch.js';
 import type { Scope } from '../service/scope.js';
 import { createMcpServer } from './server.js';
@@ -37,8 +37,7 @@ export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: Mcp
     scoped.addHook('onRequest', hostHeaderValidation(options.allowedHosts ?? LOOPBACK));
     scoped.addHook('onRequest', originValidation(options.allowedOrigins ?? LOOPBACK));
     scoped.post('/mcp', async (request, reply) => {
-      const header = request.headers.authorization;
-      const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+      const bearer = bearerToken(request.headers.authorization);
       let who: Awaited<ReturnType<typeof authenticate>>;
       try {
         who = await authenticate(hw, bearer, ['mcp:read', 'read']);

@@ -31,7 +31,7 @@ export interface IssuedToken {
 export async function createAccessToken(hw: Herowatch, request: { name: string; scopes: AccessScope[]; connections: string[] | null; apps?: string[] | null; expiresInDays: number | null; now?: Date }): Promise<IssuedToken> {
   const now = request.now ?? new Date();
   if (!/^[\w .@-]{1,100}$/.test(request.name)) throw new InputError('Name the token in up to 100 letters, digits, spaces and ._@- (who or what it is for).');
-  if (request.scopes.length === 0) throw new InputError(`Give the token a scope (${ACCESS_SCOPES.join(', ')}).`);
+  if (request.scopes.length === 0 || request.scopes.some((s) => !(ACCESS_SCOPES as readonly string[]).includes(s))) throw new InputError(`A token's scopes are among ${ACCESS_SCOPES.join(', ')}.`);
   if (request.expiresInDays !== null && (!Number.isInteger(request.expiresInDays) || request.expiresInDays < 1 || request.expiresInDays > MAX_DAYS)) {
     throw new InputError(`A token expires in 1 to ${MAX_DAYS} days (or never, if you must, with --no-expiry).`);
   }
@@ -44,6 +44,11 @@ export async function createAccessToken(hw: Herowatch, request: { name: string; 
   const expiresAt = request.expiresInDays === null ? null : new Date(now.getTime() + request.expiresInDays * DAY_MS).toISOString();
   const id = await insertAccessToken(hw.store, { name: request.name, secret_hash: hash(secret), scopes: request.scopes, connections: request.connections, apps: request.apps ?? null, created_at: now.toISOString(), expires_at: expiresAt });
   return { id, token: `${PREFIX}${id}_${secret}`, expiresAt };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if it is one. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
 }
 
 /** Who presents `token`, and what they may see; anything else is UnauthenticatedError (401), with one message for every reason a token fails but expiry and revocation. */

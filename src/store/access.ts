@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import { parseJson, type Store } from './database.js';
+import type { AgentCallsTable } from './schema.js';
 
 export interface AccessTokenRow {
   id: number;
@@ -52,18 +54,7 @@ export async function touchAccessToken(store: Store, id: number, at: string): Pr
   await store.db.updateTable('hw_access_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
 }
 
-export interface AgentCallRow {
-  id: number;
-  at: string;
-  token_id: number | null;
-  transport: string;
-  method: string;
-  name: string | null;
-  arguments: unknown;
-  outcome: string;
-  result_bytes: number;
-  duration_ms: number;
-}
+export type AgentCallRow = Omit<Selectable<AgentCallsTable>, 'id'> & { id: number };
 
 export async function insertAgentCall(store: Store, call: Omit<AgentCallRow, 'id'>): Promise<void> {
   await store.db

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SEVERITIES } from '../compliance/check.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
 import { HerowatchError, type ErrorKind } from '../errors.js';
-import { authenticate } from '../service/access.js';
+import { authenticate, bearerToken } from '../service/access.js';
 import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
 import type { Scope } from '../service/scope.js';
@@ -57,9 +57,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
     async (api) => {
       api.addHook('onRequest', async (request: FastifyRequest) => {
         if (request.url.startsWith('/api/v1/openapi.json')) return;
-        const header = request.headers.authorization;
-        const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
-        request.herowatchScope = (await authenticate(hw, bearer, 'read')).scope;
+        request.herowatchScope = (await authenticate(hw, bearerToken(request.headers.authorization), 'read')).scope;
       });
       api.setErrorHandler((error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
         if (error instanceof HerowatchError) {

@@ -18,6 +18,9 @@ describe('herowatch mcp, access-tokens and agent-calls from the command line', (
     const refused = await herowatch(env, ['access-tokens', 'create', '--name', 'agent', '--expires-in', '0']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--expires-in/);
+    const badScope = await herowatch(env, ['access-tokens', 'create', '--name', 'agent', '--scope', 'admin']);
+    expect(badScope.code).toBe(2);
+    expect(badScope.stderr).toMatch(/Use read, write, mcp:read/);
     const unknown = await herowatch(env, ['access-tokens', 'create', '--name', 'agent', '--connection', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('There is no connection "nope"');

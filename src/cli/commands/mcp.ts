@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ACCESS_SCOPES, accessTokens, agentCalls, createAccessToken, revokeToken, type AccessScope } from '../../service/access.js';
 import { scopedConnections, type Scope } from '../../service/scope.js';
 import { parseDayOrTime } from '../../time.js';
@@ -6,34 +6,23 @@ import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { wholeNumber } from '../parse.js';
 import { table } from '../table.js';
+import { allowedHostsFor, repeatable, untilStopped } from '../serving.js';
 
-const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** Waits for SIGINT or SIGTERM, or for standard input to end (an MCP client closing its stdio server). */
-function untilStopped(watchStdin: boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.stdin.off('end', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (watchStdin) process.stdin.once('end', stop);
-  });
+function scopeList(value: string, previous: string[] = []): string[] {
+  if (!(ACCESS_SCOPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Use ${ACCESS_SCOPES.join(', ')}.`);
+  return [...previous, value];
 }
 
 export function registerMcp(program: Command, output: Output): void {
   program
     .command('mcp')
     .description('Serve herowatch to AI agents over the Model Context Protocol, read-only: on standard input and output (for an MCP client that starts it), or over HTTP with --http (access tokens required)')
-    .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeat)
-    .option('--app <name>', 'only this app is visible (repeatable; default: all apps of those connections)', repeat)
+    .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeatable)
+    .option('--app <name>', 'only this app is visible (repeatable; default: all apps of those connections)', repeatable)
     .option('--http', 'serve Streamable HTTP at /mcp instead of stdio')
     .option('--host <host>', 'with --http: the address to listen on', '127.0.0.1')
     .addOption(new Option('--port <port>', 'with --http: the port to listen on').argParser(wholeNumber(0, 65535, 'a port (0: any free one)')).default(8808))
-    .option('--allowed-host <name>', 'with --http on a non-loopback address: a Host name clients use (repeatable)', repeat)
+    .option('--allowed-host <name>', 'with --http on a non-loopback address: a Host name clients use (repeatable)', repeatable)
     .action(async (flags: { connection?: string[]; app?: string[]; http?: boolean; host: string; port: number; allowedHost?: string[] }) => {
       const scope: Scope = { connections: flags.connection ?? null, apps: flags.app ?? null };
       await withHerowatch({}, async (hw) => {
@@ -41,11 +30,9 @@ export function registerMcp(program: Command, output: Output): void {
         for (const name of flags.connection ?? []) await scopedConnections(hw, { connections: null, apps: null }, name);
         if (flags.http) {
           const { startMcpHttp } = await import('../../mcp/http.js');
-          const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(flags.host);
-          if (!loopback && !flags.allowedHost) throw new UsageError(`--host ${flags.host} is not loopback: name the host names clients will use with --allowed-host (DNS rebinding protection), and put TLS in front.`);
-          const server = await startMcpHttp(hw, { host: flags.host, port: flags.port, scope, allowedHosts: flags.allowedHost ? [...flags.allowedHost, 'localhost', '127.0.0.1', '[::1]'] : undefined });
+          const server = await startMcpHttp(hw, { host: flags.host, port: flags.port, scope, allowedHosts: allowedHostsFor(flags.host, flags.allowedHost) });
           output.err(`herowatch MCP server at ${server.url} (Streamable HTTP; access tokens with the mcp:read scope: herowatch access-tokens create). Stop with Ctrl-C.`);
-          await untilStopped(false);
+          await untilStopped();
           await server.close();
           return;
         }
@@ -53,7 +40,7 @@ export function registerMcp(program: Command, output: Output): void {
         const server = createMcpServer(hw, { scope, transport: 'stdio' });
         // Standard output carries the protocol: nothing else is written there.
         await server.connect(new StdioServerTransport());
-        await untilStopped(true);
+        await untilStopped({ stdin: true });
         await server.close();
       });
     });
@@ -63,9 +50,9 @@ export function registerMcp(program: Command, output: Output): void {
     .command('create')
     .description('Issue an access token; it is shown once')
     .requiredOption('--name <name>', 'who or what it is for')
-    .addOption(new Option('--scope <scope>', 'what it may do (repeatable; default read: the REST API\'s reads and MCP)').choices([...ACCESS_SCOPES]).argParser((value: string, previous: string[] = []) => [...previous, value]))
-    .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeat)
-    .option('--app <name>', 'only this app is visible (repeatable)', repeat)
+    .addOption(new Option('--scope <scope>', `what it may do: ${ACCESS_SCOPES.join(', ')} (repeatable; default read: the REST API's reads and MCP)`).argParser(scopeList))
+    .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeatable)
+    .option('--app <name>', 'only this app is visible (repeatable)', repeatable)
     .addOption(new Option('--expires-in <days>', 'days until it expires (1 to 365)').argParser(wholeNumber(1, 365, 'a number of days')).default(90))
     .option('--no-expiry', 'never expires (not recommended)')
     .option('--json', 'print the token as JSON')
