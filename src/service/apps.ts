@@ -31,6 +31,8 @@ export interface AppFilter {
   monitored?: boolean;
   /** Part of the name, any case. */
   search?: string;
+  /** Exactly this name. */
+  name?: string;
 }
 
 export interface Page<T> {
@@ -50,6 +52,7 @@ export async function listApps(hw: Herowatch, scope: Scope, filter: AppFilter, p
   if (filter.team !== undefined) filters.team_name = filter.team;
   if (filter.region !== undefined) filters.region = filter.region;
   if (filter.stack !== undefined) filters.stack = filter.stack;
+  if (filter.name !== undefined) filters.name = filter.name;
   const apps = (await readDataset(hw.store, 'apps', { connection: names, filters, columns: ['connection', 'id', 'name', 'team_name', 'region', 'stack', 'generation', 'released_at', 'updated_at', 'created_at'], orderBy: ['connection', 'name'] })).rows;
   const couplings = new Map(
     (await readDataset(hw.store, 'pipeline_couplings', { connection: names, columns: ['connection', 'app_id', 'pipeline_name', 'stage'] })).rows.map((r) => [`${r.connection as string} ${r.app_id as string}`, r]),
@@ -109,7 +112,7 @@ const RELEASES_SHOWN = 10;
 
 /** One app of the scope in depth; `connection` picks among several apps of that name. */
 export async function appDetail(hw: Herowatch, scope: Scope, name: string, options: { connection?: string } = {}): Promise<AppDetail> {
-  const found = (await listApps(hw, scope, { connection: options.connection }, { limit: Number.MAX_SAFE_INTEGER })).items.filter((a) => a.name === name);
+  const found = (await listApps(hw, scope, { connection: options.connection, name }, { limit: Number.MAX_SAFE_INTEGER })).items;
   if (found.length === 0) throw new NotFoundError(`There is no app "${name}"${options.connection ? ` on connection ${options.connection}` : ''} that this client may see.`);
   if (found.length > 1) throw new NotFoundError(`Several connections have an app "${name}" (${found.map((a) => a.connection).join(', ')}): say which connection.`);
   const summary = found[0]!;
