@@ -45,6 +45,9 @@ const errorBody = { type: 'object', properties: { error: { type: 'object', prope
 const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
 const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody });
 
+/** A page as the API answers it (snake_case, as every body). */
+const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | null; asOf: unknown }) => ({ items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf });
+
 export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -92,7 +95,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const { limit, cursor, ...filter } = request.query;
           const page = await listApps(hw, scopeOf(request), filter, { limit, cursor });
-          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+          return pagedBody(page);
         },
       );
 
@@ -122,7 +125,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           const { limit, cursor, status, severity, ...filter } = request.query;
           const statuses = status?.split(',').map((s) => s.trim()) as Parameters<typeof findingsView>[2]['status'];
           const page = await findingsView(hw, scopeOf(request), { ...filter, status: statuses, severity: severity as Parameters<typeof findingsView>[2]['severity'] }, { limit, cursor });
-          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+          return pagedBody(page);
         },
       );
 
@@ -131,7 +134,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         { schema: { summary: 'Monitored apps with their open vulnerabilities by severity and last test', querystring: { type: 'object', properties: { connection: { type: 'string' }, ...pageQuery }, additionalProperties: false }, response: responses(paged) } },
         async (request) => {
           const page = await vulnerabilitiesView(hw, scopeOf(request), { connection: request.query.connection }, { limit: request.query.limit, cursor: request.query.cursor });
-          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+          return pagedBody(page);
         },
       );
 
@@ -147,7 +150,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const { limit, cursor, ...filter } = request.query;
           const page = await auditEventsView(hw, scopeOf(request), filter, { limit, cursor });
-          return { items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf };
+          return pagedBody(page);
         },
       );
 
