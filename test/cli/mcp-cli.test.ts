@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { herowatch, startHerowatch } from '../support/cli.js';
+import { announced, herowatch, startHerowatch } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { edgeScenario, T } from '../support/scenarios.js';
 
@@ -36,16 +36,7 @@ describe('herowatch mcp, access-tokens and agent-calls from the command line', (
 
     const server = startHerowatch(env, ['mcp', '--http', '--port', '0']);
     onTestFinished(() => void server.child.kill('SIGTERM'));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no URL announced')), 20_000);
-      server.child.stderr!.on('data', (chunk: Buffer) => {
-        const match = /at (http:\/\/\S+\/mcp)/.exec(chunk.toString());
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const url = await announced(server.child, /at (http:\/\/\S+\/mcp)/);
     const client = new Client({ name: 'cli-test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
     const answer = (await client.callTool({ name: 'list_apps', arguments: { search: 'edge' } })) as { structuredContent: { items: { name: string }[] } };

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { herowatch, startHerowatch } from '../support/cli.js';
+import { announced, herowatch, startHerowatch } from '../support/cli.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { edgeScenario, T } from '../support/scenarios.js';
 
@@ -20,16 +20,7 @@ describe('herowatch serve', () => {
 
     const server = startHerowatch(env, ['serve', '--port', '0']);
     onTestFinished(() => void server.child.kill('SIGTERM'));
-    const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no URL announced')), 20_000);
-      server.child.stderr!.on('data', (chunk: Buffer) => {
-        const match = /serving at (http:\/\/\S+?): REST/.exec(chunk.toString());
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const base = await announced(server.child, /serving at (http:\/\/\S+?): REST/);
     expect((await fetch(`${base}/api/v1/openapi.json`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/apps`)).status).toBe(401);
     const apps = (await (await fetch(`${base}/api/v1/apps?search=edge`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { name: string }[] };

@@ -35,6 +35,20 @@ export function startHerowatch(env: Record<string, string>, args: string[]): { c
   return { child, done };
 }
 
+/** The first match of `pattern` on a started command's standard error (a server announcing its address). */
+export function announced(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`nothing matching ${pattern} on standard error`)), timeoutMs);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const match = pattern.exec(chunk.toString());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+}
+
 export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return (await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)])))).flat();
