@@ -28,4 +28,9 @@ export default tseslint.config(
     files: ['bin/*', '**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly' } },
   },
+  {
+    // The dashboard's page script runs in the browser.
+    files: ['assets/web/public/*.js'],
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly' } },
+  },
 );

@@ -1,16 +1,27 @@
 import { UsageError } from './output.js';
 
+/** What is being read, for the messages: a token is one word, a password may hold spaces. */
+export interface SecretKind {
+  noun: string;
+  /** How to pipe it in, for the message when standard input is empty. */
+  example: string;
+  oneWord: boolean;
+}
+
+const TOKEN: SecretKind = { noun: 'token', example: '--token-stdin: standard input was empty; pipe the token in, e.g. heroku authorizations:create --short ... | herowatch connect --name N --token-stdin', oneWord: true };
+
 /**
  * A secret from standard input: piped (`heroku auth:token | herowatch connect
- * ... --token-stdin`), or typed at a terminal with nothing echoed.
+ * ... --token-stdin`), or typed at a terminal with nothing echoed. A piped
+ * secret is its first line (without the line end).
  */
-export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
+export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr, kind: SecretKind = TOKEN): Promise<string> {
   if (!stdin.isTTY) {
     let text = '';
     for await (const chunk of stdin) text += chunk.toString();
-    const secret = text.trim();
-    if (!secret) throw new UsageError('--token-stdin: standard input was empty; pipe the token in, e.g. heroku authorizations:create --short ... | herowatch connect --name N --token-stdin');
-    if (/\s/.test(secret)) throw new UsageError('--token-stdin: standard input held more than one word; give the token alone (what it held is not shown).');
+    const secret = kind.oneWord ? text.trim() : (text.split(/\r?\n/)[0] ?? '');
+    if (!secret) throw new UsageError(kind.example);
+    if (kind.oneWord && /\s/.test(secret)) throw new UsageError(`Standard input held more than one word; give the ${kind.noun} alone (what it held is not shown).`);
     return secret;
   }
   stderr.write(prompt);
@@ -25,8 +36,8 @@ export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = proc
       stdin.off('end', onEnd);
       stderr.write('\n');
       if (error) reject(error);
-      else if (!secret.trim()) reject(new UsageError('No token was entered.'));
-      else resolve(secret.trim());
+      else if (!secret.trim()) reject(new UsageError(`No ${kind.noun} was entered.`));
+      else resolve(kind.oneWord ? secret.trim() : secret);
     };
     const onData = (chunk: Buffer): void => {
       for (const char of chunk.toString('utf8')) {

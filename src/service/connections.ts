@@ -168,6 +168,23 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
 }
 
 /**
+ * Tests a token as `connect` would, storing nothing: the dashboard's "Test
+ * connection" before the account is connected.
+ */
+export async function tryToken(hw: Herowatch, request: Omit<ConnectRequest, 'client'> & { client?: TestClientOptions }): Promise<ConnectionStatus> {
+  checkConnectionName(request.name);
+  const existing = await findConnection(hw.store, request.name);
+  const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
+  return testConnection(testClient(request.token, request.apiUrl, request.client), { connection: request.name, apiUrl: request.apiUrl, token: request.token, enterprise, pool: request.client?.rateLimit?.poolSize });
+}
+
+/** How the stored token is shown: its last four characters, never more; null when none is stored. */
+export async function storedTokenHint(hw: Herowatch, name: string): Promise<string | null> {
+  const token = await connectionToken(hw, await requireConnection(hw.store, name));
+  return token === null ? null : `…${token.slice(-4)}`;
+}
+
+/**
  * Disconnects: deletes the credentials, deactivates the monitored apps and
  * stops scheduled work, keeping the inventory and its history. With `purge`,
  * the connection and everything collected through it are deleted.

@@ -33,6 +33,14 @@ export async function datasetRows(hw: Herowatch, name: string, connection?: stri
   return { dataset, rows };
 }
 
+/** The first rows of a dataset, for a preview. */
+export async function datasetPreview(hw: Herowatch, name: string, limit: number): Promise<{ columns: string[]; rows: Record<string, unknown>[]; more: boolean }> {
+  const { dataset, rows, nextCursor } = await readDataset(hw.store, name, { limit });
+  return { columns: dataset.columns.map((c) => c.name), rows, more: nextCursor !== null };
+}
+
+export const EXPORT_FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
+
 export function formatRows(dataset: Dataset, rows: Record<string, unknown>[], format: ExportFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'ndjson') return rows.map((row) => `${JSON.stringify(row)}\n`).join('');

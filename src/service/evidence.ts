@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { findingsCsv } from '../compliance/finding-view.js';
 import { toCsv } from '../export/csv.js';
 import { writeOutputFile } from '../export/write-file.js';
@@ -9,7 +10,7 @@ import { renderReport } from '../evidence/report-html.js';
 import { existingSigner, expectedSigner, loadSigningKey, type SigningKey } from '../evidence/signing.js';
 import type { KeyEnvironment } from '../config.js';
 import { frameworks } from '../compliance/frameworks.js';
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { auditCursors, queryAuditEvents } from '../store/audit-events.js';
 import { readDataset } from '../store/datasets.js';
 import { evaluationsBetween, findingEventsBetween } from '../store/findings.js';
@@ -222,3 +223,50 @@ export async function verifyEvidence(path: string, options: { signer?: string; h
   return verifyBundle(new Uint8Array(bytes), { signer, trusted: own ? [own] : [] });
 }
 
+
+/**
+ * Bundles kept for the dashboard, in the `evidence` folder of herowatch's
+ * home, named by their period and when they were made; a name that is not
+ * one of these (a path, `..`) is never opened.
+ */
+const BUNDLE_NAME = /^herowatch-evidence-[0-9]{8}-[0-9]{8}(-[a-z0-9_-]{1,63})?-[0-9]{14}\.zip$/;
+
+const evidenceFolder = (hw: Herowatch): string => join(hw.config.home, 'evidence');
+
+export interface StoredBundle {
+  name: string;
+  bytes: number;
+  created_at: string;
+}
+
+export async function storedBundles(hw: Herowatch): Promise<StoredBundle[]> {
+  let names: string[];
+  try {
+    names = await readdir(evidenceFolder(hw));
+  } catch {
+    return [];
+  }
+  const bundles: StoredBundle[] = [];
+  for (const name of names.filter((n) => BUNDLE_NAME.test(n))) {
+    const info = await stat(join(evidenceFolder(hw), name));
+    bundles.push({ name, bytes: info.size, created_at: info.mtime.toISOString() });
+  }
+  return bundles.sort((a, b) => (a.name < b.name ? 1 : -1));
+}
+
+/** The path of a stored bundle, by its name only. */
+export function storedBundlePath(hw: Herowatch, name: string): string {
+  if (!BUNDLE_NAME.test(name)) throw new NotFoundError(`There is no evidence bundle "${name.slice(0, 80)}".`);
+  return join(evidenceFolder(hw), name);
+}
+
+/** Writes a bundle into the evidence folder under a name of its period (the dashboard's "generate"). */
+export async function createStoredBundle(hw: Herowatch, request: Omit<EvidenceRequest, 'out'>): Promise<EvidenceResult & { name: string }> {
+  const now = request.now ?? new Date();
+  const compact = (d: Date): string => d.toISOString().slice(0, 10).replace(/-/g, '');
+  const connection = request.connection ? `-${request.connection.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)}` : '';
+  const name = `herowatch-evidence-${compact(request.from)}-${compact(request.to)}${connection}-${now.toISOString().replace(/[^0-9]/g, '').slice(0, 14)}.zip`;
+  await mkdir(evidenceFolder(hw), { recursive: true, mode: 0o700 });
+  const result = await createEvidence(hw, { ...request, now, out: storedBundlePath(hw, name) });
+  return { ...result, name };
+}

@@ -13,6 +13,7 @@ import { up as suppressionIndex } from './migrations/006-suppression-index.js';
 import { up as advisories } from './migrations/007-advisories.js';
 import { up as vulnerabilities } from './migrations/008-vulnerabilities.js';
 import { up as access } from './migrations/009-access.js';
+import { up as users } from './migrations/010-users.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '007-advisories': advisories,
   '008-vulnerabilities': vulnerabilities,
   '009-access': access,
+  '010-users': users,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -286,3 +286,24 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
   const total = query.limit === undefined ? rows.length : Number((await sql<{ n: number | string }>`SELECT count(*) AS n ${from}`.execute(store.db)).rows[0]?.n ?? 0);
   return { rows, total };
 }
+
+/**
+ * Findings counted by the day they were first seen failing and the day they
+ * were resolved, per severity: enough to draw how many were open on each
+ * day without reading the findings themselves.
+ */
+export async function findingDayCounts(store: Store, connectionIds: number[], since: string): Promise<{ opened: { day: string; severity: string; n: number }[]; resolved: { day: string; severity: string; n: number }[]; openBefore: { severity: string; n: number }[] }> {
+  if (connectionIds.length === 0) return { opened: [], resolved: [], openBefore: [] };
+  const failing = store.db.selectFrom('hw_findings').where('connection_id', 'in', connectionIds).where('first_seen_at', 'is not', null).where('status', 'in', ['open', 'resolved']);
+  const day = (column: 'first_seen_at' | 'resolved_at') => sql<string>`substr(${sql.ref(column)}, 1, 10)`;
+  const opened = await failing.select([day('first_seen_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')]).where('first_seen_at', '>=', since).groupBy([day('first_seen_at'), 'severity']).execute();
+  const resolved = await failing.select([day('resolved_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')]).where('resolved_at', '>=', since).groupBy([day('resolved_at'), 'severity']).execute();
+  const openBefore = await failing
+    .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('first_seen_at', '<', since)
+    .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', since)]))
+    .groupBy('severity')
+    .execute();
+  const num = <T extends { n: number | string | bigint }>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
+  return { opened: num(opened), resolved: num(resolved), openBefore: num(openBefore) };
+}

@@ -29,6 +29,40 @@ export interface Database {
   hw_vulnerabilities: VulnerabilitiesTable;
   hw_access_tokens: AccessTokensTable;
   hw_agent_calls: AgentCallsTable;
+  hw_users: UsersTable;
+  hw_sessions: SessionsTable;
+  hw_setup_links: SetupLinksTable;
+}
+
+/** A dashboard user: an argon2id hash of the password, never the password. */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  role: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+/** A dashboard session, kept server-side under the hash of its secret; `id` is a public handle for listing and revoking. */
+export interface SessionsTable {
+  secret_hash: string;
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  user_agent: string | null;
+}
+
+/** A one-time link: without a user, it creates the first admin; with one, it signs that user in. */
+export interface SetupLinksTable {
+  secret_hash: string;
+  user_id: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 /** An access token herowatch issued: the hash of its secret, never the secret. */

@@ -1,24 +1,42 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { mountMcp } from '../mcp/http.js';
 import type { Herowatch } from '../service/herowatch.js';
+import { createSetupLink } from '../service/users.js';
 import { registerApi } from './api.js';
+import { registerDashboard, type DashboardOptions, type DashboardRoute } from './dashboard/index.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends DashboardOptions {
   host: string;
   port: number;
   /** Host names clients use when listening beyond loopback (the MCP endpoint checks them). */
   allowedHosts?: string[];
 }
 
+export interface Server {
+  url: string;
+  /** The one-time link that creates the first admin, when there are no users yet. */
+  setupUrl: string | null;
+  close: () => Promise<void>;
+}
+
 /**
- * `herowatch serve`: one fastify process with the REST API (/api/v1) and the
- * MCP endpoint (/mcp), over the same service layer; it holds no state of its
- * own. The dashboard's pages come next (issue 12).
+ * `herowatch serve`: one fastify process with the dashboard (/), the REST
+ * API (/api/v1) and the MCP endpoint (/mcp), over the same service layer.
+ * Sessions, users and tokens live in the database, so any number of these
+ * processes can serve one installation.
  */
-export async function startServer(hw: Herowatch, options: ServeOptions): Promise<{ url: string; close: () => Promise<void> }> {
+export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'host' | 'port'> = {}): Promise<{ app: FastifyInstance; routes: DashboardRoute[] }> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: false });
+  // The dashboard first: the REST API's OpenAPI document then sees only its own routes.
+  const { routes } = await registerDashboard(app, hw, options);
   await registerApi(app, hw);
   await mountMcp(app, hw, { allowedHosts: options.allowedHosts });
+  return { app, routes };
+}
+
+export async function startServer(hw: Herowatch, options: ServeOptions): Promise<Server> {
+  const { app } = await buildServer(hw, options);
   const url = await app.listen({ host: options.host, port: options.port });
-  return { url, close: () => app.close() };
+  const token = await createSetupLink(hw);
+  return { url, setupUrl: token ? `${url}/setup?token=${token}` : null, close: () => app.close() };
 }

@@ -1,21 +1,19 @@
 import { Option, type Command } from 'commander';
-import { findingsCsv } from '../../compliance/finding-view.js';
+import { exportFindings, FINDING_EXPORTS } from '../../compliance/finding-export.js';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
-import { toOcsf } from '../../compliance/ocsf.js';
 import {
   configuredCatalog, evaluateConnections, findingDetail, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
   type EvaluationSummary, type FindingDetail, type FindingView, type FindingViewStatus,
 } from '../../service/compliance.js';
 import { DAY_MS, parseDay } from '../../time.js';
-import { VERSION } from '../../version.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { listOf, wholeNumber } from '../parse.js';
 import { table } from '../table.js';
 
-const FORMATS = ['table', 'json', 'csv', 'ocsf'] as const;
+const FORMATS = ['table', ...FINDING_EXPORTS] as const;
 type FindingFormat = (typeof FORMATS)[number];
 
 export function registerCompliance(program: Command, output: Output, setExitCode: (code: number) => void): void {
@@ -151,9 +149,7 @@ export function parseExpiry(value: string, now = new Date()): Date {
 const CURRENT_PROBLEMS: FindingViewStatus[] = ['open', 'suppressed', 'unknown'];
 
 export function formatFindings(list: FindingView[], format: FindingFormat, now = new Date(), width?: number): string {
-  if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
-  if (format === 'ocsf') return list.map((f) => `${JSON.stringify(toOcsf(f, { version: VERSION }, now))}\n`).join('');
-  if (format === 'csv') return findingsCsv(list);
+  if (format !== 'table') return exportFindings(list, format, now);
   if (list.length === 0) return 'No findings match.\n';
   const day = (time: string | null): string => time?.slice(0, 10) ?? '';
   const rows = list.map((f) => [

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
@@ -6,7 +7,8 @@ import { connect } from '../../service/connections.js';
 import { groupBy } from '../../compliance/check.js';
 import { listFindings } from '../../service/compliance.js';
 import { listDatasets } from '../../service/datasets.js';
-import { openHerowatch } from '../../service/herowatch.js';
+import { openHerowatch, type Herowatch } from '../../service/herowatch.js';
+import { addUser, createSignInLink, setPassword, users } from '../../service/users.js';
 import { syncConnection } from '../../service/sync.js';
 import type { Output } from '../output.js';
 import { progressLine } from '../progress.js';
@@ -22,6 +24,16 @@ async function demoToken(): Promise<{ email: string; token: string; scope: strin
   throw new Error('The demo scenario has no "herowatch (least privilege)" token.');
 }
 
+const DEMO_ADMIN = 'admin@demo.herowatch.local';
+
+/** The demo's admin, with a fresh password each time, and a one-time sign-in link. */
+async function demoSignInLink(hw: Herowatch): Promise<{ token: string; password: string }> {
+  const password = randomBytes(12).toString('base64url');
+  if ((await users(hw)).some((u) => u.email === DEMO_ADMIN)) await setPassword(hw, DEMO_ADMIN, password);
+  else await addUser(hw, { email: DEMO_ADMIN, password, role: 'admin' });
+  return { token: await createSignInLink(hw, DEMO_ADMIN), password };
+}
+
 /**
  * `herowatch demo`: the main job on the embedded defaults. Starts the
  * emulator on the demo world (its clock moved to today), syncs it into the
@@ -31,10 +43,11 @@ export function registerDemo(program: Command, output: Output, running: (emulato
   program
     .command('demo')
     .description('Sync the bundled demo world from the Heroku API emulator and summarise it')
-    .option('--serve', 'keep the emulator serving afterwards (Ctrl-C stops)')
+    .option('--serve', 'then serve the dashboard (and keep the emulator serving) until Ctrl-C, with a sign-in link')
     .option('--port <n>', 'emulator port; 0 picks a free one', '0')
+    .option('--web-port <n>', 'with --serve: the dashboard\'s port; 0 picks a free one', '8808')
     .option('--json', 'print the summary as one JSON object')
-    .action(async (flags: { serve?: boolean; port: string; json?: boolean }) => {
+    .action(async (flags: { serve?: boolean; port: string; webPort: string; json?: boolean }) => {
       const json = flags.json === true;
       // With --json, the text below is not printed; one object says the same at the end.
       const say: Output = json ? { out: () => {}, err: output.err, json: output.json, raw: () => {} } : output;
@@ -101,13 +114,20 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);
+          if (flags.serve) {
+            const { startServer } = await import('../../web/server.js');
+            const server = await startServer(hw, { host: '127.0.0.1', port: Number(flags.webPort) });
+            const link = await demoSignInLink(hw);
+            say.out('');
+            say.out(`The dashboard is at ${server.url}. Sign in as the demo admin with this one-time link (15 minutes):`);
+            say.out(`  ${server.url}/login/link?token=${link.token}`);
+            say.out(`(or as ${DEMO_ADMIN} with the password ${link.password})`);
+            say.out(`Serving until Ctrl-C. The Heroku CLI works too: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
+            await running(emulator);
+            await server.close();
+          }
         } finally {
           await hw.close();
-        }
-        if (flags.serve) {
-          say.out('');
-          say.out(`Serving until Ctrl-C. Try: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<token> heroku apps --all`);
-          await running(emulator);
         }
       } finally {
         if (!flags.serve) await emulator.close();

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HerowatchError } from '../../errors.js';
+import type { Herowatch } from '../../service/herowatch.js';
+import { completeSetup, hasUsers, SESSION_MAX_MS, setupLinkValid, signIn, signInWithLink, signOut } from '../../service/users.js';
+import { localPath, page } from './render.js';
+
+export const SESSION_COOKIE = 'herowatch_session';
+
+/** Sign-in attempts allowed per address in the window: enough for typos, too few to guess. */
+const SIGN_IN_LIMIT = { max: 10, timeWindow: '15 minutes' };
+
+function startSession(reply: FastifyReply, secret: string): void {
+  reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: Math.floor(SESSION_MAX_MS / 1000) });
+}
+
+const field = (body: unknown, name: string): string => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Promise<void> {
+  web.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.user) return reply.redirect(localPath(request.query.next), 303);
+    return page(request, reply, 'login', { title: 'Sign in', next: localPath(request.query.next), noUsers: !(await hasUsers(hw)) });
+  });
+
+  web.post('/login', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const email = field(request.body, 'email');
+    const next = localPath(field(request.body, 'next'));
+    try {
+      const session = await signIn(hw, { email, password: field(request.body, 'password'), userAgent: request.headers['user-agent'] });
+      startSession(reply, session.secret);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (!(error instanceof HerowatchError) || error.kind !== 'unauthenticated') throw error;
+      return page(request, reply, 'login', { title: 'Sign in', next, email, error: error.message, noUsers: !(await hasUsers(hw)) }, 401);
+    }
+  });
+
+  // A one-time sign-in link (herowatch users link, demo --serve).
+  web.get<{ Querystring: { token?: string } }>('/login/link', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    try {
+      const session = await signInWithLink(hw, request.query.token ?? '', { userAgent: request.headers['user-agent'] });
+      startSession(reply, session.secret);
+      return reply.redirect('/', 303);
+    } catch (error) {
+      if (!(error instanceof HerowatchError) || error.kind !== 'unauthenticated') throw error;
+      return page(request, reply, 'login', { title: 'Sign in', next: '/', error: error.message, noUsers: !(await hasUsers(hw)) }, 401);
+    }
+  });
+
+  web.post('/logout', { config: { access: 'viewer' } }, async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.sessionSecret) await signOut(hw, request.sessionSecret);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  web.get<{ Querystring: { token?: string } }>('/setup', { config: { access: 'public' } }, async (request, reply) => {
+    const token = request.query.token ?? '';
+    const valid = await setupLinkValid(hw, token);
+    return page(request, reply, 'setup', { title: 'Create the first admin', token, valid }, valid ? 200 : 410);
+  });
+
+  web.post('/setup', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+    const token = field(request.body, 'token');
+    const email = field(request.body, 'email');
+    const password = field(request.body, 'password');
+    try {
+      await completeSetup(hw, { token, email, password });
+    } catch (error) {
+      if (!(error instanceof HerowatchError) || (error.kind !== 'input' && error.kind !== 'unauthenticated')) throw error;
+      const valid = await setupLinkValid(hw, token);
+      return page(request, reply, 'setup', { title: 'Create the first admin', token, valid, email, error: error.message }, 400);
+    }
+    const session = await signIn(hw, { email, password, userAgent: request.headers['user-agent'] });
+    startSession(reply, session.secret);
+    return reply.redirect('/integrations', 303);
+  });
+}

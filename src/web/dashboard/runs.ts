@@ -1,0 +1,141 @@
+import type { FastifyInstance } from 'fastify';
+import type { SyncProgress } from '../../inventory/sync.js';
+import { ConflictError, InputError } from '../../errors.js';
+import { listConnections, requireConnection } from '../../service/connections.js';
+import type { Herowatch } from '../../service/herowatch.js';
+import { syncRuns } from '../../service/history.js';
+import { EVERYTHING } from '../../service/scope.js';
+import { syncConnection } from '../../service/sync.js';
+import { runsView } from '../../service/views.js';
+import { page } from './render.js';
+
+/** What the live view of a sync shows: progress, notes, and the end. */
+export type LiveEvent = { type: 'progress'; phase: string; done: number; total: number } | { type: 'note'; text: string } | { type: 'done'; text: string; ok: boolean };
+
+/** Starts syncs for the dashboard's "sync now" and tells who watches how they go. */
+export interface SyncRunner {
+  /** Starts a sync of the connection; a ConflictError when one of this runner's is under way. */
+  start(connection: string): void;
+  /** The events so far of the connection's current (or last) sync, then each new one; returns how to stop listening, or null when this runner has none. */
+  watch(connection: string, listener: (event: LiveEvent) => void): (() => void) | null;
+  /** Resolves once every sync started has ended (for a clean shutdown). */
+  idle(): Promise<void>;
+}
+
+function describe(event: SyncProgress): LiveEvent | null {
+  switch (event.type) {
+    case 'progress':
+      return { type: 'progress', phase: event.phase, done: event.done, total: event.total };
+    case 'start':
+      return { type: 'note', text: `Sync run ${event.runId} started.` };
+    case 'gap':
+      return { type: 'note', text: `Could not read ${event.resource}${event.parentKey ? ` of ${event.parentKey}` : ''}: ${event.reason ?? event.status}.` };
+    case 'rate-limit-wait':
+      return { type: 'note', text: `Waiting for the rate limit: ${event.remaining} requests left, keeping ${event.reserve}; resuming in ${Math.ceil(event.resumesInMs / 1000)} s.` };
+    case 'estimate':
+      return { type: 'note', text: `Estimated ${event.requests} requests, about ${Math.max(1, Math.round(event.seconds))} s${event.apps !== null ? ` for ${event.apps} apps` : ''}.` };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Syncs started from the dashboard run in the server's own process, one per
+ * connection at a time; their events are kept (the last 200) so a page
+ * opened late still shows the whole run. A sync started elsewhere (herowatch
+ * run, the CLI) is seen through the database instead.
+ */
+export class InProcessSyncRunner implements SyncRunner {
+  private readonly runs = new Map<string, { events: LiveEvent[]; listeners: Set<(event: LiveEvent) => void>; running: boolean; done: Promise<void> }>();
+
+  constructor(private readonly hw: Herowatch) {}
+
+  start(connection: string): void {
+    if (this.runs.get(connection)?.running) throw new ConflictError(`A sync of ${connection} is already under way.`);
+    const run = { events: [] as LiveEvent[], listeners: new Set<(event: LiveEvent) => void>(), running: true, done: Promise.resolve() };
+    const tell = (event: LiveEvent): void => {
+      if (event.type === 'progress' && run.events.at(-1)?.type === 'progress') run.events[run.events.length - 1] = event;
+      else run.events.push(event);
+      if (run.events.length > 200) run.events.splice(0, run.events.length - 200);
+      for (const listener of run.listeners) listener(event);
+    };
+    this.runs.set(connection, run);
+    run.done = syncConnection(this.hw, { connection, sync: { onProgress: (event) => { const live = describe(event); if (live) tell(live); } } })
+      .then((result) => {
+        const findings = result.compliance ? ` Checks: ${result.compliance.failed} failing, ${result.compliance.changes.length} findings changed.` : '';
+        tell({ type: 'done', ok: result.status === 'complete', text: result.status === 'complete' ? `Sync ${result.runId} complete: ${result.requests} requests, ${result.items} records.${findings}` : `Sync ${result.runId} ${result.status}: ${result.error ?? 'see Runs'}` });
+      })
+      .catch((error: unknown) => tell({ type: 'done', ok: false, text: `The sync failed: ${error instanceof Error ? error.message : String(error)}` }))
+      .finally(() => {
+        run.running = false;
+      });
+  }
+
+  watch(connection: string, listener: (event: LiveEvent) => void): (() => void) | null {
+    const run = this.runs.get(connection);
+    if (!run) return null;
+    for (const event of run.events) listener(event);
+    if (!run.running) return () => {};
+    run.listeners.add(listener);
+    return () => run.listeners.delete(listener);
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => r.done));
+  }
+}
+
+const POLL_MS = 2000;
+
+export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: SyncRunner): Promise<void> {
+  const runner = given ?? new InProcessSyncRunner(hw);
+  if (!given) web.addHook('onClose', async () => runner.idle());
+
+  web.get('/runs', { config: { access: 'viewer' } }, async (request, reply) => {
+    const { runs } = await runsView(hw, EVERYTHING, { limit: 30 });
+    const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active').map((c) => c.name);
+    return page(request, reply, 'runs', { title: 'Runs', runs, connections });
+  });
+
+  web.post('/runs/sync', { config: { access: 'admin' } }, async (request, reply) => {
+    const connection = String((request.body as Record<string, unknown> | undefined)?.connection ?? '');
+    const record = await requireConnection(hw.store, connection);
+    if (record.state === 'disabled') throw new InputError(`Connection "${connection}" is disconnected; reconnect it on its Integrations page first.`);
+    runner.start(connection);
+    return reply.redirect(`/runs/live?connection=${encodeURIComponent(connection)}`, 303);
+  });
+
+  web.get<{ Querystring: { connection?: string } }>('/runs/live', { config: { access: 'viewer' } }, async (request, reply) => {
+    const connection = (await requireConnection(hw.store, request.query.connection ?? '')).name;
+    return page(request, reply, 'run-live', { title: `Sync of ${connection}`, connection });
+  });
+
+  // Server-sent events: the live progress of the connection's sync.
+  web.get<{ Querystring: { connection?: string } }>('/runs/events', { config: { access: 'viewer' } }, async (request, reply) => {
+    const connection = (await requireConnection(hw.store, request.query.connection ?? '')).name;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const send = (event: LiveEvent): void => {
+      raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (event.type === 'done') raw.end();
+    };
+    let stop: (() => void) | null = runner.watch(connection, send);
+    if (stop) {
+      request.raw.on('close', () => stop?.());
+      return;
+    }
+    // Not a sync of this server's: follow one another process runs, through the database.
+    const [latest] = await syncRuns(hw, { connection, limit: 1 });
+    if (!latest || latest.status !== 'running') return send({ type: 'done', ok: true, text: 'No sync of this connection is running.' });
+    send({ type: 'note', text: `Sync run ${latest.id} was started by another herowatch process; following it.` });
+    const timer = setInterval(async () => {
+      const [now] = await syncRuns(hw, { connection, limit: 1 }).catch(() => [undefined]);
+      if (now && now.id === latest.id && now.status === 'running') return raw.write(`: still running\n\n`);
+      clearInterval(timer);
+      send({ type: 'done', ok: now?.status === 'complete', text: `Sync run ${latest.id} ended: ${now?.id === latest.id ? now.status : 'see Runs'}.` });
+    }, POLL_MS);
+    stop = () => clearInterval(timer);
+    request.raw.on('close', () => stop?.());
+  });
+}

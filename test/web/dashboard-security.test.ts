@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findConnection } from '../../src/service/connections.js';
+import { findingDetail, listFindings } from '../../src/service/compliance.js';
+import { users } from '../../src/service/users.js';
+import { ADMIN, as, dashboardWorld, HOSTILE, sessionFor, VIEWER, type DashboardWorld, type Session } from '../support/dashboard.js';
+
+let world: DashboardWorld;
+let admin: Session;
+let viewer: Session;
+let findingId: number;
+
+beforeAll(async () => {
+  world = await dashboardWorld();
+  admin = await sessionFor(world, ADMIN);
+  viewer = await sessionFor(world, VIEWER);
+  findingId = (await listFindings(world.hw, { connection: 'acme', status: ['open'] }))[0]!.id;
+}, 180_000);
+afterAll(() => world?.app.close());
+
+/** A route's path with its parameters filled with things that exist in the world. */
+function concrete(url: string): string {
+  return url
+    .replace(':connection', 'acme')
+    .replace(':app', 'acme-api')
+    .replace(':id', String(findingId))
+    .replace(':framework', 'soc2')
+    .replace('export.:format', 'export.csv')
+    .replace(':name/verify', 'herowatch-evidence-20261101-20261201-20261201000000.zip/verify')
+    .replace('evidence/:name', 'evidence/herowatch-evidence-20261101-20261201-20261201000000.zip')
+    .replace('datasets/:name', 'datasets/apps')
+    .replace(':name', 'acme')
+    .replace(/^\/runs\/live$/, '/runs/live?connection=acme');
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('the dashboard\'s routes', () => {
+  it('each say who may reach them, and there are pages, forms and downloads among them', () => {
+    const count = (access: string) => world.routes.filter((r) => r.access === access).length;
+    expect(count('public')).toBeGreaterThanOrEqual(4);
+    expect(count('viewer')).toBeGreaterThanOrEqual(15);
+    expect(count('admin')).toBeGreaterThanOrEqual(12);
+    expect(world.routes.filter((r) => r.access !== 'public').every((r) => !r.url.startsWith('/assets'))).toBe(true);
+  });
+
+  it('refuse every request without a session: pages send to sign-in, anything else is 401', async () => {
+    for (const route of world.routes.filter((r) => r.access !== 'public')) {
+      const url = concrete(route.url);
+      const answer = await world.app.inject({ method: route.method as 'GET', url, headers: FORM, payload: route.method === 'GET' ? undefined : 'connection=acme' });
+      if (route.method === 'GET') {
+        expect(answer.statusCode, url).toBe(303);
+        expect(answer.headers.location, url).toBe(`/login?next=${encodeURIComponent(url)}`);
+      } else {
+        expect(answer.statusCode, `${route.method} ${url}`).toBe(401);
+      }
+      expect(answer.body, url).not.toContain('acme-api');
+    }
+    // A forged or stale session cookie is no session.
+    const forged = await world.app.inject({ method: 'GET', url: '/findings', cookies: { herowatch_session: 'A'.repeat(43) } });
+    expect(forged.statusCode).toBe(303);
+  });
+
+  it('let a viewer read every page but change nothing', async () => {
+    for (const route of world.routes.filter((r) => r.access !== 'public')) {
+      const url = concrete(route.url);
+      if (route.method === 'GET') {
+        if (url.includes('/evidence/') || url.includes('/sbom') || url.includes('/runs/events')) continue;
+        const answer = await world.app.inject(as(viewer, { method: 'GET', url }));
+        expect(answer.statusCode, `${url}: ${/role="alert">([^<]*)/.exec(answer.body)?.[1]}`).toBe(200);
+        continue;
+      }
+      if (route.access !== 'admin') continue;
+      const answer = await world.app.inject(as(viewer, { method: route.method as 'POST', url, headers: FORM, payload: `_csrf=${encodeURIComponent(viewer.csrf)}&connection=acme&confirm=acme&email=${encodeURIComponent(ADMIN.email)}&role=viewer&name=x&token=HRKU-x` }));
+      expect(answer.statusCode, `${route.method} ${url}`).toBe(403);
+      expect(answer.body).toContain('Only an admin may do this');
+    }
+    // Nothing moved: the connection is still connected, the admin still admin.
+    expect((await findConnection(world.hw.store, 'acme'))!.state).toBe('active');
+    expect((await users(world.hw)).find((u) => u.email === ADMIN.email)!.role).toBe('admin');
+  });
+
+  it('refuse a state change without the page\'s CSRF token, or with another session\'s', async () => {
+    for (const route of world.routes.filter((r) => r.method !== 'GET')) {
+      const url = concrete(route.url);
+      for (const token of [null, 'forged', viewer.csrf]) {
+        const payload = `${token === null ? '' : `_csrf=${encodeURIComponent(token)}&`}connection=acme&confirm=acme&email=${encodeURIComponent(VIEWER.email)}&password=x&reason=because+reasons&expires=2099-01-01`;
+        const answer = await world.app.inject(as(admin, { method: route.method as 'POST', url, headers: FORM, payload }));
+        expect(answer.statusCode, `${route.method} ${url} with ${token ?? 'no token'}`).toBe(403);
+        expect(answer.body).toContain('This form has expired or did not come from herowatch');
+      }
+    }
+    expect((await findConnection(world.hw.store, 'acme'))!.state).toBe('active');
+    expect((await findingDetail(world.hw, findingId)).suppression).toBeNull();
+    // The same request with the token goes through.
+    const suppressed = await world.app.inject(as(admin, { method: 'POST', url: `/findings/${findingId}/suppress`, headers: FORM, payload: `_csrf=${encodeURIComponent(admin.csrf)}&reason=accepted+by+the+security+team&expires=2026-12-30` }));
+    expect(suppressed.statusCode, /role="alert">([^<]*)/.exec(suppressed.body)?.[1]).toBe(303);
+    expect((await findingDetail(world.hw, findingId)).suppression).toMatchObject({ by: ADMIN.email, reason: 'accepted by the security team' });
+  });
+
+  it('send security headers: scripts from the app only, no framing, cookies HttpOnly', async () => {
+    const login = await world.app.inject({ method: 'GET', url: '/login' });
+    const csp = String(login.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(login.headers['x-content-type-options']).toBe('nosniff');
+    expect(login.body).not.toMatch(/<script>|<script [^>]*>[^<]/);
+    const signIn = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie: `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}` }, payload: `_csrf=${encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(login.body)![1]!)}&email=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}` });
+    expect(signIn.statusCode, signIn.body.slice(0, 3000)).toBe(303);
+    const cookie = signIn.cookies.find((c) => c.name === 'herowatch_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(signIn.headers['set-cookie']!.toString()).not.toContain(ADMIN.password);
+  });
+
+  it('render hostile strings from Heroku inert, on every page they reach', async () => {
+    const pages = ['/apps/acme/acme-api', '/audit', '/audit?app=acme-api'];
+    for (const url of pages) {
+      const answer = await world.app.inject(as(viewer, { method: 'GET', url }));
+      expect(answer.statusCode, url).toBe(200);
+      for (const hostile of Object.values(HOSTILE)) expect(answer.body.includes(hostile), `${url} prints ${hostile} raw`).toBe(false);
+      expect(answer.body, url).not.toMatch(/<script>alert|<svg onload|<img src=x/);
+    }
+    const app = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/acme-api' }))).body;
+    expect(app).toContain('Deploy &lt;script&gt;alert(&quot;release&quot;)&lt;/script&gt;');
+    const audit = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit' }))).body;
+    expect(audit).toContain('&lt;svg onload=alert(&quot;action&quot;)&gt;');
+  });
+
+  it('never put a stored token in a page', async () => {
+    for (const url of ['/integrations', '/integrations/acme', '/settings', '/']) {
+      const body = (await world.app.inject(as(admin, { method: 'GET', url }))).body;
+      expect(body, url).not.toContain('HRKU-cd65b17c');
+    }
+    expect((await world.app.inject(as(admin, { method: 'GET', url: '/integrations/acme' }))).body).toContain('ending in …0480');
+  });
+});
