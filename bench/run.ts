@@ -4,6 +4,7 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { benchCompliance } from './compliance.js';
+import { benchDashboard } from './dashboard.js';
 import { benchEmulator } from './emulator.js';
 import { benchQueries } from './queries.js';
 import { benchSync } from './sync.js';
@@ -16,13 +17,14 @@ const emulator = await benchEmulator(small ? { apps: 1000, reads: 1000, concurre
 const sync = await benchSync({ apps: small ? 300 : 2000 });
 const compliance = await benchCompliance(small ? { apps: 1000, rounds: 3 } : { apps: 10_000, rounds: 5 });
 const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 10_000, rounds: 9 });
+const dashboard = await benchDashboard(small ? { apps: 1000, rounds: 10 } : { apps: 10_000, rounds: 20 });
 const vulns = await benchVulns(small ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3 } : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5 });
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
-for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['vulnerabilities', vulns]] as const) {
+for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['dashboard', dashboard], ['vulnerabilities', vulns]] as const) {
   console.log(`\n${title}`);
   for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(36)} ${value}`);
 }
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries, vulns }, null, 2)}\n`);
+await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns }, null, 2)}\n`);

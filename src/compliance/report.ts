@@ -19,18 +19,30 @@ export interface FrameworkReport {
   summary: Record<ControlReport['status'], number>;
 }
 
+export type CheckCounts = { passed: number; failed: number; suppressed: number; unknown: number };
+
+/** How a framework report counts a finding: failing while open, suppressed, unknown (no result), or passed (resolved or passing). */
+export function reportClass(status: string, result: string): keyof CheckCounts {
+  if (status === 'open') return 'failed';
+  if (status === 'suppressed') return 'suppressed';
+  if (status === 'unknown' || result === 'UNKNOWN') return 'unknown';
+  return 'passed';
+}
+
 /** A framework's controls with the results of their checks among `findings`. */
 export function buildFrameworkReport(frameworkId: string, findings: FindingView[], connections: string[], at: Date): FrameworkReport {
+  return frameworkReportFromCounts(frameworkId, findings.map((f) => ({ check_id: f.check_id, status: f.status, result: f.result, n: 1 })), connections, at);
+}
+
+/** A framework's controls from counts of findings per check, status and result. */
+export function frameworkReportFromCounts(frameworkId: string, rows: { check_id: string; status: string; result: string; n: number }[], connections: string[], at: Date): FrameworkReport {
   const framework = frameworkNamed(frameworkId);
   if (!framework) throw new InputError(`There is no framework "${frameworkId}" (there are: ${frameworks().map((f) => f.id).join(', ')}).`);
-  const counts = new Map<string, { passed: number; failed: number; suppressed: number; unknown: number }>();
-  for (const finding of findings) {
-    const c = counts.get(finding.check_id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 };
-    if (finding.status === 'open') c.failed++;
-    else if (finding.status === 'suppressed') c.suppressed++;
-    else if (finding.status === 'unknown' || finding.result === 'UNKNOWN') c.unknown++;
-    else c.passed++;
-    counts.set(finding.check_id, c);
+  const counts = new Map<string, CheckCounts>();
+  for (const row of rows) {
+    const c = counts.get(row.check_id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 };
+    c[reportClass(row.status, row.result)] += row.n;
+    counts.set(row.check_id, c);
   }
   const controls = framework.controls.map((control): ControlReport => {
     const checks = control.checks.map((id) => ({ id, title: checkNamed(id)!.title, ...(counts.get(id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 }) }));

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import { listMonitoredApps } from '../store/connections.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
-import { readDataset } from '../store/datasets.js';
+import { countDataset, readDataset } from '../store/datasets.js';
 import type { Herowatch } from './herowatch.js';
 import { appInScope, freshness, scopedConnections, type Freshness, type Scope } from './scope.js';
 
@@ -53,42 +53,55 @@ export async function listApps(hw: Herowatch, scope: Scope, filter: AppFilter, p
   if (filter.region !== undefined) filters.region = filter.region;
   if (filter.stack !== undefined) filters.stack = filter.stack;
   if (filter.name !== undefined) filters.name = filter.name;
-  const apps = (await readDataset(hw.store, 'apps', { connection: names, filters, columns: ['connection', 'id', 'name', 'team_name', 'region', 'stack', 'generation', 'released_at', 'updated_at', 'created_at'], orderBy: ['connection', 'name'] })).rows;
-  const couplings = new Map(
-    (await readDataset(hw.store, 'pipeline_couplings', { connection: names, columns: ['connection', 'app_id', 'pipeline_name', 'stage'] })).rows.map((r) => [`${r.connection as string} ${r.app_id as string}`, r]),
-  );
+  const contains = filter.search === undefined ? undefined : { name: filter.search };
   const monitored = new Set<string>();
   for (const connection of connections) for (const m of await listMonitoredApps(hw.store, connection.id)) if (m.active) monitored.add(`${connection.name} ${m.app_id}`);
-  const needle = filter.search?.toLowerCase();
-  const all: AppSummary[] = [];
-  for (const row of apps) {
-    const key = `${row.connection as string} ${row.id as string}`;
-    const coupling = couplings.get(key);
-    const app: AppSummary = {
-      connection: row.connection as string,
-      name: row.name as string,
-      id: row.id as string,
-      team: (row.team_name as string | null) ?? null,
-      region: (row.region as string | null) ?? null,
-      stack: (row.stack as string | null) ?? null,
-      generation: (row.generation as string | null) ?? null,
-      pipeline: (coupling?.pipeline_name as string | undefined) ?? null,
-      stage: (coupling?.stage as string | undefined) ?? null,
-      monitored: monitored.has(key),
-      released_at: (row.released_at as string | null) ?? null,
-      updated_at: (row.updated_at as string | null) ?? null,
-      created_at: (row.created_at as string | null) ?? null,
-    };
-    if (!appInScope(scope, app.name)) continue;
-    if (filter.stage !== undefined && app.stage !== filter.stage) continue;
-    if (filter.monitored !== undefined && app.monitored !== filter.monitored) continue;
-    if (needle !== undefined && !app.name.toLowerCase().includes(needle)) continue;
-    all.push(app);
+  const asOf = await freshness(hw, connections);
+  // Filters on the apps' own columns page in the database; a stage, monitoring or an app-bound scope are read from elsewhere, so those lists are filtered here.
+  const inDatabase = filter.stage === undefined && filter.monitored === undefined && scope.apps === null;
+  const query = { connection: names, filters, contains, columns: APP_COLUMNS, orderBy: ['connection', 'name'] };
+  if (inDatabase) {
+    const [{ rows, nextCursor }, total] = await Promise.all([readDataset(hw.store, 'apps', { ...query, limit: page.limit, cursor: page.cursor }), countDataset(hw.store, 'apps', query)]);
+    const couplings = await couplingsOf(hw, names, rows.map((r) => String(r.id)));
+    return { items: rows.map((row) => summary(row, couplings, monitored)), total, nextCursor, asOf };
   }
+  const rows = (await readDataset(hw.store, 'apps', query)).rows;
+  const couplings = await couplingsOf(hw, names);
+  const all = rows
+    .map((row) => summary(row, couplings, monitored))
+    .filter((app) => appInScope(scope, app.name) && (filter.stage === undefined || app.stage === filter.stage) && (filter.monitored === undefined || app.monitored === filter.monitored));
   const offset = decodeCursor(page.cursor);
   const items = all.slice(offset, offset + page.limit);
   const next = offset + items.length;
-  return { items, total: all.length, nextCursor: next < all.length ? encodeCursor(next) : null, asOf: await freshness(hw, connections) };
+  return { items, total: all.length, nextCursor: next < all.length ? encodeCursor(next) : null, asOf };
+}
+
+const APP_COLUMNS = ['connection', 'id', 'name', 'team_name', 'region', 'stack', 'generation', 'released_at', 'updated_at', 'created_at'];
+
+/** Pipeline couplings by connection and app id (of these apps only, when given). */
+async function couplingsOf(hw: Herowatch, connections: string[], appIds?: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const { rows } = await readDataset(hw.store, 'pipeline_couplings', { connection: connections, columns: ['connection', 'app_id', 'pipeline_name', 'stage'], ...(appIds ? { filters: { app_id: appIds } } : {}) });
+  return new Map(rows.map((r) => [`${r.connection as string} ${r.app_id as string}`, r]));
+}
+
+function summary(row: Record<string, unknown>, couplings: Map<string, Record<string, unknown>>, monitored: Set<string>): AppSummary {
+  const key = `${row.connection as string} ${row.id as string}`;
+  const coupling = couplings.get(key);
+  return {
+    connection: row.connection as string,
+    name: row.name as string,
+    id: row.id as string,
+    team: (row.team_name as string | null) ?? null,
+    region: (row.region as string | null) ?? null,
+    stack: (row.stack as string | null) ?? null,
+    generation: (row.generation as string | null) ?? null,
+    pipeline: (coupling?.pipeline_name as string | undefined) ?? null,
+    stage: (coupling?.stage as string | undefined) ?? null,
+    monitored: monitored.has(key),
+    released_at: (row.released_at as string | null) ?? null,
+    updated_at: (row.updated_at as string | null) ?? null,
+    created_at: (row.created_at as string | null) ?? null,
+  };
 }
 
 /** Everything herowatch knows of one app (config var names, never values: the store never holds them). */

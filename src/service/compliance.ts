@@ -5,12 +5,13 @@ import { findingsAt, findingView, FINDING_STATUSES, suppressionKey, suppressionV
 import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
 import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
-import { buildFrameworkReport, type FrameworkReport } from '../compliance/report.js';
+import { frameworkReportFromCounts, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import {
   activeSuppressionRows,
   findingById,
+  findingCountsByCheck,
   findingHistory,
   findingPage,
   insertSuppression,
@@ -90,6 +91,10 @@ export function configuredCatalog(hw: Herowatch): CatalogEntry[] {
 
 export interface FindingFilter {
   connection?: string;
+  /** Several connections by name (instead of `connection`); the unsynced among them have no findings. */
+  connections?: string[];
+  /** Only findings about these apps (the app itself, or one of its resources). */
+  apps?: string[];
   /** Statuses to include; default every status but pass. */
   status?: FindingViewStatus[];
   /** This severity and above. */
@@ -116,7 +121,7 @@ export async function findingsPage(hw: Herowatch, filter: FindingFilter, page: {
 async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }, options: { unsynced?: 'refuse' | 'allow' } = {}): Promise<{ findings: FindingView[]; total: number }> {
   const now = filter.now ?? new Date();
   if (filter.check && !checkNamed(filter.check)) throw new NotFoundError(`There is no check "${filter.check}"; herowatch checks lists them.`);
-  const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
+  const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : (await listConnections(hw.store)).filter((c) => filter.connections === undefined || filter.connections.includes(c.name));
   // An empty list must mean "all clear", never "nothing was looked at".
   if ((options.unsynced ?? 'refuse') === 'refuse' && connections.every((c) => c.last_complete_run === null)) {
     if (connections.length === 0) throw new InputError('There are no connections here, so there are no findings: connect an account (herowatch connect) and sync it (herowatch sync).');
@@ -136,6 +141,7 @@ async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limi
     statusOrder: FINDING_STATUSES,
     severityOrder: SEVERITIES,
     check: filter.check,
+    apps: filter.apps,
     includeRemoved: filter.includeRemoved,
     limit: page?.limit,
     offset: page?.offset,
@@ -216,10 +222,18 @@ export async function unsuppressFinding(hw: Herowatch, findingId: number, by: st
 }
 
 /** Each control of a framework with its checks' current results. */
+/** A framework's report over the current findings, counted by the database (no finding is read). */
 export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport> {
-  const { findings } = await queryFindings(hw, { connection: options.connection, status: FINDING_STATUSES, now: options.now }, undefined, { unsynced: 'allow' });
-  const connections = options.connection ? [options.connection] : (await listConnections(hw.store)).map((c) => c.name);
-  return buildFrameworkReport(frameworkId, findings, connections, options.now ?? new Date());
+  const [report] = await frameworkReports(hw, [frameworkId], options);
+  return report!;
+}
+
+/** Several frameworks' reports from one count of the findings. */
+export async function frameworkReports(hw: Herowatch, frameworkIds: string[], options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport[]> {
+  const now = options.now ?? new Date();
+  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
+  const counts = await findingCountsByCheck(hw.store, connections.map((c) => c.id), now);
+  return frameworkIds.map((id) => frameworkReportFromCounts(id, counts, connections.map((c) => c.name), now));
 }
 
 /**

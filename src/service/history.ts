@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { RESOURCES } from '../datasets/registry.js';
 import { parseJson, type Store } from '../store/database.js';
 import { recordsAt } from '../store/records.js';
-import { completeRunIds, listRuns, type RunRow } from '../store/runs.js';
+import { completeRunIds, lastInventoryRunBy, listRuns, type RunRow } from '../store/runs.js';
 import { requireConnection, resolveConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -40,8 +40,8 @@ function canonical(value: unknown): string {
 }
 
 /** Records as they stood after a complete run: what the datasets showed then. */
-async function stateAt(store: Store, connectionId: number, run: number): Promise<Map<string, { hash: string; data: Record<string, unknown> }>> {
-  const rows = await recordsAt(store, connectionId, run);
+async function stateAt(store: Store, connectionId: number, run: number, appId?: string): Promise<Map<string, { hash: string; data: Record<string, unknown> }>> {
+  const rows = await recordsAt(store, connectionId, run, { appId });
   return new Map(rows.map((r) => [`${r.resource}\u0000${r.key}`, { hash: r.hash, data: parseJson(r.data) }]));
 }
 
@@ -66,15 +66,15 @@ function label(data: Record<string, unknown>, key: string): string {
  * What was added, changed and removed between a past complete run and the
  * latest one (or `until`). Volatile resources (the rate-limit pool) are left out.
  */
-export async function changesBetween(store: Store, connectionId: number, since: number, until?: number): Promise<{ since: number; until: number; changes: Change[] }> {
+export async function changesBetween(store: Store, connectionId: number, since: number, until?: number, options: { appId?: string } = {}): Promise<{ since: number; until: number; changes: Change[] }> {
   const complete = await completeRunIds(store, connectionId);
   const last = until ?? complete.at(-1);
   if (last === undefined) throw new HistoryError('This connection has no complete sync yet: run herowatch sync first.');
   if (!complete.includes(since)) throw new HistoryError(`Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`);
   if (!complete.includes(last)) throw new HistoryError(`Run ${last} is not a complete sync of this connection.`);
   const volatile = new Set(RESOURCES.filter((r) => r.volatile).map((r) => r.name));
-  const before = await stateAt(store, connectionId, since);
-  const after = await stateAt(store, connectionId, last);
+  const before = await stateAt(store, connectionId, since, options.appId);
+  const after = await stateAt(store, connectionId, last, options.appId);
   const changes: Change[] = [];
   for (const [id, now] of after) {
     const [resource, key] = id.split('\u0000') as [string, string];
@@ -102,6 +102,18 @@ export async function changesBetween(store: Store, connectionId: number, since: 
 export async function connectionChanges(hw: Herowatch, request: { connection?: string; since: number; until?: number }): Promise<{ connection: string; since: number; until: number; changes: Change[] }> {
   const connection = await resolveConnection(hw.store, request.connection);
   return { connection: connection.name, ...(await changesBetween(hw.store, connection.id, request.since, request.until)) };
+}
+
+/**
+ * What changed in one app and its resources (domains, releases, config var
+ * names...) since the last complete run before `since`, up to the latest;
+ * null when there was no complete run then (the history starts later).
+ */
+export async function appChanges(hw: Herowatch, request: { connection: string; appId: string; since: Date }): Promise<{ since: number; until: number; changes: Change[] } | null> {
+  const connection = await requireConnection(hw.store, request.connection);
+  const since = (await lastInventoryRunBy(hw.store, connection.id, request.since))?.id ?? (await completeRunIds(hw.store, connection.id))[0];
+  if (since === undefined) return null;
+  return changesBetween(hw.store, connection.id, since, undefined, { appId: request.appId });
 }
 
 /** Sync runs, newest first: of one connection, or of all. */

@@ -2,12 +2,13 @@ import type { FindingView } from '../compliance/finding-view.js';
 import type { Severity } from '../compliance/check.js';
 import type { FrameworkReport } from '../compliance/report.js';
 import type { ConnectionStatus } from '../connections/status.js';
-import type { DatasetColumn } from '../datasets/catalog.js';
+import { datasets, type DatasetColumn } from '../datasets/catalog.js';
 import { NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
+import { countDataset } from '../store/datasets.js';
 import { lastInventoryRunBy, runCoverage, type RunRow } from '../store/runs.js';
 import { listAuditEvents, type AuditEventFilter, type AuditEventView } from './audit.js';
-import { configuredCatalog, frameworkReport, listFindings } from './compliance.js';
+import { configuredCatalog, frameworkReport, findingsPage, listFindings } from './compliance.js';
 import { connectionStatuses, lastStatus } from './connections.js';
 import { listDatasets, type DatasetSummary } from './datasets.js';
 import { connectionChanges, syncRuns, type Change } from './history.js';
@@ -56,10 +57,6 @@ export async function testConnectionView(hw: Herowatch, scope: Scope, name: stri
   return status!;
 }
 
-/** Whether a finding concerns `app` (its resource is the app, or one of the app's). */
-const aboutApp = (finding: Pick<FindingView, 'resource_type' | 'resource_name'>, app: string): boolean =>
-  (finding.resource_type === 'app' && finding.resource_name === app) || finding.resource_name.startsWith(`${app}/`) || finding.resource_name.endsWith(` -> ${app}`);
-
 export interface FindingsRequest {
   connection?: string;
   status?: FindingViewStatus[];
@@ -69,20 +66,26 @@ export interface FindingsRequest {
   framework?: string;
 }
 
+/**
+ * Findings of the scope, most severe first, one page at a time. The
+ * database filters (apps included) and pages them; only a framework filter
+ * is applied here, over the filtered list.
+ */
 export async function findingsView(hw: Herowatch, scope: Scope, request: FindingsRequest, paging: { limit: number; cursor?: string }): Promise<Paged<FindingView>> {
   const scoped = await scopedConnections(hw, scope, request.connection);
+  const asOf = await freshness(hw, scoped);
   // A connection never synced has no findings yet: it is left out of the list, and its as_of (run null) says so.
-  const connections = scoped.filter((c) => c.last_complete_run !== null);
-  const all: FindingView[] = [];
-  for (const connection of connections) {
-    for (const finding of await listFindings(hw, { connection: connection.name, status: request.status, severity: request.severity, check: request.check })) {
-      if (request.app !== undefined && !aboutApp(finding, request.app)) continue;
-      if (request.framework !== undefined && !finding.frameworks.some((f) => f === request.framework || f.startsWith(`${request.framework} `) || f.startsWith(`${request.framework}:`))) continue;
-      if (scope.apps !== null && !scope.apps.some((app) => aboutApp(finding, app))) continue;
-      all.push(finding);
-    }
+  const connections = scoped.filter((c) => c.last_complete_run !== null).map((c) => c.name);
+  const apps = request.app === undefined ? (scope.apps ?? undefined) : appInScope(scope, request.app) ? [request.app] : [];
+  if (connections.length === 0 || apps?.length === 0) return { items: [], total: 0, nextCursor: null, asOf };
+  const filter = { connections, apps, status: request.status, severity: request.severity, check: request.check };
+  if (request.framework === undefined) {
+    const { findings, total, nextCursor } = await findingsPage(hw, filter, paging);
+    return { items: findings, total, nextCursor, asOf };
   }
-  return { ...page(all, paging), asOf: await freshness(hw, scoped) };
+  const framework = request.framework;
+  const all = (await listFindings(hw, filter)).filter((finding) => finding.frameworks.some((f) => f === framework || f.startsWith(`${framework} `) || f.startsWith(`${framework}:`)));
+  return { ...page(all, paging), asOf };
 }
 
 export function checksView(hw: Herowatch): ReturnType<typeof configuredCatalog> {
@@ -178,9 +181,8 @@ export async function datasetsView(hw: Herowatch, scope: Scope, connection?: str
 }
 
 export async function datasetView(hw: Herowatch, scope: Scope, name: string): Promise<{ name: string; description: string; columns: (Pick<DatasetColumn, 'name' | 'description'> & { type: string })[]; rows: number }> {
-  const all = await datasetsView(hw, scope);
-  const found = all.find((d) => d.name === name.replace(/-/g, '_'));
-  if (!found) throw new NotFoundError(`There is no dataset "${name}"; list_datasets lists them.`);
-  const columns = (await listDatasets(hw)).find((d) => d.name === found.name)!.columns;
-  return { name: found.name, description: found.description, columns, rows: found.rows };
+  const dataset = datasets().find((d) => d.name === name.replace(/-/g, '_'));
+  if (!dataset) throw new NotFoundError(`There is no dataset "${name}"; list_datasets lists them.`);
+  const connections = (await scopedConnections(hw, scope)).map((c) => c.name);
+  return { name: dataset.name, description: dataset.description, columns: dataset.columns, rows: await countDataset(hw.store, dataset.name, { connection: connections }) };
 }

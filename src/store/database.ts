@@ -14,6 +14,7 @@ import { up as advisories } from './migrations/007-advisories.js';
 import { up as vulnerabilities } from './migrations/008-vulnerabilities.js';
 import { up as access } from './migrations/009-access.js';
 import { up as users } from './migrations/010-users.js';
+import { up as dashboardIndexes } from './migrations/011-dashboard-indexes.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '008-vulnerabilities': vulnerabilities,
   '009-access': access,
   '010-users': users,
+  '011-dashboard-indexes': dashboardIndexes,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -22,6 +22,8 @@ export interface DatasetQuery {
   columns?: string[];
   /** Equality filters on declared columns; an array means any of its values. */
   filters?: Record<string, FilterValue | FilterValue[]>;
+  /** Text columns that contain a value, in any case (a search). */
+  contains?: Record<string, string>;
   /** Sort columns (default the first two declared; [] for none); when paging, ties are broken by every returned column. */
   orderBy?: string[];
   limit?: number;
@@ -66,6 +68,10 @@ function where(dataset: Dataset, query: DatasetQuery): RawBuilder<unknown> {
     if (values.includes(null)) parts.push(sql`${ref} IS NULL`);
     conditions.push(parts.length === 0 ? sql`1 = 0` : sql`(${sql.join(parts, sql` OR `)})`);
   }
+  for (const [name, value] of Object.entries(query.contains ?? {})) {
+    const pattern = `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`lower(${sql.ref(column(dataset, name))}) LIKE ${pattern} ESCAPE '\\'`);
+  }
   return conditions.length === 0 ? sql`` : sql` WHERE ${sql.join(conditions, sql` AND `)}`;
 }
 
@@ -94,7 +100,7 @@ export async function readDataset(store: Store, name: string, query: DatasetQuer
 }
 
 /** How many rows a dataset has (for a connection, with filters). */
-export async function countDataset(store: Store, name: string, query: Pick<DatasetQuery, 'connection' | 'asOfRun' | 'filters'> = {}): Promise<number> {
+export async function countDataset(store: Store, name: string, query: Pick<DatasetQuery, 'connection' | 'asOfRun' | 'filters' | 'contains'> = {}): Promise<number> {
   const dataset = requireDataset(name);
   const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${source(store, dataset, query.asOfRun)}${where(dataset, query)}`.execute(store.db);
   return Number(rows[0]?.n ?? 0);

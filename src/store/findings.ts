@@ -250,10 +250,15 @@ export interface FindingQuery {
   statusOrder: readonly string[];
   severityOrder: readonly string[];
   check?: string;
+  /** Findings about these apps: the app itself, one of its resources (`app/...`), or a resource attached to it (`... -> app`). */
+  apps?: string[];
   includeRemoved?: boolean;
   limit?: number;
   offset?: number;
 }
+
+/** LIKE's wildcards taken literally. */
+const literal = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * A page of findings, most important first, with the total that match:
@@ -261,7 +266,7 @@ export interface FindingQuery {
  * the database, so a first page of a large account costs a page.
  */
 export async function findingPage(store: Store, query: FindingQuery): Promise<{ rows: FindingWithSuppression[]; total: number }> {
-  if (query.connectionIds.length === 0 || query.statuses.length === 0 || query.severities.length === 0) return { rows: [], total: 0 };
+  if (query.connectionIds.length === 0 || query.statuses.length === 0 || query.severities.length === 0 || query.apps?.length === 0) return { rows: [], total: 0 };
   const now = query.now.toISOString();
   const viewStatus = sql<string>`CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END`;
   const rank = (expression: ReturnType<typeof sql>, order: readonly string[]) => sql`CASE ${expression} ${sql.join(order.map((value, i) => sql`WHEN ${value} THEN ${sql.lit(i)}`), sql` `)} ELSE ${sql.lit(order.length)} END`;
@@ -273,6 +278,12 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
     sql`f.severity IN (${sql.join([...query.severities])})`,
     sql`${viewStatus} IN (${sql.join([...query.statuses])})`,
     ...(query.check ? [sql`f.check_id = ${query.check}`] : []),
+    ...(query.apps
+      ? [sql`(${sql.join(
+          query.apps.map((app) => sql`(f.resource_type = 'app' AND f.resource_name = ${app}) OR f.resource_name LIKE ${`${literal(app)}/%`} ESCAPE '\\' OR f.resource_name LIKE ${`% -> ${literal(app)}`} ESCAPE '\\'`),
+          sql` OR `,
+        )})`]
+      : []),
     ...(query.includeRemoved ? [] : [sql`f.removed_at IS NULL`]),
   ];
   const from = sql`FROM hw_findings f
@@ -306,4 +317,19 @@ export async function findingDayCounts(store: Store, connectionIds: number[], si
     .execute();
   const num = <T extends { n: number | string | bigint }>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
   return { opened: num(opened), resolved: num(resolved), openBefore: num(openBefore) };
+}
+
+/**
+ * Findings counted per check, by how a framework report classes them
+ * (failing, suppressed, unknown, passed), with the suppressions in force at
+ * `now`: a report without reading the findings themselves.
+ */
+export async function findingCountsByCheck(store: Store, connectionIds: number[], now: Date): Promise<{ check_id: string; status: string; result: string; n: number }[]> {
+  if (connectionIds.length === 0) return [];
+  const { rows } = await sql<{ check_id: string; status: string; result: string; n: number | string }>`SELECT f.check_id, CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END AS status, f.result, count(*) AS n
+    FROM hw_findings f
+    LEFT JOIN hw_suppressions s ON s.connection_id = f.connection_id AND s.check_id = f.check_id AND s.resource_key = f.resource_key AND s.revoked_at IS NULL AND s.expires_at > ${now.toISOString()}
+    WHERE f.connection_id IN (${sql.join(connectionIds)}) AND f.removed_at IS NULL
+    GROUP BY 1, 2, 3`.execute(store.db);
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }

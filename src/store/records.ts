@@ -194,13 +194,15 @@ function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
   return set;
 }
 
-/** Every record of a connection as it stood after a run. */
-export async function recordsAt(store: Store, connectionId: number, run: number): Promise<{ resource: string; key: string; hash: string; data: string }[]> {
-  return store.db
+/** Every record of a connection as it stood after a run; with `appId`, only that app's record and its children's. */
+export async function recordsAt(store: Store, connectionId: number, run: number, options: { appId?: string } = {}): Promise<{ resource: string; key: string; hash: string; data: string }[]> {
+  let query = store.db
     .selectFrom('hw_records')
     .select(['resource', 'key', 'hash', 'data'])
     .where('connection_id', '=', connectionId)
     .where('valid_from', '<=', run)
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', run)]))
-    .execute();
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', run)]));
+  const appId = options.appId;
+  if (appId !== undefined) query = query.where((eb) => eb.or([eb('parent_key', '=', appId), eb.and([eb('resource', '=', 'apps'), eb('key', '=', appId)])]));
+  return query.execute();
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, monitoredApps } from '../../src/service/connections.js';
@@ -189,7 +189,7 @@ describe.skipIf(!chromiumPath)('the dashboard in a browser', () => {
     const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
     const dark = await context.newPage();
     await dark.goto(`${server.url}/login`);
-    const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await dark.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(13, 17, 23)');
     const { violations } = await new AxeBuilder({ page: dark }).analyze();
     expect(violations.map((v) => v.id)).toEqual([]);

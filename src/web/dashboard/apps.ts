@@ -4,13 +4,15 @@ import { appDetail, listApps, type AppFilter } from '../../service/apps.js';
 import { addMonitoredApps, availableApps, listConnections, removeMonitoredApps } from '../../service/connections.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
-import { appVulnerabilitiesView, changesView, findingsView } from '../../service/views.js';
+import { appChanges } from '../../service/history.js';
+import { appVulnerabilitiesView, findingsView } from '../../service/views.js';
 import { appSbom } from '../../service/vuln-monitor.js';
 import { DAY_MS } from '../../time.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { page } from './render.js';
 
 const PAGE_SIZE = 50;
+const CHECKLIST = 300;
 
 /** The values of a form field that may repeat (checkboxes): one string or several. */
 export const many = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
@@ -36,10 +38,12 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
     const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active' && c.last_complete_run !== null).map((c) => c.name);
     const connection = request.query.connection && connections.includes(request.query.connection) ? request.query.connection : connections[0];
     const search = (request.query.search ?? '').toLowerCase();
-    const apps = connection ? (await availableApps(hw, connection)).filter((a) => !search || a.name.toLowerCase().includes(search)) : [];
+    const matching = connection ? (await availableApps(hw, connection)).filter((a) => !search || a.name.toLowerCase().includes(search)) : [];
+    // A checklist of thousands helps no one: the first ones, and a search for the rest.
+    const apps = matching.slice(0, CHECKLIST);
     const saved = /^(\d+)-(\d+)$/.exec(request.query.saved ?? '');
     const notice = saved ? `Saved: ${saved[1]} app${saved[1] === '1' ? '' : 's'} added, ${saved[2]} removed. The next sync tests what the added apps deployed.` : null;
-    return page(request, reply, 'apps-add', { title: 'Add projects', connections, connection: connection ?? null, apps, search: request.query.search ?? '', notice });
+    return page(request, reply, 'apps-add', { title: 'Add projects', matching: matching.length, connections, connection: connection ?? null, apps, search: request.query.search ?? '', notice });
   });
 
   web.post('/apps/add', { config: { access: 'admin' } }, async (request, reply) => {
@@ -68,12 +72,7 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
         if (!(error instanceof HerowatchError)) throw error;
       }
     }
-    let changes = null;
-    try {
-      changes = await changesView(hw, { connections: [connection], apps: [app] }, { connection, since: new Date(Date.now() - 30 * DAY_MS) }, { limit: 50 });
-    } catch (error) {
-      if (!(error instanceof HerowatchError)) throw error;
-    }
+    const changes = await appChanges(hw, { connection, appId: detail.app.id, since: new Date(Date.now() - 30 * DAY_MS) });
     return page(request, reply, 'app', { title: app, connection, detail, findings, vulnerabilities, changes, sbomFormats: SBOM_FORMATS });
   });
 

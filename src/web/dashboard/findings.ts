@@ -5,7 +5,7 @@ import { exportFindings, FINDING_EXPORT_TYPES, FINDING_EXPORTS, type FindingExpo
 import { FINDING_STATUSES, type FindingViewStatus } from '../../compliance/finding-view.js';
 import { frameworks } from '../../compliance/frameworks.js';
 import { InputError, NotFoundError } from '../../errors.js';
-import { findingDetail, suppressFinding, unsuppressFinding } from '../../service/compliance.js';
+import { findingDetail, frameworkReports, suppressFinding, unsuppressFinding } from '../../service/compliance.js';
 import { listConnections } from '../../service/connections.js';
 import { createStoredBundle, storedBundlePath, storedBundles, verifyEvidence } from '../../service/evidence.js';
 import type { Herowatch } from '../../service/herowatch.js';
@@ -18,6 +18,8 @@ const PAGE_SIZE = 50;
 /** What the findings page shows unless asked: what is wrong now. */
 const CURRENT: FindingViewStatus[] = ['open', 'suppressed', 'unknown'];
 const GROUPS = ['check', 'app'] as const;
+/** Grouping reads the findings it groups: the most severe this many at most (the page says how many match). */
+const GROUPED = 500;
 
 type FindingsQuery = Record<string, string | string[] | undefined>;
 
@@ -41,14 +43,14 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
     const filter = findingsRequest(q);
     const cursor = typeof q.cursor === 'string' && q.cursor ? q.cursor : undefined;
     const group = GROUPS.find((g) => g === q.group) ?? null;
-    const result = await findingsView(hw, EVERYTHING, filter, { limit: group ? Number.MAX_SAFE_INTEGER : PAGE_SIZE, cursor });
+    const result = await findingsView(hw, EVERYTHING, filter, { limit: group ? GROUPED : PAGE_SIZE, cursor: group ? undefined : cursor });
     const groups = group ? groupFindings(result.items, group) : null;
     const exportQuery = { connection: filter.connection, status: filter.status?.join(','), severity: filter.severity, check: filter.check, app: filter.app, framework: filter.framework };
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries({ connection: filter.connection, severity: filter.severity, check: filter.check, app: filter.app, framework: filter.framework })) if (v) next.append(k, v);
     for (const s of filter.status ?? []) next.append('status', s);
     if (result.nextCursor) next.append('cursor', result.nextCursor);
-    return page(request, reply, 'findings', { title: 'Findings', nextHref: `/findings?${next.toString()}`, result, groups, group, filter, q, connections: (await listConnections(hw.store)).map((c) => c.name), statuses: FINDING_STATUSES, severities: SEVERITIES, frameworks: frameworks().map((f) => ({ id: f.id, name: f.name })), exports: FINDING_EXPORTS, exportQuery });
+    return page(request, reply, 'findings', { title: 'Findings', grouped: GROUPED, nextHref: `/findings?${next.toString()}`, result, groups, group, filter, q, connections: (await listConnections(hw.store)).map((c) => c.name), statuses: FINDING_STATUSES, severities: SEVERITIES, frameworks: frameworks().map((f) => ({ id: f.id, name: f.name })), exports: FINDING_EXPORTS, exportQuery });
   });
 
   // The filtered view, whole, as a file.
@@ -88,18 +90,8 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
   });
 
   web.get<{ Querystring: { generated?: string } }>('/compliance', { config: { access: 'viewer' } }, async (request, reply) => {
-    const reports = [];
-    for (const f of frameworks()) {
-      const perConnection = await frameworkView(hw, EVERYTHING, f.id);
-      const summary = { failing: 0, passing: 0, unknown: 0, not_evaluated: 0 };
-      // A control is as good as its worst connection.
-      for (const control of f.controls) {
-        const states = perConnection.map((r) => r.controls.find((c) => c.id === control.id)?.status ?? 'not_evaluated');
-        const worst = states.includes('failing') ? 'failing' : states.includes('unknown') ? 'unknown' : states.includes('passing') ? 'passing' : 'not_evaluated';
-        summary[worst]++;
-      }
-      reports.push({ id: f.id, name: f.name, version: f.version, controls: f.controls.length, summary });
-    }
+    // Over every connection at once: a control fails if it fails anywhere.
+    const reports = (await frameworkReports(hw, frameworks().map((f) => f.id))).map((r) => ({ ...r.framework, controls: r.controls.length, summary: r.summary }));
     const now = new Date();
     const today = now.toISOString().slice(0, 10);
     const monthAgo = new Date(now.getTime() - 30 * DAY_MS).toISOString().slice(0, 10);
