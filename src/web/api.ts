@@ -1,25 +1,33 @@
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SEVERITIES } from '../compliance/check.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
-import { HerowatchError, type ErrorKind } from '../errors.js';
-import { authenticate, bearerToken } from '../service/access.js';
+import { HerowatchError, InputError, NotFoundError, type ErrorKind } from '../errors.js';
+import { authenticate, bearerToken, type AccessScope } from '../service/access.js';
+import { suppressFinding, unsuppressFinding, findingDetail } from '../service/compliance.js';
+import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/connections.js';
 import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
-import type { Scope } from '../service/scope.js';
+import { appInScope, scopedConnections, type Scope } from '../service/scope.js';
+import { parseDay } from '../time.js';
 import { auditEventsView, connectionsView, datasetsView, findingsView, runsView, vulnerabilitiesView } from '../service/views.js';
 import { VERSION } from '../version.js';
 
 /**
  * The REST API under /api/v1: the same scoped service views the MCP server
  * and the dashboard read, as JSON. Every route needs a bearer access token
- * with the `read` scope (`herowatch access-tokens create`); what it sees is
- * the token's scope. Errors are `{"error": {"kind", "message"}}` with the
+ * (`herowatch access-tokens create`): reads the `read` scope, the few writes
+ * (suppressing a finding, choosing monitored apps) the `write` scope; what
+ * it sees and changes is the token's connections. Errors are `{"error": {"kind", "message"}}` with the
  * status of their kind; anything unexpected is a 500 that says nothing of
  * herowatch's insides. The OpenAPI document is generated from the route
  * schemas, at /api/v1/openapi.json.
  */
+/** ajv-formats is CommonJS: its function is the default of the default. */
+const addFormats = addFormatsModule.default;
+
 export const STATUS_OF: Record<ErrorKind, number> = {
   input: 400,
   unauthenticated: 401,
@@ -34,6 +42,11 @@ export const STATUS_OF: Record<ErrorKind, number> = {
 declare module 'fastify' {
   interface FastifyRequest {
     herowatchScope?: Scope;
+    herowatchTokenId?: number;
+  }
+  interface FastifyContextConfig {
+    /** The access token scope an API route needs (default read). */
+    tokenScope?: AccessScope;
   }
 }
 
@@ -43,7 +56,7 @@ const asOf = { type: 'array', items: object, description: 'As of which sync, per
 const paged = { type: 'object', properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf }, required: ['items', 'total', 'next_cursor', 'as_of'] } as const;
 const errorBody = { type: 'object', properties: { error: { type: 'object', properties: { kind: { type: 'string' }, message: { type: 'string' } } } } } as const;
 const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
-const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody });
+const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody });
 
 /** A page as the API answers it (snake_case, as every body). */
 const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | null; asOf: unknown }) => ({ items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf });
@@ -51,7 +64,7 @@ const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | nu
 export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'herowatch', version: VERSION, description: 'Inventory, compliance and vulnerabilities of Heroku accounts, read-only.' },
+      info: { title: 'herowatch', version: VERSION, description: 'Inventory, compliance and vulnerabilities of Heroku accounts. Reads need a token with the read scope; the few writes (suppressions, monitored apps) the write scope.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'herowatch access token (herowatch access-tokens create)' } } },
       security: [{ bearer: [] }],
     },
@@ -60,11 +73,14 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
     async (api) => {
       api.addHook('onRequest', async (request: FastifyRequest) => {
         if (request.url.startsWith('/api/v1/openapi.json')) return;
-        request.herowatchScope = (await authenticate(hw, bearerToken(request.headers.authorization), 'read')).scope;
+        const needed = request.routeOptions.config?.tokenScope ?? 'read';
+        const { scope, tokenId } = await authenticate(hw, bearerToken(request.headers.authorization), needed);
+        request.herowatchScope = scope;
+        request.herowatchTokenId = tokenId;
       });
       api.setErrorHandler((error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
         if (error instanceof HerowatchError) {
-          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', 'Bearer realm="herowatch", scope="read"');
+          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${_request.routeOptions.config?.tokenScope ?? 'read'}"`);
           return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
         }
         const validation = error as { validation?: unknown; message?: string; statusCode?: number };
@@ -73,6 +89,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
       });
       // Requests are checked by an Ajv of the API's own: an unknown parameter is refused, never silently dropped (Fastify's default).
       const ajv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+      addFormats(ajv, ['date']);
       api.setValidatorCompiler(({ schema }) => ajv.compile(schema));
       const scopeOf = (request: FastifyRequest): Scope => request.herowatchScope!;
 
@@ -160,6 +177,68 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const { runs, asOf: fresh } = await runsView(hw, scopeOf(request), request.query);
           return { runs, as_of: fresh };
+        },
+      );
+
+      // Writes: tokens with the write scope, within their connections.
+      const findingParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+      /** The finding, if its connection is in the token's scope (otherwise it does not exist for this client). */
+      const scopedFinding = async (request: FastifyRequest, id: number) => {
+        const finding = await findingDetail(hw, id);
+        await scopedConnections(hw, scopeOf(request), finding.connection);
+        if (scopeOf(request).apps !== null) throw new NotFoundError(`There is no finding ${id} that this client may change.`);
+        return finding;
+      };
+      const by = (request: FastifyRequest): string => `access token ${request.herowatchTokenId}`;
+
+      api.post<{ Params: { id: number }; Body: { reason: string; expires_at: string } }>(
+        '/findings/:id/suppression',
+        {
+          config: { tokenScope: 'write' },
+          schema: {
+            summary: 'Suppress an open finding (accept the risk) until a day, with a reason',
+            params: findingParams,
+            body: { type: 'object', properties: { reason: { type: 'string', minLength: 10, maxLength: 500 }, expires_at: { type: 'string', format: 'date', description: 'YYYY-MM-DD, at most a year away' } }, required: ['reason', 'expires_at'], additionalProperties: false },
+            response: responses(object),
+          },
+        },
+        async (request) => {
+          await scopedFinding(request, request.params.id);
+          const expires = parseDay(request.body.expires_at);
+          if (!expires) throw new InputError('expires_at is a day, YYYY-MM-DD.');
+          return suppressFinding(hw, request.params.id, { reason: request.body.reason, by: by(request), expiresAt: expires });
+        },
+      );
+
+      api.delete<{ Params: { id: number } }>(
+        '/findings/:id/suppression',
+        { config: { tokenScope: 'write' }, schema: { summary: 'Lift the suppression of a finding', params: findingParams, response: responses(object) } },
+        async (request) => {
+          await scopedFinding(request, request.params.id);
+          await unsuppressFinding(hw, request.params.id, by(request));
+          return { lifted: true };
+        },
+      );
+
+      const connectionParams = { type: 'object', properties: { connection: { type: 'string' } }, required: ['connection'] } as const;
+      api.post<{ Params: { connection: string }; Body: { add?: string[]; remove?: string[] } }>(
+        '/connections/:connection/monitored-apps',
+        {
+          config: { tokenScope: 'write' },
+          schema: {
+            summary: 'Monitor apps (their deployed code is tested for vulnerabilities after each sync), or stop monitoring them',
+            params: connectionParams,
+            body: { type: 'object', properties: { add: { type: 'array', items: { type: 'string' }, maxItems: 1000 }, remove: { type: 'array', items: { type: 'string' }, maxItems: 1000 } }, additionalProperties: false },
+            response: responses({ type: 'object', properties: { monitored: { type: 'array', items: { type: 'string' } } } }),
+          },
+        },
+        async (request) => {
+          const [connection] = await scopedConnections(hw, scopeOf(request), request.params.connection);
+          const apps = [...(request.body.add ?? []), ...(request.body.remove ?? [])];
+          if (apps.some((app) => !appInScope(scopeOf(request), app))) throw new NotFoundError('An app named is not one this client may change.');
+          if ((request.body.add ?? []).length > 0) await addMonitoredApps(hw, connection!.name, request.body.add!);
+          if ((request.body.remove ?? []).length > 0) await removeMonitoredApps(hw, connection!.name, request.body.remove!);
+          return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };
         },
       );
 

@@ -38,16 +38,30 @@ describe('the REST API', () => {
   it('documents every route in OpenAPI, and refuses each without a token that has the read scope', async () => {
     const { status, body } = await get('/api/v1/openapi.json');
     expect(status).toBe(200);
-    const paths = Object.keys(body.paths as Json);
-    expect(paths.sort()).toEqual(['/api/v1/apps', '/api/v1/apps/{connection}/{app}', '/api/v1/audit-events', '/api/v1/connections', '/api/v1/datasets', '/api/v1/findings', '/api/v1/runs', '/api/v1/vulnerabilities']);
+    const operations = Object.entries(body.paths as Record<string, Json>).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual([
+      'DELETE /api/v1/findings/{id}/suppression',
+      'GET /api/v1/apps',
+      'GET /api/v1/apps/{connection}/{app}',
+      'GET /api/v1/audit-events',
+      'GET /api/v1/connections',
+      'GET /api/v1/datasets',
+      'GET /api/v1/findings',
+      'GET /api/v1/runs',
+      'GET /api/v1/vulnerabilities',
+      'POST /api/v1/connections/{connection}/monitored-apps',
+      'POST /api/v1/findings/{id}/suppression',
+    ]);
     const writer = (await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 })).token;
-    for (const path of paths) {
-      const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api');
-      for (const token of [undefined, 'hwat_1_wrong', writer]) {
-        const answer = await get(url, token);
-        expect(answer.status, `${url} with ${token ?? 'no token'}`).toBe(401);
-        expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
-        expect((answer.body.error as Json).kind).toBe('unauthenticated');
+    for (const operation of operations) {
+      const [method, path] = operation.split(' ') as [string, string];
+      const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api').replace('{id}', '1');
+      // Reads need read, writes need write: the other scope is as good as no token.
+      for (const token of [undefined, 'hwat_1_wrong', method === 'GET' ? writer : everything]) {
+        const answer = await app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
+        expect(answer.statusCode, `${operation} with ${token ?? 'no token'}`).toBe(401);
+        expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^Bearer realm="herowatch", scope="${method === 'GET' ? 'read' : 'write'}"`));
+        expect((answer.json() as Json).error).toMatchObject({ kind: 'unauthenticated' });
       }
     }
   });
@@ -78,5 +92,37 @@ describe('the REST API', () => {
     expect(tooMany.body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/limit/) });
     expect((await get('/api/v1/apps?colour=red', everything)).status).toBe(400);
     expect((await get('/api/v1/apps?cursor=not-ours', everything)).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/cursor/) });
+  });
+
+  it('changes what a write token may change, within its connections', async () => {
+    const writer = (await createAccessToken(hw, { name: 'ci', scopes: ['write'], connections: ['acme'], expiresInDays: 1 })).token;
+    const bobWriter = (await createAccessToken(hw, { name: 'bob-ci', scopes: ['write'], connections: ['bob'], expiresInDays: 1 })).token;
+    const send = async (method: 'POST' | 'DELETE', url: string, token: string, payload?: Json) => {
+      const response = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+      return { status: response.statusCode, body: response.json() as Json };
+    };
+    const open = (await get('/api/v1/findings?connection=acme&status=open&limit=1', everything)).body.items as Json[];
+    const id = open[0]!.id as number;
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+    // Another connection's token does not see the finding; a bad body is refused, naming the field.
+    expect((await send('POST', `/api/v1/findings/${id}/suppression`, bobWriter, { reason: 'accepted for the quarter', expires_at: expires })).status).toBe(404);
+    const bad = await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'too short', expires_at: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.error as Json).message).toMatch(/reason|expires_at/);
+    expect((await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'accepted for the quarter', expires_at: expires, by: 'me' })).status).toBe(400);
+
+    const suppressed = await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'accepted for the quarter', expires_at: expires });
+    expect(suppressed.status).toBe(200);
+    expect(suppressed.body).toMatchObject({ reason: 'accepted for the quarter', by: expect.stringMatching(/^access token \d+$/) });
+    expect(((await get(`/api/v1/findings?connection=acme&status=suppressed&limit=100`, everything)).body.items as Json[]).map((f) => f.id)).toContain(id);
+    expect((await send('DELETE', `/api/v1/findings/${id}/suppression`, writer)).status).toBe(200);
+    expect(((await get(`/api/v1/findings?connection=acme&status=suppressed&limit=100`, everything)).body.items as Json[]).map((f) => f.id)).not.toContain(id);
+
+    const monitored = await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['acme-api'] });
+    expect(monitored).toEqual({ status: 200, body: { monitored: ['acme-api'] } });
+    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', bobWriter, { add: ['acme-api'] })).status).toBe(404);
+    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['no-such-app'] })).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/no-such-app/) });
+    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { remove: ['acme-api'] })).body).toEqual({ monitored: [] });
   });
 });
