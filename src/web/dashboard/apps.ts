@@ -9,13 +9,11 @@ import { appVulnerabilitiesView, findingsView } from '../../service/views.js';
 import { appSbom } from '../../service/vuln-monitor.js';
 import { DAY_MS } from '../../time.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
+import { field, fields } from './form.js';
 import { page } from './render.js';
 
 const PAGE_SIZE = 50;
 const CHECKLIST = 300;
-
-/** The values of a form field that may repeat (checkboxes): one string or several. */
-export const many = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
 
 export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Promise<void> {
   web.get<{ Querystring: Record<string, string | undefined> }>('/apps', { config: { access: 'viewer' } }, async (request, reply) => {
@@ -47,12 +45,11 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
   });
 
   web.post('/apps/add', { config: { access: 'admin' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const connection = typeof body.connection === 'string' ? body.connection : '';
-    const wanted = new Set(many(body.app));
+    const connection = field(request, 'connection');
+    const wanted = new Set(fields(request, 'app'));
     const current = (await availableApps(hw, connection)).filter((a) => a.monitored).map((a) => a.name);
     // The checklist is the truth for the apps it showed: what is ticked is monitored, what is not stops being; apps a search hid stay as they are.
-    const shown = new Set(many(body.shown));
+    const shown = new Set(fields(request, 'shown'));
     const add = [...wanted].filter((a) => !current.includes(a));
     const remove = current.filter((a) => shown.has(a) && !wanted.has(a));
     if (add.length > 0) await addMonitoredApps(hw, connection, add);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HerowatchError } from '../../errors.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { completeSetup, hasUsers, SESSION_MAX_MS, setupLinkValid, signIn, signInWithLink, signOut } from '../../service/users.js';
+import { field } from './form.js';
 import { localPath, page } from './render.js';
 
 export const SESSION_COOKIE = 'herowatch_session';
@@ -13,11 +14,6 @@ function startSession(reply: FastifyReply, secret: string): void {
   reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: Math.floor(SESSION_MAX_MS / 1000) });
 }
 
-const field = (body: unknown, name: string): string => {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-
 export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Promise<void> {
   web.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
     if (request.user) return reply.redirect(localPath(request.query.next), 303);
@@ -25,10 +21,10 @@ export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Pr
   });
 
   web.post('/login', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
-    const email = field(request.body, 'email');
-    const next = localPath(field(request.body, 'next'));
+    const email = field(request, 'email');
+    const next = localPath(field(request, 'next'));
     try {
-      const session = await signIn(hw, { email, password: field(request.body, 'password'), userAgent: request.headers['user-agent'] });
+      const session = await signIn(hw, { email, password: field(request, 'password', { raw: true }), userAgent: request.headers['user-agent'] });
       startSession(reply, session.secret);
       return reply.redirect(next, 303);
     } catch (error) {
@@ -62,9 +58,9 @@ export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Pr
   });
 
   web.post('/setup', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
-    const token = field(request.body, 'token');
-    const email = field(request.body, 'email');
-    const password = field(request.body, 'password');
+    const token = field(request, 'token');
+    const email = field(request, 'email');
+    const password = field(request, 'password', { raw: true });
     try {
       await completeSetup(hw, { token, email, password });
     } catch (error) {

@@ -3,7 +3,7 @@
  * the page's stylesheet (so they follow the light or dark theme). Labels are
  * escaped here, as these strings go into the page unescaped.
  */
-const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml as escape } from './render.js';
 
 export interface Series {
   /** A CSS class that colours it (sev-critical, ...). */

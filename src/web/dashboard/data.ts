@@ -7,6 +7,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { auditEventsView, datasetsView, datasetView, vulnerabilitiesView } from '../../service/views.js';
 import { vulnerabilityRecords } from '../../service/vuln-monitor.js';
+import { field } from './form.js';
 import { page } from './render.js';
 
 const PREVIEW_ROWS = 20;
@@ -59,7 +60,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
   });
 
   web.post('/datasets/sql', { config: { access: 'viewer', readOnly: true } }, async (request, reply) => {
-    const query = String((request.body as Record<string, unknown> | undefined)?.sql ?? '').slice(0, 20_000);
+    const query = field(request, 'sql', { raw: true }).slice(0, 20_000);
     let result = null;
     let error = null;
     try {

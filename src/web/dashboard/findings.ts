@@ -12,6 +12,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { findingsView, frameworkView, type FindingsRequest } from '../../service/views.js';
 import { DAY_MS, parseDay } from '../../time.js';
+import { field } from './form.js';
 import { page } from './render.js';
 
 const PAGE_SIZE = 50;
@@ -70,9 +71,8 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
 
   web.post<{ Params: { id: string } }>('/findings/:id/suppress', { config: { access: 'admin' } }, async (request, reply) => {
     const id = findingId(request.params.id);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
-    const expires = typeof body.expires === 'string' ? parseDay(body.expires) : null;
+    const reason = field(request, 'reason');
+    const expires = parseDay(field(request, 'expires'));
     try {
       if (!expires) throw new InputError('Give the day the suppression ends (YYYY-MM-DD): every accepted risk is looked at again.');
       await suppressFinding(hw, id, { reason, by: request.user!.email, expiresAt: expires });
@@ -106,10 +106,9 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
   });
 
   web.post('/compliance/evidence', { config: { access: 'admin' } }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const from = typeof body.from === 'string' ? parseDay(body.from) : null;
-    const toDay = typeof body.to === 'string' ? parseDay(body.to) : null;
-    const connection = typeof body.connection === 'string' && body.connection !== '' ? body.connection : undefined;
+    const from = parseDay(field(request, 'from'));
+    const toDay = parseDay(field(request, 'to'));
+    const connection = field(request, 'connection') || undefined;
     if (!from || !toDay) throw new InputError('Give the period as two days, YYYY-MM-DD.');
     // The period ends at the end of its last day, or now if that is today.
     const to = new Date(Math.min(toDay.getTime() + DAY_MS, Date.now()));

@@ -21,7 +21,7 @@ import { registerIntegrations } from './integrations.js';
 import { registerAppPages } from './apps.js';
 import { registerOverview } from './overview.js';
 import { registerSettings } from './settings.js';
-import { csrfUserInfo, page, type Access } from './render.js';
+import { csrfUserInfo, escapeHtml, page, type Access } from './render.js';
 import { registerRuns, type SyncRunner } from './runs.js';
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'assets', 'web');
@@ -149,8 +149,4 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch, opt
     await registerSettings(web, hw);
   });
   return { routes };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -5,6 +5,7 @@ import { connect, ConnectionRefused, disconnect, findConnection, lastStatus, req
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { connectionsView, testConnectionView } from '../../service/views.js';
+import { field } from './form.js';
 import { fragment, fromHtmx, page } from './render.js';
 
 /** "Test connection" sends a dozen requests to Heroku from the account's pool: a few a minute per user is plenty. */
@@ -16,10 +17,8 @@ interface ConnectForm {
   enterprise: string;
 }
 
-function connectForm(body: unknown): ConnectForm {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const text = (k: string): string => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
-  return { name: text('name'), token: text('token'), enterprise: text('enterprise') };
+function connectForm(request: FastifyRequest): ConnectForm {
+  return { name: field(request, 'name'), token: field(request, 'token'), enterprise: field(request, 'enterprise') };
 }
 
 function requireToken(form: ConnectForm): void {
@@ -39,7 +38,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
 
   // Tests what was typed, storing nothing; htmx swaps the status box in and the form keeps its fields.
   web.post('/integrations/test', { config: { access: 'admin', rateLimit: TEST_LIMIT } }, async (request, reply) => {
-    const form = connectForm(request.body);
+    const form = connectForm(request);
     let status: ConnectionStatus | null = null;
     let error: string | null = null;
     try {
@@ -54,7 +53,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
   });
 
   web.post('/integrations', { config: { access: 'admin' } }, async (request, reply) => {
-    const form = connectForm(request.body);
+    const form = connectForm(request);
     try {
       requireToken(form);
       await connect(hw, { name: form.name, token: form.token, apiUrl, enterprise: form.enterprise || null });
@@ -88,7 +87,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
   web.post<{ Params: { name: string } }>('/integrations/:name/token', { config: { access: 'admin' } }, async (request, reply) => {
     const name = request.params.name;
     const existing = await requireConnection(hw.store, name);
-    const form = connectForm(request.body);
+    const form = connectForm(request);
     try {
       requireToken(form);
       await connect(hw, { name, token: form.token, apiUrl: existing.api_url, enterprise: form.enterprise === '' ? existing.enterprise : form.enterprise });
@@ -103,7 +102,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
   web.post<{ Params: { name: string } }>('/integrations/:name/disconnect', { config: { access: 'admin' } }, async (request, reply) => {
     const name = request.params.name;
     if (!(await findConnection(hw.store, name))) return detailPage(request, reply, name);
-    if ((request.body as Record<string, unknown> | undefined)?.confirm !== name) {
+    if (field(request, 'confirm') !== name) {
       return detailPage(request, reply, name, { error: `Type the connection's name, ${name}, to confirm the disconnect.` }, 400);
     }
     await disconnect(hw, name);

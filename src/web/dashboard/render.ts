@@ -79,6 +79,9 @@ export async function fragment(request: FastifyRequest, reply: FastifyReply, tem
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
+/** Text made safe to put in HTML, for the few strings built outside the templates (charts, an htmx error). */
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 /** Whether the request came from htmx (it then wants a fragment, not a page). */
 export const fromHtmx = (request: FastifyRequest): boolean => request.headers['hx-request'] === 'true';
 

@@ -7,6 +7,7 @@ import { syncRuns } from '../../service/history.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { syncConnection } from '../../service/sync.js';
 import { runsView } from '../../service/views.js';
+import { field } from './form.js';
 import { page } from './render.js';
 
 /** What the live view of a sync shows: progress, notes, and the end. */
@@ -98,7 +99,7 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
   });
 
   web.post('/runs/sync', { config: { access: 'admin' } }, async (request, reply) => {
-    const connection = String((request.body as Record<string, unknown> | undefined)?.connection ?? '');
+    const connection = field(request, 'connection');
     const record = await requireConnection(hw.store, connection);
     if (record.state === 'disabled') throw new InputError(`Connection "${connection}" is disconnected; reconnect it on its Integrations page first.`);
     runner.start(connection);

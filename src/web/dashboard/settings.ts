@@ -3,7 +3,7 @@ import { HerowatchError } from '../../errors.js';
 import { accessTokens, createAccessToken, revokeToken, type AccessScope, type IssuedToken } from '../../service/access.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { addUser, removeUser, revokeSession, ROLES, sessions, setRole, users } from '../../service/users.js';
-import { many } from './apps.js';
+import { field, fields } from './form.js';
 import { page } from './render.js';
 
 /** A webhook URL as shown: its origin only (a path or query may hold a secret, as Slack's do). */
@@ -54,47 +54,42 @@ export async function registerSettings(web: FastifyInstance, hw: Herowatch): Pro
       return settingsPage(request, reply, { error: error.message }, error.kind === 'not_found' ? 404 : 400);
     }
   };
-  const body = (request: FastifyRequest): Record<string, unknown> => (request.body ?? {}) as Record<string, unknown>;
-  const text = (request: FastifyRequest, name: string): string => {
-    const value = body(request)[name];
-    return typeof value === 'string' ? value.trim() : '';
-  };
 
   web.get('/settings', { config: { access: 'viewer' } }, async (request, reply) => settingsPage(request, reply));
 
   web.post('/settings/users', { config: { access: 'admin' } }, async (request, reply) =>
     change(request, reply, async () => {
-      const user = await addUser(hw, { email: text(request, 'email'), password: String(body(request).password ?? ''), role: text(request, 'role') });
+      const user = await addUser(hw, { email: field(request, 'email'), password: field(request, 'password', { raw: true }), role: field(request, 'role') });
       return `Added ${user.email} (${user.role}).`;
     }),
   );
 
   web.post('/settings/users/role', { config: { access: 'admin' } }, async (request, reply) =>
     change(request, reply, async () => {
-      const user = await setRole(hw, text(request, 'email'), text(request, 'role'));
+      const user = await setRole(hw, field(request, 'email'), field(request, 'role'));
       return `${user.email} is now ${user.role}.`;
     }),
   );
 
   web.post('/settings/users/remove', { config: { access: 'admin' } }, async (request, reply) =>
     change(request, reply, async () => {
-      await removeUser(hw, text(request, 'email'));
-      return `Removed ${text(request, 'email')}; their sessions ended.`;
+      await removeUser(hw, field(request, 'email'));
+      return `Removed ${field(request, 'email')}; their sessions ended.`;
     }),
   );
 
   web.post('/settings/sessions/revoke', { config: { access: 'admin' } }, async (request, reply) =>
     change(request, reply, async () => {
-      await revokeSession(hw, text(request, 'id'));
+      await revokeSession(hw, field(request, 'id'));
       return 'The session was ended.';
     }),
   );
 
   web.post('/settings/tokens', { config: { access: 'admin' } }, async (request, reply) => {
     try {
-      const name = text(request, 'name');
-      const days = Number(text(request, 'days') || '90');
-      const issued = await createAccessToken(hw, { name, scopes: many(body(request).scope) as AccessScope[], connections: null, expiresInDays: days });
+      const name = field(request, 'name');
+      const days = Number(field(request, 'days') || '90');
+      const issued = await createAccessToken(hw, { name, scopes: fields(request, 'scope') as AccessScope[], connections: null, expiresInDays: days });
       return settingsPage(request, reply, { issued: { ...issued, name } });
     } catch (error) {
       if (!(error instanceof HerowatchError) || error.kind !== 'input') throw error;
@@ -104,7 +99,7 @@ export async function registerSettings(web: FastifyInstance, hw: Herowatch): Pro
 
   web.post('/settings/tokens/revoke', { config: { access: 'admin' } }, async (request, reply) =>
     change(request, reply, async () => {
-      const id = Number(text(request, 'id'));
+      const id = Number(field(request, 'id'));
       await revokeToken(hw, Number.isSafeInteger(id) ? id : 0);
       return `Access token ${id} was revoked.`;
     }),
