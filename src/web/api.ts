@@ -87,6 +87,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validation.message ?? 'invalid request' } });
         return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
       });
+      api.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: { kind: 'not_found', message: 'There is no such API route: /api/v1/openapi.json lists them.' } }));
       // Requests are checked by an Ajv of the API's own: an unknown parameter is refused, never silently dropped (Fastify's default).
       const ajv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
       addFormats(ajv, ['date']);

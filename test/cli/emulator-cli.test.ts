@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateScenario } from '../../src/emulator/index.js';
+import { announced, startHerowatch } from '../support/cli.js';
 import { V3 } from '../support/emulator.js';
 import { edgeScenario, T } from '../support/scenarios.js';
 
@@ -117,5 +118,18 @@ describe('herowatch demo', () => {
     const summary = JSON.parse(asJson) as { sync: { runId: number; status: string }; datasets: Record<string, number>; connection: { state: string }; findings: unknown[] };
     expect(summary).toMatchObject({ sync: { runId: 3, status: 'complete' }, datasets: { apps: 22, domains: 31 }, connection: { state: 'degraded' } });
     expect(summary.findings.length).toBeGreaterThan(0);
-  }, 120_000);
+
+    // With --serve: the dashboard on the synced demo, and a one-time link that signs the demo admin in.
+    const served = startHerowatch({ HEROWATCH_HOME: home }, ['demo', '--serve', '--web-port', '0']);
+    onTestFinished(() => void served.child.kill('SIGTERM'));
+    const link = await announced(served.child, /^\s+(http:\/\/127\.0\.0\.1:\d+\/login\/link\?token=[\w-]{43})$/m, 60_000, 'stdout');
+    const signedIn = await fetch(link, { redirect: 'manual' });
+    expect(signedIn.status).toBe(303);
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('herowatch_session='))!.split(';')[0]!;
+    const overview = await (await fetch(new URL('/', link), { headers: { cookie } })).text();
+    expect(overview).toContain('admin@demo.herowatch.local');
+    expect(overview).toMatch(/Failing findings/);
+    served.child.kill('SIGTERM');
+    expect((await served.done).code).toBe(0);
+  }, 180_000);
 });

@@ -35,11 +35,11 @@ export function startHerowatch(env: Record<string, string>, args: string[]): { c
   return { child, done };
 }
 
-/** The first match of `pattern` on a started command's standard error (a server announcing its address). */
-export function announced(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+/** The first match of `pattern` on a started command's standard error, or output (a server announcing its address). */
+export function announced(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000, stream: 'stderr' | 'stdout' = 'stderr'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nothing matching ${pattern} on standard error`)), timeoutMs);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(() => reject(new Error(`nothing matching ${pattern} on ${stream}`)), timeoutMs);
+    child[stream]!.on('data', (chunk: Buffer) => {
       const match = pattern.exec(chunk.toString());
       if (match) {
         clearTimeout(timer);

@@ -91,6 +91,7 @@ describe('the REST API', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/limit/) });
     expect((await get('/api/v1/apps?colour=red', everything)).status).toBe(400);
+    expect((await get('/api/v1/no-such-thing', everything)).body.error).toMatchObject({ kind: 'not_found', message: expect.stringMatching(/openapi\.json/) });
     expect((await get('/api/v1/apps?cursor=not-ours', everything)).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/cursor/) });
   });
 
