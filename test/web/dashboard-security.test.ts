@@ -34,6 +34,14 @@ function concrete(url: string): string {
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
+/** Answers that are `ok` up to a limit of at most 10, then 429 to the end. */
+function expectLimited(statuses: number[], ok: number): void {
+  const limited = statuses.indexOf(429);
+  expect(limited, String(statuses)).toBeGreaterThan(0);
+  expect(limited, String(statuses)).toBeLessThanOrEqual(10);
+  expect(statuses.slice(0, limited).every((s) => s === ok) && statuses.slice(limited).every((s) => s === 429), String(statuses)).toBe(true);
+}
+
 describe('the dashboard\'s routes', () => {
   it('each say who may reach them, and there are pages, forms and downloads among them', () => {
     const count = (access: string) => world.routes.filter((r) => r.access === access).length;
@@ -125,6 +133,28 @@ describe('the dashboard\'s routes', () => {
     expect(app).toContain('Deploy &lt;script&gt;alert(&quot;release&quot;)&lt;/script&gt;');
     const audit = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit' }))).body;
     expect(audit).toContain('&lt;svg onload=alert(&quot;action&quot;)&gt;');
+  });
+
+  it('limit sign-in attempts per address and connection tests per session', async () => {
+    const login = await world.app.inject({ method: 'GET', url: '/login' });
+    const token = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
+    const cookie = `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const answer = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}` });
+      statuses.push(answer.statusCode);
+      if (answer.statusCode === 429) expect(answer.body).toContain('Too many attempts');
+    }
+    // Wrong passwords answer 401 until the limit (10 a window, some spent by the tests above), then 429 whatever is sent.
+    expectLimited(statuses, 401);
+    const tests: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const answer = await world.app.inject(as(admin, { method: 'POST', url: '/integrations/test', headers: FORM, payload: `_csrf=${encodeURIComponent(admin.csrf)}&name=probe&token=HRKU-00000000-0000-4000-8000-00000000000${i % 10}` }));
+      tests.push(answer.statusCode);
+    }
+    expectLimited(tests, 200);
+    // Another session is not held back by this one's tests.
+    expect((await world.app.inject(as(viewer, { method: 'GET', url: '/integrations' }))).statusCode).toBe(200);
   });
 
   it('never put a stored token in a page', async () => {
