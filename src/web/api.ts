@@ -78,13 +78,14 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         request.herowatchScope = scope;
         request.herowatchTokenId = tokenId;
       });
-      api.setErrorHandler((error: unknown, _request: FastifyRequest, reply: FastifyReply) => {
+      api.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
         if (error instanceof HerowatchError) {
-          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${_request.routeOptions.config?.tokenScope ?? 'read'}"`);
+          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${request.routeOptions.config?.tokenScope ?? 'read'}"`);
           return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
         }
         const validation = error as { validation?: unknown; message?: string; statusCode?: number };
         if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validation.message ?? 'invalid request' } });
+        request.log.error({ err: error }, 'API request failed');
         return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
       });
       api.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: { kind: 'not_found', message: 'There is no such API route: /api/v1/openapi.json lists them.' } }));

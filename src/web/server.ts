@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { mountMcp } from '../mcp/http.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { createSetupLink } from '../service/users.js';
 import { registerApi } from './api.js';
@@ -10,6 +11,8 @@ export interface ServeOptions extends DashboardOptions {
   port: number;
   /** Host names clients use when listening beyond loopback (the MCP endpoint checks them). */
   allowedHosts?: string[];
+  /** Where unexpected errors are logged (their answer says only that the log has them). */
+  logger?: Logger;
 }
 
 export interface Server {
@@ -26,7 +29,8 @@ export interface Server {
  * processes can serve one installation.
  */
 export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'host' | 'port'> = {}): Promise<{ app: FastifyInstance; routes: DashboardRoute[] }> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, trustProxy: false });
+  // Requests are not logged (a setup or sign-in link carries its secret in the URL); failures are.
+  const app = Fastify({ loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024, trustProxy: false }) as unknown as FastifyInstance;
   // The dashboard first: the REST API's OpenAPI document then sees only its own routes.
   const { routes } = await registerDashboard(app, hw, options);
   await registerApi(app, hw);

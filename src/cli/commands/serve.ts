@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { createLogger } from '../../log.js';
 import { withHerowatch } from '../context.js';
 import type { Output } from '../output.js';
 import { allowedHostsFor, repeatable, untilStopped } from '../serving.js';
@@ -15,7 +16,7 @@ export function registerServe(program: Command, output: Output): void {
       const allowedHosts = allowedHostsFor(flags.host, flags.allowedHost);
       await withHerowatch({}, async (hw) => {
         const { startServer } = await import('../../web/server.js');
-        const server = await startServer(hw, { host: flags.host, port: flags.port, allowedHosts });
+        const server = await startServer(hw, { host: flags.host, port: flags.port, allowedHosts, logger: createLogger(hw.config.logLevel) });
         output.err(`herowatch serving at ${server.url}: the dashboard, the REST API at ${server.url}/api/v1 (OpenAPI: /api/v1/openapi.json), MCP at ${server.url}/mcp. Stop with Ctrl-C.`);
         if (server.setupUrl) output.err(`No user yet: create the first admin at ${server.setupUrl} (this link works once, for 24 hours), or run herowatch users add EMAIL --role admin.`);
         await untilStopped();
