@@ -20,8 +20,8 @@ describe('herowatch serve', () => {
 
     const server = startHerowatch(env, ['serve', '--port', '0']);
     onTestFinished(() => void server.child.kill('SIGTERM'));
-    const base = await announced(server.child, /serving at (http:\/\/\S+?): the dashboard/);
-    const setup = await announced(server.child, /create the first admin at (http:\/\/\S+)/);
+    // Both lines may come in one chunk: listen for both at once.
+    const [base, setup] = await Promise.all([announced(server.child, /serving at (http:\/\/\S+?): the dashboard/), announced(server.child, /create the first admin at (http:\/\/\S+)/)]);
     expect(setup).toMatch(new RegExp(`^${base}/setup\\?token=[\\w-]{43}$`));
     expect((await fetch(setup)).status).toBe(200);
     expect((await fetch(`${base}/`, { redirect: 'manual' })).headers.get('location')).toBe('/login?next=%2F');
