@@ -10,7 +10,7 @@ import staticFiles from '@fastify/static';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { HerowatchError } from '../../errors.js';
+import { ForbiddenError, HerowatchError } from '../../errors.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { cookieSecret, sessionUser } from '../../service/users.js';
 import { STATUS_OF } from '../api.js';
@@ -112,7 +112,7 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch, opt
       web.csrfProtection(request, reply, done);
     });
     web.addHook('preHandler', async (request: FastifyRequest) => {
-      if (request.routeOptions.config?.access === 'admin' && request.user?.role !== 'admin') throw new HerowatchError('forbidden', 'Only an admin may do this: ask an admin, or sign in as one.');
+      if (request.routeOptions.config?.access === 'admin' && request.user?.role !== 'admin') throw new ForbiddenError('Only an admin may do this: ask an admin, or sign in as one.');
     });
 
     web.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
