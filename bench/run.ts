@@ -6,6 +6,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { benchCompliance } from './compliance.js';
 import { benchDashboard } from './dashboard.js';
 import { benchEmulator } from './emulator.js';
+import { benchFreshness } from './freshness.js';
 import { benchQueries } from './queries.js';
 import { benchSync } from './sync.js';
 import { benchVulns } from './vulns.js';
@@ -19,12 +20,15 @@ const compliance = await benchCompliance(small ? { apps: 1000, rounds: 3 } : { a
 const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 10_000, rounds: 9 });
 const dashboard = await benchDashboard(small ? { apps: 1000, rounds: 10 } : { apps: 10_000, rounds: 20 });
 const vulns = await benchVulns(small ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3 } : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5 });
+const freshnessWorld = small ? { apps: 300, days: 1 } : { apps: 10_000, days: 7 };
+const freshness = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: true });
+const freshnessNoAudit = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: false });
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
-for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['dashboard', dashboard], ['vulnerabilities', vulns]] as const) {
+for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['dashboard', dashboard], ['vulnerabilities', vulns], ['freshness, with an audit trail', freshness], ['freshness, without an audit trail', freshnessNoAudit]] as const) {
   console.log(`\n${title}`);
-  for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(36)} ${value}`);
+  for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(40)} ${value}`);
 }
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns }, null, 2)}\n`);
+await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit }, null, 2)}\n`);

@@ -79,10 +79,23 @@ const complianceSchema = z
 
 const scheduleSchema = z
   .object({
-    inventory_every: duration.prefault('24h'),
+    /** An inventory cycle: incremental (see `sync`) once the first full sync is done. */
+    inventory_every: duration.prefault('1h'),
     audit_every: duration.prefault('6h'),
     /** Each wait is moved by up to this share either way, so many installations do not call Heroku at the same instant. */
     jitter: z.number().min(0).max(0.5).default(0.1),
+  })
+  .strict()
+  .prefault({});
+
+const syncSchema = z
+  .object({
+    /** Share of the account's hourly rate-limit refill an incremental sync spends on average. */
+    budget: z.number().gt(0).max(1).default(0.2),
+    /** No list is older than this: a rolling sweep re-reads the least recently verified. */
+    max_staleness: duration.prefault('7d'),
+    /** false: every sync reads everything, as `sync --full` does. */
+    incremental: z.boolean().default(true),
   })
   .strict()
   .prefault({});
@@ -103,6 +116,7 @@ export const settingsSchema = z
   .object({
     compliance: complianceSchema,
     schedule: scheduleSchema,
+    sync: syncSchema,
     notifications: z.object({ webhook: webhookSchema.optional() }).strict().prefault({}),
   })
   .strict();

@@ -22,13 +22,13 @@ export interface Dataset {
 }
 
 /** Datasets over herowatch's own tables. */
-export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
+export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
 /** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions, vulnerabilities and the tests that found them. */
 export function datasets(): Dataset[] {
-  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, findings, suppressions, vulnerabilities, vulnerabilityTests];
+  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, verified, findings, suppressions, vulnerabilities, vulnerabilityTests];
 }
 
 export function datasetNamed(name: string): Dataset | undefined {
@@ -72,6 +72,7 @@ const syncRuns = tableDataset({
     { name: 'started_at', type: 'timestamp', description: 'When the run started' },
     { name: 'finished_at', type: 'timestamp', description: 'When the run ended (null while it runs)' },
     { name: 'kind', type: 'text', description: 'inventory (everything), or audit (the audit trail only, between inventory runs)' },
+    { name: 'mode', type: 'text', description: 'full (every list read) or incremental (the account-wide lists, and the per-app lists the planner chose)' },
     { name: 'status', type: 'text', description: 'running, complete, failed or interrupted' },
     { name: 'requests', type: 'integer', description: 'HTTP requests made (retries included)' },
     { name: 'not_modified', type: 'integer', description: 'Requests answered 304 (unchanged since the last sync)' },
@@ -98,6 +99,18 @@ const coverage = tableDataset({
     { name: 'fix', type: 'text', description: 'What would make it readable' },
     { name: 'items', type: 'integer', description: 'Records read' },
     { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
+  ],
+});
+
+const verified = tableDataset({
+  name: 'verified',
+  description: 'When each list was last read from Heroku: a resource under one parent (an app\'s domains), or an account-wide one (parent_key empty). Every record of a dataset was verified when its list was (join on resource and parent_key).',
+  columns: [
+    CONNECTION,
+    { name: 'resource', type: 'text', description: 'Dataset the list belongs to' },
+    { name: 'parent_key', type: 'text', description: 'The parent the list is read under (an app id, a team id); empty for an account-wide list' },
+    { name: 'verified_at', type: 'timestamp', description: 'When it was last read from Heroku (a refusal or an absence counts: it was asked)' },
+    { name: 'run_id', type: 'integer', description: 'The run that read it' },
   ],
 });
 

@@ -15,6 +15,8 @@ import { shiftScenario } from './scenario/shift.js';
 import type { Scenario } from './scenario/types.js';
 import type { SchemaViolation } from './schema/response-validator.js';
 import { buildWorld } from './world/build.js';
+import { EmulatorClock, LivingWorld, type LivingOptions } from './world/living.js';
+import type { ChangeKind } from './world/changes.js';
 import type { World } from './world/types.js';
 
 export type { Scenario, ScenarioAccount, ScenarioToken } from './scenario/types.js';
@@ -24,6 +26,9 @@ export type { LoggedRequest } from './http/request-log.js';
 export type { SchemaViolation } from './schema/response-validator.js';
 export type { GenerateOptions, GeneratedScenario } from './generate/generate.js';
 export type { World } from './world/types.js';
+export type { LivingOptions, SimulatedClient, ClientStats } from './world/living.js';
+export type { AppliedChange, ChangeKind, WorldChange } from './world/changes.js';
+export { CHANGE_KINDS, CHANGE_TOUCHES, RELEASE_KINDS } from './world/changes.js';
 export { ScenarioError } from './scenario/scenario-error.js';
 export { generateScenario, parseGenerateSpec } from './generate/generate.js';
 export { readScenarioFile, validateScenario } from './scenario/load.js';
@@ -47,6 +52,8 @@ export interface StartEmulatorOptions {
   /** Check every response against the official schema; see `schemaViolations()`. */
   validateResponses?: boolean;
   requestLogLimit?: number;
+  /** Makes the world change as its clock runs (overriding the scenario's `changes`); `timeScale` 0 moves the clock only on request. */
+  living?: LivingOptions & { timeScale?: number };
 }
 
 export interface Emulator {
@@ -63,10 +70,17 @@ export interface Emulator {
   setScenario(source: ScenarioSource): Promise<void>;
   setFaults(faults: FaultOptions | undefined): void;
   rateLimiter: RateLimiter;
+  /** The living world, when the world changes over time. */
+  living: LivingWorld | null;
   close(): Promise<void>;
 }
 
 export async function loadWorld(source: ScenarioSource | undefined, options: Pick<StartEmulatorOptions, 'now' | 'shiftToNow'> = {}): Promise<World> {
+  const { scenario, name } = await loadScenario(source, options);
+  return buildWorld(scenario, { now: options.now, source: name });
+}
+
+async function loadScenario(source: ScenarioSource | undefined, options: Pick<StartEmulatorOptions, 'shiftToNow'>): Promise<{ scenario: Scenario; name: string }> {
   let scenario: Scenario;
   let name = 'scenario';
   if (!source) {
@@ -82,12 +96,34 @@ export async function loadWorld(source: ScenarioSource | undefined, options: Pic
     scenario = isGenerated(source) ? source : validateScenario(source);
   }
   if (options.shiftToNow) scenario = shiftScenario(scenario, new Date());
-  return buildWorld(scenario, { now: options.now, source: name });
+  return { scenario, name };
+}
+
+/** A living world from the scenario's `changes` and the options' (which win): its clock starts at the world's `now`. */
+function livingWorld(world: World, scenario: Scenario, options: StartEmulatorOptions['living']): LivingWorld | undefined {
+  const changes = scenario.changes;
+  if (!changes && !options) return undefined;
+  const clock = new EmulatorClock(world.now().getTime(), options?.timeScale ?? changes?.time_scale ?? 1);
+  world.now = () => new Date(clock.now());
+  const generated = changes?.generated;
+  return new LivingWorld(world, clock, {
+    scripted: options?.scripted ?? (changes?.scripted ?? []).map((c) => ({ ...c, kind: c.kind as ChangeKind })),
+    rates: options?.rates ?? (generated ? { appsPerDay: generated.apps_per_day, seed: generated.seed, weights: generated.weights as Partial<Record<ChangeKind, number>> } : undefined),
+    clients: options?.clients ?? (changes?.clients ?? []).map((c) => ({ name: c.name, account: c.account, requestsPerHour: c.requests_per_hour, burstEveryMs: c.burst_every ? parseDurationMs(c.burst_every) : undefined })),
+  });
+}
+
+function parseDurationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text)!;
+  return Math.round(Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd']);
 }
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
-  const world = await loadWorld(options.scenario, options);
+  const { scenario, name } = await loadScenario(options.scenario, options);
+  const world = buildWorld(scenario, { now: options.now, source: name });
+  const living = livingWorld(world, scenario, options.living);
   const server = new EmulatorServer(world, {
+    living,
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     faults: options.faults,
     validateResponses: options.validateResponses ?? false,
@@ -106,7 +142,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     requestTotals: () => ({ ...server.requestLog.totals }),
     clearRequests: () => server.requestLog.clear(),
     schemaViolations: () => [...server.violations],
-    setScenario: async (source) => server.setWorld(await loadWorld(source, options)),
+    setScenario: async (source) => {
+      if (living) throw new Error('A living world cannot be replaced: start another emulator.');
+      server.setWorld(await loadWorld(source, options));
+    },
+    living: living ?? null,
     setFaults: (faults) => {
       server.faults = new FaultInjector(faults);
     },

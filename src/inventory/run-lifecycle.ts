@@ -1,5 +1,6 @@
 import { ConflictError } from '../errors.js';
 import type { Store } from '../store/database.js';
+import type { SyncMode } from '../store/schema.js';
 import { failRun, markInterrupted, recoverInterruptedRuns, renewLease, startRun, type RunRow } from '../store/runs.js';
 
 /** How long a run's lease lasts unless renewed; its heartbeat renews it three times as often. */
@@ -29,11 +30,11 @@ export interface ActiveRun {
  * lease, a heartbeat renews it, and it ends complete (by its writer),
  * failed or interrupted.
  */
-export async function beginRun(store: Store, connectionId: number, kind: 'inventory' | 'audit', options: { startedAt: Date; leaseMs?: number }): Promise<ActiveRun> {
+export async function beginRun(store: Store, connectionId: number, kind: 'inventory' | 'audit', options: { startedAt: Date; leaseMs?: number; mode?: SyncMode }): Promise<ActiveRun> {
   const leaseMs = options.leaseMs ?? DEFAULT_RUN_LEASE_MS;
   const { interrupted, running } = await recoverInterruptedRuns(store, connectionId);
   if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);
-  const id = await startRun(store, connectionId, options.startedAt, kind, leaseMs);
+  const id = await startRun(store, connectionId, options.startedAt, kind, leaseMs, options.mode);
   const beat = setInterval(() => void renewLease(store, id, leaseMs).catch(() => {}), Math.max(1, Math.floor(leaseMs / 3)));
   beat.unref();
   return {

@@ -8,7 +8,9 @@ import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
 import { connectionById, updateConnection } from '../store/connections.js';
 import { auditCursor } from '../store/audit-events.js';
-import { lastCompleteInventoryRun, recordCoverage, type CoverageEntry } from '../store/runs.js';
+import { lastCompleteInventoryRun, recordCoverage, runCoverage, type CoverageEntry } from '../store/runs.js';
+import type { VerifiedList } from '../store/verified.js';
+import type { ReadPlan } from './plan.js';
 import { remainingRequests, syncSeconds, type SyncEstimate } from './estimate.js';
 import { beginRun } from './run-lifecycle.js';
 import { daysToRead, syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
@@ -31,6 +33,25 @@ export interface SyncOptions {
   /** How long the run's lease lasts between heartbeats (default 60 s): a run that stops renewing it is taken for dead after this. */
   leaseMs?: number;
   logger?: Logger;
+  /**
+   * Makes the run incremental: called once the account-wide lists and the
+   * audit trail are read, it says which parents' lists to read of the
+   * resources it names (others are read in full). Lists not read keep
+   * their records as last verified, and their gaps as last recorded.
+   */
+  plan?: (context: PlanContext) => Promise<ReadPlan>;
+}
+
+/** What the planner sees mid-run: the lists read so far and the requests spent on them. */
+export interface PlanContext {
+  runId: number;
+  fetched: ReadonlyMap<string, ParentRecord[]>;
+  requests: number;
+  /** Tokens the pool holds, as last seen (null: unknown), and the reserve the client keeps. */
+  available: number | null;
+  reserve: number;
+  poolSize: number;
+  refillPerMinute: number;
 }
 
 export type SyncProgress =
@@ -39,11 +60,16 @@ export type SyncProgress =
   | { type: 'gap'; resource: string; parentKey: string; status: string; reason: string | null }
   /** Requests wait for the account's rate-limit pool to refill above the reserve. */
   | { type: 'rate-limit-wait'; remaining: number; reserve: number; resumesInMs: number }
+  /** An incremental run's plan: what it reads of the per-app lists, and why. */
+  | { type: 'plan'; plan: Omit<ReadPlan, 'reads'> & { lists: number } }
   /** What the sync will cost and take: from the last run at the start, from the account's size once its lists are read. */
   | SyncEstimate;
 
 export interface SyncResult {
   runId: number;
+  mode: 'full' | 'incremental';
+  /** An incremental run's plan (null for a full one). */
+  plan: (Omit<ReadPlan, 'reads'> & { lists: number }) | null;
   status: 'complete' | 'failed' | 'interrupted';
   error: string | null;
   account: { id: string; email: string } | null;
@@ -81,7 +107,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const started = performance.now();
   const connection = await connectionById(store, options.connectionId);
-  const run = await beginRun(store, connection.id, 'inventory', { startedAt: now(), leaseMs: options.leaseMs });
+  const mode = options.plan ? 'incremental' : 'full';
+  const run = await beginRun(store, connection.id, 'inventory', { startedAt: now(), leaseMs: options.leaseMs, mode });
   const runId = run.id;
   const interrupted = run.recovered;
   log.info({ runId, connection: connection.name, recovered: interrupted }, 'sync started');
@@ -90,6 +117,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   const coverage: CoverageEntry[] = [];
   let account: SyncResult['account'] = null;
   let auditEvents = 0;
+  let planned: ReadPlan | null = null;
+  const verified: VerifiedList[] = [];
   const fetched = new Map<string, ParentRecord[]>();
   const resources = options.resources ?? RESOURCES;
   // Records kept in memory: parents of other resources, and enterprises for the audit trail.
@@ -101,6 +130,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const stats = client.stats;
     return {
       runId,
+      mode,
+      plan: planned ? summary(planned) : null,
       status,
       error,
       account,
@@ -136,7 +167,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
 
   try {
     const last = await lastCompleteInventoryRun(store, connection.id);
-    if (last) tellEstimate(estimate('last-run', last.requests, null));
+    if (last && !options.plan) tellEstimate(estimate('last-run', last.requests, null));
 
     const fetchTask = async (resource: ResourceDefinition, parent: ParentRecord | null): Promise<void> => {
       const path = typeof resource.path === 'string' ? resource.path : resource.path(parent!);
@@ -171,11 +202,14 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           await keep(resource.shape === 'map' ? Object.keys((body ?? {}) as object).map((name) => ({ name })) : [body]);
         }
         coverage.push({ resource: resource.name, parentKey, status: 'ok', items });
+        verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
       } catch (error) {
         if (error instanceof InterruptedError) throw error; // stopped, not a gap
         if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
         const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
         coverage.push(entry);
+        // A refusal or an absence is an answer too: asked again when due, not every cycle. A failure is not.
+        if (entry.status !== 'failed') verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
         log.info({ runId, resource: resource.name, parentKey, status: entry.status, httpStatus: entry.httpStatus, reason: entry.reason }, 'coverage gap');
         options.onProgress?.({ type: 'gap', resource: resource.name, parentKey, status: entry.status, reason: entry.reason ?? null });
       }
@@ -197,11 +231,16 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
 
     const gate = pLimit(options.taskConcurrency ?? 16);
     const levels = parentFirst(resources.filter((r) => r !== accountResource));
-    for (const [index, level] of levels.entries()) {
-      if (index === 1) tellEstimate(estimate('account', await requestsAfterLists(levels.slice(1).flat()), fetched.get('apps')?.length ?? null));
-      const tasks: [ResourceDefinition, ParentRecord | null][] = level.flatMap((resource): [ResourceDefinition, ParentRecord | null][] =>
-        resource.parent ? (fetched.get(resource.parent) ?? []).map((p) => [resource, p]) : [[resource, null]],
-      );
+    const readLevel = async (level: ResourceDefinition[]): Promise<void> => {
+      const tasks: [ResourceDefinition, ParentRecord | null][] = level.flatMap((resource): [ResourceDefinition, ParentRecord | null][] => {
+        if (!resource.parent) return [[resource, null]];
+        const chosen = planned?.reads.get(resource.name);
+        const parentsOf = fetched.get(resource.parent) ?? [];
+        // A list the token's scope rules out costs no request: its gap is recorded for every parent, as in a full run.
+        if (!chosen || scopeRulesOut(resource, client.scopes)) return parentsOf.map((p) => [resource, p]);
+        for (const p of parentsOf) if (!chosen.has(p.key)) carry(resource.name, p.key);
+        return parentsOf.filter((p) => chosen.has(p.key)).map((p) => [resource, p]);
+      });
       let done = 0;
       const phase = level.map((r) => r.name).join(', ');
       options.onProgress?.({ type: 'progress', phase, done, total: tasks.length });
@@ -215,7 +254,24 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         ),
       );
       await recordCoverage(store, runId, level, coverage);
+    };
+
+    // The gaps of the last complete run, carried for the lists an incremental run does not read: they still stand.
+    const previousGaps = new Map<string, CoverageEntry>();
+    if (options.plan && connection.last_complete_run !== null) {
+      for (const row of await runCoverage(store, connection.last_complete_run)) {
+        if (row.status === 'ok' || row.parent_key === '') continue;
+        previousGaps.set(`${row.resource}\u0000${row.parent_key}`, { resource: row.resource, parentKey: row.parent_key, status: row.status, httpStatus: row.http_status, errorId: row.error_id, reason: row.reason, fix: row.fix, items: row.items });
+      }
     }
+    function carry(resource: string, parentKey: string): void {
+      const gap = previousGaps.get(`${resource}\u0000${parentKey}`);
+      if (gap) coverage.push(gap);
+    }
+
+    // The account-wide lists first, then the audit trail, which an incremental run's plan reads as change signals.
+    const [topLevel = [], ...perParent] = levels;
+    await readLevel(topLevel);
 
     /** Requests for `remaining` resources given what the lists hold, plus the audit trail's days. */
     async function requestsAfterLists(remaining: ResourceDefinition[]): Promise<number> {
@@ -227,6 +283,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       }
       return requests;
     }
+    if (!options.plan) tellEstimate(estimate('account', await requestsAfterLists(perParent.flat()), fetched.get('apps')?.length ?? null));
 
     let cursors: AuditCursorUpdate[] = [];
     const enterprises = fetched.get('enterprise_accounts') ?? [];
@@ -242,6 +299,17 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     }
     if (options.signal?.aborted) throw new Interrupted();
 
+    if (options.plan) {
+      const available = client.gauge.estimate();
+      planned = await options.plan({ runId, fetched, requests: client.stats.requests, available: available === null ? null : Math.floor(available), reserve: client.gauge.reserve, poolSize: client.gauge.pool, refillPerMinute: client.gauge.options.refillPerMinute });
+      const event = summary(planned);
+      log.info({ runId, ...event.reasons, requests: event.requests, deferred: event.deferred }, 'sync plan');
+      options.onProgress?.({ type: 'plan', plan: event });
+      tellEstimate(estimate('account', planned.requests, fetched.get('apps')?.length ?? null));
+    }
+    for (const level of perParent) await readLevel(level);
+    if (options.signal?.aborted) throw new Interrupted();
+
     const readInFull = (name: string): boolean | Set<string> => {
       const own = coverage.filter((c) => c.resource === name);
       const resource = resources.find((r) => r.name === name);
@@ -249,7 +317,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       return new Set(own.filter((c) => c.status === 'ok').map((c) => c.parentKey));
     };
     options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 0, total: 1 });
-    await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors });
+    await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors, verified });
     options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 1, total: 1 });
     const done = result('complete', null);
     log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
@@ -266,6 +334,11 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
 }
 
 class Interrupted extends Error {}
+
+function summary(plan: ReadPlan): Omit<ReadPlan, 'reads'> & { lists: number } {
+  const { reads, ...rest } = plan;
+  return { ...rest, lists: [...reads.values()].reduce((sum, apps) => sum + apps.size, 0) };
+}
 
 /** Items as records: keyed, stripped of what is never stored, enriched with their parent. */
 function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: ParentRecord): RecordItem[] {

@@ -135,7 +135,8 @@ export class Scheduler {
       const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every) });
-      if (connection.last_complete_run === null) continue;
+      // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
+      if (connection.last_complete_run === null || schedule.audit_every >= schedule.inventory_every) continue;
       if ((await countDataset(hw.store, 'enterprise_accounts', { connection: connection.name })) === 0) continue;
       // An inventory run collects the audit trail too, so the last run of either kind counts.
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'audit', due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every) });

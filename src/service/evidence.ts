@@ -49,7 +49,7 @@ export interface EvidenceResult {
 }
 
 /** Datasets an auditor gets as they stood at the period's end (the audit trail, runs and coverage come as their own files). */
-const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'sync_runs', 'coverage'].includes(d.name));
+const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'sync_runs', 'coverage', 'verified'].includes(d.name));
 
 /**
  * Writes an evidence bundle for a period: the report, findings as they stood

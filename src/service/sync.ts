@@ -5,6 +5,8 @@ import { testMonitoredApps } from './vuln-monitor.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { syncAuditOnly, type AuditSyncResult } from '../inventory/audit-sync.js';
 import { syncInventory, type SyncOptions, type SyncResult } from '../inventory/sync.js';
+import { incrementalPlanner } from '../inventory/incremental.js';
+import { RESOURCES } from '../datasets/registry.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
 import { evaluateConnection, type EvaluationSummary } from './compliance.js';
 import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections, refuseTokenElsewhere } from './connections.js';
@@ -21,6 +23,11 @@ export interface SyncRequest {
   apiUrl?: string;
   client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
   sync?: Pick<SyncOptions, 'auditBackfillDays' | 'now' | 'onProgress' | 'signal' | 'taskConcurrency' | 'resources' | 'logger'>;
+  /**
+   * Read everything, rather than what the planner chooses within the
+   * budget (settings `sync`). The first sync of a connection always does.
+   */
+  full?: boolean;
   /** Test the connection after the sync (default true); its status is stored either way. */
   test?: boolean;
   /** Evaluate the compliance checks after a complete sync (default true). */
@@ -90,9 +97,15 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
       },
     },
   });
+  const settings = hw.config.settings;
+  const incremental = request.full !== true && settings.sync.incremental && connection.last_complete_run !== null;
+  const now = request.sync?.now ?? (() => new Date());
+  const plan = incremental
+    ? incrementalPlanner(hw.store, connection, request.sync?.resources ?? RESOURCES, { budgetShare: settings.sync.budget, maxStalenessMs: settings.sync.max_staleness, intervalMs: settings.schedule.inventory_every }, now)
+    : undefined;
   let result: SyncResult;
   try {
-    result = await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client, leaseMs: hw.config.runLeaseMs });
+    result = await syncInventory({ ...request.sync, store: hw.store, connectionId: connection.id, client, leaseMs: hw.config.runLeaseMs, plan });
   } finally {
     await etagCache.flush();
   }

@@ -21,6 +21,18 @@ export async function auditCursors(store: Store, connectionIds: number[]): Promi
   return store.db.selectFrom('hw_audit_cursors').selectAll().where('connection_id', 'in', connectionIds).execute();
 }
 
+/** Events naming an app since `since` (ISO): what the sync planner reads as change signals. */
+export async function appEventsSince(store: Store, connectionId: number, since: string): Promise<{ app_name: string; type: string; action: string; created_at: string }[]> {
+  const rows = await store.db
+    .selectFrom('hw_audit_events')
+    .select(['app_name', 'type', 'action', 'created_at'])
+    .where('connection_id', '=', connectionId)
+    .where('created_at', '>=', since)
+    .where('app_name', 'is not', null)
+    .execute();
+  return rows as { app_name: string; type: string; action: string; created_at: string }[];
+}
+
 export interface AuditEventQuery {
   connectionIds: number[];
   /** Inclusive, ISO with second precision as Heroku gives it. */

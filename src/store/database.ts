@@ -15,6 +15,7 @@ import { up as vulnerabilities } from './migrations/008-vulnerabilities.js';
 import { up as access } from './migrations/009-access.js';
 import { up as users } from './migrations/010-users.js';
 import { up as dashboardIndexes } from './migrations/011-dashboard-indexes.js';
+import { up as verified } from './migrations/012-verified.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '009-access': access,
   '010-users': users,
   '011-dashboard-indexes': dashboardIndexes,
+  '012-verified': verified,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

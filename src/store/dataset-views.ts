@@ -25,6 +25,7 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
   audit_events: { alias: 'e', from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id', sources: { enterprise_account_id: 'e.enterprise_id' } },
   sync_runs: { alias: 's', from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id' },
   coverage: { alias: 'v', from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id' },
+  verified: { alias: 'w', from: 'FROM hw_verified w\nJOIN hw_connections c ON c.id = w.connection_id' },
   // A finding has at most one suppression not ended (a new one ends the last).
   findings: {
     alias: 'f',

@@ -3,12 +3,15 @@ import { applyRunToCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { Updateable } from 'kysely';
 import type { SyncRunsTable } from './schema.js';
+import { markVerified, type VerifiedList } from './verified.js';
 
 /** What completing a run records besides the records: its statistics and where the audit trail collection got to. */
 export interface RunCompletion {
   stats: Pick<Updateable<SyncRunsTable>, 'requests' | 'not_modified' | 'retries' | 'rate_limit_low' | 'throttled_ms' | 'items'>;
   finishedAt: string;
   auditCursors: { enterpriseId: string; completeThrough: string; firstDay?: string | null }[];
+  /** The lists this run read in full, and when: they are verified as of then. */
+  verified?: VerifiedList[];
 }
 
 export interface RecordItem {
@@ -139,6 +142,7 @@ export class RunWriter {
     const { runId, connectionId } = this;
     await this.store.db.transaction().execute(async (tx) => {
       const openAfter = new Map<string, Set<string>>();
+      const gone: { resources: string[]; parentKeys: string[] }[] = [];
       for (const resource of resourcesParentFirst) {
         const open = [...(await this.open(resource.name))].map(([key, { parentKey }]) => ({ key, parent_key: parentKey }));
         const seen = this.written.get(resource.name) ?? new Set<string>();
@@ -153,6 +157,8 @@ export class RunWriter {
           else if (parentsLeft && !parentsLeft.has(parentKey)) close.push(key);
         }
         const closing = new Set(close);
+        const children = resourcesParentFirst.filter((r) => r.parent === resource.name).map((r) => r.name);
+        if (children.length > 0) gone.push({ resources: children, parentKeys: close.filter((key) => !replaced.has(key)) });
         openAfter.set(resource.name, new Set([...open.map((r) => r.key).filter((k) => !closing.has(k)), ...seen]));
         for (let i = 0; i < close.length; i += 500) {
           await tx
@@ -167,6 +173,7 @@ export class RunWriter {
         }
         await applyRunToCurrentState(tx, this.store.dialect, resource.name, connectionId, runId, close);
       }
+      await markVerified(tx, connectionId, runId, completion.verified ?? [], gone);
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
       await tx.updateTable('hw_sync_runs').set({ ...completion.stats, status: 'complete', finished_at: completion.finishedAt }).where('id', '=', runId).execute();
       for (const cursor of completion.auditCursors) {

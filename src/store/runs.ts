@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Store } from './database.js';
 import { purgeRun } from './records.js';
 import type { Selectable } from 'kysely';
-import type { CoverageStatus, CoverageTable, RunStatus } from './schema.js';
+import type { CoverageStatus, CoverageTable, RunStatus, SyncMode } from './schema.js';
 
 export interface RunRow {
   id: number;
@@ -26,7 +26,7 @@ const LEGACY_STALE_MS = 5 * 60_000;
  * Starts a run holding a lease of `leaseMs` (wall-clock time, whatever clock
  * the sync's data uses). `startedAt` is the run's own time.
  */
-export async function startRun(store: Store, connectionId: number, startedAt: Date, kind: 'inventory' | 'audit', leaseMs: number): Promise<number> {
+export async function startRun(store: Store, connectionId: number, startedAt: Date, kind: 'inventory' | 'audit', leaseMs: number, mode: SyncMode = 'full'): Promise<number> {
   const wall = Date.now();
   const row = await store.db
     .insertInto('hw_sync_runs')
@@ -39,6 +39,7 @@ export async function startRun(store: Store, connectionId: number, startedAt: Da
       heartbeat_at: new Date(wall).toISOString(),
       lease_until: new Date(wall + leaseMs).toISOString(),
       kind,
+      mode,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -229,4 +230,18 @@ export async function getRun(store: Store, runId: number): Promise<RunRow | unde
     .select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error'])
     .where('id', '=', runId)
     .executeTakeFirst()) as RunRow | undefined;
+}
+
+/** When the connection's last inventory run before `runId` started (whatever its end): the planner's budget accrues from then. */
+export async function previousInventoryRunStart(store: Store, connectionId: number, runId: number): Promise<string | null> {
+  const row = await store.db
+    .selectFrom('hw_sync_runs')
+    .select('started_at')
+    .where('connection_id', '=', connectionId)
+    .where('kind', '=', 'inventory')
+    .where('id', '<', runId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.started_at ?? null;
 }

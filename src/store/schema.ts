@@ -32,6 +32,7 @@ export interface Database {
   hw_users: UsersTable;
   hw_sessions: SessionsTable;
   hw_setup_links: SetupLinksTable;
+  hw_verified: VerifiedTable;
 }
 
 /** A dashboard user: an argon2id hash of the password, never the password. */
@@ -339,6 +340,19 @@ export interface SyncRunsTable {
   lease_until: string | null;
   /** `inventory` (everything) or `audit` (the audit trail only; datasets do not move). */
   kind: Generated<'inventory' | 'audit'>;
+  /** `full` (every list read) or `incremental` (the lists the planner chose). */
+  mode: Generated<SyncMode>;
+}
+
+export type SyncMode = 'full' | 'incremental';
+
+/** When a list (a resource under one parent; '' for an account-wide one) was last read from Heroku. */
+export interface VerifiedTable {
+  connection_id: number;
+  resource: string;
+  parent_key: string;
+  verified_at: string;
+  run_id: number;
 }
 
 export type CoverageStatus = 'ok' | 'forbidden' | 'failed' | 'missing';

@@ -19,15 +19,25 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
 
     const sync = await herowatch(env, 'sync');
     expect(sync.code, sync.stderr).toBe(0);
-    expect(sync.stdout).toMatch(/^Sync run 1 of connection "default" of admin@edge\.example: complete in [\d.]+s\n/);
+    expect(sync.stdout).toMatch(/^Sync run 1 of connection "default" of admin@edge\.example: complete in [\d.]+s \(full\)\n/);
     expect(sync.stdout).toMatch(/coverage: \d+ ok, 0 forbidden, 0 failed, 0 missing/);
 
+    const firstRequests = Number(/(\d+) requests/.exec(sync.stdout)![1]);
+
+    // The next sync is incremental: the account-wide lists, and per app only what changed (nothing did).
     const again = await herowatch(env, 'sync', '--json');
     expect(again.code).toBe(0);
-    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; status?: string; notModified?: number });
+    type Line = { type: string; status?: string; notModified?: number; mode?: string; requests?: number; plan?: { lists: number; deferred: number } };
+    const lines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as Line);
+    const events = lines(again.stdout);
     expect(events[0]).toMatchObject({ type: 'start', runId: 2 });
-    expect(events.at(-1)).toMatchObject({ type: 'result', status: 'complete' });
-    expect(events.at(-1)!.notModified).toBeGreaterThan(40);
+    expect(events.find((e) => e.type === 'plan')).toMatchObject({ plan: { lists: 0, deferred: 0 } });
+    expect(events.at(-1)).toMatchObject({ type: 'result', status: 'complete', mode: 'incremental' });
+    expect(events.at(-1)!.requests).toBeLessThan(firstRequests / 2);
+    // --full reads everything again, answered mostly by 304s.
+    const full = lines((await herowatch(env, 'sync', '--full', '--json')).stdout);
+    expect(full.at(-1)).toMatchObject({ type: 'result', status: 'complete', mode: 'full' });
+    expect(full.at(-1)!.notModified).toBeGreaterThan(40);
 
     const datasets = await herowatch(env, 'datasets', '--json');
     const summary = JSON.parse(datasets.stdout) as { name: string; rows: number }[];
@@ -54,9 +64,9 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(JSON.parse(query.stdout)).toEqual([{ name: 'edge-api' }, { name: 'edge-worker' }]);
 
     const changes = await herowatch(env, 'changes', '--since', '1', '--json');
-    expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 2, changes: [] });
+    expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 3, changes: [] });
     const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
-    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'complete'], [1, 'complete']]);
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[3, 'complete'], [2, 'complete'], [1, 'complete']]);
   }, 120_000);
 
   it('refuses writes through sql and keeps the data', async () => {

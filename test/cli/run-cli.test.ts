@@ -18,7 +18,7 @@ describe('herowatch run', () => {
     expect(events.filter((e) => e.type === 'job-done')).toMatchObject([{ kind: 'inventory', status: 'complete' }]);
     const again = await herowatch(env, ['run', '--once', '--json']);
     expect(again.stdout.trim()).toBe('');
-    expect((await herowatch(env, ['run', '--once'])).stdout).toMatch(/Nothing is due; next: audit of edge at \d{4}-\d{2}-\d{2}T/);
+    expect((await herowatch(env, ['run', '--once'])).stdout).toMatch(/Nothing is due; next: inventory of edge at \d{4}-\d{2}-\d{2}T/);
 
     const daemon = startHerowatch(env, ['run']);
     let seen = '';
@@ -27,7 +27,7 @@ describe('herowatch run', () => {
     daemon.child.kill('SIGTERM');
     const stopped = await daemon.done;
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(/^herowatch run: inventory every 24h, audit trail every 6h \(jitter 10%\)\./);
+    expect(stopped.stdout).toMatch(/^herowatch run: inventory every 1h \(incremental, within 20% of each account's rate limit\), audit trail with each \(jitter 10%\)\./);
     expect(stopped.stdout.trim().endsWith('Stopped.')).toBe(true);
   }, 60_000);
 

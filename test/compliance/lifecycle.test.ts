@@ -18,7 +18,8 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     let now = at(0);
-    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    // Full syncs: the world changes below leave no signal for an incremental one (incremental.test.ts covers those).
+    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
     const finding = async (key: string) => (await listFindings(hw, { connection: 'edge', status: ['open', 'suppressed', 'resolved', 'pass', 'unknown'], now })).find((f) => f.resource_key === key);
     const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
 
@@ -89,7 +90,8 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
   it('suppress failures only, at most a year ahead, and end a suppression when its failure is fixed, so the next failure is told', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    // Full syncs: the world changes below leave no signal for an incremental one (incremental.test.ts covers those).
+    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
     const finding = async (key: string, day: number) => (await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(day) })).find((f) => f.resource_key === key)!;
     const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
     await sync(0);

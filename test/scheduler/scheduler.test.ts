@@ -26,7 +26,8 @@ function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () 
   const controller = new AbortController();
   const scheduler = new Scheduler({
     hw,
-    schedule: { ...DEFAULT_SETTINGS.schedule, jitter: options.jitter ?? 0 },
+    // A daily inventory, so that the six-hourly audit-only runs fall between.
+    schedule: { ...DEFAULT_SETTINGS.schedule, inventory_every: 24 * HOUR, jitter: options.jitter ?? 0 },
     webhook: options.webhook ? { ...options.webhook, events: ['opened', 'reopened', 'resolved'], retries: 3 } : undefined,
     webhookSecret: options.webhookSecret,
     log: silentLogger,

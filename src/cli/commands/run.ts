@@ -31,7 +31,9 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
           const { schedule, notifications } = hw.config.settings;
           const secret = webhookSecret(notifications.webhook, process.env);
           if (!flags.json) {
-            output.out(`herowatch run: inventory every ${hours(schedule.inventory_every)}, audit trail every ${hours(schedule.audit_every)} (jitter ${Math.round(schedule.jitter * 100)}%)${notifications.webhook ? `, findings to ${webhookOrigin(notifications.webhook.url)}${secret ? ' (signed)' : ''}` : ''}.`);
+            const audit = schedule.audit_every < schedule.inventory_every ? `audit trail every ${hours(schedule.audit_every)}` : 'audit trail with each';
+            const mode = hw.config.settings.sync.incremental ? ` (incremental, within ${Math.round(hw.config.settings.sync.budget * 100)}% of each account's rate limit)` : '';
+            output.out(`herowatch run: inventory every ${hours(schedule.inventory_every)}${mode}, ${audit} (jitter ${Math.round(schedule.jitter * 100)}%)${notifications.webhook ? `, findings to ${webhookOrigin(notifications.webhook.url)}${secret ? ' (signed)' : ''}` : ''}.`);
           }
           const scheduler = new Scheduler({
             hw,

@@ -18,6 +18,7 @@ interface SyncFlags {
   concurrency: number;
   reserve: number;
   verbose?: boolean;
+  full?: boolean;
 }
 
 export function registerSync(program: Command, output: Output, setExitCode: (code: number) => void): void {
@@ -30,6 +31,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
     .option('--backfill-days <n>', 'days of enterprise audit trail to collect the first time', wholeNumber(1, 3650), 30)
     .option('--concurrency <n>', 'requests in flight at once', wholeNumber(1, 256), 16)
     .option('--reserve <percent>', 'share of the rate-limit pool left for people and deploys', percentage, 10)
+    .option('--full', 'read every list, rather than what changed and a share of the rest within the budget (settings: sync)')
     .option('--json', 'print progress and the result as JSON lines')
     .option('--verbose', 'log what the sync does (retries, gaps) to standard error')
     .action(async (flags: SyncFlags) => {
@@ -48,6 +50,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
             tokenApiUrl: config.herokuApiKey?.apiUrl,
             apiUrl: config.apiUrl,
             client: { concurrency, rateLimit: { reserveRatio: reserve / 100 } },
+            full: flags.full,
             sync: {
               auditBackfillDays: backfill,
               signal: controller.signal,
@@ -56,7 +59,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
             },
           };
           if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultSyncConnection(hw, request.token !== undefined)) })];
-          const all = await syncAll(hw, { client: request.client, sync: request.sync });
+          const all = await syncAll(hw, { client: request.client, sync: request.sync, full: request.full });
           if (all.length === 0) throw new UsageError('No connection has stored credentials: herowatch connect --name NAME --token-stdin');
           return all;
         });
@@ -73,6 +76,15 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       }
     });
 }
+/** An incremental run's choice, in a line: lists read by reason, and what was left for later. */
+export function describePlan(plan: NonNullable<ConnectionSyncResult['plan']>): string {
+  const r = plan.reasons;
+  const why = [[r.new, 'new'], [r.release, 'after a release'], [r.event, 'after an audit event'], [r.overdue, 'overdue'], [r.sweep, 'sweep']]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  return `read ${plan.lists} per-app list${plan.lists === 1 ? '' : 's'}${why.length > 0 ? ` (${why.join(', ')})` : ''}${plan.deferred > 0 ? `; ${plan.deferred} left for the next cycle (the pool could not spare them)` : ''}; the rest stand as last verified`;
+}
+
 /** A share of the rate-limit pool, in percent. */
 function percentage(value: string): number {
   const n = Number(value);
@@ -90,7 +102,8 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
     if (result.connectionStatus) printStatus(output, result.connectionStatus);
     return;
   }
-  output.out(`Sync run ${result.runId} of connection "${connection}"${who}: complete in ${seconds}s`);
+  output.out(`Sync run ${result.runId} of connection "${connection}"${who}: complete in ${seconds}s (${result.mode})`);
+  if (result.plan) output.out(`  ${describePlan(result.plan)}`);
   output.out(`  ${result.items} records (${result.versions} new or changed), ${result.auditEvents} audit events read`);
   output.out(`  ${result.requests} requests (${result.notModified} unchanged since last time, ${result.retries} retried), rate-limit pool low point ${result.rateLimitLow ?? 'unknown'}${result.throttledMs > 0 ? `, paused ${(result.throttledMs / 1000).toFixed(1)}s to keep the reserve` : ''}`);
   if (result.recovered.length > 0) output.out(`  runs ${result.recovered.join(', ')} had been interrupted; they are marked so and left nothing behind`);

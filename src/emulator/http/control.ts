@@ -5,12 +5,30 @@ import { auditEventJson } from '../representations/people.js';
 import type { SchemaViolation } from '../schema/response-validator.js';
 import type { World } from '../world/types.js';
 import type { RequestLog } from './request-log.js';
+import { ChangeSkipped, CHANGE_KINDS, type ChangeKind } from '../world/changes.js';
+import type { LivingWorld } from '../world/living.js';
+import { isoSeconds } from '../world/time.js';
 
 /** What the control endpoints read of the server that mounts them. */
 export interface ControlSource {
   readonly currentWorld: World;
   readonly requestLog: RequestLog;
   readonly violations: SchemaViolation[];
+  readonly living: LivingWorld | null;
+  /** Applies what a living world's clock has reached. */
+  catchUp(): void;
+  /** Forgets cached answers after the world changed in place. */
+  changed(): void;
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `90s`, `15m`, `6h`, `7d` or a number of milliseconds. */
+function durationMs(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  const match = typeof value === 'string' ? DURATION.exec(value) : null;
+  return match ? Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]) : null;
 }
 
 /**
@@ -20,7 +38,76 @@ export interface ControlSource {
  * the rate limit.
  */
 export function controlRoutes(server: ControlSource): RouteOptions[] {
+  const living = (reply: { code(status: number): unknown }): LivingWorld | null => {
+    if (server.living) return server.living;
+    reply.code(409);
+    return null;
+  };
+  const notLiving = { id: 'not_living', message: 'This world does not change over time: start the emulator with a living world (see docs/emulator.md).' };
   return [
+    {
+      method: 'GET',
+      url: '/__emulator/clock',
+      handler: async (_request, reply) => {
+        const world = living(reply);
+        return world ? { now: isoSeconds(world.clock.now()), time_scale: world.clock.timeScale } : notLiving;
+      },
+    },
+    {
+      // Moves a living world's clock forward (`advance`: a duration, or `to`: a time), applying what happens on the way.
+      method: 'POST',
+      url: '/__emulator/clock',
+      handler: async (request, reply) => {
+        const world = living(reply);
+        if (!world) return notLiving;
+        const body = parseBody(request.body);
+        const advance = body.advance === undefined ? null : durationMs(body.advance);
+        const to = typeof body.to === 'string' ? Date.parse(body.to) : NaN;
+        if ((body.advance !== undefined && advance === null) || (body.to !== undefined && !Number.isFinite(to)) || (body.advance === undefined && body.to === undefined)) {
+          reply.code(400);
+          return { id: 'bad_request', message: 'Give "advance" (a duration such as 90s, 15m, 6h, 1d, or milliseconds) or "to" (an ISO 8601 time).' };
+        }
+        world.clock.advance({ ms: advance ?? undefined, to: Number.isFinite(to) ? to : undefined });
+        server.catchUp();
+        return { now: isoSeconds(world.clock.now()) };
+      },
+    },
+    {
+      // What has happened: the changes applied (after sequence `since`) and what the other clients spent.
+      method: 'GET',
+      url: '/__emulator/changes',
+      handler: async (request, reply) => {
+        const world = living(reply);
+        if (!world) return notLiving;
+        server.catchUp();
+        const since = Number((request.query as { since?: string }).since ?? 0);
+        return { now: isoSeconds(world.clock.now()), skipped: world.skipped, clients: world.clientStats(), changes: world.applied.filter((c) => c.seq > since) };
+      },
+    },
+    {
+      // Applies one change now: {"kind": "deploy", "app": "acme-api"}.
+      method: 'POST',
+      url: '/__emulator/changes',
+      handler: async (request, reply) => {
+        const world = living(reply);
+        if (!world) return notLiving;
+        server.catchUp();
+        const body = parseBody(request.body);
+        if (typeof body.kind !== 'string' || !(CHANGE_KINDS as readonly string[]).includes(body.kind)) {
+          reply.code(400);
+          return { id: 'bad_request', message: `"kind" must be one of ${CHANGE_KINDS.join(', ')}.` };
+        }
+        try {
+          const applied = world.applyNow({ kind: body.kind as ChangeKind, app: stringOr(body.app), team: stringOr(body.team), actor: stringOr(body.actor) });
+          server.changed();
+          return applied;
+        } catch (error) {
+          if (!(error instanceof ChangeSkipped)) throw error;
+          reply.code(422);
+          return { id: 'change_skipped', message: error.message };
+        }
+      },
+    },
     {
       method: 'GET',
       url: '/__emulator/health',
@@ -73,6 +160,22 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
       },
     },
   ];
+}
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (typeof body === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(body || '{}');
+      return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 function logBlob(server: ControlSource, path: string, status: number): void {

@@ -56,9 +56,9 @@ export class RateLimiter {
     return Math.max(0, Math.floor((this.options.poolSize * this.interval - (tat - now)) / this.interval));
   }
 
-  /** Takes `cost` tokens if the pool has them. */
-  take(account: string, cost = 1): Decision {
-    const now = this.scaledNow();
+  /** Takes `cost` tokens if the pool has them; `at` (the clock's reading) for a request made earlier than now, in time order. */
+  take(account: string, cost = 1, at?: number): Decision {
+    const now = at === undefined ? this.scaledNow() : (at - this.started) * this.options.timeScale;
     const tat = Math.max(this.tat.get(account) ?? now, now);
     const capacity = this.options.poolSize * this.interval;
     const next = tat + cost * this.interval;

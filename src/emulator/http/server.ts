@@ -15,6 +15,7 @@ import { FaultInjector, type FaultOptions, type FaultPlan } from './faults.js';
 import { paginate, parseRange, sortBy } from './range.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
+import type { LivingWorld } from '../world/living.js';
 import { etagMatches, etagOf, listJson, malformed } from './response.js';
 
 export interface ServerOptions {
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** Check every response against the official schema and record violations (tests turn this on). */
   validateResponses: boolean;
   requestLogLimit?: number;
+  /** A world that changes as its clock runs (its clock then drives the rate limit too). */
+  living?: LivingWorld;
 }
 
 /** How a route answers lists: which fields it sorts by and which the header advertises. */
@@ -62,9 +65,14 @@ export class EmulatorServer {
   private readonly validator: ResponseValidator | null;
   private readonly listCache = new Map<string, { items: Json[]; sorted: Map<string, Json[]> }>();
 
+  readonly living: LivingWorld | null;
+
   constructor(world: World, options: ServerOptions) {
     this.setWorld(world);
-    this.limiter = new RateLimiter(options.rateLimit);
+    this.living = options.living ?? null;
+    const clock = this.living?.clock;
+    // A living world's pool refills on its clock, which already runs at its own scale.
+    this.limiter = clock ? new RateLimiter({ ...options.rateLimit, timeScale: 1 }, () => clock.now()) : new RateLimiter(options.rateLimit);
     this.faults = new FaultInjector(options.faults);
     this.requestLog = new RequestLog(options.requestLogLimit);
     this.validator = options.validateResponses ? new ResponseValidator() : null;
@@ -98,12 +106,26 @@ export class EmulatorServer {
   changed(): void {
     this.version++;
     this.listCache.clear();
+    this.access = new Access(this.world);
   }
+
+  /** A living world catches up with its clock before a request is served. */
+  catchUp(): void {
+    if (!this.living) return;
+    this.living.catchUp(this.limiter);
+    if (this.living.version !== this.livingVersion) {
+      this.livingVersion = this.living.version;
+      this.changed();
+    }
+  }
+
+  private livingVersion = 0;
 
   private async handle(request: FastifyRequest, reply: FastifyReply, meta: RouteMeta | null): Promise<void> {
     const started = performance.now();
     const requestId = [request.headers['request-id'], randomUUID()].filter(Boolean).join(',');
     const audit = { account: null as string | null, cost: 0, remaining: null as number | null, fault: null as string | null, started };
+    this.catchUp();
     let token: Token | null = null;
     try {
       if (!acceptsVersion3(request.headers.accept)) throw errors.notAcceptable();

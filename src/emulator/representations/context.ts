@@ -17,9 +17,18 @@ export function withGiven(defaults: Json, given: Json): Json {
   return Object.keys(given).length === 0 ? defaults : { ...defaults, ...given };
 }
 
+/** Every representation cache, so that an entity changed in place can be forgotten by all of them. */
+const caches: WeakMap<object, Json>[] = [];
+
+/** Drops the cached representations of entities changed in place (a living world's changes). */
+export function forget(...entities: (object | null | undefined)[]): void {
+  for (const entity of entities) if (entity) for (const cache of caches) cache.delete(entity);
+}
+
 /** Caches a viewer-independent representation per entity. */
 export function cachedPer<T extends object>(build: (entity: T) => Json): (entity: T) => Json {
   const cache = new WeakMap<T, Json>();
+  caches.push(cache as WeakMap<object, Json>);
   return (entity) => {
     let json = cache.get(entity);
     if (!json) {

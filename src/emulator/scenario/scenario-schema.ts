@@ -1,6 +1,7 @@
 import { PLATFORM_SCHEMA_ID } from '../schema/ajv.js';
 import { definitionProperties, propertyPointer, type JsonSchema } from '../schema/platform-schema.js';
 import { SCOPES } from './types.js';
+import { CHANGE_KINDS } from '../world/changes.js';
 
 /**
  * The JSON Schema of a scenario file. Each entity accepts its own keys (the
@@ -288,6 +289,41 @@ export function scenarioJsonSchema(): JsonSchema {
       pipelines: list('pipeline'),
       addon_services: list('addonService'),
       meta: { type: 'object' },
+      changes: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          time_scale: { type: 'number', minimum: 0 },
+          scripted: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['at', 'kind'],
+              properties: { at: dateTime, kind: { enum: [...CHANGE_KINDS] }, app: name, team: name, actor: email },
+            },
+          },
+          generated: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['apps_per_day'],
+            properties: {
+              apps_per_day: { type: 'number', minimum: 0, maximum: 100 },
+              seed: { type: 'integer' },
+              weights: { type: 'object', additionalProperties: false, properties: Object.fromEntries(CHANGE_KINDS.map((k) => [k, { type: 'number', minimum: 0 }])) },
+            },
+          },
+          clients: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'account', 'requests_per_hour'],
+              properties: { name, account: email, requests_per_hour: { type: 'number', minimum: 0 }, burst_every: { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' } },
+            },
+          },
+        },
+      },
     },
     required: ['version'],
     additionalProperties: false,

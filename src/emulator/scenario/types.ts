@@ -21,6 +21,17 @@ export interface Scenario {
   addon_services?: ScenarioAddonService[];
   /** Free-form notes, e.g. what a generator planted; the emulator ignores it. */
   meta?: Record<string, unknown>;
+  /** Change over time: a living world (see SCENARIO-FORMAT and docs/emulator.md). */
+  changes?: ScenarioChanges;
+}
+
+export interface ScenarioChanges {
+  /** How much faster than real time the world's clock runs (0: only when moved through /__emulator/clock). Default 1. */
+  time_scale?: number;
+  scripted?: { at: string; kind: string; app?: string; team?: string; actor?: string }[];
+  generated?: { apps_per_day: number; seed?: number; weights?: Record<string, number> };
+  /** Other clients of an account, spending its rate-limit pool in bursts. */
+  clients?: { name: string; account: string; requests_per_hour: number; burst_every?: string }[];
 }
 
 export interface ScenarioAccount extends SchemaFields {

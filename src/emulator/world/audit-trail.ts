@@ -32,6 +32,8 @@ export class AuditTrail implements AuditTrailReader {
     else this.raw.set(day, [event]);
     this.count++;
     this.sortedDays = null;
+    // A day already served is resolved again with the new event (a living world adds events as they happen).
+    this.resolved.delete(day);
     return event;
   }
 

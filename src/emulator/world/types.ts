@@ -1,5 +1,6 @@
 import type { AddonServiceInfo, RegionInfo, StackInfo } from './catalog.js';
 import type {
+  ScenarioEvent,
   AppPermission, EnterprisePermission, PipelineStage, Scope, SchemaFields, SlugFile, TeamRole, TokenKind,
 } from '../scenario/types.js';
 
@@ -123,6 +124,8 @@ export interface AuditTrailReader {
   days(): string[];
   /** The events of a UTC day (YYYY-MM-DD), in time order. */
   on(day: string): AuditEvent[];
+  /** Records an event as it happens (a living world's change). */
+  add(event: ScenarioEvent): unknown;
 }
 
 export interface AuditEvent {

@@ -1,0 +1,61 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Store } from './database.js';
+import type { Database } from './schema.js';
+
+/** A list read in full from Heroku: a resource under one parent ('' for an account-wide list), and when. */
+export interface VerifiedList {
+  resource: string;
+  parentKey: string;
+  at: string;
+}
+
+const CHUNK = 300;
+
+/**
+ * Records when lists were read, in the transaction that makes their run the
+ * inventory: a list read by a run that never completes was never verified.
+ * Lists of parents that are gone are forgotten with them.
+ */
+export async function markVerified(
+  tx: Transaction<Database> | Kysely<Database>,
+  connectionId: number,
+  runId: number,
+  lists: VerifiedList[],
+  gone: { resources: string[]; parentKeys: string[] }[],
+): Promise<void> {
+  for (let i = 0; i < lists.length; i += CHUNK) {
+    const rows = lists.slice(i, i + CHUNK).map((l) => ({ connection_id: connectionId, resource: l.resource, parent_key: l.parentKey, verified_at: l.at, run_id: runId }));
+    await tx
+      .insertInto('hw_verified')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['connection_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ verified_at: eb.ref('excluded.verified_at'), run_id: eb.ref('excluded.run_id') })))
+      .execute();
+  }
+  for (const { resources, parentKeys } of gone) {
+    if (resources.length === 0) continue;
+    for (let i = 0; i < parentKeys.length; i += CHUNK) {
+      await tx
+        .deleteFrom('hw_verified')
+        .where('connection_id', '=', connectionId)
+        .where('resource', 'in', resources)
+        .where('parent_key', 'in', parentKeys.slice(i, i + CHUNK))
+        .execute();
+    }
+  }
+}
+
+/** When each list of `resources` was last verified: resource -> parent key -> epoch milliseconds. */
+export async function verifiedTimes(store: Store, connectionId: number, resources?: string[]): Promise<Map<string, Map<string, number>>> {
+  let query = store.db.selectFrom('hw_verified').select(['resource', 'parent_key', 'verified_at']).where('connection_id', '=', connectionId);
+  if (resources) {
+    if (resources.length === 0) return new Map();
+    query = query.where('resource', 'in', resources);
+  }
+  const times = new Map<string, Map<string, number>>();
+  for (const row of await query.execute()) {
+    let byParent = times.get(row.resource);
+    if (!byParent) times.set(row.resource, (byParent = new Map()));
+    byParent.set(row.parent_key, Date.parse(row.verified_at));
+  }
+  return times;
+}
