@@ -4,6 +4,7 @@ import { loadWorld, type FaultOptions } from '../src/emulator/index.js';
 import { parseFaults } from '../src/cli/commands/emulator.js';
 import { CAPABILITIES, DIAGNOSIS_CODES, disabledStatus } from '../src/connections/status.js';
 import { parse as parseYaml } from 'yaml';
+import { validateScenario } from '../src/emulator/index.js';
 import { webhookBody } from '../src/notify/webhook.js';
 import { DEFAULT_SETTINGS, parseSettings, settingsSchema } from '../src/settings.js';
 
@@ -15,6 +16,9 @@ describe('examples in the docs', () => {
     const [example] = jsonBlocks(await doc('scenario-format.md'));
     const world = await loadWorld(example as never);
     expect(world.apps.find('acme-api')!.attachments.map((a) => a.name)).toEqual(['DATABASE']);
+    // The changes example is a valid changes section of that scenario.
+    const [changes] = [...(await doc('scenario-format.md')).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as { changes: unknown });
+    expect(() => validateScenario({ ...(example as object), changes: changes!.changes })).not.toThrow();
   });
 
   it('the fault-injection example is accepted by --faults', async () => {

@@ -202,3 +202,13 @@ export function cycleBudget(input: BudgetInput): { budget: number; mandatoryBudg
   const sweepQuota = Math.round((input.lists * Math.min(elapsedMs, input.maxStalenessMs)) / (SWEEP_PACE * input.maxStalenessMs));
   return { budget, mandatoryBudget: spare, sweepQuota, elapsedMs };
 }
+
+/** An incremental run's choice, in a sentence: lists read by reason, and what was left for later. */
+export function describePlan(plan: Omit<ReadPlan, 'reads'> & { lists: number }): string {
+  const r = plan.reasons;
+  const why = ([[r.new, 'new'], [r.release, 'after a release'], [r.event, 'after an audit event'], [r.overdue, 'overdue'], [r.sweep, 'sweep']] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`);
+  const deferred = plan.deferred > 0 ? `; ${plan.deferred} left for the next cycle (the pool could not spare them)` : '';
+  return `read ${plan.lists} per-app list${plan.lists === 1 ? '' : 's'}${why.length > 0 ? ` (${why.join(', ')})` : ''}${deferred}; the rest stand as last verified`;
+}

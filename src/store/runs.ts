@@ -17,6 +17,10 @@ export interface RunRow {
   throttled_ms: number;
   items: number;
   error: string | null;
+  /** inventory, or audit (the audit trail only). */
+  kind: 'inventory' | 'audit';
+  /** full, or incremental (what the planner chose). */
+  mode: SyncMode;
 }
 
 /** Runs from before leases: taken for dead once their heartbeat is this old. */
@@ -168,7 +172,7 @@ export async function failRun(store: Store, connectionId: number, runId: number,
 }
 
 export async function listRuns(store: Store, connectionId?: number, limit = 50): Promise<RunRow[]> {
-  let query = store.db.selectFrom('hw_sync_runs').select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error']);
+  let query = store.db.selectFrom('hw_sync_runs').select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error', 'kind', 'mode']);
   if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
   return (await query.orderBy('id', 'desc').limit(limit).execute()) as RunRow[];
 }

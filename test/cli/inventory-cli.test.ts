@@ -67,6 +67,13 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 3, changes: [] });
     const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
     expect(runs.map((r) => [r.id, r.status])).toEqual([[3, 'complete'], [2, 'complete'], [1, 'complete']]);
+    expect(runs.map((r) => (r as { mode?: string }).mode)).toEqual(['full', 'incremental', 'full']);
+    // Every list was read by the last (full) run, moments ago.
+    const fresh = JSON.parse((await herowatch(env, 'freshness', '--json')).stdout) as { connection: string; resources: { resource: string; lists: number; maxMs: number; overMax: number }[] }[];
+    expect(fresh[0]!.connection).toBe('default');
+    expect(fresh[0]!.resources.find((r) => r.resource === 'domains')).toMatchObject({ lists: 6, overMax: 0 });
+    expect(Math.max(...fresh[0]!.resources.map((r) => r.maxMs))).toBeLessThan(10 * 60_000);
+    expect((await herowatch(env, 'freshness')).stdout).toMatch(/^default: lists last read from Heroku \(maximum staleness 7\.0 d\)\n[\s\S]*domains/);
   }, 120_000);
 
   it('refuses writes through sql and keeps the data', async () => {

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { datasetsMarkdown } from '../../datasets/docs.js';
 import { datasetRows, formatRows, listDatasets, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
 import { connectionChanges, syncRuns } from '../../service/history.js';
+import { inventoryFreshness } from '../../service/freshness.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { withHerowatch } from '../context.js';
 import type { Output } from '../output.js';
@@ -86,6 +87,22 @@ export function registerDatasets(program: Command, output: Output): void {
     .action(async (flags: { connection?: string; limit: number; json?: boolean }) => {
       const runs = await withHerowatch({}, (hw) => syncRuns(hw, { connection: flags.connection, limit: flags.limit }));
       if (flags.json) return output.json(runs);
-      output.out(table(['run', 'started', 'status', 'requests', '304s', 'retries', 'pool low', 'records', 'error'], runs.map((r) => [r.id, r.started_at, r.status, r.requests, r.not_modified, r.retries, r.rate_limit_low, r.items, r.error])));
+      output.out(table(['run', 'started', 'mode', 'status', 'requests', '304s', 'retries', 'pool low', 'records', 'error'], runs.map((r) => [r.id, r.started_at, r.kind === 'audit' ? 'audit' : r.mode, r.status, r.requests, r.not_modified, r.retries, r.rate_limit_low, r.items, r.error])));
+    });
+
+  program
+    .command('freshness')
+    .description('How long ago each dataset\'s lists were last read from Heroku, against the maximum staleness (settings: sync)')
+    .option('--connection <name>', 'one connection only')
+    .option('--json', 'print JSON (ages in milliseconds)')
+    .action(async (flags: { connection?: string; json?: boolean }) => {
+      const report = await withHerowatch({}, (hw) => inventoryFreshness(hw, { connection: flags.connection }));
+      if (flags.json) return output.json(report);
+      const age = (ms: number): string => (ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
+      for (const c of report) {
+        output.out(`${c.connection}: lists last read from Heroku (maximum staleness ${age(c.maxStalenessMs)})`);
+        if (c.resources.length === 0) output.out('  never synced');
+        else output.out(table(['dataset', 'lists', 'median age', '95th percentile', 'oldest', 'past the maximum'], c.resources.map((r) => [r.resource, r.lists, age(r.p50Ms), age(r.p95Ms), age(r.maxMs), r.overMax])));
+      }
     });
 }

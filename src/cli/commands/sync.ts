@@ -8,6 +8,7 @@ import { wholeNumber } from '../parse.js';
 import { progressJson, progressLine } from '../progress.js';
 import { printEvaluation } from './compliance.js';
 import { printStatus } from './connections.js';
+import { describePlan } from '../../inventory/plan.js';
 
 interface SyncFlags {
   connection?: string;
@@ -76,15 +77,6 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       }
     });
 }
-/** An incremental run's choice, in a line: lists read by reason, and what was left for later. */
-export function describePlan(plan: NonNullable<ConnectionSyncResult['plan']>): string {
-  const r = plan.reasons;
-  const why = [[r.new, 'new'], [r.release, 'after a release'], [r.event, 'after an audit event'], [r.overdue, 'overdue'], [r.sweep, 'sweep']]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, what]) => `${n} ${what}`);
-  return `read ${plan.lists} per-app list${plan.lists === 1 ? '' : 's'}${why.length > 0 ? ` (${why.join(', ')})` : ''}${plan.deferred > 0 ? `; ${plan.deferred} left for the next cycle (the pool could not spare them)` : ''}; the rest stand as last verified`;
-}
-
 /** A share of the rate-limit pool, in percent. */
 function percentage(value: string): number {
   const n = Number(value);

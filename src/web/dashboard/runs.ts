@@ -6,6 +6,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { syncRuns } from '../../service/history.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { syncConnection } from '../../service/sync.js';
+import { describePlan } from '../../inventory/plan.js';
 import { runsView } from '../../service/views.js';
 import { field } from './form.js';
 import { page } from './render.js';
@@ -15,8 +16,8 @@ export type LiveEvent = { type: 'progress'; phase: string; done: number; total: 
 
 /** Starts syncs for the dashboard's "sync now" and tells who watches how they go. */
 export interface SyncRunner {
-  /** Starts a sync of the connection; a ConflictError when one of this runner's is under way. */
-  start(connection: string): void;
+  /** Starts a sync of the connection (incremental unless `full`); a ConflictError when one of this runner's is under way. */
+  start(connection: string, options?: { full?: boolean }): void;
   /** The events so far of the connection's current (or last) sync, then each new one; returns how to stop listening, or null when this runner has none. */
   watch(connection: string, listener: (event: LiveEvent) => void): (() => void) | null;
   /** Resolves once every sync started has ended (for a clean shutdown). */
@@ -33,6 +34,8 @@ function describe(event: SyncProgress): LiveEvent | null {
       return { type: 'note', text: `Could not read ${event.resource}${event.parentKey ? ` of ${event.parentKey}` : ''}: ${event.reason ?? event.status}.` };
     case 'rate-limit-wait':
       return { type: 'note', text: `Waiting for the rate limit: ${event.remaining} requests left, keeping ${event.reserve}; resuming in ${Math.ceil(event.resumesInMs / 1000)} s.` };
+    case 'plan':
+      return { type: 'note', text: `Plan: ${describePlan(event.plan)}.` };
     case 'estimate':
       return { type: 'note', text: `Estimated ${event.requests} requests, about ${Math.max(1, Math.round(event.seconds))} s${event.apps !== null ? ` for ${event.apps} apps` : ''}.` };
     default:
@@ -51,7 +54,7 @@ export class InProcessSyncRunner implements SyncRunner {
 
   constructor(private readonly hw: Herowatch) {}
 
-  start(connection: string): void {
+  start(connection: string, options: { full?: boolean } = {}): void {
     if (this.runs.get(connection)?.running) throw new ConflictError(`A sync of ${connection} is already under way.`);
     const run = { events: [] as LiveEvent[], listeners: new Set<(event: LiveEvent) => void>(), running: true, done: Promise.resolve() };
     const tell = (event: LiveEvent): void => {
@@ -61,7 +64,7 @@ export class InProcessSyncRunner implements SyncRunner {
       for (const listener of run.listeners) listener(event);
     };
     this.runs.set(connection, run);
-    run.done = syncConnection(this.hw, { connection, sync: { onProgress: (event) => { const live = describe(event); if (live) tell(live); } } })
+    run.done = syncConnection(this.hw, { connection, full: options.full, sync: { onProgress: (event) => { const live = describe(event); if (live) tell(live); } } })
       .then((result) => {
         const findings = result.compliance ? ` Checks: ${result.compliance.failed} failing, ${result.compliance.changes.length} findings changed.` : '';
         tell({ type: 'done', ok: result.status === 'complete', text: result.status === 'complete' ? `Sync ${result.runId} complete: ${result.requests} requests, ${result.items} records.${findings}` : `Sync ${result.runId} ${result.status}: ${result.error ?? 'see Runs'}` });
@@ -102,7 +105,7 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
     const connection = field(request, 'connection');
     const record = await requireConnection(hw.store, connection);
     if (record.state === 'disabled') throw new InputError(`Connection "${connection}" is disconnected; reconnect it on its Integrations page first.`);
-    runner.start(connection);
+    runner.start(connection, { full: field(request, 'full') === 'on' });
     return reply.redirect(`/runs/live?connection=${encodeURIComponent(connection)}`, 303);
   });
 

@@ -29,6 +29,7 @@ export async function registerSettings(web: FastifyInstance, hw: Herowatch): Pro
       {
         title: 'Settings',
         schedule: s.schedule,
+        sync: s.sync,
         webhook: webhook ? { url: webhookOrigin(webhook.url), format: webhook.format, events: webhook.events, signed: webhook.secret_env !== undefined } : null,
         thresholds: Object.entries(s.compliance).filter(([, v]) => typeof v === 'number'),
         disabledChecks: s.compliance.disabled_checks,
