@@ -28,6 +28,16 @@ export interface FindingView extends Omit<FindingRow, 'connection_id' | 'status'
   /** The standards of those framework controls, as cited. */
   standards: string[];
   suppression: SuppressionView | null;
+  /** When the oldest data behind the result was read from Heroku (null: not known, e.g. before incremental syncs were recorded). */
+  data_as_of: string | null;
+}
+
+/** The app a result is about, read from its resource key (`app/<app>/...`, `addon/<addon>/<app>/...`); null for account-wide results. */
+export function resultApp(resourceKey: string): string | null {
+  const parts = resourceKey.split('/');
+  if (parts[0] === 'app') return parts[1] ?? null;
+  if (parts[0] === 'addon') return parts[2] ?? null;
+  return null;
 }
 
 export const suppressionKey = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
@@ -42,6 +52,7 @@ export function findingView(
   connection: { name: string; account_id: string | null; account_email: string | null },
   check: CatalogEntry | undefined,
   inForce: SuppressionView | null,
+  dataAsOf: string | null = null,
 ): FindingView {
   const suppression = row.status === 'open' ? inForce : null;
   const { connection_id: _connectionId, ...stored } = row;
@@ -59,6 +70,7 @@ export function findingView(
     frameworks: check?.frameworks ?? [],
     standards: check?.standards ?? [],
     suppression,
+    data_as_of: dataAsOf,
   };
 }
 
@@ -99,7 +111,7 @@ export function findingsAt(
   return result;
 }
 
-const CSV_COLUMNS = ['id', 'connection', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'frameworks', 'remediation', 'suppressed_by', 'suppression_reason', 'suppressed_until'] as const;
+const CSV_COLUMNS = ['id', 'connection', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'frameworks', 'remediation', 'suppressed_by', 'suppression_reason', 'suppressed_until', 'data_as_of'] as const;
 
 /** Findings as CSV: the one format of `herowatch findings --format csv` and the evidence bundle's findings.csv. */
 export function findingsCsv(list: FindingView[]): string {
@@ -107,7 +119,7 @@ export function findingsCsv(list: FindingView[]): string {
     CSV_COLUMNS,
     list.map((f) => [
       f.id, f.connection, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at, f.last_seen_at, f.resolved_at,
-      f.frameworks.join('; '), f.remediation.command ?? f.remediation.text, f.suppression?.by, f.suppression?.reason, f.suppression?.expires_at,
+      f.frameworks.join('; '), f.remediation.command ?? f.remediation.text, f.suppression?.by, f.suppression?.reason, f.suppression?.expires_at, f.data_as_of,
     ]),
   );
 }

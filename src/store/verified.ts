@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
 
@@ -58,4 +58,21 @@ export async function verifiedTimes(store: Store, connectionId: number, resource
     byParent.set(row.parent_key, Date.parse(row.verified_at));
   }
   return times;
+}
+
+/**
+ * When the oldest data behind results about these apps was read from
+ * Heroku (the least recently verified of each app's lists), and the same for
+ * the account-wide lists (everything not about one app).
+ */
+export async function dataAsOf(store: Store, connectionId: number, appNames: string[]): Promise<{ apps: Map<string, string>; account: string | null }> {
+  const apps = new Map<string, string>();
+  const names = [...new Set(appNames)];
+  for (let i = 0; i < names.length; i += 500) {
+    const chunk = names.slice(i, i + 500);
+    const { rows } = await sql<{ name: string; oldest: string }>`SELECT a.name AS name, MIN(w.verified_at) AS oldest FROM hw_verified w JOIN hw_cur_apps a ON a.connection_id = w.connection_id AND a.key = w.parent_key WHERE w.connection_id = ${connectionId} AND a.name IN (${sql.join(chunk)}) GROUP BY a.name`.execute(store.db);
+    for (const row of rows) apps.set(row.name, row.oldest);
+  }
+  const account = await store.db.selectFrom('hw_verified').select((eb) => eb.fn.min<string>('verified_at').as('oldest')).where('connection_id', '=', connectionId).where('parent_key', '=', '').executeTakeFirst();
+  return { apps, account: account?.oldest ?? null };
 }

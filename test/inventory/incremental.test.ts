@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { changesBetween } from '../../src/service/history.js';
+import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import type { Herowatch } from '../../src/service/herowatch.js';
 import { startEmulatorForTest } from '../support/emulator.js';
@@ -76,6 +77,14 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     expect(await column(hw, "SELECT url AS v FROM log_drains WHERE app_name = 'admin-personal'")).toEqual([expect.stringMatching(/^syslog\+tls:\/\/logs\d\.example-logs\.com:\d+/)]);
     const ages = (await hw.store.db.selectFrom('hw_verified').select('verified_at').execute()).map((r) => now().getTime() - Date.parse(r.verified_at));
     expect(Math.max(...ages)).toBeLessThan(7 * DAY);
+    // Each finding says when the data behind it was read: its app's least recently read list, or the account-wide lists'.
+    const findings = await listFindings(hw, { connection: 'edge', status: ['open', 'pass', 'resolved', 'unknown'], now: now() });
+    const oldest = async (where: string) => (await column(hw, `SELECT MIN(verified_at) AS v FROM hw_verified WHERE ${where}`))[0];
+    const appFinding = findings.find((f) => f.resource_key.startsWith('app/edge-api'))!;
+    expect(appFinding.data_as_of).toBe(await oldest(`parent_key = '${edgeApi}'`));
+    const accountFinding = findings.find((f) => f.resource_key.startsWith('team/'))!;
+    expect(accountFinding.data_as_of).toBe(await oldest("parent_key = ''"));
+    expect(appFinding.data_as_of).not.toBeNull();
 
     // A full sync now finds nothing the incremental inventory lacks, and the inventory is the world's.
     const fourth = await sync(true);

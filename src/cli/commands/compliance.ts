@@ -171,6 +171,7 @@ function printFinding(output: Output, f: FindingDetail): void {
   output.out(`  ${f.severity}, ${f.suppression ? `suppressed until ${f.suppression.expires_at.slice(0, 10)} by ${f.suppression.by}: ${f.suppression.reason}` : f.status} (result ${f.result})`);
   output.out(`  connection ${f.connection}${f.account_email ? ` (${f.account_email})` : ''}; ${f.resource_type} ${f.resource_name}`);
   output.out(`  first seen ${f.first_seen_at ?? 'never failed'}, last seen ${f.last_seen_at ?? '-'}${f.resolved_at ? `, resolved ${f.resolved_at}` : ''}`);
+  output.out(`  the data behind it was read from Heroku ${f.data_as_of ?? '(not recorded)'}`);
   output.out('');
   output.out(f.message);
   output.out('');
