@@ -17,5 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('run_id', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('hw_verified_pk', ['connection_id', 'resource', 'parent_key'])
     .execute();
+  // What a finding's data age reads: an app's lists.
+  await db.schema.createIndex('hw_verified_parent').on('hw_verified').columns(['connection_id', 'parent_key', 'verified_at']).execute();
   await db.schema.alterTable('hw_sync_runs').addColumn('mode', 'text', (c) => c.notNull().defaultTo('full')).execute();
 }
