@@ -142,6 +142,12 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
         const total = emulator.requestTotals().requests;
         cycleRequests.push(total - lastTotal);
         lastTotal = total;
+        // A line a simulated day on standard error, so a long run shows where it is.
+        if (cycles % 24 === 0) {
+          const days = (clock.now() - simulationStart) / DAY;
+          const audited = latencies.get('audited')!;
+          process.stderr.write(`freshness: day ${days.toFixed(1)}, ${cycles} cycles, ${Math.round((total - spentBefore) / days)} requests a day, ${living.applied.length} changes, team 429s ${living.clientStats()[0]?.refused ?? 0}, audited latency max ${hours(Math.max(0, ...audited))}, ${Math.round((performance.now() - wall) / 1000)} s\n`);
+        }
       },
     });
     const wall = performance.now();
