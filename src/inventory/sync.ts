@@ -175,6 +175,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       const parentKey = parent?.key ?? '';
       if (scopeRulesOut(resource, client.scopes)) {
         coverage.push({ resource: resource.name, parentKey, items: 0, ...scopeGap(resource, client.scopes!) });
+        // Known without asking: the token cannot read it. The planner need not count it as never read.
+        verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
         return;
       }
       let items = 0;

@@ -113,7 +113,18 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     // The next incremental run reads none of the per-app lists, but the gaps still stand.
     emulator.living!.clock.advance({ ms: HOUR });
     const later = await sync(T.adminRead);
-    expect(later.plan!.lists).toBe(0);
+    // Nothing to read: the config vars the token cannot read are not taken for lists never read.
+    expect(later.plan).toMatchObject({ lists: 0, requests: 0, reasons: { new: 0 } });
     expect((await gapsOf(later.runId)).filter((g) => g.startsWith('config_vars:'))).toHaveLength(6);
+  });
+
+  it('does not take lists a token can never read for lists never read', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), living: { timeScale: 0 } });
+    const hw = await openTestHerowatch(dialect, emulator.url);
+    const now = () => emulator.world().now();
+    const sync = () => syncConnection(hw, { connection: 'edge', token: T.adminRead, apiUrl: emulator.url, now: now(), sync: { now } });
+    expect((await sync()).mode).toBe('full');
+    emulator.living!.clock.advance({ ms: HOUR });
+    expect((await sync()).plan).toMatchObject({ lists: 0, requests: 0, reasons: { new: 0 } });
   });
 });
