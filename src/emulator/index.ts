@@ -16,6 +16,7 @@ import type { Scenario } from './scenario/types.js';
 import type { SchemaViolation } from './schema/response-validator.js';
 import { buildWorld } from './world/build.js';
 import { EmulatorClock, LivingWorld, type LivingOptions } from './world/living.js';
+import { durationMs } from './world/time.js';
 import type { ChangeKind } from './world/changes.js';
 import type { World } from './world/types.js';
 
@@ -109,13 +110,8 @@ function livingWorld(world: World, scenario: Scenario, options: StartEmulatorOpt
   return new LivingWorld(world, clock, {
     scripted: options?.scripted ?? (changes?.scripted ?? []).map((c) => ({ ...c, kind: c.kind as ChangeKind })),
     rates: options?.rates ?? (generated ? { appsPerDay: generated.apps_per_day, seed: generated.seed, weights: generated.weights as Partial<Record<ChangeKind, number>> } : undefined),
-    clients: options?.clients ?? (changes?.clients ?? []).map((c) => ({ name: c.name, account: c.account, requestsPerHour: c.requests_per_hour, burstEveryMs: c.burst_every ? parseDurationMs(c.burst_every) : undefined })),
+    clients: options?.clients ?? (changes?.clients ?? []).map((c) => ({ name: c.name, account: c.account, requestsPerHour: c.requests_per_hour, burstEveryMs: durationMs(c.burst_every) ?? undefined })),
   });
-}
-
-function parseDurationMs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text)!;
-  return Math.round(Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd']);
 }
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {

@@ -7,7 +7,7 @@ import type { World } from '../world/types.js';
 import type { RequestLog } from './request-log.js';
 import { ChangeSkipped, CHANGE_KINDS, type ChangeKind } from '../world/changes.js';
 import type { LivingWorld } from '../world/living.js';
-import { isoSeconds } from '../world/time.js';
+import { durationMs, isoSeconds } from '../world/time.js';
 
 /** What the control endpoints read of the server that mounts them. */
 export interface ControlSource {
@@ -19,16 +19,6 @@ export interface ControlSource {
   catchUp(): void;
   /** Forgets cached answers after the world changed in place. */
   changed(): void;
-}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** `90s`, `15m`, `6h`, `7d` or a number of milliseconds. */
-function durationMs(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  const match = typeof value === 'string' ? DURATION.exec(value) : null;
-  return match ? Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]) : null;
 }
 
 /**

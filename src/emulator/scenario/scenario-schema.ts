@@ -2,6 +2,7 @@ import { PLATFORM_SCHEMA_ID } from '../schema/ajv.js';
 import { definitionProperties, propertyPointer, type JsonSchema } from '../schema/platform-schema.js';
 import { SCOPES } from './types.js';
 import { CHANGE_KINDS } from '../world/changes.js';
+import { DURATION_PATTERN } from '../world/time.js';
 
 /**
  * The JSON Schema of a scenario file. Each entity accepts its own keys (the
@@ -319,7 +320,7 @@ export function scenarioJsonSchema(): JsonSchema {
               type: 'object',
               additionalProperties: false,
               required: ['name', 'account', 'requests_per_hour'],
-              properties: { name, account: email, requests_per_hour: { type: 'number', minimum: 0 }, burst_every: { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$' } },
+              properties: { name, account: email, requests_per_hour: { type: 'number', minimum: 0 }, burst_every: { type: 'string', pattern: DURATION_PATTERN } },
             },
           },
         },
