@@ -218,7 +218,7 @@ export async function connectionToken(hw: Herowatch, connection: ConnectionRecor
 export async function checkConnection(
   hw: Herowatch,
   name: string,
-  options: { token?: string; tokenApiUrl?: string; client?: TestClientOptions; keepReserve?: boolean } = {},
+  options: { token?: string; tokenApiUrl?: string; client?: TestClientOptions; keepReserve?: boolean; now?: Date } = {},
 ): Promise<ConnectionStatus> {
   const connection = await requireConnection(hw.store, name);
   if (connection.state === 'disabled') return disabledStatus(name, connection.api_url);
@@ -228,7 +228,7 @@ export async function checkConnection(
   }
   const token = stored ?? options.token;
   if (!token) throw new InputError(`Connection "${name}" has no stored token; connect it with: herowatch connect --name ${name} --token-stdin`);
-  const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), { connection: name, apiUrl: connection.api_url, token, enterprise: connection.enterprise, pool: options.client?.rateLimit?.poolSize });
+  const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), { connection: name, apiUrl: connection.api_url, token, enterprise: connection.enterprise, pool: options.client?.rateLimit?.poolSize, now: options.now });
   await updateConnection(hw.store, connection.id, { last_status: JSON.stringify(status), last_tested_at: status.tested_at });
   return status;
 }

@@ -110,15 +110,25 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
     await etagCache.flush();
   }
   const tell = request.sync?.onProgress;
-  const testing = request.test !== false && result.status !== 'interrupted';
+  const testing = request.test !== false && result.status !== 'interrupted' && (!incremental || result.status !== 'complete' || testIsDue(connection.last_tested_at, now()));
   if (testing) tell?.({ type: 'progress', phase: 'testing the connection', done: 0, total: 1 });
-  const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true });
+  const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true, now: now() });
   // Vulnerabilities first: a check reads what the tests found.
   const vulnerabilities = result.status === 'complete' && request.vulnerabilities !== false ? await testAfterSync(hw, request, token) : null;
   const evaluating = request.evaluate !== false && result.status === 'complete';
   if (evaluating) tell?.({ type: 'progress', phase: 'evaluating the compliance checks', done: 0, total: 1 });
   const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now });
   return { ...result, connection: request.connection, connectionStatus, compliance, vulnerabilities };
+}
+
+/**
+ * How often an incremental sync that went well re-tests its connection (a
+ * dozen requests): a full sync, a failed one, or a status this old, always do.
+ */
+export const CONNECTION_TEST_EVERY_MS = 6 * 3_600_000;
+
+function testIsDue(lastTestedAt: string | null, now: Date): boolean {
+  return lastTestedAt === null || now.getTime() - Date.parse(lastTestedAt) >= CONNECTION_TEST_EVERY_MS;
 }
 
 /** What the vulnerability tests after a sync did: apps tested, slugs read, gaps, findings opened and resolved; or why they could not run. */

@@ -52,6 +52,10 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     expect(second.plan!.reasons).toMatchObject({ new: 0, release: 3, overdue: 0 });
     expect(second.plan!.reasons.event).toBeGreaterThanOrEqual(3); // edge-worker's domains and certificates, edge-api's domains
     expect(second.requests).toBeLessThan(first.requests * 0.7);
+    // The connection was tested after the first sync, 70 minutes ago: a sync that went well does not spend a dozen requests on it again.
+    expect(first.connectionStatus).not.toBeNull();
+    expect(second.connectionStatus).toBeNull();
+    expect(emulator.requests().filter((r) => r.path === '/oauth/authorizations/~')).toEqual([]);
     const edgeApi = (await column(hw, "SELECT id AS v FROM apps WHERE name = 'edge-api'"))[0]!;
     // Only the lists the signals named were read per app.
     const paths = emulator.requests().filter((r) => r.path.startsWith('/apps/') || r.path.startsWith('/teams/apps/')).map((r) => r.path);
@@ -73,6 +77,7 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     // A week after the first run, every list it read is due: the planner reads them before they pass the maximum staleness.
     living.clock.advance({ ms: 7 * DAY - 2 * HOUR });
     const third = await sync();
+    expect(third.connectionStatus).not.toBeNull(); // its last test is older than six hours
     expect(third.plan!.reasons.overdue).toBeGreaterThan(0);
     expect(await column(hw, "SELECT url AS v FROM log_drains WHERE app_name = 'admin-personal'")).toEqual([expect.stringMatching(/^syslog\+tls:\/\/logs\d\.example-logs\.com:\d+/)]);
     const ages = (await hw.store.db.selectFrom('hw_verified').select('verified_at').execute()).map((r) => now().getTime() - Date.parse(r.verified_at));

@@ -109,9 +109,10 @@ export class LivingWorld {
     this.generate(until);
     const changes: WorldChange[] = [];
     while (this.scriptedNext < this.scripted.length && Date.parse(this.scripted[this.scriptedNext]!.at) <= until) changes.push(this.scripted[this.scriptedNext++]!);
-    const due = this.pending.filter((c) => Date.parse(c.at) <= until);
-    this.pending = this.pending.filter((c) => Date.parse(c.at) > until);
-    changes.push(...due);
+    // Pending changes are kept in time order.
+    let due = 0;
+    while (due < this.pending.length && Date.parse(this.pending[due]!.at) <= until) due++;
+    changes.push(...this.pending.splice(0, due));
     changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     // Bursts and changes interleave by time; the pool only cares about the bursts' order.
     for (const client of this.clients) this.spend(client, until, limiter);
@@ -156,7 +157,7 @@ export class LivingWorld {
   /** Draws the generated changes up to `until`, an hour at a time. */
   private generate(until: number): void {
     const rates = this.options.rates;
-    if (!rates) return;
+    if (!rates || this.generatedUntil >= Math.min(until, rates.until ?? Infinity)) return;
     const weights = Object.entries({ ...DEFAULT_CHANGE_WEIGHTS, ...(rates.weights ?? {}) }).filter(([kind, w]) => w > 0 && (CHANGE_KINDS as readonly string[]).includes(kind)) as [ChangeKind, number][];
     const apps = [...this.world.apps.values()].map((a) => a.name);
     const teams = [...this.world.teams.values()].map((t) => t.name);
@@ -176,5 +177,6 @@ export class LivingWorld {
       }
       this.generatedUntil = from + HOUR;
     }
+    this.pending.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   }
 }
