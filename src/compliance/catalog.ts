@@ -1,5 +1,6 @@
 import type { Severity } from './check.js';
 import { frameworks, mappingsByCheck } from './frameworks.js';
+import { INVENTORY_LISTS } from './inventory.js';
 import { CHECKS } from './registry.js';
 
 export interface CatalogEntry {
@@ -10,6 +11,8 @@ export interface CatalogEntry {
   risk: string;
   remediation: { text: string; command: string | null };
   references: string[];
+  /** The inventory resources its results depend on. */
+  reads: string[];
   frameworks: string[];
   /** The standards those controls belong to, as cited (`SOC 2`, `ISO/IEC 27001:2022`). */
   standards: string[];
@@ -29,6 +32,7 @@ export function checkCatalog(disabled: readonly string[] = []): CatalogEntry[] {
     risk: check.risk,
     remediation: check.remediation,
     references: check.references,
+    reads: check.reads.map((list) => INVENTORY_LISTS[list]),
     frameworks: (mappings.get(check.id) ?? []).map((m) => `${byId.get(m.framework)!.name} ${m.control}`),
     standards: [...new Set((mappings.get(check.id) ?? []).map((m) => byId.get(m.framework)!.standard))],
     enabled: !off.has(check.id),

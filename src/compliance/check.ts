@@ -1,6 +1,6 @@
 import type { ComplianceSettings } from '../settings.js';
 import type { CheckResultStatus } from '../store/schema.js';
-import type { ComplianceInventory, CoverageGap } from './inventory.js';
+import type { ComplianceInventory, CoverageGap, InventoryList } from './inventory.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -32,6 +32,12 @@ export interface CheckDefinition {
   severity: Severity;
   /** The type of resource each result is about (team_member, app, domain, ...). */
   resourceType: string;
+  /**
+   * The inventory lists its results depend on: a result's data is as old as
+   * the least recently verified of them (the result's app's own, for a list
+   * per app). The check cases fail when a check reads a list it does not name.
+   */
+  reads: readonly InventoryList[];
   /** What can go wrong when it fails. */
   risk: string;
   remediation: { text: string; command: string | null };

@@ -1,6 +1,7 @@
 import { toCsv } from '../export/csv.js';
 import { concreteCommand } from './remediation.js';
 import type { FindingRow, SuppressionRow } from '../store/findings.js';
+import type { VerifiedAges } from '../store/verified.js';
 import type { CatalogEntry } from './catalog.js';
 
 export type FindingViewStatus = 'open' | 'suppressed' | 'resolved' | 'pass' | 'unknown';
@@ -38,6 +39,22 @@ export function resultApp(resourceKey: string): string | null {
   if (parts[0] === 'app') return parts[1] ?? null;
   if (parts[0] === 'addon') return parts[2] ?? null;
   return null;
+}
+
+/**
+ * When the oldest data behind a result was read from Heroku: the least
+ * recently verified of the lists its check reads (`reads`, resource names),
+ * taking the result's app's own list where there is one per app, and the
+ * oldest of all a resource's lists otherwise. Null when none was recorded.
+ */
+export function dataAsOf(ages: VerifiedAges, reads: readonly string[], resourceKey: string): string | null {
+  const own = ages.apps.get(resultApp(resourceKey) ?? '');
+  let oldest: string | null = null;
+  for (const resource of reads) {
+    const at = own?.get(resource) ?? ages.oldest.get(resource);
+    if (at !== undefined && (oldest === null || at < oldest)) oldest = at;
+  }
+  return oldest;
 }
 
 export const suppressionKey = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;

@@ -57,6 +57,26 @@ export interface ComplianceInventory {
   vulnerabilities: { app_id: string; vuln_id: string; package: string; severity: string; ignored_until: string | null }[];
 }
 
+/** The inventory's lists, and the resource each is read from (what the sync verifies). */
+export const INVENTORY_LISTS = {
+  teams: 'teams',
+  teamMembers: 'team_members',
+  enterpriseAccounts: 'enterprise_accounts',
+  enterpriseMembers: 'enterprise_members',
+  apps: 'apps',
+  configVars: 'config_vars',
+  domains: 'domains',
+  sniEndpoints: 'sni_endpoints',
+  collaborators: 'collaborators',
+  logDrains: 'log_drains',
+  addons: 'addons',
+  addonAttachments: 'addon_attachments',
+  pipelineCouplings: 'pipeline_couplings',
+  oauthAuthorizations: 'oauth_authorizations',
+} as const satisfies { [K in keyof ComplianceInventory]?: string };
+
+export type InventoryList = keyof typeof INVENTORY_LISTS;
+
 /**
  * The rows the checks read, typed from the resources' declarations: a
  * column renamed or retyped there fails to compile here. Lists that Heroku

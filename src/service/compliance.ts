@@ -1,8 +1,8 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
 import { SEVERITIES, type Severity } from '../compliance/check.js';
 import { enabledChecks, evaluateChecks, retiredChecks } from '../compliance/evaluate.js';
-import { findingsAt, findingView, FINDING_STATUSES, resultApp, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
-import { dataAsOf } from '../store/verified.js';
+import { dataAsOf, findingsAt, findingView, FINDING_STATUSES, resultApp, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
+import { verifiedAges, type VerifiedAges } from '../store/verified.js';
 import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
 import { loadInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
@@ -148,22 +148,21 @@ async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limi
     offset: page?.offset,
   });
   const byId = new Map(connections.map((c) => [c.id, c]));
-  const ages = new Map<number, Awaited<ReturnType<typeof dataAsOf>>>();
+  const ages = new Map<number, VerifiedAges>();
   for (const id of new Set(rows.map((r) => r.connection_id))) {
-    ages.set(id, await dataAsOf(hw.store, id, rows.filter((r) => r.connection_id === id).flatMap((r) => resultApp(r.resource_key) ?? [])));
+    ages.set(id, await verifiedAges(hw.store, id, rows.filter((r) => r.connection_id === id).flatMap((r) => resultApp(r.resource_key) ?? [])));
   }
   const findings = rows.map((row) => {
     const { connection_name: _name, suppression_id, suppression_reason, suppression_by, suppression_created_at, suppression_expires_at, ...stored } = row;
     const suppression = suppression_id === null ? null : { id: Number(suppression_id), reason: suppression_reason!, by: suppression_by!, created_at: suppression_created_at!, expires_at: suppression_expires_at! };
-    return findingView(stored, byId.get(row.connection_id)!, catalog.get(row.check_id), suppression, asOf(ages.get(row.connection_id)!, row.resource_key));
+    return findingView(stored, byId.get(row.connection_id)!, catalog.get(row.check_id), suppression, asOf(ages.get(row.connection_id)!, catalog.get(row.check_id), row.resource_key));
   });
   return { findings, total };
 }
 
-/** When the data behind a result was read: its app's oldest list, or the account-wide lists'. */
-function asOf(ages: Awaited<ReturnType<typeof dataAsOf>>, resourceKey: string): string | null {
-  const app = resultApp(resourceKey);
-  return app ? (ages.apps.get(app) ?? null) : ages.account;
+/** When the data behind a result was read; a check no longer in the catalog is judged by every list. */
+function asOf(ages: VerifiedAges, check: CatalogEntry | undefined, resourceKey: string): string | null {
+  return dataAsOf(ages, check?.reads ?? [...ages.oldest.keys()], resourceKey);
 }
 
 /** Evaluates the named connection, or every connection synced at least once. */
@@ -188,7 +187,7 @@ export async function findingDetail(hw: Herowatch, findingId: number, now = new 
   const catalog = checkCatalog(hw.config.settings.compliance.disabled_checks).find((c) => c.id === row.check_id);
   const suppression = (await activeSuppressions(hw, row.connection_id, now)).get(suppressionKey(row.check_id, row.resource_key)) ?? null;
   const app = resultApp(row.resource_key);
-  const view = findingView(row, connection, catalog, suppression, asOf(await dataAsOf(hw.store, row.connection_id, app ? [app] : []), row.resource_key));
+  const view = findingView(row, connection, catalog, suppression, asOf(await verifiedAges(hw.store, row.connection_id, app ? [app] : []), catalog, row.resource_key));
   return { ...view, risk: catalog?.risk ?? '', history: await findingHistory(hw.store, findingId) };
 }
 

@@ -60,19 +60,26 @@ export async function verifiedTimes(store: Store, connectionId: number, resource
   return times;
 }
 
-/**
- * When the oldest data behind results about these apps was read from
- * Heroku (the least recently verified of each app's lists), and the same for
- * the account-wide lists (everything not about one app).
- */
-export async function dataAsOf(store: Store, connectionId: number, appNames: string[]): Promise<{ apps: Map<string, string>; account: string | null }> {
-  const apps = new Map<string, string>();
+/** When the lists behind results were last verified: per app (by name), its own lists; per resource, the oldest of all its lists. */
+export interface VerifiedAges {
+  apps: Map<string, Map<string, string>>;
+  oldest: Map<string, string>;
+}
+
+/** The verification times results about these apps (and account-wide results) are judged by. */
+export async function verifiedAges(store: Store, connectionId: number, appNames: string[]): Promise<VerifiedAges> {
+  const apps = new Map<string, Map<string, string>>();
   const names = [...new Set(appNames)];
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
-    const { rows } = await sql<{ name: string; oldest: string }>`SELECT a.name AS name, MIN(w.verified_at) AS oldest FROM hw_verified w JOIN hw_cur_apps a ON a.connection_id = w.connection_id AND a.key = w.parent_key WHERE w.connection_id = ${connectionId} AND a.name IN (${sql.join(chunk)}) GROUP BY a.name`.execute(store.db);
-    for (const row of rows) apps.set(row.name, row.oldest);
+    const { rows } = await sql<{ name: string; resource: string; verified_at: string }>`SELECT a.name AS name, w.resource AS resource, w.verified_at AS verified_at FROM hw_verified w JOIN hw_cur_apps a ON a.connection_id = w.connection_id AND a.key = w.parent_key WHERE w.connection_id = ${connectionId} AND a.name IN (${sql.join(chunk)})`.execute(store.db);
+    for (const row of rows) (apps.get(row.name) ?? apps.set(row.name, new Map()).get(row.name)!).set(row.resource, row.verified_at);
   }
-  const account = await store.db.selectFrom('hw_verified').select((eb) => eb.fn.min<string>('verified_at').as('oldest')).where('connection_id', '=', connectionId).where('parent_key', '=', '').executeTakeFirst();
-  return { apps, account: account?.oldest ?? null };
+  const oldest = await store.db
+    .selectFrom('hw_verified')
+    .select((eb) => ['resource', eb.fn.min<string>('verified_at').as('oldest')])
+    .where('connection_id', '=', connectionId)
+    .groupBy('resource')
+    .execute();
+  return { apps, oldest: new Map(oldest.map((row) => [row.resource, row.oldest])) };
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckDefinition } from '../../src/compliance/check.js';
-import { Coverage, emptyInventory, type App, type ComplianceInventory } from '../../src/compliance/inventory.js';
+import { Coverage, emptyInventory, INVENTORY_LISTS, type App, type ComplianceInventory } from '../../src/compliance/inventory.js';
 import { DEFAULT_SETTINGS, type ComplianceSettings } from '../../src/settings.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -114,7 +114,11 @@ export function checkCases(check: CheckDefinition, cases: Case[]): void {
 
     it.each(cases)('$name', (test) => {
       const settings = { ...DEFAULT_SETTINGS.compliance, ...test.settings };
-      const results = check.evaluate(test.inventory, settings);
+      // The lists it reads are the lists it names: what its results say about the age of their data depends on it.
+      const touched = new Set<string>();
+      const watched = new Proxy(test.inventory, { get: (target, key, receiver) => (touched.add(String(key)), Reflect.get(target, key, receiver)) });
+      const results = check.evaluate(watched, settings);
+      expect([...touched].filter((key) => key in INVENTORY_LISTS && !(check.reads as readonly string[]).includes(key)), `${check.id} reads lists its \`reads\` does not name`).toEqual([]);
       // A pass with a warning reads WARN.
       expect(results.map((r) => `${r.warning ? 'WARN' : r.status} ${r.resource.key}`)).toEqual(test.expect);
       for (const result of results) {

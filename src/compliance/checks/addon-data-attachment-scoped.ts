@@ -8,6 +8,7 @@ export const addonDataAttachmentScoped = defineCheck({
   title: 'Data stores are attached only where their data belongs',
   severity: 'critical',
   resourceType: 'addon_attachment',
+  reads: ['addons', 'apps', 'addonAttachments', 'pipelineCouplings'],
   risk: 'An attachment hands the data store\'s credentials to another app: a production database attached to a staging app, or to another team\'s app, is production data outside production\'s controls.',
   remediation: {
     text: 'Detach the data store from the app (give that app its own data store, or a sanitised copy).',

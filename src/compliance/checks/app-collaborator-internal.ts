@@ -5,6 +5,7 @@ export const appCollaboratorInternal = defineCheck({
   title: 'App collaborators belong to the company',
   severity: 'high',
   resourceType: 'app_collaborator',
+  reads: ['apps', 'collaborators', 'teamMembers', 'enterpriseMembers'],
   risk: 'A collaborator from outside the company (a contractor, a personal address) can deploy code and read config vars, outside the company\'s offboarding and access reviews.',
   remediation: {
     text: 'Remove collaborators who should not have access, or add their domain to compliance.allowed_email_domains if they are the company\'s.',

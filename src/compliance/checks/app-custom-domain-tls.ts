@@ -24,6 +24,7 @@ export const appCustomDomainTls = defineCheck({
   title: 'Custom domains serve a valid certificate',
   severity: 'high',
   resourceType: 'domain',
+  reads: ['apps', 'domains', 'sniEndpoints'],
   risk: 'A custom domain without a valid certificate serves traffic in the clear or with browser warnings people learn to click through, exposing sessions and credentials.',
   remediation: {
     text: 'Turn on Automated Certificate Management for the app, or upload a certificate that covers the hostname and is valid.',

@@ -5,6 +5,7 @@ export const appRegionAllowed = defineCheck({
   title: 'Apps run in allowed regions',
   severity: 'medium',
   resourceType: 'app',
+  reads: ['apps'],
   risk: 'Data residency commitments (GDPR, contracts) break when an app, and the data it handles, runs in a region it should not.',
   remediation: {
     text: 'Move the app to an allowed region (a new app there, then migrate), or allow the region in compliance.allowed_regions.',

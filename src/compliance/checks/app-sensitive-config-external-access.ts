@@ -16,6 +16,7 @@ export const appSensitiveConfigExternalAccess = defineCheck({
   title: 'Apps holding credentials are reachable by company accounts only',
   severity: 'critical',
   resourceType: 'app',
+  reads: ['apps', 'configVars', 'collaborators', 'teamMembers', 'addons', 'addonAttachments', 'enterpriseMembers'],
   risk: 'Anyone with access to an app can read its config vars: database URLs, API keys and secrets. An outsider with access holds the keys to the data behind it.',
   remediation: {
     text: 'Remove outside collaborators from apps that hold credentials (or move the credentials to an app they cannot reach), then rotate the credentials they could read.',

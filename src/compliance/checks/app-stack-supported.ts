@@ -6,6 +6,7 @@ export const appStackSupported = defineCheck({
   title: 'Apps run on a supported stack',
   severity: 'high',
   resourceType: 'app',
+  reads: ['apps'],
   risk: 'A stack past its end of life gets no security updates to its operating system and libraries, and Heroku stops building on it.',
   remediation: {
     text: 'Upgrade the app to a supported stack and deploy it.',

@@ -6,6 +6,7 @@ export const connectionTokenLeastPrivilege = defineCheck({
   title: 'herowatch\'s own token has the least privilege it needs',
   severity: 'medium',
   resourceType: 'connection',
+  reads: [],
   risk: 'A global token can change and delete everything on the account; herowatch only reads, so a leak of its token should not be able to do more.',
   remediation: {
     text: 'Give herowatch a token limited to identity and read-protected, then revoke the global one.',

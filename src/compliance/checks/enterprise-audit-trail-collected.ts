@@ -6,6 +6,7 @@ export const enterpriseAuditTrailCollected = defineCheck({
   title: 'The enterprise audit trail is collected without gaps',
   severity: 'high',
   resourceType: 'enterprise_account',
+  reads: ['enterpriseAccounts'],
   risk: 'Without the audit trail there is no record of who changed access, config or apps; incidents cannot be reconstructed and auditors get no evidence of monitoring.',
   remediation: {
     text: 'Give herowatch\'s account the view permission on the enterprise account and keep herowatch run going (it collects the trail every 6 hours).',

@@ -5,6 +5,7 @@ export const enterpriseManagePermissionLimited = defineCheck({
   title: 'Few enterprise members hold the manage permission',
   severity: 'medium',
   resourceType: 'enterprise_account',
+  reads: ['enterpriseAccounts', 'enterpriseMembers'],
   risk: 'The manage permission controls every team and member of the enterprise account; each holder is a path to all of it.',
   remediation: {
     text: 'Remove the manage permission from members who do not administer the enterprise account.',

@@ -5,6 +5,7 @@ export const enterpriseMember2faEnabled = defineCheck({
   title: 'Enterprise account members sign in with two-factor authentication',
   severity: 'high',
   resourceType: 'enterprise_member',
+  reads: ['enterpriseAccounts', 'enterpriseMembers'],
   risk: 'An enterprise member without 2FA can be taken over with a password alone; with manage permission that is every team and app of the enterprise.',
   remediation: {
     text: 'Ask the member to turn on two-factor authentication, or to sign in through the enterprise\'s identity provider; remove members who cannot.',

@@ -5,6 +5,7 @@ export const enterpriseMemberFederated = defineCheck({
   title: 'Enterprise members sign in through the identity provider',
   severity: 'medium',
   resourceType: 'enterprise_member',
+  reads: ['enterpriseAccounts', 'enterpriseMembers'],
   risk: 'A member who bypasses single sign-on keeps access when the identity provider disables them (leavers), and escapes its MFA and session policies.',
   remediation: {
     text: 'Have the member sign in through the identity provider (Heroku SSO) so that access follows the directory; remove accounts that cannot.',

@@ -15,6 +15,7 @@ export const oauthAuthorizationRotated = defineCheck({
   title: 'Long-lived tokens are rotated',
   severity: 'medium',
   resourceType: 'oauth_authorization',
+  reads: ['oauthAuthorizations'],
   risk: 'A token that never expires and has lived for months has had time to end up in scripts, CI settings and laptops; leaked, it works forever.',
   remediation: {
     text: 'Create a replacement with an expiry (and the narrowest scope that works), switch its users over, then revoke the old one.',

@@ -5,6 +5,7 @@ export const productionAppLocked = defineCheck({
   title: 'Production team apps are locked',
   severity: 'medium',
   resourceType: 'app',
+  reads: ['apps', 'pipelineCouplings'],
   risk: 'Any member of the team can join an unlocked app and gain access to production, its config vars and its data, without anyone granting it.',
   remediation: {
     text: 'Lock the app so only admins can grant access to it.',

@@ -5,6 +5,7 @@ export const productionAppLogDrainConfigured = defineCheck({
   title: 'Production apps send their logs somewhere they are kept',
   severity: 'medium',
   resourceType: 'app',
+  reads: ['apps', 'pipelineCouplings', 'logDrains'],
   risk: 'Heroku keeps only the last 1,500 log lines; without a drain, the record of what happened in production is gone before anyone investigates.',
   remediation: {
     text: 'Add a log drain to the log management or SIEM system (or a logging add-on).',

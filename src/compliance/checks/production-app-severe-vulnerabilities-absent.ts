@@ -8,6 +8,7 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
   title: 'Production apps run no package with a known critical or high vulnerability',
   severity: 'high',
   resourceType: 'app',
+  reads: ['apps', 'pipelineCouplings'],
   risk: 'A production app that runs a package with a known critical or high vulnerability can be attacked with a published exploit, often without any credential.',
   remediation: {
     text: 'Upgrade the packages to the fixed versions herowatch vulns show APP names, deploy, and let the next sync confirm; or accept a vulnerability that cannot be reached, with a reason and an expiry (herowatch vulns ignore).',

@@ -6,6 +6,7 @@ export const sniEndpointCertificateValid = defineCheck({
   title: 'Uploaded certificates are trusted and not about to expire',
   severity: 'high',
   resourceType: 'sni_endpoint',
+  reads: ['apps', 'sniEndpoints'],
   risk: 'An expired or self-signed certificate breaks clients or trains people to ignore warnings; one about to expire is an outage on a known date.',
   remediation: {
     text: 'Renew the certificate with a trusted authority and upload it, or switch the app to Automated Certificate Management.',

@@ -5,6 +5,7 @@ export const teamAdminsLimited = defineCheck({
   title: 'Teams have few admins',
   severity: 'medium',
   resourceType: 'team',
+  reads: ['teams', 'teamMembers'],
   risk: 'Every admin can add members, change permissions and delete any app of the team; each extra admin widens what one compromised account can do.',
   remediation: {
     text: 'Demote admins who do not need to manage the team to member (least privilege).',

@@ -5,6 +5,7 @@ export const teamMember2faEnabled = defineCheck({
   title: 'Team members sign in with two-factor authentication',
   severity: 'high',
   resourceType: 'team_member',
+  reads: ['teams', 'teamMembers'],
   risk: 'A member without 2FA can be taken over with a phished or reused password, and with it every app the team holds.',
   remediation: {
     text: 'Ask the member to turn on two-factor authentication (Account settings > Two-factor authentication), or have them sign in through the identity provider. Members who cannot should lose access.',
