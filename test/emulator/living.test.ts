@@ -83,6 +83,28 @@ describe('a living world', () => {
     }
   });
 
+  it('refuses changes to apps, teams and accounts the scenario does not have, naming each', async () => {
+    const bad = edgeScenario();
+    bad.changes = {
+      scripted: [
+        { at: '2026-11-20T13:00:00Z', kind: 'deploy', app: 'edge-apj' },
+        { at: '2026-11-20T13:00:00Z', kind: 'member_add', team: 'nowhere' },
+        { at: '2026-11-20T13:00:00Z', kind: 'scale' },
+      ],
+      clients: [{ name: 'team', account: 'ghost@edge.example', requests_per_hour: 10 }],
+    };
+    const failure = await startEmulator({ scenario: bad }).then(
+      async (emulator) => (await emulator.close(), null),
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ScenarioError);
+    const message = (failure as Error).message;
+    expect(message).toMatch(/changes\.scripted\[0\]\.app: no app named edge-apj/);
+    expect(message).toMatch(/changes\.scripted\[1\]\.team: no team named nowhere/);
+    expect(message).toMatch(/changes\.scripted\[2\]: a scale change needs the app it happens to/);
+    expect(message).toMatch(/changes\.clients\[0\]\.account: no account ghost@edge\.example/);
+  });
+
   it('draws the same changes from the same seed, and counts the 429s of other clients spending the pool', async () => {
     const run = async () => {
       const emulator = await startEmulator({

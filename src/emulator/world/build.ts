@@ -36,6 +36,7 @@ export function buildWorld(scenario: Scenario, options: BuildOptions = {}): Worl
   buildAddons(ctx);
   buildPipelines(ctx);
   (scenario.enterprise_accounts ?? []).forEach((enterprise, i) => buildEvents(ctx, enterprise, i));
+  checkChanges(ctx);
 
   if (ctx.problems.length > 0) ctx.fail();
   world.stats = {
@@ -298,4 +299,20 @@ function buildEvents(ctx: BuildContext, source: ScenarioEnterprise, i: number): 
 function personRef(ctx: BuildContext, email: string): { id: string; email: string } {
   const key = email.toLowerCase();
   return { id: ctx.world.users.byKey.get(key)?.id ?? deriveId('account', key), email: key };
+}
+
+/** The `changes` section names apps, teams and accounts of this world: a change to nothing would only be skipped, silently. */
+function checkChanges(ctx: BuildContext): void {
+  const changes = ctx.scenario.changes;
+  if (!changes) return;
+  (changes.scripted ?? []).forEach((change, i) => {
+    if (change.kind === 'member_add' || change.kind === 'member_remove') {
+      if (change.team === undefined) ctx.problem(`a ${change.kind} change needs the team it happens in (team)`, 'changes', 'scripted', i);
+      else if (!ctx.world.teams.find(change.team)) ctx.problem(`no team named ${change.team}`, 'changes', 'scripted', i, 'team');
+    } else if (change.app === undefined) ctx.problem(`a ${change.kind} change needs the app it happens to (app)`, 'changes', 'scripted', i);
+    else if (!ctx.world.apps.find(change.app)) ctx.problem(`no app named ${change.app}`, 'changes', 'scripted', i, 'app');
+  });
+  (changes.clients ?? []).forEach((client, i) => {
+    if (!ctx.world.users.find(client.account.toLowerCase())) ctx.problem(`no account ${client.account}: a client spends the pool of one of the scenario's accounts`, 'changes', 'clients', i, 'account');
+  });
 }
