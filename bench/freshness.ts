@@ -23,6 +23,8 @@ import { connect } from '../src/service/connections.js';
 import { changesBetween } from '../src/service/history.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { syncConnection } from '../src/service/sync.js';
+import { percentile, summarizeStaleness } from '../src/inventory/staleness.js';
+import { verifiedTimes } from '../src/store/verified.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,11 +41,6 @@ export interface FreshnessBenchOptions {
   auditTrail: boolean;
 }
 
-const percentile = (values: number[], p: number): number => {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 const hours = (ms: number): string => `${(ms / HOUR).toFixed(1)} h`;
 
 /** The list a change is read back through: its first touched resource, under the app (or the team, for members). */
@@ -160,9 +157,7 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
 
     // Staleness now, per resource.
     const now = clock.now();
-    const verified = await hw.store.db.selectFrom('hw_verified').select(['resource', 'verified_at']).execute();
-    const ages = new Map<string, number[]>();
-    for (const v of verified) (ages.get(v.resource) ?? ages.set(v.resource, []).get(v.resource)!).push(now - Date.parse(v.verified_at));
+    const staleness = new Map(summarizeStaleness(await verifiedTimes(hw.store, 1), now, hw.config.settings.sync.max_staleness).map((s) => [s.resource, s]));
 
     // A full sync at the end, in a world that has stopped changing: what the incremental inventory lacked.
     const lastRun = (await hw.store.db.selectFrom('hw_connections').select('last_complete_run').executeTakeFirstOrThrow()).last_complete_run!;
@@ -186,12 +181,12 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
     });
 
     const perResource = (name: string): string => {
-      const list = ages.get(name) ?? [];
-      return `p50 ${hours(percentile(list, 50))}, p95 ${hours(percentile(list, 95))}, max ${hours(Math.max(0, ...list))} (worst seen ${hours(worstAge.get(name) ?? 0)})`;
+      const s = staleness.get(name);
+      return `p50 ${hours(s?.p50Ms ?? 0)}, p95 ${hours(s?.p95Ms ?? 0)}, max ${hours(s?.maxMs ?? 0)} (worst seen ${hours(worstAge.get(name) ?? 0)})`;
     };
     const latency = (kind: string): string => {
-      const list = latencies.get(kind)!;
-      return list.length === 0 ? 'none' : `${list.length} changes: p50 ${hours(percentile(list, 50))}, p95 ${hours(percentile(list, 95))}, max ${hours(Math.max(...list))}`;
+      const list = [...latencies.get(kind)!].sort((a, b) => a - b);
+      return list.length === 0 ? 'none' : `${list.length} changes: p50 ${hours(percentile(list, 0.5))}, p95 ${hours(percentile(list, 0.95))}, max ${hours(list.at(-1)!)}`;
     };
     const perDay = spent / options.days;
     const figures: Record<string, string | number> = {

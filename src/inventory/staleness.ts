@@ -14,8 +14,12 @@ export function summarizeStaleness(verified: ReadonlyMap<string, ReadonlyMap<str
   for (const [resource, lists] of verified) {
     const ages = [...lists.values()].map((at) => Math.max(0, now - at)).sort((a, b) => a - b);
     if (ages.length === 0) continue;
-    const at = (p: number): number => ages[Math.min(ages.length - 1, Math.floor(p * ages.length))]!;
-    summary.push({ resource, lists: ages.length, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: ages.at(-1)!, overMax: ages.filter((a) => a > maxStalenessMs).length });
+    summary.push({ resource, lists: ages.length, p50Ms: percentile(ages, 0.5), p95Ms: percentile(ages, 0.95), maxMs: ages.at(-1)!, overMax: ages.filter((a) => a > maxStalenessMs).length });
   }
   return summary.sort((a, b) => a.resource.localeCompare(b.resource));
+}
+
+/** The value below which a share `p` (0 to 1) of sorted `values` fall (nearest rank); 0 for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
