@@ -14,6 +14,8 @@ export interface HerowatchConfig {
   home: string;
   /** PostgreSQL from DATABASE_URL; otherwise SQLite in `home`. */
   databaseUrl: string | undefined;
+  /** The PostgreSQL schema of the job queue (HEROWATCH_QUEUE_SCHEMA, default herowatch_queue). */
+  queueSchema: string;
   sqlitePath: string;
   /** HEROKU_API_KEY, as the Heroku CLI reads it, with the API it was given for (HEROKU_HOST's): it is sent nowhere else. */
   herokuApiKey: { token: string; apiUrl: string } | undefined;
@@ -54,9 +56,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   const problem = apiUrlProblem(apiUrl, allowedApiOrigins);
   if (problem) throw new ConfigError(`The Heroku API URL from ${overrides.apiUrl ? '--api-url' : 'HEROKU_HOST'}: ${problem}.`);
   const herokuApiKey = env.HEROKU_API_KEY?.trim() || undefined;
+  const queueSchema = env.HEROWATCH_QUEUE_SCHEMA?.trim() || 'herowatch_queue';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema)) throw new ConfigError(`HEROWATCH_QUEUE_SCHEMA must be a PostgreSQL schema name of lower-case letters, digits and underscores (not "${queueSchema.slice(0, 80)}").`);
   return {
     home,
     databaseUrl,
+    queueSchema,
     sqlitePath: join(home, 'herowatch.db'),
     herokuApiKey: herokuApiKey ? { token: herokuApiKey, apiUrl: envApiUrl } : undefined,
     apiUrl,

@@ -14,7 +14,7 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
 const LAYERS: string[][] = [
   ['cli'],
   ['web'],
-  ['scheduler', 'mcp'],
+  ['scheduler', 'worker', 'mcp'],
   ['service'],
   ['evidence', 'notify'],
   ['compliance', 'vulns'],

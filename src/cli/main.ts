@@ -38,7 +38,7 @@ export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register
   { commands: ['mcp', 'access-tokens', 'agent-calls'], load: async () => { const m = await import('./commands/mcp.js'); return (p, d) => m.registerMcp(p, d.output); } },
   { commands: ['users'], load: async () => { const m = await import('./commands/users.js'); return (p, d) => m.registerUsers(p, d.output); } },
   { commands: ['serve'], load: async () => { const m = await import('./commands/serve.js'); return (p, d) => m.registerServe(p, d.output); } },
-  { commands: ['jobs', 'run'], load: async () => { const m = await import('./commands/run.js'); return (p, d) => m.registerRun(p, d.output, d.setExitCode); } },
+  { commands: ['jobs', 'run', 'worker'], load: async () => { const m = await import('./commands/run.js'); return (p, d) => m.registerRun(p, d.output, d.setExitCode); } },
   { commands: ['emulator'], load: async () => { const m = await import('./commands/emulator.js'); return (p, d) => m.registerEmulator(p, d.output, untilEmulatorStopped); } },
   { commands: ['demo'], load: async () => { const m = await import('./commands/demo.js'); return (p, d) => m.registerDemo(p, d.output, untilEmulatorStopped); } },
 ];

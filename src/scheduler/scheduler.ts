@@ -1,25 +1,18 @@
 import { createHash } from 'node:crypto';
-import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
-import { SyncAlreadyRunning } from '../inventory/sync.js';
 import type { Logger } from '../log.js';
-import { sendWebhook, webhookOrigin, type Delivery, type VulnerabilityNotice, type WebhookSettings } from '../notify/webhook.js';
-import type { EvaluationSummary } from '../service/compliance.js';
+import type { WebhookSettings } from '../notify/webhook.js';
 import { listConnections } from '../service/connections.js';
 import type { Herowatch } from '../service/herowatch.js';
-import { syncAuditTrailOnly, syncConnection } from '../service/sync.js';
 import type { Settings } from '../settings.js';
 import { connectionIdsWithCredentials } from '../store/credentials.js';
 import { countDataset } from '../store/datasets.js';
-import { finishJob, recentRuns, startJob } from '../store/jobs.js';
+import { recentRuns } from '../store/jobs.js';
 import { recoverInterruptedRuns } from '../store/runs.js';
+import { runPlannedJob, type SchedulerEvent } from './job.js';
 import type { JobKind } from '../store/schema.js';
 
-export type SchedulerEvent =
-  | { type: 'job-start'; connection: string; kind: JobKind; at: string }
-  | { type: 'job-done'; connection: string; kind: JobKind; at: string; status: string; error: string | null; durationMs: number; findings: { opened: number; resolved: number } | null }
-  | { type: 'notified'; connection: string; at: string; delivered: boolean; attempts: number; error: string | null }
-  | { type: 'waiting'; at: string; until: string };
+export type { SchedulerEvent } from './job.js';
 
 export interface SchedulerOptions {
   hw: Herowatch;
@@ -33,7 +26,7 @@ export interface SchedulerOptions {
   now?: () => Date;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Draws each jitter (default: a stable draw per connection, kind and last run, the same in every process). */
-  random?: () => number;
+  random?: (key: string) => number;
   /** How long to wait at most before looking again for new connections and settings. */
   pollMs?: number;
   client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
@@ -45,6 +38,10 @@ export interface Planned {
   connectionId: number;
   kind: JobKind;
   due: number;
+  /** When the last run it counts from started (null: never): a complete run after it means the work is done. */
+  after: string | null;
+  /** The rate-limit pool it spends: the Heroku account (or the connection, before its account is known). */
+  pool: string;
 }
 
 const FAILURE_RETRY_SHARE = 0.25;
@@ -134,12 +131,13 @@ export class Scheduler {
       if ((await recoverInterruptedRuns(hw.store, connection.id)).running) continue;
       const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
-      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every) });
+      const pool = connection.account_id ?? `connection-${connection.id}`;
+      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every), after: lastInventory?.started_at ?? null, pool });
       // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
       if (connection.last_complete_run === null || schedule.audit_every >= schedule.inventory_every) continue;
       if ((await countDataset(hw.store, 'enterprise_accounts', { connection: connection.name })) === 0) continue;
       // An inventory run collects the audit trail too, so the last run of either kind counts.
-      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'audit', due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every) });
+      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'audit', due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every), after: runs[0]?.started_at ?? null, pool });
     }
     return planned;
   }
@@ -156,53 +154,8 @@ export class Scheduler {
     return Date.parse(last.started_at) + wait * factor;
   }
 
-  /** Runs one job and notifies its findings; false when the job or the notification failed. */
-  private async runJob(job: Planned, signal: AbortSignal): Promise<boolean> {
-    const { hw, log } = this.options;
-    const started = this.now();
-    const jobId = await startJob(hw.store, job.connectionId, job.kind, started);
-    this.emit({ type: 'job-start', connection: job.connection, kind: job.kind, at: started.toISOString() });
-    let status: string;
-    let error: string | null;
-    let compliance: EvaluationSummary | null = null;
-    let vulnerabilities: VulnerabilityNotice[] = [];
-    try {
-      if (job.kind === 'inventory') {
-        const result = await syncConnection(hw, { connection: job.connection, client: this.options.client, now: this.now(), sync: { signal, now: this.now, logger: log } });
-        status = result.status;
-        error = result.error;
-        compliance = result.compliance;
-        vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));
-      } else {
-        const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: this.options.client, now: this.now(), signal });
-        status = result.status;
-        error = result.error;
-        compliance = result.compliance;
-      }
-    } catch (caught) {
-      status = caught instanceof SyncAlreadyRunning ? 'skipped' : 'failed';
-      error = (caught as Error).message;
-      if (!(caught instanceof InputError) && !(caught instanceof SyncAlreadyRunning)) log.error({ connection: job.connection, kind: job.kind, error: error }, 'scheduled job failed');
-    }
-    const finished = this.now();
-    await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : (status as 'complete' | 'failed' | 'interrupted'), finished, error);
-    const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
-    this.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
-    const notified = compliance ? await this.notify(compliance, vulnerabilities) : true;
-    return status === 'complete' && notified;
-  }
-
-  /** Sends the changes to the webhook; false when they could not be delivered. */
-  private async notify(summary: EvaluationSummary, vulnerabilityChanges: VulnerabilityNotice[]): Promise<boolean> {
-    const webhook = this.options.webhook;
-    if (!webhook) return true;
-    const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
-    const vulnerabilities = vulnerabilityChanges.filter((c) => webhook.events.includes(c.event));
-    if (changes.length === 0 && vulnerabilities.length === 0) return true;
-    const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes, vulnerabilities }, { secret: this.options.webhookSecret, baseDelayMs: this.options.webhookDelayMs });
-    if (!delivery.delivered) this.options.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
-    this.emit({ type: 'notified', connection: summary.connection, at: this.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
-    return delivery.delivered;
+  private runJob(job: Planned, signal: AbortSignal): Promise<boolean> {
+    return runPlannedJob({ ...this.options, now: this.now, emit: (event) => this.emit(event) }, job, signal);
   }
 
   private emit(event: SchedulerEvent): void {

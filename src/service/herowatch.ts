@@ -13,7 +13,7 @@ export interface Herowatch {
 export async function openHerowatch(config: HerowatchConfig): Promise<Herowatch> {
   // Settings naming a check that does not exist are refused before any work, by every command.
   enabledChecks(config.settings.compliance);
-  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, queueSchema: config.queueSchema });
   await ensureViews(store);
   return { config, store, close: () => store.close() };
 }

@@ -15,6 +15,10 @@ export async function connectionById(store: Store, id: number): Promise<Connecti
   return store.db.selectFrom('hw_connections').select(COLUMNS).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
+export async function findConnectionById(store: Store, id: number): Promise<ConnectionRecord | undefined> {
+  return store.db.selectFrom('hw_connections').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
 export async function listConnections(store: Store): Promise<ConnectionRecord[]> {
   return store.db.selectFrom('hw_connections').select(COLUMNS).orderBy('name').execute();
 }

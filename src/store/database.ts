@@ -16,6 +16,7 @@ import { up as access } from './migrations/009-access.js';
 import { up as users } from './migrations/010-users.js';
 import { up as dashboardIndexes } from './migrations/011-dashboard-indexes.js';
 import { up as verified } from './migrations/012-verified.js';
+import { up as workers } from './migrations/013-workers.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -27,6 +28,8 @@ export interface StoreLocation {
   databaseUrl?: string;
   /** Otherwise this SQLite file (created with its folder). */
   sqlitePath: string;
+  /** The job queue's schema on PostgreSQL (default herowatch_queue). */
+  queueSchema?: string;
 }
 
 export interface Store {
@@ -58,6 +61,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '010-users': users,
   '011-dashboard-indexes': dashboardIndexes,
   '012-verified': verified,
+  '013-workers': workers,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

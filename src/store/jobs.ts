@@ -26,3 +26,10 @@ export async function listJobs(store: Store, limit: number): Promise<Selectable<
 export async function recentRuns(store: Store, connectionId: number, limit = 50): Promise<{ kind: JobKind; status: string; started_at: string }[]> {
   return store.db.selectFrom('hw_sync_runs').select(['kind', 'status', 'started_at']).where('connection_id', '=', connectionId).orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Whether a complete run that does this kind of work started after `after` (an inventory run collects the audit trail too). */
+export async function completeRunSince(store: Store, connectionId: number, kind: JobKind, after: string | null): Promise<boolean> {
+  let query = store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').where('kind', 'in', kind === 'audit' ? ['audit', 'inventory'] : ['inventory']);
+  if (after !== null) query = query.where('started_at', '>', after);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}

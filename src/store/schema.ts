@@ -33,6 +33,19 @@ export interface Database {
   hw_sessions: SessionsTable;
   hw_setup_links: SetupLinksTable;
   hw_verified: VerifiedTable;
+  hw_workers: WorkersTable;
+}
+
+/** A worker process of a scaled deployment, and when it last said it was alive. */
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: string;
+  seen_at: string;
+  /** JSON: the job queue's ids of its workers. */
+  queue_workers: string;
+  stopped_at: string | null;
 }
 
 /** A dashboard user: an argon2id hash of the password, never the password. */

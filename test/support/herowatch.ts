@@ -33,10 +33,13 @@ export async function openTestHerowatch(dialect: TestDialect, apiUrl: string, sc
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     env.DATABASE_URL = `${base}${base.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+    // The job queue too gets a schema of its own: tests in parallel never take each other's jobs.
+    env.HEROWATCH_QUEUE_SCHEMA = `${schema}_queue`;
     dropSchema = async () => {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
       await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema}_queue CASCADE`);
       await client.end();
     };
   }

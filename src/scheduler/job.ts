@@ -1,0 +1,99 @@
+import { InputError } from '../errors.js';
+import type { HerokuClientOptions } from '../heroku/client.js';
+import { SyncAlreadyRunning } from '../inventory/sync.js';
+import type { Logger } from '../log.js';
+import { sendWebhook, webhookOrigin, type Delivery, type VulnerabilityNotice, type WebhookSettings } from '../notify/webhook.js';
+import type { EvaluationSummary } from '../service/compliance.js';
+import type { Herowatch } from '../service/herowatch.js';
+import { syncAuditTrailOnly, syncConnection } from '../service/sync.js';
+import { finishJob, startJob } from '../store/jobs.js';
+import type { JobKind } from '../store/schema.js';
+
+export type SchedulerEvent =
+  | { type: 'job-start'; connection: string; kind: JobKind; at: string }
+  | { type: 'job-done'; connection: string; kind: JobKind; at: string; status: string; error: string | null; durationMs: number; findings: { opened: number; resolved: number } | null }
+  | { type: 'notified'; connection: string; at: string; delivered: boolean; attempts: number; error: string | null }
+  | { type: 'waiting'; at: string; until: string };
+
+/** What running a job needs, whoever runs it: the scheduler of one process, or a worker taking it from the queue. */
+export interface JobContext {
+  hw: Herowatch;
+  log: Logger;
+  now: () => Date;
+  emit: (event: SchedulerEvent) => void;
+  webhook?: WebhookSettings;
+  webhookSecret?: string | null;
+  webhookDelayMs?: number;
+  client?: Omit<HerokuClientOptions, 'token' | 'apiUrl' | 'etagCache'>;
+}
+
+export interface JobToRun {
+  connection: string;
+  connectionId: number;
+  kind: JobKind;
+}
+
+/** How a job ended: `skipped` when another process held the connection's run. */
+export interface JobOutcome {
+  status: 'complete' | 'failed' | 'interrupted' | 'skipped';
+  error: string | null;
+  /** False when the job or its notification failed. */
+  ok: boolean;
+}
+
+/**
+ * Runs one job (an inventory sync with its checks, or an audit trail
+ * collection), records it among the jobs, and notifies its findings.
+ */
+export async function runJob(context: JobContext, job: JobToRun, signal: AbortSignal): Promise<JobOutcome> {
+  const { hw, log } = context;
+  const started = context.now();
+  const jobId = await startJob(hw.store, job.connectionId, job.kind, started);
+  context.emit({ type: 'job-start', connection: job.connection, kind: job.kind, at: started.toISOString() });
+  let status: JobOutcome['status'];
+  let error: string | null;
+  let compliance: EvaluationSummary | null = null;
+  let vulnerabilities: VulnerabilityNotice[] = [];
+  try {
+    if (job.kind === 'inventory') {
+      const result = await syncConnection(hw, { connection: job.connection, client: context.client, now: context.now(), sync: { signal, now: context.now, logger: log } });
+      status = result.status;
+      error = result.error;
+      compliance = result.compliance;
+      vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));
+    } else {
+      const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: context.client, now: context.now(), signal });
+      status = result.status;
+      error = result.error;
+      compliance = result.compliance;
+    }
+  } catch (caught) {
+    status = caught instanceof SyncAlreadyRunning ? 'skipped' : 'failed';
+    error = (caught as Error).message;
+    if (!(caught instanceof InputError) && !(caught instanceof SyncAlreadyRunning)) log.error({ connection: job.connection, kind: job.kind, error }, 'scheduled job failed');
+  }
+  const finished = context.now();
+  await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : status, finished, error);
+  const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
+  context.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
+  const notified = compliance ? await notify(context, compliance, vulnerabilities) : true;
+  return { status, error, ok: status === 'complete' && notified };
+}
+
+/** runJob for the single-process scheduler: true when the job and its notification went through. */
+export async function runPlannedJob(context: JobContext, job: JobToRun, signal: AbortSignal): Promise<boolean> {
+  return (await runJob(context, job, signal)).ok;
+}
+
+/** Sends the changes to the webhook; false when they could not be delivered. */
+async function notify(context: JobContext, summary: EvaluationSummary, vulnerabilityChanges: VulnerabilityNotice[]): Promise<boolean> {
+  const webhook = context.webhook;
+  if (!webhook) return true;
+  const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
+  const vulnerabilities = vulnerabilityChanges.filter((c) => webhook.events.includes(c.event));
+  if (changes.length === 0 && vulnerabilities.length === 0) return true;
+  const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes, vulnerabilities }, { secret: context.webhookSecret, baseDelayMs: context.webhookDelayMs });
+  if (!delivery.delivered) context.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
+  context.emit({ type: 'notified', connection: summary.connection, at: context.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
+  return delivery.delivered;
+}

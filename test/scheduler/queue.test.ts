@@ -1,0 +1,178 @@
+import { sql } from 'kysely';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { QueuePlanner } from '../../src/scheduler/planner.js';
+import type { SchedulerEvent } from '../../src/scheduler/scheduler.js';
+import { connect } from '../../src/service/connections.js';
+import { openHerowatch } from '../../src/service/herowatch.js';
+import { queueView } from '../../src/service/jobs.js';
+import { DEFAULT_SETTINGS } from '../../src/settings.js';
+import { openJobQueue } from '../../src/store/job-queue.js';
+import { Leadership } from '../../src/store/leader.js';
+import { runWorker } from '../../src/worker/worker.js';
+import { herowatch, startHerowatch } from '../support/cli.js';
+import { startEmulatorForTest } from '../support/emulator.js';
+import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
+import { edgeScenario, T } from '../support/scenarios.js';
+
+const POSTGRES = Boolean(process.env.HEROWATCH_TEST_DATABASE_URL);
+const HOUR = 3_600_000;
+const schedule = { ...DEFAULT_SETTINGS.schedule, jitter: 0 };
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Two connections of the same Heroku account (one rate-limit pool) and one of another. */
+async function connectedTwice(hw: TestHerowatch, apiUrl: string): Promise<void> {
+  await connect(hw, { name: 'edge', token: T.admin, apiUrl, enterprise: 'edge' });
+  await connect(hw, { name: 'edge-read', token: T.adminRead, apiUrl });
+  await connect(hw, { name: 'outside', token: T.outsider, apiUrl });
+}
+
+const jobRows = (hw: TestHerowatch) =>
+  hw.store.db.selectFrom('hw_jobs').innerJoin('hw_connections', 'hw_connections.id', 'hw_jobs.connection_id').select(['hw_connections.name as connection', 'hw_connections.account_id as account', 'kind', 'status', 'started_at', 'finished_at']).orderBy('hw_jobs.id').execute();
+
+describe('worker mode on SQLite', () => {
+  it('is refused with what to do instead', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch('sqlite', emulator.url);
+    const controller = new AbortController();
+    await expect(runWorker({ hw, concurrency: 1, log: silentLogger }, controller.signal)).rejects.toThrow(/herowatch worker needs PostgreSQL: set DATABASE_URL .* herowatch run/);
+    await expect(new QueuePlanner({ hw, schedule, log: silentLogger }).run(controller.signal)).rejects.toThrow(/needs PostgreSQL/);
+    const cli = await herowatch(hw.env, ['worker']);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/herowatch worker needs PostgreSQL: set DATABASE_URL/);
+    expect((await herowatch(hw.env, ['run', '--queue'])).stderr).toMatch(/needs PostgreSQL/);
+  });
+});
+
+describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
+  it('plans each due job once however many planners run, and one planner leads at a time', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch('postgres', emulator.url);
+    await connectedTwice(hw, emulator.url);
+    const queues = await Promise.all([openJobQueue(hw.store), openJobQueue(hw.store)]);
+    onTestFinished(() => Promise.all(queues.map((q) => q.close())).then(() => undefined));
+    const planners = [0, 1].map(() => new QueuePlanner({ hw, schedule, log: silentLogger }));
+    const planned = await Promise.all([planners[0]!.plan(queues[0]!), planners[1]!.plan(queues[1]!), planners[0]!.plan(queues[0]!)]);
+    expect(planned).toEqual([3, 3, 3]); // each saw three connections due...
+    const { jobs } = await queueView(hw, 50);
+    // ...and the queue holds each once, the two connections of one account in one queue.
+    expect(jobs.map((j) => `${j.task} ${j.connection}`).sort()).toEqual(['inventory edge', 'inventory edge-read', 'inventory outside']);
+    const pools = new Map(jobs.map((j) => [j.connection, j.queue]));
+    expect(pools.get('edge')).toBe(pools.get('edge-read'));
+    expect(pools.get('edge')).not.toBe(pools.get('outside'));
+
+    const [first, second] = [Leadership.forStore(hw.store), Leadership.forStore(hw.store)];
+    expect(await first.hold()).toBe(true);
+    expect(await second.hold()).toBe(false);
+    expect(await first.hold()).toBe(true);
+    await first.release(); // a planner that stops (or dies: its session ends) hands the lead on
+    expect(await second.hold()).toBe(true);
+    await second.release();
+  });
+
+  it('runs the jobs of one account one at a time, others beside them, and never does the same work twice', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), faults: { rules: [{ latencyMs: 5 }] } });
+    const hw = await openTestHerowatch('postgres', emulator.url);
+    await connectedTwice(hw, emulator.url);
+    const queue = await openJobQueue(hw.store);
+    onTestFinished(() => queue.close());
+    const planner = new QueuePlanner({ hw, schedule, log: silentLogger });
+    expect(await planner.plan(queue)).toBe(3);
+
+    const controller = new AbortController();
+    const events: SchedulerEvent[] = [];
+    const worker = runWorker({ hw, concurrency: 3, log: silentLogger, pollMs: 100, onEvent: (e) => events.push(e) }, controller.signal);
+    onTestFinished(async () => {
+      controller.abort();
+      await worker;
+    });
+    const done = await waitFor('three jobs', async () => {
+      const rows = await jobRows(hw);
+      return rows.length === 3 && rows.every((r) => r.finished_at !== null) && rows;
+    });
+    expect(done.map((r) => `${r.connection} ${r.status}`).sort()).toEqual(['edge complete', 'edge-read complete', 'outside complete']);
+    // One pool, one job at a time: the two runs on the edge account do not overlap.
+    const [a, b] = done.filter((r) => r.account === done.find((d) => d.connection === 'edge')!.account).sort((x, y) => x.started_at.localeCompare(y.started_at));
+    expect(b!.started_at >= a!.finished_at!).toBe(true);
+    expect((await queueView(hw, 50)).jobs).toEqual([]);
+    expect((await queueView(hw, 50)).workers).toHaveLength(1);
+
+    // The same work queued again (a planner that had not seen the runs) is done already: nothing runs twice.
+    const runsBefore = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    for (const connectionId of [1, 2, 3]) await queue.enqueue({ kind: 'inventory', connectionId, after: null, pool: `again-${connectionId}` });
+    await waitFor('the queue to drain', async () => (await queueView(hw, 50)).jobs.length === 0);
+    const runsAfter = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(runsAfter.n)).toBe(Number(runsBefore.n));
+    expect(events.filter((e) => e.type === 'job-done')).toHaveLength(3);
+  }, 60_000);
+
+  it('hands the job of a worker killed mid-sync to another, which ends with the inventory of a clean run', async () => {
+    // Slow answers, so the sync is surely in progress when the worker dies.
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), faults: { rules: [{ latencyMs: 200 }] } });
+    const hw = await openTestHerowatch('postgres', emulator.url);
+    await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' });
+    const env = { ...hw.env, HEROWATCH_RUN_LEASE_SECONDS: '3' };
+    const short = await openHerowatch(loadConfig(env, { apiUrl: emulator.url }));
+    onTestFinished(() => short.close());
+    const queue = await openJobQueue(short.store);
+    onTestFinished(() => queue.close());
+    const planner = new QueuePlanner({ hw: short, schedule, log: silentLogger });
+    expect(await planner.plan(queue)).toBe(1);
+
+    const doomed = startHerowatch(env, ['worker', '--concurrency', '1']);
+    await waitFor('the sync to start', async () => (await short.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined, 30_000);
+    doomed.child.kill('SIGKILL');
+    await doomed.done;
+
+    // The planner sees the worker stop answering once the lease has passed, and hands its job back.
+    const lost = await waitFor('the dead worker to be noticed', async () => {
+      const events: string[] = [];
+      const look = new QueuePlanner({ hw: short, schedule: { ...schedule, inventory_every: 24 * HOUR }, log: silentLogger, onEvent: (e) => events.push(e.type) });
+      await look.plan(queue);
+      return events.includes('workers-lost') && events;
+    }, 30_000);
+    expect(lost).toContain('workers-lost');
+    const controller = new AbortController();
+    const worker = runWorker({ hw: short, concurrency: 1, log: silentLogger, pollMs: 100 }, controller.signal);
+    onTestFinished(async () => {
+      controller.abort();
+      await worker;
+    });
+    const runs = await waitFor('the job to be done by the other worker', async () => {
+      const rows = await short.store.db.selectFrom('hw_sync_runs').select(['id', 'status']).orderBy('id').execute();
+      return rows.some((r) => r.status === 'complete') && rows;
+    }, 60_000);
+    // The killed run was marked interrupted (what it wrote was discarded); the other worker's run completed.
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'complete']);
+    await waitFor('the job to leave the queue', async () => (await queueView(short, 50)).jobs.length === 0);
+
+    // Nothing lost, nothing twice: the same as one clean sync of the same world.
+    const clean = await openTestHerowatch('postgres', emulator.url);
+    await connect(clean, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' });
+    const cleanQueue = await openJobQueue(clean.store);
+    onTestFinished(() => cleanQueue.close());
+    await new QueuePlanner({ hw: clean, schedule, log: silentLogger }).plan(cleanQueue);
+    const cleanController = new AbortController();
+    const cleanWorker = runWorker({ hw: clean, concurrency: 1, log: silentLogger, pollMs: 100 }, cleanController.signal);
+    await waitFor('the clean run', async () => (await clean.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'complete').executeTakeFirst()) !== undefined, 60_000);
+    cleanController.abort();
+    await cleanWorker;
+    const snapshot = async (h: TestHerowatch | typeof short) => ({
+      records: (await sql<{ v: string }>`SELECT resource || ' ' || key || ' ' || hash AS v FROM hw_records WHERE valid_to IS NULL AND resource <> 'rate_limits' ORDER BY 1`.execute(h.store.db)).rows.map((r) => r.v),
+      findings: (await sql<{ v: string }>`SELECT check_id || ' ' || resource_key || ' ' || status AS v FROM hw_findings ORDER BY 1`.execute(h.store.db)).rows.map((r) => r.v),
+    });
+    const [afterKill, afterClean] = [await snapshot(short), await snapshot(clean)];
+    expect(afterKill.records.length).toBeGreaterThan(20);
+    expect(afterKill).toEqual(afterClean);
+  }, 150_000);
+});
