@@ -16,6 +16,8 @@ export interface HerowatchConfig {
   databaseUrl: string | undefined;
   /** The PostgreSQL schema of the job queue (HEROWATCH_QUEUE_SCHEMA, default herowatch_queue). */
   queueSchema: string;
+  /** The bearer token /metrics asks for (HEROWATCH_METRICS_TOKEN); without one, metrics are served to loopback only. */
+  metricsToken: string | undefined;
   sqlitePath: string;
   /** HEROKU_API_KEY, as the Heroku CLI reads it, with the API it was given for (HEROKU_HOST's): it is sent nowhere else. */
   herokuApiKey: { token: string; apiUrl: string } | undefined;
@@ -58,10 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   const herokuApiKey = env.HEROKU_API_KEY?.trim() || undefined;
   const queueSchema = env.HEROWATCH_QUEUE_SCHEMA?.trim() || 'herowatch_queue';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema)) throw new ConfigError(`HEROWATCH_QUEUE_SCHEMA must be a PostgreSQL schema name of lower-case letters, digits and underscores (not "${queueSchema.slice(0, 80)}").`);
+  const metricsToken = env.HEROWATCH_METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('HEROWATCH_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24).');
   return {
     home,
     databaseUrl,
     queueSchema,
+    metricsToken,
     sqlitePath: join(home, 'herowatch.db'),
     herokuApiKey: herokuApiKey ? { token: herokuApiKey, apiUrl: envApiUrl } : undefined,
     apiUrl,

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { mountMcp } from '../mcp/http.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Herowatch } from '../service/herowatch.js';
+import { health, metricsRefusal, metricsText } from '../service/metrics.js';
 import { createSetupLink } from '../service/users.js';
 import { registerApi } from './api.js';
 import { registerDashboard, type DashboardOptions, type DashboardRoute } from './dashboard/index.js';
@@ -35,6 +36,17 @@ export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'ho
   const { routes } = await registerDashboard(app, hw, options);
   await registerApi(app, hw);
   await mountMcp(app, hw, { allowedHosts: options.allowedHosts });
+  // For load balancers and Prometheus: no session, no state; /metrics is for loopback or HEROWATCH_METRICS_TOKEN.
+  app.get('/healthz', async (_request, reply) => {
+    const state = await health(hw);
+    return reply.code(state.ok ? 200 : 503).send(state);
+  });
+  app.get('/metrics', async (request, reply) => {
+    const refusal = metricsRefusal(hw.config.metricsToken, request.socket.remoteAddress, request.headers.authorization);
+    if (refusal) return reply.code(refusal.status).send({ error: refusal.message });
+    const metrics = await metricsText(hw);
+    return reply.type(metrics.contentType).send(metrics.body);
+  });
   return { app, routes };
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { EventEmitter } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger as QueueLogger, run, type Runner, type Task, type WorkerEvents } from 'graphile-worker';
 import { z } from 'zod';
 import type { HerokuClientOptions } from '../heroku/client.js';
@@ -9,6 +11,7 @@ import type { WebhookSettings } from '../notify/webhook.js';
 import { runJob } from '../scheduler/job.js';
 import type { SchedulerEvent } from '../scheduler/scheduler.js';
 import type { Herowatch } from '../service/herowatch.js';
+import { health, metricsRefusal, metricsText } from '../service/metrics.js';
 import { findConnectionById } from '../store/connections.js';
 import { QUEUE_TASKS, queueSchema, requirePostgres, workerAlive, workerStopped } from '../store/job-queue.js';
 import { completeRunSince } from '../store/jobs.js';
@@ -26,6 +29,8 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** How often it looks for jobs when no notification wakes it. */
   pollMs?: number;
+  /** Where to serve /metrics and /healthz (none by default). */
+  metrics?: { host: string; port: number; onListening?: (url: string) => void };
 }
 
 const work = z.object({ kind: z.enum(QUEUE_TASKS), connectionId: z.number().int().positive(), after: z.string().nullable() });
@@ -81,6 +86,7 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
     workerAlive(hw.store, id, new Date(), [...queueWorkers]).catch((error: unknown) => log.warn({ error: (error as Error).message }, 'could not say the worker is alive'));
   }, options.heartbeatMs ?? Math.max(1000, Math.floor(hw.config.runLeaseMs / 3)));
   log.info({ worker: id, concurrency: options.concurrency }, 'worker started');
+  const metrics = options.metrics ? await serveMetrics(hw, options.metrics) : null;
   try {
     await new Promise<void>((resolve, reject) => {
       runner.promise.then(resolve, reject);
@@ -89,10 +95,35 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
     });
   } finally {
     clearInterval(heartbeat);
+    metrics?.close();
     await runner.stop().catch(() => {});
     await workerStopped(hw.store, id, new Date()).catch(() => {});
     log.info({ worker: id }, 'worker stopped');
   }
+}
+
+/** /metrics and /healthz of a worker process, as the server answers them. */
+async function serveMetrics(hw: Herowatch, where: NonNullable<WorkerOptions['metrics']>): Promise<HttpServer> {
+  const server = createServer((request, response) => {
+    const send = (status: number, type: string, body: string): void => void response.writeHead(status, { 'content-type': type }).end(body);
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET') return send(405, 'application/json', JSON.stringify({ error: 'GET only' }));
+    if (path === '/healthz') {
+      void health(hw).then((state) => send(state.ok ? 200 : 503, 'application/json', JSON.stringify(state)));
+      return;
+    }
+    if (path !== '/metrics') return send(404, 'application/json', JSON.stringify({ error: 'GET /metrics or /healthz' }));
+    const refusal = metricsRefusal(hw.config.metricsToken, request.socket.remoteAddress, request.headers.authorization);
+    if (refusal) return send(refusal.status, 'application/json', JSON.stringify({ error: refusal.message }));
+    metricsText(hw).then(
+      (metrics) => send(200, metrics.contentType, metrics.body),
+      () => send(503, 'application/json', JSON.stringify({ error: 'the database could not be read' })),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(where.port, where.host, resolve));
+  const address = server.address() as AddressInfo;
+  where.onListening?.(`http://${where.host.includes(':') ? `[${where.host}]` : where.host}:${address.port}`);
+  return server;
 }
 
 /** graphile-worker's log lines, through herowatch's logger (its errors carry job errors, which never hold a token). */

@@ -91,7 +91,8 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
 
     const controller = new AbortController();
     const events: SchedulerEvent[] = [];
-    const worker = runWorker({ hw, concurrency: 3, log: silentLogger, pollMs: 100, onEvent: (e) => events.push(e) }, controller.signal);
+    let metricsUrl = '';
+    const worker = runWorker({ hw, concurrency: 3, log: silentLogger, pollMs: 100, onEvent: (e) => events.push(e), metrics: { host: '127.0.0.1', port: 0, onListening: (url) => (metricsUrl = url) } }, controller.signal);
     onTestFinished(async () => {
       controller.abort();
       await worker;
@@ -106,6 +107,11 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(b!.started_at >= a!.finished_at!).toBe(true);
     expect((await queueView(hw, 50)).jobs).toEqual([]);
     expect((await queueView(hw, 50)).workers).toHaveLength(1);
+    // The worker answers Prometheus and health checks.
+    const scraped = await (await fetch(`${metricsUrl}/metrics`)).text();
+    expect(scraped).toMatch(/^herowatch_workers_alive 1$/m);
+    expect(scraped).toMatch(/^herowatch_jobs_total\{kind="inventory",status="complete"\} 3$/m);
+    expect((await fetch(`${metricsUrl}/healthz`)).status).toBe(200);
 
     // The same work queued again (a planner that had not seen the runs) is done already: nothing runs twice.
     const runsBefore = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -76,9 +76,11 @@ function registerWorker(program: Command, output: Output): void {
     .command('worker')
     .description('Run jobs from the queue (PostgreSQL: DATABASE_URL) that herowatch run --queue plans; any number of workers, one job per Heroku account at a time; stops cleanly on SIGTERM')
     .option('--concurrency <n>', 'jobs at once in this process (each on a different account)', wholeNumber(1, 64), 4)
+    .option('--metrics-port <n>', 'serve /metrics (Prometheus) and /healthz on this port', wholeNumber(0, 65_535))
+    .option('--metrics-host <address>', 'the address for --metrics-port', '127.0.0.1')
     .option('--json', 'print events as JSON lines')
     .option('--verbose', 'log to standard error')
-    .action(async (flags: { concurrency: number; json?: boolean; verbose?: boolean }) => {
+    .action(async (flags: { concurrency: number; metricsPort?: number; metricsHost: string; json?: boolean; verbose?: boolean }) => {
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
       const stop = (): void => controller.abort();
@@ -96,6 +98,7 @@ function registerWorker(program: Command, output: Output): void {
               webhook: notifications.webhook,
               webhookSecret: webhookSecret(notifications.webhook, process.env),
               onEvent: (event) => (flags.json ? output.json(event) : describe(output, event)),
+              metrics: flags.metricsPort === undefined ? undefined : { host: flags.metricsHost, port: flags.metricsPort, onListening: (url) => output.err(`metrics at ${url}/metrics, health at ${url}/healthz`) },
             },
             controller.signal,
           );
