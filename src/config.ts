@@ -16,6 +16,10 @@ export interface HerowatchConfig {
   databaseUrl: string | undefined;
   /** The PostgreSQL schema of the job queue (HEROWATCH_QUEUE_SCHEMA, default herowatch_queue). */
   queueSchema: string;
+  /** Where `serve` listens when no --port is given: PORT, as platforms set it (Heroku's web dynos). */
+  port: number | undefined;
+  /** Host names clients use, for `serve` beyond loopback (HEROWATCH_ALLOWED_HOSTS, comma-separated), as --allowed-host. */
+  allowedHosts: string[] | undefined;
   /** The bearer token /metrics asks for (HEROWATCH_METRICS_TOKEN); without one, metrics are served to loopback only. */
   metricsToken: string | undefined;
   sqlitePath: string;
@@ -62,10 +66,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema)) throw new ConfigError(`HEROWATCH_QUEUE_SCHEMA must be a PostgreSQL schema name of lower-case letters, digits and underscores (not "${queueSchema.slice(0, 80)}").`);
   const metricsToken = env.HEROWATCH_METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('HEROWATCH_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24).');
+  const port = env.PORT?.trim() ? Number(env.PORT.trim()) : undefined;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new ConfigError(`PORT must be a port number (0 to 65535), not "${env.PORT!.trim().slice(0, 40)}".`);
+  const allowedHosts = env.HEROWATCH_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
   return {
     home,
     databaseUrl,
     queueSchema,
+    port,
+    allowedHosts: allowedHosts && allowedHosts.length > 0 ? allowedHosts : undefined,
     metricsToken,
     sqlitePath: join(home, 'herowatch.db'),
     herokuApiKey: herokuApiKey ? { token: herokuApiKey, apiUrl: envApiUrl } : undefined,
