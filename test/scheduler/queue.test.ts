@@ -11,7 +11,10 @@ import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import { openJobQueue } from '../../src/store/job-queue.js';
 import { Leadership } from '../../src/store/leader.js';
 import { runWorker } from '../../src/worker/worker.js';
+import { addUser } from '../../src/service/users.js';
+import { buildServer } from '../../src/web/server.js';
 import { herowatch, startHerowatch } from '../support/cli.js';
+import { as, sessionFor, VIEWER } from '../support/dashboard.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
@@ -112,6 +115,15 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(scraped).toMatch(/^herowatch_workers_alive 1$/m);
     expect(scraped).toMatch(/^herowatch_jobs_total\{kind="inventory",status="complete"\} 3$/m);
     expect((await fetch(`${metricsUrl}/healthz`)).status).toBe(200);
+    // The dashboard's runs page shows the jobs and the queue's workers.
+    await addUser(hw, { ...VIEWER, role: 'viewer' });
+    const { app } = await buildServer(hw);
+    onTestFinished(() => app.close());
+    await app.ready();
+    const runsPage = await app.inject(as(await sessionFor({ hw, app }, VIEWER), { method: 'GET', url: '/runs' }));
+    expect(runsPage.statusCode).toBe(200);
+    expect(runsPage.body).toContain('<h2>Queue</h2>');
+    expect(runsPage.body).toMatch(/1 worker process alive: [^<]+ pid \d+/);
 
     // The same work queued again (a planner that had not seen the runs) is done already: nothing runs twice.
     const runsBefore = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -60,7 +60,7 @@ export interface Session {
 }
 
 /** Signs in through the service and reads a page for its CSRF token (and the cookie that carries its secret). */
-export async function sessionFor(world: DashboardWorld, who: { email: string; password: string }): Promise<Session> {
+export async function sessionFor(world: Pick<DashboardWorld, 'hw' | 'app'>, who: { email: string; password: string }): Promise<Session> {
   const { secret } = await signIn(world.hw, who);
   const page = await world.app.inject({ method: 'GET', url: '/', cookies: { herowatch_session: secret } });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];

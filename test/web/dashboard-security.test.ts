@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/service/connections.js';
 import { findingDetail, listFindings } from '../../src/service/compliance.js';
 import { users } from '../../src/service/users.js';
+import { finishJob, startJob } from '../../src/store/jobs.js';
 import { ADMIN, as, dashboardWorld, HOSTILE, sessionFor, VIEWER, type DashboardWorld, type Session } from '../support/dashboard.js';
 
 let world: DashboardWorld;
@@ -119,6 +120,17 @@ describe('the dashboard\'s routes', () => {
     const cookie = signIn.cookies.find((c) => c.name === 'herowatch_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(signIn.headers['set-cookie']!.toString()).not.toContain(ADMIN.password);
+  });
+
+  it('show the scheduled jobs on the runs page, a failure with its reason, rendered inert', async () => {
+    const jobId = await startJob(world.hw.store, 1, 'inventory', new Date('2026-11-20T10:00:00Z'));
+    await finishJob(world.hw.store, jobId, 'failed', new Date('2026-11-20T10:00:05Z'), `Heroku answered 503 for ${HOSTILE.data}`);
+    const runs = await world.app.inject(as(viewer, { method: 'GET', url: '/runs' }));
+    expect(runs.statusCode).toBe(200);
+    expect(runs.body).toContain('<h2>Scheduled jobs</h2>');
+    expect(runs.body).toContain('Heroku answered 503 for &lt;/td&gt;&lt;script&gt;');
+    expect(runs.body).not.toContain(HOSTILE.data);
+    expect(runs.body).not.toContain('<h2>Queue</h2>'); // SQLite has no queue
   });
 
   it('render hostile strings from Heroku inert, on every page they reach', async () => {

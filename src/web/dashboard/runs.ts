@@ -7,6 +7,7 @@ import { syncRuns } from '../../service/history.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { syncConnection } from '../../service/sync.js';
 import { describePlan } from '../../inventory/plan.js';
+import { queueView, schedulerJobs } from '../../service/jobs.js';
 import { runsView } from '../../service/views.js';
 import { field } from './form.js';
 import { page } from './render.js';
@@ -98,7 +99,10 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
   web.get('/runs', { config: { access: 'viewer' } }, async (request, reply) => {
     const { runs } = await runsView(hw, EVERYTHING, { limit: 30 });
     const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active').map((c) => c.name);
-    return page(request, reply, 'runs', { title: 'Runs', runs, connections });
+    // What the scheduler (or the workers) ran, failures with their reason; on PostgreSQL, the queue and its workers too.
+    const jobs = await schedulerJobs(hw, 20);
+    const queue = hw.store.dialect === 'postgres' ? await queueView(hw, 20) : null;
+    return page(request, reply, 'runs', { title: 'Runs', runs, connections, jobs, queue });
   });
 
   web.post('/runs/sync', { config: { access: 'admin' } }, async (request, reply) => {
