@@ -3,7 +3,7 @@ import type { Herowatch } from '../service/herowatch.js';
 import type { Settings } from '../settings.js';
 import { buryWorkers, deadWorkers, openJobQueue, type JobQueue } from '../store/job-queue.js';
 import { Leadership } from '../store/leader.js';
-import { Scheduler } from './scheduler.js';
+import { abortableSleep, Scheduler } from './scheduler.js';
 
 export type PlannerEvent =
   | { type: 'leading'; at: string }
@@ -51,7 +51,7 @@ export class QueuePlanner {
         if (leads) {
           await this.plan(queue).catch((error: unknown) => this.options.log.warn({ error: (error as Error).message }, 'planning failed; trying again'));
         }
-        await sleep(this.options.pollMs ?? 30_000, signal);
+        await abortableSleep(this.options.pollMs ?? 30_000, signal);
       }
     } finally {
       await leadership.release();
@@ -84,17 +84,4 @@ export class QueuePlanner {
   private emit(event: PlannerEvent): void {
     this.options.onEvent?.(event);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -58,7 +58,8 @@ export interface RunSummary {
   next: Planned | null;
 }
 
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or until `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);

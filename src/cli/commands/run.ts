@@ -25,13 +25,7 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
     .option('--verbose', 'log to standard error')
     .action(async (flags: { once?: boolean; queue?: boolean; json?: boolean; verbose?: boolean }) => {
       if (flags.queue && flags.once) throw new InputError('--queue plans continuously; --once runs the due jobs in this process. Use one of them.');
-      const controller = new AbortController();
-      // Every request waiting for the rate limit listens for the stop, more than Node's default warning threshold.
-      setMaxListeners(0, controller.signal);
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
+      await untilSignalled(async (controller) => {
         await withHerowatch({}, async (hw) => {
           const { schedule, notifications } = hw.config.settings;
           const secret = webhookSecret(notifications.webhook, process.env);
@@ -63,10 +57,7 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
           }
         });
         if (controller.signal.aborted && !flags.json) output.out('Stopped.');
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      });
     });
   registerWorker(program, output);
 }
@@ -81,12 +72,7 @@ function registerWorker(program: Command, output: Output): void {
     .option('--json', 'print events as JSON lines')
     .option('--verbose', 'log to standard error')
     .action(async (flags: { concurrency: number; metricsPort?: number; metricsHost: string; json?: boolean; verbose?: boolean }) => {
-      const controller = new AbortController();
-      setMaxListeners(0, controller.signal);
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
+      await untilSignalled(async (controller) => {
         await withHerowatch({}, async (hw) => {
           const { notifications } = hw.config.settings;
           if (!flags.json) output.out(`herowatch worker: up to ${flags.concurrency} jobs at once, from the queue in ${hw.store.description}.`);
@@ -104,11 +90,24 @@ function registerWorker(program: Command, output: Output): void {
           );
         });
         if (!flags.json) output.out('Stopped.');
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+      });
     });
+}
+
+/** Runs `work` with a controller that SIGINT or SIGTERM aborts: the job in progress stops cleanly. */
+async function untilSignalled(work: (controller: AbortController) => Promise<void>): Promise<void> {
+  const controller = new AbortController();
+  // Every request waiting for the rate limit listens for the stop, more than Node's default warning threshold.
+  setMaxListeners(0, controller.signal);
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await work(controller);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 function describePlanner(output: Output, event: PlannerEvent): void {
