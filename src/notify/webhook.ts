@@ -97,7 +97,7 @@ export function webhookOrigin(url: string): string {
 export async function sendWebhook(
   settings: WebhookSettings,
   notice: FindingsNotice,
-  options: { secret?: string | null; baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+  options: { secret?: string | null; baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number; deliveryId?: string } = {},
 ): Promise<Delivery> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const body = JSON.stringify(webhookBody(settings.format, notice));
@@ -106,6 +106,8 @@ export async function sendWebhook(
   for (let attempt = 1; attempt <= settings.retries + 1; attempt++) {
     try {
       const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'herowatch' };
+      // The same delivery sent again (its process died before recording it) carries the same id: receivers drop the second.
+      if (options.deliveryId) headers['Herowatch-Delivery'] = options.deliveryId;
       if (options.secret) {
         const timestamp = Math.floor((options.now ?? Date.now)() / 1000);
         headers['Herowatch-Timestamp'] = String(timestamp);

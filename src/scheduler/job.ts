@@ -3,7 +3,7 @@ import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
 import type { Logger } from '../log.js';
 import { sendWebhook, webhookOrigin, type Delivery, type VulnerabilityNotice, type WebhookSettings } from '../notify/webhook.js';
-import type { EvaluationSummary } from '../service/compliance.js';
+import { notificationDelivered, pendingNotifications, type EvaluationSummary } from '../service/compliance.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { syncAuditTrailOnly, syncConnection } from '../service/sync.js';
 import { finishJob, startJob } from '../store/jobs.js';
@@ -56,13 +56,13 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   let vulnerabilities: VulnerabilityNotice[] = [];
   try {
     if (job.kind === 'inventory') {
-      const result = await syncConnection(hw, { connection: job.connection, client: context.client, now: context.now(), sync: { signal, now: context.now, logger: log } });
+      const result = await syncConnection(hw, { connection: job.connection, client: context.client, now: context.now(), notify: Boolean(context.webhook), sync: { signal, now: context.now, logger: log } });
       status = result.status;
       error = result.error;
       compliance = result.compliance;
       vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));
     } else {
-      const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: context.client, now: context.now(), signal });
+      const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: context.client, now: context.now(), signal, notify: Boolean(context.webhook) });
       status = result.status;
       error = result.error;
       compliance = result.compliance;
@@ -76,7 +76,8 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : status, finished, error);
   const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
   context.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
-  const notified = compliance ? await notify(context, compliance, vulnerabilities) : true;
+  // What the webhook is owed is read back from the outbox: this evaluation's changes, and any a process that died left pending.
+  const notified = compliance || vulnerabilities.length > 0 ? await notify(context, job, vulnerabilities) : true;
   return { status, error, ok: status === 'complete' && notified };
 }
 
@@ -85,15 +86,35 @@ export async function runPlannedJob(context: JobContext, job: JobToRun, signal: 
   return (await runJob(context, job, signal)).ok;
 }
 
-/** Sends the changes to the webhook; false when they could not be delivered. */
-async function notify(context: JobContext, summary: EvaluationSummary, vulnerabilityChanges: VulnerabilityNotice[]): Promise<boolean> {
+/**
+ * Delivers what the webhook is owed for the connection, oldest first: each
+ * pending evaluation's changes (the vulnerability changes of this job ride
+ * with the newest), marked sent once delivered. Stops at the first failure,
+ * leaving the rest pending for the next job. False when something could not
+ * be delivered.
+ */
+async function notify(context: JobContext, job: JobToRun, vulnerabilityChanges: VulnerabilityNotice[]): Promise<boolean> {
   const webhook = context.webhook;
   if (!webhook) return true;
-  const changes = summary.changes.filter((c) => webhook.events.includes(c.event));
+  const pending = await pendingNotifications(context.hw, job.connectionId, context.now());
   const vulnerabilities = vulnerabilityChanges.filter((c) => webhook.events.includes(c.event));
-  if (changes.length === 0 && vulnerabilities.length === 0) return true;
-  const delivery: Delivery = await sendWebhook(webhook, { connection: summary.connection, evaluatedAt: summary.evaluatedAt, changes, vulnerabilities }, { secret: context.webhookSecret, baseDelayMs: context.webhookDelayMs });
-  if (!delivery.delivered) context.log.warn({ connection: summary.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
-  context.emit({ type: 'notified', connection: summary.connection, at: context.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
-  return delivery.delivered;
+  if (pending.length === 0 && vulnerabilities.length > 0) pending.push({ evaluationId: 0, evaluatedAt: context.now().toISOString(), changes: [] });
+  for (const [i, notice] of pending.entries()) {
+    const changes = notice.changes.filter((c) => webhook.events.includes(c.event));
+    const riding = i === pending.length - 1 ? vulnerabilities : [];
+    if (changes.length > 0 || riding.length > 0) {
+      const delivery: Delivery = await sendWebhook(
+        webhook,
+        { connection: job.connection, evaluatedAt: notice.evaluatedAt, changes, vulnerabilities: riding },
+        { secret: context.webhookSecret, baseDelayMs: context.webhookDelayMs, deliveryId: notice.evaluationId > 0 ? `evaluation-${notice.evaluationId}` : undefined },
+      );
+      context.emit({ type: 'notified', connection: job.connection, at: context.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
+      if (!delivery.delivered) {
+        context.log.warn({ connection: job.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
+        return false;
+      }
+    }
+    if (notice.evaluationId > 0) await notificationDelivered(context.hw, notice.evaluationId, context.now());
+  }
+  return true;
 }

@@ -18,6 +18,8 @@ import {
   insertSuppression,
   lifecycleEventsUpTo,
   loadFindingState,
+  markNotified,
+  pendingNotices,
   revokeSuppression,
   suppressionsInForceAt,
   writeEvaluation,
@@ -48,7 +50,7 @@ export interface EvaluationSummary {
  * Evaluates every enabled check over a connection's inventory (its last
  * complete sync) and records the findings.
  */
-export async function evaluateConnection(hw: Herowatch, name: string, options: { now?: Date } = {}): Promise<EvaluationSummary> {
+export async function evaluateConnection(hw: Herowatch, name: string, options: { now?: Date; notify?: boolean } = {}): Promise<EvaluationSummary> {
   const connection = await requireConnection(hw.store, name);
   if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
   const now = options.now ?? new Date();
@@ -61,7 +63,7 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
   const t2 = performance.now();
   const state = await loadFindingState(hw.store, connection.id, now);
   const plan = planEvaluation({ ...state, outcomes, checksRun: checks.map((c) => c.id), retired: retiredChecks(settings), now });
-  const written = await writeEvaluation(hw.store, { ...plan.write, connectionId: connection.id, runId: connection.last_complete_run, durationMs: Math.round(t2 - t1) });
+  const written = await writeEvaluation(hw.store, { ...plan.write, connectionId: connection.id, runId: connection.last_complete_run, durationMs: Math.round(t2 - t1), notify: options.notify });
   const changes = completeChanges(plan.changes, written.inserted, plan.outcomesByKey);
   const t3 = performance.now();
   const suppressed = await activeSuppressions(hw, connection.id, now);
@@ -78,6 +80,28 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
     warnings: outcomes.filter((o) => o.warning).map((o) => ({ checkId: o.check.id, resourceName: o.resource.name, message: o.message })),
     timings: { loadMs: Math.round(t1 - t0), evaluateMs: Math.round(t2 - t1), storeMs: Math.round(t3 - t2) },
   };
+}
+
+/** An evaluation's changes the webhook has not received, suppressed findings left out. */
+export interface PendingNotification {
+  evaluationId: number;
+  evaluatedAt: string;
+  changes: FindingChange[];
+}
+
+/**
+ * What the webhook is owed for a connection: every evaluation a scheduled
+ * job made that is not delivered yet, oldest first (a process that died
+ * before sending leaves its evaluation pending; the next job sends it).
+ */
+export async function pendingNotifications(hw: Herowatch, connectionId: number, now = new Date()): Promise<PendingNotification[]> {
+  const suppressed = await activeSuppressions(hw, connectionId, now);
+  return (await pendingNotices(hw.store, connectionId)).map((notice) => ({ ...notice, changes: notice.changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))) }));
+}
+
+/** Records that the webhook received an evaluation's changes. */
+export async function notificationDelivered(hw: Herowatch, evaluationId: number, at = new Date()): Promise<void> {
+  await markNotified(hw.store, evaluationId, at);
 }
 
 async function activeSuppressions(hw: Herowatch, connectionId: number, now: Date): Promise<Map<string, SuppressionView>> {

@@ -32,6 +32,8 @@ export interface SyncRequest {
   test?: boolean;
   /** Evaluate the compliance checks after a complete sync (default true). */
   evaluate?: boolean;
+  /** Keep the evaluation's changes for the webhook (pending until delivered: see pendingNotifications). */
+  notify?: boolean;
   /** The evaluation date (default now). */
   now?: Date;
   /** Test monitored apps for vulnerabilities after a complete sync (default true). */
@@ -117,7 +119,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   const vulnerabilities = result.status === 'complete' && request.vulnerabilities !== false ? await testAfterSync(hw, request, token) : null;
   const evaluating = request.evaluate !== false && result.status === 'complete';
   if (evaluating) tell?.({ type: 'progress', phase: 'evaluating the compliance checks', done: 0, total: 1 });
-  const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now });
+  const compliance = !evaluating ? null : await evaluateConnection(hw, request.connection, { now: request.now, notify: request.notify });
   return { ...result, connection: request.connection, connectionStatus, compliance, vulnerabilities };
 }
 
@@ -209,6 +211,8 @@ export interface AuditSyncRequest {
   backfillDays?: number;
   now?: Date;
   signal?: AbortSignal;
+  /** Keep the evaluation's changes for the webhook. */
+  notify?: boolean;
 }
 
 /**
@@ -224,6 +228,6 @@ export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncReques
   const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url });
   const now = request.now;
   const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal, leaseMs: hw.config.runLeaseMs });
-  const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now }) : null;
+  const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now, notify: request.notify }) : null;
   return { ...result, compliance };
 }

@@ -17,6 +17,7 @@ import { up as users } from './migrations/010-users.js';
 import { up as dashboardIndexes } from './migrations/011-dashboard-indexes.js';
 import { up as verified } from './migrations/012-verified.js';
 import { up as workers } from './migrations/013-workers.js';
+import { up as notifications } from './migrations/014-notifications.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '011-dashboard-indexes': dashboardIndexes,
   '012-verified': verified,
   '013-workers': workers,
+  '014-notifications': notifications,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

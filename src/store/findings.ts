@@ -16,6 +16,8 @@ export type FindingInsert = Pick<FindingsTable, 'check_id' | 'resource_type' | '
 /** What one evaluation writes (compliance/findings.ts plans it). */
 export interface EvaluationWrite {
   connectionId: number;
+  /** Whether its changes are for the webhook (then pending until delivered). */
+  notify?: boolean;
   runId: number | null;
   now: string;
   durationMs: number;
@@ -72,7 +74,7 @@ export async function writeEvaluation(store: Store, write: EvaluationWrite): Pro
     const resolved = write.events.filter((e) => e.event === 'resolved').length;
     const evaluation = await tx
       .insertInto('hw_evaluations')
-      .values({ connection_id: write.connectionId, run_id: write.runId, evaluated_at: now, checks: write.checks, passed: write.passed, failed: write.failed, unknown: write.unknown, opened: plannedOpened, resolved, duration_ms: write.durationMs })
+      .values({ connection_id: write.connectionId, run_id: write.runId, evaluated_at: now, checks: write.checks, passed: write.passed, failed: write.failed, unknown: write.unknown, opened: plannedOpened, resolved, duration_ms: write.durationMs, notify: write.notify ? 'pending' : null, notified_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
     const evaluationId = Number(evaluation.id);
@@ -332,4 +334,37 @@ export async function findingCountsByCheck(store: Store, connectionIds: number[]
     WHERE f.connection_id IN (${sql.join(connectionIds)}) AND f.removed_at IS NULL
     GROUP BY 1, 2, 3`.execute(store.db);
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** A pending evaluation's changes, as its finding events recorded them (newest state of each finding). */
+export interface PendingNotice {
+  evaluationId: number;
+  evaluatedAt: string;
+  changes: { event: 'opened' | 'reopened' | 'resolved'; findingId: number; checkId: string; severity: string; resourceKey: string; resourceName: string; message: string }[];
+}
+
+/** The connection's evaluations whose changes the webhook has not received yet, oldest first. */
+export async function pendingNotices(store: Store, connectionId: number): Promise<PendingNotice[]> {
+  const evaluations = await store.db.selectFrom('hw_evaluations').select(['id', 'evaluated_at']).where('connection_id', '=', connectionId).where('notify', '=', 'pending').orderBy('id').execute();
+  if (evaluations.length === 0) return [];
+  const rows = await store.db
+    .selectFrom('hw_finding_events as e')
+    .innerJoin('hw_findings as f', 'f.id', 'e.finding_id')
+    .select(['e.evaluation_id', 'e.event', 'f.id', 'f.check_id', 'f.severity', 'f.resource_key', 'f.resource_name', 'f.message'])
+    .where('e.evaluation_id', 'in', evaluations.map((e) => Number(e.id)))
+    .where('e.event', 'in', ['opened', 'reopened', 'resolved'])
+    .orderBy('f.id')
+    .execute();
+  return evaluations.map((evaluation) => ({
+    evaluationId: Number(evaluation.id),
+    evaluatedAt: evaluation.evaluated_at,
+    changes: rows
+      .filter((row) => Number(row.evaluation_id) === Number(evaluation.id))
+      .map((row) => ({ event: row.event as 'opened' | 'reopened' | 'resolved', findingId: Number(row.id), checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message: row.message })),
+  }));
+}
+
+/** Marks an evaluation's changes delivered (or, with nothing to send, done). */
+export async function markNotified(store: Store, evaluationId: number, at: Date): Promise<void> {
+  await store.db.updateTable('hw_evaluations').set({ notify: 'sent', notified_at: at.toISOString() }).where('id', '=', evaluationId).execute();
 }

@@ -222,6 +222,9 @@ export interface EvaluationsTable {
   opened: number;
   resolved: number;
   duration_ms: number;
+  /** The webhook outbox: null (not to be sent), pending, or sent. */
+  notify: 'pending' | 'sent' | null;
+  notified_at: string | null;
 }
 
 export type CheckResultStatus = 'PASS' | 'FAIL' | 'UNKNOWN';

@@ -1,3 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -139,6 +143,19 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario(), faults: { rules: [{ latencyMs: 200 }] } });
     const hw = await openTestHerowatch('postgres', emulator.url);
     await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' });
+    // Findings go to a webhook: each delivery is counted.
+    const deliveries: { id: string | undefined; changes: { event: string; check_id: string; resource_key: string }[] }[] = [];
+    const hook = createServer((request: IncomingMessage, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        deliveries.push({ id: request.headers['herowatch-delivery'] as string | undefined, changes: (JSON.parse(text) as { changes: { event: string; check_id: string; resource_key: string }[] }).changes });
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => hook.close(() => resolve())));
+    await writeFile(join(hw.home, 'settings.yaml'), `notifications:\n  webhook:\n    url: http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook\n    retries: 1\n`);
     const env = { ...hw.env, HEROWATCH_RUN_LEASE_SECONDS: '3' };
     const short = await openHerowatch(loadConfig(env, { apiUrl: emulator.url }));
     onTestFinished(() => short.close());
@@ -161,7 +178,7 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     }, 30_000);
     expect(lost).toContain('workers-lost');
     const controller = new AbortController();
-    const worker = runWorker({ hw: short, concurrency: 1, log: silentLogger, pollMs: 100 }, controller.signal);
+    const worker = runWorker({ hw: short, concurrency: 1, log: silentLogger, pollMs: 100, webhook: short.config.settings.notifications.webhook }, controller.signal);
     onTestFinished(async () => {
       controller.abort();
       await worker;
@@ -173,6 +190,11 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     // The killed run was marked interrupted (what it wrote was discarded); the other worker's run completed.
     expect(runs.map((r) => r.status)).toEqual(['interrupted', 'complete']);
     await waitFor('the job to leave the queue', async () => (await queueView(short, 50)).jobs.length === 0);
+    // The webhook got the findings once: one delivery, naming every finding the run opened.
+    const opened = (await sql<{ v: string }>`SELECT check_id || ' ' || resource_key AS v FROM hw_findings WHERE status = 'open' ORDER BY 1`.execute(short.store.db)).rows.map((r) => r.v);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.id).toMatch(/^evaluation-\d+$/);
+    expect(deliveries[0]!.changes.map((c) => `${c.check_id} ${c.resource_key}`).sort()).toEqual(opened);
 
     // Nothing lost, nothing twice: the same as one clean sync of the same world.
     const clean = await openTestHerowatch('postgres', emulator.url);

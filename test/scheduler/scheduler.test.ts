@@ -140,6 +140,37 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect(body!.changes.map((c) => `${c.event} ${c.check_id} ${c.resource_key}`)).toContain('opened team_member_2fa_enabled team/edge-core/member@edge.example');
   }, 60_000);
 
+  it('delivers what a job that died before notifying left pending, once, with a delivery id', async () => {
+    const received: { delivery: string | undefined; changes: { event: string; check_id: string }[] }[] = [];
+    const server = createServer((request: IncomingMessage, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        received.push({ delivery: request.headers['herowatch-delivery'] as string | undefined, changes: (JSON.parse(text) as { changes: { event: string; check_id: string }[] }).changes });
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { hw } = await connected(dialect);
+    // A scheduled job synced and evaluated, then its process died before the webhook: its changes wait in the outbox.
+    const died = await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(NOW - 2 * HOUR), notify: true, sync: { now: () => new Date(NOW - 2 * HOUR) } });
+    expect(died.compliance!.changes.length).toBeGreaterThan(0);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    // The next job (on any process) delivers them, then its own (it has none: nothing changed since).
+    const first = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1, webhook: { url, format: 'json' } });
+    await first.scheduler.run(first.controller.signal);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.delivery).toBe(`evaluation-${died.compliance!.evaluationId}`);
+    expect(received[0]!.changes.map((c) => `${c.event} ${c.check_id}`).sort()).toEqual(died.compliance!.changes.map((c) => `${c.event} ${c.checkId}`).sort());
+    // And never again.
+    const second = fakeScheduler(hw, { start: NOW + 2 * HOUR, stopAfterJobs: 1, webhook: { url, format: 'json' } });
+    await second.scheduler.run(second.controller.signal);
+    expect(received).toHaveLength(1);
+    const outbox = await hw.store.db.selectFrom('hw_evaluations').select(['notify']).orderBy('id').execute();
+    expect(outbox.map((e) => e.notify)).toEqual(['sent', 'sent', 'sent']);
+  }, 60_000);
+
   it('stops cleanly when told to: the run in progress is interrupted and the last inventory stays', async () => {
     const { emulator, hw } = await connected(dialect);
     expect((await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(NOW - 30 * HOUR), sync: { now: () => new Date(NOW - 30 * HOUR) } })).status).toBe('complete');
