@@ -79,18 +79,19 @@ export async function benchWorkers(options: WorkersBenchOptions): Promise<Record
   const base = process.env.HEROWATCH_TEST_DATABASE_URL;
   if (!base) return { skipped: 'needs PostgreSQL: set HEROWATCH_TEST_DATABASE_URL (.ci/postgres prints one)' };
   const worlds = Array.from({ length: options.accounts }, (_, i) => generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 }));
-  const emulators = await Promise.all(worlds.map((world) => startEmulator({ scenario: world.scenario })));
   const figures: Record<string, string | number> = { world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator and rate-limit pool (4,500, reserve 450)` };
-  try {
-    let first: number | null = null;
-    for (const workers of options.workers) {
+  let first: number | null = null;
+  for (const workers of options.workers) {
+    // Fresh emulators each round: every pool starts full, as the first round's did.
+    const emulators = await Promise.all(worlds.map((world) => startEmulator({ scenario: world.scenario })));
+    try {
       const result = await round(base, emulators, worlds.map((w) => w.tokens.global), workers);
       first ??= result.seconds;
       figures[`${workers} worker${workers === 1 ? '' : 's'}`] =
         `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); lowest pool ${result.lowest}`;
+    } finally {
+      await Promise.all(emulators.map((e) => e.close()));
     }
-  } finally {
-    await Promise.all(emulators.map((e) => e.close()));
   }
   return figures;
 }
