@@ -131,7 +131,8 @@ export async function workerAlive(store: Store, id: string, at: Date, queueWorke
   await store.db
     .insertInto('hw_workers')
     .values({ id, host: hostname(), pid: process.pid, started_at: seen, seen_at: seen, queue_workers: JSON.stringify(queueWorkers), stopped_at: null })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: seen, queue_workers: JSON.stringify(queueWorkers) }))
+    // A worker taken for dead that speaks again (a long pause, a partition) is alive again.
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: seen, queue_workers: JSON.stringify(queueWorkers), stopped_at: null }))
     .execute();
 }
 
