@@ -81,11 +81,6 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   return { status, error, ok: status === 'complete' && notified };
 }
 
-/** runJob for the single-process scheduler: true when the job and its notification went through. */
-export async function runPlannedJob(context: JobContext, job: JobToRun, signal: AbortSignal): Promise<boolean> {
-  return (await runJob(context, job, signal)).ok;
-}
-
 /**
  * Delivers what the webhook is owed for the connection, oldest first: each
  * pending evaluation's changes (the vulnerability changes of this job ride

@@ -9,7 +9,7 @@ import { connectionIdsWithCredentials } from '../store/credentials.js';
 import { countDataset } from '../store/datasets.js';
 import { recentRuns } from '../store/jobs.js';
 import { recoverInterruptedRuns } from '../store/runs.js';
-import { runPlannedJob, type SchedulerEvent } from './job.js';
+import { runJob, type SchedulerEvent } from './job.js';
 import type { JobKind } from '../store/schema.js';
 
 export type { SchedulerEvent } from './job.js';
@@ -155,8 +155,9 @@ export class Scheduler {
     return Date.parse(last.started_at) + wait * factor;
   }
 
-  private runJob(job: Planned, signal: AbortSignal): Promise<boolean> {
-    return runPlannedJob({ ...this.options, now: this.now, emit: (event) => this.emit(event) }, job, signal);
+  /** Runs one job; false when it or its notification failed. */
+  private async runJob(job: Planned, signal: AbortSignal): Promise<boolean> {
+    return (await runJob({ ...this.options, now: this.now, emit: (event) => this.emit(event) }, job, signal)).ok;
   }
 
   private emit(event: SchedulerEvent): void {
