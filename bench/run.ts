@@ -24,7 +24,7 @@ const vulns = await benchVulns(small ? { slugMb: 50, advisories: 3000, apps: 200
 const freshnessWorld = small ? { apps: 300, days: 1 } : { apps: 10_000, days: 7 };
 const freshness = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: true });
 const freshnessNoAudit = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: false });
-const workers = await benchWorkers(small ? { accounts: 4, apps: 100, workers: [1, 2] } : { accounts: 20, apps: 500, workers: [1, 2, 4] });
+const workers = await benchWorkers(small ? { accounts: 4, apps: 100, workers: [1, 2], latencyMs: [20, 60] } : { accounts: 20, apps: 500, workers: [1, 2, 4], latencyMs: [50, 150] });
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
 for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['dashboard', dashboard], ['vulnerabilities', vulns], ['freshness, with an audit trail', freshness], ['freshness, without an audit trail', freshnessNoAudit], ['workers (PostgreSQL job queue)', workers]] as const) {

@@ -1,21 +1,23 @@
 /**
- * Many accounts, many workers: `accounts` generated Heroku accounts (each
- * its own emulator, so each its own rate-limit pool) of `apps` apps, synced
- * through the job queue by 1, 2, 4... `herowatch worker` processes on
- * PostgreSQL. Printed per worker count: the wall time of the round, syncs
- * per minute, requests per second, and the lowest any account's pool went
- * (herowatch keeps a tenth of it in reserve). Needs PostgreSQL
+ * Many accounts, many workers: `accounts` generated Heroku accounts of
+ * `apps` apps, each served by its own emulator process (so each its own
+ * rate-limit pool, and none sharing a process with herowatch), answering
+ * after a latency like a remote API's. They are synced through the job queue
+ * by 1, 2, 4... `herowatch worker` processes on PostgreSQL. Printed per
+ * worker count: the wall time of the round, syncs per minute, requests per
+ * second, how busy the machine's cores were, and the lowest any account's
+ * pool went (herowatch keeps a tenth of it in reserve). Needs PostgreSQL
  * (HEROWATCH_TEST_DATABASE_URL, as the tests); without it, says so. Asserts
  * nothing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { generateScenario, startEmulator, type Emulator } from '../src/emulator/index.js';
+import { generateScenario } from '../src/emulator/index.js';
 import { silentLogger } from '../src/log.js';
 import { QueuePlanner } from '../src/scheduler/planner.js';
 import { connect } from '../src/service/connections.js';
@@ -29,6 +31,13 @@ export interface WorkersBenchOptions {
   accounts: number;
   apps: number;
   workers: number[];
+  /** Each answer's latency in ms, drawn from this range. */
+  latencyMs: [number, number];
+}
+
+interface EmulatorProcess {
+  url: string;
+  child: ChildProcess;
 }
 
 async function admin(base: string, statement: string): Promise<void> {
@@ -41,33 +50,91 @@ async function admin(base: string, statement: string): Promise<void> {
   }
 }
 
-/** One round: every account synced once by `workers` processes, on a fresh installation. */
-async function round(base: string, emulators: Emulator[], tokens: string[], workers: number): Promise<{ seconds: number; requests: number; lowest: number }> {
+/** `herowatch emulator` on a scenario file and a free port; resolves with its URL once it listens. */
+function startEmulatorProcess(scenarioFile: string, latencyMs: [number, number]): Promise<EmulatorProcess> {
+  const faults = JSON.stringify({ rules: [{ latencyMs }] });
+  const child = spawn(process.execPath, [bin, 'emulator', '--scenario', scenarioFile, '--port', '0', '--json', '--faults', faults], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`emulator exited (${code}) before listening`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      try {
+        const { url } = JSON.parse(out) as { url: string };
+        resolve({ url, child });
+      } catch {
+        // Not the whole line yet.
+      }
+    });
+  });
+}
+
+async function stopProcesses(children: ChildProcess[]): Promise<void> {
+  await Promise.all(children.map((child) => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(null);
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  })));
+}
+
+/** Busy share of every core between two readings of `os.cpus()`. */
+function busyShare(before: ReturnType<typeof cpus>, after: ReturnType<typeof cpus>): number {
+  let busy = 0;
+  let total = 0;
+  for (const [i, cpu] of after.entries()) {
+    const was = before[i]!.times;
+    const delta = (key: keyof typeof was): number => cpu.times[key] - was[key];
+    const idle = delta('idle');
+    const all = delta('user') + delta('nice') + delta('sys') + delta('irq') + idle;
+    busy += all - idle;
+    total += all;
+  }
+  return total === 0 ? 0 : busy / total;
+}
+
+interface RoundResult {
+  seconds: number;
+  requests: number;
+  lowest: number;
+  busy: number;
+}
+
+/** One round: every account synced once by `workers` processes, on a fresh installation and fresh emulators (full pools). */
+async function round(base: string, scenarioFiles: string[], tokens: string[], options: WorkersBenchOptions, workers: number): Promise<RoundResult> {
   const schema = `bench_workers_${process.pid}_${workers}`;
   await admin(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_queue CASCADE; CREATE SCHEMA ${schema}`);
   const home = await mkdtemp(join(tmpdir(), 'herowatch-bench-workers-'));
   const env = { HEROWATCH_HOME: home, DATABASE_URL: `${base}${base.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`, HEROWATCH_QUEUE_SCHEMA: `${schema}_queue` };
+  const emulators: EmulatorProcess[] = [];
+  const processes: ChildProcess[] = [];
   const hw = await openHerowatch(loadConfig(env, {}));
   const queue = await openJobQueue(hw.store);
   try {
+    emulators.push(...(await Promise.all(scenarioFiles.map((file) => startEmulatorProcess(file, options.latencyMs)))));
     for (const [i, emulator] of emulators.entries()) await connect(hw, { name: `account-${i + 1}`, token: tokens[i]!, apiUrl: emulator.url });
-    for (const emulator of emulators) emulator.clearRequests();
+    await Promise.all(emulators.map((e) => fetch(`${e.url}/__emulator/requests`, { method: 'DELETE' })));
     await new QueuePlanner({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger }).plan(queue);
     const started = performance.now();
-    const processes = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--concurrency', '1'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' }));
-    const exited = processes.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    const cpuBefore = cpus();
+    processes.push(...Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--concurrency', '1'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' })));
     for (;;) {
       const done = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'complete').executeTakeFirstOrThrow();
       if (Number(done.n) >= emulators.length) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const seconds = (performance.now() - started) / 1000;
-    for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(exited);
-    const requests = emulators.reduce((sum, e) => sum + e.requestTotals().requests, 0);
-    const lowest = Math.min(...emulators.flatMap((e) => e.requests().map((r) => r.remaining ?? Infinity)));
-    return { seconds, requests, lowest };
+    const busy = busyShare(cpuBefore, cpus());
+    let requests = 0;
+    let lowest = Infinity;
+    for (const emulator of emulators) {
+      const log = await (await fetch(`${emulator.url}/__emulator/requests`)).json() as { totals: { requests: number }; requests: { remaining: number | null }[] };
+      requests += log.totals.requests;
+      for (const r of log.requests) if (r.remaining !== null) lowest = Math.min(lowest, r.remaining);
+    }
+    return { seconds, requests, lowest, busy };
   } finally {
+    await stopProcesses(processes);
+    await stopProcesses(emulators.map((e) => e.child));
     await queue.close();
     await hw.close();
     await admin(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_queue CASCADE`);
@@ -78,20 +145,27 @@ async function round(base: string, emulators: Emulator[], tokens: string[], work
 export async function benchWorkers(options: WorkersBenchOptions): Promise<Record<string, string | number>> {
   const base = process.env.HEROWATCH_TEST_DATABASE_URL;
   if (!base) return { skipped: 'needs PostgreSQL: set HEROWATCH_TEST_DATABASE_URL (.ci/postgres prints one)' };
-  const worlds = Array.from({ length: options.accounts }, (_, i) => generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 }));
-  const figures: Record<string, string | number> = { world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator and rate-limit pool (4,500, reserve 450)` };
-  let first: number | null = null;
-  for (const workers of options.workers) {
-    // Fresh emulators each round: every pool starts full, as the first round's did.
-    const emulators = await Promise.all(worlds.map((world) => startEmulator({ scenario: world.scenario })));
-    try {
-      const result = await round(base, emulators, worlds.map((w) => w.tokens.global), workers);
+  const dir = await mkdtemp(join(tmpdir(), 'herowatch-bench-worlds-'));
+  try {
+    const worlds = Array.from({ length: options.accounts }, (_, i) => generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 }));
+    const files = await Promise.all(worlds.map(async (world, i) => {
+      const file = join(dir, `account-${i + 1}.json`);
+      await writeFile(file, JSON.stringify(world.scenario));
+      return file;
+    }));
+    const figures: Record<string, string | number> = {
+      world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator process and rate-limit pool (4,500, reserve 450), answering in ${options.latencyMs[0]}-${options.latencyMs[1]} ms`,
+      machine: `${cpus().length} cores, shared by the workers, the emulators and PostgreSQL`,
+    };
+    let first: number | null = null;
+    for (const workers of options.workers) {
+      const result = await round(base, files, worlds.map((w) => w.tokens.global), options, workers);
       first ??= result.seconds;
       figures[`${workers} worker${workers === 1 ? '' : 's'}`] =
-        `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); lowest pool ${result.lowest}`;
-    } finally {
-      await Promise.all(emulators.map((e) => e.close()));
+        `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); cores ${Math.round(result.busy * 100)}% busy; lowest pool ${result.lowest}`;
     }
+    return figures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  return figures;
 }

@@ -33,12 +33,21 @@ export interface HerowatchConfig {
   keys: KeyEnvironment;
   /** HEROWATCH_RUN_LEASE_SECONDS: how long a sync run holds its lease between heartbeats (default 60); a run that stops renewing it is taken for dead after this. */
   runLeaseMs: number;
+  /** HEROWATCH_JOB_LIMITS, e.g. `all=8,inventory=6,audit=4`: jobs running at once across every worker, in all and per kind (none by default: each worker's --concurrency and one job per rate-limit pool bound them). */
+  jobLimits: JobLimits;
   /** HEROWATCH_LOG_LEVEL: how much the logger writes (default error: what commands print says the rest). */
   logLevel: string;
   /** HEROWATCH_OSV_URL: the OSV export advisories are downloaded from (default: OSV's public bucket); a mirror, or a loopback server in tests. */
   osvUrl: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
   settings: Settings;
+}
+
+/** Jobs running at once across every worker, in all and per kind of job. */
+export interface JobLimits {
+  all?: number;
+  inventory?: number;
+  audit?: number;
 }
 
 /** The keys herowatch takes from the environment, under their variables' names. */
@@ -82,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     allowedApiOrigins,
     keys: { HEROWATCH_MASTER_KEY: env.HEROWATCH_MASTER_KEY, HEROWATCH_EVIDENCE_KEY: env.HEROWATCH_EVIDENCE_KEY },
     runLeaseMs: leaseSeconds(env.HEROWATCH_RUN_LEASE_SECONDS) * 1000,
+    jobLimits: jobLimits(env.HEROWATCH_JOB_LIMITS),
     logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'error',
     osvUrl: osvUrl(env.HEROWATCH_OSV_URL),
     settings: loadSettings(home, env),
@@ -108,4 +118,17 @@ function leaseSeconds(value: string | undefined): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new ConfigError(`HEROWATCH_RUN_LEASE_SECONDS must be a whole number of seconds from 1 to 3600, not ${JSON.stringify(value)}.`);
   return seconds;
+}
+
+function jobLimits(value: string | undefined): JobLimits {
+  const limits: JobLimits = {};
+  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, count] = part.split('=').map((p) => p.trim());
+    const n = Number(count);
+    if ((key !== 'all' && key !== 'inventory' && key !== 'audit') || !Number.isInteger(n) || n < 1) {
+      throw new ConfigError(`HEROWATCH_JOB_LIMITS takes limits such as all=8,inventory=6,audit=4 (whole numbers from 1); "${part.slice(0, 60)}" is not one.`);
+    }
+    limits[key] = n;
+  }
+  return limits;
 }

@@ -31,6 +31,8 @@ export interface JobToRun {
   connection: string;
   connectionId: number;
   kind: JobKind;
+  /** An inventory sync that reads everything, rather than what is due. */
+  full?: boolean;
 }
 
 /** How a job ended: `skipped` when another process held the connection's run. */
@@ -56,7 +58,7 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   let vulnerabilities: VulnerabilityNotice[] = [];
   try {
     if (job.kind === 'inventory') {
-      const result = await syncConnection(hw, { connection: job.connection, client: context.client, now: context.now(), notify: Boolean(context.webhook), sync: { signal, now: context.now, logger: log } });
+      const result = await syncConnection(hw, { connection: job.connection, full: job.full, client: context.client, now: context.now(), notify: Boolean(context.webhook), sync: { signal, now: context.now, logger: log } });
       status = result.status;
       error = result.error;
       compliance = result.compliance;

@@ -8,6 +8,7 @@ import type { Settings } from '../settings.js';
 import { connectionIdsWithCredentials } from '../store/credentials.js';
 import { countDataset } from '../store/datasets.js';
 import { recentRuns } from '../store/jobs.js';
+import { rateLimitPool } from '../store/job-queue.js';
 import { recoverInterruptedRuns } from '../store/runs.js';
 import { runJob, type SchedulerEvent } from './job.js';
 import type { JobKind } from '../store/schema.js';
@@ -132,7 +133,7 @@ export class Scheduler {
       if ((await recoverInterruptedRuns(hw.store, connection.id)).running) continue;
       const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
-      const pool = connection.account_id ?? `connection-${connection.id}`;
+      const pool = rateLimitPool(connection);
       planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every), after: lastInventory?.started_at ?? null, pool });
       // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
       if (connection.last_complete_run === null || schedule.audit_every >= schedule.inventory_every) continue;

@@ -1,6 +1,8 @@
+import { ConflictError, InputError } from '../errors.js';
 import { listConnections } from '../store/connections.js';
-import { liveWorkers, queueDepth, queueJobs, requirePostgres, type QueueJobRow } from '../store/job-queue.js';
+import { liveWorkers, queueDepth, queueJobs, rateLimitPool, requirePostgres, type JobQueue, type QueueJobRow } from '../store/job-queue.js';
 import { listJobs } from '../store/jobs.js';
+import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
 export interface JobView {
@@ -42,4 +44,32 @@ export async function queueView(hw: Herowatch, limit = 50, now = new Date()): Pr
     return { ...job, connection: typeof id === 'number' ? (names.get(id) ?? String(id)) : null };
   });
   return { depth: await queueDepth(hw.store), jobs, workers: await liveWorkers(hw.store, new Date(now.getTime() - hw.config.runLeaseMs)) };
+}
+
+/**
+ * Queues an inventory sync of the connection to run as soon as its
+ * rate-limit pool is free ("sync now" on a scaled deployment): a worker takes
+ * it, and the web server keeps nothing. Refused when no worker is alive to
+ * take it, or the connection is disconnected.
+ */
+export async function queueSyncNow(hw: Herowatch, queue: JobQueue, name: string, options: { full?: boolean } = {}, now = new Date()): Promise<{ workers: number }> {
+  const connection = await requireConnection(hw.store, name);
+  if (connection.state === 'disabled') throw new InputError(`Connection "${name}" is disconnected; reconnect it on its Integrations page first.`);
+  const workers = await liveWorkerCount(hw, now);
+  if (workers === 0) throw new ConflictError('No herowatch worker is running to take the sync: start one (herowatch worker), or sync from the command line (herowatch sync).');
+  // A complete run that starts after this moment does what was asked: the job is skipped then.
+  await queue.enqueue({ kind: 'inventory', connectionId: connection.id, after: now.toISOString(), full: options.full, pool: rateLimitPool(connection), now: true });
+  return { workers };
+}
+
+/** Worker processes that said they were alive within the run lease. */
+export async function liveWorkerCount(hw: Herowatch, now = new Date()): Promise<number> {
+  return (await liveWorkers(hw.store, new Date(now.getTime() - hw.config.runLeaseMs))).length;
+}
+
+/** The connection's inventory sync in the queue, waiting or running, if any. */
+export async function queuedSync(hw: Herowatch, name: string): Promise<QueueJobRow | null> {
+  const connection = await requireConnection(hw.store, name);
+  const [job] = await queueJobs(hw.store, 1, { kind: 'inventory', connectionId: connection.id });
+  return job && job.attempts < job.max_attempts ? job : null;
 }

@@ -169,6 +169,8 @@ async function openPostgres(location: StoreLocation): Promise<Store> {
   // An idle connection the server ends (a restart, pg_terminate_backend, a proxy timeout) is dropped from the pool,
   // which opens a new one on next use; unhandled, the error would end the process.
   pool.on('error', () => {});
+  // So is the end of a connection checked out between queries (inside a transaction): the next query on it fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, readOnly: false, close: () => db.destroy() };
 }

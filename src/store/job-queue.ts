@@ -22,11 +22,25 @@ export interface QueuedWork {
   kind: QueueTask;
   connectionId: number;
   after: string | null;
+  /** An inventory sync that reads everything (asked for from the dashboard). */
+  full?: boolean;
 }
 
 export interface EnqueueRequest extends QueuedWork {
-  /** The rate-limit pool the work spends: the Heroku account's id (or the connection's, before its account is known). */
+  /** The rate-limit pool the work spends: see rateLimitPool. */
   pool: string;
+  /** Someone asked for it: it runs as soon as the pool is free, replacing the same work if it is waiting. */
+  now?: boolean;
+}
+
+/** The rate-limit pool a connection's work spends: its Heroku account (or, before its account is known, the connection itself). */
+export function rateLimitPool(connection: { id: number; account_id: string | null }): string {
+  return connection.account_id ?? `connection-${connection.id}`;
+}
+
+/** The key of a connection's work of one kind in the queue: at most one waits at a time. */
+function jobKey(kind: QueueTask, connectionId: number): string {
+  return `${kind}:${connectionId}`;
 }
 
 /** The job queue's schema (its tables and functions). */
@@ -59,14 +73,21 @@ export async function openJobQueue(store: Store): Promise<JobQueue> {
 export class JobQueue {
   constructor(private readonly utils: WorkerUtils) {}
 
-  /** Queues work unless the same work is already waiting. */
+  /**
+   * Queues work unless the same work is already waiting; work asked for
+   * `now` replaces it (a job already running is left to finish, and this one
+   * waits behind it in the pool's queue). The job's flag is its kind, for
+   * the per-kind limits.
+   */
   async enqueue(request: EnqueueRequest): Promise<void> {
-    const payload: QueuedWork = { kind: request.kind, connectionId: request.connectionId, after: request.after };
+    const payload: QueuedWork = { kind: request.kind, connectionId: request.connectionId, after: request.after, ...(request.full ? { full: true } : {}) };
     await this.utils.addJob(request.kind, payload, {
       queueName: `pool:${request.pool}`,
-      jobKey: `${request.kind}:${request.connectionId}`,
-      jobKeyMode: 'preserve_run_at',
+      jobKey: jobKey(request.kind, request.connectionId),
+      jobKeyMode: request.now ? 'replace' : 'preserve_run_at',
+      ...(request.now ? { runAt: new Date() } : {}),
       maxAttempts: MAX_ATTEMPTS,
+      flags: [request.kind],
     });
   }
 
@@ -101,12 +122,14 @@ async function queueInstalled(store: Store): Promise<boolean> {
   return rows[0]?.present != null;
 }
 
-/** The jobs in the queue (waiting, running, or failed for good), running first, then failed, then by when they run. */
-export async function queueJobs(store: Store, limit: number): Promise<QueueJobRow[]> {
+/** The jobs in the queue (waiting, running, or failed for good), running first, then failed, then by when they run; or only those of one connection's work of a kind. */
+export async function queueJobs(store: Store, limit: number, of?: { kind: QueueTask; connectionId: number }): Promise<QueueJobRow[]> {
   if (!(await queueInstalled(store))) return [];
+  const only = of ? sql`WHERE j.task_identifier = ${of.kind} AND (p.payload->>'connectionId')::int = ${of.connectionId}` : sql``;
   const { rows } = await sql<QueueJobRow & { run_at: Date | string; locked_at: Date | string | null }>`
     SELECT j.id::int AS id, j.task_identifier AS task, j.queue_name AS queue, j.key AS key, p.payload AS payload, j.run_at, j.attempts, j.max_attempts, j.last_error, j.locked_by, j.locked_at
     FROM ${sql.table(`${queueSchema(store)}.jobs`)} j JOIN ${sql.table(`${queueSchema(store)}._private_jobs`)} p ON p.id = j.id
+    ${only}
     ORDER BY (j.locked_at IS NULL), (j.attempts < j.max_attempts), j.run_at
     LIMIT ${limit}`.execute(store.db);
   const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());

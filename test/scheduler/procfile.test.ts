@@ -1,33 +1,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { connect } from '../../src/service/connections.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
+import { eventually, freePort } from '../support/wait.js';
 
 const POSTGRES = Boolean(process.env.HEROWATCH_TEST_DATABASE_URL);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | false | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe.skipIf(!POSTGRES)('the Procfile', () => {
   it('starts the web, worker and planner processes from the environment alone, which keep a connection fresh and stop cleanly', async () => {
@@ -57,13 +39,13 @@ describe.skipIf(!POSTGRES)('the Procfile', () => {
     const byName = (name: string) => started.find((p) => p.name === name)!;
 
     // The web process answers on PORT; the planner leads and queues the sync; the worker runs it.
-    const health = await until('the web process', async () => {
+    const health = await eventually('the web process', async () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       return response.ok && ((await response.json()) as { ok: boolean });
     });
     expect(health).toEqual({ ok: true, database: 'reachable' });
-    await until('the planner to lead', async () => byName('planner').output.text.includes('planning (this planner holds the lead)'));
-    const job = await until('the worker to sync the connection', async () => (await hw.store.db.selectFrom('hw_jobs').select(['kind', 'status']).where('status', '=', 'complete').executeTakeFirst()) ?? false, 90_000);
+    await eventually('the planner to lead', async () => byName('planner').output.text.includes('planning (this planner holds the lead)'));
+    const job = await eventually('the worker to sync the connection', async () => (await hw.store.db.selectFrom('hw_jobs').select(['kind', 'status']).where('status', '=', 'complete').executeTakeFirst()) ?? false, 90_000);
     expect(job).toEqual({ kind: 'inventory', status: 'complete' });
     expect(byName('worker').output.text).toMatch(/edge: inventory complete/);
 

@@ -10,7 +10,7 @@ import { QueuePlanner } from '../../src/scheduler/planner.js';
 import type { SchedulerEvent } from '../../src/scheduler/scheduler.js';
 import { connect } from '../../src/service/connections.js';
 import { openHerowatch } from '../../src/service/herowatch.js';
-import { queueView } from '../../src/service/jobs.js';
+import { liveWorkerCount, queueView } from '../../src/service/jobs.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
 import { openJobQueue } from '../../src/store/job-queue.js';
 import { Leadership } from '../../src/store/leader.js';
@@ -18,7 +18,7 @@ import { runWorker } from '../../src/worker/worker.js';
 import { addUser } from '../../src/service/users.js';
 import { buildServer } from '../../src/web/server.js';
 import { herowatch, startHerowatch } from '../support/cli.js';
-import { as, sessionFor, VIEWER } from '../support/dashboard.js';
+import { ADMIN, as, sessionFor, VIEWER } from '../support/dashboard.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
@@ -137,6 +137,56 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(Number(runsAfter.n)).toBe(Number(runsBefore.n));
     expect(events.filter((e) => e.type === 'job-done')).toHaveLength(3);
   }, 60_000);
+
+  it('sends "sync now" from the dashboard to a worker through the queue, full when asked, within the job limits', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario(), faults: { rules: [{ latencyMs: 5 }] } });
+    const base = await openTestHerowatch('postgres', emulator.url);
+    await connectedTwice(base, emulator.url);
+    // One inventory job at a time across every worker, though the worker could run three.
+    const hw = await openHerowatch(loadConfig({ ...base.env, HEROWATCH_JOB_LIMITS: 'inventory=1' }, { apiUrl: emulator.url }));
+    onTestFinished(() => hw.close());
+    const queue = await openJobQueue(hw.store);
+    onTestFinished(() => queue.close());
+    expect(await new QueuePlanner({ hw, schedule, log: silentLogger }).plan(queue)).toBe(3);
+    const controller = new AbortController();
+    const worker = runWorker({ hw, concurrency: 3, log: silentLogger, pollMs: 100 }, controller.signal);
+    onTestFinished(async () => {
+      controller.abort();
+      await worker;
+    });
+    const first = await waitFor('three jobs', async () => {
+      const rows = await jobRows(base);
+      return rows.length === 3 && rows.every((r) => r.finished_at !== null) && rows;
+    });
+    // Three pools' worth of work, one at a time: no two jobs overlap.
+    const spans = first.map((r) => [r.started_at, r.finished_at!] as const).sort((a, b) => a[0].localeCompare(b[0]));
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0] >= spans[i - 1]![1]).toBe(true);
+    expect(await liveWorkerCount(hw)).toBe(1);
+
+    await addUser(hw, { ...ADMIN, role: 'admin' });
+    const { app } = await buildServer(hw);
+    onTestFinished(() => app.close());
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const admin = await sessionFor({ hw: base, app }, ADMIN);
+    const syncNow = (connection: string, full: boolean) =>
+      app.inject(as(admin, { method: 'POST', url: '/runs/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=${connection}${full ? '&full=on' : ''}` }));
+    const asked = await syncNow('edge', true);
+    expect(asked.statusCode).toBe(303);
+    expect(asked.headers.location).toBe('/runs/live?connection=edge');
+    // The live view follows the queued job to its run's end, through the database.
+    const live = await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } });
+    const text = await live.text();
+    expect(text).toMatch(/The sync is queued|Sync run \d+ was started by another herowatch process/);
+    expect(text).toMatch(/event: done\ndata: .*Sync run \d+ ended: complete/);
+    expect((await syncNow('outside', false)).statusCode).toBe(303);
+    const runs = await waitFor('the two syncs asked for', async () => {
+      const rows = await hw.store.db.selectFrom('hw_sync_runs').innerJoin('hw_connections', 'hw_connections.id', 'hw_sync_runs.connection_id').select(['hw_connections.name as connection', 'mode', 'status']).orderBy('hw_sync_runs.id').execute();
+      return rows.length === 5 && rows.every((r) => r.status === 'complete') && rows;
+    });
+    // The worker ran them (the server ran nothing): full where asked, incremental otherwise.
+    expect(runs.slice(3).map((r) => `${r.connection} ${r.mode}`)).toEqual(['edge full', 'outside incremental']);
+    expect((await jobRows(base)).filter((r) => r.status === 'complete')).toHaveLength(5);
+  }, 90_000);
 
   it('hands the job of a worker killed mid-sync to another, which ends with the inventory of a clean run', async () => {
     // Slow answers, so the sync is surely in progress when the worker dies.

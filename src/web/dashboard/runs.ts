@@ -7,7 +7,8 @@ import { syncRuns } from '../../service/history.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { syncConnection } from '../../service/sync.js';
 import { describePlan } from '../../inventory/plan.js';
-import { queueView, schedulerJobs } from '../../service/jobs.js';
+import { liveWorkerCount, queuedSync, queueSyncNow, queueView, schedulerJobs } from '../../service/jobs.js';
+import { openJobQueue, type JobQueue } from '../../store/job-queue.js';
 import { runsView } from '../../service/views.js';
 import { field } from './form.js';
 import { page } from './render.js';
@@ -95,6 +96,19 @@ const POLL_MS = 2000;
 export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: SyncRunner): Promise<void> {
   const runner = given ?? new InProcessSyncRunner(hw);
   if (!given) web.addHook('onClose', async () => runner.idle());
+  // On PostgreSQL with workers running, "sync now" goes to the queue: the server runs nothing itself.
+  let queue: Promise<JobQueue> | null = null;
+  const workersTake = async (): Promise<JobQueue | null> => {
+    if (given || hw.store.dialect !== 'postgres' || (await liveWorkerCount(hw)) === 0) return null;
+    queue ??= openJobQueue(hw.store).catch((error: unknown) => {
+      queue = null;
+      throw error;
+    });
+    return queue;
+  };
+  web.addHook('onClose', async () => {
+    if (queue) await (await queue.catch(() => null))?.close();
+  });
 
   web.get('/runs', { config: { access: 'viewer' } }, async (request, reply) => {
     const { runs } = await runsView(hw, EVERYTHING, { limit: 30 });
@@ -109,7 +123,10 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
     const connection = field(request, 'connection');
     const record = await requireConnection(hw.store, connection);
     if (record.state === 'disabled') throw new InputError(`Connection "${connection}" is disconnected; reconnect it on its Integrations page first.`);
-    runner.start(connection, { full: field(request, 'full') === 'on' });
+    const full = field(request, 'full') === 'on';
+    const workers = await workersTake();
+    if (workers) await queueSyncNow(hw, workers, connection, { full });
+    else runner.start(connection, { full });
     return reply.redirect(`/runs/live?connection=${encodeURIComponent(connection)}`, 303);
   });
 
@@ -133,15 +150,33 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
       request.raw.on('close', () => stop?.());
       return;
     }
-    // Not a sync of this server's: follow one another process runs, through the database.
+    // Not a sync of this server's: follow it through the database, whoever runs it, waiting first for a worker to take a queued one.
     const [latest] = await syncRuns(hw, { connection, limit: 1 });
-    if (!latest || latest.status !== 'running') return send({ type: 'done', ok: true, text: 'No sync of this connection is running.' });
-    send({ type: 'note', text: `Sync run ${latest.id} was started by another herowatch process; following it.` });
+    let following = latest?.status === 'running' ? latest.id : null;
+    const queued = following === null && hw.store.dialect === 'postgres' ? await queuedSync(hw, connection) : null;
+    if (following === null && !queued) return send({ type: 'done', ok: true, text: 'No sync of this connection is running.' });
+    send({ type: 'note', text: following !== null ? `Sync run ${following} was started by another herowatch process; following it.` : 'The sync is queued: a worker takes it as soon as the account\'s rate-limit pool is free.' });
+    let reported = queued?.last_error ?? null;
     const timer = setInterval(async () => {
       const [now] = await syncRuns(hw, { connection, limit: 1 }).catch(() => [undefined]);
-      if (now && now.id === latest.id && now.status === 'running') return raw.write(`: still running\n\n`);
+      if (following === null) {
+        if (now && now.id !== latest?.id) {
+          following = now.id;
+          send({ type: 'note', text: `Sync run ${now.id} started.` });
+        } else {
+          const waiting = await queuedSync(hw, connection).catch(() => null);
+          if (waiting) {
+            if (waiting.last_error && waiting.last_error !== reported) send({ type: 'note', text: `Attempt ${waiting.attempts} did not run: ${waiting.last_error}. It is tried again.` });
+            reported = waiting.last_error;
+            return raw.write(': queued\n\n');
+          }
+          clearInterval(timer);
+          return send({ type: 'done', ok: true, text: 'The queued sync left the queue without a run of its own: a run that started after it was asked did the work. See Runs.' });
+        }
+      }
+      if (now && now.id === following && now.status === 'running') return raw.write(`: still running\n\n`);
       clearInterval(timer);
-      send({ type: 'done', ok: now?.status === 'complete', text: `Sync run ${latest.id} ended: ${now?.id === latest.id ? now.status : 'see Runs'}.` });
+      send({ type: 'done', ok: now?.status === 'complete', text: `Sync run ${following} ended: ${now?.id === following ? now.status : 'see Runs'}.` });
     }, POLL_MS);
     stop = () => clearInterval(timer);
     request.raw.on('close', () => stop?.());
