@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { archiveBlob, monthlyArchives } from '../blobs/archive-blob.js';
+import { buildId, buildOutput, builtReleases } from '../representations/builds.js';
 import { slugBlob } from '../blobs/slug-blob.js';
 import { auditEventJson } from '../representations/people.js';
 import type { SchemaViolation } from '../schema/response-validator.js';
@@ -134,6 +135,17 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         const blob = slugBlob(slug);
         logBlob(server, request.url, 200);
         return reply.type('application/gzip').header('ETag', `"${blob.checksum.slice(7, 39)}"`).send(blob.bytes);
+      },
+    },
+    {
+      method: 'GET',
+      url: '/__emulator/streams/builds/:build',
+      handler: async (request, reply) => {
+        const id = (request.params as { build: string }).build.toLowerCase();
+        const release = [...server.currentWorld.apps.values()].flatMap((app) => builtReleases(app)).find((r) => buildId(r) === id);
+        if (!release) return reply.code(404).type('text/plain').send('No such stream');
+        logBlob(server, request.url, 200);
+        return reply.type('text/plain; charset=utf-8').send(buildOutput(release));
       },
     },
     {

@@ -1,9 +1,14 @@
 import { errors } from '../http/errors.js';
 import { accountJson, authorizationJson } from '../representations/people.js';
 import { SCOPES, type Scope } from '../scenario/types.js';
+import type { Json } from '../representations/context.js';
 import { isExpired } from '../http/auth.js';
 import { isoSeconds } from '../world/time.js';
 import { randomUUID } from 'node:crypto';
+import { featureJson } from '../representations/catalog.js';
+import { ACCOUNT_FEATURES } from '../world/catalog.js';
+import { deriveHex } from '../world/ids.js';
+import { byIdentity } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 import type { Token } from '../world/types.js';
 
@@ -25,7 +30,51 @@ function authorizationFor(ctx: RouteContext): Token {
   return token;
 }
 
+const DAY = 86_400_000;
+
+/** When a delinquent account is suspended, then deleted, as Heroku schedules it after an unpaid invoice. */
+export function delinquencyJson(delinquentAt: string | null): Json {
+  const from = delinquentAt ? Date.parse(delinquentAt) : null;
+  return {
+    scheduled_suspension_time: from === null ? null : isoSeconds(new Date(from + 30 * DAY)),
+    scheduled_deletion_time: from === null ? null : isoSeconds(new Date(from + 60 * DAY)),
+  };
+}
+
+const accountFeatures = (ctx: RouteContext) => ACCOUNT_FEATURES.map((f) => featureJson(f, ctx.viewer, f.name === 'account-verification'));
+
 export const accountRoutes: RouteSpec[] = [
+  get('/account/features', 'identity', (ctx) => ({ list: accountFeatures(ctx) })),
+  get('/account/features/:feature', 'identity', (ctx) => {
+    const feature = byIdentity(accountFeatures(ctx) as { id: string; name: string }[], ctx.params.feature!, (f) => f.name);
+    if (!feature) throw errors.notFound('feature');
+    return { json: feature };
+  }),
+  get('/account/delinquency', 'identity', (ctx) => ({ json: delinquencyJson(ctx.viewer.delinquentAt) })),
+  get('/account/invoice-address', 'identity', (ctx) => ({
+    json: { address_1: '', address_2: '', city: '', country: '', heroku_id: `user${deriveHex(8, 'heroku-id', ctx.viewer.id)}@heroku.com`, other: '', postal_code: '', state: '', use_invoice_address: false },
+  })),
+  get('/users/:user/sms-number', 'identity', (ctx) => {
+    self(ctx);
+    return { json: { sms_number: null } };
+  }),
+  get('/users/:user/preferences', 'identity', (ctx) => {
+    self(ctx);
+    return {
+      json: {
+        timezone: null,
+        'default-organization': null,
+        'dismissed-github-banner': null,
+        'dismissed-getting-started': null,
+        'dismissed-org-access-controls': null,
+        'dismissed-org-wizard-notification': null,
+        'dismissed-pipelines-banner': null,
+        'dismissed-pipelines-github-banner': null,
+        'dismissed-pipelines-github-banners': [],
+        'dismissed-sms-banner': null,
+      },
+    };
+  }),
   get('/account', 'identity', (ctx) => ({ json: accountJson(ctx.viewer) })),
   get('/users/:user', 'identity', (ctx) => {
     self(ctx);

@@ -4,7 +4,7 @@ import type { Addon } from '../world/types.js';
 import { appFor, byIdentity } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 
-function addonFor(ctx: RouteContext, identity = ctx.params.addon!): Addon {
+export function addonFor(ctx: RouteContext, identity = ctx.params.addon!): Addon {
   const addon = ctx.world.addons.find(identity);
   if (!addon || !ctx.access.canSeeAddon(ctx.viewer, addon)) throw errors.notFound('addon', 'add-on');
   return addon;
@@ -60,5 +60,11 @@ export const addonRoutes: RouteSpec[] = [
     const plan = ctx.world.plans.find(ctx.params.plan!);
     if (!plan) throw errors.notFound('plan');
     return { json: planJson(plan) };
+  }),
+
+  get('/users/:user/addons', 'read', (ctx) => {
+    const identity = ctx.params.user!.toLowerCase();
+    if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
+    return { list: ctx.access.visibleAddons(ctx.viewer).map((a) => expandedAddonJson(a, ctx.expansions)) };
   }),
 ];

@@ -3,7 +3,10 @@ import {
   appJson, collaboratorJson, configVarsJson, domainJson, dynosJson, formationJson, logDrainJson, releaseJson,
   slugJson, sniEndpointJson, teamAppJson,
 } from '../representations/apps.js';
+import { buildId, buildJson, buildpackInstallationsJson, builtReleases, ociImageJson } from '../representations/builds.js';
+import { featureJson } from '../representations/catalog.js';
 import { couplingJson } from '../representations/platform.js';
+import { APP_FEATURES } from '../world/catalog.js';
 import { appFor, byIdentity, teamFor } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 import type { App } from '../world/types.js';
@@ -90,5 +93,37 @@ export const appRoutes: RouteSpec[] = [
     const coupling = appFor(ctx).coupling;
     if (!coupling) throw errors.notFound('pipeline_coupling');
     return { json: couplingJson(coupling) };
+  }),
+
+  get('/apps/:app/features', 'read', (ctx) => {
+    const app = appFor(ctx);
+    return { list: APP_FEATURES.map((f) => featureJson(f, app, false)) };
+  }),
+  get('/apps/:app/features/:feature', 'read', (ctx) => {
+    const app = appFor(ctx);
+    const wanted = ctx.params.feature!.toLowerCase();
+    const feature = APP_FEATURES.find((f) => f.name === wanted || featureJson(f, app, false).id === wanted);
+    if (!feature) throw errors.notFound('feature');
+    return { json: featureJson(feature, app, false) };
+  }),
+  get('/apps/:app/builds', 'read', (ctx) => ({ list: builtReleases(appFor(ctx)).map((r) => buildJson(r, ctx)) })),
+  get('/apps/:app/builds/:build', 'read', (ctx) => {
+    const wanted = ctx.params.build!.toLowerCase();
+    const release = builtReleases(appFor(ctx)).find((r) => buildId(r) === wanted);
+    if (!release) throw errors.notFound('build');
+    return { json: buildJson(release, ctx) };
+  }),
+  get('/apps/:app/buildpack-installations', 'read', (ctx) => ({ json: buildpackInstallationsJson(appFor(ctx)) })),
+  // The emulator keeps an app's config vars as they are now: every release is served with them.
+  get('/apps/:app/releases/:release/config-vars', 'read-protected', (ctx) => {
+    const app = appFor(ctx);
+    found(byIdentity(app.releases, ctx.params.release!, (r) => r.version), 'release');
+    return { json: configVarsJson(app) };
+  }),
+  get('/apps/:app/oci-images/:image', 'read', (ctx) => {
+    const wanted = ctx.params.image!.toLowerCase();
+    const release = appFor(ctx).releases.find((r) => r.ociImage?.id === wanted);
+    if (!release) throw errors.notFound('oci_image', 'OCI image');
+    return { json: ociImageJson(release) };
   }),
 ];

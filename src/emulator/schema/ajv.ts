@@ -24,7 +24,8 @@ export const PLATFORM_SCHEMA_ID = 'http://api.heroku.com/schema';
  *   hostnames (`api.example.com`) with `format: uri`.
  */
 export function createPlatformAjv(options: { verbose?: boolean } = {}): Ajv {
-  const ajv = new AjvDraft04({ strict: false, allErrors: true, validateSchema: false, allowUnionTypes: true, verbose: options.verbose ?? false });
+  // Patterns compile without the `u` flag: the schema writes them for plain regular expressions (`[\w\.\:]` is an error under `u`).
+  const ajv = new AjvDraft04({ strict: false, allErrors: true, validateSchema: false, allowUnionTypes: true, unicodeRegExp: false, verbose: options.verbose ?? false });
   addFormats(ajv);
   ajv.addFormat('uri', { type: 'string', validate: (value: string) => isUriReference(value) });
   ajv.addKeyword({

@@ -163,3 +163,74 @@ export const HEROKU_CLI_CLIENT = {
   name: 'Heroku CLI',
   redirect_uri: 'https://cli-auth.heroku.com/auth/cli/callback',
 };
+
+export interface DynoSizeInfo {
+  name: string;
+  generation: 'cedar' | 'fir';
+  /** Memory in GB. */
+  memory: number;
+  /** Compute multiplier, as the size table states it. */
+  compute: number;
+  dyno_units: number;
+  dedicated: boolean;
+  private_space_only: boolean;
+  /** List price a month, in cents (null where Heroku prices by usage or by contract). */
+  cents: number | null;
+}
+
+/** Dyno sizes: Common Runtime, Private Spaces and Shield (Cedar), and Fir's Classic sizes. Memory and compute as Heroku's size table gives them; dyno units of private sizes approximate. */
+export const DYNO_SIZES: DynoSizeInfo[] = [
+  { name: 'Eco', generation: 'cedar', memory: 0.5, compute: 1, dyno_units: 0, dedicated: false, private_space_only: false, cents: null },
+  { name: 'Basic', generation: 'cedar', memory: 0.5, compute: 1, dyno_units: 0, dedicated: false, private_space_only: false, cents: 700 },
+  { name: 'Standard-1X', generation: 'cedar', memory: 0.5, compute: 1, dyno_units: 1, dedicated: false, private_space_only: false, cents: 2500 },
+  { name: 'Standard-2X', generation: 'cedar', memory: 1, compute: 4, dyno_units: 2, dedicated: false, private_space_only: false, cents: 5000 },
+  { name: 'Performance-M', generation: 'cedar', memory: 2.5, compute: 12, dyno_units: 8, dedicated: true, private_space_only: false, cents: 25000 },
+  { name: 'Performance-L', generation: 'cedar', memory: 14, compute: 50, dyno_units: 16, dedicated: true, private_space_only: false, cents: 50000 },
+  { name: 'Performance-L-RAM', generation: 'cedar', memory: 30, compute: 24, dyno_units: 16, dedicated: true, private_space_only: false, cents: 50000 },
+  { name: 'Performance-XL', generation: 'cedar', memory: 62, compute: 50, dyno_units: 32, dedicated: true, private_space_only: false, cents: 75000 },
+  { name: 'Performance-2XL', generation: 'cedar', memory: 126, compute: 100, dyno_units: 64, dedicated: true, private_space_only: false, cents: 150000 },
+  { name: 'Private-S', generation: 'cedar', memory: 1, compute: 2, dyno_units: 5, dedicated: true, private_space_only: true, cents: null },
+  { name: 'Private-M', generation: 'cedar', memory: 2.5, compute: 12, dyno_units: 8, dedicated: true, private_space_only: true, cents: null },
+  { name: 'Private-L', generation: 'cedar', memory: 14, compute: 50, dyno_units: 16, dedicated: true, private_space_only: true, cents: null },
+  { name: 'Shield-S', generation: 'cedar', memory: 1, compute: 2, dyno_units: 5, dedicated: true, private_space_only: true, cents: null },
+  { name: 'Shield-M', generation: 'cedar', memory: 2.5, compute: 12, dyno_units: 8, dedicated: true, private_space_only: true, cents: null },
+  { name: 'Shield-L', generation: 'cedar', memory: 14, compute: 50, dyno_units: 16, dedicated: true, private_space_only: true, cents: null },
+  { name: '1X-Classic', generation: 'fir', memory: 0.5, compute: 1, dyno_units: 1, dedicated: false, private_space_only: true, cents: null },
+  { name: '2X-Classic', generation: 'fir', memory: 1, compute: 4, dyno_units: 2, dedicated: false, private_space_only: true, cents: null },
+  { name: 'Performance-M-Classic', generation: 'fir', memory: 2.5, compute: 12, dyno_units: 8, dedicated: false, private_space_only: true, cents: null },
+  { name: 'Performance-L-Classic', generation: 'fir', memory: 14, compute: 50, dyno_units: 16, dedicated: false, private_space_only: true, cents: null },
+];
+
+/** The platform's generations. */
+export const GENERATIONS = [
+  { name: 'cedar', created_at: '2011-05-31T00:00:00Z' },
+  { name: 'fir', created_at: '2025-04-29T00:00:00Z' },
+] as const;
+
+export interface FeatureInfo {
+  name: string;
+  display_name: string;
+  description: string;
+  state: 'public' | 'beta' | 'alpha';
+  feedback_email: string;
+}
+
+const feature = (name: string, display_name: string, description: string, state: FeatureInfo['state'] = 'beta'): FeatureInfo => ({
+  name, display_name, description, state, feedback_email: `${name}-feedback@heroku.com`,
+});
+
+/** Heroku Labs features of apps, off unless the scenario turns them on. */
+export const APP_FEATURES: FeatureInfo[] = [
+  feature('http-session-affinity', 'Session affinity', 'Route a client\'s requests to the same dyno.', 'public'),
+  feature('log-runtime-metrics', 'Log runtime metrics', 'Emit dyno memory and CPU metrics to the app\'s logs.', 'beta'),
+  feature('preboot', 'Preboot', 'Start new web dynos before stopping the old ones at deploy.', 'public'),
+  feature('runtime-dyno-metadata', 'Dyno metadata', 'Expose the dyno\'s release and app to it as config vars.', 'beta'),
+  feature('runtime-dyno-build-metadata', 'Build metadata', 'Expose the build\'s commit and buildpacks to the dyno as config vars.', 'beta'),
+  feature('spaces-dns-discovery', 'DNS service discovery', 'Resolve the app\'s dynos by name inside its Private Space.', 'public'),
+];
+
+/** Heroku Labs features of accounts. */
+export const ACCOUNT_FEATURES: FeatureInfo[] = [
+  feature('account-verification', 'Account verification', 'The account has a verified billing method.', 'public'),
+  feature('pipelines-beta', 'Pipelines beta', 'Try pipeline features before they are released.', 'beta'),
+];
