@@ -83,13 +83,14 @@ export function fetchTransport(options: TransportOptions): RequestFn {
     }
     // Only 2xx is success (304 is answered from the ETag cache by the conditional middleware); a redirect is never followed.
     if (failed) {
-      const error = (body ?? {}) as { id?: unknown; message?: unknown };
+      // Heroku words one error (missing_version) under `error` rather than `message`.
+      const error = (body ?? {}) as { id?: unknown; message?: unknown; error?: unknown };
       const retryAfter = headers['retry-after'] ? Number(headers['retry-after']) : null;
       const scopes = (name: string): string[] | null => (headers[name] ? headers[name].split(/[\s,]+/).filter(Boolean) : null);
       throw new HerokuApiError({
         status: raw.status,
         id: typeof error.id === 'string' ? error.id : null,
-        message: typeof error.message === 'string' ? error.message : (raw.statusText ?? `HTTP ${raw.status}`),
+        message: typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error.trim() : (raw.statusText ?? `HTTP ${raw.status}`),
         method: request.method,
         path: request.path,
         requestId: headers['request-id'] ?? null,

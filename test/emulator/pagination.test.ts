@@ -70,10 +70,18 @@ describe('Range pagination of /apps', () => {
     expect(response.body).toEqual({ id: 'bad_request', message: 'Invalid `Range` header. Please use format like `id ..; max=10, order=desc`. ' });
   });
 
-  it('answers 400 for a field the list cannot be sorted by', async () => {
-    const response = await api(emulator, '/apps', T.admin, { headers: { Range: 'email ..' } });
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ id: 'bad_request', message: expect.stringContaining('id, name, updated_at') });
+  it.each(['email ..', 'max=1000'])('answers %j (a field the list cannot be ranged by, or none) with 416 in Heroku\'s words', async (range) => {
+    const response = await api(emulator, '/apps', T.admin, { headers: { Range: range } });
+    expect(response.status).toBe(416);
+    expect(response.body).toEqual({ id: 'requested_range_not_satisfiable', message: 'Requested range order is not allowed, please try `id` or another specified in `Accept-Ranges`.' });
+    expect(response.headers.get('request-id')).toBeTruthy();
+  });
+
+  it('refuses a ; between parameters with 400, as Heroku does, and takes a trailing one', async () => {
+    const refused = await api(emulator, '/apps', T.admin, { headers: { Range: 'name ..; max=10; order=desc' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ id: 'bad_request', message: 'Invalid `Range` header. Please use format like `id ..; max=10, order=desc`. ' });
+    expect((await api(emulator, '/apps', T.admin, { headers: { Range: 'name ..; order=desc,max=10;' } })).status).toBeLessThan(300);
   });
 
   it('answers 416 for a range that is empty by construction', async () => {

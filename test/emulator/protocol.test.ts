@@ -10,12 +10,14 @@ describe('API version (Accept)', () => {
     ['plain JSON', 'application/json'],
     ['no version', 'application/vnd.heroku+json'],
     ['version 2', 'application/vnd.heroku+json; version=2'],
-  ])('answers 406 not_acceptable for %s', async (_case, accept) => {
+    ['a malformed version', 'application/vnd.heroku+json; version=three'],
+  ])('answers 400 missing_version, its text under "error" as Heroku words it, for %s', async (_case, accept) => {
     const response = await fetch(`${emulator.url}/account`, { headers: { Authorization: `Bearer ${T.admin}`, ...(accept ? { Accept: accept } : {}) } });
-    expect(response.status).toBe(406);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('request-id')).toBeTruthy();
     expect(await response.json()).toEqual({
-      id: 'not_acceptable',
-      message: "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.",
+      id: 'missing_version',
+      error: "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.\n",
     });
   });
 
@@ -181,6 +183,55 @@ describe('errors', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ id: 'bad_request' });
+  });
+
+  it('takes a DELETE with a JSON content type and no body, as heroku-client sends it', async () => {
+    const created = await api<{ id: string }>(emulator, '/oauth/authorizations', T.admin, { method: 'POST', body: { description: 'to revoke', scope: ['read'] } });
+    expect(created.status).toBe(201);
+    const revoked = await fetch(`${emulator.url}/oauth/authorizations/${created.body.id}`, {
+      method: 'DELETE',
+      headers: { Accept: V3, Authorization: `Bearer ${T.admin}`, 'Content-Type': 'application/json' },
+      body: '',
+    });
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ id: created.body.id });
+  });
+
+  it('answers the framework\'s own refusals in Heroku\'s error shape, with its headers', async () => {
+    const badEscape = await fetch(`${emulator.url}/apps/%E0%A4%A`, { headers: { Accept: V3, Authorization: `Bearer ${T.admin}` } });
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.headers.get('request-id')).toBeTruthy();
+    expect(badEscape.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await badEscape.json()).toMatchObject({ id: 'bad_request', message: expect.stringMatching(/URL/) });
+
+    const badType = await fetch(`${emulator.url}/oauth/authorizations`, {
+      method: 'POST',
+      headers: { Accept: V3, Authorization: `Bearer ${T.admin}`, 'Content-Type': 'application/json; charset' },
+      body: '{}',
+    });
+    expect(badType.headers.get('request-id')).toBeTruthy();
+    expect(await badType.json()).toHaveProperty('id');
+
+    // Headers past what the server reads are refused before any route: still Heroku's shape.
+    const huge = await fetch(`${emulator.url}/account`, { headers: { Accept: V3, Authorization: `Bearer ${T.admin}`, 'X-Padding': 'x'.repeat(20_000) } });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('request-id')).toBeTruthy();
+    expect(await huge.json()).toEqual({ id: 'request_header_fields_too_large', message: "The request's headers are too large." });
+  });
+});
+
+describe('HEAD', () => {
+  it('answers like GET without a body', async () => {
+    const get = await api(emulator, '/apps', T.admin);
+    const head = await fetch(`${emulator.url}/apps`, { method: 'HEAD', headers: { Accept: V3, Authorization: `Bearer ${T.admin}` } });
+    expect(head.status).toBe(get.status);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+    expect(head.headers.get('ratelimit-remaining')).toBeTruthy();
+    expect(await head.text()).toBe('');
+    const missing = await fetch(`${emulator.url}/apps/no-such-app`, { method: 'HEAD', headers: { Accept: V3, Authorization: `Bearer ${T.admin}` } });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe('');
   });
 });
 

@@ -19,6 +19,13 @@ export class HerokuError extends Error {
   }
 }
 
+/** The one error Heroku words under `error` rather than `message`: a request without the API version. */
+class MissingVersionError extends HerokuError {
+  override body(): Record<string, unknown> {
+    return { id: this.id, error: this.message };
+  }
+}
+
 const RATE_LIMIT_URL = 'https://devcenter.heroku.com/articles/platform-api-reference#rate-limits';
 
 export const errors = {
@@ -39,11 +46,12 @@ export const errors = {
       'not_found',
       'The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you specify your intent to use the V3 API by specifying `Accept: application/vnd.heroku+json; version=3` in your request headers?',
     ),
-  notAcceptable: () =>
-    new HerokuError(406, 'not_acceptable', "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`."),
+  missingVersion: () =>
+    new MissingVersionError(400, 'missing_version', "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.\n"),
   conflict: (message: string) => new HerokuError(409, 'conflict', message),
   gone: (message: string) => new HerokuError(410, 'gone', message),
-  rangeNotSatisfiable: (message: string) => new HerokuError(416, 'requested_range_not_satisfiable', message),
+  rangeNotSatisfiable: (message = 'Requested range order is not allowed, please try `id` or another specified in `Accept-Ranges`.') =>
+    new HerokuError(416, 'requested_range_not_satisfiable', message),
   preconditionFailed: () => new HerokuError(412, 'precondition_failed', 'The resource has changed since the ETag given in `If-Match`.'),
   invalidParams: (message: string) => new HerokuError(422, 'invalid_params', message),
   rateLimit: () =>

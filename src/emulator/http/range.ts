@@ -15,9 +15,12 @@ export const DEFAULT_PAGE_SIZE = 200;
 export const MAX_PAGE_SIZE = 1000;
 
 /**
- * Parses Heroku's Range syntax. Spaces and a trailing `;` are tolerated,
- * parameters may be separated by `,` or `;`. A missing header means
- * `<defaultField> ..; max=200`. `max` above 1000 is clamped to 1000.
+ * Parses Heroku's Range syntax. Spaces and a trailing `;` are tolerated;
+ * parameters after the `;` are separated by `,`, and a `;` between them is
+ * refused, as Heroku refuses it (400). A range naming no field
+ * (`Range: max=1000`) or one the list cannot be ranged by answers 416, with
+ * Heroku's wording. A missing header means `<defaultField> ..; max=200`.
+ * `max` above 1000 is clamped to 1000.
  */
 export function parseRange(header: string | undefined, sortable: readonly string[]): RangeRequest {
   const defaults: RangeRequest = {
@@ -32,13 +35,14 @@ export function parseRange(header: string | undefined, sortable: readonly string
   if (header === undefined || header.trim() === '') return defaults;
   const semicolon = header.indexOf(';');
   const rangePart = (semicolon === -1 ? header : header.slice(0, semicolon)).trim();
-  const paramsPart = semicolon === -1 ? '' : header.slice(semicolon + 1);
+  const paramsPart = (semicolon === -1 ? '' : header.slice(semicolon + 1)).trim().replace(/;$/, '');
+  if (paramsPart.includes(';')) throw errors.badRange();
+  // Parameters with no range before them name no field to range by.
+  if (/^[a-z_]+\s*=/.test(rangePart)) throw errors.rangeNotSatisfiable();
   const match = /^([a-z_]+)\s+(\]?)([^\s]*?)\.\.([^\s]*?)(\[?)$/.exec(rangePart) ?? /^([a-z_]+)\s+(\]?)(.*?)\.\.(.*?)(\[?)$/.exec(rangePart);
   if (!match) throw errors.badRange();
   const [, field, exclusiveStart, start, end, exclusiveEnd] = match as unknown as [string, string, string, string, string, string];
-  if (!sortable.includes(field)) {
-    throw errors.badRange(`this list cannot be ranged by \`${field}\`; use one of ${sortable.join(', ')}.`);
-  }
+  if (!sortable.includes(field)) throw errors.rangeNotSatisfiable();
   const range: RangeRequest = {
     ...defaults,
     field,
@@ -48,7 +52,7 @@ export function parseRange(header: string | undefined, sortable: readonly string
     endExclusive: exclusiveEnd === '[',
   };
   if (range.startExclusive && range.start === null) throw errors.badRange();
-  for (const raw of paramsPart.split(/[;,]/)) {
+  for (const raw of paramsPart.split(',')) {
     const param = raw.trim();
     if (param === '') continue;
     const [key, value, ...rest] = param.split('=').map((s) => s.trim());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ResponseValidator, type SchemaViolation } from '../schema/response-validator.js';
 import { definitionProperties, findLink } from '../schema/platform-schema.js';
@@ -76,12 +77,32 @@ export class EmulatorServer {
     this.faults = new FaultInjector(options.faults);
     this.requestLog = new RequestLog(options.requestLogLimit);
     this.validator = options.validateResponses ? new ResponseValidator() : null;
-    this.app = Fastify({ logger: false, routerOptions: { maxParamLength: 2000, ignoreTrailingSlash: true }, exposeHeadRoutes: false });
-    this.app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    this.app = Fastify({
+      logger: false,
+      routerOptions: { maxParamLength: 2000, ignoreTrailingSlash: true },
+      // HEAD is answered like GET, without the body.
+      exposeHeadRoutes: true,
+      // The framework's own refusals come back in Heroku's error shape, with Heroku's headers.
+      frameworkErrors: (error, request, reply) => {
+        void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), { account: null, cost: 0, remaining: null, fault: null, started: performance.now() });
+      },
+      clientErrorHandler: (error, socket) => rawClientError(error, socket),
+    });
+    // Bodies are read as text and parsed here: an empty body with a JSON content type is no body (heroku-client sends
+    // one on DELETE), and any other content type is taken as it comes.
+    this.app.removeContentTypeParser('application/json');
+    this.app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+      const text = String(body);
+      if (!/json/i.test(request.headers['content-type'] ?? '')) return done(null, text);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(errors.badRequest('Request body is not valid JSON.'), undefined);
+      }
+    });
     this.app.setErrorHandler((error, request, reply) => {
-      const status = (error as { statusCode?: number }).statusCode ?? 500;
-      const heroku = status === 400 ? errors.badRequest('Request body is not valid JSON.') : errors.internal();
-      void this.send(request, reply, this.errorOutgoing(heroku, randomUUID()), { account: null, cost: 0, remaining: null, fault: null, started: performance.now() });
+      void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), { account: null, cost: 0, remaining: null, fault: null, started: performance.now() });
     });
     for (const route of controlRoutes(this)) this.app.route(route);
     for (const spec of ROUTES) {
@@ -128,7 +149,7 @@ export class EmulatorServer {
     this.catchUp();
     let token: Token | null = null;
     try {
-      if (!acceptsVersion3(request.headers.accept)) throw errors.notAcceptable();
+      if (!acceptsVersion3(request.headers.accept)) throw errors.missingVersion();
       if (!meta) throw errors.noEndpoint();
       token = authenticate(this.world, request.headers.authorization);
       audit.account = token.user.email;
@@ -332,7 +353,8 @@ export class EmulatorServer {
   private check(request: FastifyRequest, outgoing: Outgoing): void {
     if (!this.validator || outgoing.status === 304) return;
     const expansions = String(request.headers['accept-expansion'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const problems = this.validator.check(request.method, request.url, outgoing.status, outgoing.value, expansions);
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const problems = this.validator.check(method, request.url, outgoing.status, outgoing.value, expansions);
     if (problems.length > 0) this.violations.push({ method: request.method, path: request.url, status: outgoing.status, problems });
   }
 
@@ -358,6 +380,45 @@ interface Audit {
   remaining: number | null;
   fault: string | null;
   started: number;
+}
+
+/** What the HTTP framework refused, as Heroku words it. */
+function frameworkError(error: unknown): HerokuError {
+  if (error instanceof HerokuError) return error;
+  const { code, statusCode } = error as { code?: string; statusCode?: number };
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return errors.badRequest('The request URL is not valid: a %-escape in it does not decode.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.badRequest('The request\'s Content-Type or Content-Length header is not valid.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HerokuError(413, 'request_entity_too_large', 'The request body is too large.');
+    default:
+      return statusCode === 400 ? errors.badRequest('Request body is not valid JSON.') : errors.internal();
+  }
+}
+
+/** Requests the HTTP parser refuses before any route sees them (oversized or malformed headers): Heroku's error shape, then the connection closes. */
+function rawClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, heroku] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', new HerokuError(431, 'request_header_fields_too_large', 'The request\'s headers are too large.')]
+      : [400, 'Bad Request', errors.badRequest('The request is not valid HTTP.')];
+  const body = JSON.stringify(heroku.body());
+  const headers = [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Cache-Control: private, no-cache',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `Request-Id: ${randomUUID()}`,
+    'Connection: close',
+  ];
+  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function delay(ms: number): Promise<void> {

@@ -64,13 +64,14 @@ export class ResponseValidator {
   }
 }
 
-/** Heroku's error body: `{id, message}` strings, `url` and a few extras optional. */
+/** Heroku's error body: `{id, message}` strings, `url` and a few extras optional; `missing_version` words its text under `error`. */
 function checkErrorBody(body: unknown): string[] {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return ['error body is not an object'];
   const error = body as Record<string, unknown>;
   const problems: string[] = [];
   if (typeof error.id !== 'string' || error.id === '') problems.push('error body has no string "id"');
-  if (typeof error.message !== 'string' || error.message === '') problems.push('error body has no string "message"');
+  const text = error.id === 'missing_version' ? error.error : error.message;
+  if (typeof text !== 'string' || text === '') problems.push(`error body has no string "${error.id === 'missing_version' ? 'error' : 'message'}"`);
   if (error.url !== undefined && typeof error.url !== 'string') problems.push('error "url" is not a string');
   return problems;
 }
