@@ -185,7 +185,8 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     });
     // The worker ran them (the server ran nothing): full where asked, incremental otherwise.
     expect(runs.slice(3).map((r) => `${r.connection} ${r.mode}`)).toEqual(['edge full', 'outside incremental']);
-    expect((await jobRows(base)).filter((r) => r.status === 'complete')).toHaveLength(5);
+    // Each was a worker's job (recorded once its checks and notices are done, just after the run).
+    await waitFor('the five jobs recorded done', async () => (await jobRows(base)).filter((r) => r.status === 'complete').length === 5);
   }, 90_000);
 
   it('hands the job of a worker killed mid-sync to another, which ends with the inventory of a clean run', async () => {

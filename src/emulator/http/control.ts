@@ -2,6 +2,7 @@ import type { RouteOptions } from 'fastify';
 import { archiveBlob, monthlyArchives } from '../blobs/archive-blob.js';
 import { buildId, buildOutput, builtReleases } from '../representations/builds.js';
 import { slugBlob } from '../blobs/slug-blob.js';
+import { logLines } from '../representations/logs.js';
 import { auditEventJson } from '../representations/people.js';
 import type { SchemaViolation } from '../schema/response-validator.js';
 import type { World } from '../world/types.js';
@@ -146,6 +147,20 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         if (!release) return reply.code(404).type('text/plain').send('No such stream');
         logBlob(server, request.url, 200);
         return reply.type('text/plain; charset=utf-8').send(buildOutput(release));
+      },
+    },
+    {
+      method: 'GET',
+      url: '/__emulator/streams/logs/:app',
+      handler: async (request, reply) => {
+        const app = server.currentWorld.apps.find((request.params as { app: string }).app);
+        if (!app) return reply.code(404).type('text/plain').send('No such log session');
+        const query = request.query as { lines?: string; dyno?: string; source?: string };
+        const lines = Math.min(1500, Math.max(1, Number(query.lines) || 100));
+        logBlob(server, request.url, 200);
+        // The recorded lines, then the end of the stream (a tailing session ends here too).
+        const text = logLines(app, server.currentWorld.now(), { lines, dyno: query.dyno, source: query.source }).join('\n');
+        return reply.type('text/plain; charset=utf-8').send(text === '' ? '' : `${text}\n`);
       },
     },
     {

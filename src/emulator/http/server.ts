@@ -153,7 +153,7 @@ export class EmulatorServer {
       if (!meta) throw errors.noEndpoint();
       token = authenticate(this.world, request.headers.authorization);
       audit.account = token.user.email;
-      if (meta.spec.method !== 'GET' && token.user.delinquentAt) throw errors.delinquent();
+      if (meta.spec.method !== 'GET' && meta.spec.access !== 'read' && token.user.delinquentAt) throw errors.delinquent();
       checkScope(token, meta.spec.access);
     } catch (error) {
       return this.send(request, reply, this.errorOutgoing(error, requestId, token), audit);
@@ -216,11 +216,7 @@ export class EmulatorServer {
   /** Runs the route and shapes its result: lists sorted and cut by the Range header. */
   private respond(request: FastifyRequest, meta: RouteMeta, token: Token, requestId: string, remaining: number): Outgoing {
     const headers = this.baseHeaders(requestId, token, remaining, meta.spec);
-    const expansions = String(request.headers['accept-expansion'] ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const ctx = this.routeContext(request, token, expansions);
+    const ctx = this.routeContext(request, token, headerList(request, 'accept-expansion'), headerList(request, 'accept-inclusion'));
     const result = this.run(meta, request, ctx);
     if ('sortedBy' in result) {
       const range = parseRange(request.headers.range, meta.sortable);
@@ -246,7 +242,7 @@ export class EmulatorServer {
    */
   private run(meta: RouteMeta, request: FastifyRequest, ctx: RouteContext): Exclude<RouteResult, { list: Json[] }> | { sortedBy(field: string): Json[] } {
     const cacheable = meta.spec.cacheable !== false && meta.spec.method === 'GET';
-    const key = `${ctx.viewer.id}|${request.url}|${ctx.expansions.join(',')}`;
+    const key = `${ctx.viewer.id}|${request.url}|${ctx.expansions.join(',')}|${ctx.inclusions.join(',')}`;
     let entry = cacheable ? this.listCache.get(key) : undefined;
     if (entry) {
       this.listCache.delete(key);
@@ -274,7 +270,7 @@ export class EmulatorServer {
     };
   }
 
-  private routeContext(request: FastifyRequest, token: Token, expansions: string[]): RouteContext {
+  private routeContext(request: FastifyRequest, token: Token, expansions: string[], inclusions: string[]): RouteContext {
     return {
       world: this.world,
       access: this.access,
@@ -285,6 +281,7 @@ export class EmulatorServer {
       query: request.query as Record<string, string | undefined>,
       body: request.body,
       expansions,
+      inclusions,
       rateLimitRemaining: () => this.limiter.remaining(token.user.id),
       changed: () => this.changed(),
     };
@@ -352,9 +349,8 @@ export class EmulatorServer {
 
   private check(request: FastifyRequest, outgoing: Outgoing): void {
     if (!this.validator || outgoing.status === 304) return;
-    const expansions = String(request.headers['accept-expansion'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const problems = this.validator.check(method, request.url, outgoing.status, outgoing.value, expansions);
+    const problems = this.validator.check(method, request.url, outgoing.status, outgoing.value, headerList(request, 'accept-expansion'), headerList(request, 'accept-inclusion'));
     if (problems.length > 0) this.violations.push({ method: request.method, path: request.url, status: outgoing.status, problems });
   }
 
@@ -380,6 +376,14 @@ interface Audit {
   remaining: number | null;
   fault: string | null;
   started: number;
+}
+
+/** A comma-separated request header as its items. */
+function headerList(request: FastifyRequest, name: string): string[] {
+  return String(request.headers[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** What the HTTP framework refused, as Heroku words it. */
@@ -431,9 +435,11 @@ function delay(ms: number): Promise<void> {
  * route's own, otherwise `id` and `name` where the resource has a name.
  */
 function routeMeta(spec: RouteSpec): RouteMeta {
-  if (spec.method !== 'GET') return { spec, advertised: [], sortable: [] };
+  // Writes answer objects; a POST that lists (`/filters/apps`) pages like a GET.
+  if (spec.method !== 'GET' && spec.method !== 'POST') return { spec, advertised: [], sortable: [] };
   const sample = spec.path.replace(/:[a-z]+/g, 'x');
-  const link = findLink('GET', sample);
+  const link = findLink(spec.method, sample);
+  if (spec.method === 'POST' && !link?.link.ranges) return { spec, advertised: [], sortable: [] };
   const isList = link ? link.link.rel === 'instances' || (link.link.targetSchema as { items?: unknown } | undefined)?.items !== undefined : true;
   if (!isList && !spec.ranges) return { spec, advertised: [], sortable: [] };
   const advertised = link?.link.ranges ?? spec.ranges ?? (link && definitionProperties(link.definition).includes('name') ? ['id', 'name'] : ['id']);

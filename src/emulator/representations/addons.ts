@@ -97,3 +97,20 @@ export const planJson = cachedPer((plan: Plan): Json => {
     plan.given,
   );
 });
+
+/**
+ * An attachment with what `Accept-Inclusion` asks for, beyond the schema as
+ * Heroku serves it (the CLI asks for both): `addon:plan` adds the add-on's
+ * plan, `config_vars` the config var names the attachment gives its app.
+ */
+export function includedAttachmentJson(attachment: Attachment, inclusions: readonly string[]): Json {
+  const json = attachmentJson(attachment);
+  const plan = inclusions.includes('addon:plan');
+  const configVars = inclusions.includes('config_vars');
+  if (!plan && !configVars) return json;
+  return {
+    ...json,
+    ...(plan ? { addon: { ...(json.addon as Json), plan: { id: attachment.addon.plan.id, name: attachment.addon.plan.name } } } : {}),
+    ...(configVars ? { config_vars: attachment.configVars } : {}),
+  };
+}

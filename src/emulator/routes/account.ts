@@ -8,14 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { featureJson } from '../representations/catalog.js';
 import { ACCOUNT_FEATURES } from '../world/catalog.js';
 import { deriveHex } from '../world/ids.js';
-import { byIdentity } from './lookup.js';
+import { byIdentity, requireSelf } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 import type { Token } from '../world/types.js';
 
-function self(ctx: RouteContext): void {
-  const identity = ctx.params.user!.toLowerCase();
-  if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
-}
 
 /** The viewer's authorizations that still work; revoked and expired ones are gone. */
 function liveTokens(ctx: RouteContext): Token[] {
@@ -55,11 +51,11 @@ export const accountRoutes: RouteSpec[] = [
     json: { address_1: '', address_2: '', city: '', country: '', heroku_id: `user${deriveHex(8, 'heroku-id', ctx.viewer.id)}@heroku.com`, other: '', postal_code: '', state: '', use_invoice_address: false },
   })),
   get('/users/:user/sms-number', 'identity', (ctx) => {
-    self(ctx);
+    requireSelf(ctx);
     return { json: { sms_number: null } };
   }),
   get('/users/:user/preferences', 'identity', (ctx) => {
-    self(ctx);
+    requireSelf(ctx);
     return {
       json: {
         timezone: null,
@@ -77,7 +73,7 @@ export const accountRoutes: RouteSpec[] = [
   }),
   get('/account', 'identity', (ctx) => ({ json: accountJson(ctx.viewer) })),
   get('/users/:user', 'identity', (ctx) => {
-    self(ctx);
+    requireSelf(ctx);
     return { json: accountJson(ctx.viewer) };
   }),
   get('/account/rate-limits', 'identity', (ctx) => ({ json: { remaining: ctx.rateLimitRemaining() } }), { costs: false }),

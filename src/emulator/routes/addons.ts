@@ -1,7 +1,8 @@
 import { errors } from '../http/errors.js';
-import { addonServiceJson, attachmentJson, expandedAddonJson, planJson } from '../representations/addons.js';
+import { addonServiceJson, expandedAddonJson, includedAttachmentJson, planJson } from '../representations/addons.js';
+import type { Attachment } from '../world/types.js';
 import type { Addon } from '../world/types.js';
-import { appFor, byIdentity } from './lookup.js';
+import { appFor, byIdentity, requireSelf } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 
 export function addonFor(ctx: RouteContext, identity = ctx.params.addon!): Addon {
@@ -9,6 +10,8 @@ export function addonFor(ctx: RouteContext, identity = ctx.params.addon!): Addon
   if (!addon || !ctx.access.canSeeAddon(ctx.viewer, addon)) throw errors.notFound('addon', 'add-on');
   return addon;
 }
+
+const included = (ctx: RouteContext, attachment: Attachment) => includedAttachmentJson(attachment, ctx.inclusions);
 
 function serviceFor(ctx: RouteContext) {
   const service = ctx.world.services.find(ctx.params.service!);
@@ -33,19 +36,19 @@ export const addonRoutes: RouteSpec[] = [
     return { json: expandedAddonJson(addon, ctx.expansions) };
   }),
   get('/addons/:addon/addon-attachments', 'read', (ctx) => ({
-    list: addonFor(ctx).attachments.filter((a) => ctx.access.canSeeApp(ctx.viewer, a.app)).map(attachmentJson),
+    list: addonFor(ctx).attachments.filter((a) => ctx.access.canSeeApp(ctx.viewer, a.app)).map((a) => included(ctx, a)),
   })),
-  get('/addon-attachments', 'read', (ctx) => ({ list: ctx.access.visibleAttachments(ctx.viewer).map(attachmentJson) })),
+  get('/addon-attachments', 'read', (ctx) => ({ list: ctx.access.visibleAttachments(ctx.viewer).map((a) => included(ctx, a)) })),
   get('/addon-attachments/:attachment', 'read', (ctx) => {
     const attachment = ctx.world.attachments.get(ctx.params.attachment!.toLowerCase());
     if (!attachment || !ctx.access.canSeeApp(ctx.viewer, attachment.app)) throw errors.notFound('attachment', 'add-on attachment');
-    return { json: attachmentJson(attachment) };
+    return { json: included(ctx, attachment) };
   }),
-  get('/apps/:app/addon-attachments', 'read', (ctx) => ({ list: appFor(ctx).attachments.map(attachmentJson) })),
+  get('/apps/:app/addon-attachments', 'read', (ctx) => ({ list: appFor(ctx).attachments.map((a) => included(ctx, a)) })),
   get('/apps/:app/addon-attachments/:attachment', 'read', (ctx) => {
     const attachment = byIdentity(appFor(ctx).attachments, ctx.params.attachment!, (a) => a.name);
     if (!attachment) throw errors.notFound('attachment', 'add-on attachment');
-    return { json: attachmentJson(attachment) };
+    return { json: included(ctx, attachment) };
   }),
   get('/addon-services', 'read', (ctx) => ({ list: [...ctx.world.services.values()].map(addonServiceJson) })),
   get('/addon-services/:service', 'read', (ctx) => ({ json: addonServiceJson(serviceFor(ctx)) })),
@@ -63,8 +66,7 @@ export const addonRoutes: RouteSpec[] = [
   }),
 
   get('/users/:user/addons', 'read', (ctx) => {
-    const identity = ctx.params.user!.toLowerCase();
-    if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
+    requireSelf(ctx);
     return { list: ctx.access.visibleAddons(ctx.viewer).map((a) => expandedAddonJson(a, ctx.expansions)) };
   }),
 ];

@@ -7,7 +7,7 @@ import { buildId, buildJson, buildpackInstallationsJson, builtReleases, ociImage
 import { featureJson } from '../representations/catalog.js';
 import { couplingJson } from '../representations/platform.js';
 import { APP_FEATURES } from '../world/catalog.js';
-import { appFor, byIdentity, teamFor } from './lookup.js';
+import { appFor, byIdentity, requireSelf, teamFor } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 import type { App } from '../world/types.js';
 
@@ -25,8 +25,7 @@ function found<T>(value: T | undefined, resource: string, noun?: string): T {
 export const appRoutes: RouteSpec[] = [
   get('/apps', 'read', (ctx) => ({ list: ctx.access.visibleApps(ctx.viewer).map(appJson) })),
   get('/users/:user/apps', 'read', (ctx) => {
-    const identity = ctx.params.user!.toLowerCase();
-    if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
+    requireSelf(ctx);
     // Personal apps and apps the user collaborates on; team apps only where they are a collaborator.
     const apps = new Set<App>(ctx.viewer.personalApps);
     for (const collaboration of ctx.viewer.collaborations) apps.add(collaboration.app);

@@ -1,4 +1,5 @@
 import { absentRoutes } from './absent.js';
+import { actionRoutes } from './actions.js';
 import { accountRoutes } from './account.js';
 import { addonRoutes } from './addons.js';
 import { appRoutes } from './apps.js';
@@ -9,4 +10,4 @@ import type { RouteSpec } from './route.js';
 import { teamRoutes } from './teams.js';
 
 /** Every Platform API route the emulator serves. */
-export const ROUTES: RouteSpec[] = [...accountRoutes, ...appRoutes, ...teamRoutes, ...enterpriseRoutes, ...addonRoutes, ...platformRoutes, ...catalogRoutes, ...absentRoutes];
+export const ROUTES: RouteSpec[] = [...accountRoutes, ...appRoutes, ...teamRoutes, ...enterpriseRoutes, ...addonRoutes, ...platformRoutes, ...catalogRoutes, ...actionRoutes, ...absentRoutes];

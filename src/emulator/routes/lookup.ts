@@ -36,6 +36,12 @@ export function enterpriseFor(ctx: RouteContext, permission?: EnterprisePermissi
   return enterprise;
 }
 
+/** `/users/{user}` must name the viewer (`~`, their id or email): anyone else is not found. */
+export function requireSelf(ctx: RouteContext): void {
+  const identity = ctx.params.user!.toLowerCase();
+  if (identity !== '~' && identity !== ctx.viewer.id && identity !== ctx.viewer.email) throw errors.notFound('user');
+}
+
 /** Finds a child by id or by one of its natural keys. */
 export function byIdentity<T extends { id: string }>(items: readonly T[], identity: string, ...keys: ((item: T) => string | number)[]): T | undefined {
   const wanted = identity.toLowerCase();

@@ -63,7 +63,12 @@ export const platformRoutes: RouteSpec[] = [
     if (!stack) throw errors.notFound('stack');
     return { json: stackJson(stack) };
   }),
-  get('/pipelines', 'read', (ctx) => ({ list: ctx.access.visiblePipelines(ctx.viewer).map(pipelineJson) })),
+  // `?eq[name]=<pipeline>` keeps the pipeline of that name (the CLI finds pipelines by name so).
+  get('/pipelines', 'read', (ctx) => {
+    const name = ctx.query['eq[name]'];
+    const pipelines = ctx.access.visiblePipelines(ctx.viewer);
+    return { list: (name === undefined ? pipelines : pipelines.filter((p) => p.name === name)).map(pipelineJson) };
+  }),
   get('/pipelines/:pipeline', 'read', (ctx) => ({ json: pipelineJson(pipelineFor(ctx)) })),
   get('/pipelines/:pipeline/pipeline-couplings', 'read', (ctx) => ({ list: visibleCouplings(ctx, [pipelineFor(ctx)]) })),
   get('/pipeline-couplings', 'read', (ctx) => ({ list: visibleCouplings(ctx, ctx.access.visiblePipelines(ctx.viewer)) })),

@@ -9,6 +9,8 @@ export interface RouteContext extends RepresentContext {
   body: unknown;
   /** `Accept-Expansion` fields, e.g. `addon_service`, `plan`. */
   expansions: string[];
+  /** `Accept-Inclusion` fields, e.g. `addon:plan`, `config_vars` (attachments). */
+  inclusions: string[];
   /** Rate-limit tokens the viewer's account has left. */
   rateLimitRemaining(): number;
   /** Call after changing the world, so cached lists are rebuilt. */

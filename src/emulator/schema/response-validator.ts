@@ -19,14 +19,15 @@ export class ResponseValidator {
   private readonly ajv: Ajv = createPlatformAjv();
   private readonly compiled = new Map<LinkEntry | string, ValidateFunction>();
 
-  check(method: string, path: string, status: number, body: unknown, expansions: readonly string[] = []): string[] {
+  check(method: string, path: string, status: number, body: unknown, expansions: readonly string[] = [], inclusions: readonly string[] = []): string[] {
     if (status >= 400) return checkErrorBody(body);
     const entry = findLink(method, path);
     if (!entry) return [`no link of the official schema serves ${method} ${path.split('?')[0]}`];
     const validate = this.validatorFor(entry);
     const problems: string[] = [];
     const items = Array.isArray(body) ? body : [body];
-    const collapsed = expansions.length > 0 ? items.map((item) => this.collapse(item, expansions, problems)) : items;
+    const expanded = expansions.length > 0 ? items.map((item) => this.collapse(item, expansions, problems)) : items;
+    const collapsed = inclusions.length > 0 ? expanded.map((item) => withoutInclusions(item, inclusions, problems)) : expanded;
     if (!validate(Array.isArray(body) ? collapsed : collapsed[0])) problems.push(...describeAjvErrors(validate.errors));
     return problems;
   }
@@ -62,6 +63,27 @@ export class ResponseValidator {
     this.compiled.set(definition, validate);
     return validate;
   }
+}
+
+/**
+ * An attachment without what `Accept-Inclusion` added beyond the schema
+ * (`addon.plan`, `config_vars`), after checking its shape.
+ */
+function withoutInclusions(item: unknown, inclusions: readonly string[], problems: string[]): unknown {
+  if (!item || typeof item !== 'object') return item;
+  const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  if (inclusions.includes('config_vars') && 'config_vars' in copy) {
+    if (!Array.isArray(copy.config_vars) || !copy.config_vars.every((v) => typeof v === 'string')) problems.push('/config_vars is not a list of names');
+    delete copy.config_vars;
+  }
+  const addon = copy.addon as Record<string, unknown> | undefined;
+  if (inclusions.includes('addon:plan') && addon && 'plan' in addon) {
+    const { plan, ...rest } = addon;
+    const ok = plan && typeof plan === 'object' && typeof (plan as { id?: unknown }).id === 'string' && typeof (plan as { name?: unknown }).name === 'string';
+    if (!ok) problems.push('/addon/plan is not {id, name}');
+    copy.addon = rest;
+  }
+  return copy;
 }
 
 /** Heroku's error body: `{id, message}` strings, `url` and a few extras optional; `missing_version` words its text under `error`. */

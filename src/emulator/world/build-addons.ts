@@ -91,6 +91,7 @@ export function buildAddons(ctx: BuildContext): void {
         addon,
         app: target,
         name: entry.name,
+        configVars: [],
         createdAt: at,
         updatedAt: at,
         given: ctx.given('attachment', entry),
@@ -107,7 +108,8 @@ export function buildAddons(ctx: BuildContext): void {
     addon.configVars = source.config_vars ?? renameVars(service.info.config_vars, service.info.attachment_name, base);
     const values = addon.configVars.map((name) => primary?.app.configVars.get(name) ?? fakeValue(service.info, name, addon.name));
     for (const attachment of addon.attachments) {
-      renameVars(addon.configVars, base, attachment.name).forEach((name, k) => {
+      attachment.configVars = renameVars(addon.configVars, base, attachment.name);
+      attachment.configVars.forEach((name, k) => {
         if (!attachment.app.configVars.has(name)) attachment.app.configVars.set(name, values[k]!);
       });
     }

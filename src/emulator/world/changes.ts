@@ -93,7 +93,7 @@ export function applyChange(world: World, change: WorldChange, seq: number): App
       const addon = [...world.addons.values()].find((a) => a.app !== app && (a.app.team === app.team || !app.team) && !a.attachments.some((t) => t.app === app));
       if (!addon) throw new ChangeSkipped(`no add-on to attach to ${app.name}`);
       const name = `ATTACHED_${seq}`;
-      const attachment: Attachment = { id: deriveId('attachment', app.name, name), addon, app, name, createdAt: at, updatedAt: at, given: {} };
+      const attachment: Attachment = { id: deriveId('attachment', app.name, name), addon, app, name, configVars: [`${name}_URL`], createdAt: at, updatedAt: at, given: {} };
       addon.attachments.push(attachment);
       app.attachments.push(attachment);
       world.attachments.set(attachment.id, attachment);

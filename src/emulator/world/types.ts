@@ -302,6 +302,8 @@ export interface Attachment extends Dated {
   addon: Addon;
   app: App;
   name: string;
+  /** The names the add-on's config vars take on the app through this attachment (`PROD_DATABASE_URL`). */
+  configVars: string[];
 }
 
 export interface Pipeline extends Dated {
