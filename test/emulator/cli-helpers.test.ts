@@ -75,4 +75,18 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
     for (const line of routed) expect(line).toContain(' heroku[router]: ');
     expect((await api(emulator, '/apps/pay-api/log-sessions', ALICE, { method: 'POST', body: { lines: 0 } })).status).toBe(422);
   });
+
+  it('serves the app fields beyond the schema the CLI reads: create_status and process_tier, the tier its dynos bill in', async () => {
+    const apps = await api<{ name: string; create_status: string; process_tier: string }[]>(emulator, '/apps', ALICE);
+    const tiers = new Set<string>();
+    for (const app of apps.body) {
+      expect(app.create_status).toBe('complete');
+      const sizes = new Set((await api<{ size: string }[]>(emulator, `/apps/${app.name}/formation`, ALICE)).body.map((f) => f.size.toLowerCase()));
+      const expected = sizes.size === 1 && (sizes.has('eco') || sizes.has('basic')) ? [...sizes][0] : 'production';
+      expect(app.process_tier, app.name).toBe(expected);
+      tiers.add(app.process_tier);
+    }
+    expect(tiers.has('production')).toBe(true);
+    expect(tiers.size).toBeGreaterThan(1);
+  });
 });

@@ -34,10 +34,20 @@ export const appJson = cachedPer((app: App): Json => {
       stack: { id: app.stack.id, name: app.stack.info.name },
       updated_at: app.updatedAt,
       web_url: app.webUrl,
+      // Beyond the schema, as Heroku serves them (the CLI reads both): see BEYOND_SCHEMA.
+      create_status: 'complete',
+      process_tier: processTier(app),
     },
     appFields(app.given),
   );
 });
+
+/** The tier the app's dynos bill in: `eco` or `basic` when all its dynos are, `production` otherwise. */
+function processTier(app: App): string {
+  const sizes = new Set(app.formation.map((f) => f.size.toLowerCase()));
+  if (sizes.size === 1 && (sizes.has('eco') || sizes.has('basic'))) return [...sizes][0]!;
+  return 'production';
+}
 
 /** The given fields an app serves; `locked` and `joined` belong to the team-app view. */
 function appFields(given: Json): Json {

@@ -2,6 +2,16 @@ import type { ValidateFunction } from 'ajv-draft-04';
 import { absoluteRefs, createPlatformAjv, describeAjvErrors, type Ajv } from './ajv.js';
 import { findLink, responseSchemaOf, type LinkEntry } from './platform-schema.js';
 
+/**
+ * Fields Heroku serves beyond the schema, which Heroku's own clients read:
+ * an app's `create_status` (`heroku apps:info`) and `process_tier`
+ * (`heroku ps`). They are left out before a response is checked.
+ */
+export const BEYOND_SCHEMA: Record<string, readonly string[]> = {
+  app: ['create_status', 'process_tier'],
+  'team-app': ['create_status', 'process_tier'],
+};
+
 export interface SchemaViolation {
   method: string;
   path: string;
@@ -27,7 +37,9 @@ export class ResponseValidator {
     const problems: string[] = [];
     const items = Array.isArray(body) ? body : [body];
     const expanded = expansions.length > 0 ? items.map((item) => this.collapse(item, expansions, problems)) : items;
-    const collapsed = inclusions.length > 0 ? expanded.map((item) => withoutInclusions(item, inclusions, problems)) : expanded;
+    const included = inclusions.length > 0 ? expanded.map((item) => withoutInclusions(item, inclusions, problems)) : expanded;
+    const beyond = BEYOND_SCHEMA[entry.definition];
+    const collapsed = beyond ? included.map((item) => without(item, beyond)) : included;
     if (!validate(Array.isArray(body) ? collapsed : collapsed[0])) problems.push(...describeAjvErrors(validate.errors));
     return problems;
   }
@@ -63,6 +75,13 @@ export class ResponseValidator {
     this.compiled.set(definition, validate);
     return validate;
   }
+}
+
+function without(item: unknown, fields: readonly string[]): unknown {
+  if (!item || typeof item !== 'object') return item;
+  const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  for (const field of fields) delete copy[field];
+  return copy;
 }
 
 /**
