@@ -203,8 +203,12 @@ function releases(random: Random, app: GeneratedApp, created: number, now: numbe
   const lastAt = now - random.int(1, app.stage === 'production' ? 45 : 120) * DAY - random.int(0, DAY - 1);
   const step = Math.max(1, Math.floor((Math.max(lastAt, created + DAY) - created) / count));
   const list: ScenarioRelease[] = [];
+  let previousAt = created;
   for (let version = 1; version <= count; version++) {
-    const at = version === count ? Math.max(lastAt, created + version) : created + (version - 1) * step + random.int(0, Math.floor(step / 2));
+    const drawnAt = version === count ? Math.max(lastAt, previousAt + 60_000) : created + (version - 1) * step + random.int(0, Math.floor(step / 2));
+    // v1 is the app's creation (the draw above is still made, so every later draw stays as it was).
+    const at = version === 1 && count > 1 ? created : drawnAt;
+    previousAt = at;
     const current = version === count;
     if (version === 1) {
       list.push({ version, description: 'Initial release', created_at: iso(at), status: 'succeeded', slug: null });

@@ -1,6 +1,6 @@
 import { slugBlob } from '../blobs/slug-blob.js';
 import { APP_PERMISSIONS } from '../world/catalog.js';
-import { deriveId } from '../world/ids.js';
+import { deriveFraction, deriveId } from '../world/ids.js';
 import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint } from '../world/types.js';
 import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
 
@@ -181,24 +181,38 @@ export const formationJson = cachedPer((formation: Formation): Json =>
   ),
 );
 
-/** Running dynos: one per unit of each process type, on the current release. */
-export function dynosJson(app: App): Json[] {
+const DAY_MS = 86_400_000;
+
+/**
+ * Running dynos: one per unit of each process type, on the current release.
+ * Heroku restarts every dyno at least once a day (cycling), each at its own
+ * time: a dyno's `created_at` is its latest start, the release's deploy when
+ * that was less than a day ago.
+ */
+export function dynosJson(app: App, now: Date): Json[] {
   const release = app.currentRelease;
   if (!release) return [];
+  const deployed = Date.parse(release.createdAt);
   return app.formation.flatMap((formation) =>
-    Array.from({ length: formation.quantity }, (_, i) => ({
-      attach_url: null,
-      command: formation.command,
-      created_at: release.createdAt,
-      id: deriveId('dyno', app.name, formation.type, i + 1, release.version),
-      name: `${formation.type}.${i + 1}`,
-      release: { id: release.id, version: release.version },
-      app: { name: app.name, id: app.id },
-      size: formation.size,
-      state: 'up',
-      type: formation.type,
-      updated_at: release.createdAt,
-    })),
+    Array.from({ length: formation.quantity }, (_, i) => {
+      const name = `${formation.type}.${i + 1}`;
+      const offset = Math.floor(deriveFraction('dyno-cycle', app.id, name) * DAY_MS * 0.2);
+      const cycles = Math.max(0, Math.floor((now.getTime() - deployed - DAY_MS + offset) / DAY_MS) + 1);
+      const started = new Date(Math.min(now.getTime(), deployed + cycles * DAY_MS - (cycles > 0 ? offset : 0))).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return {
+        attach_url: null,
+        command: formation.command,
+        created_at: started,
+        id: deriveId('dyno', app.name, formation.type, i + 1, release.version),
+        name,
+        release: { id: release.id, version: release.version },
+        app: { name: app.name, id: app.id },
+        size: formation.size,
+        state: 'up',
+        type: formation.type,
+        updated_at: started,
+      };
+    }),
   );
 }
 

@@ -19,7 +19,7 @@ const PATHS = ['/', '/health', '/api/v1/items', '/api/v1/orders', '/login', '/as
  * ending at `now`.
  */
 export function logLines(app: App, now: Date, query: LogQuery): string[] {
-  const dynos = dynosJson(app).map((d) => String(d.name));
+  const dynos = dynosJson(app, now).map((d) => String(d.name));
   const lines: string[] = [];
   const release = app.currentRelease;
   const keep = (source: 'app' | 'heroku', dyno: string): boolean =>

@@ -67,10 +67,11 @@ export const appRoutes: RouteSpec[] = [
   get('/apps/:app/formation/:formation', 'read', (ctx) => ({
     json: formationJson(found(byIdentity(appFor(ctx).formation, ctx.params.formation!, (f) => f.type), 'formation')),
   })),
-  get('/apps/:app/dynos', 'read', (ctx) => ({ list: dynosJson(appFor(ctx)) }), { ranges: ['id', 'name'] }),
+  // Dynos restart daily: the answer moves with the clock, so it is not cached.
+  get('/apps/:app/dynos', 'read', (ctx) => ({ list: dynosJson(appFor(ctx), ctx.world.now()) }), { ranges: ['id', 'name'], cacheable: false }),
   get('/apps/:app/dynos/:dyno', 'read', (ctx) => {
     const wanted = ctx.params.dyno!.toLowerCase();
-    return { json: found(dynosJson(appFor(ctx)).find((d) => d.id === wanted || d.name === wanted), 'dyno') };
+    return { json: found(dynosJson(appFor(ctx), ctx.world.now()).find((d) => d.id === wanted || d.name === wanted), 'dyno') };
   }),
   get('/apps/:app/log-drains', 'read', (ctx) => ({ list: appFor(ctx).logDrains.map(logDrainJson) })),
   get('/apps/:app/log-drains/:drain', 'read', (ctx) => ({

@@ -58,7 +58,7 @@ function buildApp(ctx: BuildContext, source: ScenarioApp, i: number): App | unde
     acm: source.acm ?? false,
     locked: source.locked ?? false,
     maintenance: source.maintenance ?? false,
-    webUrl: `https://${source.name}-${deriveHex(12, 'web-url', source.name)}.herokuapp.com/`,
+    webUrl: herokuAppUrl(source.name, createdAt),
     configVars: new Map(Object.entries(source.config_vars ?? {})),
     collaborators: [],
     domains: [],
@@ -193,11 +193,19 @@ function collaborator(app: App, user: App['owner'] & object, role: Collaborator[
 
 function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: number): void {
   const { world } = ctx;
+  // Releases the scenario does not date follow each other in version order, the first at the app's creation.
+  const dated = new Map<number, string>();
+  let previous: string | null = null;
+  for (const entry of [...(source.releases ?? [])].sort((a, b) => a.version - b.version)) {
+    const at: string = previous === null && entry.created_at === undefined ? app.createdAt : ctx.createdAt(entry.created_at, previous ?? app.createdAt, 'release', app.name, entry.version);
+    dated.set(entry.version, at);
+    previous = at;
+  }
   (source.releases ?? []).forEach((entry, j) => {
     if (app.releases.some((r) => r.version === entry.version)) {
       return ctx.problem(`release v${entry.version} is listed twice`, 'apps', i, 'releases', j, 'version');
     }
-    const createdAt = ctx.createdAt(entry.created_at, app.createdAt, 'release', app.name, entry.version);
+    const createdAt = dated.get(entry.version)!;
     const user = entry.user ? ctx.user(entry.user) : (app.owner ?? app.team?.members.find((m) => m.role === 'admin')?.user ?? null);
     const release: Release = {
       id: typeof entry.id === 'string' ? entry.id.toLowerCase() : deriveId('release', app.name, entry.version),
@@ -290,4 +298,12 @@ function buildProcesses(ctx: BuildContext, app: App, source: ScenarioApp, i: num
       given: ctx.given('logDrain', entry),
     });
   });
+}
+
+/** Heroku appends a 12-character identifier to the herokuapp.com subdomain of apps created from 14 June 2023; older apps keep their bare name. */
+const IDENTIFIED_SUBDOMAINS_FROM = Date.parse('2023-06-14T00:00:00Z');
+
+function herokuAppUrl(name: string, createdAt: string): string {
+  const subdomain = Date.parse(createdAt) < IDENTIFIED_SUBDOMAINS_FROM ? name : `${name}-${deriveHex(12, 'web-url', name)}`;
+  return `https://${subdomain}.herokuapp.com/`;
 }

@@ -179,7 +179,8 @@ function buildTeam(ctx: BuildContext, source: ScenarioTeam, i: number): void {
     if (seen.has(key)) return ctx.problem(`${member.email} is listed twice`, 'teams', i, 'members', j, 'email');
     seen.add(key);
     const user = ctx.user(key, { twoFactor: member.two_factor_authentication, federated: member.federated });
-    const joined = ctx.createdAt(member.created_at, team.createdAt, 'team-member', source.name, key);
+    // Nobody joins a team before their account exists.
+    const joined = ctx.createdAt(member.created_at, latestOf(team.createdAt, user.createdAt), 'team-member', source.name, key);
     const entry = {
       id: deriveId('team-member', source.name, key),
       team,

@@ -71,7 +71,7 @@ export const ADDON_SERVICES: AddonServiceInfo[] = [
   {
     name: 'heroku-postgresql', human_name: 'Heroku Postgres', attachment_name: 'DATABASE', config_vars: ['DATABASE_URL'],
     data_store: true, state: 'ga', created_at: '2011-05-17T00:00:00Z',
-    plans: plans([['essential-0', 500], ['essential-1', 900], ['essential-2', 2000], ['standard-0', 5000], ['standard-2', 20000], ['premium-0', 20000], ['premium-2', 35000], ['private-0', 30000], ['shield-0', 35000], ['mini', 500], ['basic', 900], ['hobby-dev', 0]]),
+    plans: plans([['essential-0', 500], ['essential-1', 900], ['essential-2', 2000], ['standard-0', 5000], ['standard-2', 20000], ['premium-0', 20000], ['premium-2', 35000], ['private-0', 30000], ['shield-0', 35000]]),
   },
   {
     name: 'heroku-redis', human_name: 'Heroku Key-Value Store', attachment_name: 'REDIS', config_vars: ['REDIS_URL', 'REDIS_TLS_URL'],
