@@ -1,6 +1,7 @@
 import { slugBlob } from '../blobs/slug-blob.js';
 import { APP_PERMISSIONS } from '../world/catalog.js';
 import { deriveFraction, deriveId } from '../world/ids.js';
+import { DAY_MS, isoSeconds } from '../world/time.js';
 import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint } from '../world/types.js';
 import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
 
@@ -181,8 +182,6 @@ export const formationJson = cachedPer((formation: Formation): Json =>
   ),
 );
 
-const DAY_MS = 86_400_000;
-
 /**
  * Running dynos: one per unit of each process type, on the current release.
  * Heroku restarts every dyno at least once a day (cycling), each at its own
@@ -198,7 +197,7 @@ export function dynosJson(app: App, now: Date): Json[] {
       const name = `${formation.type}.${i + 1}`;
       const offset = Math.floor(deriveFraction('dyno-cycle', app.id, name) * DAY_MS * 0.2);
       const cycles = Math.max(0, Math.floor((now.getTime() - deployed - DAY_MS + offset) / DAY_MS) + 1);
-      const started = new Date(Math.min(now.getTime(), deployed + cycles * DAY_MS - (cycles > 0 ? offset : 0))).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const started = isoSeconds(Math.min(now.getTime(), deployed + cycles * DAY_MS - (cycles > 0 ? offset : 0)));
       return {
         attach_url: null,
         command: formation.command,

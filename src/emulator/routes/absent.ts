@@ -28,8 +28,7 @@ const app = (ctx: RouteContext): unknown => appFor(ctx);
 const team = (ctx: RouteContext): unknown => teamFor(ctx);
 const addon = (ctx: RouteContext): unknown => addonFor(ctx);
 const pipeline = (ctx: RouteContext): unknown => pipelineFor(ctx);
-const noSpace = (ctx: RouteContext): never => {
-  void ctx;
+const noSpace = (): never => {
   throw errors.notFound('space');
 };
 

@@ -3,7 +3,7 @@ import { accountJson, authorizationJson } from '../representations/people.js';
 import { SCOPES, type Scope } from '../scenario/types.js';
 import type { Json } from '../representations/context.js';
 import { isExpired } from '../http/auth.js';
-import { isoSeconds } from '../world/time.js';
+import { DAY_MS, isoSeconds } from '../world/time.js';
 import { randomUUID } from 'node:crypto';
 import { featureJson } from '../representations/catalog.js';
 import { ACCOUNT_FEATURES } from '../world/catalog.js';
@@ -26,14 +26,12 @@ function authorizationFor(ctx: RouteContext): Token {
   return token;
 }
 
-const DAY = 86_400_000;
-
 /** When a delinquent account is suspended, then deleted, as Heroku schedules it after an unpaid invoice. */
 export function delinquencyJson(delinquentAt: string | null): Json {
   const from = delinquentAt ? Date.parse(delinquentAt) : null;
   return {
-    scheduled_suspension_time: from === null ? null : isoSeconds(new Date(from + 30 * DAY)),
-    scheduled_deletion_time: from === null ? null : isoSeconds(new Date(from + 60 * DAY)),
+    scheduled_suspension_time: from === null ? null : isoSeconds(new Date(from + 30 * DAY_MS)),
+    scheduled_deletion_time: from === null ? null : isoSeconds(new Date(from + 60 * DAY_MS)),
   };
 }
 
