@@ -91,7 +91,7 @@ export type EnterpriseAccount = Rows<typeof enterpriseAccounts, 'id' | 'name' | 
 export type EnterpriseMember = Rows<typeof enterpriseMembers, 'enterprise_account_id' | 'enterprise_account_name' | 'email' | 'permissions' | 'two_factor_authentication' | 'identity_provider_name', 'permissions'>;
 export type App = Rows<typeof apps, 'id' | 'name' | 'team_id' | 'team_name' | 'owner_email' | 'region' | 'stack' | 'acm' | 'locked'>;
 export type Domain = Rows<typeof domains, 'id' | 'app_id' | 'app_name' | 'hostname' | 'kind' | 'acm_status' | 'acm_status_reason' | 'sni_endpoint_id' | 'sni_endpoint_name'>;
-export type SniEndpoint = Rows<typeof sniEndpoints, 'id' | 'app_id' | 'app_name' | 'name' | 'cert_domains' | 'starts_at' | 'expires_at' | 'self_signed' | 'issuer', 'cert_domains'>;
+export type SniEndpoint = Rows<typeof sniEndpoints, 'id' | 'app_id' | 'app_name' | 'name' | 'cert_domains' | 'starts_at' | 'expires_at' | 'self_signed' | 'issuer' | 'acm', 'cert_domains'>;
 export type Collaborator = Rows<typeof collaborators, 'app_id' | 'app_name' | 'email' | 'role'>;
 export type Addon = Rows<typeof addons, 'id' | 'name' | 'service' | 'app_id' | 'app_name' | 'config_vars', 'config_vars'>;
 export type AddonAttachment = Rows<typeof addonAttachments, 'id' | 'name' | 'app_id' | 'app_name' | 'addon_id' | 'addon_name' | 'addon_app_id' | 'addon_app_name'>;
@@ -217,7 +217,7 @@ export async function loadInventory(store: Store, connection: { id: number; name
     apps: await read(apps, ['id', 'name', 'team_id', 'team_name', 'owner_email', 'region', 'stack', 'acm', 'locked']),
     configVars: await read(configVars, ['app_id', 'name']),
     domains: await read(domains, ['id', 'app_id', 'app_name', 'hostname', 'kind', 'acm_status', 'acm_status_reason', 'sni_endpoint_id', 'sni_endpoint_name']),
-    sniEndpoints: (await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer'])).map((e) => ({
+    sniEndpoints: (await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer', 'acm'])).map((e) => ({
       ...e,
       cert_domains: names(e.cert_domains),
     })),

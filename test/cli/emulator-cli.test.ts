@@ -107,7 +107,7 @@ describe('herowatch demo', () => {
     expect(first.stdout).toContain('acme: degraded (herowatch@acme.example)');
     expect(first.stdout).toContain('fix: heroku members:add herowatch@acme.example --team acme-labs --role member');
     expect(first.stdout).toMatch(/Sync run 1: complete in [\d.]+s, \d+ requests \(0 answered 304/);
-    expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 3 sni endpoints, 72 config vars/);
+    expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 7 sni endpoints, 72 config vars/);
     expect(first.stdout).toContain('oauth_authorizations: The token\'s scope (identity, read-protected) does not allow reading oauth authorizations');
     expect(first.stdout).toContain(`HEROWATCH_HOME=${join(home, 'demo')} ./bin/herowatch datasets`);
     const second = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));

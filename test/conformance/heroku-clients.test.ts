@@ -1,58 +1,21 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Heroku from 'heroku-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorForTest, startTestEmulator } from '../support/emulator.js';
+import { heroku as herokuAt, installHerokuCli } from '../support/heroku-cli.js';
 import { edgeScenario, manyAppsScenario, T } from '../support/scenarios.js';
 
 /**
- * Heroku's own clients against the emulator: the `heroku` CLI and
- * `heroku-client` must take it for the real API. The CLI is large (about
- * 400 MB), so it is installed once into a cache folder outside the project.
+ * Heroku's own clients against the emulator: the `heroku` CLI, each command
+ * in a process of its own as a user runs it, and `heroku-client`. (The read
+ * commands one by one, against the demo world, are in heroku-cli-reads.test.ts.)
  */
-const CLI_VERSION = '11.10.0';
-const cacheRoot = process.env.HEROWATCH_CONFORMANCE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'herowatch-conformance');
-const cliDir = join(cacheRoot, `heroku-${CLI_VERSION}`);
-const cliBin = join(cliDir, 'node_modules', 'heroku', 'bin', 'run.js');
-const exec = promisify(execFile);
-
 const emulator = await startTestEmulator({ scenario: edgeScenario() });
 const world = emulator.world();
 
-beforeAll(async () => {
-  if (existsSync(cliBin)) return;
-  await mkdir(cliDir, { recursive: true });
-  await writeFile(join(cliDir, 'package.json'), '{"private": true}\n');
-  await exec('npm', ['install', '--no-audit', '--no-fund', '--no-save', `heroku@${CLI_VERSION}`], { cwd: cliDir, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
-}, 660_000);
+beforeAll(installHerokuCli, 660_000);
 
 /** Runs `heroku <args>` against the emulator, as a user with HEROKU_API_KEY would. */
-async function heroku(...args: string[]): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), 'herowatch-heroku-home-'));
-  const { stdout } = await exec(process.execPath, [cliBin, ...args], {
-    timeout: 120_000,
-    maxBuffer: 16 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      XDG_CACHE_HOME: join(home, '.cache'),
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_DATA_HOME: join(home, '.local', 'share'),
-      HEROKU_HOST: emulator.url,
-      HEROKU_PARTICLEBOARD_URL: emulator.url,
-      HEROKU_API_KEY: T.admin,
-      HEROKU_DISABLE_AUTOUPDATE: 'true',
-      HEROKU_SKIP_NEW_VERSION_CHECK: 'true',
-      DISABLE_TELEMETRY: 'true',
-      NO_COLOR: '1',
-    },
-  });
-  return stdout;
-}
+const heroku = (...args: string[]): Promise<string> => herokuAt(emulator.url, T.admin, ...args);
 
 const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => JSON.parse(await heroku(...args)) as T;
 const app = (name: string) => world.apps.find(name)!;

@@ -74,6 +74,26 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
     expect(routed.length).toBeGreaterThan(0);
     for (const line of routed) expect(line).toContain(' heroku[router]: ');
     expect((await api(emulator, '/apps/pay-api/log-sessions', ALICE, { method: 'POST', body: { lines: 0 } })).status).toBe(422);
+    // The CLI (11) reads the stream as server-sent events: the same lines, one event each.
+    const sse = await fetch(session.body.logplex_url, { headers: { Accept: 'text/event-stream' } });
+    expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = (await sse.text()).split('\n\n').filter(Boolean);
+    expect(events.map((e) => /^id: \d+\ndata: (.*)$/.exec(e)?.[1])).toEqual(lines);
+  });
+
+  it('serves the reads the CLI makes beyond the schema: OAuth sessions, metered usage, webhook deliveries by seq, a space\'s dynos', async () => {
+    expect((await api(emulator, '/oauth/sessions', ALICE)).body).toEqual([]);
+    expect((await api(emulator, '/oauth/sessions/01234567-89ab-4def-8123-456789abcdef', ALICE)).status).toBe(404);
+    const sdk = { headers: { Accept: 'application/vnd.heroku+json; version=3.sdk' } };
+    expect((await api(emulator, '/apps/pay-api/usage', ALICE, sdk)).body).toEqual({ addons: [] });
+    expect((await api(emulator, '/teams/acme-payments/apps/pay-api/usage', ALICE, sdk)).body).toEqual({ addons: [] });
+    expect((await api(emulator, '/teams/acme-payments/usage', ALICE, sdk)).body).toEqual({ apps: [] });
+    expect((await api(emulator, '/apps/no-such-app/usage', ALICE, sdk)).status).toBe(404);
+    const deliveries = await api(emulator, '/apps/pay-api/webhook-deliveries', ALICE, { headers: { Range: 'seq ..; order=desc,max=20' } });
+    expect([deliveries.status, deliveries.body]).toEqual([200, []]);
+    for (const path of ['/spaces/nowhere/dynos', '/spaces/nowhere/hosts', '/spaces/nowhere/log-drain']) {
+      expect((await api<{ id: string }>(emulator, path, ALICE)).body.id, path).toBe('not_found');
+    }
   });
 
   it('serves the app fields beyond the schema the CLI reads: create_status and process_tier, the tier its dynos bill in', async () => {

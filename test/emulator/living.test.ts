@@ -130,4 +130,17 @@ describe('a living world', () => {
     expect(first.client.refused).toBeGreaterThan(first.client.requests - 100 - 6 * 60 - 10);
     expect(first.remaining).toBeLessThan(10);
   });
+
+  it('renews ACM certificates every 60 days as its clock moves, each valid for 90', async () => {
+    const emulator = await startEmulatorForTest({ scenario: { ...edgeScenario(), changes: { time_scale: 0, scripted: [] } } });
+    const acmCert = async () => (await api<{ ssl_cert: { acm?: boolean; starts_at: string; expires_at: string } }[]>(emulator, '/apps/edge-api/sni-endpoints', T.admin)).body.find((e) => e.ssl_cert.acm)!.ssl_cert;
+    const before = await acmCert();
+    await api(emulator, '/__emulator/clock', null, { method: 'POST', body: { advance: `${200 * 24}h` } });
+    const after = await acmCert();
+    const now = Date.parse((await api<{ now: string }>(emulator, '/__emulator/clock', null)).body.now);
+    expect(Date.parse(after.starts_at) - Date.parse(before.starts_at)).toBeGreaterThanOrEqual(180 * 24 * HOUR);
+    expect((Date.parse(after.starts_at) - Date.parse(before.starts_at)) % (60 * 24 * HOUR)).toBe(0);
+    expect(Date.parse(after.starts_at)).toBeLessThanOrEqual(now);
+    expect(Date.parse(after.expires_at) - now).toBeGreaterThan(30 * 24 * HOUR);
+  });
 });

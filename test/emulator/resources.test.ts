@@ -80,7 +80,7 @@ describe('domains and certificates', () => {
       ['secure.edge.example', 'custom'],
     ]);
     const [, acm, sni] = domains;
-    expect(acm).toMatchObject({ acm_status: 'cert issued', sni_endpoint: null, cname: 'api.edge.example.herokudns.com' });
+    expect(acm).toMatchObject({ acm_status: 'cert issued', sni_endpoint: { name: expect.stringMatching(/^[a-z]+saurus-\d{5}$|^[a-z]+-\d{5}$/) }, cname: 'api.edge.example.herokudns.com' });
     expect(sni).toMatchObject({ acm_status: null, sni_endpoint: { name: 'edge-cert' } });
     expect(await get(`/apps/edge-api/domains/${acm!.id}`)).toEqual(acm);
     expect(await get('/apps/edge-api/domains/api.edge.example')).toEqual(acm);
@@ -102,6 +102,30 @@ describe('domains and certificates', () => {
     const domains = await get<Json[]>('/apps/edge-api/domains');
     expect(endpoint!.domains).toEqual([domains[2]!.id]);
     expect(endpoint!.certificate_chain).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+  });
+
+  it('lists the certificates ACM issued among the SNI endpoints, marked acm, one per domain, renewed every 60 days', async () => {
+    const endpoints = await get<Json[]>('/apps/edge-api/sni-endpoints');
+    expect(endpoints.map((e) => [e.ssl_cert.cert_domains, e.ssl_cert.acm ?? false])).toEqual([
+      [['secure.edge.example'], false],
+      [['api.edge.example'], true],
+    ]);
+    const acmEndpoint = endpoints[1]!;
+    const domain = (await get<Json[]>('/apps/edge-api/domains')).find((d) => d.hostname === 'api.edge.example')!;
+    expect(domain.sni_endpoint).toEqual({ id: acmEndpoint.id, name: acmEndpoint.name });
+    expect(acmEndpoint.domains).toEqual([domain.id]);
+    expect(acmEndpoint.ssl_cert).toMatchObject({ issuer: expect.stringContaining("Let's Encrypt"), 'ca_signed?': true, 'self_signed?': false, subject: '/CN=api.edge.example' });
+    // Valid now, with 30 to 90 days left: renewed when a third of its 90 days remain.
+    const now = emulator.world().now().getTime();
+    const starts = Date.parse(acmEndpoint.ssl_cert.starts_at);
+    const expires = Date.parse(acmEndpoint.ssl_cert.expires_at);
+    expect(expires - starts).toBe(90 * 86_400_000);
+    expect(starts).toBeLessThanOrEqual(now);
+    expect(expires - now).toBeGreaterThan(30 * 86_400_000);
+    expect(await get(`/apps/edge-api/sni-endpoints/${acmEndpoint.name}`)).toEqual(acmEndpoint);
+    expect(await get(`/apps/edge-api/sni-endpoints/${acmEndpoint.id}`)).toEqual(acmEndpoint);
+    // An app without ACM has none.
+    expect((await get<Json[]>('/apps/plain-app/sni-endpoints')).some((e) => e.ssl_cert.acm)).toBe(false);
   });
 });
 

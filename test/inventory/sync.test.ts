@@ -33,7 +33,7 @@ async function inventory(hw: Herowatch) {
     apps: await list('SELECT * FROM apps', (r) => `${r.name}:${r.team_name ?? ''}:${r.region}:${r.stack}:${bool(r.acm)}:${bool(r.locked)}`),
     config_vars: await list('SELECT * FROM config_vars', (r) => `${r.app_name}:${r.name}`),
     domains: await list('SELECT * FROM domains', (r) => `${r.app_name}:${r.hostname}:${r.kind}`),
-    sni_endpoints: await list('SELECT * FROM sni_endpoints', (r) => `${r.app_name}:${r.name}:${r.expires_at}`),
+    sni_endpoints: await list('SELECT * FROM sni_endpoints', (r) => `${r.app_name}:${r.name}:${r.expires_at}:${r.acm ? 'acm' : 'uploaded'}`),
     collaborators: await list('SELECT * FROM collaborators', (r) => {
       const permissions = typeof r.permissions === 'string' ? JSON.parse(r.permissions) : r.permissions;
       return `${r.app_name}:${r.email}:${r.role}:${((permissions ?? []) as { name: string }[]).map((p) => p.name).join('+')}`;
@@ -200,7 +200,8 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
         'team_members changed member@edge.example [role]',
       ]),
     );
-    expect(summary.filter((s) => s.includes(' removed '))).toEqual(['domains removed edge-api: api.edge.example']);
+    // The domain goes, and with it the certificate ACM issued for it.
+    expect(summary.filter((s) => s.includes(' removed '))).toEqual(['domains removed edge-api: api.edge.example', expect.stringMatching(/^sni_endpoints removed edge-api: [a-z]+-\d{5}$/)]);
     // Each change says what it was before and after, and every label is a name people know, not an id.
     expect(changes.find((c) => c.resource === 'apps' && c.label === 'edge-worker')!.values).toEqual([{ field: 'acm', before: 'false', after: 'true' }]);
     expect(changes.find((c) => c.resource === 'team_members' && c.kind === 'changed')!.values).toEqual([{ field: 'role', before: 'member', after: 'viewer' }]);

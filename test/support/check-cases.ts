@@ -52,7 +52,7 @@ export const entMember = (email: string, extra: { permissions?: string[]; two_fa
 });
 export const production = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'production' }));
 export const staging = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'staging' }));
-export const endpoint = (name: string, appName: string, extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string | null; self_signed: boolean }> = {}) => ({
+export const endpoint = (name: string, appName: string, extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string | null; self_signed: boolean; acm: boolean | null }> = {}) => ({
   id: `sni-${name}`,
   app_id: `id-${appName}`,
   app_name: appName,
@@ -62,6 +62,7 @@ export const endpoint = (name: string, appName: string, extra: Partial<{ cert_do
   expires_at: '2027-06-01T00:00:00Z',
   self_signed: false,
   issuer: 'CN=Trusted CA',
+  acm: null,
   ...extra,
 });
 export const domain = (hostname: string, appName: string, extra: Partial<{ kind: string; acm_status: string | null; acm_status_reason: string | null; sni_endpoint_id: string | null }> = {}) => ({

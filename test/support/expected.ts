@@ -1,3 +1,4 @@
+import { acmDomains, acmEndpointJson } from '../../src/emulator/representations/apps.js';
 import { Access } from '../../src/emulator/world/access.js';
 import type { World } from '../../src/emulator/index.js';
 import { redactUrl } from '../../src/heroku/sanitize.js';
@@ -18,7 +19,13 @@ export function expectedInventory(world: World, email: string, auditDays: string
     apps: sorted(apps.map((a) => `${a.name}:${a.team?.name ?? ''}:${a.region.info.name}:${a.stack.info.name}:${a.acm}:${a.team && memberOf.has(a.team) ? a.locked : 'null'}`)),
     config_vars: sorted(apps.flatMap((a) => [...a.configVars.keys()].map((n) => `${a.name}:${n}`))),
     domains: sorted(apps.flatMap((a) => a.domains.map((d) => `${a.name}:${d.hostname}:${d.kind}`))),
-    sni_endpoints: sorted(apps.flatMap((a) => a.sniEndpoints.map((e) => `${a.name}:${e.name}:${e.expiresAt}`))),
+    // Uploaded certificates, and one ACM certificate per domain it issued for.
+    sni_endpoints: sorted(
+      apps.flatMap((a) => [
+        ...a.sniEndpoints.map((e) => `${a.name}:${e.name}:${e.expiresAt}:uploaded`),
+        ...acmDomains(a).map((d) => acmEndpointJson(d, world.now())).map((e) => `${a.name}:${e.name as string}:${(e.ssl_cert as { expires_at: string }).expires_at}:acm`),
+      ]),
+    ),
     collaborators: sorted(apps.flatMap((a) => a.collaborators.map((c) => `${a.name}:${c.user.email}:${c.role}:${(c.permissions ?? []).join('+')}`))),
     formations: sorted(apps.flatMap((a) => a.formation.map((f) => `${a.name}:${f.type}:${f.quantity}:${f.size}`))),
     log_drains: sorted(apps.flatMap((a) => a.logDrains.map((d) => `${a.name}:${redactUrl(d.url)}`))),

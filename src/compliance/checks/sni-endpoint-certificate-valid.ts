@@ -21,7 +21,8 @@ export const sniEndpointCertificateValid = defineCheck({
       const gap = inventory.coverage.gap('sni_endpoints', app.id);
       if (gap && !withEndpoints.has(app.id)) results.push(unknown(resources.app(app), gap));
     }
-    for (const endpoint of inventory.sniEndpoints) {
+    // ACM's own certificates are Heroku's to renew; whether it does shows on each domain (app_custom_domain_tls).
+    for (const endpoint of inventory.sniEndpoints.filter((e) => !e.acm)) {
       const resource = resources.sniEndpoint(endpoint);
       const expires = endpoint.expires_at ? Date.parse(endpoint.expires_at) : null;
       const problems: string[] = [];

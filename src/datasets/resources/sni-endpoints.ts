@@ -2,7 +2,7 @@ import { always, appPath, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'sni_endpoints',
-  description: 'Certificates each app serves through SNI endpoints, as Heroku parsed them.',
+  description: 'Certificates each app serves through SNI endpoints, as Heroku parsed them: uploaded ones, and those Automated Certificate Management issued.',
   parent: 'apps',
   path: appPath('/sni-endpoints'),
   shape: 'list',
@@ -20,6 +20,7 @@ export default defineResource({
     col.text('subject', 'Subject', 'ssl_cert.subject'),
     col.bool('self_signed', 'Whether the certificate is self-signed', 'ssl_cert.self_signed?'),
     col.bool('ca_signed', 'Whether a certificate authority signed it', 'ssl_cert.ca_signed?'),
+    col.bool('acm', 'Whether Automated Certificate Management issued it (and renews it)', 'ssl_cert.acm'),
     col.json('domain_ids', 'Ids of the domains using it', 'domains'),
     col.created(),
     col.updated(),

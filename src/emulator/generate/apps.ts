@@ -1,3 +1,4 @@
+import { SNI_ENDPOINT_NAMES } from '../world/catalog.js';
 import type { PipelineStage, ScenarioApp, ScenarioCollaborator, ScenarioDomain, ScenarioRelease, ScenarioSniEndpoint } from '../scenario/types.js';
 import type { GeneratedTeam, Person } from './people.js';
 import { COMPONENTS, FIRST_NAMES } from './names.js';
@@ -31,7 +32,6 @@ const ENVIRONMENTS: [string[], number][] = [
 ];
 const STAGE: Record<string, PipelineStage> = { prod: 'production', staging: 'staging', dev: 'development' };
 const HOST_LABELS = ['', 'www', 'eu', 'us', 'admin', 'status', 'assets', 'm', 'beta', 'docs', 'app', 'cdn'];
-const CERT_NAMES = ['stegosaurus', 'brachiosaurus', 'triceratops', 'iguanodon', 'diplodocus', 'velociraptor', 'ankylosaurus'];
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -250,7 +250,7 @@ function addDomains(random: Random, options: GenerateOptions, ctx: AppsContext, 
   }
   if (random.chance(rates.manualCert)) {
     s.acm = false;
-    const name = `${random.pick(CERT_NAMES)}-${random.int(10000, 99999)}`;
+    const name = `${random.pick(SNI_ENDPOINT_NAMES)}-${random.int(10000, 99999)}`;
     const endpoint: ScenarioSniEndpoint = {
       name,
       cert_domains: hostnames,

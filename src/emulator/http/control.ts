@@ -159,8 +159,12 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         const lines = Math.min(1500, Math.max(1, Number(query.lines) || 100));
         logBlob(server, request.url, 200);
         // The recorded lines, then the end of the stream (a tailing session ends here too).
-        const text = logLines(app, server.currentWorld.now(), { lines, dyno: query.dyno, source: query.source }).join('\n');
-        return reply.type('text/plain; charset=utf-8').send(text === '' ? '' : `${text}\n`);
+        const found = logLines(app, server.currentWorld.now(), { lines, dyno: query.dyno, source: query.source });
+        // The CLI (11 and later) reads the session as server-sent events, one line per event; other clients get text.
+        if (/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
+          return reply.type('text/event-stream; charset=utf-8').send(found.map((line, i) => `id: ${i + 1}\ndata: ${line}\n\n`).join(''));
+        }
+        return reply.type('text/plain; charset=utf-8').send(found.length === 0 ? '' : `${found.join('\n')}\n`);
       },
     },
     {

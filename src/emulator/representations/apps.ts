@@ -1,8 +1,8 @@
 import { slugBlob } from '../blobs/slug-blob.js';
-import { APP_PERMISSIONS } from '../world/catalog.js';
+import { ACM, APP_PERMISSIONS, SNI_ENDPOINT_NAMES } from '../world/catalog.js';
 import { deriveFraction, deriveId } from '../world/ids.js';
 import { DAY_MS, isoSeconds } from '../world/time.js';
-import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint } from '../world/types.js';
+import type { App, Collaborator, Domain, Formation, LogDrain, Release, Slug, SniEndpoint, User } from '../world/types.js';
 import { cachedPer, withGiven, type Json, type RepresentContext } from './context.js';
 
 const GENERATIONS = { cedar: { id: deriveId('generation', 'cedar'), name: 'cedar' }, fir: { id: deriveId('generation', 'fir'), name: 'fir' } };
@@ -48,6 +48,29 @@ function processTier(app: App): string {
   const sizes = new Set(app.formation.map((f) => f.size.toLowerCase()));
   if (sizes.size === 1 && (sizes.has('eco') || sizes.has('basic'))) return [...sizes][0]!;
   return 'production';
+}
+
+/** Eco dyno hours: 1,000 a month, shared by the account's Eco apps (Heroku Dev Center, "Eco Dyno Hours"). */
+const ECO_HOURS_A_MONTH = 1000;
+
+/**
+ * An account's Eco dyno hours this month (beyond the schema; `heroku ps`
+ * reads it for an Eco app), in seconds, or null when it owns no Eco app.
+ * Eco dynos sleep when idle, so each app has used a share of the month so
+ * far that varies by app and by month.
+ */
+export function ecoQuotaJson(owner: User, now: Date): Json | null {
+  const apps = owner.personalApps.filter((a) => processTier(a) === 'eco');
+  if (apps.length === 0) return null;
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const elapsed = Math.max(0, Math.floor((now.getTime() - monthStart) / 1000));
+  const month = new Date(monthStart).toISOString().slice(0, 7);
+  const quota = ECO_HOURS_A_MONTH * 3600;
+  const used = apps.map((app) => {
+    const dynos = app.formation.reduce((sum, f) => sum + f.quantity, 0);
+    return { app_uuid: app.id, quota_used: Math.floor(elapsed * dynos * (0.1 + 0.5 * deriveFraction('eco-usage', app.id, month))) };
+  });
+  return { account_quota: quota, quota_used: Math.min(quota, used.reduce((sum, a) => sum + a.quota_used, 0)), apps: used };
 }
 
 /** The given fields an app serves; `locked` and `joined` belong to the team-app view. */
@@ -107,12 +130,73 @@ export const collaboratorJson = cachedPer((collaborator: Collaborator): Json => 
   return withGiven(json, collaborator.given);
 });
 
+/**
+ * The ACM status Heroku reports for a domain: the scenario's when it gives
+ * one, otherwise "cert issued" for a custom domain of an ACM app that has no
+ * uploaded certificate.
+ */
+function acmStatus(domain: Domain): string | null {
+  if ('acm_status' in domain.given) return (domain.given.acm_status as string | null) ?? null;
+  return domain.kind === 'custom' && domain.app.acm && !domain.sniEndpoint ? 'cert issued' : null;
+}
+
+/** The custom domains of an app that ACM has issued a certificate for: each is served by an SNI endpoint of its own. */
+export function acmDomains(app: App): Domain[] {
+  if (!app.acm) return [];
+  return app.domains.filter((d) => d.kind === 'custom' && !d.sniEndpoint && acmStatus(d) === 'cert issued');
+}
+
+const acmEndpointRef = (domain: Domain): Json => {
+  const names = SNI_ENDPOINT_NAMES;
+  const name = `${names[Math.floor(deriveFraction('acm-endpoint-name', domain.id) * names.length)]}-${10000 + Math.floor(deriveFraction('acm-endpoint-number', domain.id) * 90000)}`;
+  return { id: deriveId('acm-endpoint', domain.id), name };
+};
+
+/**
+ * The SNI endpoint through which ACM serves a domain's certificate, listed
+ * among the app's SNI endpoints with `ssl_cert.acm: true` (a field beyond the
+ * schema; the CLI reads it). The certificate is renewed every 60 days from
+ * the domain's creation, so its validity depends on the time asked.
+ */
+export function acmEndpointJson(domain: Domain, now: Date): Json {
+  const created = Date.parse(domain.createdAt);
+  const period = ACM.renewEveryDays * DAY_MS;
+  const issued = created + Math.max(0, Math.floor((now.getTime() - created) / period)) * period;
+  const { id, name } = acmEndpointRef(domain) as { id: string; name: string };
+  return {
+    certificate_chain: placeholderCertificate({ subject: `/CN=${domain.hostname}`, issuer: ACM.issuer, startsAt: isoSeconds(issued), expiresAt: isoSeconds(issued + ACM.validityDays * DAY_MS), certDomains: [domain.hostname] }),
+    created_at: domain.createdAt,
+    id,
+    name,
+    updated_at: isoSeconds(issued),
+    display_name: null,
+    domains: [domain.id],
+    app: ref(domain.app),
+    ssl_cert: {
+      'ca_signed?': true,
+      cert_domains: [domain.hostname],
+      expires_at: isoSeconds(issued + ACM.validityDays * DAY_MS),
+      issuer: ACM.issuer,
+      'self_signed?': false,
+      starts_at: isoSeconds(issued),
+      subject: `/CN=${domain.hostname}`,
+      id: deriveId('acm-certificate', domain.id, issued),
+      acm: true,
+    },
+  };
+}
+
+/** An app's SNI endpoints as Heroku lists them: the uploaded certificates, then ACM's. */
+export function sniEndpointsJson(app: App, now: Date): Json[] {
+  return [...app.sniEndpoints.map(sniEndpointJson), ...acmDomains(app).map((d) => acmEndpointJson(d, now))];
+}
+
 export const domainJson = cachedPer((domain: Domain): Json => {
   const custom = domain.kind === 'custom';
-  const acmManaged = custom && domain.app.acm && !domain.sniEndpoint;
+  const acmIssued = acmDomains(domain.app).includes(domain);
   return withGiven(
     {
-      acm_status: acmManaged ? 'cert issued' : null,
+      acm_status: acmStatus(domain),
       acm_status_reason: null,
       app: { name: domain.app.name, id: domain.app.id },
       cname: custom ? `${domain.hostname.replace(/^\*\./, 'wildcard.')}.herokudns.com` : null,
@@ -122,7 +206,7 @@ export const domainJson = cachedPer((domain: Domain): Json => {
       kind: domain.kind,
       updated_at: domain.updatedAt,
       status: 'succeeded',
-      sni_endpoint: domain.sniEndpoint ? ref(domain.sniEndpoint) : null,
+      sni_endpoint: domain.sniEndpoint ? ref(domain.sniEndpoint) : acmIssued ? acmEndpointRef(domain) : null,
     },
     domain.given,
   );
@@ -159,7 +243,7 @@ export const sniEndpointJson = cachedPer((endpoint: SniEndpoint): Json =>
  * X.509 certificates, so the facts live in `ssl_cert` (as Heroku parses them)
  * and this text says what it is. A scenario may give a real chain instead.
  */
-function placeholderCertificate(endpoint: SniEndpoint): string {
+function placeholderCertificate(endpoint: Pick<SniEndpoint, 'subject' | 'issuer' | 'startsAt' | 'expiresAt' | 'certDomains'>): string {
   const text = `herowatch emulator placeholder certificate; subject=${endpoint.subject}; issuer=${endpoint.issuer}; not_before=${endpoint.startsAt}; not_after=${endpoint.expiresAt}; domains=${endpoint.certDomains.join(',')}`;
   const base64 = Buffer.from(text).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;

@@ -11,10 +11,25 @@ import { get, type RouteContext, type RouteSpec } from './route.js';
  * it. Private Spaces are among them: a world has none, so every path under
  * `/spaces/{space}` is a space that does not exist.
  */
-const none = (path: string, parent: (ctx: RouteContext) => unknown): RouteSpec =>
+const none = (path: string, parent: (ctx: RouteContext) => unknown, extra: Partial<RouteSpec> = {}): RouteSpec =>
+  get(
+    path,
+    'read',
+    (ctx) => {
+      parent(ctx);
+      return { list: [] };
+    },
+    extra,
+  );
+
+/**
+ * Metered add-on usage (beyond the schema; `heroku usage:addons` reads it,
+ * with `version=3.sdk`): no add-on in a world is metered, so there is none.
+ */
+const noUsage = (path: string, parent: (ctx: RouteContext) => unknown, key: 'addons' | 'apps'): RouteSpec =>
   get(path, 'read', (ctx) => {
     parent(ctx);
-    return { list: [] };
+    return { json: { [key]: [] } };
   });
 
 const missing = (path: string, resource: string, parent: (ctx: RouteContext) => unknown, noun?: string): RouteSpec =>
@@ -42,6 +57,8 @@ export const absentRoutes: RouteSpec[] = [
   missing('/account/invoices/:invoice', 'invoice', anyone),
   none('/account/app-transfers', anyone),
   missing('/account/app-transfers/:transfer', 'app_transfer', anyone, 'app transfer'),
+  none('/oauth/sessions', anyone),
+  missing('/oauth/sessions/:session', 'oauth_session', anyone, 'OAuth session'),
   none('/oauth/clients', anyone),
   missing('/oauth/clients/:client', 'oauth_client', anyone, 'OAuth client'),
   missing('/app-setups/:setup', 'app_setup', anyone, 'app setup'),
@@ -51,7 +68,8 @@ export const absentRoutes: RouteSpec[] = [
   missing('/apps/:app/webhooks/:webhook', 'app_webhook', app, 'webhook'),
   none('/apps/:app/webhook-events', app),
   missing('/apps/:app/webhook-events/:event', 'app_webhook_event', app, 'webhook event'),
-  none('/apps/:app/webhook-deliveries', app),
+  // The CLI pages deliveries by `seq` (their sequence number), a field the schema does not list.
+  none('/apps/:app/webhook-deliveries', app, { ranges: ['id', 'seq', 'created_at'] }),
   missing('/apps/:app/webhook-deliveries/:delivery', 'app_webhook_delivery', app, 'webhook delivery'),
   none('/apps/:app/telemetry-drains', app),
   missing('/telemetry-drains/:drain', 'telemetry_drain', anyone, 'telemetry drain'),
@@ -64,13 +82,19 @@ export const absentRoutes: RouteSpec[] = [
   missing('/addons/:addon/webhooks/:webhook', 'addon_webhook', addon, 'webhook'),
   none('/addons/:addon/webhook-events', addon),
   missing('/addons/:addon/webhook-events/:event', 'addon_webhook_event', addon, 'webhook event'),
-  none('/addons/:addon/webhook-deliveries', addon),
+  none('/addons/:addon/webhook-deliveries', addon, { ranges: ['id', 'seq', 'created_at'] }),
   missing('/addons/:addon/webhook-deliveries/:delivery', 'addon_webhook_delivery', addon, 'webhook delivery'),
   none('/addons/:addon/log-drains', addon),
 
   // Teams' billing, invitations, allow-lists and spaces.
   none('/teams/:team/invoices', team),
   missing('/teams/:team/invoices/:invoice', 'invoice', team),
+  noUsage('/apps/:app/usage', app, 'addons'),
+  noUsage('/teams/:team/apps/:app/usage', (ctx) => {
+    teamFor(ctx);
+    appFor(ctx);
+  }, 'addons'),
+  noUsage('/teams/:team/usage', team, 'apps'),
   none('/teams/:team/usage/daily', team),
   none('/teams/:team/usage/monthly', team),
   none('/teams/:team/allowed-addon-services', team),
@@ -82,7 +106,8 @@ export const absentRoutes: RouteSpec[] = [
   // Pipelines: CI, review apps, promotions.
   none('/pipelines/:pipeline/review-apps', pipeline),
   missing('/pipelines/:pipeline/review-app-config', 'review_app_config', pipeline, 'review app config'),
-  none('/pipelines/:pipeline/test-runs', pipeline),
+  // The CLI asks for the latest run by `number` (`heroku ci:last`).
+  none('/pipelines/:pipeline/test-runs', pipeline, { ranges: ['id', 'number', 'created_at'] }),
   missing('/pipelines/:pipeline/test-runs/:number', 'test_run', pipeline, 'test run'),
   missing('/test-runs/:run', 'test_run', anyone, 'test run'),
   missing('/test-runs/:run/test-cases', 'test_run', anyone, 'test run'),
@@ -103,6 +128,9 @@ export const absentRoutes: RouteSpec[] = [
     '/spaces/:space/peering-info',
     '/spaces/:space/peerings',
     '/spaces/:space/peerings/:peering',
+    '/spaces/:space/dynos',
+    '/spaces/:space/log-drain',
+    '/spaces/:space/hosts',
     '/spaces/:space/telemetry-drains',
     '/spaces/:space/topology',
     '/spaces/:space/vpn-connections',

@@ -1,4 +1,5 @@
 import { errors } from '../http/errors.js';
+import { ecoQuotaJson } from '../representations/apps.js';
 import { accountJson, authorizationJson } from '../representations/people.js';
 import { SCOPES, type Scope } from '../scenario/types.js';
 import type { Json } from '../representations/context.js';
@@ -74,6 +75,17 @@ export const accountRoutes: RouteSpec[] = [
     requireSelf(ctx);
     return { json: accountJson(ctx.viewer) };
   }),
+  get(
+    '/accounts/:user/actions/get-quota',
+    'identity',
+    (ctx) => {
+      requireSelf(ctx);
+      const quota = ecoQuotaJson(ctx.viewer, ctx.world.now());
+      if (!quota) throw errors.notFound('quota');
+      return { json: quota };
+    },
+    { cacheable: false },
+  ),
   get('/account/rate-limits', 'identity', (ctx) => ({ json: { remaining: ctx.rateLimitRemaining() } }), { costs: false }),
   get('/oauth/authorizations', 'global', (ctx) => ({ list: liveTokens(ctx).map((t) => authorizationJson(t, ctx)) }), { cacheable: false }),
   get('/oauth/authorizations/:authorization', 'global', (ctx) => ({ json: authorizationJson(authorizationFor(ctx), ctx) })),

@@ -1,7 +1,7 @@
 import { errors } from '../http/errors.js';
 import {
   appJson, collaboratorJson, configVarsJson, domainJson, dynosJson, formationJson, logDrainJson, releaseJson,
-  slugJson, sniEndpointJson, teamAppJson,
+  slugJson, sniEndpointsJson, teamAppJson,
 } from '../representations/apps.js';
 import { buildId, buildJson, buildpackInstallationsJson, builtReleases, ociImageJson } from '../representations/builds.js';
 import { featureJson } from '../representations/catalog.js';
@@ -44,9 +44,14 @@ export const appRoutes: RouteSpec[] = [
   get('/apps/:app/domains/:domain', 'read', (ctx) => ({
     json: domainJson(found(byIdentity(appFor(ctx).domains, ctx.params.domain!, (d) => d.hostname), 'domain')),
   })),
-  get('/apps/:app/sni-endpoints', 'read', (ctx) => ({ list: appFor(ctx).sniEndpoints.map(sniEndpointJson) })),
+  // ACM certificates are listed too, valid for a time that moves with the clock: not cached.
+  get('/apps/:app/sni-endpoints', 'read', (ctx) => ({ list: sniEndpointsJson(appFor(ctx), ctx.world.now()) }), { cacheable: false }),
   get('/apps/:app/sni-endpoints/:endpoint', 'read', (ctx) => ({
-    json: sniEndpointJson(found(byIdentity(appFor(ctx).sniEndpoints, ctx.params.endpoint!, (e) => e.name), 'sni_endpoint', 'SNI endpoint')),
+    json: found(
+      sniEndpointsJson(appFor(ctx), ctx.world.now()).find((e) => e.id === ctx.params.endpoint || e.name === ctx.params.endpoint),
+      'sni_endpoint',
+      'SNI endpoint',
+    ),
   })),
   // The legacy SSL Endpoint add-on reached end of life on 2021-10-18.
   get('/apps/:app/ssl-endpoints', 'read', (ctx) => {

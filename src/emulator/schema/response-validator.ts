@@ -5,12 +5,43 @@ import { findLink, responseSchemaOf, type LinkEntry } from './platform-schema.js
 /**
  * Fields Heroku serves beyond the schema, which Heroku's own clients read:
  * an app's `create_status` (`heroku apps:info`) and `process_tier`
- * (`heroku ps`). They are left out before a response is checked.
+ * (`heroku ps`), an SNI endpoint's `ssl_cert.acm` (`heroku certs`). They are
+ * left out before a response is checked.
  */
 export const BEYOND_SCHEMA: Record<string, readonly string[]> = {
   app: ['create_status', 'process_tier'],
   'team-app': ['create_status', 'process_tier'],
+  // ACM certificates are listed among SNI endpoints, marked so (the CLI's `certs` reads it).
+  'sni-endpoint': ['ssl_cert.acm'],
 };
+
+/**
+ * Links Heroku serves beyond the schema, which the CLI calls: each answer is
+ * checked against the shape the CLI reads (`heroku sessions`, `heroku
+ * usage:addons`, the Eco quota of `heroku ps`).
+ */
+const BEYOND_SCHEMA_LINKS: { method: string; path: RegExp; shape: object }[] = [
+  {
+    method: 'GET',
+    path: /^\/accounts\/[^/]+\/actions\/get-quota$/,
+    shape: {
+      type: 'object',
+      required: ['account_quota', 'quota_used', 'apps'],
+      properties: { account_quota: { type: 'integer' }, quota_used: { type: 'integer' }, apps: { type: 'array', items: { type: 'object', required: ['app_uuid', 'quota_used'] } } },
+    },
+  },
+  { method: 'GET', path: /^\/oauth\/sessions$/, shape: { type: 'array', items: { type: 'object', required: ['id', 'description'] } } },
+  {
+    method: 'GET',
+    path: /^\/(apps|teams\/[^/]+\/apps)\/[^/]+\/usage$/,
+    shape: { type: 'object', required: ['addons'], properties: { addons: { type: 'array', items: { type: 'object', required: ['id', 'meters'] } } } },
+  },
+  {
+    method: 'GET',
+    path: /^\/teams\/[^/]+\/usage$/,
+    shape: { type: 'object', required: ['apps'], properties: { apps: { type: 'array', items: { type: 'object', required: ['id', 'addons'] } } } },
+  },
+];
 
 export interface SchemaViolation {
   method: string;
@@ -32,7 +63,13 @@ export class ResponseValidator {
   check(method: string, path: string, status: number, body: unknown, expansions: readonly string[] = [], inclusions: readonly string[] = []): string[] {
     if (status >= 400) return checkErrorBody(body);
     const entry = findLink(method, path);
-    if (!entry) return [`no link of the official schema serves ${method} ${path.split('?')[0]}`];
+    if (!entry) {
+      const pathOnly = path.split('?')[0]!;
+      const beyond = BEYOND_SCHEMA_LINKS.find((l) => l.method === method && l.path.test(pathOnly));
+      if (!beyond) return [`no link of the official schema serves ${method} ${pathOnly}`];
+      const validate = this.ajv.compile(beyond.shape);
+      return validate(body) ? [] : describeAjvErrors(validate.errors);
+    }
     const validate = this.validatorFor(entry);
     const problems: string[] = [];
     const items = Array.isArray(body) ? body : [body];
@@ -77,10 +114,15 @@ export class ResponseValidator {
   }
 }
 
+/** A copy of an item without the given fields; `a.b` names a field of a nested object. */
 function without(item: unknown, fields: readonly string[]): unknown {
   if (!item || typeof item !== 'object') return item;
   const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
-  for (const field of fields) delete copy[field];
+  for (const field of fields) {
+    const [head, ...rest] = field.split('.');
+    if (rest.length === 0) delete copy[head!];
+    else if (head! in copy) copy[head!] = without(copy[head!], [rest.join('.')]);
+  }
   return copy;
 }
 

@@ -158,15 +158,18 @@ function buildTeam(ctx: BuildContext, source: ScenarioTeam, i: number): void {
     if (!enterprise) ctx.problem(`no enterprise account named ${source.enterprise_account}`, 'teams', i, 'enterprise_account');
   }
   const createdAt = ctx.createdAt(source.created_at, enterprise?.createdAt ?? null, 'team', source.name);
+  const id = typeof source.id === 'string' ? source.id.toLowerCase() : deriveId('team', source.name);
   const team: Team = {
-    id: typeof source.id === 'string' ? source.id.toLowerCase() : deriveId('team', source.name),
+    id,
     name: source.name,
     enterprise,
     identityProvider: enterprise?.identityProvider ?? null,
     members: [],
     features: [],
     apps: [],
-    ownerRef: { id: deriveId('team-owner', source.name), email: `${source.name}@herokumanager.com` },
+    // Heroku models a team as a user, `<team>@herokumanager.com`, with the team's id: a team app's owner
+    // has the team's id (the CLI checks a pipeline's apps against its owner so).
+    ownerRef: { id, email: `${source.name}@herokumanager.com` },
     createdAt,
     updatedAt: typeof source.updated_at === 'string' ? isoSeconds(source.updated_at) : createdAt,
     given: ctx.given('team', source),

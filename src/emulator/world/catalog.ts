@@ -234,3 +234,16 @@ export const ACCOUNT_FEATURES: FeatureInfo[] = [
   feature('account-verification', 'Account verification', 'The account has a verified billing method.', 'public'),
   feature('pipelines-beta', 'Pipelines beta', 'Try pipeline features before they are released.', 'beta'),
 ];
+
+/** Heroku names SNI endpoints (uploaded and ACM alike) after a dinosaur and a number: `brachiosaurus-51207`. */
+export const SNI_ENDPOINT_NAMES = ['stegosaurus', 'brachiosaurus', 'triceratops', 'iguanodon', 'diplodocus', 'velociraptor', 'ankylosaurus'];
+
+/**
+ * Automated Certificate Management: Let's Encrypt certificates of 90 days,
+ * renewed when 30 remain (every 60 days), one per custom domain.
+ */
+export const ACM = {
+  issuer: "/C=US/O=Let's Encrypt/CN=R11",
+  validityDays: 90,
+  renewEveryDays: 60,
+};

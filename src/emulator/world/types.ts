@@ -151,7 +151,7 @@ export interface Team extends Dated {
   members: TeamMember[];
   features: TeamFeature[];
   apps: App[];
-  /** The pseudo-user that owns the team's apps: `<team>@herokumanager.com`. */
+  /** The pseudo-user that owns the team's apps: `<team>@herokumanager.com`, with the team's own id. */
   ownerRef: { id: string; email: string };
 }
 
