@@ -12,7 +12,7 @@ import { connect } from '../../src/service/connections.js';
 import { openHerowatch } from '../../src/service/herowatch.js';
 import { liveWorkerCount, queueView } from '../../src/service/jobs.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';
-import { openJobQueue } from '../../src/store/job-queue.js';
+import { openJobQueue, queueSchema, workerAlive } from '../../src/store/job-queue.js';
 import { Leadership } from '../../src/store/leader.js';
 import { runWorker } from '../../src/worker/worker.js';
 import { addUser } from '../../src/service/users.js';
@@ -188,6 +188,34 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     // Each was a worker's job (recorded once its checks and notices are done, just after the run).
     await waitFor('the five jobs recorded done', async () => (await jobRows(base)).filter((r) => r.status === 'complete').length === 5);
   }, 90_000);
+
+  it('says so, with the reason, when a sync queued from the dashboard fails for good before a run of its own', async () => {
+    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+    const hw = await openTestHerowatch('postgres', emulator.url);
+    await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url });
+    // A worker says it is alive but takes nothing: the job waits in the queue.
+    await workerAlive(hw.store, 'idle-worker', new Date(), []);
+    await addUser(hw, { ...ADMIN, role: 'admin' });
+    const { app } = await buildServer(hw);
+    onTestFinished(() => app.close());
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const admin = await sessionFor({ hw, app }, ADMIN);
+    const asked = await app.inject(as(admin, { method: 'POST', url: '/runs/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=edge` }));
+    expect(asked.statusCode).toBe(303);
+    const reader = (await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } })).body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    await waitFor('the view to follow the queued job', async () => {
+      text += (await reader.read()).value ?? '';
+      return text.includes('The sync is queued');
+    });
+    // Every attempt fails (as a worker records it when the database fails under a job).
+    await sql`UPDATE ${sql.table(`${queueSchema(hw.store)}._private_jobs`)} SET attempts = max_attempts, last_error = 'Could not reach the database (ECONNREFUSED)'`.execute(hw.store.db);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
+    expect(text).toMatch(/event: done\ndata: \{"type":"done","ok":false,"text":"The queued sync failed after \d+ attempts: Could not reach the database \(ECONNREFUSED\)\./);
+    // Opened again later, the view still says what became of it.
+    const again = await (await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } })).text();
+    expect(again).toMatch(/"ok":false,"text":"The queued sync failed after \d+ attempts: Could not reach the database/);
+  }, 60_000);
 
   it('hands the job of a worker killed mid-sync to another, which ends with the inventory of a clean run', async () => {
     // Slow answers, so the sync is surely in progress when the worker dies.

@@ -154,6 +154,7 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
     const [latest] = await syncRuns(hw, { connection, limit: 1 });
     let following = latest?.status === 'running' ? latest.id : null;
     const queued = following === null && hw.store.dialect === 'postgres' ? await queuedSync(hw, connection) : null;
+    if (following === null && queued?.failed) return send(failedForGood(queued));
     if (following === null && !queued) return send({ type: 'done', ok: true, text: 'No sync of this connection is running.' });
     send({ type: 'note', text: following !== null ? `Sync run ${following} was started by another herowatch process; following it.` : 'The sync is queued: a worker takes it as soon as the account\'s rate-limit pool is free.' });
     let reported = queued?.last_error ?? null;
@@ -165,6 +166,10 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
           send({ type: 'note', text: `Sync run ${now.id} started.` });
         } else {
           const waiting = await queuedSync(hw, connection).catch(() => null);
+          if (waiting?.failed) {
+            clearInterval(timer);
+            return send(failedForGood(waiting));
+          }
           if (waiting) {
             if (waiting.last_error && waiting.last_error !== reported) send({ type: 'note', text: `Attempt ${waiting.attempts} did not run: ${waiting.last_error}. It is tried again.` });
             reported = waiting.last_error;
@@ -181,4 +186,10 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch, given?: 
     stop = () => clearInterval(timer);
     request.raw.on('close', () => stop?.());
   });
+}
+
+/** The end of a queued sync whose every attempt failed before a run of its own started. */
+function failedForGood(job: { attempts: number; last_error: string | null }): LiveEvent {
+  const why = job.last_error ? `: ${job.last_error}` : '';
+  return { type: 'done', ok: false, text: `The queued sync failed after ${job.attempts} attempts${why}. The next scheduled sync tries again; "Sync now" asks for one at once.` };
 }
