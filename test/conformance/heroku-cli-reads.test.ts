@@ -452,6 +452,7 @@ const cases: Case[] = [
   { argv: 'clients', check: (r) => expect(r.stdout.trim()).toBe('No OAuth clients.') },
   { argv: 'clients --json', check: (r) => expect(r.json).toEqual([]) },
   { argv: `clients:info ${NO_SUCH}`, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that OAuth client.") },
+  { argv: `clients:info ${NO_SUCH} --json`, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that OAuth client.") },
   { argv: 'sessions', check: (r) => expect(r.stdout.trim()).toBe('No OAuth sessions.') },
   { argv: 'sessions --json', check: (r) => expect(r.json).toEqual([]) },
   { argv: 'keys', check: (r) => expect(r.stderr).toContain('You have no SSH keys.') },
@@ -475,8 +476,9 @@ const cases: Case[] = [
   ...[
     'spaces:info nowhere', 'spaces:info nowhere --json', 'spaces:peerings nowhere', 'spaces:peerings nowhere --json', 'spaces:peerings:info nowhere',
     'spaces:topology nowhere', 'spaces:topology nowhere --json', 'spaces:trusted-ips nowhere', 'spaces:trusted-ips nowhere --json',
-    'spaces:vpn:connections -s nowhere', 'spaces:vpn:connections -s nowhere --json', 'spaces:vpn:info office -s nowhere', 'spaces:vpn:config office -s nowhere',
-    'spaces:ps nowhere', 'spaces:ps nowhere --json', 'spaces:hosts nowhere', 'spaces:drains:get -s nowhere', 'spaces:wait nowhere',
+    'spaces:peerings:info nowhere --json', 'spaces:vpn:connections -s nowhere', 'spaces:vpn:connections -s nowhere --json', 'spaces:vpn:info office -s nowhere',
+    'spaces:vpn:info office -s nowhere --json', 'spaces:vpn:config office -s nowhere', 'spaces:vpn:config office -s nowhere --json', 'spaces:ps nowhere', 'spaces:ps nowhere --json',
+    'spaces:hosts nowhere', 'spaces:hosts nowhere --json', 'spaces:drains:get -s nowhere', 'spaces:drains:get -s nowhere --json', 'spaces:wait nowhere', 'spaces:wait nowhere --json',
   ].map((argv): Case => ({ argv, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that space.") })),
 ];
 
