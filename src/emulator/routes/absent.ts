@@ -47,6 +47,17 @@ const noSpace = (): never => {
   throw errors.notFound('space');
 };
 
+/** The webhooks of an app or an add-on, their events and their deliveries: none. */
+const webhooks = (prefix: string, parent: (ctx: RouteContext) => unknown, owner: 'app' | 'addon'): RouteSpec[] => [
+  none(`${prefix}/webhooks`, parent),
+  missing(`${prefix}/webhooks/:webhook`, `${owner}_webhook`, parent, 'webhook'),
+  none(`${prefix}/webhook-events`, parent),
+  missing(`${prefix}/webhook-events/:event`, `${owner}_webhook_event`, parent, 'webhook event'),
+  // The CLI pages deliveries by `seq` (their sequence number), a field the schema does not list.
+  none(`${prefix}/webhook-deliveries`, parent, { ranges: ['id', 'seq', 'created_at'] }),
+  missing(`${prefix}/webhook-deliveries/:delivery`, `${owner}_webhook_delivery`, parent, 'webhook delivery'),
+];
+
 export const absentRoutes: RouteSpec[] = [
   // The account's billing and keys.
   none('/account/keys', anyone),
@@ -64,13 +75,7 @@ export const absentRoutes: RouteSpec[] = [
   missing('/app-setups/:setup', 'app_setup', anyone, 'app setup'),
 
   // App webhooks, telemetry, review apps.
-  none('/apps/:app/webhooks', app),
-  missing('/apps/:app/webhooks/:webhook', 'app_webhook', app, 'webhook'),
-  none('/apps/:app/webhook-events', app),
-  missing('/apps/:app/webhook-events/:event', 'app_webhook_event', app, 'webhook event'),
-  // The CLI pages deliveries by `seq` (their sequence number), a field the schema does not list.
-  none('/apps/:app/webhook-deliveries', app, { ranges: ['id', 'seq', 'created_at'] }),
-  missing('/apps/:app/webhook-deliveries/:delivery', 'app_webhook_delivery', app, 'webhook delivery'),
+  ...webhooks('/apps/:app', app, 'app'),
   none('/apps/:app/telemetry-drains', app),
   missing('/telemetry-drains/:drain', 'telemetry_drain', anyone, 'telemetry drain'),
   missing('/apps/:app/review-app', 'review_app', app, 'review app'),
@@ -78,12 +83,7 @@ export const absentRoutes: RouteSpec[] = [
 
   // Add-on webhooks and drains, and provider config.
   none('/addons/:addon/config', addon),
-  none('/addons/:addon/webhooks', addon),
-  missing('/addons/:addon/webhooks/:webhook', 'addon_webhook', addon, 'webhook'),
-  none('/addons/:addon/webhook-events', addon),
-  missing('/addons/:addon/webhook-events/:event', 'addon_webhook_event', addon, 'webhook event'),
-  none('/addons/:addon/webhook-deliveries', addon, { ranges: ['id', 'seq', 'created_at'] }),
-  missing('/addons/:addon/webhook-deliveries/:delivery', 'addon_webhook_delivery', addon, 'webhook delivery'),
+  ...webhooks('/addons/:addon', addon, 'addon'),
   none('/addons/:addon/log-drains', addon),
 
   // Teams' billing, invitations, allow-lists and spaces.
