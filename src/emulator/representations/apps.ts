@@ -146,11 +146,11 @@ export function acmDomains(app: App): Domain[] {
   return app.domains.filter((d) => d.kind === 'custom' && !d.sniEndpoint && acmStatus(d) === 'cert issued');
 }
 
-const acmEndpointRef = (domain: Domain): Json => {
-  const names = SNI_ENDPOINT_NAMES;
-  const name = `${names[Math.floor(deriveFraction('acm-endpoint-name', domain.id) * names.length)]}-${10000 + Math.floor(deriveFraction('acm-endpoint-number', domain.id) * 90000)}`;
-  return { id: deriveId('acm-endpoint', domain.id), name };
-};
+/** The id and name of the SNI endpoint ACM serves a domain through, named as Heroku names endpoints. */
+function acmEndpointRef(domain: Domain): { id: string; name: string } {
+  const dinosaur = SNI_ENDPOINT_NAMES[Math.floor(deriveFraction('acm-endpoint-name', domain.id) * SNI_ENDPOINT_NAMES.length)];
+  return { id: deriveId('acm-endpoint', domain.id), name: `${dinosaur}-${10000 + Math.floor(deriveFraction('acm-endpoint-number', domain.id) * 90000)}` };
+}
 
 /**
  * The SNI endpoint through which ACM serves a domain's certificate, listed
@@ -162,24 +162,23 @@ export function acmEndpointJson(domain: Domain, now: Date): Json {
   const created = Date.parse(domain.createdAt);
   const period = ACM.renewEveryDays * DAY_MS;
   const issued = created + Math.max(0, Math.floor((now.getTime() - created) / period)) * period;
-  const { id, name } = acmEndpointRef(domain) as { id: string; name: string };
+  const certificate = { subject: `/CN=${domain.hostname}`, issuer: ACM.issuer, startsAt: isoSeconds(issued), expiresAt: isoSeconds(issued + ACM.validityDays * DAY_MS), certDomains: [domain.hostname] };
   return {
-    certificate_chain: placeholderCertificate({ subject: `/CN=${domain.hostname}`, issuer: ACM.issuer, startsAt: isoSeconds(issued), expiresAt: isoSeconds(issued + ACM.validityDays * DAY_MS), certDomains: [domain.hostname] }),
+    certificate_chain: placeholderCertificate(certificate),
     created_at: domain.createdAt,
-    id,
-    name,
-    updated_at: isoSeconds(issued),
+    ...acmEndpointRef(domain),
+    updated_at: certificate.startsAt,
     display_name: null,
     domains: [domain.id],
     app: ref(domain.app),
     ssl_cert: {
       'ca_signed?': true,
-      cert_domains: [domain.hostname],
-      expires_at: isoSeconds(issued + ACM.validityDays * DAY_MS),
-      issuer: ACM.issuer,
+      cert_domains: certificate.certDomains,
+      expires_at: certificate.expiresAt,
+      issuer: certificate.issuer,
       'self_signed?': false,
-      starts_at: isoSeconds(issued),
-      subject: `/CN=${domain.hostname}`,
+      starts_at: certificate.startsAt,
+      subject: certificate.subject,
       id: deriveId('acm-certificate', domain.id, issued),
       acm: true,
     },
