@@ -147,6 +147,17 @@ describe('the dashboard\'s routes', () => {
     expect(audit).toContain('&lt;svg onload=alert(&quot;action&quot;)&gt;');
   });
 
+  it('show which certificates ACM issued and which were uploaded, on the app page', async () => {
+    const api = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/acme-api' }))).body;
+    const [, name] = /<td>api\.acme\.example<\/td><td>custom<\/td><td>([a-z]+-\d{5}), ACM: cert issued<\/td>/.exec(api) ?? [];
+    expect(name).toBeDefined();
+    expect(api).toMatch(new RegExp(`<td>${name}</td><td>\\d{4}-\\d\\d-\\d\\d</td><td>api\\.acme\\.example</td><td>ACM \\(renewed by Heroku\\)</td>`));
+    const gateway = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/acme-gateway' }))).body;
+    expect(gateway).toContain('<td>gateway.acme.example</td><td>custom</td><td>stegosaurus-18834</td>');
+    expect(gateway).toContain('<td>stegosaurus-18834</td><td>2026-10-30</td><td>gateway.acme.example</td><td>/C=US/O=DigiCert Inc/CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1</td>');
+    expect(gateway).not.toContain('ACM (renewed by Heroku)');
+  });
+
   it('limit sign-in attempts per address and connection tests per session', async () => {
     const login = await world.app.inject({ method: 'GET', url: '/login' });
     const token = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;

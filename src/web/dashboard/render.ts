@@ -55,6 +55,8 @@ export const helpers = {
   bytes: (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n < 1024 ? `${n} B` : n < 1_048_576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1_048_576).toFixed(1)} MB`),
   plural: (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`,
   text: (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value)),
+  /** A list as people write one (`a, b`); anything else as `text` prints it. */
+  list: (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || '—' : helpers.text(value)),
 };
 
 export interface PageData {
