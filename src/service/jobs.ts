@@ -71,8 +71,8 @@ export async function liveWorkerCount(hw: Herowatch, now = new Date()): Promise<
  * The connection's inventory sync in the queue, if any: waiting or running,
  * or failed for good (every attempt spent; `last_error` says why).
  */
-export async function queuedSync(hw: Herowatch, name: string): Promise<(QueueJobRow & { failed: boolean }) | null> {
+export async function queuedSync(hw: Herowatch, name: string): Promise<QueueJobRow | null> {
   const connection = await requireConnection(hw.store, name);
   const [job] = await queueJobs(hw.store, 1, { kind: 'inventory', connectionId: connection.id });
-  return job ? { ...job, failed: job.locked_at === null && job.attempts >= job.max_attempts } : null;
+  return job ?? null;
 }

@@ -111,6 +111,8 @@ export interface QueueJobRow {
   run_at: string;
   attempts: number;
   max_attempts: number;
+  /** Every attempt spent and none running: the queue keeps it, but no worker takes it again. */
+  failed: boolean;
   last_error: string | null;
   locked_by: string | null;
   locked_at: string | null;
@@ -127,7 +129,7 @@ export async function queueJobs(store: Store, limit: number, of?: { kind: QueueT
   if (!(await queueInstalled(store))) return [];
   const only = of ? sql`WHERE j.task_identifier = ${of.kind} AND (p.payload->>'connectionId')::int = ${of.connectionId}` : sql``;
   const { rows } = await sql<QueueJobRow & { run_at: Date | string; locked_at: Date | string | null }>`
-    SELECT j.id::int AS id, j.task_identifier AS task, j.queue_name AS queue, j.key AS key, p.payload AS payload, j.run_at, j.attempts, j.max_attempts, j.last_error, j.locked_by, j.locked_at
+    SELECT j.id::int AS id, j.task_identifier AS task, j.queue_name AS queue, j.key AS key, p.payload AS payload, j.run_at, j.attempts, j.max_attempts, (j.locked_at IS NULL AND j.attempts >= j.max_attempts) AS failed, j.last_error, j.locked_by, j.locked_at
     FROM ${sql.table(`${queueSchema(store)}.jobs`)} j JOIN ${sql.table(`${queueSchema(store)}._private_jobs`)} p ON p.id = j.id
     ${only}
     ORDER BY (j.locked_at IS NULL), (j.attempts < j.max_attempts), j.run_at
