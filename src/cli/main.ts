@@ -30,7 +30,7 @@ type Register = (program: Command, doors: Doors) => void;
 export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register> }[] = [
   { commands: ['connect', 'disconnect', 'status', 'tokens', 'vault', 'apps'], load: async () => { const m = await import('./commands/connections.js'); return (p, d) => m.registerConnections(p, d.output, d.setExitCode); } },
   { commands: ['sync'], load: async () => { const m = await import('./commands/sync.js'); return (p, d) => m.registerSync(p, d.output, d.setExitCode); } },
-  { commands: ['datasets', 'export', 'sql', 'changes', 'runs', 'freshness'], load: async () => { const m = await import('./commands/datasets.js'); return (p, d) => m.registerDatasets(p, d.output); } },
+  { commands: ['datasets', 'export', 'sql', 'changes', 'runs', 'freshness'], load: async () => { const m = await import('./commands/datasets.js'); return (p, d) => m.registerDatasets(p, d.output, d.setExitCode); } },
   { commands: ['checks', 'evaluate', 'findings', 'report'], load: async () => { const m = await import('./commands/compliance.js'); return (p, d) => m.registerCompliance(p, d.output, d.setExitCode); } },
   { commands: ['events'], load: async () => { const m = await import('./commands/events.js'); return (p, d) => m.registerEvents(p, d.output); } },
   { commands: ['evidence'], load: async () => { const m = await import('./commands/evidence.js'); return (p, d) => m.registerEvidence(p, d.output, d.setExitCode); } },

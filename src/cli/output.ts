@@ -8,7 +8,7 @@ export interface Output {
   out(line?: string): void;
   err(line?: string): void;
   json(value: unknown): void;
-  /** Text as it is (exports). */
+  /** Text as it is (exports), made safe only when it goes to a terminal. */
   raw(text: string): void;
 }
 
@@ -24,7 +24,8 @@ export function processOutput(): Output {
     out: (line = '') => void process.stdout.write(`${terminalSafe(line)}\n`),
     err: (line = '') => void process.stderr.write(`${terminalSafe(line)}\n`),
     json: (value) => void process.stdout.write(`${JSON.stringify(value)}\n`),
-    raw: (text) => void process.stdout.write(text),
+    // Exports are written as they are to a file or a pipe; on a terminal, their data cannot drive it.
+    raw: (text) => void process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text),
   };
 }
 

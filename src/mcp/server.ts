@@ -47,6 +47,8 @@ export interface McpServerOptions {
 export const TEXT_LIMIT = 20_000;
 const DEFAULT_PAGE = 25;
 const MAX_PAGE = 100;
+/** What one run_sql answer may hold and take: an agent reads answers whole. */
+const SQL_LIMITS = { maxCellChars: 4_096, maxResultBytes: 1024 * 1024, timeoutMs: 10_000 };
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
@@ -270,10 +272,21 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
 
   tool(
     'run_sql',
-    { title: 'Read-only SQL', description: 'One read-only SELECT over the dataset views, confined to this client\'s connections.', input: z.object({ query: z.string().max(20_000), limit: z.number().int().min(1).max(MAX_PAGE).optional() }), output: z.object({ columns: z.array(z.string()), rows, as_of: asOf, truncated: z.boolean() }) },
+    {
+      title: 'Read-only SQL',
+      description: `One read-only SELECT over the dataset views, confined to this client's connections. At most ${MAX_PAGE} rows and ${SQL_LIMITS.maxResultBytes / 1024} KiB; longer values are cut to ${SQL_LIMITS.maxCellChars} characters (cut_cells says how many).`,
+      input: z.object({ query: z.string().max(20_000), limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`rows, default ${DEFAULT_PAGE}`) }).strict(),
+      output: z.object({ columns: z.array(z.string()), rows, as_of: asOf, truncated: z.boolean(), truncated_by: z.enum(['rows', 'bytes']).nullable(), cut_cells: z.number() }),
+    },
     async ({ query, limit }) => {
-      const answer = await runReadOnlySql(hw, query, { maxRows: limit ?? DEFAULT_PAGE, timeoutMs: 10_000 }, scope);
-      return result({ columns: answer.columns, rows: answer.rows, as_of: await scopeFreshness(hw, scope), truncated: answer.truncated }, [answer.columns.join('\t'), ...answer.rows.map((r) => answer.columns.map((c) => plain(r[c])).join('\t'))], 'add a WHERE or a LIMIT');
+      const answer = await runReadOnlySql(hw, query, { ...SQL_LIMITS, maxRows: limit ?? DEFAULT_PAGE }, scope);
+      const note = answer.truncatedBy === 'rows' ? `[more rows than the ${answer.limits.maxRows} asked for: add a WHERE, or raise limit]` : answer.truncatedBy === 'bytes' ? `[stopped at ${answer.limits.maxResultBytes} bytes: select fewer or shorter columns]` : null;
+      const cut = answer.cutCells > 0 ? `[${answer.cutCells} values cut to ${answer.limits.maxCellChars} characters]` : null;
+      return result(
+        { columns: answer.columns, rows: answer.rows, as_of: await scopeFreshness(hw, scope), truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells },
+        [answer.columns.join('\t'), ...answer.rows.map((r) => answer.columns.map((c) => plain(r[c])).join('\t')), ...(note ? [note] : []), ...(cut ? [cut] : [])],
+        'add a WHERE or a LIMIT',
+      );
     },
   );
 

@@ -3,7 +3,7 @@ import { EVERYTHING, scopedConnections, type Scope } from './scope.js';
 import { toCsv } from '../export/csv.js';
 import { datasets, type Dataset } from '../datasets/catalog.js';
 import { countDataset, readDataset } from '../store/datasets.js';
-import { DEFAULT_SQL_LIMITS, runDatasetSql, type SqlLimits, type SqlResult } from '../store/sql-console.js';
+import { runDatasetSql, type SqlLimits, type SqlResult } from '../store/sql-console.js';
 import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -50,13 +50,14 @@ export function formatRows(dataset: Dataset, rows: Record<string, unknown>[], fo
 
 
 /**
- * Runs one read-only query over the dataset views, within a row cap and a
- * time limit (see store/sql-console.ts for how each database enforces it).
+ * Runs one read-only query over the dataset views of the scope's
+ * connections, within `limits` (see store/sql-console.ts for how each
+ * database confines and bounds it).
  */
-export async function runReadOnlySql(hw: Herowatch, query: string, limits: SqlLimits = DEFAULT_SQL_LIMITS, scope: Scope = EVERYTHING): Promise<SqlResult> {
+export async function runReadOnlySql(hw: Herowatch, query: string, limits: Partial<SqlLimits> = {}, scope: Scope = EVERYTHING): Promise<SqlResult> {
   if (scope.apps !== null) throw new ForbiddenError('SQL is not offered to a client bound to some apps only: the datasets hold whole connections. Use the app tools, or bind the client to connections.');
-  if (scope.connections === null) return runDatasetSql(hw.store, query, limits);
+  if (scope.connections === null) return runDatasetSql(hw.store, query, limits, null);
   // Confined to the scope's connections that exist (a name that does not is simply no rows).
   const connections = (await scopedConnections(hw, scope)).map((c) => c.name);
-  return runDatasetSql(hw.store, query, limits, { connections });
+  return runDatasetSql(hw.store, query, limits, connections);
 }

@@ -105,9 +105,6 @@ export async function applyRunToCurrentState(tx: Transaction<Database> | Kysely<
   await sql.raw(copyStatement(resource, dialect, `r.connection_id = ${Math.trunc(connectionId)} AND r.valid_from = ${Math.trunc(runId)}`)).execute(tx);
 }
 
-/** The tables the dataset views read: the only tables the SQL console's queries may open, and only through the views. */
-export const VIEW_BASE_TABLES: readonly string[] = ['hw_records', 'hw_connections', 'hw_audit_events', 'hw_sync_runs', 'hw_coverage', 'hw_verified', 'hw_findings', 'hw_suppressions', 'hw_vulnerabilities', 'hw_vuln_tests', ...RESOURCES.map((r) => currentTable(r.name))];
-
 /** Refreshes the planner's statistics of these resources' current-state tables (after a run changed many rows). */
 export async function refreshStatistics(store: Store, resources: string[]): Promise<void> {
   if (store.dialect === 'sqlite') {

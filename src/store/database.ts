@@ -18,6 +18,7 @@ import { up as dashboardIndexes } from './migrations/011-dashboard-indexes.js';
 import { up as verified } from './migrations/012-verified.js';
 import { up as workers } from './migrations/013-workers.js';
 import { up as notifications } from './migrations/014-notifications.js';
+import { up as sqlReaders } from './migrations/015-sql-readers.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -64,6 +65,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '012-verified': verified,
   '013-workers': workers,
   '014-notifications': notifications,
+  '015-sql-readers': sqlReaders,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

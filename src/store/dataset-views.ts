@@ -7,7 +7,7 @@ import type { Column } from '../datasets/resource.js';
 import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
-import { grantViewsToReader } from './sql-console.js';
+import { createConsoleViews, dropConsoleViews } from './sql-postgres.js';
 
 /**
  * The dataset views: each dataset declaration (src/datasets/catalog.ts) as
@@ -103,13 +103,16 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
 export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   const definitions = datasets().map((dataset) => ({ name: dataset.name, select: datasetSelect(dataset, store.dialect) }));
   const tables = RESOURCES.map((resource) => currentTableDdl(resource, store.dialect));
-  const fingerprint = createHash('sha256').update(JSON.stringify({ definitions, tables })).digest('hex');
+  // `console` names the design of PostgreSQL's console views (sql-postgres.ts): a new one rebuilds them.
+  const fingerprint = createHash('sha256').update(JSON.stringify({ definitions, tables, console: store.dialect === 'postgres' ? 2 : 0 })).digest('hex');
   const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
   if (stored?.value === fingerprint) return { rebuilt: false };
   if (store.readOnly) {
     throw new InputError(`${store.description} cannot be written, and its dataset views were made by another herowatch version: run herowatch once with write access to rebuild them.`);
   }
   await store.db.transaction().execute(async (tx) => {
+    // The console's views read the dataset views, so they go first and come back last.
+    if (store.dialect === 'postgres') await dropConsoleViews(tx);
     for (const { name } of definitions) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
     await rebuildCurrentState(tx, store.dialect);
     for (const { name, select } of definitions) await sql.raw(`CREATE VIEW ${name} AS\n${select}`).execute(tx);
@@ -118,7 +121,7 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
       .values({ key: 'views', value: fingerprint })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
       .execute();
-    if (store.dialect === 'postgres') await grantViewsToReader(tx, definitions.map((d) => d.name));
+    if (store.dialect === 'postgres') await createConsoleViews(tx, definitions.map((d) => d.name));
   });
   await refreshStatistics(store, RESOURCES.map((r) => r.name));
   return { rebuilt: true };

@@ -20,6 +20,7 @@ export interface Database {
   hw_suppressions: SuppressionsTable;
   hw_jobs: JobsTable;
   hw_meta: MetaTable;
+  hw_sql_readers: SqlReadersTable;
   hw_advisories: AdvisoriesTable;
   hw_advisory_packages: AdvisoryPackagesTable;
   hw_advisory_imports: AdvisoryImportsTable;
@@ -206,6 +207,12 @@ export interface AdvisoryImportsTable {
 export interface MetaTable {
   key: string;
   value: string;
+}
+
+/** PostgreSQL only: which connections each of the SQL console's roles may read (null: every one). */
+export interface SqlReadersTable {
+  role: string;
+  connection_name: string | null;
 }
 
 /** One evaluation of every check over a connection's inventory. */

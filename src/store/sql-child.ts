@@ -1,76 +1,107 @@
 /**
- * The SQL console's SQLite process (see sql-console.ts): it answers one
- * query at a time on a read-only connection, after checking from the
- * compiled program that the query opens no table but those the dataset
- * views read, and returns at most `maxRows` rows. Its parent keeps it for
- * the next query and kills it at the time limit. It imports nothing but the
- * driver, so that it starts fast, and ends when its parent goes.
+ * The SQL console's SQLite process (see sql-sqlite.ts). For each query it
+ * builds a database of its own that holds the datasets the query reads and
+ * nothing else: a private temporary file, into which the store (attached
+ * read-only) copies the scope's rows of those datasets; the store is then
+ * detached, the database made read-only, and only then is the query run.
+ * Other connections' rows, herowatch's own tables and the store's catalog
+ * are not hidden from the query: they are not in its database at all,
+ * whatever names, quotes, schemas or table-valued functions it uses.
+ *
+ * It imports nothing but the driver and the result bounds, so that it
+ * starts fast, and ends when its parent goes.
  */
-import { openSqliteReadOnly, type SqliteDatabase } from './sqlite-driver.js';
+import { boundRows, type BoundedRows, type ResultBounds } from './sql-bounds.js';
+import { openSqliteFile, type SqliteDatabase } from './sqlite-driver.js';
 
 export interface SqlJob {
   id: number;
-  path: string;
+  /** The store, as a URI that opens it read-only (ATTACH takes it). */
+  storeUri: string;
+  /** The dataset views of the store: the only tables the query's database can hold. */
+  datasets: string[];
+  /** The connections whose rows are copied; null for every connection. */
+  connections: string[] | null;
   query: string;
-  maxRows: number;
-  /** The tables the dataset views read: the only ones the query's program may open. */
-  allowedTables: string[];
-  /** Statements creating temporary views that confine the dataset views to some connections (they shadow the views while the query runs). */
-  confine?: string[];
-  confinedViews?: string[];
+  bounds: ResultBounds;
 }
 
-export type SqlReply = { id: number; ok: true; result: { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } } | { id: number; ok: false; error: string };
+export type SqlReply = { id: number; ok: true; result: BoundedRows } | { id: number; ok: false; error: string };
 
-const connections = new Map<string, SqliteDatabase>();
+/** What SQLite may allocate in this process, in all: a query cannot make it hold gigabytes (zeroblob, printf). */
+const HEAP_LIMIT_BYTES = 512 * 1024 * 1024;
+/** Pages of the query's database kept in memory; the rest stays in its temporary file. */
+const CACHE_KIB = 32 * 1024;
 
-function database(path: string): SqliteDatabase {
-  let db = connections.get(path);
-  if (!db) connections.set(path, (db = openSqliteReadOnly(path)));
-  return db;
-}
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-function run(job: SqlJob): { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } {
-  const db = database(job.path);
-  if (!job.confine) return query(db, job);
-  for (const statement of job.confine) db.exec(statement);
+function run(job: SqlJob): BoundedRows {
+  // '' is a private temporary database on disk, deleted when it closes.
+  const db = openSqliteFile('');
   try {
-    return query(db, job);
-  } finally {
-    for (const view of job.confinedViews ?? []) db.exec(`DROP VIEW IF EXISTS temp.${view}`);
-  }
-}
-
-function query(db: SqliteDatabase, job: SqlJob): { columns: string[]; rows: Record<string, unknown>[]; truncated: boolean } {
-  const statement = db.prepare(job.query);
-  if (!statement.reader) throw new Error('Only queries that return rows are allowed (herowatch sql is read-only).');
-  const tables = new Map<number, string>();
-  for (const row of db.prepare('SELECT rootpage, tbl_name FROM sqlite_schema WHERE rootpage > 0').all() as { rootpage: number; tbl_name: string }[]) tables.set(row.rootpage, row.tbl_name);
-  const allowed = new Set<string>(job.allowedTables);
-  for (const step of db.prepare(`EXPLAIN ${job.query}`).all() as { opcode: string; p2: number; p3: number }[]) {
-    if (step.opcode !== 'OpenRead' && step.opcode !== 'OpenWrite') continue;
-    const table = step.p3 === 0 ? tables.get(step.p2) : undefined;
-    if (step.opcode === 'OpenWrite' || step.p3 !== 0 || !table || !allowed.has(table)) throw new Error('The query reads outside the dataset views: herowatch sql reads the datasets only (herowatch datasets lists them).');
-  }
-  const rows: Record<string, unknown>[] = [];
-  let truncated = false;
-  for (const row of statement.iterate() as IterableIterator<Record<string, unknown>>) {
-    if (rows.length === job.maxRows) {
-      truncated = true;
-      break;
+    db.pragma(`cache_size = -${CACHE_KIB}`);
+    withStore(db, job.storeUri, () => {
+      for (const name of job.datasets) db.exec(`CREATE TABLE main.${quote(name)} AS SELECT * FROM store.${quote(name)} WHERE 0`);
+    });
+    // Compiled where the store is not attached: a syntax error, a second statement or a write is refused here.
+    const statement = db.prepare(job.query);
+    if (!statement.reader) throw new Error('Only a query that returns rows can run here: the SQL console is read-only.');
+    const read = datasetsRead(db, job.query, new Set(job.datasets));
+    if (read.length > 0) {
+      withStore(db, job.storeUri, () => {
+        const where = job.connections === null ? '' : ` WHERE connection IN (${job.connections.map(() => '?').join(', ') || 'NULL'})`;
+        for (const name of read) db.prepare(`INSERT INTO main.${quote(name)} SELECT * FROM store.${quote(name)}${where}`).run(...(job.connections ?? []));
+      });
     }
-    rows.push(row);
+    db.pragma('query_only = ON');
+    // Prepared again: the one above was compiled before the rows were there (and the store came and went since).
+    const query = db.prepare(job.query);
+    return boundRows(query.columns().map((c) => c.name), query.iterate() as IterableIterator<Record<string, unknown>>, job.bounds);
+  } finally {
+    db.close();
   }
-  return { columns: statement.columns().map((c) => c.name), rows, truncated };
 }
 
-process.on('message', (job: SqlJob) => {
-  let reply: SqlReply;
+/** Runs `work` with the store attached read-only as `store`, and detaches it whatever happens. */
+function withStore(db: SqliteDatabase, uri: string, work: () => void): void {
+  db.prepare('ATTACH DATABASE ? AS store').run(uri);
   try {
-    reply = { id: job.id, ok: true, result: run(job) };
-  } catch (error) {
-    reply = { id: job.id, ok: false, error: (error as Error).message };
+    db.transaction(work)();
+  } finally {
+    db.exec('DETACH DATABASE store');
   }
-  process.send!(reply);
-});
+}
+
+/**
+ * Which of the query database's tables the query's program opens: the
+ * datasets to fill. The database holds nothing else, so a table missed
+ * here would read empty, never leak; the program's OpenRead steps name
+ * every table it reads, through views, subqueries and CTEs alike.
+ */
+function datasetsRead(db: SqliteDatabase, query: string, datasets: Set<string>): string[] {
+  const byRootPage = new Map<number, string>();
+  for (const row of db.prepare("SELECT rootpage, name FROM main.sqlite_schema WHERE type = 'table'").all() as { rootpage: number; name: string }[]) byRootPage.set(row.rootpage, row.name);
+  const read = new Set<string>();
+  for (const step of db.prepare(`EXPLAIN ${query}`).all() as { opcode: string; p2: number; p3: number }[]) {
+    if (step.opcode !== 'OpenRead' || step.p3 !== 0) continue;
+    const name = byRootPage.get(step.p2);
+    if (name && datasets.has(name)) read.add(name);
+  }
+  return [...read];
+}
+
+function answer(job: SqlJob): SqlReply {
+  try {
+    return { id: job.id, ok: true, result: run(job) };
+  } catch (error) {
+    return { id: job.id, ok: false, error: (error as Error).message };
+  }
+}
+
+// The limit is the process's, set once; reading it back tells an old SQLite (which ignores it) from one that keeps it.
+const limiter = openSqliteFile(':memory:');
+limiter.pragma(`hard_heap_limit = ${HEAP_LIMIT_BYTES}`);
+limiter.close();
+
+process.on('message', (job: SqlJob) => process.send!(answer(job)));
 process.on('disconnect', () => process.exit(0));

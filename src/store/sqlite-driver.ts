@@ -53,8 +53,13 @@ export function writable(path: string): boolean {
  * there to change it).
  */
 export function openSqliteReadOnly(path: string): SqliteDatabase {
-  if (writable(dirname(path)) || existsSync(`${path}-wal`)) return openSqliteFile(path, { readonly: true, fileMustExist: true });
-  return openSqliteFile(`file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?immutable=1`, { readonly: true, fileMustExist: true });
+  return openSqliteFile(readOnlyUri(path), { readonly: true, fileMustExist: true });
+}
+
+/** The `file:` URI that opens `path` for reading only, as openSqliteReadOnly does (ATTACH takes it too). */
+export function readOnlyUri(path: string): string {
+  const immutable = !writable(dirname(path)) && !existsSync(`${path}-wal`);
+  return `file:${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}?${immutable ? 'immutable=1' : 'mode=ro'}`;
 }
 
 /** The part of a database Kysely's SQLite dialect uses. */

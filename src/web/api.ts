@@ -10,7 +10,8 @@ import { suppressFinding, unsuppressFinding, findingDetail } from '../service/co
 import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/connections.js';
 import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
-import { appInScope, scopedConnections, type Scope } from '../service/scope.js';
+import { appInScope, scopedConnections, scopeFreshness, type Scope } from '../service/scope.js';
+import { runReadOnlySql } from '../service/datasets.js';
 import { parseDay } from '../time.js';
 import { auditEventsView, connectionsView, datasetsView, findingsView, runsView, vulnerabilitiesView } from '../service/views.js';
 import { VERSION } from '../version.js';
@@ -51,6 +52,8 @@ declare module 'fastify' {
 }
 
 const object = { type: 'object', additionalProperties: true } as const;
+/** What one SQL answer may hold and take. */
+const API_SQL_LIMITS = { maxCellChars: 65_536, maxResultBytes: 8 * 1024 * 1024, timeoutMs: 30_000 };
 const list = { type: 'array', items: object } as const;
 const asOf = { type: 'array', items: object, description: 'As of which sync, per connection: {connection, run, synced_at}' } as const;
 const paged = { type: 'object', properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf }, required: ['items', 'total', 'next_cursor', 'as_of'] } as const;
@@ -186,9 +189,13 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
       const findingParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
       /** The finding, if its connection is in the token's scope (otherwise it does not exist for this client). */
       const scopedFinding = async (request: FastifyRequest, id: number) => {
-        const finding = await findingDetail(hw, id);
-        await scopedConnections(hw, scopeOf(request), finding.connection);
-        if (scopeOf(request).apps !== null) throw new NotFoundError(`There is no finding ${id} that this client may change.`);
+        // One answer whether the finding does not exist or is outside the scope: a client learns nothing of others' findings.
+        const hidden = new NotFoundError(`There is no finding ${id} that this client may change; GET /api/v1/findings lists them with their ids.`);
+        const finding = await findingDetail(hw, id).catch((error: unknown) => {
+          throw error instanceof NotFoundError ? hidden : error;
+        });
+        const scope = scopeOf(request);
+        if (scope.apps !== null || (scope.connections !== null && !scope.connections.includes(finding.connection))) throw hidden;
         return finding;
       };
       const by = (request: FastifyRequest): string => `access token ${request.herowatchTokenId}`;
@@ -241,6 +248,26 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           if ((request.body.add ?? []).length > 0) await addMonitoredApps(hw, connection!.name, request.body.add!);
           if ((request.body.remove ?? []).length > 0) await removeMonitoredApps(hw, connection!.name, request.body.remove!);
           return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };
+        },
+      );
+
+      api.post<{ Body: { query: string; limit: number } }>(
+        '/sql',
+        {
+          config: { tokenScope: 'read' },
+          schema: {
+            summary: "One read-only SELECT over the dataset views, confined to the token's connections",
+            description: `At most \`limit\` rows and ${API_SQL_LIMITS.maxResultBytes} bytes; longer values are cut to ${API_SQL_LIMITS.maxCellChars} characters. \`truncated_by\` says why rows were left out (rows or bytes), \`cut_cells\` how many values were cut.`,
+            body: { type: 'object', properties: { query: { type: 'string', minLength: 1, maxLength: 20_000 }, limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } }, required: ['query'], additionalProperties: false },
+            response: responses({
+              type: 'object',
+              properties: { columns: { type: 'array', items: { type: 'string' } }, rows: list, truncated: { type: 'boolean' }, truncated_by: { type: ['string', 'null'], enum: ['rows', 'bytes', null] }, cut_cells: { type: 'integer' }, as_of: asOf },
+            }),
+          },
+        },
+        async (request) => {
+          const answer = await runReadOnlySql(hw, request.body.query, { ...API_SQL_LIMITS, maxRows: request.body.limit }, scopeOf(request));
+          return { columns: answer.columns, rows: answer.rows, truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells, as_of: await scopeFreshness(hw, scopeOf(request)) };
         },
       );
 

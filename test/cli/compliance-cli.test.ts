@@ -101,7 +101,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     // Findings and suppressions are datasets too: SQL and exports, like the inventory.
     const bySql = await herowatch(env, ['sql', "SELECT f.id, f.suppression_reason, s.created_by FROM findings f JOIN suppressions s ON s.check_id = f.check_id AND s.resource_key = f.resource_key WHERE f.suppressed_until IS NOT NULL", '--json']);
     expect(bySql.code, bySql.stderr).toBe(0);
-    expect(JSON.parse(bySql.stdout)).toMatchObject([{ id: target.id, suppression_reason: 'contract ends in December', created_by: 'ciso@edge.example' }]);
+    expect((JSON.parse(bySql.stdout) as { rows: unknown[] }).rows).toMatchObject([{ id: target.id, suppression_reason: 'contract ends in December', created_by: 'ciso@edge.example' }]);
     const exported = JSON.parse((await herowatch(env, ['export', 'findings', '--json'])).stdout) as { id: number; status: string; connection: string }[];
     expect(exported.filter((f) => f.status === 'open').length).toBe(open.length + 1);
     expect(exported.every((f) => f.connection === 'edge')).toBe(true);

@@ -61,7 +61,16 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^connection,id,name,type,role/);
 
     const query = await herowatch(env, 'sql', 'SELECT name FROM apps WHERE team_name = \'edge-core\' ORDER BY name', '--json');
-    expect(JSON.parse(query.stdout)).toEqual([{ name: 'edge-api' }, { name: 'edge-worker' }]);
+    expect(JSON.parse(query.stdout)).toEqual({ columns: ['name'], rows: [{ name: 'edge-api' }, { name: 'edge-worker' }], truncated: false, truncated_by: null, cut_cells: 0 });
+    // An answer cut at the default cap says so and fails; one cut where --limit asked does not.
+    const many = dialect === 'sqlite' ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) SELECT i FROM n' : 'SELECT i FROM generate_series(1, 10001) AS i';
+    const capped = await herowatch(env, 'sql', many, '--json');
+    expect(capped.code).toBe(1);
+    expect(JSON.parse(capped.stdout)).toMatchObject({ truncated: true, truncated_by: 'rows', rows: expect.any(Array) });
+    expect(capped.stderr).toMatch(/matched more than 10,000 rows and the answer was cut: .*--limit N/);
+    const asked = await herowatch(env, 'sql', many, '--limit', '3', '--format', 'csv');
+    expect(asked).toMatchObject({ code: 0, stdout: 'i\n1\n2\n3\n' });
+    expect(asked.stderr).toContain('(3 rows, the first 3 as asked; there are more)');
 
     const changes = await herowatch(env, 'changes', '--since', '1', '--json');
     expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 3, changes: [] });
@@ -86,7 +95,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       expect(result.code, statement).toBe(2);
       expect(result.stderr).toMatch(/^herowatch: /);
     }
-    expect(JSON.parse((await herowatch(env, 'sql', 'SELECT count(*) AS n FROM apps', '--json')).stdout)).toEqual([{ n: dialect === 'postgres' ? '6' : 6 }]);
+    expect(JSON.parse((await herowatch(env, 'sql', 'SELECT count(*) AS n FROM apps', '--json')).stdout).rows).toEqual([{ n: 6 }]);
   }, 60_000);
 
   it('explains bad input and exits 2', async () => {
@@ -108,7 +117,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['changes', '--since', '7'], /There is no connection yet|no complete sync|not a complete sync/],
       [base, ['changes', '--since', '99999999999999999999'], /--since <run>' argument '99999999999999999999' is invalid/],
       [base, ['runs', '--limit', '99999999999999999999'], /--limit <n>' argument '99999999999999999999' is invalid/],
-      [base, ['sql', 'SELEC nonsense'], /SELEC is not allowed: herowatch sql runs one read-only SELECT/],
+      [base, ['sql', 'SELEC nonsense'], /The query is not SQL herowatch can run: (near "SELEC": syntax error|syntax error at or near "SELEC")/],
       [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
     ];
     // Independent of each other (none writes): four at a time.
@@ -225,7 +234,7 @@ describe('the database file', () => {
       return result.stdout;
     };
     expect((JSON.parse(await read('datasets', '--json')) as { name: string; rows: number }[]).find((d) => d.name === 'apps')!.rows).toBe(6);
-    expect(JSON.parse(await read('sql', 'SELECT count(*) AS n FROM apps', '--json'))).toEqual([{ n: 6 }]);
+    expect(JSON.parse(await read('sql', 'SELECT count(*) AS n FROM apps', '--json')).rows).toEqual([{ n: 6 }]);
     expect((await read('export', 'apps')).trim().split('\n')).toHaveLength(7);
     expect((JSON.parse(await read('runs', '--json')) as unknown[]).length).toBe(1);
     expect(JSON.parse(await read('findings', '--json'))).not.toEqual([]);

@@ -51,16 +51,18 @@ describe('the REST API', () => {
       'GET /api/v1/vulnerabilities',
       'POST /api/v1/connections/{connection}/monitored-apps',
       'POST /api/v1/findings/{id}/suppression',
+      'POST /api/v1/sql',
     ]);
     const writer = (await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 })).token;
     for (const operation of operations) {
       const [method, path] = operation.split(' ') as [string, string];
       const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api').replace('{id}', '1');
-      // Reads need read, writes need write: the other scope is as good as no token.
-      for (const token of [undefined, 'hwat_1_wrong', method === 'GET' ? writer : everything]) {
+      // Reads need read, writes need write: the other scope is as good as no token. SQL is a read, posted for its length.
+      const scope = method === 'GET' || path === '/api/v1/sql' ? 'read' : 'write';
+      for (const token of [undefined, 'hwat_1_wrong', scope === 'read' ? writer : everything]) {
         const answer = await app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
         expect(answer.statusCode, `${operation} with ${token ?? 'no token'}`).toBe(401);
-        expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^Bearer realm="herowatch", scope="${method === 'GET' ? 'read' : 'write'}"`));
+        expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^Bearer realm="herowatch", scope="${scope}"`));
         expect((answer.json() as Json).error).toMatchObject({ kind: 'unauthenticated' });
       }
     }
@@ -107,7 +109,12 @@ describe('the REST API', () => {
     const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 
     // Another connection's token does not see the finding; a bad body is refused, naming the field.
-    expect((await send('POST', `/api/v1/findings/${id}/suppression`, bobWriter, { reason: 'accepted for the quarter', expires_at: expires })).status).toBe(404);
+    // The same answer as for a finding that does not exist: it says nothing of the finding nor of its connection.
+    const outside = await send('POST', `/api/v1/findings/${id}/suppression`, bobWriter, { reason: 'accepted for the quarter', expires_at: expires });
+    const missing = await send('POST', '/api/v1/findings/999999/suppression', bobWriter, { reason: 'accepted for the quarter', expires_at: expires });
+    expect(outside.status).toBe(404);
+    expect(JSON.stringify(outside.body).replace(String(id), 'N')).toBe(JSON.stringify(missing.body).replace('999999', 'N'));
+    expect(JSON.stringify(outside.body)).not.toContain('acme');
     const bad = await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'too short', expires_at: 'tomorrow' });
     expect(bad.status).toBe(400);
     expect((bad.body.error as Json).message).toMatch(/reason|expires_at/);

@@ -5,13 +5,18 @@ import { connectionChanges, syncRuns } from '../../service/history.js';
 import { inventoryFreshness } from '../../service/freshness.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { withHerowatch } from '../context.js';
-import type { Output } from '../output.js';
+import { EXIT, type Output } from '../output.js';
+import { toCsv } from '../../export/csv.js';
 import { runNumber, wholeNumber } from '../parse.js';
 import { table } from '../table.js';
 
 const FORMATS: ExportFormat[] = ['csv', 'json', 'ndjson'];
 
-export function registerDatasets(program: Command, output: Output): void {
+/** What `herowatch sql` answers at most, unless --limit says otherwise. */
+const SQL_ROWS = 10_000;
+const SQL_BYTES = 64 * 1024 * 1024;
+
+export function registerDatasets(program: Command, output: Output, setExitCode: (code: number) => void): void {
   program
     .command('datasets')
     .description('List the datasets with their row counts')
@@ -55,12 +60,27 @@ export function registerDatasets(program: Command, output: Output): void {
     .command('sql')
     .argument('<query>', 'one read-only SQL query over the datasets')
     .description('Query the datasets with SQL (read-only)')
-    .option('--json', 'print the rows as JSON')
-    .action(async (query: string, flags: { json?: boolean }) => {
-      const { columns, rows } = await withHerowatch({}, (hw) => runReadOnlySql(hw, query));
-      if (flags.json) return output.json(rows);
-      output.out(table(columns, rows.map((row) => columns.map((c) => row[c] as string))));
-      output.err(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+    .option('--limit <n>', `rows at most (default ${SQL_ROWS.toLocaleString('en-US')}; more rows than asked for is then not a failure)`, wholeNumber(1, 1_000_000))
+    .addOption(new Option('--format <format>', 'table on a terminal, or csv, json, ndjson').choices(['table', ...FORMATS]).default('table'))
+    .option('--json', 'print {columns, rows, truncated, truncated_by, cut_cells} as JSON')
+    .action(async (query: string, flags: { limit?: number; format: 'table' | ExportFormat; json?: boolean }) => {
+      const answer = await withHerowatch({}, (hw) => runReadOnlySql(hw, query, { maxRows: flags.limit ?? SQL_ROWS, maxResultBytes: SQL_BYTES }));
+      const format = flags.json ? 'json' : flags.format;
+      if (format === 'json') output.json({ columns: answer.columns, rows: answer.rows, truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells });
+      else if (format === 'csv') output.raw(toCsv(answer.columns, answer.rows.map((row) => answer.columns.map((c) => row[c]))));
+      else if (format === 'ndjson') output.raw(answer.rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+      else output.out(table(answer.columns, answer.rows.map((row) => answer.columns.map((c) => row[c] as string)), { width: process.stdout.isTTY ? process.stdout.columns : undefined }));
+      const count = `${answer.rows.length.toLocaleString('en-US')} row${answer.rows.length === 1 ? '' : 's'}`;
+      if (answer.cutCells > 0) output.err(`${answer.cutCells} value${answer.cutCells === 1 ? ' was' : 's were'} longer than ${answer.limits.maxCellChars.toLocaleString('en-US')} characters and cut.`);
+      if (answer.truncatedBy === 'bytes') {
+        output.err(`(${count}) The answer stopped at ${answer.limits.maxResultBytes / 1024 / 1024} MiB: the query matched more. Select fewer or shorter columns, page with LIMIT and OFFSET, or export whole datasets (herowatch export DATASET --out FILE).`);
+        setExitCode(EXIT.failed);
+      } else if (answer.truncatedBy === 'rows' && flags.limit === undefined) {
+        output.err(`(${count}) The query matched more than ${answer.limits.maxRows.toLocaleString('en-US')} rows and the answer was cut: add a WHERE, page with LIMIT and OFFSET, raise the cap with --limit N, or export whole datasets (herowatch export DATASET --out FILE).`);
+        setExitCode(EXIT.failed);
+      } else {
+        output.err(`(${count}${answer.truncatedBy === 'rows' ? `, the first ${flags.limit} as asked; there are more` : ''})`);
+      }
     });
 
   program
