@@ -100,6 +100,16 @@ const syncSchema = z
   .strict()
   .prefault({});
 
+const vulnerabilitiesSchema = z
+  .object({
+    /** A slug or lockfile scan is stopped after this long (it runs in a thread of its own; the rest of herowatch goes on). */
+    scan_time_limit: duration.prefault('10m'),
+    /** The heap a scan's thread may use, in megabytes: a scan that needs more is stopped, not the process. */
+    scan_memory_mb: z.number().int().min(64).max(16_384).default(1024),
+  })
+  .strict()
+  .prefault({});
+
 const webhookSchema = z
   .object({
     url: z.url().refine((u) => /^https?:/.test(u), 'an http(s) URL'),
@@ -117,6 +127,7 @@ export const settingsSchema = z
     compliance: complianceSchema,
     schedule: scheduleSchema,
     sync: syncSchema,
+    vulnerabilities: vulnerabilitiesSchema,
     notifications: z.object({ webhook: webhookSchema.optional() }).strict().prefault({}),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import { checkSignature, signManifest, type SigningKey } from './signing.js';
-import { inspectZip } from '../zip/layout.js';
+import { inspectZip, readEntries } from '../zip/layout.js';
 
 /**
  * An evidence bundle is a zip of files plus those that make it checkable:
@@ -99,18 +99,18 @@ const failed = (problems: string[], rest: Partial<Verification> = {}): Verificat
 export function verifyBundle(zip: Uint8Array, options: { signer?: string; trusted?: string[] } = {}): Verification {
   const layout = inspectZip(zip);
   if (layout.problems.length > 0) return failed(layout.problems);
-  let contents: Record<string, Uint8Array>;
-  try {
-    contents = unzipSync(zip, { filter: (file) => !(file.name.endsWith('/') && file.originalSize === 0) });
-  } catch (error) {
-    return failed([`The file is not a readable zip: ${(error as Error).message}`]);
-  }
+  // By name from the central directory, in a Map: every name the archive lists is checked against the manifest.
+  const contents = new Map<string, Uint8Array>();
   const problems: string[] = [];
-  for (const entry of layout.entries) {
-    if (!entry.directory && contents[entry.name]?.length !== entry.size) problems.push(`${entry.name} does not expand to the size the archive declares.`);
+  for (const [name, read] of readEntries(zip, layout.entries)) {
+    if ('problem' in read) problems.push(`${name} ${read.problem}.`);
+    else contents.set(name, read.bytes);
   }
-  const manifestBytes = contents['manifest.json'];
-  const hashFile = contents['manifest.sha256'];
+  for (const entry of layout.entries) {
+    if (!entry.directory && contents.has(entry.name) && contents.get(entry.name)!.length !== entry.size) problems.push(`${entry.name} does not expand to the size the archive declares.`);
+  }
+  const manifestBytes = contents.get('manifest.json');
+  const hashFile = contents.get('manifest.sha256');
   if (!manifestBytes) return failed([...problems, 'manifest.json is missing']);
   const manifestHash = sha256(manifestBytes);
   const recorded = hashFile ? strFromU8(hashFile).trim().split(/\s+/)[0] : null;
@@ -122,7 +122,7 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
   } catch {
     return failed([...problems, 'manifest.json is not valid JSON'], { manifestHash });
   }
-  const signatureBytes = contents['manifest.sig'];
+  const signatureBytes = contents.get('manifest.sig');
   let signer: string | null = null;
   if (signatureBytes) {
     const checked = checkSignature(strFromU8(signatureBytes), manifestBytes);
@@ -131,15 +131,16 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
     if (checked.signer && manifest.signer !== checked.signer) problems.push(`manifest.json names the signer ${manifest.signer ?? 'none'}, manifest.sig holds ${checked.signer}`);
   } else if (manifest.signer) problems.push(`manifest.sig is missing (manifest.json says ${manifest.signer} signed it)`);
   if (manifest.format !== FORMAT) problems.push(`manifest.json is not a ${FORMAT} manifest`);
+  if (manifest.files !== undefined && (!Array.isArray(manifest.files) || manifest.files.some((f) => typeof f?.path !== 'string'))) return failed([...problems, 'manifest.json does not list its files as herowatch writes them'], { manifestHash });
   const listed = new Set<string>(['manifest.json', 'manifest.sha256', ...(signatureBytes ? ['manifest.sig'] : [])]);
   for (const entry of manifest.files ?? []) {
     listed.add(entry.path);
-    const bytes = contents[entry.path];
+    const bytes = contents.get(entry.path);
     if (!bytes) problems.push(`${entry.path} is missing`);
     else if (sha256(bytes) !== entry.sha256) problems.push(`${entry.path} has changed: its SHA-256 is ${sha256(bytes)}, the manifest says ${entry.sha256}`);
     else if (bytes.length !== entry.bytes) problems.push(`${entry.path} has ${bytes.length} bytes, the manifest says ${entry.bytes}`);
   }
-  for (const path of Object.keys(contents)) if (!listed.has(path)) problems.push(`${path} is not in the manifest`);
+  for (const entry of layout.entries) if (!entry.directory && !listed.has(entry.name)) problems.push(`${entry.name} is not in the manifest`);
   const intact = problems.length === 0;
   let trusted = false;
   if (options.signer) {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DAY_MS, utcDay } from '../time.js';
-import { inspectZip } from '../zip/layout.js';
+import { inspectZip, readEntries } from '../zip/layout.js';
 import { auditCursor, insertAuditEvents } from '../store/audit-events.js';
 import type { AuditTrailEvent, EnterpriseAccount } from '@heroku-cli/schema';
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError } from '../heroku/errors.js';
@@ -162,8 +162,9 @@ async function archiveEvents(client: HerokuClient, enterpriseKey: string, month:
   const layout = inspectZip(bytes, { entries: 1000, bytes: 2 * 1024 * 1024 * 1024, ratio: 200 });
   if (layout.problems.length > 0) throw new HerokuArchiveError(`the archive is not a well-formed zip: ${layout.problems[0]}`);
   const events: HerokuEvent[] = [];
-  for (const content of Object.values(unzipSync(bytes))) {
-    const parsed = JSON.parse(strFromU8(content)) as { entries?: HerokuEvent[] };
+  for (const [name, read] of readEntries(bytes, layout.entries)) {
+    if ('problem' in read) throw new HerokuArchiveError(`${name} ${read.problem}`);
+    const parsed = JSON.parse(strFromU8(read.bytes)) as { entries?: HerokuEvent[] };
     events.push(...(parsed.entries ?? []).filter((e) => e.id && e.created_at));
   }
   return events;

@@ -1,6 +1,6 @@
 import { ConflictError, InputError } from '../errors.js';
 import { listConnections } from '../store/connections.js';
-import { liveWorkers, queueDepth, queueJobs, rateLimitPool, requirePostgres, type JobQueue, type QueueJobRow } from '../store/job-queue.js';
+import { hasJobQueue, liveWorkers, queueDepth, queueJobs, rateLimitPool, requirePostgres, type JobQueue, type QueueJobRow } from '../store/job-queue.js';
 import { listJobs } from '../store/jobs.js';
 import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
@@ -34,6 +34,11 @@ export interface QueueView {
   depth: { task: string; waiting: number; running: number; failed: number }[];
   jobs: (Omit<QueueJobRow, 'payload'> & { connection: string | null })[];
   workers: { id: string; host: string; pid: number; seen_at: string }[];
+}
+
+/** Whether work can be queued for workers here (PostgreSQL), rather than done by one process. */
+export function jobQueueAvailable(hw: Herowatch): boolean {
+  return hasJobQueue(hw.store);
 }
 
 export async function queueView(hw: Herowatch, limit = 50, now = new Date()): Promise<QueueView> {

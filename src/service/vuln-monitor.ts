@@ -14,7 +14,7 @@ import { VERSION } from '../version.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
 import type { Package } from '../vulns/packages.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
-import { scanTarball } from '../vulns/sources.js';
+import { scanBudget, scanTarballStream } from '../vulns/scan-thread.js';
 import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 import { storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './vulns.js';
@@ -206,7 +206,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       let result: ScanResult;
       try {
         const archive = await (await downloader()).slugArchive(app.id, base.slug_id!, { maxBytes: SLUG_MAX_BYTES });
-        result = await scanTarball(archive.stream, DEFAULT_SCAN_LIMITS);
+        result = await scanTarballStream(archive.stream, DEFAULT_SCAN_LIMITS, scanBudget(hw.config.settings));
       } catch (error) {
         if (error instanceof InterruptedError) throw error;
         const gone = error instanceof HerokuApiError && error.status === 404;

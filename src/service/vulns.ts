@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -13,8 +12,10 @@ import { AdvisoryIndex, matchPackages, type Vulnerability } from '../vulns/match
 import { compileAdvisory, type Advisory, type AdvisoryPackage } from '../vulns/osv.js';
 import { SEVERITIES, severityRank, type Severity } from '../vulns/severity.js';
 import type { ScanResult } from '../vulns/scan.js';
-import { ScanLimitError } from '../vulns/scan.js';
-import { isGzip, scanFile, scanFolder, scanTarball } from '../vulns/sources.js';
+import { DEFAULT_SCAN_LIMITS, ScanLimitError } from '../vulns/scan.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
+import { isGzip } from '../vulns/sources.js';
+import { scanBudget, scanPathInThread, type ScanBudget } from '../vulns/scan-thread.js';
 
 /** Advisories read from files, and what could not be read. */
 export interface LoadedAdvisories {
@@ -55,12 +56,12 @@ async function existing(path: string, what: string): Promise<Awaited<ReturnType<
  * Scans what is at `path` for packages: a folder (a checkout, an unpacked
  * slug), a gzipped tarball (a slug), or one package file (a lockfile).
  */
-export async function scanPath(path: string): Promise<ScanResult> {
+export async function scanPath(path: string, budget: ScanBudget = scanBudget(DEFAULT_SETTINGS)): Promise<ScanResult> {
   const info = await existing(path, 'The path');
   try {
-    if (info.isDirectory()) return await scanFolder(path);
-    if (await isGzip(path)) return await scanTarball(createReadStream(path));
-    const result = await scanFile(path, basename(path));
+    if (info.isDirectory()) return await scanPathInThread({ kind: 'folder', path, limits: DEFAULT_SCAN_LIMITS }, budget);
+    if (await isGzip(path)) return await scanPathInThread({ kind: 'tarball-file', path, limits: DEFAULT_SCAN_LIMITS }, budget);
+    const result = await scanPathInThread({ kind: 'file', path, name: basename(path), limits: DEFAULT_SCAN_LIMITS }, budget);
     if (result.files.length === 0 && result.gaps.length === 0) {
       throw new InputError(`${path} is not a folder, a gzipped tarball or a package file herowatch reads (package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, Pipfile.lock, uv.lock, requirements*.txt, go.mod, composer.lock, gradle.lockfile, Cargo.lock).`);
     }

@@ -48,14 +48,19 @@ export function queueSchema(store: Store): string {
   return store.location.queueSchema ?? 'herowatch_queue';
 }
 
+/** Whether this store can hold the job queue (PostgreSQL; on SQLite one process does everything). */
+export function hasJobQueue(store: Store): boolean {
+  return store.dialect === 'postgres' && store.location.databaseUrl !== undefined;
+}
+
 /** The refusal of queue work on SQLite, said the same way everywhere. */
 export function requirePostgres(store: Store, what: string): string {
-  if (store.dialect !== 'postgres' || !store.location.databaseUrl) {
+  if (!hasJobQueue(store)) {
     throw new InputError(
       `${what} needs PostgreSQL: set DATABASE_URL (postgres://user:password@host:5432/database). On the embedded SQLite database one process does everything: herowatch run.`,
     );
   }
-  return store.location.databaseUrl;
+  return store.location.databaseUrl!;
 }
 
 /** Installs the queue's tables (once; later calls are quick) and hands back its utilities. */

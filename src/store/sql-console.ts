@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { scriptBeside } from '../script-path.js';
 import { datasets } from '../datasets/catalog.js';
 import type { Store } from './database.js';
 import type { ResultBounds, Truncation } from './sql-bounds.js';
@@ -169,7 +168,7 @@ class SqlProcess {
   }
 
   private start(): ChildProcess {
-    const { entry, execArgv } = childEntry();
+    const { entry, execArgv } = scriptBeside(import.meta.url, 'sql-child');
     // A query's values are bounded, so is what the process holds.
     const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [...execArgv, '--max-old-space-size=256'], serialization: 'advanced' });
     child.unref();
@@ -209,15 +208,3 @@ class SqlProcess {
 }
 
 const sqlProcess = new SqlProcess();
-
-/**
- * The child's script: compiled, sql-child.js beside this file. Run from the
- * TypeScript sources (tests, benchmarks), the compiled one when the build
- * has made it (npm ci and npm test do), else the .ts through tsx.
- */
-function childEntry(): { entry: string; execArgv: string[] } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: fileURLToPath(new URL('./sql-child.js', import.meta.url)), execArgv: [] };
-  const compiled = fileURLToPath(new URL('../../dist/store/sql-child.js', import.meta.url));
-  if (existsSync(compiled)) return { entry: compiled, execArgv: [] };
-  return { entry: fileURLToPath(new URL('./sql-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
-}

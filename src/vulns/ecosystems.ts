@@ -90,10 +90,12 @@ const REGISTRY: Record<EcosystemName, Ecosystem> = {
 
 /** The ecosystem an OSV name stands for (`Maven:https://...` is Maven), or null for one herowatch does not match. */
 export function ecosystem(name: string): Ecosystem | null {
-  const exact = (REGISTRY as Record<string, Ecosystem>)[name];
+  // Own keys only: a name from a file (`__proto__`, `constructor`) is no ecosystem.
+  const own = (key: string): Ecosystem | null => (Object.hasOwn(REGISTRY, key) ? (REGISTRY as Record<string, Ecosystem>)[key]! : null);
+  const exact = own(name);
   if (exact) return exact;
   const colon = name.indexOf(':');
-  return colon === -1 ? null : ((REGISTRY as Record<string, Ecosystem>)[name.slice(0, colon)] ?? null);
+  return colon === -1 ? null : own(name.slice(0, colon));
 }
 
 /** A package's identity across files and advisories: its ecosystem and its name as the ecosystem normalises it. */

@@ -158,13 +158,82 @@ function inRange(compare: (a: string, b: string) => number, events: RangeEvent[]
 /**
  * The smallest version above `installed` that none of `entries` (every
  * advisory of the package, not only those that match) affects, among the
- * versions they name as fixed; null when none is.
+ * versions they name as fixed; null when none is. One sweep: the candidates
+ * in order against the union of every range's affected stretches, so an
+ * advisory of many ranges and events costs its size, not its size squared.
  */
 export function smallestFix(entries: AdvisoryPackage[], installed: string): string | null {
   if (entries.length === 0) return null;
   const eco = ecosystem(entries[0]!.ecosystem)!;
+  const order = (a: string, b: string) => eventOrder(eco.compare, a, b);
   const candidates = [...new Set(entries.flatMap((e) => e.ranges.flat().filter((ev) => ev.kind === 'fixed').map((ev) => ev.version)))]
     .filter((v) => eco.compare(v, installed) > 0)
     .sort(eco.compare);
-  return candidates.find((candidate) => !entries.some((entry) => affects(entry, candidate, eco))) ?? null;
+  const affected = affectedStretches(entries.flatMap((e) => e.ranges), order);
+  const listed = entries.flatMap((e) => e.versions).sort(eco.compare);
+  let j = 0;
+  let k = 0;
+  for (const candidate of candidates) {
+    while (j < affected.length && order(affected[j]!.version, candidate) < 0) j++;
+    while (k < listed.length && eco.compare(listed[k]!, candidate) < 0) k++;
+    const inRanges = j < affected.length && order(affected[j]!.version, candidate) === 0 ? affected[j]!.at : j > 0 && affected[j - 1]!.above;
+    const inList = k < listed.length && eco.compare(listed[k]!, candidate) === 0;
+    if (!inRanges && !inList) return candidate;
+  }
+  return null;
+}
+
+/** Where a range (or a union of them) is affected: at a version, and in the stretch just above it up to the next breakpoint. */
+interface Breakpoint {
+  version: string;
+  at: boolean;
+  above: boolean;
+}
+
+/**
+ * A range's breakpoints, as inRange walks it: at a version, the events
+ * there that apply to it (introduced, fixed; a last_affected applies only
+ * above); just above it, every event there. A range with limits holds only
+ * below the largest one.
+ */
+function rangeBreakpoints(events: RangeEvent[], order: (a: string, b: string) => number): Breakpoint[] {
+  const limits = events.filter((e) => e.kind === 'limit').map((e) => e.version);
+  const ceiling = limits.length === 0 ? null : limits.reduce((a, b) => (order(a, b) >= 0 ? a : b));
+  const points: Breakpoint[] = [];
+  let above = false;
+  for (let i = 0; i < events.length; ) {
+    const version = events[i]!.version;
+    if (ceiling !== null && order(version, ceiling) >= 0) break;
+    let at = above;
+    for (; i < events.length && order(events[i]!.version, version) === 0; i++) {
+      const kind = events[i]!.kind;
+      if (kind === 'introduced') at = above = true;
+      else if (kind === 'fixed') at = above = false;
+      else if (kind === 'last_affected') above = false;
+    }
+    points.push({ version, at, above });
+  }
+  if (ceiling !== null) points.push({ version: ceiling, at: false, above: false });
+  return points;
+}
+
+/** The union of ranges as one list of breakpoints in version order: affected where any range is. */
+function affectedStretches(ranges: RangeEvent[][], order: (a: string, b: string) => number): Breakpoint[] {
+  const all = ranges.flatMap((events, range) => rangeBreakpoints(events, order).map((point) => ({ ...point, range })));
+  all.sort((a, b) => order(a.version, b.version));
+  const aboveOf = new Array<boolean>(ranges.length).fill(false);
+  let count = 0;
+  const merged: Breakpoint[] = [];
+  for (let i = 0; i < all.length; ) {
+    const version = all[i]!.version;
+    let atCount = count;
+    for (; i < all.length && order(all[i]!.version, version) === 0; i++) {
+      const point = all[i]!;
+      atCount += Number(point.at) - Number(aboveOf[point.range]);
+      count += Number(point.above) - Number(aboveOf[point.range]);
+      aboveOf[point.range] = point.above;
+    }
+    merged.push({ version, at: atCount > 0, above: count > 0 });
+  }
+  return merged;
 }

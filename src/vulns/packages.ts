@@ -88,7 +88,8 @@ export function mergePackages(files: FileResult[]): { packages: Package[]; used:
       const key = `${record.ecosystem}\u0000${eco.normalizeName(record.name)}\u0000${record.version ?? ''}`;
       const existing = merged.get(key);
       if (existing) {
-        if (!existing.locations.includes(file.path)) existing.locations.push(file.path);
+        // A file's records come together: its path, if there, is the last one.
+        if (existing.locations.at(-1) !== file.path) existing.locations.push(file.path);
         existing.dev &&= record.dev;
         if (RANK[file.evidence] < RANK[existing.evidence]) existing.evidence = file.evidence;
       } else {

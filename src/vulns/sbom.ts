@@ -57,12 +57,14 @@ export function cycloneDx(subject: SbomSubject, packages: Package[], tool: { ver
   app.properties.add(new CDX.Models.Property('herowatch:connection', subject.connection));
   app.properties.add(new CDX.Models.Property('herowatch:slug-checksum', subject.checksum));
   bom.metadata.component = app;
-  const refs = new Set<string>();
+  // A second package with the same reference (a purl lowercases npm names, the merge does not) gets `#2`, `#3`...: counted, never searched for.
+  const seen = new Map<string, number>();
   for (const pkg of packages) {
     const purl = purlOf(pkg);
-    let ref = purl ?? `${pkg.ecosystem}:${pkg.name}@unknown`;
-    while (refs.has(ref)) ref = `${ref}#`;
-    refs.add(ref);
+    const base = purl ?? `${pkg.ecosystem}:${pkg.name}@unknown`;
+    const times = (seen.get(base) ?? 0) + 1;
+    seen.set(base, times);
+    const ref = times === 1 ? base : `${base}#${times}`;
     const component = new CDX.Models.Component(CDX.Enums.ComponentType.Library, pkg.name, {
       version: pkg.version ?? undefined,
       bomRef: ref,

@@ -25,6 +25,8 @@ export interface ScanLimits {
   archiveBytes: number;
   /** Jars inside jars inside ... */
   archiveDepth: number;
+  /** Packages in the whole scan, once merged: far more than any app holds, few enough for what comes after (matching, storing) to stay quick. */
+  packages: number;
 }
 
 export const DEFAULT_SCAN_LIMITS: ScanLimits = {
@@ -36,6 +38,7 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
   fileBytes: 64 * 1024 ** 2,
   archiveBytes: 128 * 1024 ** 2,
   archiveDepth: 3,
+  packages: 100_000,
 };
 
 /**
@@ -44,6 +47,9 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
  * never downloaded twice. Raise it when a reader learns something new.
  */
 export const SCANNER_RULES = '1';
+
+/** A jar's pom.properties is a few lines: a larger one is not read. */
+const POM_PROPERTIES_BYTES = 64 * 1024;
 
 /** A file or archive that could not be read, and why. */
 export interface ScanGap {
@@ -164,14 +170,22 @@ export class ScanCollector {
     let entries: Record<string, Uint8Array>;
     try {
       let count = 0;
+      // What the entries taken will inflate to, counted before any is inflated (their declared sizes; fflate stops at them).
+      let inflating = 0;
       entries = unzipSync(bytes, {
         filter: (file) => {
           if (++count > this.limits.entries) throw new Error(`more than ${this.limits.entries} entries`);
-          const wanted = /(^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(file.name) || (isJavaArchive(file.name) && depth < this.limits.archiveDepth);
-          return wanted && file.originalSize <= this.limits.archiveBytes;
+          const properties = /(^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(file.name);
+          const wanted = properties ? file.originalSize <= POM_PROPERTIES_BYTES : isJavaArchive(file.name) && depth < this.limits.archiveDepth && file.originalSize <= this.limits.archiveBytes;
+          if (!wanted) return false;
+          inflating += file.originalSize;
+          if (this.bytes + inflating > this.limits.bytes) throw new ScanLimitError(`more than ${this.limits.bytes} bytes once decompressed`);
+          if (inflating > this.limits.archiveBytes) throw new Error(`its entries inflate to more than ${this.limits.archiveBytes} bytes`);
+          return true;
         },
       });
     } catch (error) {
+      if (error instanceof ScanLimitError) throw error;
       this.gaps.push({ path, reason: `not a readable jar (${(error as Error).message})` });
       return;
     }
@@ -203,6 +217,7 @@ export class ScanCollector {
       }
     }
     const { packages, used, setAside } = mergePackages(results);
+    if (packages.length > this.limits.packages) throw new ScanLimitError(`more than ${this.limits.packages} packages`);
     const usedPaths = new Set(used.map((f) => f.path));
     return {
       packages,

@@ -43,11 +43,12 @@ function computeScore(type: string, vector: string): number | null {
   }
 }
 
+const NAMED_RATINGS = new Map<string, Severity>([['low', 'low'], ['moderate', 'medium'], ['medium', 'medium'], ['high', 'high'], ['critical', 'critical']]);
+
 /** The database's own rating (GitHub's LOW, MODERATE, HIGH, CRITICAL). */
 function namedRating(value: unknown): Severity | null {
   if (typeof value !== 'string') return null;
-  const rating = ({ low: 'low', moderate: 'medium', medium: 'medium', high: 'high', critical: 'critical' } as Record<string, Severity>)[value.toLowerCase()];
-  return rating ?? null;
+  return NAMED_RATINGS.get(value.toLowerCase()) ?? null;
 }
 
 interface Rated {

@@ -5,9 +5,9 @@ import type { Herowatch } from '../service/herowatch.js';
 import { health, metricsRefusal, metricsText } from '../service/metrics.js';
 import { createSetupLink } from '../service/users.js';
 import { registerApi } from './api.js';
-import { registerDashboard, type DashboardOptions, type DashboardRoute } from './dashboard/index.js';
+import { registerDashboard, type DashboardRoute } from './dashboard/index.js';
 
-export interface ServeOptions extends DashboardOptions {
+export interface ServeOptions {
   host: string;
   port: number;
   /** Host names clients use when listening beyond loopback (the MCP endpoint checks them). */
@@ -33,7 +33,7 @@ export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'ho
   // Requests are not logged (a setup or sign-in link carries its secret in the URL); failures are.
   const app = Fastify({ loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024, trustProxy: false }) as unknown as FastifyInstance;
   // The dashboard first: the REST API's OpenAPI document then sees only its own routes.
-  const { routes } = await registerDashboard(app, hw, options);
+  const { routes } = await registerDashboard(app, hw);
   await registerApi(app, hw);
   await mountMcp(app, hw, { allowedHosts: options.allowedHosts });
   // For load balancers and Prometheus: no session, no state; /metrics is for loopback or HEROWATCH_METRICS_TOKEN.

@@ -87,4 +87,28 @@ describe('reading a zip entry by entry', () => {
     const whole = zipSync(files, { level: 0 });
     await expect(entriesOf(whole.subarray(0, whole.length - 30))).rejects.toThrow(/no end of central directory|damaged|beyond/);
   });
+
+  it('refuses sizes and places no archive of its size can hold, without reading them (a crafted size once aborted the process)', async () => {
+    const plain = Buffer.from(zipSync({ 'a.json': strToU8('{"id":"A"}'), 'b.json': strToU8('{"id":"B"}') }, { level: 0 }));
+    const central = plain.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const huge = Buffer.from(plain);
+    huge.writeUInt32LE(0xfffffffe, central + 20);
+    expect(await entriesOf(huge)).toEqual([{ name: 'a.json', problem: expect.stringMatching(/runs past the end of the entries/) }, { name: 'b.json', text: '{"id":"B"}' }]);
+    // A ZIP64 size of 2^40 in the extra field: the entry is refused, the others are read.
+    const zip64 = Buffer.from(plain);
+    zip64.writeUInt32LE(0xffffffff, central + 24);
+    const extraAt = central + 46 + zip64.readUInt16LE(central + 28);
+    const withExtra = Buffer.concat([zip64.subarray(0, extraAt), Buffer.from([0x01, 0x00, 0x08, 0x00]), Buffer.alloc(8), zip64.subarray(extraAt)]);
+    withExtra.writeBigUInt64LE(2n ** 40n, extraAt + 4);
+    withExtra.writeUInt16LE(12, central + 30);
+    const end = withExtra.length - 22;
+    withExtra.writeUInt32LE(withExtra.readUInt32LE(end + 12) + 12, end + 12);
+    expect(await entriesOf(withExtra)).toEqual([{ name: 'a.json', problem: 'larger than 1048576 bytes' }, { name: 'b.json', text: '{"id":"B"}' }]);
+    // An entry placed past the entries.
+    const misplaced = Buffer.from(plain);
+    misplaced.writeUInt32LE(0xfffff000, central + 42);
+    const read = await entriesOf(misplaced);
+    expect(read.find((e) => e.name === 'b.json')).toEqual({ name: 'b.json', text: '{"id":"B"}' });
+    expect(read.find((e) => e.name === 'a.json')).toEqual({ name: 'a.json', problem: 'no local header where the central directory says' });
+  });
 });

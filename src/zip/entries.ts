@@ -41,6 +41,7 @@ interface DirectoryEntry {
 }
 
 async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
+  if (!Number.isSafeInteger(position) || !Number.isSafeInteger(length) || position < 0 || length < 0 || length > 0x7fffffff) throw new ZipReadError(`a place or size no zip of this file's size holds (${position}, ${length})`);
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await file.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
@@ -129,6 +130,8 @@ export async function* zipFileEntries(path: string, options: { maxEntryBytes: nu
     const { size: fileSize } = await file.stat();
     const place = await directoryPlace(file, fileSize);
     const entries = parseDirectory(await readAt(file, place.offset, place.size), place.count).sort((a, b) => a.offset - b.offset);
+    // Sizes and places come from the file: none may point past the entries' part of it (a read of 4 GiB aborts the process).
+    const entriesEnd = place.offset;
     let windowStart = 0;
     let window: Buffer = Buffer.alloc(0);
     const bytesAt = async (position: number, length: number): Promise<Buffer> => {
@@ -140,16 +143,21 @@ export async function* zipFileEntries(path: string, options: { maxEntryBytes: nu
     };
     for (const entry of entries) {
       if (entry.name.endsWith('/')) continue;
-      const header = await bytesAt(entry.offset, 30);
+      const header = entry.offset >= 0 && entry.offset + 30 <= entriesEnd ? await bytesAt(entry.offset, 30) : Buffer.alloc(0);
+      const dataStart = header.length === 30 ? entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28) : 0;
       let read: ZipFileEntry['read'];
       if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) {
         read = () => ({ problem: 'no local header where the central directory says' });
       } else if (entry.flags & 1) {
         read = () => ({ problem: 'encrypted' });
-      } else if (entry.size > options.maxEntryBytes) {
+      } else if (entry.size > options.maxEntryBytes || entry.size < 0) {
         read = () => ({ problem: `larger than ${options.maxEntryBytes} bytes` });
+      } else if (entry.compressedSize < 0 || dataStart + entry.compressedSize > entriesEnd) {
+        read = () => ({ problem: 'its compressed size runs past the end of the entries (a damaged or crafted archive)' });
+      } else if (entry.compressedSize > options.maxEntryBytes) {
+        read = () => ({ problem: `larger than ${options.maxEntryBytes} bytes compressed` });
       } else {
-        const data = await bytesAt(entry.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28), entry.compressedSize);
+        const data = await bytesAt(dataStart, entry.compressedSize);
         read = () => {
           if (data.length < entry.compressedSize) return { problem: 'cut short (the archive is truncated)' };
           if (entry.method === 0) return { bytes: data };

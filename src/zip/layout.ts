@@ -1,3 +1,5 @@
+import { inflateRawSync } from 'node:zlib';
+
 /**
  * A zip archive's layout, read from its bytes before anything is
  * decompressed: an evidence bundle is untrusted input. The central directory
@@ -99,4 +101,29 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
   }
   if (cursor !== directoryOffset) problems.push(cursor < directoryOffset ? `Bytes ${cursor} to ${directoryOffset} belong to no listed entry: something is hidden outside the central directory.` : 'The last entry runs into the central directory.');
   return { entries, problems };
+}
+
+/**
+ * The bytes of each file of an archive whose layout inspectZip accepted,
+ * by name, in a Map (a name such as `__proto__` is a name like any other):
+ * each inflated to at most the size the central directory declares.
+ */
+export function readEntries(bytes: Uint8Array, entries: ZipEntry[]): Map<string, { bytes: Uint8Array } | { problem: string }> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const files = new Map<string, { bytes: Uint8Array } | { problem: string }>();
+  for (const entry of entries) {
+    if (entry.directory) continue;
+    const start = entry.offset + 30 + view.getUint16(entry.offset + 26, true) + view.getUint16(entry.offset + 28, true);
+    const data = bytes.subarray(start, start + entry.compressedSize);
+    if (entry.method === 0) files.set(entry.name, { bytes: data });
+    else if (entry.method !== 8) files.set(entry.name, { problem: `compressed with method ${entry.method}` });
+    else {
+      try {
+        files.set(entry.name, { bytes: inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size) }) });
+      } catch (error) {
+        files.set(entry.name, { problem: `cannot be decompressed to the size the archive declares (${(error as Error).message})` });
+      }
+    }
+  }
+  return files;
 }

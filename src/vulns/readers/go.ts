@@ -1,5 +1,5 @@
 import type { PackageRecord } from '../packages.js';
-import { baseName, record, type PackageReader } from './reader.js';
+import { baseName, record, textLines, withoutComment, type PackageReader } from './reader.js';
 
 /**
  * go.mod: the required modules at the versions minimal version selection
@@ -10,8 +10,8 @@ function readGoMod(text: string): { packages: PackageRecord[] } {
   const required = new Map<string, string>();
   const replaced = new Map<string, { path: string; version: string | null }>();
   let block: string | null = null;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/\/\/.*$/, '').trim();
+  for (const raw of textLines(text)) {
+    const line = withoutComment(raw, '//');
     if (!line) continue;
     if (block) {
       if (line === ')') {
@@ -26,7 +26,7 @@ function readGoMod(text: string): { packages: PackageRecord[] } {
       block = open[1]!;
       continue;
     }
-    const single = /^(require|replace)\s+(.+)$/.exec(line);
+    const single = /^(require|replace)\s+(.+)$/s.exec(line);
     if (single) directive(single[1]!, single[2]!);
   }
   function directive(kind: string, body: string): void {

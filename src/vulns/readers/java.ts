@@ -1,12 +1,20 @@
 import type { PackageRecord } from '../packages.js';
-import { baseName, record, type PackageReader } from './reader.js';
+import { baseName, record, textLines, type PackageReader } from './reader.js';
 
 /** A jar's META-INF/maven/<group>/<artifact>/pom.properties: what the jar is. */
 function readPomProperties(text: string): { packages: PackageRecord[] } {
-  const value = (key: string) => new RegExp(`^\\s*${key}\\s*[=:]\\s*(.+?)\\s*$`, 'm').exec(text)?.[1];
-  const group = value('groupId');
-  const artifact = value('artifactId');
-  const version = value('version');
+  const values = new Map<string, string>();
+  for (const raw of textLines(text)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const at = line.search(/[=:]/);
+    if (at === -1) continue;
+    const key = line.slice(0, at).trim();
+    if (!values.has(key)) values.set(key, line.slice(at + 1).trim());
+  }
+  const group = values.get('groupId');
+  const artifact = values.get('artifactId');
+  const version = values.get('version');
   if (!group || !artifact || !version) throw new Error('pom.properties without groupId, artifactId and version');
   return { packages: [record('Maven', `${group}:${artifact}`, version)] };
 }
@@ -14,8 +22,8 @@ function readPomProperties(text: string): { packages: PackageRecord[] } {
 /** gradle.lockfile: `group:artifact:version=configurations`; packages only in test configurations are dev. */
 function readGradleLockfile(text: string): { packages: PackageRecord[] } {
   const packages: PackageRecord[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^([^#\s:=]+):([^:=\s]+):([^:=\s]+)=(.*)$/.exec(line.trim());
+  for (const line of textLines(text)) {
+    const match = /^([^#\s:=]+):([^:=\s]+):([^:=\s]+)=(.*)$/s.exec(line.trim());
     if (!match) continue;
     const configurations = match[4]!.split(',').map((c) => c.trim()).filter(Boolean);
     const dev = configurations.length > 0 && configurations.every((c) => /^test|Test/.test(c));

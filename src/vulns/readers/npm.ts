@@ -106,7 +106,13 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
   let dev = new Set<string>();
   if (roots) {
     const resolve = (descriptor: string): string | undefined => byDescriptor.get(normalizeDescriptor(descriptor, berry));
-    const rootKeys = (names: string[]) => names.flatMap((n) => entries.filter((e) => e.name === n).map((e) => e.key));
+    const byName = new Map<string, string[]>();
+    for (const e of entries) {
+      const keys = byName.get(e.name);
+      if (keys) keys.push(e.key);
+      else byName.set(e.name, [e.key]);
+    }
+    const rootKeys = (names: string[]) => names.flatMap((n) => byName.get(n) ?? []);
     const graph = new Map(entries.map((e) => [e.key, e.dependencies.map(resolve).filter((k): k is string => k !== undefined)]));
     dev = devOnly(rootKeys(roots.production), rootKeys(roots.development), (key) => graph.get(key) ?? []);
   }
@@ -122,9 +128,15 @@ function normalizeDescriptor(descriptor: string, berry: boolean): string {
   return `${name}@${plain}`;
 }
 
+/** `text` up to the first `marker` (all of it without one). */
+function cutAt(text: string, marker: string): string {
+  const at = text.indexOf(marker);
+  return at === -1 ? text : text.slice(0, at);
+}
+
 /** A pnpm package key as name and version: `/lodash/4.17.21` (v5), `/lodash@4.17.21` (v6), `lodash@4.17.21(peer@1)` (v9). */
 function pnpmKey(key: string): { name: string; version: string } | null {
-  const bare = key.replace(/^\//, '').replace(/\(.*$/, '').replace(/_.*$/, '');
+  const bare = cutAt(cutAt(key.replace(/^\//, ''), '('), '_');
   const at = bare.lastIndexOf('@');
   if (at > 0 && !bare.slice(at).includes('/')) return { name: bare.slice(0, at), version: bare.slice(at + 1) };
   const slash = bare.lastIndexOf('/');
@@ -134,7 +146,8 @@ function pnpmKey(key: string): { name: string; version: string } | null {
 
 /** pnpm-lock.yaml, v5 and v6 (packages marked `dev`) and v9 (dev worked out from the importers). */
 function readPnpmLock(text: string): { packages: PackageRecord[]; format: string } {
-  const lock = parseYaml(text, { maxAliasCount: 100 }) as unknown;
+  // uniqueKeys off: the yaml library checks each key against every earlier one (quadratic); a later duplicate wins, as in JSON.
+  const lock = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false }) as unknown;
   if (!isObject(lock) || !isObject(lock.packages)) {
     if (isObject(lock) && lock.lockfileVersion !== undefined) return { packages: [], format: `pnpm-lock v${String(lock.lockfileVersion)}` };
     throw new Error('not a pnpm-lock.yaml (no packages)');
@@ -157,8 +170,10 @@ function readPnpmLock(text: string): { packages: PackageRecord[]; format: string
     for (const [key, snapshot] of Object.entries(snapshots)) {
       const own = keyOf(key);
       if (!own || !isObject(snapshot)) continue;
-      const deps = [snapshot.dependencies, snapshot.optionalDependencies].filter(isObject).flatMap((d) => Object.entries(d).map(([n, v]) => `${n}@${String(v).replace(/\(.*$/, '')}`));
-      graph.set(own, [...(graph.get(own) ?? []), ...deps]);
+      const deps = [snapshot.dependencies, snapshot.optionalDependencies].filter(isObject).flatMap((d) => Object.entries(d).map(([n, v]) => `${n}@${cutAt(String(v), '(')}`));
+      const known = graph.get(own);
+      if (known) known.push(...deps);
+      else graph.set(own, deps);
     }
     const roots = { production: [] as string[], development: [] as string[] };
     for (const importer of Object.values(lock.importers)) {
@@ -167,7 +182,7 @@ function readPnpmLock(text: string): { packages: PackageRecord[]; format: string
         if (!isObject(importer[field])) continue;
         for (const [name, spec] of Object.entries(importer[field])) {
           const v = isObject(spec) ? String(spec.version ?? '') : String(spec);
-          roots[kind].push(`${name}@${v.replace(/\(.*$/, '')}`);
+          roots[kind].push(`${name}@${cutAt(v, '(')}`);
         }
       }
     }

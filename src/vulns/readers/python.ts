@@ -1,6 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import type { PackageRecord } from '../packages.js';
-import { baseName, devOnly, isObject, parseJson, record, type PackageReader } from './reader.js';
+import { baseName, devOnly, isObject, parseJson, record, textLines, type PackageReader } from './reader.js';
 
 function toml(text: string, what: string): Record<string, unknown> {
   try {
@@ -12,9 +12,14 @@ function toml(text: string, what: string): Record<string, unknown> {
 
 /** An installed distribution's METADATA (or PKG-INFO): its Name and Version headers. */
 function readMetadata(text: string): { packages: PackageRecord[] } {
-  const headers = text.split(/\r?\n\r?\n/, 1)[0]!;
-  const name = /^Name:\s*(.+?)\s*$/m.exec(headers)?.[1];
-  const version = /^Version:\s*(.+?)\s*$/m.exec(headers)?.[1];
+  let name: string | undefined;
+  let version: string | undefined;
+  // The headers end at the first empty line; the description follows.
+  for (const line of textLines(text)) {
+    if (line.trim() === '') break;
+    if (name === undefined && line.startsWith('Name:')) name = line.slice(5).trim();
+    else if (version === undefined && line.startsWith('Version:')) version = line.slice(8).trim();
+  }
   if (!name || !version) throw new Error('metadata without a Name and a Version');
   return { packages: [record('PyPI', name, version)] };
 }
@@ -82,15 +87,23 @@ function readUvLock(text: string): { packages: PackageRecord[] } {
 function readRequirements(text: string, path: string): { packages: PackageRecord[] } {
   const dev = /(dev|test|lint|doc)/i.test(baseName(path));
   const packages: PackageRecord[] = [];
-  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+  for (const raw of textLines(text.replace(/\\\r?\n/g, ' '))) {
+    const line = requirementWithoutComment(raw);
     if (!line || line.startsWith('-') || /^[a-z+]+:\/\//i.test(line) || line.includes(' @ ')) continue;
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(line.split(';')[0]!.replace(/\s--hash=\S+/g, '').trim());
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(line.split(';')[0]!.replace(/\s--hash=\S+/g, '').trim());
     if (!match) continue;
     const pin = /^===?\s*([^\s,*]+)$/.exec(match[3]!.trim());
     packages.push(record('PyPI', match[1]!, pin ? pin[1]! : null, dev));
   }
   return { packages };
+}
+
+/** A requirements line without its comment: `#` at the start, or after a space (a `#` inside a URL is not one). */
+function requirementWithoutComment(line: string): string {
+  for (let at = line.indexOf('#'); at !== -1; at = line.indexOf('#', at + 1)) {
+    if (at === 0 || /\s/.test(line[at - 1]!)) return line.slice(0, at).trim();
+  }
+  return line.trim();
 }
 
 export const pythonReaders: PackageReader[] = [

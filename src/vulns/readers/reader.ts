@@ -22,6 +22,23 @@ export interface PackageReader {
   read(file: ScannedFile, siblings: Siblings): { packages: PackageRecord[]; format?: string };
 }
 
+/**
+ * A file's lines, split at every line terminator (`\r\n`, `\n`, `\r`, and
+ * the line and paragraph separators a regular expression's `.` and `$`
+ * treat as ends of lines), so that no line holds one. Readers go line by
+ * line, then trim and cut at known characters: every reading is linear in
+ * the file, whatever it holds.
+ */
+export function textLines(text: string): string[] {
+  return text.split(/\r\n|[\n\r\u2028\u2029]/);
+}
+
+/** `line` cut at its first comment marker, and trimmed. */
+export function withoutComment(line: string, marker: string): string {
+  const at = line.indexOf(marker);
+  return (at === -1 ? line : line.slice(0, at)).trim();
+}
+
 /** The file's name, after the last slash. */
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);

@@ -1,5 +1,5 @@
 import type { PackageRecord } from '../packages.js';
-import { baseName, devOnly, folderOf, record, type PackageReader, type Siblings } from './reader.js';
+import { baseName, devOnly, folderOf, record, textLines, withoutComment, type PackageReader, type Siblings } from './reader.js';
 
 /** A Gemfile.lock version without its platform (`1.13.3-x86_64-linux` is 1.13.3: RubyGems versions hold no `-`). */
 function withoutPlatform(version: string): string {
@@ -15,11 +15,11 @@ function gemfileDevGems(text: string): { development: Set<string>; production: S
   const development = new Set<string>();
   const production = new Set<string>();
   const stack: boolean[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/#.*$/, '').trim();
-    const group = /^group\s+(.+?)\s+do\b/.exec(line);
-    if (group) {
-      const groups = [...group[1]!.matchAll(/:(\w+)|["'](\w+)["']/g)].map((m) => m[1] ?? m[2]);
+  for (const raw of textLines(text)) {
+    const line = withoutComment(raw, '#');
+    const block = /^group\s/.test(line) ? line.search(/\sdo\b/) : -1;
+    if (block !== -1) {
+      const groups = [...line.slice(5, block).matchAll(/:(\w+)|["'](\w+)["']/g)].map((m) => m[1] ?? m[2]);
       stack.push(groups.every((g) => g === 'development' || g === 'test'));
       continue;
     }
@@ -31,13 +31,23 @@ function gemfileDevGems(text: string): { development: Set<string>; production: S
       stack.pop();
       continue;
     }
-    const gem = /^gem\s+["']([^"']+)["'](.*)$/.exec(line);
+    const gem = /^gem\s+["']([^"']+)["'](.*)$/s.exec(line);
     if (!gem) continue;
-    const inline = /\bgroups?:\s*(\[[^\]]*\]|:\w+)/.exec(gem[2]!);
-    const dev = inline ? [...inline[1]!.matchAll(/:(\w+)/g)].every((m) => m[1] === 'development' || m[1] === 'test') : (stack.at(-1) ?? false);
+    const inline = inlineGroups(gem[2]!);
+    const dev = inline ? inline.every((g) => g === 'development' || g === 'test') : (stack.at(-1) ?? false);
     (dev ? development : production).add(gem[1]!);
   }
   return { development, production };
+}
+
+/** The groups a `gem` line names (`group: :test`, `groups: [:development, :test]`), or null when it names none. */
+function inlineGroups(options: string): string[] | null {
+  const key = /\bgroups?:/.exec(options);
+  if (!key) return null;
+  const rest = options.slice(key.index + key[0].length).trimStart();
+  const list = rest.startsWith('[') ? rest.slice(1, rest.indexOf(']') === -1 ? 1 : rest.indexOf(']')) : (/^:\w+/.exec(rest)?.[0] ?? '');
+  const groups = [...list.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  return groups.length > 0 ? groups : null;
 }
 
 /**
@@ -50,7 +60,7 @@ function readGemfileLock(text: string, path: string, siblings: Siblings): { pack
   const gems = new Map<string, { version: string; dependencies: string[] }>();
   let section = '';
   let current: string | null = null;
-  for (const line of text.split('\n')) {
+  for (const line of textLines(text)) {
     if (/^\S/.test(line)) {
       section = line.trim();
       current = null;
@@ -80,10 +90,11 @@ function readGemspec(text: string, path: string): { packages: PackageRecord[] } 
   const name = /\.name\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
   const version = /\.version\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
   if (name && version) return { packages: [record('RubyGems', name, version)] };
-  // The file name says it too: name-version[-platform].gemspec.
-  const match = /^(.+)-(\d[^-]*)(?:-[^-]+)*\.gemspec$/.exec(baseName(path));
-  if (!match) throw new Error('a gem specification without a name and version');
-  return { packages: [record('RubyGems', match[1]!, match[2]!)] };
+  // The file name says it too: name-version[-platform].gemspec, the version the first part that starts with a digit.
+  const parts = baseName(path).replace(/\.gemspec$/, '').split('-');
+  const at = parts.findIndex((part, i) => i > 0 && /^\d/.test(part));
+  if (at === -1) throw new Error('a gem specification without a name and version');
+  return { packages: [record('RubyGems', parts.slice(0, at).join('-'), parts[at]!)] };
 }
 
 export const rubyReaders: PackageReader[] = [

@@ -19,12 +19,13 @@
 type Item = { kind: 'int'; value: bigint } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
 
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
-const ALIASES: Record<string, string> = { ga: '', final: '', release: '', cr: 'rc' };
+const ALIASES = new Map([['ga', ''], ['final', ''], ['release', ''], ['cr', 'rc']]);
+const SHORT = new Map([['a', 'alpha'], ['b', 'beta'], ['m', 'milestone']]);
 const RELEASE_INDEX = String(QUALIFIERS.indexOf(''));
 
 function stringItem(value: string, followedByDigit: boolean): Item {
-  if (followedByDigit && value.length === 1) value = ({ a: 'alpha', b: 'beta', m: 'milestone' } as Record<string, string>)[value] ?? value;
-  return { kind: 'string', value: ALIASES[value] ?? value };
+  if (followedByDigit && value.length === 1) value = SHORT.get(value) ?? value;
+  return { kind: 'string', value: ALIASES.get(value) ?? value };
 }
 
 function parseItem(isDigit: boolean, text: string): Item {

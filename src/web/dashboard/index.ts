@@ -22,15 +22,11 @@ import { registerAppPages } from './apps.js';
 import { registerOverview } from './overview.js';
 import { registerSettings } from './settings.js';
 import { csrfUserInfo, escapeHtml, page, type Access } from './render.js';
-import { registerRuns, type SyncRunner } from './runs.js';
+import { registerRuns } from './runs.js';
 
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'assets', 'web');
 const HTMX = join(dirname(createRequire(import.meta.url).resolve('htmx.org/package.json')), 'dist');
 
-export interface DashboardOptions {
-  /** Starts a sync in the background (the server's own runner by default). */
-  sync?: SyncRunner;
-}
 
 /** One route as the security tests enumerate them: its method, path and who may reach it. */
 export interface DashboardRoute {
@@ -50,7 +46,7 @@ export interface DashboardRoute {
  * are server-side (service/users.ts); every state-changing request carries a
  * CSRF token bound to the session.
  */
-export async function registerDashboard(app: FastifyInstance, hw: Herowatch, options: DashboardOptions = {}): Promise<{ routes: DashboardRoute[] }> {
+export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Promise<{ routes: DashboardRoute[] }> {
   const routes: DashboardRoute[] = [];
   const secret = await cookieSecret(hw);
   await app.register(async (web) => {
@@ -145,7 +141,7 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch, opt
     await registerAppPages(web, hw);
     await registerComplianceAndFindings(web, hw);
     await registerDataPages(web, hw);
-    await registerRuns(web, hw, options.sync);
+    await registerRuns(web, hw);
     await registerSettings(web, hw);
   });
   return { routes };
