@@ -20,6 +20,8 @@ export interface HerowatchConfig {
   port: number | undefined;
   /** Host names clients use, for `serve` beyond loopback (HEROWATCH_ALLOWED_HOSTS, comma-separated), as --allowed-host. */
   allowedHosts: string[] | undefined;
+  /** The proxies in front of `serve` whose X-Forwarded-For is believed (HEROWATCH_TRUSTED_PROXIES: addresses or CIDR ranges, comma-separated; or loopback). None by default. */
+  trustedProxies: string[] | undefined;
   /** The bearer token /metrics asks for (HEROWATCH_METRICS_TOKEN); without one, metrics are served to loopback only. */
   metricsToken: string | undefined;
   sqlitePath: string;
@@ -78,12 +80,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   const port = env.PORT?.trim() ? Number(env.PORT.trim()) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new ConfigError(`PORT must be a port number (0 to 65535), not "${env.PORT!.trim().slice(0, 40)}".`);
   const allowedHosts = env.HEROWATCH_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
+  const trustedProxies = env.HEROWATCH_TRUSTED_PROXIES?.split(',').map((h) => h.trim()).filter(Boolean);
+  const notAProxy = trustedProxies?.find((p) => !/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p));
+  if (notAProxy !== undefined) throw new ConfigError(`HEROWATCH_TRUSTED_PROXIES takes IP addresses or CIDR ranges (10.0.0.0/8), or loopback; "${notAProxy.slice(0, 60)}" is not one.`);
   return {
     home,
     databaseUrl,
     queueSchema,
     port,
     allowedHosts: allowedHosts && allowedHosts.length > 0 ? allowedHosts : undefined,
+    trustedProxies: trustedProxies && trustedProxies.length > 0 ? trustedProxies : undefined,
     metricsToken,
     sqlitePath: join(home, 'herowatch.db'),
     herokuApiKey: herokuApiKey ? { token: herokuApiKey, apiUrl: envApiUrl } : undefined,

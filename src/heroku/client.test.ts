@@ -95,6 +95,11 @@ describe('HerokuClient', () => {
     expect(error).toBeInstanceOf(HerokuApiError);
     expect(error).toMatchObject({ status: 404, id: 'not_found', requestId: 'r-1', method: 'GET', path: '/apps/x' });
     expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain(TOKEN);
+    // A proxy's answer may put anything in those fields: a token in the id, escapes in the request id. Neither is kept.
+    const { fetchFn: hostile } = scriptedFetch(() => ({ status: 403, body: { id: `forbidden ${TOKEN}`, message: 'no' }, headers: { 'request-id': `r\u001b[2J${TOKEN}` } }));
+    const refused = (await client(hostile).instance.get('/apps/x').catch((e: unknown) => e)) as HerokuApiError;
+    expect(refused).toMatchObject({ status: 403, id: null, requestId: null });
+    expect(JSON.stringify(refused) + String(refused)).not.toContain(TOKEN);
   });
 
   describe('the secrets boundary', () => {

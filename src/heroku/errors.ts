@@ -41,13 +41,15 @@ export class HerokuApiError extends HerowatchError {
 
   constructor(options: HerokuApiErrorOptions) {
     const herokuMessage = scrubServerText(options.message, options.secrets);
-    const requestId = options.requestId ?? null;
+    // An id and a request id come from the server too, and are kept and shown: only in the shapes Heroku gives them.
+    const requestId = options.requestId && /^[\w.-]{1,100}$/.test(options.requestId) ? options.requestId : null;
+    const id = options.id && /^[a-z][a-z0-9_]{0,63}$/.test(options.id) ? options.id : null;
     super(
       options.status === 401 || options.status === 403 ? 'forbidden' : 'upstream',
-      `${options.method} ${options.path}: ${options.status}${options.id ? ` ${options.id}` : ''}: ${herokuMessage}${requestId ? ` (request ${requestId})` : ''}`,
+      `${options.method} ${options.path}: ${options.status}${id ? ` ${id}` : ''}: ${herokuMessage}${requestId ? ` (request ${requestId})` : ''}`,
     );
     this.status = options.status;
-    this.id = options.id;
+    this.id = id;
     this.herokuMessage = herokuMessage;
     this.method = options.method;
     this.path = options.path;

@@ -18,6 +18,16 @@ export interface McpHttpOptions {
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
+/**
+ * Every route of `app` answers only a Host header naming one of `hosts`
+ * (loopback names by default): a page opened from another site that
+ * resolves its name to this server (DNS rebinding) is refused, whatever it
+ * asks for. Installed at the root, before any route runs.
+ */
+export function requireAllowedHost(app: FastifyInstance, hosts: string[] | undefined): void {
+  app.addHook('onRequest', hostHeaderValidation(hosts ?? LOOPBACK));
+}
+
 /** The narrower of two scopes: what both allow. */
 function intersect(a: Scope, b: Scope | undefined): Scope {
   if (!b) return a;
@@ -34,6 +44,7 @@ function intersect(a: Scope, b: Scope | undefined): Scope {
  */
 export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: McpHttpOptions = {}): Promise<void> {
   await app.register(async (scoped) => {
+    // Checked here too, for an app that mounts MCP without requireAllowedHost at its root.
     scoped.addHook('onRequest', hostHeaderValidation(options.allowedHosts ?? LOOPBACK));
     scoped.addHook('onRequest', originValidation(options.allowedOrigins ?? LOOPBACK));
     scoped.post('/mcp', async (request, reply) => {
@@ -71,6 +82,7 @@ export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: Mcp
 /** `herowatch mcp --http`: a fastify server with only the MCP endpoint. */
 export async function startMcpHttp(hw: Herowatch, options: McpHttpOptions & { host: string; port: number }): Promise<{ url: string; close: () => Promise<void> }> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  requireAllowedHost(app, options.allowedHosts);
   await mountMcp(app, hw, options);
   const address = await app.listen({ host: options.host, port: options.port });
   return { url: `${address}/mcp`, close: () => app.close() };

@@ -70,9 +70,24 @@ function checkEmail(email: string): string {
   return normalized;
 }
 
-function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD) throw new InputError(`A password has at least ${MIN_PASSWORD} characters (a passphrase of a few words is easiest).`);
+/**
+ * A password a person chose: long enough, not blank or one character over
+ * and over, and not among the passwords most often found in breaches
+ * (zxcvbn-ts's list of about 50,000, compared without case or spaces).
+ */
+async function checkPassword(password: string): Promise<void> {
+  const advice = 'a passphrase of a few unrelated words is easiest';
+  if ([...password].length < MIN_PASSWORD) throw new InputError(`A password has at least ${MIN_PASSWORD} characters (${advice}).`);
   if (password.length > MAX_PASSWORD) throw new InputError(`A password has at most ${MAX_PASSWORD} characters.`);
+  if (password.trim() === '') throw new InputError(`A password cannot be only spaces (${advice}).`);
+  if (new Set(password).size === 1) throw new InputError(`A password cannot be one character repeated (${advice}).`);
+  if ((await breached()).has(password.replace(/\s+/g, '').toLowerCase())) throw new InputError(`That password is among the most common in published breaches, so it is guessed first: choose another (${advice}).`);
+}
+
+let common: Promise<Set<string>> | undefined;
+/** The common breached passwords, loaded on first use (only what sets a password pays for it). */
+function breached(): Promise<Set<string>> {
+  return (common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))));
 }
 
 function checkRole(role: string): Role {
@@ -85,7 +100,7 @@ const asUser = (row: { id: number; email: string; role: string; created_at: stri
 export async function addUser(hw: Herowatch, request: { email: string; password: string; role: string; now?: Date }): Promise<User> {
   const email = checkEmail(request.email);
   const role = checkRole(request.role);
-  checkPassword(request.password);
+  await checkPassword(request.password);
   if (await userByEmail(hw.store, email)) throw new ConflictError(`There is already a user ${email}; herowatch users list shows them.`);
   const now = (request.now ?? new Date()).toISOString();
   const id = await insertUser(hw.store, { email, password_hash: await argon2Hash(request.password, ARGON2), role, created_at: now });
@@ -123,7 +138,7 @@ export async function setRole(hw: Herowatch, email: string, role: string): Promi
 /** Sets a password and ends the user's sessions (a reset is often done because one was stolen). */
 export async function setPassword(hw: Herowatch, email: string, password: string, now: Date = new Date()): Promise<void> {
   const user = await requireUser(hw, email);
-  checkPassword(password);
+  await checkPassword(password);
   await updateUser(hw.store, user.id, { password_hash: await argon2Hash(password, ARGON2) });
   await revokeSessions(hw.store, { userId: user.id }, now.toISOString());
 }
@@ -150,7 +165,7 @@ export async function setupLinkValid(hw: Herowatch, token: string, now: Date = n
 export async function completeSetup(hw: Herowatch, request: { token: string; email: string; password: string; now?: Date }): Promise<User> {
   const now = request.now ?? new Date();
   checkEmail(request.email);
-  checkPassword(request.password);
+  await checkPassword(request.password);
   const refused = new UnauthenticatedError('This setup link was used or has expired: restart herowatch serve for a new one, or create an admin with herowatch users add.');
   if (!SECRET.test(request.token) || (await hasUsers(hw))) throw refused;
   if (!(await useSetupLink(hw.store, sha256(request.token), now.toISOString(), 'setup')).used) throw refused;

@@ -60,6 +60,9 @@ describe('scanning a slug as it streams', () => {
     await expect(scanTarball(Readable.from([many]), { ...DEFAULT_SCAN_LIMITS, entries: 10 })).rejects.toThrow(ScanLimitError);
     const bomb = slug({ './app/zeros.bin': new Uint8Array(4 * 1024 * 1024) });
     await expect(scanTarball(Readable.from([bomb]), { ...DEFAULT_SCAN_LIMITS, ratio: 50, ratioAfterBytes: 1024 * 1024 })).rejects.toThrow(/decompresses more than 50 times/);
+    // Entries passed by count too: a package file too large to read whole is skipped, yet inflating it is bounded.
+    const skipped = slug({ './app/requirements.txt': new Uint8Array(4 * 1024 * 1024), './app/x/../../../../outside.bin': new Uint8Array(4 * 1024 * 1024) });
+    await expect(scanTarball(Readable.from([skipped]), { ...DEFAULT_SCAN_LIMITS, fileBytes: 1024, ratio: 50, ratioAfterBytes: 1024 * 1024 })).rejects.toThrow(/decompresses more than 50 times/);
     const climbing = await scanTarball(Readable.from([slug({ '../../etc/package-lock.json': text(lock({ evil: '1.0.0' })) })]));
     expect(climbing.packages).toEqual([]);
     expect(climbing.gaps[0]!.path).toBe('../../etc/package-lock.json');

@@ -42,7 +42,6 @@ export async function scanTarball(input: Readable, limits: ScanLimits = DEFAULT_
       }
       entry.on('data', (chunk: Buffer) => {
         try {
-          collector.account(chunk.length, compressed);
           sink.write(chunk);
         } catch (error) {
           failure ??= error as Error;
@@ -52,8 +51,15 @@ export async function scanTarball(input: Readable, limits: ScanLimits = DEFAULT_
     },
   });
   const gunzip = createGunzip();
+  // Every byte the archive inflates to counts against the bounds, those of entries passed by too: a slug of a few
+  // megabytes must not make the scan inflate gigabytes it never keeps.
   const stopper = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      try {
+        collector.account(chunk.length, compressed);
+      } catch (error) {
+        failure ??= error as Error;
+      }
       done(failure, chunk);
     },
   });

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { mountMcp } from '../mcp/http.js';
+import { mountMcp, requireAllowedHost } from '../mcp/http.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { health, metricsRefusal, metricsText } from '../service/metrics.js';
@@ -10,8 +10,10 @@ import { registerDashboard, type DashboardRoute } from './dashboard/index.js';
 export interface ServeOptions {
   host: string;
   port: number;
-  /** Host names clients use when listening beyond loopback (the MCP endpoint checks them). */
+  /** Host names clients use when listening beyond loopback: every route checks the Host header against them (loopback names by default). */
   allowedHosts?: string[];
+  /** Addresses (or CIDR ranges) of the proxies in front: their X-Forwarded-For says who the client is (sign-in limits key on it). None by default: the header is ignored. */
+  trustedProxies?: string[];
   /** Where unexpected errors are logged (their answer says only that the log has them). */
   logger?: Logger;
 }
@@ -31,7 +33,13 @@ export interface Server {
  */
 export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'host' | 'port'> = {}): Promise<{ app: FastifyInstance; routes: DashboardRoute[] }> {
   // Requests are not logged (a setup or sign-in link carries its secret in the URL); failures are.
-  const app = Fastify({ loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024, trustProxy: false }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
+  }) as unknown as FastifyInstance;
+  requireAllowedHost(app, options.allowedHosts);
   // The dashboard first: the REST API's OpenAPI document then sees only its own routes.
   const { routes } = await registerDashboard(app, hw);
   await registerApi(app, hw);

@@ -149,6 +149,15 @@ describe('the MCP server', () => {
     // Resources an agent can attach as context.
     const resource = await client.readResource({ uri: 'herowatch://apps/acme/acme-api' });
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'acme-api', connection: 'acme' } });
+    // Reading a resource is in the agent audit log, as a tool call is: what was read and how it ended.
+    await expect(client.readResource({ uri: 'herowatch://apps/acme/no-such-app' })).rejects.toThrow();
+    const reads = (await agentCalls(hw, { limit: 50 })).filter((c) => c.method === 'resources/read');
+    expect(reads.map((c) => [c.name, (c.arguments as { uri: string }).uri, c.outcome])).toEqual(
+      expect.arrayContaining([
+        ['app', 'herowatch://apps/acme/acme-api', 'ok'],
+        ['app', 'herowatch://apps/acme/no-such-app', 'not_found'],
+      ]),
+    );
     expect(TEXT_LIMIT).toBe(20_000);
   });
 

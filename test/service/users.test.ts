@@ -14,6 +14,16 @@ describe.each(DIALECTS)('dashboard users and sessions (%s)', (dialect) => {
     // A bad password or email is said, and the link still works afterwards.
     await expect(completeSetup(hw, { token: link, email: 'ana@example.com', password: 'short', now: at(1) })).rejects.toThrow(/at least 12 characters/);
     await expect(completeSetup(hw, { token: link, email: 'not an email', password: 'long enough passphrase', now: at(1) })).rejects.toThrow(/is not an email address/);
+    // Long enough is not enough: blank, one character over and over, or a password every breach list starts with.
+    for (const [password, why] of [
+      [' '.repeat(12), /cannot be only spaces/],
+      ['a'.repeat(16), /cannot be one character repeated/],
+      ['qwerty123456', /among the most common in published breaches/],
+      ['Password1234', /among the most common in published breaches/],
+      ['1q2w3e4r5t6y', /among the most common in published breaches/],
+    ] as const) {
+      await expect(completeSetup(hw, { token: link, email: 'ana@example.com', password, now: at(1) }), password).rejects.toThrow(why);
+    }
     const admin = await completeSetup(hw, { token: link, email: 'Ana@Example.com', password: 'long enough passphrase', now: at(1) });
     expect(admin).toMatchObject({ email: 'ana@example.com', role: 'admin' });
     // Once: the same link, or a new one, creates no second admin.

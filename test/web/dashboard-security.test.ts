@@ -158,7 +158,7 @@ describe('the dashboard\'s routes', () => {
     expect(gateway).not.toContain('ACM (renewed by Heroku)');
   });
 
-  it('limit sign-in attempts per address and connection tests per session', async () => {
+  it('limit sign-in attempts per address and email, and connection tests per session', async () => {
     const login = await world.app.inject({ method: 'GET', url: '/login' });
     const token = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
     const cookie = `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}`;
@@ -170,6 +170,9 @@ describe('the dashboard\'s routes', () => {
     }
     // Wrong passwords answer 401 until the limit (10 a window, some spent by the tests above), then 429 whatever is sent.
     expectLimited(statuses, 401);
+    // Someone else signing in from the same address is not locked out by those attempts.
+    const other = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(VIEWER.email)}&password=${encodeURIComponent(VIEWER.password)}` });
+    expect(other.statusCode).toBe(303);
     const tests: number[] = [];
     for (let i = 0; i < 12; i++) {
       const answer = await world.app.inject(as(admin, { method: 'POST', url: '/integrations/test', headers: FORM, payload: `_csrf=${encodeURIComponent(admin.csrf)}&name=probe&token=HRKU-00000000-0000-4000-8000-00000000000${i % 10}` }));
@@ -186,5 +189,42 @@ describe('the dashboard\'s routes', () => {
       expect(body, url).not.toContain('HRKU-cd65b17c');
     }
     expect((await world.app.inject(as(admin, { method: 'GET', url: '/integrations/acme' }))).body).toContain('ending in …0480');
+  });
+
+  it('answer no route for a Host that is not theirs (DNS rebinding), the health check and metrics included', async () => {
+    const urls = [...new Set([...world.routes.map((r) => concrete(r.url)), '/healthz', '/metrics', '/api/v1/connections', '/api/v1/openapi.json', '/mcp', '/login'])];
+    for (const url of urls) {
+      const answer = await world.app.inject(as(admin, { method: 'GET', url, headers: { host: 'evil.example' } }));
+      expect(answer.statusCode, url).toBe(403);
+      expect(answer.body, url).not.toMatch(/acme|herowatch_session/);
+    }
+    for (const host of ['localhost:8808', '127.0.0.1:8808', '[::1]:8808']) expect((await world.app.inject({ method: 'GET', url: '/healthz', headers: { host } })).statusCode, host).toBe(200);
+  });
+});
+
+describe('a server behind a proxy', () => {
+  it('believes X-Forwarded-For only from a proxy it was told of: one client cannot lock out the others', async () => {
+    const { buildServer } = await import('../../src/web/server.js');
+    const login = async (app: Awaited<ReturnType<typeof buildServer>>['app'], client: string) => {
+      const page = await app.inject({ method: 'GET', url: '/login' });
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      const cookie = `_csrf=${page.cookies.find((c) => c.name === '_csrf')!.value}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const answer = await app.inject({ method: 'POST', url: '/login', remoteAddress: '127.0.0.1', headers: { ...FORM, cookie, 'x-forwarded-for': client }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}` });
+        statuses.push(answer.statusCode);
+      }
+      return statuses;
+    };
+    const trusting = (await buildServer(world.hw, { trustedProxies: ['127.0.0.1'] })).app;
+    expectLimited(await login(trusting, '203.0.113.7'), 401);
+    // Another client behind the proxy has attempts of its own.
+    expect((await login(trusting, '203.0.113.8'))[0]).toBe(401);
+    await trusting.close();
+    // Without a trusted proxy the header is ignored: changing it does not reset the limit.
+    const plain = (await buildServer(world.hw)).app;
+    expectLimited(await login(plain, '198.51.100.1'), 401);
+    expect((await login(plain, '198.51.100.2'))[0]).toBe(429);
+    await plain.close();
   });
 });

@@ -16,7 +16,7 @@ export function registerServe(program: Command, output: Output): void {
       await withHerowatch({}, async (hw) => {
         const allowedHosts = allowedHostsFor(flags.host, flags.allowedHost ?? hw.config.allowedHosts);
         const { startServer } = await import('../../web/server.js');
-        const server = await startServer(hw, { host: flags.host, port: flags.port ?? hw.config.port ?? 8808, allowedHosts, logger: createLogger(hw.config.logLevel) });
+        const server = await startServer(hw, { host: flags.host, port: flags.port ?? hw.config.port ?? 8808, allowedHosts, trustedProxies: hw.config.trustedProxies, logger: createLogger(hw.config.logLevel) });
         output.err(`herowatch serving at ${server.url}: the dashboard, the REST API at ${server.url}/api/v1 (OpenAPI: /api/v1/openapi.json), MCP at ${server.url}/mcp. Stop with Ctrl-C.`);
         if (server.setupUrl) output.err(`No user yet: create the first admin at ${server.setupUrl} (this link works once, for 24 hours), or run herowatch users add EMAIL --role admin.`);
         await untilStopped();

@@ -7,8 +7,21 @@ import { localPath, page } from './render.js';
 
 export const SESSION_COOKIE = 'herowatch_session';
 
-/** Sign-in attempts allowed per address in the window: enough for typos, too few to guess. */
-const SIGN_IN_LIMIT = { max: 10, timeWindow: '15 minutes' };
+/**
+ * Sign-in attempts allowed in the window, per client address and email:
+ * enough for typos, too few to guess; one person's mistakes (or an
+ * attacker's) do not lock out the others behind the same address. The
+ * address is the client's: the socket's, or X-Forwarded-For's when the
+ * request comes through a trusted proxy (HEROWATCH_TRUSTED_PROXIES).
+ */
+const SIGN_IN_LIMIT = { max: 10, timeWindow: '15 minutes', hook: 'preHandler' as const, keyGenerator: (request: FastifyRequest) => `${request.ip}\u0000${signInEmail(request)}` };
+/** Setup and sign-in links: per client address. */
+const LINK_LIMIT = { max: 10, timeWindow: '15 minutes' };
+
+function signInEmail(request: FastifyRequest): string {
+  const body = request.body as Record<string, unknown> | undefined;
+  return typeof body?.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : '';
+}
 
 function startSession(reply: FastifyReply, secret: string): void {
   reply.setCookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: Math.floor(SESSION_MAX_MS / 1000) });
@@ -34,7 +47,7 @@ export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Pr
   });
 
   // A one-time sign-in link (herowatch users link, demo --serve).
-  web.get<{ Querystring: { token?: string } }>('/login/link', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+  web.get<{ Querystring: { token?: string } }>('/login/link', { config: { access: 'public', rateLimit: LINK_LIMIT } }, async (request, reply) => {
     try {
       const session = await signInWithLink(hw, request.query.token ?? '', { userAgent: request.headers['user-agent'] });
       startSession(reply, session.secret);
@@ -57,7 +70,7 @@ export async function registerAuthPages(web: FastifyInstance, hw: Herowatch): Pr
     return page(request, reply, 'setup', { title: 'Create the first admin', token, valid }, valid ? 200 : 410);
   });
 
-  web.post('/setup', { config: { access: 'public', rateLimit: SIGN_IN_LIMIT } }, async (request, reply) => {
+  web.post('/setup', { config: { access: 'public', rateLimit: LINK_LIMIT } }, async (request, reply) => {
     const token = field(request, 'token');
     const email = field(request, 'email');
     const password = field(request, 'password', { raw: true });

@@ -11,8 +11,8 @@ import { field } from './form.js';
 import { page } from './render.js';
 
 const PREVIEW_ROWS = 20;
-/** The console answers in a page: a few hundred rows at most, in a few seconds. */
-const CONSOLE_LIMITS = { maxRows: 500, timeoutMs: 10_000 };
+/** The console answers in a page: a few hundred rows at most, in a few seconds, a few megabytes at most. */
+const CONSOLE_LIMITS = { maxRows: 500, timeoutMs: 10_000, maxCellChars: 4_096, maxResultBytes: 2 * 1024 * 1024 };
 const EXPORT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' };
 
 export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Promise<void> {
