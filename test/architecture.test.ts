@@ -23,7 +23,7 @@ const LAYERS: string[][] = [
   ['store', 'config.ts'],
   ['datasets'],
   ['heroku', 'osv', 'settings.ts'],
-  ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'text.ts', 'version.ts'],
+  ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'text.ts', 'version.ts', 'script-path.ts'],
 ];
 
 const room = (file: string): string => relative(src, file).split('/')[0]!;

@@ -21,6 +21,17 @@ describe('an evidence bundle', () => {
       expect(verdict.problems, name).toContain(`${name} is not in the manifest`);
     }
   });
+
+  it('is refused, not crashed on, when its manifest is not an object', async () => {
+    const { createHash } = await import('node:crypto');
+    for (const manifest of ['null', '[]', '"x"', '{"files": {"path": 1}}']) {
+      const bytes = strToU8(manifest);
+      const forged = zipOf([['manifest.json', bytes], ['manifest.sha256', strToU8(`${createHash('sha256').update(bytes).digest('hex')}  manifest.json\n`)]]);
+      const verdict = verifyBundle(forged);
+      expect(verdict.ok, manifest).toBe(false);
+      expect(verdict.problems.join(' '), manifest).toMatch(/not a manifest|does not list its files|not a herowatch-evidence manifest/);
+    }
+  });
 });
 
 /** A zip of these entries, in this order, names as given (fflate's object form would treat some names as its own keys). */

@@ -122,6 +122,7 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
   } catch {
     return failed([...problems, 'manifest.json is not valid JSON'], { manifestHash });
   }
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return failed([...problems, 'manifest.json is not a manifest (not a JSON object)'], { manifestHash });
   const signatureBytes = contents.get('manifest.sig');
   let signer: string | null = null;
   if (signatureBytes) {

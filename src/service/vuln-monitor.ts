@@ -12,7 +12,8 @@ import type { VulnerabilityRecord } from '../vulns/ocsf.js';
 import type { SbomFormat } from '../vulns/sbom-format.js';
 import { VERSION } from '../version.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
-import type { Package } from '../vulns/packages.js';
+import { byCodePoint, type Package } from '../vulns/packages.js';
+import { severityRank, type Severity } from '../vulns/severity.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
 import { scanBudget, scanTarballStream } from '../vulns/scan-thread.js';
 import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
@@ -442,6 +443,36 @@ export async function vulnerabilityRecords(hw: Herowatch, options: { connection?
   const rows = await vulnerabilityRows(hw.store, { connectionIds: connections.map((c) => c.id) });
   // A stored row holds every field of a record; the connection is named, not numbered.
   return rows.map((r) => ({ ...r, connection: names.get(r.connection_id)! }));
+}
+
+/** Open vulnerabilities grouped by package: the worst severity among them, the versions, advisories, fixes and apps. */
+export interface VulnerablePackage {
+  ecosystem: string;
+  package: string;
+  severity: Severity;
+  versions: string[];
+  vulnerabilities: string[];
+  fixed: string[];
+  apps: string[];
+}
+
+/** The open vulnerabilities by package, worst first, then by how many apps have them. */
+export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePackage[]> {
+  const grouped = new Map<string, { ecosystem: string; package: string; severity: Severity; versions: Set<string>; vulnerabilities: Set<string>; fixed: Set<string>; apps: Set<string> }>();
+  for (const v of await vulnerabilityRecords(hw)) {
+    if (v.status !== 'open') continue;
+    const key = `${v.ecosystem}\u0000${v.package}`;
+    const group = grouped.get(key) ?? { ecosystem: v.ecosystem, package: v.package, severity: v.severity as Severity, versions: new Set(), vulnerabilities: new Set(), fixed: new Set(), apps: new Set() };
+    group.versions.add(v.version);
+    group.vulnerabilities.add(v.vuln_id);
+    group.apps.add(`${v.connection}/${v.app_name}`);
+    if (v.fixed) group.fixed.add(v.fixed);
+    if (severityRank(v.severity as Severity) < severityRank(group.severity)) group.severity = v.severity as Severity;
+    grouped.set(key, group);
+  }
+  return [...grouped.values()]
+    .map((g) => ({ ...g, versions: [...g.versions], vulnerabilities: [...g.vulnerabilities], fixed: [...g.fixed], apps: [...g.apps] }))
+    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.apps.length - a.apps.length || byCodePoint(a.package, b.package));
 }
 
 /**

@@ -1,11 +1,15 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Store } from './database.js';
 import { queueSchema, requirePostgres } from './job-queue.js';
+import { advisoryLockKey } from './meta.js';
 
-/** The advisory lock the planner holds while it plans, one per queue: however many planners are started, one plans. */
-function plannerLock(schema: string): string {
-  return createHash('sha256').update(`herowatch planner ${schema}`).digest().readBigInt64BE(0).toString();
+/**
+ * The advisory lock the planner holds while it plans, one per queue: however
+ * many planners are started, one plans. Its key holds the database's secret,
+ * so that a session of the SQL console cannot take it to stall planning.
+ */
+function plannerLock(store: Store): Promise<string> {
+  return advisoryLockKey(store, `planner ${queueSchema(store)}`);
 }
 
 /**
@@ -16,13 +20,15 @@ function plannerLock(schema: string): string {
 export class Leadership {
   private client: pg.Client | null = null;
 
+  private lock: string | null = null;
+
   private constructor(
     private readonly url: string,
-    private readonly lock: string,
+    private readonly store: Store,
   ) {}
 
   static forStore(store: Store): Leadership {
-    return new Leadership(requirePostgres(store, 'Planning for workers'), plannerLock(queueSchema(store)));
+    return new Leadership(requirePostgres(store, 'Planning for workers'), store);
   }
 
   /** True while this process leads; tries to become the leader when it does not. */
@@ -32,6 +38,7 @@ export class Leadership {
         await this.client.query('SELECT 1');
         return true;
       }
+      this.lock ??= await plannerLock(this.store);
       const { default: pgDriver } = await import('pg');
       const client = new pgDriver.Client({ connectionString: this.url });
       client.on('error', () => this.drop());

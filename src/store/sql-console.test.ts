@@ -104,6 +104,53 @@ describe.each(DIALECTS)('the SQL console on %s', (dialect) => {
   });
 });
 
+describe.each(DIALECTS)('the SQL console against what an attacker tried, on %s', (dialect) => {
+  it('keeps an error that repeats a huge value to a few lines, and goes on answering', async () => {
+    const hw = await synced(dialect);
+    const huge = dialect === 'sqlite' ? "SELECT json_extract('{}', printf('%.*c', 20000000, 'x'))" : "SELECT repeat('x', 20000000)::int";
+    const error = (await runDatasetSql(hw.store, huge).catch((e: Error) => e)) as Error;
+    expect(error).toBeInstanceOf(SqlError);
+    expect(error.message.length).toBeLessThan(2_000);
+    expect((await runDatasetSql(hw.store, 'SELECT count(*) AS n FROM apps')).rows).toEqual([{ n: 6 }]);
+  });
+
+  it('gives blobs as text, counted as sent', async () => {
+    const hw = await synced(dialect);
+    const blob = dialect === 'sqlite' ? "SELECT x'01020304' AS b" : "SELECT '\\x01020304'::bytea AS b";
+    expect((await runDatasetSql(hw.store, blob)).rows).toEqual([{ b: '\\x01020304' }]);
+  });
+
+  it('keeps one client\'s slow queries from holding up another\'s', async () => {
+    const hw = await synced(dialect);
+    const endless = dialect === 'sqlite' ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' : 'SELECT count(*) FROM generate_series(1, 10000000000) AS g';
+    const slow = Array.from({ length: 4 }, () => runDatasetSql(hw.store, endless, { timeoutMs: 6_000 }, ['edge']).catch((e: Error) => e));
+    const started = Date.now();
+    // Another scope gets a process at once (one scope holds two at most), where it used to wait for all four.
+    expect((await runDatasetSql(hw.store, 'SELECT count(*) AS n FROM apps', { timeoutMs: 5_000 })).rows).toEqual([{ n: 6 }]);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    for (const outcome of await Promise.all(slow)) expect(String(outcome)).toMatch(/ran longer than|busy with other queries/);
+  }, 30_000);
+});
+
+describe.runIf(DIALECTS.includes('postgres'))('the SQL console on PostgreSQL against what an attacker tried', () => {
+  it('runs the query as written or not at all: no closing the wrapper, no statement hidden behind a bracket', async () => {
+    const hw = await synced('postgres');
+    const escape = "SELECT '[1]'::json AS x, 0 AS y) AS hw_source UNION ALL SELECT json_build_array(repeat('x', 1000000)), -7 FROM (SELECT 1";
+    await expect(runDatasetSql(hw.store, escape, { maxCellChars: 4096 })).rejects.toThrow(/not SQL herowatch can run: syntax error/);
+    await expect(runDatasetSql(hw.store, '("analyze") SELECT 1/0')).rejects.toThrow(/not SQL herowatch can run: syntax error/);
+  });
+
+  it('prepares a new scope\'s role whatever locks a console session holds', async () => {
+    const hw = await synced('postgres');
+    const holding = runDatasetSql(hw.store, "SELECT pg_advisory_lock(hashtext(substr(current_user, 1, 30))), pg_advisory_lock(hashtext(current_user)), pg_sleep(4)", { timeoutMs: 6_000 }, ['edge']).catch((e: Error) => e);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = Date.now();
+    expect((await runDatasetSql(hw.store, 'SELECT count(*) AS n FROM apps', {}, ['another'])).rows).toEqual([{ n: 0 }]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await holding;
+  }, 30_000);
+});
+
 describe.runIf(DIALECTS.includes('postgres'))('the SQL console when herowatch uses a PostgreSQL superuser', () => {
   it('still reads the dataset views only: its session is another role', async () => {
     const hw = await synced('postgres');

@@ -5,7 +5,7 @@ import { datasets } from '../datasets/catalog.js';
 import type { Store } from './database.js';
 import type { ResultBounds, Truncation } from './sql-bounds.js';
 import type { SqlJob, SqlReply } from './sql-child.js';
-import { PostgresQueryError, runOnPostgres } from './sql-postgres.js';
+import { endSession, forgetReader, readerFor } from './sql-postgres.js';
 import { readOnlyUri } from './sqlite-driver.js';
 
 /**
@@ -18,7 +18,11 @@ import { readOnlyUri } from './sqlite-driver.js';
  *   (sql-child.ts);
  * - PostgreSQL: a session logged in as a role that may read the scope's
  *   rows of the dataset views and nothing else (sql-postgres.ts).
- * Both bound the answer where the query runs, and stop it at a time limit.
+ * Either way the query runs from one of a few processes of the console's
+ * own (sql-child.ts): whatever a query makes its client hold (a huge value,
+ * a huge error) is held there, within that process's bounds. Answers are
+ * bounded where the query runs, and every query is stopped at its time
+ * limit, counted from when it was asked (waiting for a process included).
  */
 
 /** The query was refused or failed: not SQL herowatch can run, not read-only, or an error in it. */
@@ -122,20 +126,29 @@ function refuseNonQueries(query: string): void {
 export async function runDatasetSql(store: Store, query: string, limits: Partial<SqlLimits> = {}, connections: string[] | null = null): Promise<SqlResult> {
   const bounds: SqlLimits = { ...DEFAULT_SQL_LIMITS, ...limits };
   refuseNonQueries(query);
+  const deadline = performance.now() + bounds.timeoutMs;
+  const scope = connections === null ? '*' : [...new Set(connections)].sort().join('\u0000');
   const seconds = `${Math.max(1, Math.round(bounds.timeoutMs / 1000))} s`;
+  const common = { query, bounds: { maxRows: bounds.maxRows, maxCellChars: bounds.maxCellChars, maxResultBytes: bounds.maxResultBytes }, timeoutMs: bounds.timeoutMs };
+  let answer;
   try {
-    const answer =
-      store.dialect === 'sqlite'
-        ? await sqlProcess.run({ storeUri: readOnlyUri(store.location.sqlitePath), datasets: datasets().map((d) => d.name), connections, query, bounds }, bounds.timeoutMs)
-        : await runOnPostgres(store, query, connections, bounds, bounds.timeoutMs);
-    return { ...answer, truncated: answer.truncatedBy !== null, limits: bounds };
-  } catch (error) {
-    if (error instanceof QueryTimeout || (error instanceof PostgresQueryError && error.timedOut)) {
-      throw new SqlError(`The query ran longer than ${seconds} and was stopped; narrow it (a WHERE on connection, or a LIMIT).`, { cause: error });
+    if (store.dialect === 'sqlite') {
+      answer = await sqlProcesses.run({ ...common, kind: 'sqlite', storeUri: readOnlyUri(store.location.sqlitePath), datasets: datasets().map((d) => d.name), connections }, scope, deadline);
+    } else {
+      const reader = await readerFor(store, connections);
+      answer = await sqlProcesses.run({ ...common, kind: 'postgres', config: reader.config }, scope, deadline, (session) => endSession(store, session)).catch((error: unknown) => {
+        if (error instanceof QueryFailed && /password authentication failed|role .* does not exist/.test(error.message)) forgetReader(store, reader.role);
+        throw error;
+      });
     }
-    if (error instanceof PostgresQueryError || error instanceof QueryFailed) throw new SqlError(sqlMessage(error.message), { cause: error });
+  } catch (error) {
+    if (error instanceof QueryTimeout) {
+      throw new SqlError(error.waited ? `The SQL console was busy with other queries for the whole time limit (${seconds}); try again in a moment.` : `The query ran longer than ${seconds} and was stopped; narrow it (a WHERE on connection, or a LIMIT).`, { cause: error });
+    }
+    if (error instanceof QueryFailed) throw new SqlError(sqlMessage(error.message), { cause: error });
     throw error;
   }
+  return { ...answer, truncated: answer.truncatedBy !== null, limits: bounds };
 }
 
 /** The database's own words, with what herowatch can add to them. */
@@ -143,45 +156,107 @@ function sqlMessage(message: string): string {
   if (/no such table|does not exist|permission denied/i.test(message)) return `${message}: the SQL console reads the dataset views only (herowatch datasets lists them).`;
   if (/syntax error|incomplete input|unrecognized token/i.test(message)) return `The query is not SQL herowatch can run: ${message}.`;
   if (/more than one statement|multiple commands/i.test(message)) return 'One statement at a time: the SQL console runs a single read-only SELECT.';
-  if (/out of memory/i.test(message)) return `The query needed more memory than the SQL console allows (${message}); narrow it.`;
+  if (/out of memory|stopped the SQL process/i.test(message)) return `The query needed more memory than the SQL console allows (${message}); narrow it.`;
   return message;
 }
 
-class QueryTimeout extends Error {}
+class QueryTimeout extends Error {
+  constructor(readonly waited: boolean) {
+    super(waited ? 'busy' : 'timeout');
+  }
+}
 class QueryFailed extends Error {}
 
-/**
- * The SQLite query process: started on first use and kept for the next
- * query (a process start costs more than most queries), killed at a time
- * limit and started again on the next. Queries run one at a time. It does
- * not keep herowatch running, and it ends when herowatch does.
- */
-class SqlProcess {
-  private child: ChildProcess | null = null;
-  private nextId = 1;
-  private queue: Promise<unknown> = Promise.resolve();
+/** Processes of the console at most, and of those, how many one scope's queries may hold at once. */
+const PROCESSES = 4;
+const PER_SCOPE = 2;
 
-  run(job: Omit<SqlJob, 'id'>, timeoutMs: number): Promise<Extract<SqlReply, { ok: true }>['result']> {
-    const result = this.queue.then(() => this.send(job, timeoutMs));
-    this.queue = result.catch(() => undefined);
-    return result;
+type Answer = Extract<SqlReply, { ok: true }>['result'];
+
+/**
+ * The console's processes: started on first use and kept for the next
+ * query (a process start costs more than most queries); a process stopped
+ * at a time limit is started again on the next. One query at a time runs
+ * in a process; one scope (a token, an agent) holds at most two, so that a
+ * client sending slow queries cannot hold up the others. They do not keep
+ * herowatch running, and end when herowatch does.
+ */
+class SqlProcesses {
+  private readonly idle: ChildProcess[] = [];
+  private started = 0;
+  private nextId = 1;
+  private readonly held = new Map<string, number>();
+  private readonly waiting: { scope: string; take: (child: ChildProcess) => void }[] = [];
+
+  async run(job: DistributiveOmit<SqlJob, 'id'>, scope: string, deadline: number, onTimeout?: (session: number) => Promise<void>): Promise<Answer> {
+    const child = await this.acquire(scope, deadline);
+    try {
+      return await this.send(child, job, deadline, onTimeout);
+    } finally {
+      this.release(child, scope);
+    }
+  }
+
+  private acquire(scope: string, deadline: number): Promise<ChildProcess> {
+    return new Promise((resolve, reject) => {
+      const entry = {
+        scope,
+        take: (child: ChildProcess) => {
+          clearTimeout(timer);
+          resolve(child);
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = this.waiting.indexOf(entry);
+        if (at !== -1) this.waiting.splice(at, 1);
+        reject(new QueryTimeout(true));
+      }, Math.max(0, deadline - performance.now()));
+      this.waiting.push(entry);
+      this.dispatch();
+    });
+  }
+
+  /** Hands free processes to the first waiting queries whose scope may take one more. */
+  private dispatch(): void {
+    for (let i = 0; i < this.waiting.length; ) {
+      const entry = this.waiting[i]!;
+      if ((this.held.get(entry.scope) ?? 0) >= PER_SCOPE || (this.idle.length === 0 && this.started >= PROCESSES)) {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.held.set(entry.scope, (this.held.get(entry.scope) ?? 0) + 1);
+      entry.take(this.idle.pop() ?? this.start());
+    }
+  }
+
+  private release(child: ChildProcess, scope: string): void {
+    const held = (this.held.get(scope) ?? 1) - 1;
+    if (held === 0) this.held.delete(scope);
+    else this.held.set(scope, held);
+    if (!child.killed && child.exitCode === null && child.signalCode === null && child.connected) this.idle.push(child);
+    this.dispatch();
   }
 
   private start(): ChildProcess {
     const { entry, execArgv } = scriptBeside(import.meta.url, 'sql-child');
     // A query's values are bounded, so is what the process holds.
     const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [...execArgv, '--max-old-space-size=256'], serialization: 'advanced' });
+    this.started++;
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
     child.once('exit', () => {
-      if (this.child === child) this.child = null;
+      this.started--;
+      const at = this.idle.indexOf(child);
+      if (at !== -1) this.idle.splice(at, 1);
+      this.dispatch();
     });
     return child;
   }
 
-  private send(job: Omit<SqlJob, 'id'>, timeoutMs: number): Promise<Extract<SqlReply, { ok: true }>['result']> {
-    const child = (this.child ??= this.start());
+  private send(child: ChildProcess, job: DistributiveOmit<SqlJob, 'id'>, deadline: number, onTimeout?: (session: number) => Promise<void>): Promise<Answer> {
     const id = this.nextId++;
+    let session: number | null = null;
     return new Promise((resolve, reject) => {
       const settle = (action: () => void): void => {
         clearTimeout(timer);
@@ -191,20 +266,26 @@ class SqlProcess {
         action();
       };
       const onMessage = (reply: SqlReply): void => {
-        if (reply.id === id) settle(() => (reply.ok ? resolve(reply.result) : reject(new QueryFailed(reply.error))));
+        if (reply.id !== id) return;
+        if ('session' in reply) session = reply.session;
+        else settle(() => (reply.ok ? resolve(reply.result) : reject(new QueryFailed(reply.error))));
       };
-      const onExit = (code: number | null, signal: string | null): void => settle(() => reject(new QueryFailed(`The query stopped the SQL process (${signal ?? `exit ${code}`}); it may have needed more memory than the console allows.`)));
+      const onExit = (code: number | null, signal: string | null): void => settle(() => reject(new QueryFailed(`The query stopped the SQL process (${signal ?? `exit ${code}`})`)));
       const timer = setTimeout(() => {
-        settle(() => reject(new QueryTimeout()));
-        if (this.child === child) this.child = null;
+        settle(() => reject(new QueryTimeout(false)));
         child.kill('SIGKILL');
-      }, timeoutMs);
+        // A PostgreSQL query goes on without its client until it next writes: its session is ended too.
+        if (session !== null) void onTimeout?.(session);
+      }, Math.max(0, deadline - performance.now()));
       child.on('message', onMessage);
       child.once('exit', onExit);
       (child.channel as { ref?: () => void } | undefined)?.ref?.();
-      child.send({ ...job, id } satisfies SqlJob);
+      child.send({ ...job, id } as SqlJob);
     });
   }
 }
 
-const sqlProcess = new SqlProcess();
+/** Omit over each member of a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const sqlProcesses = new SqlProcesses();

@@ -12,30 +12,19 @@
  *
  * The console views are security barriers: a condition the query adds
  * (a cast that fails on another connection's value, say) is never evaluated
- * before the scope's own. Answers are bounded in the backend: each value is
- * cut to a number of bytes, and rows stop before a byte budget, so herowatch
- * never receives more.
+ * before the scope's own. The query itself runs in the SQL console's
+ * process (sql-child.ts, sql-postgres-query.ts), never in herowatch's.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { ForbiddenError } from '../errors.js';
-import type { BoundedRows, ResultBounds } from './sql-bounds.js';
 import type { Store } from './database.js';
+import { advisoryLockKey, metaSecret } from './meta.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** The failure of a query, in the words the console answers with. */
-export class PostgresQueryError extends Error {
-  constructor(
-    message: string,
-    readonly timedOut = false,
-  ) {
-    super(message);
-  }
-}
 
 /** hw_meta's key for the secret the console roles' passwords derive from. */
 const SECRET_KEY = 'sql_reader_secret';
@@ -97,19 +86,22 @@ async function grantConsole(db: Db, names: ConsoleNames, role: string): Promise<
   await sql.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA ${names.console} TO ${role}`).execute(db);
 }
 
-async function secret(store: Store): Promise<string> {
-  const read = async () => (await store.db.selectFrom('hw_meta').select('value').where('key', '=', SECRET_KEY).executeTakeFirst())?.value;
-  const stored = await read();
-  if (stored) return stored;
-  await store.db
-    .insertInto('hw_meta')
-    .values({ key: SECRET_KEY, value: randomBytes(32).toString('hex') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return (await read())!;
+const secret = (store: Store): Promise<string> => metaSecret(store, SECRET_KEY);
+
+/**
+ * The session's end, when its query runs past the time limit: herowatch's
+ * user is a member of every console role, so it may end their sessions.
+ */
+export async function endSession(store: Store, pid: number): Promise<void> {
+  await sql`SELECT pg_terminate_backend(${pid}) FROM pg_stat_activity WHERE pid = ${pid}`.execute(store.db).catch(() => {});
 }
 
-interface Reader {
+/** Forgets a role prepared by this process (its login failed: it may have been dropped since), so the next query makes it again. */
+export function forgetReader(store: Store, role: string): void {
+  ready.delete(`${store.location.databaseUrl}\u0000${role}`);
+}
+
+export interface Reader {
   role: string;
   config: pg.ClientConfig;
 }
@@ -124,7 +116,7 @@ const ready = new Map<string, Promise<Reader>>();
  * user is made a member of it (not the other way round), so that it can end
  * the role's sessions.
  */
-async function readerFor(store: Store, connections: string[] | null): Promise<Reader> {
+export async function readerFor(store: Store, connections: string[] | null): Promise<Reader> {
   const names = await consoleNames(store.db);
   const role = roleFor(names, connections);
   const key = `${store.location.databaseUrl}\u0000${role}`;
@@ -140,9 +132,12 @@ async function readerFor(store: Store, connections: string[] | null): Promise<Re
 
 async function prepareReader(store: Store, names: ConsoleNames, role: string, connections: string[] | null): Promise<Reader> {
   const password = createHmac('sha256', await secret(store)).update(role).digest('base64url');
+  const lockKey = await advisoryLockKey(store, `sql roles ${names.console}`);
   await store.db.transaction().execute(async (tx) => {
-    // One process at a time creates roles of this database (CREATE ROLE is not idempotent).
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${names.console}))`.execute(tx);
+    // One process at a time creates roles of this database (CREATE ROLE is not idempotent), waiting a few seconds at
+    // most; the lock's key holds a secret, so that a console session cannot take it first.
+    await sql`SET LOCAL lock_timeout = '10s'`.execute(tx);
+    await sql`SELECT pg_advisory_xact_lock(${lockKey}::bigint)`.execute(tx);
     const { rows } = await sql<{ exists: boolean; createrole: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${role}) AS exists, (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user) AS createrole`.execute(tx);
     const { exists, createrole } = rows[0]!;
     if (!createrole) {
@@ -197,111 +192,3 @@ async function checkConfined(db: Db, names: ConsoleNames, role: string): Promise
   }
 }
 
-/**
- * Runs `query` in a session of the role for `connections`, within `bounds`
- * and `timeoutMs`: the session's statement timeout and, since the query
- * could lift that, a cancel sent from outside at the same time.
- */
-export async function runOnPostgres(store: Store, query: string, connections: string[] | null, bounds: ResultBounds, timeoutMs: number): Promise<BoundedRows> {
-  const reader = await readerFor(store, connections);
-  const { default: pgDriver } = await import('pg');
-  const client: pg.Client = new pgDriver.Client(reader.config);
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    // Made again on the next query: the role may have been dropped, or its password changed, since.
-    ready.delete(`${store.location.databaseUrl}\u0000${reader.role}`);
-    throw new ForbiddenError(`The SQL console could not log in as its role ${reader.role} (${(error as Error).message}): let it log in (pg_hba.conf) as herowatch's own user does.`, { cause: error });
-  }
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    cancel(reader.config, client, store);
-  }, timeoutMs);
-  try {
-    await client.query('BEGIN TRANSACTION READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
-    const text = query.trim().replace(/;\s*$/, '');
-    // The extended protocol (values given) takes exactly one statement. The first asks only for the columns.
-    const described = await client.query({ text: `SELECT * FROM (${text}\n) AS hw_source LIMIT 0`, values: [] }).catch(async (error: { code?: string }) => {
-      // A syntax error is said of the query as written, not of the wrapping: the parser's words for the text alone (EXPLAIN runs nothing).
-      if (error.code !== '42601') throw error;
-      await client.query('ROLLBACK');
-      await client.query({ text: `EXPLAIN ${text}`, values: [] });
-      throw error;
-    });
-    const columns = described.fields.map((f) => f.name);
-    const result = await client.query<BoundedRow>({ text: boundedQuery(text, bounds), values: [] });
-    return decode(columns, result.rows, bounds);
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw error;
-    const pgError = error as { code?: string; message?: string };
-    if (timedOut || pgError.code === '57014') throw new PostgresQueryError('The query ran past its time limit.', true);
-    throw new PostgresQueryError(pgError.message ?? String(error));
-  } finally {
-    clearTimeout(timer);
-    await client.query('ROLLBACK').catch(() => {});
-    await client.end().catch(() => {});
-  }
-}
-
-/** Stops a session's query: the protocol's cancel request (which needs no rights), then, if the session is still there after a moment, its end. */
-function cancel(config: pg.ClientConfig, client: pg.Client, store: Store): void {
-  void import('pg').then(({ default: pgDriver }) => {
-    const internals = client as unknown as { processID: number | null; activeQuery?: unknown };
-    const pid = internals.processID;
-    if (internals.activeQuery) (new pgDriver.Client(config) as unknown as { cancel(client: pg.Client, query: unknown): void }).cancel(client, internals.activeQuery);
-    setTimeout(() => {
-      if (pid !== null) void sql`SELECT pg_terminate_backend(${pid}) FROM pg_stat_activity WHERE pid = ${pid} AND state = 'active'`.execute(store.db).catch(() => {});
-    }, 2_000).unref();
-  });
-}
-
-interface BoundedRow {
-  /** The row's values, in order (null for a first row past the budget). */
-  row: unknown[] | null;
-  /** Within the bounds: false only for a first row that did not fit. */
-  within: boolean;
-  /** Values cut in it. */
-  cut: number;
-  /** Rows the query gave (at most the cap and one). */
-  available: string;
-}
-
-/**
- * The query, wrapped so that the backend bounds what comes back: each row
- * as a JSON array of its values (in order, duplicate names kept), each
- * value longer than the cell bound cut to it, and no row past the byte
- * budget; one row past the cap says there were more.
- */
-function boundedQuery(text: string, bounds: ResultBounds): string {
-  const cell = Math.trunc(bounds.maxCellChars);
-  const long = `length(e.value #>> '{}') > ${cell}`;
-  const within = `hw_t.total <= ${Math.trunc(bounds.maxResultBytes)} AND hw_t.n <= ${Math.trunc(bounds.maxRows)}`;
-  // A first row that does not fit comes back empty, so that the answer can say why it has none.
-  return `SELECT CASE WHEN ${within} THEN hw_t.row END AS row, ${within} AS within, hw_t.cut, hw_t.available FROM (
-  SELECT hw_r.*, sum(octet_length(hw_r.row::text)) OVER (ORDER BY hw_r.n ROWS UNBOUNDED PRECEDING) AS total, count(*) OVER () AS available
-  FROM (
-    SELECT row_number() OVER () AS n, hw_c.row, hw_c.cut
-    FROM (
-      SELECT
-        (SELECT json_agg(CASE WHEN ${long} THEN to_json(left(e.value #>> '{}', ${cell})) ELSE e.value END ORDER BY e.n) FROM json_each(row_to_json(hw_source)) WITH ORDINALITY AS e(key, value, n)) AS row,
-        (SELECT count(*)::int FROM json_each(row_to_json(hw_source)) AS e WHERE ${long}) AS cut
-      FROM (${text}
-) AS hw_source LIMIT ${Math.trunc(bounds.maxRows) + 1}
-    ) AS hw_c
-  ) AS hw_r
-) AS hw_t
-WHERE ${within} OR hw_t.n = 1
-ORDER BY hw_t.n`;
-}
-
-function decode(columns: string[], rows: BoundedRow[], bounds: ResultBounds): BoundedRows {
-  const available = rows.length > 0 ? Number(rows[0]!.available) : 0;
-  const within = rows.filter((r) => r.within);
-  const kept = within.map(({ row }) => Object.fromEntries(columns.map((name, i) => [name, row![i] ?? null])));
-  let truncatedBy: BoundedRows['truncatedBy'] = null;
-  if (available > kept.length) truncatedBy = kept.length === bounds.maxRows ? 'rows' : 'bytes';
-  return { columns, rows: kept, truncatedBy, cutCells: within.reduce((n, r) => n + r.cut, 0) };
-}

@@ -6,7 +6,7 @@ import { addMonitoredApps, availableApps } from '../../src/service/connections.j
 import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { countDataset, readDataset } from '../../src/store/datasets.js';
-import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary } from '../../src/service/vuln-monitor.js';
+import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary, vulnerablePackages } from '../../src/service/vuln-monitor.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
@@ -65,6 +65,14 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     expect(new Set(openRows.map((r) => r.app_name))).toEqual(new Set(expected.keys()));
     expect(openRows.every((r) => Array.isArray(r.advisories) && Array.isArray(r.locations))).toBe(true);
     expect(await countDataset(hw.store, 'vulnerability_tests')).toBe(apps.length);
+    // By package: each package's worst severity among its open vulnerabilities, as the apps' view rates them (never "unknown" for a rated one).
+    const byPackage = await vulnerablePackages(hw);
+    expect(byPackage.length).toBeGreaterThan(0);
+    for (const group of byPackage) {
+      const ratings = openRows.filter((r) => r.package === group.package && r.ecosystem === group.ecosystem).map((r) => r.severity as string);
+      expect(group.severity, group.package).toBe(['critical', 'high', 'medium', 'low', 'unknown'].find((s) => ratings.includes(s)));
+    }
+    expect(byPackage.some((g) => g.severity !== 'unknown')).toBe(true);
 
     // An accepted risk: ignored until a date (at most a year), not counted meanwhile, counted again after.
     const [someApp] = [...expected.keys()];

@@ -12,6 +12,8 @@ import { readerFor } from './index.js';
 const repeat = (text: string, times: number) => text.repeat(times);
 const yarnLock = (n: number) => `# yarn lockfile v1\n\n${Array.from({ length: n }, (_, i) => `p${i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p${i}.tgz"\n`).join('\n')}`;
 const manifest = (n: number) => JSON.stringify({ dependencies: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, '^1.0.0'])) });
+const berryAliases = (n: number) =>
+  `__metadata:\n  version: 6\n\n"p0@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p0@npm:1.0.0"\n  dependencies: &d\n${Array.from({ length: n }, (_, i) => `    d${i}: "npm:^1.0.0"\n`).join('')}\n${Array.from({ length: n }, (_, i) => `"p${i + 1}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p${i + 1}@npm:1.0.0"\n  dependencies: *d\n`).join('\n')}`;
 const pnpmV9 = (n: number) =>
   `lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: x}\nsnapshots:\n${Array.from({ length: n }, (_, i) => `  a@1.0.0(p${i}@1.0.0):\n    dependencies:\n      d${i}a: 1.0.0\n`).join('')}`;
 
@@ -34,6 +36,7 @@ const CASES: { name: string; path: string; text: string; siblings?: Record<strin
   { name: 'gemspec: a long file name', path: `vendor/bundle/ruby/3.2.0/specifications/a${repeat('-a-1', 20_000)}-.gemspec`, text: '' },
   { name: 'yarn.lock with its package.json', path: 'yarn.lock', text: yarnLock(20_000), siblings: { 'package.json': manifest(20_000) }, expect: (p) => expect(p).toHaveLength(20_000) },
   { name: 'pnpm-lock v9: snapshots of one package', path: 'pnpm-lock.yaml', text: pnpmV9(10_000) },
+  { name: 'yarn.lock (berry): one dependency list aliased by every entry', path: 'yarn.lock', text: berryAliases(3_000), siblings: { 'package.json': manifest(10) } },
   { name: 'pnpm-lock: a key of parentheses', path: 'pnpm-lock.yaml', text: `lockfileVersion: '6.0'\npackages:\n  ? "/a@1.0.0${repeat('(', 40_000)}\\nx"\n  : resolution: {integrity: x}\n` },
 ];
 

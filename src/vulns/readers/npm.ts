@@ -90,6 +90,10 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
   const berry = isObject(parsed.__metadata);
   const entries: { key: string; name: string; version: string | null; dependencies: string[] }[] = [];
   const byDescriptor = new Map<string, string>();
+  // Every dependency a lockfile lists takes a line of it; YAML aliases (which yarn never writes) can make one line count
+  // thousands of times. More dependencies than the file has characters for is such a file.
+  let edges = 0;
+  const edgeBudget = Math.max(1_000, text.length / 4);
   for (const [keys, entry] of Object.entries(parsed)) {
     if (keys === '__metadata' || !isObject(entry)) continue;
     const descriptors = keys.split(',').map((d) => d.trim()).filter(Boolean);
@@ -99,6 +103,8 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
     const version = typeof entry.version === 'string' ? entry.version : null;
     const key = `${name}@${version ?? keys}`;
     const dependencies = isObject(entry.dependencies) ? Object.entries(entry.dependencies).map(([dep, range]) => `${dep}@${String(range)}`) : [];
+    edges += dependencies.length;
+    if (edges > edgeBudget) throw new Error('more dependencies than a lockfile of its size can list (YAML aliases?)');
     entries.push({ key, name, version, dependencies });
     for (const descriptor of descriptors) byDescriptor.set(normalizeDescriptor(descriptor, berry), key);
   }

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { SEVERITIES } from '../../compliance/check.js';
 import { HerowatchError, InputError, NotFoundError } from '../../errors.js';
 import { listConnections } from '../../service/connections.js';
 import { datasetPreview, datasetRows, EXPORT_FORMATS, formatRows, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { auditEventsView, datasetsView, datasetView, vulnerabilitiesView } from '../../service/views.js';
-import { vulnerabilityRecords } from '../../service/vuln-monitor.js';
+import { vulnerablePackages } from '../../service/vuln-monitor.js';
 import { field } from './form.js';
 import { page } from './render.js';
 
@@ -19,24 +18,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
   web.get<{ Querystring: { view?: string } }>('/vulnerabilities', { config: { access: 'viewer' } }, async (request, reply) => {
     const byPackage = request.query.view === 'package';
     const apps = (await vulnerabilitiesView(hw, EVERYTHING, {}, { limit: Number.MAX_SAFE_INTEGER })).items;
-    let packages = null;
-    if (byPackage) {
-      const open = (await vulnerabilityRecords(hw)).filter((v) => v.status === 'open');
-      const grouped = new Map<string, { ecosystem: string; package: string; versions: Set<string>; vulnerabilities: Set<string>; apps: Set<string>; severity: string; fixed: Set<string> }>();
-      for (const v of open) {
-        const key = `${v.ecosystem}\u0000${v.package}`;
-        const g = grouped.get(key) ?? { ecosystem: v.ecosystem, package: v.package, versions: new Set(), vulnerabilities: new Set(), apps: new Set(), severity: 'unknown', fixed: new Set() };
-        g.versions.add(v.version);
-        g.vulnerabilities.add(v.vuln_id);
-        g.apps.add(`${v.connection}/${v.app_name}`);
-        if (v.fixed) g.fixed.add(v.fixed);
-        if (SEVERITIES.indexOf(v.severity as (typeof SEVERITIES)[number]) < SEVERITIES.indexOf(g.severity as (typeof SEVERITIES)[number])) g.severity = v.severity;
-        grouped.set(key, g);
-      }
-      packages = [...grouped.values()]
-        .map((g) => ({ ...g, versions: [...g.versions], vulnerabilities: [...g.vulnerabilities], apps: [...g.apps], fixed: [...g.fixed] }))
-        .sort((a, b) => SEVERITIES.indexOf(a.severity as (typeof SEVERITIES)[number]) - SEVERITIES.indexOf(b.severity as (typeof SEVERITIES)[number]) || b.apps.length - a.apps.length);
-    }
+    const packages = byPackage ? await vulnerablePackages(hw) : null;
     return page(request, reply, 'vulnerabilities', { title: 'Vulnerabilities', apps, packages, byPackage });
   });
 
