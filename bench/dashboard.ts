@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { generateScenario, startEmulator } from '../src/emulator/index.js';
-import { addMonitoredApps } from '../src/service/connections.js';
+import { addMonitoredApps } from '../src/service/monitored-apps.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { listFindings } from '../src/service/compliance.js';
 import { syncConnection } from '../src/service/sync.js';

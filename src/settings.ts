@@ -106,6 +106,8 @@ const vulnerabilitiesSchema = z
     scan_time_limit: duration.prefault('10m'),
     /** The heap a scan's thread may use, in megabytes: a scan that needs more is stopped, not the process. */
     scan_memory_mb: z.number().int().min(64).max(16_384).default(1024),
+    /** Advisories last updated longer ago than this make a test's result unknown, not a pass. */
+    advisory_max_age: duration.prefault('7d'),
   })
   .strict()
   .prefault({});

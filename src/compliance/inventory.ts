@@ -19,6 +19,10 @@ import { auditCursors } from '../store/audit-events.js';
 import { parseJson, type Store } from '../store/database.js';
 import { readDataset } from '../store/datasets.js';
 import { runCoverage } from '../store/runs.js';
+import { advisoryStatus } from '../store/advisories.js';
+import { slugEcosystems } from '../store/vulnerabilities.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
+import type { AdvisoryDatabase } from '../vulns/advisory-coverage.js';
 
 /**
  * What the checks look at: one connection's inventory as of its last
@@ -52,8 +56,10 @@ export interface ComplianceInventory {
   /** Per enterprise account id: the UTC days whose audit events are all stored. */
   auditTrail: Map<string, { firstDay: string | null; completeThrough: string }>;
   coverage: Coverage;
-  /** The last vulnerability test of each monitored app, and the open vulnerabilities they found. */
-  vulnerabilityTests: { app_id: string; status: string; reason: string | null; tested_at: string }[];
+  /** The last vulnerability test of each monitored app (with the ecosystems of the packages it read), and the open vulnerabilities they found. */
+  vulnerabilityTests: { app_id: string; status: string; reason: string | null; tested_at: string; ecosystems: string[] }[];
+  /** What the advisory database can judge: a test matched against nothing is not a pass. */
+  advisories: AdvisoryDatabase;
   vulnerabilities: { app_id: string; vuln_id: string; package: string; severity: string; ignored_until: string | null }[];
 }
 
@@ -185,12 +191,18 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
     coverage: Coverage.empty(),
     vulnerabilityTests: [],
     vulnerabilities: [],
+    advisories: { ecosystems: new Map(), maxAgeMs: DEFAULT_SETTINGS.vulnerabilities.advisory_max_age },
     ...parts,
   };
 }
 
 /** Loads a connection's inventory for the checks (every list empty when it was never synced). */
-export async function loadInventory(store: Store, connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null }, now: Date): Promise<ComplianceInventory> {
+export async function loadInventory(
+  store: Store,
+  connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null },
+  now: Date,
+  options: { advisoryMaxAgeMs: number } = { advisoryMaxAgeMs: DEFAULT_SETTINGS.vulnerabilities.advisory_max_age },
+): Promise<ComplianceInventory> {
   /** Some columns of one resource's dataset, for this connection, typed by its declaration. */
   const read = async <R extends ResourceDefinition, K extends ColumnName<R>>(resource: R, columns: K[]): Promise<Pick<RowOf<R>, K>[]> =>
     (await readDataset(store, resource.name, { connection: connection.name, columns, orderBy: [] })).rows as Pick<RowOf<R>, K>[];
@@ -202,6 +214,8 @@ export async function loadInventory(store: Store, connection: { id: number; name
   if (connection.last_complete_run === null) return base;
 
   const [owner] = await read(account, ['id', 'email']);
+  const tests = (await readDataset(store, 'vulnerability_tests', { connection: connection.name, columns: ['app_id', 'status', 'reason', 'tested_at', 'checksum'], orderBy: [] })).rows as (Omit<ComplianceInventory['vulnerabilityTests'][number], 'ecosystems'> & { checksum: string | null })[];
+  const ecosystemsOf = await slugEcosystems(store, tests.flatMap((t) => (t.checksum ? [t.checksum] : [])));
   const coverageRows = await runCoverage(store, connection.last_complete_run);
   const cursors = await auditCursors(store, [connection.id]);
 
@@ -229,7 +243,8 @@ export async function loadInventory(store: Store, connection: { id: number; name
     oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({ ...a, scope: names(a.scope) })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
-    vulnerabilityTests: (await readDataset(store, 'vulnerability_tests', { connection: connection.name, columns: ['app_id', 'status', 'reason', 'tested_at'], orderBy: [] })).rows as ComplianceInventory['vulnerabilityTests'],
+    vulnerabilityTests: tests.map(({ checksum, ...test }) => ({ ...test, ecosystems: checksum ? (ecosystemsOf.get(checksum) ?? []) : [] })),
+    advisories: { ecosystems: new Map((await advisoryStatus(store)).map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])), maxAgeMs: options.advisoryMaxAgeMs },
     vulnerabilities: (await readDataset(store, 'vulnerabilities', { connection: connection.name, columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'], filters: { status: 'open' }, orderBy: [] })).rows as ComplianceInventory['vulnerabilities'],
   };
 }

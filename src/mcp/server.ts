@@ -237,10 +237,14 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
 
   tool(
     'list_vulnerabilities',
-    { title: 'Vulnerabilities by app', description: 'Monitored apps: open vulnerabilities by severity, last test, what it read.', input: z.object({ connection: connectionArg, ...paging }), output: pagedOutput },
+    { title: 'Vulnerabilities by app', description: 'Monitored apps: open vulnerabilities by severity, last test, what it read. An app with `unjudged` set is not known to be free of vulnerabilities (not tested, nothing read, no or stale advisories): its counts are not an answer.', input: z.object({ connection: connectionArg, ...paging }), output: pagedOutput },
     async ({ connection, limit, cursor }) => {
       const paged = await vulnerabilitiesView(hw, scope, { connection }, { limit: limit ?? DEFAULT_PAGE, cursor });
-      return pageResult(paged, (a) => `${a.connection}/${a.app}: critical=${a.open.critical} high=${a.open.high} medium=${a.open.medium} low=${a.open.low}; ${a.test ? `${a.test.outcome} ${a.test.testedAt}` : 'not tested'}`, 'name one connection, or lower the limit');
+      return pageResult(
+        paged,
+        (a) => `${a.connection}/${a.app}: ${a.unjudged ? `NOT JUDGED (${plain(a.unjudged.reason)}${a.unjudged.fix ? `; fix: ${a.unjudged.fix}` : ''})` : `critical=${a.open.critical} high=${a.open.high} medium=${a.open.medium} low=${a.open.low}`}; ${a.test ? `${a.test.outcome} ${a.test.testedAt}` : 'not tested'}`,
+        'name one connection, or lower the limit',
+      );
     },
   );
 

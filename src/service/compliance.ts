@@ -57,7 +57,7 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
   const settings = hw.config.settings.compliance;
   const checks = enabledChecks(settings);
   const t0 = performance.now();
-  const inventory = await loadInventory(hw.store, connection, now);
+  const inventory = await loadInventory(hw.store, connection, now, { advisoryMaxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age });
   const t1 = performance.now();
   const outcomes = evaluateChecks(inventory, settings, checks);
   const t2 = performance.now();

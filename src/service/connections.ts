@@ -6,14 +6,11 @@ import { tokenFingerprint } from '../heroku/sanitize.js';
 import {
   activateConnection,
   deleteConnection,
-  deleteMonitoredApp,
   disableConnection,
   findConnection,
   insertConnection,
   listConnections,
-  listMonitoredApps,
   updateConnection,
-  upsertMonitoredApps,
   type ConnectionRecord,
 } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
@@ -235,66 +232,6 @@ export async function checkConnection(
 
 export function lastStatus(connection: ConnectionRecord): ConnectionStatus | null {
   return connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
-}
-
-export interface AvailableApp {
-  id: string;
-  name: string;
-  team_name: string | null;
-  monitored: boolean;
-}
-
-/** Apps of the connection's inventory (the last complete sync), and which are monitored. */
-export async function availableApps(hw: Herowatch, name: string): Promise<AvailableApp[]> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
-  const { rows } = await readDataset(hw.store, 'apps', { connection: name, columns: ['id', 'name', 'team_name'], orderBy: ['name'] });
-  const monitored = new Set((await monitoredApps(hw, name)).filter((a) => a.active).map((a) => a.app_id));
-  return rows.map((row) => ({ id: String(row.id), name: String(row.name), team_name: (row.team_name as string | null) ?? null, monitored: monitored.has(String(row.id)) }));
-}
-
-export interface MonitoredApp {
-  app_id: string;
-  app_name: string;
-  active: boolean;
-  added_at: string;
-  deactivated_at: string | null;
-}
-
-export async function monitoredApps(hw: Herowatch, name: string): Promise<MonitoredApp[]> {
-  const connection = await requireConnection(hw.store, name);
-  const rows = await listMonitoredApps(hw.store, connection.id);
-  return rows.map((row) => ({ ...row, active: Number(row.active) === 1 }));
-}
-
-/** Monitors apps (by name or id) of the connection's inventory. */
-export async function addMonitoredApps(hw: Herowatch, name: string, apps: string[]): Promise<string[]> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.state === 'disabled') throw new InputError(`Connection "${name}" is disconnected; reconnect it first: herowatch connect --name ${name} --token-stdin`);
-  const available = await availableApps(hw, name);
-  const chosen = apps.map((wanted) => {
-    const app = available.find((a) => a.name === wanted || a.id === wanted);
-    if (!app) {
-      const near = available.filter((a) => a.name.includes(wanted) || wanted.includes(a.name)).slice(0, 5).map((a) => a.name);
-      throw new InputError(`App "${wanted}" is not in the inventory of connection "${name}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; herowatch apps available ${name} lists them.`);
-    }
-    return app;
-  });
-  await upsertMonitoredApps(hw.store, connection.id, chosen, new Date());
-  return chosen.map((a) => a.name);
-}
-
-export async function removeMonitoredApps(hw: Herowatch, name: string, apps: string[]): Promise<string[]> {
-  const connection = await requireConnection(hw.store, name);
-  const current = await monitoredApps(hw, name);
-  const removed: string[] = [];
-  for (const wanted of apps) {
-    const app = current.find((a) => a.app_name === wanted || a.app_id === wanted);
-    if (!app) throw new InputError(`App "${wanted}" is not monitored by connection "${name}"; herowatch apps list ${name} shows those that are.`);
-    await deleteMonitoredApp(hw.store, connection.id, app.app_id);
-    removed.push(app.app_name);
-  }
-  return removed;
 }
 
 export interface AuthorizationHygiene {

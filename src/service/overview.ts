@@ -17,6 +17,8 @@ export interface Overview {
   /** Monitored apps with open vulnerabilities, the worst first. */
   vulnerableApps: AppVulnerabilities[];
   monitoredApps: number;
+  /** Monitored apps whose result is not an answer (not tested, nothing read, no or stale advisories): the first reason and its fix, and how many. */
+  unjudged: { apps: number; reason: string; fix: string | null } | null;
   connections: Awaited<ReturnType<typeof connectionsView>>['connections'];
 }
 
@@ -27,8 +29,8 @@ export async function overview(hw: Herowatch, scope: Scope, options: { days?: nu
   const now = options.now ?? new Date();
   const days = options.days ?? 30;
   const connections = await scopedConnections(hw, scope);
-  const first = utcDay(now.getTime() - (days - 1) * DAY_MS);
-  const counts = await findingDayCounts(hw.store, connections.map((c) => c.id), first);
+  const since = utcDay(now.getTime() - (days - 1) * DAY_MS);
+  const counts = await findingDayCounts(hw.store, connections.map((c) => c.id), since);
   // Walk the days forward from those open before the window: each day adds what opened and takes away what was resolved.
   const running = zero();
   for (const { severity, n } of counts.openBefore) running[severity as keyof Counts] += n;
@@ -48,5 +50,14 @@ export async function overview(hw: Herowatch, scope: Scope, options: { days?: nu
       const i = x.findIndex((n, k) => n !== y[k]);
       return i === -1 ? a.app.localeCompare(b.app) : y[i]! - x[i]!;
     });
-  return { open: trend.at(-1)?.open ?? zero(), trend, vulnerableApps, monitoredApps: summary.length, connections: (await connectionsView(hw, scope)).connections };
+  const unjudged = summary.filter((a) => a.unjudged !== null);
+  const first = unjudged.find((a) => a.unjudged!.fix !== null) ?? unjudged[0];
+  return {
+    open: trend.at(-1)?.open ?? zero(),
+    trend,
+    vulnerableApps,
+    monitoredApps: summary.length,
+    unjudged: first ? { apps: unjudged.length, reason: `${first.app}: ${first.unjudged!.reason}`, fix: first.unjudged!.fix } : null,
+    connections: (await connectionsView(hw, scope)).connections,
+  };
 }

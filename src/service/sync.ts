@@ -162,6 +162,7 @@ async function testAfterSync(hw: Herowatch, request: SyncRequest, token: string)
       client: { ...request.client, signal: request.sync?.signal },
       now: request.now,
       onApp: (_test, done, total) => tell?.({ type: 'progress', phase: 'testing monitored apps for vulnerabilities', done, total }),
+      evaluate: false,
     });
     if (tests.length === 0) return null;
     const changes = tests.flatMap((t) => t.changes);

@@ -1,11 +1,11 @@
 import { InputError, InterruptedError, NotFoundError } from '../errors.js';
 import { HerokuApiError } from '../heroku/errors.js';
-import { acceptanceTerms } from './compliance.js';
+import { acceptanceTerms, evaluateConnection, type EvaluationSummary } from './compliance.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
-import { saveSlugScan, setVulnerabilityIgnore, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
+import { saveSlugScan, setVulnerabilityIgnore, slugEcosystems, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
 import { ECOSYSTEMS, ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
 import type { VulnerabilityRecord } from '../vulns/ocsf.js';
@@ -18,7 +18,8 @@ import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } f
 import { scanBudget, scanTarballStream } from '../vulns/scan-thread.js';
 import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
-import { storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './vulns.js';
+import { advisoryGap, ADVISORY_UPDATE_COMMAND, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
+import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './vulns.js';
 
 /** Heroku's largest slug is 500 MB compressed; a bigger download is not a slug. */
 const SLUG_MAX_BYTES = 600 * 1024 * 1024;
@@ -37,6 +38,8 @@ export interface AppTest {
   /** Open vulnerabilities after the test (dev-only packages excluded). */
   open: number;
   changes: VulnerabilityChange[];
+  /** Why "no vulnerability" would not be an answer for this app (nothing read, no or stale advisories), with the fix; null when the result stands. */
+  unjudged: Unjudged | null;
 }
 
 interface AppFacts {
@@ -127,6 +130,8 @@ export interface TestRequest {
   now?: Date;
   /** Told as each app is tested. */
   onApp?: (test: AppTest, done: number, total: number) => void;
+  /** Evaluate the connection's checks afterwards, which read what the tests found (default true; a sync evaluates once, after). */
+  evaluate?: boolean;
 }
 
 /**
@@ -164,6 +169,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     return (client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, concurrency: 2 }));
   };
 
+  const database = await advisoryDatabase(hw);
   const results: AppTest[] = [];
   for (const monitoredApp of chosen) {
     const record = apps.find((a) => a.id === monitoredApp.app_id);
@@ -189,7 +195,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     };
     const gap = async (reason: string, failed = false): Promise<void> => {
       await writeVulnerabilityGap(hw.store, { ...base, reason });
-      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [], failed });
+      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [], failed, unjudged: { reason, fix: null } });
     };
     if (!record) {
       await gap('not in the last inventory (deleted, or not visible to the token)');
@@ -227,7 +233,11 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     if (scan.files.length === 0) problems.unshift('no package file herowatch reads was found in the slug, so nothing could be matched');
     const test: VulnTestRow = { ...base, status: 'scanned', packages: packages.length, files: scan.files, reason: problems.join('; ') || null };
     const { open, changes } = await recordTest(hw, test, packages, now);
-    tell({ connection: connection.name, app: app.name, outcome, reason: test.reason, release: test.release_version, packages: packages.length, open, changes });
+    const unjudged = judge(database, [...new Set(packages.map((p) => p.ecosystem))], now);
+    tell({ connection: connection.name, app: app.name, outcome, reason: test.reason, release: test.release_version, packages: packages.length, open, changes, unjudged });
+  }
+  if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {
+    await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined });
   }
   return results;
 }
@@ -246,23 +256,32 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   if (tests.length === 0) return [];
   // Each slug's packages once, one index for all of them, every finding of the apps concerned in one read.
   const scans = new Map<string, Package[]>();
+  const ecosystemsOf = new Map<string, string[]>();
   for (const checksum of new Set(tests.map((t) => t.checksum!))) {
     const scan = await slugScan(hw.store, checksum, SCANNER_RULES);
-    if (scan) scans.set(checksum, scan.packages as Package[]);
+    if (!scan) continue;
+    scans.set(checksum, scan.packages as Package[]);
+    ecosystemsOf.set(checksum, [...new Set((scan.packages as Package[]).map((p) => p.ecosystem))]);
   }
   // Of each slug, only the packages the update concerns are matched again.
   for (const [checksum, packages] of scans) scans.set(checksum, packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))));
   const index = await storedAdvisoryIndex(hw, [...scans.values()].flat());
   const stored = await vulnerabilityRows(hw.store, { connectionIds: [...new Set(tests.map((t) => t.connection_id))] });
   const byApp = new Map<string, VulnerabilityRow[]>();
-  for (const row of stored) byApp.set(`${row.connection_id} ${row.app_id}`, [...(byApp.get(`${row.connection_id} ${row.app_id}`) ?? []), row]);
+  for (const row of stored) {
+    const key = `${row.connection_id} ${row.app_id}`;
+    const rows = byApp.get(key);
+    if (rows) rows.push(row);
+    else byApp.set(key, [row]);
+  }
+  const database = await advisoryDatabase(hw);
   const results: AppTest[] = [];
   for (const test of tests) {
     const packages = scans.get(test.checksum!);
     if (!packages) continue;
     const { open, changes } = await recordTest(hw, test, packages, now, { index, stored: byApp.get(`${test.connection_id} ${test.app_id}`) ?? [], writeTest: false, only: touched });
     const connection = connections.find((c) => c.id === test.connection_id)!;
-    results.push({ connection: connection.name, app: test.app_name, outcome: 'reused', reason: test.reason, release: test.release_version, packages: test.packages, open, changes });
+    results.push({ connection: connection.name, app: test.app_name, outcome: 'reused', reason: test.reason, release: test.release_version, packages: test.packages, open, changes, unjudged: judge(database, ecosystemsOf.get(test.checksum!) ?? [], now) });
   }
   return results;
 }
@@ -272,21 +291,37 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
  * they concern: a new advisory opens findings on apps already tested, a
  * withdrawn or narrowed one resolves them, without downloading any slug.
  */
-export async function importAdvisories(hw: Herowatch, from: string, options: { now?: Date } = {}): Promise<{ update: AdvisoryUpdate; rematched: AppTest[] }> {
+export async function importAdvisories(hw: Herowatch, from: string, options: { now?: Date } = {}): Promise<{ update: AdvisoryUpdate; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
   const update = await updateAdvisories(hw, from, options);
   const rematched = await rematchAfterUpdate(hw, update.touched, options.now);
-  return { update, rematched };
+  return { update, rematched, evaluations: await evaluateAfterImport(hw, options.now) };
+}
+
+/**
+ * After advisories were imported: the checks that read vulnerabilities are
+ * evaluated again for every connection with a tested app, as a sync would
+ * (their findings open, resolve, or stop being unknown now, not at the next
+ * sync), and the changes are kept for the webhook when one is set.
+ */
+async function evaluateAfterImport(hw: Herowatch, now = new Date()): Promise<EvaluationSummary[]> {
+  const connections = (await listConnections(hw.store)).filter((c) => c.state !== 'disabled' && c.last_complete_run !== null);
+  const tested = new Set((await vulnTests(hw.store, connections.map((c) => c.id))).map((t) => t.connection_id));
+  const evaluations: EvaluationSummary[] = [];
+  for (const connection of connections.filter((c) => tested.has(c.id))) {
+    evaluations.push(await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined }));
+  }
+  return evaluations;
 }
 
 /**
  * Imports advisories from the OSV export (see updateAdvisoriesOnline), then
  * matches again the apps they concern, as importAdvisories does.
  */
-export async function importAdvisoriesOnline(hw: Herowatch, options: { ecosystems?: string[]; full?: boolean; now?: Date; baseUrl?: string } = {}): Promise<{ ecosystems: EcosystemUpdate[]; rematched: AppTest[] }> {
+export async function importAdvisoriesOnline(hw: Herowatch, options: { ecosystems?: string[]; full?: boolean; now?: Date; baseUrl?: string } = {}): Promise<{ ecosystems: EcosystemUpdate[]; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
   const ecosystems = options.ecosystems ?? [...ECOSYSTEMS];
   const { ecosystems: results, touched } = await updateAdvisoriesOnline(hw, { baseUrl: options.baseUrl ?? hw.config.osvUrl, ecosystems, full: options.full, now: options.now });
   const rematched = await rematchAfterUpdate(hw, touched, options.now);
-  return { ecosystems: results, rematched };
+  return { ecosystems: results, rematched, evaluations: await evaluateAfterImport(hw, options.now) };
 }
 
 /** A package file a test read (or set aside for what was installed beside it). */
@@ -306,6 +341,20 @@ export interface AppVulnerabilities {
   test: { testedAt: string; release: number | null; outcome: 'scanned' | 'gap'; reason: string | null; packages: number; files: TestedFile[] } | null;
   open: Record<'critical' | 'high' | 'medium' | 'low' | 'unknown', number>;
   ignored: number;
+  /** Why the app's open vulnerabilities are not the whole answer (not tested, nothing read, no or stale advisories), and what fixes it; null when they are. */
+  unjudged: Unjudged | null;
+}
+
+/** Why a test's result cannot be taken as "no vulnerability", and the command that fixes it (null when none does). */
+export interface Unjudged {
+  reason: string;
+  fix: string | null;
+}
+
+/** Whether a test of a slug holding `ecosystems` can be trusted against the database. */
+function judge(database: AdvisoryDatabase, ecosystems: string[], now: Date): Unjudged | null {
+  const gap = advisoryGap(database, ecosystems, now);
+  return gap === null ? null : { reason: gap, fix: ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND };
 }
 
 /** Whether an ignore is in force at `now` (it lapses at its expiry). */
@@ -320,6 +369,8 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
   const ids = connections.map((c) => c.id);
   const tests = await vulnTests(hw.store, ids);
   const open = await vulnerabilityRows(hw.store, { connectionIds: ids, status: ['open'] });
+  const database = await advisoryDatabase(hw);
+  const ecosystemsOf = await slugEcosystems(hw.store, tests.flatMap((t) => (t.status === 'scanned' && t.checksum ? [t.checksum] : [])));
   const summary: AppVulnerabilities[] = [];
   for (const connection of connections) {
     for (const app of await listMonitoredApps(hw.store, connection.id)) {
@@ -334,6 +385,11 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
         test: test ? { testedAt: test.tested_at, release: test.release_version, outcome: test.status === 'scanned' ? 'scanned' : 'gap', reason: test.reason, packages: test.packages, files: test.files as TestedFile[] } : null,
         open: counts,
         ignored: mine.filter((v) => ignoredAt(v, now)).length,
+        unjudged: !test
+          ? { reason: 'not tested yet', fix: `herowatch vulns test ${test === undefined ? app.app_name : ''}`.trim() }
+          : test.status !== 'scanned'
+            ? { reason: test.reason ?? 'nothing could be read', fix: null }
+            : judge(database, test.checksum ? (ecosystemsOf.get(test.checksum) ?? []) : [], now),
       });
     }
   }

@@ -8,6 +8,7 @@ import { ecosystem } from '../vulns/ecosystems.js';
 import type { Package } from '../vulns/packages.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryFiles } from '../vulns/advisory-files.js';
+import { advisoryGap, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
 import { AdvisoryIndex, matchPackages, type Vulnerability } from '../vulns/match.js';
 import { compileAdvisory, type Advisory, type AdvisoryPackage } from '../vulns/osv.js';
 import { SEVERITIES, severityRank, type Severity } from '../vulns/severity.js';
@@ -80,13 +81,16 @@ export interface ScanReport {
   devOnly: number;
   /** Packages whose version is unknown (a manifest without a pin): not matched, not guessed. */
   unknownVersions: number;
+  /** Why "no vulnerability" would not be an answer (no advisories, or stale ones, for the packages' ecosystems; nothing read); null when it would. */
+  unjudged: string | null;
 }
 
 /** Matches a scan's packages against `index`; dev-only packages' vulnerabilities are counted apart unless `includeDev`. */
-export function reportScan(scan: ScanResult, index: AdvisoryIndex, options: { includeDev?: boolean } = {}): ScanReport {
+export function reportScan(scan: ScanResult, index: AdvisoryIndex, database: AdvisoryDatabase, options: { includeDev?: boolean; now?: Date } = {}): ScanReport {
   const all = matchPackages(scan.packages, index);
   const vulnerabilities = options.includeDev ? all : all.filter((v) => !v.dev);
-  return { scan, vulnerabilities, devOnly: all.length - vulnerabilities.length, unknownVersions: scan.packages.filter((p) => p.version === null).length };
+  const unjudged = advisoryGap(database, scan.packages.map((p) => p.ecosystem), options.now ?? new Date());
+  return { scan, vulnerabilities, devOnly: all.length - vulnerabilities.length, unknownVersions: scan.packages.filter((p) => p.version === null).length, unjudged };
 }
 
 /** Whether any vulnerability reaches `threshold` (an unknown severity reaches only `low`). */
@@ -170,6 +174,17 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
 /** Which ecosystems the advisory database holds, how many advisories each, and how old. */
 export async function advisoryDatabaseStatus(hw: Herowatch): Promise<AdvisoryEcosystemStatus[]> {
   return advisoryStatus(hw.store);
+}
+
+/** The advisory database as the settings judge it (see vulns/advisory-coverage.ts). */
+export async function advisoryDatabase(hw: Herowatch): Promise<AdvisoryDatabase> {
+  const status = await advisoryStatus(hw.store);
+  return { ecosystems: new Map(status.map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])), maxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age };
+}
+
+/** Advisories read from files for one scan (--db): what they cover is judged, not their age (they are what was given). */
+export function givenAdvisories(index: AdvisoryIndex, now = new Date()): AdvisoryDatabase {
+  return { ecosystems: new Map(Object.entries(index.counts()).map(([ecosystem, advisories]) => [ecosystem, { advisories, importedAt: now.toISOString() }])), maxAgeMs: Number.POSITIVE_INFINITY };
 }
 
 /** The stored advisories that name the scan's packages, indexed for matching. */

@@ -31,6 +31,15 @@ export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: { eco
   });
 }
 
+/** The ecosystems of the packages each slug holds, by checksum. */
+export async function slugEcosystems(store: Store, checksums: string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>(checksums.map((c) => [c, []]));
+  for (const part of chunks([...new Set(checksums)], 300)) {
+    for (const row of await store.db.selectFrom('hw_slug_packages').select(['checksum', 'ecosystem']).distinct().where('checksum', 'in', part).execute()) found.get(row.checksum)?.push(row.ecosystem);
+  }
+  return found;
+}
+
 /** Checksums of the slugs that hold any of `keys` (`ecosystem\0name`). */
 export async function slugsHolding(store: Store, keys: Iterable<string>): Promise<Set<string>> {
   const byEcosystem = new Map<string, string[]>();

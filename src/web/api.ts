@@ -7,7 +7,7 @@ import { FINDING_STATUSES } from '../compliance/finding-view.js';
 import { HerowatchError, InputError, NotFoundError, type ErrorKind } from '../errors.js';
 import { authenticate, bearerToken, type AccessScope } from '../service/access.js';
 import { suppressFinding, unsuppressFinding, findingDetail } from '../service/compliance.js';
-import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/connections.js';
+import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/monitored-apps.js';
 import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { appInScope, scopedConnections, scopeFreshness, type Scope } from '../service/scope.js';

@@ -158,3 +158,48 @@ describe('monitoring from the command line', () => {
     expect(unknownApp.stderr).toContain('"nope" is not a monitored app');
   }, 120_000);
 });
+
+describe('what herowatch does not know', () => {
+  it('is never a pass: no advisories make the test and the check unknown with the fix; an import judges at once; unread input fails the gate', async () => {
+    const scenario = edgeScenario();
+    const api = scenario.apps!.find((a) => a.name === 'edge-api')!;
+    api.releases!.push({ version: 4, created_at: '2026-11-15T09:00:00Z', slug: { commit: 'c0ffee', files: { 'package.json': { name: 'edge-api' }, 'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' } } } } } });
+    const emulator = await startEmulatorForTest({ scenario });
+    const home = await folder();
+    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['sync'])).code).toBe(0);
+    expect((await herowatch(env, ['apps', 'add', 'default', 'edge-api'])).code).toBe(0);
+    const check = async () => {
+      const findings = JSON.parse((await herowatch(env, ['findings', '--check', 'production_app_severe_vulnerabilities_absent', '--json'])).stdout) as { status: string; resource_name: string; message: string }[];
+      return findings.find((f) => f.resource_name === 'edge-api');
+    };
+
+    // The advisory database is empty: lodash 4.17.15 is not "free of vulnerabilities", it is not judged.
+    const test = await herowatch(env, ['vulns', 'test']);
+    expect(test.code).toBe(1);
+    expect(test.stdout).toMatch(/^edge-api: release v4, 1 packages \(slug downloaded and read\); not judged$/m);
+    expect(test.stderr).toContain('1 of 1 app cannot be judged: herowatch holds no advisories for npm, so its packages were matched against nothing. Fix: herowatch vulns db update.');
+    expect(await check()).toMatchObject({ status: 'unknown', message: expect.stringContaining('herowatch holds no advisories for npm') });
+    const summary = JSON.parse((await herowatch(env, ['vulns', '--json'])).stdout) as { app: string; unjudged: { reason: string; fix: string } | null }[];
+    expect(summary.find((a) => a.app === 'edge-api')!.unjudged).toMatchObject({ fix: 'herowatch vulns db update' });
+
+    // An import that opens vulnerabilities fails the check now, not at the next sync.
+    expect((await herowatch(env, ['vulns', 'db', 'update', '--from', osv])).code).toBe(0);
+    expect(await check()).toMatchObject({ status: 'open', message: expect.stringMatching(/edge-api is in production and runs \d+ known critical or high vulnerabilit/) });
+
+    // A gate that could not read its input fails, naming the file and why.
+    const bad = join(home, 'bad');
+    await mkdir(bad);
+    await writeFile(join(bad, 'package-lock.json'), '{ not json');
+    const scan = await herowatch(env, ['vulns', 'scan', join(bad, 'package-lock.json'), '--fail-on', 'low']);
+    expect(scan.code).toBe(1);
+    expect(scan.stderr).toMatch(/not read: package-lock\.json: package-lock.* could not be read: not valid JSON/);
+    await writeFile(join(bad, 'advisory.json'), '{"id": 5}');
+    const update = await herowatch(env, ['vulns', 'db', 'update', '--from', join(bad, 'advisory.json')]);
+    expect(update.code).toBe(1);
+    expect(update.stderr).toContain(`1 file of ${join(bad, 'advisory.json')} could not be read as OSV advisories (first: ${join(bad, 'advisory.json')}: not an OSV record`);
+    const empty = join(home, 'empty');
+    await mkdir(empty);
+    expect((await herowatch(env, ['vulns', 'db', 'update', '--from', empty])).stderr).toContain(`${empty} holds no OSV advisory`);
+  }, 120_000);
+});

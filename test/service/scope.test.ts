@@ -3,7 +3,7 @@ import { appDetail, listApps } from '../../src/service/apps.js';
 import { runReadOnlySql } from '../../src/service/datasets.js';
 import { EVERYTHING } from '../../src/service/scope.js';
 import { syncConnection } from '../../src/service/sync.js';
-import { addMonitoredApps } from '../../src/service/connections.js';
+import { addMonitoredApps } from '../../src/service/monitored-apps.js';
 import { readDataset } from '../../src/store/datasets.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';

@@ -1,7 +1,8 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { demoScenarioPath, readScenarioFile } from '../../src/emulator/index.js';
 import type { Scenario } from '../../src/emulator/scenario/types.js';
-import { addMonitoredApps, connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connections.js';
+import { addMonitoredApps } from '../../src/service/monitored-apps.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { addUser, signIn } from '../../src/service/users.js';
 import { buildServer } from '../../src/web/server.js';

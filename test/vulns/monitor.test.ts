@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateScenario } from '../../src/emulator/index.js';
 import type { ScenarioApp } from '../../src/emulator/scenario/types.js';
-import { addMonitoredApps, availableApps } from '../../src/service/connections.js';
+import { addMonitoredApps, availableApps } from '../../src/service/monitored-apps.js';
 import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { countDataset, readDataset } from '../../src/store/datasets.js';

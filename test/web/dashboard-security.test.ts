@@ -191,6 +191,11 @@ describe('the dashboard\'s routes', () => {
     expect((await world.app.inject(as(admin, { method: 'GET', url: '/integrations/acme' }))).body).toContain('ending in …0480');
   });
 
+  it('say on the overview which monitored apps are not judged, never counting them as free of vulnerabilities', async () => {
+    const body = (await world.app.inject(as(viewer, { method: 'GET', url: '/' }))).body;
+    expect(body).toMatch(/1 monitored app not judged, so not counted as free of vulnerabilities: acme-api: not tested yet\. Run <code>herowatch vulns test acme-api<\/code>/);
+  });
+
   it('answer no route for a Host that is not theirs (DNS rebinding), the health check and metrics included', async () => {
     const urls = [...new Set([...world.routes.map((r) => concrete(r.url)), '/healthz', '/metrics', '/api/v1/connections', '/api/v1/openapi.json', '/mcp', '/login'])];
     for (const url of urls) {

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { ConnectionStatus } from '../../connections/status.js';
 import { tokenFromHerokuCli } from '../../connections/netrc.js';
-import {
-  addMonitoredApps, availableApps, connect, connectionStatuses, disconnect, monitoredApps, removeMonitoredApps, rotateVaultKey, tokenHygiene,
-} from '../../service/connections.js';
+import { connect, connectionStatuses, disconnect, rotateVaultKey, tokenHygiene } from '../../service/connections.js';
+import { addMonitoredApps, availableApps, monitoredApps, removeMonitoredApps } from '../../service/monitored-apps.js';
 import { confirm } from '../confirm.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';

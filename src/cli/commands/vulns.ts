@@ -1,3 +1,4 @@
+import { ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, importAdvisoriesOnline, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
@@ -7,7 +8,7 @@ import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
-import { advisoryDatabaseStatus, FAIL_ON, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
+import { advisoryDatabase, advisoryDatabaseStatus, FAIL_ON, givenAdvisories, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
 import { withHerowatch } from '../context.js';
 import type { Severity } from '../../vulns/severity.js';
 import { EXIT, UsageError, type Output } from '../output.js';
@@ -51,11 +52,13 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
             s.open.low + s.open.unknown,
             s.test?.testedAt.slice(0, 16).replace('T', ' ') ?? 'never',
             s.test?.release === null || s.test === null ? '' : `v${s.test.release}`,
-            s.test === null ? 'not tested yet: herowatch vulns test' : s.test.outcome === 'gap' ? `gap: ${s.test.reason}` : readSummary(s.test.packages, s.test.files),
+            s.test === null ? 'not tested yet: herowatch vulns test' : s.test.outcome === 'gap' ? `gap: ${s.test.reason}` : `${readSummary(s.test.packages, s.test.files)}${s.unjudged ? `; NOT JUDGED: ${s.unjudged.reason}${s.unjudged.fix ? ` (${s.unjudged.fix})` : ''}` : ''}`,
           ]),
           { width: process.stdout.columns },
         ),
       );
+      const unjudged = summary.filter((s) => s.unjudged !== null).length;
+      if (unjudged > 0) output.err(`${unjudged} of ${summary.length} monitored app${summary.length === 1 ? ' is' : 's are'} not judged: their counts are not "no vulnerability".`);
     });
 
   vulns
@@ -69,6 +72,13 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       if (tests.length === 0 && !flags.json) output.out('No app is monitored on this connection: herowatch apps add CONNECTION APP monitors one.');
       // A slug that could not be downloaded or read is a failure to retry; an app with none to read is reported, not failed.
       if (tests.some((t) => t.failed)) setExitCode(1);
+      // Read, but matched against no advisories (or stale ones): "no vulnerability" would not be an answer.
+      const unjudged = tests.filter((t) => t.outcome !== 'gap' && t.unjudged !== null);
+      if (unjudged.length > 0) {
+        const fix = unjudged.find((t) => t.unjudged!.fix)?.unjudged!.fix;
+        output.err(`herowatch: ${unjudged.length} of ${tests.length} app${tests.length === 1 ? '' : 's'} cannot be judged: ${unjudged[0]!.unjudged!.reason}${fix ? `. Fix: ${fix}` : ''}.`);
+        setExitCode(1);
+      }
     });
 
   vulns
@@ -112,14 +122,14 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
         const advisories = await loadAdvisories(flags.db);
         if (advisories.records === 0) throw new UsageError(`--db ${flags.db} holds no OSV advisory${advisories.skipped.length > 0 ? ` (${advisories.skipped.length} files could not be read, e.g. ${advisories.skipped[0]!.source}: ${advisories.skipped[0]!.problem})` : ''}.`);
         skippedAdvisories = advisories.skipped.length;
-        report = reportScan(await scanPath(path), advisories.index, { includeDev: flags.includeDev });
+        report = reportScan(await scanPath(path), advisories.index, givenAdvisories(advisories.index), { includeDev: flags.includeDev });
       } else {
         report = await withHerowatch({}, async (hw) => {
           if ((await advisoryDatabaseStatus(hw)).every((e) => e.advisories === 0)) {
             throw new UsageError('The advisory database is empty: import advisories first (herowatch vulns db update downloads them from the OSV export; --from PATH reads files), or give --db PATH.');
           }
           const scan = await scanPath(path);
-          return reportScan(scan, await storedAdvisoryIndex(hw, scan.packages), { includeDev: flags.includeDev });
+          return reportScan(scan, await storedAdvisoryIndex(hw, scan.packages), await advisoryDatabase(hw), { includeDev: flags.includeDev });
         });
       }
       if (flags.json) {
@@ -132,6 +142,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
         printScan(output, report, skippedAdvisories);
       }
       if (flags.failOn && reaches(report.vulnerabilities, flags.failOn)) setExitCode(1);
+      // What could not be read, or could not be matched, fails the scan whatever --fail-on says: a gate must not pass on it.
+      if (report.scan.gaps.length > 0) {
+        if (!flags.json) for (const gap of report.scan.gaps.slice(0, 5)) output.err(`herowatch: not read: ${gap.path}: ${gap.reason}`);
+        setExitCode(1);
+      }
+      if (report.unjudged) {
+        output.err(`herowatch: the packages cannot be judged: ${report.unjudged}${flags.db ? '' : `. Fix: ${ADVISORY_UPDATE_COMMAND}`}.`);
+        setExitCode(1);
+      }
     });
 
   vulns
@@ -174,13 +193,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
       if (flags.json) {
         const { touched: _touched, ...rest } = update;
-        return output.json({ ...rest, rematched: { apps: rematched.length, opened, resolved } });
+        output.json({ ...rest, rematched: { apps: rematched.length, opened, resolved } });
+        return reportUnreadAdvisories(output, setExitCode, flags.from!, update);
       }
       output.out(`Imported ${update.records} advisories from ${update.source} in ${(update.durationMs / 1000).toFixed(1)}s: ${update.added} new, ${update.updated} revised, ${update.unchanged} unchanged, ${update.withdrawn} withdrawn${update.ignored > 0 ? `, ${update.ignored} for ecosystems herowatch does not match` : ''}.`);
       if (update.ecosystems.length > 0) output.out(`  ecosystems: ${update.ecosystems.join(', ')}`);
       if (rematched.length > 0) output.out(`  matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`);
       for (const skip of update.skipped.slice(0, 10)) output.out(`  not read: ${skip.source}: ${skip.problem}`);
       if (update.skipped.length > 10) output.out(`  ... and ${update.skipped.length - 10} more files not read`);
+      reportUnreadAdvisories(output, setExitCode, flags.from!, update);
     });
   db.command('status')
     .description('Which ecosystems the advisory database holds, how many advisories each, and how old')
@@ -193,6 +214,17 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       const age = (at: string | null) => (at ? `${Math.max(0, Math.floor((now - Date.parse(at)) / 86_400_000))} days` : '');
       output.out(table(['ECOSYSTEM', 'ADVISORIES', 'IMPORTED', 'AGO', 'NEWEST ADVISORY', 'FROM'], status.map((e) => [e.ecosystem, e.advisories, e.importedAt?.slice(0, 16).replace('T', ' '), age(e.importedAt), e.newestModified?.slice(0, 10), e.source])));
     });
+}
+
+/** Files that could not be read, or none to read at all, fail the import: a gate that read nothing must not pass. */
+function reportUnreadAdvisories(output: Output, setExitCode: (code: number) => void, from: string, update: { records: number; skipped: { source: string; problem: string }[] }): void {
+  if (update.skipped.length > 0) {
+    output.err(`herowatch: ${update.skipped.length} file${update.skipped.length === 1 ? '' : 's'} of ${from} could not be read as OSV advisories (first: ${update.skipped[0]!.source}: ${update.skipped[0]!.problem}).`);
+    setExitCode(EXIT.failed);
+  } else if (update.records === 0) {
+    output.err(`herowatch: ${from} holds no OSV advisory (JSON files or zips of them).`);
+    setExitCode(EXIT.failed);
+  }
 }
 
 function ecosystemList(value: string): string[] {
@@ -279,8 +311,10 @@ function printTest(output: Output, test: AppTest): void {
   }
   const opened = test.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = test.changes.filter((c) => c.event === 'resolved').length;
-  output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`);
+  const verdict = test.unjudged ? 'not judged' : `${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`;
+  output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${verdict}`);
   if (test.reason) output.out(`  not read: ${test.reason}`);
+  if (test.unjudged) output.out(`  cannot be judged: ${test.unjudged.reason}${test.unjudged.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
 }
 
 export function registerSbom(program: Command, output: Output): void {

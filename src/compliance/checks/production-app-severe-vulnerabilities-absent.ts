@@ -1,3 +1,4 @@
+import { advisoryGap, ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
 import { defineCheck, fail, pass, productionApps, resources, unknown, type CheckResult } from '../check.js';
 
 /** Severities that fail the check. */
@@ -28,6 +29,12 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
       }
       if (test.status !== 'scanned') {
         results.push(unknown(resource, { status: 'missing', reason: `what ${app.name} runs could not be read: ${test.reason ?? 'no reason given'}`, fix: null }));
+        continue;
+      }
+      // Matched against an empty or stale advisory database, "no vulnerability" means nothing.
+      const gap = advisoryGap(inventory.advisories, test.ecosystems, inventory.now);
+      if (gap) {
+        results.push(unknown(resource, { status: 'missing', reason: `${app.name} cannot be judged: ${gap}`, fix: test.ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND }));
         continue;
       }
       const severe = inventory.vulnerabilities.filter((v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now));

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { HerowatchError, InputError } from '../../errors.js';
 import { appDetail, listApps, type AppFilter } from '../../service/apps.js';
-import { addMonitoredApps, availableApps, listConnections, removeMonitoredApps } from '../../service/connections.js';
+import { listConnections } from '../../service/connections.js';
+import { addMonitoredApps, availableApps, removeMonitoredApps } from '../../service/monitored-apps.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { appChanges } from '../../service/history.js';
