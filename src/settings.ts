@@ -96,6 +96,8 @@ const syncSchema = z
     max_staleness: duration.prefault('7d'),
     /** false: every sync reads everything, as `sync --full` does. */
     incremental: z.boolean().default(true),
+    /** Heroku giving no answer (or only server errors) this long stops the run, failed, with one message. */
+    unreachable_after: duration.prefault('2m'),
   })
   .strict()
   .prefault({});

@@ -41,13 +41,14 @@ describe('examples in the docs', () => {
     const [example] = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as unknown);
     const settings = parseSettings(example, 'docs/settings.md');
     expect(settings.schedule.inventory_every).toBe(12 * 3_600_000);
-    expect(settings.sync).toEqual({ budget: 0.1, max_staleness: 3 * 86_400_000, incremental: true });
+    expect(settings.sync).toEqual({ budget: 0.1, max_staleness: 3 * 86_400_000, incremental: true, unreachable_after: 120_000 });
     expect(settings.notifications.webhook).toMatchObject({ format: 'slack', secret_env: 'HEROWATCH_WEBHOOK_SECRET' });
     const documented = new Set([...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
     const keys = [
       ...Object.keys(settingsSchema.shape.compliance.unwrap().shape),
       ...Object.keys(settingsSchema.shape.schedule.unwrap().shape),
       ...Object.keys(settingsSchema.shape.sync.unwrap().shape),
+      ...Object.keys(settingsSchema.shape.vulnerabilities.unwrap().shape),
       'url', 'format', 'events', 'retries', 'secret_env',
     ];
     for (const key of keys) expect(documented.has(key), key).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../inventory/sync.js';
 import { syncSeconds } from '../inventory/estimate.js';
-import { estimateText, progressJson, progressLine, rateLimitWaitText } from './progress.js';
+import { estimateText, progressJson, progressLine, progressLog, rateLimitWaitText } from './progress.js';
 
 describe('progress as JSON lines', () => {
   it('keeps every event but intermediate steps, which come at most every 250 ms, and always the start and end of a phase', () => {
@@ -55,5 +55,24 @@ describe('progress on a terminal', () => {
     expect(estimateText({ type: 'estimate', basis: 'last-run', requests: 40, apps: null, available: null, reserve: 450, refillPerMinute: 75, seconds: 2, waitsForRateLimit: false })).toBe(
       'Estimate: about 40 requests (as many as the last run), a few seconds (the rate limit refills 75 a minute).',
     );
+  });
+});
+
+describe('progress in a log (no terminal)', () => {
+  it('says each phase as it starts, and where the sync is every 30 s, never going quiet', async () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const progress = progressLog((line) => lines.push(line), { everyMs: 30, now: () => clock });
+    progress.update({ type: 'start', runId: 7, interrupted: [] });
+    progress.update({ type: 'progress', phase: 'apps', done: 0, total: 3 });
+    for (let done = 1; done <= 3; done++) progress.update({ type: 'progress', phase: 'apps', done, total: 3 });
+    progress.update({ type: 'progress', phase: 'domains', done: 0, total: 500 });
+    progress.update({ type: 'progress', phase: 'domains', done: 12, total: 500 });
+    clock = 45;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    progress.done();
+    expect(lines[0]).toBe('Sync run 7 started.');
+    expect(lines.slice(1, 3)).toEqual(['  apps: 0/3', '  domains: 0/500']);
+    expect(lines.at(-1)).toMatch(/^ {2}domains: 12\/500 \(1s in this step\)$/);
   });
 });

@@ -2,8 +2,55 @@ import type { SyncEstimate } from '../inventory/estimate.js';
 import type { SyncProgress } from '../inventory/sync.js';
 
 /**
+ * Progress for a log (standard error that is not a terminal: a pipe, a CI
+ * log, a platform's log drain): the estimates, each phase as it starts,
+ * and every `everyMs` a line of where the sync is, so a long sync (or one
+ * waiting on a Heroku that does not answer) never goes quiet for minutes.
+ */
+export function progressLog(write: (line: string) => void, options: { everyMs?: number; now?: () => number } = {}): { update(event: SyncProgress): void; done(): void } {
+  const everyMs = options.everyMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let phase = '';
+  let state = '';
+  let phaseStarted = now();
+  let told: SyncEstimate | null = null;
+  let lastLine = now();
+  const line = (text: string): void => {
+    lastLine = now();
+    write(text);
+  };
+  const ticker = setInterval(() => {
+    if (state && now() - lastLine >= everyMs) line(`  ${state} (${aboutDuration(now() - phaseStarted)} in this step)`);
+  }, Math.min(everyMs, 1000));
+  ticker.unref();
+  return {
+    update(event) {
+      if (event.type === 'estimate') {
+        if (told && Math.abs(event.seconds - told.seconds) <= Math.max(10, told.seconds * 0.2)) return;
+        told = event;
+        line(estimateText(event));
+      } else if (event.type === 'rate-limit-wait') {
+        state = rateLimitWaitText(event);
+      } else if (event.type === 'start') {
+        line(`Sync run ${event.runId} started.`);
+      } else if (event.type === 'progress') {
+        state = `${event.phase}: ${event.done}/${event.total}`;
+        if (event.phase !== phase) {
+          phase = event.phase;
+          phaseStarted = now();
+          line(`  ${state}`);
+        }
+      }
+    },
+    done() {
+      clearInterval(ticker);
+    },
+  };
+}
+
+/**
  * A one-line progress display on a terminal's standard error; silent when
- * standard error is not a terminal (pipes and logs get the summary only).
+ * standard error is not a terminal (progressLog writes lines there).
  * The line never stands still for more than a second: while a step takes
  * long (a long list, a wait), the time spent in the phase ticks on it. An
  * estimate is printed as a line of its own above the bar.

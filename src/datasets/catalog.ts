@@ -73,7 +73,7 @@ const syncRuns = tableDataset({
     { name: 'finished_at', type: 'timestamp', description: 'When the run ended (null while it runs)' },
     { name: 'kind', type: 'text', description: 'inventory (everything), or audit (the audit trail only, between inventory runs)' },
     { name: 'mode', type: 'text', description: 'full (every list read) or incremental (the account-wide lists, and the per-app lists the planner chose)' },
-    { name: 'status', type: 'text', description: 'running, complete, failed or interrupted' },
+    { name: 'status', type: 'text', description: 'running, complete, incomplete (more than 5% of its lists could not be read: nothing it read was kept), failed or interrupted' },
     { name: 'requests', type: 'integer', description: 'HTTP requests made (retries included)' },
     { name: 'not_modified', type: 'integer', description: 'Requests answered 304 (unchanged since the last sync)' },
     { name: 'retries', type: 'integer', description: 'Requests retried after a transient error' },

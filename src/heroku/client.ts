@@ -2,7 +2,7 @@ import { HerowatchError, InputError } from '../errors.js';
 import { withConcurrency } from './middleware/concurrency.js';
 import { withConditionalRequests, type EtagCache } from './middleware/conditional.js';
 import { withHeaders } from './middleware/headers.js';
-import { DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
+import { AnswerWatch, DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
 import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
 import { pages, type Page, type PageOptions } from './paginate.js';
 import { compose, fetchTransport, undiciDownload, undiciDownloadStream, undiciSend, type Download, type DownloadStream, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
@@ -60,6 +60,8 @@ export class HerokuClient {
   private answered = { count: 0, ms: 0 };
   /** The token's OAuth scopes, as Heroku announces them in `Oauth-Scope`; null until seen. */
   scopes: string[] | null = null;
+  /** Whether Heroku answers: once it has been silent past the retry bound, `silence` is set and every request fails at once. */
+  readonly answers: AnswerWatch;
 
   constructor(options: HerokuClientOptions) {
     // Refused before any request: undici would fail each one as if the network had.
@@ -82,12 +84,13 @@ export class HerokuClient {
       if (scope) this.scopes = scope.split(/[\s,]+/).filter(Boolean);
       return response;
     };
+    this.answers = new AnswerWatch(options.retry?.now ?? DEFAULT_RETRY.now);
     const middlewares: Middleware[] = [
       withConcurrency(this.concurrency),
       withRetry({ ...DEFAULT_RETRY, ...options.retry, signal: options.signal, onRetry: (error, attempt, delay) => {
         this.counters.retries++;
         options.retry?.onRetry?.(error, attempt, delay);
-      } }),
+      } }, this.answers),
       ...(options.etagCache ? [withConditionalRequests(options.etagCache)] : []),
       withThrottle(this.gauge),
       withHeaders(options.token, options.userAgent),

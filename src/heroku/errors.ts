@@ -91,6 +91,20 @@ export class HerokuTransportError extends HerowatchError {
   }
 }
 
+/**
+ * Heroku has given no answer (none at all, or only server errors) for
+ * longer than the client's bound: the work that needed it stops at once,
+ * whole, rather than one request at a time for every list it had left.
+ */
+export class HerokuUnreachableError extends HerowatchError {
+  constructor(
+    readonly silentMs: number,
+    readonly last: string,
+  ) {
+    super('upstream', `Heroku has not answered for ${Math.round(silentMs / 1000)} s (last: ${last}), so the work stopped: check the network and Heroku's status (status.heroku.com), then try again.`);
+  }
+}
+
 const NEVER_RETRY = new Set([400, 401, 402, 403, 404, 406, 410, 412, 416, 422]);
 
 /** Whether trying the same request again may succeed. */

@@ -52,7 +52,7 @@ export async function syncAuditOnly(options: {
   } catch (error) {
     const interrupted = options.signal?.aborted === true;
     const message = interrupted ? 'Interrupted before the run completed.' : (error as Error).message;
-    await run.abandon(message, { requests: client.stats.requests }, interrupted);
+    await run.abandon(message, { requests: client.stats.requests }, interrupted ? 'interrupted' : 'failed');
     return { runId, status: interrupted ? 'interrupted' : 'failed', events: 0, error: message, requests: client.stats.requests };
   } finally {
     run.release();

@@ -58,7 +58,8 @@ export function classifyFailure(resource: ResourceDefinition, error: unknown, co
     return { ...base, status: 'failed', reason: error.message, fix: error.status >= 500 || error.status === 429 ? 'Heroku kept failing after retries; the next sync will try again.' : null };
   }
   if (error instanceof HerokuTransportError) {
-    return { status: 'failed', httpStatus: null, errorId: null, reason: error.message, fix: 'The connection to Heroku kept failing after retries; the next sync will try again.' };
+    // The kind of failure (herowatch's own word, never the server's) groups the gaps it left.
+    return { status: 'failed', httpStatus: null, errorId: error.reason, reason: error.message, fix: 'The connection to Heroku kept failing after retries; the next sync will try again.' };
   }
   return { status: 'failed', httpStatus: null, errorId: null, reason: (error as Error)?.message ?? String(error), fix: null };
 }
@@ -97,4 +98,46 @@ function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accoun
         ? { reason: `The token's OAuth scope does not allow reading ${resource.name.replace(/_/g, ' ')} (Heroku: "${error.herokuMessage}").`, fix: `Connect with a token with the read scope or more: ${LEAST_PRIVILEGE_COMMAND}` }
         : { reason: `Heroku refused access: ${error.herokuMessage}`, fix: parent ? `Give ${who} access to ${String(parent.item.name ?? parent.key)}.` : `Check the permissions of ${who}.` };
   }
+}
+
+/** Gaps of one kind: one resource, one status, one cause (an HTTP status, a kind of network failure, or one fix). */
+export interface GapGroup {
+  resource: string;
+  status: CoverageEntry['status'];
+  /** What they have in common, in words. */
+  cause: string;
+  count: number;
+  /** One of them, as an example. */
+  reason: string | null;
+  fix: string | null;
+  /** A few of the parents they are of (apps, teams), for the record. */
+  parents: string[];
+}
+
+const TRANSPORT_CAUSES: Record<string, string> = { network: 'the connection dropped', unreachable: 'Heroku could not be reached', truncated: 'answers cut short', malformed: 'answers that were not JSON', timeout: 'no answer in time' };
+
+/**
+ * Gaps grouped by what they share, most first: a sync that failed on 500
+ * apps says so in a line, not 500. Failures group by their HTTP status or
+ * kind of network failure; refusals by their fix (the same fix is the same
+ * thing to do).
+ */
+export function gapGroups(gaps: CoverageEntry[]): GapGroup[] {
+  const groups = new Map<string, GapGroup>();
+  for (const gap of gaps) {
+    const cause =
+      gap.status === 'failed'
+        ? gap.httpStatus
+          ? `HTTP ${gap.httpStatus}`
+          : (TRANSPORT_CAUSES[gap.errorId ?? ''] ?? 'an error')
+        : gap.status === 'missing'
+          ? 'gone while the sync ran'
+          : (gap.fix ?? gap.reason ?? 'refused');
+    const key = `${gap.resource}\u0000${gap.status}\u0000${cause}`;
+    const group = groups.get(key) ?? { resource: gap.resource, status: gap.status, cause: gap.status === 'forbidden' ? 'refused' : cause, count: 0, reason: gap.reason ?? null, fix: gap.fix ?? null, parents: [] };
+    group.count++;
+    if (gap.parentKey && group.parents.length < 5) group.parents.push(gap.parentKey);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || (a.resource < b.resource ? -1 : 1));
 }

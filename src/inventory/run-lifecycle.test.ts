@@ -18,7 +18,7 @@ describe.each(DIALECTS)('a run\'s lease on %s', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     const second = await beginRun(hw.store, connection.id, 'inventory', { startedAt: new Date(), leaseMs: 300 });
     expect(second.recovered).toEqual([first.id]);
-    await second.abandon('stopped by the test', {}, true);
+    await second.abandon('stopped by the test', {}, 'interrupted');
     const runs = await listRuns(hw.store, connection.id);
     expect(runs.map((r) => [r.id, r.status])).toEqual([
       [second.id, 'interrupted'],

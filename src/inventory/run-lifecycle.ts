@@ -13,13 +13,16 @@ export class SyncAlreadyRunning extends ConflictError {
   }
 }
 
+/** How a run that did not complete ended. */
+export type RunEnding = 'failed' | 'incomplete' | 'interrupted';
+
 /** A run in progress: its id, the dead runs recovered before it, and how it ends when it does not complete. */
 export interface ActiveRun {
   id: number;
   /** Runs of the connection found dead (lease run out) and marked interrupted before this one started. */
   recovered: number[];
-  /** Ends the run as failed, or as interrupted, discarding what it wrote; stops the heartbeat. */
-  abandon(error: string, stats: Partial<RunRow>, interrupted: boolean): Promise<void>;
+  /** Ends the run as failed, incomplete or interrupted, discarding what it wrote; stops the heartbeat. */
+  abandon(error: string, stats: Partial<RunRow>, ending: RunEnding): Promise<void>;
   /** Stops the heartbeat (call once the run is recorded complete). */
   release(): void;
 }
@@ -40,10 +43,10 @@ export async function beginRun(store: Store, connectionId: number, kind: 'invent
   return {
     id,
     recovered: interrupted,
-    async abandon(error, stats, wasInterrupted) {
+    async abandon(error, stats, ending) {
       clearInterval(beat);
-      await failRun(store, connectionId, id, error, stats);
-      if (wasInterrupted) await markInterrupted(store, id);
+      await failRun(store, connectionId, id, error, stats, ending === 'incomplete' ? 'incomplete' : 'failed');
+      if (ending === 'interrupted') await markInterrupted(store, id);
     },
     release: () => clearInterval(beat),
   };

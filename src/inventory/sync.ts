@@ -1,7 +1,7 @@
 import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
-import { HerokuApiError } from '../heroku/errors.js';
+import { HerokuApiError, HerokuUnreachableError } from '../heroku/errors.js';
 import { InterruptedError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
@@ -14,7 +14,7 @@ import type { ReadPlan } from './plan.js';
 import { remainingRequests, syncSeconds, type SyncEstimate } from './estimate.js';
 import { beginRun } from './run-lifecycle.js';
 import { daysToRead, syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
-import { classifyFailure, scopeGap, scopeRulesOut } from './coverage.js';
+import { classifyFailure, gapGroups, scopeGap, scopeRulesOut } from './coverage.js';
 import { parentFirst, RESOURCES } from '../datasets/registry.js';
 import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 
@@ -70,7 +70,8 @@ export interface SyncResult {
   mode: 'full' | 'incremental';
   /** An incremental run's plan (null for a full one). */
   plan: (Omit<ReadPlan, 'reads'> & { lists: number }) | null;
-  status: 'complete' | 'failed' | 'interrupted';
+  /** `incomplete`: more lists than INCOMPLETE_SHARE could not be read, so the run did not replace the last complete inventory. */
+  status: 'complete' | 'incomplete' | 'failed' | 'interrupted';
   error: string | null;
   account: { id: string; email: string } | null;
   requests: number;
@@ -93,6 +94,16 @@ export { SyncAlreadyRunning } from './run-lifecycle.js';
 
 /** The token was refused: nothing can be read, so the run stops at once. */
 class TokenRejected extends Error {}
+
+/**
+ * The share of a run's lists that may fail (after retries) while the run
+ * still replaces the last complete inventory, the failed lists keeping
+ * their last known records and a gap each. Past it, what the run read is
+ * not the account: the run ends `incomplete`, and nothing it read is kept.
+ */
+export const INCOMPLETE_SHARE = 0.05;
+
+class IncompleteRun extends Error {}
 
 /**
  * Collects a connection's inventory: every resource, parents before
@@ -207,6 +218,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
       } catch (error) {
         if (error instanceof InterruptedError) throw error; // stopped, not a gap
+        if (error instanceof HerokuUnreachableError) throw error; // Heroku is gone: the run stops, whole
         if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
         const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
         coverage.push(entry);
@@ -250,6 +262,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         tasks.map(([resource, parent]) =>
           gate(async () => {
             if (options.signal?.aborted) throw new Interrupted();
+            if (client.answers.silence) throw client.answers.silence;
             await fetchTask(resource, parent);
             options.onProgress?.({ type: 'progress', phase, done: ++done, total: tasks.length });
           }),
@@ -311,6 +324,13 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     }
     for (const level of perParent) await readLevel(level);
     if (options.signal?.aborted) throw new Interrupted();
+    const failedLists = coverage.filter((c) => c.status === 'failed');
+    if (failedLists.length > 0 && failedLists.length > coverage.length * INCOMPLETE_SHARE) {
+      const groups = gapGroups(failedLists);
+      throw new IncompleteRun(
+        `${failedLists.length} of ${coverage.length} lists could not be read after retries (${groups.slice(0, 3).map((g) => `${g.resource}: ${g.count}, ${g.cause}`).join('; ')}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers (herowatch runs shows what failed).`,
+      );
+    }
 
     const readInFull = (name: string): boolean | Set<string> => {
       const own = coverage.filter((c) => c.resource === name);
@@ -326,10 +346,11 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     return done;
   } catch (error) {
     const interruptedNow = error instanceof Interrupted || error instanceof InterruptedError || options.signal?.aborted === true;
+    const ending = interruptedNow ? 'interrupted' : error instanceof IncompleteRun ? 'incomplete' : 'failed';
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
-    await run.abandon(message, runStats(), interruptedNow);
-    log.warn({ runId, status: interruptedNow ? 'interrupted' : 'failed', error: message }, 'sync did not complete');
-    return result(interruptedNow ? 'interrupted' : 'failed', message);
+    await run.abandon(message, runStats(), ending);
+    log.warn({ runId, status: ending, error: message }, 'sync did not complete');
+    return result(ending, message);
   } finally {
     run.release();
   }

@@ -59,7 +59,8 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   try {
     if (job.kind === 'inventory') {
       const result = await syncConnection(hw, { connection: job.connection, full: job.full, client: context.client, now: context.now(), notify: Boolean(context.webhook), sync: { signal, now: context.now, logger: log } });
-      status = result.status;
+      // An incomplete run is a job that failed: its error says how much could not be read.
+      status = result.status === 'incomplete' ? 'failed' : result.status;
       error = result.error;
       compliance = result.compliance;
       vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));

@@ -92,6 +92,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
       },
     },
     retry: {
+      unreachableMs: hw.config.settings.sync.unreachable_after,
       ...request.client?.retry,
       onRetry: (error, attempt, delayMs) => {
         log?.debug({ attempt, delayMs, error: (error as Error).message }, 'retrying');
@@ -112,7 +113,8 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
     await etagCache.flush();
   }
   const tell = request.sync?.onProgress;
-  const testing = request.test !== false && result.status !== 'interrupted' && (!incremental || result.status !== 'complete' || testIsDue(connection.last_tested_at, now()));
+  // A Heroku that stopped answering cannot be tested either: the run's message says so.
+  const testing = request.test !== false && result.status !== 'interrupted' && client.answers.silence === null && (!incremental || result.status !== 'complete' || testIsDue(connection.last_tested_at, now()));
   if (testing) tell?.({ type: 'progress', phase: 'testing the connection', done: 0, total: 1 });
   const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true, now: now() });
   // Vulnerabilities first: a check reads what the tests found.
@@ -226,7 +228,7 @@ export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncReques
   if (connection.last_complete_run === null) throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
   const token = await connectionToken(hw, connection);
   if (!token) throw new InputError(`Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`);
-  const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url });
+  const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, retry: { unreachableMs: hw.config.settings.sync.unreachable_after, ...request.client?.retry } });
   const now = request.now;
   const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal, leaseMs: hw.config.runLeaseMs });
   const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now, notify: request.notify }) : null;

@@ -162,11 +162,12 @@ function row(runId: number, e: CoverageEntry, parents: number | null): CoverageR
   };
 }
 
-export async function failRun(store: Store, connectionId: number, runId: number, error: string, stats: Partial<RunRow>): Promise<void> {
+/** Ends a run that did not complete (failed, or incomplete: too many lists could not be read), discarding the records it wrote; its coverage stays, to say what failed. */
+export async function failRun(store: Store, connectionId: number, runId: number, error: string, stats: Partial<RunRow>, status: 'failed' | 'incomplete' = 'failed'): Promise<void> {
   await purgeRun(store, connectionId, runId);
   await store.db
     .updateTable('hw_sync_runs')
-    .set({ ...stats, status: 'failed', finished_at: new Date().toISOString(), error })
+    .set({ ...stats, status, finished_at: new Date().toISOString(), error })
     .where('id', '=', runId)
     .execute();
 }

@@ -341,7 +341,8 @@ export interface MonitoredAppsTable {
   deactivated_at: string | null;
 }
 
-export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted';
+/** `incomplete`: the run read too little to replace the last complete inventory (see INCOMPLETE_SHARE). */
+export type RunStatus = 'running' | 'complete' | 'incomplete' | 'failed' | 'interrupted';
 
 export interface SyncRunsTable {
   id: Generated<number>;

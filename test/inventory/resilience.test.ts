@@ -6,6 +6,11 @@ import { generateScenario } from '../../src/emulator/index.js';
 import type { Herowatch } from '../../src/service/herowatch.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
+import { herowatch as herowatchRun, startHerowatch as startHerowatchProcess } from '../support/cli.js';
+import { gapGroups } from '../../src/inventory/coverage.js';
+import { readDataset } from '../../src/store/datasets.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expectedInventory } from '../support/expected.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 
@@ -121,3 +126,64 @@ describe.each(DIALECTS)('an interrupted sync on %s', (dialect) => {
     expect(apps.map((a) => a.name).sort()).toEqual(expected.apps.map((a) => a.split(':')[0]).sort());
   }, 60_000);
 });
+
+describe('a sync when Heroku stops answering', () => {
+  it('fails at the bound with one message, keeps the last inventory, never says complete; says where it is without a terminal', async () => {
+    const generated = generateScenario({ apps: 300, teams: 3, members: 10, days: 2, seed: 5 });
+    // Paced like a remote API, so that the sync is still reading the per-app lists when Heroku goes away.
+    const emulator = await startEmulatorForTest({ scenario: generated.scenario, rateLimit: { poolSize: 1_000_000 }, faults: { rules: [{ latencyMs: [20, 40] }] } });
+    const hw = await openTestHerowatch('sqlite', emulator.url);
+    const env = { ...hw.env, HEROKU_API_KEY: generated.tokens.global, HEROKU_HOST: emulator.url };
+    expect((await herowatchRun(env, ['sync'])).code).toBe(0);
+    const apps = (await readDataset(hw.store, 'apps', {})).rows.length;
+    expect(apps).toBeGreaterThan(250);
+    await writeFile(join(hw.home, 'settings.yaml'), 'sync:\n  unreachable_after: 3s\n');
+    const sync = startHerowatchProcess(env, ['sync', '--full']);
+    let seen = '';
+    sync.child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    // Without a terminal, the sync still says where it is.
+    for (const started = Date.now(); !/collaborators|domains|formations|config_vars|log_drains/.test(seen); ) {
+      if (Date.now() - started > 60_000) throw new Error(`the sync said nothing of the per-app lists: ${seen.slice(-400)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Heroku goes away: every connection is reset.
+    emulator.setFaults({ rules: [{ reset: 1 }] });
+    const wentAway = Date.now();
+    const result = await sync.done;
+    // The bound (3 s here) and the retry it falls in, not a connection test against a Heroku that is gone.
+    expect(Date.now() - wentAway).toBeLessThan(15_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Sync run 2 .*failed after .*: Heroku has not answered for \d+ s \(last: .*\), so the work stopped/);
+    expect(result.stderr).toContain('The last complete inventory is untouched.');
+    expect(result.stderr).not.toMatch(/gap/);
+    const runs = JSON.parse((await herowatchRun(env, ['runs', '--json'])).stdout) as { id: number; status: string }[];
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'failed'], [1, 'complete']]);
+    expect((await readDataset(hw.store, 'apps', {})).rows).toHaveLength(apps);
+  }, 120_000);
+
+  it('ends incomplete, keeping the last inventory, when more than a few lists could not be read; gaps grouped, never one line per app', async () => {
+    const generated = generateScenario({ apps: 120, teams: 2, members: 6, days: 1, seed: 9 });
+    const emulator = await startEmulatorForTest({ scenario: generated.scenario, rateLimit: { poolSize: 1_000_000 } });
+    const hw = await openTestHerowatch('sqlite', emulator.url);
+    const run = () => syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, full: true, client: { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 }, rateLimit: { poolSize: 1_000_000 } }, sync: { now: () => NOW } });
+    expect((await run()).status).toBe('complete');
+    // Every app's domains answer 503, whatever the retries: 120 lists of about 800.
+    emulator.setFaults({ rules: [{ path: '/apps/*/domains', error: 1, errorStatuses: [503] }] });
+    const failed = await run();
+    expect(failed.status).toBe('incomplete');
+    const domainLists = failed.gaps.length;
+    expect(domainLists).toBeGreaterThan(100);
+    expect(failed.error).toMatch(new RegExp(`^${domainLists} of \\d+ lists could not be read after retries \\(domains: ${domainLists}, HTTP 503\\), more than 5%: the run is incomplete and the last complete inventory stands`));
+    expect(gapGroups(failed.gaps)).toEqual([expect.objectContaining({ resource: 'domains', status: 'failed', cause: 'HTTP 503', count: domainLists })]);
+    const runs = (await readDataset(hw.store, 'sync_runs', {})).rows.map((r) => r.status);
+    expect(runs.sort()).toEqual(['complete', 'incomplete']);
+    expect((await readDataset(hw.store, 'domains', {})).rows.length).toBeGreaterThan(0);
+    // A few lists that fail (under 5%) leave a complete run, with their gaps.
+    const one = String((await readDataset(hw.store, 'apps', {})).rows[0]!.id);
+    emulator.setFaults({ rules: [{ path: `/apps/${one}/domains`, error: 1, errorStatuses: [503] }] });
+    const mostly = await run();
+    expect(mostly.status).toBe('complete');
+    expect(gapGroups(mostly.gaps).map((g) => [g.resource, g.count])).toEqual([['domains', 1]]);
+  }, 120_000);
+});
+

@@ -1,3 +1,4 @@
+import { gapGroups } from '../../inventory/coverage.js';
 import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../log.js';
@@ -5,7 +6,7 @@ import { defaultSyncConnection, syncAll, syncConnection, type ConnectionSyncResu
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { wholeNumber } from '../parse.js';
-import { progressJson, progressLine } from '../progress.js';
+import { progressJson, progressLine, progressLog } from '../progress.js';
 import { printEvaluation } from './compliance.js';
 import { printStatus } from './connections.js';
 import { describePlan } from '../../inventory/plan.js';
@@ -43,7 +44,7 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const progress = flags.json ? progressJson((event) => output.json(event)) : progressLine();
+      const progress = flags.json ? progressJson((event) => output.json(event)) : process.stderr.isTTY ? progressLine() : progressLog((line) => output.err(line));
       try {
         const results = await withHerowatch(flags, async (hw, config) => {
           const request: Omit<SyncRequest, 'connection'> = {
@@ -77,6 +78,15 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       }
     });
 }
+/** The gaps grouped by resource and cause, with counts: a line per kind of gap, never one per app. */
+function printGaps(print: (line: string) => void, gaps: ConnectionSyncResult['gaps']): void {
+  for (const group of gapGroups(gaps)) {
+    const of = group.count === 1 ? '' : ` (${group.count.toLocaleString('en-US')} lists${group.parents.length > 0 ? `, e.g. of ${group.parents.slice(0, 3).join(', ')}` : ''})`;
+    print(`  gap: ${group.resource} ${group.status === 'failed' ? `failed: ${group.cause}` : group.status}${of}: ${group.reason ?? ''}`);
+    if (group.fix) print(`      fix: ${group.fix}`);
+  }
+}
+
 /** A share of the rate-limit pool, in percent. */
 function percentage(value: string): number {
   const n = Number(value);
@@ -91,6 +101,7 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
   if (result.status !== 'complete') {
     output.err(`Sync run ${result.runId}${who} ${result.status} after ${seconds}s: ${result.error}`);
     output.err('The last complete inventory is untouched.');
+    if (result.status === 'incomplete') printGaps((line) => output.err(line), result.gaps);
     if (result.connectionStatus) printStatus(output, result.connectionStatus);
     return;
   }
@@ -101,17 +112,7 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
   if (result.recovered.length > 0) output.out(`  runs ${result.recovered.join(', ')} had been interrupted; they are marked so and left nothing behind`);
   const { ok, forbidden, failed, missing } = result.coverage;
   output.out(`  coverage: ${ok} ok, ${forbidden} forbidden, ${failed} failed, ${missing} missing`);
-  const groups = new Map<string, { count: number; fix: string | null }>();
-  for (const gap of result.gaps) {
-    const key = `${gap.resource}: ${gap.status}: ${gap.reason}`;
-    const group = groups.get(key) ?? { count: 0, fix: gap.fix ?? null };
-    group.count++;
-    groups.set(key, group);
-  }
-  for (const [what, { count, fix }] of groups) {
-    output.out(`  gap (${count}x) ${what}`);
-    if (fix) output.out(`      fix: ${fix}`);
-  }
+  printGaps((line) => output.out(line), result.gaps);
   if (result.connectionStatus) printStatus(output, result.connectionStatus);
   if (result.compliance) printEvaluation(output, result.compliance);
   const vulns = result.vulnerabilities;
