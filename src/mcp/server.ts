@@ -127,7 +127,8 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
   ): void => {
     server.registerTool(
       name,
-      { title: config.title, description: config.description, inputSchema: config.input, outputSchema: config.output, annotations: { ...READ_ONLY, openWorldHint: config.openWorld ?? false } },
+      // An argument the tool does not take is refused, never ignored (as the REST API does): a typo must not widen an answer.
+      { title: config.title, description: config.description, inputSchema: config.input.strict(), outputSchema: config.output, annotations: { ...READ_ONLY, openWorldHint: config.openWorld ?? false } },
       (async (args: z.infer<I>) => {
         const started = performance.now();
         let outcome = 'ok';
@@ -228,16 +229,27 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
 
   tool(
     'framework_report',
-    { title: 'Framework report', description: "A framework's controls, checks and results.", input: z.object({ framework: z.string(), connection: connectionArg }), output: z.object({ reports: rows, as_of: asOf, truncated: z.boolean() }) },
+    {
+      title: 'Framework report',
+      description: "A framework's controls, checks and results over this client's connections (or the one named).",
+      input: z.object({ framework: z.string().describe('e.g. soc2'), connection: connectionArg }),
+      output: z.object({ report: z.record(z.string(), z.unknown()), as_of: asOf, truncated: z.boolean() }),
+    },
     async ({ framework, connection }) => {
-      const reports = await frameworkView(hw, scope, framework, connection);
-      return result({ reports: reports as unknown as Json[], as_of: await scopeFreshness(hw, scope, connection) }, reports.map((r) => JSON.stringify(r).slice(0, 2000)), 'name one connection');
+      const report = await frameworkView(hw, scope, framework, connection);
+      const asOfs = await scopeFreshness(hw, scope, connection);
+      const unsynced = asOfs.filter((f) => f.run === null).map((f) => f.connection);
+      const lines = [
+        `${report.framework.name} over ${report.connections.join(', ') || 'no connection'}: ${Object.entries(report.summary).map(([status, n]) => `${n} ${status}`).join(', ')}${unsynced.length > 0 ? ` (never synced: ${unsynced.join(', ')})` : ''}`,
+        ...report.controls.map((c) => `${c.id} ${c.status}: ${c.title}${c.checks.some((k) => k.failed > 0) ? ` (failing: ${c.checks.filter((k) => k.failed > 0).map((k) => `${k.id} x${k.failed}`).join(', ')})` : ''}`),
+      ];
+      return result({ report: report as unknown as Json, as_of: asOfs }, lines, 'name one connection');
     },
   );
 
   tool(
     'list_vulnerabilities',
-    { title: 'Vulnerabilities by app', description: 'Monitored apps: open vulnerabilities by severity, last test, what it read. An app with `unjudged` set is not known to be free of vulnerabilities (not tested, nothing read, no or stale advisories): its counts are not an answer.', input: z.object({ connection: connectionArg, ...paging }), output: pagedOutput },
+    { title: 'Vulnerabilities by app', description: 'Monitored apps: open vulnerabilities by severity, last test. `unjudged` set: counts are no answer (why, and the fix).', input: z.object({ connection: connectionArg, ...paging }), output: pagedOutput },
     async ({ connection, limit, cursor }) => {
       const paged = await vulnerabilitiesView(hw, scope, { connection }, { limit: limit ?? DEFAULT_PAGE, cursor });
       return pageResult(
@@ -300,8 +312,8 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
     'run_sql',
     {
       title: 'Read-only SQL',
-      description: `One read-only SELECT over the dataset views, confined to this client's connections. At most ${MAX_PAGE} rows and ${SQL_LIMITS.maxResultBytes / 1024} KiB; longer values are cut to ${SQL_LIMITS.maxCellChars} characters (cut_cells says how many).`,
-      input: z.object({ query: z.string().max(20_000), limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`rows, default ${DEFAULT_PAGE}`) }).strict(),
+      description: `One read-only SELECT over the dataset views of this client's connections; ${SQL_LIMITS.maxResultBytes / 1024} KiB at most, values cut at ${SQL_LIMITS.maxCellChars} characters.`,
+      input: z.object({ query: z.string().max(20_000), limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`rows, default ${DEFAULT_PAGE}`) }),
       output: z.object({ columns: z.array(z.string()), rows, as_of: asOf, truncated: z.boolean(), truncated_by: z.enum(['rows', 'bytes']).nullable(), cut_cells: z.number() }),
     },
     async ({ query, limit }) => {

@@ -25,7 +25,7 @@ import {
   writeEvaluation,
 } from '../store/findings.js';
 import { connectionById } from '../store/connections.js';
-import { listConnections, requireConnection } from './connections.js';
+import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
 export { FINDING_STATUSES, type CatalogEntry, type FindingView, type FindingViewStatus, type FrameworkReport, type SuppressionView };
@@ -258,15 +258,15 @@ export async function unsuppressFinding(hw: Herowatch, findingId: number, by: st
 
 /** Each control of a framework with its checks' current results. */
 /** A framework's report over the current findings, counted by the database (no finding is read). */
-export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport> {
+export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {}): Promise<FrameworkReport> {
   const [report] = await frameworkReports(hw, [frameworkId], options);
   return report!;
 }
 
 /** Several frameworks' reports from one count of the findings. */
-export async function frameworkReports(hw: Herowatch, frameworkIds: string[], options: { connection?: string; now?: Date } = {}): Promise<FrameworkReport[]> {
+export async function frameworkReports(hw: Herowatch, frameworkIds: string[], options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {}): Promise<FrameworkReport[]> {
   const now = options.now ?? new Date();
-  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
+  const connections = options.connections ?? (options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store));
   const counts = await findingCountsByCheck(hw.store, connections.map((c) => c.id), now);
   return frameworkIds.map((id) => frameworkReportFromCounts(id, counts, connections.map((c) => c.name), now));
 }

@@ -92,11 +92,16 @@ export function checksView(hw: Herowatch): ReturnType<typeof configuredCatalog> 
   return configuredCatalog(hw);
 }
 
-export async function frameworkView(hw: Herowatch, scope: Scope, framework: string, connection?: string): Promise<FrameworkReport[]> {
-  const connections = await scopedConnections(hw, scope, connection);
+/** One framework's report for each of the scope's connections. */
+export async function frameworkViewByConnection(hw: Herowatch, scope: Scope, framework: string): Promise<FrameworkReport[]> {
   const reports: FrameworkReport[] = [];
-  for (const c of connections) reports.push(await frameworkReport(hw, framework, { connection: c.name }));
+  for (const c of await scopedConnections(hw, scope)) reports.push(await frameworkReport(hw, framework, { connections: [c] }));
   return reports;
+}
+
+/** One framework's report over the scope's connections (all of them, or the one named), as one report, as the CLI gives it. */
+export async function frameworkView(hw: Herowatch, scope: Scope, framework: string, connection?: string): Promise<FrameworkReport> {
+  return frameworkReport(hw, framework, { connections: await scopedConnections(hw, scope, connection) });
 }
 
 export async function vulnerabilitiesView(hw: Herowatch, scope: Scope, request: { connection?: string }, paging: { limit: number; cursor?: string }): Promise<Paged<AppVulnerabilities>> {

@@ -252,7 +252,7 @@ export interface FindingQuery {
   statusOrder: readonly string[];
   severityOrder: readonly string[];
   check?: string;
-  /** Findings about these apps: the app itself, one of its resources (`app/...`), or a resource attached to it (`... -> app`). */
+  /** Findings about these apps: the app itself, what it holds (`app/APP/...`: domains, certificates, collaborators), an add-on attached to it (`addon/ADDON/APP/...`), or a resource named as attached to it (`... -> APP`). */
   apps?: string[];
   includeRemoved?: boolean;
   limit?: number;
@@ -282,7 +282,11 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
     ...(query.check ? [sql`f.check_id = ${query.check}`] : []),
     ...(query.apps
       ? [sql`(${sql.join(
-          query.apps.map((app) => sql`(f.resource_type = 'app' AND f.resource_name = ${app}) OR f.resource_name LIKE ${`${literal(app)}/%`} ESCAPE '\\' OR f.resource_name LIKE ${`% -> ${literal(app)}`} ESCAPE '\\'`),
+          // By the resource's key, as resultApp reads it (finding-view.ts): names are for people and say it differently per resource.
+          query.apps.map(
+            (app) =>
+              sql`f.resource_key = ${`app/${app}`} OR f.resource_key LIKE ${`app/${literal(app)}/%`} ESCAPE '\\' OR f.resource_key LIKE ${`addon/%/${literal(app)}/%`} ESCAPE '\\' OR f.resource_name LIKE ${`% -> ${literal(app)}`} ESCAPE '\\'`,
+          ),
           sql` OR `,
         )})`]
       : []),

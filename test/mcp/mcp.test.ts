@@ -119,7 +119,16 @@ describe('the MCP server', () => {
     expect((high.structured.items as Json[]).every((f) => ['critical', 'high'].includes(f.severity as string))).toBe(true);
 
     expect(((await call(client, 'list_checks')).structured.items as Json[]).length).toBeGreaterThan(10);
-    expect(((await call(client, 'framework_report', { framework: 'soc2', connection: 'acme' })).structured.reports as Json[]).length).toBe(1);
+    expect((await call(client, 'framework_report', { framework: 'soc2', connection: 'acme' })).structured.report).toMatchObject({ connections: ['acme'] });
+    // Without a connection: one report over every connection the client sees, as its schema says; its text names them all.
+    const all = await call(client, 'framework_report', { framework: 'soc2' });
+    expect(all.structured.report).toMatchObject({ connections: ['acme', 'bob'] });
+    expect(all.text).toMatch(/^SOC 2.* over acme, bob: \d+ failing/);
+    expect((all.structured.report as { summary: Record<string, number> }).summary.not_evaluated).toBeLessThan((all.structured.report as { controls: unknown[] }).controls.length);
+    // An argument a tool does not take is refused, never ignored.
+    const typo = await call(client, 'list_apps', { name: 'x' });
+    expect(typo.isError).toBe(true);
+    expect(typo.text).toMatch(/name/);
     const vulns = await call(client, 'list_vulnerabilities', { connection: 'acme' });
     expect((vulns.structured.items as Json[]).map((a) => a.app)).toEqual(['acme-api', 'acme-auth']);
     const detail = await call(client, 'get_app_vulnerabilities', { app: 'acme-auth' });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/service/connections.js';
 import { findingDetail, listFindings } from '../../src/service/compliance.js';
+import { resultApp } from '../../src/compliance/finding-view.js';
 import { users } from '../../src/service/users.js';
 import { finishJob, startJob } from '../../src/store/jobs.js';
 import { ADMIN, as, dashboardWorld, HOSTILE, sessionFor, VIEWER, type DashboardWorld, type Session } from '../support/dashboard.js';
@@ -194,6 +195,15 @@ describe('the dashboard\'s routes', () => {
   it('say on the overview which monitored apps are not judged, never counting them as free of vulnerabilities', async () => {
     const body = (await world.app.inject(as(viewer, { method: 'GET', url: '/' }))).body;
     expect(body).toMatch(/1 monitored app not judged, so not counted as free of vulnerabilities: acme-api: not tested yet\. Run <code>herowatch vulns test acme-api<\/code>/);
+  });
+
+  it("show on an app's page every finding about the app and what it holds: certificates and collaborators too", async () => {
+    const body = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/pay-api' }))).body;
+    // Every current problem whose resource is pay-api's (read from its key), and only those: pay-api-staging's are not.
+    const about = (await listFindings(world.hw, { connection: 'acme', status: ['open', 'suppressed', 'unknown'] })).filter((f) => resultApp(f.resource_key) === 'pay-api');
+    expect(about.map((f) => f.check_id)).toEqual(expect.arrayContaining(['sni_endpoint_certificate_valid', 'app_collaborator_internal']));
+    expect(body).toContain(`Findings (${about.length})`);
+    for (const finding of about) expect(body, finding.check_id).toContain(`/findings/${finding.id}"`);
   });
 
   it('answer no route for a Host that is not theirs (DNS rebinding), the health check and metrics included', async () => {

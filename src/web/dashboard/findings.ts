@@ -10,7 +10,7 @@ import { listConnections } from '../../service/connections.js';
 import { createStoredBundle, storedBundlePath, storedBundles, verifyEvidence } from '../../service/evidence.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
-import { findingsView, frameworkView, type FindingsRequest } from '../../service/views.js';
+import { findingsView, frameworkViewByConnection, type FindingsRequest } from '../../service/views.js';
 import { DAY_MS, parseDay } from '../../time.js';
 import { field } from './form.js';
 import { page } from './render.js';
@@ -101,7 +101,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
   web.get<{ Params: { framework: string } }>('/compliance/:framework', { config: { access: 'viewer' } }, async (request, reply) => {
     const framework = frameworks().find((f) => f.id === request.params.framework);
     if (!framework) throw new NotFoundError(`There is no framework "${request.params.framework.slice(0, 60)}".`);
-    const reports = await frameworkView(hw, EVERYTHING, framework.id);
+    const reports = await frameworkViewByConnection(hw, EVERYTHING, framework.id);
     return page(request, reply, 'framework', { title: framework.name, framework, reports });
   });
 
