@@ -3,6 +3,7 @@ import type { Emulator } from '../emulator/index.js';
 import { ScenarioError } from '../emulator/scenario/scenario-error.js';
 import { HerowatchError } from '../errors.js';
 import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
+import { noticesTo } from './context.js';
 import { untilStopped } from './serving.js';
 import { VERSION } from '../version.js';
 
@@ -71,6 +72,7 @@ export async function buildProgram(output: Output, setExitCode: (code: number) =
  * the failure in the same form as the result.
  */
 export async function run(argv: string[], output: Output = processOutput()): Promise<number> {
+  noticesTo((line) => output.err(line));
   let exitCode: number = EXIT.ok;
   const json = argv.includes('--json');
   let usage = '';

@@ -53,10 +53,11 @@ export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: Mcp
       try {
         who = await authenticate(hw, bearer, ['mcp:read', 'read']);
       } catch (error) {
-        if (!(error instanceof HerowatchError) || error.kind !== 'unauthenticated') throw error;
+        if (!(error instanceof HerowatchError) || (error.kind !== 'unauthenticated' && error.kind !== 'forbidden')) throw error;
+        const status = error.kind === 'forbidden' ? 403 : 401;
         return reply
-          .code(401)
-          .header('WWW-Authenticate', 'Bearer realm="herowatch", scope="mcp:read"')
+          .code(status)
+          .header('WWW-Authenticate', `Bearer realm="herowatch"${status === 403 ? ', error="insufficient_scope"' : ''}, scope="mcp:read"`)
           .send({ jsonrpc: '2.0', error: { code: -32001, message: error.message }, id: null });
       }
       const server = createMcpServer(hw, { scope: intersect(who.scope, options.scope), transport: 'http', tokenId: who.tokenId });

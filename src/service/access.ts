@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { InputError, NotFoundError, UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, InputError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { accessTokenById, insertAccessToken, insertAgentCall, listAccessTokens, listAgentCalls, revokeAccessToken, touchAccessToken, type AgentCallRow } from '../store/access.js';
 import { listConnections } from '../store/connections.js';
 import { DAY_MS } from '../time.js';
@@ -52,6 +52,16 @@ export function bearerToken(header: string | string[] | undefined): string | und
 }
 
 /** Who presents `token`, and what they may see; anything else is UnauthenticatedError (401), with one message for every reason a token fails but expiry and revocation. */
+/** A valid token without the scope asked for: known, but not allowed (403, not 401). */
+export class InsufficientScope extends ForbiddenError {
+  constructor(
+    message: string,
+    readonly scope: AccessScope,
+  ) {
+    super(message);
+  }
+}
+
 export async function authenticate(hw: Herowatch, token: string | undefined, accepted: AccessScope | AccessScope[], now: Date = new Date()): Promise<{ tokenId: number; scope: Scope }> {
   const scopes = [accepted].flat();
   const scope = scopes.join(' or ');
@@ -65,7 +75,7 @@ export async function authenticate(hw: Herowatch, token: string | undefined, acc
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
   if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
-  if (!scopes.some((s) => row.scopes.includes(s))) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) lacks the ${scope} scope.`);
+  if (!scopes.some((s) => row.scopes.includes(s))) throw new InsufficientScope(`Access token ${row.id} (${row.name}) is valid but lacks the ${scope} scope this needs: create one that has it (herowatch access-tokens create --scope ${scopes[0]}).`, scopes[0]!);
   await touchAccessToken(hw.store, row.id, now.toISOString());
   return { tokenId: row.id, scope: { connections: row.connections, apps: row.apps } };
 }

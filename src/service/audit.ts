@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { DAY_MS, herokuTime, parseDay, parseDayOrTime } from '../time.js';
-import { queryAuditEvents } from '../store/audit-events.js';
+import { auditCursors, queryAuditEvents } from '../store/audit-events.js';
+import { readDataset } from '../store/datasets.js';
 import { parseJson } from '../store/database.js';
 import { listConnections, requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
@@ -75,4 +76,23 @@ export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = 
       data: (data.data as Record<string, unknown> | undefined) ?? {},
     };
   });
+}
+
+/**
+ * Why no event matched, in words that point at the cause: nothing
+ * collected yet (and what collecting needs), an app that is in no
+ * inventory, or filters that match none of what was collected.
+ */
+export async function whyNoEvents(hw: Herowatch, filter: AuditEventFilter = {}): Promise<string> {
+  const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
+  const cursors = await auditCursors(hw.store, connections.map((c) => c.id));
+  if (cursors.length === 0) {
+    return 'No audit trail has been collected: herowatch sync collects it for enterprise accounts whose view permission the token has (herowatch status says whether it does).';
+  }
+  if (filter.app) {
+    const apps = await readDataset(hw.store, 'apps', { connection: connections.map((c) => c.name), columns: ['name'], filters: { name: [filter.app] } });
+    if (apps.rows.length === 0) return `There is no app "${filter.app}" in the inventory (herowatch apps available CONNECTION lists them), so no event names it.`;
+  }
+  const days = cursors.map((c) => c.complete_through).sort();
+  return `No event matches these filters in the audit trail collected (complete through ${days.at(-1)}).`;
 }

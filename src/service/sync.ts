@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '../connections/status.js';
-import { InputError, InterruptedError } from '../errors.js';
+import { InputError, NotFoundError, InterruptedError } from '../errors.js';
 import type { VulnerabilityChange } from '../vulns/lifecycle.js';
 import { testMonitoredApps } from './vuln-monitor.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
@@ -62,6 +62,11 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   }
   const stored = existing ? await connectionToken(hw, existing) : null;
   const token = stored ?? request.token;
+  if (!token && !existing) {
+    // A name that is no connection, where connections exist: most likely a slip, not a new account.
+    const names = (await listConnections(hw.store)).map((c) => c.name);
+    if (names.length > 0) throw new NotFoundError(`There is no connection "${request.connection}" (connections: ${names.join(', ')}). Sync one of those, or connect this one first: herowatch connect --name ${request.connection} --token-stdin`);
+  }
   if (!token) {
     throw new InputError(
       `No Heroku token for connection "${request.connection}": connect it (herowatch connect --name ${request.connection} --token-stdin), or set HEROKU_API_KEY (heroku auth:token prints the CLI's; a least-privilege one: heroku authorizations:create --scope identity,read-protected --description herowatch).`,

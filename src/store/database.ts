@@ -40,6 +40,8 @@ export interface Store {
   /** Where the data lives, for messages (no password). */
   description: string;
   location: StoreLocation;
+  /** A new, empty database was created by this opening (a first run, or a mistyped HEROWATCH_HOME). */
+  created: boolean;
   /**
    * Opened for reading only: the SQLite home cannot be written (a read-only
    * mount, a copy handed to an auditor). Reads work; a write is refused
@@ -86,6 +88,10 @@ const PRIVATE_FILE = 0o600;
 function openSqlite(location: StoreLocation): Store {
   const path = location.sqlitePath;
   const folder = dirname(path);
+  if (existsSync(folder) && !statSync(folder).isDirectory()) {
+    throw new InputError(`herowatch's home ${folder} is a file, not a folder: point HEROWATCH_HOME at a folder (it is created if it does not exist).`);
+  }
+  const created = !existsSync(path);
   try {
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -115,7 +121,7 @@ function openSqlite(location: StoreLocation): Store {
   if (readOnly) {
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-    return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly, close: () => db.destroy() };
+    return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly, created: false, close: () => db.destroy() };
   }
   // SQLite creates its -wal and -shm files with the database file's mode, so this comes first.
   chmodSync(path, PRIVATE_FILE);
@@ -130,7 +136,7 @@ function openSqlite(location: StoreLocation): Store {
     if (database.open) database.pragma('optimize');
     await db.destroy();
   };
-  return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly: false, close };
+  return { db, dialect: 'sqlite', description: location.sqlitePath, location, readOnly: false, created, close };
 }
 
 /**
@@ -174,7 +180,7 @@ async function openPostgres(location: StoreLocation): Promise<Store> {
   // So is the end of a connection checked out between queries (inside a transaction): the next query on it fails instead.
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, readOnly: false, close: () => db.destroy() };
+  return { db, dialect: 'postgres', description: withoutPassword(location.databaseUrl!), location, readOnly: false, created: false, close: () => db.destroy() };
 }
 
 /** A read-only database is read as it is: one that needs a migration is refused, as it cannot be brought up to date. */

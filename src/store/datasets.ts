@@ -7,8 +7,19 @@ import { datasetSelect } from './dataset-views.js';
 
 export class UnknownDataset extends NotFoundError {
   constructor(name: string) {
-    super(`There is no dataset "${name}". Datasets: ${datasets().map((d) => d.name).join(', ')} (herowatch datasets describes them).`);
+    const names = datasets().map((d) => d.name);
+    const wanted = name.replace(/-/g, '_').toLowerCase();
+    // The usual slip: a singular, a prefix, or one letter off.
+    const near = names.filter((n) => n === `${wanted}s` || n.startsWith(wanted) || wanted.startsWith(n) || oneEditApart(n, wanted));
+    super(`There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')} (herowatch datasets describes them).`);
   }
+}
+
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
 }
 
 export type FilterValue = string | number | boolean | null;

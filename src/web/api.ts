@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SEVERITIES } from '../compliance/check.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
 import { HerowatchError, InputError, NotFoundError, type ErrorKind } from '../errors.js';
-import { authenticate, bearerToken, type AccessScope } from '../service/access.js';
+import { authenticate, bearerToken, InsufficientScope, type AccessScope } from '../service/access.js';
 import { suppressFinding, unsuppressFinding, findingDetail } from '../service/compliance.js';
 import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/monitored-apps.js';
 import { appDetail, listApps } from '../service/apps.js';
@@ -61,6 +61,23 @@ const errorBody = { type: 'object', properties: { error: { type: 'object', prope
 const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
 const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody });
 
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** What is wrong with a request, naming the field: "must NOT have additional properties" says neither which nor what is taken. */
+function validationMessage(issues: ValidationIssue[], context = 'request', fallback = 'invalid request'): string {
+  const issue = issues[0];
+  if (!issue) return fallback;
+  const where = `${context}${issue.instancePath.replace(/\//g, '.')}`;
+  if (issue.keyword === 'additionalProperties') return `${where} has "${String(issue.params.additionalProperty)}", which this route does not take: remove it (the OpenAPI document at /api/v1/openapi.json lists what each route takes).`;
+  if (issue.keyword === 'required') return `${where} needs "${String(issue.params.missingProperty)}".`;
+  return `${where} ${issue.message ?? 'is not valid'}.`;
+}
+
 /** A page as the API answers it (snake_case, as every body). */
 const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | null; asOf: unknown }) => ({ items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf });
 
@@ -84,10 +101,12 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
       api.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
         if (error instanceof HerowatchError) {
           if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${request.routeOptions.config?.tokenScope ?? 'read'}"`);
+          // RFC 6750: a valid token without the scope is 403, and says which scope it lacks.
+          if (error instanceof InsufficientScope) reply.header('WWW-Authenticate', `Bearer realm="herowatch", error="insufficient_scope", scope="${error.scope}"`);
           return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
         }
-        const validation = error as { validation?: unknown; message?: string; statusCode?: number };
-        if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validation.message ?? 'invalid request' } });
+        const validation = error as { validation?: ValidationIssue[]; validationContext?: string; message?: string; statusCode?: number };
+        if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validationMessage(validation.validation, validation.validationContext, validation.message) } });
         request.log.error({ err: error }, 'API request failed');
         return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
       });

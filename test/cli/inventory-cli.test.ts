@@ -72,6 +72,18 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(asked).toMatchObject({ code: 0, stdout: 'i\n1\n2\n3\n' });
     expect(asked.stderr).toContain('(3 rows, the first 3 as asked; there are more)');
 
+    // A name that is no connection, where one exists and no HEROKU_API_KEY names a new account: said, with those there are.
+    const { HEROKU_API_KEY: _key, ...withoutKey } = env;
+    const typo = await herowatch(withoutKey, 'sync', '--connection', 'defualt');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('There is no connection "defualt" (connections: default)');
+    // No event of an app that is in no inventory: it says so, not that a permission is missing.
+    expect((await herowatch(env, 'events', '--app', 'nope')).stdout).toContain('There is no app "nope" in the inventory');
+    // A new home is said to be new (a mistyped HEROWATCH_HOME would otherwise look like an empty installation).
+    if (dialect === 'sqlite') {
+      const fresh = await herowatch({ ...env, HEROWATCH_HOME: join(hw.home, 'typo') }, 'datasets');
+      expect(fresh.stderr).toContain(`created a new, empty home at ${join(hw.home, 'typo')} (from HEROWATCH_HOME)`);
+    }
     const changes = await herowatch(env, 'changes', '--since', '1', '--json');
     expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 3, changes: [] });
     const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
@@ -107,7 +119,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve <percent>' argument '150' is invalid. Use a percentage from 0 to 99/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
-      [base, ['export', 'appz'], /There is no dataset "appz". Datasets: account, rate_limits/],
+      [base, ["export", "appz"], /There is no dataset "appz"; did you mean apps\? Datasets: account, rate_limits/],
       [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd"; create it with/],
       [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
@@ -119,6 +131,9 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['runs', '--limit', '99999999999999999999'], /--limit <n>' argument '99999999999999999999' is invalid/],
       [base, ['sql', 'SELEC nonsense'], /The query is not SQL herowatch can run: (near "SELEC": syntax error|syntax error at or near "SELEC")/],
       [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
+      [base, ['export', 'app'], /There is no dataset "app"; did you mean apps\?/],
+      [base, ['export', 'apps', '--out', '/proc/x.csv'], /Cannot write \/proc\/x\.csv: files cannot be created in \/proc/],
+      ...(dialect === 'sqlite' ? ([[{ ...base, HEROWATCH_HOME: '/etc/hostname' }, ['datasets'], /home \/etc\/hostname is a file, not a folder: point HEROWATCH_HOME at a folder/]] as [Record<string, string>, string[], RegExp][]) : []),
     ];
     // Independent of each other (none writes): four at a time.
     for (let i = 0; i < cases.length; i += 4) {

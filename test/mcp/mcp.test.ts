@@ -230,7 +230,9 @@ describe('the MCP server', () => {
       expect((await post({ authorization: `Bearer ${good.token}` })).status).toBe(401);
       const writeOnly = await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 });
       const lacking = await post({ authorization: `Bearer ${writeOnly.token}` });
-      expect(lacking.status).toBe(401);
+      // Known, but without the scope: 403, saying what it lacks.
+      expect(lacking.status).toBe(403);
+      expect(lacking.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
       expect(await lacking.text()).toMatch(/lacks the mcp:read or read scope/);
       const fresh = await createAccessToken(hw, { name: 'fresh', scopes: ['read'], connections: null, expiresInDays: 1 });
       expect((await post({ authorization: `Bearer ${fresh.token}`, origin: 'https://evil.example' })).status).toBe(403);

@@ -57,14 +57,20 @@ describe('the REST API', () => {
     for (const operation of operations) {
       const [method, path] = operation.split(' ') as [string, string];
       const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api').replace('{id}', '1');
-      // Reads need read, writes need write: the other scope is as good as no token. SQL is a read, posted for its length.
+      // Reads need read, writes need write. SQL is a read, posted for its length.
       const scope = method === 'GET' || path === '/api/v1/sql' ? 'read' : 'write';
-      for (const token of [undefined, 'hwat_1_wrong', scope === 'read' ? writer : everything]) {
-        const answer = await app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
+      const ask = (token: string | undefined) => app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
+      for (const token of [undefined, 'hwat_1_wrong']) {
+        const answer = await ask(token);
         expect(answer.statusCode, `${operation} with ${token ?? 'no token'}`).toBe(401);
         expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^Bearer realm="herowatch", scope="${scope}"`));
         expect((answer.json() as Json).error).toMatchObject({ kind: 'unauthenticated' });
       }
+      // A valid token without the scope is known, and refused for what it lacks (RFC 6750: 403, insufficient_scope).
+      const lacking = await ask(scope === 'read' ? writer : everything);
+      expect(lacking.statusCode, `${operation} with a token without ${scope}`).toBe(403);
+      expect(lacking.headers['www-authenticate']).toBe(`Bearer realm="herowatch", error="insufficient_scope", scope="${scope}"`);
+      expect((lacking.json() as Json).error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining(`lacks the ${scope} scope`) });
     }
   });
 
@@ -92,7 +98,8 @@ describe('the REST API', () => {
     const tooMany = await get('/api/v1/apps?limit=500', everything);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/limit/) });
-    expect((await get('/api/v1/apps?colour=red', everything)).status).toBe(400);
+    const unknown = await get('/api/v1/apps?colour=red', everything);
+    expect(unknown).toMatchObject({ status: 400, body: { error: { kind: 'input', message: expect.stringContaining('"colour", which this route does not take') } } });
     expect((await get('/api/v1/no-such-thing', everything)).body.error).toMatchObject({ kind: 'not_found', message: expect.stringMatching(/openapi\.json/) });
     expect((await get('/api/v1/apps?cursor=not-ours', everything)).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/cursor/) });
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { toCsv } from '../../export/csv.js';
-import { listAuditEvents } from '../../service/audit.js';
+import { listAuditEvents, whyNoEvents } from '../../service/audit.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { table } from '../table.js';
@@ -30,7 +30,7 @@ export function registerEvents(program: Command, output: Output): void {
         const header = ['connection', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'ip_address', 'data'];
         return output.raw(toCsv(header, events.map((e) => [e.connection, e.id, e.created_at, e.type, e.action, e.actor_email, e.app_name, e.team_name, e.ip_address, JSON.stringify(e.data)])));
       }
-      if (events.length === 0) return output.out('No events match (herowatch sync collects them; they need the enterprise view permission).');
+      if (events.length === 0) return output.out(await withHerowatch({}, (hw) => whyNoEvents(hw, { connection: flags.connection, app: flags.app })));
       output.out(table(['time', 'actor', 'action', 'type', 'app', 'ip'], events.map((e) => [e.created_at, e.actor_email, e.action, e.type, e.app_name, e.ip_address])));
     });
 }
