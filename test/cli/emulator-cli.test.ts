@@ -110,6 +110,14 @@ describe('herowatch demo', () => {
     expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 7 sni endpoints, 72 config vars/);
     expect(first.stdout).toContain('oauth_authorizations: The token\'s scope (identity, read-protected) does not allow reading oauth authorizations');
     expect(first.stdout).toContain(`HEROWATCH_HOME=${join(home, 'demo')} ./bin/herowatch datasets`);
+    // Vulnerabilities of what three apps deployed, from the real advisories that ship with the demo; the check reads them.
+    expect(first.stdout).toMatch(/^ {2}pay-api {6}3 packages, 4 open: lodash 4\.17\.15 \(3, worst high; upgrade to 4\.17\.21\), jsonwebtoken 8\.5\.1 \(1, worst medium; upgrade to 9\.0\.0\)$/m);
+    expect(first.stdout).toMatch(/^ {2}acme-api {5}3 packages, 0 open$/m);
+    expect(first.stdout).toMatch(/high {5}production_app_severe_vulnerabilities_absent \(2\): acme-auth, pay-api/);
+    // One line each to the dashboard, MCP and the evidence bundle.
+    expect(first.stdout).toContain('npm run demo -- --serve');
+    expect(first.stdout).toContain('./bin/herowatch mcp --connection acme');
+    expect(first.stdout).toContain('./bin/herowatch evidence --out acme-evidence.zip');
     const second = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));
     const [, requests, unchanged] = /Sync run 2: complete in [\d.]+s, (\d+) requests \((\d+) answered 304/.exec(second)!;
     expect(Number(unchanged)).toBeGreaterThan(Number(requests) * 0.8);

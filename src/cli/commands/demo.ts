@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { demoScenarioPath, readScenarioFile, startEmulator, type Emulator } from '../../emulator/index.js';
 import { connect } from '../../service/connections.js';
 import { groupBy } from '../../compliance/check.js';
-import { listFindings } from '../../service/compliance.js';
+import { ecosystem } from '../../vulns/ecosystems.js';
+import { evaluateConnection, listFindings } from '../../service/compliance.js';
+import { addMonitoredApps } from '../../service/monitored-apps.js';
+import { appVulnerabilities, importAdvisories, testMonitoredApps } from '../../service/vuln-monitor.js';
 import { listDatasets } from '../../service/datasets.js';
 import { openHerowatch, type Herowatch } from '../../service/herowatch.js';
 import { addUser, createSignInLink, setPassword, users } from '../../service/users.js';
@@ -25,6 +29,11 @@ async function demoToken(): Promise<{ email: string; token: string; scope: strin
 }
 
 const DEMO_ADMIN = 'admin@demo.herowatch.local';
+
+/** The apps the demo monitors: two with known vulnerabilities in what they deploy (npm, RubyGems), one without. */
+const DEMO_MONITORED = ['pay-api', 'acme-auth', 'acme-api'];
+/** Real OSV advisories for those apps' packages, with their license (assets/demo/osv/README.md). */
+const DEMO_ADVISORIES = fileURLToPath(new URL('../../../assets/demo/osv/', import.meta.url));
 
 /** The demo's admin, with a fresh password each time, and a one-time sign-in link. */
 async function demoSignInLink(hw: Herowatch): Promise<{ token: string; password: string }> {
@@ -94,16 +103,28 @@ export function registerDemo(program: Command, output: Output, running: (emulato
               if (gap.fix) say.out(`    fix: ${gap.fix}`);
             }
           }
-          if (result.compliance) {
-            say.out('');
-            say.out(`Compliance: ${result.compliance.failed} failing, ${result.compliance.passed} passing, ${result.compliance.unknown} unknown, over ${result.compliance.checks} checks:`);
-            const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
-            for (const [check, findings] of groupBy(open, (f) => f.check_id)) {
-              say.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
-            }
+          // Vulnerabilities of what three apps deployed, from the few real advisories that ship with the demo.
+          const monitoredApps = await addMonitoredApps(hw, 'acme', DEMO_MONITORED);
+          const { update } = await importAdvisories(hw, DEMO_ADVISORIES);
+          const tests = await testMonitoredApps(hw, { connection: 'acme', evaluate: false });
+          const compliance = await evaluateConnection(hw, 'acme');
+          say.out('');
+          say.out(`Vulnerabilities: ${monitoredApps.length} apps monitored (herowatch apps add), their slugs read and matched against ${update.records} advisories that ship with the demo (herowatch vulns db update downloads them all):`);
+          for (const test of tests) {
+            const detail = await appVulnerabilities(hw, test.app, { connection: 'acme' });
+            // One line per package: how many vulnerabilities, the worst, and the version that fixes them all.
+            const byPackage = groupBy(detail.vulnerabilities, (v) => `${v.package} ${v.version}`);
+            const upgrade = (found: typeof detail.vulnerabilities) => found.map((v) => v.fixed).filter((v): v is string => v !== null).sort(ecosystem(found[0]!.ecosystem)!.compare).at(-1) ?? 'none yet';
+            const said = [...byPackage].map(([name, found]) => `${name} (${found.length}, worst ${found[0]!.severity}; upgrade to ${upgrade(found)})`);
+            say.out(`  ${test.app.padEnd(12)} ${test.packages} packages, ${test.open} open${said.length > 0 ? `: ${said.join(', ')}` : ''}`);
+          }
+          say.out('');
+          say.out(`Compliance: ${compliance.failed} failing, ${compliance.passed} passing, ${compliance.unknown} unknown, over ${compliance.checks} checks:`);
+          const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
+          for (const [check, findings] of groupBy(open, (f) => f.check_id)) {
+            say.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
           }
           if (json) {
-            const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
             output.json({ emulator: emulator.url, home, connection: status, sync: result, datasets: Object.fromEntries(counts), findings: open.map((f) => ({ id: f.id, check_id: f.check_id, severity: f.severity, resource: f.resource_name })) });
           }
           say.out('');
@@ -114,6 +135,10 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch datasets`);
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch sql "SELECT name, stack, team_name, locked FROM apps ORDER BY name"`);
           say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch export addons --format csv`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch vulns show pay-api`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch evidence --out acme-evidence.zip   # a signed bundle for auditors`);
+          say.out(`  HEROWATCH_HOME=${home} ./bin/herowatch mcp --connection acme              # for an AI agent (MCP over stdio)`);
+          if (!flags.serve) say.out('  npm run demo -- --serve                     # the same in the dashboard');
           if (flags.serve) {
             const { startServer } = await import('../../web/server.js');
             const server = await startServer(hw, { host: '127.0.0.1', port: Number(flags.webPort) });

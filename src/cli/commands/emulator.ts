@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../time.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -70,13 +71,21 @@ export function registerEmulator(program: Command, output: Output, running: (emu
         faults,
         validateResponses: flags.validate ?? false,
       });
-      const stats = emulator.world().stats;
+      const world = emulator.world();
+      const stats = world.stats;
+      // The world's clock and its tokens: a fixed clock weeks behind, or a token to guess, would otherwise surprise.
+      const clock = world.now();
+      const behind = Math.floor((Date.now() - clock.getTime()) / DAY_MS);
+      const tokens = [...world.tokens.values()].filter((t) => !t.revoked && (t.expiresIn === null || Date.parse(t.createdAt) + t.expiresIn * 1000 > clock.getTime()));
       if (flags.json) {
-        output.json({ url: emulator.url, stats });
+        output.json({ url: emulator.url, stats, now: clock.toISOString(), tokens: tokens.map((t) => ({ token: t.token, user: t.user.email, scope: t.scope, description: t.description })) });
       } else {
         output.out(`Heroku Platform API emulator listening on ${emulator.url}`);
         output.out(`  serving ${describeStats(stats)}`);
-        output.out(`  point Heroku clients at it: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<a token from the scenario>`);
+        output.out(`  the world's clock: ${clock.toISOString()}${behind >= 1 ? ` (${behind} day${behind === 1 ? '' : 's'} ago; --shift-to-now moves the world to today)` : ''}`);
+        for (const token of tokens.slice(0, 5)) output.out(`  token of ${token.user.email} (${token.scope.join(', ')}${token.description ? `, ${token.description}` : ''}): ${token.token}`);
+        if (tokens.length > 5) output.out(`  ... and ${tokens.length - 5} more tokens (--json lists them)`);
+        output.out(`  point Heroku clients at it: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<a token above>`);
         output.out('  stop with Ctrl-C');
       }
       await running(emulator);

@@ -20,7 +20,7 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
     .option('--out <file>', 'the zip to write, e.g. evidence-2026-q4.zip')
     .option('--yes', 'replace --out if it exists, without asking')
     .option('--from <day>', 'start of the period (default: 30 days before --to)')
-    .option('--to <day>', 'end of the period, included (default: now)')
+    .option('--to <day>', 'end of the period, included (default: now; a day still to come means up to now)')
     .option('--connection <name>', 'one connection (default: all)')
     .option('--no-sign', 'leave the bundle unsigned (by default the manifest is signed with the installation\'s key)')
     .option('--json', 'print JSON')
@@ -28,9 +28,10 @@ export function registerEvidence(program: Command, output: Output, setExitCode: 
       if (!flags.out) throw new UsageError('Say where to write the bundle: herowatch evidence --out FILE.zip (or herowatch evidence verify FILE.zip to check one)');
       if (!flags.yes && existsSync(flags.out)) await confirm(`${flags.out} exists. Replace it?`, 'evidence --out');
       const now = new Date();
-      // --to today means: up to now.
+      // A --to still to come (today, the end of the quarter) means: up to now, which is all there is to show.
       const end = flags.to ? day(flags.to, '--to', true) : now;
-      const to = end > now && end.getTime() - now.getTime() <= DAY_MS && flags.to === now.toISOString().slice(0, 10) ? now : end;
+      const to = end > now ? now : end;
+      if (end > now && flags.to !== now.toISOString().slice(0, 10)) output.err(`--to ${flags.to} is still to come: the bundle covers the period up to now.`);
       const from = flags.from ? day(flags.from, '--from', false) : new Date(to.getTime() - 30 * DAY_MS);
       const result = await withHerowatch({}, (hw) => createEvidence(hw, { out: flags.out!, from, to, connection: flags.connection, sign: flags.sign }));
       if (flags.json) return output.json(result);

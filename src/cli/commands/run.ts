@@ -18,7 +18,7 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
   registerJobs(program, output);
   program
     .command('run')
-    .description('Keep every connection fresh: inventory and checks every 24h, audit trail every 6h (settings.yaml: schedule), findings to a webhook; stops cleanly on SIGTERM')
+    .description('Keep every connection fresh: an inventory cycle (incremental after the first full sync) and the checks every hour, the audit trail every 6h (settings.yaml: schedule), findings to a webhook; stops cleanly on SIGTERM')
     .option('--once', 'run what is due now, then exit (for cron): exit status 1 when a job or its notification failed')
     .option('--queue', 'plan only (PostgreSQL): enqueue what is due for herowatch worker processes; one of any number of planners plans at a time')
     .option('--json', 'print events as JSON lines')
