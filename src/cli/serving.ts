@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { UsageError } from './output.js';
 
 /** An option that may be given several times, collected in order. */
@@ -29,4 +30,20 @@ export function untilStopped(options: { stdin?: boolean } = {}): Promise<void> {
     process.once('SIGTERM', stop);
     if (options.stdin) process.stdin.once('end', stop);
   });
+}
+
+/**
+ * Refuses a port already taken, before any work that would be wasted on
+ * finding it out later (the demo syncs first, then serves); `flag` is the
+ * option that picks another. Port 0 (any free one) is always fine.
+ */
+export async function requireFreePort(host: string, port: number, flag: string): Promise<void> {
+  if (port === 0) return;
+  const taken = await new Promise<string | null>((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+  if (taken === 'EADDRINUSE') throw new UsageError(`Port ${port} on ${host} is in use: stop what holds it, or pick another port with ${flag} (0 takes any free one).`);
+  if (taken !== null) throw new UsageError(`Cannot listen on ${host}:${port} (${taken}): pick another port with ${flag}.`);
 }

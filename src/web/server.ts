@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { mountMcp, requireAllowedHost } from '../mcp/http.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Herowatch } from '../service/herowatch.js';
@@ -35,7 +35,8 @@ export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'ho
   // Requests are not logged (a setup or sign-in link carries its secret in the URL); failures are.
   const app = Fastify({
     loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are not logged (fastify 5's way of saying so: the top-level option is deprecated).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
   }) as unknown as FastifyInstance;

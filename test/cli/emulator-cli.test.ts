@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,6 +127,17 @@ describe('herowatch demo', () => {
     const summary = JSON.parse(asJson) as { sync: { runId: number; status: string }; datasets: Record<string, number>; connection: { state: string }; findings: unknown[] };
     expect(summary).toMatchObject({ sync: { runId: 3, status: 'complete' }, datasets: { apps: 22, domains: 31 }, connection: { state: 'degraded' } });
     expect(summary.findings.length).toBeGreaterThan(0);
+
+    // A dashboard port in use is said before the sync, with the flag that picks another.
+    const holder = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const busyPort = (holder.address() as AddressInfo).port;
+    const busy = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, 'demo', '--serve', '--web-port', String(busyPort)], { env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr })),
+    );
+    holder.close();
+    expect(busy).toMatchObject({ code: 2, stdout: '' });
+    expect(busy.stderr).toContain(`Port ${busyPort} on 127.0.0.1 is in use: stop what holds it, or pick another port with --web-port`);
 
     // With --serve: the dashboard on the synced demo, and a one-time link that signs the demo admin in.
     const served = startHerowatch({ HEROWATCH_HOME: home }, ['demo', '--serve', '--web-port', '0']);

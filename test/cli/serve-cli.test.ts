@@ -49,6 +49,9 @@ describe('herowatch serve', () => {
     const mcp = await fetch(`${base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
     expect(mcp.status).toBe(200);
     server.child.kill('SIGTERM');
-    expect((await server.done).code).toBe(0);
+    const ended = await server.done;
+    expect(ended.code).toBe(0);
+    // Nothing but herowatch's own words on standard error: no framework deprecation warning.
+    expect(ended.stderr).not.toMatch(/Deprecation|FSTDEP|Warning/);
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import { addUser, createSignInLink, setPassword, users } from '../../service/use
 import { syncConnection } from '../../service/sync.js';
 import type { Output } from '../output.js';
 import { progressLine } from '../progress.js';
+import { requireFreePort } from '../serving.js';
 import { printStatus } from './connections.js';
 
 /** The token the demo world gives herowatch's service account, the least-privilege one. */
@@ -60,6 +61,8 @@ export function registerDemo(program: Command, output: Output, running: (emulato
       const json = flags.json === true;
       // With --json, the text below is not printed; one object says the same at the end.
       const say: Output = json ? { out: () => {}, err: output.err, json: output.json, raw: () => {} } : output;
+      // A dashboard port already taken is said now, not after the sync.
+      if (flags.serve) await requireFreePort('127.0.0.1', Number(flags.webPort), '--web-port');
       const base = loadConfig(process.env);
       const home = join(base.home, 'demo');
       const config = loadConfig({ HEROWATCH_HOME: home }, {});

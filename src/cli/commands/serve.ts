@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { createLogger } from '../../log.js';
 import { withHerowatch } from '../context.js';
 import type { Output } from '../output.js';
-import { allowedHostsFor, repeatable, untilStopped } from '../serving.js';
+import { allowedHostsFor, repeatable, requireFreePort, untilStopped } from '../serving.js';
 import { wholeNumber } from '../parse.js';
 
 export function registerServe(program: Command, output: Output): void {
@@ -15,6 +15,7 @@ export function registerServe(program: Command, output: Output): void {
     .action(async (flags: { host: string; port?: number; allowedHost?: string[] }) => {
       await withHerowatch({}, async (hw) => {
         const allowedHosts = allowedHostsFor(flags.host, flags.allowedHost ?? hw.config.allowedHosts);
+        await requireFreePort(flags.host, flags.port ?? hw.config.port ?? 8808, '--port');
         const { startServer } = await import('../../web/server.js');
         const server = await startServer(hw, { host: flags.host, port: flags.port ?? hw.config.port ?? 8808, allowedHosts, trustedProxies: hw.config.trustedProxies, logger: createLogger(hw.config.logLevel) });
         output.err(`herowatch serving at ${server.url}: the dashboard, the REST API at ${server.url}/api/v1 (OpenAPI: /api/v1/openapi.json), MCP at ${server.url}/mcp. Stop with Ctrl-C.`);
