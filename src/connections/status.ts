@@ -76,6 +76,24 @@ export interface TestOptions {
 
 export const CAPABILITIES: CapabilityName[] = ['inventory', 'config_var_names', 'enterprise_members', 'audit_trail', 'team_member_2fa'];
 
+/**
+ * Why a failing test failed, in a headline that agrees with its first
+ * error: a network that does not reach Heroku is not a token Heroku refused.
+ */
+export function failingHeadline(status: Pick<ConnectionStatus, 'diagnoses'>): string {
+  const error = status.diagnoses.find((d) => d.severity === 'error');
+  switch (error?.code) {
+    case 'token-invalid':
+      return 'Heroku does not accept this token';
+    case 'api-unreachable':
+      return 'The Heroku API could not be reached, so the token could not be tested';
+    case 'api-not-heroku':
+      return 'That address does not answer as Heroku\'s API, so the token could not be tested';
+    default:
+      return error ? error.message.replace(/[.:]\s*$/, '') : 'The test failed';
+  }
+}
+
 export function stateOf(diagnoses: Diagnosis[]): ConnectionState {
   if (diagnoses.some((d) => d.severity === 'error')) return 'failing';
   if (diagnoses.some((d) => d.severity === 'gap' || d.severity === 'warning')) return 'degraded';

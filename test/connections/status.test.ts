@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { testConnection, type CapabilityName, type ConnectionStatus, type DiagnosisCode } from '../../src/connections/status.js';
+import { failingHeadline, testConnection, type CapabilityName, type ConnectionStatus, type DiagnosisCode } from '../../src/connections/status.js';
 import type { Scenario, ScenarioToken } from '../../src/emulator/index.js';
 import { HerokuClient } from '../../src/heroku/client.js';
 import { LEAST_PRIVILEGE_COMMAND } from '../../src/inventory/coverage.js';
@@ -155,6 +155,8 @@ describe('the connection test', () => {
 
     expect(status.diagnoses.map((d) => d.code).sort()).toEqual([...test.codes].sort());
     expect(status.state).toBe(test.state);
+    // A failing test's headline agrees with its diagnosis: an unreachable API is not a refused token.
+    if (status.state === 'failing') expect(failingHeadline(status)).toMatch(test.unreachable ? /could not be reached/ : test.codes.includes('token-invalid') ? /does not accept this token/ : /./);
     expect(EVERYTHING.filter((c) => !status.capabilities[c].can)).toEqual(test.cannot);
     for (const capability of test.cannot) expect(status.capabilities[capability].reason, capability).toBeTruthy();
     if (test.kind) expect(status.token?.kind).toBe(test.kind);

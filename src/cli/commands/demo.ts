@@ -65,8 +65,9 @@ export function registerDemo(program: Command, output: Output, running: (emulato
       if (flags.serve) await requireFreePort('127.0.0.1', Number(flags.webPort), '--web-port');
       const base = loadConfig(process.env);
       const home = join(base.home, 'demo');
-      const config = loadConfig({ HEROWATCH_HOME: home }, {});
       const emulator = await startEmulator({ shiftToNow: true, port: Number(flags.port) });
+      // The demo's Heroku is the emulator, for everything herowatch does there (the dashboard's "connect" included).
+      const config = loadConfig({ HEROWATCH_HOME: home, HEROKU_HOST: emulator.url }, {});
       try {
         const { email, token, scope } = await demoToken();
         say.out(`Heroku API emulator serving the demo world (Acme) at ${emulator.url}`);

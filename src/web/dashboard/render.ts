@@ -1,3 +1,4 @@
+import { failingHeadline } from '../../connections/status.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionUser } from '../../service/users.js';
 import { VERSION } from '../../version.js';
@@ -33,6 +34,8 @@ export const NAV = [
 
 /** Formatting the templates share; every value they print is escaped by the engine. */
 export const helpers = {
+  /** The headline of a failing connection test, agreeing with its diagnosis. */
+  failingHeadline,
   /** A path from segments, each URL-encoded: `path('apps', connection, app)`. */
   path: (...segments: (string | number)[]): string => `/${segments.map((s) => encodeURIComponent(String(s))).join('/')}`,
   /** A query string from the set values of `params` (with the leading ?), or ''. */
