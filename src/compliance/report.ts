@@ -21,6 +21,34 @@ export interface FrameworkReport {
 
 export type CheckCounts = { passed: number; failed: number; suppressed: number; unknown: number };
 
+/**
+ * The one order in which every door and the evidence report say a report's
+ * counts: worst first, so what needs work leads (the CLI, the dashboard and
+ * the auditor's report cannot then disagree on which number is which).
+ */
+export const CONTROL_STATUS_ORDER = [
+  { status: 'failing', label: 'failing' },
+  { status: 'unknown', label: 'unknown' },
+  { status: 'passing', label: 'passing' },
+  { status: 'not_evaluated', label: 'not evaluated' },
+] as const satisfies readonly { status: ControlReport['status']; label: string }[];
+
+/** A check's counts, in the same order: worst first. */
+export const CHECK_COUNT_ORDER = ['failed', 'unknown', 'suppressed', 'passed'] as const satisfies readonly (keyof CheckCounts)[];
+
+/** "2 failing, 1 unknown, 5 passing, 0 not evaluated" */
+export function summaryText(summary: FrameworkReport['summary']): string {
+  return CONTROL_STATUS_ORDER.map(({ status, label }) => `${summary[status]} ${label}`).join(', ');
+}
+
+/** "failed / unknown / suppressed / passed", the heading of `checkCountsText`. */
+export const CHECK_COUNTS_HEADING = CHECK_COUNT_ORDER.join(' / ');
+
+/** A check's counts as "1 / 0 / 0 / 21", in CHECK_COUNT_ORDER. */
+export function checkCountsText(counts: CheckCounts): string {
+  return CHECK_COUNT_ORDER.map((k) => counts[k]).join(' / ');
+}
+
 /** How a framework report counts a finding: failing while open, suppressed, unknown (no result), or passed (resolved or passing). */
 export function reportClass(status: string, result: string): keyof CheckCounts {
   if (status === 'open') return 'failed';

@@ -1,6 +1,6 @@
 import type { ConnectionStatus } from '../connections/status.js';
 import type { FindingView } from '../compliance/finding-view.js';
-import type { FrameworkReport } from '../compliance/report.js';
+import { CHECK_COUNTS_HEADING, checkCountsText, CONTROL_STATUS_ORDER, type FrameworkReport } from '../compliance/report.js';
 
 export interface ReportInput {
   generatedAt: string;
@@ -62,12 +62,12 @@ export function renderReport(input: ReportInput): string {
     ...input.frameworks.map(
       (f) =>
         `<h2>${escape(f.framework.name)} <small>${escape(f.framework.version)}</small></h2>` +
-        `<p class="summary"><span class="failing">${f.summary.failing} failing</span><span class="passing">${f.summary.passing} passing</span><span class="unknown">${f.summary.unknown} with unknowns</span><span>${f.summary.not_evaluated} not evaluated</span></p>` +
-        `<table><thead><tr><th>control</th><th>status</th><th>checks (failing / passing / suppressed / unknown)</th></tr></thead><tbody>${f.controls
+        `<p class="summary">${CONTROL_STATUS_ORDER.map(({ status, label }) => `<span class="${status}">${f.summary[status]} ${label}</span>`).join('')}</p>` +
+        `<table><thead><tr><th>control</th><th>status</th><th>checks (${CHECK_COUNTS_HEADING})</th></tr></thead><tbody>${f.controls
           .map(
             (c) =>
               `<tr><td><b>${escape(c.id)}</b> ${escape(c.title)}</td><td class="${escape(c.status)}">${escape(c.status.replace('_', ' '))}</td><td>${c.checks
-                .map((k) => `<code>${escape(k.id)}</code> ${k.failed} / ${k.passed} / ${k.suppressed} / ${k.unknown}`)
+                .map((k) => `<code>${escape(k.id)}</code> ${checkCountsText(k)}`)
                 .join('<br>')}</td></tr>`,
           )
           .join('')}</tbody></table>`,

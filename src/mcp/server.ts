@@ -2,6 +2,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { SEVERITIES } from '../compliance/check.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
+import { summaryText } from '../compliance/report.js';
 import { HerowatchError } from '../errors.js';
 import { recordAgentCall } from '../service/access.js';
 import { appDetail, listApps } from '../service/apps.js';
@@ -240,7 +241,7 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
       const asOfs = await scopeFreshness(hw, scope, connection);
       const unsynced = asOfs.filter((f) => f.run === null).map((f) => f.connection);
       const lines = [
-        `${report.framework.name} over ${report.connections.join(', ') || 'no connection'}: ${Object.entries(report.summary).map(([status, n]) => `${n} ${status}`).join(', ')}${unsynced.length > 0 ? ` (never synced: ${unsynced.join(', ')})` : ''}`,
+        `${report.framework.name} over ${report.connections.join(', ') || 'no connection'}: ${summaryText(report.summary)}${unsynced.length > 0 ? ` (never synced: ${unsynced.join(', ')})` : ''}`,
         ...report.controls.map((c) => `${c.id} ${c.status}: ${c.title}${c.checks.some((k) => k.failed > 0) ? ` (failing: ${c.checks.filter((k) => k.failed > 0).map((k) => `${k.id} x${k.failed}`).join(', ')})` : ''}`),
       ];
       return result({ report: report as unknown as Json, as_of: asOfs }, lines, 'name one connection');

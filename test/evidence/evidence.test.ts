@@ -1,3 +1,4 @@
+import { CONTROL_STATUS_ORDER, type FrameworkReport } from '../../src/compliance/report.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -78,6 +79,11 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; contract');
     expect(html).not.toContain('<script>');
     expect(html).toMatch(/CC6\.1<\/b>.*failing/);
+    // The report's counts in the order every door says them (the dashboard's compliance page, the CLI's report).
+    const said = [...(/<h2>SOC 2 <small>[^<]*<\/small><\/h2><p class="summary">(.*?)<\/p>/.exec(html)?.[1] ?? '').matchAll(/<span[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]);
+    const soc2Summary = (JSON.parse(strFromU8(files['frameworks/soc2.json']!)) as FrameworkReport).summary;
+    expect(said).toEqual(CONTROL_STATUS_ORDER.map(({ status, label }) => `${soc2Summary[status]} ${label}`));
+    expect(html).toContain(`checks (failed / unknown / suppressed / passed)`);
     for (const [path, bytes] of Object.entries(files)) {
       const text = Buffer.from(bytes).toString('latin1');
       for (const secret of [CANARY, ...Object.values(T)]) expect(text.includes(secret), `${secret} in ${path}`).toBe(false);

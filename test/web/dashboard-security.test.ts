@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection } from '../../src/service/connections.js';
-import { findingDetail, listFindings } from '../../src/service/compliance.js';
+import { findingDetail, frameworkReport, listFindings } from '../../src/service/compliance.js';
+import { CONTROL_STATUS_ORDER, summaryText } from '../../src/compliance/report.js';
 import { resultApp } from '../../src/compliance/finding-view.js';
 import { users } from '../../src/service/users.js';
 import { finishJob, startJob } from '../../src/store/jobs.js';
@@ -146,6 +147,30 @@ describe('the dashboard\'s routes', () => {
     expect(app).toContain('Deploy &lt;script&gt;alert(&quot;release&quot;)&lt;/script&gt;');
     const audit = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit' }))).body;
     expect(audit).toContain('&lt;svg onload=alert(&quot;action&quot;)&gt;');
+  });
+
+  it('show the audit trail as a table of who did what to what, with its data readable', async () => {
+    const audit = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit?type=config_var' }))).body;
+    const headers = [...(/<table class="events">\s*<thead>(.*?)<\/thead>/s.exec(audit)?.[1] ?? '').matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(headers).toEqual(['Time', 'Actor', 'Action', 'Target', 'Details', 'From']);
+    expect(audit).toMatch(/<td class="nowrap">config var <strong>update<\/strong><\/td>\s*<td class="nowrap">app acme-[a-z-]+<br><span class="hint">team acme-[a-z]+<\/span><\/td>\s*<td class="details">keys: [A-Z_]+/);
+    expect(audit).not.toContain('{&quot;keys&quot;');
+    const hostile = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit?app=acme-api' }))).body;
+    expect(hostile).toContain('<td class="details">note: &lt;/td&gt;&lt;script&gt;');
+    const nothing = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit?app=no-such-app' }))).body;
+    expect(nothing).toContain('There is no app &quot;no-such-app&quot; in the inventory');
+    expect(nothing).not.toContain('<table class="events">');
+  });
+
+  it('say a report\'s counts in one order: the compliance page, the framework page and the CLI agree', async () => {
+    const compliance = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance' }))).body;
+    const headers = [...(/<thead>(.*?)<\/thead>/s.exec(compliance)?.[1] ?? '').matchAll(/<th scope="col" class="num">([^<]*)<\/th>/g)].map((m) => m[1]!.toLowerCase());
+    expect(headers).toEqual(['controls', ...CONTROL_STATUS_ORDER.map((o) => o.label)]);
+    const report = await frameworkReport(world.hw, 'soc2', {});
+    const framework = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance/soc2' }))).body;
+    expect(framework).toContain(`Controls: ${summaryText(report.summary)}.`);
+    expect(summaryText(report.summary)).toMatch(/^\d+ failing, \d+ unknown, \d+ passing, \d+ not evaluated$/);
+    expect(framework).toContain('Checks (failed / unknown / suppressed / passed)');
   });
 
   it('show which certificates ACM issued and which were uploaded, on the app page', async () => {

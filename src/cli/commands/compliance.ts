@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { exportFindings, FINDING_EXPORTS } from '../../compliance/finding-export.js';
 import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
+import { CHECK_COUNT_ORDER, summaryText } from '../../compliance/report.js';
 import {
   configuredCatalog, evaluateConnections, findingDetail, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
   type EvaluationSummary, type FindingDetail, type FindingView, type FindingViewStatus,
@@ -109,7 +110,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
       const report = await withHerowatch({}, (hw) => frameworkReport(hw, flags.framework, { connection: flags.connection }));
       if (flags.json) return output.json(report);
       output.out(`${report.framework.name} (${report.framework.version}) for ${report.connections.join(', ') || 'no connections'}`);
-      output.out(`  ${report.summary.failing} failing, ${report.summary.passing} passing, ${report.summary.unknown} with unknowns, ${report.summary.not_evaluated} not evaluated`);
+      output.out(`  Controls: ${summaryText(report.summary)}`);
       if (report.summary.not_evaluated === report.controls.length) {
         output.out('  Nothing has been evaluated yet: sync a connection (herowatch sync), and the checks run after it.');
         return;
@@ -118,7 +119,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
         output.out('');
         output.out(`${control.id}  ${control.status.toUpperCase().replace('_', ' ')}  ${control.title}`);
         for (const check of control.checks) {
-          output.out(`    ${check.id}: ${check.failed} failing, ${check.passed} passing${check.suppressed ? `, ${check.suppressed} suppressed` : ''}${check.unknown ? `, ${check.unknown} unknown` : ''}`);
+          output.out(`    ${check.id}: ${CHECK_COUNT_ORDER.map((k) => `${check[k]} ${k}`).join(', ')}`);
         }
       }
       setExitCode(0);
@@ -128,7 +129,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 export function printEvaluation(output: Output, summary: EvaluationSummary): void {
   const opened = summary.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = summary.changes.length - opened;
-  output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.passed} passing, ${summary.unknown} unknown over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
+  output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
   if (summary.warnings.length === 0) return;
   output.out(`${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'} (passing for now):`);
   for (const warning of summary.warnings.slice(0, 10)) output.out(`  ${warning.checkId}: ${warning.message}`);

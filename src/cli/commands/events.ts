@@ -4,6 +4,7 @@ import { listAuditEvents, whyNoEvents } from '../../service/audit.js';
 import { withHerowatch } from '../context.js';
 import { UsageError, type Output } from '../output.js';
 import { table } from '../table.js';
+import { readableData } from '../../text.js';
 
 export function registerEvents(program: Command, output: Output): void {
   program
@@ -31,6 +32,6 @@ export function registerEvents(program: Command, output: Output): void {
         return output.raw(toCsv(header, events.map((e) => [e.connection, e.id, e.created_at, e.type, e.action, e.actor_email, e.app_name, e.team_name, e.ip_address, JSON.stringify(e.data)])));
       }
       if (events.length === 0) return output.out(await withHerowatch({}, (hw) => whyNoEvents(hw, { connection: flags.connection, app: flags.app })));
-      output.out(table(['time', 'actor', 'action', 'type', 'app', 'ip'], events.map((e) => [e.created_at, e.actor_email, e.action, e.type, e.app_name, e.ip_address])));
+      output.out(table(['time', 'actor', 'action', 'type', 'app', 'ip', 'details'], events.map((e) => [e.created_at, e.actor_email, e.action, e.type, e.app_name, e.ip_address, readableData(e.data)])));
     });
 }

@@ -5,6 +5,7 @@ import { datasetPreview, datasetRows, EXPORT_FORMATS, formatRows, runReadOnlySql
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { auditEventsView, datasetsView, datasetView, vulnerabilitiesView } from '../../service/views.js';
+import { whyNoEvents } from '../../service/audit.js';
 import { vulnerablePackages } from '../../service/vuln-monitor.js';
 import { field } from './form.js';
 import { page } from './render.js';
@@ -33,8 +34,10 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
       if (!(caught instanceof HerowatchError) || caught.kind !== 'input') throw caught;
       error = caught.message;
     }
+    // No event: say why (nothing collected, an app that does not exist, or filters that match nothing), as the CLI does.
+    const empty = result && result.total === 0 ? await whyNoEvents(hw, filter) : null;
     const next = result?.nextCursor ? `/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>, cursor: result.nextCursor }).toString()}` : null;
-    return page(request, reply, 'audit', { title: 'Audit trail', result, filter, error, next, connections: (await listConnections(hw.store)).map((c) => c.name) }, error ? 400 : 200);
+    return page(request, reply, 'audit', { title: 'Audit trail', result, filter, error, empty, next, connections: (await listConnections(hw.store)).map((c) => c.name) }, error ? 400 : 200);
   });
 
   web.get('/datasets', { config: { access: 'viewer' } }, async (request, reply) => {

@@ -1,6 +1,8 @@
 import { failingHeadline } from '../../connections/status.js';
+import { CHECK_COUNTS_HEADING, checkCountsText, CONTROL_STATUS_ORDER, summaryText } from '../../compliance/report.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionUser } from '../../service/users.js';
+import { readableData } from '../../text.js';
 import { VERSION } from '../../version.js';
 
 /** Who may reach a dashboard route: anyone (sign-in, setup), any signed-in user, or admins only. */
@@ -58,6 +60,13 @@ export const helpers = {
   bytes: (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n < 1024 ? `${n} B` : n < 1_048_576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1_048_576).toFixed(1)} MB`),
   plural: (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`,
   text: (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value)),
+  /** A report's counts, its check counts and their heading, in the one order every door uses. */
+  statusOrder: CONTROL_STATUS_ORDER,
+  summary: summaryText,
+  checkCounts: checkCountsText,
+  checkCountsHeading: CHECK_COUNTS_HEADING,
+  /** Data from outside (an audit event's) as `key: value; key: value`, bounded. */
+  readable: readableData,
   /** A list as people write one (`a, b`); anything else as `text` prints it. */
   list: (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || '—' : helpers.text(value)),
 };
