@@ -23,13 +23,28 @@ export interface ComplianceBenchOptions {
 }
 
 export async function benchCompliance(options: ComplianceBenchOptions): Promise<Record<string, number | string>> {
-  const generated = generateScenario({ apps: options.apps, domains: options.apps * 3, addons: options.apps * 2, teams: Math.max(4, options.apps / 250), members: Math.max(40, options.apps / 20), days: 7, seed: 5 });
+  const generated = generateScenario({
+    apps: options.apps,
+    domains: options.apps * 3,
+    addons: options.apps * 2,
+    teams: Math.max(4, options.apps / 250),
+    members: Math.max(40, options.apps / 20),
+    days: 7,
+    seed: 5,
+  });
   const emulator = await startEmulator({ scenario: generated.scenario, port: 0, rateLimit: { poolSize: 1_000_000 } });
   const home = await mkdtemp(join(tmpdir(), 'herowatch-bench-compliance-'));
   const hw = await openHerowatch(loadConfig({ HEROWATCH_HOME: home }, { apiUrl: emulator.url }));
   try {
     const now = emulator.world().now();
-    const sync = await syncConnection(hw, { connection: 'bench', token: generated.tokens.global, apiUrl: emulator.url, now, evaluate: false, sync: { now: () => now, auditBackfillDays: 7 } });
+    const sync = await syncConnection(hw, {
+      connection: 'bench',
+      token: generated.tokens.global,
+      apiUrl: emulator.url,
+      now,
+      evaluate: false,
+      sync: { now: () => now, auditBackfillDays: 7 },
+    });
     if (sync.status !== 'complete') throw new Error(`bench sync ${sync.status}: ${sync.error}`);
     const connection = await requireConnection(hw.store, 'bench');
     const settings = hw.config.settings.compliance;

@@ -28,14 +28,29 @@ export interface DashboardBenchOptions {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 export async function benchDashboard(options: DashboardBenchOptions): Promise<Record<string, number | string>> {
-  const generated = generateScenario({ apps: options.apps, domains: options.apps * 3, addons: options.apps * 2, teams: Math.max(4, options.apps / 250), members: Math.max(40, options.apps / 20), days: 7, seed: 13 });
+  const generated = generateScenario({
+    apps: options.apps,
+    domains: options.apps * 3,
+    addons: options.apps * 2,
+    teams: Math.max(4, options.apps / 250),
+    members: Math.max(40, options.apps / 20),
+    days: 7,
+    seed: 13,
+  });
   const emulator = await startEmulator({ scenario: generated.scenario, port: 0, rateLimit: { poolSize: 10_000_000 } });
   const home = await mkdtemp(join(tmpdir(), 'herowatch-bench-dashboard-'));
   const hw = await openHerowatch(loadConfig({ HEROWATCH_HOME: home }, { apiUrl: emulator.url }));
   const figures: Record<string, number | string> = { world: `apps=${options.apps}, rounds=${options.rounds}` };
   try {
     const now = emulator.world().now();
-    const sync = await syncConnection(hw, { connection: 'bench', token: generated.tokens.global, apiUrl: emulator.url, now, vulnerabilities: false, sync: { now: () => now, auditBackfillDays: 7 } });
+    const sync = await syncConnection(hw, {
+      connection: 'bench',
+      token: generated.tokens.global,
+      apiUrl: emulator.url,
+      now,
+      vulnerabilities: false,
+      sync: { now: () => now, auditBackfillDays: 7 },
+    });
     if (sync.status !== 'complete') throw new Error(`bench sync ${sync.status}: ${sync.error}`);
     const apps = (await readDataset(hw.store, 'apps', { connection: 'bench', columns: ['name'], orderBy: ['name'] })).rows.map((r) => String(r.name));
     await addMonitoredApps(hw, 'bench', apps.slice(0, 100));

@@ -59,7 +59,7 @@ export async function benchEmulator(options: EmulatorBenchOptions): Promise<Reco
     await time('apps_walk_warm_ms', walk);
 
     let seed = 12345;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const targets = Array.from({ length: options.reads }, () => names[Math.floor(random() * names.length)]!);
     const read = (paths: string[]) => async () => {
       let next = 0;

@@ -45,7 +45,8 @@ const hours = (ms: number): string => `${(ms / HOUR).toFixed(1)} h`;
 
 /** The list a change is read back through: its first touched resource, under the app (or the team, for members). */
 function listOf(change: AppliedChange, teamIds: Map<string, string>): { resource: string; parentKey: string } | null {
-  if (change.kind === 'member_add' || change.kind === 'member_remove') return change.team ? { resource: 'team_members', parentKey: teamIds.get(change.team) ?? '' } : null;
+  if (change.kind === 'member_add' || change.kind === 'member_remove')
+    return change.team ? { resource: 'team_members', parentKey: teamIds.get(change.team) ?? '' } : null;
   return change.app ? { resource: CHANGE_TOUCHES[change.kind][0]!, parentKey: change.app.id } : null;
 }
 
@@ -78,9 +79,26 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
   const client = { rateLimit: { now: clock.now, sleep: async (ms: number) => clock.to(clock.now() + ms) } };
   try {
     await connect(hw, { name: 'sim', token: generated.tokens.global, apiUrl: emulator.url, client });
-    const onboarding = await syncConnection(hw, { connection: 'sim', client, full: true, now: new Date(clock.now()), sync: { now: () => new Date(clock.now()), auditBackfillDays: 2 } });
+    const onboarding = await syncConnection(hw, {
+      connection: 'sim',
+      client,
+      full: true,
+      now: new Date(clock.now()),
+      sync: { now: () => new Date(clock.now()), auditBackfillDays: 2 },
+    });
     if (onboarding.status !== 'complete') throw new Error(`onboarding sync ${onboarding.status}: ${onboarding.error}`);
-    const apps = onboarding.items > 0 ? Number((await hw.store.db.selectFrom('hw_verified').select((eb) => eb.fn.countAll<number>().as('n')).where('resource', '=', 'releases').executeTakeFirst())?.n ?? 0) : 0;
+    const apps =
+      onboarding.items > 0
+        ? Number(
+            (
+              await hw.store.db
+                .selectFrom('hw_verified')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('resource', '=', 'releases')
+                .executeTakeFirst()
+            )?.n ?? 0,
+          )
+        : 0;
     await clock.to(simulationStart);
     emulator.clearRequests();
     const spentBefore = emulator.requestTotals().requests;
@@ -89,7 +107,11 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
     const controller = new AbortController();
     const teamIds = new Map([...emulator.world().teams.values()].map((t) => [t.name, t.id]));
     const pending: { change: AppliedChange; list: { resource: string; parentKey: string } }[] = [];
-    const latencies = new Map<string, number[]>([['audited', []], ['release', []], ['other', []]]);
+    const latencies = new Map<string, number[]>([
+      ['audited', []],
+      ['release', []],
+      ['other', []],
+    ]);
     let seen = 0;
     const worstAge = new Map<string, number>();
     let cycles = 0;
@@ -105,7 +127,11 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
       const parents = [...new Set(pending.map((p) => p.list.parentKey))];
       const at = new Map<string, number>();
       for (let i = 0; i < parents.length; i += 500) {
-        const rows = await hw.store.db.selectFrom('hw_verified').select(['resource', 'parent_key', 'verified_at']).where('parent_key', 'in', parents.slice(i, i + 500)).execute();
+        const rows = await hw.store.db
+          .selectFrom('hw_verified')
+          .select(['resource', 'parent_key', 'verified_at'])
+          .where('parent_key', 'in', parents.slice(i, i + 500))
+          .execute();
         for (const v of rows) at.set(`${v.resource}\u0000${v.parent_key}`, Date.parse(v.verified_at));
       }
       for (let i = pending.length - 1; i >= 0; i--) {
@@ -117,7 +143,11 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
         pending.splice(i, 1);
       }
       const now = clock.now();
-      const oldest = await hw.store.db.selectFrom('hw_verified').select((eb) => ['resource', eb.fn.min<string>('verified_at').as('oldest')]).groupBy('resource').execute();
+      const oldest = await hw.store.db
+        .selectFrom('hw_verified')
+        .select((eb) => ['resource', eb.fn.min<string>('verified_at').as('oldest')])
+        .groupBy('resource')
+        .execute();
       for (const o of oldest) worstAge.set(o.resource, Math.max(worstAge.get(o.resource) ?? 0, now - Date.parse(o.oldest)));
     };
     const scheduler = new Scheduler({
@@ -143,7 +173,9 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
         if (cycles % 24 === 0) {
           const days = (clock.now() - simulationStart) / DAY;
           const audited = latencies.get('audited')!;
-          process.stderr.write(`freshness: day ${days.toFixed(1)}, ${cycles} cycles, ${Math.round((total - spentBefore) / days)} requests a day, ${living.applied.length} changes, team 429s ${living.clientStats()[0]?.refused ?? 0}, audited latency max ${hours(Math.max(0, ...audited))}, ${Math.round((performance.now() - wall) / 1000)} s\n`);
+          process.stderr.write(
+            `freshness: day ${days.toFixed(1)}, ${cycles} cycles, ${Math.round((total - spentBefore) / days)} requests a day, ${living.applied.length} changes, team 429s ${living.clientStats()[0]?.refused ?? 0}, audited latency max ${hours(Math.max(0, ...audited))}, ${Math.round((performance.now() - wall) / 1000)} s\n`,
+          );
         }
       },
     });
@@ -162,7 +194,15 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
     // A full sync at the end, in a world that has stopped changing: what the incremental inventory lacked.
     const lastRun = (await hw.store.db.selectFrom('hw_connections').select('last_complete_run').executeTakeFirstOrThrow()).last_complete_run!;
     const beforeFull = emulator.requestTotals().requests;
-    const full = await syncConnection(hw, { connection: 'sim', client, full: true, evaluate: false, test: false, now: new Date(clock.now()), sync: { now: () => new Date(clock.now()) } });
+    const full = await syncConnection(hw, {
+      connection: 'sim',
+      client,
+      full: true,
+      evaluate: false,
+      test: false,
+      now: new Date(clock.now()),
+      sync: { now: () => new Date(clock.now()) },
+    });
     const fullRequests = emulator.requestTotals().requests - beforeFull;
     // Per-app lists are what an incremental run may not have read; account-wide ones are read every cycle, so a difference there is a change since the last.
     const perAppResources = new Set(['config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'releases', 'slugs']);
@@ -186,7 +226,9 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
     };
     const latency = (kind: string): string => {
       const list = [...latencies.get(kind)!].sort((a, b) => a - b);
-      return list.length === 0 ? 'none' : `${list.length} changes: p50 ${hours(percentile(list, 0.5))}, p95 ${hours(percentile(list, 0.95))}, max ${hours(list.at(-1)!)}`;
+      return list.length === 0
+        ? 'none'
+        : `${list.length} changes: p50 ${hours(percentile(list, 0.5))}, p95 ${hours(percentile(list, 0.95))}, max ${hours(list.at(-1)!)}`;
     };
     const perDay = spent / options.days;
     const figures: Record<string, string | number> = {
@@ -203,7 +245,12 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
       'latency, release changes (not audited)': latency('release'),
       'latency, other changes (not audited)': latency('other'),
       'changes not yet in the inventory': stillPending,
-      ...Object.fromEntries(['apps', 'releases', 'config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'team_members'].map((r) => [`staleness ${r}`, perResource(r)])),
+      ...Object.fromEntries(
+        ['apps', 'releases', 'config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'team_members'].map((r) => [
+          `staleness ${r}`,
+          perResource(r),
+        ]),
+      ),
       'full sync found, per-app lists': drift.length === 0 ? 'nothing missed' : [...driftByResource].map(([r, n]) => `${r} ${n}`).join(', '),
       'oldest change among them': drift.length === 0 ? 'none' : hours(Math.max(0, ...driftAges.filter((a): a is number => a !== null))),
       'account-wide lists changed since the last cycle': sinceLastCycle,

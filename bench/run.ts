@@ -20,17 +20,36 @@ const sync = await benchSync({ apps: small ? 300 : 2000 });
 const compliance = await benchCompliance(small ? { apps: 1000, rounds: 3 } : { apps: 10_000, rounds: 5 });
 const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 10_000, rounds: 9 });
 const dashboard = await benchDashboard(small ? { apps: 1000, rounds: 10 } : { apps: 10_000, rounds: 20 });
-const vulns = await benchVulns(small ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3 } : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5 });
+const vulns = await benchVulns(
+  small
+    ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3 }
+    : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5 },
+);
 const freshnessWorld = small ? { apps: 300, days: 1 } : { apps: 10_000, days: 7 };
 const freshness = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: true });
 const freshnessNoAudit = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: false });
-const workers = await benchWorkers(small ? { accounts: 4, apps: 100, workers: [1, 2], latencyMs: [20, 60] } : { accounts: 20, apps: 500, workers: [1, 2, 4], latencyMs: [50, 150] });
+const workers = await benchWorkers(
+  small ? { accounts: 4, apps: 100, workers: [1, 2], latencyMs: [20, 60] } : { accounts: 20, apps: 500, workers: [1, 2, 4], latencyMs: [50, 150] },
+);
 
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
-for (const [title, figures] of [['emulator', emulator], ['sync', sync], ['compliance', compliance], ['queries', queries], ['dashboard', dashboard], ['vulnerabilities', vulns], ['freshness, with an audit trail', freshness], ['freshness, without an audit trail', freshnessNoAudit], ['workers (PostgreSQL job queue)', workers]] as const) {
+for (const [title, figures] of [
+  ['emulator', emulator],
+  ['sync', sync],
+  ['compliance', compliance],
+  ['queries', queries],
+  ['dashboard', dashboard],
+  ['vulnerabilities', vulns],
+  ['freshness, with an audit trail', freshness],
+  ['freshness, without an audit trail', freshnessNoAudit],
+  ['workers (PostgreSQL job queue)', workers],
+] as const) {
   console.log(`\n${title}`);
   for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(40)} ${value}`);
 }
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/${configuration}.json`, import.meta.url), `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers }, null, 2)}\n`);
+await writeFile(
+  new URL(`./results/${configuration}.json`, import.meta.url),
+  `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers }, null, 2)}\n`,
+);

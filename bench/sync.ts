@@ -44,7 +44,14 @@ function minimumRequests(world: World, email: string, days: number): number {
   const apps = access.visibleApps(user);
   n += pages(apps.length);
   for (const app of apps) {
-    n += 1 + pages(app.domains.length) + pages(app.sniEndpoints.length) + pages(app.collaborators.length) + pages(app.formation.length) + pages(app.logDrains.length) + 1;
+    n +=
+      1 +
+      pages(app.domains.length) +
+      pages(app.sniEndpoints.length) +
+      pages(app.collaborators.length) +
+      pages(app.formation.length) +
+      pages(app.logDrains.length) +
+      1;
     if (app.currentRelease?.slug) n += 1;
   }
   n += pages(access.visibleAddons(user).length) + pages(access.visibleAttachments(user).length) + pages(world.services.size);
@@ -70,18 +77,34 @@ export async function benchSync(options: SyncBenchOptions): Promise<Record<strin
 
   // The emulator in a process of its own, with a pool large enough that the
   // benchmark measures throughput (pacing is tested separately).
-  const emulator = spawn(process.execPath, ['bin/herowatch', 'emulator', '--generate', spec, '--seed', '1', '--port', '0', '--json', '--rate-limit', 'pool=1000000'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const emulator = spawn(
+    process.execPath,
+    ['bin/herowatch', 'emulator', '--generate', spec, '--seed', '1', '--port', '0', '--json', '--rate-limit', 'pool=1000000'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const { url } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: emulator.stdout }).once('line', resolve))) as { url: string };
-  const requests = async (): Promise<number> => ((await (await fetch(`${url}/__emulator/requests`)).json()) as { totals: { requests: number } }).totals.requests;
+  const requests = async (): Promise<number> =>
+    ((await (await fetch(`${url}/__emulator/requests`)).json()) as { totals: { requests: number } }).totals.requests;
   const resetLog = () => fetch(`${url}/__emulator/requests`, { method: 'DELETE' });
   const home = await mkdtemp(join(tmpdir(), 'herowatch-bench-'));
   const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: generated.tokens.global, HEROKU_HOST: url };
-  const figures: Record<string, number | string> = { apps: options.apps, apps_visible: new Access(world).visibleApps(world.users.find(generated.planted.auditor)!).length, minimum_requests: minimum };
+  const figures: Record<string, number | string> = {
+    apps: options.apps,
+    apps_visible: new Access(world).visibleApps(world.users.find(generated.planted.auditor)!).length,
+    minimum_requests: minimum,
+  };
   try {
     for (const phase of ['full_sync', 'resync'] as const) {
       await resetLog();
       const result = await run(['bin/herowatch', 'sync', '--json', '--backfill-days', String(AUDIT_DAYS), '--concurrency', '16'], env);
-      const final = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { status: string; requests: number; notModified: number; durationMs: number; peakRssMb: number; items: number };
+      const final = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+        status: string;
+        requests: number;
+        notModified: number;
+        durationMs: number;
+        peakRssMb: number;
+        items: number;
+      };
       if (final.status !== 'complete') throw new Error(`${phase} did not complete: ${result.stdout.slice(-500)}`);
       figures[`${phase}_wall_ms`] = result.wallMs;
       figures[`${phase}_sync_ms`] = final.durationMs;

@@ -49,7 +49,12 @@ function tarHeader(name: string, size: number): Buffer {
   header.write('0001750\0', 108);
   header.write('0001750\0', 116);
   header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${Math.floor(Date.UTC(2020, 0, 1) / 1000).toString(8).padStart(11, '0')}\0`, 136);
+  header.write(
+    `${Math.floor(Date.UTC(2020, 0, 1) / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+  );
   header.write('        ', 148);
   header.write('0', 156);
   header.write('ustar\0', 257);
@@ -79,12 +84,22 @@ async function writeSlug(path: string, mb: number, lock: string): Promise<void> 
 }
 
 function npmLock(packages: { name: string; version: string }[]): string {
-  return JSON.stringify({ name: 'app', lockfileVersion: 3, packages: Object.fromEntries([['', { name: 'app' }], ...packages.map((p) => [`node_modules/${p.name}`, { version: p.version }])]) });
+  return JSON.stringify({
+    name: 'app',
+    lockfileVersion: 3,
+    packages: Object.fromEntries([['', { name: 'app' }], ...packages.map((p) => [`node_modules/${p.name}`, { version: p.version }])]),
+  });
 }
 
 /** A synthetic advisory shaped like GitHub's: aliases, a CVSS vector, one or two packages with one or two ranges. */
 function advisory(i: number, names: number): OsvRecord {
-  const pkg = (k: number) => ({ package: { ecosystem: 'npm', name: `pkg-${k % names}` }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `1.${i % 7}.${i % 5}` }] }, ...(i % 3 === 0 ? [{ type: 'ECOSYSTEM', events: [{ introduced: '2.0.0' }, { fixed: `2.${i % 4}.1` }] }] : [])] });
+  const pkg = (k: number) => ({
+    package: { ecosystem: 'npm', name: `pkg-${k % names}` },
+    ranges: [
+      { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `1.${i % 7}.${i % 5}` }] },
+      ...(i % 3 === 0 ? [{ type: 'ECOSYSTEM', events: [{ introduced: '2.0.0' }, { fixed: `2.${i % 4}.1` }] }] : []),
+    ],
+  });
   return {
     id: `GHSA-bench-${i.toString(36).padStart(6, '0')}`,
     modified: '2026-01-01T00:00:00Z',
@@ -112,7 +127,12 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
     await writeSlug(slug, options.slugMb, npmLock(slugPackages));
     const slugBytes = (await stat(slug)).size;
     const child = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--import', 'tsx', new URL('./vulns-slug-child.ts', import.meta.url).pathname, slug], { maxBuffer: 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', new URL('./vulns-slug-child.ts', import.meta.url).pathname, slug],
+        { maxBuffer: 1024 * 1024 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
     );
     const scanned = JSON.parse(child) as { ms: number; maxRssMb: number; packages: number; baselineRssMb: number };
 
@@ -137,15 +157,37 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
         return { ecosystem: 'npm', name: `pkg-${index}`, version, dev: false, locations: ['app/node_modules/.package-lock.json'], evidence: 'installed' };
       });
       const checksum = `SHA256:${app.toString(16).padStart(64, '0')}`;
-      await saveSlugScan(hw.store, { checksum, scanner: SCANNER_RULES, scanned_at: new Date().toISOString(), size: null, packages, files: [], gaps: [], entries: 0, bytes: 0 }, packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name })));
-      await writeVulnerabilityGap(hw.store, { connection_id: connection.id, app_id: `app-${app}`, app_name: `app-${app}`, tested_at: new Date().toISOString(), release_version: 1, slug_id: `slug-${app}`, checksum, status: 'scanned', reason: null, packages: packages.length, files: [] });
+      await saveSlugScan(
+        hw.store,
+        { checksum, scanner: SCANNER_RULES, scanned_at: new Date().toISOString(), size: null, packages, files: [], gaps: [], entries: 0, bytes: 0 },
+        packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name })),
+      );
+      await writeVulnerabilityGap(hw.store, {
+        connection_id: connection.id,
+        app_id: `app-${app}`,
+        app_name: `app-${app}`,
+        tested_at: new Date().toISOString(),
+        release_version: 1,
+        slug_id: `slug-${app}`,
+        checksum,
+        status: 'scanned',
+        reason: null,
+        packages: packages.length,
+        files: [],
+      });
     }
     const everything = new Set(Array.from({ length: names }, (_, i) => `npm\u0000pkg-${i}`));
     const firstMatch = performance.now();
     await rematchAfterUpdate(hw, everything);
     const firstMatchMs = performance.now() - firstMatch;
     // An update revising the advisories of the core packages every app holds: every app is matched again.
-    const revised = records.filter((r) => r.affected!.some((a) => Number(a.package!.name.slice(4)) < core)).map((r) => ({ ...r, modified: '2026-06-01T00:00:00Z', affected: r.affected!.map((a) => ({ ...a, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.5.0' }] }] })) }));
+    const revised = records
+      .filter((r) => r.affected!.some((a) => Number(a.package!.name.slice(4)) < core))
+      .map((r) => ({
+        ...r,
+        modified: '2026-06-01T00:00:00Z',
+        affected: r.affected!.map((a) => ({ ...a, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.5.0' }] }] })),
+      }));
     const updateZip = join(work, 'update.zip');
     await writeFile(updateZip, zipSync(Object.fromEntries(revised.map((r) => [`${r.id}.json`, strToU8(JSON.stringify(r))]))));
     const update = await updateAdvisories(hw, updateZip);
@@ -160,7 +202,10 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
     // The baseline: per app, the whole database read and parsed again, then a linear pass per package.
     const baselineStarted = performance.now();
     for (let app = 0; app < options.baselineApps; app++) {
-      const { rows } = await sql<{ facts: string; entry: string }>`SELECT a.facts, p.entry FROM hw_advisory_packages p JOIN hw_advisories a ON a.id = p.advisory_id`.execute(hw.store.db);
+      const { rows } = await sql<{
+        facts: string;
+        entry: string;
+      }>`SELECT a.facts, p.entry FROM hw_advisory_packages p JOIN hw_advisories a ON a.id = p.advisory_id`.execute(hw.store.db);
       const all = rows.map((r) => ({ facts: JSON.parse(r.facts) as unknown, entry: JSON.parse(r.entry) as Parameters<typeof affects>[0] }));
       const checksum = `SHA256:${app.toString(16).padStart(64, '0')}`;
       const scan = await sql<{ packages: string }>`SELECT packages FROM hw_slug_scans WHERE checksum = ${checksum}`.execute(hw.store.db);
@@ -189,7 +234,7 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
       rematch_after_update_ms: Math.round(rematchMs),
       baseline_reread_per_app_ms: Math.round(baselinePerApp),
       baseline_reread_all_apps_ms_estimated: Math.round(baselinePerApp * options.apps),
-      rematch_speedup_vs_baseline: `${(baselinePerApp * options.apps / rematchMs).toFixed(0)}x`,
+      rematch_speedup_vs_baseline: `${((baselinePerApp * options.apps) / rematchMs).toFixed(0)}x`,
     };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -53,7 +53,10 @@ async function admin(base: string, statement: string): Promise<void> {
 /** `herowatch emulator` on a scenario file and a free port; resolves with its URL once it listens. */
 function startEmulatorProcess(scenarioFile: string, latencyMs: [number, number]): Promise<EmulatorProcess> {
   const faults = JSON.stringify({ rules: [{ latencyMs }] });
-  const child = spawn(process.execPath, [bin, 'emulator', '--scenario', scenarioFile, '--port', '0', '--json', '--faults', faults], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bin, 'emulator', '--scenario', scenarioFile, '--port', '0', '--json', '--faults', faults], {
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`emulator exited (${code}) before listening`)));
@@ -70,11 +73,16 @@ function startEmulatorProcess(scenarioFile: string, latencyMs: [number, number])
 }
 
 async function stopProcesses(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(null);
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve(null);
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 /** Busy share of every core between two readings of `os.cpus()`. */
@@ -104,7 +112,11 @@ async function round(base: string, scenarioFiles: string[], tokens: string[], op
   const schema = `bench_workers_${process.pid}_${workers}`;
   await admin(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_queue CASCADE; CREATE SCHEMA ${schema}`);
   const home = await mkdtemp(join(tmpdir(), 'herowatch-bench-workers-'));
-  const env = { HEROWATCH_HOME: home, DATABASE_URL: `${base}${base.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`, HEROWATCH_QUEUE_SCHEMA: `${schema}_queue` };
+  const env = {
+    HEROWATCH_HOME: home,
+    DATABASE_URL: `${base}${base.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`,
+    HEROWATCH_QUEUE_SCHEMA: `${schema}_queue`,
+  };
   const emulators: EmulatorProcess[] = [];
   const processes: ChildProcess[] = [];
   const hw = await openHerowatch(loadConfig(env, {}));
@@ -116,9 +128,17 @@ async function round(base: string, scenarioFiles: string[], tokens: string[], op
     await new QueuePlanner({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger }).plan(queue);
     const started = performance.now();
     const cpuBefore = cpus();
-    processes.push(...Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--concurrency', '1'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' })));
+    processes.push(
+      ...Array.from({ length: workers }, () =>
+        spawn(process.execPath, [bin, 'worker', '--concurrency', '1'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' }),
+      ),
+    );
     for (;;) {
-      const done = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'complete').executeTakeFirstOrThrow();
+      const done = await hw.store.db
+        .selectFrom('hw_sync_runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'complete')
+        .executeTakeFirstOrThrow();
       if (Number(done.n) >= emulators.length) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -127,7 +147,10 @@ async function round(base: string, scenarioFiles: string[], tokens: string[], op
     let requests = 0;
     let lowest = Infinity;
     for (const emulator of emulators) {
-      const log = await (await fetch(`${emulator.url}/__emulator/requests`)).json() as { totals: { requests: number }; requests: { remaining: number | null }[] };
+      const log = (await (await fetch(`${emulator.url}/__emulator/requests`)).json()) as {
+        totals: { requests: number };
+        requests: { remaining: number | null }[];
+      };
       requests += log.totals.requests;
       for (const r of log.requests) if (r.remaining !== null) lowest = Math.min(lowest, r.remaining);
     }
@@ -148,18 +171,26 @@ export async function benchWorkers(options: WorkersBenchOptions): Promise<Record
   const dir = await mkdtemp(join(tmpdir(), 'herowatch-bench-worlds-'));
   try {
     const worlds = Array.from({ length: options.accounts }, (_, i) => generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 }));
-    const files = await Promise.all(worlds.map(async (world, i) => {
-      const file = join(dir, `account-${i + 1}.json`);
-      await writeFile(file, JSON.stringify(world.scenario));
-      return file;
-    }));
+    const files = await Promise.all(
+      worlds.map(async (world, i) => {
+        const file = join(dir, `account-${i + 1}.json`);
+        await writeFile(file, JSON.stringify(world.scenario));
+        return file;
+      }),
+    );
     const figures: Record<string, string | number> = {
       world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator process and rate-limit pool (4,500, reserve 450), answering in ${options.latencyMs[0]}-${options.latencyMs[1]} ms`,
       machine: `${cpus().length} cores, shared by the workers, the emulators and PostgreSQL`,
     };
     let first: number | null = null;
     for (const workers of options.workers) {
-      const result = await round(base, files, worlds.map((w) => w.tokens.global), options, workers);
+      const result = await round(
+        base,
+        files,
+        worlds.map((w) => w.tokens.global),
+        options,
+        workers,
+      );
       first ??= result.seconds;
       figures[`${workers} worker${workers === 1 ? '' : 's'}`] =
         `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); cores ${Math.round(result.busy * 100)}% busy; lowest pool ${result.lowest}`;

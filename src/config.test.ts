@@ -37,16 +37,25 @@ describe('loadConfig', () => {
   });
 
   it('binds HEROKU_API_KEY to the API of HEROKU_HOST, whatever --api-url says', () => {
-    const config = loadConfig({ HEROWATCH_HOME: '/srv/herowatch', HEROKU_API_KEY: ' HRKU-x ', HEROKU_HOST: 'http://127.0.0.1:5055' }, { apiUrl: 'http://127.0.0.1:6000' });
+    const config = loadConfig(
+      { HEROWATCH_HOME: '/srv/herowatch', HEROKU_API_KEY: ' HRKU-x ', HEROKU_HOST: 'http://127.0.0.1:5055' },
+      { apiUrl: 'http://127.0.0.1:6000' },
+    );
     expect(config.herokuApiKey).toEqual({ token: 'HRKU-x', apiUrl: 'http://127.0.0.1:5055' });
     expect(config.apiUrl).toBe('http://127.0.0.1:6000');
   });
 
   it('reads job limits from HEROWATCH_JOB_LIMITS, and names what is wrong with bad ones', () => {
     expect(loadConfig({ HEROWATCH_HOME: '/tmp/hw' }).jobLimits).toEqual({});
-    expect(loadConfig({ HEROWATCH_HOME: '/tmp/hw', HEROWATCH_JOB_LIMITS: ' all=8, inventory=6 ,audit=2' }).jobLimits).toEqual({ all: 8, inventory: 6, audit: 2 });
+    expect(loadConfig({ HEROWATCH_HOME: '/tmp/hw', HEROWATCH_JOB_LIMITS: ' all=8, inventory=6 ,audit=2' }).jobLimits).toEqual({
+      all: 8,
+      inventory: 6,
+      audit: 2,
+    });
     for (const bad of ['inventory=0', 'inventory=1.5', 'scans=2', 'all', 'all=many']) {
-      expect(() => loadConfig({ HEROWATCH_HOME: '/tmp/hw', HEROWATCH_JOB_LIMITS: bad })).toThrow(/HEROWATCH_JOB_LIMITS takes limits such as all=8,inventory=6,audit=4/);
+      expect(() => loadConfig({ HEROWATCH_HOME: '/tmp/hw', HEROWATCH_JOB_LIMITS: bad })).toThrow(
+        /HEROWATCH_JOB_LIMITS takes limits such as all=8,inventory=6,audit=4/,
+      );
     }
   });
 });

@@ -67,22 +67,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database); unset it to use the embedded SQLite database.');
   }
-  const allowedApiOrigins = (env.HEROWATCH_ALLOW_API_ORIGIN ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const allowedApiOrigins = (env.HEROWATCH_ALLOW_API_ORIGIN ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   const envApiUrl = apiUrlFromHost(env.HEROKU_HOST);
   const apiUrl = overrides.apiUrl?.replace(/\/+$/, '') ?? envApiUrl;
   const problem = apiUrlProblem(apiUrl, allowedApiOrigins);
   if (problem) throw new ConfigError(`The Heroku API URL from ${overrides.apiUrl ? '--api-url' : 'HEROKU_HOST'}: ${problem}.`);
   const herokuApiKey = env.HEROKU_API_KEY?.trim() || undefined;
   const queueSchema = env.HEROWATCH_QUEUE_SCHEMA?.trim() || 'herowatch_queue';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema)) throw new ConfigError(`HEROWATCH_QUEUE_SCHEMA must be a PostgreSQL schema name of lower-case letters, digits and underscores (not "${queueSchema.slice(0, 80)}").`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(queueSchema))
+    throw new ConfigError(
+      `HEROWATCH_QUEUE_SCHEMA must be a PostgreSQL schema name of lower-case letters, digits and underscores (not "${queueSchema.slice(0, 80)}").`,
+    );
   const metricsToken = env.HEROWATCH_METRICS_TOKEN?.trim() || undefined;
-  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('HEROWATCH_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24).');
+  if (metricsToken !== undefined && metricsToken.length < 16)
+    throw new ConfigError('HEROWATCH_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24).');
   const port = env.PORT?.trim() ? Number(env.PORT.trim()) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new ConfigError(`PORT must be a port number (0 to 65535), not "${env.PORT!.trim().slice(0, 40)}".`);
-  const allowedHosts = env.HEROWATCH_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean);
-  const trustedProxies = env.HEROWATCH_TRUSTED_PROXIES?.split(',').map((h) => h.trim()).filter(Boolean);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535))
+    throw new ConfigError(`PORT must be a port number (0 to 65535), not "${env.PORT!.trim().slice(0, 40)}".`);
+  const allowedHosts = env.HEROWATCH_ALLOWED_HOSTS?.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const trustedProxies = env.HEROWATCH_TRUSTED_PROXIES?.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const notAProxy = trustedProxies?.find((p) => !/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p));
-  if (notAProxy !== undefined) throw new ConfigError(`HEROWATCH_TRUSTED_PROXIES takes IP addresses or CIDR ranges (10.0.0.0/8), or loopback; "${notAProxy.slice(0, 60)}" is not one.`);
+  if (notAProxy !== undefined)
+    throw new ConfigError(`HEROWATCH_TRUSTED_PROXIES takes IP addresses or CIDR ranges (10.0.0.0/8), or loopback; "${notAProxy.slice(0, 60)}" is not one.`);
   return {
     home,
     databaseUrl,
@@ -114,7 +127,9 @@ function osvUrl(value: string | undefined): string {
     throw new ConfigError(`HEROWATCH_OSV_URL must be the URL of an OSV export (such as ${OSV_EXPORT_URL}), not ${JSON.stringify(given)}.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname))) {
-    throw new ConfigError(`HEROWATCH_OSV_URL must be https (or http on loopback): advisories decide what is reported vulnerable, so they are not read over an unencrypted network. Got ${url.origin}.`);
+    throw new ConfigError(
+      `HEROWATCH_OSV_URL must be https (or http on loopback): advisories decide what is reported vulnerable, so they are not read over an unencrypted network. Got ${url.origin}.`,
+    );
   }
   return given.replace(/\/+$/, '');
 }
@@ -122,13 +137,17 @@ function osvUrl(value: string | undefined): string {
 function leaseSeconds(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 60;
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw new ConfigError(`HEROWATCH_RUN_LEASE_SECONDS must be a whole number of seconds from 1 to 3600, not ${JSON.stringify(value)}.`);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new ConfigError(`HEROWATCH_RUN_LEASE_SECONDS must be a whole number of seconds from 1 to 3600, not ${JSON.stringify(value)}.`);
   return seconds;
 }
 
 function jobLimits(value: string | undefined): JobLimits {
   const limits: JobLimits = {};
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, count] = part.split('=').map((p) => p.trim());
     const n = Number(count);
     if ((key !== 'all' && key !== 'inventory' && key !== 'audit') || !Number.isInteger(n) || n < 1) {

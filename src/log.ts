@@ -12,7 +12,10 @@ export function createLogger(level = 'warn'): Logger {
     {
       level,
       base: undefined,
-      redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.Authorization', 'headers.authorization', 'apiKey', '*.apiKey'], censor: '[redacted]' },
+      redact: {
+        paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.Authorization', 'headers.authorization', 'apiKey', '*.apiKey'],
+        censor: '[redacted]',
+      },
     },
     pino.destination({ dest: 2, sync: true }),
   );

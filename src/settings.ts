@@ -122,7 +122,10 @@ const webhookSchema = z
     events: z.array(z.enum(['opened', 'reopened', 'resolved'])).default(['opened', 'reopened', 'resolved']),
     retries: z.number().int().min(0).max(10).default(5),
     /** The environment variable holding the secret that signs each request (Herowatch-Signature); the secret itself never sits in this file. */
-    secret_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+    secret_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional(),
   })
   .strict();
 

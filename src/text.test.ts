@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readableData } from './text.js';
 
 describe('readableData', () => {
-  it('reads an event\'s data as people write it', () => {
+  it("reads an event's data as people write it", () => {
     expect(readableData({ keys: ['NODE_ENV', 'REDIS_POOL'], version: 2 })).toBe('keys: NODE_ENV, REDIS_POOL; version: 2');
-    expect(readableData({ app: { name: 'pay-api', stack: { name: 'heroku-24' } }, paused: false })).toBe('app.name: pay-api; app.stack.name: heroku-24; paused: false');
+    expect(readableData({ app: { name: 'pay-api', stack: { name: 'heroku-24' } }, paused: false })).toBe(
+      'app.name: pay-api; app.stack.name: heroku-24; paused: false',
+    );
     expect(readableData({})).toBe('');
     expect(readableData({ tags: [] })).toBe('tags: —');
   });

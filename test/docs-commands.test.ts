@@ -74,7 +74,11 @@ const quiet: Output = { out: () => {}, err: () => {}, json: () => {}, raw: () =>
 
 /** The program with every command's action replaced by nothing: parsing alone checks names, options, values and arguments. */
 async function parsingProgram(): Promise<Command> {
-  const program = await buildProgram(quiet, () => {}, () => {});
+  const program = await buildProgram(
+    quiet,
+    () => {},
+    () => {},
+  );
   const silence = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
     command.action(() => {});

@@ -49,18 +49,33 @@ describe('examples in the docs', () => {
       ...Object.keys(settingsSchema.shape.schedule.unwrap().shape),
       ...Object.keys(settingsSchema.shape.sync.unwrap().shape),
       ...Object.keys(settingsSchema.shape.vulnerabilities.unwrap().shape),
-      'url', 'format', 'events', 'retries', 'secret_env',
+      'url',
+      'format',
+      'events',
+      'retries',
+      'secret_env',
     ];
     for (const key of keys) expect(documented.has(key), key).toBe(true);
     expect(text).toContain(`| \`team_max_admins\` | ${DEFAULT_SETTINGS.compliance.team_max_admins} |`);
     expect(text).toContain(`| \`token_max_age_days\` | ${DEFAULT_SETTINGS.compliance.token_max_age_days} |`);
     // The webhook body shown is the shape webhookBody makes.
     const [body] = jsonBlocks(text) as Record<string, unknown>[];
-    const made = webhookBody('json', { connection: 'prod', evaluatedAt: 'x', changes: [{ event: 'opened', findingId: 1, checkId: 'c', severity: 'high', resourceKey: 'k', resourceName: 'n', message: 'm' }] }) as Record<string, unknown>;
+    const made = webhookBody('json', {
+      connection: 'prod',
+      evaluatedAt: 'x',
+      changes: [{ event: 'opened', findingId: 1, checkId: 'c', severity: 'high', resourceKey: 'k', resourceName: 'n', message: 'm' }],
+    }) as Record<string, unknown>;
     expect(Object.keys(body!).sort()).toEqual(Object.keys(made).sort());
     expect(Object.keys((body!.changes as object[])[0]!).sort()).toEqual(Object.keys((made.changes as object[])[0]!).sort());
-    const withVulnerability = webhookBody('json', { connection: 'prod', evaluatedAt: 'x', changes: [], vulnerabilities: [{ event: 'opened', app: 'a', id: 'CVE-1', ecosystem: 'npm', package: 'qs', version: '1', severity: 'high', fixed: null }] }) as Record<string, unknown>;
-    expect(Object.keys((body!.vulnerability_changes as object[])[0]!).sort()).toEqual(Object.keys((withVulnerability.vulnerability_changes as object[])[0]!).sort());
+    const withVulnerability = webhookBody('json', {
+      connection: 'prod',
+      evaluatedAt: 'x',
+      changes: [],
+      vulnerabilities: [{ event: 'opened', app: 'a', id: 'CVE-1', ecosystem: 'npm', package: 'qs', version: '1', severity: 'high', fixed: null }],
+    }) as Record<string, unknown>;
+    expect(Object.keys((body!.vulnerability_changes as object[])[0]!).sort()).toEqual(
+      Object.keys((withVulnerability.vulnerability_changes as object[])[0]!).sort(),
+    );
   });
 
   it('documents every environment variable the configuration reads', async () => {

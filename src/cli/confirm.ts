@@ -6,7 +6,12 @@ import { UsageError } from './output.js';
  * must be yes; elsewhere (a script, a pipe) there is no one to ask, so the
  * command is refused unless it was given --yes.
  */
-export async function confirm(question: string, command: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<void> {
+export async function confirm(
+  question: string,
+  command: string,
+  stdin: NodeJS.ReadStream = process.stdin,
+  stderr: NodeJS.WriteStream = process.stderr,
+): Promise<void> {
   if (!stdin.isTTY) throw new UsageError(`${question} Nobody is at a terminal to answer: add --yes to ${command} to confirm.`);
   const prompt = createInterface({ input: stdin, output: stderr });
   try {

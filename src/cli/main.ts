@@ -29,26 +29,112 @@ type Register = (program: Command, doors: Doors) => void;
  * what each module registers.
  */
 export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register> }[] = [
-  { commands: ['connect', 'disconnect', 'status', 'tokens', 'vault', 'apps'], load: async () => { const m = await import('./commands/connections.js'); return (p, d) => m.registerConnections(p, d.output, d.setExitCode); } },
-  { commands: ['sync'], load: async () => { const m = await import('./commands/sync.js'); return (p, d) => m.registerSync(p, d.output, d.setExitCode); } },
-  { commands: ['datasets', 'export', 'sql', 'changes', 'runs', 'freshness'], load: async () => { const m = await import('./commands/datasets.js'); return (p, d) => m.registerDatasets(p, d.output, d.setExitCode); } },
-  { commands: ['checks', 'evaluate', 'findings', 'report'], load: async () => { const m = await import('./commands/compliance.js'); return (p, d) => m.registerCompliance(p, d.output, d.setExitCode); } },
-  { commands: ['events'], load: async () => { const m = await import('./commands/events.js'); return (p, d) => m.registerEvents(p, d.output); } },
-  { commands: ['evidence'], load: async () => { const m = await import('./commands/evidence.js'); return (p, d) => m.registerEvidence(p, d.output, d.setExitCode); } },
-  { commands: ['vulns', 'sbom'], load: async () => { const m = await import('./commands/vulns.js'); return (p, d) => { m.registerVulns(p, d.output, d.setExitCode); m.registerSbom(p, d.output); }; } },
-  { commands: ['mcp', 'access-tokens', 'agent-calls'], load: async () => { const m = await import('./commands/mcp.js'); return (p, d) => m.registerMcp(p, d.output); } },
-  { commands: ['users'], load: async () => { const m = await import('./commands/users.js'); return (p, d) => m.registerUsers(p, d.output); } },
-  { commands: ['serve'], load: async () => { const m = await import('./commands/serve.js'); return (p, d) => m.registerServe(p, d.output); } },
-  { commands: ['jobs', 'run', 'worker'], load: async () => { const m = await import('./commands/run.js'); return (p, d) => m.registerRun(p, d.output, d.setExitCode); } },
-  { commands: ['emulator'], load: async () => { const m = await import('./commands/emulator.js'); return (p, d) => m.registerEmulator(p, d.output, untilEmulatorStopped); } },
-  { commands: ['demo'], load: async () => { const m = await import('./commands/demo.js'); return (p, d) => m.registerDemo(p, d.output, untilEmulatorStopped); } },
+  {
+    commands: ['connect', 'disconnect', 'status', 'tokens', 'vault', 'apps'],
+    load: async () => {
+      const m = await import('./commands/connections.js');
+      return (p, d) => m.registerConnections(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['sync'],
+    load: async () => {
+      const m = await import('./commands/sync.js');
+      return (p, d) => m.registerSync(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['datasets', 'export', 'sql', 'changes', 'runs', 'freshness'],
+    load: async () => {
+      const m = await import('./commands/datasets.js');
+      return (p, d) => m.registerDatasets(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['checks', 'evaluate', 'findings', 'report'],
+    load: async () => {
+      const m = await import('./commands/compliance.js');
+      return (p, d) => m.registerCompliance(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['events'],
+    load: async () => {
+      const m = await import('./commands/events.js');
+      return (p, d) => m.registerEvents(p, d.output);
+    },
+  },
+  {
+    commands: ['evidence'],
+    load: async () => {
+      const m = await import('./commands/evidence.js');
+      return (p, d) => m.registerEvidence(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['vulns', 'sbom'],
+    load: async () => {
+      const m = await import('./commands/vulns.js');
+      return (p, d) => {
+        m.registerVulns(p, d.output, d.setExitCode);
+        m.registerSbom(p, d.output);
+      };
+    },
+  },
+  {
+    commands: ['mcp', 'access-tokens', 'agent-calls'],
+    load: async () => {
+      const m = await import('./commands/mcp.js');
+      return (p, d) => m.registerMcp(p, d.output);
+    },
+  },
+  {
+    commands: ['users'],
+    load: async () => {
+      const m = await import('./commands/users.js');
+      return (p, d) => m.registerUsers(p, d.output);
+    },
+  },
+  {
+    commands: ['serve'],
+    load: async () => {
+      const m = await import('./commands/serve.js');
+      return (p, d) => m.registerServe(p, d.output);
+    },
+  },
+  {
+    commands: ['jobs', 'run', 'worker'],
+    load: async () => {
+      const m = await import('./commands/run.js');
+      return (p, d) => m.registerRun(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['emulator'],
+    load: async () => {
+      const m = await import('./commands/emulator.js');
+      return (p, d) => m.registerEmulator(p, d.output, untilEmulatorStopped);
+    },
+  },
+  {
+    commands: ['demo'],
+    load: async () => {
+      const m = await import('./commands/demo.js');
+      return (p, d) => m.registerDemo(p, d.output, untilEmulatorStopped);
+    },
+  },
 ];
 
 /**
  * The program with the commands `argv` may need: the named command's module
  * when argv names one, every module otherwise (pass no argv for all).
  */
-export async function buildProgram(output: Output, setExitCode: (code: number) => void = () => {}, writeErr: (text: string) => void = (text) => output.err(text.trimEnd()), argv?: string[]): Promise<Command> {
+export async function buildProgram(
+  output: Output,
+  setExitCode: (code: number) => void = () => {},
+  writeErr: (text: string) => void = (text) => output.err(text.trimEnd()),
+  argv?: string[],
+): Promise<Command> {
   const program = new Command()
     .name('herowatch')
     .description('Inventory, compliance and security monitoring for Heroku accounts')
@@ -59,7 +145,12 @@ export async function buildProgram(output: Output, setExitCode: (code: number) =
     .configureOutput({ writeOut: (text) => output.out(text.trimEnd()), writeErr });
   const named = argv?.slice(2).find((arg) => !arg.startsWith('-'));
   const only = named === undefined ? undefined : COMMAND_MODULES.find((m) => m.commands.includes(named));
-  const wanted = argv !== undefined && only ? [only] : argv !== undefined && named === undefined && argv.slice(2).some((a) => a === '-V' || a === '--version') ? [] : COMMAND_MODULES;
+  const wanted =
+    argv !== undefined && only
+      ? [only]
+      : argv !== undefined && named === undefined && argv.slice(2).some((a) => a === '-V' || a === '--version')
+        ? []
+        : COMMAND_MODULES;
   const registers = await Promise.all(wanted.map((m) => m.load()));
   for (const register of registers) register(program, { output, setExitCode });
   return program;

@@ -41,20 +41,43 @@ describe('progress on a terminal', () => {
   it('prints the estimate on a line of its own above the bar, again only when it changes much', () => {
     const tty = terminal();
     const progress = progressLine(tty.stream);
-    const estimate = { type: 'estimate', basis: 'account', requests: 10_000, apps: 2500, available: 4500, reserve: 450, refillPerMinute: 75, ...syncSeconds(10_000, { available: 4500, reserve: 450, refillPerMinute: 75 }, 16, 200) } as const;
+    const estimate = {
+      type: 'estimate',
+      basis: 'account',
+      requests: 10_000,
+      apps: 2500,
+      available: 4500,
+      reserve: 450,
+      refillPerMinute: 75,
+      ...syncSeconds(10_000, { available: 4500, reserve: 450, refillPerMinute: 75 }, 16, 200),
+    } as const;
     progress.update({ type: 'progress', phase: 'apps', done: 0, total: 1 });
     progress.update(estimate);
     progress.update({ ...estimate, requests: 10_050, seconds: estimate.seconds + 20 });
     progress.done();
-    expect(tty.text()).toContain('\r\u001b[2KEstimate: about 10,000 requests for 2,500 apps, about 79 min, most of it waiting for the rate limit (4,050 can be spent now above the reserve of 450, then 75 a minute).\n[........................] 0/1 apps');
+    expect(tty.text()).toContain(
+      '\r\u001b[2KEstimate: about 10,000 requests for 2,500 apps, about 79 min, most of it waiting for the rate limit (4,050 can be spent now above the reserve of 450, then 75 a minute).\n[........................] 0/1 apps',
+    );
     expect(tty.text().match(/Estimate/g)).toHaveLength(1);
   });
 
   it('says what a rate-limit wait is waiting for and until when', () => {
-    expect(rateLimitWaitText({ remaining: 449, reserve: 450, resumesInMs: 125_000 })).toBe('waiting for the rate limit (449 left, reserve 450, resumes in about 2 min)');
-    expect(estimateText({ type: 'estimate', basis: 'last-run', requests: 40, apps: null, available: null, reserve: 450, refillPerMinute: 75, seconds: 2, waitsForRateLimit: false })).toBe(
-      'Estimate: about 40 requests (as many as the last run), a few seconds (the rate limit refills 75 a minute).',
+    expect(rateLimitWaitText({ remaining: 449, reserve: 450, resumesInMs: 125_000 })).toBe(
+      'waiting for the rate limit (449 left, reserve 450, resumes in about 2 min)',
     );
+    expect(
+      estimateText({
+        type: 'estimate',
+        basis: 'last-run',
+        requests: 40,
+        apps: null,
+        available: null,
+        reserve: 450,
+        refillPerMinute: 75,
+        seconds: 2,
+        waitsForRateLimit: false,
+      }),
+    ).toBe('Estimate: about 40 requests (as many as the last run), a few seconds (the rate limit refills 75 a minute).');
   });
 });
 

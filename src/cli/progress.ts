@@ -7,7 +7,10 @@ import type { SyncProgress } from '../inventory/sync.js';
  * and every `everyMs` a line of where the sync is, so a long sync (or one
  * waiting on a Heroku that does not answer) never goes quiet for minutes.
  */
-export function progressLog(write: (line: string) => void, options: { everyMs?: number; now?: () => number } = {}): { update(event: SyncProgress): void; done(): void } {
+export function progressLog(
+  write: (line: string) => void,
+  options: { everyMs?: number; now?: () => number } = {},
+): { update(event: SyncProgress): void; done(): void } {
   const everyMs = options.everyMs ?? 30_000;
   const now = options.now ?? Date.now;
   let phase = '';
@@ -19,9 +22,12 @@ export function progressLog(write: (line: string) => void, options: { everyMs?: 
     lastLine = now();
     write(text);
   };
-  const ticker = setInterval(() => {
-    if (state && now() - lastLine >= everyMs) line(`  ${state} (${aboutDuration(now() - phaseStarted)} in this step)`);
-  }, Math.min(everyMs, 1000));
+  const ticker = setInterval(
+    () => {
+      if (state && now() - lastLine >= everyMs) line(`  ${state} (${aboutDuration(now() - phaseStarted)} in this step)`);
+    },
+    Math.min(everyMs, 1000),
+  );
   ticker.unref();
   return {
     update(event) {
@@ -55,7 +61,10 @@ export function progressLog(write: (line: string) => void, options: { everyMs?: 
  * long (a long list, a wait), the time spent in the phase ticks on it. An
  * estimate is printed as a line of its own above the bar.
  */
-export function progressLine(stream: NodeJS.WriteStream = process.stderr, options: { tickMs?: number; now?: () => number } = {}): { update(event: SyncProgress): void; done(): void } {
+export function progressLine(
+  stream: NodeJS.WriteStream = process.stderr,
+  options: { tickMs?: number; now?: () => number } = {},
+): { update(event: SyncProgress): void; done(): void } {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   const now = options.now ?? Date.now;
   let last = 0;
@@ -122,7 +131,8 @@ export function aboutDuration(ms: number): string {
 
 /** What a sync estimate says to a person. */
 export function estimateText(estimate: SyncEstimate): string {
-  const whose = estimate.basis === 'last-run' ? ' (as many as the last run)' : estimate.apps !== null ? ` for ${estimate.apps.toLocaleString('en-US')} apps` : '';
+  const whose =
+    estimate.basis === 'last-run' ? ' (as many as the last run)' : estimate.apps !== null ? ` for ${estimate.apps.toLocaleString('en-US')} apps` : '';
   const budget = estimate.available === null ? null : Math.max(0, estimate.available - estimate.reserve);
   const pool =
     budget === null
@@ -143,7 +153,10 @@ export function rateLimitWaitText(wait: { remaining: number; reserve: number; re
  * (a large sync has thousands of steps, and a line each would cost more than
  * it tells).
  */
-export function progressJson(write: (event: SyncProgress) => void, options: { everyMs?: number; now?: () => number } = {}): { update(event: SyncProgress): void; done(): void } {
+export function progressJson(
+  write: (event: SyncProgress) => void,
+  options: { everyMs?: number; now?: () => number } = {},
+): { update(event: SyncProgress): void; done(): void } {
   const everyMs = options.everyMs ?? 250;
   const now = options.now ?? Date.now;
   let last = -Infinity;

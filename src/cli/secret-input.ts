@@ -8,20 +8,31 @@ export interface SecretKind {
   oneWord: boolean;
 }
 
-const TOKEN: SecretKind = { noun: 'token', example: '--token-stdin: standard input was empty; pipe the token in, e.g. heroku authorizations:create --short ... | herowatch connect --name N --token-stdin', oneWord: true };
+const TOKEN: SecretKind = {
+  noun: 'token',
+  example:
+    '--token-stdin: standard input was empty; pipe the token in, e.g. heroku authorizations:create --short ... | herowatch connect --name N --token-stdin',
+  oneWord: true,
+};
 
 /**
  * A secret from standard input: piped (`heroku auth:token | herowatch connect
  * ... --token-stdin`), or typed at a terminal with nothing echoed. A piped
  * secret is its first line (without the line end).
  */
-export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr, kind: SecretKind = TOKEN): Promise<string> {
+export async function readSecret(
+  prompt: string,
+  stdin: NodeJS.ReadStream = process.stdin,
+  stderr: NodeJS.WriteStream = process.stderr,
+  kind: SecretKind = TOKEN,
+): Promise<string> {
   if (!stdin.isTTY) {
     let text = '';
     for await (const chunk of stdin) text += chunk.toString();
     const secret = kind.oneWord ? text.trim() : (text.split(/\r?\n/)[0] ?? '');
     if (!secret) throw new UsageError(kind.example);
-    if (kind.oneWord && /\s/.test(secret)) throw new UsageError(`Standard input held more than one word; give the ${kind.noun} alone (what it held is not shown).`);
+    if (kind.oneWord && /\s/.test(secret))
+      throw new UsageError(`Standard input held more than one word; give the ${kind.noun} alone (what it held is not shown).`);
     return secret;
   }
   stderr.write(prompt);

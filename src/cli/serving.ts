@@ -13,7 +13,10 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
  */
 export function allowedHostsFor(host: string, allowed: string[] | undefined): string[] | undefined {
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/.test(host);
-  if (!loopback && !allowed) throw new UsageError(`--host ${host} is not loopback: name the host names clients will use with --allowed-host (DNS rebinding protection), and put TLS in front.`);
+  if (!loopback && !allowed)
+    throw new UsageError(
+      `--host ${host} is not loopback: name the host names clients will use with --allowed-host (DNS rebinding protection), and put TLS in front.`,
+    );
   return allowed ? [...allowed, ...LOOPBACK_NAMES] : undefined;
 }
 
@@ -44,6 +47,7 @@ export async function requireFreePort(host: string, port: number, flag: string):
     probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
   });
-  if (taken === 'EADDRINUSE') throw new UsageError(`Port ${port} on ${host} is in use: stop what holds it, or pick another port with ${flag} (0 takes any free one).`);
+  if (taken === 'EADDRINUSE')
+    throw new UsageError(`Port ${port} on ${host} is in use: stop what holds it, or pick another port with ${flag} (0 takes any free one).`);
   if (taken !== null) throw new UsageError(`Cannot listen on ${host}:${port} (${taken}): pick another port with ${flag}.`);
 }

@@ -64,9 +64,17 @@ export const unknown = (resource: CheckResource, gap: CoverageGap): CheckResult 
 
 /** Resource identities shared by several checks. */
 export const resources = {
-  connection: (inventory: ComplianceInventory): CheckResource => ({ type: 'connection', key: `connection/${inventory.connection}`, name: inventory.account?.email ?? inventory.connection }),
+  connection: (inventory: ComplianceInventory): CheckResource => ({
+    type: 'connection',
+    key: `connection/${inventory.connection}`,
+    name: inventory.account?.email ?? inventory.connection,
+  }),
   team: (team: { id: string; name: string }): CheckResource => ({ type: 'team', key: `team/${team.name}`, name: team.name }),
-  teamMember: (m: { team_name: string; email: string }): CheckResource => ({ type: 'team_member', key: `team/${m.team_name}/${m.email}`, name: `${m.email} in ${m.team_name}` }),
+  teamMember: (m: { team_name: string; email: string }): CheckResource => ({
+    type: 'team_member',
+    key: `team/${m.team_name}/${m.email}`,
+    name: `${m.email} in ${m.team_name}`,
+  }),
   enterprise: (e: { name: string }): CheckResource => ({ type: 'enterprise_account', key: `enterprise/${e.name}`, name: e.name }),
   enterpriseMember: (m: { enterprise_account_name: string; email: string }): CheckResource => ({
     type: 'enterprise_member',
@@ -74,15 +82,27 @@ export const resources = {
     name: `${m.email} in ${m.enterprise_account_name}`,
   }),
   app: (app: { name: string }): CheckResource => ({ type: 'app', key: `app/${app.name}`, name: app.name }),
-  collaborator: (c: { app_name: string; email: string }): CheckResource => ({ type: 'app_collaborator', key: `app/${c.app_name}/${c.email}`, name: `${c.email} on ${c.app_name}` }),
+  collaborator: (c: { app_name: string; email: string }): CheckResource => ({
+    type: 'app_collaborator',
+    key: `app/${c.app_name}/${c.email}`,
+    name: `${c.email} on ${c.app_name}`,
+  }),
   domain: (d: { app_name: string; hostname: string }): CheckResource => ({ type: 'domain', key: `app/${d.app_name}/${d.hostname}`, name: d.hostname }),
-  sniEndpoint: (e: { app_name: string; name: string }): CheckResource => ({ type: 'sni_endpoint', key: `app/${e.app_name}/${e.name}`, name: `${e.name} on ${e.app_name}` }),
+  sniEndpoint: (e: { app_name: string; name: string }): CheckResource => ({
+    type: 'sni_endpoint',
+    key: `app/${e.app_name}/${e.name}`,
+    name: `${e.name} on ${e.app_name}`,
+  }),
   attachment: (a: { addon_name: string; app_name: string; name: string }): CheckResource => ({
     type: 'addon_attachment',
     key: `addon/${a.addon_name}/${a.app_name}/${a.name}`,
     name: `${a.addon_name} as ${a.name} on ${a.app_name}`,
   }),
-  authorization: (a: { id: string; description: string | null }): CheckResource => ({ type: 'oauth_authorization', key: `authorization/${a.id}`, name: a.description || a.id }),
+  authorization: (a: { id: string; description: string | null }): CheckResource => ({
+    type: 'oauth_authorization',
+    key: `authorization/${a.id}`,
+    name: a.description || a.id,
+  }),
 };
 
 /** Groups items by a key, keeping order. */
@@ -141,4 +161,3 @@ export function allowedDomains(inventory: ComplianceInventory, settings: Complia
 export function productionApps(inventory: ComplianceInventory): Map<string, string> {
   return new Map(inventory.pipelineCouplings.filter((c) => c.stage === 'production').map((c) => [c.app_id, c.pipeline_id]));
 }
-

@@ -34,12 +34,19 @@ export function checksMarkdown(): string {
     if (check.remediation.command) lines.push('```sh', check.remediation.command, '```', '');
     lines.push(`Controls: ${check.frameworks.length > 0 ? check.frameworks.join(', ') : 'none'}`, '');
     // What a result's "data as of" is judged by.
-    lines.push(`Reads: ${check.reads.length > 0 ? check.reads.map((r) => `\`${r}\``).join(', ') : 'the connection\'s last test only'}`, '');
+    lines.push(`Reads: ${check.reads.length > 0 ? check.reads.map((r) => `\`${r}\``).join(', ') : "the connection's last test only"}`, '');
     if (check.references.length > 0) lines.push('References:', '', ...check.references.map((r) => `- <${r}>`), '');
   }
   lines.push('## Frameworks', '');
   for (const framework of frameworks()) {
-    lines.push(`### ${framework.name} (\`${framework.id}\`)`, '', `${framework.version}. ${framework.description}`, '', '| control | title | checks |', '|---|---|---|');
+    lines.push(
+      `### ${framework.name} (\`${framework.id}\`)`,
+      '',
+      `${framework.version}. ${framework.description}`,
+      '',
+      '| control | title | checks |',
+      '|---|---|---|',
+    );
     for (const control of framework.controls) lines.push(`| ${control.id} | ${cell(control.title)} | ${control.checks.map((id) => `\`${id}\``).join(', ')} |`);
     lines.push('');
   }

@@ -12,7 +12,10 @@ export interface CheckOutcome extends CheckResult {
 export function enabledChecks(settings: ComplianceSettings, checks: CheckDefinition[] = CHECKS): CheckDefinition[] {
   const ids = new Set(checks.map((c) => c.id));
   const unknownIds = settings.disabled_checks.filter((id) => !ids.has(id));
-  if (unknownIds.length > 0) throw new SettingsError(`compliance.disabled_checks names ${unknownIds.join(', ')}, which ${unknownIds.length === 1 ? 'is not a check' : 'are not checks'} (herowatch checks lists them).`);
+  if (unknownIds.length > 0)
+    throw new SettingsError(
+      `compliance.disabled_checks names ${unknownIds.join(', ')}, which ${unknownIds.length === 1 ? 'is not a check' : 'are not checks'} (herowatch checks lists them).`,
+    );
   return checks.filter((c) => !settings.disabled_checks.includes(c.id));
 }
 
@@ -34,7 +37,11 @@ export function retiredChecks(settings: ComplianceSettings, checks: CheckDefinit
 }
 
 /** Runs checks (default: those the settings enable) over the inventory: one outcome per check and resource. */
-export function evaluateChecks(inventory: ComplianceInventory, settings: ComplianceSettings, checks: CheckDefinition[] = enabledChecks(settings)): CheckOutcome[] {
+export function evaluateChecks(
+  inventory: ComplianceInventory,
+  settings: ComplianceSettings,
+  checks: CheckDefinition[] = enabledChecks(settings),
+): CheckOutcome[] {
   const outcomes: CheckOutcome[] = [];
   for (const check of checks) {
     const seen = new Set<string>();

@@ -3,7 +3,15 @@ import { dataAsOf } from './finding-view.js';
 
 describe('dataAsOf', () => {
   const ages = {
-    apps: new Map([['shop', new Map([['domains', '2026-11-20T10:00:00.000Z'], ['log_drains', '2026-11-14T10:00:00.000Z']])]]),
+    apps: new Map([
+      [
+        'shop',
+        new Map([
+          ['domains', '2026-11-20T10:00:00.000Z'],
+          ['log_drains', '2026-11-14T10:00:00.000Z'],
+        ]),
+      ],
+    ]),
     oldest: new Map([
       ['apps', '2026-11-20T11:00:00.000Z'],
       ['domains', '2026-11-15T09:00:00.000Z'],

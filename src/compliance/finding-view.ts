@@ -82,7 +82,9 @@ export function findingView(
     check_title: check?.title ?? row.check_id,
     status: suppression ? 'suppressed' : row.status,
     // The fix with this finding's own names in it (see remediation.ts).
-    remediation: check ? { text: check.remediation.text, command: concreteCommand(check.remediation.command, row.resource_type, row.resource_key) } : { text: '', command: null },
+    remediation: check
+      ? { text: check.remediation.text, command: concreteCommand(check.remediation.command, row.resource_type, row.resource_key) }
+      : { text: '', command: null },
     references: check?.references ?? [],
     frameworks: check?.frameworks ?? [],
     standards: check?.standards ?? [],
@@ -90,7 +92,6 @@ export function findingView(
     data_as_of: dataAsOf,
   };
 }
-
 
 /**
  * Findings as they stood at `at`, rebuilt from today's views: open,
@@ -128,15 +129,52 @@ export function findingsAt(
   return result;
 }
 
-const CSV_COLUMNS = ['id', 'connection', 'check_id', 'severity', 'status', 'result', 'resource_type', 'resource_key', 'resource_name', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'frameworks', 'remediation', 'suppressed_by', 'suppression_reason', 'suppressed_until', 'data_as_of'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'connection',
+  'check_id',
+  'severity',
+  'status',
+  'result',
+  'resource_type',
+  'resource_key',
+  'resource_name',
+  'message',
+  'first_seen_at',
+  'last_seen_at',
+  'resolved_at',
+  'frameworks',
+  'remediation',
+  'suppressed_by',
+  'suppression_reason',
+  'suppressed_until',
+  'data_as_of',
+] as const;
 
 /** Findings as CSV: the one format of `herowatch findings --format csv` and the evidence bundle's findings.csv. */
 export function findingsCsv(list: FindingView[]): string {
   return toCsv(
     CSV_COLUMNS,
     list.map((f) => [
-      f.id, f.connection, f.check_id, f.severity, f.status, f.result, f.resource_type, f.resource_key, f.resource_name, f.message, f.first_seen_at, f.last_seen_at, f.resolved_at,
-      f.frameworks.join('; '), f.remediation.command ?? f.remediation.text, f.suppression?.by, f.suppression?.reason, f.suppression?.expires_at, f.data_as_of,
+      f.id,
+      f.connection,
+      f.check_id,
+      f.severity,
+      f.status,
+      f.result,
+      f.resource_type,
+      f.resource_key,
+      f.resource_name,
+      f.message,
+      f.first_seen_at,
+      f.last_seen_at,
+      f.resolved_at,
+      f.frameworks.join('; '),
+      f.remediation.command ?? f.remediation.text,
+      f.suppression?.by,
+      f.suppression?.reason,
+      f.suppression?.expires_at,
+      f.data_as_of,
     ]),
   );
 }

@@ -126,7 +126,15 @@ export function planEvaluation(options: {
       const message = why ? `Resolved: ${why}. It was: ${row.message}` : `Resolved: ${row.resource_name} ${reason}. It was: ${row.message}`;
       updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
       events.push({ finding_id: row.id, event: 'resolved', detail: why ?? reason.replace(/^is /, '') });
-      changes.push({ event: 'resolved', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message });
+      changes.push({
+        event: 'resolved',
+        findingId: row.id,
+        checkId: row.check_id,
+        severity: row.severity,
+        resourceKey: row.resource_key,
+        resourceName: row.resource_name,
+        message,
+      });
     } else if (row.status !== 'resolved' && !row.removed_at) removals.push(row.id);
   }
 
@@ -135,7 +143,15 @@ export function planEvaluation(options: {
     const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
     if (row && seen.get(keyOf(row.check_id, row.resource_key)) === 'FAIL' && !changes.some((c) => c.findingId === row.id)) {
       events.push({ finding_id: row.id, event: 'unsuppressed', detail: `suppression ${suppression.id} expired on ${suppression.expires_at.slice(0, 10)}` });
-      changes.push({ event: 'reopened', findingId: row.id, checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message: `Suppression expired: ${row.message}` });
+      changes.push({
+        event: 'reopened',
+        findingId: row.id,
+        checkId: row.check_id,
+        severity: row.severity,
+        resourceKey: row.resource_key,
+        resourceName: row.resource_name,
+        message: `Suppression expired: ${row.message}`,
+      });
     }
   }
 
@@ -144,22 +160,54 @@ export function planEvaluation(options: {
   const endedSuppressions: EvaluationWrite['endedSuppressions'] = [];
   for (const suppression of options.active ?? []) {
     const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
-    if (row && resolvedIds.has(row.id)) endedSuppressions.push({ id: suppression.id, finding_id: row.id, detail: `suppression ${suppression.id} ended: the finding was resolved on ${now.slice(0, 10)}` });
+    if (row && resolvedIds.has(row.id))
+      endedSuppressions.push({
+        id: suppression.id,
+        finding_id: row.id,
+        detail: `suppression ${suppression.id} ended: the finding was resolved on ${now.slice(0, 10)}`,
+      });
   }
 
   return {
-    write: { now, checks: options.checksRun.length, passed, failed, unknown, inserts, updates, stillFailing, removals, events, lapsedIds: lapsed.map((l) => l.id), endedSuppressions },
+    write: {
+      now,
+      checks: options.checksRun.length,
+      passed,
+      failed,
+      unknown,
+      inserts,
+      updates,
+      stillFailing,
+      removals,
+      events,
+      lapsedIds: lapsed.map((l) => l.id),
+      endedSuppressions,
+    },
     changes,
     outcomesByKey,
   };
 }
 
 /** The changes of an evaluation once the store has inserted its new findings: those inserted open were opened. */
-export function completeChanges(changes: FindingChange[], inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[], outcomesByKey: Map<string, CheckOutcome>): FindingChange[] {
-  const opened = inserted.filter((row) => row.status === 'open').map((row) => change('opened', row.id, outcomesByKey.get(keyOf(row.check_id, row.resource_key))!));
+export function completeChanges(
+  changes: FindingChange[],
+  inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[],
+  outcomesByKey: Map<string, CheckOutcome>,
+): FindingChange[] {
+  const opened = inserted
+    .filter((row) => row.status === 'open')
+    .map((row) => change('opened', row.id, outcomesByKey.get(keyOf(row.check_id, row.resource_key))!));
   return [...changes, ...opened];
 }
 
 function change(event: FindingChange['event'], findingId: number, outcome: CheckOutcome): FindingChange {
-  return { event, findingId, checkId: outcome.check.id, severity: outcome.check.severity, resourceKey: outcome.resource.key, resourceName: outcome.resource.name, message: outcome.message };
+  return {
+    event,
+    findingId,
+    checkId: outcome.check.id,
+    severity: outcome.check.severity,
+    resourceKey: outcome.resource.key,
+    resourceName: outcome.resource.name,
+    message: outcome.message,
+  };
 }

@@ -16,7 +16,9 @@ describe('framework files', () => {
     const soc2 = JSON.parse(readFileSync(`${frameworksRoot}soc2.json`, 'utf8')) as { controls: { checks: string[] }[] };
     soc2.controls[0]!.checks.push('team_member_mfa_enabled');
     expect(() => parseFramework(soc2, 'frameworks/soc2.json')).toThrow(FrameworkError);
-    expect(() => parseFramework(soc2, 'frameworks/soc2.json')).toThrow('frameworks/soc2.json: control CC6.1 lists "team_member_mfa_enabled", which is not a check');
+    expect(() => parseFramework(soc2, 'frameworks/soc2.json')).toThrow(
+      'frameworks/soc2.json: control CC6.1 lists "team_member_mfa_enabled", which is not a check',
+    );
   });
 
   it('maps every check to at least one control of SOC 2 and of ISO 27001', () => {

@@ -89,18 +89,34 @@ export type InventoryList = keyof typeof INVENTORY_LISTS;
  * gives as JSON (permissions, scopes, domains of a certificate) arrive as
  * names. Every column can be null, as in the datasets.
  */
-type Rows<R extends { columns: readonly Column[] }, K extends ColumnName<R>, Lists extends K = never> = Omit<Pick<RowOf<R>, K>, Lists> & { [L in Lists]: string[] };
+type Rows<R extends { columns: readonly Column[] }, K extends ColumnName<R>, Lists extends K = never> = Omit<Pick<RowOf<R>, K>, Lists> & {
+  [L in Lists]: string[];
+};
 
 export type Team = Rows<typeof teams, 'id' | 'name' | 'enterprise_account_id' | 'enterprise_account_name'>;
 export type TeamMember = Rows<typeof teamMembers, 'team_id' | 'team_name' | 'email' | 'role' | 'two_factor_authentication' | 'federated'>;
 export type EnterpriseAccount = Rows<typeof enterpriseAccounts, 'id' | 'name' | 'permissions' | 'identity_provider_name', 'permissions'>;
-export type EnterpriseMember = Rows<typeof enterpriseMembers, 'enterprise_account_id' | 'enterprise_account_name' | 'email' | 'permissions' | 'two_factor_authentication' | 'identity_provider_name', 'permissions'>;
+export type EnterpriseMember = Rows<
+  typeof enterpriseMembers,
+  'enterprise_account_id' | 'enterprise_account_name' | 'email' | 'permissions' | 'two_factor_authentication' | 'identity_provider_name',
+  'permissions'
+>;
 export type App = Rows<typeof apps, 'id' | 'name' | 'team_id' | 'team_name' | 'owner_email' | 'region' | 'stack' | 'acm' | 'locked'>;
-export type Domain = Rows<typeof domains, 'id' | 'app_id' | 'app_name' | 'hostname' | 'kind' | 'acm_status' | 'acm_status_reason' | 'sni_endpoint_id' | 'sni_endpoint_name'>;
-export type SniEndpoint = Rows<typeof sniEndpoints, 'id' | 'app_id' | 'app_name' | 'name' | 'cert_domains' | 'starts_at' | 'expires_at' | 'self_signed' | 'issuer' | 'acm', 'cert_domains'>;
+export type Domain = Rows<
+  typeof domains,
+  'id' | 'app_id' | 'app_name' | 'hostname' | 'kind' | 'acm_status' | 'acm_status_reason' | 'sni_endpoint_id' | 'sni_endpoint_name'
+>;
+export type SniEndpoint = Rows<
+  typeof sniEndpoints,
+  'id' | 'app_id' | 'app_name' | 'name' | 'cert_domains' | 'starts_at' | 'expires_at' | 'self_signed' | 'issuer' | 'acm',
+  'cert_domains'
+>;
 export type Collaborator = Rows<typeof collaborators, 'app_id' | 'app_name' | 'email' | 'role'>;
 export type Addon = Rows<typeof addons, 'id' | 'name' | 'service' | 'app_id' | 'app_name' | 'config_vars', 'config_vars'>;
-export type AddonAttachment = Rows<typeof addonAttachments, 'id' | 'name' | 'app_id' | 'app_name' | 'addon_id' | 'addon_name' | 'addon_app_id' | 'addon_app_name'>;
+export type AddonAttachment = Rows<
+  typeof addonAttachments,
+  'id' | 'name' | 'app_id' | 'app_name' | 'addon_id' | 'addon_name' | 'addon_app_id' | 'addon_app_name'
+>;
 export type OAuthAuthorization = Rows<typeof oauthAuthorizations, 'id' | 'description' | 'scope' | 'expires_at' | 'created_at' | 'client_name', 'scope'>;
 type ConfigVar = Rows<typeof configVars, 'app_id' | 'name'>;
 type LogDrain = Rows<typeof logDrains, 'app_id' | 'url' | 'addon_name'>;
@@ -127,7 +143,9 @@ export class Coverage {
     return new Coverage(new Map(), new Map());
   }
 
-  static fromRows(rows: { resource: string; parent_key: string; status: string; reason: string | null; fix: string | null; parents: number | null }[]): Coverage {
+  static fromRows(
+    rows: { resource: string; parent_key: string; status: string; reason: string | null; fix: string | null; parents: number | null }[],
+  ): Coverage {
     const summaries = new Map<string, CoverageGap | null>();
     const perParent = new Map<string, Map<string, CoverageGap>>();
     for (const row of rows) {
@@ -150,7 +168,8 @@ export class Coverage {
   gap(resource: string, parentKey?: string): CoverageGap | null {
     const ofParent = parentKey === undefined ? undefined : this.perParent.get(resource)?.get(parentKey);
     if (ofParent) return ofParent;
-    if (!this.summaries.has(resource)) return { status: 'missing', reason: `${resource.replace(/_/g, ' ')} were not collected by the last sync`, fix: 'Run herowatch sync.' };
+    if (!this.summaries.has(resource))
+      return { status: 'missing', reason: `${resource.replace(/_/g, ' ')} were not collected by the last sync`, fix: 'Run herowatch sync.' };
     const summary = this.summaries.get(resource)!;
     // A per-parent resource whose summary is a gap but has per-parent rows was read for the other parents.
     if (summary && parentKey !== undefined && this.perParent.has(resource)) return null;
@@ -214,8 +233,17 @@ export async function loadInventory(
   if (connection.last_complete_run === null) return base;
 
   const [owner] = await read(account, ['id', 'email']);
-  const tests = (await readDataset(store, 'vulnerability_tests', { connection: connection.name, columns: ['app_id', 'status', 'reason', 'tested_at', 'checksum'], orderBy: [] })).rows as (Omit<ComplianceInventory['vulnerabilityTests'][number], 'ecosystems'> & { checksum: string | null })[];
-  const ecosystemsOf = await slugEcosystems(store, tests.flatMap((t) => (t.checksum ? [t.checksum] : [])));
+  const tests = (
+    await readDataset(store, 'vulnerability_tests', {
+      connection: connection.name,
+      columns: ['app_id', 'status', 'reason', 'tested_at', 'checksum'],
+      orderBy: [],
+    })
+  ).rows as (Omit<ComplianceInventory['vulnerabilityTests'][number], 'ecosystems'> & { checksum: string | null })[];
+  const ecosystemsOf = await slugEcosystems(
+    store,
+    tests.flatMap((t) => (t.checksum ? [t.checksum] : [])),
+  );
   const coverageRows = await runCoverage(store, connection.last_complete_run);
   const cursors = await auditCursors(store, [connection.id]);
 
@@ -224,14 +252,26 @@ export async function loadInventory(
     account: owner ?? null,
     teams: await read(teams, ['id', 'name', 'enterprise_account_id', 'enterprise_account_name']),
     teamMembers: await read(teamMembers, ['team_id', 'team_name', 'email', 'role', 'two_factor_authentication', 'federated']),
-    enterpriseAccounts: (await read(enterpriseAccounts, ['id', 'name', 'permissions', 'identity_provider_name'])).map((e) => ({ ...e, permissions: names(e.permissions) })),
+    enterpriseAccounts: (await read(enterpriseAccounts, ['id', 'name', 'permissions', 'identity_provider_name'])).map((e) => ({
+      ...e,
+      permissions: names(e.permissions),
+    })),
     enterpriseMembers: (
-      await read(enterpriseMembers, ['enterprise_account_id', 'enterprise_account_name', 'email', 'permissions', 'two_factor_authentication', 'identity_provider_name'])
+      await read(enterpriseMembers, [
+        'enterprise_account_id',
+        'enterprise_account_name',
+        'email',
+        'permissions',
+        'two_factor_authentication',
+        'identity_provider_name',
+      ])
     ).map((m) => ({ ...m, permissions: names(m.permissions) })),
     apps: await read(apps, ['id', 'name', 'team_id', 'team_name', 'owner_email', 'region', 'stack', 'acm', 'locked']),
     configVars: await read(configVars, ['app_id', 'name']),
     domains: await read(domains, ['id', 'app_id', 'app_name', 'hostname', 'kind', 'acm_status', 'acm_status_reason', 'sni_endpoint_id', 'sni_endpoint_name']),
-    sniEndpoints: (await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer', 'acm'])).map((e) => ({
+    sniEndpoints: (
+      await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer', 'acm'])
+    ).map((e) => ({
       ...e,
       cert_domains: names(e.cert_domains),
     })),
@@ -240,11 +280,24 @@ export async function loadInventory(
     addons: (await read(addons, ['id', 'name', 'service', 'app_id', 'app_name', 'config_vars'])).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
     addonAttachments: await read(addonAttachments, ['id', 'name', 'app_id', 'app_name', 'addon_id', 'addon_name', 'addon_app_id', 'addon_app_name']),
     pipelineCouplings: await read(pipelineCouplings, ['app_id', 'pipeline_id', 'pipeline_name', 'stage']),
-    oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({ ...a, scope: names(a.scope) })),
+    oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({
+      ...a,
+      scope: names(a.scope),
+    })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
     vulnerabilityTests: tests.map(({ checksum, ...test }) => ({ ...test, ecosystems: checksum ? (ecosystemsOf.get(checksum) ?? []) : [] })),
-    advisories: { ecosystems: new Map((await advisoryStatus(store)).map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])), maxAgeMs: options.advisoryMaxAgeMs },
-    vulnerabilities: (await readDataset(store, 'vulnerabilities', { connection: connection.name, columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'], filters: { status: 'open' }, orderBy: [] })).rows as ComplianceInventory['vulnerabilities'],
+    advisories: {
+      ecosystems: new Map((await advisoryStatus(store)).map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])),
+      maxAgeMs: options.advisoryMaxAgeMs,
+    },
+    vulnerabilities: (
+      await readDataset(store, 'vulnerabilities', {
+        connection: connection.name,
+        columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'],
+        filters: { status: 'open' },
+        orderBy: [],
+      })
+    ).rows as ComplianceInventory['vulnerabilities'],
   };
 }

@@ -66,7 +66,10 @@ export function toOcsf(finding: FindingView, product: { version: string }, now: 
     },
     resources: [{ uid: finding.resource_key, name: finding.resource_name, type: finding.resource_type }],
     cloud: { provider: 'Heroku', account: { uid: finding.account_id ?? undefined, name: finding.account_email ?? finding.connection } },
-    remediation: { desc: `${finding.remediation.text}${finding.remediation.command ? ` Command: ${finding.remediation.command}` : ''}`, references: finding.references },
+    remediation: {
+      desc: `${finding.remediation.text}${finding.remediation.command ? ` Command: ${finding.remediation.command}` : ''}`,
+      references: finding.references,
+    },
     unmapped: finding.suppression ? { suppression: finding.suppression } : undefined,
   };
 }

@@ -59,13 +59,28 @@ export function reportClass(status: string, result: string): keyof CheckCounts {
 
 /** A framework's controls with the results of their checks among `findings`. */
 export function buildFrameworkReport(frameworkId: string, findings: FindingView[], connections: string[], at: Date): FrameworkReport {
-  return frameworkReportFromCounts(frameworkId, findings.map((f) => ({ check_id: f.check_id, status: f.status, result: f.result, n: 1 })), connections, at);
+  return frameworkReportFromCounts(
+    frameworkId,
+    findings.map((f) => ({ check_id: f.check_id, status: f.status, result: f.result, n: 1 })),
+    connections,
+    at,
+  );
 }
 
 /** A framework's controls from counts of findings per check, status and result. */
-export function frameworkReportFromCounts(frameworkId: string, rows: { check_id: string; status: string; result: string; n: number }[], connections: string[], at: Date): FrameworkReport {
+export function frameworkReportFromCounts(
+  frameworkId: string,
+  rows: { check_id: string; status: string; result: string; n: number }[],
+  connections: string[],
+  at: Date,
+): FrameworkReport {
   const framework = frameworkNamed(frameworkId);
-  if (!framework) throw new InputError(`There is no framework "${frameworkId}" (there are: ${frameworks().map((f) => f.id).join(', ')}).`);
+  if (!framework)
+    throw new InputError(
+      `There is no framework "${frameworkId}" (there are: ${frameworks()
+        .map((f) => f.id)
+        .join(', ')}).`,
+    );
   const counts = new Map<string, CheckCounts>();
   for (const row of rows) {
     const c = counts.get(row.check_id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 };
@@ -73,7 +88,11 @@ export function frameworkReportFromCounts(frameworkId: string, rows: { check_id:
     counts.set(row.check_id, c);
   }
   const controls = framework.controls.map((control): ControlReport => {
-    const checks = control.checks.map((id) => ({ id, title: checkNamed(id)!.title, ...(counts.get(id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 }) }));
+    const checks = control.checks.map((id) => ({
+      id,
+      title: checkNamed(id)!.title,
+      ...(counts.get(id) ?? { passed: 0, failed: 0, suppressed: 0, unknown: 0 }),
+    }));
     const total = (k: 'passed' | 'failed' | 'suppressed' | 'unknown'): number => checks.reduce((sum, c) => sum + c[k], 0);
     const status = total('failed') > 0 ? 'failing' : total('unknown') > 0 ? 'unknown' : total('passed') + total('suppressed') > 0 ? 'passing' : 'not_evaluated';
     return { id: control.id, title: control.title, status, checks };

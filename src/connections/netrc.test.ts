@@ -3,7 +3,11 @@ import { netrcPassword } from './netrc.js';
 
 describe('netrcPassword', () => {
   it.each([
-    ['machine api.heroku.com\n  login a@b.example\n  password TOKEN1\nmachine git.heroku.com\n  login a@b.example\n  password TOKEN2\n', 'api.heroku.com', 'TOKEN1'],
+    [
+      'machine api.heroku.com\n  login a@b.example\n  password TOKEN1\nmachine git.heroku.com\n  login a@b.example\n  password TOKEN2\n',
+      'api.heroku.com',
+      'TOKEN1',
+    ],
     ['machine git.heroku.com login x password G machine api.heroku.com login x password A', 'api.heroku.com', 'A'],
     // A default entry is a password for any host, never taken for a Heroku token.
     ['# comment\nmachine other.example password O\ndefault login x password D\n', 'api.heroku.com', null],

@@ -10,7 +10,10 @@ import { InputError } from '../errors.js';
  * it holds a password meant for any host, not a Heroku token.
  */
 export function netrcPassword(text: string, host: string): string | null {
-  const tokens = text.replace(/#[^\n]*/g, '').split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/#[^\n]*/g, '')
+    .split(/\s+/)
+    .filter(Boolean);
   let current: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;

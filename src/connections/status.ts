@@ -88,7 +88,7 @@ export function failingHeadline(status: Pick<ConnectionStatus, 'diagnoses'>): st
     case 'api-unreachable':
       return 'The Heroku API could not be reached, so the token could not be tested';
     case 'api-not-heroku':
-      return 'That address does not answer as Heroku\'s API, so the token could not be tested';
+      return "That address does not answer as Heroku's API, so the token could not be tested";
     default:
       return error ? error.message.replace(/[.:]\s*$/, '') : 'The test failed';
   }
@@ -102,7 +102,11 @@ export function stateOf(diagnoses: Diagnosis[]): ConnectionState {
 
 /** A status for a connection whose credentials were removed. */
 export function disabledStatus(connection: string, apiUrl: string, now = new Date()): ConnectionStatus {
-  const off: Capability = { can: false, reason: 'The connection is disconnected: its credentials were deleted.', fix: `herowatch connect --name ${connection} --token-stdin` };
+  const off: Capability = {
+    can: false,
+    reason: 'The connection is disconnected: its credentials were deleted.',
+    fix: `herowatch connect --name ${connection} --token-stdin`,
+  };
   return {
     connection,
     state: 'disabled',
@@ -157,7 +161,7 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
       code: 'api-not-heroku',
       severity: 'error',
       message: `${options.apiUrl} answered GET /account without an account id and email: it is not the Heroku Platform API.`,
-      fix: 'Check the API URL (HEROKU_HOST or --api-url); Heroku\'s is https://api.heroku.com.',
+      fix: "Check the API URL (HEROKU_HOST or --api-url); Heroku's is https://api.heroku.com.",
     };
     diagnoses.push(diagnosis);
     for (const capability of CAPABILITIES) cannot(capability, diagnosis.message, diagnosis.fix);
@@ -165,7 +169,13 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
     return status;
   }
   const email = account.email;
-  status.account = { id: account.id, email, name: account.name ?? null, federated: account.federated ?? false, two_factor_authentication: account.two_factor_authentication ?? false };
+  status.account = {
+    id: account.id,
+    email,
+    name: account.name ?? null,
+    federated: account.federated ?? false,
+    two_factor_authentication: account.two_factor_authentication ?? false,
+  };
   const scope = client.scopes ?? [];
   status.token = { kind: 'unknown', scope, description: null, created_at: null, expires_at: null };
 
@@ -186,8 +196,14 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
 
   // Reading apps and their resources.
   if (!scopeAllows(scope, 'read')) {
-    diagnoses.push({ code: 'scope-identity-only', severity: 'gap', message: `The token's scope (${scope.join(', ')}) only reads the account: no apps, teams or add-ons.`, fix: LEAST_PRIVILEGE_COMMAND });
-    for (const capability of CAPABILITIES) cannot(capability, `The token's scope (${scope.join(', ')}) does not allow reading apps and teams.`, LEAST_PRIVILEGE_COMMAND);
+    diagnoses.push({
+      code: 'scope-identity-only',
+      severity: 'gap',
+      message: `The token's scope (${scope.join(', ')}) only reads the account: no apps, teams or add-ons.`,
+      fix: LEAST_PRIVILEGE_COMMAND,
+    });
+    for (const capability of CAPABILITIES)
+      cannot(capability, `The token's scope (${scope.join(', ')}) does not allow reading apps and teams.`, LEAST_PRIVILEGE_COMMAND);
     status.state = stateOf(diagnoses);
     return status;
   }
@@ -198,7 +214,8 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
     cannot('config_var_names', reason, LEAST_PRIVILEGE_COMMAND);
   } else if (apps[0]) {
     await client.get(`/apps/${apps[0].id}/config-vars`).catch((error: unknown) => {
-      if (error instanceof HerokuApiError && error.status === 403) cannot('config_var_names', `Heroku refused config vars: ${error.herokuMessage}`, LEAST_PRIVILEGE_COMMAND);
+      if (error instanceof HerokuApiError && error.status === 403)
+        cannot('config_var_names', `Heroku refused config vars: ${error.herokuMessage}`, LEAST_PRIVILEGE_COMMAND);
       else throw error;
     });
   }
@@ -215,7 +232,12 @@ export async function testConnection(client: HerokuClient, options: TestOptions)
     if (relevant.length === 0) {
       const visible = enterprises.map((e) => e.name).join(', ') || 'none';
       const message = `No enterprise account "${options.enterprise}" is visible to ${email} (visible: ${visible}).`;
-      diagnoses.push({ code: 'enterprise-not-found', severity: 'gap', message, fix: `Check the slug (herowatch connect --name ${options.connection} --enterprise <slug>), or ask an admin of the enterprise account to add ${email} as a member.` });
+      diagnoses.push({
+        code: 'enterprise-not-found',
+        severity: 'gap',
+        message,
+        fix: `Check the slug (herowatch connect --name ${options.connection} --enterprise <slug>), or ask an admin of the enterprise account to add ${email} as a member.`,
+      });
       cannot('enterprise_members', message, null);
       cannot('audit_trail', message, null);
     }
@@ -256,15 +278,25 @@ function unusable(error: unknown, connection: string): Diagnosis {
       code: 'token-invalid',
       severity: 'error',
       message:
-        'Heroku rejects the token: it is invalid, revoked or expired. Common causes: the account\'s password was changed or its API key regenerated (which ends the old key), the authorization was revoked (heroku authorizations:revoke), a CLI login token expired or `heroku logout` ran, or the user was deactivated.',
+        "Heroku rejects the token: it is invalid, revoked or expired. Common causes: the account's password was changed or its API key regenerated (which ends the old key), the authorization was revoked (heroku authorizations:revoke), a CLI login token expired or `heroku logout` ran, or the user was deactivated.",
       fix: reconnect,
     };
   }
   if (error instanceof HerokuApiError && error.id === 'suspended') {
-    return { code: 'account-suspended', severity: 'error', message: `Heroku says the account is suspended: ${error.herokuMessage}`, fix: 'Contact Heroku support about the suspension, or connect with a token of another account.' };
+    return {
+      code: 'account-suspended',
+      severity: 'error',
+      message: `Heroku says the account is suspended: ${error.herokuMessage}`,
+      fix: 'Contact Heroku support about the suspension, or connect with a token of another account.',
+    };
   }
   const detail = error instanceof HerokuTransportError || error instanceof HerokuApiError ? error.message : String(error);
-  return { code: 'api-unreachable', severity: 'error', message: `The Heroku API could not be reached: ${detail}`, fix: 'Check the network and the API URL (HEROKU_HOST or --api-url), then run herowatch status again.' };
+  return {
+    code: 'api-unreachable',
+    severity: 'error',
+    message: `The Heroku API could not be reached: ${detail}`,
+    fix: 'Check the network and the API URL (HEROKU_HOST or --api-url), then run herowatch status again.',
+  };
 }
 
 /**
@@ -289,7 +321,10 @@ async function identifyToken(client: HerokuClient, options: TestOptions, status:
   const authorizations = await client.all<OAuthAuthorization & { access_token?: { fingerprint?: string } }>('/oauth/authorizations');
   const mine = authorizations.find((a) => a.access_token?.fingerprint === fingerprint);
   if (!mine) return;
-  const apiKey = await client.get<OAuthAuthorization>('/oauth/authorizations/~').then((r) => r.body, () => null);
+  const apiKey = await client.get<OAuthAuthorization>('/oauth/authorizations/~').then(
+    (r) => r.body,
+    () => null,
+  );
   const expiresIn = mine.access_token?.expires_in ?? null;
   token.kind = apiKey?.id === mine.id ? 'api-key' : mine.client ? (/heroku cli/i.test(mine.client.name ?? '') ? 'cli-login' : 'oauth-client') : 'authorization';
   token.description = typeof mine.description === 'string' ? mine.description : null;

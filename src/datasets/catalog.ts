@@ -22,7 +22,8 @@ export interface Dataset {
 }
 
 /** Datasets over herowatch's own tables. */
-export type HerowatchTableDataset = 'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
+export type HerowatchTableDataset =
+  'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
@@ -73,7 +74,11 @@ const syncRuns = tableDataset({
     { name: 'finished_at', type: 'timestamp', description: 'When the run ended (null while it runs)' },
     { name: 'kind', type: 'text', description: 'inventory (everything), or audit (the audit trail only, between inventory runs)' },
     { name: 'mode', type: 'text', description: 'full (every list read) or incremental (the account-wide lists, and the per-app lists the planner chose)' },
-    { name: 'status', type: 'text', description: 'running, complete, incomplete (more than 5% of its lists could not be read: nothing it read was kept), failed or interrupted' },
+    {
+      name: 'status',
+      type: 'text',
+      description: 'running, complete, incomplete (more than 5% of its lists could not be read: nothing it read was kept), failed or interrupted',
+    },
     { name: 'requests', type: 'integer', description: 'HTTP requests made (retries included)' },
     { name: 'not_modified', type: 'integer', description: 'Requests answered 304 (unchanged since the last sync)' },
     { name: 'retries', type: 'integer', description: 'Requests retried after a transient error' },
@@ -86,25 +91,31 @@ const syncRuns = tableDataset({
 
 const coverage = tableDataset({
   name: 'coverage',
-  description: 'What each sync run could read: a summary row per resource (parent_key empty) and a row for each parent that could not be read in full: forbidden (with the reason and the fix), failed or missing.',
+  description:
+    'What each sync run could read: a summary row per resource (parent_key empty) and a row for each parent that could not be read in full: forbidden (with the reason and the fix), failed or missing.',
   columns: [
     CONNECTION,
     { name: 'run_id', type: 'integer', description: 'Run number' },
     { name: 'resource', type: 'text', description: 'Dataset the coverage is about' },
-    { name: 'parent_key', type: 'text', description: 'Empty for a resource\'s summary row; otherwise the parent (e.g. the app id) that had a gap' },
+    { name: 'parent_key', type: 'text', description: "Empty for a resource's summary row; otherwise the parent (e.g. the app id) that had a gap" },
     { name: 'status', type: 'text', description: 'ok, forbidden, failed or missing' },
-    { name: 'http_status', type: 'integer', description: 'Heroku\'s HTTP status when not ok' },
-    { name: 'error_id', type: 'text', description: 'Heroku\'s error id when not ok' },
+    { name: 'http_status', type: 'integer', description: "Heroku's HTTP status when not ok" },
+    { name: 'error_id', type: 'text', description: "Heroku's error id when not ok" },
     { name: 'reason', type: 'text', description: 'Why it could not be read' },
     { name: 'fix', type: 'text', description: 'What would make it readable' },
     { name: 'items', type: 'integer', description: 'Records read' },
-    { name: 'parents', type: 'integer', description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)' },
+    {
+      name: 'parents',
+      type: 'integer',
+      description: 'Summary rows of per-parent resources: how many parents were read (each one without a row of its own was read in full)',
+    },
   ],
 });
 
 const verified = tableDataset({
   name: 'verified',
-  description: 'When each list was last read from Heroku: a resource under one parent (an app\'s domains), or an account-wide one (parent_key empty). Every record of a dataset was verified when its list was (join on resource and parent_key).',
+  description:
+    "When each list was last read from Heroku: a resource under one parent (an app's domains), or an account-wide one (parent_key empty). Every record of a dataset was verified when its list was (join on resource and parent_key).",
   columns: [
     CONNECTION,
     { name: 'resource', type: 'text', description: 'Dataset the list belongs to' },
@@ -116,7 +127,7 @@ const verified = tableDataset({
 
 const findings = tableDataset({
   name: 'findings',
-  description: 'Compliance findings: one per check and resource, as the last evaluation left them (herowatch findings shows them with their check\'s fix).',
+  description: "Compliance findings: one per check and resource, as the last evaluation left them (herowatch findings shows them with their check's fix).",
   columns: [
     CONNECTION,
     { name: 'id', type: 'integer', description: 'Finding id (herowatch findings show ID)' },
@@ -155,7 +166,8 @@ const suppressions = tableDataset({
 
 const vulnerabilities = tableDataset({
   name: 'vulnerabilities',
-  description: 'Known vulnerabilities of the packages monitored apps deploy: one per vulnerability, package and app, open or resolved (herowatch vulns show APP).',
+  description:
+    'Known vulnerabilities of the packages monitored apps deploy: one per vulnerability, package and app, open or resolved (herowatch vulns show APP).',
   columns: [
     CONNECTION,
     { name: 'id', type: 'integer', description: 'Vulnerability finding id (herowatch vulns ignore ID)' },
@@ -194,7 +206,7 @@ const vulnerabilityTests = tableDataset({
     { name: 'tested_at', type: 'timestamp', description: 'When it was tested' },
     { name: 'release_version', type: 'integer', description: 'The release running then' },
     { name: 'slug_id', type: 'text', description: 'Its slug' },
-    { name: 'checksum', type: 'text', description: 'The slug\'s checksum (a slug is read once per checksum)' },
+    { name: 'checksum', type: 'text', description: "The slug's checksum (a slug is read once per checksum)" },
     { name: 'status', type: 'text', description: 'scanned, or gap (nothing could be read: see reason)' },
     { name: 'reason', type: 'text', description: 'Why nothing was read, or which files could not be' },
     { name: 'packages', type: 'integer', description: 'Packages found' },

@@ -90,7 +90,12 @@ export const col = {
   time: <N extends string>(name: N, description: string, path?: string): Column<N, 'timestamp'> => ({ name, type: 'timestamp', description, path }),
   json: <N extends string>(name: N, description: string, path?: string): Column<N, 'json'> => ({ name, type: 'json', description, path }),
   id: (description = 'Heroku id (UUID)'): Column<'id', 'text'> & { always: true } => ({ name: 'id', type: 'text', description, path: 'id', always: true }),
-  created: (): Column<'created_at', 'timestamp'> & { always: true } => ({ name: 'created_at', type: 'timestamp', description: 'When Heroku created it', always: true }),
+  created: (): Column<'created_at', 'timestamp'> & { always: true } => ({
+    name: 'created_at',
+    type: 'timestamp',
+    description: 'When Heroku created it',
+    always: true,
+  }),
   updated: (): Column<'updated_at', 'timestamp'> => ({ name: 'updated_at', type: 'timestamp', description: 'When Heroku last changed it' }),
   /** The app a per-app record belongs to. */
   app: (): [Column<'app_id', 'text'> & { always: true }, Column<'app_name', 'text'> & { always: true }] => [
@@ -104,4 +109,7 @@ export function withApp(item: Record<string, unknown>, parent?: ParentRecord): R
   return parent ? { app: { id: parent.item.id, name: parent.item.name } } : {};
 }
 
-export const appPath = (suffix: string) => (parent: ParentRecord): string => `/apps/${parent.key}${suffix}`;
+export const appPath =
+  (suffix: string) =>
+  (parent: ParentRecord): string =>
+    `/apps/${parent.key}${suffix}`;

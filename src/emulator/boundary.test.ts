@@ -13,7 +13,7 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return files.flat().filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 }
 
-describe('the emulator\'s boundary', () => {
+describe("the emulator's boundary", () => {
   it('imports nothing from the rest of herowatch: only its own folder, Node and declared dependencies', async () => {
     const offending: string[] = [];
     for (const file of await sourceFiles(here)) {

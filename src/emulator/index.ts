@@ -81,7 +81,10 @@ export async function loadWorld(source: ScenarioSource | undefined, options: Pic
   return buildWorld(scenario, { now: options.now, source: name });
 }
 
-async function loadScenario(source: ScenarioSource | undefined, options: Pick<StartEmulatorOptions, 'shiftToNow'>): Promise<{ scenario: Scenario; name: string }> {
+async function loadScenario(
+  source: ScenarioSource | undefined,
+  options: Pick<StartEmulatorOptions, 'shiftToNow'>,
+): Promise<{ scenario: Scenario; name: string }> {
   let scenario: Scenario;
   let name = 'scenario';
   if (!source) {
@@ -109,8 +112,17 @@ function livingWorld(world: World, scenario: Scenario, options: StartEmulatorOpt
   const generated = changes?.generated;
   return new LivingWorld(world, clock, {
     scripted: options?.scripted ?? (changes?.scripted ?? []).map((c) => ({ ...c, kind: c.kind as ChangeKind })),
-    rates: options?.rates ?? (generated ? { appsPerDay: generated.apps_per_day, seed: generated.seed, weights: generated.weights as Partial<Record<ChangeKind, number>> } : undefined),
-    clients: options?.clients ?? (changes?.clients ?? []).map((c) => ({ name: c.name, account: c.account, requestsPerHour: c.requests_per_hour, burstEveryMs: durationMs(c.burst_every) ?? undefined })),
+    rates:
+      options?.rates ??
+      (generated ? { appsPerDay: generated.apps_per_day, seed: generated.seed, weights: generated.weights as Partial<Record<ChangeKind, number>> } : undefined),
+    clients:
+      options?.clients ??
+      (changes?.clients ?? []).map((c) => ({
+        name: c.name,
+        account: c.account,
+        requestsPerHour: c.requests_per_hour,
+        burstEveryMs: durationMs(c.burst_every) ?? undefined,
+      })),
   });
 }
 

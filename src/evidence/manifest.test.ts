@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { verifyBundle, writeBundle } from './manifest.js';
 import { loadSigningKey } from './signing.js';
 
-const meta = { generated_at: '2026-12-01T00:00:00Z', generated_by: 'herowatch test', period: { from: '2026-10-01', to: '2026-12-31' }, connections: ['acme'], notes: [] };
+const meta = {
+  generated_at: '2026-12-01T00:00:00Z',
+  generated_by: 'herowatch test',
+  period: { from: '2026-10-01', to: '2026-12-31' },
+  connections: ['acme'],
+  notes: [],
+};
 
 describe('an evidence bundle', () => {
   it('verifies as written, and not with an entry the manifest does not list, whatever its name', () => {
@@ -26,7 +32,10 @@ describe('an evidence bundle', () => {
     const { createHash } = await import('node:crypto');
     for (const manifest of ['null', '[]', '"x"', '{"files": {"path": 1}}']) {
       const bytes = strToU8(manifest);
-      const forged = zipOf([['manifest.json', bytes], ['manifest.sha256', strToU8(`${createHash('sha256').update(bytes).digest('hex')}  manifest.json\n`)]]);
+      const forged = zipOf([
+        ['manifest.json', bytes],
+        ['manifest.sha256', strToU8(`${createHash('sha256').update(bytes).digest('hex')}  manifest.json\n`)],
+      ]);
       const verdict = verifyBundle(forged);
       expect(verdict.ok, manifest).toBe(false);
       expect(verdict.problems.join(' '), manifest).toMatch(/not a manifest|does not list its files|not a herowatch-evidence manifest/);

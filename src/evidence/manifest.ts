@@ -85,7 +85,17 @@ export interface Verification {
   files: number;
 }
 
-const failed = (problems: string[], rest: Partial<Verification> = {}): Verification => ({ ok: false, intact: false, trusted: false, problems, manifest: null, manifestHash: null, signer: null, files: 0, ...rest });
+const failed = (problems: string[], rest: Partial<Verification> = {}): Verification => ({
+  ok: false,
+  intact: false,
+  trusted: false,
+  problems,
+  manifest: null,
+  manifestHash: null,
+  signer: null,
+  files: 0,
+  ...rest,
+});
 
 /**
  * Checks a bundle, an untrusted file: first the archive's layout (no entry
@@ -107,7 +117,8 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
     else contents.set(name, read.bytes);
   }
   for (const entry of layout.entries) {
-    if (!entry.directory && contents.has(entry.name) && contents.get(entry.name)!.length !== entry.size) problems.push(`${entry.name} does not expand to the size the archive declares.`);
+    if (!entry.directory && contents.has(entry.name) && contents.get(entry.name)!.length !== entry.size)
+      problems.push(`${entry.name} does not expand to the size the archive declares.`);
   }
   const manifestBytes = contents.get('manifest.json');
   const hashFile = contents.get('manifest.sha256');
@@ -122,17 +133,20 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
   } catch {
     return failed([...problems, 'manifest.json is not valid JSON'], { manifestHash });
   }
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return failed([...problems, 'manifest.json is not a manifest (not a JSON object)'], { manifestHash });
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
+    return failed([...problems, 'manifest.json is not a manifest (not a JSON object)'], { manifestHash });
   const signatureBytes = contents.get('manifest.sig');
   let signer: string | null = null;
   if (signatureBytes) {
     const checked = checkSignature(strFromU8(signatureBytes), manifestBytes);
     if (checked.problem) problems.push(checked.problem);
     else signer = checked.signer;
-    if (checked.signer && manifest.signer !== checked.signer) problems.push(`manifest.json names the signer ${manifest.signer ?? 'none'}, manifest.sig holds ${checked.signer}`);
+    if (checked.signer && manifest.signer !== checked.signer)
+      problems.push(`manifest.json names the signer ${manifest.signer ?? 'none'}, manifest.sig holds ${checked.signer}`);
   } else if (manifest.signer) problems.push(`manifest.sig is missing (manifest.json says ${manifest.signer} signed it)`);
   if (manifest.format !== FORMAT) problems.push(`manifest.json is not a ${FORMAT} manifest`);
-  if (manifest.files !== undefined && (!Array.isArray(manifest.files) || manifest.files.some((f) => typeof f?.path !== 'string'))) return failed([...problems, 'manifest.json does not list its files as herowatch writes them'], { manifestHash });
+  if (manifest.files !== undefined && (!Array.isArray(manifest.files) || manifest.files.some((f) => typeof f?.path !== 'string')))
+    return failed([...problems, 'manifest.json does not list its files as herowatch writes them'], { manifestHash });
   const listed = new Set<string>(['manifest.json', 'manifest.sha256', ...(signatureBytes ? ['manifest.sig'] : [])]);
   for (const entry of manifest.files ?? []) {
     listed.add(entry.path);
@@ -148,7 +162,13 @@ export function verifyBundle(zip: Uint8Array, options: { signer?: string; truste
     trusted = signer === options.signer;
     if (!trusted) problems.push(signer ? `signed by ${signer}, not by the expected ${options.signer}` : `not signed by the expected ${options.signer}`);
   } else if (signer && options.trusted?.includes(signer)) trusted = true;
-  else if (signer) problems.push(`signed by ${signer}, a key this installation does not know: the files agree with each other, but anyone can build such a bundle. Confirm the fingerprint with the bundle's maker, then pass --signer ${signer}`);
-  else if (!signatureBytes) problems.push('not signed: the files agree with each other, but anyone can build such a bundle; ask its maker for a signed one (herowatch signs by default)');
+  else if (signer)
+    problems.push(
+      `signed by ${signer}, a key this installation does not know: the files agree with each other, but anyone can build such a bundle. Confirm the fingerprint with the bundle's maker, then pass --signer ${signer}`,
+    );
+  else if (!signatureBytes)
+    problems.push(
+      'not signed: the files agree with each other, but anyone can build such a bundle; ask its maker for a signed one (herowatch signs by default)',
+    );
   return { ok: intact && trusted, intact, trusted, problems, manifest, manifestHash, signer, files: (manifest.files?.length ?? 0) + (signatureBytes ? 3 : 2) };
 }

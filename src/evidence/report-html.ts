@@ -6,12 +6,27 @@ export interface ReportInput {
   generatedAt: string;
   generatedBy: string;
   period: { from: string; to: string };
-  connections: { name: string; account_email: string | null; state: string; status: ConnectionStatus | null; inventoryRun: { id: number; finished_at: string | null } | null }[];
+  connections: {
+    name: string;
+    account_email: string | null;
+    state: string;
+    status: ConnectionStatus | null;
+    inventoryRun: { id: number; finished_at: string | null } | null;
+  }[];
   findings: FindingView[];
   /** Finding events in the period, newest first. */
   changes: { at: string; event: string; check_id: string; resource_name: string; detail: string | null }[];
   frameworks: FrameworkReport[];
-  runs: { connection: string; id: number; kind: string; started_at: string; finished_at: string | null; status: string; requests: number; error: string | null }[];
+  runs: {
+    connection: string;
+    id: number;
+    kind: string;
+    started_at: string;
+    finished_at: string | null;
+    status: string;
+    requests: number;
+    error: string | null;
+  }[];
   gaps: { connection: string; resource: string; reason: string | null; fix: string | null; parents: number }[];
   audit: { connection: string; enterprise: string; events: number; first_day: string | null; complete_through: string | null }[];
   /** The fingerprint of the key that signs the bundle, or null. */
@@ -75,7 +90,16 @@ export function renderReport(input: ReportInput): string {
     `<h2>Open findings</h2>`,
     tableOf(
       ['id', 'severity', 'check', 'resource', 'finding', 'first seen', 'last seen', 'fix'],
-      open.map((f) => [f.id, f.severity, f.check_id, f.resource_name, f.message, f.first_seen_at ?? '', f.last_seen_at ?? '', f.remediation.command ?? f.remediation.text]),
+      open.map((f) => [
+        f.id,
+        f.severity,
+        f.check_id,
+        f.resource_name,
+        f.message,
+        f.first_seen_at ?? '',
+        f.last_seen_at ?? '',
+        f.remediation.command ?? f.remediation.text,
+      ]),
       'No open findings.',
     ),
     `<h2>Suppressed findings</h2>`,
@@ -85,16 +109,36 @@ export function renderReport(input: ReportInput): string {
       'No suppressed findings.',
     ),
     `<h2>Changes during the period</h2>`,
-    tableOf(['when', 'event', 'check', 'resource', 'detail'], input.changes.map((c) => [c.at, c.event, c.check_id, c.resource_name, c.detail ?? '']), 'No finding opened, resolved or suppressed during the period.'),
+    tableOf(
+      ['when', 'event', 'check', 'resource', 'detail'],
+      input.changes.map((c) => [c.at, c.event, c.check_id, c.resource_name, c.detail ?? '']),
+      'No finding opened, resolved or suppressed during the period.',
+    ),
     `<h2>What could not be evaluated</h2>`,
-    tableOf(['check', 'resource', 'why'], unknown.map((f) => [f.check_id, f.resource_name, f.message]), 'Every check could be evaluated.'),
+    tableOf(
+      ['check', 'resource', 'why'],
+      unknown.map((f) => [f.check_id, f.resource_name, f.message]),
+      'Every check could be evaluated.',
+    ),
     `<h2>Collection</h2>`,
     `<h3>Sync runs</h3>`,
-    tableOf(['connection', 'run', 'kind', 'started', 'finished', 'status', 'requests', 'error'], input.runs.map((r) => [r.connection, r.id, r.kind, r.started_at, r.finished_at ?? '', r.status, r.requests, r.error ?? '']), 'No sync ran during the period.'),
+    tableOf(
+      ['connection', 'run', 'kind', 'started', 'finished', 'status', 'requests', 'error'],
+      input.runs.map((r) => [r.connection, r.id, r.kind, r.started_at, r.finished_at ?? '', r.status, r.requests, r.error ?? '']),
+      'No sync ran during the period.',
+    ),
     `<h3>Coverage gaps of the inventory runs above</h3>`,
-    tableOf(['connection', 'resource', 'why', 'fix'], input.gaps.map((g) => [g.connection, g.resource, g.reason ?? '', g.fix ?? '']), 'Everything could be read.'),
+    tableOf(
+      ['connection', 'resource', 'why', 'fix'],
+      input.gaps.map((g) => [g.connection, g.resource, g.reason ?? '', g.fix ?? '']),
+      'Everything could be read.',
+    ),
     `<h3>Enterprise audit trail</h3>`,
-    tableOf(['connection', 'enterprise account', 'events in the period', 'collected from', 'complete through'], input.audit.map((a) => [a.connection, a.enterprise, a.events, a.first_day ?? '', a.complete_through ?? '']), 'No enterprise audit trail was collected.'),
+    tableOf(
+      ['connection', 'enterprise account', 'events in the period', 'collected from', 'complete through'],
+      input.audit.map((a) => [a.connection, a.enterprise, a.events, a.first_day ?? '', a.complete_through ?? '']),
+      'No enterprise audit trail was collected.',
+    ),
     `<h2>Verifying this bundle</h2>`,
     `<p>Every file's SHA-256 is in <code>manifest.json</code> and <code>SHA256SUMS</code>; <code>manifest.sha256</code> holds the manifest's own hash. Check with <code>herowatch evidence verify BUNDLE.zip</code>, or unzip and run <code>sha256sum -c SHA256SUMS</code> and <code>sha256sum -c manifest.sha256</code>.</p>`,
     input.signer

@@ -30,7 +30,9 @@ describe('evidence signing key', () => {
     const manifest = new TextEncoder().encode('{"format":"herowatch-evidence"}\n');
     const signature = JSON.stringify(signManifest(key, manifest));
     expect(checkSignature(signature, manifest)).toEqual({ signer: key.fingerprint, problem: null });
-    expect(checkSignature(signature, new TextEncoder().encode('{"format":"herowatch-evidence "}\n')).problem).toContain('the manifest was changed after it was signed');
+    expect(checkSignature(signature, new TextEncoder().encode('{"format":"herowatch-evidence "}\n')).problem).toContain(
+      'the manifest was changed after it was signed',
+    );
     const other = loadSigningKey(home(), {});
     const swapped = JSON.stringify({ ...signManifest(key, manifest), public_key: other.publicKeyPem });
     expect(checkSignature(swapped, manifest).problem).toBe(`manifest.sig names the key ${key.fingerprint} but holds ${other.fingerprint}`);

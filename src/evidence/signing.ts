@@ -31,7 +31,10 @@ export interface ManifestSignature {
 export class SigningKeyError extends InputError {}
 
 export function fingerprintOf(publicKey: KeyObject): string {
-  return `SHA256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64')
+    .replace(/=+$/, '')}`;
 }
 
 function fromPem(pem: string, where: string, source: SigningKey['source']): SigningKey {
@@ -41,7 +44,10 @@ function fromPem(pem: string, where: string, source: SigningKey['source']): Sign
   } catch {
     throw new SigningKeyError(`${where} is not a PEM private key.`);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new SigningKeyError(`${where} is a ${privateKey.asymmetricKeyType ?? 'symmetric'} key; evidence is signed with Ed25519 (openssl genpkey -algorithm ed25519).`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new SigningKeyError(
+      `${where} is a ${privateKey.asymmetricKeyType ?? 'symmetric'} key; evidence is signed with Ed25519 (openssl genpkey -algorithm ed25519).`,
+    );
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: fingerprintOf(publicKey), source };
 }
@@ -56,7 +62,8 @@ export function loadSigningKey(home: string, env: Pick<KeyEnvironment, 'HEROWATC
   const path = join(home, SIGNING_KEY_FILE);
   try {
     const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) throw new SigningKeyError(`The evidence signing key ${path} can be read by others (mode ${mode.toString(8)}); make it private: chmod 600 ${path}`);
+    if (mode & 0o077)
+      throw new SigningKeyError(`The evidence signing key ${path} can be read by others (mode ${mode.toString(8)}); make it private: chmod 600 ${path}`);
     return fromPem(readFileSync(path, 'utf8'), `The evidence signing key ${path}`, 'file');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -83,7 +90,12 @@ export function existingSigner(home: string, env: Pick<KeyEnvironment, 'HEROWATC
 }
 
 export function signManifest(key: SigningKey, manifest: Uint8Array): ManifestSignature {
-  return { algorithm: 'Ed25519', public_key: key.publicKeyPem, fingerprint: key.fingerprint, signature: sign(null, manifest, key.privateKey).toString('base64') };
+  return {
+    algorithm: 'Ed25519',
+    public_key: key.publicKeyPem,
+    fingerprint: key.fingerprint,
+    signature: sign(null, manifest, key.privateKey).toString('base64'),
+  };
 }
 
 /**
@@ -100,7 +112,8 @@ export function checkSignature(signatureJson: string, manifest: Uint8Array): { s
     return { signer: null, problem: 'manifest.sig is not a readable signature' };
   }
   const signer = fingerprintOf(publicKey);
-  if (parsed.algorithm !== 'Ed25519' || publicKey.asymmetricKeyType !== 'ed25519') return { signer, problem: `manifest.sig uses ${parsed.algorithm}, not Ed25519` };
+  if (parsed.algorithm !== 'Ed25519' || publicKey.asymmetricKeyType !== 'ed25519')
+    return { signer, problem: `manifest.sig uses ${parsed.algorithm}, not Ed25519` };
   if (parsed.fingerprint !== signer) return { signer, problem: `manifest.sig names the key ${parsed.fingerprint} but holds ${signer}` };
   const valid = verify(null, manifest, publicKey, Buffer.from(String(parsed.signature), 'base64'));
   return { signer, problem: valid ? null : 'manifest.sig does not match manifest.json: the manifest was changed after it was signed' };
@@ -113,7 +126,9 @@ export function expectedSigner(value: string): string {
   try {
     text = readFileSync(value, 'utf8');
   } catch {
-    throw new SigningKeyError(`--signer takes a key fingerprint (SHA256:..., from herowatch evidence signing-key) or a file with the public key; ${value} is neither.`);
+    throw new SigningKeyError(
+      `--signer takes a key fingerprint (SHA256:..., from herowatch evidence signing-key) or a file with the public key; ${value} is neither.`,
+    );
   }
   try {
     return fingerprintOf(createPublicKey(text));

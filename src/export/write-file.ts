@@ -21,10 +21,13 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
     if (code === 'ENOENT') {
       const folder = await stat(dirname(path)).catch(() => null);
       if (!folder) throw new InputError(`Cannot write ${path}: the folder ${dirname(path)} does not exist. Create it first (mkdir -p ${dirname(path)}).`);
-      throw new InputError(`Cannot write ${path}: files cannot be created in ${dirname(path)} (${folder.isDirectory() ? 'a system folder?' : 'it is not a folder'}). Choose another place.`);
+      throw new InputError(
+        `Cannot write ${path}: files cannot be created in ${dirname(path)} (${folder.isDirectory() ? 'a system folder?' : 'it is not a folder'}). Choose another place.`,
+      );
     }
     if (code === 'ENOTDIR') throw new InputError(`Cannot write ${path}: part of ${dirname(path)} is a file, not a folder. Choose another place.`);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new InputError(`Cannot write ${path}: no permission to write in ${dirname(path)}. Choose another place, or fix its permissions.`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw new InputError(`Cannot write ${path}: no permission to write in ${dirname(path)}. Choose another place, or fix its permissions.`);
     if (code === 'ENOSPC') throw new InputError(`Cannot write ${path}: the disk is full.`);
     throw error;
   }

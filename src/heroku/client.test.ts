@@ -21,7 +21,11 @@ function scriptedFetch(script: (request: { url: string; headers: Record<string, 
     if (answer.fail === 'network') throw Object.assign(new Error('other side closed'), { code: 'ECONNRESET' });
     if (answer.fail === 'truncated') throw Object.assign(new Error('response body cut short'), { kind: 'truncated' });
     const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    return { status: answer.status ?? 200, headers: { 'content-type': 'application/json', 'ratelimit-remaining': '4000', ...answer.headers }, text: answer.status === 304 ? '' : text };
+    return {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json', 'ratelimit-remaining': '4000', ...answer.headers },
+      text: answer.status === 304 ? '' : text,
+    };
   };
   return { fetchFn: send, calls };
 }
@@ -59,7 +63,9 @@ describe('HerokuClient', () => {
   it('takes only 2xx as success: a redirect is an error, never followed, and a 1xx is not an answer', async () => {
     for (const status of [301, 302, 307, 101]) {
       const { fetchFn, calls } = scriptedFetch(() => ({ status, headers: { location: 'https://attacker.example/steal' } }));
-      const error = await client(fetchFn).instance.get('/account').catch((caught: unknown) => caught);
+      const error = await client(fetchFn)
+        .instance.get('/account')
+        .catch((caught: unknown) => caught);
       expect(error, String(status)).toBeInstanceOf(HerokuApiError);
       expect((error as HerokuApiError).status).toBe(status);
       expect(calls.map((c) => c.url)).toEqual(['http://127.0.0.1:9/account']);
@@ -67,12 +73,20 @@ describe('HerokuClient', () => {
   });
 
   it('keeps the token and the body out of errors, whatever the server echoes', async () => {
-    const { fetchFn } = scriptedFetch((_, n) => (n === 1 ? { status: 422, body: { id: 'invalid_params', message: `Bad token ${TOKEN} \u001b[31m and Bearer abcdefghijklmnop` } } : { body: `{"config": "${CANARY}` }));
-    const rejected = (await client(fetchFn).instance.get('/apps/a').catch((caught: unknown) => caught)) as HerokuApiError;
+    const { fetchFn } = scriptedFetch((_, n) =>
+      n === 1
+        ? { status: 422, body: { id: 'invalid_params', message: `Bad token ${TOKEN} \u001b[31m and Bearer abcdefghijklmnop` } }
+        : { body: `{"config": "${CANARY}` },
+    );
+    const rejected = (await client(fetchFn)
+      .instance.get('/apps/a')
+      .catch((caught: unknown) => caught)) as HerokuApiError;
     expect(rejected.message).not.toContain(TOKEN);
     expect(rejected.message).not.toContain('abcdefghijklmnop');
     expect(rejected.message).not.toContain('\u001b');
-    const garbled = (await client(fetchFn, { retry: { retries: 0 } }).instance.get('/apps/a').catch((caught: unknown) => caught)) as HerokuTransportError;
+    const garbled = (await client(fetchFn, { retry: { retries: 0 } })
+      .instance.get('/apps/a')
+      .catch((caught: unknown) => caught)) as HerokuTransportError;
     expect(garbled).toBeInstanceOf(HerokuTransportError);
     expect(garbled.message).not.toContain(CANARY);
   });
@@ -91,13 +105,21 @@ describe('HerokuClient', () => {
 
   it('turns error statuses into HerokuApiError with status, Heroku id and request id, never the token', async () => {
     const { fetchFn } = scriptedFetch(() => ({ status: 404, body: { id: 'not_found', message: "Couldn't find that app." }, headers: { 'request-id': 'r-1' } }));
-    const error = await client(fetchFn).instance.get('/apps/x').catch((e: unknown) => e);
+    const error = await client(fetchFn)
+      .instance.get('/apps/x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HerokuApiError);
     expect(error).toMatchObject({ status: 404, id: 'not_found', requestId: 'r-1', method: 'GET', path: '/apps/x' });
     expect(JSON.stringify(error) + String(error) + (error as Error).stack).not.toContain(TOKEN);
     // A proxy's answer may put anything in those fields: a token in the id, escapes in the request id. Neither is kept.
-    const { fetchFn: hostile } = scriptedFetch(() => ({ status: 403, body: { id: `forbidden ${TOKEN}`, message: 'no' }, headers: { 'request-id': `r\u001b[2J${TOKEN}` } }));
-    const refused = (await client(hostile).instance.get('/apps/x').catch((e: unknown) => e)) as HerokuApiError;
+    const { fetchFn: hostile } = scriptedFetch(() => ({
+      status: 403,
+      body: { id: `forbidden ${TOKEN}`, message: 'no' },
+      headers: { 'request-id': `r\u001b[2J${TOKEN}` },
+    }));
+    const refused = (await client(hostile)
+      .instance.get('/apps/x')
+      .catch((e: unknown) => e)) as HerokuApiError;
     expect(refused).toMatchObject({ status: 403, id: null, requestId: null });
     expect(JSON.stringify(refused) + String(refused)).not.toContain(TOKEN);
   });
@@ -111,7 +133,12 @@ describe('HerokuClient', () => {
     });
 
     it('drops OAuth tokens from authorizations', async () => {
-      const authorization = { id: 'a1', access_token: { id: 't1', token: CANARY, expires_in: null }, refresh_token: { id: 'r1', token: CANARY }, grant: { id: 'g', code: CANARY } };
+      const authorization = {
+        id: 'a1',
+        access_token: { id: 't1', token: CANARY, expires_in: null },
+        refresh_token: { id: 'r1', token: CANARY },
+        grant: { id: 'g', code: CANARY },
+      };
       const { fetchFn } = scriptedFetch(() => ({ body: [authorization] }));
       const { body } = await client(fetchFn).instance.get<unknown[]>('/oauth/authorizations');
       expect(JSON.stringify(body)).not.toContain(CANARY);
@@ -172,7 +199,9 @@ describe('HerokuClient', () => {
     });
 
     it('waits at least Retry-After on a 429, then probes the pool with one request', async () => {
-      const { fetchFn } = scriptedFetch((_r, n) => (n === 1 ? { status: 429, body: { id: 'rate_limit', message: 'x' }, headers: { 'retry-after': '7' } } : { body: {} }));
+      const { fetchFn } = scriptedFetch((_r, n) =>
+        n === 1 ? { status: 429, body: { id: 'rate_limit', message: 'x' }, headers: { 'retry-after': '7' } } : { body: {} },
+      );
       const { instance, slept, throttled } = client(fetchFn);
       await instance.get('/account');
       expect(slept[0]).toBe(7000);
@@ -206,7 +235,10 @@ describe('HerokuClient', () => {
     });
 
     it('stops when a Next-Range repeats', async () => {
-      const { fetchFn, calls } = pagesOf({ 'id ..; max=1000': { items: [1], next: 'id ]1..; max=1000' }, 'id ]1..; max=1000': { items: [2], next: 'id ]1..; max=1000' } });
+      const { fetchFn, calls } = pagesOf({
+        'id ..; max=1000': { items: [1], next: 'id ]1..; max=1000' },
+        'id ]1..; max=1000': { items: [2], next: 'id ]1..; max=1000' },
+      });
       expect(await client(fetchFn).instance.all('/apps')).toHaveLength(2);
       expect(calls).toHaveLength(2);
     });

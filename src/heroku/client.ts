@@ -5,7 +5,19 @@ import { withHeaders } from './middleware/headers.js';
 import { AnswerWatch, DEFAULT_RETRY, withRetry, type RetryOptions } from './middleware/retry.js';
 import { DEFAULT_THROTTLE, RateLimitGauge, withThrottle, type ThrottleOptions } from './middleware/throttle.js';
 import { pages, type Page, type PageOptions } from './paginate.js';
-import { compose, fetchTransport, undiciDownload, undiciDownloadStream, undiciSend, type Download, type DownloadStream, type HerokuResponse, type Middleware, type RequestFn, type Send } from './transport.js';
+import {
+  compose,
+  fetchTransport,
+  undiciDownload,
+  undiciDownloadStream,
+  undiciSend,
+  type Download,
+  type DownloadStream,
+  type HerokuResponse,
+  type Middleware,
+  type RequestFn,
+  type Send,
+} from './transport.js';
 import type { Readable } from 'node:stream';
 
 export interface HerokuClientOptions {
@@ -66,7 +78,9 @@ export class HerokuClient {
   constructor(options: HerokuClientOptions) {
     // Refused before any request: undici would fail each one as if the network had.
     if (!/^[\x21-\x7e]+$/.test(options.token)) {
-      throw new InputError('The Heroku token holds characters that cannot be sent in a request (a space, a line break, or a character outside ASCII): check what was pasted or set. (It is not shown.)');
+      throw new InputError(
+        'The Heroku token holds characters that cannot be sent in a request (a space, a line break, or a character outside ASCII): check what was pasted or set. (It is not shown.)',
+      );
     }
     this.apiUrl = options.apiUrl;
     this.concurrency = options.concurrency ?? 16;
@@ -87,16 +101,27 @@ export class HerokuClient {
     this.answers = new AnswerWatch(options.retry?.now ?? DEFAULT_RETRY.now);
     const middlewares: Middleware[] = [
       withConcurrency(this.concurrency),
-      withRetry({ ...DEFAULT_RETRY, ...options.retry, signal: options.signal, onRetry: (error, attempt, delay) => {
-        this.counters.retries++;
-        options.retry?.onRetry?.(error, attempt, delay);
-      } }, this.answers),
+      withRetry(
+        {
+          ...DEFAULT_RETRY,
+          ...options.retry,
+          signal: options.signal,
+          onRetry: (error, attempt, delay) => {
+            this.counters.retries++;
+            options.retry?.onRetry?.(error, attempt, delay);
+          },
+        },
+        this.answers,
+      ),
       ...(options.etagCache ? [withConditionalRequests(options.etagCache)] : []),
       withThrottle(this.gauge),
       withHeaders(options.token, options.userAgent),
       count,
     ];
-    this.request = compose(fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend(this.concurrency * 2), timeoutMs: options.timeoutMs }), ...middlewares);
+    this.request = compose(
+      fetchTransport({ apiUrl: this.apiUrl, send: options.send ?? undiciSend(this.concurrency * 2), timeoutMs: options.timeoutMs }),
+      ...middlewares,
+    );
   }
 
   /**
@@ -115,8 +140,17 @@ export class HerokuClient {
    * archive streamed from that URL without herowatch's token, bounded in
    * size and time.
    */
-  async slugArchive(appId: string, slugId: string, options: { maxBytes: number; timeoutMs?: number }): Promise<{ checksum: string | null; size: number | null; stream: Readable }> {
-    const { body } = (await this.request({ method: 'GET', path: `/apps/${encodeURIComponent(appId)}/slugs/${encodeURIComponent(slugId)}`, headers: {}, signedUrl: true })) as HerokuResponse<{ blob?: { url?: unknown }; checksum?: unknown; size?: unknown }>;
+  async slugArchive(
+    appId: string,
+    slugId: string,
+    options: { maxBytes: number; timeoutMs?: number },
+  ): Promise<{ checksum: string | null; size: number | null; stream: Readable }> {
+    const { body } = (await this.request({
+      method: 'GET',
+      path: `/apps/${encodeURIComponent(appId)}/slugs/${encodeURIComponent(slugId)}`,
+      headers: {},
+      signedUrl: true,
+    })) as HerokuResponse<{ blob?: { url?: unknown }; checksum?: unknown; size?: unknown }>;
     const url = body?.blob?.url;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new HerowatchError('upstream', `Heroku gave no download URL for slug ${slugId}.`);
     this.counters.requests++;
@@ -140,6 +174,11 @@ export class HerokuClient {
   }
 
   get stats(): ClientStats {
-    return { ...this.counters, rateLimitLow: this.gauge.lowWater, throttledMs: this.gauge.waitedMs, answerMs: this.answered.count === 0 ? null : this.answered.ms / this.answered.count };
+    return {
+      ...this.counters,
+      rateLimitLow: this.gauge.lowWater,
+      throttledMs: this.gauge.waitedMs,
+      answerMs: this.answered.count === 0 ? null : this.answered.ms / this.answered.count,
+    };
   }
 }

@@ -84,10 +84,7 @@ export class HerokuTransportError extends HerowatchError {
     readonly path: string,
     detail: string,
   ) {
-    super(
-      'upstream',
-      `${method} ${path}: ${TRANSPORT_FAILURES[reason]}${detail ? ` (${scrubServerText(detail)})` : ''}`,
-    );
+    super('upstream', `${method} ${path}: ${TRANSPORT_FAILURES[reason]}${detail ? ` (${scrubServerText(detail)})` : ''}`);
   }
 }
 
@@ -101,7 +98,10 @@ export class HerokuUnreachableError extends HerowatchError {
     readonly silentMs: number,
     readonly last: string,
   ) {
-    super('upstream', `Heroku has not answered for ${Math.round(silentMs / 1000)} s (last: ${last}), so the work stopped: check the network and Heroku's status (status.heroku.com), then try again.`);
+    super(
+      'upstream',
+      `Heroku has not answered for ${Math.round(silentMs / 1000)} s (last: ${last}), so the work stopped: check the network and Heroku's status (status.heroku.com), then try again.`,
+    );
   }
 }
 

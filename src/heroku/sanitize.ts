@@ -83,11 +83,7 @@ export function redactUrl(value: string): string {
   }
 }
 
-const TOKEN_SHAPES = [
-  /HRKU-[A-Za-z0-9_-]{8,}/g,
-  /\b(?:bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]*@/gi,
-];
+const TOKEN_SHAPES = [/HRKU-[A-Za-z0-9_-]{8,}/g, /\b(?:bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]*@/gi];
 
 /**
  * Text that came from a server (an error message, a reason), made safe to

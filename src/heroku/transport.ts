@@ -78,7 +78,9 @@ export function fetchTransport(options: TransportOptions): RequestFn {
       } catch {
         // An error answer that is not JSON is still an answer, with its status (a 404 page of a server that is not Heroku's API is not retried).
         if (!failed) throw new HerokuTransportError('malformed', request.method, request.path, `${text.length} bytes`);
-        body = { message: `HTTP ${raw.status}, and the answer is not JSON (${headers['content-type']?.split(';')[0] ?? 'no content type'}, ${text.length} bytes): is this Heroku's API?` };
+        body = {
+          message: `HTTP ${raw.status}, and the answer is not JSON (${headers['content-type']?.split(';')[0] ?? 'no content type'}, ${text.length} bytes): is this Heroku's API?`,
+        };
       }
     }
     // Only 2xx is success (304 is answered from the ETag cache by the conditional middleware); a redirect is never followed.
@@ -90,7 +92,8 @@ export function fetchTransport(options: TransportOptions): RequestFn {
       throw new HerokuApiError({
         status: raw.status,
         id: typeof error.id === 'string' ? error.id : null,
-        message: typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error.trim() : (raw.statusText ?? `HTTP ${raw.status}`),
+        message:
+          typeof error.message === 'string' ? error.message : typeof error.error === 'string' ? error.error.trim() : (raw.statusText ?? `HTTP ${raw.status}`),
         method: request.method,
         path: request.path,
         requestId: headers['request-id'] ?? null,
@@ -144,10 +147,12 @@ export function undiciSend(connections = 32): Send {
 function transportError(error: unknown, request: HerokuRequest, base: string): HerokuTransportError {
   const cause = error as { name?: string; code?: string; kind?: string; cause?: { code?: string; message?: string }; message?: string };
   const detail = cause.code ?? cause.cause?.code ?? cause.cause?.message ?? cause.message ?? String(error);
-  if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /TIMEOUT/.test(cause.code ?? '')) return new HerokuTransportError('timeout', request.method, request.path, detail);
+  if (cause.name === 'TimeoutError' || cause.name === 'AbortError' || /TIMEOUT/.test(cause.code ?? ''))
+    return new HerokuTransportError('timeout', request.method, request.path, detail);
   const code = cause.code ?? cause.cause?.code;
   // Nothing listens there, or no such host: said as such, with the address (an origin, which holds no secret).
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') return new HerokuTransportError('unreachable', request.method, request.path, `${new URL(base).origin}: ${code}`);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND')
+    return new HerokuTransportError('unreachable', request.method, request.path, `${new URL(base).origin}: ${code}`);
   return new HerokuTransportError(cause.kind === 'truncated' ? 'truncated' : 'network', request.method, request.path, detail);
 }
 
@@ -195,7 +200,9 @@ export function undiciDownloadStream(): DownloadStream {
         else done(null, chunk);
       },
     });
-    response.body.on('error', (error: Error & { code?: string }) => bounded.destroy(new HerokuTransportError('truncated', 'GET', origin, error.code ?? error.message)));
+    response.body.on('error', (error: Error & { code?: string }) =>
+      bounded.destroy(new HerokuTransportError('truncated', 'GET', origin, error.code ?? error.message)),
+    );
     return response.body.pipe(bounded);
   };
 }

@@ -38,15 +38,33 @@ export async function syncAuditOnly(options: {
   const connection = await connectionById(store, options.connectionId);
 
   const { rows } = await readDataset(store, 'enterprise_accounts', { connection: connection.name, columns: ['id', 'name', 'permissions'] });
-  const enterprises = rows.map((row) => ({ key: String(row.id), item: { id: row.id, name: row.name, permissions: (row.permissions as string[] | null) ?? [] } as Record<string, unknown> }));
+  const enterprises = rows.map((row) => ({
+    key: String(row.id),
+    item: { id: row.id, name: row.name, permissions: (row.permissions as string[] | null) ?? [] } as Record<string, unknown>,
+  }));
 
   const run = await beginRun(store, connection.id, 'audit', { startedAt: now(), leaseMs: options.leaseMs });
   const runId = run.id;
   try {
-    const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.backfillDays ?? 30, today: now(), accountEmail: connection.account_email, signal: options.signal });
+    const audit = await syncAuditTrail({
+      store,
+      client,
+      connectionId: connection.id,
+      runId,
+      enterprises,
+      backfillDays: options.backfillDays ?? 30,
+      today: now(),
+      accountEmail: connection.account_email,
+      signal: options.signal,
+    });
     if (options.signal?.aborted) throw new Error('Interrupted before the run completed.');
     await recordCoverage(store, runId, [{ name: 'audit_events', parent: 'enterprise_accounts' }], audit.coverage);
-    await completeAuditRun(store, connection.id, runId, audit.cursors, { finished_at: now().toISOString(), requests: client.stats.requests, retries: client.stats.retries, items: audit.events });
+    await completeAuditRun(store, connection.id, runId, audit.cursors, {
+      finished_at: now().toISOString(),
+      requests: client.stats.requests,
+      retries: client.stats.retries,
+      items: audit.events,
+    });
     log.info({ runId, events: audit.events }, 'audit trail collected');
     return { runId, status: 'complete', events: audit.events, error: null, requests: client.stats.requests };
   } catch (error) {

@@ -60,7 +60,6 @@ export function daysToRead(completeThrough: string | null, today: Date, backfill
 /** An audit trail event as Heroku's schema types it; id, time, type and action are always there. */
 type HerokuEvent = AuditTrailEvent & Required<Pick<AuditTrailEvent, 'id' | 'created_at' | 'type' | 'action'>>;
 
-
 /**
  * Collects each enterprise's audit trail one UTC day at a time: the first
  * time the last `backfillDays` days, afterwards from the day after the last
@@ -77,8 +76,19 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     const permissions = (enterprise.item as EnterpriseAccount).permissions ?? [];
     if (!permissions.includes('view')) {
       // The list says the permission is missing: no need to spend requests on 403s.
-      const refusal = new HerokuApiError({ status: 403, id: 'forbidden', message: 'the enterprise account lists no view permission for this account', method: 'GET', path: `/enterprise-accounts/${enterprise.key}/events` });
-      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: 0, ...classifyFailure(AUDIT_EVENTS, refusal, { accountEmail: options.accountEmail, parent: enterprise }) });
+      const refusal = new HerokuApiError({
+        status: 403,
+        id: 'forbidden',
+        message: 'the enterprise account lists no view permission for this account',
+        method: 'GET',
+        path: `/enterprise-accounts/${enterprise.key}/events`,
+      });
+      coverage.push({
+        resource: 'audit_events',
+        parentKey: enterprise.key,
+        items: 0,
+        ...classifyFailure(AUDIT_EVENTS, refusal, { accountEmail: options.accountEmail, parent: enterprise }),
+      });
       continue;
     }
     const cursor = await auditCursor(options.store, options.connectionId, enterprise.key);
@@ -100,7 +110,9 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
         if (options.signal?.aborted) break;
         const events = await archiveEvents(options.client, enterprise.key, month).catch((error: unknown) => {
           // The month's days are read one by one instead; the failure stays on record with the enterprise's coverage.
-          archiveFailures.push(`the archive of ${month} could not be used (${error instanceof HerokuArchiveError ? error.message : classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise }).reason}), so its days were read one by one`);
+          archiveFailures.push(
+            `the archive of ${month} could not be used (${error instanceof HerokuArchiveError ? error.message : classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise }).reason}), so its days were read one by one`,
+          );
           return null;
         });
         if (events === null) continue;
@@ -127,13 +139,26 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
     events += collected;
     const firstFailure = failed.map((f) => f.day).sort()[0];
     const lastComplete = utcDay((firstFailure ? Date.parse(`${firstFailure}T00:00:00Z`) : today) - DAY_MS);
-    if (!cursor || lastComplete > cursor.complete_through) cursors.push({ enterpriseId: enterprise.key, completeThrough: lastComplete, ...(cursor ? {} : { firstDay }) });
+    if (!cursor || lastComplete > cursor.complete_through)
+      cursors.push({ enterpriseId: enterprise.key, completeThrough: lastComplete, ...(cursor ? {} : { firstDay }) });
     if (failed.length > 0) {
       const { error } = failed.sort((a, b) => a.day.localeCompare(b.day))[0]!;
       const entry = classifyFailure(AUDIT_EVENTS, error, { accountEmail: options.accountEmail, parent: enterprise });
-      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, items: collected, ...entry, reason: [`${failed.length} of ${days.length} days could not be read (first ${firstFailure}): ${entry.reason}`, ...archiveFailures].join('; ') });
+      coverage.push({
+        resource: 'audit_events',
+        parentKey: enterprise.key,
+        items: collected,
+        ...entry,
+        reason: [`${failed.length} of ${days.length} days could not be read (first ${firstFailure}): ${entry.reason}`, ...archiveFailures].join('; '),
+      });
     } else {
-      coverage.push({ resource: 'audit_events', parentKey: enterprise.key, status: 'ok', items: collected, reason: archiveFailures.length > 0 ? `Complete, but ${archiveFailures.join('; ')}.` : null });
+      coverage.push({
+        resource: 'audit_events',
+        parentKey: enterprise.key,
+        status: 'ok',
+        items: collected,
+        reason: archiveFailures.length > 0 ? `Complete, but ${archiveFailures.join('; ')}.` : null,
+      });
     }
   }
   return { events, cursors, coverage };

@@ -34,7 +34,8 @@ export function scopeGap(resource: ResourceDefinition, scopes: string[]): Omit<C
 export const LEAST_PRIVILEGE_COMMAND = 'heroku authorizations:create --scope identity,read-protected --description herowatch';
 
 /** What to do about what only a global token may read. */
-const GLOBAL_SCOPE_FIX = 'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch';
+const GLOBAL_SCOPE_FIX =
+  'Accept the gap (a least-privilege token cannot list OAuth authorizations), or give herowatch a global token, at the cost of least privilege: heroku authorizations:create --scope global --description herowatch';
 
 interface Context {
   /** Email of the connection's account, for commands that name it. */
@@ -55,18 +56,29 @@ export function classifyFailure(resource: ResourceDefinition, error: unknown, co
     if (error.status === 404 && resource.parent) {
       return { ...base, status: 'missing', reason: `${error.herokuMessage} (it was removed or became invisible while the sync ran)`, fix: null };
     }
-    return { ...base, status: 'failed', reason: error.message, fix: error.status >= 500 || error.status === 429 ? 'Heroku kept failing after retries; the next sync will try again.' : null };
+    return {
+      ...base,
+      status: 'failed',
+      reason: error.message,
+      fix: error.status >= 500 || error.status === 429 ? 'Heroku kept failing after retries; the next sync will try again.' : null,
+    };
   }
   if (error instanceof HerokuTransportError) {
     // The kind of failure (herowatch's own word, never the server's) groups the gaps it left.
-    return { status: 'failed', httpStatus: null, errorId: error.reason, reason: error.message, fix: 'The connection to Heroku kept failing after retries; the next sync will try again.' };
+    return {
+      status: 'failed',
+      httpStatus: null,
+      errorId: error.reason,
+      reason: error.message,
+      fix: 'The connection to Heroku kept failing after retries; the next sync will try again.',
+    };
   }
   return { status: 'failed', httpStatus: null, errorId: null, reason: (error as Error)?.message ?? String(error), fix: null };
 }
 
 function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accountEmail, parent }: Context): { reason: string; fix: string } {
-  const who = accountEmail ?? 'the connection\'s account';
-    switch (resource.requires) {
+  const who = accountEmail ?? "the connection's account";
+  switch (resource.requires) {
     case 'read-protected':
       return {
         reason: `The token's OAuth scope does not include protected data, so ${resource.name.replace(/_/g, ' ')} cannot be read (Heroku: "${error.herokuMessage}").`,
@@ -95,8 +107,14 @@ function forbidden(resource: ResourceDefinition, error: HerokuApiError, { accoun
     }
     default:
       return error.scopeRefused
-        ? { reason: `The token's OAuth scope does not allow reading ${resource.name.replace(/_/g, ' ')} (Heroku: "${error.herokuMessage}").`, fix: `Connect with a token with the read scope or more: ${LEAST_PRIVILEGE_COMMAND}` }
-        : { reason: `Heroku refused access: ${error.herokuMessage}`, fix: parent ? `Give ${who} access to ${String(parent.item.name ?? parent.key)}.` : `Check the permissions of ${who}.` };
+        ? {
+            reason: `The token's OAuth scope does not allow reading ${resource.name.replace(/_/g, ' ')} (Heroku: "${error.herokuMessage}").`,
+            fix: `Connect with a token with the read scope or more: ${LEAST_PRIVILEGE_COMMAND}`,
+          }
+        : {
+            reason: `Heroku refused access: ${error.herokuMessage}`,
+            fix: parent ? `Give ${who} access to ${String(parent.item.name ?? parent.key)}.` : `Check the permissions of ${who}.`,
+          };
   }
 }
 
@@ -114,7 +132,13 @@ export interface GapGroup {
   parents: string[];
 }
 
-const TRANSPORT_CAUSES: Record<string, string> = { network: 'the connection dropped', unreachable: 'Heroku could not be reached', truncated: 'answers cut short', malformed: 'answers that were not JSON', timeout: 'no answer in time' };
+const TRANSPORT_CAUSES: Record<string, string> = {
+  network: 'the connection dropped',
+  unreachable: 'Heroku could not be reached',
+  truncated: 'answers cut short',
+  malformed: 'answers that were not JSON',
+  timeout: 'no answer in time',
+};
 
 /**
  * Gaps grouped by what they share, most first: a sync that failed on 500
@@ -134,7 +158,15 @@ export function gapGroups(gaps: CoverageEntry[]): GapGroup[] {
           ? 'gone while the sync ran'
           : (gap.fix ?? gap.reason ?? 'refused');
     const key = `${gap.resource}\u0000${gap.status}\u0000${cause}`;
-    const group = groups.get(key) ?? { resource: gap.resource, status: gap.status, cause: gap.status === 'forbidden' ? 'refused' : cause, count: 0, reason: gap.reason ?? null, fix: gap.fix ?? null, parents: [] };
+    const group = groups.get(key) ?? {
+      resource: gap.resource,
+      status: gap.status,
+      cause: gap.status === 'forbidden' ? 'refused' : cause,
+      count: 0,
+      reason: gap.reason ?? null,
+      fix: gap.fix ?? null,
+      parents: [],
+    };
     group.count++;
     if (gap.parentKey && group.parents.length < 5) group.parents.push(gap.parentKey);
     groups.set(key, group);

@@ -25,7 +25,11 @@ describe('sync estimate', () => {
   });
 
   it('counts one request per listed parent, and one per grandparent when the parent is not listed yet', () => {
-    const listed = new Map([['apps', 40], ['teams', 3], ['enterprise_accounts', 0]]);
+    const listed = new Map([
+      ['apps', 40],
+      ['teams', 3],
+      ['enterprise_accounts', 0],
+    ]);
     const remaining = [
       { name: 'domains', parent: 'apps' },
       { name: 'releases', parent: 'apps' },

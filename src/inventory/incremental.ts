@@ -20,7 +20,13 @@ export interface IncrementalSettings {
  * audit trail events naming apps, the budget accrued since the last run and
  * what the pool holds) and returns the planner's choice.
  */
-export function incrementalPlanner(store: Store, connection: { id: number; name: string }, resources: ResourceDefinition[], settings: IncrementalSettings, now: () => Date): (context: PlanContext) => Promise<ReadPlan> {
+export function incrementalPlanner(
+  store: Store,
+  connection: { id: number; name: string },
+  resources: ResourceDefinition[],
+  settings: IncrementalSettings,
+  now: () => Date,
+): (context: PlanContext) => Promise<ReadPlan> {
   const perApp = resources.filter((r) => r.parent === 'apps');
   const grandchildren = new Set(resources.filter((r) => r.parent && r.parent !== 'apps').map((r) => r.parent!));
   // A list read under an app costs one request, and one more for each resource read under its items (a release's slug).
@@ -29,7 +35,10 @@ export function incrementalPlanner(store: Store, connection: { id: number; name:
   return async (context) => {
     const at = now().getTime();
     const held = new Map(
-      (await readDataset(store, 'apps', { connection: connection.name, columns: ['id', 'released_at'], orderBy: [] })).rows.map((r) => [String(r.id), r.released_at === null ? null : String(r.released_at)]),
+      (await readDataset(store, 'apps', { connection: connection.name, columns: ['id', 'released_at'], orderBy: [] })).rows.map((r) => [
+        String(r.id),
+        r.released_at === null ? null : String(r.released_at),
+      ]),
     );
     const apps = (context.fetched.get('apps') ?? []).map((a) => ({
       id: a.key,
@@ -37,7 +46,11 @@ export function incrementalPlanner(store: Store, connection: { id: number; name:
       releasedAt: typeof a.item.released_at === 'string' ? a.item.released_at : null,
       previousReleasedAt: held.has(a.key) ? held.get(a.key)! : undefined,
     }));
-    const verified = await verifiedTimes(store, connectionId, perApp.map((r) => r.name));
+    const verified = await verifiedTimes(
+      store,
+      connectionId,
+      perApp.map((r) => r.name),
+    );
     const since = new Date(at - settings.maxStalenessMs - SIGNAL_MARGIN_MS).toISOString();
     const events = (await appEventsSince(store, connectionId, since)).map((e) => ({ app: e.app_name, type: e.type, at: Date.parse(e.created_at) }));
     const lastRun = await previousInventoryRunStart(store, connectionId, context.runId);
@@ -53,6 +66,17 @@ export function incrementalPlanner(store: Store, connection: { id: number; name:
       lists: apps.length * perApp.length,
       maxStalenessMs: settings.maxStalenessMs,
     });
-    return planReads({ now: at, apps, resources: costs, verified, events, budget: budget.budget, mandatoryBudget: budget.mandatoryBudget, sweepQuota: budget.sweepQuota, maxStalenessMs: settings.maxStalenessMs, intervalMs: settings.intervalMs });
+    return planReads({
+      now: at,
+      apps,
+      resources: costs,
+      verified,
+      events,
+      budget: budget.budget,
+      mandatoryBudget: budget.mandatoryBudget,
+      sweepQuota: budget.sweepQuota,
+      maxStalenessMs: settings.maxStalenessMs,
+      intervalMs: settings.intervalMs,
+    });
   };
 }

@@ -4,13 +4,28 @@ import { cycleBudget, planReads, SWEEP_PACE, type PlanInput } from './plan.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.parse('2026-11-20T12:00:00Z');
-const RESOURCES = ['config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'releases'].map((name) => ({ name, cost: name === 'releases' ? 2 : 1 }));
+const RESOURCES = ['config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'releases'].map((name) => ({
+  name,
+  cost: name === 'releases' ? 2 : 1,
+}));
 
 /** Apps a1..aN, every list verified `ageMs` ago, released long before. */
 function input(apps: number, ageMs: number, extra: Partial<PlanInput> = {}): Omit<PlanInput, 'verified'> & { verified: Map<string, Map<string, number>> } {
   const list = Array.from({ length: apps }, (_, i) => ({ id: `a${i + 1}`, name: `app-${i + 1}`, releasedAt: new Date(NOW - 30 * DAY).toISOString() }));
   const verified = new Map(RESOURCES.map((r) => [r.name, new Map(list.map((a) => [a.id, NOW - ageMs]))]));
-  return { now: NOW, apps: list, resources: RESOURCES, events: [], budget: 0, mandatoryBudget: 10_000, sweepQuota: 0, maxStalenessMs: 7 * DAY, intervalMs: HOUR, ...extra, verified };
+  return {
+    now: NOW,
+    apps: list,
+    resources: RESOURCES,
+    events: [],
+    budget: 0,
+    mandatoryBudget: 10_000,
+    sweepQuota: 0,
+    maxStalenessMs: 7 * DAY,
+    intervalMs: HOUR,
+    ...extra,
+    verified,
+  };
 }
 
 const read = (plan: ReturnType<typeof planReads>): string[] =>
@@ -86,7 +101,18 @@ describe('planReads', () => {
 });
 
 describe('cycleBudget', () => {
-  const base = { now: NOW, lastRunAt: NOW - HOUR, share: 0.2, refillPerMinute: 75, poolSize: 4500, reserve: 450, available: 4500, spent: 0, lists: 70_000, maxStalenessMs: 7 * DAY };
+  const base = {
+    now: NOW,
+    lastRunAt: NOW - HOUR,
+    share: 0.2,
+    refillPerMinute: 75,
+    poolSize: 4500,
+    reserve: 450,
+    available: 4500,
+    spent: 0,
+    lists: 70_000,
+    maxStalenessMs: 7 * DAY,
+  };
 
   it('accrues the share of the refill since the last run, less what the run spent on the lists', () => {
     expect(cycleBudget(base).budget).toBe(900);

@@ -137,7 +137,9 @@ export function planReads(input: PlanInput): ReadPlan {
   // Signalled and overdue lists, new apps first, then the oldest: as many as the pool can spare.
   const order: ReadReason[] = ['new', 'release', 'event', 'overdue'];
   const mandatory = candidates.filter((c) => chosen.has(key(c.resource, c.app)));
-  mandatory.sort((a, b) => order.indexOf(chosen.get(key(a.resource, a.app))!) - order.indexOf(chosen.get(key(b.resource, b.app))!) || a.verifiedAt - b.verifiedAt);
+  mandatory.sort(
+    (a, b) => order.indexOf(chosen.get(key(a.resource, a.app))!) - order.indexOf(chosen.get(key(b.resource, b.app))!) || a.verifiedAt - b.verifiedAt,
+  );
   for (const c of mandatory) {
     if (requests + c.cost > input.mandatoryBudget) {
       deferred++;
@@ -206,7 +208,15 @@ export function cycleBudget(input: BudgetInput): { budget: number; mandatoryBudg
 /** An incremental run's choice, in a sentence: lists read by reason, and what was left for later. */
 export function describePlan(plan: Omit<ReadPlan, 'reads'> & { lists: number }): string {
   const r = plan.reasons;
-  const why = ([[r.new, 'new'], [r.release, 'after a release'], [r.event, 'after an audit event'], [r.overdue, 'overdue'], [r.sweep, 'sweep']] as const)
+  const why = (
+    [
+      [r.new, 'new'],
+      [r.release, 'after a release'],
+      [r.event, 'after an audit event'],
+      [r.overdue, 'overdue'],
+      [r.sweep, 'sweep'],
+    ] as const
+  )
     .filter(([n]) => n > 0)
     .map(([n, what]) => `${n} ${what}`);
   const deferred = plan.deferred > 0 ? `; ${plan.deferred} left for the next cycle (the pool could not spare them)` : '';

@@ -4,7 +4,7 @@ import { ensureConnection } from '../service/connections.js';
 import { listRuns } from '../store/runs.js';
 import { beginRun, SyncAlreadyRunning } from './run-lifecycle.js';
 
-describe.each(DIALECTS)('a run\'s lease on %s', (dialect) => {
+describe.each(DIALECTS)("a run's lease on %s", (dialect) => {
   it('blocks another run while it holds, is renewed by the heartbeat, and once it runs out the run is interrupted', async () => {
     const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
     const connection = await ensureConnection(hw.store, 'edge', 'http://127.0.0.1:9');

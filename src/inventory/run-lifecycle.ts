@@ -8,7 +8,11 @@ export const DEFAULT_RUN_LEASE_MS = 60_000;
 
 /** Raised when another run of the same connection still holds its lease. */
 export class SyncAlreadyRunning extends ConflictError {
-  constructor(readonly runId: number, pid: number, host: string) {
+  constructor(
+    readonly runId: number,
+    pid: number,
+    host: string,
+  ) {
     super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
   }
 }
@@ -33,7 +37,12 @@ export interface ActiveRun {
  * lease, a heartbeat renews it, and it ends complete (by its writer),
  * failed or interrupted.
  */
-export async function beginRun(store: Store, connectionId: number, kind: 'inventory' | 'audit', options: { startedAt: Date; leaseMs?: number; mode?: SyncMode }): Promise<ActiveRun> {
+export async function beginRun(
+  store: Store,
+  connectionId: number,
+  kind: 'inventory' | 'audit',
+  options: { startedAt: Date; leaseMs?: number; mode?: SyncMode },
+): Promise<ActiveRun> {
   const leaseMs = options.leaseMs ?? DEFAULT_RUN_LEASE_MS;
   const { interrupted, running } = await recoverInterruptedRuns(store, connectionId);
   if (running) throw new SyncAlreadyRunning(running.id, running.pid, running.host);

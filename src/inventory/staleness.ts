@@ -14,7 +14,14 @@ export function summarizeStaleness(verified: ReadonlyMap<string, ReadonlyMap<str
   for (const [resource, lists] of verified) {
     const ages = [...lists.values()].map((at) => Math.max(0, now - at)).sort((a, b) => a - b);
     if (ages.length === 0) continue;
-    summary.push({ resource, lists: ages.length, p50Ms: percentile(ages, 0.5), p95Ms: percentile(ages, 0.95), maxMs: ages.at(-1)!, overMax: ages.filter((a) => a > maxStalenessMs).length });
+    summary.push({
+      resource,
+      lists: ages.length,
+      p50Ms: percentile(ages, 0.5),
+      p95Ms: percentile(ages, 0.95),
+      maxMs: ages.at(-1)!,
+      overMax: ages.filter((a) => a > maxStalenessMs).length,
+    });
   }
   return summary.sort((a, b) => a.resource.localeCompare(b.resource));
 }

@@ -162,17 +162,31 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   };
   const runStats = () => {
     const stats = client.stats;
-    return { requests: stats.requests, not_modified: stats.notModified, retries: stats.retries, rate_limit_low: stats.rateLimitLow, throttled_ms: Math.round(stats.throttledMs), items: writer.itemsWritten };
+    return {
+      requests: stats.requests,
+      not_modified: stats.notModified,
+      retries: stats.retries,
+      rate_limit_low: stats.rateLimitLow,
+      throttled_ms: Math.round(stats.throttledMs),
+      items: writer.itemsWritten,
+    };
   };
 
   /** The estimate for `requests` more requests, at the pool's state and the answer time measured so far. */
   const estimate = (basis: SyncEstimate['basis'], requests: number, apps: number | null): SyncEstimate => {
     const available = client.gauge.estimate();
-    const pool = { available: available === null ? null : Math.floor(available), reserve: client.gauge.reserve, refillPerMinute: client.gauge.options.refillPerMinute };
+    const pool = {
+      available: available === null ? null : Math.floor(available),
+      reserve: client.gauge.reserve,
+      refillPerMinute: client.gauge.options.refillPerMinute,
+    };
     return { type: 'estimate', basis, requests, apps, ...pool, ...syncSeconds(requests, pool, client.concurrency, client.stats.answerMs) };
   };
   const tellEstimate = (event: SyncEstimate): void => {
-    log.info({ runId, basis: event.basis, requests: event.requests, seconds: event.seconds, apps: event.apps, available: event.available, reserve: event.reserve }, 'sync estimate');
+    log.info(
+      { runId, basis: event.basis, requests: event.requests, seconds: event.seconds, apps: event.apps, available: event.available, reserve: event.reserve },
+      'sync estimate',
+    );
     options.onProgress?.(event);
   };
 
@@ -219,8 +233,14 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       } catch (error) {
         if (error instanceof InterruptedError) throw error; // stopped, not a gap
         if (error instanceof HerokuUnreachableError) throw error; // Heroku is gone: the run stops, whole
-        if (error instanceof HerokuApiError && error.status === 401) throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
-        const entry: CoverageEntry = { resource: resource.name, parentKey, items, ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }) };
+        if (error instanceof HerokuApiError && error.status === 401)
+          throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
+        const entry: CoverageEntry = {
+          resource: resource.name,
+          parentKey,
+          items,
+          ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }),
+        };
         coverage.push(entry);
         // A refusal or an absence is an answer too: asked again when due, not every cycle. A failure is not.
         if (entry.status !== 'failed') verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
@@ -238,7 +258,9 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       if (!record?.id || !record.email) throw new Error(`Could not read the account: ${coverage.find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
       account = { id: record.id, email: record.email };
       if (connection.account_id && connection.account_id !== account.id) {
-        throw new Error(`The token belongs to ${account.email}, but connection "${connection.name}" holds the inventory of ${connection.account_email}. Use another connection name for another account.`);
+        throw new Error(
+          `The token belongs to ${account.email}, but connection "${connection.name}" holds the inventory of ${connection.account_email}. Use another connection name for another account.`,
+        );
       }
       await updateConnection(store, connection.id, { account_id: account.id, account_email: account.email, updated_at: now().toISOString() });
     }
@@ -276,7 +298,16 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     if (options.plan && connection.last_complete_run !== null) {
       for (const row of await runCoverage(store, connection.last_complete_run)) {
         if (row.status === 'ok' || row.parent_key === '') continue;
-        previousGaps.set(`${row.resource}\u0000${row.parent_key}`, { resource: row.resource, parentKey: row.parent_key, status: row.status, httpStatus: row.http_status, errorId: row.error_id, reason: row.reason, fix: row.fix, items: row.items });
+        previousGaps.set(`${row.resource}\u0000${row.parent_key}`, {
+          resource: row.resource,
+          parentKey: row.parent_key,
+          status: row.status,
+          httpStatus: row.http_status,
+          errorId: row.error_id,
+          reason: row.reason,
+          fix: row.fix,
+          items: row.items,
+        });
       }
     }
     function carry(resource: string, parentKey: string): void {
@@ -304,7 +335,16 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const enterprises = fetched.get('enterprise_accounts') ?? [];
     if (enterprises.length > 0) {
       const enterpriseName = (key: string): string => String((enterprises.find((e) => e.key === key)?.item as { name?: unknown } | undefined)?.name ?? key);
-      const audit = await syncAuditTrail({ store, client, connectionId: connection.id, runId, enterprises, backfillDays: options.auditBackfillDays ?? 30, today: now(), accountEmail: account?.email ?? null, signal: options.signal,
+      const audit = await syncAuditTrail({
+        store,
+        client,
+        connectionId: connection.id,
+        runId,
+        enterprises,
+        backfillDays: options.auditBackfillDays ?? 30,
+        today: now(),
+        accountEmail: account?.email ?? null,
+        signal: options.signal,
         onProgress: (enterprise, done, total) => options.onProgress?.({ type: 'progress', phase: `audit trail of ${enterpriseName(enterprise)}`, done, total }),
       });
       auditEvents = audit.events;
@@ -316,7 +356,15 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
 
     if (options.plan) {
       const available = client.gauge.estimate();
-      planned = await options.plan({ runId, fetched, requests: client.stats.requests, available: available === null ? null : Math.floor(available), reserve: client.gauge.reserve, poolSize: client.gauge.pool, refillPerMinute: client.gauge.options.refillPerMinute });
+      planned = await options.plan({
+        runId,
+        fetched,
+        requests: client.stats.requests,
+        available: available === null ? null : Math.floor(available),
+        reserve: client.gauge.reserve,
+        poolSize: client.gauge.pool,
+        refillPerMinute: client.gauge.options.refillPerMinute,
+      });
       const event = summary(planned);
       log.info({ runId, ...event.reasons, requests: event.requests, deferred: event.deferred }, 'sync plan');
       options.onProgress?.({ type: 'plan', plan: event });
@@ -328,7 +376,12 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     if (failedLists.length > 0 && failedLists.length > coverage.length * INCOMPLETE_SHARE) {
       const groups = gapGroups(failedLists);
       throw new IncompleteRun(
-        `${failedLists.length} of ${coverage.length} lists could not be read after retries (${groups.slice(0, 3).map((g) => `${g.resource}: ${g.count}, ${g.cause}`).join('; ')}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers (herowatch runs shows what failed).`,
+        `${failedLists.length} of ${coverage.length} lists could not be read after retries (${groups
+          .slice(0, 3)
+          .map((g) => `${g.resource}: ${g.count}, ${g.cause}`)
+          .join(
+            '; ',
+          )}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers (herowatch runs shows what failed).`,
       );
     }
 
@@ -342,7 +395,10 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors, verified });
     options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 1, total: 1 });
     const done = result('complete', null);
-    log.info({ runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs }, 'sync complete');
+    log.info(
+      { runId, requests: done.requests, notModified: done.notModified, items: done.items, gaps: done.gaps.length, durationMs: done.durationMs },
+      'sync complete',
+    );
     return done;
   } catch (error) {
     const interruptedNow = error instanceof Interrupted || error instanceof InterruptedError || options.signal?.aborted === true;

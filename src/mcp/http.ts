@@ -74,14 +74,21 @@ export async function mountMcp(app: FastifyInstance, hw: Herowatch, options: Mcp
       scoped.route({
         method,
         url: '/mcp',
-        handler: async (_request, reply) => reply.code(405).header('Allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: herowatch serves MCP statelessly over POST.' }, id: null }),
+        handler: async (_request, reply) =>
+          reply
+            .code(405)
+            .header('Allow', 'POST')
+            .send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: herowatch serves MCP statelessly over POST.' }, id: null }),
       });
     }
   });
 }
 
 /** `herowatch mcp --http`: a fastify server with only the MCP endpoint. */
-export async function startMcpHttp(hw: Herowatch, options: McpHttpOptions & { host: string; port: number }): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startMcpHttp(
+  hw: Herowatch,
+  options: McpHttpOptions & { host: string; port: number },
+): Promise<{ url: string; close: () => Promise<void> }> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   requireAllowedHost(app, options.allowedHosts);
   await mountMcp(app, hw, options);

@@ -34,8 +34,25 @@ export function webhookBody(format: WebhookSettings['format'], notice: FindingsN
       type: 'herowatch.findings.changed',
       connection: notice.connection,
       evaluated_at: notice.evaluatedAt,
-      changes: notice.changes.map((c) => ({ event: c.event, finding_id: c.findingId, check_id: c.checkId, severity: c.severity, resource_key: c.resourceKey, resource_name: c.resourceName, message: c.message })),
-      vulnerability_changes: vulnerabilities.map((v) => ({ event: v.event, app: v.app, id: v.id, ecosystem: v.ecosystem, package: v.package, version: v.version, severity: v.severity, fixed: v.fixed })),
+      changes: notice.changes.map((c) => ({
+        event: c.event,
+        finding_id: c.findingId,
+        check_id: c.checkId,
+        severity: c.severity,
+        resource_key: c.resourceKey,
+        resource_name: c.resourceName,
+        message: c.message,
+      })),
+      vulnerability_changes: vulnerabilities.map((v) => ({
+        event: v.event,
+        app: v.app,
+        id: v.id,
+        ecosystem: v.ecosystem,
+        package: v.package,
+        version: v.version,
+        severity: v.severity,
+        fixed: v.fixed,
+      })),
     };
   }
   const opened = notice.changes.filter((c) => c.event !== 'resolved').length;
@@ -44,12 +61,22 @@ export function webhookBody(format: WebhookSettings['format'], notice: FindingsN
   const text = `herowatch: ${notice.connection}: ${opened} new or reopened finding${opened === 1 ? '' : 's'}, ${resolved} resolved${vulnerabilities.length > 0 ? `; ${vulnerable} new or reopened vulnerabilit${vulnerable === 1 ? 'y' : 'ies'}, ${vulnerabilities.length - vulnerable} resolved` : ''}`;
   const lines = [
     ...notice.changes.map((c) => `*${VERB[c.event]}* (${c.severity}) \`${c.checkId}\` ${c.resourceName}: ${c.message}`),
-    ...vulnerabilities.map((v) => `*${VERB[v.event]}* (${v.severity}) \`${v.id}\` ${v.package} ${v.version} in ${v.app}${v.event === 'resolved' ? '' : v.fixed ? `: fixed in ${v.fixed}` : ': no fix yet'}`),
+    ...vulnerabilities.map(
+      (v) =>
+        `*${VERB[v.event]}* (${v.severity}) \`${v.id}\` ${v.package} ${v.version} in ${v.app}${v.event === 'resolved' ? '' : v.fixed ? `: fixed in ${v.fixed}` : ': no fix yet'}`,
+    ),
   ];
   const total = lines.length;
   lines.splice(40);
-  if (total > 40) lines.push(`... and ${total - 40} more: herowatch findings --connection ${notice.connection}, herowatch vulns --connection ${notice.connection}`);
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, ...lines.map((line) => ({ type: 'section', text: { type: 'mrkdwn', text: line.slice(0, 2900) } }))] };
+  if (total > 40)
+    lines.push(`... and ${total - 40} more: herowatch findings --connection ${notice.connection}, herowatch vulns --connection ${notice.connection}`);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      ...lines.map((line) => ({ type: 'section', text: { type: 'mrkdwn', text: line.slice(0, 2900) } })),
+    ],
+  };
 }
 
 export interface Delivery {
@@ -67,7 +94,10 @@ export interface Delivery {
 export function webhookSecret(settings: WebhookSettings | undefined, env: NodeJS.ProcessEnv): string | null {
   if (!settings?.secret_env) return null;
   const secret = env[settings.secret_env];
-  if (!secret) throw new SettingsError(`notifications.webhook.secret_env names ${settings.secret_env}, which is not set: set it to the secret the receiver checks signatures with.`);
+  if (!secret)
+    throw new SettingsError(
+      `notifications.webhook.secret_env names ${settings.secret_env}, which is not set: set it to the secret the receiver checks signatures with.`,
+    );
   return secret;
 }
 
@@ -97,7 +127,14 @@ export function webhookOrigin(url: string): string {
 export async function sendWebhook(
   settings: WebhookSettings,
   notice: FindingsNotice,
-  options: { secret?: string | null; baseDelayMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number; deliveryId?: string } = {},
+  options: {
+    secret?: string | null;
+    baseDelayMs?: number;
+    timeoutMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+    now?: () => number;
+    deliveryId?: string;
+  } = {},
 ): Promise<Delivery> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const body = JSON.stringify(webhookBody(settings.format, notice));

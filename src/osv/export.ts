@@ -42,7 +42,9 @@ async function get(url: string): Promise<Undici.Dispatcher.ResponseData> {
   }
   if (response.statusCode !== 200) {
     await response.body.dump().catch(() => {});
-    throw new UpstreamError(`The advisory export answered ${response.statusCode} for ${url}${response.statusCode === 404 ? ': the ecosystem or file is not there' : ''}.`);
+    throw new UpstreamError(
+      `The advisory export answered ${response.statusCode} for ${url}${response.statusCode === 404 ? ': the ecosystem or file is not there' : ''}.`,
+    );
   }
   return response;
 }

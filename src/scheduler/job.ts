@@ -11,7 +11,16 @@ import type { JobKind } from '../store/schema.js';
 
 export type SchedulerEvent =
   | { type: 'job-start'; connection: string; kind: JobKind; at: string }
-  | { type: 'job-done'; connection: string; kind: JobKind; at: string; status: string; error: string | null; durationMs: number; findings: { opened: number; resolved: number } | null }
+  | {
+      type: 'job-done';
+      connection: string;
+      kind: JobKind;
+      at: string;
+      status: string;
+      error: string | null;
+      durationMs: number;
+      findings: { opened: number; resolved: number } | null;
+    }
   | { type: 'notified'; connection: string; at: string; delivered: boolean; attempts: number; error: string | null }
   | { type: 'waiting'; at: string; until: string };
 
@@ -58,14 +67,27 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   let vulnerabilities: VulnerabilityNotice[] = [];
   try {
     if (job.kind === 'inventory') {
-      const result = await syncConnection(hw, { connection: job.connection, full: job.full, client: context.client, now: context.now(), notify: Boolean(context.webhook), sync: { signal, now: context.now, logger: log } });
+      const result = await syncConnection(hw, {
+        connection: job.connection,
+        full: job.full,
+        client: context.client,
+        now: context.now(),
+        notify: Boolean(context.webhook),
+        sync: { signal, now: context.now, logger: log },
+      });
       // An incomplete run is a job that failed: its error says how much could not be read.
       status = result.status === 'incomplete' ? 'failed' : result.status;
       error = result.error;
       compliance = result.compliance;
       vulnerabilities = (result.vulnerabilities?.changes ?? []).map((c) => ({ event: c.event, app: c.app, ...c.vulnerability }));
     } else {
-      const result = await syncAuditTrailOnly(hw, { connection: job.connection, client: context.client, now: context.now(), signal, notify: Boolean(context.webhook) });
+      const result = await syncAuditTrailOnly(hw, {
+        connection: job.connection,
+        client: context.client,
+        now: context.now(),
+        signal,
+        notify: Boolean(context.webhook),
+      });
       status = result.status;
       error = result.error;
       compliance = result.compliance;
@@ -73,12 +95,24 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   } catch (caught) {
     status = caught instanceof SyncAlreadyRunning ? 'skipped' : 'failed';
     error = (caught as Error).message;
-    if (!(caught instanceof InputError) && !(caught instanceof SyncAlreadyRunning)) log.error({ connection: job.connection, kind: job.kind, error }, 'scheduled job failed');
+    if (!(caught instanceof InputError) && !(caught instanceof SyncAlreadyRunning))
+      log.error({ connection: job.connection, kind: job.kind, error }, 'scheduled job failed');
   }
   const finished = context.now();
   await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : status, finished, error);
-  const findings = compliance ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length } : null;
-  context.emit({ type: 'job-done', connection: job.connection, kind: job.kind, at: finished.toISOString(), status, error, durationMs: finished.getTime() - started.getTime(), findings });
+  const findings = compliance
+    ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length }
+    : null;
+  context.emit({
+    type: 'job-done',
+    connection: job.connection,
+    kind: job.kind,
+    at: finished.toISOString(),
+    status,
+    error,
+    durationMs: finished.getTime() - started.getTime(),
+    findings,
+  });
   // What the webhook is owed is read back from the outbox: this evaluation's changes, and any a process that died left pending.
   const notified = compliance || vulnerabilities.length > 0 ? await notify(context, job, vulnerabilities) : true;
   return { status, error, ok: status === 'complete' && notified };
@@ -104,11 +138,25 @@ async function notify(context: JobContext, job: JobToRun, vulnerabilityChanges: 
       const delivery: Delivery = await sendWebhook(
         webhook,
         { connection: job.connection, evaluatedAt: notice.evaluatedAt, changes, vulnerabilities: riding },
-        { secret: context.webhookSecret, baseDelayMs: context.webhookDelayMs, deliveryId: notice.evaluationId > 0 ? `evaluation-${notice.evaluationId}` : undefined },
+        {
+          secret: context.webhookSecret,
+          baseDelayMs: context.webhookDelayMs,
+          deliveryId: notice.evaluationId > 0 ? `evaluation-${notice.evaluationId}` : undefined,
+        },
       );
-      context.emit({ type: 'notified', connection: job.connection, at: context.now().toISOString(), delivered: delivery.delivered, attempts: delivery.attempts, error: delivery.error });
+      context.emit({
+        type: 'notified',
+        connection: job.connection,
+        at: context.now().toISOString(),
+        delivered: delivery.delivered,
+        attempts: delivery.attempts,
+        error: delivery.error,
+      });
       if (!delivery.delivered) {
-        context.log.warn({ connection: job.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts }, 'notification not delivered');
+        context.log.warn(
+          { connection: job.connection, webhook: webhookOrigin(webhook.url), error: delivery.error, attempts: delivery.attempts },
+          'notification not delivered',
+        );
         return false;
       }
     }

@@ -66,7 +66,11 @@ export class QueuePlanner {
     const dead = await deadWorkers(hw.store, new Date(now.getTime() - hw.config.runLeaseMs));
     if (dead.length > 0) {
       await queue.unlockWorkers(dead.flatMap((w) => w.queueWorkers));
-      await buryWorkers(hw.store, dead.map((w) => w.id), now);
+      await buryWorkers(
+        hw.store,
+        dead.map((w) => w.id),
+        now,
+      );
       this.emit({ type: 'workers-lost', at: now.toISOString(), workers: dead.map((w) => `${w.host} pid ${w.pid}`) });
     }
     let enqueued = 0;

@@ -86,7 +86,7 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 export class Scheduler {
   private readonly now: () => Date;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  private readonly random: ((key: string) => number);
+  private readonly random: (key: string) => number;
   /** The jitter drawn for each (connection, kind, last run), so a due time does not move between looks. */
   private readonly jitters = new Map<string, number>();
 
@@ -134,12 +134,26 @@ export class Scheduler {
       const runs = await recentRuns(hw.store, connection.id);
       const lastInventory = runs.find((r) => r.kind === 'inventory');
       const pool = rateLimitPool(connection);
-      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'inventory', due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every), after: lastInventory?.started_at ?? null, pool });
+      planned.push({
+        connection: connection.name,
+        connectionId: connection.id,
+        kind: 'inventory',
+        due: this.dueAfter(connection.name, 'inventory', lastInventory, schedule.inventory_every),
+        after: lastInventory?.started_at ?? null,
+        pool,
+      });
       // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
       if (connection.last_complete_run === null || schedule.audit_every >= schedule.inventory_every) continue;
       if ((await countDataset(hw.store, 'enterprise_accounts', { connection: connection.name })) === 0) continue;
       // An inventory run collects the audit trail too, so the last run of either kind counts.
-      planned.push({ connection: connection.name, connectionId: connection.id, kind: 'audit', due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every), after: runs[0]?.started_at ?? null, pool });
+      planned.push({
+        connection: connection.name,
+        connectionId: connection.id,
+        kind: 'audit',
+        due: this.dueAfter(connection.name, 'audit', runs[0], schedule.audit_every),
+        after: runs[0]?.started_at ?? null,
+        pool,
+      });
     }
     return planned;
   }

@@ -1,6 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ForbiddenError, InputError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import { accessTokenById, insertAccessToken, insertAgentCall, listAccessTokens, listAgentCalls, revokeAccessToken, touchAccessToken, type AgentCallRow } from '../store/access.js';
+import {
+  accessTokenById,
+  insertAccessToken,
+  insertAgentCall,
+  listAccessTokens,
+  listAgentCalls,
+  revokeAccessToken,
+  touchAccessToken,
+  type AgentCallRow,
+} from '../store/access.js';
 import { listConnections } from '../store/connections.js';
 import { DAY_MS } from '../time.js';
 import type { Herowatch } from './herowatch.js';
@@ -28,10 +37,14 @@ export interface IssuedToken {
   expiresAt: string | null;
 }
 
-export async function createAccessToken(hw: Herowatch, request: { name: string; scopes: AccessScope[]; connections: string[] | null; apps?: string[] | null; expiresInDays: number | null; now?: Date }): Promise<IssuedToken> {
+export async function createAccessToken(
+  hw: Herowatch,
+  request: { name: string; scopes: AccessScope[]; connections: string[] | null; apps?: string[] | null; expiresInDays: number | null; now?: Date },
+): Promise<IssuedToken> {
   const now = request.now ?? new Date();
   if (!/^[\w .@-]{1,100}$/.test(request.name)) throw new InputError('Name the token in up to 100 letters, digits, spaces and ._@- (who or what it is for).');
-  if (request.scopes.length === 0 || request.scopes.some((s) => !(ACCESS_SCOPES as readonly string[]).includes(s))) throw new InputError(`A token's scopes are among ${ACCESS_SCOPES.join(', ')}.`);
+  if (request.scopes.length === 0 || request.scopes.some((s) => !(ACCESS_SCOPES as readonly string[]).includes(s)))
+    throw new InputError(`A token's scopes are among ${ACCESS_SCOPES.join(', ')}.`);
   if (request.expiresInDays !== null && (!Number.isInteger(request.expiresInDays) || request.expiresInDays < 1 || request.expiresInDays > MAX_DAYS)) {
     throw new InputError(`A token expires in 1 to ${MAX_DAYS} days (or never, if you must, with --no-expiry).`);
   }
@@ -42,7 +55,15 @@ export async function createAccessToken(hw: Herowatch, request: { name: string; 
   }
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = request.expiresInDays === null ? null : new Date(now.getTime() + request.expiresInDays * DAY_MS).toISOString();
-  const id = await insertAccessToken(hw.store, { name: request.name, secret_hash: hash(secret), scopes: request.scopes, connections: request.connections, apps: request.apps ?? null, created_at: now.toISOString(), expires_at: expiresAt });
+  const id = await insertAccessToken(hw.store, {
+    name: request.name,
+    secret_hash: hash(secret),
+    scopes: request.scopes,
+    connections: request.connections,
+    apps: request.apps ?? null,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+  });
   return { id, token: `${PREFIX}${id}_${secret}`, expiresAt };
 }
 
@@ -62,10 +83,17 @@ export class InsufficientScope extends ForbiddenError {
   }
 }
 
-export async function authenticate(hw: Herowatch, token: string | undefined, accepted: AccessScope | AccessScope[], now: Date = new Date()): Promise<{ tokenId: number; scope: Scope }> {
+export async function authenticate(
+  hw: Herowatch,
+  token: string | undefined,
+  accepted: AccessScope | AccessScope[],
+  now: Date = new Date(),
+): Promise<{ tokenId: number; scope: Scope }> {
   const scopes = [accepted].flat();
   const scope = scopes.join(' or ');
-  const refused = new UnauthenticatedError(`An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scopes[0]}, and send it as "Authorization: Bearer <token>".`);
+  const refused = new UnauthenticatedError(
+    `An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scopes[0]}, and send it as "Authorization: Bearer <token>".`,
+  );
   const match = token === undefined ? null : /^hwat_(\d{1,12})_([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw refused;
   const row = await accessTokenById(hw.store, Number(match[1]));
@@ -74,14 +102,34 @@ export async function authenticate(hw: Herowatch, token: string | undefined, acc
   const stored = Buffer.from(row.secret_hash, 'hex');
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
   if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
-  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
-  if (!scopes.some((s) => row.scopes.includes(s))) throw new InsufficientScope(`Access token ${row.id} (${row.name}) is valid but lacks the ${scope} scope this needs: create one that has it (herowatch access-tokens create --scope ${scopes[0]}).`, scopes[0]!);
+  if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime())
+    throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
+  if (!scopes.some((s) => row.scopes.includes(s)))
+    throw new InsufficientScope(
+      `Access token ${row.id} (${row.name}) is valid but lacks the ${scope} scope this needs: create one that has it (herowatch access-tokens create --scope ${scopes[0]}).`,
+      scopes[0]!,
+    );
   await touchAccessToken(hw.store, row.id, now.toISOString());
   return { tokenId: row.id, scope: { connections: row.connections, apps: row.apps } };
 }
 
 /** The tokens issued (never their secrets), with their state at `now`. */
-export async function accessTokens(hw: Herowatch, now: Date = new Date()): Promise<{ id: number; name: string; scopes: string[]; connections: string[] | null; apps: string[] | null; created_at: string; expires_at: string | null; last_used_at: string | null; state: 'active' | 'expired' | 'revoked' }[]> {
+export async function accessTokens(
+  hw: Herowatch,
+  now: Date = new Date(),
+): Promise<
+  {
+    id: number;
+    name: string;
+    scopes: string[];
+    connections: string[] | null;
+    apps: string[] | null;
+    created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
+    state: 'active' | 'expired' | 'revoked';
+  }[]
+> {
   return (await listAccessTokens(hw.store)).map(({ secret_hash: _hash, revoked_at, ...row }) => ({
     ...row,
     state: revoked_at !== null ? 'revoked' : row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime() ? 'expired' : 'active',

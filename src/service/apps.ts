@@ -55,21 +55,34 @@ export async function listApps(hw: Herowatch, scope: Scope, filter: AppFilter, p
   if (filter.name !== undefined) filters.name = filter.name;
   const contains = filter.search === undefined ? undefined : { name: filter.search };
   const monitored = new Set<string>();
-  for (const connection of connections) for (const m of await listMonitoredApps(hw.store, connection.id)) if (m.active) monitored.add(`${connection.name} ${m.app_id}`);
+  for (const connection of connections)
+    for (const m of await listMonitoredApps(hw.store, connection.id)) if (m.active) monitored.add(`${connection.name} ${m.app_id}`);
   const asOf = await freshness(hw, connections);
   // Filters on the apps' own columns page in the database; a stage, monitoring or an app-bound scope are read from elsewhere, so those lists are filtered here.
   const inDatabase = filter.stage === undefined && filter.monitored === undefined && scope.apps === null;
   const query = { connection: names, filters, contains, columns: APP_COLUMNS, orderBy: ['connection', 'name'] };
   if (inDatabase) {
-    const [{ rows, nextCursor }, total] = await Promise.all([readDataset(hw.store, 'apps', { ...query, limit: page.limit, cursor: page.cursor }), countDataset(hw.store, 'apps', query)]);
-    const couplings = await couplingsOf(hw, names, rows.map((r) => String(r.id)));
+    const [{ rows, nextCursor }, total] = await Promise.all([
+      readDataset(hw.store, 'apps', { ...query, limit: page.limit, cursor: page.cursor }),
+      countDataset(hw.store, 'apps', query),
+    ]);
+    const couplings = await couplingsOf(
+      hw,
+      names,
+      rows.map((r) => String(r.id)),
+    );
     return { items: rows.map((row) => summary(row, couplings, monitored)), total, nextCursor, asOf };
   }
   const rows = (await readDataset(hw.store, 'apps', query)).rows;
   const couplings = await couplingsOf(hw, names);
   const all = rows
     .map((row) => summary(row, couplings, monitored))
-    .filter((app) => appInScope(scope, app.name) && (filter.stage === undefined || app.stage === filter.stage) && (filter.monitored === undefined || app.monitored === filter.monitored));
+    .filter(
+      (app) =>
+        appInScope(scope, app.name) &&
+        (filter.stage === undefined || app.stage === filter.stage) &&
+        (filter.monitored === undefined || app.monitored === filter.monitored),
+    );
   const offset = decodeCursor(page.cursor);
   const items = all.slice(offset, offset + page.limit);
   const next = offset + items.length;
@@ -80,7 +93,11 @@ const APP_COLUMNS = ['connection', 'id', 'name', 'team_name', 'region', 'stack',
 
 /** Pipeline couplings by connection and app id (of these apps only, when given). */
 async function couplingsOf(hw: Herowatch, connections: string[], appIds?: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const { rows } = await readDataset(hw.store, 'pipeline_couplings', { connection: connections, columns: ['connection', 'app_id', 'pipeline_name', 'stage'], ...(appIds ? { filters: { app_id: appIds } } : {}) });
+  const { rows } = await readDataset(hw.store, 'pipeline_couplings', {
+    connection: connections,
+    columns: ['connection', 'app_id', 'pipeline_name', 'stage'],
+    ...(appIds ? { filters: { app_id: appIds } } : {}),
+  });
   return new Map(rows.map((r) => [`${r.connection as string} ${r.app_id as string}`, r]));
 }
 
@@ -106,7 +123,15 @@ function summary(row: Record<string, unknown>, couplings: Map<string, Record<str
 
 /** Everything herowatch knows of one app (config var names, never values: the store never holds them). */
 export interface AppDetail {
-  app: AppSummary & { owner: string | null; web_url: string | null; acm: boolean | null; maintenance: boolean | null; locked: boolean | null; buildpack: string | null; slug_size: number | null };
+  app: AppSummary & {
+    owner: string | null;
+    web_url: string | null;
+    acm: boolean | null;
+    maintenance: boolean | null;
+    locked: boolean | null;
+    buildpack: string | null;
+    slug_size: number | null;
+  };
   domains: Record<string, unknown>[];
   sni_endpoints: Record<string, unknown>[];
   addons: Record<string, unknown>[];
@@ -126,11 +151,16 @@ const RELEASES_SHOWN = 10;
 /** One app of the scope in depth; `connection` picks among several apps of that name. */
 export async function appDetail(hw: Herowatch, scope: Scope, name: string, options: { connection?: string } = {}): Promise<AppDetail> {
   const found = (await listApps(hw, scope, { connection: options.connection, name }, { limit: Number.MAX_SAFE_INTEGER })).items;
-  if (found.length === 0) throw new NotFoundError(`There is no app "${name}"${options.connection ? ` on connection ${options.connection}` : ''} that this client may see.`);
-  if (found.length > 1) throw new NotFoundError(`Several connections have an app "${name}" (${found.map((a) => a.connection).join(', ')}): say which connection.`);
+  if (found.length === 0)
+    throw new NotFoundError(`There is no app "${name}"${options.connection ? ` on connection ${options.connection}` : ''} that this client may see.`);
+  if (found.length > 1)
+    throw new NotFoundError(`Several connections have an app "${name}" (${found.map((a) => a.connection).join(', ')}): say which connection.`);
   const summary = found[0]!;
   const [connection] = await scopedConnections(hw, scope, summary.connection);
-  const of = async (dataset: string, orderBy?: string[]) => (await readDataset(hw.store, dataset, { connection: summary.connection, filters: { app_id: summary.id }, ...(orderBy ? { orderBy } : {}) })).rows.map(withoutKeys);
+  const of = async (dataset: string, orderBy?: string[]) =>
+    (await readDataset(hw.store, dataset, { connection: summary.connection, filters: { app_id: summary.id }, ...(orderBy ? { orderBy } : {}) })).rows.map(
+      withoutKeys,
+    );
   const record = (await readDataset(hw.store, 'apps', { connection: summary.connection, filters: { id: summary.id } })).rows[0] ?? {};
   const releases = (await of('releases', ['version'])).reverse();
   const slugs = await of('slugs');

@@ -72,7 +72,7 @@ export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = 
       actor_email: row.actor_email,
       app_name: row.app_name,
       team_name: row.team_name,
-      ip_address: ((data.request as { ip_address?: string } | undefined)?.ip_address) ?? null,
+      ip_address: (data.request as { ip_address?: string } | undefined)?.ip_address ?? null,
       data: (data.data as Record<string, unknown> | undefined) ?? {},
     };
   });
@@ -85,13 +85,17 @@ export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = 
  */
 export async function whyNoEvents(hw: Herowatch, filter: AuditEventFilter = {}): Promise<string> {
   const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
-  const cursors = await auditCursors(hw.store, connections.map((c) => c.id));
+  const cursors = await auditCursors(
+    hw.store,
+    connections.map((c) => c.id),
+  );
   if (cursors.length === 0) {
     return 'No audit trail has been collected: herowatch sync collects it for enterprise accounts whose view permission the token has (herowatch status says whether it does).';
   }
   if (filter.app) {
     const apps = await readDataset(hw.store, 'apps', { connection: connections.map((c) => c.name), columns: ['name'], filters: { name: [filter.app] } });
-    if (apps.rows.length === 0) return `There is no app "${filter.app}" in the inventory (herowatch apps available CONNECTION lists them), so no event names it.`;
+    if (apps.rows.length === 0)
+      return `There is no app "${filter.app}" in the inventory (herowatch apps available CONNECTION lists them), so no event names it.`;
   }
   const days = cursors.map((c) => c.complete_through).sort();
   return `No event matches these filters in the audit trail collected (complete through ${days.at(-1)}).`;

@@ -1,7 +1,18 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
 import { SEVERITIES, type Severity } from '../compliance/check.js';
 import { enabledChecks, evaluateChecks, retiredChecks } from '../compliance/evaluate.js';
-import { dataAsOf, findingsAt, findingView, FINDING_STATUSES, resultApp, suppressionKey, suppressionView, type FindingView, type FindingViewStatus, type SuppressionView } from '../compliance/finding-view.js';
+import {
+  dataAsOf,
+  findingsAt,
+  findingView,
+  FINDING_STATUSES,
+  resultApp,
+  suppressionKey,
+  suppressionView,
+  type FindingView,
+  type FindingViewStatus,
+  type SuppressionView,
+} from '../compliance/finding-view.js';
 import { verifiedAges, type VerifiedAges } from '../store/verified.js';
 import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
 import { loadInventory } from '../compliance/inventory.js';
@@ -52,7 +63,8 @@ export interface EvaluationSummary {
  */
 export async function evaluateConnection(hw: Herowatch, name: string, options: { now?: Date; notify?: boolean } = {}): Promise<EvaluationSummary> {
   const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
+  if (connection.last_complete_run === null)
+    throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
   const now = options.now ?? new Date();
   const settings = hw.config.settings.compliance;
   const checks = enabledChecks(settings);
@@ -63,7 +75,13 @@ export async function evaluateConnection(hw: Herowatch, name: string, options: {
   const t2 = performance.now();
   const state = await loadFindingState(hw.store, connection.id, now);
   const plan = planEvaluation({ ...state, outcomes, checksRun: checks.map((c) => c.id), retired: retiredChecks(settings), now });
-  const written = await writeEvaluation(hw.store, { ...plan.write, connectionId: connection.id, runId: connection.last_complete_run, durationMs: Math.round(t2 - t1), notify: options.notify });
+  const written = await writeEvaluation(hw.store, {
+    ...plan.write,
+    connectionId: connection.id,
+    runId: connection.last_complete_run,
+    durationMs: Math.round(t2 - t1),
+    notify: options.notify,
+  });
   const changes = completeChanges(plan.changes, written.inserted, plan.outcomesByKey);
   const t3 = performance.now();
   const suppressed = await activeSuppressions(hw, connection.id, now);
@@ -96,7 +114,10 @@ export interface PendingNotification {
  */
 export async function pendingNotifications(hw: Herowatch, connectionId: number, now = new Date()): Promise<PendingNotification[]> {
   const suppressed = await activeSuppressions(hw, connectionId, now);
-  return (await pendingNotices(hw.store, connectionId)).map((notice) => ({ ...notice, changes: notice.changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))) }));
+  return (await pendingNotices(hw.store, connectionId)).map((notice) => ({
+    ...notice,
+    changes: notice.changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))),
+  }));
 }
 
 /** Records that the webhook received an evaluation's changes. */
@@ -136,20 +157,32 @@ export async function listFindings(hw: Herowatch, filter: FindingFilter = {}): P
 }
 
 /** One page of findings (at most `limit`, from `cursor`), with the total that match and where the next page starts. */
-export async function findingsPage(hw: Herowatch, filter: FindingFilter, page: { limit: number; cursor?: string }): Promise<{ findings: FindingView[]; total: number; nextCursor: string | null }> {
+export async function findingsPage(
+  hw: Herowatch,
+  filter: FindingFilter,
+  page: { limit: number; cursor?: string },
+): Promise<{ findings: FindingView[]; total: number; nextCursor: string | null }> {
   const offset = decodeCursor(page.cursor);
   const { findings, total } = await queryFindings(hw, filter, { limit: page.limit, offset });
   const next = offset + findings.length;
   return { findings, total, nextCursor: next < total ? encodeCursor(next) : null };
 }
 
-async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limit: number; offset: number }, options: { unsynced?: 'refuse' | 'allow' } = {}): Promise<{ findings: FindingView[]; total: number }> {
+async function queryFindings(
+  hw: Herowatch,
+  filter: FindingFilter,
+  page?: { limit: number; offset: number },
+  options: { unsynced?: 'refuse' | 'allow' } = {},
+): Promise<{ findings: FindingView[]; total: number }> {
   const now = filter.now ?? new Date();
   if (filter.check && !checkNamed(filter.check)) throw new NotFoundError(`There is no check "${filter.check}"; herowatch checks lists them.`);
-  const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : (await listConnections(hw.store)).filter((c) => filter.connections === undefined || filter.connections.includes(c.name));
+  const connections = filter.connection
+    ? [await requireConnection(hw.store, filter.connection)]
+    : (await listConnections(hw.store)).filter((c) => filter.connections === undefined || filter.connections.includes(c.name));
   // An empty list must mean "all clear", never "nothing was looked at".
   if ((options.unsynced ?? 'refuse') === 'refuse' && connections.every((c) => c.last_complete_run === null)) {
-    if (connections.length === 0) throw new InputError('There are no connections here, so there are no findings: connect an account (herowatch connect) and sync it (herowatch sync).');
+    if (connections.length === 0)
+      throw new InputError('There are no connections here, so there are no findings: connect an account (herowatch connect) and sync it (herowatch sync).');
     throw new InputError(
       filter.connection
         ? `Connection "${filter.connection}" has not been synced yet, so it has no findings: run herowatch sync --connection ${filter.connection}.`
@@ -174,12 +207,34 @@ async function queryFindings(hw: Herowatch, filter: FindingFilter, page?: { limi
   const byId = new Map(connections.map((c) => [c.id, c]));
   const ages = new Map<number, VerifiedAges>();
   for (const id of new Set(rows.map((r) => r.connection_id))) {
-    ages.set(id, await verifiedAges(hw.store, id, rows.filter((r) => r.connection_id === id).flatMap((r) => resultApp(r.resource_key) ?? [])));
+    ages.set(
+      id,
+      await verifiedAges(
+        hw.store,
+        id,
+        rows.filter((r) => r.connection_id === id).flatMap((r) => resultApp(r.resource_key) ?? []),
+      ),
+    );
   }
   const findings = rows.map((row) => {
     const { connection_name: _name, suppression_id, suppression_reason, suppression_by, suppression_created_at, suppression_expires_at, ...stored } = row;
-    const suppression = suppression_id === null ? null : { id: Number(suppression_id), reason: suppression_reason!, by: suppression_by!, created_at: suppression_created_at!, expires_at: suppression_expires_at! };
-    return findingView(stored, byId.get(row.connection_id)!, catalog.get(row.check_id), suppression, asOf(ages.get(row.connection_id)!, catalog.get(row.check_id), row.resource_key));
+    const suppression =
+      suppression_id === null
+        ? null
+        : {
+            id: Number(suppression_id),
+            reason: suppression_reason!,
+            by: suppression_by!,
+            created_at: suppression_created_at!,
+            expires_at: suppression_expires_at!,
+          };
+    return findingView(
+      stored,
+      byId.get(row.connection_id)!,
+      catalog.get(row.check_id),
+      suppression,
+      asOf(ages.get(row.connection_id)!, catalog.get(row.check_id), row.resource_key),
+    );
   });
   return { findings, total };
 }
@@ -211,22 +266,41 @@ export async function findingDetail(hw: Herowatch, findingId: number, now = new 
   const catalog = checkCatalog(hw.config.settings.compliance.disabled_checks).find((c) => c.id === row.check_id);
   const suppression = (await activeSuppressions(hw, row.connection_id, now)).get(suppressionKey(row.check_id, row.resource_key)) ?? null;
   const app = resultApp(row.resource_key);
-  const view = findingView(row, connection, catalog, suppression, asOf(await verifiedAges(hw.store, row.connection_id, app ? [app] : []), catalog, row.resource_key));
+  const view = findingView(
+    row,
+    connection,
+    catalog,
+    suppression,
+    asOf(await verifiedAges(hw.store, row.connection_id, app ? [app] : []), catalog, row.resource_key),
+  );
   return { ...view, risk: catalog?.risk ?? '', history: await findingHistory(hw.store, findingId) };
 }
 
 /** Accepts a failing finding until `expiresAt`: it is shown as suppressed and not notified, then reopens. */
-export async function suppressFinding(hw: Herowatch, findingId: number, request: { reason: string; by: string; expiresAt: Date; now?: Date }): Promise<SuppressionView & { finding: string }> {
+export async function suppressFinding(
+  hw: Herowatch,
+  findingId: number,
+  request: { reason: string; by: string; expiresAt: Date; now?: Date },
+): Promise<SuppressionView & { finding: string }> {
   const now = request.now ?? new Date();
   const finding = await findingById(hw.store, findingId);
   if (!finding) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
   if (finding.status !== 'open') {
-    throw new InputError(`Finding ${findingId} (${finding.check_id} ${finding.resource_name}) is ${finding.status === 'pass' ? 'passing' : finding.status}: only a failing finding can be suppressed, and a failure that comes later is reported.`);
+    throw new InputError(
+      `Finding ${findingId} (${finding.check_id} ${finding.resource_name}) is ${finding.status === 'pass' ? 'passing' : finding.status}: only a failing finding can be suppressed, and a failure that comes later is reported.`,
+    );
   }
   const { reason, by } = acceptanceTerms('suppression', request, now);
   const until = request.expiresAt.toISOString().slice(0, 10);
   const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
-  return { id, reason, by, created_at: now.toISOString(), expires_at: request.expiresAt.toISOString(), finding: `${finding.check_id} ${finding.resource_name}` };
+  return {
+    id,
+    reason,
+    by,
+    created_at: now.toISOString(),
+    expires_at: request.expiresAt.toISOString(),
+    finding: `${finding.check_id} ${finding.resource_name}`,
+  };
 }
 
 /**
@@ -234,7 +308,11 @@ export async function suppressFinding(hw: Herowatch, findingId: number, request:
  * ignored vulnerability): a reason an auditor can read, who decided, and an
  * expiry in the future, at most a year away, when it is reviewed again.
  */
-export function acceptanceTerms(what: 'suppression' | 'ignore', request: { reason: string; by: string; expiresAt: Date }, now: Date): { reason: string; by: string } {
+export function acceptanceTerms(
+  what: 'suppression' | 'ignore',
+  request: { reason: string; by: string; expiresAt: Date },
+  now: Date,
+): { reason: string; by: string } {
   const reason = request.reason.trim();
   const by = request.by.trim();
   const article = what === 'ignore' ? 'An ignore' : 'A suppression';
@@ -244,7 +322,9 @@ export function acceptanceTerms(what: 'suppression' | 'ignore', request: { reaso
   const yearAhead = new Date(now);
   yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
   if (request.expiresAt.getTime() > yearAhead.getTime()) {
-    throw new InputError(`${article} lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`);
+    throw new InputError(
+      `${article} lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`,
+    );
   }
   return { reason, by };
 }
@@ -258,17 +338,36 @@ export async function unsuppressFinding(hw: Herowatch, findingId: number, by: st
 
 /** Each control of a framework with its checks' current results. */
 /** A framework's report over the current findings, counted by the database (no finding is read). */
-export async function frameworkReport(hw: Herowatch, frameworkId: string, options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {}): Promise<FrameworkReport> {
+export async function frameworkReport(
+  hw: Herowatch,
+  frameworkId: string,
+  options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {},
+): Promise<FrameworkReport> {
   const [report] = await frameworkReports(hw, [frameworkId], options);
   return report!;
 }
 
 /** Several frameworks' reports from one count of the findings. */
-export async function frameworkReports(hw: Herowatch, frameworkIds: string[], options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {}): Promise<FrameworkReport[]> {
+export async function frameworkReports(
+  hw: Herowatch,
+  frameworkIds: string[],
+  options: { connection?: string; connections?: ConnectionRecord[]; now?: Date } = {},
+): Promise<FrameworkReport[]> {
   const now = options.now ?? new Date();
   const connections = options.connections ?? (options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store));
-  const counts = await findingCountsByCheck(hw.store, connections.map((c) => c.id), now);
-  return frameworkIds.map((id) => frameworkReportFromCounts(id, counts, connections.map((c) => c.name), now));
+  const counts = await findingCountsByCheck(
+    hw.store,
+    connections.map((c) => c.id),
+    now,
+  );
+  return frameworkIds.map((id) =>
+    frameworkReportFromCounts(
+      id,
+      counts,
+      connections.map((c) => c.name),
+      now,
+    ),
+  );
 }
 
 /**
@@ -277,18 +376,30 @@ export async function frameworkReports(hw: Herowatch, frameworkIds: string[], op
  * connection only, even where two connections see the same team or app.
  */
 export async function findingsAsOf(hw: Herowatch, at: Date, connection?: string): Promise<FindingView[]> {
-  const { findings: current } = await queryFindings(hw, { connection, status: FINDING_STATUSES, now: at, includeRemoved: true }, undefined, { unsynced: 'allow' });
+  const { findings: current } = await queryFindings(hw, { connection, status: FINDING_STATUSES, now: at, includeRemoved: true }, undefined, {
+    unsynced: 'allow',
+  });
   if (current.length === 0) return current;
   const connections = connection ? [await requireConnection(hw.store, connection)] : await listConnections(hw.store);
-  const events = await lifecycleEventsUpTo(hw.store, current.map((f) => f.id), at);
+  const events = await lifecycleEventsUpTo(
+    hw.store,
+    current.map((f) => f.id),
+    at,
+  );
   const names = new Map(connections.map((c) => [c.id, c.name]));
   const suppressionsAt = new Map<string, Map<string, SuppressionView>>();
-  for (const row of await suppressionsInForceAt(hw.store, connections.map((c) => c.id), at)) {
+  for (const row of await suppressionsInForceAt(
+    hw.store,
+    connections.map((c) => c.id),
+    at,
+  )) {
     const name = names.get(row.connection_id)!;
     const map = suppressionsAt.get(name) ?? new Map<string, SuppressionView>();
     map.set(suppressionKey(row.check_id, row.resource_key), suppressionView(row));
     suppressionsAt.set(name, map);
   }
   // When the data was read is kept for the present only: a later read says nothing of what stood at `at`.
-  return findingsAt(current, at, events, suppressionsAt).map((f) => (f.data_as_of !== null && Date.parse(f.data_as_of) > at.getTime() ? { ...f, data_as_of: null } : f));
+  return findingsAt(current, at, events, suppressionsAt).map((f) =>
+    f.data_as_of !== null && Date.parse(f.data_as_of) > at.getTime() ? { ...f, data_as_of: null } : f,
+  );
 }

@@ -34,7 +34,9 @@ export async function requireConnection(store: Store, name: string): Promise<Con
   const connection = await findConnection(store, name);
   if (!connection) {
     const names = (await listConnections(store)).map((c) => c.name);
-    throw new NotFoundError(`There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}; create it with: herowatch connect --name ${name} --token-stdin`);
+    throw new NotFoundError(
+      `There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}; create it with: herowatch connect --name ${name} --token-stdin`,
+    );
   }
   return connection;
 }
@@ -48,8 +50,11 @@ export async function resolveConnection(store: Store, name?: string): Promise<Co
   const connections = await listConnections(store);
   const active = connections.filter((c) => c.state === 'active');
   if (active.length === 1) return active[0]!;
-  if (connections.length === 0) throw new NotFoundError('There is no connection yet: connect one (herowatch connect --name NAME --token-stdin) or sync with HEROKU_API_KEY.');
-  throw new InputError(`Which connection? Give --connection NAME (${connections.map((c) => `${c.name}${c.state === 'active' ? '' : ' (disconnected)'}`).join(', ')}).`);
+  if (connections.length === 0)
+    throw new NotFoundError('There is no connection yet: connect one (herowatch connect --name NAME --token-stdin) or sync with HEROKU_API_KEY.');
+  throw new InputError(
+    `Which connection? Give --connection NAME (${connections.map((c) => `${c.name}${c.state === 'active' ? '' : ' (disconnected)'}`).join(', ')}).`,
+  );
 }
 
 /**
@@ -126,11 +131,20 @@ function testClient(token: string, apiUrl: string, options?: TestClientOptions, 
  * belongs to the account the connection's history is about. Reconnecting a
  * disconnected connection re-activates the apps the disconnect deactivated.
  */
-export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number; warnings: string[] }> {
+export async function connect(
+  hw: Herowatch,
+  request: ConnectRequest,
+): Promise<{ status: ConnectionStatus; created: boolean; reenabled: boolean; reactivatedApps: number; warnings: string[] }> {
   checkConnectionName(request.name);
   const existing = await findConnection(hw.store, request.name);
   const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
-  const status = await testConnection(testClient(request.token, request.apiUrl, request.client), { connection: request.name, apiUrl: request.apiUrl, token: request.token, enterprise, pool: request.client?.rateLimit?.poolSize });
+  const status = await testConnection(testClient(request.token, request.apiUrl, request.client), {
+    connection: request.name,
+    apiUrl: request.apiUrl,
+    token: request.token,
+    enterprise,
+    pool: request.client?.rateLimit?.poolSize,
+  });
   if (status.state === 'failing') throw new ConnectionRefused(status);
   const missingEnterprise = request.enterprise ? status.diagnoses.find((d) => d.code === 'enterprise-not-found') : undefined;
   if (missingEnterprise) throw new InputError(`${missingEnterprise.message} Nothing was saved. ${missingEnterprise.fix}`);
@@ -148,15 +162,26 @@ export async function connect(hw: Herowatch, request: ConnectRequest): Promise<{
     const reactivatedApps = await activateConnection(
       hw.store,
       connection.id,
-      { enterprise, account_id: status.account!.id, account_email: status.account!.email, last_status: JSON.stringify(status), last_tested_at: status.tested_at },
+      {
+        enterprise,
+        account_id: status.account!.id,
+        account_email: status.account!.email,
+        last_status: JSON.stringify(status),
+        last_tested_at: status.tested_at,
+      },
       new Date(),
       reenabled ? connection.disabled_at : null,
     );
     // A second connection to one account counts everything twice (apps, findings, evidence): allowed (two tokens of different scopes), but said.
-    const twins = (await listConnections(hw.store)).filter((c) => c.name !== request.name && c.account_id === status.account!.id && c.state === 'active').map((c) => c.name);
-    const warnings = twins.length === 0 ? [] : [
-      `${status.account!.email} is also connected as ${twins.map((t) => `"${t}"`).join(', ')}: both are synced, so every count (apps, findings, evidence) holds this account twice. To replace a token, connect again under the same name instead.`,
-    ];
+    const twins = (await listConnections(hw.store))
+      .filter((c) => c.name !== request.name && c.account_id === status.account!.id && c.state === 'active')
+      .map((c) => c.name);
+    const warnings =
+      twins.length === 0
+        ? []
+        : [
+            `${status.account!.email} is also connected as ${twins.map((t) => `"${t}"`).join(', ')}: both are synced, so every count (apps, findings, evidence) holds this account twice. To replace a token, connect again under the same name instead.`,
+          ];
     return { status, created: !existing, reenabled, reactivatedApps, warnings };
   } catch (error) {
     if (!existing) await deleteConnection(hw.store, connection.id);
@@ -172,7 +197,13 @@ export async function tryToken(hw: Herowatch, request: Omit<ConnectRequest, 'cli
   checkConnectionName(request.name);
   const existing = await findConnection(hw.store, request.name);
   const enterprise = request.enterprise === undefined ? (existing?.enterprise ?? null) : request.enterprise;
-  return testConnection(testClient(request.token, request.apiUrl, request.client), { connection: request.name, apiUrl: request.apiUrl, token: request.token, enterprise, pool: request.client?.rateLimit?.poolSize });
+  return testConnection(testClient(request.token, request.apiUrl, request.client), {
+    connection: request.name,
+    apiUrl: request.apiUrl,
+    token: request.token,
+    enterprise,
+    pool: request.client?.rateLimit?.poolSize,
+  });
 }
 
 /** How the stored token is shown: its last four characters, never more; null when none is stored. */
@@ -221,11 +252,20 @@ export async function checkConnection(
   if (connection.state === 'disabled') return disabledStatus(name, connection.api_url);
   const stored = await connectionToken(hw, connection);
   if (!stored && options.token && options.tokenApiUrl && apiOrigin(options.tokenApiUrl) !== apiOrigin(connection.api_url)) {
-    throw new InputError(`Connection "${name}" is for ${apiOrigin(connection.api_url)} and has no stored token; HEROKU_API_KEY is for ${apiOrigin(options.tokenApiUrl)} and is sent nowhere else. Connect it: herowatch connect --name ${name} --token-stdin`);
+    throw new InputError(
+      `Connection "${name}" is for ${apiOrigin(connection.api_url)} and has no stored token; HEROKU_API_KEY is for ${apiOrigin(options.tokenApiUrl)} and is sent nowhere else. Connect it: herowatch connect --name ${name} --token-stdin`,
+    );
   }
   const token = stored ?? options.token;
   if (!token) throw new InputError(`Connection "${name}" has no stored token; connect it with: herowatch connect --name ${name} --token-stdin`);
-  const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), { connection: name, apiUrl: connection.api_url, token, enterprise: connection.enterprise, pool: options.client?.rateLimit?.poolSize, now: options.now });
+  const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), {
+    connection: name,
+    apiUrl: connection.api_url,
+    token,
+    enterprise: connection.enterprise,
+    pool: options.client?.rateLimit?.poolSize,
+    now: options.now,
+  });
   await updateConnection(hw.store, connection.id, { last_status: JSON.stringify(status), last_tested_at: status.tested_at });
   return status;
 }
@@ -254,18 +294,31 @@ export interface AuthorizationHygiene {
  */
 export async function tokenHygiene(hw: Herowatch, name: string): Promise<{ readable: boolean; reason: string | null; authorizations: AuthorizationHygiene[] }> {
   const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
+  if (connection.last_complete_run === null)
+    throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
   const gap = (await runCoverage(hw.store, connection.last_complete_run)).find((c) => c.resource === 'oauth_authorizations' && c.parent_key === '');
   if (gap && gap.status !== 'ok') return { readable: false, reason: gap.reason, authorizations: [] };
   const token = connection.state === 'active' ? await connectionToken(hw, connection).catch(() => null) : null;
   const mine = token ? tokenFingerprint(token) : null;
-  const { rows } = await readDataset(hw.store, 'oauth_authorizations', { connection: name, columns: ['id', 'description', 'scope', 'created_at', 'expires_at', 'client_name', 'token_fingerprint'], orderBy: ['created_at'] });
+  const { rows } = await readDataset(hw.store, 'oauth_authorizations', {
+    connection: name,
+    columns: ['id', 'description', 'scope', 'created_at', 'expires_at', 'client_name', 'token_fingerprint'],
+    orderBy: ['created_at'],
+  });
   const now = new Date();
   return {
     readable: true,
     reason: null,
     authorizations: rows.map((row) => {
-      const authorization = row as { id: string; description: string; scope: string[] | null; created_at: string; expires_at: string | null; client_name: string | null; token_fingerprint: string | null };
+      const authorization = row as {
+        id: string;
+        description: string;
+        scope: string[] | null;
+        created_at: string;
+        expires_at: string | null;
+        client_name: string | null;
+        token_fingerprint: string | null;
+      };
       const { ageDays, due } = rotationDue(authorization, now, hw.config.settings.compliance.token_max_age_days);
       return {
         id: authorization.id,

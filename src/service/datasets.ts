@@ -19,7 +19,12 @@ export async function listDatasets(hw: Herowatch, connection?: string): Promise<
   if (connection !== undefined) await requireConnection(hw.store, connection);
   const summaries: DatasetSummary[] = [];
   for (const dataset of datasets()) {
-    summaries.push({ name: dataset.name, description: dataset.description, rows: await countDataset(hw.store, dataset.name, { connection }), columns: dataset.columns });
+    summaries.push({
+      name: dataset.name,
+      description: dataset.description,
+      rows: await countDataset(hw.store, dataset.name, { connection }),
+      columns: dataset.columns,
+    });
   }
   return summaries;
 }
@@ -34,7 +39,11 @@ export async function datasetRows(hw: Herowatch, name: string, connection?: stri
 }
 
 /** The first rows of a dataset, for a preview. */
-export async function datasetPreview(hw: Herowatch, name: string, limit: number): Promise<{ columns: string[]; rows: Record<string, unknown>[]; more: boolean }> {
+export async function datasetPreview(
+  hw: Herowatch,
+  name: string,
+  limit: number,
+): Promise<{ columns: string[]; rows: Record<string, unknown>[]; more: boolean }> {
   const { dataset, rows, nextCursor } = await readDataset(hw.store, name, { limit });
   return { columns: dataset.columns.map((c) => c.name), rows, more: nextCursor !== null };
 }
@@ -45,9 +54,11 @@ export function formatRows(dataset: Dataset, rows: Record<string, unknown>[], fo
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'ndjson') return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
   const header = dataset.columns.map((c) => c.name);
-  return toCsv(header, rows.map((row) => header.map((name) => row[name])));
+  return toCsv(
+    header,
+    rows.map((row) => header.map((name) => row[name])),
+  );
 }
-
 
 /**
  * Runs one read-only query over the dataset views of the scope's
@@ -55,7 +66,10 @@ export function formatRows(dataset: Dataset, rows: Record<string, unknown>[], fo
  * database confines and bounds it).
  */
 export async function runReadOnlySql(hw: Herowatch, query: string, limits: Partial<SqlLimits> = {}, scope: Scope = EVERYTHING): Promise<SqlResult> {
-  if (scope.apps !== null) throw new ForbiddenError('SQL is not offered to a client bound to some apps only: the datasets hold whole connections. Use the app tools, or bind the client to connections.');
+  if (scope.apps !== null)
+    throw new ForbiddenError(
+      'SQL is not offered to a client bound to some apps only: the datasets hold whole connections. Use the app tools, or bind the client to connections.',
+    );
   if (scope.connections === null) return runDatasetSql(hw.store, query, limits, null);
   // Confined to the scope's connections that exist (a name that does not is simply no rows).
   const connections = (await scopedConnections(hw, scope)).map((c) => c.name);

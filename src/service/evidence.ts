@@ -59,10 +59,13 @@ const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'syn
  * status and the settings in force; with a manifest of hashes.
  */
 export async function createEvidence(hw: Herowatch, request: EvidenceRequest): Promise<EvidenceResult> {
-  if (!(request.from.getTime() < request.to.getTime())) throw new InputError(`The period is empty: --from ${request.from.toISOString().slice(0, 10)} is not before --to ${request.to.toISOString().slice(0, 10)}.`);
+  if (!(request.from.getTime() < request.to.getTime()))
+    throw new InputError(`The period is empty: --from ${request.from.toISOString().slice(0, 10)} is not before --to ${request.to.toISOString().slice(0, 10)}.`);
   const now = request.now ?? new Date();
   if (request.to.getTime() > now.getTime()) {
-    throw new InputError(`The period ends at ${request.to.toISOString()}, which is in the future: evidence shows what has happened. End it now or earlier (--to ${now.toISOString().slice(0, 10)} or an earlier day).`);
+    throw new InputError(
+      `The period ends at ${request.to.toISOString()}, which is in the future: evidence shows what has happened. End it now or earlier (--to ${now.toISOString().slice(0, 10)} or an earlier day).`,
+    );
   }
   const from = request.from.toISOString();
   const to = request.to.toISOString();
@@ -80,12 +83,36 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   for (const connection of connections) findings.push(...(await findingsAsOf(hw, request.to, connection.name)));
   findings.sort((a, b) => a.connection.localeCompare(b.connection) || a.check_id.localeCompare(b.check_id) || a.resource_key.localeCompare(b.resource_key));
   const changeRows = await findingEventsBetween(hw.store, ids, request.from, request.to);
-  const changes = changeRows.map((c) => ({ connection: names.get(c.connection_id)!, finding_id: Number(c.id), at: c.at, event: c.event, check_id: c.check_id, resource_key: c.resource_key, resource_name: c.resource_name, detail: c.detail }));
-  const frameworkReports = frameworks().map((f) => buildFrameworkReport(f.id, findings, connections.map((c) => c.name), request.to));
+  const changes = changeRows.map((c) => ({
+    connection: names.get(c.connection_id)!,
+    finding_id: Number(c.id),
+    at: c.at,
+    event: c.event,
+    check_id: c.check_id,
+    resource_key: c.resource_key,
+    resource_name: c.resource_name,
+    detail: c.detail,
+  }));
+  const frameworkReports = frameworks().map((f) =>
+    buildFrameworkReport(
+      f.id,
+      findings,
+      connections.map((c) => c.name),
+      request.to,
+    ),
+  );
 
-  files.push({ path: 'findings.json', description: 'Every check result per resource at the period\'s end: status (open, suppressed, resolved, pass, unknown), first and last seen, suppression', content: `${JSON.stringify(findings, null, 2)}\n` });
+  files.push({
+    path: 'findings.json',
+    description: "Every check result per resource at the period's end: status (open, suppressed, resolved, pass, unknown), first and last seen, suppression",
+    content: `${JSON.stringify(findings, null, 2)}\n`,
+  });
   files.push({ path: 'findings.csv', description: 'The same findings as CSV', content: findingsCsv(findings) });
-  files.push({ path: 'finding-changes.json', description: 'Findings opened, reopened, resolved, suppressed and unsuppressed during the period', content: `${JSON.stringify(changes, null, 2)}\n` });
+  files.push({
+    path: 'finding-changes.json',
+    description: 'Findings opened, reopened, resolved, suppressed and unsuppressed during the period',
+    content: `${JSON.stringify(changes, null, 2)}\n`,
+  });
   // Vulnerabilities of monitored apps known by the period's end, as they stood then.
   const connectionNames = new Set(names.values());
   const vulnerabilities = (await vulnerabilityRecords(hw))
@@ -95,12 +122,29 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
       status_at_period_end: v.resolved_at !== null && v.resolved_at <= to ? 'resolved' : 'open',
       resolved_during_period: v.resolved_at !== null && v.resolved_at > from && v.resolved_at <= to,
     }));
-  files.push({ path: 'vulnerabilities.json', description: 'Known vulnerabilities of the packages monitored apps ran, as they stood at the period\'s end (open or resolved), with first seen, the release that fixed them and ignores', content: `${JSON.stringify(vulnerabilities, null, 2)}\n` });
-  files.push({ path: 'checks.json', description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls', content: `${JSON.stringify(configuredCatalog(hw), null, 2)}\n` });
+  files.push({
+    path: 'vulnerabilities.json',
+    description:
+      "Known vulnerabilities of the packages monitored apps ran, as they stood at the period's end (open or resolved), with first seen, the release that fixed them and ignores",
+    content: `${JSON.stringify(vulnerabilities, null, 2)}\n`,
+  });
+  files.push({
+    path: 'checks.json',
+    description: 'The check catalog: what each check tests, its severity, risk, remediation and framework controls',
+    content: `${JSON.stringify(configuredCatalog(hw), null, 2)}\n`,
+  });
   for (const report of frameworkReports) {
-    files.push({ path: `frameworks/${report.framework.id}.json`, description: `${report.framework.name} controls with their checks and results at the period's end`, content: `${JSON.stringify(report, null, 2)}\n` });
+    files.push({
+      path: `frameworks/${report.framework.id}.json`,
+      description: `${report.framework.name} controls with their checks and results at the period's end`,
+      content: `${JSON.stringify(report, null, 2)}\n`,
+    });
   }
-  files.push({ path: 'settings.json', description: 'The check thresholds and options in force when the bundle was made', content: `${JSON.stringify(hw.config.settings.compliance, null, 2)}\n` });
+  files.push({
+    path: 'settings.json',
+    description: 'The check thresholds and options in force when the bundle was made',
+    content: `${JSON.stringify(hw.config.settings.compliance, null, 2)}\n`,
+  });
 
   // Each connection's inventory as of its last complete inventory run before the period's end.
   const inventoryRuns = new Map<number, { id: number; finished_at: string | null }>();
@@ -110,7 +154,9 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     else notes.push(`Connection ${connection.name} had no complete sync by ${to.slice(0, 10)}: its inventory is not in the bundle.`);
   }
   if (inventoryRuns.size === 0) {
-    throw new InputError(`No connection${connections.length === 1 ? ` (${connections[0]!.name})` : ''} had a complete sync by ${to.slice(0, 10)}: a bundle would prove nothing. Sync first (herowatch sync), or end the period later.`);
+    throw new InputError(
+      `No connection${connections.length === 1 ? ` (${connections[0]!.name})` : ''} had a complete sync by ${to.slice(0, 10)}: a bundle would prove nothing. Sync first (herowatch sync), or end the period later.`,
+    );
   }
   for (const dataset of INVENTORY_DATASETS()) {
     const rows: Record<string, unknown>[] = [];
@@ -119,26 +165,68 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
       if (!run) continue;
       rows.push(...(await readDataset(hw.store, dataset.name, { connection: connection.name, asOfRun: run.id })).rows);
     }
-    files.push({ path: `datasets/${dataset.name}.csv`, description: `${dataset.description} (as of each connection's last complete sync by the period's end)`, content: formatRows(dataset, rows, 'csv') });
+    files.push({
+      path: `datasets/${dataset.name}.csv`,
+      description: `${dataset.description} (as of each connection's last complete sync by the period's end)`,
+      content: formatRows(dataset, rows, 'csv'),
+    });
   }
 
   // Audit trail, runs and coverage within the period.
-  const events = await queryAuditEvents(hw.store, { connectionIds: ids, since: herokuTime(request.from), until: herokuTime(request.to), untilInclusive: true, order: 'oldest' });
+  const events = await queryAuditEvents(hw.store, {
+    connectionIds: ids,
+    since: herokuTime(request.from),
+    until: herokuTime(request.to),
+    untilInclusive: true,
+    order: 'oldest',
+  });
   files.push({
     path: 'audit-events.csv',
     description: 'Enterprise audit trail events of the period, as Heroku gave them (data column: the whole event)',
     content: toCsv(
       ['connection', 'enterprise_account_id', 'id', 'created_at', 'type', 'action', 'actor_email', 'app_name', 'team_name', 'data'],
-      events.map((e) => [names.get(e.connection_id)!, e.enterprise_id, e.id, e.created_at, e.type, e.action, e.actor_email, e.app_name, e.team_name, typeof e.data === 'string' ? e.data : JSON.stringify(e.data)]),
+      events.map((e) => [
+        names.get(e.connection_id)!,
+        e.enterprise_id,
+        e.id,
+        e.created_at,
+        e.type,
+        e.action,
+        e.actor_email,
+        e.app_name,
+        e.team_name,
+        typeof e.data === 'string' ? e.data : JSON.stringify(e.data),
+      ]),
     ),
   });
-  const runs = (await runsStartedBetween(hw.store, ids, request.from, request.to)).map((r) => ({ connection: names.get(r.connection_id)!, ...r, id: Number(r.id), requests: Number(r.requests) }));
+  const runs = (await runsStartedBetween(hw.store, ids, request.from, request.to)).map((r) => ({
+    connection: names.get(r.connection_id)!,
+    ...r,
+    id: Number(r.id),
+    requests: Number(r.requests),
+  }));
   const runIds = runs.map((r) => r.id);
   const coverage = await coverageOfRuns(hw.store, runIds);
-  files.push({ path: 'sync-runs.json', description: 'Every sync run of the period: kind, status, requests, errors', content: `${JSON.stringify(runs, null, 2)}\n` });
-  files.push({ path: 'coverage.json', description: 'What each run of the period could read, and for what could not be read, why and the fix', content: `${JSON.stringify(coverage, null, 2)}\n` });
+  files.push({
+    path: 'sync-runs.json',
+    description: 'Every sync run of the period: kind, status, requests, errors',
+    content: `${JSON.stringify(runs, null, 2)}\n`,
+  });
+  files.push({
+    path: 'coverage.json',
+    description: 'What each run of the period could read, and for what could not be read, why and the fix',
+    content: `${JSON.stringify(coverage, null, 2)}\n`,
+  });
   const evaluations = await evaluationsBetween(hw.store, ids, request.from, request.to);
-  files.push({ path: 'evaluations.json', description: 'Every evaluation of the checks during the period, with its counts', content: `${JSON.stringify(evaluations.map((e) => ({ connection: names.get(e.connection_id), ...e })), null, 2)}\n` });
+  files.push({
+    path: 'evaluations.json',
+    description: 'Every evaluation of the checks during the period, with its counts',
+    content: `${JSON.stringify(
+      evaluations.map((e) => ({ connection: names.get(e.connection_id), ...e })),
+      null,
+      2,
+    )}\n`,
+  });
   const statuses = connections.map((c) => ({
     connection: c.name,
     account_email: c.account_email,
@@ -147,7 +235,11 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
     last_tested_at: c.last_tested_at,
     status: c.last_status ? (JSON.parse(c.last_status) as ConnectionStatus) : null,
   }));
-  files.push({ path: 'connections.json', description: 'Each connection and its last connection test (who the token belongs to, its scope, what it can read)', content: `${JSON.stringify(statuses, null, 2)}\n` });
+  files.push({
+    path: 'connections.json',
+    description: 'Each connection and its last connection test (who the token belongs to, its scope, what it can read)',
+    content: `${JSON.stringify(statuses, null, 2)}\n`,
+  });
 
   const cursors = await auditCursors(hw.store, ids);
   const audit = cursors.map((c) => ({
@@ -160,12 +252,24 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   const latestInventory = new Set([...inventoryRuns.values()].map((r) => r.id));
   const gaps = coverage
     .filter((g) => latestInventory.has(Number(g.run_id)) && g.status !== 'ok' && g.parent_key === '')
-    .map((g) => ({ connection: runs.find((r) => r.id === Number(g.run_id))?.connection ?? '', resource: g.resource, reason: g.reason, fix: g.fix, parents: Number(g.parents ?? 0) }));
+    .map((g) => ({
+      connection: runs.find((r) => r.id === Number(g.run_id))?.connection ?? '',
+      resource: g.resource,
+      reason: g.reason,
+      fix: g.fix,
+      parents: Number(g.parents ?? 0),
+    }));
   const html = renderReport({
     generatedAt: now.toISOString(),
     generatedBy: `herowatch ${VERSION}`,
     period: { from, to },
-    connections: connections.map((c) => ({ name: c.name, account_email: c.account_email, state: c.state, status: statuses.find((s) => s.connection === c.name)!.status, inventoryRun: inventoryRuns.get(c.id) ?? null })),
+    connections: connections.map((c) => ({
+      name: c.name,
+      account_email: c.account_email,
+      state: c.state,
+      status: statuses.find((s) => s.connection === c.name)!.status,
+      inventoryRun: inventoryRuns.get(c.id) ?? null,
+    })),
     findings,
     changes,
     frameworks: frameworkReports,
@@ -177,16 +281,20 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   });
   files.unshift({ path: 'report.html', description: 'The report for people: connections, framework controls, findings, changes, collection', content: html });
 
-  const { zip, manifestHash } = writeBundle(files, {
-    generated_at: now.toISOString(),
-    generated_by: `herowatch ${VERSION}`,
-    period: { from, to },
-    connections: connections.map((c) => c.name),
-    notes: [
-      ...notes,
-      'Findings are as they stood at the period\'s end, from their recorded history; messages are the latest. Results that had not failed by then are given as passing (or unknown when they are unknown now); resources first evaluated after the period are left out.',
-    ],
-  }, signingKey);
+  const { zip, manifestHash } = writeBundle(
+    files,
+    {
+      generated_at: now.toISOString(),
+      generated_by: `herowatch ${VERSION}`,
+      period: { from, to },
+      connections: connections.map((c) => c.name),
+      notes: [
+        ...notes,
+        "Findings are as they stood at the period's end, from their recorded history; messages are the latest. Results that had not failed by then are given as passing (or unknown when they are unknown now); resources first evaluated after the period are left out.",
+      ],
+    },
+    signingKey,
+  );
   await writeOutputFile(request.out, zip);
   return {
     out: request.out,
@@ -222,7 +330,6 @@ export async function verifyEvidence(path: string, options: { signer?: string; h
   }
   return verifyBundle(new Uint8Array(bytes), { signer, trusted: own ? [own] : [] });
 }
-
 
 /**
  * Bundles kept for the dashboard, in the `evidence` folder of herowatch's
@@ -264,8 +371,16 @@ export function storedBundlePath(hw: Herowatch, name: string): string {
 export async function createStoredBundle(hw: Herowatch, request: Omit<EvidenceRequest, 'out'>): Promise<EvidenceResult & { name: string }> {
   const now = request.now ?? new Date();
   const compact = (d: Date): string => d.toISOString().slice(0, 10).replace(/-/g, '');
-  const connection = request.connection ? `-${request.connection.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)}` : '';
-  const name = `herowatch-evidence-${compact(request.from)}-${compact(request.to)}${connection}-${now.toISOString().replace(/[^0-9]/g, '').slice(0, 14)}.zip`;
+  const connection = request.connection
+    ? `-${request.connection
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '_')
+        .slice(0, 63)}`
+    : '';
+  const name = `herowatch-evidence-${compact(request.from)}-${compact(request.to)}${connection}-${now
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14)}.zip`;
   await mkdir(evidenceFolder(hw), { recursive: true, mode: 0o700 });
   const result = await createEvidence(hw, { ...request, now, out: storedBundlePath(hw, name) });
   return { ...result, name };

@@ -15,12 +15,19 @@ export interface ConnectionFreshness {
  * incremental sync keeps (settings `sync.max_staleness`).
  */
 export async function inventoryFreshness(hw: Herowatch, request: { connection?: string; now?: Date } = {}): Promise<ConnectionFreshness[]> {
-  const connections = request.connection === undefined ? (await listConnections(hw.store)).filter((c) => c.state === 'active') : [await requireConnection(hw.store, request.connection)];
+  const connections =
+    request.connection === undefined
+      ? (await listConnections(hw.store)).filter((c) => c.state === 'active')
+      : [await requireConnection(hw.store, request.connection)];
   const now = (request.now ?? new Date()).getTime();
   const maxStalenessMs = hw.config.settings.sync.max_staleness;
   const report: ConnectionFreshness[] = [];
   for (const connection of connections) {
-    report.push({ connection: connection.name, maxStalenessMs, resources: summarizeStaleness(await verifiedTimes(hw.store, connection.id), now, maxStalenessMs) });
+    report.push({
+      connection: connection.name,
+      maxStalenessMs,
+      resources: summarizeStaleness(await verifiedTimes(hw.store, connection.id), now, maxStalenessMs),
+    });
   }
   return report;
 }

@@ -34,7 +34,10 @@ export class HistoryError extends InputError {}
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -66,11 +69,20 @@ function label(data: Record<string, unknown>, key: string): string {
  * What was added, changed and removed between a past complete run and the
  * latest one (or `until`). Volatile resources (the rate-limit pool) are left out.
  */
-export async function changesBetween(store: Store, connectionId: number, since: number, until?: number, options: { appId?: string } = {}): Promise<{ since: number; until: number; changes: Change[] }> {
+export async function changesBetween(
+  store: Store,
+  connectionId: number,
+  since: number,
+  until?: number,
+  options: { appId?: string } = {},
+): Promise<{ since: number; until: number; changes: Change[] }> {
   const complete = await completeRunIds(store, connectionId);
   const last = until ?? complete.at(-1);
   if (last === undefined) throw new HistoryError('This connection has no complete sync yet: run herowatch sync first.');
-  if (!complete.includes(since)) throw new HistoryError(`Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`);
+  if (!complete.includes(since))
+    throw new HistoryError(
+      `Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`,
+    );
   if (!complete.includes(last)) throw new HistoryError(`Run ${last} is not a complete sync of this connection.`);
   const volatile = new Set(RESOURCES.filter((r) => r.volatile).map((r) => r.name));
   const before = await stateAt(store, connectionId, since, options.appId);
@@ -82,7 +94,9 @@ export async function changesBetween(store: Store, connectionId: number, since: 
     const then = before.get(id);
     if (!then) changes.push({ resource, key, label: label(now.data, key), kind: 'added' });
     else if (then.hash !== now.hash) {
-      const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])].filter((f) => canonical(then.data[f]) !== canonical(now.data[f])).sort();
+      const fields = [...new Set([...Object.keys(then.data), ...Object.keys(now.data)])]
+        .filter((f) => canonical(then.data[f]) !== canonical(now.data[f]))
+        .sort();
       // Same fields in another order is not a change.
       if (fields.length > 0) {
         const values = fields.map((field) => ({ field, before: brief(then.data[field]), after: brief(now.data[field]) }));
@@ -99,7 +113,10 @@ export async function changesBetween(store: Store, connectionId: number, since: 
 }
 
 /** What changed in a connection's inventory (the named one, or the only one) between two complete runs. */
-export async function connectionChanges(hw: Herowatch, request: { connection?: string; since: number; until?: number }): Promise<{ connection: string; since: number; until: number; changes: Change[] }> {
+export async function connectionChanges(
+  hw: Herowatch,
+  request: { connection?: string; since: number; until?: number },
+): Promise<{ connection: string; since: number; until: number; changes: Change[] }> {
   const connection = await resolveConnection(hw.store, request.connection);
   return { connection: connection.name, ...(await changesBetween(hw.store, connection.id, request.since, request.until)) };
 }
@@ -109,7 +126,10 @@ export async function connectionChanges(hw: Herowatch, request: { connection?: s
  * names...) since the last complete run before `since`, up to the latest;
  * null when there was no complete run then (the history starts later).
  */
-export async function appChanges(hw: Herowatch, request: { connection: string; appId: string; since: Date }): Promise<{ since: number; until: number; changes: Change[] } | null> {
+export async function appChanges(
+  hw: Herowatch,
+  request: { connection: string; appId: string; since: Date },
+): Promise<{ since: number; until: number; changes: Change[] } | null> {
   const connection = await requireConnection(hw.store, request.connection);
   const since = (await lastInventoryRunBy(hw.store, connection.id, request.since))?.id ?? (await completeRunIds(hw.store, connection.id))[0];
   if (since === undefined) return null;

@@ -57,13 +57,27 @@ export async function queueView(hw: Herowatch, limit = 50, now = new Date()): Pr
  * it, and the web server keeps nothing. Refused when no worker is alive to
  * take it, or the connection is disconnected.
  */
-export async function queueSyncNow(hw: Herowatch, queue: JobQueue, name: string, options: { full?: boolean } = {}, now = new Date()): Promise<{ workers: number }> {
+export async function queueSyncNow(
+  hw: Herowatch,
+  queue: JobQueue,
+  name: string,
+  options: { full?: boolean } = {},
+  now = new Date(),
+): Promise<{ workers: number }> {
   const connection = await requireConnection(hw.store, name);
   if (connection.state === 'disabled') throw new InputError(`Connection "${name}" is disconnected; reconnect it on its Integrations page first.`);
   const workers = await liveWorkerCount(hw, now);
-  if (workers === 0) throw new ConflictError('No herowatch worker is running to take the sync: start one (herowatch worker), or sync from the command line (herowatch sync).');
+  if (workers === 0)
+    throw new ConflictError('No herowatch worker is running to take the sync: start one (herowatch worker), or sync from the command line (herowatch sync).');
   // A complete run that starts after this moment does what was asked: the job is skipped then.
-  await queue.enqueue({ kind: 'inventory', connectionId: connection.id, after: now.toISOString(), full: options.full, pool: rateLimitPool(connection), now: true });
+  await queue.enqueue({
+    kind: 'inventory',
+    connectionId: connection.id,
+    after: now.toISOString(),
+    full: options.full,
+    pool: rateLimitPool(connection),
+    now: true,
+  });
   return { workers };
 }
 

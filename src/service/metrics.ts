@@ -17,7 +17,10 @@ export async function metricsText(hw: Herowatch, now = new Date()): Promise<{ co
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] });
 
-  const queued = gauge('herowatch_queue_jobs', 'Jobs in the queue (PostgreSQL deployments), by task and state: waiting, running, failed for good.', ['task', 'state']);
+  const queued = gauge('herowatch_queue_jobs', 'Jobs in the queue (PostgreSQL deployments), by task and state: waiting, running, failed for good.', [
+    'task',
+    'state',
+  ]);
   const workers = gauge('herowatch_workers_alive', 'Worker processes that said they were alive within the run lease.');
   if (hw.store.dialect === 'postgres') {
     for (const depth of await queueDepth(hw.store)) {
@@ -26,20 +29,30 @@ export async function metricsText(hw: Herowatch, now = new Date()): Promise<{ co
     workers.set((await liveWorkers(hw.store, new Date(now.getTime() - hw.config.runLeaseMs))).length);
   }
 
-  const jobs = new Counter({ name: 'herowatch_jobs_total', help: 'Scheduled jobs run, by kind and how they ended.', labelNames: ['kind', 'status'], registers: [registry] });
-  const seconds = new Counter({ name: 'herowatch_job_duration_seconds_total', help: 'Time spent in scheduled jobs, by kind and how they ended.', labelNames: ['kind', 'status'], registers: [registry] });
+  const jobs = new Counter({
+    name: 'herowatch_jobs_total',
+    help: 'Scheduled jobs run, by kind and how they ended.',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
+  const seconds = new Counter({
+    name: 'herowatch_job_duration_seconds_total',
+    help: 'Time spent in scheduled jobs, by kind and how they ended.',
+    labelNames: ['kind', 'status'],
+    registers: [registry],
+  });
   for (const total of await jobTotals(hw.store)) {
     jobs.inc({ kind: total.kind, status: total.status }, total.count);
     seconds.inc({ kind: total.kind, status: total.status }, Math.max(0, total.seconds));
   }
 
-  const age = gauge('herowatch_inventory_age_seconds', 'Seconds since the connection\'s last complete inventory run finished.', ['connection']);
-  const low = gauge('herowatch_sync_rate_limit_low', 'The fewest rate-limit tokens the connection\'s last complete inventory run saw left.', ['connection']);
+  const age = gauge('herowatch_inventory_age_seconds', "Seconds since the connection's last complete inventory run finished.", ['connection']);
+  const low = gauge('herowatch_sync_rate_limit_low', "The fewest rate-limit tokens the connection's last complete inventory run saw left.", ['connection']);
   for (const run of await lastInventoryRuns(hw.store)) {
     if (run.finished_at) age.set({ connection: run.connection }, Math.max(0, (now.getTime() - Date.parse(run.finished_at)) / 1000));
     if (run.rate_limit_low !== null) low.set({ connection: run.connection }, run.rate_limit_low);
   }
-  const remaining = gauge('herowatch_rate_limit_remaining', 'Rate-limit tokens left on the connection\'s account at its last connection test.', ['connection']);
+  const remaining = gauge('herowatch_rate_limit_remaining', "Rate-limit tokens left on the connection's account at its last connection test.", ['connection']);
   for (const connection of await listConnections(hw.store)) {
     const status = connection.state === 'active' ? lastStatus(connection) : null;
     if (status?.rate_limit.remaining != null) remaining.set({ connection: connection.name }, status.rate_limit.remaining);
@@ -54,9 +67,15 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * set, the request must carry it as a bearer token; without, only loopback
  * may scrape (connection names are in the labels).
  */
-export function metricsRefusal(token: string | undefined, remoteAddress: string | undefined, authorization: string | undefined): { status: 401 | 403; message: string } | null {
+export function metricsRefusal(
+  token: string | undefined,
+  remoteAddress: string | undefined,
+  authorization: string | undefined,
+): { status: 401 | 403; message: string } | null {
   if (token === undefined) {
-    return remoteAddress !== undefined && LOOPBACK.has(remoteAddress) ? null : { status: 403, message: 'Metrics are served to loopback only; set HEROWATCH_METRICS_TOKEN and scrape with it as a bearer token.' };
+    return remoteAddress !== undefined && LOOPBACK.has(remoteAddress)
+      ? null
+      : { status: 403, message: 'Metrics are served to loopback only; set HEROWATCH_METRICS_TOKEN and scrape with it as a bearer token.' };
   }
   const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
   const digest = (value: string) => createHash('sha256').update(value).digest();

@@ -22,10 +22,16 @@ export interface AvailableApp {
 /** Apps of the connection's inventory (the last complete sync), and which are monitored. */
 export async function availableApps(hw: Herowatch, name: string): Promise<AvailableApp[]> {
   const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null) throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
+  if (connection.last_complete_run === null)
+    throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
   const { rows } = await readDataset(hw.store, 'apps', { connection: name, columns: ['id', 'name', 'team_name'], orderBy: ['name'] });
   const monitored = new Set((await monitoredApps(hw, name)).filter((a) => a.active).map((a) => a.app_id));
-  return rows.map((row) => ({ id: String(row.id), name: String(row.name), team_name: (row.team_name as string | null) ?? null, monitored: monitored.has(String(row.id)) }));
+  return rows.map((row) => ({
+    id: String(row.id),
+    name: String(row.name),
+    team_name: (row.team_name as string | null) ?? null,
+    monitored: monitored.has(String(row.id)),
+  }));
 }
 
 export interface MonitoredApp {
@@ -45,13 +51,19 @@ export async function monitoredApps(hw: Herowatch, name: string): Promise<Monito
 /** Monitors apps (by name or id) of the connection's inventory. */
 export async function addMonitoredApps(hw: Herowatch, name: string, apps: string[]): Promise<string[]> {
   const connection = await requireConnection(hw.store, name);
-  if (connection.state === 'disabled') throw new InputError(`Connection "${name}" is disconnected; reconnect it first: herowatch connect --name ${name} --token-stdin`);
+  if (connection.state === 'disabled')
+    throw new InputError(`Connection "${name}" is disconnected; reconnect it first: herowatch connect --name ${name} --token-stdin`);
   const available = await availableApps(hw, name);
   const chosen = apps.map((wanted) => {
     const app = available.find((a) => a.name === wanted || a.id === wanted);
     if (!app) {
-      const near = available.filter((a) => a.name.includes(wanted) || wanted.includes(a.name)).slice(0, 5).map((a) => a.name);
-      throw new InputError(`App "${wanted}" is not in the inventory of connection "${name}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; herowatch apps available ${name} lists them.`);
+      const near = available
+        .filter((a) => a.name.includes(wanted) || wanted.includes(a.name))
+        .slice(0, 5)
+        .map((a) => a.name);
+      throw new InputError(
+        `App "${wanted}" is not in the inventory of connection "${name}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; herowatch apps available ${name} lists them.`,
+      );
     }
     return app;
   });
@@ -77,5 +89,6 @@ export async function removeMonitoredApps(hw: Herowatch, name: string, apps: str
 /** The checks see the monitored apps as they now are (a connection never synced has nothing to evaluate). */
 async function reevaluate(hw: Herowatch, name: string): Promise<void> {
   const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run !== null && connection.state !== 'disabled') await evaluateConnection(hw, name, { notify: hw.config.settings.notifications.webhook !== undefined });
+  if (connection.last_complete_run !== null && connection.state !== 'disabled')
+    await evaluateConnection(hw, name, { notify: hw.config.settings.notifications.webhook !== undefined });
 }

@@ -30,7 +30,11 @@ export async function overview(hw: Herowatch, scope: Scope, options: { days?: nu
   const days = options.days ?? 30;
   const connections = await scopedConnections(hw, scope);
   const since = utcDay(now.getTime() - (days - 1) * DAY_MS);
-  const counts = await findingDayCounts(hw.store, connections.map((c) => c.id), since);
+  const counts = await findingDayCounts(
+    hw.store,
+    connections.map((c) => c.id),
+    since,
+  );
   // Walk the days forward from those open before the window: each day adds what opened and takes away what was resolved.
   const running = zero();
   for (const { severity, n } of counts.openBefore) running[severity as keyof Counts] += n;

@@ -25,7 +25,10 @@ export async function scopedConnections(hw: Herowatch, scope: Scope, named?: str
   const visible = scope.connections === null ? all : all.filter((c) => scope.connections!.includes(c.name));
   if (named === undefined) return visible;
   const one = visible.find((c) => c.name === named);
-  if (!one) throw new NotFoundError(`There is no connection "${named}"${scope.connections === null ? '' : ' that this client may see'}; connections lists those there are.`);
+  if (!one)
+    throw new NotFoundError(
+      `There is no connection "${named}"${scope.connections === null ? '' : ' that this client may see'}; connections lists those there are.`,
+    );
   return [one];
 }
 

@@ -32,7 +32,11 @@ process.once('SIGINT', () => controller.abort());
 async function run(job: SyncChildJob): Promise<SyncEnd> {
   const hw = await openHerowatch(job.config);
   try {
-    const result = await syncConnection(hw, { connection: job.connection, full: job.full, sync: { signal: controller.signal, onProgress: (progress) => process.send!({ progress } satisfies SyncChildMessage) } });
+    const result = await syncConnection(hw, {
+      connection: job.connection,
+      full: job.full,
+      sync: { signal: controller.signal, onProgress: (progress) => process.send!({ progress } satisfies SyncChildMessage) },
+    });
     const findings = result.compliance ? ` Checks: ${result.compliance.failed} failing, ${result.compliance.changes.length} findings changed.` : '';
     return result.status === 'complete'
       ? { ok: true, text: `Sync ${result.runId} complete: ${result.requests} requests, ${result.items} records.${findings}` }

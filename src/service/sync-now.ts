@@ -20,7 +20,8 @@ import type { SyncChildJob, SyncChildMessage } from './sync-child.js';
  */
 
 /** What the live view of a sync shows: progress, notes, and the end. */
-export type LiveEvent = { type: 'progress'; phase: string; done: number; total: number } | { type: 'note'; text: string } | { type: 'done'; text: string; ok: boolean };
+export type LiveEvent =
+  { type: 'progress'; phase: string; done: number; total: number } | { type: 'note'; text: string } | { type: 'done'; text: string; ok: boolean };
 
 /** How often a sync followed through the database is looked at. */
 const POLL_MS = 2000;
@@ -36,11 +37,17 @@ function describe(event: SyncProgress): LiveEvent | null {
     case 'gap':
       return { type: 'note', text: `Could not read ${event.resource}${event.parentKey ? ` of ${event.parentKey}` : ''}: ${event.reason ?? event.status}.` };
     case 'rate-limit-wait':
-      return { type: 'note', text: `Waiting for the rate limit: ${event.remaining} requests left, keeping ${event.reserve}; resuming in ${Math.ceil(event.resumesInMs / 1000)} s.` };
+      return {
+        type: 'note',
+        text: `Waiting for the rate limit: ${event.remaining} requests left, keeping ${event.reserve}; resuming in ${Math.ceil(event.resumesInMs / 1000)} s.`,
+      };
     case 'plan':
       return { type: 'note', text: `Plan: ${describePlan(event.plan)}.` };
     case 'estimate':
-      return { type: 'note', text: `Estimated ${event.requests} requests, about ${Math.max(1, Math.round(event.seconds))} s${event.apps !== null ? ` for ${event.apps} apps` : ''}.` };
+      return {
+        type: 'note',
+        text: `Estimated ${event.requests} requests, about ${Math.max(1, Math.round(event.seconds))} s${event.apps !== null ? ` for ${event.apps} apps` : ''}.`,
+      };
     default:
       return null;
   }
@@ -129,7 +136,8 @@ export class SyncNow {
         }
       });
       child.once('exit', (code, signal) => {
-        if (!ended) tell({ type: 'done', ok: false, text: `The sync's process ended before it said how the sync went (${signal ?? `exit ${code}`}); see Runs.` });
+        if (!ended)
+          tell({ type: 'done', ok: false, text: `The sync's process ended before it said how the sync went (${signal ?? `exit ${code}`}); see Runs.` });
         sync.running = false;
         resolve();
       });
@@ -151,7 +159,13 @@ export class SyncNow {
       send({ type: 'done', ok: true, text: 'No sync of this connection is running.' });
       return () => {};
     }
-    send({ type: 'note', text: following !== null ? `Sync run ${following} was started by another herowatch process; following it.` : "The sync is queued: a worker takes it as soon as the account's rate-limit pool is free." });
+    send({
+      type: 'note',
+      text:
+        following !== null
+          ? `Sync run ${following} was started by another herowatch process; following it.`
+          : "The sync is queued: a worker takes it as soon as the account's rate-limit pool is free.",
+    });
     let reported = queued?.last_error ?? null;
     const timer = setInterval(async () => {
       const [now] = await syncRuns(this.hw, { connection, limit: 1 }).catch(() => [undefined]);
@@ -166,12 +180,17 @@ export class SyncNow {
             return send(failedForGood(waiting));
           }
           if (waiting) {
-            if (waiting.last_error && waiting.last_error !== reported) send({ type: 'note', text: `Attempt ${waiting.attempts} did not run: ${waiting.last_error}. It is tried again.` });
+            if (waiting.last_error && waiting.last_error !== reported)
+              send({ type: 'note', text: `Attempt ${waiting.attempts} did not run: ${waiting.last_error}. It is tried again.` });
             reported = waiting.last_error;
             return keepAlive('queued');
           }
           clearInterval(timer);
-          return send({ type: 'done', ok: true, text: 'The queued sync left the queue without a run of its own: a run that started after it was asked did the work. See Runs.' });
+          return send({
+            type: 'done',
+            ok: true,
+            text: 'The queued sync left the queue without a run of its own: a run that started after it was asked did the work. See Runs.',
+          });
         }
       }
       if (now && now.id === following && now.status === 'running') return keepAlive('still running');
@@ -185,5 +204,9 @@ export class SyncNow {
 /** The end of a queued sync whose every attempt failed before a run of its own started. */
 function failedForGood(job: { attempts: number; last_error: string | null }): LiveEvent {
   const why = job.last_error ? `: ${job.last_error}` : '';
-  return { type: 'done', ok: false, text: `The queued sync failed after ${job.attempts} attempts${why}. The next scheduled sync tries again; "Sync now" asks for one at once.` };
+  return {
+    type: 'done',
+    ok: false,
+    text: `The queued sync failed after ${job.attempts} attempts${why}. The next scheduled sync tries again; "Sync now" asks for one at once.`,
+  };
 }

@@ -58,14 +58,19 @@ export interface ConnectionSyncResult extends SyncResult {
 export async function syncConnection(hw: Herowatch, request: SyncRequest): Promise<ConnectionSyncResult> {
   const existing = await findConnection(hw.store, request.connection);
   if (existing?.state === 'disabled') {
-    throw new InputError(`Connection "${request.connection}" is disconnected; reconnect it first: herowatch connect --name ${request.connection} --token-stdin`);
+    throw new InputError(
+      `Connection "${request.connection}" is disconnected; reconnect it first: herowatch connect --name ${request.connection} --token-stdin`,
+    );
   }
   const stored = existing ? await connectionToken(hw, existing) : null;
   const token = stored ?? request.token;
   if (!token && !existing) {
     // A name that is no connection, where connections exist: most likely a slip, not a new account.
     const names = (await listConnections(hw.store)).map((c) => c.name);
-    if (names.length > 0) throw new NotFoundError(`There is no connection "${request.connection}" (connections: ${names.join(', ')}). Sync one of those, or connect this one first: herowatch connect --name ${request.connection} --token-stdin`);
+    if (names.length > 0)
+      throw new NotFoundError(
+        `There is no connection "${request.connection}" (connections: ${names.join(', ')}). Sync one of those, or connect this one first: herowatch connect --name ${request.connection} --token-stdin`,
+      );
   }
   if (!token) {
     throw new InputError(
@@ -109,7 +114,13 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   const incremental = request.full !== true && settings.sync.incremental && connection.last_complete_run !== null;
   const now = request.sync?.now ?? (() => new Date());
   const plan = incremental
-    ? incrementalPlanner(hw.store, connection, request.sync?.resources ?? RESOURCES, { budgetShare: settings.sync.budget, maxStalenessMs: settings.sync.max_staleness, intervalMs: settings.schedule.inventory_every }, now)
+    ? incrementalPlanner(
+        hw.store,
+        connection,
+        request.sync?.resources ?? RESOURCES,
+        { budgetShare: settings.sync.budget, maxStalenessMs: settings.sync.max_staleness, intervalMs: settings.schedule.inventory_every },
+        now,
+      )
     : undefined;
   let result: SyncResult;
   try {
@@ -119,7 +130,11 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   }
   const tell = request.sync?.onProgress;
   // A Heroku that stopped answering cannot be tested either: the run's message says so.
-  const testing = request.test !== false && result.status !== 'interrupted' && client.answers.silence === null && (!incremental || result.status !== 'complete' || testIsDue(connection.last_tested_at, now()));
+  const testing =
+    request.test !== false &&
+    result.status !== 'interrupted' &&
+    client.answers.silence === null &&
+    (!incremental || result.status !== 'complete' || testIsDue(connection.last_tested_at, now()));
   if (testing) tell?.({ type: 'progress', phase: 'testing the connection', done: 0, total: 1 });
   const connectionStatus = !testing ? null : await checkConnection(hw, request.connection, { token, client: request.client, keepReserve: true, now: now() });
   // Vulnerabilities first: a check reads what the tests found.
@@ -230,12 +245,29 @@ export interface AuditSyncRequest {
 export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncRequest): Promise<AuditSyncResult & { compliance: EvaluationSummary | null }> {
   const connection = await findConnection(hw.store, request.connection);
   if (!connection || connection.state === 'disabled') throw new InputError(`Connection "${request.connection}" is not connected.`);
-  if (connection.last_complete_run === null) throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
+  if (connection.last_complete_run === null)
+    throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
   const token = await connectionToken(hw, connection);
-  if (!token) throw new InputError(`Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`);
-  const client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, retry: { unreachableMs: hw.config.settings.sync.unreachable_after, ...request.client?.retry } });
+  if (!token)
+    throw new InputError(
+      `Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`,
+    );
+  const client = new HerokuClient({
+    ...request.client,
+    token,
+    apiUrl: connection.api_url,
+    retry: { unreachableMs: hw.config.settings.sync.unreachable_after, ...request.client?.retry },
+  });
   const now = request.now;
-  const result = await syncAuditOnly({ store: hw.store, client, connectionId: connection.id, backfillDays: request.backfillDays, now: now ? () => now : undefined, signal: request.signal, leaseMs: hw.config.runLeaseMs });
+  const result = await syncAuditOnly({
+    store: hw.store,
+    client,
+    connectionId: connection.id,
+    backfillDays: request.backfillDays,
+    now: now ? () => now : undefined,
+    signal: request.signal,
+    leaseMs: hw.config.runLeaseMs,
+  });
   const compliance = result.status === 'complete' ? await evaluateConnection(hw, request.connection, { now, notify: request.notify }) : null;
   return { ...result, compliance };
 }

@@ -66,7 +66,8 @@ let decoy: Promise<string> | undefined;
 
 function checkEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
-  if (normalized.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+$/.test(normalized)) throw new InputError(`"${email.slice(0, 60)}" is not an email address: sign-ins are by email, like ana@example.com.`);
+  if (normalized.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+$/.test(normalized))
+    throw new InputError(`"${email.slice(0, 60)}" is not an email address: sign-ins are by email, like ana@example.com.`);
   return normalized;
 }
 
@@ -81,7 +82,8 @@ async function checkPassword(password: string): Promise<void> {
   if (password.length > MAX_PASSWORD) throw new InputError(`A password has at most ${MAX_PASSWORD} characters.`);
   if (password.trim() === '') throw new InputError(`A password cannot be only spaces (${advice}).`);
   if (new Set(password).size === 1) throw new InputError(`A password cannot be one character repeated (${advice}).`);
-  if ((await breached()).has(password.replace(/\s+/g, '').toLowerCase())) throw new InputError(`That password is among the most common in published breaches, so it is guessed first: choose another (${advice}).`);
+  if ((await breached()).has(password.replace(/\s+/g, '').toLowerCase()))
+    throw new InputError(`That password is among the most common in published breaches, so it is guessed first: choose another (${advice}).`);
 }
 
 let common: Promise<Set<string>> | undefined;
@@ -95,7 +97,13 @@ function checkRole(role: string): Role {
   return role as Role;
 }
 
-const asUser = (row: { id: number; email: string; role: string; created_at: string; last_login_at: string | null }): User => ({ id: row.id, email: row.email, role: row.role as Role, created_at: row.created_at, last_login_at: row.last_login_at });
+const asUser = (row: { id: number; email: string; role: string; created_at: string; last_login_at: string | null }): User => ({
+  id: row.id,
+  email: row.email,
+  role: row.role as Role,
+  created_at: row.created_at,
+  last_login_at: row.last_login_at,
+});
 
 export async function addUser(hw: Herowatch, request: { email: string; password: string; role: string; now?: Date }): Promise<User> {
   const email = checkEmail(request.email);
@@ -153,7 +161,12 @@ export async function removeUser(hw: Herowatch, email: string): Promise<void> {
 export async function createSetupLink(hw: Herowatch, now: Date = new Date()): Promise<string | null> {
   if (await hasUsers(hw)) return null;
   const token = secret();
-  await insertSetupLink(hw.store, { secret_hash: sha256(token), user_id: null, created_at: now.toISOString(), expires_at: new Date(now.getTime() + SETUP_LINK_MS).toISOString() });
+  await insertSetupLink(hw.store, {
+    secret_hash: sha256(token),
+    user_id: null,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SETUP_LINK_MS).toISOString(),
+  });
   return token;
 }
 
@@ -166,7 +179,9 @@ export async function completeSetup(hw: Herowatch, request: { token: string; ema
   const now = request.now ?? new Date();
   checkEmail(request.email);
   await checkPassword(request.password);
-  const refused = new UnauthenticatedError('This setup link was used or has expired: restart herowatch serve for a new one, or create an admin with herowatch users add.');
+  const refused = new UnauthenticatedError(
+    'This setup link was used or has expired: restart herowatch serve for a new one, or create an admin with herowatch users add.',
+  );
   if (!SECRET.test(request.token) || (await hasUsers(hw))) throw refused;
   if (!(await useSetupLink(hw.store, sha256(request.token), now.toISOString(), 'setup')).used) throw refused;
   return addUser(hw, { email: request.email, password: request.password, role: 'admin', now });
@@ -182,14 +197,25 @@ const SIGN_IN_LINK_MS = 15 * 60_000;
 export async function createSignInLink(hw: Herowatch, email: string, now: Date = new Date()): Promise<string> {
   const user = await requireUser(hw, email);
   const token = secret();
-  await insertSetupLink(hw.store, { secret_hash: sha256(token), user_id: user.id, created_at: now.toISOString(), expires_at: new Date(now.getTime() + SIGN_IN_LINK_MS).toISOString() });
+  await insertSetupLink(hw.store, {
+    secret_hash: sha256(token),
+    user_id: user.id,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SIGN_IN_LINK_MS).toISOString(),
+  });
   return token;
 }
 
 /** Opens a session through a sign-in link, once. */
-export async function signInWithLink(hw: Herowatch, token: string, options: { userAgent?: string; now?: Date } = {}): Promise<{ secret: string; user: SessionUser }> {
+export async function signInWithLink(
+  hw: Herowatch,
+  token: string,
+  options: { userAgent?: string; now?: Date } = {},
+): Promise<{ secret: string; user: SessionUser }> {
   const now = options.now ?? new Date();
-  const refused = new UnauthenticatedError('This sign-in link was used or has expired (they last 15 minutes): sign in with your password, or ask for another link (herowatch users link EMAIL).');
+  const refused = new UnauthenticatedError(
+    'This sign-in link was used or has expired (they last 15 minutes): sign in with your password, or ask for another link (herowatch users link EMAIL).',
+  );
   if (!SECRET.test(token)) throw refused;
   const { used, userId } = await useSetupLink(hw.store, sha256(token), now.toISOString(), 'sign-in');
   const row = used && userId !== null ? await userById(hw.store, userId) : undefined;
@@ -197,7 +223,12 @@ export async function signInWithLink(hw: Herowatch, token: string, options: { us
   return openSession(hw, row, options.userAgent, now);
 }
 
-async function openSession(hw: Herowatch, row: { id: number; email: string; role: string; created_at: string; last_login_at: string | null }, userAgent: string | undefined, now: Date): Promise<{ secret: string; user: SessionUser }> {
+async function openSession(
+  hw: Herowatch,
+  row: { id: number; email: string; role: string; created_at: string; last_login_at: string | null },
+  userAgent: string | undefined,
+  now: Date,
+): Promise<{ secret: string; user: SessionUser }> {
   const token = secret();
   const id = randomUUID();
   await insertSession(hw.store, {
@@ -214,7 +245,10 @@ async function openSession(hw: Herowatch, row: { id: number; email: string; role
 }
 
 /** Checks an email and password and opens a session; the returned secret goes in the cookie and nowhere else. */
-export async function signIn(hw: Herowatch, request: { email: string; password: string; userAgent?: string; now?: Date }): Promise<{ secret: string; user: SessionUser }> {
+export async function signIn(
+  hw: Herowatch,
+  request: { email: string; password: string; userAgent?: string; now?: Date },
+): Promise<{ secret: string; user: SessionUser }> {
   const now = request.now ?? new Date();
   const refused = new UnauthenticatedError('That email and password do not match a user.');
   const email = request.email.trim().toLowerCase();

@@ -38,13 +38,26 @@ function page<T>(all: T[], request: { limit: number; cursor?: string }): Omit<Pa
 }
 
 /** Connections with their status as last tested (nothing is sent to Heroku). */
-export async function connectionsView(hw: Herowatch, scope: Scope): Promise<{ connections: (Pick<ConnectionStatus, 'connection' | 'tested_at' | 'account' | 'diagnoses'> & { state: string; last_sync: Freshness })[]; asOf: Freshness[] }> {
+export async function connectionsView(
+  hw: Herowatch,
+  scope: Scope,
+): Promise<{
+  connections: (Pick<ConnectionStatus, 'connection' | 'tested_at' | 'account' | 'diagnoses'> & { state: string; last_sync: Freshness })[];
+  asOf: Freshness[];
+}> {
   const connections = await scopedConnections(hw, scope);
   const asOf = await freshness(hw, connections);
   return {
     connections: connections.map((c, i) => {
       const status = lastStatus(c);
-      return { connection: c.name, state: status?.state ?? c.state, tested_at: status?.tested_at ?? '', account: status?.account ?? null, diagnoses: status?.diagnoses ?? [], last_sync: asOf[i]! };
+      return {
+        connection: c.name,
+        state: status?.state ?? c.state,
+        tested_at: status?.tested_at ?? '',
+        account: status?.account ?? null,
+        diagnoses: status?.diagnoses ?? [],
+        last_sync: asOf[i]!,
+      };
     }),
     asOf,
   };
@@ -71,7 +84,12 @@ export interface FindingsRequest {
  * database filters (apps included) and pages them; only a framework filter
  * is applied here, over the filtered list.
  */
-export async function findingsView(hw: Herowatch, scope: Scope, request: FindingsRequest, paging: { limit: number; cursor?: string }): Promise<Paged<FindingView>> {
+export async function findingsView(
+  hw: Herowatch,
+  scope: Scope,
+  request: FindingsRequest,
+  paging: { limit: number; cursor?: string },
+): Promise<Paged<FindingView>> {
   const scoped = await scopedConnections(hw, scope, request.connection);
   const asOf = await freshness(hw, scoped);
   // A connection never synced has no findings yet: it is left out of the list, and its as_of (run null) says so.
@@ -84,7 +102,9 @@ export async function findingsView(hw: Herowatch, scope: Scope, request: Finding
     return { items: findings, total, nextCursor, asOf };
   }
   const framework = request.framework;
-  const all = (await listFindings(hw, filter)).filter((finding) => finding.frameworks.some((f) => f === framework || f.startsWith(`${framework} `) || f.startsWith(`${framework}:`)));
+  const all = (await listFindings(hw, filter)).filter((finding) =>
+    finding.frameworks.some((f) => f === framework || f.startsWith(`${framework} `) || f.startsWith(`${framework}:`)),
+  );
   return { ...page(all, paging), asOf };
 }
 
@@ -104,14 +124,24 @@ export async function frameworkView(hw: Herowatch, scope: Scope, framework: stri
   return frameworkReport(hw, framework, { connections: await scopedConnections(hw, scope, connection) });
 }
 
-export async function vulnerabilitiesView(hw: Herowatch, scope: Scope, request: { connection?: string }, paging: { limit: number; cursor?: string }): Promise<Paged<AppVulnerabilities>> {
+export async function vulnerabilitiesView(
+  hw: Herowatch,
+  scope: Scope,
+  request: { connection?: string },
+  paging: { limit: number; cursor?: string },
+): Promise<Paged<AppVulnerabilities>> {
   const connections = await scopedConnections(hw, scope, request.connection);
   const all: AppVulnerabilities[] = [];
   for (const c of connections) all.push(...(await vulnerabilitySummary(hw, { connection: c.name })).filter((a) => appInScope(scope, a.app)));
   return { ...page(all, paging), asOf: await freshness(hw, connections) };
 }
 
-export async function appVulnerabilitiesView(hw: Herowatch, scope: Scope, app: string, request: { connection?: string; all?: boolean }): Promise<Awaited<ReturnType<typeof appVulnerabilities>> & { asOf: Freshness[] }> {
+export async function appVulnerabilitiesView(
+  hw: Herowatch,
+  scope: Scope,
+  app: string,
+  request: { connection?: string; all?: boolean },
+): Promise<Awaited<ReturnType<typeof appVulnerabilities>> & { asOf: Freshness[] }> {
   if (!appInScope(scope, app)) throw new NotFoundError(`There is no app "${app}" that this client may see.`);
   const connections = await scopedConnections(hw, scope, request.connection);
   const matches: Awaited<ReturnType<typeof appVulnerabilities>>[] = [];
@@ -127,23 +157,41 @@ export async function appVulnerabilitiesView(hw: Herowatch, scope: Scope, app: s
   return { ...matches[0]!, asOf: await freshness(hw, connections) };
 }
 
-export async function auditEventsView(hw: Herowatch, scope: Scope, filter: Omit<AuditEventFilter, 'limit'>, paging: { limit: number; cursor?: string }): Promise<Paged<AuditEventView>> {
+export async function auditEventsView(
+  hw: Herowatch,
+  scope: Scope,
+  filter: Omit<AuditEventFilter, 'limit'>,
+  paging: { limit: number; cursor?: string },
+): Promise<Paged<AuditEventView>> {
   const connections = await scopedConnections(hw, scope, filter.connection);
   const all: AuditEventView[] = [];
-  for (const c of connections) all.push(...(await listAuditEvents(hw, { ...filter, connection: c.name })).filter((e) => scope.apps === null || (e.app_name !== null && appInScope(scope, e.app_name))));
+  for (const c of connections)
+    all.push(
+      ...(await listAuditEvents(hw, { ...filter, connection: c.name })).filter(
+        (e) => scope.apps === null || (e.app_name !== null && appInScope(scope, e.app_name)),
+      ),
+    );
   all.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
   return { ...page(all, paging), asOf: await freshness(hw, connections) };
 }
 
 /** What changed in a connection's inventory since a run (or the last complete run before a time), up to its latest. */
-export async function changesView(hw: Herowatch, scope: Scope, request: { connection?: string; sinceRun?: number; since?: Date }, paging: { limit: number; cursor?: string }): Promise<Paged<Change> & { since: number; until: number; connection: string }> {
+export async function changesView(
+  hw: Herowatch,
+  scope: Scope,
+  request: { connection?: string; sinceRun?: number; since?: Date },
+  paging: { limit: number; cursor?: string },
+): Promise<Paged<Change> & { since: number; until: number; connection: string }> {
   const candidates = await scopedConnections(hw, scope, request.connection);
   if (candidates.length !== 1) throw new NotFoundError(`Say which connection (${candidates.map((c) => c.name).join(', ')}).`);
   const connection = candidates[0]!;
   let since = request.sinceRun;
   if (since === undefined) {
     const run = await lastInventoryRunBy(hw.store, connection.id, request.since ?? new Date(0));
-    if (!run) throw new NotFoundError(`Connection ${connection.name} has no complete sync before ${request.since?.toISOString() ?? 'then'}: give a later time or a run.`);
+    if (!run)
+      throw new NotFoundError(
+        `Connection ${connection.name} has no complete sync before ${request.since?.toISOString() ?? 'then'}: give a later time or a run.`,
+      );
     since = run.id;
   }
   const result = await connectionChanges(hw, { connection: connection.name, since });
@@ -185,9 +233,18 @@ export async function datasetsView(hw: Herowatch, scope: Scope, connection?: str
   return [...totals.values()].map(({ columns, count: _count, ...rest }) => ({ ...rest, columns: columns.length }));
 }
 
-export async function datasetView(hw: Herowatch, scope: Scope, name: string): Promise<{ name: string; description: string; columns: (Pick<DatasetColumn, 'name' | 'description'> & { type: string })[]; rows: number }> {
+export async function datasetView(
+  hw: Herowatch,
+  scope: Scope,
+  name: string,
+): Promise<{ name: string; description: string; columns: (Pick<DatasetColumn, 'name' | 'description'> & { type: string })[]; rows: number }> {
   const dataset = datasets().find((d) => d.name === name.replace(/-/g, '_'));
   if (!dataset) throw new NotFoundError(`There is no dataset "${name}"; list_datasets lists them.`);
   const connections = (await scopedConnections(hw, scope)).map((c) => c.name);
-  return { name: dataset.name, description: dataset.description, columns: dataset.columns, rows: await countDataset(hw.store, dataset.name, { connection: connections }) };
+  return {
+    name: dataset.name,
+    description: dataset.description,
+    columns: dataset.columns,
+    rows: await countDataset(hw.store, dataset.name, { connection: connections }),
+  };
 }

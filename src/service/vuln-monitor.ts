@@ -5,7 +5,21 @@ import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
 import { listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
-import { saveSlugScan, setVulnerabilityIgnore, slugEcosystems, slugScan, slugsHolding, vulnerabilityById, vulnerabilityRows, vulnTests, writeVulnerabilityGap, writeVulnerabilityTest, type VulnerabilityRow, type VulnTestRow, type VulnerabilityWrite } from '../store/vulnerabilities.js';
+import {
+  saveSlugScan,
+  setVulnerabilityIgnore,
+  slugEcosystems,
+  slugScan,
+  slugsHolding,
+  vulnerabilityById,
+  vulnerabilityRows,
+  vulnTests,
+  writeVulnerabilityGap,
+  writeVulnerabilityTest,
+  type VulnerabilityRow,
+  type VulnTestRow,
+  type VulnerabilityWrite,
+} from '../store/vulnerabilities.js';
 import { ECOSYSTEMS, ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
 import type { VulnerabilityRecord } from '../vulns/ocsf.js';
@@ -62,7 +76,19 @@ function noSlug(app: AppFacts, release: Record<string, unknown> | undefined, slu
 }
 
 function findingOf(v: Vulnerability): VulnerabilityWrite {
-  return { vuln_id: v.id, advisories: v.advisories, aliases: v.aliases, ecosystem: v.ecosystem, package: v.package, version: v.version, severity: v.severity, cvss: v.cvss, summary: v.summary, fixed: v.fixed, locations: v.locations };
+  return {
+    vuln_id: v.id,
+    advisories: v.advisories,
+    aliases: v.aliases,
+    ecosystem: v.ecosystem,
+    package: v.package,
+    version: v.version,
+    severity: v.severity,
+    cvss: v.cvss,
+    summary: v.summary,
+    fixed: v.fixed,
+    locations: v.locations,
+  };
 }
 
 /**
@@ -86,11 +112,24 @@ async function recordTest(
   const stored = all.filter((r) => concerned(r.ecosystem, r.package));
   const untouchedOpen = all.filter((r) => r.status === 'open' && !concerned(r.ecosystem, r.package)).length;
   const byId = new Map(stored.map((r) => [r.id, r]));
-  const known: KnownVulnerability[] = stored.map((r) => ({ id: r.id, key: r.key, vulnId: r.vuln_id, advisories: r.advisories, aliases: r.aliases, ecosystem: r.ecosystem, package: r.package, version: r.version, status: r.status === 'open' ? 'open' : 'resolved' }));
+  const known: KnownVulnerability[] = stored.map((r) => ({
+    id: r.id,
+    key: r.key,
+    vulnId: r.vuln_id,
+    advisories: r.advisories,
+    aliases: r.aliases,
+    ecosystem: r.ecosystem,
+    package: r.package,
+    version: r.version,
+    status: r.status === 'open' ? 'open' : 'resolved',
+  }));
   const plan = planVulnerabilities(known, current);
   // A finding seen again exactly as stored needs no write (a re-match of thousands of apps writes only what moved).
-  const update = plan.update.map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen })).filter((u) => u.reopen || changed(byId.get(u.id)!, u.finding));
-  if (prepared && !prepared.writeTest && plan.insert.length === 0 && update.length === 0 && plan.resolve.length === 0) return { open: current.length + untouchedOpen, changes: plan.changes };
+  const update = plan.update
+    .map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen }))
+    .filter((u) => u.reopen || changed(byId.get(u.id)!, u.finding));
+  if (prepared && !prepared.writeTest && plan.insert.length === 0 && update.length === 0 && plan.resolve.length === 0)
+    return { open: current.length + untouchedOpen, changes: plan.changes };
   await writeVulnerabilityTest(hw.store, {
     test,
     now: now.toISOString(),
@@ -149,13 +188,17 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
   if (request.apps && request.apps.length > 0) {
     chosen = request.apps.map((name) => {
       const app = monitored.find((a) => a.app_name === name || a.app_id === name);
-      if (!app) throw new InputError(`App "${name}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}); herowatch apps add ${connection.name} ${name} monitors it.`);
+      if (!app)
+        throw new InputError(
+          `App "${name}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}); herowatch apps add ${connection.name} ${name} monitors it.`,
+        );
       return app;
     });
   }
   if (chosen.length === 0) return [];
   const ids = chosen.map((a) => a.app_id);
-  const read = async (dataset: string, filters: Record<string, string[] | boolean>) => (await readDataset(hw.store, dataset, { connection: connection.name, filters, orderBy: [] })).rows;
+  const read = async (dataset: string, filters: Record<string, string[] | boolean>) =>
+    (await readDataset(hw.store, dataset, { connection: connection.name, filters, orderBy: [] })).rows;
   const apps = await read('apps', { id: ids });
   const releases = await read('releases', { app_id: ids, current: true });
   const slugs = await read('slugs', { app_id: ids });
@@ -165,7 +208,10 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     const stored = await connectionToken(hw, connection);
     if (!stored && request.token) refuseTokenElsewhere(request.tokenApiUrl ?? connection.api_url, connection.api_url, connection.name);
     const token = stored ?? request.token;
-    if (!token) throw new InputError(`No Heroku token for connection "${connection.name}" to download slugs with: connect it (herowatch connect --name ${connection.name} --token-stdin).`);
+    if (!token)
+      throw new InputError(
+        `No Heroku token for connection "${connection.name}" to download slugs with: connect it (herowatch connect --name ${connection.name} --token-stdin).`,
+      );
     return (client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, concurrency: 2 }));
   };
 
@@ -173,7 +219,12 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
   const results: AppTest[] = [];
   for (const monitoredApp of chosen) {
     const record = apps.find((a) => a.id === monitoredApp.app_id);
-    const app: AppFacts = { id: monitoredApp.app_id, name: String(record?.name ?? monitoredApp.app_name), generation: (record?.generation as string | null) ?? null, stack: (record?.stack as string | null) ?? null };
+    const app: AppFacts = {
+      id: monitoredApp.app_id,
+      name: String(record?.name ?? monitoredApp.app_name),
+      generation: (record?.generation as string | null) ?? null,
+      stack: (record?.stack as string | null) ?? null,
+    };
     const release = releases.find((r) => r.app_id === app.id);
     const slug = slugs.find((s) => s.app_id === app.id && (release === undefined || s.id === release.slug_id));
     const base: VulnTestRow = {
@@ -195,7 +246,18 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     };
     const gap = async (reason: string, failed = false): Promise<void> => {
       await writeVulnerabilityGap(hw.store, { ...base, reason });
-      tell({ connection: connection.name, app: app.name, outcome: 'gap', reason, release: base.release_version, packages: 0, open: 0, changes: [], failed, unjudged: { reason, fix: null } });
+      tell({
+        connection: connection.name,
+        app: app.name,
+        outcome: 'gap',
+        reason,
+        release: base.release_version,
+        packages: 0,
+        open: 0,
+        changes: [],
+        failed,
+        unjudged: { reason, fix: null },
+      });
     };
     if (!record) {
       await gap('not in the last inventory (deleted, or not visible to the token)');
@@ -218,15 +280,31 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
         if (error instanceof InterruptedError) throw error;
         const gone = error instanceof HerokuApiError && error.status === 404;
         await gap(
-          error instanceof ScanLimitError ? `the slug was not read: ${error.message}`
-          : gone ? `the slug of release v${base.release_version ?? '?'} is gone from Heroku (expired under its retention rules, or deleted)`
-          : `the slug could not be downloaded or read: ${(error as Error).message}`,
+          error instanceof ScanLimitError
+            ? `the slug was not read: ${error.message}`
+            : gone
+              ? `the slug of release v${base.release_version ?? '?'} is gone from Heroku (expired under its retention rules, or deleted)`
+              : `the slug could not be downloaded or read: ${(error as Error).message}`,
           !(error instanceof ScanLimitError) && !gone,
         );
         continue;
       }
-      scan = { checksum, scanner: SCANNER_RULES, scanned_at: now.toISOString(), size: typeof slug?.size === 'number' ? slug.size : null, packages: result.packages, files: result.files, gaps: result.gaps, entries: result.entries, bytes: result.bytes };
-      await saveSlugScan(hw.store, scan, result.packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name) })));
+      scan = {
+        checksum,
+        scanner: SCANNER_RULES,
+        scanned_at: now.toISOString(),
+        size: typeof slug?.size === 'number' ? slug.size : null,
+        packages: result.packages,
+        files: result.files,
+        gaps: result.gaps,
+        entries: result.entries,
+        bytes: result.bytes,
+      };
+      await saveSlugScan(
+        hw.store,
+        scan,
+        result.packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name) })),
+      );
     }
     const packages = scan.packages as Package[];
     const problems = (scan.gaps as { path: string; reason: string }[]).map((g) => `${g.path}: ${g.reason}`);
@@ -234,7 +312,17 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     const test: VulnTestRow = { ...base, status: 'scanned', packages: packages.length, files: scan.files, reason: problems.join('; ') || null };
     const { open, changes } = await recordTest(hw, test, packages, now);
     const unjudged = judge(database, [...new Set(packages.map((p) => p.ecosystem))], now);
-    tell({ connection: connection.name, app: app.name, outcome, reason: test.reason, release: test.release_version, packages: packages.length, open, changes, unjudged });
+    tell({
+      connection: connection.name,
+      app: app.name,
+      outcome,
+      reason: test.reason,
+      release: test.release_version,
+      packages: packages.length,
+      open,
+      changes,
+      unjudged,
+    });
   }
   if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {
     await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined });
@@ -252,7 +340,12 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   const checksums = await slugsHolding(hw.store, touched);
   if (checksums.size === 0) return [];
   const connections = await listConnections(hw.store);
-  const tests = (await vulnTests(hw.store, connections.map((c) => c.id))).filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum));
+  const tests = (
+    await vulnTests(
+      hw.store,
+      connections.map((c) => c.id),
+    )
+  ).filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum));
   if (tests.length === 0) return [];
   // Each slug's packages once, one index for all of them, every finding of the apps concerned in one read.
   const scans = new Map<string, Package[]>();
@@ -264,7 +357,11 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
     ecosystemsOf.set(checksum, [...new Set((scan.packages as Package[]).map((p) => p.ecosystem))]);
   }
   // Of each slug, only the packages the update concerns are matched again.
-  for (const [checksum, packages] of scans) scans.set(checksum, packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))));
+  for (const [checksum, packages] of scans)
+    scans.set(
+      checksum,
+      packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))),
+    );
   const index = await storedAdvisoryIndex(hw, [...scans.values()].flat());
   const stored = await vulnerabilityRows(hw.store, { connectionIds: [...new Set(tests.map((t) => t.connection_id))] });
   const byApp = new Map<string, VulnerabilityRow[]>();
@@ -279,9 +376,24 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   for (const test of tests) {
     const packages = scans.get(test.checksum!);
     if (!packages) continue;
-    const { open, changes } = await recordTest(hw, test, packages, now, { index, stored: byApp.get(`${test.connection_id} ${test.app_id}`) ?? [], writeTest: false, only: touched });
+    const { open, changes } = await recordTest(hw, test, packages, now, {
+      index,
+      stored: byApp.get(`${test.connection_id} ${test.app_id}`) ?? [],
+      writeTest: false,
+      only: touched,
+    });
     const connection = connections.find((c) => c.id === test.connection_id)!;
-    results.push({ connection: connection.name, app: test.app_name, outcome: 'reused', reason: test.reason, release: test.release_version, packages: test.packages, open, changes, unjudged: judge(database, ecosystemsOf.get(test.checksum!) ?? [], now) });
+    results.push({
+      connection: connection.name,
+      app: test.app_name,
+      outcome: 'reused',
+      reason: test.reason,
+      release: test.release_version,
+      packages: test.packages,
+      open,
+      changes,
+      unjudged: judge(database, ecosystemsOf.get(test.checksum!) ?? [], now),
+    });
   }
   return results;
 }
@@ -291,7 +403,11 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
  * they concern: a new advisory opens findings on apps already tested, a
  * withdrawn or narrowed one resolves them, without downloading any slug.
  */
-export async function importAdvisories(hw: Herowatch, from: string, options: { now?: Date } = {}): Promise<{ update: AdvisoryUpdate; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
+export async function importAdvisories(
+  hw: Herowatch,
+  from: string,
+  options: { now?: Date } = {},
+): Promise<{ update: AdvisoryUpdate; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
   const update = await updateAdvisories(hw, from, options);
   const rematched = await rematchAfterUpdate(hw, update.touched, options.now);
   return { update, rematched, evaluations: await evaluateAfterImport(hw, options.now) };
@@ -305,7 +421,14 @@ export async function importAdvisories(hw: Herowatch, from: string, options: { n
  */
 async function evaluateAfterImport(hw: Herowatch, now = new Date()): Promise<EvaluationSummary[]> {
   const connections = (await listConnections(hw.store)).filter((c) => c.state !== 'disabled' && c.last_complete_run !== null);
-  const tested = new Set((await vulnTests(hw.store, connections.map((c) => c.id))).map((t) => t.connection_id));
+  const tested = new Set(
+    (
+      await vulnTests(
+        hw.store,
+        connections.map((c) => c.id),
+      )
+    ).map((t) => t.connection_id),
+  );
   const evaluations: EvaluationSummary[] = [];
   for (const connection of connections.filter((c) => tested.has(c.id))) {
     evaluations.push(await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined }));
@@ -317,9 +440,17 @@ async function evaluateAfterImport(hw: Herowatch, now = new Date()): Promise<Eva
  * Imports advisories from the OSV export (see updateAdvisoriesOnline), then
  * matches again the apps they concern, as importAdvisories does.
  */
-export async function importAdvisoriesOnline(hw: Herowatch, options: { ecosystems?: string[]; full?: boolean; now?: Date; baseUrl?: string } = {}): Promise<{ ecosystems: EcosystemUpdate[]; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
+export async function importAdvisoriesOnline(
+  hw: Herowatch,
+  options: { ecosystems?: string[]; full?: boolean; now?: Date; baseUrl?: string } = {},
+): Promise<{ ecosystems: EcosystemUpdate[]; rematched: AppTest[]; evaluations: EvaluationSummary[] }> {
   const ecosystems = options.ecosystems ?? [...ECOSYSTEMS];
-  const { ecosystems: results, touched } = await updateAdvisoriesOnline(hw, { baseUrl: options.baseUrl ?? hw.config.osvUrl, ecosystems, full: options.full, now: options.now });
+  const { ecosystems: results, touched } = await updateAdvisoriesOnline(hw, {
+    baseUrl: options.baseUrl ?? hw.config.osvUrl,
+    ecosystems,
+    full: options.full,
+    now: options.now,
+  });
   const rematched = await rematchAfterUpdate(hw, touched, options.now);
   return { ecosystems: results, rematched, evaluations: await evaluateAfterImport(hw, options.now) };
 }
@@ -370,7 +501,10 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
   const tests = await vulnTests(hw.store, ids);
   const open = await vulnerabilityRows(hw.store, { connectionIds: ids, status: ['open'] });
   const database = await advisoryDatabase(hw);
-  const ecosystemsOf = await slugEcosystems(hw.store, tests.flatMap((t) => (t.status === 'scanned' && t.checksum ? [t.checksum] : [])));
+  const ecosystemsOf = await slugEcosystems(
+    hw.store,
+    tests.flatMap((t) => (t.status === 'scanned' && t.checksum ? [t.checksum] : [])),
+  );
   const summary: AppVulnerabilities[] = [];
   for (const connection of connections) {
     for (const app of await listMonitoredApps(hw.store, connection.id)) {
@@ -382,7 +516,16 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
         connection: connection.name,
         app: test?.app_name ?? app.app_name,
         monitored: Number(app.active) === 1,
-        test: test ? { testedAt: test.tested_at, release: test.release_version, outcome: test.status === 'scanned' ? 'scanned' : 'gap', reason: test.reason, packages: test.packages, files: test.files as TestedFile[] } : null,
+        test: test
+          ? {
+              testedAt: test.tested_at,
+              release: test.release_version,
+              outcome: test.status === 'scanned' ? 'scanned' : 'gap',
+              reason: test.reason,
+              packages: test.packages,
+              files: test.files as TestedFile[],
+            }
+          : null,
         open: counts,
         ignored: mine.filter((v) => ignoredAt(v, now)).length,
         unjudged: !test
@@ -423,20 +566,31 @@ export interface VulnerabilityDetail {
 
 /** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
 /** A monitored app by name or id: its summary, its connection and its monitored row; one connection must be named when several monitor it. */
-async function monitoredAppNamed(hw: Herowatch, app: string, options: { connection?: string; now?: Date }): Promise<{ chosen: AppVulnerabilities; connection: ConnectionRecord; appId: string }> {
+async function monitoredAppNamed(
+  hw: Herowatch,
+  app: string,
+  options: { connection?: string; now?: Date },
+): Promise<{ chosen: AppVulnerabilities; connection: ConnectionRecord; appId: string }> {
   const summary = await vulnerabilitySummary(hw, { connection: options.connection, now: options.now });
   const matches = summary.filter((s) => s.app === app);
   if (matches.length === 0) {
-    throw new InputError(`"${app}" is not a monitored app${options.connection ? ` of connection "${options.connection}"` : ''} (monitored: ${summary.map((s) => s.app).join(', ') || 'none'}); herowatch apps add CONNECTION ${app} monitors it.`);
+    throw new InputError(
+      `"${app}" is not a monitored app${options.connection ? ` of connection "${options.connection}"` : ''} (monitored: ${summary.map((s) => s.app).join(', ') || 'none'}); herowatch apps add CONNECTION ${app} monitors it.`,
+    );
   }
-  if (matches.length > 1) throw new InputError(`"${app}" is monitored on several connections (${matches.map((m) => m.connection).join(', ')}): give --connection NAME.`);
+  if (matches.length > 1)
+    throw new InputError(`"${app}" is monitored on several connections (${matches.map((m) => m.connection).join(', ')}): give --connection NAME.`);
   const [chosen] = matches as [AppVulnerabilities];
   const connection = await requireConnection(hw.store, chosen.connection);
   const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === app || a.app_id === app)!;
   return { chosen, connection, appId: monitored.app_id };
 }
 
-export async function appVulnerabilities(hw: Herowatch, app: string, options: { connection?: string; all?: boolean; now?: Date } = {}): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
+export async function appVulnerabilities(
+  hw: Herowatch,
+  app: string,
+  options: { connection?: string; all?: boolean; now?: Date } = {},
+): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
   const now = options.now ?? new Date();
   const { chosen, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection, now });
   const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId, status: options.all ? undefined : ['open'] });
@@ -464,7 +618,12 @@ export async function appVulnerabilities(hw: Herowatch, app: string, options: { 
       introducedRelease: r.introduced_release,
       fixedRelease: r.fixed_release,
     }))
-    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) || rank.indexOf(a.severity) - rank.indexOf(b.severity) || (a.package < b.package ? -1 : a.package > b.package ? 1 : 0));
+    .sort(
+      (a, b) =>
+        (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) ||
+        rank.indexOf(a.severity) - rank.indexOf(b.severity) ||
+        (a.package < b.package ? -1 : a.package > b.package ? 1 : 0),
+    );
   return { connection: chosen.connection, app: chosen.app, test: chosen.test, vulnerabilities };
 }
 
@@ -474,11 +633,18 @@ export async function appVulnerabilities(hw: Herowatch, app: string, options: { 
  * as ignored, and counts again when the date passes; if it is resolved and
  * comes back, it is reported again.
  */
-export async function ignoreVulnerability(hw: Herowatch, id: number, request: { reason: string; by: string; expiresAt: Date; now?: Date }): Promise<{ id: number; vulnerability: string; app: string; until: string }> {
+export async function ignoreVulnerability(
+  hw: Herowatch,
+  id: number,
+  request: { reason: string; by: string; expiresAt: Date; now?: Date },
+): Promise<{ id: number; vulnerability: string; app: string; until: string }> {
   const now = request.now ?? new Date();
   const row = await vulnerabilityById(hw.store, id);
   if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
-  if (row.status !== 'open') throw new InputError(`Vulnerability ${id} (${row.vuln_id} in ${row.package} of ${row.app_name}) is resolved: only an open one can be ignored, and one that comes back is reported.`);
+  if (row.status !== 'open')
+    throw new InputError(
+      `Vulnerability ${id} (${row.vuln_id} in ${row.package} of ${row.app_name}) is resolved: only an open one can be ignored, and one that comes back is reported.`,
+    );
   const { reason, by } = acceptanceTerms('ignore', request, now);
   await setVulnerabilityIgnore(hw.store, id, { reason, by, at: now.toISOString(), until: request.expiresAt.toISOString() });
   return { id, vulnerability: row.vuln_id, app: row.app_name, until: request.expiresAt.toISOString() };
@@ -514,11 +680,22 @@ export interface VulnerablePackage {
 
 /** The open vulnerabilities by package, worst first, then by how many apps have them. */
 export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePackage[]> {
-  const grouped = new Map<string, { ecosystem: string; package: string; severity: Severity; versions: Set<string>; vulnerabilities: Set<string>; fixed: Set<string>; apps: Set<string> }>();
+  const grouped = new Map<
+    string,
+    { ecosystem: string; package: string; severity: Severity; versions: Set<string>; vulnerabilities: Set<string>; fixed: Set<string>; apps: Set<string> }
+  >();
   for (const v of await vulnerabilityRecords(hw)) {
     if (v.status !== 'open') continue;
     const key = `${v.ecosystem}\u0000${v.package}`;
-    const group = grouped.get(key) ?? { ecosystem: v.ecosystem, package: v.package, severity: v.severity as Severity, versions: new Set(), vulnerabilities: new Set(), fixed: new Set(), apps: new Set() };
+    const group = grouped.get(key) ?? {
+      ecosystem: v.ecosystem,
+      package: v.package,
+      severity: v.severity as Severity,
+      versions: new Set(),
+      vulnerabilities: new Set(),
+      fixed: new Set(),
+      apps: new Set(),
+    };
     group.versions.add(v.version);
     group.vulnerabilities.add(v.vuln_id);
     group.apps.add(`${v.connection}/${v.app_name}`);
@@ -535,11 +712,16 @@ export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePacka
  * An SBOM of what a monitored app runs: the packages of the slug its last
  * test read (nothing is downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
  */
-export async function appSbom(hw: Herowatch, app: string, options: { connection?: string; format: SbomFormat }): Promise<{ app: string; release: number | null; packages: number; document: string }> {
+export async function appSbom(
+  hw: Herowatch,
+  app: string,
+  options: { connection?: string; format: SbomFormat },
+): Promise<{ app: string; release: number | null; packages: number; document: string }> {
   const { chosen: detail, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection });
   const test = (await vulnTests(hw.store, [connection.id])).find((t) => t.app_id === appId);
   if (!test) throw new InputError(`${detail.app} has not been tested yet: herowatch vulns test ${detail.app} reads its slug.`);
-  if (test.status !== 'scanned' || test.checksum === null) throw new InputError(`${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
+  if (test.status !== 'scanned' || test.checksum === null)
+    throw new InputError(`${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
   const scan = await slugScan(hw.store, test.checksum, SCANNER_RULES);
   if (!scan) throw new InputError(`The slug of ${detail.app} was read with older rules: herowatch vulns test ${detail.app} reads it again.`);
   const subject = { connection: connection.name, app: detail.app, appId, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };

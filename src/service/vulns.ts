@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { advisoryJson, downloadArchive, modifiedSince } from '../osv/export.js';
 import { HerowatchError, InputError } from '../errors.js';
-import { advisoriesFor, advisoryStatus, storedAdvisoryRevisions, recordAdvisoryImport, writeAdvisories, type AdvisoryEcosystemStatus, type AdvisoryImportResult, type StoredAdvisory } from '../store/advisories.js';
+import {
+  advisoriesFor,
+  advisoryStatus,
+  storedAdvisoryRevisions,
+  recordAdvisoryImport,
+  writeAdvisories,
+  type AdvisoryEcosystemStatus,
+  type AdvisoryImportResult,
+  type StoredAdvisory,
+} from '../store/advisories.js';
 import { ecosystem } from '../vulns/ecosystems.js';
 import type { Package } from '../vulns/packages.js';
 import type { Herowatch } from './herowatch.js';
@@ -64,7 +73,9 @@ export async function scanPath(path: string, budget: ScanBudget = scanBudget(DEF
     if (await isGzip(path)) return await scanPathInThread({ kind: 'tarball-file', path, limits: DEFAULT_SCAN_LIMITS }, budget);
     const result = await scanPathInThread({ kind: 'file', path, name: basename(path), limits: DEFAULT_SCAN_LIMITS }, budget);
     if (result.files.length === 0 && result.gaps.length === 0) {
-      throw new InputError(`${path} is not a folder, a gzipped tarball or a package file herowatch reads (package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, Pipfile.lock, uv.lock, requirements*.txt, go.mod, composer.lock, gradle.lockfile, Cargo.lock).`);
+      throw new InputError(
+        `${path} is not a folder, a gzipped tarball or a package file herowatch reads (package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, Pipfile.lock, uv.lock, requirements*.txt, go.mod, composer.lock, gradle.lockfile, Cargo.lock).`,
+      );
     }
     return result;
   } catch (error) {
@@ -89,8 +100,18 @@ export interface ScanReport {
 export function reportScan(scan: ScanResult, index: AdvisoryIndex, database: AdvisoryDatabase, options: { includeDev?: boolean; now?: Date } = {}): ScanReport {
   const all = matchPackages(scan.packages, index);
   const vulnerabilities = options.includeDev ? all : all.filter((v) => !v.dev);
-  const unjudged = advisoryGap(database, scan.packages.map((p) => p.ecosystem), options.now ?? new Date());
-  return { scan, vulnerabilities, devOnly: all.length - vulnerabilities.length, unknownVersions: scan.packages.filter((p) => p.version === null).length, unjudged };
+  const unjudged = advisoryGap(
+    database,
+    scan.packages.map((p) => p.ecosystem),
+    options.now ?? new Date(),
+  );
+  return {
+    scan,
+    vulnerabilities,
+    devOnly: all.length - vulnerabilities.length,
+    unknownVersions: scan.packages.filter((p) => p.version === null).length,
+    unjudged,
+  };
 }
 
 /** Whether any vulnerability reaches `threshold` (an unknown severity reaches only `low`). */
@@ -123,7 +144,11 @@ export interface AdvisoryUpdate {
  * zips, or one of them) into the database, in batches of one transaction
  * each: an interruption leaves every advisory as it was or as new.
  */
-export async function updateAdvisories(hw: Herowatch, from: string, options: { now?: Date; batchSize?: number; source?: string } = {}): Promise<AdvisoryUpdate> {
+export async function updateAdvisories(
+  hw: Herowatch,
+  from: string,
+  options: { now?: Date; batchSize?: number; source?: string } = {},
+): Promise<AdvisoryUpdate> {
   await existing(from, '--from');
   const started = performance.now();
   const importedAt = (options.now ?? new Date()).toISOString();
@@ -158,7 +183,12 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
       else ignored++;
       continue;
     }
-    batch.push({ id: compiled.advisory.id, modified: compiled.advisory.modified, facts: compiled.advisory, packages: compiled.packages.map((entry) => ({ ecosystem: entry.ecosystem, name: entry.name, entry })) });
+    batch.push({
+      id: compiled.advisory.id,
+      modified: compiled.advisory.modified,
+      facts: compiled.advisory,
+      packages: compiled.packages.map((entry) => ({ ecosystem: entry.ecosystem, name: entry.name, entry })),
+    });
     for (const eco of new Set(compiled.packages.map((p) => p.ecosystem))) {
       const modified = compiled.advisory.modified ?? '';
       if (!newest.has(eco) || modified > newest.get(eco)!) newest.set(eco, modified);
@@ -168,7 +198,19 @@ export async function updateAdvisories(hw: Herowatch, from: string, options: { n
   await flush();
   const source = options.source ?? from;
   for (const [eco, modified] of newest) await recordAdvisoryImport(hw.store, eco, source, importedAt, modified || null);
-  return { source, records, skipped, added: result.added, updated: result.updated, unchanged: result.unchanged, withdrawn: result.withdrawn, ignored, ecosystems: [...newest.keys()].sort(), durationMs: Math.round(performance.now() - started), touched: result.touched };
+  return {
+    source,
+    records,
+    skipped,
+    added: result.added,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    withdrawn: result.withdrawn,
+    ignored,
+    ecosystems: [...newest.keys()].sort(),
+    durationMs: Math.round(performance.now() - started),
+    touched: result.touched,
+  };
 }
 
 /** Which ecosystems the advisory database holds, how many advisories each, and how old. */
@@ -179,12 +221,18 @@ export async function advisoryDatabaseStatus(hw: Herowatch): Promise<AdvisoryEco
 /** The advisory database as the settings judge it (see vulns/advisory-coverage.ts). */
 export async function advisoryDatabase(hw: Herowatch): Promise<AdvisoryDatabase> {
   const status = await advisoryStatus(hw.store);
-  return { ecosystems: new Map(status.map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])), maxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age };
+  return {
+    ecosystems: new Map(status.map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])),
+    maxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age,
+  };
 }
 
 /** Advisories read from files for one scan (--db): what they cover is judged, not their age (they are what was given). */
 export function givenAdvisories(index: AdvisoryIndex, now = new Date()): AdvisoryDatabase {
-  return { ecosystems: new Map(Object.entries(index.counts()).map(([ecosystem, advisories]) => [ecosystem, { advisories, importedAt: now.toISOString() }])), maxAgeMs: Number.POSITIVE_INFINITY };
+  return {
+    ecosystems: new Map(Object.entries(index.counts()).map(([ecosystem, advisories]) => [ecosystem, { advisories, importedAt: now.toISOString() }])),
+    maxAgeMs: Number.POSITIVE_INFINITY,
+  };
 }
 
 /** The stored advisories that name the scan's packages, indexed for matching. */
@@ -219,7 +267,10 @@ export interface EcosystemUpdate {
  * advisory, one file each (all.zip again when more than INCREMENTAL_LIMIT
  * changed). An ecosystem that fails is reported and the others go on.
  */
-export async function updateAdvisoriesOnline(hw: Herowatch, options: { baseUrl: string; ecosystems: string[]; full?: boolean; now?: Date; concurrency?: number }): Promise<{ ecosystems: EcosystemUpdate[]; touched: Set<string> }> {
+export async function updateAdvisoriesOnline(
+  hw: Herowatch,
+  options: { baseUrl: string; ecosystems: string[]; full?: boolean; now?: Date; concurrency?: number },
+): Promise<{ ecosystems: EcosystemUpdate[]; touched: Set<string> }> {
   const stored = new Map((await advisoryStatus(hw.store)).map((s) => [s.ecosystem, s.newestModified]));
   const known = await storedAdvisoryRevisions(hw.store);
   const isKnown = (entry: { id: string; modified: string }): boolean => {

@@ -30,7 +30,14 @@ function row(raw: Record<string, unknown>): AccessTokenRow {
 export async function insertAccessToken(store: Store, token: Omit<AccessTokenRow, 'id' | 'revoked_at' | 'last_used_at'>): Promise<number> {
   const inserted = await store.db
     .insertInto('hw_access_tokens')
-    .values({ ...token, scopes: JSON.stringify(token.scopes), connections: json(token.connections), apps: json(token.apps), revoked_at: null, last_used_at: null })
+    .values({
+      ...token,
+      scopes: JSON.stringify(token.scopes),
+      connections: json(token.connections),
+      apps: json(token.apps),
+      revoked_at: null,
+      last_used_at: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(inserted.id);

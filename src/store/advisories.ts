@@ -36,7 +36,13 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * alone. `withdrawn` ids are removed. One transaction per batch: an
  * interrupted import leaves every advisory either as it was or as new.
  */
-export async function writeAdvisories(store: Store, batch: StoredAdvisory[], withdrawn: string[], importedAt: string, result: AdvisoryImportResult): Promise<void> {
+export async function writeAdvisories(
+  store: Store,
+  batch: StoredAdvisory[],
+  withdrawn: string[],
+  importedAt: string,
+  result: AdvisoryImportResult,
+): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     const ids = [...batch.map((a) => a.id), ...withdrawn];
     const stored = new Map<string, string | null>();
@@ -47,12 +53,16 @@ export async function writeAdvisories(store: Store, batch: StoredAdvisory[], wit
     const fresh = batch.filter((a) => !stored.has(a.id) || stored.get(a.id) !== a.modified);
     const replaced = [...gone, ...fresh.filter((a) => stored.has(a.id)).map((a) => a.id)];
     for (const part of chunks(replaced)) {
-      for (const row of await tx.selectFrom('hw_advisory_packages').select(['ecosystem', 'name']).where('advisory_id', 'in', part).execute()) result.touched.add(`${row.ecosystem}\u0000${row.name}`);
+      for (const row of await tx.selectFrom('hw_advisory_packages').select(['ecosystem', 'name']).where('advisory_id', 'in', part).execute())
+        result.touched.add(`${row.ecosystem}\u0000${row.name}`);
       await tx.deleteFrom('hw_advisory_packages').where('advisory_id', 'in', part).execute();
       await tx.deleteFrom('hw_advisories').where('id', 'in', part).execute();
     }
     for (const part of chunks(fresh, 200)) {
-      await tx.insertInto('hw_advisories').values(part.map((a) => ({ id: a.id, modified: a.modified, facts: JSON.stringify(a.facts), imported_at: importedAt }))).execute();
+      await tx
+        .insertInto('hw_advisories')
+        .values(part.map((a) => ({ id: a.id, modified: a.modified, facts: JSON.stringify(a.facts), imported_at: importedAt })))
+        .execute();
       const entries = part.flatMap((a) => a.packages.map((p) => ({ advisory_id: a.id, ecosystem: p.ecosystem, name: p.name, entry: JSON.stringify(p.entry) })));
       for (const entryPart of chunks(entries, 200)) await tx.insertInto('hw_advisory_packages').values(entryPart).execute();
       for (const e of entries) result.touched.add(`${e.ecosystem}\u0000${e.name}`);
@@ -86,13 +96,19 @@ export async function advisoriesFor(store: Store, packages: { ecosystem: string;
   const entries = new Map<string, unknown[]>();
   for (const [ecosystem, names] of byEcosystem) {
     for (const part of chunks([...names])) {
-      const rows = await store.db.selectFrom('hw_advisory_packages').select(['advisory_id', 'entry']).where('ecosystem', '=', ecosystem).where('name', 'in', part).execute();
+      const rows = await store.db
+        .selectFrom('hw_advisory_packages')
+        .select(['advisory_id', 'entry'])
+        .where('ecosystem', '=', ecosystem)
+        .where('name', 'in', part)
+        .execute();
       for (const row of rows) entries.set(row.advisory_id, [...(entries.get(row.advisory_id) ?? []), parseJson(row.entry)]);
     }
   }
   const found: { facts: unknown; entries: unknown[] }[] = [];
   for (const part of chunks([...entries.keys()])) {
-    for (const row of await store.db.selectFrom('hw_advisories').select(['id', 'facts']).where('id', 'in', part).execute()) found.push({ facts: parseJson(row.facts), entries: entries.get(row.id)! });
+    for (const row of await store.db.selectFrom('hw_advisories').select(['id', 'facts']).where('id', 'in', part).execute())
+      found.push({ facts: parseJson(row.facts), entries: entries.get(row.id)! });
   }
   return found;
 }

@@ -8,12 +8,21 @@ export type AuditCursorRow = Selectable<AuditCursorsTable>;
 /** Stores audit events; an event already stored (same id) is left as it is. */
 export async function insertAuditEvents(store: Store, rows: Selectable<AuditEventsTable>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
-    await store.db.insertInto('hw_audit_events').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['connection_id', 'id']).doNothing()).execute();
+    await store.db
+      .insertInto('hw_audit_events')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.columns(['connection_id', 'id']).doNothing())
+      .execute();
   }
 }
 
 export async function auditCursor(store: Store, connectionId: number, enterpriseId: string): Promise<AuditCursorRow | undefined> {
-  return store.db.selectFrom('hw_audit_cursors').selectAll().where('connection_id', '=', connectionId).where('enterprise_id', '=', enterpriseId).executeTakeFirst();
+  return store.db
+    .selectFrom('hw_audit_cursors')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('enterprise_id', '=', enterpriseId)
+    .executeTakeFirst();
 }
 
 export async function auditCursors(store: Store, connectionIds: number[]): Promise<AuditCursorRow[]> {
@@ -22,7 +31,11 @@ export async function auditCursors(store: Store, connectionIds: number[]): Promi
 }
 
 /** Events naming an app since `since` (ISO): what the sync planner reads as change signals. */
-export async function appEventsSince(store: Store, connectionId: number, since: string): Promise<{ app_name: string; type: string; action: string; created_at: string }[]> {
+export async function appEventsSince(
+  store: Store,
+  connectionId: number,
+  since: string,
+): Promise<{ app_name: string; type: string; action: string; created_at: string }[]> {
   const rows = await store.db
     .selectFrom('hw_audit_events')
     .select(['app_name', 'type', 'action', 'created_at'])
@@ -80,10 +93,19 @@ export async function completeAuditRun(
     for (const cursor of cursors) {
       await tx
         .insertInto('hw_audit_cursors')
-        .values({ connection_id: connectionId, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
+        .values({
+          connection_id: connectionId,
+          enterprise_id: cursor.enterpriseId,
+          complete_through: cursor.completeThrough,
+          first_day: cursor.firstDay ?? null,
+        })
         .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
         .execute();
     }
-    await tx.updateTable('hw_sync_runs').set({ ...stats, status: 'complete' }).where('id', '=', runId).execute();
+    await tx
+      .updateTable('hw_sync_runs')
+      .set({ ...stats, status: 'complete' })
+      .where('id', '=', runId)
+      .execute();
   });
 }

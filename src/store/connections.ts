@@ -5,7 +5,19 @@ import type { ConnectionsTable, MonitoredAppsTable } from './schema.js';
 /** A connection as the rest of herowatch sees it. */
 export type ConnectionRecord = Omit<Selectable<ConnectionsTable>, 'created_at' | 'updated_at'>;
 
-const COLUMNS = ['id', 'name', 'api_url', 'account_id', 'account_email', 'last_complete_run', 'state', 'enterprise', 'last_status', 'last_tested_at', 'disabled_at'] as const;
+const COLUMNS = [
+  'id',
+  'name',
+  'api_url',
+  'account_id',
+  'account_email',
+  'last_complete_run',
+  'state',
+  'enterprise',
+  'last_status',
+  'last_tested_at',
+  'disabled_at',
+] as const;
 
 export async function findConnection(store: Store, name: string): Promise<ConnectionRecord | undefined> {
   return store.db.selectFrom('hw_connections').select(COLUMNS).where('name', '=', name).executeTakeFirst();
@@ -27,7 +39,19 @@ export async function insertConnection(store: Store, name: string, apiUrl: strin
   const at = now.toISOString();
   await store.db
     .insertInto('hw_connections')
-    .values({ name, api_url: apiUrl, created_at: at, updated_at: at, account_id: null, account_email: null, last_complete_run: null, enterprise: null, last_status: null, last_tested_at: null, disabled_at: null })
+    .values({
+      name,
+      api_url: apiUrl,
+      created_at: at,
+      updated_at: at,
+      account_id: null,
+      account_email: null,
+      last_complete_run: null,
+      enterprise: null,
+      last_status: null,
+      last_tested_at: null,
+      disabled_at: null,
+    })
     .execute();
   return (await findConnection(store, name))!;
 }
@@ -54,7 +78,11 @@ export async function activateConnection(
   reactivateAppsOf: string | null,
 ): Promise<number> {
   return store.db.transaction().execute(async (tx) => {
-    await tx.updateTable('hw_connections').set({ ...set, state: 'active', disabled_at: null, updated_at: now.toISOString() }).where('id', '=', id).execute();
+    await tx
+      .updateTable('hw_connections')
+      .set({ ...set, state: 'active', disabled_at: null, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
     if (reactivateAppsOf === null) return 0;
     const result = await tx
       .updateTable('hw_monitored_apps')
@@ -67,12 +95,26 @@ export async function activateConnection(
 }
 
 /** Disables a connection: its credential deleted and its monitored apps deactivated, in one transaction; history stays. */
-export async function disableConnection(store: Store, id: number, lastStatus: string, now: Date): Promise<{ credentialDeleted: boolean; appsDeactivated: number }> {
+export async function disableConnection(
+  store: Store,
+  id: number,
+  lastStatus: string,
+  now: Date,
+): Promise<{ credentialDeleted: boolean; appsDeactivated: number }> {
   const at = now.toISOString();
   return store.db.transaction().execute(async (tx) => {
     const deleted = await tx.deleteFrom('hw_credentials').where('connection_id', '=', id).executeTakeFirst();
-    const apps = await tx.updateTable('hw_monitored_apps').set({ active: 0, deactivated_at: at }).where('connection_id', '=', id).where('active', '=', 1).executeTakeFirst();
-    await tx.updateTable('hw_connections').set({ state: 'disabled', disabled_at: at, last_status: lastStatus, last_tested_at: at, updated_at: at }).where('id', '=', id).execute();
+    const apps = await tx
+      .updateTable('hw_monitored_apps')
+      .set({ active: 0, deactivated_at: at })
+      .where('connection_id', '=', id)
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    await tx
+      .updateTable('hw_connections')
+      .set({ state: 'disabled', disabled_at: at, last_status: lastStatus, last_tested_at: at, updated_at: at })
+      .where('id', '=', id)
+      .execute();
     return { credentialDeleted: Number(deleted.numDeletedRows) > 0, appsDeactivated: Number(apps.numUpdatedRows) };
   });
 }
@@ -80,7 +122,12 @@ export async function disableConnection(store: Store, id: number, lastStatus: st
 export type MonitoredAppRow = Omit<Selectable<MonitoredAppsTable>, 'connection_id'>;
 
 export async function listMonitoredApps(store: Store, connectionId: number): Promise<MonitoredAppRow[]> {
-  return store.db.selectFrom('hw_monitored_apps').select(['app_id', 'app_name', 'active', 'added_at', 'deactivated_at']).where('connection_id', '=', connectionId).orderBy('app_name').execute();
+  return store.db
+    .selectFrom('hw_monitored_apps')
+    .select(['app_id', 'app_name', 'active', 'added_at', 'deactivated_at'])
+    .where('connection_id', '=', connectionId)
+    .orderBy('app_name')
+    .execute();
 }
 
 export async function upsertMonitoredApps(store: Store, connectionId: number, apps: { id: string; name: string }[], now: Date): Promise<void> {

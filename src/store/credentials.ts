@@ -42,7 +42,11 @@ export async function writeStoredCredential(store: Store, credential: StoredCred
 export async function replaceStoredCredentials(store: Store, credentials: StoredCredential[], now: Date): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     for (const c of credentials) {
-      await tx.updateTable('hw_credentials').set({ ciphertext: c.ciphertext, key_id: c.key_id, updated_at: now.toISOString() }).where('connection_id', '=', c.connection_id).execute();
+      await tx
+        .updateTable('hw_credentials')
+        .set({ ciphertext: c.ciphertext, key_id: c.key_id, updated_at: now.toISOString() })
+        .where('connection_id', '=', c.connection_id)
+        .execute();
     }
   });
 }

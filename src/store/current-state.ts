@@ -30,7 +30,14 @@ function sqlType(dialect: Dialect, type: ColumnType): string {
 
 /** Columns worth an index: ids, names and references to other resources, what lists filter and joins match on. */
 function indexed(column: Column): boolean {
-  return column.name === 'id' || column.name === 'name' || column.name.endsWith('_id') || column.name.endsWith('_name') || column.name === 'email' || column.name === 'hostname';
+  return (
+    column.name === 'id' ||
+    column.name === 'name' ||
+    column.name.endsWith('_id') ||
+    column.name.endsWith('_name') ||
+    column.name === 'email' ||
+    column.name === 'hostname'
+  );
 }
 
 export function quoteLiteral(value: string): string {
@@ -84,9 +91,7 @@ export async function rebuildCurrentState(tx: Transaction<Database>, dialect: Di
   for (const resource of RESOURCES) {
     await sql.raw(`DROP TABLE IF EXISTS ${currentTable(resource.name)}`).execute(tx);
     for (const statement of currentTableDdl(resource, dialect)) await sql.raw(statement).execute(tx);
-    await sql
-      .raw(copyStatement(resource, dialect, 'r.valid_to IS NULL AND r.valid_from <= c.last_complete_run'))
-      .execute(tx);
+    await sql.raw(copyStatement(resource, dialect, 'r.valid_to IS NULL AND r.valid_from <= c.last_complete_run')).execute(tx);
   }
 }
 
@@ -95,7 +100,14 @@ export async function rebuildCurrentState(tx: Transaction<Database>, dialect: Di
  * versions the run closed leave, the versions it wrote come in. Runs inside
  * the run's completing transaction.
  */
-export async function applyRunToCurrentState(tx: Transaction<Database> | Kysely<Database>, dialect: Dialect, resourceName: string, connectionId: number, runId: number, closed: string[]): Promise<void> {
+export async function applyRunToCurrentState(
+  tx: Transaction<Database> | Kysely<Database>,
+  dialect: Dialect,
+  resourceName: string,
+  connectionId: number,
+  runId: number,
+  closed: string[],
+): Promise<void> {
   const resource = RESOURCES.find((r) => r.name === resourceName);
   if (!resource) return;
   const table = currentTable(resource.name);

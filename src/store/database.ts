@@ -1,6 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type Migration, type SchemaMetadata, type TableMetadata } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Migration,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
 import type pg from 'pg';
 import { openSqliteFile, openSqliteReadOnly, withStatementCache, writable } from './sqlite-driver.js';
 import { HerowatchError, InputError } from '../errors.js';
@@ -23,7 +34,6 @@ import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
 export type { Dialect };
-
 
 export interface StoreLocation {
   /** `postgres://...`: use PostgreSQL. */
@@ -77,7 +87,11 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     else await migrate(store);
   } catch (error) {
     await store.close();
-    throw new HerowatchError(error instanceof HerowatchError ? error.kind : 'upstream', `Could not prepare the database at ${store.description}: ${(error as Error).message}`, { cause: error });
+    throw new HerowatchError(
+      error instanceof HerowatchError ? error.kind : 'upstream',
+      `Could not prepare the database at ${store.description}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return store;
 }
@@ -95,28 +109,38 @@ function openSqlite(location: StoreLocation): Store {
   try {
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new InputError(`Cannot create herowatch's folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a folder you can write to with HEROWATCH_HOME.`);
+    throw new InputError(
+      `Cannot create herowatch's folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a folder you can write to with HEROWATCH_HOME.`,
+    );
   }
   // A database file that is there but empty was lost or truncated, not new: taking it for a new one would hide the loss.
   if (existsSync(path) && statSync(path).size === 0) {
-    throw new InputError(`The database ${path} is empty (0 bytes): it is not a herowatch database. If it should hold data, restore it from a backup; if it is new, delete it and run the command again.`);
+    throw new InputError(
+      `The database ${path} is empty (0 bytes): it is not a herowatch database. If it should hold data, restore it from a backup; if it is new, delete it and run the command again.`,
+    );
   }
   // SQLite writes its journal files beside the database, so the folder must be writable as well as the file.
   const readOnly = !writable(folder) || (existsSync(path) && !writable(path));
   if (readOnly && !existsSync(path)) {
-    throw new InputError(`herowatch's folder ${folder} cannot be written, and holds no database yet: make it writable, or choose another folder with HEROWATCH_HOME.`);
+    throw new InputError(
+      `herowatch's folder ${folder} cannot be written, and holds no database yet: make it writable, or choose another folder with HEROWATCH_HOME.`,
+    );
   }
   const database = readOnly ? openSqliteReadOnly(path) : openSqliteFile(path);
   try {
     // Reading the schema is the first read: a file that is not SQLite fails here.
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
     if (tables.length > 0 && !tables.includes('kysely_migration')) {
-      throw new InputError(`${path} holds another program's database (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}): herowatch will not write into it. Point HEROWATCH_HOME at a folder of its own.`);
+      throw new InputError(
+        `${path} holds another program's database (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}): herowatch will not write into it. Point HEROWATCH_HOME at a folder of its own.`,
+      );
     }
   } catch (error) {
     database.close();
     if (error instanceof InputError) throw error;
-    throw new InputError(`${path} is not a SQLite database, or it is damaged (${(error as Error).message}): restore it from a backup, or point HEROWATCH_HOME at another folder.`);
+    throw new InputError(
+      `${path} is not a SQLite database, or it is damaged (${(error as Error).message}): restore it from a backup, or point HEROWATCH_HOME at another folder.`,
+    );
   }
   if (readOnly) {
     database.pragma('foreign_keys = ON');
@@ -155,7 +179,13 @@ class CurrentSchemaIntrospector implements DatabaseIntrospector {
   }
 
   async getTables(): Promise<TableMetadata[]> {
-    const { rows } = await sql<{ name: string; schema: string; kind: string }>`SELECT c.relname AS name, n.nspname AS schema, c.relkind AS kind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p')`.execute(this.db);
+    const { rows } = await sql<{
+      name: string;
+      schema: string;
+      kind: string;
+    }>`SELECT c.relname AS name, n.nspname AS schema, c.relkind AS kind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p')`.execute(
+      this.db,
+    );
     return rows.map((row) => ({ name: row.name, schema: row.schema, isView: row.kind === 'v' || row.kind === 'm', columns: [] }));
   }
 
@@ -185,10 +215,14 @@ async function openPostgres(location: StoreLocation): Promise<Store> {
 
 /** A read-only database is read as it is: one that needs a migration is refused, as it cannot be brought up to date. */
 async function requireCurrentSchema(store: Store): Promise<void> {
-  const applied = new Set((await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db).catch(() => ({ rows: [] }))).rows.map((r) => r.name));
+  const applied = new Set(
+    (await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(store.db).catch(() => ({ rows: [] }))).rows.map((r) => r.name),
+  );
   const missing = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
   if (missing.length > 0) {
-    throw new InputError(`${store.description} cannot be written, and was last written by an older herowatch (it lacks ${missing.join(', ')}): run herowatch once with write access to bring it up to date.`);
+    throw new InputError(
+      `${store.description} cannot be written, and was last written by an older herowatch (it lacks ${missing.join(', ')}): run herowatch once with write access to bring it up to date.`,
+    );
   }
 }
 
@@ -199,7 +233,10 @@ async function requireCurrentSchema(store: Store): Promise<void> {
  */
 export function readOnlyRefusal(store: Store, error: unknown): InputError | null {
   if (!store.readOnly || !String((error as { code?: unknown })?.code ?? '').startsWith('SQLITE_READONLY')) return null;
-  return new InputError(`${store.description} cannot be written (its folder or file is read-only), and this command writes to it: reading commands work there; run this one with write access, or point HEROWATCH_HOME at a writable copy.`, { cause: error });
+  return new InputError(
+    `${store.description} cannot be written (its folder or file is read-only), and this command writes to it: reading commands work there; run this one with write access, or point HEROWATCH_HOME at a writable copy.`,
+    { cause: error },
+  );
 }
 
 export function withoutPassword(url: string): string {
@@ -219,7 +256,7 @@ async function migrate(store: Store): Promise<void> {
   if (store.dialect === 'postgres') {
     const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(store.db);
     migrationTableSchema = rows[0]?.schema ?? undefined;
-    if (!migrationTableSchema) throw new InputError('The database\'s search_path names no existing schema; create one or fix search_path in DATABASE_URL.');
+    if (!migrationTableSchema) throw new InputError("The database's search_path names no existing schema; create one or fix search_path in DATABASE_URL.");
   }
   const migrator = new Migrator({
     db: store.db,

@@ -22,7 +22,11 @@ function validAt(alias: string, run: number): string {
 }
 
 const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string; sources?: Record<string, string> }> = {
-  audit_events: { alias: 'e', from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id', sources: { enterprise_account_id: 'e.enterprise_id' } },
+  audit_events: {
+    alias: 'e',
+    from: 'FROM hw_audit_events e\nJOIN hw_connections c ON c.id = e.connection_id',
+    sources: { enterprise_account_id: 'e.enterprise_id' },
+  },
   sync_runs: { alias: 's', from: 'FROM hw_sync_runs s\nJOIN hw_connections c ON c.id = s.connection_id' },
   coverage: { alias: 'v', from: 'FROM hw_coverage v\nJOIN hw_sync_runs s ON s.id = v.run_id\nJOIN hw_connections c ON c.id = s.connection_id' },
   verified: { alias: 'w', from: 'FROM hw_verified w\nJOIN hw_connections c ON c.id = w.connection_id' },
@@ -61,7 +65,10 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
       if (!column.from) return `t."${column.name}" AS "${column.name}"`;
       const source = RESOURCES.find((r) => r.name === column.from!.resource);
       const sourceColumn = source?.columns.find((c) => !c.from && (c.path ?? c.name) === column.from!.path);
-      if (!sourceColumn) throw new Error(`Column ${resource.name}.${column.name} reads ${column.from.resource}.${column.from.path}, which that resource does not declare as a column.`);
+      if (!sourceColumn)
+        throw new Error(
+          `Column ${resource.name}.${column.name} reads ${column.from.resource}.${column.from.path}, which that resource does not declare as a column.`,
+        );
       let alias = joined.get(column.from.resource);
       if (!alias) {
         alias = `j${joined.size}`;
@@ -80,7 +87,9 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
     if (!alias) {
       alias = `j${joined.size}`;
       joined.set(column.from.resource, alias);
-      joins.push(`LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${validAt(alias, asOfRun)}`);
+      joins.push(
+        `LEFT JOIN hw_records ${alias} ON ${alias}.connection_id = r.connection_id AND ${alias}.resource = ${quoteLiteral(column.from.resource)} AND ${alias}.key = r.key AND ${validAt(alias, asOfRun)}`,
+      );
     }
     return jsonColumn(dialect, `${alias}.data`, column.from.path, column.type);
   };
@@ -94,7 +103,6 @@ export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: numb
   ].join('\n');
 }
 
-
 /**
  * Creates the dataset views, and the current-state tables behind them, when
  * their definitions changed (a fingerprint of the SQL is kept in hw_meta),
@@ -104,11 +112,15 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   const definitions = datasets().map((dataset) => ({ name: dataset.name, select: datasetSelect(dataset, store.dialect) }));
   const tables = RESOURCES.map((resource) => currentTableDdl(resource, store.dialect));
   // `console` names the design of PostgreSQL's console views (sql-postgres.ts): a new one rebuilds them.
-  const fingerprint = createHash('sha256').update(JSON.stringify({ definitions, tables, console: store.dialect === 'postgres' ? 2 : 0 })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ definitions, tables, console: store.dialect === 'postgres' ? 2 : 0 }))
+    .digest('hex');
   const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
   if (stored?.value === fingerprint) return { rebuilt: false };
   if (store.readOnly) {
-    throw new InputError(`${store.description} cannot be written, and its dataset views were made by another herowatch version: run herowatch once with write access to rebuild them.`);
+    throw new InputError(
+      `${store.description} cannot be written, and its dataset views were made by another herowatch version: run herowatch once with write access to rebuild them.`,
+    );
   }
   await store.db.transaction().execute(async (tx) => {
     // The console's views read the dataset views, so they go first and come back last.
@@ -121,8 +133,15 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
       .values({ key: 'views', value: fingerprint })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
       .execute();
-    if (store.dialect === 'postgres') await createConsoleViews(tx, definitions.map((d) => d.name));
+    if (store.dialect === 'postgres')
+      await createConsoleViews(
+        tx,
+        definitions.map((d) => d.name),
+      );
   });
-  await refreshStatistics(store, RESOURCES.map((r) => r.name));
+  await refreshStatistics(
+    store,
+    RESOURCES.map((r) => r.name),
+  );
   return { rebuilt: true };
 }

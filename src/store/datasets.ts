@@ -11,7 +11,9 @@ export class UnknownDataset extends NotFoundError {
     const wanted = name.replace(/-/g, '_').toLowerCase();
     // The usual slip: a singular, a prefix, or one letter off.
     const near = names.filter((n) => n === `${wanted}s` || n.startsWith(wanted) || wanted.startsWith(n) || oneEditApart(n, wanted));
-    super(`There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')} (herowatch datasets describes them).`);
+    super(
+      `There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')} (herowatch datasets describes them).`,
+    );
   }
 }
 
@@ -100,7 +102,11 @@ export async function readDataset(store: Store, name: string, query: DatasetQuer
   if (limit !== undefined) order.push(...columns.filter((c) => dataset.columns.find((d) => d.name === c)?.type !== 'json'));
   const orderBy = order.length === 0 ? sql`` : sql` ORDER BY ${sql.join([...new Set(order)].map((c) => sql.ref(c)))}`;
   const paging = limit === undefined ? sql`` : sql` LIMIT ${limit + 1} OFFSET ${offset}`;
-  const { rows } = await sql<Record<string, unknown>>`SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${source(store, dataset, query.asOfRun)}${where(dataset, query)}${orderBy}${paging}`.execute(store.db);
+  const { rows } = await sql<
+    Record<string, unknown>
+  >`SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${source(store, dataset, query.asOfRun)}${where(dataset, query)}${orderBy}${paging}`.execute(
+    store.db,
+  );
   const more = limit !== undefined && rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return {
@@ -111,9 +117,15 @@ export async function readDataset(store: Store, name: string, query: DatasetQuer
 }
 
 /** How many rows a dataset has (for a connection, with filters). */
-export async function countDataset(store: Store, name: string, query: Pick<DatasetQuery, 'connection' | 'asOfRun' | 'filters' | 'contains'> = {}): Promise<number> {
+export async function countDataset(
+  store: Store,
+  name: string,
+  query: Pick<DatasetQuery, 'connection' | 'asOfRun' | 'filters' | 'contains'> = {},
+): Promise<number> {
   const dataset = requireDataset(name);
-  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${source(store, dataset, query.asOfRun)}${where(dataset, query)}`.execute(store.db);
+  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${source(store, dataset, query.asOfRun)}${where(dataset, query)}`.execute(
+    store.db,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 

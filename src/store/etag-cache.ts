@@ -50,7 +50,15 @@ export class StoreEtagCache implements EtagCache {
     for (let i = 0; i < keys.length; i += 200) {
       const rows = keys.slice(i, i + 200).map((key) => {
         const entry = this.entries.get(key)!;
-        return { connection_id: this.connectionId, key, etag: entry.etag, status: entry.status, body: entry.body, next_range: entry.nextRange, updated_at: now };
+        return {
+          connection_id: this.connectionId,
+          key,
+          etag: entry.etag,
+          status: entry.status,
+          body: entry.body,
+          next_range: entry.nextRange,
+          updated_at: now,
+        };
       });
       await this.store.db
         .insertInto('hw_http_cache')

@@ -38,10 +38,27 @@ export interface EvaluationWrite {
 }
 
 /** A connection's findings, the suppressions in force and those that lapsed without being noticed, as an evaluation starts from them. */
-export async function loadFindingState(store: Store, connectionId: number, now: Date): Promise<{ existing: ExistingFinding[]; lapsed: LapsedSuppression[]; active: ActiveSuppression[] }> {
+export async function loadFindingState(
+  store: Store,
+  connectionId: number,
+  now: Date,
+): Promise<{ existing: ExistingFinding[]; lapsed: LapsedSuppression[]; active: ActiveSuppression[] }> {
   const existing = await store.db
     .selectFrom('hw_findings')
-    .select(['id', 'check_id', 'resource_key', 'resource_name', 'severity', 'result', 'status', 'message', 'first_seen_at', 'last_seen_at', 'resolved_at', 'removed_at'])
+    .select([
+      'id',
+      'check_id',
+      'resource_key',
+      'resource_name',
+      'severity',
+      'result',
+      'status',
+      'message',
+      'first_seen_at',
+      'last_seen_at',
+      'resolved_at',
+      'removed_at',
+    ])
     .where('connection_id', '=', connectionId)
     .execute();
   const lapsed = await store.db
@@ -67,14 +84,30 @@ export async function loadFindingState(store: Store, connectionId: number, now: 
  * `opened` event here (their ids exist only now); they are returned so the
  * caller can report them.
  */
-export async function writeEvaluation(store: Store, write: EvaluationWrite): Promise<{ evaluationId: number; inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[] }> {
+export async function writeEvaluation(
+  store: Store,
+  write: EvaluationWrite,
+): Promise<{ evaluationId: number; inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[] }> {
   const { now } = write;
   return store.db.transaction().execute(async (tx) => {
     const plannedOpened = write.events.filter((e) => e.event === 'opened' || e.event === 'reopened' || e.event === 'unsuppressed').length;
     const resolved = write.events.filter((e) => e.event === 'resolved').length;
     const evaluation = await tx
       .insertInto('hw_evaluations')
-      .values({ connection_id: write.connectionId, run_id: write.runId, evaluated_at: now, checks: write.checks, passed: write.passed, failed: write.failed, unknown: write.unknown, opened: plannedOpened, resolved, duration_ms: write.durationMs, notify: write.notify ? 'pending' : null, notified_at: null })
+      .values({
+        connection_id: write.connectionId,
+        run_id: write.runId,
+        evaluated_at: now,
+        checks: write.checks,
+        passed: write.passed,
+        failed: write.failed,
+        unknown: write.unknown,
+        opened: plannedOpened,
+        resolved,
+        duration_ms: write.durationMs,
+        notify: write.notify ? 'pending' : null,
+        notified_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const evaluationId = Number(evaluation.id);
@@ -100,10 +133,18 @@ export async function writeEvaluation(store: Store, write: EvaluationWrite): Pro
     const events = [...write.events, ...inserted.filter((r) => r.status === 'open').map((r) => ({ finding_id: r.id, event: 'opened' as const, detail: null }))];
     for (const { id, set } of write.updates) await tx.updateTable('hw_findings').set(set).where('id', '=', id).execute();
     for (let i = 0; i < write.stillFailing.length; i += 500) {
-      await tx.updateTable('hw_findings').set({ last_seen_at: now }).where('id', 'in', write.stillFailing.slice(i, i + 500)).execute();
+      await tx
+        .updateTable('hw_findings')
+        .set({ last_seen_at: now })
+        .where('id', 'in', write.stillFailing.slice(i, i + 500))
+        .execute();
     }
     for (let i = 0; i < write.removals.length; i += 500) {
-      await tx.updateTable('hw_findings').set({ removed_at: now, updated_at: now }).where('id', 'in', write.removals.slice(i, i + 500)).execute();
+      await tx
+        .updateTable('hw_findings')
+        .set({ removed_at: now, updated_at: now })
+        .where('id', 'in', write.removals.slice(i, i + 500))
+        .execute();
     }
     for (let i = 0; i < events.length; i += 500) {
       await tx
@@ -114,11 +155,19 @@ export async function writeEvaluation(store: Store, write: EvaluationWrite): Pro
     if (write.lapsedIds.length > 0) await tx.updateTable('hw_suppressions').set({ lapse_noted_at: now }).where('id', 'in', write.lapsedIds).execute();
     for (const ended of write.endedSuppressions) {
       await tx.updateTable('hw_suppressions').set({ revoked_at: now }).where('id', '=', ended.id).execute();
-      await tx.insertInto('hw_finding_events').values({ finding_id: ended.finding_id, evaluation_id: evaluationId, at: now, event: 'unsuppressed', detail: ended.detail }).execute();
+      await tx
+        .insertInto('hw_finding_events')
+        .values({ finding_id: ended.finding_id, evaluation_id: evaluationId, at: now, event: 'unsuppressed', detail: ended.detail })
+        .execute();
     }
     const insertedOpen = inserted.filter((r) => r.status === 'open').length;
     if (store.dialect === 'postgres' && write.inserts.length >= 1000) await sql`ANALYZE hw_findings`.execute(tx);
-    if (insertedOpen > 0) await tx.updateTable('hw_evaluations').set({ opened: plannedOpened + insertedOpen }).where('id', '=', evaluationId).execute();
+    if (insertedOpen > 0)
+      await tx
+        .updateTable('hw_evaluations')
+        .set({ opened: plannedOpened + insertedOpen })
+        .where('id', '=', evaluationId)
+        .execute();
     return { evaluationId, inserted };
   });
 }
@@ -160,19 +209,44 @@ export async function insertSuppression(
 ): Promise<number> {
   const now = suppression.now.toISOString();
   return store.db.transaction().execute(async (tx) => {
-    await tx.updateTable('hw_suppressions').set({ revoked_at: now }).where('connection_id', '=', finding.connection_id).where('check_id', '=', finding.check_id).where('resource_key', '=', finding.resource_key).where('revoked_at', 'is', null).execute();
+    await tx
+      .updateTable('hw_suppressions')
+      .set({ revoked_at: now })
+      .where('connection_id', '=', finding.connection_id)
+      .where('check_id', '=', finding.check_id)
+      .where('resource_key', '=', finding.resource_key)
+      .where('revoked_at', 'is', null)
+      .execute();
     const row = await tx
       .insertInto('hw_suppressions')
-      .values({ connection_id: finding.connection_id, check_id: finding.check_id, resource_key: finding.resource_key, reason: suppression.reason, created_by: suppression.by, created_at: now, expires_at: suppression.expiresAt.toISOString(), revoked_at: null, lapse_noted_at: null })
+      .values({
+        connection_id: finding.connection_id,
+        check_id: finding.check_id,
+        resource_key: finding.resource_key,
+        reason: suppression.reason,
+        created_by: suppression.by,
+        created_at: now,
+        expires_at: suppression.expiresAt.toISOString(),
+        revoked_at: null,
+        lapse_noted_at: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx.insertInto('hw_finding_events').values({ finding_id: finding.id, evaluation_id: null, at: now, event: 'suppressed', detail: suppression.detail }).execute();
+    await tx
+      .insertInto('hw_finding_events')
+      .values({ finding_id: finding.id, evaluation_id: null, at: now, event: 'suppressed', detail: suppression.detail })
+      .execute();
     return Number(row.id);
   });
 }
 
 /** Ends the suppression in force on a finding; false when there was none. */
-export async function revokeSuppression(store: Store, finding: Pick<FindingRow, 'id' | 'connection_id' | 'check_id' | 'resource_key'>, now: Date, detail: string): Promise<boolean> {
+export async function revokeSuppression(
+  store: Store,
+  finding: Pick<FindingRow, 'id' | 'connection_id' | 'check_id' | 'resource_key'>,
+  now: Date,
+  detail: string,
+): Promise<boolean> {
   const at = now.toISOString();
   return store.db.transaction().execute(async (tx) => {
     const result = await tx
@@ -228,7 +302,14 @@ export async function findingEventsBetween(store: Store, connectionIds: number[]
 
 export async function evaluationsBetween(store: Store, connectionIds: number[], from: Date, to: Date): Promise<Selectable<EvaluationsTable>[]> {
   if (connectionIds.length === 0) return [];
-  return store.db.selectFrom('hw_evaluations').selectAll().where('connection_id', 'in', connectionIds).where('evaluated_at', '>=', from.toISOString()).where('evaluated_at', '<=', to.toISOString()).orderBy('id').execute();
+  return store.db
+    .selectFrom('hw_evaluations')
+    .selectAll()
+    .where('connection_id', 'in', connectionIds)
+    .where('evaluated_at', '>=', from.toISOString())
+    .where('evaluated_at', '<=', to.toISOString())
+    .orderBy('id')
+    .execute();
 }
 
 /** A finding row with the suppression in force at the query's time, if any, and its connection's name. */
@@ -268,10 +349,15 @@ const literal = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}
  * the database, so a first page of a large account costs a page.
  */
 export async function findingPage(store: Store, query: FindingQuery): Promise<{ rows: FindingWithSuppression[]; total: number }> {
-  if (query.connectionIds.length === 0 || query.statuses.length === 0 || query.severities.length === 0 || query.apps?.length === 0) return { rows: [], total: 0 };
+  if (query.connectionIds.length === 0 || query.statuses.length === 0 || query.severities.length === 0 || query.apps?.length === 0)
+    return { rows: [], total: 0 };
   const now = query.now.toISOString();
   const viewStatus = sql<string>`CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END`;
-  const rank = (expression: ReturnType<typeof sql>, order: readonly string[]) => sql`CASE ${expression} ${sql.join(order.map((value, i) => sql`WHEN ${value} THEN ${sql.lit(i)}`), sql` `)} ELSE ${sql.lit(order.length)} END`;
+  const rank = (expression: ReturnType<typeof sql>, order: readonly string[]) =>
+    sql`CASE ${expression} ${sql.join(
+      order.map((value, i) => sql`WHEN ${value} THEN ${sql.lit(i)}`),
+      sql` `,
+    )} ELSE ${sql.lit(order.length)} END`;
   // Suppressed findings are stored open: the stored statuses narrow the rows (an index covers them) before the suppressions are joined.
   const stored = [...new Set(query.statuses.map((s) => (s === 'suppressed' ? 'open' : s)))];
   const conditions = [
@@ -281,14 +367,16 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
     sql`${viewStatus} IN (${sql.join([...query.statuses])})`,
     ...(query.check ? [sql`f.check_id = ${query.check}`] : []),
     ...(query.apps
-      ? [sql`(${sql.join(
-          // By the resource's key, as resultApp reads it (finding-view.ts): names are for people and say it differently per resource.
-          query.apps.map(
-            (app) =>
-              sql`f.resource_key = ${`app/${app}`} OR f.resource_key LIKE ${`app/${literal(app)}/%`} ESCAPE '\\' OR f.resource_key LIKE ${`addon/%/${literal(app)}/%`} ESCAPE '\\' OR f.resource_name LIKE ${`% -> ${literal(app)}`} ESCAPE '\\'`,
-          ),
-          sql` OR `,
-        )})`]
+      ? [
+          sql`(${sql.join(
+            // By the resource's key, as resultApp reads it (finding-view.ts): names are for people and say it differently per resource.
+            query.apps.map(
+              (app) =>
+                sql`f.resource_key = ${`app/${app}`} OR f.resource_key LIKE ${`app/${literal(app)}/%`} ESCAPE '\\' OR f.resource_key LIKE ${`addon/%/${literal(app)}/%`} ESCAPE '\\' OR f.resource_name LIKE ${`% -> ${literal(app)}`} ESCAPE '\\'`,
+            ),
+            sql` OR `,
+          )})`,
+        ]
       : []),
     ...(query.includeRemoved ? [] : [sql`f.removed_at IS NULL`]),
   ];
@@ -297,10 +385,14 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
     LEFT JOIN hw_suppressions s ON s.connection_id = f.connection_id AND s.check_id = f.check_id AND s.resource_key = f.resource_key AND s.revoked_at IS NULL AND s.expires_at > ${now}
     WHERE ${sql.join(conditions, sql` AND `)}`;
   const paging = query.limit === undefined ? sql`` : sql` LIMIT ${query.limit} OFFSET ${query.offset ?? 0}`;
-  const { rows } = await sql<FindingWithSuppression>`SELECT f.*, c.name AS connection_name, s.id AS suppression_id, s.reason AS suppression_reason, s.created_by AS suppression_by, s.created_at AS suppression_created_at, s.expires_at AS suppression_expires_at
+  const { rows } =
+    await sql<FindingWithSuppression>`SELECT f.*, c.name AS connection_name, s.id AS suppression_id, s.reason AS suppression_reason, s.created_by AS suppression_by, s.created_at AS suppression_created_at, s.expires_at AS suppression_expires_at
     ${from}
-    ORDER BY ${rank(viewStatus, query.statusOrder)}, ${rank(sql`f.severity`, query.severityOrder)}, c.name, f.check_id, f.resource_key${paging}`.execute(store.db);
-  const total = query.limit === undefined ? rows.length : Number((await sql<{ n: number | string }>`SELECT count(*) AS n ${from}`.execute(store.db)).rows[0]?.n ?? 0);
+    ORDER BY ${rank(viewStatus, query.statusOrder)}, ${rank(sql`f.severity`, query.severityOrder)}, c.name, f.check_id, f.resource_key${paging}`.execute(
+      store.db,
+    );
+  const total =
+    query.limit === undefined ? rows.length : Number((await sql<{ n: number | string }>`SELECT count(*) AS n ${from}`.execute(store.db)).rows[0]?.n ?? 0);
   return { rows, total };
 }
 
@@ -309,12 +401,32 @@ export async function findingPage(store: Store, query: FindingQuery): Promise<{ 
  * were resolved, per severity: enough to draw how many were open on each
  * day without reading the findings themselves.
  */
-export async function findingDayCounts(store: Store, connectionIds: number[], since: string): Promise<{ opened: { day: string; severity: string; n: number }[]; resolved: { day: string; severity: string; n: number }[]; openBefore: { severity: string; n: number }[] }> {
+export async function findingDayCounts(
+  store: Store,
+  connectionIds: number[],
+  since: string,
+): Promise<{
+  opened: { day: string; severity: string; n: number }[];
+  resolved: { day: string; severity: string; n: number }[];
+  openBefore: { severity: string; n: number }[];
+}> {
   if (connectionIds.length === 0) return { opened: [], resolved: [], openBefore: [] };
-  const failing = store.db.selectFrom('hw_findings').where('connection_id', 'in', connectionIds).where('first_seen_at', 'is not', null).where('status', 'in', ['open', 'resolved']);
+  const failing = store.db
+    .selectFrom('hw_findings')
+    .where('connection_id', 'in', connectionIds)
+    .where('first_seen_at', 'is not', null)
+    .where('status', 'in', ['open', 'resolved']);
   const day = (column: 'first_seen_at' | 'resolved_at') => sql<string>`substr(${sql.ref(column)}, 1, 10)`;
-  const opened = await failing.select([day('first_seen_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')]).where('first_seen_at', '>=', since).groupBy([day('first_seen_at'), 'severity']).execute();
-  const resolved = await failing.select([day('resolved_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')]).where('resolved_at', '>=', since).groupBy([day('resolved_at'), 'severity']).execute();
+  const opened = await failing
+    .select([day('first_seen_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('first_seen_at', '>=', since)
+    .groupBy([day('first_seen_at'), 'severity'])
+    .execute();
+  const resolved = await failing
+    .select([day('resolved_at').as('day'), 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('resolved_at', '>=', since)
+    .groupBy([day('resolved_at'), 'severity'])
+    .execute();
   const openBefore = await failing
     .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
     .where('first_seen_at', '<', since)
@@ -330,9 +442,18 @@ export async function findingDayCounts(store: Store, connectionIds: number[], si
  * (failing, suppressed, unknown, passed), with the suppressions in force at
  * `now`: a report without reading the findings themselves.
  */
-export async function findingCountsByCheck(store: Store, connectionIds: number[], now: Date): Promise<{ check_id: string; status: string; result: string; n: number }[]> {
+export async function findingCountsByCheck(
+  store: Store,
+  connectionIds: number[],
+  now: Date,
+): Promise<{ check_id: string; status: string; result: string; n: number }[]> {
   if (connectionIds.length === 0) return [];
-  const { rows } = await sql<{ check_id: string; status: string; result: string; n: number | string }>`SELECT f.check_id, CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END AS status, f.result, count(*) AS n
+  const { rows } = await sql<{
+    check_id: string;
+    status: string;
+    result: string;
+    n: number | string;
+  }>`SELECT f.check_id, CASE WHEN f.status = 'open' AND s.id IS NOT NULL THEN 'suppressed' ELSE f.status END AS status, f.result, count(*) AS n
     FROM hw_findings f
     LEFT JOIN hw_suppressions s ON s.connection_id = f.connection_id AND s.check_id = f.check_id AND s.resource_key = f.resource_key AND s.revoked_at IS NULL AND s.expires_at > ${now.toISOString()}
     WHERE f.connection_id IN (${sql.join(connectionIds)}) AND f.removed_at IS NULL
@@ -344,18 +465,36 @@ export async function findingCountsByCheck(store: Store, connectionIds: number[]
 export interface PendingNotice {
   evaluationId: number;
   evaluatedAt: string;
-  changes: { event: 'opened' | 'reopened' | 'resolved'; findingId: number; checkId: string; severity: string; resourceKey: string; resourceName: string; message: string }[];
+  changes: {
+    event: 'opened' | 'reopened' | 'resolved';
+    findingId: number;
+    checkId: string;
+    severity: string;
+    resourceKey: string;
+    resourceName: string;
+    message: string;
+  }[];
 }
 
 /** The connection's evaluations whose changes the webhook has not received yet, oldest first. */
 export async function pendingNotices(store: Store, connectionId: number): Promise<PendingNotice[]> {
-  const evaluations = await store.db.selectFrom('hw_evaluations').select(['id', 'evaluated_at']).where('connection_id', '=', connectionId).where('notify', '=', 'pending').orderBy('id').execute();
+  const evaluations = await store.db
+    .selectFrom('hw_evaluations')
+    .select(['id', 'evaluated_at'])
+    .where('connection_id', '=', connectionId)
+    .where('notify', '=', 'pending')
+    .orderBy('id')
+    .execute();
   if (evaluations.length === 0) return [];
   const rows = await store.db
     .selectFrom('hw_finding_events as e')
     .innerJoin('hw_findings as f', 'f.id', 'e.finding_id')
     .select(['e.evaluation_id', 'e.event', 'f.id', 'f.check_id', 'f.severity', 'f.resource_key', 'f.resource_name', 'f.message'])
-    .where('e.evaluation_id', 'in', evaluations.map((e) => Number(e.id)))
+    .where(
+      'e.evaluation_id',
+      'in',
+      evaluations.map((e) => Number(e.id)),
+    )
     .where('e.event', 'in', ['opened', 'reopened', 'resolved'])
     .orderBy('f.id')
     .execute();
@@ -364,7 +503,15 @@ export async function pendingNotices(store: Store, connectionId: number): Promis
     evaluatedAt: evaluation.evaluated_at,
     changes: rows
       .filter((row) => Number(row.evaluation_id) === Number(evaluation.id))
-      .map((row) => ({ event: row.event as 'opened' | 'reopened' | 'resolved', findingId: Number(row.id), checkId: row.check_id, severity: row.severity, resourceKey: row.resource_key, resourceName: row.resource_name, message: row.message })),
+      .map((row) => ({
+        event: row.event as 'opened' | 'reopened' | 'resolved',
+        findingId: Number(row.id),
+        checkId: row.check_id,
+        severity: row.severity,
+        resourceKey: row.resource_key,
+        resourceName: row.resource_name,
+        message: row.message,
+      })),
   }));
 }
 

@@ -183,5 +183,11 @@ export async function buryWorkers(store: Store, ids: string[], at: Date): Promis
 
 /** Worker processes seen since `since`. */
 export async function liveWorkers(store: Store, since: Date): Promise<{ id: string; host: string; pid: number; seen_at: string }[]> {
-  return store.db.selectFrom('hw_workers').select(['id', 'host', 'pid', 'seen_at']).where('stopped_at', 'is', null).where('seen_at', '>=', since.toISOString()).orderBy('id').execute();
+  return store.db
+    .selectFrom('hw_workers')
+    .select(['id', 'host', 'pid', 'seen_at'])
+    .where('stopped_at', 'is', null)
+    .where('seen_at', '>=', since.toISOString())
+    .orderBy('id')
+    .execute();
 }

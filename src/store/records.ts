@@ -99,7 +99,16 @@ export class RunWriter {
       const json = JSON.stringify(item.data);
       const hash = recordHash(json);
       if (open.get(item.key)?.hash !== hash) {
-        this.pending.push({ connection_id: this.connectionId, resource, key: item.key, parent_key: parentKey, hash, data: json, valid_from: this.runId, valid_to: null });
+        this.pending.push({
+          connection_id: this.connectionId,
+          resource,
+          key: item.key,
+          parent_key: parentKey,
+          hash,
+          data: json,
+          valid_from: this.runId,
+          valid_to: null,
+        });
         replaced.add(item.key);
         this.versionsWritten++;
       }
@@ -115,7 +124,11 @@ export class RunWriter {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       await this.store.db.transaction().execute(async (tx) => {
-        for (let i = 0; i < batch.length; i += CHUNK) await tx.insertInto('hw_records').values(batch.slice(i, i + CHUNK)).execute();
+        for (let i = 0; i < batch.length; i += CHUNK)
+          await tx
+            .insertInto('hw_records')
+            .values(batch.slice(i, i + CHUNK))
+            .execute();
       });
     });
     return this.flushing;
@@ -175,18 +188,31 @@ export class RunWriter {
       }
       await markVerified(tx, connectionId, runId, completion.verified ?? [], gone);
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
-      await tx.updateTable('hw_sync_runs').set({ ...completion.stats, status: 'complete', finished_at: completion.finishedAt }).where('id', '=', runId).execute();
+      await tx
+        .updateTable('hw_sync_runs')
+        .set({ ...completion.stats, status: 'complete', finished_at: completion.finishedAt })
+        .where('id', '=', runId)
+        .execute();
       for (const cursor of completion.auditCursors) {
         await tx
           .insertInto('hw_audit_cursors')
-          .values({ connection_id: connectionId, enterprise_id: cursor.enterpriseId, complete_through: cursor.completeThrough, first_day: cursor.firstDay ?? null })
+          .values({
+            connection_id: connectionId,
+            enterprise_id: cursor.enterpriseId,
+            complete_through: cursor.completeThrough,
+            first_day: cursor.firstDay ?? null,
+          })
           .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
           .execute();
       }
     });
     // After a large change the query planner's statistics are stale: refresh them, so that the first reads plan well.
     const changed = this.versionsWritten + [...this.replaced.values()].reduce((sum, keys) => sum + keys.size, 0);
-    if (changed >= 1000) await refreshStatistics(this.store, resourcesParentFirst.map((r) => r.name));
+    if (changed >= 1000)
+      await refreshStatistics(
+        this.store,
+        resourcesParentFirst.map((r) => r.name),
+      );
   }
 }
 
@@ -202,7 +228,12 @@ function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
 }
 
 /** Every record of a connection as it stood after a run; with `appId`, only that app's record and its children's. */
-export async function recordsAt(store: Store, connectionId: number, run: number, options: { appId?: string } = {}): Promise<{ resource: string; key: string; hash: string; data: string }[]> {
+export async function recordsAt(
+  store: Store,
+  connectionId: number,
+  run: number,
+  options: { appId?: string } = {},
+): Promise<{ resource: string; key: string; hash: string; data: string }[]> {
   let query = store.db
     .selectFrom('hw_records')
     .select(['resource', 'key', 'hash', 'data'])

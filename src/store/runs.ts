@@ -30,7 +30,14 @@ const LEGACY_STALE_MS = 5 * 60_000;
  * Starts a run holding a lease of `leaseMs` (wall-clock time, whatever clock
  * the sync's data uses). `startedAt` is the run's own time.
  */
-export async function startRun(store: Store, connectionId: number, startedAt: Date, kind: 'inventory' | 'audit', leaseMs: number, mode: SyncMode = 'full'): Promise<number> {
+export async function startRun(
+  store: Store,
+  connectionId: number,
+  startedAt: Date,
+  kind: 'inventory' | 'audit',
+  leaseMs: number,
+  mode: SyncMode = 'full',
+): Promise<number> {
   const wall = Date.now();
   const row = await store.db
     .insertInto('hw_sync_runs')
@@ -66,7 +73,12 @@ export async function lastCompleteInventoryRun(store: Store, connectionId: numbe
 /** Renews a running run's lease. */
 export async function renewLease(store: Store, runId: number, leaseMs: number): Promise<void> {
   const wall = Date.now();
-  await store.db.updateTable('hw_sync_runs').set({ heartbeat_at: new Date(wall).toISOString(), lease_until: new Date(wall + leaseMs).toISOString() }).where('id', '=', runId).where('status', '=', 'running').execute();
+  await store.db
+    .updateTable('hw_sync_runs')
+    .set({ heartbeat_at: new Date(wall).toISOString(), lease_until: new Date(wall + leaseMs).toISOString() })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 /**
@@ -75,7 +87,10 @@ export async function renewLease(store: Store, runId: number, leaseMs: number): 
  * purged. Returns the ids so marked. A run whose lease holds blocks a new
  * one: two runs of one connection never overlap.
  */
-export async function recoverInterruptedRuns(store: Store, connectionId: number): Promise<{ interrupted: number[]; running: { id: number; pid: number; host: string } | null }> {
+export async function recoverInterruptedRuns(
+  store: Store,
+  connectionId: number,
+): Promise<{ interrupted: number[]; running: { id: number; pid: number; host: string } | null }> {
   const wall = Date.now();
   const running = await store.db.selectFrom('hw_sync_runs').selectAll().where('connection_id', '=', connectionId).where('status', '=', 'running').execute();
   const interrupted: number[] = [];
@@ -85,7 +100,11 @@ export async function recoverInterruptedRuns(store: Store, connectionId: number)
     await purgeRun(store, connectionId, run.id);
     await store.db
       .updateTable('hw_sync_runs')
-      .set({ status: 'interrupted', finished_at: new Date(wall).toISOString(), error: `Interrupted: the process (pid ${run.pid} on ${run.host}) stopped renewing its lease before the run completed; nothing it collected was kept.` })
+      .set({
+        status: 'interrupted',
+        finished_at: new Date(wall).toISOString(),
+        error: `Interrupted: the process (pid ${run.pid} on ${run.host}) stopped renewing its lease before the run completed; nothing it collected was kept.`,
+      })
       .where('id', '=', run.id)
       .execute();
     interrupted.push(run.id);
@@ -140,7 +159,15 @@ export async function recordCoverage(store: Store, runId: number, resources: { n
     await store.db
       .insertInto('hw_coverage')
       .values(rows.slice(i, i + 200))
-      .onConflict((oc) => oc.columns(['run_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), items: eb.ref('excluded.items'), reason: eb.ref('excluded.reason'), fix: eb.ref('excluded.fix'), parents: eb.ref('excluded.parents') })))
+      .onConflict((oc) =>
+        oc.columns(['run_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          items: eb.ref('excluded.items'),
+          reason: eb.ref('excluded.reason'),
+          fix: eb.ref('excluded.fix'),
+          parents: eb.ref('excluded.parents'),
+        })),
+      )
       .execute();
   }
 }
@@ -163,7 +190,14 @@ function row(runId: number, e: CoverageEntry, parents: number | null): CoverageR
 }
 
 /** Ends a run that did not complete (failed, or incomplete: too many lists could not be read), discarding the records it wrote; its coverage stays, to say what failed. */
-export async function failRun(store: Store, connectionId: number, runId: number, error: string, stats: Partial<RunRow>, status: 'failed' | 'incomplete' = 'failed'): Promise<void> {
+export async function failRun(
+  store: Store,
+  connectionId: number,
+  runId: number,
+  error: string,
+  stats: Partial<RunRow>,
+  status: 'failed' | 'incomplete' = 'failed',
+): Promise<void> {
   await purgeRun(store, connectionId, runId);
   await store.db
     .updateTable('hw_sync_runs')
@@ -173,7 +207,24 @@ export async function failRun(store: Store, connectionId: number, runId: number,
 }
 
 export async function listRuns(store: Store, connectionId?: number, limit = 50): Promise<RunRow[]> {
-  let query = store.db.selectFrom('hw_sync_runs').select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error', 'kind', 'mode']);
+  let query = store.db
+    .selectFrom('hw_sync_runs')
+    .select([
+      'id',
+      'connection_id',
+      'started_at',
+      'finished_at',
+      'status',
+      'requests',
+      'not_modified',
+      'retries',
+      'rate_limit_low',
+      'throttled_ms',
+      'items',
+      'error',
+      'kind',
+      'mode',
+    ]);
   if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
   return (await query.orderBy('id', 'desc').limit(limit).execute()) as RunRow[];
 }
@@ -221,7 +272,9 @@ export async function runsStartedBetween(store: Store, connectionIds: number[], 
 
 /** Ids of a connection's complete inventory runs, oldest first. */
 export async function completeRunIds(store: Store, connectionId: number): Promise<number[]> {
-  return (await store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').orderBy('id').execute()).map((r) => r.id);
+  return (
+    await store.db.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'complete').orderBy('id').execute()
+  ).map((r) => r.id);
 }
 
 export async function markInterrupted(store: Store, runId: number): Promise<void> {
@@ -232,7 +285,20 @@ export async function markInterrupted(store: Store, runId: number): Promise<void
 export async function getRun(store: Store, runId: number): Promise<RunRow | undefined> {
   return (await store.db
     .selectFrom('hw_sync_runs')
-    .select(['id', 'connection_id', 'started_at', 'finished_at', 'status', 'requests', 'not_modified', 'retries', 'rate_limit_low', 'throttled_ms', 'items', 'error'])
+    .select([
+      'id',
+      'connection_id',
+      'started_at',
+      'finished_at',
+      'status',
+      'requests',
+      'not_modified',
+      'retries',
+      'rate_limit_low',
+      'throttled_ms',
+      'items',
+      'error',
+    ])
     .where('id', '=', runId)
     .executeTakeFirst()) as RunRow | undefined;
 }

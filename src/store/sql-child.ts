@@ -79,7 +79,11 @@ function runSqlite(job: Extract<SqlJob, { kind: 'sqlite' }>): BoundedRows {
     db.pragma('query_only = ON');
     // Prepared again: the one above was compiled before the rows were there (and the store came and went since).
     const query = db.prepare(job.query);
-    return boundRows(query.columns().map((c) => c.name), blobsAsText(query.iterate() as IterableIterator<Record<string, unknown>>), job.bounds);
+    return boundRows(
+      query.columns().map((c) => c.name),
+      blobsAsText(query.iterate() as IterableIterator<Record<string, unknown>>),
+      job.bounds,
+    );
   } finally {
     db.close();
   }
@@ -115,7 +119,8 @@ function withStore(db: SqliteDatabase, uri: string, work: () => void): void {
  */
 function datasetsRead(db: SqliteDatabase, query: string, datasets: Set<string>): string[] {
   const byRootPage = new Map<number, string>();
-  for (const row of db.prepare("SELECT rootpage, name FROM main.sqlite_schema WHERE type = 'table'").all() as { rootpage: number; name: string }[]) byRootPage.set(row.rootpage, row.name);
+  for (const row of db.prepare("SELECT rootpage, name FROM main.sqlite_schema WHERE type = 'table'").all() as { rootpage: number; name: string }[])
+    byRootPage.set(row.rootpage, row.name);
   const read = new Set<string>();
   for (const step of db.prepare(`EXPLAIN ${query}`).all() as { opcode: string; p2: number; p3: number }[]) {
     if (step.opcode !== 'OpenRead' || step.p3 !== 0) continue;
@@ -127,7 +132,10 @@ function datasetsRead(db: SqliteDatabase, query: string, datasets: Set<string>):
 
 async function answer(job: SqlJob): Promise<SqlReply> {
   try {
-    const result = job.kind === 'sqlite' ? runSqlite(job) : await runPostgresQuery(job.config, job.query, job.bounds, job.timeoutMs, (session) => process.send!({ id: job.id, session } satisfies SqlReply));
+    const result =
+      job.kind === 'sqlite'
+        ? runSqlite(job)
+        : await runPostgresQuery(job.config, job.query, job.bounds, job.timeoutMs, (session) => process.send!({ id: job.id, session } satisfies SqlReply));
     return { id: job.id, ok: true, result };
   } catch (error) {
     const message = String((error as Error).message ?? error);

@@ -21,7 +21,7 @@ describe('the shape of a query, as the console reads it for its messages', () =>
     ['  -- a comment\n /* another */ (select 1)', 'SELECT', 1],
     ['SELECT 1;  -- the end', 'SELECT', 1],
     ['SELECT 1; DROP VIEW apps', 'SELECT', 2],
-    ["SELECT ';DROP' AS \"a;b\"", 'SELECT', 1],
+    ['SELECT \';DROP\' AS "a;b"', 'SELECT', 1],
     ['delete from apps', 'DELETE', 1],
     ['SELEC 1', 'SELEC', 1],
     ['  -- only a comment', null, 0],
@@ -60,7 +60,11 @@ describe.each(DIALECTS)('the SQL console on %s', (dialect) => {
     const hw = await synced(dialect);
     const repeat = (n: number) => (dialect === 'sqlite' ? `replace(hex(zeroblob(${n / 2})), '0', 'x')` : `repeat('x', ${n})`);
     // Ten values of 2 MB each (the reported reproduction, ten of 8 MB, took the server to 3.3 GB).
-    const big = await runDatasetSql(hw.store, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i, ${repeat(2_000_000)} AS blob FROM n`, { maxCellChars: 1000, maxResultBytes: 4500 });
+    const big = await runDatasetSql(
+      hw.store,
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i, ${repeat(2_000_000)} AS blob FROM n`,
+      { maxCellChars: 1000, maxResultBytes: 4500 },
+    );
     expect(big.columns).toEqual(['i', 'blob']);
     expect(big.rows.length).toBe(4);
     expect(big.rows.every((r) => (r.blob as string).length === 1000 && /^x+$/.test(r.blob as string))).toBe(true);
@@ -89,7 +93,10 @@ describe.each(DIALECTS)('the SQL console on %s', (dialect) => {
 
   it('cannot write, even through what the database would accept as a query, and names what it refused', async () => {
     const hw = await synced(dialect);
-    const writes = dialect === 'sqlite' ? ['INSERT INTO apps VALUES (1)', 'WITH x AS (SELECT 1) DELETE FROM apps'] : ['WITH gone AS (DELETE FROM apps RETURNING *) SELECT * FROM gone', "SELECT nextval('hw_sync_runs_id_seq')"];
+    const writes =
+      dialect === 'sqlite'
+        ? ['INSERT INTO apps VALUES (1)', 'WITH x AS (SELECT 1) DELETE FROM apps']
+        : ['WITH gone AS (DELETE FROM apps RETURNING *) SELECT * FROM gone', "SELECT nextval('hw_sync_runs_id_seq')"];
     for (const query of writes) await expect(runDatasetSql(hw.store, query), query).rejects.toThrow(SqlError);
     for (const [query, message] of [
       ['SELEC 1', /not SQL herowatch can run: .*syntax error/],
@@ -120,9 +127,12 @@ describe.each(DIALECTS)('the SQL console against what an attacker tried, on %s',
     expect((await runDatasetSql(hw.store, blob)).rows).toEqual([{ b: '\\x01020304' }]);
   });
 
-  it('keeps one client\'s slow queries from holding up another\'s', async () => {
+  it("keeps one client's slow queries from holding up another's", async () => {
     const hw = await synced(dialect);
-    const endless = dialect === 'sqlite' ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n' : 'SELECT count(*) FROM generate_series(1, 10000000000) AS g';
+    const endless =
+      dialect === 'sqlite'
+        ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n'
+        : 'SELECT count(*) FROM generate_series(1, 10000000000) AS g';
     const slow = Array.from({ length: 4 }, () => runDatasetSql(hw.store, endless, { timeoutMs: 8_000 }, ['edge']).catch((e: Error) => e));
     const started = Date.now();
     // Another scope gets a process at once (one scope holds two at most), where it used to wait for all four.
@@ -140,9 +150,14 @@ describe.runIf(DIALECTS.includes('postgres'))('the SQL console on PostgreSQL aga
     await expect(runDatasetSql(hw.store, '("analyze") SELECT 1/0')).rejects.toThrow(/not SQL herowatch can run: syntax error/);
   });
 
-  it('prepares a new scope\'s role whatever locks a console session holds', async () => {
+  it("prepares a new scope's role whatever locks a console session holds", async () => {
     const hw = await synced('postgres');
-    const holding = runDatasetSql(hw.store, "SELECT pg_advisory_lock(hashtext(substr(current_user, 1, 30))), pg_advisory_lock(hashtext(current_user)), pg_sleep(4)", { timeoutMs: 6_000 }, ['edge']).catch((e: Error) => e);
+    const holding = runDatasetSql(
+      hw.store,
+      'SELECT pg_advisory_lock(hashtext(substr(current_user, 1, 30))), pg_advisory_lock(hashtext(current_user)), pg_sleep(4)',
+      { timeoutMs: 6_000 },
+      ['edge'],
+    ).catch((e: Error) => e);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const started = Date.now();
     expect((await runDatasetSql(hw.store, 'SELECT count(*) AS n FROM apps', {}, ['another'])).rows).toEqual([{ n: 0 }]);
@@ -159,7 +174,10 @@ describe.runIf(DIALECTS.includes('postgres'))('the SQL console when herowatch us
     url.password = 'herowatch';
     const probe = new pg.Client({ connectionString: url.toString() });
     // .ci/postgres creates this role for the test; elsewhere there may be none.
-    const available = await probe.connect().then(() => true, () => false);
+    const available = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     await probe.end().catch(() => {});
     if (!available) return;
     const store = await openStore({ databaseUrl: url.toString(), sqlitePath: '' });

@@ -48,7 +48,58 @@ export interface SqlResult {
 }
 
 /** Statements that are not queries, refused by name before anything runs (the database would refuse them too, less clearly). */
-const NOT_QUERIES = new Set(['ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHECKPOINT', 'CLUSTER', 'COMMENT', 'COMMIT', 'COPY', 'CREATE', 'DEALLOCATE', 'DECLARE', 'DELETE', 'DETACH', 'DISCARD', 'DO', 'DROP', 'END', 'EXECUTE', 'EXPLAIN', 'GRANT', 'IMPORT', 'INSERT', 'LISTEN', 'LOAD', 'LOCK', 'MERGE', 'MOVE', 'NOTIFY', 'PRAGMA', 'PREPARE', 'REASSIGN', 'REFRESH', 'REINDEX', 'RELEASE', 'REPLACE', 'RESET', 'REVOKE', 'ROLLBACK', 'SAVEPOINT', 'SECURITY', 'SET', 'SHOW', 'START', 'TRUNCATE', 'UNLISTEN', 'UPDATE', 'UPSERT', 'VACUUM']);
+const NOT_QUERIES = new Set([
+  'ALTER',
+  'ANALYZE',
+  'ATTACH',
+  'BEGIN',
+  'CALL',
+  'CHECKPOINT',
+  'CLUSTER',
+  'COMMENT',
+  'COMMIT',
+  'COPY',
+  'CREATE',
+  'DEALLOCATE',
+  'DECLARE',
+  'DELETE',
+  'DETACH',
+  'DISCARD',
+  'DO',
+  'DROP',
+  'END',
+  'EXECUTE',
+  'EXPLAIN',
+  'GRANT',
+  'IMPORT',
+  'INSERT',
+  'LISTEN',
+  'LOAD',
+  'LOCK',
+  'MERGE',
+  'MOVE',
+  'NOTIFY',
+  'PRAGMA',
+  'PREPARE',
+  'REASSIGN',
+  'REFRESH',
+  'REINDEX',
+  'RELEASE',
+  'REPLACE',
+  'RESET',
+  'REVOKE',
+  'ROLLBACK',
+  'SAVEPOINT',
+  'SECURITY',
+  'SET',
+  'SHOW',
+  'START',
+  'TRUNCATE',
+  'UNLISTEN',
+  'UPDATE',
+  'UPSERT',
+  'VACUUM',
+]);
 
 /**
  * The query's first word and whether a second statement follows the first,
@@ -115,7 +166,9 @@ function refuseNonQueries(query: string): void {
   // Both databases refuse a second statement; this says it in words.
   if (statements > 1) throw new SqlError('One statement at a time: the SQL console runs a single read-only SELECT.');
   if (first && NOT_QUERIES.has(first)) {
-    throw new SqlError(`${first} is not allowed: the SQL console runs one read-only SELECT (or WITH ... SELECT) over the dataset views; statements that write, change settings or control transactions are refused.`);
+    throw new SqlError(
+      `${first} is not allowed: the SQL console runs one read-only SELECT (or WITH ... SELECT) over the dataset views; statements that write, change settings or control transactions are refused.`,
+    );
   }
 }
 
@@ -129,21 +182,36 @@ export async function runDatasetSql(store: Store, query: string, limits: Partial
   const deadline = performance.now() + bounds.timeoutMs;
   const scope = connections === null ? '*' : [...new Set(connections)].sort().join('\u0000');
   const seconds = `${Math.max(1, Math.round(bounds.timeoutMs / 1000))} s`;
-  const common = { query, bounds: { maxRows: bounds.maxRows, maxCellChars: bounds.maxCellChars, maxResultBytes: bounds.maxResultBytes }, timeoutMs: bounds.timeoutMs };
+  const common = {
+    query,
+    bounds: { maxRows: bounds.maxRows, maxCellChars: bounds.maxCellChars, maxResultBytes: bounds.maxResultBytes },
+    timeoutMs: bounds.timeoutMs,
+  };
   let answer;
   try {
     if (store.dialect === 'sqlite') {
-      answer = await sqlProcesses.run({ ...common, kind: 'sqlite', storeUri: readOnlyUri(store.location.sqlitePath), datasets: datasets().map((d) => d.name), connections }, scope, deadline);
+      answer = await sqlProcesses.run(
+        { ...common, kind: 'sqlite', storeUri: readOnlyUri(store.location.sqlitePath), datasets: datasets().map((d) => d.name), connections },
+        scope,
+        deadline,
+      );
     } else {
       const reader = await readerFor(store, connections);
-      answer = await sqlProcesses.run({ ...common, kind: 'postgres', config: reader.config }, scope, deadline, (session) => endSession(store, session)).catch((error: unknown) => {
-        if (error instanceof QueryFailed && /password authentication failed|role .* does not exist/.test(error.message)) forgetReader(store, reader.role);
-        throw error;
-      });
+      answer = await sqlProcesses
+        .run({ ...common, kind: 'postgres', config: reader.config }, scope, deadline, (session) => endSession(store, session))
+        .catch((error: unknown) => {
+          if (error instanceof QueryFailed && /password authentication failed|role .* does not exist/.test(error.message)) forgetReader(store, reader.role);
+          throw error;
+        });
     }
   } catch (error) {
     if (error instanceof QueryTimeout) {
-      throw new SqlError(error.waited ? `The SQL console was busy with other queries for the whole time limit (${seconds}); try again in a moment.` : `The query ran longer than ${seconds} and was stopped; narrow it (a WHERE on connection, or a LIMIT).`, { cause: error });
+      throw new SqlError(
+        error.waited
+          ? `The SQL console was busy with other queries for the whole time limit (${seconds}); try again in a moment.`
+          : `The query ran longer than ${seconds} and was stopped; narrow it (a WHERE on connection, or a LIMIT).`,
+        { cause: error },
+      );
     }
     if (error instanceof QueryFailed) throw new SqlError(sqlMessage(error.message), { cause: error });
     throw error;
@@ -153,7 +221,8 @@ export async function runDatasetSql(store: Store, query: string, limits: Partial
 
 /** The database's own words, with what herowatch can add to them. */
 function sqlMessage(message: string): string {
-  if (/no such table|does not exist|permission denied/i.test(message)) return `${message}: the SQL console reads the dataset views only (herowatch datasets lists them).`;
+  if (/no such table|does not exist|permission denied/i.test(message))
+    return `${message}: the SQL console reads the dataset views only (herowatch datasets lists them).`;
   if (/syntax error|incomplete input|unrecognized token/i.test(message)) return `The query is not SQL herowatch can run: ${message}.`;
   if (/more than one statement|multiple commands/i.test(message)) return 'One statement at a time: the SQL console runs a single read-only SELECT.';
   if (/out of memory|stopped the SQL process/i.test(message)) return `The query needed more memory than the SQL console allows (${message}); narrow it.`;
@@ -206,11 +275,14 @@ class SqlProcesses {
           resolve(child);
         },
       };
-      const timer = setTimeout(() => {
-        const at = this.waiting.indexOf(entry);
-        if (at !== -1) this.waiting.splice(at, 1);
-        reject(new QueryTimeout(true));
-      }, Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => {
+          const at = this.waiting.indexOf(entry);
+          if (at !== -1) this.waiting.splice(at, 1);
+          reject(new QueryTimeout(true));
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       this.waiting.push(entry);
       this.dispatch();
     });
@@ -218,7 +290,7 @@ class SqlProcesses {
 
   /** Hands free processes to the first waiting queries whose scope may take one more. */
   private dispatch(): void {
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const entry = this.waiting[i]!;
       if ((this.held.get(entry.scope) ?? 0) >= PER_SCOPE || (this.idle.length === 0 && this.started >= PROCESSES)) {
         i++;
@@ -241,7 +313,11 @@ class SqlProcesses {
   private start(): ChildProcess {
     const { entry, execArgv } = scriptBeside(import.meta.url, 'sql-child');
     // A query's values are bounded, so is what the process holds.
-    const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [...execArgv, '--max-old-space-size=256'], serialization: 'advanced' });
+    const child = fork(entry, [], {
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      execArgv: [...execArgv, '--max-old-space-size=256'],
+      serialization: 'advanced',
+    });
     this.started++;
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
@@ -270,13 +346,17 @@ class SqlProcesses {
         if ('session' in reply) session = reply.session;
         else settle(() => (reply.ok ? resolve(reply.result) : reject(new QueryFailed(reply.error))));
       };
-      const onExit = (code: number | null, signal: string | null): void => settle(() => reject(new QueryFailed(`The query stopped the SQL process (${signal ?? `exit ${code}`})`)));
-      const timer = setTimeout(() => {
-        settle(() => reject(new QueryTimeout(false)));
-        child.kill('SIGKILL');
-        // A PostgreSQL query goes on without its client until it next writes: its session is ended too.
-        if (session !== null) void onTimeout?.(session);
-      }, Math.max(0, deadline - performance.now()));
+      const onExit = (code: number | null, signal: string | null): void =>
+        settle(() => reject(new QueryFailed(`The query stopped the SQL process (${signal ?? `exit ${code}`})`)));
+      const timer = setTimeout(
+        () => {
+          settle(() => reject(new QueryTimeout(false)));
+          child.kill('SIGKILL');
+          // A PostgreSQL query goes on without its client until it next writes: its session is ended too.
+          if (session !== null) void onTimeout?.(session);
+        },
+        Math.max(0, deadline - performance.now()),
+      );
       child.on('message', onMessage);
       child.once('exit', onExit);
       (child.channel as { ref?: () => void } | undefined)?.ref?.();

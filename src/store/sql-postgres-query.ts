@@ -27,7 +27,13 @@ interface WrappedRow {
  * process (the parent ends it at the time limit, whatever the query did to
  * its own timeout).
  */
-export async function runPostgresQuery(config: pg.ClientConfig, query: string, bounds: ResultBounds, timeoutMs: number, started: (pid: number) => void): Promise<BoundedRows> {
+export async function runPostgresQuery(
+  config: pg.ClientConfig,
+  query: string,
+  bounds: ResultBounds,
+  timeoutMs: number,
+  started: (pid: number) => void,
+): Promise<BoundedRows> {
   const { default: pgDriver } = await import('pg');
   const client = new pgDriver.Client(config);
   client.on('error', () => {});
@@ -43,7 +49,11 @@ export async function runPostgresQuery(config: pg.ClientConfig, query: string, b
     await client.query('DEALLOCATE hw_query');
     const described = await client.query({ text: `SELECT * FROM (${text}\n) AS hw_source LIMIT 0`, values: [] });
     const result = await client.query<WrappedRow>({ text: boundedQuery(text, bounds), values: [] });
-    return decode(described.fields.map((f) => f.name), result.rows, bounds);
+    return decode(
+      described.fields.map((f) => f.name),
+      result.rows,
+      bounds,
+    );
   } catch (error) {
     throw new QueryRefused((error as Error).message);
   } finally {

@@ -44,7 +44,11 @@ const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 async function consoleNames(db: Db): Promise<ConsoleNames> {
-  const { rows } = await sql<{ db: string; schema: string; owner: string }>`SELECT current_database() AS db, current_schema() AS schema, current_user AS owner`.execute(db);
+  const { rows } = await sql<{
+    db: string;
+    schema: string;
+    owner: string;
+  }>`SELECT current_database() AS db, current_schema() AS schema, current_user AS owner`.execute(db);
   const { db: database, schema, owner } = rows[0]!;
   return { schema: quoteIdent(schema), console: `herowatch_sql_${createHash('sha256').update(`${database}.${schema}`).digest('hex').slice(0, 16)}`, owner };
 }
@@ -77,7 +81,9 @@ export async function createConsoleViews(tx: Transaction<Database>, views: strin
       .execute(tx);
   }
   const roles = await tx.selectFrom('hw_sql_readers').select('role').distinct().execute();
-  const existing = new Set((await sql<{ rolname: string }>`SELECT rolname FROM pg_roles WHERE rolname LIKE ${`${names.console}%`}`.execute(tx)).rows.map((r) => r.rolname));
+  const existing = new Set(
+    (await sql<{ rolname: string }>`SELECT rolname FROM pg_roles WHERE rolname LIKE ${`${names.console}%`}`.execute(tx)).rows.map((r) => r.rolname),
+  );
   for (const { role } of roles) if (existing.has(role)) await grantConsole(tx, names, role);
 }
 
@@ -131,14 +137,21 @@ export async function readerFor(store: Store, connections: string[] | null): Pro
 }
 
 async function prepareReader(store: Store, names: ConsoleNames, role: string, connections: string[] | null): Promise<Reader> {
-  const password = createHmac('sha256', await secret(store)).update(role).digest('base64url');
+  const password = createHmac('sha256', await secret(store))
+    .update(role)
+    .digest('base64url');
   const lockKey = await advisoryLockKey(store, `sql roles ${names.console}`);
   await store.db.transaction().execute(async (tx) => {
     // One process at a time creates roles of this database (CREATE ROLE is not idempotent), waiting a few seconds at
     // most; the lock's key holds a secret, so that a console session cannot take it first.
     await sql`SET LOCAL lock_timeout = '10s'`.execute(tx);
     await sql`SELECT pg_advisory_xact_lock(${lockKey}::bigint)`.execute(tx);
-    const { rows } = await sql<{ exists: boolean; createrole: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${role}) AS exists, (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user) AS createrole`.execute(tx);
+    const { rows } = await sql<{
+      exists: boolean;
+      createrole: boolean;
+    }>`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${role}) AS exists, (SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user) AS createrole`.execute(
+      tx,
+    );
     const { exists, createrole } = rows[0]!;
     if (!createrole) {
       throw new ForbiddenError(
@@ -147,8 +160,15 @@ async function prepareReader(store: Store, names: ConsoleNames, role: string, co
     }
     // Made again by every process (the attributes, the password): the superuser-only attributes are checked below rather than set, since a database user with CREATEROLE may not name them in ALTER ROLE.
     const attributes = `LOGIN NOINHERIT CONNECTION LIMIT ${CONNECTION_LIMIT} PASSWORD ${quoteLiteral(password)}`;
-    await sql.raw(exists ? `ALTER ROLE ${role} WITH ${attributes}` : `CREATE ROLE ${role} WITH ${attributes} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`).execute(tx);
-    for (const setting of ['default_transaction_read_only = on', `search_path = ${names.console}`, 'statement_timeout = 60000']) await sql.raw(`ALTER ROLE ${role} SET ${setting}`).execute(tx);
+    await sql
+      .raw(
+        exists
+          ? `ALTER ROLE ${role} WITH ${attributes}`
+          : `CREATE ROLE ${role} WITH ${attributes} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`,
+      )
+      .execute(tx);
+    for (const setting of ['default_transaction_read_only = on', `search_path = ${names.console}`, 'statement_timeout = 60000'])
+      await sql.raw(`ALTER ROLE ${role} SET ${setting}`).execute(tx);
     // Nothing of herowatch's own schema (an older herowatch granted its views to the role it switched to).
     await sql.raw(`REVOKE ALL ON SCHEMA ${names.schema} FROM ${role}`).execute(tx);
     await sql.raw(`REVOKE ALL ON ALL TABLES IN SCHEMA ${names.schema} FROM ${role}`).execute(tx);
@@ -188,7 +208,8 @@ async function checkConfined(db: Db, names: ConsoleNames, role: string): Promise
     FROM pg_roles r WHERE r.rolname = ${role}`.execute(db);
   const row = rows[0];
   if (!row || row.superuser || row.bypassrls || row.member || row.credentials || row.schema) {
-    throw new ForbiddenError(`The SQL console refused to run: its role ${role} reaches more than the dataset views (a superuser or a role that creates roles or databases, a member of ${names.owner}, or granted herowatch's own schema). Drop the role (DROP OWNED BY ${role}; DROP ROLE ${role}) and let herowatch create it again.`);
+    throw new ForbiddenError(
+      `The SQL console refused to run: its role ${role} reaches more than the dataset views (a superuser or a role that creates roles or databases, a member of ${names.owner}, or granted herowatch's own schema). Drop the role (DROP OWNED BY ${role}; DROP ROLE ${role}) and let herowatch create it again.`,
+    );
   }
 }
-

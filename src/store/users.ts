@@ -8,12 +8,19 @@ export type SessionRow = Selectable<SessionsTable>;
 const user = (raw: Selectable<UsersTable>): UserRow => ({ ...raw, id: Number(raw.id) });
 
 export async function countUsers(store: Store): Promise<number> {
-  const row = await store.db.selectFrom('hw_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await store.db
+    .selectFrom('hw_users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function insertUser(store: Store, row: Omit<UserRow, 'id' | 'last_login_at'>): Promise<number> {
-  const inserted = await store.db.insertInto('hw_users').values({ ...row, last_login_at: null }).returning('id').executeTakeFirstOrThrow();
+  const inserted = await store.db
+    .insertInto('hw_users')
+    .values({ ...row, last_login_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return Number(inserted.id);
 }
 
@@ -43,7 +50,10 @@ export async function deleteUser(store: Store, id: number): Promise<void> {
 }
 
 export async function insertSession(store: Store, row: Omit<SessionRow, 'revoked_at'>): Promise<void> {
-  await store.db.insertInto('hw_sessions').values({ ...row, revoked_at: null }).execute();
+  await store.db
+    .insertInto('hw_sessions')
+    .values({ ...row, revoked_at: null })
+    .execute();
 }
 
 /** The session and its user, whatever their state (the caller judges expiry and revocation). */
@@ -72,7 +82,16 @@ export async function activeSessions(store: Store, at: string): Promise<(Omit<Se
   const rows = await store.db
     .selectFrom('hw_sessions')
     .innerJoin('hw_users', 'hw_users.id', 'hw_sessions.user_id')
-    .select(['hw_sessions.id', 'hw_sessions.user_id', 'hw_sessions.created_at', 'hw_sessions.last_seen_at', 'hw_sessions.expires_at', 'hw_sessions.revoked_at', 'hw_sessions.user_agent', 'hw_users.email'])
+    .select([
+      'hw_sessions.id',
+      'hw_sessions.user_id',
+      'hw_sessions.created_at',
+      'hw_sessions.last_seen_at',
+      'hw_sessions.expires_at',
+      'hw_sessions.revoked_at',
+      'hw_sessions.user_agent',
+      'hw_users.email',
+    ])
     .where('hw_sessions.revoked_at', 'is', null)
     .where('hw_sessions.expires_at', '>', at)
     .orderBy('hw_sessions.created_at', 'desc')
@@ -80,8 +99,14 @@ export async function activeSessions(store: Store, at: string): Promise<(Omit<Se
   return rows.map((r) => ({ ...r, user_id: Number(r.user_id) }));
 }
 
-export async function insertSetupLink(store: Store, row: { secret_hash: string; user_id: number | null; created_at: string; expires_at: string }): Promise<void> {
-  await store.db.insertInto('hw_setup_links').values({ ...row, used_at: null }).execute();
+export async function insertSetupLink(
+  store: Store,
+  row: { secret_hash: string; user_id: number | null; created_at: string; expires_at: string },
+): Promise<void> {
+  await store.db
+    .insertInto('hw_setup_links')
+    .values({ ...row, used_at: null })
+    .execute();
 }
 
 /**
@@ -92,11 +117,24 @@ export async function insertSetupLink(store: Store, row: { secret_hash: string; 
 export async function useSetupLink(store: Store, secretHash: string, at: string, kind: 'setup' | 'sign-in'): Promise<{ used: boolean; userId: number | null }> {
   const row = await store.db.selectFrom('hw_setup_links').select('user_id').where('secret_hash', '=', secretHash).executeTakeFirst();
   if (!row || (kind === 'setup') !== (row.user_id === null)) return { used: false, userId: null };
-  const result = await store.db.updateTable('hw_setup_links').set({ used_at: at }).where('secret_hash', '=', secretHash).where('used_at', 'is', null).where('expires_at', '>', at).executeTakeFirst();
+  const result = await store.db
+    .updateTable('hw_setup_links')
+    .set({ used_at: at })
+    .where('secret_hash', '=', secretHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
   return { used: Number(result.numUpdatedRows) > 0, userId: row.user_id === null ? null : Number(row.user_id) };
 }
 
 export async function setupLinkUsable(store: Store, secretHash: string, at: string): Promise<boolean> {
-  const row = await store.db.selectFrom('hw_setup_links').select('secret_hash').where('secret_hash', '=', secretHash).where('user_id', 'is', null).where('used_at', 'is', null).where('expires_at', '>', at).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('hw_setup_links')
+    .select('secret_hash')
+    .where('secret_hash', '=', secretHash)
+    .where('user_id', 'is', null)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
   return row !== undefined;
 }

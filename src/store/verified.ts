@@ -24,11 +24,17 @@ export async function markVerified(
   gone: { resources: string[]; parentKeys: string[] }[],
 ): Promise<void> {
   for (let i = 0; i < lists.length; i += CHUNK) {
-    const rows = lists.slice(i, i + CHUNK).map((l) => ({ connection_id: connectionId, resource: l.resource, parent_key: l.parentKey, verified_at: l.at, run_id: runId }));
+    const rows = lists
+      .slice(i, i + CHUNK)
+      .map((l) => ({ connection_id: connectionId, resource: l.resource, parent_key: l.parentKey, verified_at: l.at, run_id: runId }));
     await tx
       .insertInto('hw_verified')
       .values(rows)
-      .onConflict((oc) => oc.columns(['connection_id', 'resource', 'parent_key']).doUpdateSet((eb) => ({ verified_at: eb.ref('excluded.verified_at'), run_id: eb.ref('excluded.run_id') })))
+      .onConflict((oc) =>
+        oc
+          .columns(['connection_id', 'resource', 'parent_key'])
+          .doUpdateSet((eb) => ({ verified_at: eb.ref('excluded.verified_at'), run_id: eb.ref('excluded.run_id') })),
+      )
       .execute();
   }
   for (const { resources, parentKeys } of gone) {
@@ -72,7 +78,13 @@ export async function verifiedAges(store: Store, connectionId: number, appNames:
   const names = [...new Set(appNames)];
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
-    const { rows } = await sql<{ name: string; resource: string; verified_at: string }>`SELECT a.name AS name, w.resource AS resource, w.verified_at AS verified_at FROM hw_verified w JOIN hw_cur_apps a ON a.connection_id = w.connection_id AND a.key = w.parent_key WHERE w.connection_id = ${connectionId} AND a.name IN (${sql.join(chunk)})`.execute(store.db);
+    const { rows } = await sql<{
+      name: string;
+      resource: string;
+      verified_at: string;
+    }>`SELECT a.name AS name, w.resource AS resource, w.verified_at AS verified_at FROM hw_verified w JOIN hw_cur_apps a ON a.connection_id = w.connection_id AND a.key = w.parent_key WHERE w.connection_id = ${connectionId} AND a.name IN (${sql.join(chunk)})`.execute(
+      store.db,
+    );
     for (const row of rows) (apps.get(row.name) ?? apps.set(row.name, new Map()).get(row.name)!).set(row.resource, row.verified_at);
   }
   const oldest = await store.db

@@ -15,7 +15,16 @@ export type SlugScanRow = Omit<Selectable<SlugScansTable>, 'packages' | 'files' 
 /** A slug's stored scan, or undefined when it was never read (or read with other rules than `scanner`). */
 export async function slugScan(store: Store, checksum: string, scanner: string): Promise<SlugScanRow | undefined> {
   const row = await store.db.selectFrom('hw_slug_scans').selectAll().where('checksum', '=', checksum).where('scanner', '=', scanner).executeTakeFirst();
-  return row && { ...row, size: row.size === null ? null : Number(row.size), bytes: Number(row.bytes), packages: parseJson<unknown[]>(row.packages), files: parseJson<unknown[]>(row.files), gaps: parseJson<unknown[]>(row.gaps) };
+  return (
+    row && {
+      ...row,
+      size: row.size === null ? null : Number(row.size),
+      bytes: Number(row.bytes),
+      packages: parseJson<unknown[]>(row.packages),
+      files: parseJson<unknown[]>(row.files),
+      gaps: parseJson<unknown[]>(row.gaps),
+    }
+  );
 }
 
 /** Stores a slug's scan and which packages (ecosystem, normalised name) it holds, replacing an earlier one. */
@@ -27,7 +36,11 @@ export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: { eco
       .values({ ...scan, packages: JSON.stringify(scan.packages), files: JSON.stringify(scan.files), gaps: JSON.stringify(scan.gaps) })
       .execute();
     const unique = [...new Map(holds.map((h) => [`${h.ecosystem}\u0000${h.name}`, h])).values()];
-    for (const part of chunks(unique, 300)) await tx.insertInto('hw_slug_packages').values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name }))).execute();
+    for (const part of chunks(unique, 300))
+      await tx
+        .insertInto('hw_slug_packages')
+        .values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name })))
+        .execute();
   });
 }
 
@@ -35,7 +48,8 @@ export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: { eco
 export async function slugEcosystems(store: Store, checksums: string[]): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>(checksums.map((c) => [c, []]));
   for (const part of chunks([...new Set(checksums)], 300)) {
-    for (const row of await store.db.selectFrom('hw_slug_packages').select(['checksum', 'ecosystem']).distinct().where('checksum', 'in', part).execute()) found.get(row.checksum)?.push(row.ecosystem);
+    for (const row of await store.db.selectFrom('hw_slug_packages').select(['checksum', 'ecosystem']).distinct().where('checksum', 'in', part).execute())
+      found.get(row.checksum)?.push(row.ecosystem);
   }
   return found;
 }
@@ -50,7 +64,14 @@ export async function slugsHolding(store: Store, keys: Iterable<string>): Promis
   const found = new Set<string>();
   for (const [ecosystem, names] of byEcosystem) {
     for (const part of chunks(names)) {
-      for (const row of await store.db.selectFrom('hw_slug_packages').select('checksum').distinct().where('ecosystem', '=', ecosystem).where('name', 'in', part).execute()) found.add(row.checksum);
+      for (const row of await store.db
+        .selectFrom('hw_slug_packages')
+        .select('checksum')
+        .distinct()
+        .where('ecosystem', '=', ecosystem)
+        .where('name', 'in', part)
+        .execute())
+        found.add(row.checksum);
     }
   }
   return found;
@@ -64,7 +85,11 @@ export async function vulnTests(store: Store, connectionIds: number[]): Promise<
   return rows.map((row) => ({ ...row, files: parseJson<unknown[]>(row.files) }));
 }
 
-export type VulnerabilityRow = Omit<Selectable<VulnerabilitiesTable>, 'advisories' | 'aliases' | 'locations'> & { advisories: string[]; aliases: string[]; locations: string[] };
+export type VulnerabilityRow = Omit<Selectable<VulnerabilitiesTable>, 'advisories' | 'aliases' | 'locations'> & {
+  advisories: string[];
+  aliases: string[];
+  locations: string[];
+};
 
 function vulnerabilityRow(row: Selectable<VulnerabilitiesTable>): VulnerabilityRow {
   return { ...row, advisories: parseJson<string[]>(row.advisories), aliases: parseJson<string[]>(row.aliases), locations: parseJson<string[]>(row.locations) };
@@ -113,7 +138,12 @@ export interface VulnerabilityTestWrite {
  */
 export async function writeVulnerabilityTest(store: Store, write: VulnerabilityTestWrite): Promise<void> {
   const { test, now } = write;
-  const json = (finding: VulnerabilityWrite) => ({ ...finding, advisories: JSON.stringify(finding.advisories), aliases: JSON.stringify(finding.aliases), locations: JSON.stringify(finding.locations) });
+  const json = (finding: VulnerabilityWrite) => ({
+    ...finding,
+    advisories: JSON.stringify(finding.advisories),
+    aliases: JSON.stringify(finding.aliases),
+    locations: JSON.stringify(finding.locations),
+  });
   await store.db.transaction().execute(async (tx) => {
     const row = { ...test, files: JSON.stringify(test.files) };
     await tx
@@ -124,18 +154,43 @@ export async function writeVulnerabilityTest(store: Store, write: VulnerabilityT
     for (const { key, finding } of write.insert) {
       await tx
         .insertInto('hw_vulnerabilities')
-        .values({ ...json(finding), connection_id: test.connection_id, app_id: test.app_id, app_name: test.app_name, key, status: 'open', first_seen_at: now, last_seen_at: now, resolved_at: null, introduced_release: test.release_version, fixed_release: null, ignored_reason: null, ignored_by: null, ignored_at: null, ignored_until: null })
+        .values({
+          ...json(finding),
+          connection_id: test.connection_id,
+          app_id: test.app_id,
+          app_name: test.app_name,
+          key,
+          status: 'open',
+          first_seen_at: now,
+          last_seen_at: now,
+          resolved_at: null,
+          introduced_release: test.release_version,
+          fixed_release: null,
+          ignored_reason: null,
+          ignored_by: null,
+          ignored_at: null,
+          ignored_until: null,
+        })
         .execute();
     }
     for (const { id, finding, reopen } of write.update) {
       await tx
         .updateTable('hw_vulnerabilities')
-        .set({ ...json(finding), app_name: test.app_name, last_seen_at: now, ...(reopen ? { status: 'open', resolved_at: null, fixed_release: null, introduced_release: test.release_version } : {}) })
+        .set({
+          ...json(finding),
+          app_name: test.app_name,
+          last_seen_at: now,
+          ...(reopen ? { status: 'open', resolved_at: null, fixed_release: null, introduced_release: test.release_version } : {}),
+        })
         .where('id', '=', id)
         .execute();
     }
     for (const part of chunks(write.resolve)) {
-      await tx.updateTable('hw_vulnerabilities').set({ status: 'resolved', resolved_at: now, fixed_release: test.release_version }).where('id', 'in', part).execute();
+      await tx
+        .updateTable('hw_vulnerabilities')
+        .set({ status: 'resolved', resolved_at: now, fixed_release: test.release_version })
+        .where('id', 'in', part)
+        .execute();
     }
   });
 }
@@ -156,10 +211,18 @@ export async function vulnerabilityById(store: Store, id: number): Promise<Vulne
 }
 
 /** Ignores a finding for a reason, by someone, until a date (null: clears it). */
-export async function setVulnerabilityIgnore(store: Store, id: number, ignore: { reason: string; by: string; at: string; until: string } | null): Promise<void> {
+export async function setVulnerabilityIgnore(
+  store: Store,
+  id: number,
+  ignore: { reason: string; by: string; at: string; until: string } | null,
+): Promise<void> {
   await store.db
     .updateTable('hw_vulnerabilities')
-    .set(ignore ? { ignored_reason: ignore.reason, ignored_by: ignore.by, ignored_at: ignore.at, ignored_until: ignore.until } : { ignored_reason: null, ignored_by: null, ignored_at: null, ignored_until: null })
+    .set(
+      ignore
+        ? { ignored_reason: ignore.reason, ignored_by: ignore.by, ignored_at: ignore.at, ignored_until: ignore.until }
+        : { ignored_reason: null, ignored_by: null, ignored_at: null, ignored_until: null },
+    )
     .where('id', '=', id)
     .execute();
 }

@@ -1,7 +1,14 @@
 import { existsSync, renameSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { deleteStoredCredential, listStoredCredentials, readStoredCredential, replaceStoredCredentials, storedKeyId, writeStoredCredential } from '../store/credentials.js';
+import {
+  deleteStoredCredential,
+  listStoredCredentials,
+  readStoredCredential,
+  replaceStoredCredentials,
+  storedKeyId,
+  writeStoredCredential,
+} from '../store/credentials.js';
 import type { KeyEnvironment } from '../config.js';
 import type { Store } from '../store/database.js';
 import { keyFilePath, keyId, loadMasterKey, parseKey, VaultError, writeKeyFile, type MasterKey } from './master-key.js';
@@ -58,7 +65,6 @@ export async function credentialSaver(store: Store, source: KeySource): Promise<
   };
 }
 
-
 /** The token of a connection, for its own API only (see vault.ts); null when none is stored. */
 export async function readCredential(store: Store, source: KeySource, connection: CredentialOwner): Promise<string | null> {
   const row = await readStoredCredential(store, connection.id);
@@ -95,18 +101,25 @@ export async function rotateMasterKey(store: Store, source: KeySource, newKey?: 
   let next: MasterKey;
   const envKey = source.env.HEROWATCH_MASTER_KEY?.trim();
   if (envKey) {
-    if (!newKeyEnv) throw new VaultError('The master key comes from HEROWATCH_MASTER_KEY: give the new key in another environment variable and name it with --new-key-env VAR; afterwards set HEROWATCH_MASTER_KEY to it.');
+    if (!newKeyEnv)
+      throw new VaultError(
+        'The master key comes from HEROWATCH_MASTER_KEY: give the new key in another environment variable and name it with --new-key-env VAR; afterwards set HEROWATCH_MASTER_KEY to it.',
+      );
     const value = newKey!.value;
     if (!value) throw new VaultError(`The environment variable ${newKeyEnv} is not set.`);
     const key = parseKey(value, newKeyEnv);
     next = { key, id: keyId(key), source: 'env' };
   } else {
-    if (newKeyEnv) throw new VaultError('--new-key-env applies when the master key comes from HEROWATCH_MASTER_KEY; the key file is rotated with a freshly generated key.');
+    if (newKeyEnv)
+      throw new VaultError('--new-key-env applies when the master key comes from HEROWATCH_MASTER_KEY; the key file is rotated with a freshly generated key.');
     const key = randomBytes(32);
     next = { key, id: keyId(key), source: 'file' };
   }
   if (next.id === current.id) throw new VaultError('The new master key is the same as the current one.');
-  const plain = rows.map((row) => ({ binding: { connectionId: row.connection_id, apiUrl: row.api_url }, token: open(current, { connectionId: row.connection_id, apiUrl: row.api_url }, { ciphertext: row.ciphertext, keyId: row.key_id }, row.name) }));
+  const plain = rows.map((row) => ({
+    binding: { connectionId: row.connection_id, apiUrl: row.api_url },
+    token: open(current, { connectionId: row.connection_id, apiUrl: row.api_url }, { ciphertext: row.ciphertext, keyId: row.key_id }, row.name),
+  }));
   const pending = `${keyFilePath(source.home)}.new`;
   if (next.source === 'file') writeKeyFile(pending, next.key);
   const resealed = plain.map(({ binding, token }) => {

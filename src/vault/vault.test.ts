@@ -106,7 +106,9 @@ describe('the master key', () => {
     expect(loadMasterKey(home, { HEROWATCH_MASTER_KEY: key.toString('base64') }, { create: true })).toEqual({ key, id: keyId(key), source: 'env' });
     expect(loadMasterKey(home, { HEROWATCH_MASTER_KEY: ` ${key.toString('hex')}\n` }, { create: true })!.key).toEqual(key);
     for (const bad of ['hunter2', randomBytes(16).toString('base64'), randomBytes(33).toString('hex'), `${key.toString('base64')}!`]) {
-      expect(() => loadMasterKey(home, { HEROWATCH_MASTER_KEY: bad }, { create: true }), bad).toThrow(/HEROWATCH_MASTER_KEY is not a 256-bit key: .*openssl rand -base64 32/);
+      expect(() => loadMasterKey(home, { HEROWATCH_MASTER_KEY: bad }, { create: true }), bad).toThrow(
+        /HEROWATCH_MASTER_KEY is not a 256-bit key: .*openssl rand -base64 32/,
+      );
     }
     writeFileSync(keyFilePath(home), 'not a key\n', { mode: 0o600 });
     expect(() => loadMasterKey(home, {}, { create: true })).toThrow(/master key file .* is not a 256-bit key/);

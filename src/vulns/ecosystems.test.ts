@@ -9,7 +9,7 @@ const order = (eco: EcosystemName) => (a: string, b: string) => {
   return Math.sign(e.compare(e.version(a)!, e.version(b)!));
 };
 
-describe('version orders, against each ecosystem\'s own tools', () => {
+describe("version orders, against each ecosystem's own tools", () => {
   it('Maven: every pair as ComparableVersion (maven-artifact) orders it', () => {
     const pairs = vectors('maven');
     expect(pairs.length).toBeGreaterThan(2500);
@@ -24,7 +24,7 @@ describe('version orders, against each ecosystem\'s own tools', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('RubyGems: Gem::Version\'s documented comparisons (1.0.a < 1.0, letters make a prerelease)', () => {
+  it("RubyGems: Gem::Version's documented comparisons (1.0.a < 1.0, letters make a prerelease)", () => {
     const cases: [string, string, number][] = [
       ['1.0', '1.0.0', 0],
       ['1.0', '1.0.a', 1],
@@ -45,7 +45,7 @@ describe('version orders, against each ecosystem\'s own tools', () => {
     expect(cases.filter(([a, b, sign]) => order('RubyGems')(a, b) !== sign)).toEqual([]);
   });
 
-  it('Packagist: Composer\'s normal forms and PHP\'s version_compare', () => {
+  it("Packagist: Composer's normal forms and PHP's version_compare", () => {
     expect(normalizeComposerVersion('1.0.0')).toBe('1.0.0.0');
     expect(normalizeComposerVersion('v1.2')).toBe('1.2.0.0');
     expect(normalizeComposerVersion('1.0.0RC1')).toBe('1.0.0.0-RC1');
@@ -80,7 +80,7 @@ describe('version orders, against each ecosystem\'s own tools', () => {
     expect(composer.filter(([a, b, sign]) => order('Packagist')(a, b) !== sign)).toEqual([]);
   });
 
-  it('npm, crates.io and Go: SemVer, with Go\'s v, pseudo-versions and +incompatible', () => {
+  it("npm, crates.io and Go: SemVer, with Go's v, pseudo-versions and +incompatible", () => {
     expect(order('npm')('5.0.0-alpha.1', '5.0.0-beta.3')).toBe(-1);
     expect(order('npm')('4.19.2', '5.0.0-alpha.1')).toBe(-1);
     expect(order('npm')('1.2.3+build', '1.2.3')).toBe(0);

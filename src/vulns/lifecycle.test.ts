@@ -17,7 +17,18 @@ const vuln = (id: string, version: string, extra: Partial<Vulnerability> = {}): 
   fixed: '4.0.6',
   ...extra,
 });
-const known = (id: number, vulnId: string, status: 'open' | 'resolved', extra: Partial<KnownVulnerability> = {}): KnownVulnerability => ({ id, key: `PyPI django ${vulnId}`, vulnId, advisories: ['GHSA-1'], aliases: [], ecosystem: 'PyPI', package: 'django', version: '4.0.1', status, ...extra });
+const known = (id: number, vulnId: string, status: 'open' | 'resolved', extra: Partial<KnownVulnerability> = {}): KnownVulnerability => ({
+  id,
+  key: `PyPI django ${vulnId}`,
+  vulnId,
+  advisories: ['GHSA-1'],
+  aliases: [],
+  ecosystem: 'PyPI',
+  package: 'django',
+  version: '4.0.1',
+  status,
+  ...extra,
+});
 
 describe('the vulnerability lifecycle', () => {
   it('opens a new one, keyed by ecosystem, normalised package and id', () => {
@@ -35,10 +46,13 @@ describe('the vulnerability lifecycle', () => {
 
   it('resolves what is gone, and reopens what comes back', () => {
     expect(planVulnerabilities([known(7, 'CVE-2022-1', 'open')], [])).toMatchObject({ resolve: [7], changes: [{ event: 'resolved' }] });
-    expect(planVulnerabilities([known(7, 'CVE-2022-1', 'resolved')], [vuln('CVE-2022-1', '4.0.1')])).toMatchObject({ update: [{ id: 7, reopen: true }], changes: [{ event: 'reopened' }] });
+    expect(planVulnerabilities([known(7, 'CVE-2022-1', 'resolved')], [vuln('CVE-2022-1', '4.0.1')])).toMatchObject({
+      update: [{ id: 7, reopen: true }],
+      changes: [{ event: 'reopened' }],
+    });
   });
 
-  it('does not take one package\'s vulnerability for another\'s', () => {
+  it("does not take one package's vulnerability for another's", () => {
     const plan = planVulnerabilities([known(7, 'CVE-2022-1', 'open', { package: 'flask', key: 'PyPI flask CVE-2022-1' })], [vuln('CVE-2022-1', '4.0.1')]);
     expect(plan.insert).toHaveLength(1);
     expect(plan.resolve).toEqual([7]);

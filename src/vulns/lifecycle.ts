@@ -58,7 +58,15 @@ export function planVulnerabilities(known: KnownVulnerability[], current: Vulner
     const ids = new Set([vulnerability.id, ...vulnerability.advisories, ...vulnerability.aliases]);
     const candidates = (byPackage.get(pkg) ?? []).filter((k) => !claimed.has(k.id) && [k.vulnId, ...k.advisories, ...k.aliases].some((id) => ids.has(id)));
     const match = candidates.find((k) => k.status === 'open') ?? candidates[0];
-    const summary = { id: vulnerability.id, ecosystem: vulnerability.ecosystem, package: vulnerability.package, version: vulnerability.version, severity: vulnerability.severity, fixed: vulnerability.fixed, summary: vulnerability.summary };
+    const summary = {
+      id: vulnerability.id,
+      ecosystem: vulnerability.ecosystem,
+      package: vulnerability.package,
+      version: vulnerability.version,
+      severity: vulnerability.severity,
+      fixed: vulnerability.fixed,
+      summary: vulnerability.summary,
+    };
     if (!match) {
       const key = `${pkg} ${vulnerability.id}`;
       // Two groups of one package cannot share a key: the second keeps its own first advisory id.
@@ -76,7 +84,19 @@ export function planVulnerabilities(known: KnownVulnerability[], current: Vulner
   for (const finding of known) {
     if (finding.status !== 'open' || claimed.has(finding.id)) continue;
     plan.resolve.push(finding.id);
-    plan.changes.push({ event: 'resolved', key: finding.key, vulnerability: { id: finding.vulnId, ecosystem: finding.ecosystem as Vulnerability['ecosystem'], package: finding.package, version: finding.version, severity: 'unknown', fixed: null, summary: '' } });
+    plan.changes.push({
+      event: 'resolved',
+      key: finding.key,
+      vulnerability: {
+        id: finding.vulnId,
+        ecosystem: finding.ecosystem as Vulnerability['ecosystem'],
+        package: finding.package,
+        version: finding.version,
+        severity: 'unknown',
+        fixed: null,
+        summary: '',
+      },
+    });
   }
   return plan;
 }

@@ -82,7 +82,7 @@ export function aliasGroups(advisories: { id: string; aliases: string[] }[]): st
   const find = (id: string): string => {
     let root = id;
     while (parent.get(root) !== root) root = parent.get(root)!;
-    for (let node = id; parent.get(node) !== root; ) {
+    for (let node = id; parent.get(node) !== root;) {
       const next = parent.get(node)!;
       parent.set(node, root);
       node = next;
@@ -144,5 +144,8 @@ export function matchPackages(packages: Package[], index: AdvisoryIndex): Vulner
       });
     }
   }
-  return found.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.package, b.package) || byCodePoint(a.version, b.version) || byCodePoint(a.id, b.id));
+  return found.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) || byCodePoint(a.package, b.package) || byCodePoint(a.version, b.version) || byCodePoint(a.id, b.id),
+  );
 }

@@ -29,7 +29,14 @@ const record: VulnerabilityRecord = {
 describe('vulnerability findings as OCSF', () => {
   it('are Vulnerability Findings (2002) with the CVE, its CVSS score, the package and its fix', () => {
     const event = vulnerabilityToOcsf(record, { version: '1.0.0' }, NOW);
-    expect(event).toMatchObject({ class_uid: 2002, type_uid: 200201, activity_name: 'Create', severity_id: 4, status: 'New', resources: [{ uid: 'app-1', name: 'shop', type: 'Heroku App' }] });
+    expect(event).toMatchObject({
+      class_uid: 2002,
+      type_uid: 200201,
+      activity_name: 'Create',
+      severity_id: 4,
+      status: 'New',
+      resources: [{ uid: 'app-1', name: 'shop', type: 'Heroku App' }],
+    });
     expect((event.vulnerabilities as Record<string, unknown>[])[0]).toMatchObject({
       cve: { uid: 'CVE-2022-24999', cvss: [{ vector_string: record.cvss, version: '3.1', base_score: 7.5 }] },
       related_vulnerabilities: ['GHSA-hrpp-h998-j3pp'],
@@ -39,8 +46,15 @@ describe('vulnerability findings as OCSF', () => {
   });
 
   it('close once resolved, and show an ignore in force as suppressed', () => {
-    expect(vulnerabilityToOcsf({ ...record, status: 'resolved', resolved_at: '2026-11-19T00:00:00Z' }, { version: '1' }, NOW)).toMatchObject({ activity_name: 'Close', type_uid: 200203, status: 'Resolved' });
-    expect(vulnerabilityToOcsf({ ...record, ignored_until: '2026-12-01T00:00:00Z', ignored_reason: 'not reachable' }, { version: '1' }, NOW)).toMatchObject({ status: 'Suppressed', unmapped: { ignored_reason: 'not reachable' } });
+    expect(vulnerabilityToOcsf({ ...record, status: 'resolved', resolved_at: '2026-11-19T00:00:00Z' }, { version: '1' }, NOW)).toMatchObject({
+      activity_name: 'Close',
+      type_uid: 200203,
+      status: 'Resolved',
+    });
+    expect(vulnerabilityToOcsf({ ...record, ignored_until: '2026-12-01T00:00:00Z', ignored_reason: 'not reachable' }, { version: '1' }, NOW)).toMatchObject({
+      status: 'Suppressed',
+      unmapped: { ignored_reason: 'not reachable' },
+    });
     expect(vulnerabilityToOcsf({ ...record, ignored_until: '2026-11-01T00:00:00Z' }, { version: '1' }, NOW)).toMatchObject({ status: 'New' });
   });
 });

@@ -57,7 +57,11 @@ export function vulnerabilityToOcsf(v: VulnerabilityRecord, product: { version: 
     status,
     time: now.getTime(),
     message: `${v.package} ${v.version} in ${v.app_name}: ${v.summary}`,
-    metadata: { version: OCSF_VERSION, product: { name: 'herowatch', vendor_name: 'herowatch', version: product.version }, uid: `herowatch-${v.connection}-vulnerability-${v.id}` },
+    metadata: {
+      version: OCSF_VERSION,
+      product: { name: 'herowatch', vendor_name: 'herowatch', version: product.version },
+      uid: `herowatch-${v.connection}-vulnerability-${v.id}`,
+    },
     finding_info: {
       uid: `${v.connection}/${v.app_id}/${v.ecosystem}/${v.package}/${v.vuln_id}`,
       title: v.summary || v.vuln_id,
@@ -70,9 +74,18 @@ export function vulnerabilityToOcsf(v: VulnerabilityRecord, product: { version: 
       {
         title: v.summary || v.vuln_id,
         severity: v.severity[0]!.toUpperCase() + v.severity.slice(1),
-        cve: cve ? { uid: cve, ...(v.cvss ? { cvss: [{ vector_string: v.cvss, version: v.cvss.startsWith('CVSS:4') ? '4.0' : v.cvss.slice(5, 8), base_score: score ?? undefined }] } : {}) } : undefined,
+        cve: cve
+          ? {
+              uid: cve,
+              ...(v.cvss
+                ? { cvss: [{ vector_string: v.cvss, version: v.cvss.startsWith('CVSS:4') ? '4.0' : v.cvss.slice(5, 8), base_score: score ?? undefined }] }
+                : {}),
+            }
+          : undefined,
         related_vulnerabilities: [...v.advisories, ...v.aliases].filter((id) => id !== cve),
-        affected_packages: [{ name: v.package, version: v.version, package_manager: v.ecosystem, fixed_in_version: v.fixed ?? undefined, path: v.locations.join(', ') }],
+        affected_packages: [
+          { name: v.package, version: v.version, package_manager: v.ecosystem, fixed_in_version: v.fixed ?? undefined, path: v.locations.join(', ') },
+        ],
         is_fix_available: v.fixed !== null,
         remediation: { desc: v.fixed ? `Upgrade ${v.package} from ${v.version} to ${v.fixed} or later.` : `No fixed version of ${v.package} yet.` },
       },

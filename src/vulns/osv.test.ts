@@ -38,7 +38,16 @@ describe('the smallest fixed version', () => {
       const entries = randomEntries(random);
       const installed = `1.${Math.floor(random() * 8)}.0`;
       // The reference: every fixed version above the installed one, in order, checked against every advisory.
-      const candidates = [...new Set(entries.flatMap((e) => e.ranges.flat().filter((ev) => ev.kind === 'fixed').map((ev) => ev.version)))]
+      const candidates = [
+        ...new Set(
+          entries.flatMap((e) =>
+            e.ranges
+              .flat()
+              .filter((ev) => ev.kind === 'fixed')
+              .map((ev) => ev.version),
+          ),
+        ),
+      ]
         .filter((v) => eco.compare(v, installed) > 0)
         .sort(eco.compare);
       const expected = candidates.find((candidate) => !entries.some((entry) => affects(entry, candidate, eco))) ?? null;
@@ -49,7 +58,10 @@ describe('the smallest fixed version', () => {
   it('costs the size of a hostile advisory, not its square', () => {
     // One range of 30,000 introduced/fixed pairs, each fixed version reintroduced: the candidates are all affected.
     const events = Array.from({ length: 30_000 }, (_, i) => [{ introduced: `0.0.${i}` }, { fixed: `0.0.${i}-1` }, { introduced: `0.0.${i}-1` }]).flat();
-    const entries = compileAdvisory({ id: 'GHSA-big', affected: [{ package: { ecosystem: 'npm', name: 'pkg' }, ranges: [{ type: 'SEMVER', events }] }] })!.packages;
+    const entries = compileAdvisory({
+      id: 'GHSA-big',
+      affected: [{ package: { ecosystem: 'npm', name: 'pkg' }, ranges: [{ type: 'SEMVER', events }] }],
+    })!.packages;
     const started = performance.now();
     expect(smallestFix(entries, '0.0.0')).toBeNull();
     // Linear-logarithmic: under a second or two; the check per candidate took minutes.
@@ -63,8 +75,11 @@ describe('an advisory from a hostile file', () => {
       expect(ecosystem(name), name).toBeNull();
       expect(compileAdvisory({ id: 'X', affected: [{ package: { ecosystem: name, name: 'a' }, versions: ['1'] }] }), name).toBeNull();
     }
-    const rated = compileAdvisory({ id: 'X', database_specific: { severity: 'constructor' }, affected: [{ package: { ecosystem: 'npm', name: 'a' }, versions: ['1.0.0'] }] });
+    const rated = compileAdvisory({
+      id: 'X',
+      database_specific: { severity: 'constructor' },
+      affected: [{ package: { ecosystem: 'npm', name: 'a' }, versions: ['1.0.0'] }],
+    });
     expect(rated?.advisory.severity).toBe('unknown');
   });
 });
-

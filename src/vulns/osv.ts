@@ -7,7 +7,12 @@ import { advisorySeverity, type Severity } from './severity.js';
  * rating need, every field optional but the id (records come from outside
  * and are checked, not trusted). See ossf.github.io/osv-schema.
  */
-const eventSchema = z.object({ introduced: z.string().optional(), fixed: z.string().optional(), last_affected: z.string().optional(), limit: z.string().optional() });
+const eventSchema = z.object({
+  introduced: z.string().optional(),
+  fixed: z.string().optional(),
+  last_affected: z.string().optional(),
+  limit: z.string().optional(),
+});
 const severitySchema = z.object({ type: z.string(), score: z.string() });
 const affectedSchema = z.object({
   package: z.object({ ecosystem: z.string(), name: z.string(), purl: z.string().optional() }).optional(),
@@ -166,10 +171,22 @@ export function smallestFix(entries: AdvisoryPackage[], installed: string): stri
   if (entries.length === 0) return null;
   const eco = ecosystem(entries[0]!.ecosystem)!;
   const order = (a: string, b: string) => eventOrder(eco.compare, a, b);
-  const candidates = [...new Set(entries.flatMap((e) => e.ranges.flat().filter((ev) => ev.kind === 'fixed').map((ev) => ev.version)))]
+  const candidates = [
+    ...new Set(
+      entries.flatMap((e) =>
+        e.ranges
+          .flat()
+          .filter((ev) => ev.kind === 'fixed')
+          .map((ev) => ev.version),
+      ),
+    ),
+  ]
     .filter((v) => eco.compare(v, installed) > 0)
     .sort(eco.compare);
-  const affected = affectedStretches(entries.flatMap((e) => e.ranges), order);
+  const affected = affectedStretches(
+    entries.flatMap((e) => e.ranges),
+    order,
+  );
   const listed = entries.flatMap((e) => e.versions).sort(eco.compare);
   let j = 0;
   let k = 0;
@@ -201,7 +218,7 @@ function rangeBreakpoints(events: RangeEvent[], order: (a: string, b: string) =>
   const ceiling = limits.length === 0 ? null : limits.reduce((a, b) => (order(a, b) >= 0 ? a : b));
   const points: Breakpoint[] = [];
   let above = false;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const version = events[i]!.version;
     if (ceiling !== null && order(version, ceiling) >= 0) break;
     let at = above;
@@ -224,7 +241,7 @@ function affectedStretches(ranges: RangeEvent[][], order: (a: string, b: string)
   const aboveOf = new Array<boolean>(ranges.length).fill(false);
   let count = 0;
   const merged: Breakpoint[] = [];
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     const version = all[i]!.version;
     let atCount = count;
     for (; i < all.length && order(all[i]!.version, version) === 0; i++) {

@@ -93,11 +93,20 @@ export function mergePackages(files: FileResult[]): { packages: Package[]; used:
         existing.dev &&= record.dev;
         if (RANK[file.evidence] < RANK[existing.evidence]) existing.evidence = file.evidence;
       } else {
-        merged.set(key, { ecosystem: record.ecosystem, name: record.name, version: record.version, dev: record.dev, locations: [file.path], evidence: file.evidence });
+        merged.set(key, {
+          ecosystem: record.ecosystem,
+          name: record.name,
+          version: record.version,
+          dev: record.dev,
+          locations: [file.path],
+          evidence: file.evidence,
+        });
       }
     }
   }
-  const packages = [...merged.values()].sort((a, b) => byCodePoint(a.ecosystem, b.ecosystem) || byCodePoint(a.name, b.name) || byCodePoint(a.version ?? '', b.version ?? ''));
+  const packages = [...merged.values()].sort(
+    (a, b) => byCodePoint(a.ecosystem, b.ecosystem) || byCodePoint(a.name, b.name) || byCodePoint(a.version ?? '', b.version ?? ''),
+  );
   return { packages, used, setAside };
 }
 

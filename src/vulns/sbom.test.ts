@@ -31,7 +31,7 @@ function packages(extra: Record<string, string> = {}) {
 const subject: SbomSubject = { connection: 'prod', app: 'shop', appId: 'app-1', release: 12, checksum: 'SHA256:abc', scannedAt: '2026-11-20T12:00:00.000Z' };
 
 describe('SBOMs', () => {
-  it('name every package by its purl, in each ecosystem\'s form', () => {
+  it("name every package by its purl, in each ecosystem's form", () => {
     const purls = packages().map(purlOf);
     expect(purls).toEqual(
       expect.arrayContaining([
@@ -51,7 +51,11 @@ describe('SBOMs', () => {
   it('are valid CycloneDX 1.6, dev-only packages excluded from what runs, the same slug giving the same document', async () => {
     const document = cycloneDx(subject, packages(), { version: '1.0.0' });
     expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(document)).toBeNull();
-    const bom = JSON.parse(document) as { specVersion: string; components: { name: string; scope: string; purl?: string }[]; metadata: { component: { name: string } } };
+    const bom = JSON.parse(document) as {
+      specVersion: string;
+      components: { name: string; scope: string; purl?: string }[];
+      metadata: { component: { name: string } };
+    };
     expect(bom.specVersion).toBe('1.6');
     expect(bom.metadata.component.name).toBe('shop');
     expect(bom.components.find((c) => c.name === 'jest')!.scope).toBe('excluded');
@@ -60,7 +64,10 @@ describe('SBOMs', () => {
   });
 
   it('are valid SPDX 2.3, with purls as package-manager references', () => {
-    const document = JSON.parse(spdx(subject, packages(), { version: '1.0.0' })) as { packages: { name: string; externalRefs?: { referenceLocator: string }[] }[]; relationships: { relationshipType: string }[] };
+    const document = JSON.parse(spdx(subject, packages(), { version: '1.0.0' })) as {
+      packages: { name: string; externalRefs?: { referenceLocator: string }[] }[];
+      relationships: { relationshipType: string }[];
+    };
     const validate = new Ajv({ allErrors: true, strict: false }).compile(spdxSchema);
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     expect(document.packages.find((p) => p.name === 'tokio')!.externalRefs![0]!.referenceLocator).toBe('pkg:cargo/tokio@1.28.0');

@@ -15,7 +15,15 @@ export interface SbomSubject {
 }
 
 /** The purl type of each ecosystem (package-url's purl-spec). */
-const PURL_TYPE: Record<EcosystemName, string> = { npm: 'npm', PyPI: 'pypi', RubyGems: 'gem', Go: 'golang', Packagist: 'composer', Maven: 'maven', 'crates.io': 'cargo' };
+const PURL_TYPE: Record<EcosystemName, string> = {
+  npm: 'npm',
+  PyPI: 'pypi',
+  RubyGems: 'gem',
+  Go: 'golang',
+  Packagist: 'composer',
+  Maven: 'maven',
+  'crates.io': 'cargo',
+};
 
 /** A package's purl, or null when its version is unknown (a purl without one would claim every version). */
 export function purlOf(pkg: Pick<Package, 'ecosystem' | 'name' | 'version'>): string | null {
@@ -53,7 +61,10 @@ export function cycloneDx(subject: SbomSubject, packages: Package[], tool: { ver
   bom.serialNumber = `urn:uuid:${uuidOf(subject.checksum, subject.appId)}`;
   bom.metadata.timestamp = new Date(subject.scannedAt);
   bom.metadata.tools.components.add(new CDX.Models.Component(CDX.Enums.ComponentType.Application, 'herowatch', { version: tool.version }));
-  const app = new CDX.Models.Component(CDX.Enums.ComponentType.Application, subject.app, { version: subject.release === null ? undefined : `v${subject.release}`, bomRef: `heroku-app:${subject.appId}` });
+  const app = new CDX.Models.Component(CDX.Enums.ComponentType.Application, subject.app, {
+    version: subject.release === null ? undefined : `v${subject.release}`,
+    bomRef: `heroku-app:${subject.appId}`,
+  });
   app.properties.add(new CDX.Models.Property('herowatch:connection', subject.connection));
   app.properties.add(new CDX.Models.Property('herowatch:slug-checksum', subject.checksum));
   bom.metadata.component = app;
@@ -120,7 +131,9 @@ export function spdx(subject: SbomSubject, packages: Package[], tool: { version:
       { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-App' },
       // A dev-only package is a development dependency of the app; the others are in what runs.
       ...packages.map((pkg, index) =>
-        pkg.dev ? { spdxElementId: id(index + 1), relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-App' } : { spdxElementId: 'SPDXRef-App', relationshipType: 'CONTAINS', relatedSpdxElement: id(index + 1) },
+        pkg.dev
+          ? { spdxElementId: id(index + 1), relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-App' }
+          : { spdxElementId: 'SPDXRef-App', relationshipType: 'CONTAINS', relatedSpdxElement: id(index + 1) },
       ),
     ],
   };

@@ -79,13 +79,15 @@ async function inThread(job: ScanJob, budget: ScanBudget, input?: Readable): Pro
   if (!input) return outcome;
   // The download goes on while the thread reads, never more than a few chunks ahead of it; it stops when the scan does.
   let settled = false;
-  outcome.then(
-    () => {},
-    () => {},
-  ).finally(() => {
-    settled = true;
-    taken();
-  });
+  outcome
+    .then(
+      () => {},
+      () => {},
+    )
+    .finally(() => {
+      settled = true;
+      taken();
+    });
   try {
     for await (const chunk of input) {
       if (settled) break;

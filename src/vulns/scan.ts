@@ -176,7 +176,9 @@ export class ScanCollector {
         filter: (file) => {
           if (++count > this.limits.entries) throw new Error(`more than ${this.limits.entries} entries`);
           const properties = /(^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(file.name);
-          const wanted = properties ? file.originalSize <= POM_PROPERTIES_BYTES : isJavaArchive(file.name) && depth < this.limits.archiveDepth && file.originalSize <= this.limits.archiveBytes;
+          const wanted = properties
+            ? file.originalSize <= POM_PROPERTIES_BYTES
+            : isJavaArchive(file.name) && depth < this.limits.archiveDepth && file.originalSize <= this.limits.archiveBytes;
           if (!wanted) return false;
           inflating += file.originalSize;
           if (this.bytes + inflating > this.limits.bytes) throw new ScanLimitError(`more than ${this.limits.bytes} bytes once decompressed`);
@@ -210,7 +212,12 @@ export class ScanCollector {
       if (!reader) continue;
       try {
         const read = reader.read({ path, text }, siblings);
-        results.push({ path, format: read.format ?? reader.format, evidence: reader.evidence, packages: read.packages.map(safeRecord).filter((p) => p.name !== '') });
+        results.push({
+          path,
+          format: read.format ?? reader.format,
+          evidence: reader.evidence,
+          packages: read.packages.map(safeRecord).filter((p) => p.name !== ''),
+        });
       } catch (error) {
         results.push({ path, format: reader.format, evidence: reader.evidence, packages: [], problem: (error as Error).message });
         this.gaps.push({ path, reason: `${reader.format} that could not be read: ${printable((error as Error).message).slice(0, 300)}` });
@@ -221,7 +228,9 @@ export class ScanCollector {
     const usedPaths = new Set(used.map((f) => f.path));
     return {
       packages,
-      files: [...used, ...setAside].map((f) => ({ path: f.path, format: f.format, evidence: f.evidence, packages: f.packages.length, used: usedPaths.has(f.path) })).sort((a, b) => byCodePoint(a.path, b.path)),
+      files: [...used, ...setAside]
+        .map((f) => ({ path: f.path, format: f.format, evidence: f.evidence, packages: f.packages.length, used: usedPaths.has(f.path) }))
+        .sort((a, b) => byCodePoint(a.path, b.path)),
       gaps: this.gaps,
       entries: this.entries,
       bytes: this.bytes,
@@ -237,11 +246,13 @@ export class ScanCollector {
 export function cleanPath(path: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) return null;
-  const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '' && part !== '.');
+  const parts = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.');
   if (parts.some((part) => part === '..')) return null;
   return parts.join('/');
 }
-
 
 /** Names and versions from a file are data: bounded and printable, whatever the file holds. */
 function safeRecord<T extends { name: string; version: string | null }>(record: T): T {

@@ -43,7 +43,13 @@ function computeScore(type: string, vector: string): number | null {
   }
 }
 
-const NAMED_RATINGS = new Map<string, Severity>([['low', 'low'], ['moderate', 'medium'], ['medium', 'medium'], ['high', 'high'], ['critical', 'critical']]);
+const NAMED_RATINGS = new Map<string, Severity>([
+  ['low', 'low'],
+  ['moderate', 'medium'],
+  ['medium', 'medium'],
+  ['high', 'high'],
+  ['critical', 'critical'],
+]);
 
 /** The database's own rating (GitHub's LOW, MODERATE, HIGH, CRITICAL). */
 function namedRating(value: unknown): Severity | null {
@@ -70,6 +76,8 @@ export function advisorySeverity(record: Rated): { severity: Severity; cvss: str
       if (score !== null && score > 0) return { severity: ratingOf(score), cvss: vector.score };
     }
   }
-  const named = namedRating(record.database_specific?.severity) ?? (record.affected ?? []).map((a) => namedRating(a.ecosystem_specific?.severity) ?? namedRating(a.database_specific?.severity)).find((s) => s !== null);
+  const named =
+    namedRating(record.database_specific?.severity) ??
+    (record.affected ?? []).map((a) => namedRating(a.ecosystem_specific?.severity) ?? namedRating(a.database_specific?.severity)).find((s) => s !== null);
   return { severity: named ?? 'unknown', cvss: null };
 }

@@ -26,7 +26,7 @@ export async function scanTarball(input: Readable, limits: ScanLimits = DEFAULT_
   const parser = new Parser({
     strict: false,
     onReadEntry: (entry: ReadEntry) => {
-      if (failure || entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
+      if (failure || (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile')) {
         entry.resume();
         return;
       }

@@ -56,7 +56,11 @@ const object = { type: 'object', additionalProperties: true } as const;
 const API_SQL_LIMITS = { maxCellChars: 65_536, maxResultBytes: 8 * 1024 * 1024, timeoutMs: 30_000 };
 const list = { type: 'array', items: object } as const;
 const asOf = { type: 'array', items: object, description: 'As of which sync, per connection: {connection, run, synced_at}' } as const;
-const paged = { type: 'object', properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf }, required: ['items', 'total', 'next_cursor', 'as_of'] } as const;
+const paged = {
+  type: 'object',
+  properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf },
+  required: ['items', 'total', 'next_cursor', 'as_of'],
+} as const;
 const errorBody = { type: 'object', properties: { error: { type: 'object', properties: { kind: { type: 'string' }, message: { type: 'string' } } } } } as const;
 const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
 const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody });
@@ -73,18 +77,29 @@ function validationMessage(issues: ValidationIssue[], context = 'request', fallb
   const issue = issues[0];
   if (!issue) return fallback;
   const where = `${context}${issue.instancePath.replace(/\//g, '.')}`;
-  if (issue.keyword === 'additionalProperties') return `${where} has "${String(issue.params.additionalProperty)}", which this route does not take: remove it (the OpenAPI document at /api/v1/openapi.json lists what each route takes).`;
+  if (issue.keyword === 'additionalProperties')
+    return `${where} has "${String(issue.params.additionalProperty)}", which this route does not take: remove it (the OpenAPI document at /api/v1/openapi.json lists what each route takes).`;
   if (issue.keyword === 'required') return `${where} needs "${String(issue.params.missingProperty)}".`;
   return `${where} ${issue.message ?? 'is not valid'}.`;
 }
 
 /** A page as the API answers it (snake_case, as every body). */
-const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | null; asOf: unknown }) => ({ items: page.items, total: page.total, next_cursor: page.nextCursor, as_of: page.asOf });
+const pagedBody = <T>(page: { items: T[]; total: number; nextCursor: string | null; asOf: unknown }) => ({
+  items: page.items,
+  total: page.total,
+  next_cursor: page.nextCursor,
+  as_of: page.asOf,
+});
 
 export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'herowatch', version: VERSION, description: 'Inventory, compliance and vulnerabilities of Heroku accounts. Reads need a token with the read scope; the few writes (suppressions, monitored apps) the write scope.' },
+      info: {
+        title: 'herowatch',
+        version: VERSION,
+        description:
+          'Inventory, compliance and vulnerabilities of Heroku accounts. Reads need a token with the read scope; the few writes (suppressions, monitored apps) the write scope.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'herowatch access token (herowatch access-tokens create)' } } },
       security: [{ bearer: [] }],
     },
@@ -100,17 +115,24 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
       });
       api.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
         if (error instanceof HerowatchError) {
-          if (error.kind === 'unauthenticated') reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${request.routeOptions.config?.tokenScope ?? 'read'}"`);
+          if (error.kind === 'unauthenticated')
+            reply.header('WWW-Authenticate', `Bearer realm="herowatch", scope="${request.routeOptions.config?.tokenScope ?? 'read'}"`);
           // RFC 6750: a valid token without the scope is 403, and says which scope it lacks.
-          if (error instanceof InsufficientScope) reply.header('WWW-Authenticate', `Bearer realm="herowatch", error="insufficient_scope", scope="${error.scope}"`);
+          if (error instanceof InsufficientScope)
+            reply.header('WWW-Authenticate', `Bearer realm="herowatch", error="insufficient_scope", scope="${error.scope}"`);
           return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
         }
         const validation = error as { validation?: ValidationIssue[]; validationContext?: string; message?: string; statusCode?: number };
-        if (validation.validation) return reply.code(400).send({ error: { kind: 'input', message: validationMessage(validation.validation, validation.validationContext, validation.message) } });
+        if (validation.validation)
+          return reply
+            .code(400)
+            .send({ error: { kind: 'input', message: validationMessage(validation.validation, validation.validationContext, validation.message) } });
         request.log.error({ err: error }, 'API request failed');
         return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
       });
-      api.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: { kind: 'not_found', message: 'There is no such API route: /api/v1/openapi.json lists them.' } }));
+      api.setNotFoundHandler(async (_request, reply) =>
+        reply.code(404).send({ error: { kind: 'not_found', message: 'There is no such API route: /api/v1/openapi.json lists them.' } }),
+      );
       // Requests are checked by an Ajv of the API's own: an unknown parameter is refused, never silently dropped (Fastify's default).
       const ajv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
       addFormats(ajv, ['date']);
@@ -119,17 +141,51 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
 
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-      api.get('/connections', { schema: { summary: 'Connections, their status as last tested, and their last sync', response: responses({ type: 'object', properties: { connections: list, as_of: asOf } }) } }, async (request) => {
-        const { connections, asOf: fresh } = await connectionsView(hw, scopeOf(request));
-        return { connections, as_of: fresh };
-      });
+      api.get(
+        '/connections',
+        {
+          schema: {
+            summary: 'Connections, their status as last tested, and their last sync',
+            response: responses({ type: 'object', properties: { connections: list, as_of: asOf } }),
+          },
+        },
+        async (request) => {
+          const { connections, asOf: fresh } = await connectionsView(hw, scopeOf(request));
+          return { connections, as_of: fresh };
+        },
+      );
 
-      api.get<{ Querystring: { connection?: string; team?: string; region?: string; stack?: string; stage?: string; monitored?: boolean; search?: string; limit: number; cursor?: string } }>(
+      api.get<{
+        Querystring: {
+          connection?: string;
+          team?: string;
+          region?: string;
+          stack?: string;
+          stage?: string;
+          monitored?: boolean;
+          search?: string;
+          limit: number;
+          cursor?: string;
+        };
+      }>(
         '/apps',
         {
           schema: {
             summary: 'Apps with region, stack, generation, team, pipeline stage, monitoring, last release and update',
-            querystring: { type: 'object', properties: { connection: { type: 'string' }, team: { type: 'string' }, region: { type: 'string' }, stack: { type: 'string' }, stage: { type: 'string' }, monitored: { type: 'boolean' }, search: { type: 'string' }, ...pageQuery }, additionalProperties: false },
+            querystring: {
+              type: 'object',
+              properties: {
+                connection: { type: 'string' },
+                team: { type: 'string' },
+                region: { type: 'string' },
+                stack: { type: 'string' },
+                stage: { type: 'string' },
+                monitored: { type: 'boolean' },
+                search: { type: 'string' },
+                ...pageQuery,
+              },
+              additionalProperties: false,
+            },
             response: responses(paged),
           },
         },
@@ -142,21 +198,46 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
 
       api.get<{ Params: { connection: string; app: string } }>(
         '/apps/:connection/:app',
-        { schema: { summary: 'One app in depth (config var names, never values)', params: { type: 'object', properties: { connection: { type: 'string' }, app: { type: 'string' } }, required: ['connection', 'app'] }, response: responses(object) } },
+        {
+          schema: {
+            summary: 'One app in depth (config var names, never values)',
+            params: { type: 'object', properties: { connection: { type: 'string' }, app: { type: 'string' } }, required: ['connection', 'app'] },
+            response: responses(object),
+          },
+        },
         async (request) => {
           const { asOf: fresh, ...detail } = await appDetail(hw, scopeOf(request), request.params.app, { connection: request.params.connection });
           return { ...detail, as_of: fresh };
         },
       );
 
-      api.get<{ Querystring: { connection?: string; status?: string; severity?: string; check?: string; app?: string; framework?: string; limit: number; cursor?: string } }>(
+      api.get<{
+        Querystring: {
+          connection?: string;
+          status?: string;
+          severity?: string;
+          check?: string;
+          app?: string;
+          framework?: string;
+          limit: number;
+          cursor?: string;
+        };
+      }>(
         '/findings',
         {
           schema: {
             summary: 'Compliance findings, most severe first',
             querystring: {
               type: 'object',
-              properties: { connection: { type: 'string' }, status: { type: 'string', description: `comma-separated: ${FINDING_STATUSES.join(', ')}` }, severity: { type: 'string', enum: SEVERITIES }, check: { type: 'string' }, app: { type: 'string' }, framework: { type: 'string' }, ...pageQuery },
+              properties: {
+                connection: { type: 'string' },
+                status: { type: 'string', description: `comma-separated: ${FINDING_STATUSES.join(', ')}` },
+                severity: { type: 'string', enum: SEVERITIES },
+                check: { type: 'string' },
+                app: { type: 'string' },
+                framework: { type: 'string' },
+                ...pageQuery,
+              },
               additionalProperties: false,
             },
             response: responses(paged),
@@ -165,26 +246,67 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const { limit, cursor, status, severity, ...filter } = request.query;
           const statuses = status?.split(',').map((s) => s.trim()) as Parameters<typeof findingsView>[2]['status'];
-          const page = await findingsView(hw, scopeOf(request), { ...filter, status: statuses, severity: severity as Parameters<typeof findingsView>[2]['severity'] }, { limit, cursor });
+          const page = await findingsView(
+            hw,
+            scopeOf(request),
+            { ...filter, status: statuses, severity: severity as Parameters<typeof findingsView>[2]['severity'] },
+            { limit, cursor },
+          );
           return pagedBody(page);
         },
       );
 
       api.get<{ Querystring: { connection?: string; limit: number; cursor?: string } }>(
         '/vulnerabilities',
-        { schema: { summary: 'Monitored apps with their open vulnerabilities by severity and last test', querystring: { type: 'object', properties: { connection: { type: 'string' }, ...pageQuery }, additionalProperties: false }, response: responses(paged) } },
+        {
+          schema: {
+            summary: 'Monitored apps with their open vulnerabilities by severity and last test',
+            querystring: { type: 'object', properties: { connection: { type: 'string' }, ...pageQuery }, additionalProperties: false },
+            response: responses(paged),
+          },
+        },
         async (request) => {
-          const page = await vulnerabilitiesView(hw, scopeOf(request), { connection: request.query.connection }, { limit: request.query.limit, cursor: request.query.cursor });
+          const page = await vulnerabilitiesView(
+            hw,
+            scopeOf(request),
+            { connection: request.query.connection },
+            { limit: request.query.limit, cursor: request.query.cursor },
+          );
           return pagedBody(page);
         },
       );
 
-      api.get<{ Querystring: { connection?: string; actor?: string; action?: string; type?: string; app?: string; since?: string; until?: string; limit: number; cursor?: string } }>(
+      api.get<{
+        Querystring: {
+          connection?: string;
+          actor?: string;
+          action?: string;
+          type?: string;
+          app?: string;
+          since?: string;
+          until?: string;
+          limit: number;
+          cursor?: string;
+        };
+      }>(
         '/audit-events',
         {
           schema: {
             summary: 'Audit trail events, newest first',
-            querystring: { type: 'object', properties: { connection: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' }, type: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, ...pageQuery }, additionalProperties: false },
+            querystring: {
+              type: 'object',
+              properties: {
+                connection: { type: 'string' },
+                actor: { type: 'string' },
+                action: { type: 'string' },
+                type: { type: 'string' },
+                app: { type: 'string' },
+                since: { type: 'string' },
+                until: { type: 'string' },
+                ...pageQuery,
+              },
+              additionalProperties: false,
+            },
             response: responses(paged),
           },
         },
@@ -197,7 +319,17 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
 
       api.get<{ Querystring: { connection?: string; limit: number } }>(
         '/runs',
-        { schema: { summary: 'Recent syncs with their coverage gaps and fixes', querystring: { type: 'object', properties: { connection: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } }, additionalProperties: false }, response: responses({ type: 'object', properties: { runs: list, as_of: asOf } }) } },
+        {
+          schema: {
+            summary: 'Recent syncs with their coverage gaps and fixes',
+            querystring: {
+              type: 'object',
+              properties: { connection: { type: 'string' }, limit: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
+              additionalProperties: false,
+            },
+            response: responses({ type: 'object', properties: { runs: list, as_of: asOf } }),
+          },
+        },
         async (request) => {
           const { runs, asOf: fresh } = await runsView(hw, scopeOf(request), request.query);
           return { runs, as_of: fresh };
@@ -226,7 +358,15 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           schema: {
             summary: 'Suppress an open finding (accept the risk) until a day, with a reason',
             params: findingParams,
-            body: { type: 'object', properties: { reason: { type: 'string', minLength: 10, maxLength: 500 }, expires_at: { type: 'string', format: 'date', description: 'YYYY-MM-DD, at most a year away' } }, required: ['reason', 'expires_at'], additionalProperties: false },
+            body: {
+              type: 'object',
+              properties: {
+                reason: { type: 'string', minLength: 10, maxLength: 500 },
+                expires_at: { type: 'string', format: 'date', description: 'YYYY-MM-DD, at most a year away' },
+              },
+              required: ['reason', 'expires_at'],
+              additionalProperties: false,
+            },
             response: responses(object),
           },
         },
@@ -256,7 +396,14 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           schema: {
             summary: 'Monitor apps (their deployed code is tested for vulnerabilities after each sync), or stop monitoring them',
             params: connectionParams,
-            body: { type: 'object', properties: { add: { type: 'array', items: { type: 'string' }, maxItems: 1000 }, remove: { type: 'array', items: { type: 'string' }, maxItems: 1000 } }, additionalProperties: false },
+            body: {
+              type: 'object',
+              properties: {
+                add: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
+                remove: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
+              },
+              additionalProperties: false,
+            },
             response: responses({ type: 'object', properties: { monitored: { type: 'array', items: { type: 'string' } } } }),
           },
         },
@@ -277,22 +424,50 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           schema: {
             summary: "One read-only SELECT over the dataset views, confined to the token's connections",
             description: `At most \`limit\` rows and ${API_SQL_LIMITS.maxResultBytes} bytes; longer values are cut to ${API_SQL_LIMITS.maxCellChars} characters. \`truncated_by\` says why rows were left out (rows or bytes), \`cut_cells\` how many values were cut.`,
-            body: { type: 'object', properties: { query: { type: 'string', minLength: 1, maxLength: 20_000 }, limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } }, required: ['query'], additionalProperties: false },
+            body: {
+              type: 'object',
+              properties: {
+                query: { type: 'string', minLength: 1, maxLength: 20_000 },
+                limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 },
+              },
+              required: ['query'],
+              additionalProperties: false,
+            },
             response: responses({
               type: 'object',
-              properties: { columns: { type: 'array', items: { type: 'string' } }, rows: list, truncated: { type: 'boolean' }, truncated_by: { type: ['string', 'null'], enum: ['rows', 'bytes', null] }, cut_cells: { type: 'integer' }, as_of: asOf },
+              properties: {
+                columns: { type: 'array', items: { type: 'string' } },
+                rows: list,
+                truncated: { type: 'boolean' },
+                truncated_by: { type: ['string', 'null'], enum: ['rows', 'bytes', null] },
+                cut_cells: { type: 'integer' },
+                as_of: asOf,
+              },
             }),
           },
         },
         async (request) => {
           const answer = await runReadOnlySql(hw, request.body.query, { ...API_SQL_LIMITS, maxRows: request.body.limit }, scopeOf(request));
-          return { columns: answer.columns, rows: answer.rows, truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells, as_of: await scopeFreshness(hw, scopeOf(request)) };
+          return {
+            columns: answer.columns,
+            rows: answer.rows,
+            truncated: answer.truncated,
+            truncated_by: answer.truncatedBy,
+            cut_cells: answer.cutCells,
+            as_of: await scopeFreshness(hw, scopeOf(request)),
+          };
         },
       );
 
       api.get<{ Querystring: { connection?: string } }>(
         '/datasets',
-        { schema: { summary: 'Datasets and their row counts', querystring: { type: 'object', properties: { connection: { type: 'string' } }, additionalProperties: false }, response: responses({ type: 'object', properties: { datasets: list } }) } },
+        {
+          schema: {
+            summary: 'Datasets and their row counts',
+            querystring: { type: 'object', properties: { connection: { type: 'string' } }, additionalProperties: false },
+            response: responses({ type: 'object', properties: { datasets: list } }),
+          },
+        },
         async (request) => ({ datasets: await datasetsView(hw, scopeOf(request), request.query.connection) }),
       );
     },

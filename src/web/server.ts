@@ -31,7 +31,10 @@ export interface Server {
  * Sessions, users and tokens live in the database, so any number of these
  * processes can serve one installation.
  */
-export async function buildServer(hw: Herowatch, options: Omit<ServeOptions, 'host' | 'port'> = {}): Promise<{ app: FastifyInstance; routes: DashboardRoute[] }> {
+export async function buildServer(
+  hw: Herowatch,
+  options: Omit<ServeOptions, 'host' | 'port'> = {},
+): Promise<{ app: FastifyInstance; routes: DashboardRoute[] }> {
   // Requests are not logged (a setup or sign-in link carries its secret in the URL); failures are.
   const app = Fastify({
     loggerInstance: (options.logger ?? silentLogger) as FastifyBaseLogger,

@@ -65,7 +65,15 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
   const connectionString = requirePostgres(hw.store, 'herowatch worker');
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const queueWorkers = new Set<string>();
-  const context = { hw, log, now: () => new Date(), emit: (event: SchedulerEvent) => options.onEvent?.(event), webhook: options.webhook, webhookSecret: options.webhookSecret, client: options.client };
+  const context = {
+    hw,
+    log,
+    now: () => new Date(),
+    emit: (event: SchedulerEvent) => options.onEvent?.(event),
+    webhook: options.webhook,
+    webhookSecret: options.webhookSecret,
+    client: options.client,
+  };
 
   const task: Task = async (payload) => {
     const job = work.parse(payload);
@@ -119,9 +127,14 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
       logger: queueLogger(log),
     });
   let runner: Runner = await start();
-  const heartbeat = setInterval(() => {
-    workerAlive(hw.store, id, new Date(), [...queueWorkers]).catch((error: unknown) => log.warn({ error: (error as Error).message }, 'could not say the worker is alive'));
-  }, options.heartbeatMs ?? Math.max(1000, Math.floor(hw.config.runLeaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      workerAlive(hw.store, id, new Date(), [...queueWorkers]).catch((error: unknown) =>
+        log.warn({ error: (error as Error).message }, 'could not say the worker is alive'),
+      );
+    },
+    options.heartbeatMs ?? Math.max(1000, Math.floor(hw.config.runLeaseMs / 3)),
+  );
   log.info({ worker: id, concurrency: options.concurrency }, 'worker started');
   const metrics = options.metrics ? await serveMetrics(hw, options.metrics) : null;
   const stopped = new Promise<void>((resolve) => {
@@ -130,7 +143,13 @@ export async function runWorker(options: WorkerOptions, signal: AbortSignal): Pr
   });
   try {
     for (;;) {
-      const ended = await Promise.race([stopped.then(() => null), runner.promise.then(() => null, (error: unknown) => error as Error)]);
+      const ended = await Promise.race([
+        stopped.then(() => null),
+        runner.promise.then(
+          () => null,
+          (error: unknown) => error as Error,
+        ),
+      ]);
       if (signal.aborted) break;
       // The queue's runner gives up when the database fails as it records a job's end. Once the database answers again,
       // the jobs it held go back to the queue and a new runner takes over; after a long outage the process stops.

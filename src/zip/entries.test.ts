@@ -74,7 +74,10 @@ describe('reading a zip entry by entry', () => {
   });
 
   it('refuses an entry larger than the limit, declared or once inflated (a lying size), and reads the rest', async () => {
-    expect(await entriesOf(zipSync(files), 1000)).toEqual([{ name: 'a/GHSA-1.json', text: '{"id":"GHSA-1"}' }, { name: 'b.json', problem: 'larger than 1000 bytes' }]);
+    expect(await entriesOf(zipSync(files), 1000)).toEqual([
+      { name: 'a/GHSA-1.json', text: '{"id":"GHSA-1"}' },
+      { name: 'b.json', problem: 'larger than 1000 bytes' },
+    ]);
     // The central directory claims 10 bytes for b.json; it inflates to 5,000.
     const lying = Buffer.from(zipSync({ 'b.json': files['b.json'] }));
     const central = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
@@ -93,7 +96,10 @@ describe('reading a zip entry by entry', () => {
     const central = plain.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     const huge = Buffer.from(plain);
     huge.writeUInt32LE(0xfffffffe, central + 20);
-    expect(await entriesOf(huge)).toEqual([{ name: 'a.json', problem: expect.stringMatching(/runs past the end of the entries/) }, { name: 'b.json', text: '{"id":"B"}' }]);
+    expect(await entriesOf(huge)).toEqual([
+      { name: 'a.json', problem: expect.stringMatching(/runs past the end of the entries/) },
+      { name: 'b.json', text: '{"id":"B"}' },
+    ]);
     // A ZIP64 size of 2^40 in the extra field: the entry is refused, the others are read.
     const zip64 = Buffer.from(plain);
     zip64.writeUInt32LE(0xffffffff, central + 24);
@@ -103,7 +109,10 @@ describe('reading a zip entry by entry', () => {
     withExtra.writeUInt16LE(12, central + 30);
     const end = withExtra.length - 22;
     withExtra.writeUInt32LE(withExtra.readUInt32LE(end + 12) + 12, end + 12);
-    expect(await entriesOf(withExtra)).toEqual([{ name: 'a.json', problem: 'larger than 1048576 bytes' }, { name: 'b.json', text: '{"id":"B"}' }]);
+    expect(await entriesOf(withExtra)).toEqual([
+      { name: 'a.json', problem: 'larger than 1048576 bytes' },
+      { name: 'b.json', text: '{"id":"B"}' },
+    ]);
     // An entry placed past the entries.
     const misplaced = Buffer.from(plain);
     misplaced.writeUInt32LE(0xfffff000, central + 42);

@@ -41,7 +41,8 @@ interface DirectoryEntry {
 }
 
 async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
-  if (!Number.isSafeInteger(position) || !Number.isSafeInteger(length) || position < 0 || length < 0 || length > 0x7fffffff) throw new ZipReadError(`a place or size no zip of this file's size holds (${position}, ${length})`);
+  if (!Number.isSafeInteger(position) || !Number.isSafeInteger(length) || position < 0 || length < 0 || length > 0x7fffffff)
+    throw new ZipReadError(`a place or size no zip of this file's size holds (${position}, ${length})`);
   const buffer = Buffer.alloc(length);
   const { bytesRead } = await file.read(buffer, 0, length, position);
   return buffer.subarray(0, bytesRead);
@@ -95,7 +96,7 @@ function parseDirectory(directory: Buffer, count: number): DirectoryEntry[] {
     // ZIP64: the fields that overflowed are in the extra field 0x0001, in this order.
     if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff || entry.offset === 0xffffffff) {
       const extra = directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength);
-      for (let e = 0; e + 4 <= extra.length; ) {
+      for (let e = 0; e + 4 <= extra.length;) {
         const id = extra.readUInt16LE(e);
         const length = extra.readUInt16LE(e + 2);
         if (id === 0x0001) {
@@ -166,7 +167,9 @@ export async function* zipFileEntries(path: string, options: { maxEntryBytes: nu
             return { bytes: inflateRawSync(data, { maxOutputLength: options.maxEntryBytes }) };
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code;
-            return { problem: code === 'ERR_BUFFER_TOO_LARGE' ? `larger than ${options.maxEntryBytes} bytes` : `cannot be decompressed (${(error as Error).message})` };
+            return {
+              problem: code === 'ERR_BUFFER_TOO_LARGE' ? `larger than ${options.maxEntryBytes} bytes` : `cannot be decompressed (${(error as Error).message})`,
+            };
           }
         };
       }

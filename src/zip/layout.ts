@@ -50,9 +50,12 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
   const directorySize = u32(end + 12);
   const directoryOffset = u32(end + 16);
   if (u16(end + 4) !== 0 || u16(end + 6) !== 0 || u16(end + 8) !== count) problems.push('The archive spans several disks, which evidence bundles never do.');
-  if (count === 0xffff || directoryOffset === 0xffffffff) return { entries: [], problems: [...problems, 'The archive is a ZIP64 archive, far larger than any evidence bundle.'] };
-  if (directoryOffset + directorySize !== end) problems.push('The central directory does not end where the archive says: there are bytes no entry accounts for.');
-  if (count > limits.entries) return { entries: [], problems: [...problems, `The archive lists ${count} entries; an evidence bundle has far fewer (at most ${limits.entries}).`] };
+  if (count === 0xffff || directoryOffset === 0xffffffff)
+    return { entries: [], problems: [...problems, 'The archive is a ZIP64 archive, far larger than any evidence bundle.'] };
+  if (directoryOffset + directorySize !== end)
+    problems.push('The central directory does not end where the archive says: there are bytes no entry accounts for.');
+  if (count > limits.entries)
+    return { entries: [], problems: [...problems, `The archive lists ${count} entries; an evidence bundle has far fewer (at most ${limits.entries}).`] };
 
   const entries: ZipEntry[] = [];
   const names = new Set<string>();
@@ -76,7 +79,8 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
     if (name.startsWith('/') || name.includes('\\') || name.split('/').includes('..')) problems.push(`${name} is not a plain relative path.`);
     const directory = name.endsWith('/') && size === 0;
     total += size;
-    if (!directory && size > 0 && compressedSize > 0 && size / compressedSize > limits.ratio) problems.push(`${name} expands ${Math.round(size / compressedSize)} times, more than any evidence file (a zip bomb?).`);
+    if (!directory && size > 0 && compressedSize > 0 && size / compressedSize > limits.ratio)
+      problems.push(`${name} expands ${Math.round(size / compressedSize)} times, more than any evidence file (a zip bomb?).`);
     entries.push({ name, offset, compressedSize, size, method, directory });
   }
   if (at !== end) problems.push('The central directory holds more than its entries.');
@@ -86,7 +90,11 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
   let cursor = 0;
   for (const entry of [...entries].sort((a, b) => a.offset - b.offset)) {
     if (entry.offset !== cursor) {
-      problems.push(entry.offset > cursor ? `Bytes ${cursor} to ${entry.offset} belong to no listed entry: something is hidden outside the central directory.` : `${entry.name} overlaps another entry.`);
+      problems.push(
+        entry.offset > cursor
+          ? `Bytes ${cursor} to ${entry.offset} belong to no listed entry: something is hidden outside the central directory.`
+          : `${entry.name} overlaps another entry.`,
+      );
     }
     if (u32(entry.offset) !== LOCAL) {
       problems.push(`${entry.name} has no local header where the central directory says.`);
@@ -99,7 +107,12 @@ export function inspectZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
     cursor = entry.offset + 30 + localNameLength + u16(entry.offset + 28) + entry.compressedSize;
     if (localFlags & 8) cursor += u32(cursor) === DESCRIPTOR ? 16 : 12;
   }
-  if (cursor !== directoryOffset) problems.push(cursor < directoryOffset ? `Bytes ${cursor} to ${directoryOffset} belong to no listed entry: something is hidden outside the central directory.` : 'The last entry runs into the central directory.');
+  if (cursor !== directoryOffset)
+    problems.push(
+      cursor < directoryOffset
+        ? `Bytes ${cursor} to ${directoryOffset} belong to no listed entry: something is hidden outside the central directory.`
+        : 'The last entry runs into the central directory.',
+    );
   return { entries, problems };
 }
 

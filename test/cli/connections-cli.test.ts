@@ -10,7 +10,10 @@ import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/hero
 import { edgeScenario, T } from '../support/scenarios.js';
 
 async function credential(hw: TestHerowatch, name: string): Promise<{ ciphertext: string; key_id: string } | undefined> {
-  const { rows } = await sql<{ ciphertext: string; key_id: string }>`SELECT ciphertext, key_id FROM hw_credentials c JOIN hw_connections n ON n.id = c.connection_id WHERE n.name = ${name}`.execute(hw.store.db);
+  const { rows } = await sql<{
+    ciphertext: string;
+    key_id: string;
+  }>`SELECT ciphertext, key_id FROM hw_credentials c JOIN hw_connections n ON n.id = c.connection_id WHERE n.name = ${name}`.execute(hw.store.db);
   return rows[0];
 }
 
@@ -20,7 +23,19 @@ async function count(hw: TestHerowatch, query: string): Promise<number> {
 }
 
 /** The documented shape of `status --json` (docs/connections.md). */
-const STATUS_KEYS = ['account', 'api_url', 'capabilities', 'connection', 'diagnoses', 'enterprise_accounts', 'rate_limit', 'state', 'teams', 'tested_at', 'token'];
+const STATUS_KEYS = [
+  'account',
+  'api_url',
+  'capabilities',
+  'connection',
+  'diagnoses',
+  'enterprise_accounts',
+  'rate_limit',
+  'state',
+  'teams',
+  'tested_at',
+  'token',
+];
 
 describe.each(DIALECTS)('connections from the command line on %s', (dialect) => {
   it('connect, status, sync with the stored token, monitored apps, disconnect, reconnect, purge', async () => {
@@ -38,7 +53,13 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout) as ConnectionStatus;
     expect(Object.keys(parsed).sort()).toEqual(STATUS_KEYS);
-    expect(parsed).toMatchObject({ connection: 'edge', state: 'connected', api_url: emulator.url, diagnoses: [], token: { kind: 'authorization', scope: ['identity', 'read-protected'] } });
+    expect(parsed).toMatchObject({
+      connection: 'edge',
+      state: 'connected',
+      api_url: emulator.url,
+      diagnoses: [],
+      token: { kind: 'authorization', scope: ['identity', 'read-protected'] },
+    });
     expect(Object.values(parsed.capabilities).every((c) => c.can)).toBe(true);
 
     // The sync needs no HEROKU_API_KEY: the connection's token is stored. It tests the connection afterwards.
@@ -72,7 +93,7 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     const refused = await herowatch({ ...env, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'edge']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('Connection "edge" is disconnected; reconnect it first: herowatch connect --name edge --token-stdin');
-    expect(await count(hw, 'SELECT count(*) AS n FROM apps WHERE connection = \'edge\'')).toBe(6);
+    expect(await count(hw, "SELECT count(*) AS n FROM apps WHERE connection = 'edge'")).toBe(6);
     // Disconnecting again changes nothing, so the reconnect below still resumes the apps.
     const again = await herowatch(env, ['disconnect', 'edge']);
     expect(again.code).toBe(0);
@@ -86,7 +107,10 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(JSON.parse((await herowatch(env, ['apps', 'list', 'edge', '--json'])).stdout)).toMatchObject([{ active: true }, { active: true }]);
     expect((await herowatch(env, ['sync', '--connection', 'edge'])).code).toBe(0);
     const runs = JSON.parse((await herowatch(env, ['runs', '--connection', 'edge', '--json'])).stdout) as { id: number; status: string }[];
-    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'complete'], [1, 'complete']]);
+    expect(runs.map((r) => [r.id, r.status])).toEqual([
+      [2, 'complete'],
+      [1, 'complete'],
+    ]);
 
     // Purge: nothing of the connection is left.
     const unconfirmed = await herowatch(env, ['disconnect', 'edge', '--purge']);
@@ -126,7 +150,9 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     // Another name for the same account is said: every count holds it twice.
     const twin = await herowatch(env, ['connect', '--name', 'edge-again', '--token-stdin'], T.adminProtected);
     expect(twin.code).toBe(0);
-    expect(twin.stderr).toContain('warning: admin@edge.example is also connected as "edge": both are synced, so every count (apps, findings, evidence) holds this account twice.');
+    expect(twin.stderr).toContain(
+      'warning: admin@edge.example is also connected as "edge": both are synced, so every count (apps, findings, evidence) holds this account twice.',
+    );
     expect((await herowatch(env, ['disconnect', 'edge-again', '--purge', '--yes'])).code).toBe(0);
 
     // Replacing the token with a better one re-tests and re-encrypts.
@@ -163,7 +189,7 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(await count(hw, 'SELECT count(*) AS n FROM hw_connections')).toBe(0);
   }, 120_000);
 
-  it('takes the Heroku CLI\'s token from ~/.netrc with --from-cli', async () => {
+  it("takes the Heroku CLI's token from ~/.netrc with --from-cli", async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     const home = await mkdtemp(join(tmpdir(), 'herowatch-home-'));
@@ -171,13 +197,17 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     const missing = await herowatch(env, ['connect', '--name', 'cli', '--from-cli']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`There is no ${join(home, '.netrc')}: log in with the Heroku CLI first (heroku login)`);
-    await writeFile(join(home, '.netrc'), `machine git.heroku.com\n  login admin@edge.example\n  password ${T.member}\nmachine 127.0.0.1\n  login admin@edge.example\n  password ${T.admin}\n`, { mode: 0o600 });
+    await writeFile(
+      join(home, '.netrc'),
+      `machine git.heroku.com\n  login admin@edge.example\n  password ${T.member}\nmachine 127.0.0.1\n  login admin@edge.example\n  password ${T.admin}\n`,
+      { mode: 0o600 },
+    );
     const connected = await herowatch(env, ['connect', '--name', 'cli', '--from-cli', '--json']);
     expect(connected.code, connected.stderr).toBe(0);
     expect(JSON.parse(connected.stdout)).toMatchObject({ account: { email: 'admin@edge.example' }, token: { kind: 'api-key' } });
   }, 60_000);
 
-  it('shows the account\'s authorizations with age and what to rotate', async () => {
+  it("shows the account's authorizations with age and what to rotate", async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     const env = { ...hw.env, HEROKU_HOST: emulator.url };
@@ -189,7 +219,10 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     const all = await herowatch(env, ['sync', '--all']);
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toMatch(/Sync run 1 of connection "edge"[\s\S]*Sync run 2 of connection "scoped"/);
-    const tokens = JSON.parse((await herowatch(env, ['tokens', 'edge', '--json'])).stdout) as { readable: boolean; authorizations: { description: string; scope: string[]; this_connection: boolean; rotate: boolean; age_days: number }[] };
+    const tokens = JSON.parse((await herowatch(env, ['tokens', 'edge', '--json'])).stdout) as {
+      readable: boolean;
+      authorizations: { description: string; scope: string[]; this_connection: boolean; rotate: boolean; age_days: number }[];
+    };
     expect(tokens.readable).toBe(true);
     const byDescription = new Map(tokens.authorizations.map((a) => [a.description, a]));
     expect(byDescription.get('API Key')).toMatchObject({ this_connection: true, rotate: true, scope: ['global'] });

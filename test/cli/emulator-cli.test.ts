@@ -109,10 +109,12 @@ describe('herowatch demo', () => {
     expect(first.stdout).toContain('fix: heroku members:add herowatch@acme.example --team acme-labs --role member');
     expect(first.stdout).toMatch(/Sync run 1: complete in [\d.]+s, \d+ requests \(0 answered 304/);
     expect(first.stdout).toMatch(/apps\s+22 apps, 31 domains, 7 sni endpoints, 72 config vars/);
-    expect(first.stdout).toContain('oauth_authorizations: The token\'s scope (identity, read-protected) does not allow reading oauth authorizations');
+    expect(first.stdout).toContain("oauth_authorizations: The token's scope (identity, read-protected) does not allow reading oauth authorizations");
     expect(first.stdout).toContain(`HEROWATCH_HOME=${join(home, 'demo')} ./bin/herowatch datasets`);
     // Vulnerabilities of what three apps deployed, from the real advisories that ship with the demo; the check reads them.
-    expect(first.stdout).toMatch(/^ {2}pay-api {6}3 packages, 4 open: lodash 4\.17\.15 \(3, worst high; upgrade to 4\.17\.21\), jsonwebtoken 8\.5\.1 \(1, worst medium; upgrade to 9\.0\.0\)$/m);
+    expect(first.stdout).toMatch(
+      /^ {2}pay-api {6}3 packages, 4 open: lodash 4\.17\.15 \(3, worst high; upgrade to 4\.17\.21\), jsonwebtoken 8\.5\.1 \(1, worst medium; upgrade to 9\.0\.0\)$/m,
+    );
     expect(first.stdout).toMatch(/^ {2}acme-api {5}3 packages, 0 open$/m);
     expect(first.stdout).toMatch(/high {5}production_app_severe_vulnerabilities_absent \(2\): acme-auth, pay-api/);
     // One line each to the dashboard, MCP and the evidence bundle.
@@ -123,8 +125,15 @@ describe('herowatch demo', () => {
     const [, requests, unchanged] = /Sync run 2: complete in [\d.]+s, (\d+) requests \((\d+) answered 304/.exec(second)!;
     expect(Number(unchanged)).toBeGreaterThan(Number(requests) * 0.8);
     // With --json: one object, the same facts.
-    const asJson = await new Promise<string>((resolve) => execFile(process.execPath, [bin, 'demo', '--json'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)));
-    const summary = JSON.parse(asJson) as { sync: { runId: number; status: string }; datasets: Record<string, number>; connection: { state: string }; findings: unknown[] };
+    const asJson = await new Promise<string>((resolve) =>
+      execFile(process.execPath, [bin, 'demo', '--json'], { env, timeout: 60_000 }, (_e, stdout) => resolve(stdout)),
+    );
+    const summary = JSON.parse(asJson) as {
+      sync: { runId: number; status: string };
+      datasets: Record<string, number>;
+      connection: { state: string };
+      findings: unknown[];
+    };
     expect(summary).toMatchObject({ sync: { runId: 3, status: 'complete' }, datasets: { apps: 22, domains: 31 }, connection: { state: 'degraded' } });
     expect(summary.findings.length).toBeGreaterThan(0);
 
@@ -133,7 +142,9 @@ describe('herowatch demo', () => {
     await new Promise((resolve) => holder.once('listening', resolve));
     const busyPort = (holder.address() as AddressInfo).port;
     const busy = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [bin, 'demo', '--serve', '--web-port', String(busyPort)], { env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr })),
+      execFile(process.execPath, [bin, 'demo', '--serve', '--web-port', String(busyPort)], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr }),
+      ),
     );
     holder.close();
     expect(busy).toMatchObject({ code: 2, stdout: '' });
@@ -145,7 +156,10 @@ describe('herowatch demo', () => {
     const link = await announced(served.child, /^\s+(http:\/\/127\.0\.0\.1:\d+\/login\/link\?token=[\w-]{43})$/m, 60_000, 'stdout');
     const signedIn = await fetch(link, { redirect: 'manual' });
     expect(signedIn.status).toBe(303);
-    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('herowatch_session='))!.split(';')[0]!;
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('herowatch_session='))!
+      .split(';')[0]!;
     const overview = await (await fetch(new URL('/', link), { headers: { cookie } })).text();
     expect(overview).toContain('admin@demo.herowatch.local');
     expect(overview).toMatch(/Failing findings/);

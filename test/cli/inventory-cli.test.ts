@@ -28,7 +28,11 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const again = await herowatch(env, 'sync', '--json');
     expect(again.code).toBe(0);
     type Line = { type: string; status?: string; notModified?: number; mode?: string; requests?: number; plan?: { lists: number; deferred: number } };
-    const lines = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line) as Line);
+    const lines = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Line);
     const events = lines(again.stdout);
     expect(events[0]).toMatchObject({ type: 'start', runId: 2 });
     expect(events.find((e) => e.type === 'plan')).toMatchObject({ plan: { lists: 0, deferred: 0 } });
@@ -45,11 +49,16 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(summary.map((d) => d.name)).toEqual(expect.arrayContaining(['apps', 'addons', 'addon_services', 'teams', 'audit_events', 'sync_runs', 'coverage']));
 
     const csv = await herowatch(env, 'export', 'apps');
-    expect(csv.stdout.split('\n')[0]).toBe('connection,id,name,team_id,team_name,owner_email,region,stack,build_stack,generation,acm,maintenance,locked,space,web_url,git_url,buildpack_provided_description,slug_size,repo_size,released_at,archived_at,created_at,updated_at');
+    expect(csv.stdout.split('\n')[0]).toBe(
+      'connection,id,name,team_id,team_name,owner_email,region,stack,build_stack,generation,acm,maintenance,locked,space,web_url,git_url,buildpack_provided_description,slug_size,repo_size,released_at,archived_at,created_at,updated_at',
+    );
     expect(csv.stdout.trim().split('\n')).toHaveLength(7);
     const json = JSON.parse((await herowatch(env, 'export', 'addon-services', '--format', 'json')).stdout) as { name: string; supports_sharing: boolean }[];
     expect(json.find((s) => s.name === 'heroku-postgresql')).toMatchObject({ supports_sharing: true });
-    const ndjson = (await herowatch(env, 'export', 'collaborators', '--format', 'ndjson')).stdout.trim().split('\n').map((l) => JSON.parse(l) as { permissions: unknown });
+    const ndjson = (await herowatch(env, 'export', 'collaborators', '--format', 'ndjson')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { permissions: unknown });
     expect(ndjson.some((c) => Array.isArray(c.permissions))).toBe(true);
     // Data with escape sequences prints as text, never as terminal commands.
     const escaped = await herowatch(env, 'sql', `SELECT ${dialect === 'sqlite' ? 'char(27)' : 'chr(27)'} || '[2Jgone' AS x`);
@@ -60,10 +69,19 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect((await herowatch(env, 'export', 'teams', '--out', out)).stderr).toContain(`Wrote 3 rows of teams to ${out}`);
     expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^connection,id,name,type,role/);
 
-    const query = await herowatch(env, 'sql', 'SELECT name FROM apps WHERE team_name = \'edge-core\' ORDER BY name', '--json');
-    expect(JSON.parse(query.stdout)).toEqual({ columns: ['name'], rows: [{ name: 'edge-api' }, { name: 'edge-worker' }], truncated: false, truncated_by: null, cut_cells: 0 });
+    const query = await herowatch(env, 'sql', "SELECT name FROM apps WHERE team_name = 'edge-core' ORDER BY name", '--json');
+    expect(JSON.parse(query.stdout)).toEqual({
+      columns: ['name'],
+      rows: [{ name: 'edge-api' }, { name: 'edge-worker' }],
+      truncated: false,
+      truncated_by: null,
+      cut_cells: 0,
+    });
     // An answer cut at the default cap says so and fails; one cut where --limit asked does not.
-    const many = dialect === 'sqlite' ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) SELECT i FROM n' : 'SELECT i FROM generate_series(1, 10001) AS i';
+    const many =
+      dialect === 'sqlite'
+        ? 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10001) SELECT i FROM n'
+        : 'SELECT i FROM generate_series(1, 10001) AS i';
     const capped = await herowatch(env, 'sql', many, '--json');
     expect(capped.code).toBe(1);
     expect(JSON.parse(capped.stdout)).toMatchObject({ truncated: true, truncated_by: 'rows', rows: expect.any(Array) });
@@ -87,10 +105,17 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const changes = await herowatch(env, 'changes', '--since', '1', '--json');
     expect(JSON.parse(changes.stdout)).toEqual({ connection: 'default', since: 1, until: 3, changes: [] });
     const runs = JSON.parse((await herowatch(env, 'runs', '--json')).stdout) as { id: number; status: string }[];
-    expect(runs.map((r) => [r.id, r.status])).toEqual([[3, 'complete'], [2, 'complete'], [1, 'complete']]);
+    expect(runs.map((r) => [r.id, r.status])).toEqual([
+      [3, 'complete'],
+      [2, 'complete'],
+      [1, 'complete'],
+    ]);
     expect(runs.map((r) => (r as { mode?: string }).mode)).toEqual(['full', 'incremental', 'full']);
     // Every list was read by the last (full) run, moments ago.
-    const fresh = JSON.parse((await herowatch(env, 'freshness', '--json')).stdout) as { connection: string; resources: { resource: string; lists: number; maxMs: number; overMax: number }[] }[];
+    const fresh = JSON.parse((await herowatch(env, 'freshness', '--json')).stdout) as {
+      connection: string;
+      resources: { resource: string; lists: number; maxMs: number; overMax: number }[];
+    }[];
     expect(fresh[0]!.connection).toBe('default');
     expect(fresh[0]!.resources.find((r) => r.resource === 'domains')).toMatchObject({ lists: 6, overMax: 0 });
     expect(Math.max(...fresh[0]!.resources.map((r) => r.maxMs))).toBeLessThan(10 * 60_000);
@@ -102,7 +127,13 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const env = { ...hw.env, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
     expect((await herowatch(env, 'sync')).code).toBe(0);
-    for (const statement of ['DELETE FROM hw_records', 'DROP VIEW apps', 'SELECT 1; DROP VIEW apps', 'SELECT 1; COMMIT; DELETE FROM hw_records', 'UPDATE hw_connections SET name = \'x\'']) {
+    for (const statement of [
+      'DELETE FROM hw_records',
+      'DROP VIEW apps',
+      'SELECT 1; DROP VIEW apps',
+      'SELECT 1; COMMIT; DELETE FROM hw_records',
+      "UPDATE hw_connections SET name = 'x'",
+    ]) {
       const result = await herowatch(env, 'sql', statement);
       expect(result.code, statement).toBe(2);
       expect(result.stderr).toMatch(/^herowatch: /);
@@ -119,7 +150,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve <percent>' argument '150' is invalid. Use a percentage from 0 to 99/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
-      [base, ["export", "appz"], /There is no dataset "appz"; did you mean apps\? Datasets: account, rate_limits/],
+      [base, ['export', 'appz'], /There is no dataset "appz"; did you mean apps\? Datasets: account, rate_limits/],
       [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd"; create it with/],
       [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
@@ -133,7 +164,13 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [base, ['sql', 'SELECT * FROM apps WHERE'], /syntax error|incomplete input/],
       [base, ['export', 'app'], /There is no dataset "app"; did you mean apps\?/],
       [base, ['export', 'apps', '--out', '/proc/x.csv'], /Cannot write \/proc\/x\.csv: files cannot be created in \/proc/],
-      ...(dialect === 'sqlite' ? ([[{ ...base, HEROWATCH_HOME: '/etc/hostname' }, ['datasets'], /home \/etc\/hostname is a file, not a folder: point HEROWATCH_HOME at a folder/]] as [Record<string, string>, string[], RegExp][]) : []),
+      ...(dialect === 'sqlite'
+        ? ([[{ ...base, HEROWATCH_HOME: '/etc/hostname' }, ['datasets'], /home \/etc\/hostname is a file, not a folder: point HEROWATCH_HOME at a folder/]] as [
+            Record<string, string>,
+            string[],
+            RegExp,
+          ][])
+        : []),
     ];
     // Independent of each other (none writes): four at a time.
     for (let i = 0; i < cases.length; i += 4) {
@@ -145,7 +182,11 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       });
     }
     // With --json, the error is one JSON object on standard output, with its kind; nothing on standard error.
-    for (const args of [['export', 'apps', '--connection', 'prodd', '--json'], ['runs', '--limit', 'x', '--json'], ['findings', '--check', 'nope', '--json']]) {
+    for (const args of [
+      ['export', 'apps', '--connection', 'prodd', '--json'],
+      ['runs', '--limit', 'x', '--json'],
+      ['findings', '--check', 'nope', '--json'],
+    ]) {
       const result = await herowatch(base, ...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toBe('');
@@ -162,7 +203,6 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`the folder ${join(hw.home, 'no', 'such')} does not exist. Create it first`);
   }, 120_000);
-
 });
 
 describe('a sync waiting for the rate limit', () => {
@@ -179,7 +219,11 @@ describe('a sync waiting for the rate limit', () => {
       if (Date.now() - started > 30_000) throw new Error(`no rate-limit wait was reported: ${seen.slice(-500)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const wait = seen.split('\n').filter((l) => l.includes('"rate-limit-wait"')).map((l) => JSON.parse(l) as { remaining: number; reserve: number; resumesInMs: number }).at(-1)!;
+    const wait = seen
+      .split('\n')
+      .filter((l) => l.includes('"rate-limit-wait"'))
+      .map((l) => JSON.parse(l) as { remaining: number; reserve: number; resumesInMs: number })
+      .at(-1)!;
     // The reserve is a share of the 30-token pool it found, not of the 4,500 it assumed.
     expect(wait.reserve).toBe(3);
     expect(wait.resumesInMs).toBeGreaterThan(0);
@@ -199,14 +243,20 @@ describe('a sync waiting for the rate limit', () => {
 });
 
 describe('the database file', () => {
-  it('is refused, naming it and the fix, when it is empty, not SQLite, or another program\'s; nothing is written to it', async () => {
+  it("is refused, naming it and the fix, when it is empty, not SQLite, or another program's; nothing is written to it", async () => {
     const home = await mkdtemp(join(tmpdir(), 'herowatch-db-'));
     onTestFinished(() => rm(home, { recursive: true, force: true }));
     const database = join(home, 'herowatch.db');
     const env = { HEROWATCH_HOME: home };
     const cases: [() => Promise<void>, RegExp][] = [
-      [() => writeFile(database, ''), /The database .*herowatch\.db is empty \(0 bytes\): it is not a herowatch database\. If it should hold data, restore it from a backup/],
-      [() => writeFile(database, 'not a database at all, just some text that is long enough to be a header'), /herowatch\.db is not a SQLite database, or it is damaged .*restore it from a backup/],
+      [
+        () => writeFile(database, ''),
+        /The database .*herowatch\.db is empty \(0 bytes\): it is not a herowatch database\. If it should hold data, restore it from a backup/,
+      ],
+      [
+        () => writeFile(database, 'not a database at all, just some text that is long enough to be a header'),
+        /herowatch\.db is not a SQLite database, or it is damaged .*restore it from a backup/,
+      ],
       [
         async () => {
           await rm(database, { force: true });
@@ -227,42 +277,46 @@ describe('the database file', () => {
     }
   }, 60_000);
 
-  it.skipIf(asRootWithoutReader())('is read where it cannot be written: reading commands answer, writing ones say why they cannot, and nothing changes', async () => {
-    const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
-    const home = await mkdtemp(join(tmpdir(), 'herowatch-ro-'));
-    onTestFinished(async () => {
-      await chmod(home, 0o700);
-      await rm(home, { recursive: true, force: true });
-    });
-    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
-    expect((await runCli(env, ['sync'])).code).toBe(0);
-    const database = join(home, 'herowatch.db');
-    await chmod(database, 0o444);
-    await chmod(home, 0o555);
-    // Root may write anything: the commands run as nobody then, for whom the home is read-only as it is for its owner.
-    const reader = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-    const before = await readFile(database);
-    const files = await readdir(home);
-    const read = async (...args: string[]) => {
-      const result = await runCli(env, args, undefined, reader);
-      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-      return result.stdout;
-    };
-    expect((JSON.parse(await read('datasets', '--json')) as { name: string; rows: number }[]).find((d) => d.name === 'apps')!.rows).toBe(6);
-    expect(JSON.parse(await read('sql', 'SELECT count(*) AS n FROM apps', '--json')).rows).toEqual([{ n: 6 }]);
-    expect((await read('export', 'apps')).trim().split('\n')).toHaveLength(7);
-    expect((JSON.parse(await read('runs', '--json')) as unknown[]).length).toBe(1);
-    expect(JSON.parse(await read('findings', '--json'))).not.toEqual([]);
-    expect(JSON.parse(await read('changes', '--since', '1', '--json'))).toMatchObject({ connection: 'default', changes: [] });
-    expect(await read('report', '--framework', 'soc2')).toMatch(/SOC 2/);
-    expect(await read('events')).not.toBe('');
+  it.skipIf(asRootWithoutReader())(
+    'is read where it cannot be written: reading commands answer, writing ones say why they cannot, and nothing changes',
+    async () => {
+      const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
+      const home = await mkdtemp(join(tmpdir(), 'herowatch-ro-'));
+      onTestFinished(async () => {
+        await chmod(home, 0o700);
+        await rm(home, { recursive: true, force: true });
+      });
+      const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+      expect((await runCli(env, ['sync'])).code).toBe(0);
+      const database = join(home, 'herowatch.db');
+      await chmod(database, 0o444);
+      await chmod(home, 0o555);
+      // Root may write anything: the commands run as nobody then, for whom the home is read-only as it is for its owner.
+      const reader = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+      const before = await readFile(database);
+      const files = await readdir(home);
+      const read = async (...args: string[]) => {
+        const result = await runCli(env, args, undefined, reader);
+        expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
+        return result.stdout;
+      };
+      expect((JSON.parse(await read('datasets', '--json')) as { name: string; rows: number }[]).find((d) => d.name === 'apps')!.rows).toBe(6);
+      expect(JSON.parse(await read('sql', 'SELECT count(*) AS n FROM apps', '--json')).rows).toEqual([{ n: 6 }]);
+      expect((await read('export', 'apps')).trim().split('\n')).toHaveLength(7);
+      expect((JSON.parse(await read('runs', '--json')) as unknown[]).length).toBe(1);
+      expect(JSON.parse(await read('findings', '--json'))).not.toEqual([]);
+      expect(JSON.parse(await read('changes', '--since', '1', '--json'))).toMatchObject({ connection: 'default', changes: [] });
+      expect(await read('report', '--framework', 'soc2')).toMatch(/SOC 2/);
+      expect(await read('events')).not.toBe('');
 
-    const sync = await runCli(env, ['sync'], undefined, reader);
-    expect(sync.code).toBe(2);
-    expect(sync.stderr).toContain(`${database} cannot be written (its folder or file is read-only), and this command writes to it`);
-    expect((await readFile(database)).equals(before)).toBe(true);
-    expect(await readdir(home)).toEqual(files);
-  }, 60_000);
+      const sync = await runCli(env, ['sync'], undefined, reader);
+      expect(sync.code).toBe(2);
+      expect(sync.stderr).toContain(`${database} cannot be written (its folder or file is read-only), and this command writes to it`);
+      expect((await readFile(database)).equals(before)).toBe(true);
+      expect(await readdir(home)).toEqual(files);
+    },
+    60_000,
+  );
 });
 
 /**

@@ -7,7 +7,6 @@ import { CANARY, edgeScenario, T } from '../support/scenarios.js';
 
 const herowatch = (env: Record<string, string>, ...args: string[]): Promise<Run> => runCli(env, args);
 
-
 describe.each(DIALECTS)('what the inventory commands keep secret on %s', (dialect) => {
   it('lets no config var value and no token reach the database, exports, logs or output', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });

@@ -49,7 +49,11 @@ describe('herowatch mcp, access-tokens and agent-calls from the command line', (
 
     const id = token.split('_')[1]!;
     expect((await herowatch(env, ['access-tokens', 'revoke', id])).stdout).toContain(`Access token ${id} is revoked.`);
-    const after = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    const after = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
     expect(after.status).toBe(401);
     server.child.kill('SIGTERM');
     expect((await server.done).code).toBe(0);

@@ -14,7 +14,10 @@ describe('herowatch run', () => {
 
     const once = await herowatch(env, ['run', '--once', '--json']);
     expect(once.code, once.stderr).toBe(0);
-    const events = once.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; kind?: string; status?: string });
+    const events = once.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; kind?: string; status?: string });
     expect(events.filter((e) => e.type === 'job-done')).toMatchObject([{ kind: 'inventory', status: 'complete' }]);
     const again = await herowatch(env, ['run', '--once', '--json']);
     expect(again.stdout.trim()).toBe('');
@@ -27,7 +30,9 @@ describe('herowatch run', () => {
     daemon.child.kill('SIGTERM');
     const stopped = await daemon.done;
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(/^herowatch run: inventory every 1h \(incremental, within 20% of each account's rate limit\), audit trail with each \(jitter 10%\)\./);
+    expect(stopped.stdout).toMatch(
+      /^herowatch run: inventory every 1h \(incremental, within 20% of each account's rate limit\), audit trail with each \(jitter 10%\)\./,
+    );
     expect(stopped.stdout.trim().endsWith('Stopped.')).toBe(true);
   }, 60_000);
 

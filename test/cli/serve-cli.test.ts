@@ -21,7 +21,10 @@ describe('herowatch serve', () => {
     const server = startHerowatch(env, ['serve', '--port', '0']);
     onTestFinished(() => void server.child.kill('SIGTERM'));
     // Both lines may come in one chunk: listen for both at once.
-    const [base, setup] = await Promise.all([announced(server.child, /serving at (http:\/\/\S+?): the dashboard/), announced(server.child, /create the first admin at (http:\/\/\S+)/)]);
+    const [base, setup] = await Promise.all([
+      announced(server.child, /serving at (http:\/\/\S+?): the dashboard/),
+      announced(server.child, /create the first admin at (http:\/\/\S+)/),
+    ]);
     expect(setup).toMatch(new RegExp(`^${base}/setup\\?token=[\\w-]{43}$`));
     expect((await fetch(setup)).status).toBe(200);
     expect((await fetch(`${base}/`, { redirect: 'manual' })).headers.get('location')).toBe('/login?next=%2F');
@@ -31,12 +34,17 @@ describe('herowatch serve', () => {
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain('at least 12 characters');
     expect((await herowatch(env, ['users', 'add', 'ana@example.com', '--role', 'admin'], 'correct horse battery staple\n')).code).toBe(0);
-    expect(JSON.parse((await herowatch(env, ['users', 'list', '--json'])).stdout)).toEqual([expect.objectContaining({ email: 'ana@example.com', role: 'admin' })]);
+    expect(JSON.parse((await herowatch(env, ['users', 'list', '--json'])).stdout)).toEqual([
+      expect.objectContaining({ email: 'ana@example.com', role: 'admin' }),
+    ]);
     expect((await fetch(setup)).status).toBe(410);
     const link = (await herowatch(env, ['users', 'link', 'ana@example.com', '--url', base])).stdout.trim();
     const signedIn = await fetch(link, { redirect: 'manual' });
     expect(signedIn.status).toBe(303);
-    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('herowatch_session='))!.split(';')[0]!;
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('herowatch_session='))!
+      .split(';')[0]!;
     const overview = await fetch(`${base}/`, { headers: { cookie } });
     expect(overview.status).toBe(200);
     expect(await overview.text()).toMatch(/ana@example\.com <span class="role">\(admin\)<\/span>/);
@@ -44,9 +52,15 @@ describe('herowatch serve', () => {
     expect((await herowatch(env, ['users', 'remove', 'ana@example.com', '--yes'])).stderr).toContain('This is the last admin');
     expect((await fetch(`${base}/api/v1/openapi.json`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/apps`)).status).toBe(401);
-    const apps = (await (await fetch(`${base}/api/v1/apps?search=edge`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { name: string }[] };
+    const apps = (await (await fetch(`${base}/api/v1/apps?search=edge`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      items: { name: string }[];
+    };
     expect(apps.items.map((a) => a.name)).toContain('edge-api');
-    const mcp = await fetch(`${base}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    const mcp = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
     expect(mcp.status).toBe(200);
     server.child.kill('SIGTERM');
     const ended = await server.done;

@@ -8,7 +8,6 @@ import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { CANARY, edgeScenario, T } from '../support/scenarios.js';
 
-
 describe.each(DIALECTS)('a stored token on %s', (dialect) => {
   it('appears nowhere: database, files, logs, exports, output, errors, process arguments and environment', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
@@ -39,7 +38,10 @@ describe.each(DIALECTS)('a stored token on %s', (dialect) => {
     runs.push(await herowatch(env, ['disconnect', 'edge']));
     expect(runs.map((r) => r.code)).toEqual([0, 0, 2, 2, ...Array<number>(13).fill(0), 2, 2, 0, 0]);
     // With --json, the refusal is the JSON error object on standard output.
-    expect((JSON.parse(runs[17]!.stdout) as { error: { kind: string; message: string } }).error).toMatchObject({ kind: 'input', message: expect.stringMatching(/(no such table: hw_credentials|relation "hw_credentials" does not exist): the SQL console reads the dataset views only/) });
+    expect((JSON.parse(runs[17]!.stdout) as { error: { kind: string; message: string } }).error).toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/(no such table: hw_credentials|relation "hw_credentials" does not exist): the SQL console reads the dataset views only/),
+    });
 
     const secrets = [CANARY, T.admin, T.adminProtected, T.adminRevoked, T.outsider];
     const haystacks: [string, string][] = runs.map((r, i) => [`command ${i}`, r.stdout + r.stderr]);
@@ -71,7 +73,9 @@ describe('a wrong API address or a token that cannot be sent', () => {
     const refused = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${closed}` }, ['connect', '--name', 'x', '--token-stdin'], T.admin);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(refused.code).toBe(2);
-    expect(refused.stdout + refused.stderr).toContain(`nothing answers at this address; check the API URL (HEROKU_HOST or --api-url) (http://127.0.0.1:${closed}: ECONNREFUSED)`);
+    expect(refused.stdout + refused.stderr).toContain(
+      `nothing answers at this address; check the API URL (HEROKU_HOST or --api-url) (http://127.0.0.1:${closed}: ECONNREFUSED)`,
+    );
 
     // A web server that is not Heroku's API: its 404 page is an answer, not a fault to retry.
     let requests = 0;
@@ -81,14 +85,20 @@ describe('a wrong API address or a token that cannot be sent', () => {
     });
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => new Promise<void>((resolve) => web.close(() => resolve())));
-    const notHeroku = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}` }, ['connect', '--name', 'x', '--token-stdin'], T.admin);
+    const notHeroku = await herowatch(
+      { ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}` },
+      ['connect', '--name', 'x', '--token-stdin'],
+      T.admin,
+    );
     expect(notHeroku.code).toBe(2);
     expect(notHeroku.stdout + notHeroku.stderr).toContain("HTTP 404, and the answer is not JSON (text/html, 35 bytes): is this Heroku's API?");
     expect(requests).toBeLessThanOrEqual(2);
 
     // A token that cannot go in a request header: refused before any request.
     requests = 0;
-    const broken = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, HEROKU_API_KEY: `${T.admin}\u00e9` }, ['sync']);
+    const broken = await herowatch({ ...hw.env, HEROKU_HOST: `http://127.0.0.1:${(web.address() as AddressInfo).port}`, HEROKU_API_KEY: `${T.admin}\u00e9` }, [
+      'sync',
+    ]);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('The Heroku token holds characters that cannot be sent in a request');
     expect(broken.stderr).not.toContain(T.admin);

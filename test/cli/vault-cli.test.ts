@@ -8,12 +8,13 @@ import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
 
-
 async function credential(hw: TestHerowatch, name: string): Promise<{ ciphertext: string; key_id: string } | undefined> {
-  const { rows } = await sql<{ ciphertext: string; key_id: string }>`SELECT ciphertext, key_id FROM hw_credentials c JOIN hw_connections n ON n.id = c.connection_id WHERE n.name = ${name}`.execute(hw.store.db);
+  const { rows } = await sql<{
+    ciphertext: string;
+    key_id: string;
+  }>`SELECT ciphertext, key_id FROM hw_credentials c JOIN hw_connections n ON n.id = c.connection_id WHERE n.name = ${name}`.execute(hw.store.db);
   return rows[0];
 }
-
 
 describe.each(DIALECTS)('the vault on %s', (dialect) => {
   it('a wrong or missing master key is a clear error and loses nothing; rotation re-encrypts every credential', async () => {
@@ -28,7 +29,9 @@ describe.each(DIALECTS)('the vault on %s', (dialect) => {
 
     const wrong = await herowatch({ ...env, HEROWATCH_MASTER_KEY: randomBytes(32).toString('base64') }, ['status', 'a']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(new RegExp(`encrypted with master key ${before[0]!.key_id}, but the key in use is [0-9a-f]{12} \\(from HEROWATCH_MASTER_KEY\\).*nothing was changed`));
+    expect(wrong.stderr).toMatch(
+      new RegExp(`encrypted with master key ${before[0]!.key_id}, but the key in use is [0-9a-f]{12} \\(from HEROWATCH_MASTER_KEY\\).*nothing was changed`),
+    );
     const wrongSave = await herowatch({ ...env, HEROWATCH_MASTER_KEY: randomBytes(32).toString('hex') }, ['connect', '--name', 'c', '--token-stdin'], T.admin);
     expect(wrongSave.code).toBe(2);
     expect(wrongSave.stderr).toMatch(/The stored credentials were encrypted with master key/);

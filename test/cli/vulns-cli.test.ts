@@ -28,14 +28,28 @@ async function checkout(): Promise<string> {
 }
 
 describe('herowatch vulns scan', () => {
-  it('reports a checkout\'s packages and vulnerabilities as JSON, dev-only ones left out, and fails at --fail-on', async () => {
+  it("reports a checkout's packages and vulnerabilities as JSON, dev-only ones left out, and fails at --fail-on", async () => {
     const dir = await checkout();
     const run = await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--json', '--fail-on', 'high']);
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as { packages: Record<string, unknown>[]; vulnerabilities: Record<string, unknown>[] };
     expect(Object.keys(report)).toEqual(['packages', 'vulnerabilities']);
-    expect(report.packages.find((p) => p.name === 'minimist')).toEqual({ ecosystem: 'npm', name: 'minimist', version: '1.2.5', dev: true, locations: ['web/package-lock.json'] });
-    expect(report.vulnerabilities.find((v) => v.package === 'qs')).toEqual({ id: 'CVE-2022-24999', aliases: ['GHSA-hrpp-h998-j3pp'], ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' });
+    expect(report.packages.find((p) => p.name === 'minimist')).toEqual({
+      ecosystem: 'npm',
+      name: 'minimist',
+      version: '1.2.5',
+      dev: true,
+      locations: ['web/package-lock.json'],
+    });
+    expect(report.vulnerabilities.find((v) => v.package === 'qs')).toEqual({
+      id: 'CVE-2022-24999',
+      aliases: ['GHSA-hrpp-h998-j3pp'],
+      ecosystem: 'npm',
+      package: 'qs',
+      version: '6.5.2',
+      severity: 'high',
+      fixed: '6.5.3',
+    });
     // minimist 1.2.5 is vulnerable but dev-only: left out unless asked for.
     expect(report.vulnerabilities.some((v) => v.package === 'minimist')).toBe(false);
     const withDev = JSON.parse((await herowatch({}, ['vulns', 'scan', dir, '--db', osv, '--json', '--include-dev'])).stdout) as typeof report;
@@ -51,7 +65,15 @@ describe('herowatch vulns scan', () => {
     expect(lock.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
     const dir = await folder();
     const slug = join(dir, 'slug.tgz');
-    await writeFile(slug, gzipSync(createTar([{ name: './app/go.mod', data: await readFile(join(fixtures, 'lockfiles/go.mod')) }, { name: './app/Procfile', data: 'web: bin/api' }])));
+    await writeFile(
+      slug,
+      gzipSync(
+        createTar([
+          { name: './app/go.mod', data: await readFile(join(fixtures, 'lockfiles/go.mod')) },
+          { name: './app/Procfile', data: 'web: bin/api' },
+        ]),
+      ),
+    );
     const tarball = await herowatch({}, ['vulns', 'scan', slug, '--db', osv]);
     expect(tarball.code, tarball.stderr).toBe(0);
     expect(tarball.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
@@ -78,7 +100,13 @@ describe('herowatch vulns scan', () => {
 
   it('prints names from a hostile lockfile as text, never as terminal commands', async () => {
     const dir = await folder();
-    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/lodash': { name: 'lodash', version: '4.17.15' }, 'node_modules/x\u001b]52;c;ZXZpbA==\u0007': { version: '1.0.0' } } }));
+    await writeFile(
+      join(dir, 'package-lock.json'),
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { 'node_modules/lodash': { name: 'lodash', version: '4.17.15' }, 'node_modules/x\u001b]52;c;ZXZpbA==\u0007': { version: '1.0.0' } },
+      }),
+    );
     const run = await herowatch({}, ['vulns', 'scan', dir, '--db', osv]);
     expect(run.stdout).not.toContain('\u001b');
     expect(run.stdout).toContain('lodash');
@@ -97,24 +125,45 @@ describe('herowatch vulns db', () => {
 
     const first = await herowatch(env, ['vulns', 'db', 'update', '--from', osv, '--json']);
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ records: 24, added: 24, updated: 0, unchanged: 0, withdrawn: 0, ecosystems: ['Go', 'Maven', 'Packagist', 'PyPI', 'RubyGems', 'npm'] });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      records: 24,
+      added: 24,
+      updated: 0,
+      unchanged: 0,
+      withdrawn: 0,
+      ecosystems: ['Go', 'Maven', 'Packagist', 'PyPI', 'RubyGems', 'npm'],
+    });
     const status = JSON.parse((await herowatch(env, ['vulns', 'db', 'status', '--json'])).stdout) as { ecosystem: string; advisories: number }[];
     expect(Object.fromEntries(status.map((s) => [s.ecosystem, s.advisories]))).toEqual({ Go: 2, Maven: 2, Packagist: 1, PyPI: 5, RubyGems: 4, npm: 10 });
     expect((await herowatch(env, ['vulns', 'db', 'status'])).stdout).toMatch(/^npm\s+10\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0 days\s+\d{4}-\d\d-\d\d\s+\//m);
 
     const scan = await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json']);
-    expect((JSON.parse(scan.stdout) as { vulnerabilities: { package: string }[] }).vulnerabilities.map((v) => v.package)).toEqual(['github.com/gin-gonic/gin', 'golang.org/x/net']);
+    expect((JSON.parse(scan.stdout) as { vulnerabilities: { package: string }[] }).vulnerabilities.map((v) => v.package)).toEqual([
+      'github.com/gin-gonic/gin',
+      'golang.org/x/net',
+    ]);
 
     // A revision that moves the fix, and a withdrawal.
     const updates = await folder();
     const gin = JSON.parse(await readFile(join(osv, 'GHSA-2c4m-59x9-fr2g.json'), 'utf8')) as Record<string, unknown>;
-    await writeFile(join(updates, 'gin.json'), JSON.stringify({ ...gin, modified: '2030-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'Go', name: 'github.com/gin-gonic/gin' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.9.1' }] }] }] }));
+    await writeFile(
+      join(updates, 'gin.json'),
+      JSON.stringify({
+        ...gin,
+        modified: '2030-01-01T00:00:00Z',
+        affected: [
+          { package: { ecosystem: 'Go', name: 'github.com/gin-gonic/gin' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.9.1' }] }] },
+        ],
+      }),
+    );
     const net = JSON.parse(await readFile(join(osv, 'GHSA-vvpx-j8f3-3w6h.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(join(updates, 'net.json'), JSON.stringify({ ...net, modified: '2030-01-01T00:00:00Z', withdrawn: '2030-01-01T00:00:00Z' }));
     await copyFile(join(osv, 'GHSA-8q59-q68h-6hv4.json'), join(updates, 'unchanged.json'));
     const second = await herowatch(env, ['vulns', 'db', 'update', '--from', updates, '--json']);
     expect(JSON.parse(second.stdout)).toMatchObject({ records: 3, added: 0, updated: 1, unchanged: 1, withdrawn: 1 });
-    const after = JSON.parse((await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json'])).stdout) as { vulnerabilities: { package: string; fixed: string }[] };
+    const after = JSON.parse((await herowatch(env, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--json'])).stdout) as {
+      vulnerabilities: { package: string; fixed: string }[];
+    };
     expect(after.vulnerabilities).toEqual([expect.objectContaining({ package: 'github.com/gin-gonic/gin', fixed: '1.9.1' })]);
   }, 90_000);
 });
@@ -123,7 +172,20 @@ describe('monitoring from the command line', () => {
   it('tests a monitored app after a sync, shows its vulnerabilities with the upgrade, and gives its SBOM and OCSF events', async () => {
     const scenario = edgeScenario();
     const api = scenario.apps!.find((a) => a.name === 'edge-api')!;
-    api.releases!.push({ version: 4, created_at: '2026-11-15T09:00:00Z', slug: { commit: 'c0ffee', files: { 'package.json': { name: 'edge-api' }, 'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' }, 'node_modules/jest': { version: '29.0.0', dev: true } } } } } });
+    api.releases!.push({
+      version: 4,
+      created_at: '2026-11-15T09:00:00Z',
+      slug: {
+        commit: 'c0ffee',
+        files: {
+          'package.json': { name: 'edge-api' },
+          'package-lock.json': {
+            lockfileVersion: 3,
+            packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' }, 'node_modules/jest': { version: '29.0.0', dev: true } },
+          },
+        },
+      },
+    });
     const emulator = await startEmulatorForTest({ scenario });
     const home = await folder();
     const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
@@ -149,7 +211,10 @@ describe('monitoring from the command line', () => {
     const written = await herowatch(env, ['sbom', 'edge-api', '--out', join(home, 'sbom.json'), '--json']);
     expect(JSON.parse(written.stdout)).toMatchObject({ app: 'edge-api', format: 'cyclonedx', packages: 2, file: join(home, 'sbom.json') });
     expect(JSON.parse(await readFile(join(home, 'sbom.json'), 'utf8'))).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6' });
-    const ocsf = (await herowatch(env, ['vulns', '--ocsf'])).stdout.trim().split('\n').map((line) => JSON.parse(line) as { class_uid: number });
+    const ocsf = (await herowatch(env, ['vulns', '--ocsf'])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { class_uid: number });
     expect(ocsf).toHaveLength(3);
     expect(ocsf.every((e) => e.class_uid === 2002)).toBe(true);
 
@@ -163,14 +228,28 @@ describe('what herowatch does not know', () => {
   it('is never a pass: no advisories make the test and the check unknown with the fix; an import judges at once; unread input fails the gate', async () => {
     const scenario = edgeScenario();
     const api = scenario.apps!.find((a) => a.name === 'edge-api')!;
-    api.releases!.push({ version: 4, created_at: '2026-11-15T09:00:00Z', slug: { commit: 'c0ffee', files: { 'package.json': { name: 'edge-api' }, 'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' } } } } } });
+    api.releases!.push({
+      version: 4,
+      created_at: '2026-11-15T09:00:00Z',
+      slug: {
+        commit: 'c0ffee',
+        files: {
+          'package.json': { name: 'edge-api' },
+          'package-lock.json': { lockfileVersion: 3, packages: { '': { name: 'edge-api' }, 'node_modules/lodash': { version: '4.17.15' } } },
+        },
+      },
+    });
     const emulator = await startEmulatorForTest({ scenario });
     const home = await folder();
     const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
     expect((await herowatch(env, ['sync'])).code).toBe(0);
     expect((await herowatch(env, ['apps', 'add', 'default', 'edge-api'])).code).toBe(0);
     const check = async () => {
-      const findings = JSON.parse((await herowatch(env, ['findings', '--check', 'production_app_severe_vulnerabilities_absent', '--json'])).stdout) as { status: string; resource_name: string; message: string }[];
+      const findings = JSON.parse((await herowatch(env, ['findings', '--check', 'production_app_severe_vulnerabilities_absent', '--json'])).stdout) as {
+        status: string;
+        resource_name: string;
+        message: string;
+      }[];
       return findings.find((f) => f.resource_name === 'edge-api');
     };
 
@@ -178,14 +257,19 @@ describe('what herowatch does not know', () => {
     const test = await herowatch(env, ['vulns', 'test']);
     expect(test.code).toBe(1);
     expect(test.stdout).toMatch(/^edge-api: release v4, 1 packages \(slug downloaded and read\); not judged$/m);
-    expect(test.stderr).toContain('1 of 1 app cannot be judged: herowatch holds no advisories for npm, so its packages were matched against nothing. Fix: herowatch vulns db update.');
+    expect(test.stderr).toContain(
+      '1 of 1 app cannot be judged: herowatch holds no advisories for npm, so its packages were matched against nothing. Fix: herowatch vulns db update.',
+    );
     expect(await check()).toMatchObject({ status: 'unknown', message: expect.stringContaining('herowatch holds no advisories for npm') });
     const summary = JSON.parse((await herowatch(env, ['vulns', '--json'])).stdout) as { app: string; unjudged: { reason: string; fix: string } | null }[];
     expect(summary.find((a) => a.app === 'edge-api')!.unjudged).toMatchObject({ fix: 'herowatch vulns db update' });
 
     // An import that opens vulnerabilities fails the check now, not at the next sync.
     expect((await herowatch(env, ['vulns', 'db', 'update', '--from', osv])).code).toBe(0);
-    expect(await check()).toMatchObject({ status: 'open', message: expect.stringMatching(/edge-api is in production and runs \d+ known critical or high vulnerabilit/) });
+    expect(await check()).toMatchObject({
+      status: 'open',
+      message: expect.stringMatching(/edge-api is in production and runs \d+ known critical or high vulnerabilit/),
+    });
 
     // A gate that could not read its input fails, naming the file and why.
     const bad = join(home, 'bad');
@@ -197,7 +281,9 @@ describe('what herowatch does not know', () => {
     await writeFile(join(bad, 'advisory.json'), '{"id": 5}');
     const update = await herowatch(env, ['vulns', 'db', 'update', '--from', join(bad, 'advisory.json')]);
     expect(update.code).toBe(1);
-    expect(update.stderr).toContain(`1 file of ${join(bad, 'advisory.json')} could not be read as OSV advisories (first: ${join(bad, 'advisory.json')}: not an OSV record`);
+    expect(update.stderr).toContain(
+      `1 file of ${join(bad, 'advisory.json')} could not be read as OSV advisories (first: ${join(bad, 'advisory.json')}: not an OSV record`,
+    );
     const empty = join(home, 'empty');
     await mkdir(empty);
     expect((await herowatch(env, ['vulns', 'db', 'update', '--from', empty])).stderr).toContain(`${empty} holds no OSV advisory`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateConnection, FINDING_STATUSES, findingsAsOf, findingsPage, listFindings, suppressFinding, unsuppressFinding } from '../../src/service/compliance.js';
+import {
+  evaluateConnection,
+  FINDING_STATUSES,
+  findingsAsOf,
+  findingsPage,
+  listFindings,
+  suppressFinding,
+  unsuppressFinding,
+} from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
@@ -19,14 +27,22 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     let now = at(0);
     // Full syncs: the world changes below leave no signal for an incremental one (incremental.test.ts covers those).
-    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
-    const finding = async (key: string) => (await listFindings(hw, { connection: 'edge', status: ['open', 'suppressed', 'resolved', 'pass', 'unknown'], now })).find((f) => f.resource_key === key);
+    const sync = (days: number) =>
+      syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
+    const finding = async (key: string) =>
+      (await listFindings(hw, { connection: 'edge', status: ['open', 'suppressed', 'resolved', 'pass', 'unknown'], now })).find((f) => f.resource_key === key);
     const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
 
     const first = await sync(0);
     expect(changesOf(first)).toEqual(expect.arrayContaining([`opened ${TWO_FA}`, `opened ${OUTSIDER}`]));
     now = at(0);
-    expect(await finding(TWO_FA)).toMatchObject({ status: 'open', result: 'FAIL', first_seen_at: at(0).toISOString(), last_seen_at: at(0).toISOString(), resolved_at: null });
+    expect(await finding(TWO_FA)).toMatchObject({
+      status: 'open',
+      result: 'FAIL',
+      first_seen_at: at(0).toISOString(),
+      last_seen_at: at(0).toISOString(),
+      resolved_at: null,
+    });
 
     // Suppress the outsider for 5 days.
     const outsider = (await finding(OUTSIDER))!;
@@ -40,8 +56,18 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const second = await sync(1);
     expect(changesOf(second)).toEqual([`resolved ${ENT_2FA}`, `resolved ${TWO_FA}`]);
     now = at(1);
-    expect(await finding(TWO_FA)).toMatchObject({ status: 'resolved', result: 'PASS', first_seen_at: at(0).toISOString(), last_seen_at: at(0).toISOString(), resolved_at: at(1).toISOString() });
-    expect(await finding(OUTSIDER)).toMatchObject({ status: 'suppressed', last_seen_at: at(1).toISOString(), suppression: { by: 'ciso@edge.example', reason: 'contractor until the migration ends' } });
+    expect(await finding(TWO_FA)).toMatchObject({
+      status: 'resolved',
+      result: 'PASS',
+      first_seen_at: at(0).toISOString(),
+      last_seen_at: at(0).toISOString(),
+      resolved_at: at(1).toISOString(),
+    });
+    expect(await finding(OUTSIDER)).toMatchObject({
+      status: 'suppressed',
+      last_seen_at: at(1).toISOString(),
+      suppression: { by: 'ciso@edge.example', reason: 'contractor until the migration ends' },
+    });
     expect((await listFindings(hw, { connection: 'edge', status: ['open'], now: at(1) })).map((f) => f.resource_key)).not.toContain(OUTSIDER);
 
     // Break it again, and let the suppression lapse: both come back, and say so.
@@ -91,15 +117,21 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     // Full syncs: the world changes below leave no signal for an incremental one (incremental.test.ts covers those).
-    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
-    const finding = async (key: string, day: number) => (await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(day) })).find((f) => f.resource_key === key)!;
+    const sync = (days: number) =>
+      syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full: true, now: at(days), sync: { now: () => at(days) } });
+    const finding = async (key: string, day: number) =>
+      (await listFindings(hw, { connection: 'edge', status: FINDING_STATUSES, now: at(day) })).find((f) => f.resource_key === key)!;
     const changesOf = (result: Awaited<ReturnType<typeof sync>>) => result.compliance!.changes.map((c) => `${c.event} ${c.resourceKey}`).sort();
     await sync(0);
 
     const passing = (await listFindings(hw, { connection: 'edge', status: ['pass'], now: at(0) }))[0]!;
-    await expect(suppressFinding(hw, passing.id, { reason: 'not needed', by: 'ciso', expiresAt: at(30), now: at(0) })).rejects.toThrow(/is passing: only a failing finding can be suppressed/);
+    await expect(suppressFinding(hw, passing.id, { reason: 'not needed', by: 'ciso', expiresAt: at(30), now: at(0) })).rejects.toThrow(
+      /is passing: only a failing finding can be suppressed/,
+    );
     const twoFa = await finding(TWO_FA, 0);
-    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(366), now: at(0) })).rejects.toThrow(/at most a year \(until 2027-11-20\)/);
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(366), now: at(0) })).rejects.toThrow(
+      /at most a year \(until 2027-11-20\)/,
+    );
     await suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(365), now: at(0) });
     expect((await finding(TWO_FA, 0)).status).toBe('suppressed');
 
@@ -109,7 +141,9 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     await emulator.setScenario(fixed);
     await sync(1);
     expect(await finding(TWO_FA, 1)).toMatchObject({ status: 'resolved', suppression: null });
-    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(1) })).rejects.toThrow(/is resolved: only a failing finding/);
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(1) })).rejects.toThrow(
+      /is resolved: only a failing finding/,
+    );
 
     // Broken again: a new failure, reported like any other.
     await emulator.setScenario(edgeScenario());
@@ -123,7 +157,8 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const compliance = hw.config.settings.compliance;
     compliance.allowed_regions = ['eu'];
     await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(0), sync: { now: () => at(0) } });
-    const open = async (check: string, day: number) => (await listFindings(hw, { connection: 'edge', check, status: FINDING_STATUSES, now: at(day) })).filter((f) => f.status === 'open');
+    const open = async (check: string, day: number) =>
+      (await listFindings(hw, { connection: 'edge', check, status: FINDING_STATUSES, now: at(day) })).filter((f) => f.status === 'open');
     const inUs = await open('app_region_allowed', 0);
     expect(inUs.length).toBeGreaterThan(0);
     expect((await open('team_member_2fa_enabled', 0)).map((f) => f.resource_key)).toContain(TWO_FA);
@@ -132,8 +167,13 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     compliance.disabled_checks = ['team_member_2fa_enabled'];
     const result = await evaluateConnection(hw, 'edge', { now: at(1) });
     const resolved = new Map(result.changes.filter((c) => c.event === 'resolved').map((c) => [`${c.checkId} ${c.resourceKey}`, c.message]));
-    for (const f of inUs) expect(resolved.get(`app_region_allowed ${f.resource_key}`)).toMatch(/^Resolved: compliance\.allowed_regions is not set, so no region is checked\. It was: /);
-    expect(resolved.get(`team_member_2fa_enabled ${TWO_FA}`)).toMatch(/^Resolved: the check is disabled in the settings \(compliance\.disabled_checks\)\. It was: /);
+    for (const f of inUs)
+      expect(resolved.get(`app_region_allowed ${f.resource_key}`)).toMatch(
+        /^Resolved: compliance\.allowed_regions is not set, so no region is checked\. It was: /,
+      );
+    expect(resolved.get(`team_member_2fa_enabled ${TWO_FA}`)).toMatch(
+      /^Resolved: the check is disabled in the settings \(compliance\.disabled_checks\)\. It was: /,
+    );
     expect([...resolved.values()].filter((m) => m.includes('no longer in the inventory'))).toEqual([]);
     expect(await open('app_region_allowed', 1)).toEqual([]);
 
@@ -146,12 +186,16 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: NOW, sync: { now: () => NOW } });
-    const before = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: NOW })).map((f) => f.resource_key);
+    const before = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: NOW })).map(
+      (f) => f.resource_key,
+    );
     expect(before).toEqual(['app/edge-api', 'app/outsider-app']);
     // A read-only token cannot see config vars: the check cannot tell, and the finding stays open.
     const result = await syncConnection(hw, { connection: 'edge', token: T.adminRead, apiUrl: emulator.url, now: at(1), sync: { now: () => at(1) } });
     expect(result.compliance!.changes.filter((c) => c.checkId === 'app_sensitive_config_external_access')).toEqual([]);
-    const after = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: at(1) })).find((f) => f.resource_key === 'app/edge-api');
+    const after = (await listFindings(hw, { connection: 'edge', check: 'app_sensitive_config_external_access', status: ['open'], now: at(1) })).find(
+      (f) => f.resource_key === 'app/edge-api',
+    );
     expect(after).toMatchObject({ resource_key: 'app/edge-api', result: 'UNKNOWN', status: 'open' });
     expect(after!.message).toMatch(/^Cannot be evaluated: .* Last seen failing on 2026-11-20: edge-api holds credentials/);
   }, 120_000);
@@ -161,11 +205,15 @@ describe.each(DIALECTS)('two connections that see the same app on %s', (dialect)
   it('keep their suppressions apart, now and as of a past date', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    for (const [connection, token] of [['one', T.admin], ['two', T.adminProtected]] as const) {
+    for (const [connection, token] of [
+      ['one', T.admin],
+      ['two', T.adminProtected],
+    ] as const) {
       const result = await syncConnection(hw, { connection, token, apiUrl: emulator.url, now: at(0), sync: { now: () => at(0) } });
       expect(result.status).toBe('complete');
     }
-    const find = async (connection: string, when: Date) => (await listFindings(hw, { connection, status: FINDING_STATUSES, now: when })).find((f) => f.resource_key === OUTSIDER)!;
+    const find = async (connection: string, when: Date) =>
+      (await listFindings(hw, { connection, status: FINDING_STATUSES, now: when })).find((f) => f.resource_key === OUTSIDER)!;
     const inOne = await find('one', at(0));
     expect((await find('two', at(0))).status).toBe('open');
 
@@ -175,8 +223,14 @@ describe.each(DIALECTS)('two connections that see the same app on %s', (dialect)
 
     // What evidence bundles show: each connection with its own suppressions only.
     const asOf = await findingsAsOf(hw, at(2));
-    const outsider = asOf.filter((f) => f.resource_key === OUTSIDER).map((f) => [f.connection, f.status]).sort();
-    expect(outsider).toEqual([['one', 'suppressed'], ['two', 'open']]);
+    const outsider = asOf
+      .filter((f) => f.resource_key === OUTSIDER)
+      .map((f) => [f.connection, f.status])
+      .sort();
+    expect(outsider).toEqual([
+      ['one', 'suppressed'],
+      ['two', 'open'],
+    ]);
     expect((await findingsAsOf(hw, at(2), 'two')).find((f) => f.resource_key === OUTSIDER)!.status).toBe('open');
 
     // Pages: the same findings in the same order as the whole list, with the total and a cursor to go on.

@@ -82,7 +82,11 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
     const enterprise = scenario.enterprise_accounts![0]!.name;
     const appOf = (key: string): string => key.split('/')[0]!;
     const found = await failing(hw, 'gen');
-    const byCheck = (id: string): string[] => found.filter((f) => f.startsWith(`${id} `)).map((f) => f.slice(id.length + 1)).sort();
+    const byCheck = (id: string): string[] =>
+      found
+        .filter((f) => f.startsWith(`${id} `))
+        .map((f) => f.slice(id.length + 1))
+        .sort();
     const sorted = (list: string[]): string[] => [...new Set(list)].sort();
 
     expect(byCheck('team_member_2fa_enabled')).toEqual(sorted(planted.team_members_without_2fa.filter((k) => !hidden.has(appOf(k))).map((k) => `team/${k}`)));
@@ -93,16 +97,35 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
     expect(byCheck('app_collaborator_internal')).toEqual(sorted(planted.external_collaborators.filter((k) => visible.has(appOf(k))).map((k) => `app/${k}`)));
     const hostnames = new Set(planted.custom_domains_without_tls);
     expect(byCheck('app_custom_domain_tls')).toEqual(
-      sorted(scenario.apps!.filter((a) => visible.has(a.name)).flatMap((a) => (a.domains ?? []).filter((d) => hostnames.has(d.hostname)).map((d) => `app/${a.name}/${d.hostname}`))),
+      sorted(
+        scenario
+          .apps!.filter((a) => visible.has(a.name))
+          .flatMap((a) => (a.domains ?? []).filter((d) => hostnames.has(d.hostname)).map((d) => `app/${a.name}/${d.hostname}`)),
+      ),
     );
-    expect(byCheck('sni_endpoint_certificate_valid')).toEqual(sorted([...planted.expired_certificates, ...planted.expiring_certificates, ...planted.self_signed_certificates].filter((k) => visible.has(appOf(k))).map((k) => `app/${k}`)));
+    expect(byCheck('sni_endpoint_certificate_valid')).toEqual(
+      sorted(
+        [...planted.expired_certificates, ...planted.expiring_certificates, ...planted.self_signed_certificates]
+          .filter((k) => visible.has(appOf(k)))
+          .map((k) => `app/${k}`),
+      ),
+    );
     expect(byCheck('app_stack_supported')).toEqual(sorted(planted.eol_stack_apps.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
     expect(byCheck('addon_data_attachment_scoped')).toEqual(
-      sorted(planted.production_db_on_non_production.map((k) => k.split(' -> ') as [string, string]).filter(([, app]) => visible.has(app)).map(([addon, app]) => `addon/${addon}/${app}/PROD_DATABASE`)),
+      sorted(
+        planted.production_db_on_non_production
+          .map((k) => k.split(' -> ') as [string, string])
+          .filter(([, app]) => visible.has(app))
+          .map(([addon, app]) => `addon/${addon}/${app}/PROD_DATABASE`),
+      ),
     );
     expect(byCheck('production_app_locked')).toEqual(sorted(planted.unlocked_production_apps.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
-    expect(byCheck('production_app_log_drain_configured')).toEqual(sorted(planted.production_apps_without_log_drain.filter((a) => visible.has(a)).map((a) => `app/${a}`)));
-    const oldTokens = (await listFindings(hw, { connection: 'gen', check: 'oauth_authorization_rotated', status: ['open'] })).map((f) => f.resource_name).sort();
+    expect(byCheck('production_app_log_drain_configured')).toEqual(
+      sorted(planted.production_apps_without_log_drain.filter((a) => visible.has(a)).map((a) => `app/${a}`)),
+    );
+    const oldTokens = (await listFindings(hw, { connection: 'gen', check: 'oauth_authorization_rotated', status: ['open'] }))
+      .map((f) => f.resource_name)
+      .sort();
     expect(oldTokens).toEqual([...planted.old_global_tokens].sort());
     expect(byCheck('connection_token_least_privilege')).toEqual(['connection/gen']);
     expect(byCheck('enterprise_audit_trail_collected')).toEqual([]);
@@ -117,7 +140,25 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
     expect(byCheck('app_sensitive_config_external_access')).toEqual(exposed);
     // Every failing check is accounted for above: nothing else fails.
     expect(new Set(found.map((f) => f.split(' ')[0]))).toEqual(
-      new Set(['team_member_2fa_enabled', 'enterprise_member_2fa_enabled', 'enterprise_member_federated', 'team_admins_limited', 'enterprise_manage_permission_limited', 'app_collaborator_internal', 'app_custom_domain_tls', 'sni_endpoint_certificate_valid', 'app_stack_supported', 'addon_data_attachment_scoped', 'production_app_locked', 'production_app_log_drain_configured', 'oauth_authorization_rotated', 'connection_token_least_privilege', 'app_sensitive_config_external_access'].filter((id) => byCheck(id).length > 0)),
+      new Set(
+        [
+          'team_member_2fa_enabled',
+          'enterprise_member_2fa_enabled',
+          'enterprise_member_federated',
+          'team_admins_limited',
+          'enterprise_manage_permission_limited',
+          'app_collaborator_internal',
+          'app_custom_domain_tls',
+          'sni_endpoint_certificate_valid',
+          'app_stack_supported',
+          'addon_data_attachment_scoped',
+          'production_app_locked',
+          'production_app_log_drain_configured',
+          'oauth_authorization_rotated',
+          'connection_token_least_privilege',
+          'app_sensitive_config_external_access',
+        ].filter((id) => byCheck(id).length > 0),
+      ),
     );
   }, 180_000);
 });

@@ -81,7 +81,13 @@ const cases: Case[] = [
   {
     argv: 'apps:info -a pay-api --json',
     check: (r) => {
-      const info = r.json as { app: { id: string; name: string }; addons: { name: string }[]; collaborators: { user: { email: string } }[]; dynos: { name: string }[]; pipeline_coupling: { stage: string } };
+      const info = r.json as {
+        app: { id: string; name: string };
+        addons: { name: string }[];
+        collaborators: { user: { email: string } }[];
+        dynos: { name: string }[];
+        pipeline_coupling: { stage: string };
+      };
       expect(info.app).toMatchObject({ id: payApi.id, name: payApi.name });
       expect(info.addons.map((a) => a.name)).toEqual(payApi.ownedAddons.map((a) => a.name));
       expect(sorted(info.collaborators.map((c) => c.user.email))).toEqual(sorted(payApi.collaborators.map((c) => c.user.email)));
@@ -125,7 +131,10 @@ const cases: Case[] = [
   },
   {
     argv: 'access -a pay-api --json',
-    check: (r) => expect(sorted((r.json as { user: { email: string }; role: string }[]).map((a) => `${a.user.email}:${a.role}`))).toEqual(sorted(expectedAccess(payApi).map(([e, role]) => `${e}:${role}`))),
+    check: (r) =>
+      expect(sorted((r.json as { user: { email: string }; role: string }[]).map((a) => `${a.user.email}:${a.role}`))).toEqual(
+        sorted(expectedAccess(payApi).map(([e, role]) => `${e}:${role}`)),
+      ),
   },
   {
     argv: 'members -t acme-payments',
@@ -135,7 +144,10 @@ const cases: Case[] = [
   },
   {
     argv: 'members -t acme-payments --json',
-    check: (r) => expect(sorted((r.json as { email: string; role: string }[]).map((m) => `${m.email}:${m.role}`))).toEqual(sorted(payments.members.map((m) => `${m.user.email}:${m.role}`))),
+    check: (r) =>
+      expect(sorted((r.json as { email: string; role: string }[]).map((m) => `${m.email}:${m.role}`))).toEqual(
+        sorted(payments.members.map((m) => `${m.user.email}:${m.role}`)),
+      ),
   },
   ...['teams', 'orgs'].flatMap((command): Case[] => [
     {
@@ -146,7 +158,10 @@ const cases: Case[] = [
     },
     {
       argv: `${command} --json`,
-      check: (r) => expect(sorted((r.json as { name: string; role: string }[]).map((t) => `${t.name}:${t.role}`))).toEqual(sorted(alice.teamMemberships.map((m) => `${m.team.name}:${m.role}`))),
+      check: (r) =>
+        expect(sorted((r.json as { name: string; role: string }[]).map((t) => `${t.name}:${t.role}`))).toEqual(
+          sorted(alice.teamMemberships.map((m) => `${m.team.name}:${m.role}`)),
+        ),
     },
   ]),
 
@@ -154,7 +169,8 @@ const cases: Case[] = [
   {
     argv: 'addons',
     check: (r) => {
-      for (const addon of access.visibleAddons(alice)) expect(r.stdout).toMatch(new RegExp(`^  ${addon.app.name}\\s+${addon.name}\\s+${addon.plan.name}\\s`, 'm'));
+      for (const addon of access.visibleAddons(alice))
+        expect(r.stdout).toMatch(new RegExp(`^  ${addon.app.name}\\s+${addon.name}\\s+${addon.plan.name}\\s`, 'm'));
     },
   },
   { argv: 'addons --json', check: (r) => expect(names(r.json)).toEqual(sorted(access.visibleAddons(alice).map((a) => a.name))) },
@@ -176,30 +192,33 @@ const cases: Case[] = [
     argv: 'addons -a pay-api --json',
     check: (r) => {
       const addons = r.json as { name: string; plan: { name: string }; attachments: { name: string }[] }[];
-      expect(addons.map((a) => [a.name, a.plan.name, a.attachments.map((t) => t.name)])).toEqual(payApi.ownedAddons.map((a) => [a.name, a.plan.name, a.attachments.map((t) => t.name)]));
+      expect(addons.map((a) => [a.name, a.plan.name, a.attachments.map((t) => t.name)])).toEqual(
+        payApi.ownedAddons.map((a) => [a.name, a.plan.name, a.attachments.map((t) => t.name)]),
+      );
     },
   },
-  ...['postgresql-pay-api-90210', 'DATABASE -a pay-api'].map(
-    (target): Case => ({
-      argv: `addons:info ${target}`,
-      check: (r) => {
-        const addon = payApi.ownedAddons[0]!;
-        expect(r.stdout.startsWith(`=== ${addon.name}\n`)).toBe(true);
-        expect(field(r.stdout, 'Plan')).toBe(addon.plan.name);
-        expect(field(r.stdout, 'Owning app')).toBe(addon.app.name);
-        expect(field(r.stdout, 'Attachments')).toBe(addon.attachments.map((t) => `${t.app.name}::${t.name}`).join(', '));
-        // Printed as the CLI prints dates (in UTC here): `Sat Jun 25 2022 03:15:42 GMT+0000`.
-        expect(field(r.stdout, 'Installed at')).toContain(`${addon.createdAt.slice(0, 4)} ${addon.createdAt.slice(11, 19)} GMT+0000`);
-      },
-    }),
-  ),
+  ...['postgresql-pay-api-90210', 'DATABASE -a pay-api'].map((target): Case => ({
+    argv: `addons:info ${target}`,
+    check: (r) => {
+      const addon = payApi.ownedAddons[0]!;
+      expect(r.stdout.startsWith(`=== ${addon.name}\n`)).toBe(true);
+      expect(field(r.stdout, 'Plan')).toBe(addon.plan.name);
+      expect(field(r.stdout, 'Owning app')).toBe(addon.app.name);
+      expect(field(r.stdout, 'Attachments')).toBe(addon.attachments.map((t) => `${t.app.name}::${t.name}`).join(', '));
+      // Printed as the CLI prints dates (in UTC here): `Sat Jun 25 2022 03:15:42 GMT+0000`.
+      expect(field(r.stdout, 'Installed at')).toContain(`${addon.createdAt.slice(0, 4)} ${addon.createdAt.slice(11, 19)} GMT+0000`);
+    },
+  })),
   {
     argv: 'addons:plans heroku-postgresql',
     check: (r) => {
       for (const plan of world.services.find('heroku-postgresql')!.plans) expect(r.stdout).toMatch(new RegExp(`\\s${plan.name}\\s`));
     },
   },
-  { argv: 'addons:plans heroku-postgresql --json', check: (r) => expect(names(r.json)).toEqual(sorted(world.services.find('heroku-postgresql')!.plans.map((p) => p.name))) },
+  {
+    argv: 'addons:plans heroku-postgresql --json',
+    check: (r) => expect(names(r.json)).toEqual(sorted(world.services.find('heroku-postgresql')!.plans.map((p) => p.name))),
+  },
   {
     argv: 'addons:services',
     check: (r) => {
@@ -222,10 +241,19 @@ const cases: Case[] = [
   { argv: 'config -a pay-api --json', check: (r) => expect(r.json).toEqual(Object.fromEntries(payApi.configVars)) },
   {
     argv: 'config -a pay-api --shell',
-    check: (r) => expect(r.stdout.trim().split('\n').map((l) => l.split('=')[0])).toEqual([...payApi.configVars.keys()]),
+    check: (r) =>
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('=')[0]),
+      ).toEqual([...payApi.configVars.keys()]),
   },
   { argv: 'config:get DATABASE_URL -a pay-api', check: (r) => expect(r.stdout.trim()).toBe(payApi.configVars.get('DATABASE_URL')) },
-  { argv: 'config:get DATABASE_URL -a pay-api --json', check: (r) => expect(r.json).toEqual({ key: 'DATABASE_URL', value: payApi.configVars.get('DATABASE_URL') }) },
+  {
+    argv: 'config:get DATABASE_URL -a pay-api --json',
+    check: (r) => expect(r.json).toEqual({ key: 'DATABASE_URL', value: payApi.configVars.get('DATABASE_URL') }),
+  },
 
   // Domains and certificates.
   {
@@ -235,12 +263,16 @@ const cases: Case[] = [
       expect(r.stdout).toMatch(/^ {2}pay\.acme\.example\s+CNAME\s+pay\.acme\.example\.herokudns\.com\s+brachiosaurus-51207$/m);
     },
   },
-  { argv: 'domains -a pay-api --json', check: (r) => expect(sorted((r.json as { hostname: string }[]).map((d) => d.hostname))).toEqual(sorted(payApi.domains.map((d) => d.hostname))) },
+  {
+    argv: 'domains -a pay-api --json',
+    check: (r) => expect(sorted((r.json as { hostname: string }[]).map((d) => d.hostname))).toEqual(sorted(payApi.domains.map((d) => d.hostname))),
+  },
   {
     argv: 'domains -a acme-web',
     check: (r) => {
       // Each custom domain is served by the certificate ACM issued for it.
-      for (const d of acmDomains(acmeWeb)) expect(r.stdout).toMatch(new RegExp(`^  ${escape(d.hostname)}\\s.*\\s${acmEndpointJson(d, world.now()).name as string}$`, 'm'));
+      for (const d of acmDomains(acmeWeb))
+        expect(r.stdout).toMatch(new RegExp(`^  ${escape(d.hostname)}\\s.*\\s${acmEndpointJson(d, world.now()).name as string}$`, 'm'));
     },
   },
   {
@@ -257,7 +289,12 @@ const cases: Case[] = [
     argv: 'certs -a pay-api',
     check: (r) => {
       const cert = payApi.sniEndpoints[0]!;
-      expect(r.stdout).toMatch(new RegExp(`^  ${cert.name}\\s+${escape(cert.certDomains.join(', '))}\\s+${cert.expiresAt.slice(0, 10)} ${cert.expiresAt.slice(11, 16)} UTC\\s+True\\s+SNI\\s+1$`, 'm'));
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^  ${cert.name}\\s+${escape(cert.certDomains.join(', '))}\\s+${cert.expiresAt.slice(0, 10)} ${cert.expiresAt.slice(11, 16)} UTC\\s+True\\s+SNI\\s+1$`,
+          'm',
+        ),
+      );
     },
   },
   {
@@ -265,7 +302,8 @@ const cases: Case[] = [
     check: (r) => {
       const rows = r.stdout.split('\n').filter((l) => /\sACM$/.test(l));
       expect(rows).toHaveLength(acmDomains(acmeWeb).length);
-      for (const d of acmDomains(acmeWeb)) expect(r.stdout).toMatch(new RegExp(`^  ${acmEndpointJson(d, world.now()).name as string}\\s+${escape(d.hostname)}\\s.*True\\s+ACM$`, 'm'));
+      for (const d of acmDomains(acmeWeb))
+        expect(r.stdout).toMatch(new RegExp(`^  ${acmEndpointJson(d, world.now()).name as string}\\s+${escape(d.hostname)}\\s.*True\\s+ACM$`, 'm'));
     },
   },
   {
@@ -344,9 +382,15 @@ const cases: Case[] = [
       for (const d of payApi.logDrains) expect(r.stdout).toContain(`${d.url} (${d.token})`);
     },
   },
-  { argv: 'drains -a pay-api --json', check: (r) => expect((r.json as { url: string; token: string }[]).map((d) => [d.url, d.token])).toEqual(payApi.logDrains.map((d) => [d.url, d.token])) },
+  {
+    argv: 'drains -a pay-api --json',
+    check: (r) => expect((r.json as { url: string; token: string }[]).map((d) => [d.url, d.token])).toEqual(payApi.logDrains.map((d) => [d.url, d.token])),
+  },
   { argv: 'buildpacks -a pay-api', check: (r) => expect(r.stdout).toMatch(/^=== pay-api Classic Buildpack .*\n\nheroku\/nodejs\n/) },
-  { argv: 'buildpacks -a pay-api --json', check: (r) => expect((r.json as { buildpack: { name: string } }[]).map((b) => b.buildpack.name)).toEqual(['heroku/nodejs']) },
+  {
+    argv: 'buildpacks -a pay-api --json',
+    check: (r) => expect((r.json as { buildpack: { name: string } }[]).map((b) => b.buildpack.name)).toEqual(['heroku/nodejs']),
+  },
   { argv: 'maintenance -a pay-api', check: (r) => expect(r.stdout.trim()).toBe(payApi.maintenance ? 'on' : 'off') },
   // No app feature is enabled in the demo world: the list shows none; each one still has its details.
   { argv: 'features -a pay-api', check: (r) => expect(r.stdout.trim()).toBe('=== App Features pay-api') },
@@ -376,7 +420,10 @@ const cases: Case[] = [
   },
   {
     argv: 'releases -a pay-api --json',
-    check: (r) => expect((r.json as { version: number; current: boolean; description: string }[]).map((x) => [x.version, x.current, x.description])).toEqual([...payApi.releases].reverse().map((x) => [x.version, x.current, x.description])),
+    check: (r) =>
+      expect((r.json as { version: number; current: boolean; description: string }[]).map((x) => [x.version, x.current, x.description])).toEqual(
+        [...payApi.releases].reverse().map((x) => [x.version, x.current, x.description]),
+      ),
   },
   {
     argv: 'releases:info -a pay-api',
@@ -387,7 +434,10 @@ const cases: Case[] = [
       expect(field(r.stdout, 'Change')).toBe(current.description);
     },
   },
-  { argv: 'releases:info -a pay-api --json', check: (r) => expect(r.json).toMatchObject({ version: payApi.currentRelease!.version, id: payApi.currentRelease!.id }) },
+  {
+    argv: 'releases:info -a pay-api --json',
+    check: (r) => expect(r.json).toMatchObject({ version: payApi.currentRelease!.version, id: payApi.currentRelease!.id }),
+  },
   {
     argv: 'releases:info 1 -a pay-api',
     check: (r) => {
@@ -397,7 +447,10 @@ const cases: Case[] = [
     },
   },
   // No release phase ran: there is no output to show, and the CLI says so.
-  { argv: 'releases:output -a pay-api', check: (r) => expect(r.stderr).toContain(`Release v${payApi.currentRelease!.version} has no release output available.`) },
+  {
+    argv: 'releases:output -a pay-api',
+    check: (r) => expect(r.stderr).toContain(`Release v${payApi.currentRelease!.version} has no release output available.`),
+  },
 
   // Pipelines and CI.
   {
@@ -420,7 +473,9 @@ const cases: Case[] = [
     check: (r) => {
       const info = r.json as { pipeline: { name: string }; apps: { name: string; pipelineCoupling: { stage: string } }[] };
       expect(info.pipeline.name).toBe('pay-api');
-      expect(sorted(info.apps.map((a) => `${a.name}:${a.pipelineCoupling.stage}`))).toEqual(sorted(world.pipelines.find('pay-api')!.couplings.map((c) => `${c.app.name}:${c.stage}`)));
+      expect(sorted(info.apps.map((a) => `${a.name}:${a.pipelineCoupling.stage}`))).toEqual(
+        sorted(world.pipelines.find('pay-api')!.couplings.map((c) => `${c.app.name}:${c.stage}`)),
+      );
     },
   },
   // The demo world has no CI runs: the lists are empty and a run is not found.
@@ -448,7 +503,10 @@ const cases: Case[] = [
       expect(field(r.stdout, 'Scope')).toBe(alice.tokens[0]!.scope.join(','));
     },
   },
-  { argv: `authorizations:info ${alice.tokens[0]!.id} --json`, check: (r) => expect(r.json).toMatchObject({ id: alice.tokens[0]!.id, scope: alice.tokens[0]!.scope, user: { email: alice.email } }) },
+  {
+    argv: `authorizations:info ${alice.tokens[0]!.id} --json`,
+    check: (r) => expect(r.json).toMatchObject({ id: alice.tokens[0]!.id, scope: alice.tokens[0]!.scope, user: { email: alice.email } }),
+  },
   { argv: 'clients', check: (r) => expect(r.stdout.trim()).toBe('No OAuth clients.') },
   { argv: 'clients --json', check: (r) => expect(r.json).toEqual([]) },
   { argv: `clients:info ${NO_SUCH}`, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that OAuth client.") },
@@ -467,18 +525,42 @@ const cases: Case[] = [
   { argv: `webhooks:deliveries:info ${NO_SUCH} -a pay-api`, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that webhook delivery.") },
   { argv: 'telemetry -a pay-api', check: (r) => expect(r.stdout).toContain('pay-api') },
   { argv: `telemetry:info ${NO_SUCH}`, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that telemetry drain.") },
-  { argv: 'regions', check: (r) => { for (const region of world.regions.values()) expect(r.stdout).toMatch(new RegExp(`^  ${region.info.name}\\s+${escape(region.info.description)}\\s`, 'm')); } },
+  {
+    argv: 'regions',
+    check: (r) => {
+      for (const region of world.regions.values()) expect(r.stdout).toMatch(new RegExp(`^  ${region.info.name}\\s+${escape(region.info.description)}\\s`, 'm'));
+    },
+  },
   { argv: 'regions --json', check: (r) => expect(names(r.json)).toEqual(sorted([...world.regions.values()].map((x) => x.info.name))) },
 
   // Private Spaces: a world has none. The list is empty, and each space is not found.
   { argv: 'spaces', code: 2, check: (r) => expect(r.error).toContain('You do not have access to any spaces.') },
   { argv: 'spaces --json', check: (r) => expect(r.json).toEqual([]) },
   ...[
-    'spaces:info nowhere', 'spaces:info nowhere --json', 'spaces:peerings nowhere', 'spaces:peerings nowhere --json', 'spaces:peerings:info nowhere',
-    'spaces:topology nowhere', 'spaces:topology nowhere --json', 'spaces:trusted-ips nowhere', 'spaces:trusted-ips nowhere --json',
-    'spaces:peerings:info nowhere --json', 'spaces:vpn:connections -s nowhere', 'spaces:vpn:connections -s nowhere --json', 'spaces:vpn:info office -s nowhere',
-    'spaces:vpn:info office -s nowhere --json', 'spaces:vpn:config office -s nowhere', 'spaces:vpn:config office -s nowhere --json', 'spaces:ps nowhere', 'spaces:ps nowhere --json',
-    'spaces:hosts nowhere', 'spaces:hosts nowhere --json', 'spaces:drains:get -s nowhere', 'spaces:drains:get -s nowhere --json', 'spaces:wait nowhere', 'spaces:wait nowhere --json',
+    'spaces:info nowhere',
+    'spaces:info nowhere --json',
+    'spaces:peerings nowhere',
+    'spaces:peerings nowhere --json',
+    'spaces:peerings:info nowhere',
+    'spaces:topology nowhere',
+    'spaces:topology nowhere --json',
+    'spaces:trusted-ips nowhere',
+    'spaces:trusted-ips nowhere --json',
+    'spaces:peerings:info nowhere --json',
+    'spaces:vpn:connections -s nowhere',
+    'spaces:vpn:connections -s nowhere --json',
+    'spaces:vpn:info office -s nowhere',
+    'spaces:vpn:info office -s nowhere --json',
+    'spaces:vpn:config office -s nowhere',
+    'spaces:vpn:config office -s nowhere --json',
+    'spaces:ps nowhere',
+    'spaces:ps nowhere --json',
+    'spaces:hosts nowhere',
+    'spaces:hosts nowhere --json',
+    'spaces:drains:get -s nowhere',
+    'spaces:drains:get -s nowhere --json',
+    'spaces:wait nowhere',
+    'spaces:wait nowhere --json',
   ].map((argv): Case => ({ argv, code: 2, check: (r) => expect(r.error).toContain("Couldn't find that space.") })),
 ];
 
@@ -486,7 +568,11 @@ let results: Map<string, CliResult>;
 
 beforeAll(async () => {
   await installHerokuCli();
-  const ran = await herokuBatch(emulator.url, ALICE, cases.map((c) => c.argv.split(' ')));
+  const ran = await herokuBatch(
+    emulator.url,
+    ALICE,
+    cases.map((c) => c.argv.split(' ')),
+  );
   results = new Map(ran.map((r) => [r.argv.join(' '), r]));
 }, 900_000);
 
@@ -500,10 +586,14 @@ describe('Heroku CLI 11 read commands against the demo world', () => {
 
   it('covers at least 55 commands, every one answered by the emulator alone', () => {
     const commands = new Set(cases.map((c) => c.argv.split(' ')[0]));
-    console.log(`Heroku CLI ${'11'} read commands run: ${commands.size} commands, ${cases.length} invocations (${cases.filter((c) => c.argv.includes('--json')).length} with --json)`);
+    console.log(
+      `Heroku CLI ${'11'} read commands run: ${commands.size} commands, ${cases.length} invocations (${cases.filter((c) => c.argv.includes('--json')).length} with --json)`,
+    );
     expect(commands.size).toBeGreaterThanOrEqual(55);
     // Nothing reached beyond the emulator: every request the CLI made was served, none refused as unknown.
-    const unknown = emulator.requests().filter((r) => r.status === 404 && !/\/spaces\/nowhere|\/test-runs|\/oauth\/clients\/|webhook|telemetry-drains\//.test(r.path));
+    const unknown = emulator
+      .requests()
+      .filter((r) => r.status === 404 && !/\/spaces\/nowhere|\/test-runs|\/oauth\/clients\/|webhook|telemetry-drains\//.test(r.path));
     expect(unknown.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 });

@@ -18,14 +18,25 @@ const heroku = (...args: string[]): Promise<string> => herokuAt(emulator.url, T.
 
 /** The other commands run through one CLI process (a process each costs about 2 s of CPU). */
 const BATCHED = [
-  'apps:info -a edge-api --json', 'config -a edge-api --json', 'members -t plain-team --json', 'access -a edge-api --json',
-  'addons --all --json', 'domains -a edge-api --json', 'releases -a edge-api --json', 'pipelines --json', 'authorizations --json',
+  'apps:info -a edge-api --json',
+  'config -a edge-api --json',
+  'members -t plain-team --json',
+  'access -a edge-api --json',
+  'addons --all --json',
+  'domains -a edge-api --json',
+  'releases -a edge-api --json',
+  'pipelines --json',
+  'authorizations --json',
 ];
 const printed = new Map<string, string>();
 
 beforeAll(async () => {
   await installHerokuCli();
-  for (const result of await herokuBatch(emulator.url, T.admin, BATCHED.map((c) => c.split(' ')))) {
+  for (const result of await herokuBatch(
+    emulator.url,
+    T.admin,
+    BATCHED.map((c) => c.split(' ')),
+  )) {
     expect(result.code, `heroku ${result.argv.join(' ')}: ${result.error}`).toBe(0);
     printed.set(result.argv.join(' '), result.stdout);
   }
@@ -35,7 +46,7 @@ const json = async <T = Record<string, unknown>>(...args: string[]): Promise<T> 
 const app = (name: string) => world.apps.find(name)!;
 
 describe('the heroku CLI', () => {
-  it('auth:whoami names the token\'s user', async () => {
+  it("auth:whoami names the token's user", async () => {
     expect((await heroku('auth:whoami')).trim()).toBe('admin@edge.example');
   });
 
@@ -46,7 +57,13 @@ describe('the heroku CLI', () => {
   });
 
   it('apps:info shows the app with its add-ons, collaborators, dynos and pipeline', async () => {
-    const info = await json<{ app: { name: string; id: string }; addons: { name: string }[]; collaborators: { user: { email: string } }[]; dynos: { type: string }[]; pipeline_coupling: { stage: string } }>('apps:info', '-a', 'edge-api', '--json');
+    const info = await json<{
+      app: { name: string; id: string };
+      addons: { name: string }[];
+      collaborators: { user: { email: string } }[];
+      dynos: { type: string }[];
+      pipeline_coupling: { stage: string };
+    }>('apps:info', '-a', 'edge-api', '--json');
     const expected = app('edge-api');
     expect(info.app).toMatchObject({ name: 'edge-api', id: expected.id });
     expect(info.addons.map((a) => a.name)).toEqual(['postgresql-edge-1']);
@@ -59,7 +76,7 @@ describe('the heroku CLI', () => {
     expect(await json('config', '-a', 'edge-api', '--json')).toEqual(Object.fromEntries(app('edge-api').configVars));
   });
 
-  it('members --json lists the team\'s members (reading its features on the way)', async () => {
+  it("members --json lists the team's members (reading its features on the way)", async () => {
     const members = await json<{ email: string; role: string }[]>('members', '-t', 'plain-team', '--json');
     const team = world.teams.find('plain-team')!;
     expect(members.map((m) => [m.email, m.role])).toEqual(team.members.map((m) => [m.user.email, m.role]).sort());
@@ -79,14 +96,22 @@ describe('the heroku CLI', () => {
     expect(addons.find((a) => a.name === 'postgresql-edge-1')!.plan.name).toBe('heroku-postgresql:standard-0');
   });
 
-  it('domains --json lists the app\'s domains', async () => {
+  it("domains --json lists the app's domains", async () => {
     const domains = await json<{ hostname: string }[]>('domains', '-a', 'edge-api', '--json');
-    expect(domains.map((d) => d.hostname).sort()).toEqual(app('edge-api').domains.map((d) => d.hostname).sort());
+    expect(domains.map((d) => d.hostname).sort()).toEqual(
+      app('edge-api')
+        .domains.map((d) => d.hostname)
+        .sort(),
+    );
   });
 
   it('releases --json lists releases newest first', async () => {
     const releases = await json<{ version: number; current: boolean }[]>('releases', '-a', 'edge-api', '--json');
-    expect(releases.map((r) => [r.version, r.current])).toEqual([[3, false], [2, true], [1, false]]);
+    expect(releases.map((r) => [r.version, r.current])).toEqual([
+      [3, false],
+      [2, true],
+      [1, false],
+    ]);
   });
 
   it('pipelines --json lists the pipelines the user sees', async () => {
@@ -94,10 +119,12 @@ describe('the heroku CLI', () => {
     expect(pipelines.map((p) => p.name).sort()).toEqual(['edge', 'secret-pipeline']);
   });
 
-  it('authorizations --json lists the user\'s authorizations', async () => {
+  it("authorizations --json lists the user's authorizations", async () => {
     const authorizations = await json<{ description: string; scope: string[] }[]>('authorizations', '--json');
     const now = world.now().getTime();
-    const live = world.users.find('admin@edge.example')!.tokens.filter((t) => !t.revoked && (t.expiresIn === null || Date.parse(t.createdAt) + t.expiresIn * 1000 > now));
+    const live = world.users
+      .find('admin@edge.example')!
+      .tokens.filter((t) => !t.revoked && (t.expiresIn === null || Date.parse(t.createdAt) + t.expiresIn * 1000 > now));
     expect(live.length).toBeGreaterThan(1);
     expect(authorizations.map((a) => a.description).sort()).toEqual(live.map((t) => t.description).sort());
   });
@@ -118,7 +145,7 @@ describe('heroku-client', () => {
     ]);
   });
 
-  it('reads a single resource and sees Heroku\'s errors', async () => {
+  it("reads a single resource and sees Heroku's errors", async () => {
     const client = new Heroku({ token: T.admin, host: emulator.url });
     expect(((await client.get('/apps/edge-api')) as { name: string }).name).toBe('edge-api');
     await expect(client.get('/apps/no-such-app')).rejects.toMatchObject({ statusCode: 404, body: { id: 'not_found' } });

@@ -19,7 +19,11 @@ function healthyWorld(): Scenario {
     version: 1,
     now: '2026-11-20T12:00:00Z',
     accounts: [
-      { email: OPS, two_factor_authentication: true, tokens: [{ token: TOKEN, scope: ['identity', 'read-protected'], description: 'herowatch', created_at: '2026-11-01T00:00:00Z' }] },
+      {
+        email: OPS,
+        two_factor_authentication: true,
+        tokens: [{ token: TOKEN, scope: ['identity', 'read-protected'], description: 'herowatch', created_at: '2026-11-01T00:00:00Z' }],
+      },
       { email: 'dev@acme.example', two_factor_authentication: false },
     ],
     enterprise_accounts: [
@@ -33,8 +37,22 @@ function healthyWorld(): Scenario {
       },
     ],
     teams: [
-      { name: 'acme-web', enterprise_account: 'acme', members: [{ email: OPS, role: 'viewer' }, { email: 'dev@acme.example', role: 'admin' }] },
-      { name: 'acme-data', enterprise_account: 'acme', members: [{ email: OPS, role: 'viewer' }, { email: 'dev@acme.example', role: 'admin' }] },
+      {
+        name: 'acme-web',
+        enterprise_account: 'acme',
+        members: [
+          { email: OPS, role: 'viewer' },
+          { email: 'dev@acme.example', role: 'admin' },
+        ],
+      },
+      {
+        name: 'acme-data',
+        enterprise_account: 'acme',
+        members: [
+          { email: OPS, role: 'viewer' },
+          { email: 'dev@acme.example', role: 'admin' },
+        ],
+      },
     ],
     apps: [
       { name: 'acme-web-prod', team: 'acme-web', config_vars: { SECRET_KEY: 'canary-status-never-shown' } },
@@ -75,59 +93,102 @@ const CASES: Case[] = [
   {
     name: 'revoked authorization (heroku authorizations:revoke)',
     breakIt: (w) => void (token(w).revoked = true),
-    codes: ['token-invalid'], state: 'failing', cannot: EVERYTHING, fix: 'herowatch connect --name acme --token-stdin',
+    codes: ['token-invalid'],
+    state: 'failing',
+    cannot: EVERYTHING,
+    fix: 'herowatch connect --name acme --token-stdin',
   },
   {
     name: 'expired token',
     breakIt: (w) => Object.assign(token(w), { created_at: '2026-10-01T00:00:00Z', expires_in: 86_400 }),
-    codes: ['token-invalid'], state: 'failing', cannot: EVERYTHING, fix: LEAST_PRIVILEGE_COMMAND,
+    codes: ['token-invalid'],
+    state: 'failing',
+    cannot: EVERYTHING,
+    fix: LEAST_PRIVILEGE_COMMAND,
   },
   {
     name: 'API key regenerated (or password changed): the old key is gone',
     breakIt: (w) => void (ops(w).tokens = [{ token: 'HRKU-0a0a0a0a-0000-4000-8000-0000000new01', kind: 'api-key', scope: ['global'] }]),
-    codes: ['token-invalid'], state: 'failing', cannot: EVERYTHING,
+    codes: ['token-invalid'],
+    state: 'failing',
+    cannot: EVERYTHING,
   },
   {
     name: 'suspended account',
     breakIt: (w) => void (ops(w).suspended_at = '2026-11-02T00:00:00Z'),
-    codes: ['account-suspended'], state: 'failing', cannot: EVERYTHING, fix: /Heroku support/,
+    codes: ['account-suspended'],
+    state: 'failing',
+    cannot: EVERYTHING,
+    fix: /Heroku support/,
   },
   { name: 'API unreachable', unreachable: true, codes: ['api-unreachable'], state: 'failing', cannot: EVERYTHING, fix: /HEROKU_HOST or --api-url/ },
   {
     name: 'global authorization expiring in 5 days',
     breakIt: (w) => Object.assign(token(w), { scope: ['global'], created_at: '2026-10-26T12:00:00Z', expires_in: 30 * 86_400 }),
-    codes: ['scope-global', 'token-expiring-soon'], state: 'degraded', cannot: [], kind: 'authorization', fix: LEAST_PRIVILEGE_COMMAND,
+    codes: ['scope-global', 'token-expiring-soon'],
+    state: 'degraded',
+    cannot: [],
+    kind: 'authorization',
+    fix: LEAST_PRIVILEGE_COMMAND,
   },
   {
     name: 'the Heroku CLI login token (heroku auth:token)',
     breakIt: (w) => Object.assign(token(w), { kind: 'cli-login', scope: ['global'], created_at: '2026-11-01T00:00:00Z', expires_in: 365 * 86_400 }),
-    codes: ['scope-global', 'token-cli-login'], state: 'degraded', cannot: [], kind: 'cli-login',
+    codes: ['scope-global', 'token-cli-login'],
+    state: 'degraded',
+    cannot: [],
+    kind: 'cli-login',
   },
   {
     name: 'the account API key (global scope where less would do)',
     breakIt: (w) => Object.assign(token(w), { kind: 'api-key', scope: ['global'] }),
-    codes: ['scope-global'], state: 'connected', cannot: [], kind: 'api-key', fix: LEAST_PRIVILEGE_COMMAND,
+    codes: ['scope-global'],
+    state: 'connected',
+    cannot: [],
+    kind: 'api-key',
+    fix: LEAST_PRIVILEGE_COMMAND,
   },
-  { name: 'wrong enterprise slug', enterprise: 'acme-corp', codes: ['enterprise-not-found'], state: 'degraded', cannot: ['enterprise_members', 'audit_trail'], fix: /--enterprise <slug>/ },
+  {
+    name: 'wrong enterprise slug',
+    enterprise: 'acme-corp',
+    codes: ['enterprise-not-found'],
+    state: 'degraded',
+    cannot: ['enterprise_members', 'audit_trail'],
+    fix: /--enterprise <slug>/,
+  },
   {
     name: 'no view permission on the enterprise account',
     breakIt: (w) => void (w.enterprise_accounts![0]!.members![0]!.permissions = []),
-    enterprise: 'acme', codes: ['enterprise-view-missing'], state: 'degraded', cannot: ['enterprise_members', 'audit_trail'], fix: /view permission/,
+    enterprise: 'acme',
+    codes: ['enterprise-view-missing'],
+    state: 'degraded',
+    cannot: ['enterprise_members', 'audit_trail'],
+    fix: /view permission/,
   },
   {
     name: 'not a member of a team whose apps are in the enterprise',
     breakIt: (w) => void (w.teams![1]!.members = w.teams![1]!.members!.filter((m) => m.email !== OPS)),
-    enterprise: 'acme', codes: ['team-membership-missing'], state: 'degraded', cannot: ['team_member_2fa'], fix: `heroku members:add ${OPS} --team acme-data --role member`,
+    enterprise: 'acme',
+    codes: ['team-membership-missing'],
+    state: 'degraded',
+    cannot: ['team_member_2fa'],
+    fix: `heroku members:add ${OPS} --team acme-data --role member`,
   },
   {
     name: 'read scope: no protected data',
     breakIt: (w) => void (token(w).scope = ['identity', 'read']),
-    codes: ['scope-without-protected-data'], state: 'degraded', cannot: ['config_var_names'], fix: LEAST_PRIVILEGE_COMMAND,
+    codes: ['scope-without-protected-data'],
+    state: 'degraded',
+    cannot: ['config_var_names'],
+    fix: LEAST_PRIVILEGE_COMMAND,
   },
   {
     name: 'identity scope only',
     breakIt: (w) => void (token(w).scope = ['identity']),
-    codes: ['scope-identity-only'], state: 'degraded', cannot: EVERYTHING, fix: LEAST_PRIVILEGE_COMMAND,
+    codes: ['scope-identity-only'],
+    state: 'degraded',
+    cannot: EVERYTHING,
+    fix: LEAST_PRIVILEGE_COMMAND,
   },
   { name: 'rate-limit pool nearly empty', spend: 4200, codes: ['rate-limit-low'], state: 'degraded', cannot: [], fix: /dedicated account/ },
 ];
@@ -147,16 +208,27 @@ describe('the connection test', () => {
     const emulator = await startEmulatorForTest({ scenario: world });
     const apiUrl = test.unreachable ? `http://127.0.0.1:${await closedPort()}` : emulator.url;
     if (test.spend) {
-      const me = await fetch(`${emulator.url}/account`, { headers: { Accept: 'application/vnd.heroku+json; version=3' satisfies typeof V3, Authorization: `Bearer ${TOKEN}` } });
+      const me = await fetch(`${emulator.url}/account`, {
+        headers: { Accept: 'application/vnd.heroku+json; version=3' satisfies typeof V3, Authorization: `Bearer ${TOKEN}` },
+      });
       emulator.rateLimiter.take(((await me.json()) as { id: string }).id, test.spend);
     }
     const client = new HerokuClient({ token: TOKEN, apiUrl, rateLimit: { reserveRatio: 0 }, retry: { retries: 0 } });
-    const status = await testConnection(client, { connection: 'acme', apiUrl, token: TOKEN, enterprise: test.enterprise ?? null, now: new Date('2026-11-20T12:00:00Z') });
+    const status = await testConnection(client, {
+      connection: 'acme',
+      apiUrl,
+      token: TOKEN,
+      enterprise: test.enterprise ?? null,
+      now: new Date('2026-11-20T12:00:00Z'),
+    });
 
     expect(status.diagnoses.map((d) => d.code).sort()).toEqual([...test.codes].sort());
     expect(status.state).toBe(test.state);
     // A failing test's headline agrees with its diagnosis: an unreachable API is not a refused token.
-    if (status.state === 'failing') expect(failingHeadline(status)).toMatch(test.unreachable ? /could not be reached/ : test.codes.includes('token-invalid') ? /does not accept this token/ : /./);
+    if (status.state === 'failing')
+      expect(failingHeadline(status)).toMatch(
+        test.unreachable ? /could not be reached/ : test.codes.includes('token-invalid') ? /does not accept this token/ : /./,
+      );
     expect(EVERYTHING.filter((c) => !status.capabilities[c].can)).toEqual(test.cannot);
     for (const capability of test.cannot) expect(status.capabilities[capability].reason, capability).toBeTruthy();
     if (test.kind) expect(status.token?.kind).toBe(test.kind);
@@ -174,13 +246,34 @@ describe('the connection test', () => {
 
   it('describes who the token belongs to, what it sees, and the pool', async () => {
     const world = healthyWorld();
-    Object.assign(token(world), { kind: 'authorization', scope: ['global'], description: 'audit bot', created_at: '2026-11-01T00:00:00Z', expires_in: 90 * 86_400 });
+    Object.assign(token(world), {
+      kind: 'authorization',
+      scope: ['global'],
+      description: 'audit bot',
+      created_at: '2026-11-01T00:00:00Z',
+      expires_in: 90 * 86_400,
+    });
     const emulator = await startEmulatorForTest({ scenario: world });
     const client = new HerokuClient({ token: TOKEN, apiUrl: emulator.url, rateLimit: { reserveRatio: 0 } });
-    const status = await testConnection(client, { connection: 'acme', apiUrl: emulator.url, token: TOKEN, enterprise: 'acme', now: new Date('2026-11-20T12:00:00Z') });
+    const status = await testConnection(client, {
+      connection: 'acme',
+      apiUrl: emulator.url,
+      token: TOKEN,
+      enterprise: 'acme',
+      now: new Date('2026-11-20T12:00:00Z'),
+    });
     expect(status.account).toMatchObject({ email: OPS, two_factor_authentication: true, federated: false });
-    expect(status.token).toEqual({ kind: 'authorization', scope: ['global'], description: 'audit bot', created_at: '2026-11-01T00:00:00Z', expires_at: '2027-01-30T00:00:00.000Z' });
-    expect(status.teams).toEqual([{ name: 'acme-data', role: 'viewer' }, { name: 'acme-web', role: 'viewer' }]);
+    expect(status.token).toEqual({
+      kind: 'authorization',
+      scope: ['global'],
+      description: 'audit bot',
+      created_at: '2026-11-01T00:00:00Z',
+      expires_at: '2027-01-30T00:00:00.000Z',
+    });
+    expect(status.teams).toEqual([
+      { name: 'acme-data', role: 'viewer' },
+      { name: 'acme-web', role: 'viewer' },
+    ]);
     expect(status.enterprise_accounts).toEqual([{ name: 'acme', permissions: ['view'] }]);
     expect(status.rate_limit.pool).toBe(4500);
     expect(status.rate_limit.remaining).toBeGreaterThan(4400);

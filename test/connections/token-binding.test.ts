@@ -20,11 +20,20 @@ describe('a token from the environment', () => {
     );
     // A connection pointing elsewhere does not get it either.
     await ensureConnection(hw.store, 'other', emulator.url);
-    await expect(checkConnection(hw, 'other', { token: T.admin, tokenApiUrl: elsewhere })).rejects.toThrow(/HEROKU_API_KEY is for http:\/\/127\.0\.0\.1:9 and is sent nowhere else/);
+    await expect(checkConnection(hw, 'other', { token: T.admin, tokenApiUrl: elsewhere })).rejects.toThrow(
+      /HEROKU_API_KEY is for http:\/\/127\.0\.0\.1:9 and is sent nowhere else/,
+    );
     expect(emulator.requests()).toHaveLength(0);
 
     // Given for the emulator, it goes there.
-    const result = await syncConnection(hw, { connection: 'default', token: T.admin, tokenApiUrl: emulator.url, apiUrl: emulator.url, test: false, evaluate: false });
+    const result = await syncConnection(hw, {
+      connection: 'default',
+      token: T.admin,
+      tokenApiUrl: emulator.url,
+      apiUrl: emulator.url,
+      test: false,
+      evaluate: false,
+    });
     expect(result.status).toBe('complete');
   });
 });
@@ -39,7 +48,9 @@ describe('connecting to something that is not Heroku', () => {
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const hw = await openTestHerowatch('sqlite', url);
-    await expect(connect(hw, { name: 'fake', token: T.admin, apiUrl: url })).rejects.toThrow(/answered GET \/account without an account id and email: it is not the Heroku Platform API/);
+    await expect(connect(hw, { name: 'fake', token: T.admin, apiUrl: url })).rejects.toThrow(
+      /answered GET \/account without an account id and email: it is not the Heroku Platform API/,
+    );
     expect(await listConnections(hw.store)).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ async function ciphertexts(hw: TestHerowatch): Promise<string[]> {
 }
 
 describe.each(DIALECTS)('stored credentials on %s', (dialect) => {
-  it('do not open once the connection\'s API URL is changed in the database, so the token is never sent there', async () => {
+  it("do not open once the connection's API URL is changed in the database, so the token is never sent there", async () => {
     const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:1');
     const [one] = await twoCredentials(hw);
     expect(await readCredential(hw.store, keySource(hw), one!)).toBe(SECRETS[0]);
@@ -69,7 +69,9 @@ describe.each(DIALECTS)('master key rotation on %s', (dialect) => {
     const before = await ciphertexts(hw);
     const keyFile = join(hw.home, 'master.key');
     const oldKey = await readFile(keyFile, 'utf8');
-    await expect(rotateMasterKey(hw.store, keySource(hw))).rejects.toThrow(/The stored credentials of connection "two" do not open for http:\/\/127\.0\.0\.1:1 with this master key: they were altered, moved to another connection/)
+    await expect(rotateMasterKey(hw.store, keySource(hw))).rejects.toThrow(
+      /The stored credentials of connection "two" do not open for http:\/\/127\.0\.0\.1:1 with this master key: they were altered, moved to another connection/,
+    );
     expect(await ciphertexts(hw)).toEqual(before);
     expect(await readFile(keyFile, 'utf8')).toBe(oldKey);
     expect(await readCredential(hw.store, keySource(hw), first!)).toBe(SECRETS[0]);

@@ -31,15 +31,21 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
     expect((await api<unknown[]>(emulator, '/pipelines?eq[name]=no-such-pipeline', ALICE)).body).toEqual([]);
   });
 
-  it('resolves add-ons by name, id or an app\'s attachment name, and attachments by name on an app', async () => {
+  it("resolves add-ons by name, id or an app's attachment name, and attachments by name on an app", async () => {
     const attachments = await api<Attachment[]>(emulator, '/apps/pay-api/addon-attachments', ALICE);
     const database = attachments.body.find((a) => a.name === 'DATABASE')!;
-    const byAttachment = await api<{ id: string }[]>(emulator, '/actions/addons/resolve', ALICE, { method: 'POST', body: { addon: 'DATABASE', app: 'pay-api' } });
+    const byAttachment = await api<{ id: string }[]>(emulator, '/actions/addons/resolve', ALICE, {
+      method: 'POST',
+      body: { addon: 'DATABASE', app: 'pay-api' },
+    });
     expect(byAttachment.status).toBe(200);
     expect(byAttachment.body.map((a) => a.id)).toEqual([database.addon.id]);
     const byName = await api<{ id: string }[]>(emulator, '/actions/addons/resolve', ALICE, { method: 'POST', body: { addon: database.addon.name } });
     expect(byName.body.map((a) => a.id)).toEqual([database.addon.id]);
-    const wrongService = await api(emulator, '/actions/addons/resolve', ALICE, { method: 'POST', body: { addon: 'DATABASE', app: 'pay-api', addon_service: 'heroku-redis' } });
+    const wrongService = await api(emulator, '/actions/addons/resolve', ALICE, {
+      method: 'POST',
+      body: { addon: 'DATABASE', app: 'pay-api', addon_service: 'heroku-redis' },
+    });
     expect(wrongService.status).toBe(404);
     const attachment = await api<Attachment[]>(emulator, '/actions/addon-attachments/resolve', ALICE, {
       method: 'POST',
@@ -48,7 +54,10 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
     });
     expect(attachment.body.map((a) => a.id)).toEqual([database.id]);
     expect(attachment.body[0]!.addon.plan).toBeDefined();
-    const missing = await api<{ id: string }>(emulator, '/actions/addon-attachments/resolve', ALICE, { method: 'POST', body: { addon_attachment: 'NOPE', app: 'pay-api' } });
+    const missing = await api<{ id: string }>(emulator, '/actions/addon-attachments/resolve', ALICE, {
+      method: 'POST',
+      body: { addon_attachment: 'NOPE', app: 'pay-api' },
+    });
     expect(missing.status).toBe(404);
     expect((await api<{ id: string }>(emulator, '/actions/addons/resolve', ALICE, { method: 'POST', body: {} })).body).toMatchObject({ id: 'invalid_params' });
   });
@@ -56,20 +65,29 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
   it('filters apps by id', async () => {
     const apps = await api<{ id: string; name: string }[]>(emulator, '/apps', ALICE);
     const ids = apps.body.slice(0, 3).map((a) => a.id);
-    const filtered = await api<{ id: string; name: string; joined: boolean }[]>(emulator, '/filters/apps', ALICE, { method: 'POST', body: { in: { id: [...ids, '00000000-0000-4000-8000-000000000000'] } } });
+    const filtered = await api<{ id: string; name: string; joined: boolean }[]>(emulator, '/filters/apps', ALICE, {
+      method: 'POST',
+      body: { in: { id: [...ids, '00000000-0000-4000-8000-000000000000'] } },
+    });
     expect(filtered.status).toBe(200);
     expect(filtered.body.map((a) => a.id).sort()).toEqual([...ids].sort());
     expect((await api(emulator, '/filters/apps', ALICE, { method: 'POST', body: { in: { id: 'x' } } })).status).toBe(422);
   });
 
   it('opens log sessions whose stream the emulator serves, filtered by dyno and source', async () => {
-    const session = await api<{ id: string; logplex_url: string }>(emulator, '/apps/pay-api/log-sessions', ALICE, { method: 'POST', body: { lines: 20, tail: false } });
+    const session = await api<{ id: string; logplex_url: string }>(emulator, '/apps/pay-api/log-sessions', ALICE, {
+      method: 'POST',
+      body: { lines: 20, tail: false },
+    });
     expect(session.status).toBe(201);
     expect(session.body.logplex_url.startsWith(emulator.url)).toBe(true);
     const lines = (await (await fetch(session.body.logplex_url)).text()).trimEnd().split('\n');
     expect(lines).toHaveLength(20);
     for (const line of lines) expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+\+00:00 (app|heroku)\[[\w.]+\]: /);
-    const routerOnly = await api<{ logplex_url: string }>(emulator, '/apps/pay-api/log-sessions', ALICE, { method: 'POST', body: { lines: 5, source: 'heroku' } });
+    const routerOnly = await api<{ logplex_url: string }>(emulator, '/apps/pay-api/log-sessions', ALICE, {
+      method: 'POST',
+      body: { lines: 5, source: 'heroku' },
+    });
     const routed = (await (await fetch(routerOnly.body.logplex_url)).text()).trimEnd().split('\n');
     expect(routed.length).toBeGreaterThan(0);
     for (const line of routed) expect(line).toContain(' heroku[router]: ');
@@ -81,7 +99,7 @@ describe('what the Heroku CLI asks for beyond plain GETs', () => {
     expect(events.map((e) => /^id: \d+\ndata: (.*)$/.exec(e)?.[1])).toEqual(lines);
   });
 
-  it('serves the reads the CLI makes beyond the schema: OAuth sessions, metered usage, webhook deliveries by seq, a space\'s dynos', async () => {
+  it("serves the reads the CLI makes beyond the schema: OAuth sessions, metered usage, webhook deliveries by seq, a space's dynos", async () => {
     expect((await api(emulator, '/oauth/sessions', ALICE)).body).toEqual([]);
     expect((await api(emulator, '/oauth/sessions/01234567-89ab-4def-8123-456789abcdef', ALICE)).status).toBe(404);
     const sdk = { headers: { Accept: 'application/vnd.heroku+json; version=3.sdk' } };

@@ -10,7 +10,14 @@ const emulator = await startTestEmulator({ scenario: { file: demoScenarioPath } 
 const TOKEN = 'HRKU-65d01b54-f55f-7dc9-d0f6-8b53639f152c';
 
 /** Where paths start: the demo world's app with the most of everything (collaborators, certificates, drains, add-ons), its team, the enterprise, the viewer. */
-const ROOTS: Record<string, string> = { app: 'pay-api', 'team-app': 'pay-api', team: 'acme-payments', 'enterprise-account': 'acme', account: '~', 'user-preferences': '~' };
+const ROOTS: Record<string, string> = {
+  app: 'pay-api',
+  'team-app': 'pay-api',
+  team: 'acme-payments',
+  'enterprise-account': 'acme',
+  account: '~',
+  'user-preferences': '~',
+};
 /** Placeholders whose value no list under their own path gives. */
 const ELSEWHERE: Record<string, { list: string; pick: (item: Record<string, unknown>) => unknown }> = {
   slug: { list: '/apps/pay-api/releases', pick: (release) => (release.slug as { id: string } | null)?.id },
@@ -42,7 +49,9 @@ async function fill(href: string): Promise<string> {
     const elsewhere = ELSEWHERE[definition!];
     const value =
       ROOTS[definition!] ??
-      (elsewhere ? await firstOf(elsewhere.list, elsewhere.pick) : await firstOf(path.replace(/\/$/, ''), (item) => (property === 'identity' ? item.id : item[property!])));
+      (elsewhere
+        ? await firstOf(elsewhere.list, elsewhere.pick)
+        : await firstOf(path.replace(/\/$/, ''), (item) => (property === 'identity' ? item.id : item[property!])));
     path += value === undefined ? randomUUID() : encodeURIComponent(String(value));
   }
   return path;

@@ -10,7 +10,10 @@ const now = world.now().getTime();
 describe('the demo world (docs/demo-world.md)', () => {
   it('has the teams, apps, pipelines and week of events it is described with', () => {
     expect([...world.teams.values()].map((t) => [t.name, t.apps.length])).toEqual([
-      ['acme-platform', 11], ['acme-payments', 6], ['acme-data', 5], ['acme-labs', 2],
+      ['acme-platform', 11],
+      ['acme-payments', 6],
+      ['acme-data', 5],
+      ['acme-labs', 2],
     ]);
     expect([...world.apps.values()].filter((a) => !a.team)).toHaveLength(3);
     expect([...world.pipelines.values()].map((p) => p.name)).toEqual(['acme-api', 'acme-web', 'acme-auth', 'pay-api', 'pay-ledger', 'data-ingest']);
@@ -22,16 +25,30 @@ describe('the demo world (docs/demo-world.md)', () => {
   it('gives the herowatch service account a least-privilege token and leaves it off acme-labs', () => {
     const herowatch = user('herowatch@acme.example');
     expect(herowatch.tokens.find((t) => t.description === 'herowatch (least privilege)')!.scope).toEqual(['identity', 'read-protected']);
-    expect(herowatch.teamMemberships.map((m) => [m.team.name, m.role])).toEqual([['acme-platform', 'viewer'], ['acme-payments', 'viewer'], ['acme-data', 'viewer']]);
+    expect(herowatch.teamMemberships.map((m) => [m.team.name, m.role])).toEqual([
+      ['acme-platform', 'viewer'],
+      ['acme-payments', 'viewer'],
+      ['acme-data', 'viewer'],
+    ]);
   });
 
   it('plants the people and access problems the table lists', () => {
     const no2fa = [...world.users.values()].filter((u) => !u.twoFactor && !u.federated && u.teamMemberships.length > 0).map((u) => u.email);
     expect(no2fa.sort()).toEqual(['dave@acme.example', 'heidi@acme.example']);
     const enterprise = world.enterprises.find('acme')!;
-    expect(enterprise.members.filter((m) => !m.user.federated).map((m) => m.user.email.split('@')[0]).sort()).toEqual(['carol', 'dave', 'frank', 'heidi', 'herowatch']);
+    expect(
+      enterprise.members
+        .filter((m) => !m.user.federated)
+        .map((m) => m.user.email.split('@')[0])
+        .sort(),
+    ).toEqual(['carol', 'dave', 'frank', 'heidi', 'herowatch']);
     expect(enterprise.members.filter((m) => m.permissions.includes('manage')).map((m) => m.user.email.split('@')[0])).toEqual(['alice', 'bob', 'grace']);
-    expect(world.teams.find('acme-platform')!.members.filter((m) => m.role === 'admin').map((m) => m.user.email.split('@')[0])).toEqual(['alice', 'bob', 'grace', 'erin']);
+    expect(
+      world.teams
+        .find('acme-platform')!
+        .members.filter((m) => m.role === 'admin')
+        .map((m) => m.user.email.split('@')[0]),
+    ).toEqual(['alice', 'bob', 'grace', 'erin']);
     const outside = [...world.apps.values()].flatMap((a) => a.collaborators.filter((c) => !c.user.email.endsWith('@acme.example')).map(() => a.name));
     expect(outside).toEqual(['pay-api', 'pay-api-staging']);
     expect([...app('pay-api').configVars.keys()]).toEqual(expect.arrayContaining(['STRIPE_SECRET_KEY', 'JWT_SECRET', 'DATABASE_URL']));
@@ -49,14 +66,19 @@ describe('the demo world (docs/demo-world.md)', () => {
   });
 
   it('plants the platform problems the table lists', () => {
-    expect([...world.apps.values()].filter((a) => ['heroku-18', 'heroku-20'].includes(a.stack.info.name)).map((a) => a.name)).toEqual(['data-reports', 'dave-toy']);
+    expect([...world.apps.values()].filter((a) => ['heroku-18', 'heroku-20'].includes(a.stack.info.name)).map((a) => a.name)).toEqual([
+      'data-reports',
+      'dave-toy',
+    ]);
     const ledgerDb = world.addons.find('postgresql-pay-ledger-44118')!;
     expect(ledgerDb.attachments.map((a) => `${a.app.name}:${a.name}`)).toEqual(['pay-ledger:DATABASE', 'pay-ledger-staging:PROD_DATABASE']);
     const production = [...world.couplings.values()].filter((c) => c.stage === 'production').map((c) => c.app);
     expect(production.filter((a) => !a.locked).map((a) => a.name)).toEqual(['acme-web']);
     expect(production.filter((a) => a.logDrains.length === 0).map((a) => a.name)).toEqual(['data-ingest']);
     const tokens = user('herowatch@acme.example').tokens;
-    const old = tokens.filter((t) => t.kind !== 'api-key' && t.scope.includes('global') && t.expiresIn === null && now - Date.parse(t.createdAt) > 90 * 86_400_000);
+    const old = tokens.filter(
+      (t) => t.kind !== 'api-key' && t.scope.includes('global') && t.expiresIn === null && now - Date.parse(t.createdAt) > 90 * 86_400_000,
+    );
     expect(old.map((t) => t.description)).toEqual(['CI deploys']);
     expect(tokens.find((t) => t.description === 'Old status page')!.revoked).toBe(true);
   });

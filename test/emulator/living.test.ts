@@ -34,24 +34,48 @@ describe('a living world', () => {
     expect(changes).toMatchObject([{ seq: 1, kind: 'deploy', app: { name: 'edge-api' }, audited: true }]);
 
     // The deploy made a release: the next version, current, with a new slug; the app's released_at moved; the ETag too.
-    const after = await api<{ released_at: string; updated_at: string }>(emulator, '/apps/edge-api', T.admin, { headers: { 'If-None-Match': before.headers.get('etag')! } });
+    const after = await api<{ released_at: string; updated_at: string }>(emulator, '/apps/edge-api', T.admin, {
+      headers: { 'If-None-Match': before.headers.get('etag')! },
+    });
     expect(after.status).toBe(200);
     expect(after.body.released_at).toBe('2026-11-20T13:00:00Z');
     expect(after.body.updated_at).toBe('2026-11-20T13:00:00Z');
-    const releases = await api<{ version: number; current: boolean; slug: { id: string } | null; user: { email: string } }[]>(emulator, '/apps/edge-api/releases', T.admin);
+    const releases = await api<{ version: number; current: boolean; slug: { id: string } | null; user: { email: string } }[]>(
+      emulator,
+      '/apps/edge-api/releases',
+      T.admin,
+    );
     const newest = releases.body.at(-1)!;
-    expect(newest).toMatchObject({ version: Math.max(...releasesBefore.body.map((r) => r.version)) + 1, current: true, user: { email: 'member@edge.example' } });
+    expect(newest).toMatchObject({
+      version: Math.max(...releasesBefore.body.map((r) => r.version)) + 1,
+      current: true,
+      user: { email: 'member@edge.example' },
+    });
     expect(releases.body.filter((r) => r.current)).toHaveLength(1);
     expect((await api(emulator, `/apps/edge-api/slugs/${newest.slug!.id}`, T.admin)).status).toBe(200);
     // The enterprise's audit trail has the event, on its day.
     const enterprise = (await api<{ id: string }[]>(emulator, '/enterprise-accounts', T.admin)).body[0]!;
-    const events = await api<{ type: string; action: string; app: { name: string } | null; actor: { email: string } }[]>(emulator, `/enterprise-accounts/${enterprise.id}/events?day=2026-11-20`, T.admin);
-    expect(events.body.filter((e) => e.type === 'release')).toEqual([expect.objectContaining({ action: 'create', app: expect.objectContaining({ name: 'edge-api' }), actor: expect.objectContaining({ email: 'member@edge.example' }) })]);
+    const events = await api<{ type: string; action: string; app: { name: string } | null; actor: { email: string } }[]>(
+      emulator,
+      `/enterprise-accounts/${enterprise.id}/events?day=2026-11-20`,
+      T.admin,
+    );
+    expect(events.body.filter((e) => e.type === 'release')).toEqual([
+      expect.objectContaining({
+        action: 'create',
+        app: expect.objectContaining({ name: 'edge-api' }),
+        actor: expect.objectContaining({ email: 'member@edge.example' }),
+      }),
+    ]);
 
     // The rest, in order; the drain on a personal app is in no enterprise's trail.
     await api(emulator, '/__emulator/clock', null, { method: 'POST', body: { to: '2026-11-20T16:00:00Z' } });
     const all = (await api<{ changes: AppliedChange[] }>(emulator, '/__emulator/changes', null)).body.changes;
-    expect(all.map((c) => [c.kind, c.audited])).toEqual([['deploy', true], ['domain_add', true], ['drain_add', false]]);
+    expect(all.map((c) => [c.kind, c.audited])).toEqual([
+      ['deploy', true],
+      ['domain_add', true],
+      ['drain_add', false],
+    ]);
     const domains = await api<{ hostname: string; kind: string }[]>(emulator, '/apps/edge-worker/domains', T.admin);
     expect(domains.body.map((d) => d.hostname)).toContain('www2.edge-worker.example.com');
     expect((await api<unknown[]>(emulator, '/apps/admin-personal/log-drains', T.admin)).body).toHaveLength(1);
@@ -61,7 +85,10 @@ describe('a living world', () => {
     const emulator = await startEmulatorForTest({ scenario: scriptedScenario() });
     expect((await api(emulator, '/__emulator/clock', null, { method: 'POST', body: { advance: 'soon' } })).status).toBe(400);
     expect((await api(emulator, '/__emulator/clock', null, { method: 'POST', body: {} })).status).toBe(400);
-    expect((await api(emulator, '/__emulator/changes', null, { method: 'POST', body: { kind: 'explode', app: 'edge-api' } })).body).toMatchObject({ id: 'bad_request', message: expect.stringContaining(CHANGE_KINDS.join(', ')) });
+    expect((await api(emulator, '/__emulator/changes', null, { method: 'POST', body: { kind: 'explode', app: 'edge-api' } })).body).toMatchObject({
+      id: 'bad_request',
+      message: expect.stringContaining(CHANGE_KINDS.join(', ')),
+    });
     const skipped = await api(emulator, '/__emulator/changes', null, { method: 'POST', body: { kind: 'drain_remove', app: 'edge-worker' } });
     expect(skipped).toMatchObject({ status: 422, body: { id: 'change_skipped', message: 'edge-worker has no log drain' } });
     const applied = await api(emulator, '/__emulator/changes', null, { method: 'POST', body: { kind: 'scale', app: 'edge-api' } });
@@ -110,7 +137,11 @@ describe('a living world', () => {
       const emulator = await startEmulator({
         scenario: edgeScenario(),
         rateLimit: { poolSize: 100, refillPerMinute: 1 },
-        living: { timeScale: 0, rates: { appsPerDay: 2, seed: 5 }, clients: [{ name: 'deploys', account: 'admin@edge.example', requestsPerHour: 600, burstEveryMs: 10 * 60_000 }] },
+        living: {
+          timeScale: 0,
+          rates: { appsPerDay: 2, seed: 5 },
+          clients: [{ name: 'deploys', account: 'admin@edge.example', requestsPerHour: 600, burstEveryMs: 10 * 60_000 }],
+        },
       });
       try {
         emulator.living!.clock.advance({ ms: 6 * HOUR });
@@ -133,7 +164,10 @@ describe('a living world', () => {
 
   it('renews ACM certificates every 60 days as its clock moves, each valid for 90', async () => {
     const emulator = await startEmulatorForTest({ scenario: { ...edgeScenario(), changes: { time_scale: 0, scripted: [] } } });
-    const acmCert = async () => (await api<{ ssl_cert: { acm?: boolean; starts_at: string; expires_at: string } }[]>(emulator, '/apps/edge-api/sni-endpoints', T.admin)).body.find((e) => e.ssl_cert.acm)!.ssl_cert;
+    const acmCert = async () =>
+      (await api<{ ssl_cert: { acm?: boolean; starts_at: string; expires_at: string } }[]>(emulator, '/apps/edge-api/sni-endpoints', T.admin)).body.find(
+        (e) => e.ssl_cert.acm,
+      )!.ssl_cert;
     const before = await acmCert();
     await api(emulator, '/__emulator/clock', null, { method: 'POST', body: { advance: `${200 * 24}h` } });
     const after = await acmCert();

@@ -22,7 +22,11 @@ describe('Range pagination of /apps', () => {
 
   it('walks every app exactly once at max=1000, the last page 200 without Next-Range', async () => {
     const { items, pages } = await walk<App>(emulator, '/apps', T.admin, 'id ..; max=1000');
-    expect(pages.map((p) => [p.status, p.body.length])).toEqual([[206, 1000], [206, 1000], [200, 500]]);
+    expect(pages.map((p) => [p.status, p.body.length])).toEqual([
+      [206, 1000],
+      [206, 1000],
+      [200, 500],
+    ]);
     expect(pages.at(-1)!.headers.get('next-range')).toBeNull();
     expect(new Set(items.map((a) => a.id)).size).toBe(APPS);
   });
@@ -64,16 +68,19 @@ describe('Range pagination of /apps', () => {
     }
   });
 
-  it('answers 400 with Heroku\'s message for a malformed Range', async () => {
+  it("answers 400 with Heroku's message for a malformed Range", async () => {
     const response = await api(emulator, '/apps', T.admin, { headers: { Range: 'id; max=ten' } });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ id: 'bad_request', message: 'Invalid `Range` header. Please use format like `id ..; max=10, order=desc`. ' });
   });
 
-  it.each(['email ..', 'max=1000'])('answers %j (a field the list cannot be ranged by, or none) with 416 in Heroku\'s words', async (range) => {
+  it.each(['email ..', 'max=1000'])("answers %j (a field the list cannot be ranged by, or none) with 416 in Heroku's words", async (range) => {
     const response = await api(emulator, '/apps', T.admin, { headers: { Range: range } });
     expect(response.status).toBe(416);
-    expect(response.body).toEqual({ id: 'requested_range_not_satisfiable', message: 'Requested range order is not allowed, please try `id` or another specified in `Accept-Ranges`.' });
+    expect(response.body).toEqual({
+      id: 'requested_range_not_satisfiable',
+      message: 'Requested range order is not allowed, please try `id` or another specified in `Accept-Ranges`.',
+    });
     expect(response.headers.get('request-id')).toBeTruthy();
   });
 

@@ -92,7 +92,7 @@ describe('OAuth scopes', () => {
 });
 
 describe('headers on every response', () => {
-  it('carries Heroku\'s standard headers on a success', async () => {
+  it("carries Heroku's standard headers on a success", async () => {
     const response = await api(emulator, '/apps/edge-api', T.admin);
     expect(response.headers.get('cache-control')).toBe('private, no-cache');
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -112,7 +112,7 @@ describe('headers on every response', () => {
     }
   });
 
-  it('echoes the client\'s Request-Id with its own appended', async () => {
+  it("echoes the client's Request-Id with its own appended", async () => {
     const response = await api(emulator, '/account', T.admin, { headers: { 'Request-Id': 'client-1,client-2' } });
     expect(response.headers.get('request-id')).toMatch(/^client-1,client-2,[0-9a-f-]{36}$/);
   });
@@ -150,7 +150,7 @@ describe('conditional requests', () => {
 });
 
 describe('errors', () => {
-  it('answers unknown endpoints with Heroku\'s not_found message', async () => {
+  it("answers unknown endpoints with Heroku's not_found message", async () => {
     const response = await api(emulator, '/no/such/endpoint', T.admin);
     expect(response.status).toBe(404);
     expect(response.body).toMatchObject({ id: 'not_found', message: expect.stringContaining('The requested API endpoint was not found') });
@@ -186,7 +186,10 @@ describe('errors', () => {
   });
 
   it('takes a DELETE with a JSON content type and no body, as heroku-client sends it', async () => {
-    const created = await api<{ id: string }>(emulator, '/oauth/authorizations', T.admin, { method: 'POST', body: { description: 'to revoke', scope: ['read'] } });
+    const created = await api<{ id: string }>(emulator, '/oauth/authorizations', T.admin, {
+      method: 'POST',
+      body: { description: 'to revoke', scope: ['read'] },
+    });
     expect(created.status).toBe(201);
     const revoked = await fetch(`${emulator.url}/oauth/authorizations/${created.body.id}`, {
       method: 'DELETE',
@@ -197,7 +200,7 @@ describe('errors', () => {
     expect(await revoked.json()).toMatchObject({ id: created.body.id });
   });
 
-  it('answers the framework\'s own refusals in Heroku\'s error shape, with its headers', async () => {
+  it("answers the framework's own refusals in Heroku's error shape, with its headers", async () => {
     const badEscape = await fetch(`${emulator.url}/apps/%E0%A4%A`, { headers: { Accept: V3, Authorization: `Bearer ${T.admin}` } });
     expect(badEscape.status).toBe(400);
     expect(badEscape.headers.get('request-id')).toBeTruthy();

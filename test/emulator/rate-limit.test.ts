@@ -9,7 +9,7 @@ const RATE_LIMIT_BODY = {
 };
 
 describe('rate limiting', () => {
-  it('counts down RateLimit-Remaining per account and answers 429 with Heroku\'s body when the pool is empty', async () => {
+  it("counts down RateLimit-Remaining per account and answers 429 with Heroku's body when the pool is empty", async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario(), rateLimit: { poolSize: 5, refillPerMinute: 1 } });
     const remaining: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -29,7 +29,10 @@ describe('rate limiting', () => {
     // Requests of one account share one pool, whichever token they use.
     expect((await api(emulator, '/account', T.adminRead)).status).toBe(429);
     const log = emulator.requests().filter((r) => r.status === 429);
-    expect(log.map((r) => [r.account, r.cost])).toEqual([['admin@edge.example', 0], ['admin@edge.example', 0]]);
+    expect(log.map((r) => [r.account, r.cost])).toEqual([
+      ['admin@edge.example', 0],
+      ['admin@edge.example', 0],
+    ]);
   });
 
   it('refills continuously; a time scale makes it fast enough to watch', async () => {

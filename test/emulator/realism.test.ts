@@ -9,7 +9,8 @@ const emulator = await startTestEmulator({ scenario: generated.scenario });
 describe.each(Object.entries(worlds))('the %s world is dated as Heroku would date it', (_name, world) => {
   it('has no membership older than its account', () => {
     for (const team of world.teams.values()) {
-      for (const member of team.members) expect(Date.parse(member.createdAt), `${member.user.email} on ${team.name}`).toBeGreaterThanOrEqual(Date.parse(member.user.createdAt));
+      for (const member of team.members)
+        expect(Date.parse(member.createdAt), `${member.user.email} on ${team.name}`).toBeGreaterThanOrEqual(Date.parse(member.user.createdAt));
     }
   });
 
@@ -43,7 +44,6 @@ describe('a generated world', () => {
   it('starts every app at its first release', () => {
     for (const app of worlds.generated.apps.values()) if (app.releases.length > 1) expect(app.releases[0]!.createdAt, app.name).toBe(app.createdAt);
   });
-
 
   it('serves dynos restarted within the last day, never before their release, and only current add-on plans', async () => {
     const now = Date.parse(generated.scenario.now!);

@@ -18,7 +18,7 @@ const get = async <T = Json>(path: string, token: string = T.admin) => {
 };
 
 describe('account', () => {
-  it('describes the token\'s user, at /account and /users/~', async () => {
+  it("describes the token's user, at /account and /users/~", async () => {
     const account = await get('/account', T.entViewer);
     expect(account).toMatchObject({ email: 'viewer@edge.example', federated: true, two_factor_authentication: false });
     expect(account.identity_provider).toMatchObject({ name: 'edge-okta', owner: { name: 'edge', type: 'enterprise-account' } });
@@ -61,7 +61,7 @@ describe('apps', () => {
     expect(await get('/apps/admin-personal')).toMatchObject({ owner: { email: 'admin@edge.example' }, team: null, region: { name: 'eu' } });
   });
 
-  it('serves config vars with their values, including those the app\'s add-on attachments set', async () => {
+  it("serves config vars with their values, including those the app's add-on attachments set", async () => {
     const vars = await get('/apps/edge-api/config-vars');
     expect(vars.STRIPE_SECRET_KEY).toBe(CANARY);
     expect(vars.DATABASE_URL).toMatch(/^postgres:\/\//);
@@ -80,7 +80,11 @@ describe('domains and certificates', () => {
       ['secure.edge.example', 'custom'],
     ]);
     const [, acm, sni] = domains;
-    expect(acm).toMatchObject({ acm_status: 'cert issued', sni_endpoint: { name: expect.stringMatching(/^[a-z]+saurus-\d{5}$|^[a-z]+-\d{5}$/) }, cname: 'api.edge.example.herokudns.com' });
+    expect(acm).toMatchObject({
+      acm_status: 'cert issued',
+      sni_endpoint: { name: expect.stringMatching(/^[a-z]+saurus-\d{5}$|^[a-z]+-\d{5}$/) },
+      cname: 'api.edge.example.herokudns.com',
+    });
     expect(sni).toMatchObject({ acm_status: null, sni_endpoint: { name: 'edge-cert' } });
     expect(await get(`/apps/edge-api/domains/${acm!.id}`)).toEqual(acm);
     expect(await get('/apps/edge-api/domains/api.edge.example')).toEqual(acm);
@@ -114,7 +118,12 @@ describe('domains and certificates', () => {
     const domain = (await get<Json[]>('/apps/edge-api/domains')).find((d) => d.hostname === 'api.edge.example')!;
     expect(domain.sni_endpoint).toEqual({ id: acmEndpoint.id, name: acmEndpoint.name });
     expect(acmEndpoint.domains).toEqual([domain.id]);
-    expect(acmEndpoint.ssl_cert).toMatchObject({ issuer: expect.stringContaining("Let's Encrypt"), 'ca_signed?': true, 'self_signed?': false, subject: '/CN=api.edge.example' });
+    expect(acmEndpoint.ssl_cert).toMatchObject({
+      issuer: expect.stringContaining("Let's Encrypt"),
+      'ca_signed?': true,
+      'self_signed?': false,
+      subject: '/CN=api.edge.example',
+    });
     // Valid now, with 30 to 90 days left: renewed when a third of its 90 days remain.
     const now = emulator.world().now().getTime();
     const starts = Date.parse(acmEndpoint.ssl_cert.starts_at);
@@ -140,7 +149,7 @@ describe('access', () => {
     expect(await get('/apps/edge-api/collaborators')).toEqual(collaborators);
   });
 
-  it('lists a personal app\'s owner and collaborators without permissions', async () => {
+  it("lists a personal app's owner and collaborators without permissions", async () => {
     const collaborators = await get<Json[]>('/apps/outsider-app/collaborators', T.outsider);
     expect(collaborators.map((c) => [c.user.email, c.role, c.permissions]).sort()).toEqual([
       ['admin@edge.example', 'collaborator', undefined],
@@ -173,7 +182,10 @@ describe('access', () => {
 describe('processes', () => {
   it('serves formation and one dyno per unit on the current release', async () => {
     const formation = await get<Json[]>('/apps/edge-api/formation');
-    expect(formation.map((f) => [f.type, f.quantity, f.size]).sort()).toEqual([['web', 2, 'Standard-1X'], ['worker', 1, 'Standard-1X']]);
+    expect(formation.map((f) => [f.type, f.quantity, f.size]).sort()).toEqual([
+      ['web', 2, 'Standard-1X'],
+      ['worker', 1, 'Standard-1X'],
+    ]);
     const dynos = await get<Json[]>('/apps/edge-api/dynos');
     expect(dynos.map((d) => d.name).sort()).toEqual(['web.1', 'web.2', 'worker.1']);
     expect(new Set(dynos.map((d) => d.release.version))).toEqual(new Set([2]));
@@ -195,14 +207,23 @@ describe('releases and slugs', () => {
       [2, 'succeeded', true],
       [3, 'failed', false],
     ]);
-    expect(releases[1]).toMatchObject({ user: { email: 'member@edge.example' }, description: 'Deploy 1a2b3c4d', addon_plan_names: ['heroku-postgresql:standard-0'] });
+    expect(releases[1]).toMatchObject({
+      user: { email: 'member@edge.example' },
+      description: 'Deploy 1a2b3c4d',
+      addon_plan_names: ['heroku-postgresql:standard-0'],
+    });
     expect(await get('/apps/edge-api/releases/2')).toEqual(releases[1]);
   });
 
   it('serves the slug and a downloadable tarball of its files under ./app/, checksum matching', async () => {
     const release = await get('/apps/edge-api/releases/2');
     const slug = await get(`/apps/edge-api/slugs/${release.slug.id}`);
-    expect(slug).toMatchObject({ commit: '1a2b3c4d', process_types: { web: 'npm start' }, buildpack_provided_description: 'Node.js', stack: { name: 'heroku-24' } });
+    expect(slug).toMatchObject({
+      commit: '1a2b3c4d',
+      process_types: { web: 'npm start' },
+      buildpack_provided_description: 'Node.js',
+      stack: { name: 'heroku-24' },
+    });
     const download = await fetch(slug.blob.url);
     expect(download.status).toBe(200);
     const bytes = Buffer.from(await download.arrayBuffer());
@@ -223,7 +244,10 @@ describe('releases and slugs', () => {
   it('serves Fir apps with OCI images instead of slugs, and expired releases whose slug is gone', async () => {
     const world = edgeScenario();
     const worker = world.apps!.find((a) => a.name === 'edge-worker')!;
-    Object.assign(worker, { generation: 'fir', releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }] });
+    Object.assign(worker, {
+      generation: 'fir',
+      releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }],
+    });
     const api2 = world.apps!.find((a) => a.name === 'edge-api')!;
     api2.releases![0] = { ...api2.releases![0]!, status: 'expired', slug: { commit: '0ld0ld00', files: { 'package.json': { name: 'edge-api' } } } };
     const fir = await startEmulatorForTest({ scenario: world });
@@ -258,7 +282,9 @@ describe('add-ons', () => {
   });
 
   it('expands the service and plan on request, as the CLI asks', async () => {
-    const [addon] = await api<Json[]>(emulator, '/apps/edge-worker/addons', T.admin, { headers: { 'Accept-Expansion': 'addon_service,plan' } }).then((r) => r.body.filter((a) => a.name === 'papertrail-edge-1'));
+    const [addon] = await api<Json[]>(emulator, '/apps/edge-worker/addons', T.admin, { headers: { 'Accept-Expansion': 'addon_service,plan' } }).then((r) =>
+      r.body.filter((a) => a.name === 'papertrail-edge-1'),
+    );
     expect(addon!.addon_service).toMatchObject({ name: 'papertrail', human_name: 'Papertrail', state: 'ga' });
     expect(addon!.plan).toMatchObject({ name: 'papertrail:choklad', price: { cents: 0 } });
   });
@@ -293,7 +319,10 @@ describe('platform', () => {
     const team = await get('/teams/edge-core');
     expect(pipeline.owner).toEqual({ id: team.id, type: 'team' });
     const couplings = await get<Json[]>('/pipelines/edge/pipeline-couplings');
-    expect(couplings.map((c) => [c.app.name, c.stage]).sort()).toEqual([['edge-api', 'production'], ['edge-worker', 'staging']]);
+    expect(couplings.map((c) => [c.app.name, c.stage]).sort()).toEqual([
+      ['edge-api', 'production'],
+      ['edge-worker', 'staging'],
+    ]);
     expect(await get('/apps/edge-api/pipeline-couplings')).toMatchObject({ stage: 'production', pipeline: { id: pipeline.id } });
     expect((await api(emulator, '/apps/admin-personal/pipeline-couplings', T.admin)).status).toBe(404);
   });

@@ -15,8 +15,12 @@ async function listNames(path: string, token: string): Promise<string[]> {
 
 describe('apps', () => {
   it.each([
-    ['a team admin sees their teams\' apps, their own and those they collaborate on', T.admin, ['admin-personal', 'edge-api', 'edge-hidden', 'edge-worker', 'outsider-app', 'plain-app']],
-    ['a team member sees the team\'s apps but not another team\'s', T.member, ['edge-api', 'edge-worker']],
+    [
+      "a team admin sees their teams' apps, their own and those they collaborate on",
+      T.admin,
+      ['admin-personal', 'edge-api', 'edge-hidden', 'edge-worker', 'outsider-app', 'plain-app'],
+    ],
+    ["a team member sees the team's apps but not another team's", T.member, ['edge-api', 'edge-worker']],
     ['an outside collaborator sees only the app they were added to', T.collab, ['edge-api']],
     ['a viewer on a plain team sees its apps and their personal ones', T.outsider, ['outsider-app', 'plain-app']],
     ['an enterprise member who is on no team sees nothing', T.entViewer, []],
@@ -56,8 +60,11 @@ describe('teams', () => {
     expect((await api<(Named & { role: string })[]>(emulator, '/teams', T.outsider)).body.map((t) => t.role)).toEqual(['viewer']);
   });
 
-  it('shows a team\'s members and apps to its members', async () => {
-    expect((await api<{ email: string }[]>(emulator, '/teams/edge-core/members', T.member)).body.map((m) => m.email)).toEqual(['admin@edge.example', 'member@edge.example']);
+  it("shows a team's members and apps to its members", async () => {
+    expect((await api<{ email: string }[]>(emulator, '/teams/edge-core/members', T.member)).body.map((m) => m.email)).toEqual([
+      'admin@edge.example',
+      'member@edge.example',
+    ]);
     expect(await listNames('/teams/edge-core/apps', T.member)).toEqual(['edge-api', 'edge-worker']);
   });
 
@@ -98,7 +105,7 @@ describe('add-ons and attachments', () => {
     ]);
   });
 
-  it('includes add-ons attached from other apps in an app\'s add-ons', async () => {
+  it("includes add-ons attached from other apps in an app's add-ons", async () => {
     expect(await listNames('/apps/outsider-app/addons', T.outsider)).toEqual(['postgresql-edge-1']);
     expect((await api(emulator, '/addons/postgresql-edge-1', T.outsider)).status).toBe(200);
     expect((await api(emulator, '/addons/redis-hidden-1', T.outsider)).status).toBe(404);
@@ -106,7 +113,7 @@ describe('add-ons and attachments', () => {
 });
 
 describe('pipelines', () => {
-  it('lists pipelines of the viewer\'s teams and of apps they see', async () => {
+  it("lists pipelines of the viewer's teams and of apps they see", async () => {
     expect(await listNames('/pipelines', T.member)).toEqual(['edge']);
     expect(await listNames('/pipelines', T.collab)).toEqual(['edge']);
     expect(await listNames('/pipelines', T.outsider)).toEqual([]);
@@ -150,7 +157,7 @@ describe('enterprise accounts', () => {
 });
 
 describe('OAuth authorizations', () => {
-  it('lists the user\'s own working authorizations, not revoked or expired ones', async () => {
+  it("lists the user's own working authorizations, not revoked or expired ones", async () => {
     const response = await api<{ description: string }[]>(emulator, '/oauth/authorizations', T.admin);
     expect(response.body.map((a) => a.description).sort()).toEqual(['API Key', 'herowatch', 'identity only', 'read only']);
     expect((await api<unknown[]>(emulator, '/oauth/authorizations', T.member)).body).toHaveLength(1);

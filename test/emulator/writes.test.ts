@@ -7,10 +7,15 @@ const emulator = await startTestEmulator({ scenario: edgeScenario() });
 
 describe('OAuth authorization writes (what `heroku authorizations:create/revoke` do)', () => {
   it('creates an authorization whose token works at once, then revokes it', async () => {
-    const created = await api<{ id: string; scope: string[]; access_token: { token: string; expires_in: number } }>(emulator, '/oauth/authorizations', T.admin, {
-      method: 'POST',
-      body: { description: 'herowatch', scope: ['identity', 'read-protected'], expires_in: 3600 },
-    });
+    const created = await api<{ id: string; scope: string[]; access_token: { token: string; expires_in: number } }>(
+      emulator,
+      '/oauth/authorizations',
+      T.admin,
+      {
+        method: 'POST',
+        body: { description: 'herowatch', scope: ['identity', 'read-protected'], expires_in: 3600 },
+      },
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ scope: ['identity', 'read-protected'], access_token: { expires_in: 3600 } });
     const token = created.body.access_token.token;

@@ -23,12 +23,15 @@ const at = (days: number): Date => new Date(NOW.getTime() + days * DAY);
 const TWO_FA = 'team/edge-core/member@edge.example';
 
 describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
-  it('hold the period\'s findings, inventory, audit trail and runs, verify, and fail verification on any change', async () => {
+  it("hold the period's findings, inventory, audit trail and runs, verify, and fail verification on any change", async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    const sync = (days: number) => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
+    const sync = (days: number) =>
+      syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, now: at(days), sync: { now: () => at(days) } });
     expect((await sync(0)).status).toBe('complete');
-    const outsider = (await listFindings(hw, { connection: 'edge', status: ['open'], now: at(0) })).find((f) => f.resource_key === 'app/edge-api/collab@other.example')!;
+    const outsider = (await listFindings(hw, { connection: 'edge', status: ['open'], now: at(0) })).find(
+      (f) => f.resource_key === 'app/edge-api/collab@other.example',
+    )!;
     await suppressFinding(hw, outsider.id, { reason: '<script>alert(1)</script> contract', by: 'ciso', expiresAt: at(30), now: at(0) });
     const fixed = edgeScenario();
     fixed.accounts!.find((a) => a.email === 'member@edge.example')!.two_factor_authentication = true;
@@ -39,7 +42,9 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     // A period that has not happened yet, or before anything was synced, proves nothing: refused, nothing written.
     const never = join(hw.home, 'never.zip');
     await expect(createEvidence(hw, { out: never, from: at(-1), to: at(4), now: at(3) })).rejects.toThrow(/is in the future: evidence shows what has happened/);
-    await expect(createEvidence(hw, { out: never, from: at(-5), to: at(-1), now: at(3) })).rejects.toThrow(/No connection \(edge\) had a complete sync by 2026-11-19: a bundle would prove nothing/);
+    await expect(createEvidence(hw, { out: never, from: at(-5), to: at(-1), now: at(3) })).rejects.toThrow(
+      /No connection \(edge\) had a complete sync by 2026-11-19: a bundle would prove nothing/,
+    );
     await expect(readFile(never)).rejects.toThrow(/ENOENT/);
 
     // As it stood on day 1: the 2FA finding open, plain-app still in the inventory.
@@ -62,11 +67,36 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const trusted = [result.signer!];
     expect(verifyBundle(zip, { trusted })).toMatchObject({ ok: true, intact: true, trusted: true, problems: [], files: result.files });
     const files = unzipSync(zip);
-    expect(Object.keys(files).sort()).toEqual(expect.arrayContaining(['report.html', 'findings.json', 'findings.csv', 'finding-changes.json', 'checks.json', 'frameworks/soc2.json', 'frameworks/iso27001.json', 'frameworks/cis-v8.json', 'settings.json', 'datasets/apps.csv', 'datasets/addon_services.csv', 'audit-events.csv', 'sync-runs.json', 'coverage.json', 'evaluations.json', 'connections.json', 'vulnerabilities.json', 'SHA256SUMS', 'manifest.json', 'manifest.sha256']));
+    expect(Object.keys(files).sort()).toEqual(
+      expect.arrayContaining([
+        'report.html',
+        'findings.json',
+        'findings.csv',
+        'finding-changes.json',
+        'checks.json',
+        'frameworks/soc2.json',
+        'frameworks/iso27001.json',
+        'frameworks/cis-v8.json',
+        'settings.json',
+        'datasets/apps.csv',
+        'datasets/addon_services.csv',
+        'audit-events.csv',
+        'sync-runs.json',
+        'coverage.json',
+        'evaluations.json',
+        'connections.json',
+        'vulnerabilities.json',
+        'SHA256SUMS',
+        'manifest.json',
+        'manifest.sha256',
+      ]),
+    );
     const findings = JSON.parse(strFromU8(files['findings.json']!)) as { resource_key: string; status: string }[];
     expect(findings.find((f) => f.resource_key === TWO_FA)?.status).toBe('resolved');
     const changes = JSON.parse(strFromU8(files['finding-changes.json']!)) as { event: string; resource_key: string }[];
-    expect(changes.map((c) => `${c.event} ${c.resource_key}`)).toEqual(expect.arrayContaining([`resolved ${TWO_FA}`, `opened ${TWO_FA}`, 'suppressed app/edge-api/collab@other.example']));
+    expect(changes.map((c) => `${c.event} ${c.resource_key}`)).toEqual(
+      expect.arrayContaining([`resolved ${TWO_FA}`, `opened ${TWO_FA}`, 'suppressed app/edge-api/collab@other.example']),
+    );
     expect((parse(strFromU8(files['datasets/apps.csv']!), { columns: true }) as { name: string }[]).map((a) => a.name)).not.toContain('plain-app');
     const events = parse(strFromU8(files['audit-events.csv']!), { columns: true }) as { created_at: string }[];
     expect(events.map((e) => e.created_at).sort()).toEqual(['2026-11-19T23:59:59Z', '2026-11-20T00:00:00Z']);
@@ -74,13 +104,19 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const soc2 = JSON.parse(strFromU8(files['frameworks/soc2.json']!)) as { controls: { id: string; status: string }[] };
     expect(soc2.controls.find((c) => c.id === 'CC6.1')?.status).toBe('failing');
     const manifest = JSON.parse(strFromU8(files['manifest.json']!)) as { files: { path: string }[]; period: unknown };
-    expect(manifest.files.map((f) => f.path).sort()).toEqual(Object.keys(files).filter((p) => !p.startsWith('manifest.')).sort());
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(
+      Object.keys(files)
+        .filter((p) => !p.startsWith('manifest.'))
+        .sort(),
+    );
     const html = strFromU8(files['report.html']!);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; contract');
     expect(html).not.toContain('<script>');
     expect(html).toMatch(/CC6\.1<\/b>.*failing/);
     // The report's counts in the order every door says them (the dashboard's compliance page, the CLI's report).
-    const said = [...(/<h2>SOC 2 <small>[^<]*<\/small><\/h2><p class="summary">(.*?)<\/p>/.exec(html)?.[1] ?? '').matchAll(/<span[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]);
+    const said = [...(/<h2>SOC 2 <small>[^<]*<\/small><\/h2><p class="summary">(.*?)<\/p>/.exec(html)?.[1] ?? '').matchAll(/<span[^>]*>([^<]*)<\/span>/g)].map(
+      (m) => m[1],
+    );
     const soc2Summary = (JSON.parse(strFromU8(files['frameworks/soc2.json']!)) as FrameworkReport).summary;
     expect(said).toEqual(CONTROL_STATUS_ORDER.map(({ status, label }) => `${soc2Summary[status]} ${label}`));
     expect(html).toContain(`checks (failed / unknown / suppressed / passed)`);
@@ -97,7 +133,9 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
       changed[path]![Math.floor(changed[path]!.length / 2)]! ^= 0x01;
       const verdict = verifyBundle(zipSync(changed), { trusted });
       expect(verdict.ok, path).toBe(false);
-      expect(verdict.problems.join('\n'), path).toContain(path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' || path === 'manifest.sig' ? path : `${path} has changed`);
+      expect(verdict.problems.join('\n'), path).toContain(
+        path === 'manifest.sha256' ? 'manifest.json has changed' : path === 'manifest.json' || path === 'manifest.sig' ? path : `${path} has changed`,
+      );
     }
     const { 'datasets/apps.csv': _removed, ...missing } = files;
     expect(verifyBundle(zipSync(missing), { trusted }).problems).toEqual(['datasets/apps.csv is missing']);
@@ -115,7 +153,9 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     const otherKey = loadSigningKey(await mkdtemp(join(tmpdir(), 'herowatch-other-key-')), {});
     expect(verifyBundle(zip, { signer: otherKey.fingerprint }).problems).toEqual([`signed by ${result.signer}, not by the expected ${otherKey.fingerprint}`]);
     const manifestFiles = JSON.parse(strFromU8(files['manifest.json']!)) as Manifest;
-    const rebuilt = manifestFiles.files.filter((f) => f.path !== 'SHA256SUMS').map((f) => ({ path: f.path, description: f.description, content: f.path === 'findings.csv' ? altered['findings.csv']! : files[f.path]! }));
+    const rebuilt = manifestFiles.files
+      .filter((f) => f.path !== 'SHA256SUMS')
+      .map((f) => ({ path: f.path, description: f.description, content: f.path === 'findings.csv' ? altered['findings.csv']! : files[f.path]! }));
     const { signer: _signer, files: _files, format: _format, format_version: _version, ...meta } = manifestFiles;
     const forged = writeBundle(rebuilt, meta, otherKey).zip;
     expect(verifyBundle(forged)).toMatchObject({ ok: false, intact: true, signer: otherKey.fingerprint });
@@ -151,9 +191,13 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
     // An existing bundle is not replaced without --yes.
     const again = await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01']);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain(`${join(hw.home, 'cli.zip')} exists. Replace it? Nobody is at a terminal to answer: add --yes to evidence --out to confirm.`);
+    expect(again.stderr).toContain(
+      `${join(hw.home, 'cli.zip')} exists. Replace it? Nobody is at a terminal to answer: add --yes to evidence --out to confirm.`,
+    );
     expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'cli.zip'), '--from', '2026-11-01', '--yes'])).code).toBe(0);
-    expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'x.zip'), '--from', '2026-12-01', '--to', '2026-11-01'])).stderr).toContain('The period is empty');
+    expect((await herowatch(env, ['evidence', '--out', join(hw.home, 'x.zip'), '--from', '2026-12-01', '--to', '2026-11-01'])).stderr).toContain(
+      'The period is empty',
+    );
     expect((await herowatch(env, ['evidence', 'verify', join(hw.home, 'nope.zip')])).stderr).toContain('no such file');
     const key = await herowatch(env, ['evidence', 'signing-key', '--json']);
     expect(JSON.parse(key.stdout)).toMatchObject({ fingerprint: result.signer, source: 'file' });
@@ -180,8 +224,22 @@ describe.each(DIALECTS)('evidence bundles on %s', (dialect) => {
 describe('evidence verification of hostile archives', () => {
   const key = loadSigningKey(mkdtempSync(join(tmpdir(), 'herowatch-key-')), {});
   const trusted = [key.fingerprint];
-  const meta = { generated_at: '2026-11-20T12:00:00.000Z', generated_by: 'herowatch test', period: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' }, connections: ['edge'], notes: [] };
-  const bundle = () => writeBundle([{ path: 'findings.json', description: 'findings', content: '[]\n' }, { path: 'datasets/apps.csv', description: 'apps', content: 'name\nshop\n' }], meta, key).zip;
+  const meta = {
+    generated_at: '2026-11-20T12:00:00.000Z',
+    generated_by: 'herowatch test',
+    period: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' },
+    connections: ['edge'],
+    notes: [],
+  };
+  const bundle = () =>
+    writeBundle(
+      [
+        { path: 'findings.json', description: 'findings', content: '[]\n' },
+        { path: 'datasets/apps.csv', description: 'apps', content: 'name\nshop\n' },
+      ],
+      meta,
+      key,
+    ).zip;
 
   /** Writes entries in order with fflate's streaming writer, which (unlike zipSync) takes a name twice, and directory entries. */
   function streamZip(entries: [string, Uint8Array][]): Uint8Array {
@@ -205,7 +263,9 @@ describe('evidence verification of hostile archives', () => {
     expect(verifyBundle(rezipped, { trusted })).toMatchObject({ ok: true, problems: [] });
     // Tampering still fails after re-zipping.
     const tampered = files.map(([name, bytes]): [string, Uint8Array] => [name, name === 'datasets/apps.csv' ? strToU8('name\nevil\n') : bytes]);
-    expect(verifyBundle(streamZip(tampered), { trusted }).problems).toContain(`datasets/apps.csv has changed: its SHA-256 is ${createHash('sha256').update('name\nevil\n').digest('hex')}, the manifest says ${createHash('sha256').update('name\nshop\n').digest('hex')}`);
+    expect(verifyBundle(streamZip(tampered), { trusted }).problems).toContain(
+      `datasets/apps.csv has changed: its SHA-256 is ${createHash('sha256').update('name\nevil\n').digest('hex')}, the manifest says ${createHash('sha256').update('name\nshop\n').digest('hex')}`,
+    );
   });
 
   it('refuses a name that appears twice', () => {

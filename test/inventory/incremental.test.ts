@@ -25,13 +25,24 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const now = () => emulator.world().now();
     const sync = (full = false) =>
-      syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, full, now: now(), client: { retry: { baseDelayMs: 5, maxDelayMs: 50 } }, sync: { now, auditBackfillDays: 30 } });
+      syncConnection(hw, {
+        connection: 'edge',
+        token: T.admin,
+        apiUrl: emulator.url,
+        full,
+        now: now(),
+        client: { retry: { baseDelayMs: 5, maxDelayMs: 50 } },
+        sync: { now, auditBackfillDays: 30 },
+      });
 
     const first = await sync();
     expect(first).toMatchObject({ status: 'complete', mode: 'full', plan: null });
     // Every per-app list the token reads is verified as of the first run.
     const perApp = ['config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'releases'];
-    const verified = await column(hw, `SELECT resource || ':' || parent_key AS v FROM hw_verified WHERE resource IN (${perApp.map((r) => `'${r}'`).join(',')})`);
+    const verified = await column(
+      hw,
+      `SELECT resource || ':' || parent_key AS v FROM hw_verified WHERE resource IN (${perApp.map((r) => `'${r}'`).join(',')})`,
+    );
     const visibleApps = await column(hw, 'SELECT id AS v FROM apps');
     expect(verified).toHaveLength(perApp.length * visibleApps.length);
 
@@ -59,12 +70,17 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     expect(emulator.requests().filter((r) => r.path === '/oauth/authorizations/~')).toEqual([]);
     const edgeApi = (await column(hw, "SELECT id AS v FROM apps WHERE name = 'edge-api'"))[0]!;
     // Only the lists the signals named were read per app.
-    const paths = emulator.requests().filter((r) => r.path.startsWith('/apps/') || r.path.startsWith('/teams/apps/')).map((r) => r.path);
+    const paths = emulator
+      .requests()
+      .filter((r) => r.path.startsWith('/apps/') || r.path.startsWith('/teams/apps/'))
+      .map((r) => r.path);
     expect(paths.filter((p) => p.includes('/log-drains'))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('/formation'))).toEqual([`/apps/${edgeApi}/formation`]);
 
     // What the signals named is in the inventory; the drain no signal named is not, yet.
-    expect(await column(hw, "SELECT app_name || ':' || version AS v FROM releases WHERE \"current\" = true AND app_name = 'edge-api'")).toEqual([`edge-api:${emulator.world().apps.find('edge-api')!.currentRelease!.version}`]);
+    expect(await column(hw, "SELECT app_name || ':' || version AS v FROM releases WHERE \"current\" = true AND app_name = 'edge-api'")).toEqual([
+      `edge-api:${emulator.world().apps.find('edge-api')!.currentRelease!.version}`,
+    ]);
     const hostnames = await column(hw, 'SELECT hostname AS v FROM domains');
     expect(hostnames).toContain(`www${added.seq}.edge-worker.example.com`);
     expect(hostnames).not.toContain('api.edge.example');
@@ -72,7 +88,9 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     // The history stays exact: the change report names each change.
     const { changes } = await changesBetween(hw.store, 1, first.runId, second.runId);
     const summary = changes.map((c) => `${c.resource} ${c.kind} ${c.label}`);
-    expect(summary).toEqual(expect.arrayContaining(['domains removed edge-api: api.edge.example', `domains added edge-worker: www${added.seq}.edge-worker.example.com`]));
+    expect(summary).toEqual(
+      expect.arrayContaining(['domains removed edge-api: api.edge.example', `domains added edge-worker: www${added.seq}.edge-worker.example.com`]),
+    );
     expect(summary.filter((s) => s.startsWith('log_drains'))).toEqual([]);
 
     // A week after the first run, every list it read is due: the planner reads them before they pass the maximum staleness.
@@ -80,7 +98,9 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     const third = await sync();
     expect(third.connectionStatus).not.toBeNull(); // its last test is older than six hours
     expect(third.plan!.reasons.overdue).toBeGreaterThan(0);
-    expect(await column(hw, "SELECT url AS v FROM log_drains WHERE app_name = 'admin-personal'")).toEqual([expect.stringMatching(/^syslog\+tls:\/\/logs\d\.example-logs\.com:\d+/)]);
+    expect(await column(hw, "SELECT url AS v FROM log_drains WHERE app_name = 'admin-personal'")).toEqual([
+      expect.stringMatching(/^syslog\+tls:\/\/logs\d\.example-logs\.com:\d+/),
+    ]);
     const ages = (await hw.store.db.selectFrom('hw_verified').select('verified_at').execute()).map((r) => now().getTime() - Date.parse(r.verified_at));
     expect(Math.max(...ages)).toBeLessThan(7 * DAY);
     // Each finding says when the data behind it was read: the least recently verified of the lists its check reads, its app's own where there is one per app.
@@ -90,7 +110,10 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     const expectedAsOf = async (checkId: string, app: string | null) => {
       const reads = checkCatalog().find((c) => c.id === checkId)!.reads;
       const own = app === null ? [] : reads.filter((r) => perApp.includes(r));
-      const times = [await oldest(`parent_key = '${app}' AND resource IN ${inList(own)}`), await oldest(`resource IN ${inList(reads.filter((r) => !own.includes(r)))}`)];
+      const times = [
+        await oldest(`parent_key = '${app}' AND resource IN ${inList(own)}`),
+        await oldest(`resource IN ${inList(reads.filter((r) => !own.includes(r)))}`),
+      ];
       return times.filter((t) => t !== null).sort()[0] ?? null;
     };
     const appFindings = findings.filter((f) => f.resource_key.startsWith('app/edge-api'));
@@ -118,7 +141,8 @@ describe.each(DIALECTS)('incremental sync on %s', (dialect) => {
     await sync(T.admin);
     const configReads = () => emulator.requests().filter((r) => r.path.endsWith('/config-vars')).length;
     const readBefore = configReads();
-    const gapsOf = async (run: number) => column(hw, `SELECT resource || ':' || status AS v FROM hw_coverage WHERE run_id = ${run} AND parent_key <> '' AND status <> 'ok'`);
+    const gapsOf = async (run: number) =>
+      column(hw, `SELECT resource || ':' || status AS v FROM hw_coverage WHERE run_id = ${run} AND parent_key <> '' AND status <> 'ok'`);
     // A token without read-protected: the config vars of every app are a gap, and none was asked for.
     const weaker = await sync(T.adminRead);
     expect(weaker.mode).toBe('incremental');

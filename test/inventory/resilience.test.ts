@@ -19,7 +19,26 @@ const bin = fileURLToPath(new URL('../../bin/herowatch', import.meta.url));
 
 async function datasetKeys(hw: Herowatch): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const dataset of ['apps', 'config_vars', 'domains', 'sni_endpoints', 'collaborators', 'formations', 'log_drains', 'releases', 'slugs', 'addons', 'addon_attachments', 'teams', 'team_members', 'team_apps', 'pipelines', 'pipeline_couplings', 'enterprise_members', 'audit_events']) {
+  for (const dataset of [
+    'apps',
+    'config_vars',
+    'domains',
+    'sni_endpoints',
+    'collaborators',
+    'formations',
+    'log_drains',
+    'releases',
+    'slugs',
+    'addons',
+    'addon_attachments',
+    'teams',
+    'team_members',
+    'team_apps',
+    'pipelines',
+    'pipeline_couplings',
+    'enterprise_members',
+    'audit_events',
+  ]) {
     const { rows } = await sql.raw<{ k: string }>(`SELECT * FROM ${dataset}`).execute(hw.store.db);
     out[dataset] = rows.map((r) => JSON.stringify(Object.values(r))).sort();
   }
@@ -45,16 +64,15 @@ describe('a sync under adverse conditions', () => {
 
     emulator.setFaults({
       seed: 5,
-      rules: [
-        { error: 0.1 },
-        { reset: 0.02, truncate: 0.02, malformed: 0.02 },
-        { rateLimitBurst: { probability: 0.003, length: 4 } },
-      ],
+      rules: [{ error: 0.1 }, { reset: 0.02, truncate: 0.02, malformed: 0.02 }, { rateLimitBurst: { probability: 0.003, length: 4 } }],
     });
     emulator.clearRequests();
     const faulty = await openTestHerowatch('sqlite', emulator.url);
     const faultyRun = await run(faulty);
-    const faults = emulator.requests().filter((r) => r.fault).map((r) => r.fault!.replace(/ \d+$/, ''));
+    const faults = emulator
+      .requests()
+      .filter((r) => r.fault)
+      .map((r) => r.fault!.replace(/ \d+$/, ''));
     expect(new Set(faults)).toEqual(new Set(['error', 'reset', 'truncate', 'malformed', 'rate-limit-burst']));
     expect(faultyRun).toMatchObject({ status: 'complete', coverage: { failed: 0, forbidden: 0, missing: 0 } });
     expect(faultyRun.retries).toBeGreaterThan(faults.length * 0.9);
@@ -89,7 +107,12 @@ describe.each(DIALECTS)('an interrupted sync on %s', (dialect) => {
     const generated = generateScenario({ apps: 80, teams: 3, members: 12, days: 2, seed: 8 });
     const emulator = await startEmulatorForTest({ scenario: generated.scenario });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    const first = await syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, sync: { now: () => NOW, auditBackfillDays: 2 } });
+    const first = await syncConnection(hw, {
+      connection: 'default',
+      token: generated.tokens.global,
+      apiUrl: emulator.url,
+      sync: { now: () => NOW, auditBackfillDays: 2 },
+    });
     expect(first.status).toBe('complete');
     const before = await datasetKeys(hw);
 
@@ -114,7 +137,12 @@ describe.each(DIALECTS)('an interrupted sync on %s', (dialect) => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
 
     emulator.setFaults(undefined);
-    const next = await syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, sync: { now: () => NOW, auditBackfillDays: 2 } });
+    const next = await syncConnection(hw, {
+      connection: 'default',
+      token: generated.tokens.global,
+      apiUrl: emulator.url,
+      sync: { now: () => NOW, auditBackfillDays: 2 },
+    });
     expect(next).toMatchObject({ status: 'complete', recovered: [running[1]!.id] });
     const { rows: runs } = await sql<{ status: string; error: string | null }>`SELECT status, error FROM hw_sync_runs ORDER BY id`.execute(hw.store.db);
     expect(runs.map((r) => r.status)).toEqual(['complete', 'interrupted', 'complete']);
@@ -131,7 +159,11 @@ describe('a sync when Heroku stops answering', () => {
   it('fails at the bound with one message, keeps the last inventory, never says complete; says where it is without a terminal', async () => {
     const generated = generateScenario({ apps: 300, teams: 3, members: 10, days: 2, seed: 5 });
     // Paced like a remote API, so that the sync is still reading the per-app lists when Heroku goes away.
-    const emulator = await startEmulatorForTest({ scenario: generated.scenario, rateLimit: { poolSize: 1_000_000 }, faults: { rules: [{ latencyMs: [20, 40] }] } });
+    const emulator = await startEmulatorForTest({
+      scenario: generated.scenario,
+      rateLimit: { poolSize: 1_000_000 },
+      faults: { rules: [{ latencyMs: [20, 40] }] },
+    });
     const hw = await openTestHerowatch('sqlite', emulator.url);
     const env = { ...hw.env, HEROKU_API_KEY: generated.tokens.global, HEROKU_HOST: emulator.url };
     expect((await herowatchRun(env, ['sync'])).code).toBe(0);
@@ -142,7 +174,7 @@ describe('a sync when Heroku stops answering', () => {
     let seen = '';
     sync.child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     // Without a terminal, the sync still says where it is.
-    for (const started = Date.now(); !/collaborators|domains|formations|config_vars|log_drains/.test(seen); ) {
+    for (const started = Date.now(); !/collaborators|domains|formations|config_vars|log_drains/.test(seen);) {
       if (Date.now() - started > 60_000) throw new Error(`the sync said nothing of the per-app lists: ${seen.slice(-400)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -157,7 +189,10 @@ describe('a sync when Heroku stops answering', () => {
     expect(result.stderr).toContain('The last complete inventory is untouched.');
     expect(result.stderr).not.toMatch(/gap/);
     const runs = JSON.parse((await herowatchRun(env, ['runs', '--json'])).stdout) as { id: number; status: string }[];
-    expect(runs.map((r) => [r.id, r.status])).toEqual([[2, 'failed'], [1, 'complete']]);
+    expect(runs.map((r) => [r.id, r.status])).toEqual([
+      [2, 'failed'],
+      [1, 'complete'],
+    ]);
     expect((await readDataset(hw.store, 'apps', {})).rows).toHaveLength(apps);
   }, 120_000);
 
@@ -165,7 +200,15 @@ describe('a sync when Heroku stops answering', () => {
     const generated = generateScenario({ apps: 120, teams: 2, members: 6, days: 1, seed: 9 });
     const emulator = await startEmulatorForTest({ scenario: generated.scenario, rateLimit: { poolSize: 1_000_000 } });
     const hw = await openTestHerowatch('sqlite', emulator.url);
-    const run = () => syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, full: true, client: { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 }, rateLimit: { poolSize: 1_000_000 } }, sync: { now: () => NOW } });
+    const run = () =>
+      syncConnection(hw, {
+        connection: 'default',
+        token: generated.tokens.global,
+        apiUrl: emulator.url,
+        full: true,
+        client: { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 }, rateLimit: { poolSize: 1_000_000 } },
+        sync: { now: () => NOW },
+      });
     expect((await run()).status).toBe('complete');
     // Every app's domains answer 503, whatever the retries: 120 lists of about 800.
     emulator.setFaults({ rules: [{ path: '/apps/*/domains', error: 1, errorStatuses: [503] }] });
@@ -173,7 +216,11 @@ describe('a sync when Heroku stops answering', () => {
     expect(failed.status).toBe('incomplete');
     const domainLists = failed.gaps.length;
     expect(domainLists).toBeGreaterThan(100);
-    expect(failed.error).toMatch(new RegExp(`^${domainLists} of \\d+ lists could not be read after retries \\(domains: ${domainLists}, HTTP 503\\), more than 5%: the run is incomplete and the last complete inventory stands`));
+    expect(failed.error).toMatch(
+      new RegExp(
+        `^${domainLists} of \\d+ lists could not be read after retries \\(domains: ${domainLists}, HTTP 503\\), more than 5%: the run is incomplete and the last complete inventory stands`,
+      ),
+    );
     expect(gapGroups(failed.gaps)).toEqual([expect.objectContaining({ resource: 'domains', status: 'failed', cause: 'HTTP 503', count: domainLists })]);
     const runs = (await readDataset(hw.store, 'sync_runs', {})).rows.map((r) => r.status);
     expect(runs.sort()).toEqual(['complete', 'incomplete']);
@@ -186,4 +233,3 @@ describe('a sync when Heroku stops answering', () => {
     expect(gapGroups(mostly.gaps).map((g) => [g.resource, g.count])).toEqual([['domains', 1]]);
   }, 120_000);
 });
-

@@ -53,7 +53,10 @@ async function inventory(hw: Herowatch) {
       return `${r.enterprise_account_name}:${r.email}:${(permissions as unknown[]).length}`;
     }),
     pipelines: await list('SELECT * FROM pipelines', (r) => String(r.name)),
-    pipeline_couplings: await list('SELECT p.name AS pipeline, c.app_name, c.stage FROM pipeline_couplings c JOIN pipelines p ON p.id = c.pipeline_id', (r) => `${r.pipeline}:${r.app_name}:${r.stage}`),
+    pipeline_couplings: await list(
+      'SELECT p.name AS pipeline, c.app_name, c.stage FROM pipeline_couplings c JOIN pipelines p ON p.id = c.pipeline_id',
+      (r) => `${r.pipeline}:${r.app_name}:${r.stage}`,
+    ),
     oauth_authorizations: await list('SELECT * FROM oauth_authorizations', (r) => String(r.description)),
     audit_events: await list('SELECT * FROM audit_events', (r) => String(r.id)),
   };
@@ -66,11 +69,19 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
     const result = await syncConnection(hw, { connection: 'default', token: T.admin, apiUrl: emulator.url, ...fast });
-    expect(result).toMatchObject({ status: 'complete', error: null, account: { email: 'admin@edge.example' }, coverage: { forbidden: 0, failed: 0, missing: 0 } });
+    expect(result).toMatchObject({
+      status: 'complete',
+      error: null,
+      account: { email: 'admin@edge.example' },
+      coverage: { forbidden: 0, failed: 0, missing: 0 },
+    });
     expect(await inventory(hw)).toEqual(expectedInventory(emulator.world(), 'admin@edge.example', daysWithArchives(30)));
     // October came from its archive (one request and a download), November day by day.
     const paths = emulator.requests().map((r) => r.path);
-    expect(paths.filter((p) => p.includes('/archives/'))).toEqual([expect.stringMatching(/^\/enterprise-accounts\/[^/]+\/archives\/2026\/10$/), expect.stringMatching(/^\/__emulator\/blobs\/archives\/.*\/2026\/10\.zip$/)]);
+    expect(paths.filter((p) => p.includes('/archives/'))).toEqual([
+      expect.stringMatching(/^\/enterprise-accounts\/[^/]+\/archives\/2026\/10$/),
+      expect.stringMatching(/^\/__emulator\/blobs\/archives\/.*\/2026\/10\.zip$/),
+    ]);
     expect(paths.filter((p) => p.includes('day=2026-10-'))).toEqual([]);
     expect(paths.filter((p) => p.includes('day=2026-11-'))).toHaveLength(20);
     // What the declarations promise is never null (`always`, which rows are typed by) is filled in every row, edge cases included.
@@ -87,7 +98,13 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     // What comes back from the signed URL is a zip, but not the one Heroku's checksum describes.
     const substitute = async (): Promise<Uint8Array> => zipSync({ 'events.json': strToU8('{"entries": []}') });
-    const result = await syncConnection(hw, { connection: 'default', token: T.admin, apiUrl: emulator.url, ...fast, client: { ...fast.client, download: substitute } });
+    const result = await syncConnection(hw, {
+      connection: 'default',
+      token: T.admin,
+      apiUrl: emulator.url,
+      ...fast,
+      client: { ...fast.client, download: substitute },
+    });
     expect(result.status).toBe('complete');
     // Everything but the part of October before the 30-day window, which only the archive would have given.
     const { audit_events: collected, ...rest } = await inventory(hw);
@@ -98,7 +115,10 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const paths = emulator.requests().map((r) => r.path);
     expect(paths.filter((p) => p.includes('day=2026-10-'))).not.toEqual([]);
     const [row] = await rows(hw, "SELECT status, reason FROM coverage WHERE resource = 'audit_events' AND parent_key <> ''");
-    expect(row).toMatchObject({ status: 'ok', reason: expect.stringMatching(/the archive of 2026-10 could not be used \(.+\), so its days were read one by one/) });
+    expect(row).toMatchObject({
+      status: 'ok',
+      reason: expect.stringMatching(/the archive of 2026-10 could not be used \(.+\), so its days were read one by one/),
+    });
     const cached = await hw.store.db.selectFrom('hw_http_cache').select(['key', 'body']).execute();
     expect(cached.filter((c) => c.key.includes('/archives/') || c.body.includes('/__emulator/blobs/'))).toEqual([]);
   });
@@ -111,8 +131,15 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const gaps = await rows(hw, "SELECT resource, parent_key, status, reason, fix, parents FROM coverage WHERE status <> 'ok'");
     const configGaps = gaps.filter((g) => g.resource === 'config_vars' && g.parent_key !== '');
     expect(configGaps).toHaveLength(6);
-    expect(gaps.find((g) => g.resource === 'config_vars' && g.parent_key === '')).toMatchObject({ status: 'forbidden', parents: 6, reason: '6 of 6 apps could not be read in full; see the rows for each' });
-    expect(configGaps[0]).toMatchObject({ status: 'forbidden', fix: expect.stringContaining('heroku authorizations:create --scope identity,read-protected --description herowatch') });
+    expect(gaps.find((g) => g.resource === 'config_vars' && g.parent_key === '')).toMatchObject({
+      status: 'forbidden',
+      parents: 6,
+      reason: '6 of 6 apps could not be read in full; see the rows for each',
+    });
+    expect(configGaps[0]).toMatchObject({
+      status: 'forbidden',
+      fix: expect.stringContaining('heroku authorizations:create --scope identity,read-protected --description herowatch'),
+    });
     expect(gaps.find((g) => g.resource === 'oauth_authorizations')).toMatchObject({ status: 'forbidden', reason: expect.stringContaining('global') });
     // The config vars were never asked for: the token's scope ruled them out.
     expect(emulator.requests().filter((r) => r.path.endsWith('/config-vars'))).toEqual([]);
@@ -130,7 +157,10 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     expect(await inventory(hw)).toEqual(expectedInventory(emulator.world(), 'member@edge.example', []));
     const gaps = await rows(hw, "SELECT resource, reason, fix FROM coverage WHERE status = 'forbidden' AND parent_key <> '' ORDER BY resource");
     expect(gaps.map((g) => g.resource)).toEqual(['audit_events', 'enterprise_members']);
-    expect(gaps[1]).toMatchObject({ reason: expect.stringContaining('lacks the view permission on enterprise account edge'), fix: expect.stringContaining('give member@edge.example the view permission') });
+    expect(gaps[1]).toMatchObject({
+      reason: expect.stringContaining('lacks the view permission on enterprise account edge'),
+      fix: expect.stringContaining('give member@edge.example the view permission'),
+    });
   });
 
   it('collects a generated world exactly, hidden teams excepted', async () => {
@@ -139,7 +169,15 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const events: SyncProgress[] = [];
     // Full syncs: the estimate of a sync that reads everything is what this checks.
-    const sync = () => syncConnection(hw, { connection: 'default', token: generated.tokens.global, apiUrl: emulator.url, full: true, client: fast.client, sync: { now: () => NOW, auditBackfillDays: 5, onProgress: (e) => events.push(e) } });
+    const sync = () =>
+      syncConnection(hw, {
+        connection: 'default',
+        token: generated.tokens.global,
+        apiUrl: emulator.url,
+        full: true,
+        client: fast.client,
+        sync: { now: () => NOW, auditBackfillDays: 5, onProgress: (e) => events.push(e) },
+      });
     const result = await sync();
     expect(result.status).toBe('complete');
     const expected = expectedInventory(emulator.world(), generated.planted.auditor, days(5));
@@ -159,7 +197,9 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     expect(fromAccount!).toMatchObject({ waitsForRateLimit: false, available: expect.any(Number), reserve: expect.any(Number) });
     // Every phase is named as it starts, the slow ones after the requests included.
     const phases = [...new Set(events.flatMap((e) => (e.type === 'progress' ? [e.phase] : [])))];
-    expect(phases).toEqual(expect.arrayContaining([expect.stringMatching(/^audit trail of /), 'saving the inventory', 'testing the connection', 'evaluating the compliance checks']));
+    expect(phases).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^audit trail of /), 'saving the inventory', 'testing the connection', 'evaluating the compliance checks']),
+    );
     expect(phases.slice(-3)).toEqual(['saving the inventory', 'testing the connection', 'evaluating the compliance checks']); // no app monitored: no vulnerability tests
 
     // The next sync is estimated before its first request, from the last run's count.
@@ -201,7 +241,10 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
       ]),
     );
     // The domain goes, and with it the certificate ACM issued for it.
-    expect(summary.filter((s) => s.includes(' removed '))).toEqual(['domains removed edge-api: api.edge.example', expect.stringMatching(/^sni_endpoints removed edge-api: [a-z]+-\d{5}$/)]);
+    expect(summary.filter((s) => s.includes(' removed '))).toEqual([
+      'domains removed edge-api: api.edge.example',
+      expect.stringMatching(/^sni_endpoints removed edge-api: [a-z]+-\d{5}$/),
+    ]);
     // Each change says what it was before and after, and every label is a name people know, not an id.
     expect(changes.find((c) => c.resource === 'apps' && c.label === 'edge-worker')!.values).toEqual([{ field: 'acm', before: 'false', after: 'true' }]);
     expect(changes.find((c) => c.resource === 'team_members' && c.kind === 'changed')!.values).toEqual([{ field: 'role', before: 'member', after: 'viewer' }]);
@@ -237,7 +280,10 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     await syncConnection(hw, { connection: 'default', token: T.admin, apiUrl: emulator.url, ...fast });
     const result = await syncConnection(hw, { connection: 'default', token: T.member, apiUrl: emulator.url, ...fast });
-    expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('The token belongs to member@edge.example, but connection "default" holds the inventory of admin@edge.example') });
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('The token belongs to member@edge.example, but connection "default" holds the inventory of admin@edge.example'),
+    });
     expect((await inventory(hw)).apps).toHaveLength(6);
   });
 

@@ -47,7 +47,11 @@ async function inMemory(scope: Scope): Promise<Client> {
 }
 
 async function call(client: Client, name: string, args: Json = {}): Promise<{ structured: Json; text: string; isError: boolean }> {
-  const answer = (await client.callTool({ name, arguments: args })) as { structuredContent?: Json; content: { type: string; text: string }[]; isError?: boolean };
+  const answer = (await client.callTool({ name, arguments: args })) as {
+    structuredContent?: Json;
+    content: { type: string; text: string }[];
+    isError?: boolean;
+  };
   return { structured: answer.structuredContent ?? {}, text: answer.content.map((c) => c.text).join('\n'), isError: answer.isError === true };
 }
 
@@ -78,7 +82,12 @@ describe('the MCP server', () => {
     `);
     for (const tool of tools) {
       expect(tool.outputSchema, tool.name).toBeDefined();
-      expect(tool.annotations, tool.name).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: tool.name === 'test_connection' });
+      expect(tool.annotations, tool.name).toMatchObject({
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: tool.name === 'test_connection',
+      });
     }
     // About 4 characters a token: the whole list stays under 4,000 tokens' worth.
     const size = JSON.stringify({ tools }).length;
@@ -90,7 +99,9 @@ describe('the MCP server', () => {
     const client = await inMemory(EVERYTHING);
     const apps = await call(client, 'list_apps', { connection: 'acme' });
     const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
-    expect((apps.structured.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(stored.map((r) => [r.name, r.region, r.stack, r.updated_at]));
+    expect((apps.structured.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(
+      stored.map((r) => [r.name, r.region, r.stack, r.updated_at]),
+    );
     expect(apps.structured.total).toBe(stored.length);
     expect(apps.structured.as_of).toEqual([{ connection: 'acme', run: expect.any(Number), synced_at: expect.any(String) }]);
     expect(apps.text).toContain('acme-api');
@@ -124,7 +135,9 @@ describe('the MCP server', () => {
     const all = await call(client, 'framework_report', { framework: 'soc2' });
     expect(all.structured.report).toMatchObject({ connections: ['acme', 'bob'] });
     expect(all.text).toMatch(/^SOC 2.* over acme, bob: \d+ failing/);
-    expect((all.structured.report as { summary: Record<string, number> }).summary.not_evaluated).toBeLessThan((all.structured.report as { controls: unknown[] }).controls.length);
+    expect((all.structured.report as { summary: Record<string, number> }).summary.not_evaluated).toBeLessThan(
+      (all.structured.report as { controls: unknown[] }).controls.length,
+    );
     // An argument a tool does not take is refused, never ignored.
     const typo = await call(client, 'list_apps', { name: 'x' });
     expect(typo.isError).toBe(true);
@@ -149,7 +162,10 @@ describe('the MCP server', () => {
     const sql = await call(client, 'run_sql', { query: "SELECT name, stack FROM apps WHERE connection = 'acme' ORDER BY name" });
     expect((sql.structured.rows as Json[]).map((r) => r.name)).toEqual(stored.map((r) => r.name));
     const refused = await call(client, 'run_sql', { query: 'SELECT * FROM hw_credentials' });
-    expect(refused).toMatchObject({ isError: true, text: expect.stringMatching(/no such table: hw_credentials: the SQL console reads the dataset views only/) });
+    expect(refused).toMatchObject({
+      isError: true,
+      text: expect.stringMatching(/no such table: hw_credentials: the SQL console reads the dataset views only/),
+    });
 
     // The one tool that calls Heroku: a live test of the connection, with the stored token.
     const tested = await call(client, 'test_connection', { connection: 'acme' });
@@ -172,12 +188,19 @@ describe('the MCP server', () => {
   });
 
   it('answers "list my Heroku apps with region, stack and last updated date" over stdio, from the real process', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--connection', 'acme'], env: { PATH: process.env.PATH ?? '', ...hw.env }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, 'mcp', '--connection', 'acme'],
+      env: { PATH: process.env.PATH ?? '', ...hw.env },
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'agent', version: '1' });
     await client.connect(transport);
     const { structured } = await call(client, 'list_apps', {});
     const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
-    expect((structured.items as Json[]).map((a) => `${a.name} ${a.region} ${a.stack} ${a.updated_at}`)).toEqual(stored.map((r) => `${r.name} ${r.region} ${r.stack} ${r.updated_at}`));
+    expect((structured.items as Json[]).map((a) => `${a.name} ${a.region} ${a.stack} ${a.updated_at}`)).toEqual(
+      stored.map((r) => `${r.name} ${r.region} ${r.stack} ${r.updated_at}`),
+    );
     // Bound to one connection: the other is not there, through any tool.
     expect((await call(client, 'list_apps', { connection: 'bob' })).isError).toBe(true);
     await client.close();
@@ -192,8 +215,10 @@ describe('the MCP server', () => {
     const hidden = (await readDataset(hw.store, 'apps', { connection: 'acme' })).rows.map((r) => r.name as string).find((n) => !collab.includes(n))!;
     expect((await call(client, 'get_app', { app: hidden })).isError).toBe(true);
     expect(((await call(client, 'list_findings', { limit: 100 })).structured.items as Json[]).every((f) => f.connection === 'bob')).toBe(true);
-    expect(((await call(client, 'list_vulnerabilities')).structured.items as Json[])).toEqual([]);
-    expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM findings' })).structured.rows).toEqual([{ connection: 'bob' }].slice(0, (await readDataset(hw.store, 'findings', { connection: 'bob' })).rows.length > 0 ? 1 : 0));
+    expect((await call(client, 'list_vulnerabilities')).structured.items as Json[]).toEqual([]);
+    expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM findings' })).structured.rows).toEqual(
+      [{ connection: 'bob' }].slice(0, (await readDataset(hw.store, 'findings', { connection: 'bob' })).rows.length > 0 ? 1 : 0),
+    );
     // Naming the schema reaches no further: the query's database holds bob's rows only.
     expect((await call(client, 'run_sql', { query: 'SELECT DISTINCT connection FROM main.apps' })).structured.rows).toEqual([{ connection: 'bob' }]);
     await expect(client.readResource({ uri: `herowatch://apps/acme/${hidden}` })).rejects.toThrow();
@@ -219,10 +244,21 @@ describe('the MCP server', () => {
       expect(calls[0]).toMatchObject({ transport: 'http', name: 'list_apps', outcome: 'ok', token_id: good.id });
       expect(calls[0]!.result_bytes).toBeGreaterThan(0);
 
-      const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+      const post = (headers: Record<string, string>) =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        });
       expect((await post({})).status).toBe(401);
       expect((await post({ authorization: 'Bearer hwat_1_nottherightsecretnottherightsecretnottherigh' })).status).toBe(401);
-      const expired = await createAccessToken(hw, { name: 'old', scopes: ['mcp:read'], connections: null, expiresInDays: 1, now: new Date(Date.now() - 2 * 86_400_000) });
+      const expired = await createAccessToken(hw, {
+        name: 'old',
+        scopes: ['mcp:read'],
+        connections: null,
+        expiresInDays: 1,
+        now: new Date(Date.now() - 2 * 86_400_000),
+      });
       const expiredAnswer = await post({ authorization: `Bearer ${expired.token}` });
       expect(expiredAnswer.status).toBe(401);
       expect(await expiredAnswer.text()).toMatch(/expired/);
@@ -242,10 +278,19 @@ describe('the MCP server', () => {
       expect((await fetch(url)).status).toBe(405);
       // DNS rebinding: a page on another name that resolves to this machine is refused by its Host.
       const rebound = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: url.port, path: '/mcp', method: 'POST', headers: { host: `evil.example:${url.port}`, authorization: `Bearer ${fresh.token}`, 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: url.port,
+            path: '/mcp',
+            method: 'POST',
+            headers: { host: `evil.example:${url.port}`, authorization: `Bearer ${fresh.token}`, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
       });

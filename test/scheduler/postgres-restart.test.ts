@@ -58,18 +58,26 @@ describe.skipIf(!POSTGRES)('workers through a PostgreSQL restart', () => {
       for (const w of workers) w.child.kill('SIGTERM');
       await Promise.all(workers.map((w) => w.done));
     });
-    await eventually('a sync under way', async () => (await hw.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined, 30_000);
+    await eventually(
+      'a sync under way',
+      async () => (await hw.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined,
+      30_000,
+    );
     await server.restart(3_000);
 
     const state = async () => ({
       runs: await hw.store.db.selectFrom('hw_sync_runs').select(['connection_id', 'status', 'error']).orderBy('id').execute(),
       queue: (await queueView(hw, 50)).jobs,
     });
-    const runs = await eventually('every job done', async () => {
-      const { runs: rows, queue: waiting } = await state();
-      const complete = new Set(rows.filter((r) => r.status === 'complete').map((r) => r.connection_id));
-      return complete.size === 3 && waiting.length === 0 && rows;
-    }, 120_000).catch(async (error: Error) => {
+    const runs = await eventually(
+      'every job done',
+      async () => {
+        const { runs: rows, queue: waiting } = await state();
+        const complete = new Set(rows.filter((r) => r.status === 'complete').map((r) => r.connection_id));
+        return complete.size === 3 && waiting.length === 0 && rows;
+      },
+      120_000,
+    ).catch(async (error: Error) => {
       // What was left, and what the workers said, to see why.
       stopping = true;
       const left = JSON.stringify(await state().catch(() => null));

@@ -45,7 +45,11 @@ describe.skipIf(!POSTGRES)('the Procfile', () => {
     });
     expect(health).toEqual({ ok: true, database: 'reachable' });
     await eventually('the planner to lead', async () => byName('planner').output.text.includes('planning (this planner holds the lead)'));
-    const job = await eventually('the worker to sync the connection', async () => (await hw.store.db.selectFrom('hw_jobs').select(['kind', 'status']).where('status', '=', 'complete').executeTakeFirst()) ?? false, 90_000);
+    const job = await eventually(
+      'the worker to sync the connection',
+      async () => (await hw.store.db.selectFrom('hw_jobs').select(['kind', 'status']).where('status', '=', 'complete').executeTakeFirst()) ?? false,
+      90_000,
+    );
     expect(job).toEqual({ kind: 'inventory', status: 'complete' });
     expect(byName('worker').output.text).toMatch(/edge: inventory complete/);
 

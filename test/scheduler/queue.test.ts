@@ -45,14 +45,21 @@ async function connectedTwice(hw: TestHerowatch, apiUrl: string): Promise<void> 
 }
 
 const jobRows = (hw: TestHerowatch) =>
-  hw.store.db.selectFrom('hw_jobs').innerJoin('hw_connections', 'hw_connections.id', 'hw_jobs.connection_id').select(['hw_connections.name as connection', 'hw_connections.account_id as account', 'kind', 'status', 'started_at', 'finished_at']).orderBy('hw_jobs.id').execute();
+  hw.store.db
+    .selectFrom('hw_jobs')
+    .innerJoin('hw_connections', 'hw_connections.id', 'hw_jobs.connection_id')
+    .select(['hw_connections.name as connection', 'hw_connections.account_id as account', 'kind', 'status', 'started_at', 'finished_at'])
+    .orderBy('hw_jobs.id')
+    .execute();
 
 describe('worker mode on SQLite', () => {
   it('is refused with what to do instead', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch('sqlite', emulator.url);
     const controller = new AbortController();
-    await expect(runWorker({ hw, concurrency: 1, log: silentLogger }, controller.signal)).rejects.toThrow(/herowatch worker needs PostgreSQL: set DATABASE_URL .* herowatch run/);
+    await expect(runWorker({ hw, concurrency: 1, log: silentLogger }, controller.signal)).rejects.toThrow(
+      /herowatch worker needs PostgreSQL: set DATABASE_URL .* herowatch run/,
+    );
     await expect(new QueuePlanner({ hw, schedule, log: silentLogger }).run(controller.signal)).rejects.toThrow(/needs PostgreSQL/);
     const cli = await herowatch(hw.env, ['worker']);
     expect(cli.code).toBe(2);
@@ -99,7 +106,17 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     const controller = new AbortController();
     const events: SchedulerEvent[] = [];
     let metricsUrl = '';
-    const worker = runWorker({ hw, concurrency: 3, log: silentLogger, pollMs: 100, onEvent: (e) => events.push(e), metrics: { host: '127.0.0.1', port: 0, onListening: (url) => (metricsUrl = url) } }, controller.signal);
+    const worker = runWorker(
+      {
+        hw,
+        concurrency: 3,
+        log: silentLogger,
+        pollMs: 100,
+        onEvent: (e) => events.push(e),
+        metrics: { host: '127.0.0.1', port: 0, onListening: (url) => (metricsUrl = url) },
+      },
+      controller.signal,
+    );
     onTestFinished(async () => {
       controller.abort();
       await worker;
@@ -110,7 +127,9 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     });
     expect(done.map((r) => `${r.connection} ${r.status}`).sort()).toEqual(['edge complete', 'edge-read complete', 'outside complete']);
     // One pool, one job at a time: the two runs on the edge account do not overlap.
-    const [a, b] = done.filter((r) => r.account === done.find((d) => d.connection === 'edge')!.account).sort((x, y) => x.started_at.localeCompare(y.started_at));
+    const [a, b] = done
+      .filter((r) => r.account === done.find((d) => d.connection === 'edge')!.account)
+      .sort((x, y) => x.started_at.localeCompare(y.started_at));
     expect(b!.started_at >= a!.finished_at!).toBe(true);
     expect((await queueView(hw, 50)).jobs).toEqual([]);
     expect((await queueView(hw, 50)).workers).toHaveLength(1);
@@ -130,10 +149,16 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(runsPage.body).toMatch(/1 worker process alive: [^<]+ pid \d+/);
 
     // The same work queued again (a planner that had not seen the runs) is done already: nothing runs twice.
-    const runsBefore = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const runsBefore = await hw.store.db
+      .selectFrom('hw_sync_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     for (const connectionId of [1, 2, 3]) await queue.enqueue({ kind: 'inventory', connectionId, after: null, pool: `again-${connectionId}` });
     await waitFor('the queue to drain', async () => (await queueView(hw, 50)).jobs.length === 0);
-    const runsAfter = await hw.store.db.selectFrom('hw_sync_runs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const runsAfter = await hw.store.db
+      .selectFrom('hw_sync_runs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(runsAfter.n)).toBe(Number(runsBefore.n));
     expect(events.filter((e) => e.type === 'job-done')).toHaveLength(3);
   }, 60_000);
@@ -169,7 +194,14 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const admin = await sessionFor({ hw: base, app }, ADMIN);
     const syncNow = (connection: string, full: boolean) =>
-      app.inject(as(admin, { method: 'POST', url: '/runs/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=${connection}${full ? '&full=on' : ''}` }));
+      app.inject(
+        as(admin, {
+          method: 'POST',
+          url: '/runs/sync',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=${connection}${full ? '&full=on' : ''}`,
+        }),
+      );
     const asked = await syncNow('edge', true);
     expect(asked.statusCode).toBe(303);
     expect(asked.headers.location).toBe('/runs/live?connection=edge');
@@ -180,7 +212,12 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(text).toMatch(/event: done\ndata: .*Sync run \d+ ended: complete/);
     expect((await syncNow('outside', false)).statusCode).toBe(303);
     const runs = await waitFor('the two syncs asked for', async () => {
-      const rows = await hw.store.db.selectFrom('hw_sync_runs').innerJoin('hw_connections', 'hw_connections.id', 'hw_sync_runs.connection_id').select(['hw_connections.name as connection', 'mode', 'status']).orderBy('hw_sync_runs.id').execute();
+      const rows = await hw.store.db
+        .selectFrom('hw_sync_runs')
+        .innerJoin('hw_connections', 'hw_connections.id', 'hw_sync_runs.connection_id')
+        .select(['hw_connections.name as connection', 'mode', 'status'])
+        .orderBy('hw_sync_runs.id')
+        .execute();
       return rows.length === 5 && rows.every((r) => r.status === 'complete') && rows;
     });
     // The worker ran them (the server ran nothing): full where asked, incremental otherwise.
@@ -200,18 +237,31 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     onTestFinished(() => app.close());
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const admin = await sessionFor({ hw, app }, ADMIN);
-    const asked = await app.inject(as(admin, { method: 'POST', url: '/runs/sync', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=edge` }));
+    const asked = await app.inject(
+      as(admin, {
+        method: 'POST',
+        url: '/runs/sync',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${encodeURIComponent(admin.csrf)}&connection=edge`,
+      }),
+    );
     expect(asked.statusCode).toBe(303);
-    const reader = (await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } })).body!.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = (await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } }))
+      .body!.pipeThrough(new TextDecoderStream())
+      .getReader();
     let text = '';
     await waitFor('the view to follow the queued job', async () => {
       text += (await reader.read()).value ?? '';
       return text.includes('The sync is queued');
     });
     // Every attempt fails (as a worker records it when the database fails under a job).
-    await sql`UPDATE ${sql.table(`${queueSchema(hw.store)}._private_jobs`)} SET attempts = max_attempts, last_error = 'Could not reach the database (ECONNREFUSED)'`.execute(hw.store.db);
+    await sql`UPDATE ${sql.table(`${queueSchema(hw.store)}._private_jobs`)} SET attempts = max_attempts, last_error = 'Could not reach the database (ECONNREFUSED)'`.execute(
+      hw.store.db,
+    );
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
-    expect(text).toMatch(/event: done\ndata: \{"type":"done","ok":false,"text":"The queued sync failed after \d+ attempts: Could not reach the database \(ECONNREFUSED\)\./);
+    expect(text).toMatch(
+      /event: done\ndata: \{"type":"done","ok":false,"text":"The queued sync failed after \d+ attempts: Could not reach the database \(ECONNREFUSED\)\./,
+    );
     // Opened again later, the view still says what became of it.
     const again = await (await fetch(`${url}/runs/events?connection=edge`, { headers: { cookie: admin.cookie } })).text();
     expect(again).toMatch(/"ok":false,"text":"The queued sync failed after \d+ attempts: Could not reach the database/);
@@ -228,13 +278,19 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
-        deliveries.push({ id: request.headers['herowatch-delivery'] as string | undefined, changes: (JSON.parse(text) as { changes: { event: string; check_id: string; resource_key: string }[] }).changes });
+        deliveries.push({
+          id: request.headers['herowatch-delivery'] as string | undefined,
+          changes: (JSON.parse(text) as { changes: { event: string; check_id: string; resource_key: string }[] }).changes,
+        });
         response.writeHead(200).end('ok');
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => new Promise<void>((resolve) => hook.close(() => resolve())));
-    await writeFile(join(hw.home, 'settings.yaml'), `notifications:\n  webhook:\n    url: http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook\n    retries: 1\n`);
+    await writeFile(
+      join(hw.home, 'settings.yaml'),
+      `notifications:\n  webhook:\n    url: http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook\n    retries: 1\n`,
+    );
     const env = { ...hw.env, HEROWATCH_RUN_LEASE_SECONDS: '3' };
     const short = await openHerowatch(loadConfig(env, { apiUrl: emulator.url }));
     onTestFinished(() => short.close());
@@ -244,33 +300,55 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     expect(await planner.plan(queue)).toBe(1);
 
     const doomed = startHerowatch(env, ['worker', '--concurrency', '1']);
-    await waitFor('the sync to start', async () => (await short.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined, 30_000);
+    await waitFor(
+      'the sync to start',
+      async () => (await short.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'running').executeTakeFirst()) !== undefined,
+      30_000,
+    );
     doomed.child.kill('SIGKILL');
     await doomed.done;
 
     // The planner sees the worker stop answering once the lease has passed, and hands its job back.
-    const lost = await waitFor('the dead worker to be noticed', async () => {
-      const events: string[] = [];
-      const look = new QueuePlanner({ hw: short, schedule: { ...schedule, inventory_every: 24 * HOUR }, log: silentLogger, onEvent: (e) => events.push(e.type) });
-      await look.plan(queue);
-      return events.includes('workers-lost') && events;
-    }, 30_000);
+    const lost = await waitFor(
+      'the dead worker to be noticed',
+      async () => {
+        const events: string[] = [];
+        const look = new QueuePlanner({
+          hw: short,
+          schedule: { ...schedule, inventory_every: 24 * HOUR },
+          log: silentLogger,
+          onEvent: (e) => events.push(e.type),
+        });
+        await look.plan(queue);
+        return events.includes('workers-lost') && events;
+      },
+      30_000,
+    );
     expect(lost).toContain('workers-lost');
     const controller = new AbortController();
-    const worker = runWorker({ hw: short, concurrency: 1, log: silentLogger, pollMs: 100, webhook: short.config.settings.notifications.webhook }, controller.signal);
+    const worker = runWorker(
+      { hw: short, concurrency: 1, log: silentLogger, pollMs: 100, webhook: short.config.settings.notifications.webhook },
+      controller.signal,
+    );
     onTestFinished(async () => {
       controller.abort();
       await worker;
     });
-    const runs = await waitFor('the job to be done by the other worker', async () => {
-      const rows = await short.store.db.selectFrom('hw_sync_runs').select(['id', 'status']).orderBy('id').execute();
-      return rows.some((r) => r.status === 'complete') && rows;
-    }, 60_000);
+    const runs = await waitFor(
+      'the job to be done by the other worker',
+      async () => {
+        const rows = await short.store.db.selectFrom('hw_sync_runs').select(['id', 'status']).orderBy('id').execute();
+        return rows.some((r) => r.status === 'complete') && rows;
+      },
+      60_000,
+    );
     // The killed run was marked interrupted (what it wrote was discarded); the other worker's run completed.
     expect(runs.map((r) => r.status)).toEqual(['interrupted', 'complete']);
     await waitFor('the job to leave the queue', async () => (await queueView(short, 50)).jobs.length === 0);
     // The webhook got the findings once: one delivery, naming every finding the run opened.
-    const opened = (await sql<{ v: string }>`SELECT check_id || ' ' || resource_key AS v FROM hw_findings WHERE status = 'open' ORDER BY 1`.execute(short.store.db)).rows.map((r) => r.v);
+    const opened = (
+      await sql<{ v: string }>`SELECT check_id || ' ' || resource_key AS v FROM hw_findings WHERE status = 'open' ORDER BY 1`.execute(short.store.db)
+    ).rows.map((r) => r.v);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.id).toMatch(/^evaluation-\d+$/);
     expect(deliveries[0]!.changes.map((c) => `${c.check_id} ${c.resource_key}`).sort()).toEqual(opened);
@@ -283,12 +361,24 @@ describe.skipIf(!POSTGRES)('the job queue on PostgreSQL', () => {
     await new QueuePlanner({ hw: clean, schedule, log: silentLogger }).plan(cleanQueue);
     const cleanController = new AbortController();
     const cleanWorker = runWorker({ hw: clean, concurrency: 1, log: silentLogger, pollMs: 100 }, cleanController.signal);
-    await waitFor('the clean run', async () => (await clean.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'complete').executeTakeFirst()) !== undefined, 60_000);
+    await waitFor(
+      'the clean run',
+      async () => (await clean.store.db.selectFrom('hw_sync_runs').select('id').where('status', '=', 'complete').executeTakeFirst()) !== undefined,
+      60_000,
+    );
     cleanController.abort();
     await cleanWorker;
     const snapshot = async (h: TestHerowatch | typeof short) => ({
-      records: (await sql<{ v: string }>`SELECT resource || ' ' || key || ' ' || hash AS v FROM hw_records WHERE valid_to IS NULL AND resource <> 'rate_limits' ORDER BY 1`.execute(h.store.db)).rows.map((r) => r.v),
-      findings: (await sql<{ v: string }>`SELECT check_id || ' ' || resource_key || ' ' || status AS v FROM hw_findings ORDER BY 1`.execute(h.store.db)).rows.map((r) => r.v),
+      records: (
+        await sql<{
+          v: string;
+        }>`SELECT resource || ' ' || key || ' ' || hash AS v FROM hw_records WHERE valid_to IS NULL AND resource <> 'rate_limits' ORDER BY 1`.execute(
+          h.store.db,
+        )
+      ).rows.map((r) => r.v),
+      findings: (
+        await sql<{ v: string }>`SELECT check_id || ' ' || resource_key || ' ' || status AS v FROM hw_findings ORDER BY 1`.execute(h.store.db)
+      ).rows.map((r) => r.v),
     });
     const [afterKill, afterClean] = [await snapshot(short), await snapshot(clean)];
     expect(afterKill.records.length).toBeGreaterThan(20);

@@ -20,7 +20,17 @@ const NOW = Date.parse('2026-11-20T12:00:00Z');
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5, retries: 1 } };
 
 /** A scheduler on a fake clock: waiting moves the clock, so days pass in milliseconds. */
-function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () => number; jitter?: number; stopAfterJobs: number; webhook?: { url: string; format: 'json' | 'slack' }; webhookSecret?: string }) {
+function fakeScheduler(
+  hw: TestHerowatch,
+  options: {
+    start: number;
+    random?: () => number;
+    jitter?: number;
+    stopAfterJobs: number;
+    webhook?: { url: string; format: 'json' | 'slack' };
+    webhookSecret?: string;
+  },
+) {
   let clock = options.start;
   const events: SchedulerEvent[] = [];
   const controller = new AbortController();
@@ -41,7 +51,10 @@ function fakeScheduler(hw: TestHerowatch, options: { start: number; random?: () 
       if (events.filter((e) => e.type === 'job-done').length >= options.stopAfterJobs) controller.abort();
     },
   });
-  const jobs = () => events.filter((e): e is Extract<SchedulerEvent, { type: 'job-done' }> => e.type === 'job-done').map((e) => `${e.kind}@${(Date.parse(e.at) - options.start) / HOUR}h:${e.status}`);
+  const jobs = () =>
+    events
+      .filter((e): e is Extract<SchedulerEvent, { type: 'job-done' }> => e.type === 'job-done')
+      .map((e) => `${e.kind}@${(Date.parse(e.at) - options.start) / HOUR}h:${e.status}`);
   return { scheduler, events, controller, jobs, advance: (ms: number) => (clock += ms) };
 }
 
@@ -60,12 +73,27 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     expect((await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(last), sync: { now: () => new Date(last) } })).status).toBe('complete');
     const { scheduler, controller, jobs, events } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 6 });
     await scheduler.run(controller.signal);
-    expect(jobs()).toEqual(['inventory@0h:complete', 'audit@6h:complete', 'audit@12h:complete', 'audit@18h:complete', 'inventory@24h:complete', 'audit@30h:complete']);
+    expect(jobs()).toEqual([
+      'inventory@0h:complete',
+      'audit@6h:complete',
+      'audit@12h:complete',
+      'audit@18h:complete',
+      'inventory@24h:complete',
+      'audit@30h:complete',
+    ]);
     // Never two at once: each job ends before the next starts.
     const sequence = events.filter((e) => e.type === 'job-start' || e.type === 'job-done').map((e) => e.type);
     expect(sequence).toEqual(Array.from({ length: 6 }, () => ['job-start', 'job-done']).flat());
     const runs = await hw.store.db.selectFrom('hw_sync_runs').select(['kind', 'status']).orderBy('id').execute();
-    expect(runs.map((r) => `${r.kind}:${r.status}`)).toEqual(['inventory:complete', 'inventory:complete', 'audit:complete', 'audit:complete', 'audit:complete', 'inventory:complete', 'audit:complete']);
+    expect(runs.map((r) => `${r.kind}:${r.status}`)).toEqual([
+      'inventory:complete',
+      'inventory:complete',
+      'audit:complete',
+      'audit:complete',
+      'audit:complete',
+      'inventory:complete',
+      'audit:complete',
+    ]);
     const logged = (await schedulerJobs(hw, 100)).reverse();
     expect(logged.map((j) => `${j.kind}:${j.status}`)).toEqual(jobs().map((j) => j.replace(/@\d+h/, '')));
     expect(new Set(logged.map((j) => j.connection))).toEqual(new Set(['edge']));
@@ -120,7 +148,9 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
       request.on('end', () => {
         calls++;
         // What a receiver does: recompute the HMAC of "timestamp.body" with the shared secret.
-        const expected = `v1=${createHmac('sha256', 'shared-secret').update(`${String(request.headers['herowatch-timestamp'])}.${text}`).digest('hex')}`;
+        const expected = `v1=${createHmac('sha256', 'shared-secret')
+          .update(`${String(request.headers['herowatch-timestamp'])}.${text}`)
+          .digest('hex')}`;
         signatures.push(request.headers['herowatch-signature'] === expected);
         if (calls <= 2) return void response.writeHead(503).end('try later');
         bodies.push(JSON.parse(text));
@@ -131,13 +161,20 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { hw } = await connected(dialect);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/secret-path`;
-    const { scheduler, controller, events } = fakeScheduler(hw, { start: NOW, stopAfterJobs: 1, webhook: { url, format: 'json' }, webhookSecret: 'shared-secret' });
+    const { scheduler, controller, events } = fakeScheduler(hw, {
+      start: NOW,
+      stopAfterJobs: 1,
+      webhook: { url, format: 'json' },
+      webhookSecret: 'shared-secret',
+    });
     await scheduler.run(controller.signal);
     expect(events.find((e) => e.type === 'notified')).toMatchObject({ delivered: true, attempts: 3, error: null });
     expect(signatures).toEqual([true, true, true]);
     const [body] = bodies as { type: string; connection: string; changes: { event: string; check_id: string; resource_key: string }[] }[];
     expect(body).toMatchObject({ type: 'herowatch.findings.changed', connection: 'edge' });
-    expect(body!.changes.map((c) => `${c.event} ${c.check_id} ${c.resource_key}`)).toContain('opened team_member_2fa_enabled team/edge-core/member@edge.example');
+    expect(body!.changes.map((c) => `${c.event} ${c.check_id} ${c.resource_key}`)).toContain(
+      'opened team_member_2fa_enabled team/edge-core/member@edge.example',
+    );
   }, 60_000);
 
   it('delivers what a job that died before notifying left pending, once, with a delivery id', async () => {
@@ -146,7 +183,10 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
-        received.push({ delivery: request.headers['herowatch-delivery'] as string | undefined, changes: (JSON.parse(text) as { changes: { event: string; check_id: string }[] }).changes });
+        received.push({
+          delivery: request.headers['herowatch-delivery'] as string | undefined,
+          changes: (JSON.parse(text) as { changes: { event: string; check_id: string }[] }).changes,
+        });
         response.writeHead(200).end('ok');
       });
     });
@@ -154,7 +194,13 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { hw } = await connected(dialect);
     // A scheduled job synced and evaluated, then its process died before the webhook: its changes wait in the outbox.
-    const died = await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(NOW - 2 * HOUR), notify: true, sync: { now: () => new Date(NOW - 2 * HOUR) } });
+    const died = await syncConnection(hw, {
+      connection: 'edge',
+      client: fast,
+      now: new Date(NOW - 2 * HOUR),
+      notify: true,
+      sync: { now: () => new Date(NOW - 2 * HOUR) },
+    });
     expect(died.compliance!.changes.length).toBeGreaterThan(0);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
     // The next job (on any process) delivers them, then its own (it has none: nothing changed since).
@@ -173,12 +219,21 @@ describe.each(DIALECTS)('the scheduler on %s', (dialect) => {
 
   it('stops cleanly when told to: the run in progress is interrupted and the last inventory stays', async () => {
     const { emulator, hw } = await connected(dialect);
-    expect((await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(NOW - 30 * HOUR), sync: { now: () => new Date(NOW - 30 * HOUR) } })).status).toBe('complete');
+    expect(
+      (await syncConnection(hw, { connection: 'edge', client: fast, now: new Date(NOW - 30 * HOUR), sync: { now: () => new Date(NOW - 30 * HOUR) } })).status,
+    ).toBe('complete');
     const before = (await sql<{ n: number | string }>`SELECT count(*) AS n FROM apps`.execute(hw.store.db)).rows[0]!.n;
     emulator.setFaults({ rules: [{ latencyMs: 50 }] });
     const controller = new AbortController();
     const events: SchedulerEvent[] = [];
-    const scheduler = new Scheduler({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger, client: fast, now: () => new Date(NOW), onEvent: (e) => events.push(e) });
+    const scheduler = new Scheduler({
+      hw,
+      schedule: DEFAULT_SETTINGS.schedule,
+      log: silentLogger,
+      client: fast,
+      now: () => new Date(NOW),
+      onEvent: (e) => events.push(e),
+    });
     const running = scheduler.run(controller.signal);
     while (!events.some((e) => e.type === 'job-start') || emulator.requests().length < 10) await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
@@ -197,17 +252,48 @@ describe('webhook bodies', () => {
       connection: 'acme',
       evaluatedAt: '2026-11-20T12:00:00.000Z',
       changes: [
-        { event: 'opened' as const, findingId: 1, checkId: 'team_member_2fa_enabled', severity: 'high', resourceKey: 'team/web/a@x', resourceName: 'a@x in web', message: 'a@x has 2FA off' },
-        { event: 'resolved' as const, findingId: 2, checkId: 'app_stack_supported', severity: 'high', resourceKey: 'app/old', resourceName: 'old', message: 'old runs on heroku-24' },
+        {
+          event: 'opened' as const,
+          findingId: 1,
+          checkId: 'team_member_2fa_enabled',
+          severity: 'high',
+          resourceKey: 'team/web/a@x',
+          resourceName: 'a@x in web',
+          message: 'a@x has 2FA off',
+        },
+        {
+          event: 'resolved' as const,
+          findingId: 2,
+          checkId: 'app_stack_supported',
+          severity: 'high',
+          resourceKey: 'app/old',
+          resourceName: 'old',
+          message: 'old runs on heroku-24',
+        },
       ],
     };
-    expect(webhookBody('json', notice)).toMatchObject({ type: 'herowatch.findings.changed', connection: 'acme', changes: [{ event: 'opened', finding_id: 1 }, { event: 'resolved', finding_id: 2 }] });
+    expect(webhookBody('json', notice)).toMatchObject({
+      type: 'herowatch.findings.changed',
+      connection: 'acme',
+      changes: [
+        { event: 'opened', finding_id: 1 },
+        { event: 'resolved', finding_id: 2 },
+      ],
+    });
     const slack = webhookBody('slack', notice) as { text: string; blocks: { text: { text: string } }[] };
     expect(slack.text).toBe('herowatch: acme: 1 new or reopened finding, 1 resolved');
-    expect(slack.blocks.map((b) => b.text.text)).toEqual([slack.text, '*New* (high) `team_member_2fa_enabled` a@x in web: a@x has 2FA off', '*Resolved* (high) `app_stack_supported` old: old runs on heroku-24']);
+    expect(slack.blocks.map((b) => b.text.text)).toEqual([
+      slack.text,
+      '*New* (high) `team_member_2fa_enabled` a@x in web: a@x has 2FA off',
+      '*Resolved* (high) `app_stack_supported` old: old runs on heroku-24',
+    ]);
     // Vulnerabilities of monitored apps go with the findings of the same job.
-    const vulnerabilities = [{ event: 'opened' as const, app: 'shop', id: 'CVE-2022-24999', ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' }];
-    expect(webhookBody('json', { ...notice, vulnerabilities })).toMatchObject({ vulnerability_changes: [{ event: 'opened', app: 'shop', id: 'CVE-2022-24999', fixed: '6.5.3' }] });
+    const vulnerabilities = [
+      { event: 'opened' as const, app: 'shop', id: 'CVE-2022-24999', ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' },
+    ];
+    expect(webhookBody('json', { ...notice, vulnerabilities })).toMatchObject({
+      vulnerability_changes: [{ event: 'opened', app: 'shop', id: 'CVE-2022-24999', fixed: '6.5.3' }],
+    });
     const both = webhookBody('slack', { ...notice, vulnerabilities }) as { text: string; blocks: { text: { text: string } }[] };
     expect(both.text).toBe('herowatch: acme: 1 new or reopened finding, 1 resolved; 1 new or reopened vulnerability, 0 resolved');
     expect(both.blocks.at(-1)!.text.text).toBe('*New* (high) `CVE-2022-24999` qs 6.5.2 in shop: fixed in 6.5.3');
@@ -235,8 +321,17 @@ describe('webhook bodies', () => {
     });
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => void (target.close(), redirector.close()));
-    const settings = { url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`, format: 'json' as const, events: ['opened' as const], retries: 2 };
-    const delivery = await sendWebhook(settings, { connection: 'acme', evaluatedAt: '2026-11-20T00:00:00Z', changes: [] }, { secret: 's3', sleep: async () => {} });
+    const settings = {
+      url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`,
+      format: 'json' as const,
+      events: ['opened' as const],
+      retries: 2,
+    };
+    const delivery = await sendWebhook(
+      settings,
+      { connection: 'acme', evaluatedAt: '2026-11-20T00:00:00Z', changes: [] },
+      { secret: 's3', sleep: async () => {} },
+    );
     expect(delivery).toMatchObject({ delivered: false, attempts: 1, status: 307 });
     expect(hits).toEqual([]);
   });

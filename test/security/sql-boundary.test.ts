@@ -47,7 +47,7 @@ function corpus(dialect: 'sqlite' | 'postgres', names: { schema: string; queue: 
     'WITH everything AS (SELECT * FROM apps) SELECT connection, name FROM everything',
     `SELECT * FROM apps WHERE connection = '${HIDDEN}'`,
     'SELECT name FROM apps WHERE CAST(name AS integer) = 1',
-    "SELECT 1; SELECT * FROM hw_users",
+    'SELECT 1; SELECT * FROM hw_users',
     'DELETE FROM apps',
     "ATTACH DATABASE '/tmp/x.db' AS x",
   ];
@@ -99,7 +99,7 @@ function corpus(dialect: 'sqlite' | 'postgres', names: { schema: string; queue: 
     "SELECT set_config('search_path', '" + s + "', false), (SELECT count(*) FROM apps)",
     'RESET ROLE',
     'SET ROLE NONE',
-    "SELECT rolpassword FROM pg_authid",
+    'SELECT rolpassword FROM pg_authid',
     'SELECT * FROM pg_catalog.pg_shadow',
     "SELECT query FROM pg_stat_activity WHERE query NOT LIKE '%pg_stat_activity%'",
     "SELECT pg_read_file('/etc/passwd')",
@@ -193,7 +193,12 @@ describe.each(DIALECTS)('the SQL console against an attacker, on %s', (dialect) 
   }, 120_000);
 
   it('MCP over stdio, bound with --connection', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp', '--connection', 'acme'], env: { PATH: process.env.PATH!, ...hw.env }, stderr: 'ignore' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, 'mcp', '--connection', 'acme'],
+      env: { PATH: process.env.PATH!, ...hw.env },
+      stderr: 'ignore',
+    });
     const client = new Client({ name: 'attacker', version: '1' });
     await client.connect(transport);
     try {
@@ -209,7 +214,11 @@ describe.each(DIALECTS)('the SQL console against an attacker, on %s', (dialect) 
     try {
       for (const query of queries) {
         check(query, await mcpAnswer(client, query), secrets, true);
-        const response = await fetch(`${base}/api/v1/sql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        const response = await fetch(`${base}/api/v1/sql`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        });
         const body = (await response.json()) as { rows?: Record<string, unknown>[]; error?: { message: string } };
         expect(response.status === 200 || response.status === 400, `${query}: ${response.status}`).toBe(true);
         check(query, { text: JSON.stringify(body), rows: body.rows ?? [] }, secrets, true);
@@ -245,6 +254,9 @@ describe.each(DIALECTS)('the SQL console against an attacker, on %s', (dialect) 
 });
 
 async function mcpAnswer(client: Client, query: string): Promise<Answer> {
-  const answer = (await client.callTool({ name: 'run_sql', arguments: { query, limit: 100 } })) as { structuredContent?: { rows?: Record<string, unknown>[] }; content: { text: string }[] };
+  const answer = (await client.callTool({ name: 'run_sql', arguments: { query, limit: 100 } })) as {
+    structuredContent?: { rows?: Record<string, unknown>[] };
+    content: { text: string }[];
+  };
   return { text: JSON.stringify(answer), rows: answer.structuredContent?.rows ?? [] };
 }

@@ -13,7 +13,10 @@ describe.each(DIALECTS)('what a scoped client sees on %s', (dialect) => {
   it('lists apps with their pipeline stage and monitoring, pages them, and shows one in depth; nothing outside the scope, SQL included', async () => {
     const emulator = await startEmulatorForTest({ scenario: edgeScenario() });
     const hw = await openTestHerowatch(dialect, emulator.url);
-    for (const [connection, token] of [['edge', T.admin], ['collab', T.collab]] as const) {
+    for (const [connection, token] of [
+      ['edge', T.admin],
+      ['collab', T.collab],
+    ] as const) {
       expect((await syncConnection(hw, { connection, token, apiUrl: emulator.url, test: false, evaluate: false })).status).toBe('complete');
     }
     await addMonitoredApps(hw, 'edge', ['edge-api']);
@@ -70,8 +73,15 @@ describe.each(DIALECTS)('what a scoped client sees on %s', (dialect) => {
     expect((await runReadOnlySql(hw, "SELECT count(*) AS n FROM domains WHERE connection = 'edge'", undefined, scope)).rows[0]).toEqual({ n: 0 });
     // Naming a schema reaches nothing more: the query's database holds the scope's rows only (test/security/ tries harder).
     const bypass = dialect === 'sqlite' ? 'SELECT DISTINCT connection FROM main.apps' : 'SELECT DISTINCT connection FROM pg_temp.apps';
-    expect(await runReadOnlySql(hw, bypass, undefined, scope).then((r) => r.rows, (e: Error) => e.message)).toSatisfy((answer) => typeof answer === 'string' || JSON.stringify(answer) === '[{"connection":"collab"}]');
-    await expect(runReadOnlySql(hw, 'SELECT 1', undefined, { connections: ['collab'], apps: ['edge-api'] })).rejects.toThrow(/not offered to a client bound to some apps/);
+    expect(
+      await runReadOnlySql(hw, bypass, undefined, scope).then(
+        (r) => r.rows,
+        (e: Error) => e.message,
+      ),
+    ).toSatisfy((answer) => typeof answer === 'string' || JSON.stringify(answer) === '[{"connection":"collab"}]');
+    await expect(runReadOnlySql(hw, 'SELECT 1', undefined, { connections: ['collab'], apps: ['edge-api'] })).rejects.toThrow(
+      /not offered to a client bound to some apps/,
+    );
     // Afterwards, the unconfined console sees everything again (nothing of the scope stays behind).
     expect((await runReadOnlySql(hw, 'SELECT DISTINCT connection FROM apps ORDER BY connection')).rows).toHaveLength(2);
     await hw.close();

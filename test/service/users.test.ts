@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { addUser, completeSetup, createSetupLink, createSignInLink, removeUser, revokeSession, sessions, sessionUser, setPassword, setRole, setupLinkValid, signIn, signInWithLink, signOut, users } from '../../src/service/users.js';
+import {
+  addUser,
+  completeSetup,
+  createSetupLink,
+  createSignInLink,
+  removeUser,
+  revokeSession,
+  sessions,
+  sessionUser,
+  setPassword,
+  setRole,
+  setupLinkValid,
+  signIn,
+  signInWithLink,
+  signOut,
+  users,
+} from '../../src/service/users.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 
 const HOUR = 3_600_000;
@@ -13,7 +29,9 @@ describe.each(DIALECTS)('dashboard users and sessions (%s)', (dialect) => {
     expect(await setupLinkValid(hw, link, at(1))).toBe(true);
     // A bad password or email is said, and the link still works afterwards.
     await expect(completeSetup(hw, { token: link, email: 'ana@example.com', password: 'short', now: at(1) })).rejects.toThrow(/at least 12 characters/);
-    await expect(completeSetup(hw, { token: link, email: 'not an email', password: 'long enough passphrase', now: at(1) })).rejects.toThrow(/is not an email address/);
+    await expect(completeSetup(hw, { token: link, email: 'not an email', password: 'long enough passphrase', now: at(1) })).rejects.toThrow(
+      /is not an email address/,
+    );
     // Long enough is not enough: blank, one character over and over, or a password every breach list starts with.
     for (const [password, why] of [
       [' '.repeat(12), /cannot be only spaces/],
@@ -27,18 +45,26 @@ describe.each(DIALECTS)('dashboard users and sessions (%s)', (dialect) => {
     const admin = await completeSetup(hw, { token: link, email: 'Ana@Example.com', password: 'long enough passphrase', now: at(1) });
     expect(admin).toMatchObject({ email: 'ana@example.com', role: 'admin' });
     // Once: the same link, or a new one, creates no second admin.
-    await expect(completeSetup(hw, { token: link, email: 'eve@example.com', password: 'long enough passphrase', now: at(1) })).rejects.toThrow(/used or has expired/);
+    await expect(completeSetup(hw, { token: link, email: 'eve@example.com', password: 'long enough passphrase', now: at(1) })).rejects.toThrow(
+      /used or has expired/,
+    );
     expect(await createSetupLink(hw, at(2))).toBeNull();
     // An expired link fails too (checked on a fresh installation).
     const other = await openTestHerowatch(dialect, 'https://api.heroku.com');
     const late = (await createSetupLink(other, at(0)))!;
-    await expect(completeSetup(other, { token: late, email: 'ana@example.com', password: 'long enough passphrase', now: at(25) })).rejects.toThrow(/used or has expired/);
+    await expect(completeSetup(other, { token: late, email: 'ana@example.com', password: 'long enough passphrase', now: at(25) })).rejects.toThrow(
+      /used or has expired/,
+    );
 
     const stored = await hw.store.db.selectFrom('hw_users').select('password_hash').executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(stored.password_hash).not.toContain('long enough passphrase');
-    await expect(signIn(hw, { email: 'ana@example.com', password: 'wrong passphrase!', now: at(2) })).rejects.toThrow('That email and password do not match a user.');
-    await expect(signIn(hw, { email: 'nobody@example.com', password: 'long enough passphrase', now: at(2) })).rejects.toThrow('That email and password do not match a user.');
+    await expect(signIn(hw, { email: 'ana@example.com', password: 'wrong passphrase!', now: at(2) })).rejects.toThrow(
+      'That email and password do not match a user.',
+    );
+    await expect(signIn(hw, { email: 'nobody@example.com', password: 'long enough passphrase', now: at(2) })).rejects.toThrow(
+      'That email and password do not match a user.',
+    );
     const { secret, user } = await signIn(hw, { email: ' ANA@example.com', password: 'long enough passphrase', now: at(2) });
     expect(user.role).toBe('admin');
     // The database keeps a hash of the session secret, not the secret.
@@ -82,7 +108,10 @@ describe.each(DIALECTS)('dashboard users and sessions (%s)', (dialect) => {
     await expect(removeUser(hw, 'ana@example.com')).rejects.toThrow(/last admin/);
     await setRole(hw, 'vic@example.com', 'admin');
     await setRole(hw, 'ana@example.com', 'viewer');
-    expect((await users(hw)).map((u) => [u.email, u.role])).toEqual([['ana@example.com', 'viewer'], ['vic@example.com', 'admin']]);
+    expect((await users(hw)).map((u) => [u.email, u.role])).toEqual([
+      ['ana@example.com', 'viewer'],
+      ['vic@example.com', 'admin'],
+    ]);
 
     const link = await createSignInLink(hw, 'vic@example.com', at(0));
     await expect(signInWithLink(hw, link, { now: at(1) })).rejects.toThrow(/used or has expired/);

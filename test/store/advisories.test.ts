@@ -14,7 +14,14 @@ describe.each(DIALECTS)('the advisory database on %s', (dialect) => {
     expect(first).toMatchObject({ records: 24, added: 24, unchanged: 0 });
     const again = await updateAdvisories(hw, osv, { batchSize: 7 });
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 24 });
-    expect((await advisoryDatabaseStatus(hw)).map((s) => `${s.ecosystem}:${s.advisories}`)).toEqual(['Go:2', 'Maven:2', 'Packagist:1', 'PyPI:5', 'RubyGems:4', 'npm:10']);
+    expect((await advisoryDatabaseStatus(hw)).map((s) => `${s.ecosystem}:${s.advisories}`)).toEqual([
+      'Go:2',
+      'Maven:2',
+      'Packagist:1',
+      'PyPI:5',
+      'RubyGems:4',
+      'npm:10',
+    ]);
     const packages: Package[] = [
       { ecosystem: 'PyPI', name: 'Django', version: '3.2.13', dev: false, locations: ['requirements.txt'], evidence: 'manifest' },
       { ecosystem: 'npm', name: 'minimist', version: '1.2.0', dev: false, locations: ['package-lock.json'], evidence: 'lockfile' },

@@ -13,14 +13,39 @@ const NOW = new Date('2026-11-20T12:00:00Z');
 /** A small inventory; each case adds what it is about. Coverage: `resource` or `resource@parent` rows that are gaps. */
 export function inventory(parts: Partial<ComplianceInventory> & { gaps?: string[] } = {}): ComplianceInventory {
   const { gaps = [], ...rest } = parts;
-  const resources = ['team_members', 'enterprise_members', 'collaborators', 'config_vars', 'sni_endpoints', 'log_drains', 'team_apps', 'oauth_authorizations', 'audit_events', 'domains'];
+  const resources = [
+    'team_members',
+    'enterprise_members',
+    'collaborators',
+    'config_vars',
+    'sni_endpoints',
+    'log_drains',
+    'team_apps',
+    'oauth_authorizations',
+    'audit_events',
+    'domains',
+  ];
   const rows = resources.map((resource) => {
     const whole = gaps.includes(resource);
-    return { resource, parent_key: '', status: whole || gaps.some((g) => g.startsWith(`${resource}@`)) ? 'forbidden' : 'ok', reason: whole ? `${resource} refused (403)` : null, fix: whole ? 'give the permission' : null, parents: null };
+    return {
+      resource,
+      parent_key: '',
+      status: whole || gaps.some((g) => g.startsWith(`${resource}@`)) ? 'forbidden' : 'ok',
+      reason: whole ? `${resource} refused (403)` : null,
+      fix: whole ? 'give the permission' : null,
+      parents: null,
+    };
   });
   for (const gap of gaps.filter((g) => g.includes('@'))) {
     const [resource, parent] = gap.split('@') as [string, string];
-    rows.push({ resource, parent_key: parent, status: 'forbidden', reason: `${resource} of ${parent} refused (403)`, fix: 'give the permission', parents: null });
+    rows.push({
+      resource,
+      parent_key: parent,
+      status: 'forbidden',
+      reason: `${resource} of ${parent} refused (403)`,
+      fix: 'give the permission',
+      parents: null,
+    });
   }
   return emptyInventory('acme', NOW, {
     runId: 1,
@@ -31,8 +56,24 @@ export function inventory(parts: Partial<ComplianceInventory> & { gaps?: string[
   });
 }
 
-export const app = (name: string, extra: Partial<App> = {}): App => ({ id: `id-${name}`, name, team_id: 'team-web', team_name: 'web', owner_email: null, region: 'us', stack: 'heroku-24', acm: false, locked: true, ...extra });
-export const team = (name: string, enterprise: string | null = 'acme') => ({ id: `team-${name}`, name, enterprise_account_id: enterprise ? `ent-${enterprise}` : null, enterprise_account_name: enterprise });
+export const app = (name: string, extra: Partial<App> = {}): App => ({
+  id: `id-${name}`,
+  name,
+  team_id: 'team-web',
+  team_name: 'web',
+  owner_email: null,
+  region: 'us',
+  stack: 'heroku-24',
+  acm: false,
+  locked: true,
+  ...extra,
+});
+export const team = (name: string, enterprise: string | null = 'acme') => ({
+  id: `team-${name}`,
+  name,
+  enterprise_account_id: enterprise ? `ent-${enterprise}` : null,
+  enterprise_account_name: enterprise,
+});
 export const member = (teamName: string, email: string, extra: { role?: string; two_factor_authentication?: boolean; federated?: boolean } = {}) => ({
   team_id: `team-${teamName}`,
   team_name: teamName,
@@ -42,7 +83,10 @@ export const member = (teamName: string, email: string, extra: { role?: string; 
   federated: extra.federated ?? false,
 });
 export const enterprise = (idp: string | null = null) => ({ id: 'ent-acme', name: 'acme', permissions: ['view'], identity_provider_name: idp });
-export const entMember = (email: string, extra: { permissions?: string[]; two_factor_authentication?: boolean; identity_provider_name?: string | null } = {}) => ({
+export const entMember = (
+  email: string,
+  extra: { permissions?: string[]; two_factor_authentication?: boolean; identity_provider_name?: string | null } = {},
+) => ({
   enterprise_account_id: 'ent-acme',
   enterprise_account_name: 'acme',
   email,
@@ -50,9 +94,14 @@ export const entMember = (email: string, extra: { permissions?: string[]; two_fa
   two_factor_authentication: extra.two_factor_authentication ?? true,
   identity_provider_name: extra.identity_provider_name ?? null,
 });
-export const production = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'production' }));
+export const production = (...apps: string[]) =>
+  apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'production' }));
 export const staging = (...apps: string[]) => apps.map((name) => ({ app_id: `id-${name}`, pipeline_id: 'pipe-1', pipeline_name: 'shop', stage: 'staging' }));
-export const endpoint = (name: string, appName: string, extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string | null; self_signed: boolean; acm: boolean | null }> = {}) => ({
+export const endpoint = (
+  name: string,
+  appName: string,
+  extra: Partial<{ cert_domains: string[]; starts_at: string; expires_at: string | null; self_signed: boolean; acm: boolean | null }> = {},
+) => ({
   id: `sni-${name}`,
   app_id: `id-${appName}`,
   app_name: appName,
@@ -65,7 +114,11 @@ export const endpoint = (name: string, appName: string, extra: Partial<{ cert_do
   acm: null,
   ...extra,
 });
-export const domain = (hostname: string, appName: string, extra: Partial<{ kind: string; acm_status: string | null; acm_status_reason: string | null; sni_endpoint_id: string | null }> = {}) => ({
+export const domain = (
+  hostname: string,
+  appName: string,
+  extra: Partial<{ kind: string; acm_status: string | null; acm_status_reason: string | null; sni_endpoint_id: string | null }> = {},
+) => ({
   id: `dom-${hostname}`,
   app_id: `id-${appName}`,
   app_name: appName,
@@ -87,7 +140,14 @@ export const attachment = (addonName: string, ownerApp: string, onApp: string, n
   addon_app_id: `id-${ownerApp}`,
   addon_app_name: ownerApp,
 });
-export const addon = (name: string, ownerApp: string, service = 'heroku-postgresql') => ({ id: `addon-${name}`, name, service, app_id: `id-${ownerApp}`, app_name: ownerApp, config_vars: ['DATABASE_URL'] });
+export const addon = (name: string, ownerApp: string, service = 'heroku-postgresql') => ({
+  id: `addon-${name}`,
+  name,
+  service,
+  app_id: `id-${ownerApp}`,
+  app_name: ownerApp,
+  config_vars: ['DATABASE_URL'],
+});
 
 export interface Case {
   name: string;
@@ -119,7 +179,10 @@ export function checkCases(check: CheckDefinition, cases: Case[]): void {
       const touched = new Set<string>();
       const watched = new Proxy(test.inventory, { get: (target, key, receiver) => (touched.add(String(key)), Reflect.get(target, key, receiver)) });
       const results = check.evaluate(watched, settings);
-      expect([...touched].filter((key) => key in INVENTORY_LISTS && !(check.reads as readonly string[]).includes(key)), `${check.id} reads lists its \`reads\` does not name`).toEqual([]);
+      expect(
+        [...touched].filter((key) => key in INVENTORY_LISTS && !(check.reads as readonly string[]).includes(key)),
+        `${check.id} reads lists its \`reads\` does not name`,
+      ).toEqual([]);
       // A pass with a warning reads WARN.
       expect(results.map((r) => `${r.warning ? 'WARN' : r.status} ${r.resource.key}`)).toEqual(test.expect);
       for (const result of results) {

@@ -16,9 +16,14 @@ export interface Run {
 /** Runs ./bin/herowatch with only PATH and the given environment; `stdin` is piped in when given; as another user when `as` says so (root only). */
 export function herowatch(env: Record<string, string>, args: string[], stdin?: string, as?: { uid: number; gid: number }): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, ...as }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, ...as },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     if (stdin !== undefined) child.stdin!.end(stdin);
     else child.stdin!.end();
   });
@@ -58,7 +63,9 @@ export async function filesUnder(dir: string): Promise<string[]> {
 export async function databaseText(hw: Herowatch): Promise<string> {
   const tables =
     hw.store.dialect === 'postgres'
-      ? await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(hw.store.db)
+      ? await sql<{
+          name: string;
+        }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(hw.store.db)
       : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'`.execute(hw.store.db);
   let text = '';
   for (const { name } of tables.rows) {

@@ -30,7 +30,14 @@ export async function hostileDemoWorld(): Promise<Scenario> {
   const releases = app.releases!;
   releases[releases.length - 1] = { ...releases[releases.length - 1]!, description: HOSTILE.release };
   const events = scenario.enterprise_accounts![0]!.events!;
-  events.push({ created_at: events.at(-1)!.created_at, type: 'app', action: HOSTILE.action, actor: 'alice@acme.example', app: 'acme-api', data: { note: HOSTILE.data } });
+  events.push({
+    created_at: events.at(-1)!.created_at,
+    type: 'app',
+    action: HOSTILE.action,
+    actor: 'alice@acme.example',
+    app: 'acme-api',
+    data: { note: HOSTILE.data },
+  });
   return scenario;
 }
 

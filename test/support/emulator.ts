@@ -55,7 +55,12 @@ export async function api<T = unknown>(
 }
 
 /** Follows Next-Range like Heroku's clients; returns every item and each page's response. */
-export async function walk<T = Record<string, unknown>>(emulator: Emulator, path: string, token: string, range?: string): Promise<{ items: T[]; pages: ApiResponse<T[]>[] }> {
+export async function walk<T = Record<string, unknown>>(
+  emulator: Emulator,
+  path: string,
+  token: string,
+  range?: string,
+): Promise<{ items: T[]; pages: ApiResponse<T[]>[] }> {
   const items: T[] = [];
   const pages: ApiResponse<T[]>[] = [];
   let next: string | undefined = range;

@@ -24,7 +24,11 @@ export async function installHerokuCli(): Promise<void> {
   if (existsSync(cliBin)) return;
   await mkdir(cliDir, { recursive: true });
   await writeFile(join(cliDir, 'package.json'), '{"private": true}\n');
-  await exec('npm', ['install', '--no-audit', '--no-fund', '--no-save', `heroku@${HEROKU_CLI_VERSION}`], { cwd: cliDir, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--no-save', `heroku@${HEROKU_CLI_VERSION}`], {
+    cwd: cliDir,
+    timeout: 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /**

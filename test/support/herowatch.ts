@@ -39,7 +39,10 @@ export async function openTestHerowatch(dialect: TestDialect, apiUrl: string, sc
       const client = new pg.Client({ connectionString: base });
       await client.connect();
       // The SQL console's roles and views (src/store/sql-postgres.ts): roles outlive a schema, so they go too.
-      const roles = await client.query<{ role: string }>(`SELECT DISTINCT role FROM ${schema}.hw_sql_readers`).then((r) => r.rows.map((row) => row.role), () => []);
+      const roles = await client.query<{ role: string }>(`SELECT DISTINCT role FROM ${schema}.hw_sql_readers`).then(
+        (r) => r.rows.map((row) => row.role),
+        () => [],
+      );
       for (const role of roles) {
         await client.query(`DROP SCHEMA IF EXISTS ${role.slice(0, 'herowatch_sql_'.length + 16)} CASCADE`);
         await client.query(`DROP OWNED BY ${role}`).catch(() => {});

@@ -6,7 +6,15 @@ import { addMonitoredApps, availableApps } from '../../src/service/monitored-app
 import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { countDataset, readDataset } from '../../src/store/datasets.js';
-import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, testMonitoredApps, vulnerabilitySummary, vulnerablePackages } from '../../src/service/vuln-monitor.js';
+import {
+  appSbom,
+  appVulnerabilities,
+  ignoreVulnerability,
+  importAdvisories,
+  testMonitoredApps,
+  vulnerabilitySummary,
+  vulnerablePackages,
+} from '../../src/service/vuln-monitor.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';
@@ -56,7 +64,11 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     // Fir apps have no slug: each is a gap that says why, never "no vulnerabilities".
     const slugless = generated.planted.apps_without_slug.filter((app) => apps.includes(app));
     expect(slugless.length).toBeGreaterThan(0);
-    for (const app of slugless) expect(first.find((t) => t.app === app), app).toMatchObject({ outcome: 'gap', reason: expect.stringMatching(/Fir-generation/) });
+    for (const app of slugless)
+      expect(
+        first.find((t) => t.app === app),
+        app,
+      ).toMatchObject({ outcome: 'gap', reason: expect.stringMatching(/Fir-generation/) });
     // Installed trees, jars inside a jar and a Go binary were read where the generator put them.
     const evidence = (await readDataset(hw.store, 'vulnerabilities', {})).rows.flatMap((r) => r.locations as string[]);
     expect(evidence.some((l) => l.includes('node_modules/.package-lock.json') || l.includes('vendor/bundle/') || l.includes('site-packages/'))).toBe(true);
@@ -79,7 +91,9 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const open = (await appVulnerabilities(hw, someApp!, { connection: 'acme', now: NOW })).vulnerabilities;
     const count = (s: { open: Record<string, number> }) => Object.values(s.open).reduce((a, b) => a + b, 0);
     const summaryOf = async (now: Date) => (await vulnerabilitySummary(hw, { connection: 'acme', now })).find((s) => s.app === someApp)!;
-    await expect(ignoreVulnerability(hw, open[0]!.id, { reason: 'not reachable', by: 'sec', expiresAt: new Date('2028-01-01'), now: NOW })).rejects.toThrow(/at most a year/);
+    await expect(ignoreVulnerability(hw, open[0]!.id, { reason: 'not reachable', by: 'sec', expiresAt: new Date('2028-01-01'), now: NOW })).rejects.toThrow(
+      /at most a year/,
+    );
     await ignoreVulnerability(hw, open[0]!.id, { reason: 'not reachable from the internet', by: 'sec', expiresAt: new Date('2026-12-20T00:00:00Z'), now: NOW });
     expect(count(await summaryOf(NOW))).toBe(open.length - 1);
     expect((await summaryOf(NOW)).ignored).toBe(1);
@@ -102,11 +116,22 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const target = scenario.apps!.find((a) => a.name === fixedApp)! as ScenarioApp;
     const language = target.releases!.at(-1)!.slug!.files!;
     // The same language's slug: the same files, but for the versions in installed packages' paths.
-    const unversioned = (files: object) => Object.keys(files).filter((path) => !/\d/.test(path)).join();
-    const donor = scenario.apps!.find((a) => !(a.name in planted) && a.releases?.some((r) => r.slug?.files && unversioned(r.slug.files) === unversioned(language)))!;
+    const unversioned = (files: object) =>
+      Object.keys(files)
+        .filter((path) => !/\d/.test(path))
+        .join();
+    const donor = scenario.apps!.find(
+      (a) => !(a.name in planted) && a.releases?.some((r) => r.slug?.files && unversioned(r.slug.files) === unversioned(language)),
+    )!;
     const safeSlug = donor.releases!.filter((r) => r.slug?.files).at(-1)!.slug!;
     const version = Math.max(...target.releases!.map((r) => r.version ?? 0)) + 1;
-    target.releases!.push({ version, description: 'Deploy upgrade', created_at: '2026-11-19T10:00:00Z', status: 'succeeded', slug: { commit: 'f'.repeat(40), files: safeSlug.files, binary_files: safeSlug.binary_files } });
+    target.releases!.push({
+      version,
+      description: 'Deploy upgrade',
+      created_at: '2026-11-19T10:00:00Z',
+      status: 'succeeded',
+      slug: { commit: 'f'.repeat(40), files: safeSlug.files, binary_files: safeSlug.binary_files },
+    });
     await emulator.setScenario(scenario);
     const upgraded = await sync();
     expect(upgraded.vulnerabilities).toMatchObject({ downloaded: 0, opened: 0, resolved: expected.get(fixedApp!)!.length > 0 ? expect.any(Number) : 0 });
@@ -115,7 +140,11 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     expect(after.vulnerabilities.length).toBeGreaterThan(0);
     expect(after.vulnerabilities.every((v) => v.status === 'resolved' && v.fixedRelease === version)).toBe(true);
     // The compliance check over production apps reads the same findings (tests run before the evaluation).
-    const production = await listFindings(hw, { connection: 'acme', check: 'production_app_severe_vulnerabilities_absent', status: ['open', 'pass', 'unknown'] });
+    const production = await listFindings(hw, {
+      connection: 'acme',
+      check: 'production_app_severe_vulnerabilities_absent',
+      status: ['open', 'pass', 'unknown'],
+    });
     expect(production.length).toBeGreaterThan(0);
     for (const finding of production) {
       const { open, test } = (await vulnerabilitySummary(hw, { connection: 'acme', now: NOW })).find((s) => s.app === finding.resource_name)!;
@@ -130,9 +159,14 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
     const scenario = edgeScenario();
     const app = (name: string) => scenario.apps!.find((a) => a.name === name)! as ScenarioApp & Record<string, unknown>;
     // A Fir app: its releases carry an OCI image, no slug.
-    Object.assign(app('edge-worker'), { generation: 'fir', releases: [{ version: 1, created_at: '2026-11-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }] });
+    Object.assign(app('edge-worker'), {
+      generation: 'fir',
+      releases: [{ version: 1, created_at: '2026-11-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }],
+    });
     // Its only release expired under the retention rules: nothing is running that can be read.
-    app('admin-personal').releases = [{ version: 1, created_at: '2024-01-02T00:00:00Z', status: 'expired', slug: { commit: 'abc', files: { 'requirements.txt': 'Django==3.2.13\n' } } }];
+    app('admin-personal').releases = [
+      { version: 1, created_at: '2024-01-02T00:00:00Z', status: 'expired', slug: { commit: 'abc', files: { 'requirements.txt': 'Django==3.2.13\n' } } },
+    ];
     const emulator = await startEmulatorForTest({ scenario });
     const hw = await openTestHerowatch(dialect, emulator.url);
     expect((await syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, ...fast })).status).toBe('complete');
@@ -145,6 +179,11 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
       'edge-worker': expect.stringMatching(/^gap: a Fir-generation app: it deploys an OCI image, not a slug/),
     });
     const summary = await vulnerabilitySummary(hw, { connection: 'edge' });
-    expect(summary.filter((s) => s.test?.outcome === 'gap').map((s) => s.app).sort()).toEqual(['admin-personal', 'edge-worker']);
+    expect(
+      summary
+        .filter((s) => s.test?.outcome === 'gap')
+        .map((s) => s.app)
+        .sort(),
+    ).toEqual(['admin-personal', 'edge-worker']);
   }, 60_000);
 });

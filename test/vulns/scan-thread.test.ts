@@ -11,8 +11,14 @@ import { openTestHerowatch } from '../support/herowatch.js';
 
 /** A slug that takes the scanner seconds: one lockfile of many packages, and many files around it. */
 function heavySlug(packages: number, files: number): Buffer {
-  const lock = { lockfileVersion: 3, packages: Object.fromEntries(Array.from({ length: packages }, (_, i) => [`node_modules/p${i}`, { version: `1.0.${i % 100}` }])) };
-  const entries = [{ name: './app/package-lock.json', data: JSON.stringify(lock) }, ...Array.from({ length: files }, (_, i) => ({ name: `./app/lib/f${i}.js`, data: 'module.exports = 1;\n' }))];
+  const lock = {
+    lockfileVersion: 3,
+    packages: Object.fromEntries(Array.from({ length: packages }, (_, i) => [`node_modules/p${i}`, { version: `1.0.${i % 100}` }])),
+  };
+  const entries = [
+    { name: './app/package-lock.json', data: JSON.stringify(lock) },
+    ...Array.from({ length: files }, (_, i) => ({ name: `./app/lib/f${i}.js`, data: 'module.exports = 1;\n' })),
+  ];
   return gzipSync(createTar(entries));
 }
 
@@ -59,7 +65,11 @@ describe('a scan runs beside the server, never on its event loop', () => {
 
   it('is stopped at its time budget and its memory budget, and says which', async () => {
     const slug = heavySlug(300_000, 0);
-    await expect(scanTarballStream(Readable.from([slug]), DEFAULT_SCAN_LIMITS, { timeMs: 50, heapMb: 1024 })).rejects.toThrow(new ScanBudgetError('the scan took longer than 0 s and was stopped'));
-    await expect(scanTarballStream(Readable.from([slug]), DEFAULT_SCAN_LIMITS, { timeMs: 120_000, heapMb: 64 })).rejects.toThrow(/needed more than 64 MB and was stopped/);
+    await expect(scanTarballStream(Readable.from([slug]), DEFAULT_SCAN_LIMITS, { timeMs: 50, heapMb: 1024 })).rejects.toThrow(
+      new ScanBudgetError('the scan took longer than 0 s and was stopped'),
+    );
+    await expect(scanTarballStream(Readable.from([slug]), DEFAULT_SCAN_LIMITS, { timeMs: 120_000, heapMb: 64 })).rejects.toThrow(
+      /needed more than 64 MB and was stopped/,
+    );
   }, 120_000);
 });

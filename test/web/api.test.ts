@@ -38,7 +38,9 @@ describe('the REST API', () => {
   it('documents every route in OpenAPI, and refuses each without a token that has the read scope', async () => {
     const { status, body } = await get('/api/v1/openapi.json');
     expect(status).toBe(200);
-    const operations = Object.entries(body.paths as Record<string, Json>).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(body.paths as Record<string, Json>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(operations.sort()).toEqual([
       'DELETE /api/v1/findings/{id}/suppression',
       'GET /api/v1/apps',
@@ -59,7 +61,8 @@ describe('the REST API', () => {
       const url = path.replace('{connection}', 'acme').replace('{app}', 'acme-api').replace('{id}', '1');
       // Reads need read, writes need write. SQL is a read, posted for its length.
       const scope = method === 'GET' || path === '/api/v1/sql' ? 'read' : 'write';
-      const ask = (token: string | undefined) => app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
+      const ask = (token: string | undefined) =>
+        app.inject({ method: method as 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(method === 'GET' ? {} : { payload: {} }) });
       for (const token of [undefined, 'hwat_1_wrong']) {
         const answer = await ask(token);
         expect(answer.statusCode, `${operation} with ${token ?? 'no token'}`).toBe(401);
@@ -74,10 +77,12 @@ describe('the REST API', () => {
     }
   });
 
-  it('answers from the store, confined to the token\'s connections, with clear errors', async () => {
+  it("answers from the store, confined to the token's connections, with clear errors", async () => {
     const apps = await get('/api/v1/apps?connection=acme&limit=100', everything);
     const stored = (await readDataset(hw.store, 'apps', { connection: 'acme', orderBy: ['name'] })).rows;
-    expect((apps.body.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(stored.map((r) => [r.name, r.region, r.stack, r.updated_at]));
+    expect((apps.body.items as Json[]).map((a) => [a.name, a.region, a.stack, a.updated_at])).toEqual(
+      stored.map((r) => [r.name, r.region, r.stack, r.updated_at]),
+    );
     expect(apps.body.as_of).toEqual([expect.objectContaining({ connection: 'acme', run: expect.any(Number) })]);
     const detail = await get('/api/v1/apps/acme/acme-api', everything);
     expect(detail.status).toBe(200);
@@ -85,7 +90,8 @@ describe('the REST API', () => {
     const high = await get('/api/v1/findings?severity=high&limit=100', everything);
     expect((high.body.items as Json[]).length).toBeGreaterThan(0);
     expect((high.body.items as Json[]).every((f) => ['critical', 'high'].includes(f.severity as string))).toBe(true);
-    for (const path of ['/api/v1/connections', '/api/v1/vulnerabilities', '/api/v1/audit-events', '/api/v1/runs', '/api/v1/datasets']) expect((await get(path, everything)).status, path).toBe(200);
+    for (const path of ['/api/v1/connections', '/api/v1/vulnerabilities', '/api/v1/audit-events', '/api/v1/runs', '/api/v1/datasets'])
+      expect((await get(path, everything)).status, path).toBe(200);
 
     // bob's token sees bob's connection only.
     const bobs = await get('/api/v1/apps?limit=100', bobOnly);
@@ -99,7 +105,10 @@ describe('the REST API', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/limit/) });
     const unknown = await get('/api/v1/apps?colour=red', everything);
-    expect(unknown).toMatchObject({ status: 400, body: { error: { kind: 'input', message: expect.stringContaining('"colour", which this route does not take') } } });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { error: { kind: 'input', message: expect.stringContaining('"colour", which this route does not take') } },
+    });
     expect((await get('/api/v1/no-such-thing', everything)).body.error).toMatchObject({ kind: 'not_found', message: expect.stringMatching(/openapi\.json/) });
     expect((await get('/api/v1/apps?cursor=not-ours', everything)).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/cursor/) });
   });
@@ -125,7 +134,9 @@ describe('the REST API', () => {
     const bad = await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'too short', expires_at: 'tomorrow' });
     expect(bad.status).toBe(400);
     expect((bad.body.error as Json).message).toMatch(/reason|expires_at/);
-    expect((await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'accepted for the quarter', expires_at: expires, by: 'me' })).status).toBe(400);
+    expect(
+      (await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'accepted for the quarter', expires_at: expires, by: 'me' })).status,
+    ).toBe(400);
 
     const suppressed = await send('POST', `/api/v1/findings/${id}/suppression`, writer, { reason: 'accepted for the quarter', expires_at: expires });
     expect(suppressed.status).toBe(200);
@@ -137,7 +148,10 @@ describe('the REST API', () => {
     const monitored = await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['acme-api'] });
     expect(monitored).toEqual({ status: 200, body: { monitored: ['acme-api'] } });
     expect((await send('POST', '/api/v1/connections/acme/monitored-apps', bobWriter, { add: ['acme-api'] })).status).toBe(404);
-    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['no-such-app'] })).body.error).toMatchObject({ kind: 'input', message: expect.stringMatching(/no-such-app/) });
+    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['no-such-app'] })).body.error).toMatchObject({
+      kind: 'input',
+      message: expect.stringMatching(/no-such-app/),
+    });
     expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { remove: ['acme-api'] })).body).toEqual({ monitored: [] });
   });
 });

@@ -35,7 +35,16 @@ const consoleErrors: string[] = [];
 async function look(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), `axe on ${name}`).toEqual([]);
+  expect(
+    violations.map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    ),
+    `axe on ${name}`,
+  ).toEqual([]);
 }
 
 describe.skipIf(!chromiumPath)('the dashboard in a browser', () => {
@@ -122,7 +131,20 @@ describe.skipIf(!chromiumPath)('the dashboard in a browser', () => {
     expect(run!.status).toBe('complete');
 
     // Pages a user reads, each checked.
-    for (const [path, name] of [['/', 'overview'], ['/apps', 'apps'], ['/apps/acme/acme-api', 'app'], ['/findings', 'findings'], ['/compliance', 'compliance'], ['/compliance/soc2', 'framework'], ['/vulnerabilities', 'vulnerabilities'], ['/audit', 'audit'], ['/datasets', 'datasets'], ['/datasets/apps', 'dataset'], ['/runs', 'runs'], ['/settings', 'settings']] as const) {
+    for (const [path, name] of [
+      ['/', 'overview'],
+      ['/apps', 'apps'],
+      ['/apps/acme/acme-api', 'app'],
+      ['/findings', 'findings'],
+      ['/compliance', 'compliance'],
+      ['/compliance/soc2', 'framework'],
+      ['/vulnerabilities', 'vulnerabilities'],
+      ['/audit', 'audit'],
+      ['/datasets', 'datasets'],
+      ['/datasets/apps', 'dataset'],
+      ['/runs', 'runs'],
+      ['/settings', 'settings'],
+    ] as const) {
       const response = await page.goto(`${server.url}${path}`);
       expect(response!.status(), path).toBe(200);
       await look(name);
@@ -164,7 +186,11 @@ describe.skipIf(!chromiumPath)('the dashboard in a browser', () => {
     const bundle = await download(page, () => page.locator('#evidence table a').first().click());
     expect(bundle.name).toMatch(/^herowatch-evidence-.*\.zip$/);
     expect(bundle.bytes.subarray(0, 2).toString()).toBe('PK');
-    await page.locator('#evidence table').getByRole('button', { name: /^Verify/ }).first().click();
+    await page
+      .locator('#evidence table')
+      .getByRole('button', { name: /^Verify/ })
+      .first()
+      .click();
     await expect.poll(() => page.locator('main').innerText()).toMatch(/Verified: \d+ files unchanged/);
     await look('verification');
 
@@ -186,7 +212,7 @@ describe.skipIf(!chromiumPath)('the dashboard in a browser', () => {
     expect(consoleErrors).toEqual([]);
   }, 240_000);
 
-  it('follows the system\'s dark theme and keeps it accessible', async () => {
+  it("follows the system's dark theme and keeps it accessible", async () => {
     const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
     const dark = await context.newPage();
     await dark.goto(`${server.url}/login`);

@@ -45,7 +45,7 @@ function expectLimited(statuses: number[], ok: number): void {
   expect(statuses.slice(0, limited).every((s) => s === ok) && statuses.slice(limited).every((s) => s === 429), String(statuses)).toBe(true);
 }
 
-describe('the dashboard\'s routes', () => {
+describe("the dashboard's routes", () => {
   it('each say who may reach them, and there are pages, forms and downloads among them', () => {
     const count = (access: string) => world.routes.filter((r) => r.access === access).length;
     expect(count('public')).toBeGreaterThanOrEqual(4);
@@ -57,7 +57,12 @@ describe('the dashboard\'s routes', () => {
   it('refuse every request without a session: pages send to sign-in, anything else is 401', async () => {
     for (const route of world.routes.filter((r) => r.access !== 'public')) {
       const url = concrete(route.url);
-      const answer = await world.app.inject({ method: route.method as 'GET', url, headers: FORM, payload: route.method === 'GET' ? undefined : 'connection=acme' });
+      const answer = await world.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: FORM,
+        payload: route.method === 'GET' ? undefined : 'connection=acme',
+      });
       if (route.method === 'GET') {
         expect(answer.statusCode, url).toBe(303);
         expect(answer.headers.location, url).toBe(`/login?next=${encodeURIComponent(url)}`);
@@ -81,7 +86,14 @@ describe('the dashboard\'s routes', () => {
         continue;
       }
       if (route.access !== 'admin') continue;
-      const answer = await world.app.inject(as(viewer, { method: route.method as 'POST', url, headers: FORM, payload: `_csrf=${encodeURIComponent(viewer.csrf)}&connection=acme&confirm=acme&email=${encodeURIComponent(ADMIN.email)}&role=viewer&name=x&token=HRKU-x` }));
+      const answer = await world.app.inject(
+        as(viewer, {
+          method: route.method as 'POST',
+          url,
+          headers: FORM,
+          payload: `_csrf=${encodeURIComponent(viewer.csrf)}&connection=acme&confirm=acme&email=${encodeURIComponent(ADMIN.email)}&role=viewer&name=x&token=HRKU-x`,
+        }),
+      );
       expect(answer.statusCode, `${route.method} ${url}`).toBe(403);
       expect(answer.body).toContain('Only an admin may do this');
     }
@@ -90,7 +102,7 @@ describe('the dashboard\'s routes', () => {
     expect((await users(world.hw)).find((u) => u.email === ADMIN.email)!.role).toBe('admin');
   });
 
-  it('refuse a state change without the page\'s CSRF token, or with another session\'s', async () => {
+  it("refuse a state change without the page's CSRF token, or with another session's", async () => {
     for (const route of world.routes.filter((r) => r.method !== 'GET')) {
       const url = concrete(route.url);
       for (const token of [null, 'forged', viewer.csrf]) {
@@ -103,7 +115,14 @@ describe('the dashboard\'s routes', () => {
     expect((await findConnection(world.hw.store, 'acme'))!.state).toBe('active');
     expect((await findingDetail(world.hw, findingId)).suppression).toBeNull();
     // The same request with the token goes through.
-    const suppressed = await world.app.inject(as(admin, { method: 'POST', url: `/findings/${findingId}/suppress`, headers: FORM, payload: `_csrf=${encodeURIComponent(admin.csrf)}&reason=accepted+by+the+security+team&expires=2026-12-30` }));
+    const suppressed = await world.app.inject(
+      as(admin, {
+        method: 'POST',
+        url: `/findings/${findingId}/suppress`,
+        headers: FORM,
+        payload: `_csrf=${encodeURIComponent(admin.csrf)}&reason=accepted+by+the+security+team&expires=2026-12-30`,
+      }),
+    );
     expect(suppressed.statusCode, /role="alert">([^<]*)/.exec(suppressed.body)?.[1]).toBe(303);
     expect((await findingDetail(world.hw, findingId)).suppression).toMatchObject({ by: ADMIN.email, reason: 'accepted by the security team' });
   });
@@ -117,7 +136,12 @@ describe('the dashboard\'s routes', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(login.headers['x-content-type-options']).toBe('nosniff');
     expect(login.body).not.toMatch(/<script>|<script [^>]*>[^<]/);
-    const signIn = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie: `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}` }, payload: `_csrf=${encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(login.body)![1]!)}&email=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}` });
+    const signIn = await world.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { ...FORM, cookie: `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}` },
+      payload: `_csrf=${encodeURIComponent(/name="_csrf" value="([^"]+)"/.exec(login.body)![1]!)}&email=${encodeURIComponent(ADMIN.email)}&password=${encodeURIComponent(ADMIN.password)}`,
+    });
     expect(signIn.statusCode, signIn.body.slice(0, 3000)).toBe(303);
     const cookie = signIn.cookies.find((c) => c.name === 'herowatch_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
@@ -153,7 +177,9 @@ describe('the dashboard\'s routes', () => {
     const audit = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit?type=config_var' }))).body;
     const headers = [...(/<table class="events">\s*<thead>(.*?)<\/thead>/s.exec(audit)?.[1] ?? '').matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
     expect(headers).toEqual(['Time', 'Actor', 'Action', 'Target', 'Details', 'From']);
-    expect(audit).toMatch(/<td class="nowrap">config var <strong>update<\/strong><\/td>\s*<td class="nowrap">app acme-[a-z-]+<br><span class="hint">team acme-[a-z]+<\/span><\/td>\s*<td class="details">keys: [A-Z_]+/);
+    expect(audit).toMatch(
+      /<td class="nowrap">config var <strong>update<\/strong><\/td>\s*<td class="nowrap">app acme-[a-z-]+<br><span class="hint">team acme-[a-z]+<\/span><\/td>\s*<td class="details">keys: [A-Z_]+/,
+    );
     expect(audit).not.toContain('{&quot;keys&quot;');
     const hostile = (await world.app.inject(as(viewer, { method: 'GET', url: '/audit?app=acme-api' }))).body;
     expect(hostile).toContain('<td class="details">note: &lt;/td&gt;&lt;script&gt;');
@@ -162,9 +188,11 @@ describe('the dashboard\'s routes', () => {
     expect(nothing).not.toContain('<table class="events">');
   });
 
-  it('say a report\'s counts in one order: the compliance page, the framework page and the CLI agree', async () => {
+  it("say a report's counts in one order: the compliance page, the framework page and the CLI agree", async () => {
     const compliance = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance' }))).body;
-    const headers = [...(/<thead>(.*?)<\/thead>/s.exec(compliance)?.[1] ?? '').matchAll(/<th scope="col" class="num">([^<]*)<\/th>/g)].map((m) => m[1]!.toLowerCase());
+    const headers = [...(/<thead>(.*?)<\/thead>/s.exec(compliance)?.[1] ?? '').matchAll(/<th scope="col" class="num">([^<]*)<\/th>/g)].map((m) =>
+      m[1]!.toLowerCase(),
+    );
     expect(headers).toEqual(['controls', ...CONTROL_STATUS_ORDER.map((o) => o.label)]);
     const report = await frameworkReport(world.hw, 'soc2', {});
     const framework = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance/soc2' }))).body;
@@ -180,7 +208,9 @@ describe('the dashboard\'s routes', () => {
     expect(api).toMatch(new RegExp(`<td>${name}</td><td>\\d{4}-\\d\\d-\\d\\d</td><td>api\\.acme\\.example</td><td>ACM \\(renewed by Heroku\\)</td>`));
     const gateway = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/acme-gateway' }))).body;
     expect(gateway).toContain('<td>gateway.acme.example</td><td>custom</td><td>stegosaurus-18834</td>');
-    expect(gateway).toContain('<td>stegosaurus-18834</td><td>2026-10-30</td><td>gateway.acme.example</td><td>/C=US/O=DigiCert Inc/CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1</td>');
+    expect(gateway).toContain(
+      '<td>stegosaurus-18834</td><td>2026-10-30</td><td>gateway.acme.example</td><td>/C=US/O=DigiCert Inc/CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1</td>',
+    );
     expect(gateway).not.toContain('ACM (renewed by Heroku)');
   });
 
@@ -190,18 +220,35 @@ describe('the dashboard\'s routes', () => {
     const cookie = `_csrf=${login.cookies.find((c) => c.name === '_csrf')!.value}`;
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const answer = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}` });
+      const answer = await world.app.inject({
+        method: 'POST',
+        url: '/login',
+        headers: { ...FORM, cookie },
+        payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}`,
+      });
       statuses.push(answer.statusCode);
       if (answer.statusCode === 429) expect(answer.body).toContain('Too many attempts');
     }
     // Wrong passwords answer 401 until the limit (10 a window, some spent by the tests above), then 429 whatever is sent.
     expectLimited(statuses, 401);
     // Someone else signing in from the same address is not locked out by those attempts.
-    const other = await world.app.inject({ method: 'POST', url: '/login', headers: { ...FORM, cookie }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(VIEWER.email)}&password=${encodeURIComponent(VIEWER.password)}` });
+    const other = await world.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { ...FORM, cookie },
+      payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(VIEWER.email)}&password=${encodeURIComponent(VIEWER.password)}`,
+    });
     expect(other.statusCode).toBe(303);
     const tests: number[] = [];
     for (let i = 0; i < 12; i++) {
-      const answer = await world.app.inject(as(admin, { method: 'POST', url: '/integrations/test', headers: FORM, payload: `_csrf=${encodeURIComponent(admin.csrf)}&name=probe&token=HRKU-00000000-0000-4000-8000-00000000000${i % 10}` }));
+      const answer = await world.app.inject(
+        as(admin, {
+          method: 'POST',
+          url: '/integrations/test',
+          headers: FORM,
+          payload: `_csrf=${encodeURIComponent(admin.csrf)}&name=probe&token=HRKU-00000000-0000-4000-8000-00000000000${i % 10}`,
+        }),
+      );
       tests.push(answer.statusCode);
     }
     expectLimited(tests, 200);
@@ -219,26 +266,33 @@ describe('the dashboard\'s routes', () => {
 
   it('say on the overview which monitored apps are not judged, never counting them as free of vulnerabilities', async () => {
     const body = (await world.app.inject(as(viewer, { method: 'GET', url: '/' }))).body;
-    expect(body).toMatch(/1 monitored app not judged, so not counted as free of vulnerabilities: acme-api: not tested yet\. Run <code>herowatch vulns test acme-api<\/code>/);
+    expect(body).toMatch(
+      /1 monitored app not judged, so not counted as free of vulnerabilities: acme-api: not tested yet\. Run <code>herowatch vulns test acme-api<\/code>/,
+    );
   });
 
   it("show on an app's page every finding about the app and what it holds: certificates and collaborators too", async () => {
     const body = (await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/pay-api' }))).body;
     // Every current problem whose resource is pay-api's (read from its key), and only those: pay-api-staging's are not.
-    const about = (await listFindings(world.hw, { connection: 'acme', status: ['open', 'suppressed', 'unknown'] })).filter((f) => resultApp(f.resource_key) === 'pay-api');
+    const about = (await listFindings(world.hw, { connection: 'acme', status: ['open', 'suppressed', 'unknown'] })).filter(
+      (f) => resultApp(f.resource_key) === 'pay-api',
+    );
     expect(about.map((f) => f.check_id)).toEqual(expect.arrayContaining(['sni_endpoint_certificate_valid', 'app_collaborator_internal']));
     expect(body).toContain(`Findings (${about.length})`);
     for (const finding of about) expect(body, finding.check_id).toContain(`/findings/${finding.id}"`);
   });
 
   it('answer no route for a Host that is not theirs (DNS rebinding), the health check and metrics included', async () => {
-    const urls = [...new Set([...world.routes.map((r) => concrete(r.url)), '/healthz', '/metrics', '/api/v1/connections', '/api/v1/openapi.json', '/mcp', '/login'])];
+    const urls = [
+      ...new Set([...world.routes.map((r) => concrete(r.url)), '/healthz', '/metrics', '/api/v1/connections', '/api/v1/openapi.json', '/mcp', '/login']),
+    ];
     for (const url of urls) {
       const answer = await world.app.inject(as(admin, { method: 'GET', url, headers: { host: 'evil.example' } }));
       expect(answer.statusCode, url).toBe(403);
       expect(answer.body, url).not.toMatch(/acme|herowatch_session/);
     }
-    for (const host of ['localhost:8808', '127.0.0.1:8808', '[::1]:8808']) expect((await world.app.inject({ method: 'GET', url: '/healthz', headers: { host } })).statusCode, host).toBe(200);
+    for (const host of ['localhost:8808', '127.0.0.1:8808', '[::1]:8808'])
+      expect((await world.app.inject({ method: 'GET', url: '/healthz', headers: { host } })).statusCode, host).toBe(200);
   });
 });
 
@@ -251,7 +305,13 @@ describe('a server behind a proxy', () => {
       const cookie = `_csrf=${page.cookies.find((c) => c.name === '_csrf')!.value}`;
       const statuses: number[] = [];
       for (let i = 0; i < 12; i++) {
-        const answer = await app.inject({ method: 'POST', url: '/login', remoteAddress: '127.0.0.1', headers: { ...FORM, cookie, 'x-forwarded-for': client }, payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}` });
+        const answer = await app.inject({
+          method: 'POST',
+          url: '/login',
+          remoteAddress: '127.0.0.1',
+          headers: { ...FORM, cookie, 'x-forwarded-for': client },
+          payload: `_csrf=${encodeURIComponent(token)}&email=${encodeURIComponent(ADMIN.email)}&password=guess-${i}`,
+        });
         statuses.push(answer.statusCode);
       }
       return statuses;

@@ -20,7 +20,9 @@ describe('health and metrics', () => {
     await connect(hw, { name: 'edge', token: T.admin, apiUrl: emulator.url, enterprise: 'edge' });
     // One scheduled inventory job, as herowatch run would run it.
     const controller = new AbortController();
-    await new Scheduler({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger, onEvent: (e) => e.type === 'job-done' && controller.abort() }).run(controller.signal);
+    await new Scheduler({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger, onEvent: (e) => e.type === 'job-done' && controller.abort() }).run(
+      controller.signal,
+    );
 
     const { app } = await buildServer(hw);
     onTestFinished(() => app.close());

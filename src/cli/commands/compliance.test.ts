@@ -5,18 +5,36 @@ import { printEvaluation } from './compliance.js';
 
 function captured(): { output: Output; lines: string[] } {
   const lines: string[] = [];
-  const output: Output = { out: (line = '') => void lines.push(line), err: (line = '') => void lines.push(line), json: (value) => void lines.push(JSON.stringify(value)), raw: (text) => void lines.push(text) };
+  const output: Output = {
+    out: (line = '') => void lines.push(line),
+    err: (line = '') => void lines.push(line),
+    json: (value) => void lines.push(JSON.stringify(value)),
+    raw: (text) => void lines.push(text),
+  };
   return { output, lines };
 }
 
 describe('printEvaluation', () => {
   const summary: EvaluationSummary = {
-    connection: 'prod', evaluationId: 1, runId: 1, evaluatedAt: '2026-12-01T00:00:00Z', checks: 17, passed: 40, failed: 2, unknown: 0, changes: [],
-    warnings: [], timings: { loadMs: 1, evaluateMs: 1, storeMs: 1 },
+    connection: 'prod',
+    evaluationId: 1,
+    runId: 1,
+    evaluatedAt: '2026-12-01T00:00:00Z',
+    checks: 17,
+    passed: 40,
+    failed: 2,
+    unknown: 0,
+    changes: [],
+    warnings: [],
+    timings: { loadMs: 1, evaluateMs: 1, storeMs: 1 },
   };
 
   it('shows warnings (passes that need attention soon) without --json, at most ten', () => {
-    const warnings = Array.from({ length: 12 }, (_, i) => ({ checkId: 'app_stack_supported', resourceName: `app-${i}`, message: `app-${i} runs on heroku-22, which reaches end of life on 2027-04-30, in 150 days: plan the upgrade.` }));
+    const warnings = Array.from({ length: 12 }, (_, i) => ({
+      checkId: 'app_stack_supported',
+      resourceName: `app-${i}`,
+      message: `app-${i} runs on heroku-22, which reaches end of life on 2027-04-30, in 150 days: plan the upgrade.`,
+    }));
     const { output, lines } = captured();
     printEvaluation(output, { ...summary, warnings });
     expect(lines[1]).toBe('12 warnings (passing for now):');

@@ -4,8 +4,18 @@ import { SEVERITIES, type Severity } from '../../compliance/check.js';
 import { checksMarkdown } from '../../compliance/docs.js';
 import { CHECK_COUNT_ORDER, summaryText } from '../../compliance/report.js';
 import {
-  configuredCatalog, evaluateConnections, findingDetail, FINDING_STATUSES, frameworkReport, listFindings, suppressFinding, unsuppressFinding,
-  type EvaluationSummary, type FindingDetail, type FindingView, type FindingViewStatus,
+  configuredCatalog,
+  evaluateConnections,
+  findingDetail,
+  FINDING_STATUSES,
+  frameworkReport,
+  listFindings,
+  suppressFinding,
+  unsuppressFinding,
+  type EvaluationSummary,
+  type FindingDetail,
+  type FindingView,
+  type FindingViewStatus,
 } from '../../service/compliance.js';
 import { DAY_MS, parseDay } from '../../time.js';
 import { writeOutputFile } from '../../export/write-file.js';
@@ -27,7 +37,12 @@ export function registerCompliance(program: Command, output: Output, setExitCode
       if (flags.markdown) return output.raw(checksMarkdown());
       const catalog = await withHerowatch({}, async (hw) => configuredCatalog(hw));
       if (flags.json) return output.json(catalog);
-      output.out(table(['check', 'severity', 'title', 'frameworks'], catalog.map((c) => [`${c.id}${c.enabled ? '' : ' (disabled)'}`, c.severity, c.title, c.frameworks.join(', ')])));
+      output.out(
+        table(
+          ['check', 'severity', 'title', 'frameworks'],
+          catalog.map((c) => [`${c.id}${c.enabled ? '' : ' (disabled)'}`, c.severity, c.title, c.frameworks.join(', ')]),
+        ),
+      );
     });
 
   program
@@ -44,23 +59,37 @@ export function registerCompliance(program: Command, output: Output, setExitCode
   const findings = program
     .command('findings')
     .description('Compliance findings: one per check and resource, with first and last seen, status and suppression')
-    .option('--connection <name>', 'one connection\'s findings')
-    .option('--status <list>', `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: the current problems: open, suppressed, unknown)`, listOf(FINDING_STATUSES))
+    .option('--connection <name>', "one connection's findings")
+    .option(
+      '--status <list>',
+      `comma-separated: ${FINDING_STATUSES.join(', ')}, or all (default: the current problems: open, suppressed, unknown)`,
+      listOf(FINDING_STATUSES),
+    )
     .addOption(new Option('--severity <level>', 'this severity and above').choices(SEVERITIES))
-    .option('--check <id>', 'one check\'s findings')
+    .option('--check <id>', "one check's findings")
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (flags: { connection?: string; status?: FindingViewStatus[]; severity?: Severity; check?: string; format: FindingFormat; json?: boolean; out?: string }) => {
-      const format = flags.json ? 'json' : flags.format;
-      const status = flags.status ?? CURRENT_PROBLEMS;
-      const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status, severity: flags.severity, check: flags.check }));
-      const text = formatFindings(list, format, new Date(), flags.out ? undefined : process.stdout.columns);
-      if (flags.out) {
-        await writeOutputFile(flags.out, text);
-        output.err(`Wrote ${list.length} findings to ${flags.out}`);
-      } else output.raw(text);
-    });
+    .action(
+      async (flags: {
+        connection?: string;
+        status?: FindingViewStatus[];
+        severity?: Severity;
+        check?: string;
+        format: FindingFormat;
+        json?: boolean;
+        out?: string;
+      }) => {
+        const format = flags.json ? 'json' : flags.format;
+        const status = flags.status ?? CURRENT_PROBLEMS;
+        const list = await withHerowatch({}, (hw) => listFindings(hw, { connection: flags.connection, status, severity: flags.severity, check: flags.check }));
+        const text = formatFindings(list, format, new Date(), flags.out ? undefined : process.stdout.columns);
+        if (flags.out) {
+          await writeOutputFile(flags.out, text);
+          output.err(`Wrote ${list.length} findings to ${flags.out}`);
+        } else output.raw(text);
+      },
+    );
 
   findings
     .command('show')
@@ -91,7 +120,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
   findings
     .command('unsuppress')
     .argument('<id>', 'finding id', FINDING_ID)
-    .description('End a finding\'s suppression now')
+    .description("End a finding's suppression now")
     .requiredOption('--by <name>', 'who decides')
     .option('--json', 'print JSON')
     .action(async (id: number, flags: { by: string; json?: boolean }) => {
@@ -102,7 +131,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 
   program
     .command('report')
-    .description('A framework\'s controls with their checks and current results')
+    .description("A framework's controls with their checks and current results")
     .requiredOption('--framework <id>', 'soc2, iso27001 or cis-v8')
     .option('--connection <name>', 'one connection (default: all)')
     .option('--json', 'print JSON')
@@ -129,7 +158,9 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 export function printEvaluation(output: Output, summary: EvaluationSummary): void {
   const opened = summary.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = summary.changes.length - opened;
-  output.out(`Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`);
+  output.out(
+    `Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`,
+  );
   if (summary.warnings.length === 0) return;
   output.out(`${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'} (passing for now):`);
   for (const warning of summary.warnings.slice(0, 10)) output.out(`  ${warning.checkId}: ${warning.message}`);
@@ -169,7 +200,9 @@ export function formatFindings(list: FindingView[], format: FindingFormat, now =
 
 function printFinding(output: Output, f: FindingDetail): void {
   output.out(`Finding ${f.id}: ${f.check_title}`);
-  output.out(`  ${f.severity}, ${f.suppression ? `suppressed until ${f.suppression.expires_at.slice(0, 10)} by ${f.suppression.by}: ${f.suppression.reason}` : f.status} (result ${f.result})`);
+  output.out(
+    `  ${f.severity}, ${f.suppression ? `suppressed until ${f.suppression.expires_at.slice(0, 10)} by ${f.suppression.by}: ${f.suppression.reason}` : f.status} (result ${f.result})`,
+  );
   output.out(`  connection ${f.connection}${f.account_email ? ` (${f.account_email})` : ''}; ${f.resource_type} ${f.resource_name}`);
   output.out(`  first seen ${f.first_seen_at ?? 'never failed'}, last seen ${f.last_seen_at ?? '-'}${f.resolved_at ? `, resolved ${f.resolved_at}` : ''}`);
   output.out(`  the data behind it was read from Heroku ${f.data_as_of ?? '(not recorded)'}`);

@@ -20,7 +20,7 @@ export function registerDatasets(program: Command, output: Output, setExitCode: 
   program
     .command('datasets')
     .description('List the datasets with their row counts')
-    .option('--connection <name>', 'count one connection\'s rows only')
+    .option('--connection <name>', "count one connection's rows only")
     .option('--columns', 'also describe every column')
     .option('--markdown', 'print the reference documentation of every dataset (docs/datasets.md)')
     .option('--json', 'print JSON')
@@ -28,11 +28,21 @@ export function registerDatasets(program: Command, output: Output, setExitCode: 
       if (flags.markdown) return output.raw(datasetsMarkdown());
       const summaries = await withHerowatch({}, (hw) => listDatasets(hw, flags.connection));
       if (flags.json) return output.json(summaries);
-      output.out(table(['dataset', 'rows', 'description'], summaries.map((d) => [d.name, d.rows, d.description])));
+      output.out(
+        table(
+          ['dataset', 'rows', 'description'],
+          summaries.map((d) => [d.name, d.rows, d.description]),
+        ),
+      );
       if (flags.columns) {
         for (const d of summaries) {
           output.out(`\n${d.name}: ${d.description}`);
-          output.out(table(['column', 'type', 'description'], d.columns.map((c) => [c.name, c.type, c.description])));
+          output.out(
+            table(
+              ['column', 'type', 'description'],
+              d.columns.map((c) => [c.name, c.type, c.description]),
+            ),
+          );
         }
       }
     });
@@ -43,7 +53,7 @@ export function registerDatasets(program: Command, output: Output, setExitCode: 
     .description('Export a dataset as CSV, JSON or NDJSON')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('csv'))
     .option('--out <file>', 'write to a file instead of standard output')
-    .option('--connection <name>', 'one connection\'s rows only')
+    .option('--connection <name>', "one connection's rows only")
     .option('--json', 'the same as --format json')
     .action(async (name: string, flags: { format: ExportFormat; out?: string; connection?: string; json?: boolean }) => {
       const { dataset, rows } = await withHerowatch({}, (hw) => datasetRows(hw, name, flags.connection));
@@ -60,23 +70,48 @@ export function registerDatasets(program: Command, output: Output, setExitCode: 
     .command('sql')
     .argument('<query>', 'one read-only SQL query over the datasets')
     .description('Query the datasets with SQL (read-only)')
-    .option('--limit <n>', `rows at most (default ${SQL_ROWS.toLocaleString('en-US')}; more rows than asked for is then not a failure)`, wholeNumber(1, 1_000_000))
+    .option(
+      '--limit <n>',
+      `rows at most (default ${SQL_ROWS.toLocaleString('en-US')}; more rows than asked for is then not a failure)`,
+      wholeNumber(1, 1_000_000),
+    )
     .addOption(new Option('--format <format>', 'table on a terminal, or csv, json, ndjson').choices(['table', ...FORMATS]).default('table'))
     .option('--json', 'print {columns, rows, truncated, truncated_by, cut_cells} as JSON')
     .action(async (query: string, flags: { limit?: number; format: 'table' | ExportFormat; json?: boolean }) => {
       const answer = await withHerowatch({}, (hw) => runReadOnlySql(hw, query, { maxRows: flags.limit ?? SQL_ROWS, maxResultBytes: SQL_BYTES }));
       const format = flags.json ? 'json' : flags.format;
-      if (format === 'json') output.json({ columns: answer.columns, rows: answer.rows, truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells });
-      else if (format === 'csv') output.raw(toCsv(answer.columns, answer.rows.map((row) => answer.columns.map((c) => row[c]))));
+      if (format === 'json')
+        output.json({ columns: answer.columns, rows: answer.rows, truncated: answer.truncated, truncated_by: answer.truncatedBy, cut_cells: answer.cutCells });
+      else if (format === 'csv')
+        output.raw(
+          toCsv(
+            answer.columns,
+            answer.rows.map((row) => answer.columns.map((c) => row[c])),
+          ),
+        );
       else if (format === 'ndjson') output.raw(answer.rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
-      else output.out(table(answer.columns, answer.rows.map((row) => answer.columns.map((c) => row[c] as string)), { width: process.stdout.isTTY ? process.stdout.columns : undefined }));
+      else
+        output.out(
+          table(
+            answer.columns,
+            answer.rows.map((row) => answer.columns.map((c) => row[c] as string)),
+            { width: process.stdout.isTTY ? process.stdout.columns : undefined },
+          ),
+        );
       const count = `${answer.rows.length.toLocaleString('en-US')} row${answer.rows.length === 1 ? '' : 's'}`;
-      if (answer.cutCells > 0) output.err(`${answer.cutCells} value${answer.cutCells === 1 ? ' was' : 's were'} longer than ${answer.limits.maxCellChars.toLocaleString('en-US')} characters and cut.`);
+      if (answer.cutCells > 0)
+        output.err(
+          `${answer.cutCells} value${answer.cutCells === 1 ? ' was' : 's were'} longer than ${answer.limits.maxCellChars.toLocaleString('en-US')} characters and cut.`,
+        );
       if (answer.truncatedBy === 'bytes') {
-        output.err(`(${count}) The answer stopped at ${answer.limits.maxResultBytes / 1024 / 1024} MiB: the query matched more. Select fewer or shorter columns, page with LIMIT and OFFSET, or export whole datasets (herowatch export DATASET --out FILE).`);
+        output.err(
+          `(${count}) The answer stopped at ${answer.limits.maxResultBytes / 1024 / 1024} MiB: the query matched more. Select fewer or shorter columns, page with LIMIT and OFFSET, or export whole datasets (herowatch export DATASET --out FILE).`,
+        );
         setExitCode(EXIT.failed);
       } else if (answer.truncatedBy === 'rows' && flags.limit === undefined) {
-        output.err(`(${count}) The query matched more than ${answer.limits.maxRows.toLocaleString('en-US')} rows and the answer was cut: add a WHERE, page with LIMIT and OFFSET, raise the cap with --limit N, or export whole datasets (herowatch export DATASET --out FILE).`);
+        output.err(
+          `(${count}) The query matched more than ${answer.limits.maxRows.toLocaleString('en-US')} rows and the answer was cut: add a WHERE, page with LIMIT and OFFSET, raise the cap with --limit N, or export whole datasets (herowatch export DATASET --out FILE).`,
+        );
         setExitCode(EXIT.failed);
       } else {
         output.err(`(${count}${answer.truncatedBy === 'rows' ? `, the first ${flags.limit} as asked; there are more` : ''})`);
@@ -95,34 +130,64 @@ export function registerDatasets(program: Command, output: Output, setExitCode: 
       if (flags.json) return output.json(result);
       output.out(`Changes from run ${result.since} to run ${result.until}: ${result.changes.length}`);
       const values = (c: (typeof result.changes)[number]): string => c.values?.map((v) => `${v.field}: ${v.before} → ${v.after}`).join('; ') ?? '';
-      if (result.changes.length > 0) output.out(table(['dataset', 'change', 'what', 'before → after'], result.changes.map((c) => [c.resource, c.kind, c.label, values(c)]), { width: process.stdout.columns }));
+      if (result.changes.length > 0)
+        output.out(
+          table(
+            ['dataset', 'change', 'what', 'before → after'],
+            result.changes.map((c) => [c.resource, c.kind, c.label, values(c)]),
+            { width: process.stdout.columns },
+          ),
+        );
     });
 
   program
     .command('runs')
     .description('List sync runs')
-    .option('--connection <name>', 'one connection\'s runs only')
+    .option('--connection <name>', "one connection's runs only")
     .option('--limit <n>', 'how many, newest first', wholeNumber(1, 100_000), 20)
     .option('--json', 'print JSON')
     .action(async (flags: { connection?: string; limit: number; json?: boolean }) => {
       const runs = await withHerowatch({}, (hw) => syncRuns(hw, { connection: flags.connection, limit: flags.limit }));
       if (flags.json) return output.json(runs);
-      output.out(table(['run', 'started', 'mode', 'status', 'requests', '304s', 'retries', 'pool low', 'records', 'error'], runs.map((r) => [r.id, r.started_at, r.kind === 'audit' ? 'audit' : r.mode, r.status, r.requests, r.not_modified, r.retries, r.rate_limit_low, r.items, r.error])));
+      output.out(
+        table(
+          ['run', 'started', 'mode', 'status', 'requests', '304s', 'retries', 'pool low', 'records', 'error'],
+          runs.map((r) => [
+            r.id,
+            r.started_at,
+            r.kind === 'audit' ? 'audit' : r.mode,
+            r.status,
+            r.requests,
+            r.not_modified,
+            r.retries,
+            r.rate_limit_low,
+            r.items,
+            r.error,
+          ]),
+        ),
+      );
     });
 
   program
     .command('freshness')
-    .description('How long ago each dataset\'s lists were last read from Heroku, against the maximum staleness (settings: sync)')
+    .description("How long ago each dataset's lists were last read from Heroku, against the maximum staleness (settings: sync)")
     .option('--connection <name>', 'one connection only')
     .option('--json', 'print JSON (ages in milliseconds)')
     .action(async (flags: { connection?: string; json?: boolean }) => {
       const report = await withHerowatch({}, (hw) => inventoryFreshness(hw, { connection: flags.connection }));
       if (flags.json) return output.json(report);
-      const age = (ms: number): string => (ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
+      const age = (ms: number): string =>
+        ms < 3_600_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`;
       for (const c of report) {
         output.out(`${c.connection}: lists last read from Heroku (maximum staleness ${age(c.maxStalenessMs)})`);
         if (c.resources.length === 0) output.out('  never synced');
-        else output.out(table(['dataset', 'lists', 'median age', '95th percentile', 'oldest', 'past the maximum'], c.resources.map((r) => [r.resource, r.lists, age(r.p50Ms), age(r.p95Ms), age(r.maxMs), r.overMax])));
+        else
+          output.out(
+            table(
+              ['dataset', 'lists', 'median age', '95th percentile', 'oldest', 'past the maximum'],
+              c.resources.map((r) => [r.resource, r.lists, age(r.p50Ms), age(r.p95Ms), age(r.maxMs), r.overMax]),
+            ),
+          );
       }
     });
 }

@@ -55,7 +55,7 @@ export function registerDemo(program: Command, output: Output, running: (emulato
     .description('Sync the bundled demo world from the Heroku API emulator and summarise it')
     .option('--serve', 'then serve the dashboard (and keep the emulator serving) until Ctrl-C, with a sign-in link')
     .option('--port <n>', 'emulator port; 0 picks a free one', '0')
-    .option('--web-port <n>', 'with --serve: the dashboard\'s port; 0 picks a free one', '8808')
+    .option('--web-port <n>', "with --serve: the dashboard's port; 0 picks a free one", '8808')
     .option('--json', 'print the summary as one JSON object')
     .action(async (flags: { serve?: boolean; port: string; webPort: string; json?: boolean }) => {
       const json = flags.json === true;
@@ -82,12 +82,15 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           progress.done();
           if (result.status !== 'complete') throw new Error(`The demo sync did not complete: ${result.error}`);
           say.out('');
-          say.out(`Sync run ${result.runId}: complete in ${(result.durationMs / 1000).toFixed(1)}s, ${result.requests} requests (${result.notModified} answered 304: unchanged since the last demo), ${result.items} records, ${result.auditEvents} audit events.`);
+          say.out(
+            `Sync run ${result.runId}: complete in ${(result.durationMs / 1000).toFixed(1)}s, ${result.requests} requests (${result.notModified} answered 304: unchanged since the last demo), ${result.items} records, ${result.auditEvents} audit events.`,
+          );
           say.out(`Rate limit: the pool never went below ${result.rateLimitLow} of 4,500.`);
           say.out('');
           say.out('What herowatch now knows about Acme:');
           const counts = new Map((await listDatasets(hw, 'acme')).map((d) => [d.name, d.rows]));
-          const line = (label: string, ...datasets: string[]) => say.out(`  ${label.padEnd(22)} ${datasets.map((d) => `${counts.get(d) ?? 0} ${d.replace(/_/g, ' ')}`).join(', ')}`);
+          const line = (label: string, ...datasets: string[]) =>
+            say.out(`  ${label.padEnd(22)} ${datasets.map((d) => `${counts.get(d) ?? 0} ${d.replace(/_/g, ' ')}`).join(', ')}`);
           line('account and teams', 'teams', 'team_members', 'enterprise_members');
           line('apps', 'apps', 'domains', 'sni_endpoints', 'config_vars');
           line('access', 'collaborators', 'team_apps');
@@ -113,12 +116,19 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           const tests = await testMonitoredApps(hw, { connection: 'acme', evaluate: false });
           const compliance = await evaluateConnection(hw, 'acme');
           say.out('');
-          say.out(`Vulnerabilities: ${monitoredApps.length} apps monitored (herowatch apps add), their slugs read and matched against ${update.records} advisories that ship with the demo (herowatch vulns db update downloads them all):`);
+          say.out(
+            `Vulnerabilities: ${monitoredApps.length} apps monitored (herowatch apps add), their slugs read and matched against ${update.records} advisories that ship with the demo (herowatch vulns db update downloads them all):`,
+          );
           for (const test of tests) {
             const detail = await appVulnerabilities(hw, test.app, { connection: 'acme' });
             // One line per package: how many vulnerabilities, the worst, and the version that fixes them all.
             const byPackage = groupBy(detail.vulnerabilities, (v) => `${v.package} ${v.version}`);
-            const upgrade = (found: typeof detail.vulnerabilities) => found.map((v) => v.fixed).filter((v): v is string => v !== null).sort(ecosystem(found[0]!.ecosystem)!.compare).at(-1) ?? 'none yet';
+            const upgrade = (found: typeof detail.vulnerabilities) =>
+              found
+                .map((v) => v.fixed)
+                .filter((v): v is string => v !== null)
+                .sort(ecosystem(found[0]!.ecosystem)!.compare)
+                .at(-1) ?? 'none yet';
             const said = [...byPackage].map(([name, found]) => `${name} (${found.length}, worst ${found[0]!.severity}; upgrade to ${upgrade(found)})`);
             say.out(`  ${test.app.padEnd(12)} ${test.packages} packages, ${test.open} open${said.length > 0 ? `: ${said.join(', ')}` : ''}`);
           }
@@ -126,10 +136,22 @@ export function registerDemo(program: Command, output: Output, running: (emulato
           say.out(`Compliance: ${compliance.failed} failing, ${compliance.passed} passing, ${compliance.unknown} unknown, over ${compliance.checks} checks:`);
           const open = await listFindings(hw, { connection: 'acme', status: ['open'] });
           for (const [check, findings] of groupBy(open, (f) => f.check_id)) {
-            say.out(`  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings.slice(0, 3).map((f) => f.resource_name).join(', ')}${findings.length > 3 ? ', ...' : ''}`);
+            say.out(
+              `  ${findings[0]!.severity.padEnd(8)} ${check} (${findings.length}): ${findings
+                .slice(0, 3)
+                .map((f) => f.resource_name)
+                .join(', ')}${findings.length > 3 ? ', ...' : ''}`,
+            );
           }
           if (json) {
-            output.json({ emulator: emulator.url, home, connection: status, sync: result, datasets: Object.fromEntries(counts), findings: open.map((f) => ({ id: f.id, check_id: f.check_id, severity: f.severity, resource: f.resource_name })) });
+            output.json({
+              emulator: emulator.url,
+              home,
+              connection: status,
+              sync: result,
+              datasets: Object.fromEntries(counts),
+              findings: open.map((f) => ({ id: f.id, check_id: f.check_id, severity: f.severity, resource: f.resource_name })),
+            });
           }
           say.out('');
           say.out('Explore it:');

@@ -3,8 +3,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
-  generateScenario, parseGenerateSpec, readScenarioFile, startEmulator,
-  type Emulator, type FaultOptions, type RateLimitOptions, type Scenario,
+  generateScenario,
+  parseGenerateSpec,
+  readScenarioFile,
+  startEmulator,
+  type Emulator,
+  type FaultOptions,
+  type RateLimitOptions,
+  type Scenario,
 } from '../../emulator/index.js';
 import { UsageError, type Output } from '../output.js';
 
@@ -76,14 +82,24 @@ export function registerEmulator(program: Command, output: Output, running: (emu
       // The world's clock and its tokens: a fixed clock weeks behind, or a token to guess, would otherwise surprise.
       const clock = world.now();
       const behind = Math.floor((Date.now() - clock.getTime()) / DAY_MS);
-      const tokens = [...world.tokens.values()].filter((t) => !t.revoked && (t.expiresIn === null || Date.parse(t.createdAt) + t.expiresIn * 1000 > clock.getTime()));
+      const tokens = [...world.tokens.values()].filter(
+        (t) => !t.revoked && (t.expiresIn === null || Date.parse(t.createdAt) + t.expiresIn * 1000 > clock.getTime()),
+      );
       if (flags.json) {
-        output.json({ url: emulator.url, stats, now: clock.toISOString(), tokens: tokens.map((t) => ({ token: t.token, user: t.user.email, scope: t.scope, description: t.description })) });
+        output.json({
+          url: emulator.url,
+          stats,
+          now: clock.toISOString(),
+          tokens: tokens.map((t) => ({ token: t.token, user: t.user.email, scope: t.scope, description: t.description })),
+        });
       } else {
         output.out(`Heroku Platform API emulator listening on ${emulator.url}`);
         output.out(`  serving ${describeStats(stats)}`);
-        output.out(`  the world's clock: ${clock.toISOString()}${behind >= 1 ? ` (${behind} day${behind === 1 ? '' : 's'} ago; --shift-to-now moves the world to today)` : ''}`);
-        for (const token of tokens.slice(0, 5)) output.out(`  token of ${token.user.email} (${token.scope.join(', ')}${token.description ? `, ${token.description}` : ''}): ${token.token}`);
+        output.out(
+          `  the world's clock: ${clock.toISOString()}${behind >= 1 ? ` (${behind} day${behind === 1 ? '' : 's'} ago; --shift-to-now moves the world to today)` : ''}`,
+        );
+        for (const token of tokens.slice(0, 5))
+          output.out(`  token of ${token.user.email} (${token.scope.join(', ')}${token.description ? `, ${token.description}` : ''}): ${token.token}`);
         if (tokens.length > 5) output.out(`  ... and ${tokens.length - 5} more tokens (--json lists them)`);
         output.out(`  point Heroku clients at it: HEROKU_HOST=${emulator.url} HEROKU_API_KEY=<a token above>`);
         output.out('  stop with Ctrl-C');
@@ -131,11 +147,18 @@ const RATE_LIMIT_KEYS: Record<string, keyof RateLimitOptions> = {
 
 export function parseRateLimit(spec: string): Partial<RateLimitOptions> {
   const options: Partial<RateLimitOptions> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value] = part.split('=').map((s) => s.trim());
     const field = RATE_LIMIT_KEYS[key ?? ''];
     if (!field || value === undefined) {
-      throw new UsageError(`--rate-limit: "${part}" is not a setting; use ${Object.keys(RATE_LIMIT_KEYS).map((k) => `${k}=...`).join(', ')}`);
+      throw new UsageError(
+        `--rate-limit: "${part}" is not a setting; use ${Object.keys(RATE_LIMIT_KEYS)
+          .map((k) => `${k}=...`)
+          .join(', ')}`,
+      );
     }
     if (field === 'retryAfter' || field === 'count304') {
       if (value !== 'true' && value !== 'false') throw new UsageError(`--rate-limit: ${key} is true or false, not ${value}`);

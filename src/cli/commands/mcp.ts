@@ -16,7 +16,9 @@ function scopeList(value: string, previous: string[] = []): string[] {
 export function registerMcp(program: Command, output: Output): void {
   program
     .command('mcp')
-    .description('Serve herowatch to AI agents over the Model Context Protocol, read-only: on standard input and output (for an MCP client that starts it), or over HTTP with --http (access tokens required)')
+    .description(
+      'Serve herowatch to AI agents over the Model Context Protocol, read-only: on standard input and output (for an MCP client that starts it), or over HTTP with --http (access tokens required)',
+    )
     .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeatable)
     .option('--app <name>', 'only this app is visible (repeatable; default: all apps of those connections)', repeatable)
     .option('--http', 'serve Streamable HTTP at /mcp instead of stdio')
@@ -31,12 +33,17 @@ export function registerMcp(program: Command, output: Output): void {
         if (flags.http) {
           const { startMcpHttp } = await import('../../mcp/http.js');
           const server = await startMcpHttp(hw, { host: flags.host, port: flags.port, scope, allowedHosts: allowedHostsFor(flags.host, flags.allowedHost) });
-          output.err(`herowatch MCP server at ${server.url} (Streamable HTTP; access tokens with the mcp:read scope: herowatch access-tokens create). Stop with Ctrl-C.`);
+          output.err(
+            `herowatch MCP server at ${server.url} (Streamable HTTP; access tokens with the mcp:read scope: herowatch access-tokens create). Stop with Ctrl-C.`,
+          );
           await untilStopped();
           await server.close();
           return;
         }
-        const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import('../../mcp/server.js'), import('@modelcontextprotocol/server/stdio')]);
+        const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
+          import('../../mcp/server.js'),
+          import('@modelcontextprotocol/server/stdio'),
+        ]);
         const server = createMcpServer(hw, { scope, transport: 'stdio' });
         // Standard output carries the protocol: nothing else is written there.
         await server.connect(new StdioServerTransport());
@@ -45,12 +52,16 @@ export function registerMcp(program: Command, output: Output): void {
       });
     });
 
-  const tokens = program.command('access-tokens').description('Access tokens for herowatch\'s HTTP endpoints (MCP): stored hashed, scoped, revocable, expiring');
+  const tokens = program.command('access-tokens').description("Access tokens for herowatch's HTTP endpoints (MCP): stored hashed, scoped, revocable, expiring");
   tokens
     .command('create')
     .description('Issue an access token; it is shown once')
     .requiredOption('--name <name>', 'who or what it is for')
-    .addOption(new Option('--scope <scope>', `what it may do: ${ACCESS_SCOPES.join(', ')} (repeatable; default read: the REST API's reads and MCP)`).argParser(scopeList))
+    .addOption(
+      new Option('--scope <scope>', `what it may do: ${ACCESS_SCOPES.join(', ')} (repeatable; default read: the REST API's reads and MCP)`).argParser(
+        scopeList,
+      ),
+    )
     .option('--connection <name>', 'only this connection is visible (repeatable; default: all)', repeatable)
     .option('--app <name>', 'only this app is visible (repeatable)', repeatable)
     .addOption(new Option('--expires-in <days>', 'days until it expires (1 to 365)').argParser(wholeNumber(1, 365, 'a number of days')).default(90))
@@ -58,11 +69,19 @@ export function registerMcp(program: Command, output: Output): void {
     .option('--json', 'print the token as JSON')
     .action(async (flags: { name: string; scope?: string[]; connection?: string[]; app?: string[]; expiresIn: number; expiry: boolean; json?: boolean }) => {
       const issued = await withHerowatch({}, (hw) =>
-        createAccessToken(hw, { name: flags.name, scopes: (flags.scope ?? ['read']) as AccessScope[], connections: flags.connection ?? null, apps: flags.app ?? null, expiresInDays: flags.expiry ? flags.expiresIn : null }),
+        createAccessToken(hw, {
+          name: flags.name,
+          scopes: (flags.scope ?? ['read']) as AccessScope[],
+          connections: flags.connection ?? null,
+          apps: flags.app ?? null,
+          expiresInDays: flags.expiry ? flags.expiresIn : null,
+        }),
       );
       if (flags.json) return output.json(issued);
       output.out(issued.token);
-      output.err(`Access token ${issued.id} (${flags.name}), ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'never expires'}. It is shown only now: keep it in a secret store. Send it as "Authorization: Bearer <token>".`);
+      output.err(
+        `Access token ${issued.id} (${flags.name}), ${issued.expiresAt ? `expires ${issued.expiresAt}` : 'never expires'}. It is shown only now: keep it in a secret store. Send it as "Authorization: Bearer <token>".`,
+      );
     });
   tokens
     .command('list')
@@ -72,7 +91,12 @@ export function registerMcp(program: Command, output: Output): void {
       const list = await withHerowatch({}, (hw) => accessTokens(hw));
       if (flags.json) return output.json(list);
       if (list.length === 0) return output.out('No access tokens: herowatch access-tokens create --name NAME issues one.');
-      output.out(table(['ID', 'NAME', 'SCOPES', 'CONNECTIONS', 'STATE', 'EXPIRES', 'LAST USED'], list.map((t) => [t.id, t.name, t.scopes.join(','), t.connections?.join(',') ?? 'all', t.state, t.expires_at ?? 'never', t.last_used_at ?? ''])));
+      output.out(
+        table(
+          ['ID', 'NAME', 'SCOPES', 'CONNECTIONS', 'STATE', 'EXPIRES', 'LAST USED'],
+          list.map((t) => [t.id, t.name, t.scopes.join(','), t.connections?.join(',') ?? 'all', t.state, t.expires_at ?? 'never', t.last_used_at ?? '']),
+        ),
+      );
     });
   tokens
     .command('revoke')
@@ -98,6 +122,20 @@ export function registerMcp(program: Command, output: Output): void {
       const calls = await withHerowatch({}, (hw) => agentCalls(hw, { since, tokenId: flags.token, limit: flags.limit }));
       if (flags.json) return output.json(calls);
       if (calls.length === 0) return output.out('No agent calls recorded.');
-      output.out(table(['TIME', 'TOKEN', 'TRANSPORT', 'TOOL', 'OUTCOME', 'BYTES', 'MS', 'ARGUMENTS'], calls.map((c) => [c.at, c.token_id ?? '-', c.transport, c.name ?? c.method, c.outcome, c.result_bytes, c.duration_ms, JSON.stringify(c.arguments ?? {}).slice(0, 80)])));
+      output.out(
+        table(
+          ['TIME', 'TOKEN', 'TRANSPORT', 'TOOL', 'OUTCOME', 'BYTES', 'MS', 'ARGUMENTS'],
+          calls.map((c) => [
+            c.at,
+            c.token_id ?? '-',
+            c.transport,
+            c.name ?? c.method,
+            c.outcome,
+            c.result_bytes,
+            c.duration_ms,
+            JSON.stringify(c.arguments ?? {}).slice(0, 80),
+          ]),
+        ),
+      );
     });
 }

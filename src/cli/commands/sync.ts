@@ -26,7 +26,9 @@ interface SyncFlags {
 export function registerSync(program: Command, output: Output, setExitCode: (code: number) => void): void {
   program
     .command('sync')
-    .description('Collect the inventory of a connected Heroku account (or of HEROKU_API_KEY at HEROKU_HOST, as the Heroku CLI reads them), then test the connection')
+    .description(
+      'Collect the inventory of a connected Heroku account (or of HEROKU_API_KEY at HEROKU_HOST, as the Heroku CLI reads them), then test the connection',
+    )
     .option('--connection <name>', 'connection to sync (default: the only one; with HEROKU_API_KEY: "default")')
     .option('--all', 'sync every connected account, one after another')
     .option('--api-url <url>', 'Heroku API URL (default: from HEROKU_HOST, else https://api.heroku.com)')
@@ -44,7 +46,11 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const progress = flags.json ? progressJson((event) => output.json(event)) : process.stderr.isTTY ? progressLine() : progressLog((line) => output.err(line));
+      const progress = flags.json
+        ? progressJson((event) => output.json(event))
+        : process.stderr.isTTY
+          ? progressLine()
+          : progressLog((line) => output.err(line));
       try {
         const results = await withHerowatch(flags, async (hw, config) => {
           const request: Omit<SyncRequest, 'connection'> = {
@@ -60,7 +66,8 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
               onProgress: (event) => progress.update(event),
             },
           };
-          if (!flags.all) return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultSyncConnection(hw, request.token !== undefined)) })];
+          if (!flags.all)
+            return [await syncConnection(hw, { ...request, connection: flags.connection ?? (await defaultSyncConnection(hw, request.token !== undefined)) })];
           const all = await syncAll(hw, { client: request.client, sync: request.sync, full: request.full });
           if (all.length === 0) throw new UsageError('No connection has stored credentials: herowatch connect --name NAME --token-stdin');
           return all;
@@ -70,7 +77,9 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
           if (flags.json) output.json({ type: 'result', ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
           else printResult(output, result);
         }
-        const worst = Math.max(...results.map((r) => (r.status === 'complete' ? (r.connectionStatus?.state === 'failing' ? 1 : 0) : r.status === 'interrupted' ? 130 : 1)));
+        const worst = Math.max(
+          ...results.map((r) => (r.status === 'complete' ? (r.connectionStatus?.state === 'failing' ? 1 : 0) : r.status === 'interrupted' ? 130 : 1)),
+        );
         setExitCode(worst);
       } finally {
         process.off('SIGINT', stop);
@@ -81,7 +90,10 @@ export function registerSync(program: Command, output: Output, setExitCode: (cod
 /** The gaps grouped by resource and cause, with counts: a line per kind of gap, never one per app. */
 function printGaps(print: (line: string) => void, gaps: ConnectionSyncResult['gaps']): void {
   for (const group of gapGroups(gaps)) {
-    const of = group.count === 1 ? '' : ` (${group.count.toLocaleString('en-US')} lists${group.parents.length > 0 ? `, e.g. of ${group.parents.slice(0, 3).join(', ')}` : ''})`;
+    const of =
+      group.count === 1
+        ? ''
+        : ` (${group.count.toLocaleString('en-US')} lists${group.parents.length > 0 ? `, e.g. of ${group.parents.slice(0, 3).join(', ')}` : ''})`;
     print(`  gap: ${group.resource} ${group.status === 'failed' ? `failed: ${group.cause}` : group.status}${of}: ${group.reason ?? ''}`);
     if (group.fix) print(`      fix: ${group.fix}`);
   }
@@ -108,7 +120,9 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
   output.out(`Sync run ${result.runId} of connection "${connection}"${who}: complete in ${seconds}s (${result.mode})`);
   if (result.plan) output.out(`  ${describePlan(result.plan)}`);
   output.out(`  ${result.items} records (${result.versions} new or changed), ${result.auditEvents} audit events read`);
-  output.out(`  ${result.requests} requests (${result.notModified} unchanged since last time, ${result.retries} retried), rate-limit pool low point ${result.rateLimitLow ?? 'unknown'}${result.throttledMs > 0 ? `, paused ${(result.throttledMs / 1000).toFixed(1)}s to keep the reserve` : ''}`);
+  output.out(
+    `  ${result.requests} requests (${result.notModified} unchanged since last time, ${result.retries} retried), rate-limit pool low point ${result.rateLimitLow ?? 'unknown'}${result.throttledMs > 0 ? `, paused ${(result.throttledMs / 1000).toFixed(1)}s to keep the reserve` : ''}`,
+  );
   if (result.recovered.length > 0) output.out(`  runs ${result.recovered.join(', ')} had been interrupted; they are marked so and left nothing behind`);
   const { ok, forbidden, failed, missing } = result.coverage;
   output.out(`  coverage: ${ok} ok, ${forbidden} forbidden, ${failed} failed, ${missing} missing`);
@@ -118,6 +132,8 @@ function printResult(output: Output, result: ConnectionSyncResult): void {
   const vulns = result.vulnerabilities;
   if (vulns?.error) output.out(`Vulnerability tests could not run: ${vulns.error}`);
   else if (vulns) {
-    output.out(`Vulnerabilities of ${vulns.apps} monitored app${vulns.apps === 1 ? '' : 's'}: ${vulns.open} open (${vulns.opened} new, ${vulns.resolved} resolved); ${vulns.downloaded} slug${vulns.downloaded === 1 ? '' : 's'} read${vulns.gaps > 0 ? `, ${vulns.gaps} app${vulns.gaps === 1 ? '' : 's'} without a slug to read` : ''}; herowatch vulns lists them.`);
+    output.out(
+      `Vulnerabilities of ${vulns.apps} monitored app${vulns.apps === 1 ? '' : 's'}: ${vulns.open} open (${vulns.opened} new, ${vulns.resolved} resolved); ${vulns.downloaded} slug${vulns.downloaded === 1 ? '' : 's'} read${vulns.gaps > 0 ? `, ${vulns.gaps} app${vulns.gaps === 1 ? '' : 's'} without a slug to read` : ''}; herowatch vulns lists them.`,
+    );
   }
 }

@@ -6,13 +6,18 @@ import type { Output } from '../output.js';
 import { readSecret, type SecretKind } from '../secret-input.js';
 import { table } from '../table.js';
 
-const PASSWORD: SecretKind = { noun: 'password', example: 'Standard input was empty: pipe the password in (its first line is taken), or run the command at a terminal to type it unseen.', oneWord: false };
+const PASSWORD: SecretKind = {
+  noun: 'password',
+  example: 'Standard input was empty: pipe the password in (its first line is taken), or run the command at a terminal to type it unseen.',
+  oneWord: false,
+};
 
 /** The password for `email`: typed unseen at a terminal, or the first line piped in; never an argument. */
-const readPassword = (email: string): Promise<string> => readSecret(`Password for ${email} (input hidden, at least 12 characters): `, process.stdin, process.stderr, PASSWORD);
+const readPassword = (email: string): Promise<string> =>
+  readSecret(`Password for ${email} (input hidden, at least 12 characters): `, process.stdin, process.stderr, PASSWORD);
 
 export function registerUsers(program: Command, output: Output): void {
-  const group = program.command('users').description('The dashboard\'s users (roles admin and viewer) and their sessions');
+  const group = program.command('users').description("The dashboard's users (roles admin and viewer) and their sessions");
   group
     .command('add')
     .description('Add a user; the password is typed unseen or piped in, never an argument')
@@ -32,12 +37,18 @@ export function registerUsers(program: Command, output: Output): void {
     .action(async (flags: { json?: boolean }) => {
       const list = await withHerowatch({}, (hw) => users(hw));
       if (flags.json) return output.json(list);
-      if (list.length === 0) return output.out('No users yet: herowatch serve prints a one-time link to create the first admin, or run herowatch users add EMAIL --role admin.');
-      output.out(table(['ID', 'EMAIL', 'ROLE', 'CREATED', 'LAST SIGN-IN'], list.map((u) => [u.id, u.email, u.role, u.created_at.slice(0, 16), u.last_login_at?.slice(0, 16) ?? 'never'])));
+      if (list.length === 0)
+        return output.out('No users yet: herowatch serve prints a one-time link to create the first admin, or run herowatch users add EMAIL --role admin.');
+      output.out(
+        table(
+          ['ID', 'EMAIL', 'ROLE', 'CREATED', 'LAST SIGN-IN'],
+          list.map((u) => [u.id, u.email, u.role, u.created_at.slice(0, 16), u.last_login_at?.slice(0, 16) ?? 'never']),
+        ),
+      );
     });
   group
     .command('set-role')
-    .description('Change a user\'s role (the last admin stays admin)')
+    .description("Change a user's role (the last admin stays admin)")
     .argument('<email>')
     .argument('<role>', ROLES.join(' or '))
     .option('--json', 'print the user as JSON')
@@ -48,7 +59,7 @@ export function registerUsers(program: Command, output: Output): void {
     });
   group
     .command('set-password')
-    .description('Set a user\'s password (typed unseen or piped in); their sessions end')
+    .description("Set a user's password (typed unseen or piped in); their sessions end")
     .argument('<email>')
     .action(async (email: string) => {
       const password = await readPassword(email);
@@ -83,7 +94,12 @@ export function registerUsers(program: Command, output: Output): void {
       const list = await withHerowatch({}, (hw) => sessions(hw));
       if (flags.json) return output.json(list);
       if (list.length === 0) return output.out('No active sessions.');
-      output.out(table(['ID', 'USER', 'SIGNED IN', 'LAST SEEN', 'EXPIRES'], list.map((s) => [s.id, s.email, s.created_at.slice(0, 16), s.last_seen_at.slice(0, 16), s.expires_at.slice(0, 16)])));
+      output.out(
+        table(
+          ['ID', 'USER', 'SIGNED IN', 'LAST SEEN', 'EXPIRES'],
+          list.map((s) => [s.id, s.email, s.created_at.slice(0, 16), s.last_seen_at.slice(0, 16), s.expires_at.slice(0, 16)]),
+        ),
+      );
     });
   group
     .command('revoke-session')

@@ -1,6 +1,17 @@
 import { ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { appSbom, appVulnerabilities, ignoreVulnerability, importAdvisories, importAdvisoriesOnline, testMonitoredApps, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary, type AppTest } from '../../service/vuln-monitor.js';
+import {
+  appSbom,
+  appVulnerabilities,
+  ignoreVulnerability,
+  importAdvisories,
+  importAdvisoriesOnline,
+  testMonitoredApps,
+  unignoreVulnerability,
+  vulnerabilityRecords,
+  vulnerabilitySummary,
+  type AppTest,
+} from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
 import { ECOSYSTEMS } from '../../vulns/ecosystems.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
@@ -8,7 +19,18 @@ import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
-import { advisoryDatabase, advisoryDatabaseStatus, FAIL_ON, givenAdvisories, loadAdvisories, reaches, reportScan, scanPath, storedAdvisoryIndex, type ScanReport } from '../../service/vulns.js';
+import {
+  advisoryDatabase,
+  advisoryDatabaseStatus,
+  FAIL_ON,
+  givenAdvisories,
+  loadAdvisories,
+  reaches,
+  reportScan,
+  scanPath,
+  storedAdvisoryIndex,
+  type ScanReport,
+} from '../../service/vulns.js';
 import { withHerowatch } from '../context.js';
 import type { Severity } from '../../vulns/severity.js';
 import { EXIT, UsageError, type Output } from '../output.js';
@@ -27,7 +49,7 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
   const vulns = program
     .command('vulns')
     .description('Known vulnerabilities of what monitored apps deploy: per app, open vulnerabilities by severity and what the last test read')
-    .option('--connection <name>', 'only this connection\'s apps')
+    .option('--connection <name>', "only this connection's apps")
     .option('--json', 'print the summary as JSON')
     .option('--ocsf', 'print every vulnerability finding (open and resolved) as an OCSF Vulnerability Finding, one JSON object a line')
     .action(async (flags: { connection?: string; json?: boolean; ocsf?: boolean }) => {
@@ -39,7 +61,8 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       }
       const summary = await withHerowatch({}, (hw) => vulnerabilitySummary(hw, { connection: flags.connection }));
       if (flags.json) return output.json(summary);
-      if (summary.length === 0) return output.out('No app is monitored: herowatch apps add CONNECTION APP monitors one (herowatch apps available CONNECTION lists them).');
+      if (summary.length === 0)
+        return output.out('No app is monitored: herowatch apps add CONNECTION APP monitors one (herowatch apps available CONNECTION lists them).');
       output.out(
         table(
           ['CONNECTION', 'APP', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'TESTED', 'RELEASE', 'READ'],
@@ -52,23 +75,40 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
             s.open.low + s.open.unknown,
             s.test?.testedAt.slice(0, 16).replace('T', ' ') ?? 'never',
             s.test?.release === null || s.test === null ? '' : `v${s.test.release}`,
-            s.test === null ? 'not tested yet: herowatch vulns test' : s.test.outcome === 'gap' ? `gap: ${s.test.reason}` : `${readSummary(s.test.packages, s.test.files)}${s.unjudged ? `; NOT JUDGED: ${s.unjudged.reason}${s.unjudged.fix ? ` (${s.unjudged.fix})` : ''}` : ''}`,
+            s.test === null
+              ? 'not tested yet: herowatch vulns test'
+              : s.test.outcome === 'gap'
+                ? `gap: ${s.test.reason}`
+                : `${readSummary(s.test.packages, s.test.files)}${s.unjudged ? `; NOT JUDGED: ${s.unjudged.reason}${s.unjudged.fix ? ` (${s.unjudged.fix})` : ''}` : ''}`,
           ]),
           { width: process.stdout.columns },
         ),
       );
       const unjudged = summary.filter((s) => s.unjudged !== null).length;
-      if (unjudged > 0) output.err(`${unjudged} of ${summary.length} monitored app${summary.length === 1 ? ' is' : 's are'} not judged: their counts are not "no vulnerability".`);
+      if (unjudged > 0)
+        output.err(
+          `${unjudged} of ${summary.length} monitored app${summary.length === 1 ? ' is' : 's are'} not judged: their counts are not "no vulnerability".`,
+        );
     });
 
   vulns
     .command('test')
-    .description('Test monitored apps now: each current slug is read once (an unchanged one is not downloaded again) and matched against the advisory database; exits 1 when a slug could not be downloaded or read')
-    .argument('[apps...]', 'monitored apps to test (default: all of the connection\'s)')
+    .description(
+      'Test monitored apps now: each current slug is read once (an unchanged one is not downloaded again) and matched against the advisory database; exits 1 when a slug could not be downloaded or read',
+    )
+    .argument('[apps...]', "monitored apps to test (default: all of the connection's)")
     .option('--connection <name>', 'connection (default: the only one)')
-    .option('--json', 'print each app\'s test as a JSON line')
+    .option('--json', "print each app's test as a JSON line")
     .action(async (apps: string[], flags: { connection?: string; json?: boolean }) => {
-      const tests = await withHerowatch({}, (hw, config) => testMonitoredApps(hw, { connection: flags.connection, apps, token: config.herokuApiKey?.token, tokenApiUrl: config.herokuApiKey?.apiUrl, onApp: (test) => (flags.json ? output.json(test) : printTest(output, test)) }));
+      const tests = await withHerowatch({}, (hw, config) =>
+        testMonitoredApps(hw, {
+          connection: flags.connection,
+          apps,
+          token: config.herokuApiKey?.token,
+          tokenApiUrl: config.herokuApiKey?.apiUrl,
+          onApp: (test) => (flags.json ? output.json(test) : printTest(output, test)),
+        }),
+      );
       if (tests.length === 0 && !flags.json) output.out('No app is monitored on this connection: herowatch apps add CONNECTION APP monitors one.');
       // A slug that could not be downloaded or read is a failure to retry; an app with none to read is reported, not failed.
       if (tests.some((t) => t.failed)) setExitCode(1);
@@ -76,14 +116,18 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       const unjudged = tests.filter((t) => t.outcome !== 'gap' && t.unjudged !== null);
       if (unjudged.length > 0) {
         const fix = unjudged.find((t) => t.unjudged!.fix)?.unjudged!.fix;
-        output.err(`herowatch: ${unjudged.length} of ${tests.length} app${tests.length === 1 ? '' : 's'} cannot be judged: ${unjudged[0]!.unjudged!.reason}${fix ? `. Fix: ${fix}` : ''}.`);
+        output.err(
+          `herowatch: ${unjudged.length} of ${tests.length} app${tests.length === 1 ? '' : 's'} cannot be judged: ${unjudged[0]!.unjudged!.reason}${fix ? `. Fix: ${fix}` : ''}.`,
+        );
         setExitCode(1);
       }
     });
 
   vulns
     .command('show')
-    .description('One monitored app\'s vulnerabilities: package, installed version, where found, advisories and aliases, severity, the fix and the upgrade to make')
+    .description(
+      "One monitored app's vulnerabilities: package, installed version, where found, advisories and aliases, severity, the fix and the upgrade to make",
+    )
     .argument('<app>', 'a monitored app')
     .option('--connection <name>', 'connection, when the app is monitored on several')
     .option('--all', 'resolved vulnerabilities too')
@@ -92,17 +136,23 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       const detail = await withHerowatch({}, (hw) => appVulnerabilities(hw, app, { connection: flags.connection, all: flags.all }));
       if (flags.json) return output.json(detail);
       const test = detail.test;
-      output.out(`${detail.app} (connection "${detail.connection}"): ${test === null ? 'not tested yet (herowatch vulns test)' : test.outcome === 'gap' ? `not read at the last test: ${test.reason}` : `release v${test.release ?? '?'}, ${readSummary(test.packages, test.files)}, tested ${test.testedAt.slice(0, 16).replace('T', ' ')}`}`);
+      output.out(
+        `${detail.app} (connection "${detail.connection}"): ${test === null ? 'not tested yet (herowatch vulns test)' : test.outcome === 'gap' ? `not read at the last test: ${test.reason}` : `release v${test.release ?? '?'}, ${readSummary(test.packages, test.files)}, tested ${test.testedAt.slice(0, 16).replace('T', ' ')}`}`,
+      );
       if (test?.outcome === 'scanned' && test.reason) output.out(`  not read: ${test.reason}`);
       if (detail.vulnerabilities.length === 0 && test?.outcome === 'scanned' && test.packages > 0) output.out('No known vulnerability in the packages read.');
       for (const v of detail.vulnerabilities) {
         output.out();
-        output.out(`${v.severity.toUpperCase()}  ${v.package} ${v.version} (${v.ecosystem})  ${v.vulnerability}  [id ${v.id}]${v.status === 'resolved' ? `  resolved ${v.resolvedAt?.slice(0, 10)}${v.fixedRelease ? ` in v${v.fixedRelease}` : ''}` : ''}`);
+        output.out(
+          `${v.severity.toUpperCase()}  ${v.package} ${v.version} (${v.ecosystem})  ${v.vulnerability}  [id ${v.id}]${v.status === 'resolved' ? `  resolved ${v.resolvedAt?.slice(0, 10)}${v.fixedRelease ? ` in v${v.fixedRelease}` : ''}` : ''}`,
+        );
         output.out(`  ${v.summary}`);
         output.out(`  advisories: ${[...v.advisories, ...v.aliases].filter((id) => id !== v.vulnerability).join(', ') || v.vulnerability}`);
         output.out(`  fix: ${v.upgrade}`);
         output.out(`  found in: ${v.locations.join(', ')}`);
-        output.out(`  first seen ${v.firstSeenAt.slice(0, 10)}${v.introducedRelease ? ` (v${v.introducedRelease})` : ''}, last seen ${v.lastSeenAt.slice(0, 10)}${v.cvss ? `; ${v.cvss}` : ''}`);
+        output.out(
+          `  first seen ${v.firstSeenAt.slice(0, 10)}${v.introducedRelease ? ` (v${v.introducedRelease})` : ''}, last seen ${v.lastSeenAt.slice(0, 10)}${v.cvss ? `; ${v.cvss}` : ''}`,
+        );
         if (v.ignored) output.out(`  ignored until ${v.ignored.until.slice(0, 10)} by ${v.ignored.by}: ${v.ignored.reason}`);
       }
     });
@@ -120,13 +170,18 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       let skippedAdvisories = 0;
       if (flags.db) {
         const advisories = await loadAdvisories(flags.db);
-        if (advisories.records === 0) throw new UsageError(`--db ${flags.db} holds no OSV advisory${advisories.skipped.length > 0 ? ` (${advisories.skipped.length} files could not be read, e.g. ${advisories.skipped[0]!.source}: ${advisories.skipped[0]!.problem})` : ''}.`);
+        if (advisories.records === 0)
+          throw new UsageError(
+            `--db ${flags.db} holds no OSV advisory${advisories.skipped.length > 0 ? ` (${advisories.skipped.length} files could not be read, e.g. ${advisories.skipped[0]!.source}: ${advisories.skipped[0]!.problem})` : ''}.`,
+          );
         skippedAdvisories = advisories.skipped.length;
         report = reportScan(await scanPath(path), advisories.index, givenAdvisories(advisories.index), { includeDev: flags.includeDev });
       } else {
         report = await withHerowatch({}, async (hw) => {
           if ((await advisoryDatabaseStatus(hw)).every((e) => e.advisories === 0)) {
-            throw new UsageError('The advisory database is empty: import advisories first (herowatch vulns db update downloads them from the OSV export; --from PATH reads files), or give --db PATH.');
+            throw new UsageError(
+              'The advisory database is empty: import advisories first (herowatch vulns db update downloads them from the OSV export; --from PATH reads files), or give --db PATH.',
+            );
           }
           const scan = await scanPath(path);
           return reportScan(scan, await storedAdvisoryIndex(hw, scan.packages), await advisoryDatabase(hw), { includeDev: flags.includeDev });
@@ -135,7 +190,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       if (flags.json) {
         output.json({
           packages: report.scan.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, dev: p.dev, locations: p.locations })),
-          vulnerabilities: report.vulnerabilities.map((v) => ({ id: v.id, aliases: [...v.advisories.filter((a) => a !== v.id), ...v.aliases.filter((a) => a !== v.id)], ecosystem: v.ecosystem, package: v.package, version: v.version, severity: v.severity, fixed: v.fixed })),
+          vulnerabilities: report.vulnerabilities.map((v) => ({
+            id: v.id,
+            aliases: [...v.advisories.filter((a) => a !== v.id), ...v.aliases.filter((a) => a !== v.id)],
+            ecosystem: v.ecosystem,
+            package: v.package,
+            version: v.version,
+            severity: v.severity,
+            fixed: v.fixed,
+          })),
         });
         for (const gap of report.scan.gaps) output.err(`herowatch: not read: ${gap.path}: ${gap.reason}`);
       } else {
@@ -162,7 +225,9 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
     .requiredOption('--expires <date>', 'YYYY-MM-DD, or a number of days such as 90d (at most a year)')
     .option('--json', 'print JSON')
     .action(async (id: number, flags: { reason: string; by: string; expires: string; json?: boolean }) => {
-      const ignored = await withHerowatch({}, (hw) => ignoreVulnerability(hw, id, { reason: flags.reason, by: flags.by, expiresAt: parseExpiry(flags.expires) }));
+      const ignored = await withHerowatch({}, (hw) =>
+        ignoreVulnerability(hw, id, { reason: flags.reason, by: flags.by, expiresAt: parseExpiry(flags.expires) }),
+      );
       if (flags.json) return output.json(ignored);
       output.out(`Ignored ${ignored.vulnerability} in ${ignored.app} until ${ignored.until.slice(0, 10)}.`);
     });
@@ -180,14 +245,17 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
 
   const db = vulns.command('db').description('The advisory database vulnerabilities are matched against (OSV format)');
   db.command('update')
-    .description('Import OSV advisories from the OSV export (or --from files): new ones are added, revised ones replaced, withdrawn ones removed; the tested apps they concern are matched again')
-    .option('--from <path>', 'offline: a folder of OSV JSON files or zips (such as the OSV export\'s per-ecosystem all.zip), or one of them')
+    .description(
+      'Import OSV advisories from the OSV export (or --from files): new ones are added, revised ones replaced, withdrawn ones removed; the tested apps they concern are matched again',
+    )
+    .option('--from <path>', "offline: a folder of OSV JSON files or zips (such as the OSV export's per-ecosystem all.zip), or one of them")
     .option('--ecosystem <names>', `online: the ecosystems to update, comma-separated (default: all of ${ECOSYSTEMS.join(', ')})`, ecosystemList)
-    .option('--full', 'online: download each ecosystem\'s whole archive, even when only a few advisories changed')
+    .option('--full', "online: download each ecosystem's whole archive, even when only a few advisories changed")
     .option('--json', 'print the result as JSON')
     .action(async (flags: { from?: string; ecosystem?: string[]; full?: boolean; json?: boolean }) => {
       if (flags.from === undefined) return updateOnline(output, setExitCode, flags);
-      if (flags.ecosystem || flags.full) throw new UsageError('--ecosystem and --full choose what to download; with --from, herowatch reads exactly the files given.');
+      if (flags.ecosystem || flags.full)
+        throw new UsageError('--ecosystem and --full choose what to download; with --from, herowatch reads exactly the files given.');
       const { update, rematched } = await withHerowatch({}, (hw) => importAdvisories(hw, flags.from!));
       const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
       const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
@@ -196,9 +264,14 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
         output.json({ ...rest, rematched: { apps: rematched.length, opened, resolved } });
         return reportUnreadAdvisories(output, setExitCode, flags.from!, update);
       }
-      output.out(`Imported ${update.records} advisories from ${update.source} in ${(update.durationMs / 1000).toFixed(1)}s: ${update.added} new, ${update.updated} revised, ${update.unchanged} unchanged, ${update.withdrawn} withdrawn${update.ignored > 0 ? `, ${update.ignored} for ecosystems herowatch does not match` : ''}.`);
+      output.out(
+        `Imported ${update.records} advisories from ${update.source} in ${(update.durationMs / 1000).toFixed(1)}s: ${update.added} new, ${update.updated} revised, ${update.unchanged} unchanged, ${update.withdrawn} withdrawn${update.ignored > 0 ? `, ${update.ignored} for ecosystems herowatch does not match` : ''}.`,
+      );
       if (update.ecosystems.length > 0) output.out(`  ecosystems: ${update.ecosystems.join(', ')}`);
-      if (rematched.length > 0) output.out(`  matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`);
+      if (rematched.length > 0)
+        output.out(
+          `  matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`,
+        );
       for (const skip of update.skipped.slice(0, 10)) output.out(`  not read: ${skip.source}: ${skip.problem}`);
       if (update.skipped.length > 10) output.out(`  ... and ${update.skipped.length - 10} more files not read`);
       reportUnreadAdvisories(output, setExitCode, flags.from!, update);
@@ -209,17 +282,37 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
     .action(async (flags: { json?: boolean }) => {
       const status = await withHerowatch({}, (hw) => advisoryDatabaseStatus(hw));
       if (flags.json) return output.json(status);
-      if (status.length === 0) return output.out('The advisory database is empty: herowatch vulns db update downloads OSV advisories (or reads them from files with --from PATH).');
+      if (status.length === 0)
+        return output.out('The advisory database is empty: herowatch vulns db update downloads OSV advisories (or reads them from files with --from PATH).');
       const now = Date.now();
       const age = (at: string | null) => (at ? `${Math.max(0, Math.floor((now - Date.parse(at)) / 86_400_000))} days` : '');
-      output.out(table(['ECOSYSTEM', 'ADVISORIES', 'IMPORTED', 'AGO', 'NEWEST ADVISORY', 'FROM'], status.map((e) => [e.ecosystem, e.advisories, e.importedAt?.slice(0, 16).replace('T', ' '), age(e.importedAt), e.newestModified?.slice(0, 10), e.source])));
+      output.out(
+        table(
+          ['ECOSYSTEM', 'ADVISORIES', 'IMPORTED', 'AGO', 'NEWEST ADVISORY', 'FROM'],
+          status.map((e) => [
+            e.ecosystem,
+            e.advisories,
+            e.importedAt?.slice(0, 16).replace('T', ' '),
+            age(e.importedAt),
+            e.newestModified?.slice(0, 10),
+            e.source,
+          ]),
+        ),
+      );
     });
 }
 
 /** Files that could not be read, or none to read at all, fail the import: a gate that read nothing must not pass. */
-function reportUnreadAdvisories(output: Output, setExitCode: (code: number) => void, from: string, update: { records: number; skipped: { source: string; problem: string }[] }): void {
+function reportUnreadAdvisories(
+  output: Output,
+  setExitCode: (code: number) => void,
+  from: string,
+  update: { records: number; skipped: { source: string; problem: string }[] },
+): void {
   if (update.skipped.length > 0) {
-    output.err(`herowatch: ${update.skipped.length} file${update.skipped.length === 1 ? '' : 's'} of ${from} could not be read as OSV advisories (first: ${update.skipped[0]!.source}: ${update.skipped[0]!.problem}).`);
+    output.err(
+      `herowatch: ${update.skipped.length} file${update.skipped.length === 1 ? '' : 's'} of ${from} could not be read as OSV advisories (first: ${update.skipped[0]!.source}: ${update.skipped[0]!.problem}).`,
+    );
     setExitCode(EXIT.failed);
   } else if (update.records === 0) {
     output.err(`herowatch: ${from} holds no OSV advisory (JSON files or zips of them).`);
@@ -228,14 +321,24 @@ function reportUnreadAdvisories(output: Output, setExitCode: (code: number) => v
 }
 
 function ecosystemList(value: string): string[] {
-  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(ECOSYSTEMS as readonly string[]).includes(name)) throw new InvalidArgumentError(`${JSON.stringify(name)} is not an ecosystem herowatch matches; use any of ${ECOSYSTEMS.join(', ')} (as OSV spells them).`);
+    if (!(ECOSYSTEMS as readonly string[]).includes(name))
+      throw new InvalidArgumentError(
+        `${JSON.stringify(name)} is not an ecosystem herowatch matches; use any of ${ECOSYSTEMS.join(', ')} (as OSV spells them).`,
+      );
   }
   return names;
 }
 
-async function updateOnline(output: Output, setExitCode: (code: number) => void, flags: { ecosystem?: string[]; full?: boolean; json?: boolean }): Promise<void> {
+async function updateOnline(
+  output: Output,
+  setExitCode: (code: number) => void,
+  flags: { ecosystem?: string[]; full?: boolean; json?: boolean },
+): Promise<void> {
   const { ecosystems, rematched } = await withHerowatch({}, (hw) => importAdvisoriesOnline(hw, { ecosystems: flags.ecosystem, full: flags.full }));
   const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
   const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
@@ -266,7 +369,10 @@ async function updateOnline(output: Output, setExitCode: (code: number) => void,
       ]),
     ),
   );
-  if (rematched.length > 0) output.out(`Matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`);
+  if (rematched.length > 0)
+    output.out(
+      `Matched again: ${rematched.length} tested app${rematched.length === 1 ? '' : 's'} (no slug downloaded): ${opened} vulnerabilities opened, ${resolved} resolved.`,
+    );
 }
 
 function failOn(value: string): Exclude<Severity, 'unknown'> {
@@ -281,18 +387,36 @@ function printScan(output: Output, report: ScanReport, skippedAdvisories: number
     output.out(
       table(
         ['SEVERITY', 'PACKAGE', 'VERSION', 'VULNERABILITY', 'FIXED IN', 'WHERE'],
-        vulnerabilities.map((v) => [v.severity, `${v.package}${v.dev ? ' (dev)' : ''}`, v.version, [v.id, ...v.advisories.filter((a) => a !== v.id)].join(' '), v.fixed ?? 'no fix yet', v.locations.join(', ')]),
+        vulnerabilities.map((v) => [
+          v.severity,
+          `${v.package}${v.dev ? ' (dev)' : ''}`,
+          v.version,
+          [v.id, ...v.advisories.filter((a) => a !== v.id)].join(' '),
+          v.fixed ?? 'no fix yet',
+          v.locations.join(', '),
+        ]),
         { width: process.stdout.columns },
       ),
     );
     output.out();
   }
-  const counts = ['critical', 'high', 'medium', 'low', 'unknown'].map((s) => [s, vulnerabilities.filter((v) => v.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = ['critical', 'high', 'medium', 'low', 'unknown']
+    .map((s) => [s, vulnerabilities.filter((v) => v.severity === s).length] as const)
+    .filter(([, n]) => n > 0);
   const used = scan.files.filter((f) => f.used);
-  output.out(`${scan.packages.length} packages from ${used.length} file${used.length === 1 ? '' : 's'}; ${vulnerabilities.length === 0 ? 'no known vulnerability' : `${vulnerabilities.length} vulnerabilit${vulnerabilities.length === 1 ? 'y' : 'ies'} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`}.`);
-  for (const file of scan.files) output.out(`  ${file.used ? 'read' : 'set aside'}: ${file.path} (${file.format}, ${file.packages} packages${file.used ? '' : '; what is installed beside it was read instead'})`);
-  if (report.devOnly > 0) output.out(`  ${report.devOnly} vulnerabilit${report.devOnly === 1 ? 'y' : 'ies'} of dev-only packages left out (--include-dev shows them).`);
-  if (report.unknownVersions > 0) output.out(`  ${report.unknownVersions} package${report.unknownVersions === 1 ? '' : 's'} without a pinned version: not matched (pin them, or scan what is installed).`);
+  output.out(
+    `${scan.packages.length} packages from ${used.length} file${used.length === 1 ? '' : 's'}; ${vulnerabilities.length === 0 ? 'no known vulnerability' : `${vulnerabilities.length} vulnerabilit${vulnerabilities.length === 1 ? 'y' : 'ies'} (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})`}.`,
+  );
+  for (const file of scan.files)
+    output.out(
+      `  ${file.used ? 'read' : 'set aside'}: ${file.path} (${file.format}, ${file.packages} packages${file.used ? '' : '; what is installed beside it was read instead'})`,
+    );
+  if (report.devOnly > 0)
+    output.out(`  ${report.devOnly} vulnerabilit${report.devOnly === 1 ? 'y' : 'ies'} of dev-only packages left out (--include-dev shows them).`);
+  if (report.unknownVersions > 0)
+    output.out(
+      `  ${report.unknownVersions} package${report.unknownVersions === 1 ? '' : 's'} without a pinned version: not matched (pin them, or scan what is installed).`,
+    );
   for (const gap of scan.gaps) output.out(`  not read: ${gap.path}: ${gap.reason}`);
   if (skippedAdvisories > 0) output.out(`  ${skippedAdvisories} advisory files could not be read and were skipped.`);
 }
@@ -311,8 +435,12 @@ function printTest(output: Output, test: AppTest): void {
   }
   const opened = test.changes.filter((c) => c.event !== 'resolved').length;
   const resolved = test.changes.filter((c) => c.event === 'resolved').length;
-  const verdict = test.unjudged ? 'not judged' : `${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`;
-  output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${verdict}`);
+  const verdict = test.unjudged
+    ? 'not judged'
+    : `${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`;
+  output.out(
+    `${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${verdict}`,
+  );
   if (test.reason) output.out(`  not read: ${test.reason}`);
   if (test.unjudged) output.out(`  cannot be judged: ${test.unjudged.reason}${test.unjudged.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
 }
@@ -331,7 +459,9 @@ export function registerSbom(program: Command, output: Output): void {
       if (!flags.out) return output.raw(sbom.document);
       await writeOutputFile(flags.out, sbom.document);
       if (flags.json) return output.json({ app: sbom.app, release: sbom.release, packages: sbom.packages, format: flags.format, file: flags.out });
-      output.err(`Wrote the ${flags.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${sbom.app}${sbom.release === null ? '' : ` v${sbom.release}`} (${sbom.packages} packages) to ${flags.out}`);
+      output.err(
+        `Wrote the ${flags.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${sbom.app}${sbom.release === null ? '' : ` v${sbom.release}`} (${sbom.packages} packages) to ${flags.out}`,
+      );
     });
 }
 

@@ -17,7 +17,12 @@ checkCases(addonDataAttachmentScoped, [
         attachment('logs', 'shop', 'shop-staging', 'PAPERTRAIL'),
       ],
     }),
-    expect: ['PASS addon/pg-main/shop/DATABASE', 'PASS addon/pg-main/shop-worker/MAIN_DB', 'FAIL addon/pg-main/shop-staging/PROD_DB', 'FAIL addon/pg-main/analytics/SHOP_DB'],
+    expect: [
+      'PASS addon/pg-main/shop/DATABASE',
+      'PASS addon/pg-main/shop-worker/MAIN_DB',
+      'FAIL addon/pg-main/shop-staging/PROD_DB',
+      'FAIL addon/pg-main/analytics/SHOP_DB',
+    ],
     says: 'Production data store pg-main (heroku-postgresql) of shop is attached to shop-staging, which is not in the production stage of the same pipeline.',
   },
   {

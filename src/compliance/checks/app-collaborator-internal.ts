@@ -6,9 +6,9 @@ export const appCollaboratorInternal = defineCheck({
   severity: 'high',
   resourceType: 'app_collaborator',
   reads: ['apps', 'collaborators', 'teamMembers', 'enterpriseMembers'],
-  risk: 'A collaborator from outside the company (a contractor, a personal address) can deploy code and read config vars, outside the company\'s offboarding and access reviews.',
+  risk: "A collaborator from outside the company (a contractor, a personal address) can deploy code and read config vars, outside the company's offboarding and access reviews.",
   remediation: {
-    text: 'Remove collaborators who should not have access, or add their domain to compliance.allowed_email_domains if they are the company\'s.',
+    text: "Remove collaborators who should not have access, or add their domain to compliance.allowed_email_domains if they are the company's.",
     command: 'heroku access:remove EMAIL --app APP',
   },
   references: ['https://devcenter.heroku.com/articles/collaborating'],
@@ -19,7 +19,10 @@ export const appCollaboratorInternal = defineCheck({
       const resource = resources.collaborator(collaborator);
       const domain = emailDomain(collaborator.email);
       if (allowed.has(domain)) return pass(resource, `${collaborator.email} is from ${domain}, a company domain.`);
-      return fail(resource, `${collaborator.email} has access to ${app.name} but ${domain} is not a company domain (${[...allowed].sort().join(', ') || 'none known'}).`);
+      return fail(
+        resource,
+        `${collaborator.email} has access to ${app.name} but ${domain} is not a company domain (${[...allowed].sort().join(', ') || 'none known'}).`,
+      );
     });
   },
 });

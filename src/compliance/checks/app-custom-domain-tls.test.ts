@@ -16,16 +16,34 @@ checkCases(appCustomDomainTls, [
         domain('other.acme.example', 'blog', { sni_endpoint_id: 'sni-good' }),
         domain('plain.acme.example', 'blog'),
       ],
-      sniEndpoints: [endpoint('good', 'blog', { cert_domains: ['*.acme.example'] }), endpoint('expired', 'blog', { cert_domains: ['old.acme.example'], expires_at: '2026-11-01T00:00:00Z' })],
+      sniEndpoints: [
+        endpoint('good', 'blog', { cert_domains: ['*.acme.example'] }),
+        endpoint('expired', 'blog', { cert_domains: ['old.acme.example'], expires_at: '2026-11-01T00:00:00Z' }),
+      ],
     }),
-    expect: ['PASS app/shop/shop.acme.example', 'FAIL app/shop/pay.acme.example', 'PASS app/blog/www.acme.example', 'FAIL app/blog/old.acme.example', 'PASS app/blog/other.acme.example', 'FAIL app/blog/plain.acme.example'],
+    expect: [
+      'PASS app/shop/shop.acme.example',
+      'FAIL app/shop/pay.acme.example',
+      'PASS app/blog/www.acme.example',
+      'FAIL app/blog/old.acme.example',
+      'PASS app/blog/other.acme.example',
+      'FAIL app/blog/plain.acme.example',
+    ],
     says: 'pay.acme.example on shop: ACM is on but has not issued a certificate (status failing: CNAME not pointing to Heroku).',
   },
   {
     name: 'a certificate for another name fails, saying which',
-    inventory: inventory({ apps: [app('blog')], domains: [domain('api.acme.example', 'blog', { sni_endpoint_id: 'sni-www' })], sniEndpoints: [endpoint('www', 'blog')] }),
+    inventory: inventory({
+      apps: [app('blog')],
+      domains: [domain('api.acme.example', 'blog', { sni_endpoint_id: 'sni-www' })],
+      sniEndpoints: [endpoint('www', 'blog')],
+    }),
     expect: ['FAIL app/blog/api.acme.example'],
     says: 'api.acme.example on blog: certificate www does not cover it (it covers www.acme.example).',
   },
-  { name: 'certificates not readable', inventory: inventory({ apps: [app('blog')], domains: [domain('www.acme.example', 'blog', { sni_endpoint_id: 'sni-x' })], gaps: ['sni_endpoints@id-blog'] }), expect: ['UNKNOWN app/blog/www.acme.example'] },
+  {
+    name: 'certificates not readable',
+    inventory: inventory({ apps: [app('blog')], domains: [domain('www.acme.example', 'blog', { sni_endpoint_id: 'sni-x' })], gaps: ['sni_endpoints@id-blog'] }),
+    expect: ['UNKNOWN app/blog/www.acme.example'],
+  },
 ]);

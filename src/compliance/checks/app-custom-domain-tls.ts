@@ -53,7 +53,12 @@ export const appCustomDomainTls = defineCheck({
           const covers = certificateCovers(endpoint.cert_domains, domain.hostname);
           const valid = validAt(endpoint, inventory.now);
           if (covers && valid) {
-            results.push(pass(resource, `${domain.hostname}: certificate ${endpoint.name} covers it and is valid until ${endpoint.expires_at?.slice(0, 10) ?? 'an unknown date'}.`));
+            results.push(
+              pass(
+                resource,
+                `${domain.hostname}: certificate ${endpoint.name} covers it and is valid until ${endpoint.expires_at?.slice(0, 10) ?? 'an unknown date'}.`,
+              ),
+            );
             continue;
           }
           const why = !covers
@@ -61,7 +66,12 @@ export const appCustomDomainTls = defineCheck({
             : endpoint.expires_at && Date.parse(endpoint.expires_at) <= inventory.now.getTime()
               ? `certificate ${endpoint.name} expired on ${endpoint.expires_at.slice(0, 10)}`
               : `certificate ${endpoint.name} is not valid before ${endpoint.starts_at?.slice(0, 10)}`;
-          results.push(fail(resource, `${domain.hostname} on ${domain.app_name}: ${why}${app?.acm ? `; ACM is on but its status is ${domain.acm_status ?? 'unknown'}` : ''}.`));
+          results.push(
+            fail(
+              resource,
+              `${domain.hostname} on ${domain.app_name}: ${why}${app?.acm ? `; ACM is on but its status is ${domain.acm_status ?? 'unknown'}` : ''}.`,
+            ),
+          );
           continue;
         }
       }

@@ -6,7 +6,11 @@ checkCases(appSensitiveConfigExternalAccess, [
   {
     name: 'credentials and an outsider fail; credentials with insiders, or no credentials, pass',
     inventory: inventory({
-      apps: [app('shop', { team_id: null, team_name: null, owner_email: 'ops@acme.example' }), app('docs', { team_id: null, team_name: null, owner_email: 'ops@acme.example' }), app('api', { team_id: null, team_name: null, owner_email: 'ops@acme.example' })],
+      apps: [
+        app('shop', { team_id: null, team_name: null, owner_email: 'ops@acme.example' }),
+        app('docs', { team_id: null, team_name: null, owner_email: 'ops@acme.example' }),
+        app('api', { team_id: null, team_name: null, owner_email: 'ops@acme.example' }),
+      ],
       configVars: [
         { app_id: 'id-shop', name: 'STRIPE_SECRET_KEY' },
         { app_id: 'id-shop', name: 'LOG_LEVEL' },
@@ -26,12 +30,20 @@ checkCases(appSensitiveConfigExternalAccess, [
     name: 'names provided by an attached add-on count',
     inventory: inventory({
       apps: [app('shop', { team_id: null, owner_email: 'ops@acme.example' })],
-      configVars: [{ app_id: 'id-shop', name: 'PRIMARY_URL' }, { app_id: 'id-shop', name: 'PRIMARY' }],
+      configVars: [
+        { app_id: 'id-shop', name: 'PRIMARY_URL' },
+        { app_id: 'id-shop', name: 'PRIMARY' },
+      ],
       addonAttachments: [attachment('pg-1', 'shop', 'shop', 'PRIMARY')],
       collaborators: [{ app_id: 'id-shop', app_name: 'shop', email: 'x@gmail.example', role: null }],
     }),
     expect: ['FAIL app/shop'],
     says: 'shop holds credentials (PRIMARY, PRIMARY_URL) and x@gmail.example from outside the company can read them.',
   },
-  { name: 'config vars not readable (read scope)', inventory: inventory({ apps: [app('shop')], gaps: ['config_vars@id-shop'] }), expect: ['UNKNOWN app/shop'], says: /config_vars of id-shop refused/ },
+  {
+    name: 'config vars not readable (read scope)',
+    inventory: inventory({ apps: [app('shop')], gaps: ['config_vars@id-shop'] }),
+    expect: ['UNKNOWN app/shop'],
+    says: /config_vars of id-shop refused/,
+  },
 ]);

@@ -2,7 +2,8 @@ import { allowedDomains, defineCheck, emailDomain, fail, groupBy, pass, resource
 
 /** Names that hold credentials by their look: secrets, passwords, tokens, keys, and data store URLs. */
 const CREDENTIAL_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY|CREDENTIAL|(^|_)KEY$|(^|_)DSN$|(^|_)AUTH($|_))/i;
-const DATA_URL = /(DATABASE|POSTGRES|PG|REDIS|KAFKA|AMQP|RABBITMQ|MONGO|MYSQL|MARIADB|CLEARDB|JAWSDB|ELASTICSEARCH|BONSAI|SEARCHBOX|MEMCACHE|MEMCACHIER)\w*_URLS?$/i;
+const DATA_URL =
+  /(DATABASE|POSTGRES|PG|REDIS|KAFKA|AMQP|RABBITMQ|MONGO|MYSQL|MARIADB|CLEARDB|JAWSDB|ELASTICSEARCH|BONSAI|SEARCHBOX|MEMCACHE|MEMCACHIER)\w*_URLS?$/i;
 
 /** Config var names that are credentials: by pattern, or provided by the app's add-ons (their attachments' names). */
 export function sensitiveNames(names: string[], attachmentNames: string[], addonVars: string[]): string[] {
@@ -27,7 +28,10 @@ export const appSensitiveConfigExternalAccess = defineCheck({
     const allowed = allowedDomains(inventory, settings);
     const vars = groupBy(inventory.configVars, (v) => v.app_id);
     const collaborators = groupBy(inventory.collaborators, (c) => c.app_id);
-    const admins = groupBy(inventory.teamMembers.filter((m) => m.role === 'admin'), (m) => m.team_id);
+    const admins = groupBy(
+      inventory.teamMembers.filter((m) => m.role === 'admin'),
+      (m) => m.team_id,
+    );
     const attachments = groupBy(inventory.addonAttachments, (a) => a.app_id);
     const addons = groupBy(inventory.addons, (a) => a.app_id ?? '');
     const results: CheckResult[] = [];
@@ -55,7 +59,8 @@ export const appSensitiveConfigExternalAccess = defineCheck({
       ]);
       const outsiders = [...people].filter((email) => !allowed.has(emailDomain(email))).sort();
       const shown = `${sensitive.slice(0, 5).join(', ')}${sensitive.length > 5 ? ` and ${sensitive.length - 5} more` : ''}`;
-      if (outsiders.length > 0) results.push(fail(resource, `${app.name} holds credentials (${shown}) and ${outsiders.join(', ')} from outside the company can read them.`));
+      if (outsiders.length > 0)
+        results.push(fail(resource, `${app.name} holds credentials (${shown}) and ${outsiders.join(', ')} from outside the company can read them.`));
       else results.push(pass(resource, `${app.name} holds credentials (${shown}); only company accounts have access.`));
     }
     return results;

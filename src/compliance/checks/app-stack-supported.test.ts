@@ -5,7 +5,14 @@ checkCases(appStackSupported, [
   { name: 'no apps', inventory: inventory(), expect: [] },
   {
     name: 'past end of life fails; soon warns; supported and unknown stacks pass',
-    inventory: inventory({ apps: [app('old', { stack: 'heroku-20' }), app('soon', { stack: 'heroku-22' }), app('new', { stack: 'heroku-24' }), app('docker', { stack: 'container' })] }),
+    inventory: inventory({
+      apps: [
+        app('old', { stack: 'heroku-20' }),
+        app('soon', { stack: 'heroku-22' }),
+        app('new', { stack: 'heroku-24' }),
+        app('docker', { stack: 'container' }),
+      ],
+    }),
     expect: ['FAIL app/old', 'WARN app/soon', 'PASS app/new', 'PASS app/docker'],
     says: 'old runs on heroku-20, which reached end of life on 2025-04-30.',
   },

@@ -20,7 +20,13 @@ export const appStackSupported = defineCheck({
       const resource = resources.app(app);
       if (!app.stack) {
         // No stack is missing input, not a supported stack.
-        results.push(unknown(resource, { status: 'missing', reason: `Heroku reported no stack for ${app.name}, so its support cannot be judged.`, fix: `heroku stack --app ${app.name}` }));
+        results.push(
+          unknown(resource, {
+            status: 'missing',
+            reason: `Heroku reported no stack for ${app.name}, so its support cannot be judged.`,
+            fix: `heroku stack --app ${app.name}`,
+          }),
+        );
         continue;
       }
       const stack = app.stack;
@@ -32,7 +38,8 @@ export const appStackSupported = defineCheck({
       const eol = Date.parse(`${endOfLife}T00:00:00Z`);
       const days = Math.ceil((eol - now) / DAY_MS);
       if (eol <= now) results.push(fail(resource, `${app.name} runs on ${stack}, which reached end of life on ${endOfLife}.`));
-      else if (days <= settings.stack_warning_days) results.push(warn(resource, `${app.name} runs on ${stack}, which reaches end of life on ${endOfLife}, in ${days} days: plan the upgrade.`));
+      else if (days <= settings.stack_warning_days)
+        results.push(warn(resource, `${app.name} runs on ${stack}, which reaches end of life on ${endOfLife}, in ${days} days: plan the upgrade.`));
       else results.push(pass(resource, `${app.name} runs on ${stack}, supported until ${endOfLife}.`));
     }
     return results;

@@ -3,6 +3,11 @@ import { connectionTokenLeastPrivilege } from './connection-token-least-privileg
 
 checkCases(connectionTokenLeastPrivilege, [
   { name: 'scoped token passes', inventory: inventory(), expect: ['PASS connection/acme'] },
-  { name: 'global token fails', inventory: inventory({ token: { scope: ['global'] } }), expect: ['FAIL connection/acme'], says: 'Connection acme uses a token with the global scope (global).' },
+  {
+    name: 'global token fails',
+    inventory: inventory({ token: { scope: ['global'] } }),
+    expect: ['FAIL connection/acme'],
+    says: 'Connection acme uses a token with the global scope (global).',
+  },
   { name: 'never tested', inventory: inventory({ token: null }), expect: ['UNKNOWN connection/acme'] },
 ]);

@@ -3,7 +3,7 @@ import { LEAST_PRIVILEGE_COMMAND } from '../../inventory/coverage.js';
 
 export const connectionTokenLeastPrivilege = defineCheck({
   id: 'connection_token_least_privilege',
-  title: 'herowatch\'s own token has the least privilege it needs',
+  title: "herowatch's own token has the least privilege it needs",
   severity: 'medium',
   resourceType: 'connection',
   reads: [],
@@ -16,7 +16,13 @@ export const connectionTokenLeastPrivilege = defineCheck({
   evaluate(inventory) {
     const resource = resources.connection(inventory);
     if (!inventory.token) {
-      return [{ status: 'UNKNOWN', resource, message: `Cannot be evaluated: connection ${inventory.connection} has not been tested (fix: herowatch status ${inventory.connection}).` }];
+      return [
+        {
+          status: 'UNKNOWN',
+          resource,
+          message: `Cannot be evaluated: connection ${inventory.connection} has not been tested (fix: herowatch status ${inventory.connection}).`,
+        },
+      ];
     }
     const scope = inventory.token.scope.join(', ') || 'none';
     if (inventory.token.scope.includes('global')) return [fail(resource, `Connection ${inventory.connection} uses a token with the global scope (${scope}).`)];

@@ -6,7 +6,12 @@ checkCases(enterpriseAuditTrailCollected, [
   {
     name: 'complete last 7 days pass; a late start or a stale cursor fail',
     inventory: inventory({
-      enterpriseAccounts: [enterprise(), { ...enterprise(), id: 'ent-late', name: 'late' }, { ...enterprise(), id: 'ent-stale', name: 'stale' }, { ...enterprise(), id: 'ent-none', name: 'none' }],
+      enterpriseAccounts: [
+        enterprise(),
+        { ...enterprise(), id: 'ent-late', name: 'late' },
+        { ...enterprise(), id: 'ent-stale', name: 'stale' },
+        { ...enterprise(), id: 'ent-none', name: 'none' },
+      ],
       auditTrail: new Map([
         ['ent-acme', { firstDay: '2026-10-21', completeThrough: '2026-11-19' }],
         ['ent-late', { firstDay: '2026-11-17', completeThrough: '2026-11-19' }],

@@ -9,7 +9,7 @@ export const enterpriseAuditTrailCollected = defineCheck({
   reads: ['enterpriseAccounts'],
   risk: 'Without the audit trail there is no record of who changed access, config or apps; incidents cannot be reconstructed and auditors get no evidence of monitoring.',
   remediation: {
-    text: 'Give herowatch\'s account the view permission on the enterprise account and keep herowatch run going (it collects the trail every 6 hours).',
+    text: "Give herowatch's account the view permission on the enterprise account and keep herowatch run going (it collects the trail every 6 hours).",
     command: 'heroku enterprises:members-permissions-add EMAIL --enterprise-account ENTERPRISE --permissions view',
   },
   references: ['https://devcenter.heroku.com/articles/enterprise-account-audit-trail'],
@@ -30,7 +30,9 @@ export const enterpriseAuditTrailCollected = defineCheck({
         if (cursor.firstDay && cursor.firstDay > needFrom) missing.push(`collection began on ${cursor.firstDay}`);
       }
       if (gap && (missing.length > 0 || gap.status !== 'ok')) {
-        results.push(fail(resource, `The audit trail of ${enterprise.name} for ${span} was not collected: ${gap.reason}${gap.fix ? ` (fix: ${gap.fix})` : ''}.`));
+        results.push(
+          fail(resource, `The audit trail of ${enterprise.name} for ${span} was not collected: ${gap.reason}${gap.fix ? ` (fix: ${gap.fix})` : ''}.`),
+        );
       } else if (missing.length > 0) {
         results.push(fail(resource, `The audit trail of ${enterprise.name} for ${span} is incomplete: ${missing.join('; ')}.`));
       } else results.push(pass(resource, `Every day of ${enterprise.name}'s audit trail from ${span} was collected.`));

@@ -24,8 +24,16 @@ export const enterpriseManagePermissionLimited = defineCheck({
       }
       const managers = (members.get(enterprise.id) ?? []).filter((m) => m.permissions.includes('manage')).map((m) => m.email);
       if (managers.length > settings.enterprise_max_managers) {
-        results.push(fail(resource, `${managers.length} members of ${enterprise.name} hold manage (at most ${settings.enterprise_max_managers} expected): ${managers.join(', ')}.`));
-      } else results.push(pass(resource, `${managers.length} member${managers.length === 1 ? '' : 's'} of ${enterprise.name} hold${managers.length === 1 ? 's' : ''} manage.`));
+        results.push(
+          fail(
+            resource,
+            `${managers.length} members of ${enterprise.name} hold manage (at most ${settings.enterprise_max_managers} expected): ${managers.join(', ')}.`,
+          ),
+        );
+      } else
+        results.push(
+          pass(resource, `${managers.length} member${managers.length === 1 ? '' : 's'} of ${enterprise.name} hold${managers.length === 1 ? 's' : ''} manage.`),
+        );
     }
     return results;
   },

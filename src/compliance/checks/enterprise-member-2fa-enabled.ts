@@ -8,7 +8,7 @@ export const enterpriseMember2faEnabled = defineCheck({
   reads: ['enterpriseAccounts', 'enterpriseMembers'],
   risk: 'An enterprise member without 2FA can be taken over with a password alone; with manage permission that is every team and app of the enterprise.',
   remediation: {
-    text: 'Ask the member to turn on two-factor authentication, or to sign in through the enterprise\'s identity provider; remove members who cannot.',
+    text: "Ask the member to turn on two-factor authentication, or to sign in through the enterprise's identity provider; remove members who cannot.",
     command: 'heroku enterprises:members-remove EMAIL --enterprise-account ENTERPRISE',
   },
   references: ['https://devcenter.heroku.com/articles/multi-factor-authentication', 'https://devcenter.heroku.com/articles/enterprise-accounts'],
@@ -18,7 +18,10 @@ export const enterpriseMember2faEnabled = defineCheck({
       const resource = resources.enterpriseMember(member);
       if (member.identity_provider_name) return pass(resource, `${member.email} signs in through ${member.identity_provider_name}, which enforces MFA.`);
       if (member.two_factor_authentication) return pass(resource, `${member.email} has 2FA on.`);
-      return fail(resource, `${member.email} (${member.permissions.join(', ') || 'no permissions'} in ${enterprise.name}) has 2FA off and does not sign in through an identity provider.`);
+      return fail(
+        resource,
+        `${member.email} (${member.permissions.join(', ') || 'no permissions'} in ${enterprise.name}) has 2FA off and does not sign in through an identity provider.`,
+      );
     });
   },
 });

@@ -9,7 +9,14 @@ checkCases(oauthAuthorizationRotated, [
       oauthAuthorizations: [
         { id: 'old', description: 'CI deploys', scope: ['global'], expires_at: null, created_at: '2026-01-01T00:00:00Z', client_name: null },
         { id: 'young', description: 'new', scope: ['global'], expires_at: null, created_at: '2026-11-01T00:00:00Z', client_name: null },
-        { id: 'expiring', description: 'herowatch', scope: ['read'], expires_at: '2027-01-01T00:00:00Z', created_at: '2025-01-01T00:00:00Z', client_name: null },
+        {
+          id: 'expiring',
+          description: 'herowatch',
+          scope: ['read'],
+          expires_at: '2027-01-01T00:00:00Z',
+          created_at: '2025-01-01T00:00:00Z',
+          client_name: null,
+        },
       ],
     }),
     expect: ['FAIL authorization/old', 'PASS authorization/young', 'PASS authorization/expiring'],

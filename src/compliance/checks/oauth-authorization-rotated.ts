@@ -5,7 +5,11 @@ import { daysBetween } from '../../time.js';
  * Whether a token is due for rotation: it never expires and is older than
  * the setting. The one rule both this check and `herowatch tokens` apply.
  */
-export function rotationDue(authorization: { created_at: string; expires_at: string | null }, now: Date, maxAgeDays: number): { ageDays: number; due: boolean } {
+export function rotationDue(
+  authorization: { created_at: string; expires_at: string | null },
+  now: Date,
+  maxAgeDays: number,
+): { ageDays: number; due: boolean } {
   const ageDays = daysBetween(authorization.created_at, now);
   return { ageDays, due: authorization.expires_at === null && ageDays > maxAgeDays };
 }

@@ -18,7 +18,9 @@ export const productionAppLocked = defineCheck({
     for (const app of inventory.apps.filter((a) => a.team_id && production.has(a.id))) {
       const resource = resources.app(app);
       if (app.locked === null) {
-        results.push(unknown(resource, inventory.coverage.gap('team_apps') ?? { status: 'missing', reason: `whether ${app.name} is locked was not read`, fix: null }));
+        results.push(
+          unknown(resource, inventory.coverage.gap('team_apps') ?? { status: 'missing', reason: `whether ${app.name} is locked was not read`, fix: null }),
+        );
         continue;
       }
       if (app.locked) results.push(pass(resource, `${app.name} (production, team ${app.team_name}) is locked.`));

@@ -24,26 +24,49 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
       const resource = resources.app(app);
       const test = inventory.vulnerabilityTests.find((t) => t.app_id === app.id);
       if (!test) {
-        results.push(unknown(resource, { status: 'missing', reason: `${app.name} is in production but not monitored, so what it runs is not tested`, fix: `herowatch apps add ${inventory.connection} ${app.name}` }));
+        results.push(
+          unknown(resource, {
+            status: 'missing',
+            reason: `${app.name} is in production but not monitored, so what it runs is not tested`,
+            fix: `herowatch apps add ${inventory.connection} ${app.name}`,
+          }),
+        );
         continue;
       }
       if (test.status !== 'scanned') {
-        results.push(unknown(resource, { status: 'missing', reason: `what ${app.name} runs could not be read: ${test.reason ?? 'no reason given'}`, fix: null }));
+        results.push(
+          unknown(resource, { status: 'missing', reason: `what ${app.name} runs could not be read: ${test.reason ?? 'no reason given'}`, fix: null }),
+        );
         continue;
       }
       // Matched against an empty or stale advisory database, "no vulnerability" means nothing.
       const gap = advisoryGap(inventory.advisories, test.ecosystems, inventory.now);
       if (gap) {
-        results.push(unknown(resource, { status: 'missing', reason: `${app.name} cannot be judged: ${gap}`, fix: test.ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND }));
+        results.push(
+          unknown(resource, {
+            status: 'missing',
+            reason: `${app.name} cannot be judged: ${gap}`,
+            fix: test.ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND,
+          }),
+        );
         continue;
       }
-      const severe = inventory.vulnerabilities.filter((v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now));
+      const severe = inventory.vulnerabilities.filter(
+        (v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now),
+      );
       if (severe.length === 0) {
-        results.push(pass(resource, `${app.name} (production) runs no package with a known critical or high vulnerability (tested ${test.tested_at.slice(0, 10)}).`));
+        results.push(
+          pass(resource, `${app.name} (production) runs no package with a known critical or high vulnerability (tested ${test.tested_at.slice(0, 10)}).`),
+        );
         continue;
       }
       const packages = [...new Set(severe.map((v) => v.package))].sort();
-      results.push(fail(resource, `${app.name} is in production and runs ${severe.length} known critical or high vulnerabilit${severe.length === 1 ? 'y' : 'ies'} in ${packages.slice(0, 5).join(', ')}${packages.length > 5 ? ` and ${packages.length - 5} more` : ''}.`));
+      results.push(
+        fail(
+          resource,
+          `${app.name} is in production and runs ${severe.length} known critical or high vulnerabilit${severe.length === 1 ? 'y' : 'ies'} in ${packages.slice(0, 5).join(', ')}${packages.length > 5 ? ` and ${packages.length - 5} more` : ''}.`,
+        ),
+      );
     }
     return results;
   },

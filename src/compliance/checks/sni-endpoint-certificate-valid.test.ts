@@ -25,9 +25,17 @@ checkCases(sniEndpointCertificateValid, [
   },
   {
     name: 'certificates ACM issued are left to ACM, even inside the warning window',
-    inventory: inventory({ apps: [app('shop')], sniEndpoints: [endpoint('auto', 'shop', { acm: true, expires_at: '2026-12-05T00:00:00Z' }), endpoint('uploaded', 'shop', { acm: null })] }),
+    inventory: inventory({
+      apps: [app('shop')],
+      sniEndpoints: [endpoint('auto', 'shop', { acm: true, expires_at: '2026-12-05T00:00:00Z' }), endpoint('uploaded', 'shop', { acm: null })],
+    }),
     expect: ['PASS app/shop/uploaded'],
   },
-  { name: 'warning window from settings', inventory: inventory({ apps: [app('shop')], sniEndpoints: [endpoint('soon', 'shop', { expires_at: '2026-12-05T00:00:00Z' })] }), settings: { certificate_expiry_warning_days: 7 }, expect: ['PASS app/shop/soon'] },
+  {
+    name: 'warning window from settings',
+    inventory: inventory({ apps: [app('shop')], sniEndpoints: [endpoint('soon', 'shop', { expires_at: '2026-12-05T00:00:00Z' })] }),
+    settings: { certificate_expiry_warning_days: 7 },
+    expect: ['PASS app/shop/soon'],
+  },
   { name: 'endpoints not readable', inventory: inventory({ apps: [app('shop')], gaps: ['sni_endpoints@id-shop'] }), expect: ['UNKNOWN app/shop'] },
 ]);

@@ -34,8 +34,20 @@ export const sniEndpointCertificateValid = defineCheck({
       if (problems.length > 0) results.push(fail(resource, `Certificate ${endpoint.name} on ${endpoint.app_name} ${problems.join(' and ')}.`));
       else if (expires === null) {
         // Without an expiry date its validity cannot be judged: unknown, never a pass.
-        results.push(unknown(resource, { status: 'missing', reason: `Heroku reported no expiry date for certificate ${endpoint.name} on ${endpoint.app_name}.`, fix: `heroku certs:info --app ${endpoint.app_name}` }));
-      } else results.push(pass(resource, `Certificate ${endpoint.name} on ${endpoint.app_name} is valid until ${endpoint.expires_at!.slice(0, 10)}${endpoint.issuer ? `, issued by ${endpoint.issuer}` : ''}.`));
+        results.push(
+          unknown(resource, {
+            status: 'missing',
+            reason: `Heroku reported no expiry date for certificate ${endpoint.name} on ${endpoint.app_name}.`,
+            fix: `heroku certs:info --app ${endpoint.app_name}`,
+          }),
+        );
+      } else
+        results.push(
+          pass(
+            resource,
+            `Certificate ${endpoint.name} on ${endpoint.app_name} is valid until ${endpoint.expires_at!.slice(0, 10)}${endpoint.issuer ? `, issued by ${endpoint.issuer}` : ''}.`,
+          ),
+        );
     }
     return results;
   },

@@ -23,7 +23,8 @@ export const teamAdminsLimited = defineCheck({
         continue;
       }
       const admins = (members.get(team.id) ?? []).filter((m) => m.role === 'admin').map((m) => m.email);
-      if (admins.length > settings.team_max_admins) results.push(fail(resource, `${team.name} has ${admins.length} admins (at most ${settings.team_max_admins} expected): ${admins.join(', ')}.`));
+      if (admins.length > settings.team_max_admins)
+        results.push(fail(resource, `${team.name} has ${admins.length} admins (at most ${settings.team_max_admins} expected): ${admins.join(', ')}.`));
       else results.push(pass(resource, `${team.name} has ${admins.length} admin${admins.length === 1 ? '' : 's'}.`));
     }
     return results;

@@ -2,7 +2,7 @@ import { always, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'account',
-  description: 'The Heroku account the connection\'s token belongs to.',
+  description: "The Heroku account the connection's token belongs to.",
   path: '/account',
   shape: 'object',
   requires: 'read',

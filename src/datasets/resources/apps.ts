@@ -19,7 +19,12 @@ export default defineResource({
     col.text('generation', 'Platform generation (cedar, fir)', 'generation.name'),
     col.bool('acm', 'Whether Automated Certificate Management is on'),
     col.bool('maintenance', 'Whether maintenance mode is on'),
-    { name: 'locked', type: 'boolean', description: 'Team apps: whether members must be added explicitly (null for personal apps or teams the connection cannot list)', from: { resource: 'team_apps', path: 'locked' } },
+    {
+      name: 'locked',
+      type: 'boolean',
+      description: 'Team apps: whether members must be added explicitly (null for personal apps or teams the connection cannot list)',
+      from: { resource: 'team_apps', path: 'locked' },
+    },
     col.text('space', 'Private Space, if any', 'space.name'),
     col.text('web_url', 'Web URL'),
     col.text('git_url', 'Git URL'),

@@ -13,7 +13,7 @@ export default defineResource({
     col.id('Id of the collaboration'),
     ...col.app(),
     always(col.text('email', 'Email of the collaborator', 'user.email')),
-    col.text('user_id', 'Id of the collaborator\'s account', 'user.id'),
+    col.text('user_id', "Id of the collaborator's account", 'user.id'),
     col.bool('federated', 'Whether the collaborator signs in through an identity provider', 'user.federated'),
     col.text('role', 'owner, admin, member, viewer or collaborator'),
     col.json('permissions', 'Team apps: [{name, description}] with names view, deploy, operate, manage'),

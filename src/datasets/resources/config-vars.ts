@@ -6,7 +6,7 @@ import { always, appPath, col, defineResource, withApp } from '../resource.js';
  */
 export default defineResource({
   name: 'config_vars',
-  description: 'Names of each app\'s config vars (values are never collected).',
+  description: "Names of each app's config vars (values are never collected).",
   parent: 'apps',
   path: appPath('/config-vars'),
   shape: 'map',

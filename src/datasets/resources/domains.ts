@@ -11,7 +11,7 @@ export default defineResource({
     col.id(),
     ...col.app(),
     always(col.text('hostname', 'Host name')),
-    always(col.text('kind', '`heroku` (the app\'s own domain) or `custom`')),
+    always(col.text('kind', "`heroku` (the app's own domain) or `custom`")),
     col.text('cname', 'DNS target for a custom domain'),
     col.text('status', 'Domain status'),
     col.text('acm_status', 'ACM certificate status: cert issued, pending, failing, failed'),

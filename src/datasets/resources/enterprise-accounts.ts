@@ -9,7 +9,7 @@ export default defineResource({
   columns: [
     col.id(),
     always(col.text('name', 'Enterprise account name')),
-    col.json('permissions', 'The connection\'s permissions: view, create, manage, billing'),
+    col.json('permissions', "The connection's permissions: view, create, manage, billing"),
     col.text('identity_provider_name', 'Identity provider members sign in with, if any', 'identity_provider.name'),
     col.bool('trial', 'Whether it is a trial'),
     col.created(),

@@ -2,7 +2,7 @@ import { appPath, col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'log_drains',
-  description: 'Where each app\'s logs are sent (credentials in drain URLs are removed before storage).',
+  description: "Where each app's logs are sent (credentials in drain URLs are removed before storage).",
   parent: 'apps',
   path: appPath('/log-drains'),
   shape: 'list',

@@ -19,7 +19,7 @@ function expiresAt(token: unknown): string | null {
 /** The account's OAuth authorizations; their tokens are dropped by the client before anything sees them. */
 export default defineResource({
   name: 'oauth_authorizations',
-  description: 'OAuth authorizations (API key, CLI logins, integrations) of the connection\'s account, without their tokens.',
+  description: "OAuth authorizations (API key, CLI logins, integrations) of the connection's account, without their tokens.",
   path: '/oauth/authorizations',
   shape: 'list',
   omit: ['access_token', 'refresh_token', 'grant'],

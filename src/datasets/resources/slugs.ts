@@ -3,7 +3,7 @@ import { col, defineResource } from '../resource.js';
 
 export default defineResource({
   name: 'slugs',
-  description: 'The slug (built code) of each app\'s current release.',
+  description: "The slug (built code) of each app's current release.",
   parent: 'releases',
   path: (release) => {
     const { current, slug, app } = release.item as Release;

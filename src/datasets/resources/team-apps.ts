@@ -12,6 +12,6 @@ export default defineResource({
     col.text('name', 'Name of the app'),
     col.text('team_name', 'Team that owns the app', 'team.name'),
     col.bool('locked', 'Whether team members must be added explicitly to work on it'),
-    col.bool('joined', 'Whether the connection\'s account is a collaborator on it'),
+    col.bool('joined', "Whether the connection's account is a collaborator on it"),
   ],
 });

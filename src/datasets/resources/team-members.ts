@@ -14,7 +14,7 @@ export default defineResource({
     always(col.text('team_name', 'Name of the team', 'team.name')),
     col.text('id', 'Id of the membership'),
     always(col.text('email', 'Email of the member')),
-    col.text('user_id', 'Id of the member\'s account', 'user.id'),
+    col.text('user_id', "Id of the member's account", 'user.id'),
     col.text('role', 'admin, member, viewer or collaborator'),
     col.bool('two_factor_authentication', 'Whether the member has 2FA on (false for federated members, whose IdP enforces MFA)'),
     col.bool('federated', 'Whether the member signs in through an identity provider'),

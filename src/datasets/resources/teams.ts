@@ -10,7 +10,7 @@ export default defineResource({
     col.id(),
     always(col.text('name', 'Team name')),
     col.text('type', '`enterprise` for teams in an enterprise account, otherwise `team`'),
-    col.text('role', 'The connection\'s role in the team: admin, member, viewer, collaborator'),
+    col.text('role', "The connection's role in the team: admin, member, viewer, collaborator"),
     col.text('enterprise_account_id', 'Enterprise account the team belongs to', 'enterprise_account.id'),
     col.text('enterprise_account_name', 'Name of that enterprise account', 'enterprise_account.name'),
     col.text('identity_provider_name', 'Identity provider of the team, if any', 'identity_provider.name'),

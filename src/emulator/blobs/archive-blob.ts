@@ -65,9 +65,7 @@ const cache = new WeakMap<MonthlyArchive, ArchiveBlob>();
 export function archiveBlob(enterprise: Enterprise, archive: MonthlyArchive, represent: (event: AuditEvent) => unknown): ArchiveBlob {
   const cached = cache.get(archive);
   if (cached) return cached;
-  const entries = [...archive.events()]
-    .sort((a, b) => deriveFraction('archive-order', a.id) - deriveFraction('archive-order', b.id))
-    .map(represent);
+  const entries = [...archive.events()].sort((a, b) => deriveFraction('archive-order', a.id) - deriveFraction('archive-order', b.id)).map(represent);
   const json = strToU8(JSON.stringify({ entries }));
   const zip = zipSync({ [`${enterprise.name}-${archive.year}-${archive.month}.json`]: [json, { mtime: new Date(archive.createdAt) }] });
   const bytes = Buffer.from(zip);

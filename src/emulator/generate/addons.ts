@@ -4,7 +4,23 @@ import type { GenerateOptions } from './options.js';
 import type { Planted } from './planted.js';
 import type { Random } from './random.js';
 
-const ADJECTIVES = ['amorphous', 'clean', 'rugged', 'shallow', 'silhouetted', 'vertical', 'curly', 'deep', 'fluffy', 'graceful', 'opaque', 'polished', 'solid', 'spherical', 'triangular'];
+const ADJECTIVES = [
+  'amorphous',
+  'clean',
+  'rugged',
+  'shallow',
+  'silhouetted',
+  'vertical',
+  'curly',
+  'deep',
+  'fluffy',
+  'graceful',
+  'opaque',
+  'polished',
+  'solid',
+  'spherical',
+  'triangular',
+];
 const EXTRAS: [string, string, number][] = [
   ['scheduler', 'standard', 20],
   ['papertrail', 'choklad', 10],
@@ -41,7 +57,12 @@ export function generateAddons(random: Random, options: GenerateOptions, apps: G
     if (addons.length >= options.addons) break;
     const s = app.scenario;
     if (app.stage === 'production') {
-      const database: ScenarioAddon = { name: nameFor('postgresql'), service: 'heroku-postgresql', plan: random.pick(['standard-0', 'standard-2', 'premium-0']), app: s.name };
+      const database: ScenarioAddon = {
+        name: nameFor('postgresql'),
+        service: 'heroku-postgresql',
+        plan: random.pick(['standard-0', 'standard-2', 'premium-0']),
+        app: s.name,
+      };
       const staging = byService.get(app.service!)?.find((a) => a.stage === 'staging');
       if (staging && random.chance(options.rates.prodDbOnStaging)) {
         database.attachments = [

@@ -62,7 +62,9 @@ export function generateApps(random: Random, options: GenerateOptions, ctx: Apps
   }
 
   const production = apps.filter((a) => a.stage === 'production');
-  const domainCounts = production.map((_, i) => Math.floor(options.domains / Math.max(1, production.length)) + (i < options.domains % Math.max(1, production.length) ? 1 : 0));
+  const domainCounts = production.map(
+    (_, i) => Math.floor(options.domains / Math.max(1, production.length)) + (i < options.domains % Math.max(1, production.length) ? 1 : 0),
+  );
   const details = random.fork('details');
   apps.forEach((app) => describeApp(details.fork(app.scenario.name), options, ctx, app));
   production.forEach((app, i) => addDomains(details.fork(`domains/${app.scenario.name}`), options, ctx, app, domainCounts[i]!));
@@ -219,10 +221,20 @@ function releases(random: Random, app: GeneratedApp, created: number, now: numbe
         description: `Deploy ${commit.slice(0, 8)}`,
         created_at: iso(at),
         status: !current && random.chance(0.05) ? 'failed' : 'succeeded',
-        slug: { commit, files: slugTemplate(app.language, current && vulnerable).files, binary_files: slugTemplate(app.language, current && vulnerable).binaryFiles },
+        slug: {
+          commit,
+          files: slugTemplate(app.language, current && vulnerable).files,
+          binary_files: slugTemplate(app.language, current && vulnerable).binaryFiles,
+        },
       });
     } else {
-      list.push({ version, description: `Set ${random.pick(['LOG_LEVEL', 'FEATURE_FLAGS', 'WEB_CONCURRENCY'])} config vars`, created_at: iso(at), status: 'succeeded', slug: null });
+      list.push({
+        version,
+        description: `Set ${random.pick(['LOG_LEVEL', 'FEATURE_FLAGS', 'WEB_CONCURRENCY'])} config vars`,
+        created_at: iso(at),
+        status: 'succeeded',
+        slug: null,
+      });
     }
   }
   return list;

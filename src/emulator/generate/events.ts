@@ -5,8 +5,16 @@ import type { Random } from './random.js';
 
 const DAY = 86_400_000;
 const TYPE_WEIGHTS: [string, number][] = [
-  ['app', 10], ['collaborator', 6], ['addon', 8], ['config_var', 14], ['domain', 4], ['formation', 10],
-  ['release', 30], ['team_member', 4], ['authorization', 3], ['account', 11],
+  ['app', 10],
+  ['collaborator', 6],
+  ['addon', 8],
+  ['config_var', 14],
+  ['domain', 4],
+  ['formation', 10],
+  ['release', 30],
+  ['team_member', 4],
+  ['authorization', 3],
+  ['account', 11],
 ];
 
 interface EventsContext {

@@ -69,7 +69,12 @@ describe('generateScenario', () => {
 describe('parseGenerateSpec', () => {
   it('reads counts, rates and the clock', () => {
     expect(parseGenerateSpec('apps=2000, teams=12,members=150,events-per-day=40,no2fa=0.2,now=2026-01-01T00:00:00Z')).toEqual({
-      apps: 2000, teams: 12, members: 150, eventsPerDay: 40, now: '2026-01-01T00:00:00Z', rates: { no2fa: 0.2 },
+      apps: 2000,
+      teams: 12,
+      members: 150,
+      eventsPerDay: 40,
+      now: '2026-01-01T00:00:00Z',
+      rates: { no2fa: 0.2 },
     });
   });
 
@@ -93,7 +98,10 @@ function sorted(value: string[] | Record<string, unknown>): unknown {
  * Works out from the scenario alone what is wrong with it, by the rules the
  * planted lists describe; the generator's own record must match.
  */
-function plantedFromScratch(scenario: Scenario, auditorToken: string): Omit<Planted, 'company' | 'domain' | 'auditor' | 'enterprise_members_not_federated' | 'enterprise_members_without_2fa' | 'apps_without_tls'> {
+function plantedFromScratch(
+  scenario: Scenario,
+  auditorToken: string,
+): Omit<Planted, 'company' | 'domain' | 'auditor' | 'enterprise_members_not_federated' | 'enterprise_members_without_2fa' | 'apps_without_tls'> {
   const now = Date.parse(scenario.now!);
   const accounts = new Map(scenario.accounts!.map((a) => [a.email, a]));
   const auditor = scenario.accounts!.find((a) => a.tokens!.some((t) => t.token === auditorToken))!;
@@ -104,40 +112,70 @@ function plantedFromScratch(scenario: Scenario, auditorToken: string): Omit<Plan
 
   const withSni = apps.flatMap((app) => (app.sni_endpoints ?? []).map((e) => ({ app, e })));
   const validCert = (app: (typeof apps)[number], hostname: string) =>
-    (app.sni_endpoints ?? []).some((e) => e.cert_domains.includes(hostname) && Date.parse(e.expires_at) > now && Date.parse(e.starts_at ?? '1970-01-01') <= now);
+    (app.sni_endpoints ?? []).some(
+      (e) => e.cert_domains.includes(hostname) && Date.parse(e.expires_at) > now && Date.parse(e.starts_at ?? '1970-01-01') <= now,
+    );
   const dataStores = new Set(['heroku-postgresql', 'heroku-redis', 'heroku-kafka', 'cloudamqp', 'rediscloud', 'bonsai', 'bucketeer']);
 
   return {
     hidden_teams: scenario.teams!.filter((t) => !t.members!.some((m) => m.email === auditor.email)).map((t) => t.name),
     team_members_without_2fa: scenario.teams!.flatMap((t) =>
-      t.members!.filter((m) => accounts.get(m.email)!.two_factor_authentication === false && !accounts.get(m.email)!.federated).map((m) => `${t.name}/${m.email}`),
+      t
+        .members!.filter((m) => accounts.get(m.email)!.two_factor_authentication === false && !accounts.get(m.email)!.federated)
+        .map((m) => `${t.name}/${m.email}`),
     ),
     teams_with_excess_admins: scenario.teams!.filter((t) => t.members!.filter((m) => m.role === 'admin').length > 3).map((t) => t.name),
-    enterprise_excess_manage: scenario.enterprise_accounts!.filter((e) => e.members!.filter((m) => m.permissions.includes('manage')).length > 3).map((e) => e.name),
-    external_collaborators: apps.flatMap((app) => (app.collaborators ?? []).filter((c) => !c.email.endsWith(`@${companyDomain}`)).map((c) => `${app.name}/${c.email}`)),
+    enterprise_excess_manage: scenario
+      .enterprise_accounts!.filter((e) => e.members!.filter((m) => m.permissions.includes('manage')).length > 3)
+      .map((e) => e.name),
+    external_collaborators: apps.flatMap((app) =>
+      (app.collaborators ?? []).filter((c) => !c.email.endsWith(`@${companyDomain}`)).map((c) => `${app.name}/${c.email}`),
+    ),
     custom_domains_without_tls: apps.flatMap((app) =>
-      (app.domains ?? [])
-        .filter((d) => !((app.acm && d.acm_status === 'cert issued') || validCert(app, d.hostname)))
-        .map((d) => d.hostname),
+      (app.domains ?? []).filter((d) => !((app.acm && d.acm_status === 'cert issued') || validCert(app, d.hostname))).map((d) => d.hostname),
     ),
     acm_failing_domains: apps.flatMap((app) => (app.domains ?? []).filter((d) => d.acm_status === 'failing').map((d) => d.hostname)),
     expired_certificates: withSni.filter(({ e }) => Date.parse(e.expires_at) <= now).map(({ app, e }) => `${app.name}/${e.name}`),
-    expiring_certificates: withSni.filter(({ e }) => Date.parse(e.expires_at) > now && Date.parse(e.expires_at) <= now + 30 * DAY).map(({ app, e }) => `${app.name}/${e.name}`),
+    expiring_certificates: withSni
+      .filter(({ e }) => Date.parse(e.expires_at) > now && Date.parse(e.expires_at) <= now + 30 * DAY)
+      .map(({ app, e }) => `${app.name}/${e.name}`),
     self_signed_certificates: withSni.filter(({ e }) => e.self_signed).map(({ app, e }) => `${app.name}/${e.name}`),
     eol_stack_apps: apps.filter((a) => ['cedar-14', 'heroku-16', 'heroku-18', 'heroku-20'].includes(a.stack!)).map((a) => a.name),
-    production_db_on_non_production: scenario.addons!.filter((a) => dataStores.has(a.service) && production(a.app)).flatMap((addon) =>
-      (addon.attachments ?? []).filter((att) => !production(att.app)).map((att) => `${addon.name} -> ${att.app}`),
-    ),
+    production_db_on_non_production: scenario
+      .addons!.filter((a) => dataStores.has(a.service) && production(a.app))
+      .flatMap((addon) => (addon.attachments ?? []).filter((att) => !production(att.app)).map((att) => `${addon.name} -> ${att.app}`)),
     unlocked_production_apps: apps.filter((a) => a.team && production(a.name) && !a.locked).map((a) => a.name),
     production_apps_without_log_drain: apps.filter((a) => production(a.name) && !(a.log_drains ?? []).length).map((a) => a.name),
-    old_global_tokens: auditor.tokens!
-      .filter((t) => t.scope!.includes('global') && t.expires_in === null && t.kind !== 'api-key' && now - Date.parse(t.created_at!) > 90 * DAY)
+    old_global_tokens: auditor
+      .tokens!.filter((t) => t.scope!.includes('global') && t.expires_in === null && t.kind !== 'api-key' && now - Date.parse(t.created_at!) > 90 * DAY)
       .map((t) => t.description!),
     vulnerable_apps: Object.fromEntries(
       apps.flatMap((app) => {
         const current = [...(app.releases ?? [])].reverse().find((r) => r.status === 'succeeded' && r.slug);
         const text = JSON.stringify(current?.slug?.files ?? {});
-        const flagged = ['4.17.15', '8.5.1', '0.21.1', '6.10.1', '7.3.8', '1.2.5', '4.18.2', '2.28.1', '1.26.12', '5.3.1', '3.1.2', '4.0.5', '2.2.3"', '(2.2.3)', '6.1.7', '1.13.3', 'v0.5.0', 'v1.9.0', '7.4.3', '2.14.1', '2.13.1'];
+        const flagged = [
+          '4.17.15',
+          '8.5.1',
+          '0.21.1',
+          '6.10.1',
+          '7.3.8',
+          '1.2.5',
+          '4.18.2',
+          '2.28.1',
+          '1.26.12',
+          '5.3.1',
+          '3.1.2',
+          '4.0.5',
+          '2.2.3"',
+          '(2.2.3)',
+          '6.1.7',
+          '1.13.3',
+          'v0.5.0',
+          'v1.9.0',
+          '7.4.3',
+          '2.14.1',
+          '2.13.1',
+        ];
         return flagged.some((v) => text.includes(v)) ? [[app.name, expect.anything()]] : [];
       }),
     ),
@@ -145,7 +183,9 @@ function plantedFromScratch(scenario: Scenario, auditorToken: string): Omit<Plan
     // Heroku's retention rule, applied afresh: older than 30 days and more than 20 releases back.
     expired_releases: apps.flatMap((app) => {
       const list = app.releases ?? [];
-      return list.filter((r) => (r.slug || r.oci_image) && r.version <= list.length - 20 && now - Date.parse(r.created_at!) > 30 * DAY).map((r) => `${app.name}/v${r.version}`);
+      return list
+        .filter((r) => (r.slug || r.oci_image) && r.version <= list.length - 20 && now - Date.parse(r.created_at!) > 30 * DAY)
+        .map((r) => `${app.name}/v${r.version}`);
     }),
   };
 }

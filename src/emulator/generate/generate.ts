@@ -1,7 +1,4 @@
-import type {
-  Scenario, ScenarioAccount, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam,
-  ScenarioToken,
-} from '../scenario/types.js';
+import type { Scenario, ScenarioAccount, ScenarioEnterprise, ScenarioEvent, ScenarioPipeline, ScenarioTeam, ScenarioToken } from '../scenario/types.js';
 import { COMPANIES, CONTRACTOR_DOMAINS, DEPARTMENTS, FIRST_NAMES, LAST_NAMES } from './names.js';
 import { resolveOptions, type GenerateOptions, type PlantRates } from './options.js';
 import { Random } from './random.js';
@@ -142,7 +139,13 @@ function generateTeams(random: Random, options: GenerateOptions, company: string
     const [dept, short] = DEPARTMENTS[i % DEPARTMENTS.length]!;
     const round = Math.floor(i / DEPARTMENTS.length);
     const suffix = round === 0 ? '' : String(round + 1);
-    teams.push({ name: `${company}-${dept}${suffix}`, dept: `${dept}${suffix}`, short: `${short}${suffix}`, members: [], hidden: i >= options.teams - options.hiddenTeams });
+    teams.push({
+      name: `${company}-${dept}${suffix}`,
+      dept: `${dept}${suffix}`,
+      short: `${short}${suffix}`,
+      members: [],
+      hidden: i >= options.teams - options.hiddenTeams,
+    });
   }
   if (teams.length === 0) return teams;
   // Everyone works in one team, some in a second.
@@ -220,13 +223,22 @@ function generateAccounts(
       name: person.name,
       two_factor_authentication: person.twoFactor,
       federated: person.federated,
-      tokens: [{ token: token(), kind: 'api-key' as const, scope: ['global' as const], description: 'API Key', created_at: at(random.int(1, 900)), expires_in: null }],
+      tokens: [
+        { token: token(), kind: 'api-key' as const, scope: ['global' as const], description: 'API Key', created_at: at(random.int(1, 900)), expires_in: null },
+      ],
     })),
   ];
   return { accounts, tokens: { readOnly, global } };
 }
 
-function generateEnterprise(random: Random, options: GenerateOptions, company: string, employees: Person[], auditor: Person, planted: Planted): ScenarioEnterprise {
+function generateEnterprise(
+  random: Random,
+  options: GenerateOptions,
+  company: string,
+  employees: Person[],
+  auditor: Person,
+  planted: Planted,
+): ScenarioEnterprise {
   const managers = Math.min(employees.length, random.chance(options.rates.excessAdmins) ? random.int(4, 6) : random.int(2, 3));
   const chosen = new Set(random.sample(employees, managers).map((p) => p.email));
   if (chosen.size > 3) planted.enterprise_excess_manage.push(company);
@@ -262,4 +274,3 @@ function recordTwoFactor(planted: Planted, teams: GeneratedTeam[], people: Perso
   // The auditing service account signs in with its API key, not through the IdP.
   if (withIdp && enterprise) planted.enterprise_members_not_federated.push(planted.auditor);
 }
-

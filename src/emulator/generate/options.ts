@@ -105,7 +105,10 @@ const COUNTS = ['seed', 'apps', 'teams', 'members', 'enterprises', 'domains', 'a
  */
 export function parseGenerateSpec(spec: string): Partial<Omit<GenerateOptions, 'rates'>> & { rates?: Partial<PlantRates> } {
   const out: Partial<Omit<GenerateOptions, 'rates'>> & { rates: Partial<PlantRates> } = { rates: {} };
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [rawKey, value] = part.split('=').map((s) => s.trim());
     const key = rawKey!.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     if (value === undefined || value === '') throw new Error(`--generate: "${part}" needs a value, as in apps=2000`);

@@ -11,7 +11,10 @@ import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 export class Random {
   private readonly rng: RandomGenerator;
 
-  constructor(private readonly seed: number, private readonly label = 'root') {
+  constructor(
+    private readonly seed: number,
+    private readonly label = 'root',
+  ) {
     this.rng = xoroshiro128plus(seedFor(seed, label));
   }
 
@@ -61,7 +64,10 @@ export class Random {
 
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
+    while (out.length < length)
+      out += Math.floor(this.next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     return out.slice(0, length);
   }
 }

@@ -93,16 +93,30 @@ function nodeFiles(app: string, deps: Pinned[]): SlugContent {
   const prod = deps.filter((d) => !d.dev);
   const dependencies = Object.fromEntries(prod.map((d) => [d.name, d.version]));
   const devDependencies = Object.fromEntries(deps.filter((d) => d.dev).map((d) => [d.name, d.version]));
-  const entry = (d: Pinned) => ({ version: d.version, resolved: `https://registry.npmjs.org/${d.name}/-/${d.name}-${d.version}.tgz`, license: 'MIT', ...(d.dev ? { dev: true } : {}) });
+  const entry = (d: Pinned) => ({
+    version: d.version,
+    resolved: `https://registry.npmjs.org/${d.name}/-/${d.name}-${d.version}.tgz`,
+    license: 'MIT',
+    ...(d.dev ? { dev: true } : {}),
+  });
   const lock: Record<string, unknown> = { '': { name: app, version: '1.0.0', dependencies, devDependencies } };
   for (const d of deps) lock[`node_modules/${d.name}`] = entry(d);
   const installed: Record<string, unknown> = {};
   for (const d of prod) installed[`node_modules/${d.name}`] = entry(d);
   const files: Record<string, SlugFile> = {
-    'package.json': { name: app, version: '1.0.0', private: true, engines: { node: '22.x' }, scripts: { start: 'node server.js', test: 'vitest' }, dependencies, devDependencies },
+    'package.json': {
+      name: app,
+      version: '1.0.0',
+      private: true,
+      engines: { node: '22.x' },
+      scripts: { start: 'node server.js', test: 'vitest' },
+      dependencies,
+      devDependencies,
+    },
     'package-lock.json': { name: app, version: '1.0.0', lockfileVersion: 3, requires: true, packages: lock },
     'node_modules/.package-lock.json': { name: app, version: '1.0.0', lockfileVersion: 3, requires: true, packages: installed },
-    'server.js': "const express = require('express');\nconst app = express();\napp.get('/', (_req, res) => res.send('ok'));\napp.listen(process.env.PORT || 3000);\n",
+    'server.js':
+      "const express = require('express');\nconst app = express();\napp.get('/', (_req, res) => res.send('ok'));\napp.listen(process.env.PORT || 3000);\n",
   };
   for (const d of prod) files[`node_modules/${d.name}/package.json`] = { name: d.name, version: d.version, license: 'MIT' };
   return { files };
@@ -135,7 +149,8 @@ function rubyFiles(deps: Pinned[]): SlugContent {
   const lock = `GEM\n  remote: https://rubygems.org/\n  specs:\n${deps.map((d) => `    ${d.name} (${d.version})`).join('\n')}\n\nPLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n${deps.map((d) => `  ${d.name} (= ${d.version})`).join('\n')}\n\nRUBY VERSION\n   ruby 3.3.6p108\n\nBUNDLED WITH\n   2.5.22\n`;
   const files: Record<string, SlugFile> = { Gemfile: gemfile, 'Gemfile.lock': lock, 'config.ru': 'run ->(_env) { [200, {}, ["ok"]] }\n' };
   for (const d of prod) {
-    files[`vendor/bundle/ruby/3.3.0/specifications/${d.name}-${d.version}.gemspec`] = `# -*- encoding: utf-8 -*-\n# stub: ${d.name} ${d.version} ruby lib\n\nGem::Specification.new do |s|\n  s.name = "${d.name}".freeze\n  s.version = "${d.version}".freeze\n  s.require_paths = ["lib".freeze]\nend\n`;
+    files[`vendor/bundle/ruby/3.3.0/specifications/${d.name}-${d.version}.gemspec`] =
+      `# -*- encoding: utf-8 -*-\n# stub: ${d.name} ${d.version} ruby lib\n\nGem::Specification.new do |s|\n  s.name = "${d.name}".freeze\n  s.version = "${d.version}".freeze\n  s.require_paths = ["lib".freeze]\nend\n`;
   }
   return { files };
 }
@@ -155,7 +170,12 @@ function goBinary(module: string, deps: Pinned[]): Uint8Array {
   const modinfo = `path\t${module}\nmod\t${module}\t(devel)\t\n${deps.map((d) => `dep\t${d.name}\t${d.version}\th1:${Buffer.from(d.name).toString('base64')}=\n`).join('')}build\tGOOS=linux\n`;
   const sentinel = '0'.repeat(16);
   const header = Buffer.concat([Buffer.from('\xff Go buildinf:', 'latin1'), Buffer.from([8, 2]), Buffer.alloc(16)]);
-  const body = Buffer.concat([Buffer.from(varint(goVersion.length)), Buffer.from(goVersion), Buffer.from(varint(modinfo.length + 32)), Buffer.from(sentinel + modinfo + sentinel, 'latin1')]);
+  const body = Buffer.concat([
+    Buffer.from(varint(goVersion.length)),
+    Buffer.from(goVersion),
+    Buffer.from(varint(modinfo.length + 32)),
+    Buffer.from(sentinel + modinfo + sentinel, 'latin1'),
+  ]);
   return Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01', 'latin1'), Buffer.alloc(4096 - 7), header, body, Buffer.alloc(512)]);
 }
 
@@ -177,7 +197,11 @@ function phpFiles(deps: Pinned[]): SlugContent {
   return {
     files: {
       'composer.json': { require: Object.fromEntries(deps.map((d) => [d.name, `^${d.version}`])) },
-      'composer.lock': { 'content-hash': '0'.repeat(32), packages: deps.map((d) => ({ name: d.name, version: d.version, type: 'library' })), 'packages-dev': [] },
+      'composer.lock': {
+        'content-hash': '0'.repeat(32),
+        packages: deps.map((d) => ({ name: d.name, version: d.version, type: 'library' })),
+        'packages-dev': [],
+      },
       'vendor/composer/installed.json': { packages, dev: false, 'dev-package-names': [] },
       'index.php': '<?php echo "ok";\n',
     },
@@ -193,7 +217,10 @@ function fatJar(deps: Pinned[]): Uint8Array {
   };
   for (const d of deps) {
     const [groupId, artifactId] = d.name.split(':') as [string, string];
-    entries[`BOOT-INF/lib/${artifactId}-${d.version}.jar`] = zipSync({ [`META-INF/maven/${groupId}/${artifactId}/pom.properties`]: text(`groupId=${groupId}\nartifactId=${artifactId}\nversion=${d.version}\n`) }, { mtime: new Date(Date.UTC(2020, 0, 1)) });
+    entries[`BOOT-INF/lib/${artifactId}-${d.version}.jar`] = zipSync(
+      { [`META-INF/maven/${groupId}/${artifactId}/pom.properties`]: text(`groupId=${groupId}\nartifactId=${artifactId}\nversion=${d.version}\n`) },
+      { mtime: new Date(Date.UTC(2020, 0, 1)) },
+    );
   }
   return zipSync(entries, { mtime: new Date(Date.UTC(2020, 0, 1)) });
 }
@@ -246,12 +273,17 @@ function buildTemplate(language: string, vulnerable: boolean): SlugTemplate {
   const spec = LANGUAGES.find((l) => l.language === language) ?? LANGUAGES[0];
   const deps = versions([...spec.deps], vulnerable);
   const content =
-    spec.language === 'node' ? nodeFiles(app, deps)
-    : spec.language === 'python' ? pythonFiles(deps)
-    : spec.language === 'ruby' ? rubyFiles(deps)
-    : spec.language === 'go' ? goFiles(app, deps)
-    : spec.language === 'php' ? phpFiles(deps)
-    : javaFiles(deps);
+    spec.language === 'node'
+      ? nodeFiles(app, deps)
+      : spec.language === 'python'
+        ? pythonFiles(deps)
+        : spec.language === 'ruby'
+          ? rubyFiles(deps)
+          : spec.language === 'go'
+            ? goFiles(app, deps)
+            : spec.language === 'php'
+              ? phpFiles(deps)
+              : javaFiles(deps);
   return {
     language: spec.language,
     ecosystem: spec.ecosystem,

@@ -55,7 +55,11 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         const body = parseBody(request.body);
         const advance = body.advance === undefined ? null : durationMs(body.advance);
         const to = typeof body.to === 'string' ? Date.parse(body.to) : NaN;
-        if ((body.advance !== undefined && advance === null) || (body.to !== undefined && !Number.isFinite(to)) || (body.advance === undefined && body.to === undefined)) {
+        if (
+          (body.advance !== undefined && advance === null) ||
+          (body.to !== undefined && !Number.isFinite(to)) ||
+          (body.advance === undefined && body.to === undefined)
+        ) {
           reply.code(400);
           return { id: 'bad_request', message: 'Give "advance" (a duration such as 90s, 15m, 6h, 1d, or milliseconds) or "to" (an ISO 8601 time).' };
         }
@@ -73,7 +77,12 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         if (!world) return notLiving;
         server.catchUp();
         const since = Number((request.query as { since?: string }).since ?? 0);
-        return { now: isoSeconds(world.clock.now()), skipped: world.skipped, clients: world.clientStats(), changes: world.applied.filter((c) => c.seq > since) };
+        return {
+          now: isoSeconds(world.clock.now()),
+          skipped: world.skipped,
+          clients: world.clientStats(),
+          changes: world.applied.filter((c) => c.seq > since),
+        };
       },
     },
     {
@@ -135,7 +144,10 @@ export function controlRoutes(server: ControlSource): RouteOptions[] {
         if (!slug || slug.release.status === 'expired') return reply.code(404).type('text/plain').send('NoSuchKey');
         const blob = slugBlob(slug);
         logBlob(server, request.url, 200);
-        return reply.type('application/gzip').header('ETag', `"${blob.checksum.slice(7, 39)}"`).send(blob.bytes);
+        return reply
+          .type('application/gzip')
+          .header('ETag', `"${blob.checksum.slice(7, 39)}"`)
+          .send(blob.bytes);
       },
     },
     {
@@ -200,5 +212,16 @@ function stringOr(value: unknown): string | undefined {
 }
 
 function logBlob(server: ControlSource, path: string, status: number): void {
-  server.requestLog.add({ at: new Date().toISOString(), method: 'GET', path, status, account: null, cost: 0, remaining: null, range: null, fault: null, durationMs: 0 });
+  server.requestLog.add({
+    at: new Date().toISOString(),
+    method: 'GET',
+    path,
+    status,
+    account: null,
+    cost: 0,
+    remaining: null,
+    range: null,
+    fault: null,
+    durationMs: 0,
+  });
 }

@@ -30,7 +30,11 @@ const RATE_LIMIT_URL = 'https://devcenter.heroku.com/articles/platform-api-refer
 
 export const errors = {
   badRange: (detail?: string) =>
-    new HerokuError(400, 'bad_request', detail ? `Invalid \`Range\` header: ${detail}` : 'Invalid `Range` header. Please use format like `id ..; max=10, order=desc`. '),
+    new HerokuError(
+      400,
+      'bad_request',
+      detail ? `Invalid \`Range\` header: ${detail}` : 'Invalid `Range` header. Please use format like `id ..; max=10, order=desc`. ',
+    ),
   badRequest: (message: string) => new HerokuError(400, 'bad_request', message),
   unauthorized: () => new HerokuError(401, 'unauthorized', 'Invalid credentials provided.'),
   delinquent: () => new HerokuError(402, 'delinquent', 'This account is delinquent. Please update your billing information.'),
@@ -38,8 +42,7 @@ export const errors = {
   scope: () => new HerokuError(403, 'forbidden', 'The scope of this OAuth authorization does not allow access to this resource.'),
   suspended: () => new HerokuError(403, 'suspended', 'This account has been suspended.'),
   /** `resource` is Heroku's machine name (`app`, `addon`...); `noun` what the message calls it. */
-  notFound: (resource: string, noun = resource.replace(/_/g, ' ')) =>
-    new HerokuError(404, 'not_found', `Couldn't find that ${noun}.`, { resource }),
+  notFound: (resource: string, noun = resource.replace(/_/g, ' ')) => new HerokuError(404, 'not_found', `Couldn't find that ${noun}.`, { resource }),
   noEndpoint: () =>
     new HerokuError(
       404,
@@ -47,7 +50,11 @@ export const errors = {
       'The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. `POST`), and did you specify your intent to use the V3 API by specifying `Accept: application/vnd.heroku+json; version=3` in your request headers?',
     ),
   missingVersion: () =>
-    new MissingVersionError(400, 'missing_version', "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.\n"),
+    new MissingVersionError(
+      400,
+      'missing_version',
+      "Please specify a version along with Heroku's API MIME type. For example, `Accept: application/vnd.heroku+json; version=3`.\n",
+    ),
   conflict: (message: string) => new HerokuError(409, 'conflict', message),
   gone: (message: string) => new HerokuError(410, 'gone', message),
   rangeNotSatisfiable: (message = 'Requested range order is not allowed, please try `id` or another specified in `Accept-Ranges`.') =>
@@ -55,7 +62,9 @@ export const errors = {
   preconditionFailed: () => new HerokuError(412, 'precondition_failed', 'The resource has changed since the ETag given in `If-Match`.'),
   invalidParams: (message: string) => new HerokuError(422, 'invalid_params', message),
   rateLimit: () =>
-    new HerokuError(429, 'rate_limit', 'Your account reached the API rate limit\nPlease wait a few minutes before making new requests', { url: RATE_LIMIT_URL }),
+    new HerokuError(429, 'rate_limit', 'Your account reached the API rate limit\nPlease wait a few minutes before making new requests', {
+      url: RATE_LIMIT_URL,
+    }),
   internal: () => new HerokuError(500, 'internal_server_error', 'Internal server error.'),
   unavailable: () => new HerokuError(503, 'service_unavailable', 'API is temporarily unavailable. Please try again later.'),
 };

@@ -31,7 +31,6 @@ export interface FaultOptions {
   rules: FaultRule[];
 }
 
-
 export interface FaultPlan {
   before: 'error' | 'reset' | 'rate-limit-burst' | null;
   errorStatus: number;

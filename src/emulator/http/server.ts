@@ -84,7 +84,13 @@ export class EmulatorServer {
       exposeHeadRoutes: true,
       // The framework's own refusals come back in Heroku's error shape, with Heroku's headers.
       frameworkErrors: (error, request, reply) => {
-        void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), { account: null, cost: 0, remaining: null, fault: null, started: performance.now() });
+        void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), {
+          account: null,
+          cost: 0,
+          remaining: null,
+          fault: null,
+          started: performance.now(),
+        });
       },
       clientErrorHandler: (error, socket) => rawClientError(error, socket),
     });
@@ -102,7 +108,13 @@ export class EmulatorServer {
       }
     });
     this.app.setErrorHandler((error, request, reply) => {
-      void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), { account: null, cost: 0, remaining: null, fault: null, started: performance.now() });
+      void this.send(request, reply, this.errorOutgoing(frameworkError(error), randomUUID()), {
+        account: null,
+        cost: 0,
+        remaining: null,
+        fault: null,
+        started: performance.now(),
+      });
     });
     for (const route of controlRoutes(this)) this.app.route(route);
     for (const spec of ROUTES) {
@@ -326,7 +338,10 @@ export class EmulatorServer {
   private async send(request: FastifyRequest, reply: FastifyReply, outgoing: Outgoing, audit: Audit): Promise<void> {
     this.check(request, outgoing);
     this.record(request, outgoing.status, audit);
-    await reply.code(outgoing.status).headers(outgoing.headers).send(outgoing.status === 304 ? undefined : outgoing.body);
+    await reply
+      .code(outgoing.status)
+      .headers(outgoing.headers)
+      .send(outgoing.status === 304 ? undefined : outgoing.body);
   }
 
   /** Declares the full length, sends part of the body, then drops the connection. */
@@ -350,7 +365,14 @@ export class EmulatorServer {
   private check(request: FastifyRequest, outgoing: Outgoing): void {
     if (!this.validator || outgoing.status === 304) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const problems = this.validator.check(method, request.url, outgoing.status, outgoing.value, headerList(request, 'accept-expansion'), headerList(request, 'accept-inclusion'));
+    const problems = this.validator.check(
+      method,
+      request.url,
+      outgoing.status,
+      outgoing.value,
+      headerList(request, 'accept-expansion'),
+      headerList(request, 'accept-inclusion'),
+    );
     if (problems.length > 0) this.violations.push({ method: request.method, path: request.url, status: outgoing.status, problems });
   }
 
@@ -395,7 +417,7 @@ function frameworkError(error: unknown): HerokuError {
       return errors.badRequest('The request URL is not valid: a %-escape in it does not decode.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.badRequest('The request\'s Content-Type or Content-Length header is not valid.');
+      return errors.badRequest("The request's Content-Type or Content-Length header is not valid.");
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HerokuError(413, 'request_entity_too_large', 'The request body is too large.');
     default:
@@ -411,7 +433,7 @@ function rawClientError(error: Error & { code?: string }, socket: Socket): void 
   }
   const [status, reason, heroku] =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', new HerokuError(431, 'request_header_fields_too_large', 'The request\'s headers are too large.')]
+      ? [431, 'Request Header Fields Too Large', new HerokuError(431, 'request_header_fields_too_large', "The request's headers are too large.")]
       : [400, 'Bad Request', errors.badRequest('The request is not valid HTTP.')];
   const body = JSON.stringify(heroku.body());
   const headers = [

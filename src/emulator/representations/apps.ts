@@ -70,7 +70,14 @@ export function ecoQuotaJson(owner: User, now: Date): Json | null {
     const dynos = app.formation.reduce((sum, f) => sum + f.quantity, 0);
     return { app_uuid: app.id, quota_used: Math.floor(elapsed * dynos * (0.1 + 0.5 * deriveFraction('eco-usage', app.id, month))) };
   });
-  return { account_quota: quota, quota_used: Math.min(quota, used.reduce((sum, a) => sum + a.quota_used, 0)), apps: used };
+  return {
+    account_quota: quota,
+    quota_used: Math.min(
+      quota,
+      used.reduce((sum, a) => sum + a.quota_used, 0),
+    ),
+    apps: used,
+  };
 }
 
 /** The given fields an app serves; `locked` and `joined` belong to the team-app view. */
@@ -162,7 +169,13 @@ export function acmEndpointJson(domain: Domain, now: Date): Json {
   const created = Date.parse(domain.createdAt);
   const period = ACM.renewEveryDays * DAY_MS;
   const issued = created + Math.max(0, Math.floor((now.getTime() - created) / period)) * period;
-  const certificate = { subject: `/CN=${domain.hostname}`, issuer: ACM.issuer, startsAt: isoSeconds(issued), expiresAt: isoSeconds(issued + ACM.validityDays * DAY_MS), certDomains: [domain.hostname] };
+  const certificate = {
+    subject: `/CN=${domain.hostname}`,
+    issuer: ACM.issuer,
+    startsAt: isoSeconds(issued),
+    expiresAt: isoSeconds(issued + ACM.validityDays * DAY_MS),
+    certDomains: [domain.hostname],
+  };
   return {
     certificate_chain: placeholderCertificate(certificate),
     created_at: domain.createdAt,
@@ -244,7 +257,10 @@ export const sniEndpointJson = cachedPer((endpoint: SniEndpoint): Json =>
  */
 function placeholderCertificate(endpoint: Pick<SniEndpoint, 'subject' | 'issuer' | 'startsAt' | 'expiresAt' | 'certDomains'>): string {
   const text = `herowatch emulator placeholder certificate; subject=${endpoint.subject}; issuer=${endpoint.issuer}; not_before=${endpoint.startsAt}; not_after=${endpoint.expiresAt}; domains=${endpoint.certDomains.join(',')}`;
-  const base64 = Buffer.from(text).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const base64 = Buffer.from(text)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
 }
 

@@ -44,7 +44,12 @@ export function buildJson(release: Release, ctx: RepresentContext): Json {
     id,
     output_stream_url: `${ctx.baseUrl}/__emulator/streams/builds/${id}`,
     // The sources a slug was built from are its files: the slug's own archive stands for them.
-    source_blob: { checksum: null, url: `${ctx.baseUrl}/__emulator/blobs/slugs/${slug.id}.tar.gz`, version: slug.commit, version_description: slug.commit ? `Commit ${slug.commit}` : null },
+    source_blob: {
+      checksum: null,
+      url: `${ctx.baseUrl}/__emulator/blobs/slugs/${slug.id}.tar.gz`,
+      version: slug.commit,
+      version_description: slug.commit ? `Commit ${slug.commit}` : null,
+    },
     release: { id: release.id },
     slug: { id: slug.id },
     stack: release.app.buildStack.info.name,
@@ -66,7 +71,12 @@ export function ociImageJson(release: Release): Json {
     image_repo: `registry.heroku.com/${app.name}`,
     digest: `sha256:${deriveHex(64, 'image', release.ociImage!.id)}`,
     stack: { id: app.stack.id, name: app.stack.info.name },
-    process_types: Object.fromEntries(app.formation.map((f) => [f.type, { name: f.type, display_cmd: f.command, command: `/cnb/process/${f.type}`, working_dir: '/workspace', default: f.type === 'web' }])),
+    process_types: Object.fromEntries(
+      app.formation.map((f) => [
+        f.type,
+        { name: f.type, display_cmd: f.command, command: `/cnb/process/${f.type}`, working_dir: '/workspace', default: f.type === 'web' },
+      ]),
+    ),
     buildpacks: buildpacksOf(app).map((b) => ({ id: b.name, version: '1.0.0', homepage: `https://github.com/${b.name.replace('/', '/buildpacks-')}` })),
     created_at: release.createdAt,
     updated_at: release.updatedAt,

@@ -38,7 +38,9 @@ export function logLines(app: App, now: Date, query: LogQuery): string[] {
           `fwd="203.0.113.${Math.floor(roll * 250)}" dyno=${dyno} connect=0ms service=${Math.floor(roll * 90) + 3}ms status=${status} bytes=${Math.floor(roll * 9000) + 200} protocol=https`,
       );
     } else if (keep('app', dyno)) {
-      lines.push(`${at} app[${dyno}]: ${roll < 0.9 ? `processed job ${Math.floor(roll * 100_000)} in ${Math.floor(roll * 400)}ms` : 'warning: slow query (1.2s)'}`);
+      lines.push(
+        `${at} app[${dyno}]: ${roll < 0.9 ? `processed job ${Math.floor(roll * 100_000)} in ${Math.floor(roll * 400)}ms` : 'warning: slow query (1.2s)'}`,
+      );
     }
   }
   return lines;

@@ -174,4 +174,3 @@ export function authorizationJson(token: Token, ctx: RepresentContext): Json {
     token.given,
   );
 }
-

@@ -29,10 +29,7 @@ export const pipelineJson = cachedPer((pipeline: Pipeline): Json =>
       created_at: pipeline.createdAt,
       id: pipeline.id,
       name: pipeline.name,
-      owner:
-        pipeline.owner.kind === 'team'
-          ? { id: pipeline.owner.team.id, type: 'team' }
-          : { id: pipeline.owner.user.id, type: 'user' },
+      owner: pipeline.owner.kind === 'team' ? { id: pipeline.owner.team.id, type: 'team' } : { id: pipeline.owner.user.id, type: 'user' },
       updated_at: pipeline.updatedAt,
       generation: { id: deriveId('generation', 'cedar'), name: 'cedar' },
     },

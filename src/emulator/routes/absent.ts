@@ -90,10 +90,14 @@ export const absentRoutes: RouteSpec[] = [
   none('/teams/:team/invoices', team),
   missing('/teams/:team/invoices/:invoice', 'invoice', team),
   noUsage('/apps/:app/usage', app, 'addons'),
-  noUsage('/teams/:team/apps/:app/usage', (ctx) => {
-    teamFor(ctx);
-    appFor(ctx);
-  }, 'addons'),
+  noUsage(
+    '/teams/:team/apps/:app/usage',
+    (ctx) => {
+      teamFor(ctx);
+      appFor(ctx);
+    },
+    'addons',
+  ),
   noUsage('/teams/:team/usage', team, 'apps'),
   none('/teams/:team/usage/daily', team),
   none('/teams/:team/usage/monthly', team),

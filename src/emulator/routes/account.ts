@@ -13,7 +13,6 @@ import { byIdentity, requireSelf } from './lookup.js';
 import { get, type RouteContext, type RouteSpec } from './route.js';
 import type { Token } from '../world/types.js';
 
-
 /** The viewer's authorizations that still work; revoked and expired ones are gone. */
 function liveTokens(ctx: RouteContext): Token[] {
   return ctx.viewer.tokens.filter((t) => !t.revoked && !isExpired(t, ctx.world.now()));
@@ -47,7 +46,17 @@ export const accountRoutes: RouteSpec[] = [
   }),
   get('/account/delinquency', 'identity', (ctx) => ({ json: delinquencyJson(ctx.viewer.delinquentAt) })),
   get('/account/invoice-address', 'identity', (ctx) => ({
-    json: { address_1: '', address_2: '', city: '', country: '', heroku_id: `user${deriveHex(8, 'heroku-id', ctx.viewer.id)}@heroku.com`, other: '', postal_code: '', state: '', use_invoice_address: false },
+    json: {
+      address_1: '',
+      address_2: '',
+      city: '',
+      country: '',
+      heroku_id: `user${deriveHex(8, 'heroku-id', ctx.viewer.id)}@heroku.com`,
+      other: '',
+      postal_code: '',
+      state: '',
+      use_invoice_address: false,
+    },
   })),
   get('/users/:user/sms-number', 'identity', (ctx) => {
     requireSelf(ctx);

@@ -67,7 +67,12 @@ export const actionRoutes: RouteSpec[] = [
     const ids = (body(ctx).in as { id?: unknown } | undefined)?.id;
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw errors.invalidParams('in.id must be a list of app ids.');
     const wanted = new Set(ids.map((id) => id.toLowerCase()));
-    return { list: ctx.access.visibleApps(ctx.viewer).filter((app) => wanted.has(app.id)).map((app) => teamAppJson(app, ctx)) };
+    return {
+      list: ctx.access
+        .visibleApps(ctx.viewer)
+        .filter((app) => wanted.has(app.id))
+        .map((app) => teamAppJson(app, ctx)),
+    };
   }),
   // A log session: a URL the emulator streams the app's recent log lines from.
   {

@@ -36,7 +36,9 @@ export const addonRoutes: RouteSpec[] = [
     return { json: expandedAddonJson(addon, ctx.expansions) };
   }),
   get('/addons/:addon/addon-attachments', 'read', (ctx) => ({
-    list: addonFor(ctx).attachments.filter((a) => ctx.access.canSeeApp(ctx.viewer, a.app)).map((a) => included(ctx, a)),
+    list: addonFor(ctx)
+      .attachments.filter((a) => ctx.access.canSeeApp(ctx.viewer, a.app))
+      .map((a) => included(ctx, a)),
   })),
   get('/addon-attachments', 'read', (ctx) => ({ list: ctx.access.visibleAttachments(ctx.viewer).map((a) => included(ctx, a)) })),
   get('/addon-attachments/:attachment', 'read', (ctx) => {
@@ -55,7 +57,12 @@ export const addonRoutes: RouteSpec[] = [
   get('/addon-services/:service/plans', 'read', (ctx) => ({ list: serviceFor(ctx).plans.map(planJson) })),
   get('/addon-services/:service/plans/:plan', 'read', (ctx) => {
     const service = serviceFor(ctx);
-    const plan = byIdentity(service.plans, ctx.params.plan!, (p) => p.name, (p) => p.name.split(':')[1]!);
+    const plan = byIdentity(
+      service.plans,
+      ctx.params.plan!,
+      (p) => p.name,
+      (p) => p.name.split(':')[1]!,
+    );
     if (!plan) throw errors.notFound('plan');
     return { json: planJson(plan) };
   }),

@@ -1,7 +1,16 @@
 import { errors } from '../http/errors.js';
 import {
-  appJson, collaboratorJson, configVarsJson, domainJson, dynosJson, formationJson, logDrainJson, releaseJson,
-  slugJson, sniEndpointsJson, teamAppJson,
+  appJson,
+  collaboratorJson,
+  configVarsJson,
+  domainJson,
+  dynosJson,
+  formationJson,
+  logDrainJson,
+  releaseJson,
+  slugJson,
+  sniEndpointsJson,
+  teamAppJson,
 } from '../representations/apps.js';
 import { buildId, buildJson, buildpackInstallationsJson, builtReleases, ociImageJson } from '../representations/builds.js';
 import { featureJson } from '../representations/catalog.js';
@@ -42,7 +51,12 @@ export const appRoutes: RouteSpec[] = [
 
   get('/apps/:app/domains', 'read', (ctx) => ({ list: appFor(ctx).domains.map(domainJson) })),
   get('/apps/:app/domains/:domain', 'read', (ctx) => ({
-    json: domainJson(found(byIdentity(appFor(ctx).domains, ctx.params.domain!, (d) => d.hostname), 'domain')),
+    json: domainJson(
+      found(
+        byIdentity(appFor(ctx).domains, ctx.params.domain!, (d) => d.hostname),
+        'domain',
+      ),
+    ),
   })),
   // ACM certificates are listed too, valid for a time that moves with the clock: not cached.
   get('/apps/:app/sni-endpoints', 'read', (ctx) => ({ list: sniEndpointsJson(appFor(ctx), ctx.world.now()) }), { cacheable: false }),
@@ -61,31 +75,67 @@ export const appRoutes: RouteSpec[] = [
 
   get('/apps/:app/collaborators', 'read', (ctx) => ({ list: appFor(ctx).collaborators.map(collaboratorJson) })),
   get('/apps/:app/collaborators/:collaborator', 'read', (ctx) => ({
-    json: collaboratorJson(found(byIdentity(appFor(ctx).collaborators, ctx.params.collaborator!, (c) => c.user.email), 'collaborator')),
+    json: collaboratorJson(
+      found(
+        byIdentity(appFor(ctx).collaborators, ctx.params.collaborator!, (c) => c.user.email),
+        'collaborator',
+      ),
+    ),
   })),
   get('/teams/apps/:app/collaborators', 'read', (ctx) => ({ list: teamAppFor(ctx).collaborators.map(collaboratorJson) })),
   get('/teams/apps/:app/collaborators/:collaborator', 'read', (ctx) => ({
-    json: collaboratorJson(found(byIdentity(teamAppFor(ctx).collaborators, ctx.params.collaborator!, (c) => c.user.email), 'collaborator')),
+    json: collaboratorJson(
+      found(
+        byIdentity(teamAppFor(ctx).collaborators, ctx.params.collaborator!, (c) => c.user.email),
+        'collaborator',
+      ),
+    ),
   })),
 
   get('/apps/:app/formation', 'read', (ctx) => ({ list: appFor(ctx).formation.map(formationJson) })),
   get('/apps/:app/formation/:formation', 'read', (ctx) => ({
-    json: formationJson(found(byIdentity(appFor(ctx).formation, ctx.params.formation!, (f) => f.type), 'formation')),
+    json: formationJson(
+      found(
+        byIdentity(appFor(ctx).formation, ctx.params.formation!, (f) => f.type),
+        'formation',
+      ),
+    ),
   })),
   // Dynos restart daily: the answer moves with the clock, so it is not cached.
   get('/apps/:app/dynos', 'read', (ctx) => ({ list: dynosJson(appFor(ctx), ctx.world.now()) }), { ranges: ['id', 'name'], cacheable: false }),
   get('/apps/:app/dynos/:dyno', 'read', (ctx) => {
     const wanted = ctx.params.dyno!.toLowerCase();
-    return { json: found(dynosJson(appFor(ctx), ctx.world.now()).find((d) => d.id === wanted || d.name === wanted), 'dyno') };
+    return {
+      json: found(
+        dynosJson(appFor(ctx), ctx.world.now()).find((d) => d.id === wanted || d.name === wanted),
+        'dyno',
+      ),
+    };
   }),
   get('/apps/:app/log-drains', 'read', (ctx) => ({ list: appFor(ctx).logDrains.map(logDrainJson) })),
   get('/apps/:app/log-drains/:drain', 'read', (ctx) => ({
-    json: logDrainJson(found(byIdentity(appFor(ctx).logDrains, ctx.params.drain!, (d) => d.url, (d) => d.token), 'drain', 'log drain')),
+    json: logDrainJson(
+      found(
+        byIdentity(
+          appFor(ctx).logDrains,
+          ctx.params.drain!,
+          (d) => d.url,
+          (d) => d.token,
+        ),
+        'drain',
+        'log drain',
+      ),
+    ),
   })),
 
   get('/apps/:app/releases', 'read', (ctx) => ({ list: appFor(ctx).releases.map(releaseJson) }), { ranges: ['id', 'version'] }),
   get('/apps/:app/releases/:release', 'read', (ctx) => ({
-    json: releaseJson(found(byIdentity(appFor(ctx).releases, ctx.params.release!, (r) => r.version), 'release')),
+    json: releaseJson(
+      found(
+        byIdentity(appFor(ctx).releases, ctx.params.release!, (r) => r.version),
+        'release',
+      ),
+    ),
   })),
   get('/apps/:app/slugs/:slug', 'read', (ctx) => {
     const app = appFor(ctx);
@@ -122,7 +172,10 @@ export const appRoutes: RouteSpec[] = [
   // The emulator keeps an app's config vars as they are now: every release is served with them.
   get('/apps/:app/releases/:release/config-vars', 'read-protected', (ctx) => {
     const app = appFor(ctx);
-    found(byIdentity(app.releases, ctx.params.release!, (r) => r.version), 'release');
+    found(
+      byIdentity(app.releases, ctx.params.release!, (r) => r.version),
+      'release',
+    );
     return { json: configVarsJson(app) };
   }),
   get('/apps/:app/oci-images/:image', 'read', (ctx) => {

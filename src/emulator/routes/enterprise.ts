@@ -52,10 +52,15 @@ export const enterpriseRoutes: RouteSpec[] = [
     const json = events.map(auditEventJson);
     return { json: order === 'desc' ? json.reverse() : json };
   }),
-  get('/enterprise-accounts/:enterprise/archives', 'read', (ctx) => {
-    const enterprise = enterpriseFor(ctx, 'manage');
-    return { list: monthlyArchives(enterprise, ctx.world.now()).map((a) => archiveJson(ctx, a)) };
-  }, { ranges: ['id'] }),
+  get(
+    '/enterprise-accounts/:enterprise/archives',
+    'read',
+    (ctx) => {
+      const enterprise = enterpriseFor(ctx, 'manage');
+      return { list: monthlyArchives(enterprise, ctx.world.now()).map((a) => archiveJson(ctx, a)) };
+    },
+    { ranges: ['id'] },
+  ),
   get('/enterprise-accounts/:enterprise/archives/:year/:month', 'read', (ctx) => {
     const enterprise = enterpriseFor(ctx, 'manage');
     const { year, month } = ctx.params;

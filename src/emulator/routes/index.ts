@@ -10,4 +10,14 @@ import type { RouteSpec } from './route.js';
 import { teamRoutes } from './teams.js';
 
 /** Every Platform API route the emulator serves. */
-export const ROUTES: RouteSpec[] = [...accountRoutes, ...appRoutes, ...teamRoutes, ...enterpriseRoutes, ...addonRoutes, ...platformRoutes, ...catalogRoutes, ...actionRoutes, ...absentRoutes];
+export const ROUTES: RouteSpec[] = [
+  ...accountRoutes,
+  ...appRoutes,
+  ...teamRoutes,
+  ...enterpriseRoutes,
+  ...addonRoutes,
+  ...platformRoutes,
+  ...catalogRoutes,
+  ...actionRoutes,
+  ...absentRoutes,
+];

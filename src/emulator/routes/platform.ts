@@ -26,11 +26,15 @@ const STAGES: PipelineStage[] = ['test', 'review', 'development', 'staging', 'pr
 
 export const platformRoutes: RouteSpec[] = [
   get('/pipelines/:pipeline/latest-builds', 'read', (ctx) => ({
-    list: pipelineApps(ctx, pipelineFor(ctx)).flatMap((app) => builtReleases(app).slice(-1).map((r) => {
-      // A pipeline's build is an app's build without its generation.
-      const { generation: _, ...build } = buildJson(r, ctx);
-      return build;
-    })),
+    list: pipelineApps(ctx, pipelineFor(ctx)).flatMap((app) =>
+      builtReleases(app)
+        .slice(-1)
+        .map((r) => {
+          // A pipeline's build is an app's build without its generation.
+          const { generation: _, ...build } = buildJson(r, ctx);
+          return build;
+        }),
+    ),
   })),
   get('/pipelines/:pipeline/latest-releases', 'read', (ctx) => ({
     list: pipelineApps(ctx, pipelineFor(ctx)).flatMap((app) => (app.currentRelease ? [releaseJson(app.currentRelease)] : [])),

@@ -32,9 +32,7 @@ export const teamRoutes: RouteSpec[] = [
   get('/teams/:team/pipeline-couplings', 'read', (ctx) => {
     const team = teamFor(ctx);
     return {
-      list: ctx.access
-        .teamApps(ctx.viewer, team)
-        .flatMap((app) => (app.coupling ? [couplingJson(app.coupling)] : [])),
+      list: ctx.access.teamApps(ctx.viewer, team).flatMap((app) => (app.coupling ? [couplingJson(app.coupling)] : [])),
     };
   }),
 
@@ -65,23 +63,30 @@ export const teamRoutes: RouteSpec[] = [
     if (!idp) return { list: [] };
     const host = `${idp.owner.name}.idp.example`;
     return {
-      list: [{
-        certificate: `-----BEGIN CERTIFICATE-----\n${deriveHex(64, 'idp-certificate', idp.id)}\n-----END CERTIFICATE-----\n`,
-        created_at: team.createdAt,
-        entity_id: `https://${host}/saml/metadata`,
-        id: idp.id,
-        slo_target_url: `https://${host}/saml/logout`,
-        sso_target_url: `https://${host}/saml/sso`,
-        organization: idp.owner.type === 'team' ? { name: idp.owner.name } : null,
-        updated_at: team.updatedAt,
-        owner: idp.owner,
-      }],
+      list: [
+        {
+          certificate: `-----BEGIN CERTIFICATE-----\n${deriveHex(64, 'idp-certificate', idp.id)}\n-----END CERTIFICATE-----\n`,
+          created_at: team.createdAt,
+          entity_id: `https://${host}/saml/metadata`,
+          id: idp.id,
+          slo_target_url: `https://${host}/saml/logout`,
+          sso_target_url: `https://${host}/saml/sso`,
+          organization: idp.owner.type === 'team' ? { name: idp.owner.name } : null,
+          updated_at: team.updatedAt,
+          owner: idp.owner,
+        },
+      ],
     };
   }),
   // A member's apps in the team: those the member collaborates on (admins see every app).
   get('/teams/:team/members/:member/apps', 'read', (ctx) => {
     const team = teamFor(ctx);
-    const member = byIdentity(team.members, ctx.params.member!, (m) => m.user.email, (m) => m.user.id);
+    const member = byIdentity(
+      team.members,
+      ctx.params.member!,
+      (m) => m.user.email,
+      (m) => m.user.id,
+    );
     if (!member) throw errors.notFound('member', 'team member');
     const apps = member.role === 'admin' ? team.apps : team.apps.filter((app) => app.collaborators.some((c) => c.user === member.user));
     return { list: apps.filter((app) => ctx.access.canSeeApp(ctx.viewer, app)).map((app) => teamAppJson(app, ctx)) };

@@ -35,9 +35,7 @@ export function parseScenarioText(text: string, source: string): Scenario {
     data = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
     const where = error instanceof YAMLParseError ? ` (line ${error.linePos?.[0].line})` : '';
-    throw new ScenarioError(source, [
-      { path: '$', message: `not valid ${yaml ? 'YAML' : 'JSON'}${where}: ${(error as Error).message}` },
-    ]);
+    throw new ScenarioError(source, [{ path: '$', message: `not valid ${yaml ? 'YAML' : 'JSON'}${where}: ${(error as Error).message}` }]);
   }
   return validateScenario(data, source);
 }
@@ -52,7 +50,10 @@ export function validateScenario(data: unknown, source = 'scenario'): Scenario {
 function describe(errors: ErrorObject[]): ScenarioProblem[] {
   const problems = new Map<string, ScenarioProblem>();
   for (const error of errors) {
-    const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     let path = jsonPath(...segments);
     let message: string;
     switch (error.keyword) {

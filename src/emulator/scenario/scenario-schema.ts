@@ -142,7 +142,10 @@ export const ENTITY_KINDS = {
   },
   domain: {
     definition: 'domain',
-    keys: { hostname: { type: 'string', pattern: '^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' }, sni_endpoint: { type: ['string', 'null'] } },
+    keys: {
+      hostname: { type: 'string', pattern: '^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' },
+      sni_endpoint: { type: ['string', 'null'] },
+    },
     required: ['hostname'],
   },
   sniEndpoint: {
@@ -183,7 +186,11 @@ export const ENTITY_KINDS = {
   slug: {
     definition: 'slug',
     nullable: true,
-    keys: { commit: { type: 'string' }, files: { type: 'object' }, binary_files: { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$' } } },
+    keys: {
+      commit: { type: 'string' },
+      files: { type: 'object' },
+      binary_files: { type: 'object', additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$' } },
+    },
     required: [],
   },
   addon: {
@@ -311,7 +318,11 @@ export function scenarioJsonSchema(): JsonSchema {
             properties: {
               apps_per_day: { type: 'number', minimum: 0, maximum: 100 },
               seed: { type: 'integer' },
-              weights: { type: 'object', additionalProperties: false, properties: Object.fromEntries(CHANGE_KINDS.map((k) => [k, { type: 'number', minimum: 0 }])) },
+              weights: {
+                type: 'object',
+                additionalProperties: false,
+                properties: Object.fromEntries(CHANGE_KINDS.map((k) => [k, { type: 'number', minimum: 0 }])),
+              },
             },
           },
           clients: {
@@ -320,7 +331,12 @@ export function scenarioJsonSchema(): JsonSchema {
               type: 'object',
               additionalProperties: false,
               required: ['name', 'account', 'requests_per_hour'],
-              properties: { name, account: email, requests_per_hour: { type: 'number', minimum: 0 }, burst_every: { type: 'string', pattern: DURATION_PATTERN } },
+              properties: {
+                name,
+                account: email,
+                requests_per_hour: { type: 'number', minimum: 0 },
+                burst_every: { type: 'string', pattern: DURATION_PATTERN },
+              },
             },
           },
         },

@@ -25,7 +25,14 @@ export const PLATFORM_SCHEMA_ID = 'http://api.heroku.com/schema';
  */
 export function createPlatformAjv(options: { verbose?: boolean } = {}): Ajv {
   // Patterns compile without the `u` flag: the schema writes them for plain regular expressions (`[\w\.\:]` is an error under `u`).
-  const ajv = new AjvDraft04({ strict: false, allErrors: true, validateSchema: false, allowUnionTypes: true, unicodeRegExp: false, verbose: options.verbose ?? false });
+  const ajv = new AjvDraft04({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    allowUnionTypes: true,
+    unicodeRegExp: false,
+    verbose: options.verbose ?? false,
+  });
   addFormats(ajv);
   ajv.addFormat('uri', { type: 'string', validate: (value: string) => isUriReference(value) });
   ajv.addKeyword({
@@ -33,11 +40,7 @@ export function createPlatformAjv(options: { verbose?: boolean } = {}): Ajv {
     type: 'object',
     schemaType: 'boolean',
     errors: true,
-    validate: function checkStrict(
-      strict: boolean,
-      data: Record<string, unknown>,
-      parentSchema?: JsonSchema,
-    ): boolean {
+    validate: function checkStrict(strict: boolean, data: Record<string, unknown>, parentSchema?: JsonSchema): boolean {
       if (!strict) return true;
       const declared = parentSchema?.properties ?? {};
       const extra = Object.keys(data).filter((key) => !(key in declared));
@@ -82,9 +85,7 @@ function isUriReference(value: string): boolean {
 
 /** Rewrites the schema's local `#/definitions/...` refs to absolute ones. */
 export function absoluteRefs(schema: JsonSchema): JsonSchema {
-  return JSON.parse(
-    JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${PLATFORM_SCHEMA_ID}#/`),
-  ) as JsonSchema;
+  return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${PLATFORM_SCHEMA_ID}#/`)) as JsonSchema;
 }
 
 /** One line per Ajv error: `/0/app/name must be string`. */

@@ -27,7 +27,11 @@ const BEYOND_SCHEMA_LINKS: { method: string; path: RegExp; shape: object }[] = [
     shape: {
       type: 'object',
       required: ['account_quota', 'quota_used', 'apps'],
-      properties: { account_quota: { type: 'integer' }, quota_used: { type: 'integer' }, apps: { type: 'array', items: { type: 'object', required: ['app_uuid', 'quota_used'] } } },
+      properties: {
+        account_quota: { type: 'integer' },
+        quota_used: { type: 'integer' },
+        apps: { type: 'array', items: { type: 'object', required: ['app_uuid', 'quota_used'] } },
+      },
     },
   },
   { method: 'GET', path: /^\/oauth\/sessions$/, shape: { type: 'array', items: { type: 'object', required: ['id', 'description'] } } },

@@ -5,7 +5,34 @@ import { isoSeconds } from './time.js';
 import type { Addon, AddonService, App, Attachment } from './types.js';
 
 /** Heroku names further attachments of a service after colours. */
-const COLOURS = ['AMBER', 'BLUE', 'BRONZE', 'CHARCOAL', 'COBALT', 'COPPER', 'CRIMSON', 'CYAN', 'GOLD', 'GRAY', 'GREEN', 'IVORY', 'JADE', 'MAROON', 'NAVY', 'OLIVE', 'ONYX', 'ORANGE', 'PINK', 'PURPLE', 'RED', 'ROSE', 'SILVER', 'TEAL', 'WHITE', 'YELLOW'];
+const COLOURS = [
+  'AMBER',
+  'BLUE',
+  'BRONZE',
+  'CHARCOAL',
+  'COBALT',
+  'COPPER',
+  'CRIMSON',
+  'CYAN',
+  'GOLD',
+  'GRAY',
+  'GREEN',
+  'IVORY',
+  'JADE',
+  'MAROON',
+  'NAVY',
+  'OLIVE',
+  'ONYX',
+  'ORANGE',
+  'PINK',
+  'PURPLE',
+  'RED',
+  'ROSE',
+  'SILVER',
+  'TEAL',
+  'WHITE',
+  'YELLOW',
+];
 
 export function buildServiceCatalog(ctx: BuildContext): void {
   const custom = new Map((ctx.scenario.addon_services ?? []).map((s, i) => [s.name, { source: s, index: i }]));
@@ -41,7 +68,13 @@ export function buildServiceCatalog(ctx: BuildContext): void {
     const service: AddonService = { id: deriveId('addon-service', info.name), info, plans: [], given };
     ctx.world.services.add(service, info.name);
     for (const plan of info.plans) {
-      const entry = { id: deriveId('plan', info.name, plan.name), name: `${info.name}:${plan.name}`, service, cents: plan.cents, given: planGiven.get(plan.name) ?? {} };
+      const entry = {
+        id: deriveId('plan', info.name, plan.name),
+        name: `${info.name}:${plan.name}`,
+        service,
+        cents: plan.cents,
+        given: planGiven.get(plan.name) ?? {},
+      };
       service.plans.push(entry);
       ctx.world.plans.add(entry, entry.name);
     }
@@ -54,11 +87,21 @@ export function buildAddons(ctx: BuildContext): void {
     if (world.addons.find(source.name)) return ctx.problem(`duplicate add-on ${source.name}`, 'addons', i, 'name');
     const service = world.services.find(source.service);
     if (!service) {
-      return ctx.problem(`unknown add-on service ${source.service}; define it under addon_services or use one of ${[...world.services.byKey.keys()].join(', ')}`, 'addons', i, 'service');
+      return ctx.problem(
+        `unknown add-on service ${source.service}; define it under addon_services or use one of ${[...world.services.byKey.keys()].join(', ')}`,
+        'addons',
+        i,
+        'service',
+      );
     }
     const plan = world.plans.find(`${service.info.name}:${source.plan}`);
     if (!plan) {
-      return ctx.problem(`${service.info.name} has no plan ${source.plan}; its plans are ${service.info.plans.map((p) => p.name).join(', ')}`, 'addons', i, 'plan');
+      return ctx.problem(
+        `${service.info.name} has no plan ${source.plan}; its plans are ${service.info.plans.map((p) => p.name).join(', ')}`,
+        'addons',
+        i,
+        'plan',
+      );
     }
     const app = world.apps.find(source.app);
     if (!app) return ctx.problem(`no app named ${source.app}`, 'addons', i, 'app');

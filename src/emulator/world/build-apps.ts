@@ -197,7 +197,10 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
   const dated = new Map<number, string>();
   let previous: string | null = null;
   for (const entry of [...(source.releases ?? [])].sort((a, b) => a.version - b.version)) {
-    const at: string = previous === null && entry.created_at === undefined ? app.createdAt : ctx.createdAt(entry.created_at, previous ?? app.createdAt, 'release', app.name, entry.version);
+    const at: string =
+      previous === null && entry.created_at === undefined
+        ? app.createdAt
+        : ctx.createdAt(entry.created_at, previous ?? app.createdAt, 'release', app.name, entry.version);
     dated.set(entry.version, at);
     previous = at;
   }
@@ -211,7 +214,12 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
       id: typeof entry.id === 'string' ? entry.id.toLowerCase() : deriveId('release', app.name, entry.version),
       app,
       version: entry.version,
-      description: typeof entry.description === 'string' ? entry.description : entry.slug?.commit ? `Deploy ${entry.slug.commit.slice(0, 8)}` : `Release v${entry.version}`,
+      description:
+        typeof entry.description === 'string'
+          ? entry.description
+          : entry.slug?.commit
+            ? `Deploy ${entry.slug.commit.slice(0, 8)}`
+            : `Release v${entry.version}`,
       user: user ? { id: user.id, email: user.email } : app.ownerRef,
       status: entry.status ?? 'succeeded',
       slug: null,
@@ -225,16 +233,39 @@ function buildReleases(ctx: BuildContext, app: App, source: ScenarioApp, i: numb
       ctx.problem('a Fir-generation app deploys OCI images, not slugs: give the release oci_image instead of slug', 'apps', i, 'releases', j, 'slug');
     }
     if (app.generation === 'cedar' && entry.oci_image) {
-      ctx.problem('only Fir-generation apps deploy OCI images: set the app\'s generation to fir, or give the release a slug', 'apps', i, 'releases', j, 'oci_image');
+      ctx.problem(
+        "only Fir-generation apps deploy OCI images: set the app's generation to fir, or give the release a slug",
+        'apps',
+        i,
+        'releases',
+        j,
+        'oci_image',
+      );
     }
     if (entry.oci_image) release.ociImage = { id: entry.oci_image.id?.toLowerCase() ?? deriveId('oci-image', app.name, entry.version) };
     if (entry.slug) {
       const files = entry.slug.files ?? {};
-      const binaryFiles = Object.fromEntries(Object.entries(entry.slug.binary_files ?? {}).map(([path, base64]) => [path, new Uint8Array(Buffer.from(base64, 'base64'))]));
+      const binaryFiles = Object.fromEntries(
+        Object.entries(entry.slug.binary_files ?? {}).map(([path, base64]) => [path, new Uint8Array(Buffer.from(base64, 'base64'))]),
+      );
       for (const path of [...Object.keys(files), ...Object.keys(binaryFiles)]) {
         // Paths become tar entries under ./app/: a path that could leave it (absolute, .., backslashes, NUL) is refused.
-        if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || path.split('/').some((part) => part === '..' || part === '.' || part === '')) {
-          ctx.problem(`slug file path ${JSON.stringify(path)} must be relative, made of plain names separated by / (no "..", ".", empty parts, backslashes or leading /)`, 'apps', i, 'releases', j, 'slug', 'files');
+        if (
+          path === '' ||
+          path.startsWith('/') ||
+          path.includes('\\') ||
+          path.includes('\0') ||
+          path.split('/').some((part) => part === '..' || part === '.' || part === '')
+        ) {
+          ctx.problem(
+            `slug file path ${JSON.stringify(path)} must be relative, made of plain names separated by / (no "..", ".", empty parts, backslashes or leading /)`,
+            'apps',
+            i,
+            'releases',
+            j,
+            'slug',
+            'files',
+          );
         }
       }
       const guess = guessBuildpack(files);

@@ -99,7 +99,8 @@ function buildAccounts(ctx: BuildContext): void {
         user,
         kind,
         scope: token.scope ?? ['global'],
-        description: token.description ?? (kind === 'api-key' ? 'API Key' : kind === 'cli-login' ? 'Heroku CLI login from 127.0.0.1' : 'Long-lived user authorization'),
+        description:
+          token.description ?? (kind === 'api-key' ? 'API Key' : kind === 'cli-login' ? 'Heroku CLI login from 127.0.0.1' : 'Long-lived user authorization'),
         createdAt,
         updatedAt: typeof token.updated_at === 'string' ? isoSeconds(token.updated_at) : createdAt,
         expiresIn: token.expires_in ?? null,
@@ -143,7 +144,13 @@ function buildEnterprise(ctx: BuildContext, source: ScenarioEnterprise, i: numbe
     if (seen.has(key)) return ctx.problem(`${member.email} is listed twice`, 'enterprise_accounts', i, 'members', j, 'email');
     seen.add(key);
     const user = ctx.user(key, { twoFactor: member.two_factor_authentication });
-    const entry = { id: deriveId('enterprise-member', source.name, key), enterprise, user, permissions: member.permissions, given: ctx.given('enterpriseMember', member) };
+    const entry = {
+      id: deriveId('enterprise-member', source.name, key),
+      enterprise,
+      user,
+      permissions: member.permissions,
+      given: ctx.given('enterpriseMember', member),
+    };
     enterprise.members.push(entry);
     user.enterpriseMemberships.push(entry);
   });
@@ -241,7 +248,14 @@ function buildPipelines(ctx: BuildContext): void {
       const app = world.apps.find(coupling.app);
       if (!app) return ctx.problem(`no app named ${coupling.app}`, 'pipelines', i, 'couplings', j, 'app');
       if (app.coupling) {
-        return ctx.problem(`${app.name} is already coupled to pipeline ${app.coupling.pipeline.name}; an app belongs to one pipeline`, 'pipelines', i, 'couplings', j, 'app');
+        return ctx.problem(
+          `${app.name} is already coupled to pipeline ${app.coupling.pipeline.name}; an app belongs to one pipeline`,
+          'pipelines',
+          i,
+          'couplings',
+          j,
+          'app',
+        );
       }
       const at = ctx.createdAt(coupling.created_at, latestOf(createdAt, app.createdAt), 'pipeline-coupling', source.name, app.name);
       const entry = {
@@ -317,6 +331,7 @@ function checkChanges(ctx: BuildContext): void {
     else if (!ctx.world.apps.find(change.app)) ctx.problem(`no app named ${change.app}`, 'changes', 'scripted', i, 'app');
   });
   (changes.clients ?? []).forEach((client, i) => {
-    if (!ctx.world.users.find(client.account.toLowerCase())) ctx.problem(`no account ${client.account}: a client spends the pool of one of the scenario's accounts`, 'changes', 'clients', i, 'account');
+    if (!ctx.world.users.find(client.account.toLowerCase()))
+      ctx.problem(`no account ${client.account}: a client spends the pool of one of the scenario's accounts`, 'changes', 'clients', i, 'account');
   });
 }

@@ -12,8 +12,19 @@ import type { App, Attachment, Collaborator, Domain, LogDrain, Release, Team, Te
  * Heroku does, which moves the app's `released_at`.
  */
 export const CHANGE_KINDS = [
-  'deploy', 'config_var', 'addon_attach', 'domain_add', 'domain_remove', 'certificate',
-  'collaborator_add', 'collaborator_remove', 'member_add', 'member_remove', 'drain_add', 'drain_remove', 'scale',
+  'deploy',
+  'config_var',
+  'addon_attach',
+  'domain_add',
+  'domain_remove',
+  'certificate',
+  'collaborator_add',
+  'collaborator_remove',
+  'member_add',
+  'member_remove',
+  'drain_add',
+  'drain_remove',
+  'scale',
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
@@ -90,10 +101,21 @@ export function applyChange(world: World, change: WorldChange, seq: number): App
       break;
     }
     case 'addon_attach': {
-      const addon = [...world.addons.values()].find((a) => a.app !== app && (a.app.team === app.team || !app.team) && !a.attachments.some((t) => t.app === app));
+      const addon = [...world.addons.values()].find(
+        (a) => a.app !== app && (a.app.team === app.team || !app.team) && !a.attachments.some((t) => t.app === app),
+      );
       if (!addon) throw new ChangeSkipped(`no add-on to attach to ${app.name}`);
       const name = `ATTACHED_${seq}`;
-      const attachment: Attachment = { id: deriveId('attachment', app.name, name), addon, app, name, configVars: [`${name}_URL`], createdAt: at, updatedAt: at, given: {} };
+      const attachment: Attachment = {
+        id: deriveId('attachment', app.name, name),
+        addon,
+        app,
+        name,
+        configVars: [`${name}_URL`],
+        createdAt: at,
+        updatedAt: at,
+        given: {},
+      };
       addon.attachments.push(attachment);
       app.attachments.push(attachment);
       world.attachments.set(attachment.id, attachment);
@@ -106,7 +128,16 @@ export function applyChange(world: World, change: WorldChange, seq: number): App
     }
     case 'domain_add': {
       const hostname = `www${seq}.${app.name}.example.com`;
-      const domain: Domain = { id: deriveId('domain', app.name, hostname), app, hostname, kind: 'custom', sniEndpoint: null, createdAt: at, updatedAt: at, given: {} };
+      const domain: Domain = {
+        id: deriveId('domain', app.name, hostname),
+        app,
+        hostname,
+        kind: 'custom',
+        sniEndpoint: null,
+        createdAt: at,
+        updatedAt: at,
+        given: {},
+      };
       app.domains.push(domain);
       key = domain.id;
       event = { type: 'domain', action: 'create', data: { hostname } };
@@ -139,7 +170,16 @@ export function applyChange(world: World, change: WorldChange, seq: number): App
       if (!user) throw new ChangeSkipped(`no one left to add to ${app.name}`);
       const membership = app.team?.members.find((m) => m.user === user);
       const role: Collaborator['role'] = membership ? (membership.role === 'owner' ? 'admin' : membership.role) : 'collaborator';
-      const collaborator: Collaborator = { id: deriveId('collaborator', app.name, user.email), app, user, permissions: app.team ? ['view', 'deploy'] : null, role, createdAt: at, updatedAt: at, given: {} };
+      const collaborator: Collaborator = {
+        id: deriveId('collaborator', app.name, user.email),
+        app,
+        user,
+        permissions: app.team ? ['view', 'deploy'] : null,
+        role,
+        createdAt: at,
+        updatedAt: at,
+        given: {},
+      };
       app.collaborators.push(collaborator);
       user.collaborations.push(collaborator);
       key = collaborator.id;
@@ -157,7 +197,15 @@ export function applyChange(world: World, change: WorldChange, seq: number): App
       break;
     }
     case 'drain_add': {
-      const drain: LogDrain = { id: deriveId('log-drain', app.name, seq), app, url: `syslog+tls://logs${seq % 9}.example-logs.com:${10000 + (seq % 50000)}`, token: `d.${deriveId('drain-token', app.name, seq)}`, createdAt: at, updatedAt: at, given: {} };
+      const drain: LogDrain = {
+        id: deriveId('log-drain', app.name, seq),
+        app,
+        url: `syslog+tls://logs${seq % 9}.example-logs.com:${10000 + (seq % 50000)}`,
+        token: `d.${deriveId('drain-token', app.name, seq)}`,
+        createdAt: at,
+        updatedAt: at,
+        given: {},
+      };
       app.logDrains.push(drain);
       key = drain.id;
       event = { type: 'log_drain', action: 'create', data: { url: drain.url } };
@@ -213,7 +261,14 @@ function changeMembers(world: World, change: WorldChange, at: string, seq: numbe
     user.teamMemberships.splice(user.teamMemberships.indexOf(member), 1);
   }
   forget(team);
-  const audited = record(team, { created_at: at, type: 'team_member', action: change.kind === 'member_add' ? 'create' : 'destroy', actor: (change.actor ?? admin?.email ?? user.email).toLowerCase(), team: team.name, data: { member: user.email, role: 'member' } });
+  const audited = record(team, {
+    created_at: at,
+    type: 'team_member',
+    action: change.kind === 'member_add' ? 'create' : 'destroy',
+    actor: (change.actor ?? admin?.email ?? user.email).toLowerCase(),
+    team: team.name,
+    data: { member: user.email, role: 'member' },
+  });
   return { seq, at, kind: change.kind, app: null, team: team.name, key: user.email, audited };
 }
 
@@ -229,7 +284,20 @@ function actorOf(world: World, app: App, given?: string): { id: string; email: s
 function newRelease(world: World, app: App, at: string, user: { id: string; email: string }, description: string, deploy?: { commit: string }): Release {
   const previous = app.currentRelease;
   const version = (app.releases.at(-1)?.version ?? 0) + 1;
-  const release: Release = { id: deriveId('release', app.name, version), app, version, description, user, status: 'succeeded', slug: previous?.slug ?? null, ociImage: previous?.ociImage ?? null, current: true, createdAt: at, updatedAt: at, given: {} };
+  const release: Release = {
+    id: deriveId('release', app.name, version),
+    app,
+    version,
+    description,
+    user,
+    status: 'succeeded',
+    slug: previous?.slug ?? null,
+    ociImage: previous?.ociImage ?? null,
+    current: true,
+    createdAt: at,
+    updatedAt: at,
+    given: {},
+  };
   if (deploy && previous?.slug) {
     const slug = previous.slug;
     release.slug = { ...slug, id: deriveId('slug', app.name, version), release, commit: deploy.commit, createdAt: at, updatedAt: at, given: {} };
@@ -257,8 +325,17 @@ function record(team: Team | null, event: ScenarioEvent): boolean {
 
 /** How often each kind of change happens, relatively, when changes are generated. */
 export const DEFAULT_CHANGE_WEIGHTS: Record<ChangeKind, number> = {
-  deploy: 40, config_var: 15, addon_attach: 3, domain_add: 5, domain_remove: 2, certificate: 3,
-  collaborator_add: 6, collaborator_remove: 3, member_add: 2, member_remove: 1, drain_add: 3, drain_remove: 2, scale: 15,
+  deploy: 40,
+  config_var: 15,
+  addon_attach: 3,
+  domain_add: 5,
+  domain_remove: 2,
+  certificate: 3,
+  collaborator_add: 6,
+  collaborator_remove: 3,
+  member_add: 2,
+  member_remove: 1,
+  drain_add: 3,
+  drain_remove: 2,
+  scale: 15,
 };
-
-

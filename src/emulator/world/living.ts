@@ -91,7 +91,12 @@ export class LivingWorld {
     this.generatedUntil = Math.max(clock.start, options.rates?.from ?? clock.start);
     this.caughtUpTo = clock.start;
     this.random = new Random(options.rates?.seed ?? 1, 'living');
-    this.clients = (options.clients ?? []).map((spec, i) => ({ spec, stats: { name: spec.name, account: spec.account.toLowerCase(), requests: 0, refused: 0, lowest: null }, next: Math.max(clock.start, spec.from ?? clock.start), random: new Random(options.rates?.seed ?? 1, `client-${i}`) }));
+    this.clients = (options.clients ?? []).map((spec, i) => ({
+      spec,
+      stats: { name: spec.name, account: spec.account.toLowerCase(), requests: 0, refused: 0, lowest: null },
+      next: Math.max(clock.start, spec.from ?? clock.start),
+      random: new Random(options.rates?.seed ?? 1, `client-${i}`),
+    }));
   }
 
   clientStats(): ClientStats[] {
@@ -108,7 +113,8 @@ export class LivingWorld {
     if (until <= this.caughtUpTo) return false;
     this.generate(until);
     const changes: WorldChange[] = [];
-    while (this.scriptedNext < this.scripted.length && Date.parse(this.scripted[this.scriptedNext]!.at) <= until) changes.push(this.scripted[this.scriptedNext++]!);
+    while (this.scriptedNext < this.scripted.length && Date.parse(this.scripted[this.scriptedNext]!.at) <= until)
+      changes.push(this.scripted[this.scriptedNext++]!);
     // Pending changes are kept in time order.
     let due = 0;
     while (due < this.pending.length && Date.parse(this.pending[due]!.at) <= until) due++;
@@ -158,7 +164,9 @@ export class LivingWorld {
   private generate(until: number): void {
     const rates = this.options.rates;
     if (!rates || this.generatedUntil >= Math.min(until, rates.until ?? Infinity)) return;
-    const weights = Object.entries({ ...DEFAULT_CHANGE_WEIGHTS, ...(rates.weights ?? {}) }).filter(([kind, w]) => w > 0 && (CHANGE_KINDS as readonly string[]).includes(kind)) as [ChangeKind, number][];
+    const weights = Object.entries({ ...DEFAULT_CHANGE_WEIGHTS, ...(rates.weights ?? {}) }).filter(
+      ([kind, w]) => w > 0 && (CHANGE_KINDS as readonly string[]).includes(kind),
+    ) as [ChangeKind, number][];
     const apps = [...this.world.apps.values()].map((a) => a.name);
     const teams = [...this.world.teams.values()].map((t) => t.name);
     if (apps.length === 0 || weights.length === 0) return;

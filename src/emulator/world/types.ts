@@ -1,7 +1,14 @@
 import type { AddonServiceInfo, RegionInfo, StackInfo } from './catalog.js';
 import type {
   ScenarioEvent,
-  AppPermission, EnterprisePermission, PipelineStage, Scope, SchemaFields, SlugFile, TeamRole, TokenKind,
+  AppPermission,
+  EnterprisePermission,
+  PipelineStage,
+  Scope,
+  SchemaFields,
+  SlugFile,
+  TeamRole,
+  TokenKind,
 } from '../scenario/types.js';
 
 /**

@@ -13,7 +13,14 @@ function simulation(poolSize: number, refillPerMinute: number, startRemaining = 
   const msPerToken = 60_000 / refillPerMinute;
   const remaining = (): number => Math.min(poolSize, level + (now - levelAt) / msPerToken);
   const seen: number[] = [];
-  const gauge = new RateLimitGauge({ poolSize: assumedPool, reserveRatio: 0.1, refillPerMinute, now: () => now, sleep: async (ms) => void (now += ms), probeAfterMs: 3000 });
+  const gauge = new RateLimitGauge({
+    poolSize: assumedPool,
+    reserveRatio: 0.1,
+    refillPerMinute,
+    now: () => now,
+    sleep: async (ms) => void (now += ms),
+    probeAfterMs: 3000,
+  });
   let probes = 0;
   const next = async (request: HerokuRequest): Promise<HerokuResponse> => {
     await Promise.resolve();
@@ -101,7 +108,14 @@ describe('withThrottle', () => {
 
   it('counts the time spent waiting once, however many requests wait at the same time', async () => {
     // 100 tokens a second, 10 in reserve, 10 left: eight requests at once wait one after another for the refill.
-    const gauge = new RateLimitGauge({ poolSize: 100, reserveRatio: 0.1, refillPerMinute: 6000, now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), probeAfterMs: 60_000 });
+    const gauge = new RateLimitGauge({
+      poolSize: 100,
+      reserveRatio: 0.1,
+      refillPerMinute: 6000,
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      probeAfterMs: 60_000,
+    });
     gauge.observe(1, 10);
     const started = performance.now();
     await Promise.all(Array.from({ length: 8 }, () => gauge.acquire()));

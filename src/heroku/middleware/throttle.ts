@@ -92,7 +92,6 @@ export class RateLimitGauge {
     return Math.min(this.pool, this.remaining + refilled);
   }
 
-
   /** Records `RateLimit-Remaining` from the answer to request number `seq`. */
   observe(seq: number, remaining: number): void {
     this.lowWater = this.lowWater === null ? remaining : Math.min(this.lowWater, remaining);
@@ -223,21 +222,21 @@ export function withThrottle(gauge: RateLimitGauge): Middleware {
       }
     };
     return async (request) => {
-    const seq = await gauge.acquire();
-    try {
-      const response = await next(request);
-      const remaining = Number(response.headers['ratelimit-remaining']);
-      if (Number.isFinite(remaining)) gauge.observe(seq, remaining);
-      return response;
-    } catch (error) {
-      if (error instanceof HerokuApiError) {
-        if (error.status === 429) gauge.unknown();
-        else if (error.rateLimitRemaining !== null) gauge.observe(seq, error.rateLimitRemaining);
+      const seq = await gauge.acquire();
+      try {
+        const response = await next(request);
+        const remaining = Number(response.headers['ratelimit-remaining']);
+        if (Number.isFinite(remaining)) gauge.observe(seq, remaining);
+        return response;
+      } catch (error) {
+        if (error instanceof HerokuApiError) {
+          if (error.status === 429) gauge.unknown();
+          else if (error.rateLimitRemaining !== null) gauge.observe(seq, error.rateLimitRemaining);
+        }
+        throw error;
+      } finally {
+        gauge.release();
       }
-      throw error;
-    } finally {
-      gauge.release();
-    }
     };
   };
 }

@@ -65,7 +65,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('valid_to', 'integer')
     .execute();
   // Covers what every sync reads per resource (its open versions' keys, hashes and parents).
-  await db.schema.createIndex('hw_records_open').on('hw_records').columns(['connection_id', 'resource', 'valid_to', 'valid_from', 'key', 'hash', 'parent_key']).execute();
+  await db.schema
+    .createIndex('hw_records_open')
+    .on('hw_records')
+    .columns(['connection_id', 'resource', 'valid_to', 'valid_from', 'key', 'hash', 'parent_key'])
+    .execute();
   await db.schema.createIndex('hw_records_key').on('hw_records').columns(['connection_id', 'resource', 'key', 'valid_from']).execute();
   await db.schema.createIndex('hw_records_run').on('hw_records').columns(['valid_from']).execute();
 

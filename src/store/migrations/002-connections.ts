@@ -3,7 +3,10 @@ import type { Dialect } from '../dialect.js';
 
 /** Connections gain a state, an enterprise and their last test; credentials and monitored apps get tables. */
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
-  await db.schema.alterTable('hw_connections').addColumn('state', 'text', (c) => c.notNull().defaultTo('active')).execute();
+  await db.schema
+    .alterTable('hw_connections')
+    .addColumn('state', 'text', (c) => c.notNull().defaultTo('active'))
+    .execute();
   await db.schema.alterTable('hw_connections').addColumn('enterprise', 'text').execute();
   await db.schema.alterTable('hw_connections').addColumn('last_status', 'text').execute();
   await db.schema.alterTable('hw_connections').addColumn('last_tested_at', 'text').execute();

@@ -10,7 +10,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const id = dialect === 'postgres' ? 'serial' : 'integer';
   const primaryId = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
 
-  await db.schema.alterTable('hw_sync_runs').addColumn('kind', 'text', (c) => c.notNull().defaultTo('inventory')).execute();
+  await db.schema
+    .alterTable('hw_sync_runs')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('inventory'))
+    .execute();
   await db.schema.alterTable('hw_audit_cursors').addColumn('first_day', 'text').execute();
 
   await db.schema

@@ -8,5 +8,9 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('hw_records_parent').on('hw_records').columns(['connection_id', 'parent_key', 'valid_from']).execute();
-  await db.schema.createIndex('hw_findings_counts').on('hw_findings').columns(['connection_id', 'removed_at', 'check_id', 'status', 'result', 'resource_key']).execute();
+  await db.schema
+    .createIndex('hw_findings_counts')
+    .on('hw_findings')
+    .columns(['connection_id', 'removed_at', 'check_id', 'status', 'result', 'resource_key'])
+    .execute();
 }

@@ -19,5 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // What a finding's data age reads: an app's lists.
   await db.schema.createIndex('hw_verified_parent').on('hw_verified').columns(['connection_id', 'parent_key', 'verified_at']).execute();
-  await db.schema.alterTable('hw_sync_runs').addColumn('mode', 'text', (c) => c.notNull().defaultTo('full')).execute();
+  await db.schema
+    .alterTable('hw_sync_runs')
+    .addColumn('mode', 'text', (c) => c.notNull().defaultTo('full'))
+    .execute();
 }

@@ -47,4 +47,11 @@ function readGoMod(text: string): { packages: PackageRecord[] } {
   return { packages };
 }
 
-export const goReaders: PackageReader[] = [{ format: 'go.mod', evidence: 'lockfile', matches: (path) => baseName(path) === 'go.mod' && !path.includes('/vendor/') && !path.includes('/pkg/mod/'), read: (file) => readGoMod(file.text) }];
+export const goReaders: PackageReader[] = [
+  {
+    format: 'go.mod',
+    evidence: 'lockfile',
+    matches: (path) => baseName(path) === 'go.mod' && !path.includes('/vendor/') && !path.includes('/pkg/mod/'),
+    read: (file) => readGoMod(file.text),
+  },
+];

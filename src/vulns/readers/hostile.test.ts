@@ -11,7 +11,8 @@ import { readerFor } from './index.js';
  * however busy.
  */
 const repeat = (text: string, times: number) => text.repeat(times);
-const yarnLock = (n: number) => `# yarn lockfile v1\n\n${Array.from({ length: n }, (_, i) => `p${i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p${i}.tgz"\n`).join('\n')}`;
+const yarnLock = (n: number) =>
+  `# yarn lockfile v1\n\n${Array.from({ length: n }, (_, i) => `p${i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p${i}.tgz"\n`).join('\n')}`;
 const manifest = (n: number) => JSON.stringify({ dependencies: Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, '^1.0.0'])) });
 const berryAliases = (n: number) =>
   `__metadata:\n  version: 6\n\n"p0@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p0@npm:1.0.0"\n  dependencies: &d\n${Array.from({ length: n }, (_, i) => `    d${i}: "npm:^1.0.0"\n`).join('')}\n${Array.from({ length: n }, (_, i) => `"p${i + 1}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p${i + 1}@npm:1.0.0"\n  dependencies: *d\n`).join('\n')}`;
@@ -31,21 +32,92 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'METADATA: a name followed by spaces', n: 10_000, path: () => '.heroku/python/lib/python3.12/site-packages/x-1.dist-info/METADATA', text: (n) => `Name: requests${repeat(' ', n)}x\nVersion: 2.31.0\n`, expect: (p) => expect(p[0]!.version).toBe('2.31.0') },
-  { name: 'pom.properties: a value followed by spaces', n: 10_000, path: () => 'a.jar!/META-INF/maven/g/a/pom.properties', text: (n) => `groupId=g${repeat(' ', n)}x\nartifactId=a\nversion=1\n`, expect: (p) => expect(p[0]!.version).toBe('1') },
-  { name: 'pom.properties: empty lines', n: 10_000, path: () => 'a.jar!/META-INF/maven/g/a/pom.properties', text: (n) => `${repeat('\n', n)}groupId=g\nartifactId=a\nversion=1.2\n`, expect: (p) => expect(p).toEqual([expect.objectContaining({ name: 'g:a', version: '1.2' })]) },
-  { name: 'requirements.txt: comments before a carriage return', n: 10_000, path: () => 'requirements.txt', text: (n) => `${repeat(' #', n)}\rx\nrequests==2.31.0\n` },
-  { name: 'requirements.txt: spaces before a line separator', n: 1_000, path: () => 'requirements.txt', text: (n) => `a${repeat(' ', n)}b\u2028c\nrequests==2.31.0  # pinned\n`, expect: (p) => expect(p.find((x) => x.name === 'requests')?.version).toBe('2.31.0') },
-  { name: 'go.mod: comment markers before a carriage return', n: 10_000, path: () => 'go.mod', text: (n) => `${repeat('//', n)}\rx\nrequire golang.org/x/text v0.3.7 // indirect\n`, expect: (p) => expect(p).toEqual([expect.objectContaining({ name: 'golang.org/x/text', version: 'v0.3.7' })]) },
+  {
+    name: 'METADATA: a name followed by spaces',
+    n: 10_000,
+    path: () => '.heroku/python/lib/python3.12/site-packages/x-1.dist-info/METADATA',
+    text: (n) => `Name: requests${repeat(' ', n)}x\nVersion: 2.31.0\n`,
+    expect: (p) => expect(p[0]!.version).toBe('2.31.0'),
+  },
+  {
+    name: 'pom.properties: a value followed by spaces',
+    n: 10_000,
+    path: () => 'a.jar!/META-INF/maven/g/a/pom.properties',
+    text: (n) => `groupId=g${repeat(' ', n)}x\nartifactId=a\nversion=1\n`,
+    expect: (p) => expect(p[0]!.version).toBe('1'),
+  },
+  {
+    name: 'pom.properties: empty lines',
+    n: 10_000,
+    path: () => 'a.jar!/META-INF/maven/g/a/pom.properties',
+    text: (n) => `${repeat('\n', n)}groupId=g\nartifactId=a\nversion=1.2\n`,
+    expect: (p) => expect(p).toEqual([expect.objectContaining({ name: 'g:a', version: '1.2' })]),
+  },
+  {
+    name: 'requirements.txt: comments before a carriage return',
+    n: 10_000,
+    path: () => 'requirements.txt',
+    text: (n) => `${repeat(' #', n)}\rx\nrequests==2.31.0\n`,
+  },
+  {
+    name: 'requirements.txt: spaces before a line separator',
+    n: 1_000,
+    path: () => 'requirements.txt',
+    text: (n) => `a${repeat(' ', n)}b\u2028c\nrequests==2.31.0  # pinned\n`,
+    expect: (p) => expect(p.find((x) => x.name === 'requests')?.version).toBe('2.31.0'),
+  },
+  {
+    name: 'go.mod: comment markers before a carriage return',
+    n: 10_000,
+    path: () => 'go.mod',
+    text: (n) => `${repeat('//', n)}\rx\nrequire golang.org/x/text v0.3.7 // indirect\n`,
+    expect: (p) => expect(p).toEqual([expect.objectContaining({ name: 'golang.org/x/text', version: 'v0.3.7' })]),
+  },
   { name: 'go.mod: require and spaces', n: 10_000, path: () => 'go.mod', text: (n) => `require${repeat(' ', n)}a\u2028b\n` },
-  { name: 'Gemfile: comment markers before a carriage return', n: 20_000, path: () => 'Gemfile.lock', text: () => gemLock, siblings: (n) => ({ Gemfile: `${repeat('#', n)}\rx\n` }) },
-  { name: 'Gemfile: a group and spaces', n: 10_000, path: () => 'Gemfile.lock', text: () => gemLock, siblings: (n) => ({ Gemfile: `group :a${repeat(' ', n)}x\n` }) },
-  { name: 'Gemfile: unclosed group lists', n: 5_000, path: () => 'Gemfile.lock', text: () => gemLock, siblings: (n) => ({ Gemfile: `gem 'x', ${repeat('group:[', n)}\n` }) },
+  {
+    name: 'Gemfile: comment markers before a carriage return',
+    n: 20_000,
+    path: () => 'Gemfile.lock',
+    text: () => gemLock,
+    siblings: (n) => ({ Gemfile: `${repeat('#', n)}\rx\n` }),
+  },
+  {
+    name: 'Gemfile: a group and spaces',
+    n: 10_000,
+    path: () => 'Gemfile.lock',
+    text: () => gemLock,
+    siblings: (n) => ({ Gemfile: `group :a${repeat(' ', n)}x\n` }),
+  },
+  {
+    name: 'Gemfile: unclosed group lists',
+    n: 5_000,
+    path: () => 'Gemfile.lock',
+    text: () => gemLock,
+    siblings: (n) => ({ Gemfile: `gem 'x', ${repeat('group:[', n)}\n` }),
+  },
   { name: 'gemspec: a long file name', n: 5_000, path: (n) => `vendor/bundle/ruby/3.2.0/specifications/a${repeat('-a-1', n)}-.gemspec`, text: () => '' },
-  { name: 'yarn.lock with its package.json', n: 5_000, path: () => 'yarn.lock', text: yarnLock, siblings: (n) => ({ 'package.json': manifest(n) }), expect: (p) => expect(p.length % 5_000).toBe(0) },
-  { name: 'yarn.lock (berry): one dependency list aliased by every entry', n: 750, path: () => 'yarn.lock', text: berryAliases, siblings: () => ({ 'package.json': manifest(10) }) },
+  {
+    name: 'yarn.lock with its package.json',
+    n: 5_000,
+    path: () => 'yarn.lock',
+    text: yarnLock,
+    siblings: (n) => ({ 'package.json': manifest(n) }),
+    expect: (p) => expect(p.length % 5_000).toBe(0),
+  },
+  {
+    name: 'yarn.lock (berry): one dependency list aliased by every entry',
+    n: 750,
+    path: () => 'yarn.lock',
+    text: berryAliases,
+    siblings: () => ({ 'package.json': manifest(10) }),
+  },
   { name: 'pnpm-lock v9: snapshots of one package', n: 2_500, path: () => 'pnpm-lock.yaml', text: pnpmV9 },
-  { name: 'pnpm-lock: a key of parentheses', n: 10_000, path: () => 'pnpm-lock.yaml', text: (n) => `lockfileVersion: '6.0'\npackages:\n  ? "/a@1.0.0${repeat('(', n)}\\nx"\n  : resolution: {integrity: x}\n` },
+  {
+    name: 'pnpm-lock: a key of parentheses',
+    n: 10_000,
+    path: () => 'pnpm-lock.yaml',
+    text: (n) => `lockfileVersion: '6.0'\npackages:\n  ? "/a@1.0.0${repeat('(', n)}\\nx"\n  : resolution: {integrity: x}\n`,
+  },
 ];
 
 /** The fastest of a few readings of the case at size `n`, in milliseconds, and what it read. */

@@ -25,7 +25,10 @@ function readGradleLockfile(text: string): { packages: PackageRecord[] } {
   for (const line of textLines(text)) {
     const match = /^([^#\s:=]+):([^:=\s]+):([^:=\s]+)=(.*)$/s.exec(line.trim());
     if (!match) continue;
-    const configurations = match[4]!.split(',').map((c) => c.trim()).filter(Boolean);
+    const configurations = match[4]!
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
     const dev = configurations.length > 0 && configurations.every((c) => /^test|Test/.test(c));
     packages.push(record('Maven', `${match[1]}:${match[2]}`, match[3]!, dev));
   }
@@ -33,7 +36,12 @@ function readGradleLockfile(text: string): { packages: PackageRecord[] } {
 }
 
 export const javaReaders: PackageReader[] = [
-  { format: 'pom.properties in a jar', evidence: 'installed', matches: (path) => /(^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(path), read: (file) => readPomProperties(file.text) },
+  {
+    format: 'pom.properties in a jar',
+    evidence: 'installed',
+    matches: (path) => /(^|\/)META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(path),
+    read: (file) => readPomProperties(file.text),
+  },
   { format: 'gradle.lockfile', evidence: 'lockfile', matches: (path) => baseName(path) === 'gradle.lockfile', read: (file) => readGradleLockfile(file.text) },
 ];
 

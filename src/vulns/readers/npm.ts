@@ -96,7 +96,10 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
   const edgeBudget = Math.max(1_000, text.length / 4);
   for (const [keys, entry] of Object.entries(parsed)) {
     if (keys === '__metadata' || !isObject(entry)) continue;
-    const descriptors = keys.split(',').map((d) => d.trim()).filter(Boolean);
+    const descriptors = keys
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : null;
     if (resolution && /@(workspace|link|portal|file):/.test(resolution)) continue;
     const { name } = descriptorName(resolution ?? descriptors[0]!);
@@ -176,7 +179,9 @@ function readPnpmLock(text: string): { packages: PackageRecord[]; format: string
     for (const [key, snapshot] of Object.entries(snapshots)) {
       const own = keyOf(key);
       if (!own || !isObject(snapshot)) continue;
-      const deps = [snapshot.dependencies, snapshot.optionalDependencies].filter(isObject).flatMap((d) => Object.entries(d).map(([n, v]) => `${n}@${cutAt(String(v), '(')}`));
+      const deps = [snapshot.dependencies, snapshot.optionalDependencies]
+        .filter(isObject)
+        .flatMap((d) => Object.entries(d).map(([n, v]) => `${n}@${cutAt(String(v), '(')}`));
       const known = graph.get(own);
       if (known) known.push(...deps);
       else graph.set(own, deps);
@@ -184,7 +189,11 @@ function readPnpmLock(text: string): { packages: PackageRecord[]; format: string
     const roots = { production: [] as string[], development: [] as string[] };
     for (const importer of Object.values(lock.importers)) {
       if (!isObject(importer)) continue;
-      for (const [field, kind] of [['dependencies', 'production'], ['optionalDependencies', 'production'], ['devDependencies', 'development']] as const) {
+      for (const [field, kind] of [
+        ['dependencies', 'production'],
+        ['optionalDependencies', 'production'],
+        ['devDependencies', 'development'],
+      ] as const) {
         if (!isObject(importer[field])) continue;
         for (const [name, spec] of Object.entries(importer[field])) {
           const v = isObject(spec) ? String(spec.version ?? '') : String(spec);

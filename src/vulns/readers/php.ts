@@ -3,7 +3,10 @@ import { baseName, isObject, parseJson, record, type PackageReader } from './rea
 
 function composerPackages(list: unknown, dev: (name: string) => boolean): PackageRecord[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isObject).filter((p) => typeof p.name === 'string').map((p) => record('Packagist', String(p.name), typeof p.version === 'string' ? p.version : null, dev(String(p.name))));
+  return list
+    .filter(isObject)
+    .filter((p) => typeof p.name === 'string')
+    .map((p) => record('Packagist', String(p.name), typeof p.version === 'string' ? p.version : null, dev(String(p.name))));
 }
 
 /** vendor/composer/installed.json: Composer 1 (a list) and 2 (`packages`, with `dev-package-names`). */
@@ -23,6 +26,16 @@ function readComposerLock(text: string): { packages: PackageRecord[] } {
 }
 
 export const phpReaders: PackageReader[] = [
-  { format: 'vendor/composer/installed.json', evidence: 'installed', matches: (path) => /(^|\/)vendor\/composer\/installed\.json$/.test(path), read: (file) => readInstalled(file.text) },
-  { format: 'composer.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'composer.lock' && !path.includes('vendor/'), read: (file) => readComposerLock(file.text) },
+  {
+    format: 'vendor/composer/installed.json',
+    evidence: 'installed',
+    matches: (path) => /(^|\/)vendor\/composer\/installed\.json$/.test(path),
+    read: (file) => readInstalled(file.text),
+  },
+  {
+    format: 'composer.lock',
+    evidence: 'lockfile',
+    matches: (path) => baseName(path) === 'composer.lock' && !path.includes('vendor/'),
+    read: (file) => readComposerLock(file.text),
+  },
 ];

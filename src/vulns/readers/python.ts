@@ -68,13 +68,23 @@ function readUvLock(text: string): { packages: PackageRecord[] } {
   const lock = toml(text, 'uv.lock');
   const entries = Array.isArray(lock.package) ? lock.package.filter(isObject) : [];
   const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter(isObject).map((d) => String(d.name)) : []);
-  const isLocal = (p: Record<string, unknown>) => isObject(p.source) && ('editable' in p.source || 'virtual' in p.source || 'path' in p.source || 'directory' in p.source);
-  const graph = new Map(entries.map((p) => [String(p.name), [...names(p.dependencies), ...Object.values(isObject(p['optional-dependencies']) ? p['optional-dependencies'] : {}).flatMap(names)]]));
+  const isLocal = (p: Record<string, unknown>) =>
+    isObject(p.source) && ('editable' in p.source || 'virtual' in p.source || 'path' in p.source || 'directory' in p.source);
+  const graph = new Map(
+    entries.map((p) => [
+      String(p.name),
+      [...names(p.dependencies), ...Object.values(isObject(p['optional-dependencies']) ? p['optional-dependencies'] : {}).flatMap(names)],
+    ]),
+  );
   const projects = entries.filter(isLocal);
   const production = projects.flatMap((p) => graph.get(String(p.name)) ?? []);
   const development = projects.flatMap((p) => Object.values(isObject(p['dev-dependencies']) ? p['dev-dependencies'] : {}).flatMap(names));
   const dev = devOnly(production, development, (name) => graph.get(name) ?? []);
-  return { packages: entries.filter((p) => !isLocal(p) && typeof p.name === 'string').map((p) => record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev.has(String(p.name)))) };
+  return {
+    packages: entries
+      .filter((p) => !isLocal(p) && typeof p.name === 'string')
+      .map((p) => record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev.has(String(p.name)))),
+  };
 }
 
 /**
@@ -90,7 +100,12 @@ function readRequirements(text: string, path: string): { packages: PackageRecord
   for (const raw of textLines(text.replace(/\\\r?\n/g, ' '))) {
     const line = requirementWithoutComment(raw);
     if (!line || line.startsWith('-') || /^[a-z+]+:\/\//i.test(line) || line.includes(' @ ')) continue;
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(line.split(';')[0]!.replace(/\s--hash=\S+/g, '').trim());
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(
+      line
+        .split(';')[0]!
+        .replace(/\s--hash=\S+/g, '')
+        .trim(),
+    );
     if (!match) continue;
     const pin = /^===?\s*([^\s,*]+)$/.exec(match[3]!.trim());
     packages.push(record('PyPI', match[1]!, pin ? pin[1]! : null, dev));
@@ -113,9 +128,24 @@ export const pythonReaders: PackageReader[] = [
     matches: (path) => /(^|\/)\.heroku\/python\/lib\/python[^/]+\/site-packages\/[^/]+\.(dist-info\/METADATA|egg-info\/PKG-INFO)$/.test(path),
     read: (file) => readMetadata(file.text),
   },
-  { format: 'poetry.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'poetry.lock' && !path.includes('.heroku/'), read: (file) => readPoetryLock(file.text) },
-  { format: 'Pipfile.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'Pipfile.lock' && !path.includes('.heroku/'), read: (file) => readPipfileLock(file.text) },
-  { format: 'uv.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'uv.lock' && !path.includes('.heroku/'), read: (file) => readUvLock(file.text) },
+  {
+    format: 'poetry.lock',
+    evidence: 'lockfile',
+    matches: (path) => baseName(path) === 'poetry.lock' && !path.includes('.heroku/'),
+    read: (file) => readPoetryLock(file.text),
+  },
+  {
+    format: 'Pipfile.lock',
+    evidence: 'lockfile',
+    matches: (path) => baseName(path) === 'Pipfile.lock' && !path.includes('.heroku/'),
+    read: (file) => readPipfileLock(file.text),
+  },
+  {
+    format: 'uv.lock',
+    evidence: 'lockfile',
+    matches: (path) => baseName(path) === 'uv.lock' && !path.includes('.heroku/'),
+    read: (file) => readUvLock(file.text),
+  },
   {
     format: 'requirements.txt',
     evidence: 'manifest',

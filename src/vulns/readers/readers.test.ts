@@ -21,19 +21,38 @@ const list = (result: ScanResult) => result.packages.map((p) => `${p.name}@${p.v
 describe('npm', () => {
   it('package-lock v3: aliases as the real package, scoped names, nested copies, dev flags; links, workspaces and file: sources left out', () => {
     const result = scan({ 'app/package-lock.json': fixture('package-lock-v3.json') });
-    expect(list(result)).toEqual(['@babel/runtime@7.20.1', 'axios@1.5.1', 'express@4.18.2', 'forked@2.0.0', 'jest@29.7.0 dev', 'lodash@4.17.15', 'minimist@1.2.5 dev', 'qs@6.11.0', 'qs@6.5.2']);
+    expect(list(result)).toEqual([
+      '@babel/runtime@7.20.1',
+      'axios@1.5.1',
+      'express@4.18.2',
+      'forked@2.0.0',
+      'jest@29.7.0 dev',
+      'lodash@4.17.15',
+      'minimist@1.2.5 dev',
+      'qs@6.11.0',
+      'qs@6.5.2',
+    ]);
     expect(result.files).toEqual([{ path: 'app/package-lock.json', format: 'package-lock v3', evidence: 'lockfile', packages: 9, used: true }]);
   });
 
   it('package-lock v1: the nested tree, aliases, dev; file: sources left out', () => {
-    expect(list(scan({ 'package-lock.json': fixture('package-lock-v1.json') }))).toEqual(['@types/node@18.0.0 dev', 'express@4.17.1', 'lodash@4.17.15', 'mocha@10.2.0 dev', 'qs@6.7.0']);
+    expect(list(scan({ 'package-lock.json': fixture('package-lock-v1.json') }))).toEqual([
+      '@types/node@18.0.0 dev',
+      'express@4.17.1',
+      'lodash@4.17.15',
+      'mocha@10.2.0 dev',
+      'qs@6.7.0',
+    ]);
   });
 
   it('prefers what is installed (node_modules/.package-lock.json) over the lockfile beside it, and says so', () => {
     const installed = JSON.stringify({ name: 'x', lockfileVersion: 3, packages: { 'node_modules/express': { version: '4.19.2' } } });
     const result = scan({ 'app/package-lock.json': fixture('package-lock-v3.json'), 'app/node_modules/.package-lock.json': installed });
     expect(list(result)).toEqual(['express@4.19.2']);
-    expect(result.files.map((f) => `${f.path} ${f.evidence} ${f.used ? 'used' : 'set aside'}`)).toEqual(['app/node_modules/.package-lock.json installed used', 'app/package-lock.json lockfile set aside']);
+    expect(result.files.map((f) => `${f.path} ${f.evidence} ${f.used ? 'used' : 'set aside'}`)).toEqual([
+      'app/node_modules/.package-lock.json installed used',
+      'app/package-lock.json lockfile set aside',
+    ]);
   });
 
   it('yarn.lock v1: one package per resolved version, aliases, dev-only from the package.json beside it', () => {
@@ -60,7 +79,16 @@ describe('npm', () => {
 describe('Ruby', () => {
   it('Gemfile.lock: GEM and GIT specs, platform suffixes dropped, PATH gems left out, dev groups from the Gemfile', () => {
     const result = scan({ 'app/Gemfile.lock': fixture('Gemfile.lock'), 'app/Gemfile': fixture('Gemfile') });
-    expect(list(result)).toEqual(['actionpack@7.0.4', 'nokogiri@1.13.3', 'racc@1.6.2', 'rack@2.2.3', 'rspec-core@3.12.2 dev', 'rspec-support@3.12.1 dev', 'sidekiq@7.1.2', 'sidekiq-pro@7.1.0']);
+    expect(list(result)).toEqual([
+      'actionpack@7.0.4',
+      'nokogiri@1.13.3',
+      'racc@1.6.2',
+      'rack@2.2.3',
+      'rspec-core@3.12.2 dev',
+      'rspec-support@3.12.1 dev',
+      'sidekiq@7.1.2',
+      'sidekiq-pro@7.1.0',
+    ]);
   });
 
   it('installed gem specifications outrank the lockfile', () => {
@@ -85,14 +113,21 @@ describe('Python', () => {
   });
 
   it('requirements.txt: only == pins give a version; includes, editables and URLs are skipped', () => {
-    expect(list(scan({ 'requirements.txt': fixture('requirements.txt') }))).toEqual(['Django@3.2.13', 'PyYAML@5.3.1', 'gunicorn@?', 'requests@?', 'urllib3@1.26.16']);
+    expect(list(scan({ 'requirements.txt': fixture('requirements.txt') }))).toEqual([
+      'Django@3.2.13',
+      'PyYAML@5.3.1',
+      'gunicorn@?',
+      'requests@?',
+      'urllib3@1.26.16',
+    ]);
     expect(list(scan({ 'requirements-dev.txt': 'pytest==8.0.0\n' }))).toEqual(['pytest@8.0.0 dev']);
   });
 
   it('installed distributions (.dist-info METADATA) outrank requirements', () => {
     const result = scan({
       'app/requirements.txt': 'Django==3.2.13\n',
-      'app/.heroku/python/lib/python3.12/site-packages/Django-3.2.14.dist-info/METADATA': 'Metadata-Version: 2.1\nName: Django\nVersion: 3.2.14\nSummary: x\n\nName: not-this\n',
+      'app/.heroku/python/lib/python3.12/site-packages/Django-3.2.14.dist-info/METADATA':
+        'Metadata-Version: 2.1\nName: Django\nVersion: 3.2.14\nSummary: x\n\nName: not-this\n',
     });
     expect(list(result)).toEqual(['Django@3.2.14']);
   });
@@ -100,19 +135,35 @@ describe('Python', () => {
 
 describe('Go, PHP, Java, Rust', () => {
   it('go.mod: requires with replace; local replacements left out', () => {
-    expect(list(scan({ 'go.mod': fixture('go.mod') }))).toEqual(['github.com/gin-gonic/gin@v1.9.0', 'github.com/new/lib@v1.2.0', 'github.com/pkg/errors@v0.9.1', 'golang.org/x/net@v0.6.0']);
+    expect(list(scan({ 'go.mod': fixture('go.mod') }))).toEqual([
+      'github.com/gin-gonic/gin@v1.9.0',
+      'github.com/new/lib@v1.2.0',
+      'github.com/pkg/errors@v0.9.1',
+      'golang.org/x/net@v0.6.0',
+    ]);
   });
 
   it('composer.lock and vendor/composer/installed.json (which outranks it)', () => {
-    expect(list(scan({ 'composer.lock': fixture('composer.lock') }))).toEqual(['guzzlehttp/guzzle@7.4.3', 'monolog/monolog@v2.9.1', 'phpunit/phpunit@9.6.0 dev']);
-    expect(list(scan({ 'app/composer.lock': fixture('composer.lock'), 'app/vendor/composer/installed.json': fixture('installed.json') }))).toEqual(['guzzlehttp/guzzle@7.4.3', 'phpunit/phpunit@9.6.0 dev']);
+    expect(list(scan({ 'composer.lock': fixture('composer.lock') }))).toEqual([
+      'guzzlehttp/guzzle@7.4.3',
+      'monolog/monolog@v2.9.1',
+      'phpunit/phpunit@9.6.0 dev',
+    ]);
+    expect(list(scan({ 'app/composer.lock': fixture('composer.lock'), 'app/vendor/composer/installed.json': fixture('installed.json') }))).toEqual([
+      'guzzlehttp/guzzle@7.4.3',
+      'phpunit/phpunit@9.6.0 dev',
+    ]);
   });
 
   it('gradle.lockfile: test-only configurations are dev', () => {
-    expect(list(scan({ 'gradle.lockfile': fixture('gradle.lockfile') }))).toEqual(['com.fasterxml.jackson.core:jackson-databind@2.13.2', 'junit:junit@4.13.2 dev', 'org.apache.logging.log4j:log4j-core@2.14.1']);
+    expect(list(scan({ 'gradle.lockfile': fixture('gradle.lockfile') }))).toEqual([
+      'com.fasterxml.jackson.core:jackson-databind@2.13.2',
+      'junit:junit@4.13.2 dev',
+      'org.apache.logging.log4j:log4j-core@2.14.1',
+    ]);
   });
 
-  it('Cargo.lock: registry and git crates; the workspace\'s own left out', () => {
+  it("Cargo.lock: registry and git crates; the workspace's own left out", () => {
     expect(list(scan({ 'Cargo.lock': fixture('Cargo.lock') }))).toEqual(['forked@0.2.0', 'tokio@1.28.0']);
   });
 });

@@ -91,7 +91,9 @@ function readGemspec(text: string, path: string): { packages: PackageRecord[] } 
   const version = /\.version\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
   if (name && version) return { packages: [record('RubyGems', name, version)] };
   // The file name says it too: name-version[-platform].gemspec, the version the first part that starts with a digit.
-  const parts = baseName(path).replace(/\.gemspec$/, '').split('-');
+  const parts = baseName(path)
+    .replace(/\.gemspec$/, '')
+    .split('-');
   const at = parts.findIndex((part, i) => i > 0 && /^\d/.test(part));
   if (at === -1) throw new Error('a gem specification without a name and version');
   return { packages: [record('RubyGems', parts.slice(0, at).join('-'), parts[at]!)] };

@@ -11,7 +11,13 @@ function readCargoLock(text: string): { packages: PackageRecord[] } {
     throw new Error(`not a valid Cargo.lock (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
   const entries = Array.isArray(lock.package) ? lock.package.filter(isObject) : [];
-  return { packages: entries.filter((p) => typeof p.name === 'string' && typeof p.source === 'string').map((p) => record('crates.io', String(p.name), typeof p.version === 'string' ? p.version : null)) };
+  return {
+    packages: entries
+      .filter((p) => typeof p.name === 'string' && typeof p.source === 'string')
+      .map((p) => record('crates.io', String(p.name), typeof p.version === 'string' ? p.version : null)),
+  };
 }
 
-export const rustReaders: PackageReader[] = [{ format: 'Cargo.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'Cargo.lock', read: (file) => readCargoLock(file.text) }];
+export const rustReaders: PackageReader[] = [
+  { format: 'Cargo.lock', evidence: 'lockfile', matches: (path) => baseName(path) === 'Cargo.lock', read: (file) => readCargoLock(file.text) },
+];

@@ -6,7 +6,17 @@
  * either, so both are written here from their documented behaviour. Branch
  * versions (`dev-main`, `1.x-dev`) have no place in the order: null.
  */
-const STABILITY: Record<string, string> = { stable: '', beta: 'beta', b: 'beta', rc: 'RC', alpha: 'alpha', a: 'alpha', patch: 'patch', pl: 'patch', p: 'patch' };
+const STABILITY: Record<string, string> = {
+  stable: '',
+  beta: 'beta',
+  b: 'beta',
+  rc: 'RC',
+  alpha: 'alpha',
+  a: 'alpha',
+  patch: 'patch',
+  pl: 'patch',
+  p: 'patch',
+};
 
 const CLASSIC = /^v?(\d{1,5})(\.\d+)?(\.\d+)?(\.\d+)?[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?$/i;
 const DATE = /^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3}){0,2})[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\d+)*)?)?([.-]?dev)?$/i;
@@ -14,7 +24,11 @@ const DATE = /^v?(\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3}){0,2})[._-]?(?:(stab
 /** Composer's normal form of a version, or null for a branch or what it would not accept. */
 export function normalizeComposerVersion(version: string): string | null {
   // An alias (`1.0 as 2.0`) is its first half; stability flags and build metadata do not order.
-  const text = version.trim().replace(/^([^,\s]+) +as +[^,\s]+$/, '$1').replace(/@(stable|rc|beta|alpha|dev)$/i, '').replace(/\+[0-9A-Za-z.-]*$/, '');
+  const text = version
+    .trim()
+    .replace(/^([^,\s]+) +as +[^,\s]+$/, '$1')
+    .replace(/@(stable|rc|beta|alpha|dev)$/i, '')
+    .replace(/\+[0-9A-Za-z.-]*$/, '');
   if (/^dev-|[.-]?dev$/i.test(text) && !CLASSIC.test(text)) return null;
   let match = CLASSIC.exec(text);
   let head: string;
@@ -56,7 +70,18 @@ function canonicalize(version: string): string[] {
   return out.split('.').filter((part) => part !== '');
 }
 
-const SPECIAL: [string, number][] = [['dev', 0], ['alpha', 1], ['a', 1], ['beta', 2], ['b', 2], ['RC', 3], ['rc', 3], ['#', 4], ['pl', 5], ['p', 5]];
+const SPECIAL: [string, number][] = [
+  ['dev', 0],
+  ['alpha', 1],
+  ['a', 1],
+  ['beta', 2],
+  ['b', 2],
+  ['RC', 3],
+  ['rc', 3],
+  ['#', 4],
+  ['pl', 5],
+  ['p', 5],
+];
 
 /** The rank of a non-numeric part: its form matched by prefix, as PHP does; unknown words rank lowest. */
 function specialRank(part: string): number {

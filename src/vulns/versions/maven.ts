@@ -19,8 +19,17 @@
 type Item = { kind: 'int'; value: bigint } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
 
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
-const ALIASES = new Map([['ga', ''], ['final', ''], ['release', ''], ['cr', 'rc']]);
-const SHORT = new Map([['a', 'alpha'], ['b', 'beta'], ['m', 'milestone']]);
+const ALIASES = new Map([
+  ['ga', ''],
+  ['final', ''],
+  ['release', ''],
+  ['cr', 'rc'],
+]);
+const SHORT = new Map([
+  ['a', 'alpha'],
+  ['b', 'beta'],
+  ['m', 'milestone'],
+]);
 const RELEASE_INDEX = String(QUALIFIERS.indexOf(''));
 
 function stringItem(value: string, followedByDigit: boolean): Item {

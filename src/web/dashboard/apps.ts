@@ -41,8 +41,18 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
     // A checklist of thousands helps no one: the first ones, and a search for the rest.
     const apps = matching.slice(0, CHECKLIST);
     const saved = /^(\d+)-(\d+)$/.exec(request.query.saved ?? '');
-    const notice = saved ? `Saved: ${saved[1]} app${saved[1] === '1' ? '' : 's'} added, ${saved[2]} removed. The next sync tests what the added apps deployed.` : null;
-    return page(request, reply, 'apps-add', { title: 'Add projects', matching: matching.length, connections, connection: connection ?? null, apps, search: request.query.search ?? '', notice });
+    const notice = saved
+      ? `Saved: ${saved[1]} app${saved[1] === '1' ? '' : 's'} added, ${saved[2]} removed. The next sync tests what the added apps deployed.`
+      : null;
+    return page(request, reply, 'apps-add', {
+      title: 'Add projects',
+      matching: matching.length,
+      connections,
+      connection: connection ?? null,
+      apps,
+      search: request.query.search ?? '',
+      notice,
+    });
   });
 
   web.post('/apps/add', { config: { access: 'admin' } }, async (request, reply) => {
@@ -74,11 +84,15 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
     return page(request, reply, 'app', { title: app, connection, detail, findings, vulnerabilities, changes, sbomFormats: SBOM_FORMATS });
   });
 
-  web.get<{ Params: { connection: string; app: string }; Querystring: { format?: string } }>('/apps/:connection/:app/sbom', { config: { access: 'viewer' } }, async (request, reply) => {
-    const format = (request.query.format ?? 'cyclonedx') as SbomFormat;
-    if (!(SBOM_FORMATS as readonly string[]).includes(format)) throw new InputError(`An SBOM is ${SBOM_FORMATS.join(' or ')}.`);
-    const sbom = await appSbom(hw, request.params.app, { connection: request.params.connection, format });
-    const file = `${sbom.app}-v${sbom.release ?? 0}.${format}.json`.replace(/[^\w.-]/g, '_');
-    return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(sbom.document);
-  });
+  web.get<{ Params: { connection: string; app: string }; Querystring: { format?: string } }>(
+    '/apps/:connection/:app/sbom',
+    { config: { access: 'viewer' } },
+    async (request, reply) => {
+      const format = (request.query.format ?? 'cyclonedx') as SbomFormat;
+      if (!(SBOM_FORMATS as readonly string[]).includes(format)) throw new InputError(`An SBOM is ${SBOM_FORMATS.join(' or ')}.`);
+      const sbom = await appSbom(hw, request.params.app, { connection: request.params.connection, format });
+      const file = `${sbom.app}-v${sbom.release ?? 0}.${format}.json`.replace(/[^\w.-]/g, '_');
+      return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(sbom.document);
+    },
+  );
 }

@@ -14,7 +14,12 @@ export const SESSION_COOKIE = 'herowatch_session';
  * address is the client's: the socket's, or X-Forwarded-For's when the
  * request comes through a trusted proxy (HEROWATCH_TRUSTED_PROXIES).
  */
-const SIGN_IN_LIMIT = { max: 10, timeWindow: '15 minutes', hook: 'preHandler' as const, keyGenerator: (request: FastifyRequest) => `${request.ip}\u0000${signInEmail(request)}` };
+const SIGN_IN_LIMIT = {
+  max: 10,
+  timeWindow: '15 minutes',
+  hook: 'preHandler' as const,
+  keyGenerator: (request: FastifyRequest) => `${request.ip}\u0000${signInEmail(request)}`,
+};
 /** Setup and sign-in links: per client address. */
 const LINK_LIMIT = { max: 10, timeWindow: '15 minutes' };
 

@@ -15,7 +15,12 @@ export interface Series {
  * Stacked columns, one per point (such as a day), the series stacked in the
  * order given; `summary` is what a screen reader hears.
  */
-export function stackedColumns(points: { label: string; values: Record<string, number> }[], series: Series[], summary: string, size = { width: 640, height: 180 }): string {
+export function stackedColumns(
+  points: { label: string; values: Record<string, number> }[],
+  series: Series[],
+  summary: string,
+  size = { width: 640, height: 180 },
+): string {
   const pad = { left: 36, right: 8, top: 8, bottom: 22 };
   const max = Math.max(1, ...points.map((p) => series.reduce((sum, s) => sum + (p.values[s.key] ?? 0), 0)));
   const top = niceCeiling(max);
@@ -35,7 +40,9 @@ export function stackedColumns(points: { label: string; values: Record<string, n
     for (const s of series) {
       const v = point.values[s.key] ?? 0;
       if (v <= 0) continue;
-      parts.push(`<rect class="${escape(s.key)}" x="${x.toFixed(1)}" y="${y(base + v).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(base) - y(base + v)).toFixed(1)}"><title>${escape(`${point.label}: ${v} ${s.label}`)}</title></rect>`);
+      parts.push(
+        `<rect class="${escape(s.key)}" x="${x.toFixed(1)}" y="${y(base + v).toFixed(1)}" width="${barW.toFixed(1)}" height="${(y(base) - y(base + v)).toFixed(1)}"><title>${escape(`${point.label}: ${v} ${s.label}`)}</title></rect>`,
+      );
       base += v;
     }
     if (i === points.length - 1 || (i % 7 === 0 && points.length - 1 - i >= 4)) {
@@ -48,11 +55,15 @@ export function stackedColumns(points: { label: string; values: Record<string, n
 /** One horizontal bar split into the series' shares (e.g. open findings by severity). */
 export function shareBar(values: Record<string, number>, series: Series[], summary: string, width = 640, height = 18): string {
   const total = series.reduce((sum, s) => sum + (values[s.key] ?? 0), 0);
-  if (total === 0) return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escape(summary)}"><rect class="empty" x="0" y="0" width="${width}" height="${height}" rx="4"/></svg>`;
+  if (total === 0)
+    return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escape(summary)}"><rect class="empty" x="0" y="0" width="${width}" height="${height}" rx="4"/></svg>`;
   let x = 0;
   const parts = series.map((s) => {
     const w = ((values[s.key] ?? 0) / total) * width;
-    const rect = w > 0 ? `<rect class="${escape(s.key)}" x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="${height}"><title>${escape(`${values[s.key]} ${s.label}`)}</title></rect>` : '';
+    const rect =
+      w > 0
+        ? `<rect class="${escape(s.key)}" x="${x.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="${height}"><title>${escape(`${values[s.key]} ${s.label}`)}</title></rect>`
+        : '';
     x += w;
     return rect;
   });

@@ -13,7 +13,11 @@ import { page } from './render.js';
 const PREVIEW_ROWS = 20;
 /** The console answers in a page: a few hundred rows at most, in a few seconds, a few megabytes at most. */
 const CONSOLE_LIMITS = { maxRows: 500, timeoutMs: 10_000, maxCellChars: 4_096, maxResultBytes: 2 * 1024 * 1024 };
-const EXPORT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' };
+const EXPORT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
 
 export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Promise<void> {
   web.get<{ Querystring: { view?: string } }>('/vulnerabilities', { config: { access: 'viewer' } }, async (request, reply) => {
@@ -25,7 +29,15 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
 
   web.get<{ Querystring: Record<string, string | undefined> }>('/audit', { config: { access: 'viewer' } }, async (request, reply) => {
     const q = request.query;
-    const filter = { connection: q.connection || undefined, actor: q.actor || undefined, action: q.action || undefined, type: q.type || undefined, app: q.app || undefined, since: q.since || undefined, until: q.until || undefined };
+    const filter = {
+      connection: q.connection || undefined,
+      actor: q.actor || undefined,
+      action: q.action || undefined,
+      type: q.type || undefined,
+      app: q.app || undefined,
+      since: q.since || undefined,
+      until: q.until || undefined,
+    };
     let result = null;
     let error = null;
     try {
@@ -36,12 +48,26 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
     }
     // No event: say why (nothing collected, an app that does not exist, or filters that match nothing), as the CLI does.
     const empty = result && result.total === 0 ? await whyNoEvents(hw, filter) : null;
-    const next = result?.nextCursor ? `/audit?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>, cursor: result.nextCursor }).toString()}` : null;
-    return page(request, reply, 'audit', { title: 'Audit trail', result, filter, error, empty, next, connections: (await listConnections(hw.store)).map((c) => c.name) }, error ? 400 : 200);
+    const next = result?.nextCursor
+      ? `/audit?${new URLSearchParams({ ...(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Record<string, string>), cursor: result.nextCursor }).toString()}`
+      : null;
+    return page(
+      request,
+      reply,
+      'audit',
+      { title: 'Audit trail', result, filter, error, empty, next, connections: (await listConnections(hw.store)).map((c) => c.name) },
+      error ? 400 : 200,
+    );
   });
 
   web.get('/datasets', { config: { access: 'viewer' } }, async (request, reply) => {
-    return page(request, reply, 'datasets', { title: 'Datasets', datasets: await datasetsView(hw, EVERYTHING), sql: 'SELECT name, region, stack FROM apps ORDER BY name LIMIT 20', result: null, error: null });
+    return page(request, reply, 'datasets', {
+      title: 'Datasets',
+      datasets: await datasetsView(hw, EVERYTHING),
+      sql: 'SELECT name, region, stack FROM apps ORDER BY name LIMIT 20',
+      result: null,
+      error: null,
+    });
   });
 
   web.post('/datasets/sql', { config: { access: 'viewer', readOnly: true } }, async (request, reply) => {
@@ -69,6 +95,9 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
     if (!EXPORT_FORMATS.includes(format)) throw new NotFoundError(`Datasets are downloaded as ${EXPORT_FORMATS.join(', ')}.`);
     const dataset = await datasetView(hw, EVERYTHING, request.params.name);
     const { dataset: definition, rows } = await datasetRows(hw, dataset.name);
-    return reply.type(EXPORT_TYPES[format]).header('content-disposition', `attachment; filename="${dataset.name}.${format}"`).send(formatRows(definition, rows, format));
+    return reply
+      .type(EXPORT_TYPES[format])
+      .header('content-disposition', `attachment; filename="${dataset.name}.${format}"`)
+      .send(formatRows(definition, rows, format));
   });
 }

@@ -32,10 +32,19 @@ function findingsRequest(q: FindingsQuery): FindingsRequest {
     return s === '' ? undefined : s;
   };
   const statuses = [q.status ?? []].flat().filter((s) => s !== '');
-  for (const s of statuses) if (!(FINDING_STATUSES as string[]).includes(s)) throw new InputError(`A finding's status is one of ${FINDING_STATUSES.join(', ')}, not "${s.slice(0, 40)}".`);
+  for (const s of statuses)
+    if (!(FINDING_STATUSES as string[]).includes(s))
+      throw new InputError(`A finding's status is one of ${FINDING_STATUSES.join(', ')}, not "${s.slice(0, 40)}".`);
   const severity = one('severity');
   if (severity !== undefined && !(SEVERITIES as readonly string[]).includes(severity)) throw new InputError(`A severity is one of ${SEVERITIES.join(', ')}.`);
-  return { connection: one('connection'), status: statuses.length ? (statuses as FindingViewStatus[]) : CURRENT, severity: severity as Severity | undefined, check: one('check'), app: one('app'), framework: one('framework') };
+  return {
+    connection: one('connection'),
+    status: statuses.length ? (statuses as FindingViewStatus[]) : CURRENT,
+    severity: severity as Severity | undefined,
+    check: one('check'),
+    app: one('app'),
+    framework: one('framework'),
+  };
 }
 
 export async function registerComplianceAndFindings(web: FastifyInstance, hw: Herowatch): Promise<void> {
@@ -46,12 +55,41 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
     const group = GROUPS.find((g) => g === q.group) ?? null;
     const result = await findingsView(hw, EVERYTHING, filter, { limit: group ? GROUPED : PAGE_SIZE, cursor: group ? undefined : cursor });
     const groups = group ? groupFindings(result.items, group) : null;
-    const exportQuery = { connection: filter.connection, status: filter.status?.join(','), severity: filter.severity, check: filter.check, app: filter.app, framework: filter.framework };
+    const exportQuery = {
+      connection: filter.connection,
+      status: filter.status?.join(','),
+      severity: filter.severity,
+      check: filter.check,
+      app: filter.app,
+      framework: filter.framework,
+    };
     const next = new URLSearchParams();
-    for (const [k, v] of Object.entries({ connection: filter.connection, severity: filter.severity, check: filter.check, app: filter.app, framework: filter.framework })) if (v) next.append(k, v);
+    for (const [k, v] of Object.entries({
+      connection: filter.connection,
+      severity: filter.severity,
+      check: filter.check,
+      app: filter.app,
+      framework: filter.framework,
+    }))
+      if (v) next.append(k, v);
     for (const s of filter.status ?? []) next.append('status', s);
     if (result.nextCursor) next.append('cursor', result.nextCursor);
-    return page(request, reply, 'findings', { title: 'Findings', grouped: GROUPED, nextHref: `/findings?${next.toString()}`, result, groups, group, filter, q, connections: (await listConnections(hw.store)).map((c) => c.name), statuses: FINDING_STATUSES, severities: SEVERITIES, frameworks: frameworks().map((f) => ({ id: f.id, name: f.name })), exports: FINDING_EXPORTS, exportQuery });
+    return page(request, reply, 'findings', {
+      title: 'Findings',
+      grouped: GROUPED,
+      nextHref: `/findings?${next.toString()}`,
+      result,
+      groups,
+      group,
+      filter,
+      q,
+      connections: (await listConnections(hw.store)).map((c) => c.name),
+      statuses: FINDING_STATUSES,
+      severities: SEVERITIES,
+      frameworks: frameworks().map((f) => ({ id: f.id, name: f.name })),
+      exports: FINDING_EXPORTS,
+      exportQuery,
+    });
   });
 
   // The filtered view, whole, as a file.
@@ -61,12 +99,25 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
     const q = { ...request.query, status: typeof request.query.status === 'string' ? request.query.status.split(',') : request.query.status };
     const { items } = await findingsView(hw, EVERYTHING, findingsRequest(q), { limit: Number.MAX_SAFE_INTEGER });
     const type = FINDING_EXPORT_TYPES[format];
-    return reply.type(type.mime).header('content-disposition', `attachment; filename="herowatch-findings.${type.extension}"`).send(exportFindings(items, format));
+    return reply
+      .type(type.mime)
+      .header('content-disposition', `attachment; filename="herowatch-findings.${type.extension}"`)
+      .send(exportFindings(items, format));
   });
 
   web.get<{ Params: { id: string }; Querystring: { suppressed?: string } }>('/findings/:id', { config: { access: 'viewer' } }, async (request, reply) => {
     const finding = await findingDetail(hw, findingId(request.params.id));
-    return page(request, reply, 'finding', { title: `Finding ${finding.id}`, finding, notice: request.query.suppressed === '1' ? 'Suppressed: it is shown as such and not notified until the expiry, when it reopens.' : request.query.suppressed === '0' ? 'The suppression was lifted.' : null, error: null });
+    return page(request, reply, 'finding', {
+      title: `Finding ${finding.id}`,
+      finding,
+      notice:
+        request.query.suppressed === '1'
+          ? 'Suppressed: it is shown as such and not notified until the expiry, when it reopens.'
+          : request.query.suppressed === '0'
+            ? 'The suppression was lifted.'
+            : null,
+      error: null,
+    });
   });
 
   web.post<{ Params: { id: string } }>('/findings/:id/suppress', { config: { access: 'admin' } }, async (request, reply) => {
@@ -91,11 +142,25 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
 
   web.get<{ Querystring: { generated?: string } }>('/compliance', { config: { access: 'viewer' } }, async (request, reply) => {
     // Over every connection at once: a control fails if it fails anywhere.
-    const reports = (await frameworkReports(hw, frameworks().map((f) => f.id))).map((r) => ({ ...r.framework, controls: r.controls.length, summary: r.summary }));
+    const reports = (
+      await frameworkReports(
+        hw,
+        frameworks().map((f) => f.id),
+      )
+    ).map((r) => ({ ...r.framework, controls: r.controls.length, summary: r.summary }));
     const now = new Date();
     const today = now.toISOString().slice(0, 10);
     const monthAgo = new Date(now.getTime() - 30 * DAY_MS).toISOString().slice(0, 10);
-    return page(request, reply, 'compliance', { title: 'Compliance', reports, bundles: await storedBundles(hw), connections: (await listConnections(hw.store)).map((c) => c.name), defaults: { from: monthAgo, to: today }, generated: request.query.generated ?? null, verification: null, error: null });
+    return page(request, reply, 'compliance', {
+      title: 'Compliance',
+      reports,
+      bundles: await storedBundles(hw),
+      connections: (await listConnections(hw.store)).map((c) => c.name),
+      defaults: { from: monthAgo, to: today },
+      generated: request.query.generated ?? null,
+      verification: null,
+      error: null,
+    });
   });
 
   web.get<{ Params: { framework: string } }>('/compliance/:framework', { config: { access: 'viewer' } }, async (request, reply) => {
@@ -134,7 +199,10 @@ function findingId(text: string): number {
   return Number(text);
 }
 
-function groupFindings<T extends { check_id: string; check_title: string; resource_name: string; severity: string }>(items: T[], by: 'check' | 'app'): { key: string; label: string; items: T[] }[] {
+function groupFindings<T extends { check_id: string; check_title: string; resource_name: string; severity: string }>(
+  items: T[],
+  by: 'check' | 'app',
+): { key: string; label: string; items: T[] }[] {
   const groups = new Map<string, { key: string; label: string; items: T[] }>();
   for (const f of items) {
     const key = by === 'check' ? f.check_id : f.resource_name;

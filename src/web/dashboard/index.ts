@@ -27,7 +27,6 @@ import { registerRuns } from './runs.js';
 const ASSETS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'assets', 'web');
 const HTMX = join(dirname(createRequire(import.meta.url).resolve('htmx.org/package.json')), 'dist');
 
-
 /** One route as the security tests enumerate them: its method, path and who may reach it. */
 export interface DashboardRoute {
   method: string;
@@ -56,7 +55,8 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
       // Pages are not part of the REST API's OpenAPI document.
       route.schema = { ...route.schema, hide: true };
       if (access === undefined) throw new Error(`Dashboard route ${String(route.method)} ${route.url} does not say who may reach it (config.access).`);
-      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, access, readOnly: route.config?.readOnly === true });
+      for (const method of [route.method].flat())
+        if (method !== 'HEAD') routes.push({ method, url: route.url, access, readOnly: route.config?.readOnly === true });
     });
     await web.register(helmet, {
       contentSecurityPolicy: {
@@ -87,7 +87,14 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
     await web.register(rateLimit, { global: false });
     await web.register(view, { engine: { eta: new Eta({ views: join(ASSETS, 'views'), cache: true, autoEscape: true }) }, templates: join(ASSETS, 'views') });
     // The stylesheet, the page script and htmx (from its package: the app serves it, no CDN).
-    await web.register(staticFiles, { root: [join(ASSETS, 'public'), HTMX], prefix: '/assets/', decorateReply: false, maxAge: '1h', index: false, list: false });
+    await web.register(staticFiles, {
+      root: [join(ASSETS, 'public'), HTMX],
+      prefix: '/assets/',
+      decorateReply: false,
+      maxAge: '1h',
+      index: false,
+      list: false,
+    });
 
     web.addHook('onRequest', async (request: FastifyRequest) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -108,7 +115,8 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
       web.csrfProtection(request, reply, done);
     });
     web.addHook('preHandler', async (request: FastifyRequest) => {
-      if (request.routeOptions.config?.access === 'admin' && request.user?.role !== 'admin') throw new ForbiddenError('Only an admin may do this: ask an admin, or sign in as one.');
+      if (request.routeOptions.config?.access === 'admin' && request.user?.role !== 'admin')
+        throw new ForbiddenError('Only an admin may do this: ask an admin, or sign in as one.');
     });
 
     web.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
@@ -130,10 +138,16 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
       } else {
         request.log.error({ err: error }, 'dashboard request failed');
       }
-      if (request.headers['hx-request']) return reply.code(status).type('text/html; charset=utf-8').send(`<p class="alert alert-error" role="alert">${escapeHtml(message)}</p>`);
+      if (request.headers['hx-request'])
+        return reply
+          .code(status)
+          .type('text/html; charset=utf-8')
+          .send(`<p class="alert alert-error" role="alert">${escapeHtml(message)}</p>`);
       return page(request, reply, 'error', { title: status === 404 ? 'Not found' : 'Something went wrong', status, message }, status);
     });
-    web.setNotFoundHandler({ preHandler: async () => {} }, async (request, reply) => page(request, reply, 'error', { title: 'Not found', status: 404, message: 'There is no such page here.' }, 404));
+    web.setNotFoundHandler({ preHandler: async () => {} }, async (request, reply) =>
+      page(request, reply, 'error', { title: 'Not found', status: 404, message: 'There is no such page here.' }, 404),
+    );
 
     await registerAuthPages(web, hw);
     await registerOverview(web, hw);

@@ -22,16 +22,37 @@ function connectForm(request: FastifyRequest): ConnectForm {
 }
 
 function requireToken(form: ConnectForm): void {
-  if (!form.token) throw new InputError('Paste a Heroku API key or authorization token (heroku authorizations:create --scope identity,read-protected --description herowatch makes a least-privilege one).');
+  if (!form.token)
+    throw new InputError(
+      'Paste a Heroku API key or authorization token (heroku authorizations:create --scope identity,read-protected --description herowatch makes a least-privilege one).',
+    );
 }
 
 export async function registerIntegrations(web: FastifyInstance, hw: Herowatch): Promise<void> {
   const apiUrl = hw.config.apiUrl;
 
   /** The list with the connect form, optionally holding what was typed (never the token) and a test result or error. */
-  const listPage = async (request: FastifyRequest, reply: FastifyReply, extra: { form?: Partial<ConnectForm>; status?: ConnectionStatus | null; error?: string | null; stored?: boolean } = {}, code = 200) => {
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { form?: Partial<ConnectForm>; status?: ConnectionStatus | null; error?: string | null; stored?: boolean } = {},
+    code = 200,
+  ) => {
     const { connections } = await connectionsView(hw, EVERYTHING);
-    return page(request, reply, 'integrations', { title: 'Integrations', connections, form: { name: extra.form?.name ?? '', enterprise: extra.form?.enterprise ?? '' }, status: extra.status ?? null, error: extra.error ?? null, apiUrl }, code);
+    return page(
+      request,
+      reply,
+      'integrations',
+      {
+        title: 'Integrations',
+        connections,
+        form: { name: extra.form?.name ?? '', enterprise: extra.form?.enterprise ?? '' },
+        status: extra.status ?? null,
+        error: extra.error ?? null,
+        apiUrl,
+      },
+      code,
+    );
   };
 
   web.get('/integrations', { config: { access: 'viewer' } }, async (request, reply) => listPage(request, reply));
@@ -58,24 +79,61 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
       requireToken(form);
       await connect(hw, { name: form.name, token: form.token, apiUrl, enterprise: form.enterprise || null });
     } catch (caught) {
-      if (caught instanceof ConnectionRefused) return listPage(request, reply, { form, status: caught.status, error: 'Heroku did not accept this token. Nothing was stored.' }, 400);
+      if (caught instanceof ConnectionRefused)
+        return listPage(request, reply, { form, status: caught.status, error: 'Heroku did not accept this token. Nothing was stored.' }, 400);
       if (caught instanceof HerowatchError && caught.kind === 'input') return listPage(request, reply, { form, error: caught.message }, 400);
       throw caught;
     }
     return reply.redirect(`/integrations/${encodeURIComponent(form.name)}?connected=1`, 303);
   });
 
-  const detailPage = async (request: FastifyRequest, reply: FastifyReply, name: string, extra: { notice?: string | null; error?: string | null; status?: ConnectionStatus } = {}, code = 200) => {
+  const detailPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    extra: { notice?: string | null; error?: string | null; status?: ConnectionStatus } = {},
+    code = 200,
+  ) => {
     const connection = await requireConnection(hw.store, name);
     const status = extra.status ?? lastStatus(connection);
-    return page(request, reply, 'integration', { title: `Integration ${name}`, connection: { name: connection.name, state: connection.state, api_url: connection.api_url, enterprise: connection.enterprise, account_email: connection.account_email, disabled_at: connection.disabled_at }, status, hint: await storedTokenHint(hw, name), notice: extra.notice ?? null, error: extra.error ?? null }, code);
+    return page(
+      request,
+      reply,
+      'integration',
+      {
+        title: `Integration ${name}`,
+        connection: {
+          name: connection.name,
+          state: connection.state,
+          api_url: connection.api_url,
+          enterprise: connection.enterprise,
+          account_email: connection.account_email,
+          disabled_at: connection.disabled_at,
+        },
+        status,
+        hint: await storedTokenHint(hw, name),
+        notice: extra.notice ?? null,
+        error: extra.error ?? null,
+      },
+      code,
+    );
   };
 
-  web.get<{ Params: { name: string }; Querystring: { connected?: string; disconnected?: string; updated?: string } }>('/integrations/:name', { config: { access: 'viewer' } }, async (request, reply) => {
-    const q = request.query;
-    const notice = q.connected ? 'Connected: the token works and is stored encrypted. Sync it from Runs, or wait for the schedule.' : q.updated ? 'The token was replaced; the history is kept.' : q.disconnected ? 'Disconnected: the token was deleted, the monitored apps deactivated, the history kept.' : null;
-    return detailPage(request, reply, request.params.name, { notice });
-  });
+  web.get<{ Params: { name: string }; Querystring: { connected?: string; disconnected?: string; updated?: string } }>(
+    '/integrations/:name',
+    { config: { access: 'viewer' } },
+    async (request, reply) => {
+      const q = request.query;
+      const notice = q.connected
+        ? 'Connected: the token works and is stored encrypted. Sync it from Runs, or wait for the schedule.'
+        : q.updated
+          ? 'The token was replaced; the history is kept.'
+          : q.disconnected
+            ? 'Disconnected: the token was deleted, the monitored apps deactivated, the history kept.'
+            : null;
+      return detailPage(request, reply, request.params.name, { notice });
+    },
+  );
 
   web.post<{ Params: { name: string } }>('/integrations/:name/test', { config: { access: 'admin', rateLimit: TEST_LIMIT } }, async (request, reply) => {
     const status = await testConnectionView(hw, EVERYTHING, request.params.name);
@@ -92,7 +150,8 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
       requireToken(form);
       await connect(hw, { name, token: form.token, apiUrl: existing.api_url, enterprise: form.enterprise === '' ? existing.enterprise : form.enterprise });
     } catch (caught) {
-      if (caught instanceof ConnectionRefused) return detailPage(request, reply, name, { status: caught.status, error: 'Heroku did not accept the new token; the stored one was kept.' }, 400);
+      if (caught instanceof ConnectionRefused)
+        return detailPage(request, reply, name, { status: caught.status, error: 'Heroku did not accept the new token; the stored one was kept.' }, 400);
       if (caught instanceof HerowatchError && caught.kind === 'input') return detailPage(request, reply, name, { error: caught.message }, 400);
       throw caught;
     }

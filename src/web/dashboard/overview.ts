@@ -14,7 +14,10 @@ export async function registerOverview(web: FastifyInstance, hw: Herowatch): Pro
   web.get('/', { config: { access: 'viewer' } }, async (request, reply) => {
     const data = await overview(hw, EVERYTHING);
     const scheduler = new Scheduler({ hw, schedule: hw.config.settings.schedule, log: silentLogger });
-    const next = (await scheduler.plan()).sort((a, b) => a.due - b.due).slice(0, 5).map((p) => ({ connection: p.connection, kind: p.kind, due: new Date(p.due).toISOString() }));
+    const next = (await scheduler.plan())
+      .sort((a, b) => a.due - b.due)
+      .slice(0, 5)
+      .map((p) => ({ connection: p.connection, kind: p.kind, due: new Date(p.due).toISOString() }));
     const keyed = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [`sev-${k}`, v]));
     const total = Object.values(data.open).reduce((a, b) => a + b, 0);
     const trendSvg = stackedColumns(

@@ -57,7 +57,8 @@ export const helpers = {
     return `${Math.round(s / 86_400)} days ago`;
   },
   number: (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('en-US')),
-  bytes: (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n < 1024 ? `${n} B` : n < 1_048_576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1_048_576).toFixed(1)} MB`),
+  bytes: (n: number | null | undefined): string =>
+    n === null || n === undefined ? '—' : n < 1024 ? `${n} B` : n < 1_048_576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1_048_576).toFixed(1)} MB`,
   plural: (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`,
   text: (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value)),
   /** A report's counts, its check counts and their heading, in the one order every door uses. */
@@ -82,12 +83,26 @@ export const csrfUserInfo = (request: FastifyRequest): string => (request.user ?
 /** Renders a page in the layout, with what every page needs: the user, the CSRF token for its forms, the navigation. */
 export async function page(request: FastifyRequest, reply: FastifyReply, template: string, data: PageData, status = 200): Promise<FastifyReply> {
   const csrf = reply.generateCsrf({ userInfo: csrfUserInfo(request) });
-  const html = await reply.viewAsync(template, { ...data, user: request.user ?? null, csrf, nav: NAV, current: request.url.split('?')[0], h: helpers, version: VERSION });
+  const html = await reply.viewAsync(template, {
+    ...data,
+    user: request.user ?? null,
+    csrf,
+    nav: NAV,
+    current: request.url.split('?')[0],
+    h: helpers,
+    version: VERSION,
+  });
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
 /** A fragment for htmx to swap in (no layout). */
-export async function fragment(request: FastifyRequest, reply: FastifyReply, template: string, data: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+export async function fragment(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  template: string,
+  data: Record<string, unknown>,
+  status = 200,
+): Promise<FastifyReply> {
   const csrf = reply.generateCsrf({ userInfo: csrfUserInfo(request) });
   const html = await reply.viewAsync(template, { ...data, user: request.user ?? null, csrf, h: helpers });
   return reply.code(status).type('text/html; charset=utf-8').send(html);

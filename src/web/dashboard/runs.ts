@@ -39,7 +39,12 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch): Promise
     const connection = (await requireConnection(hw.store, request.query.connection ?? '')).name;
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     const send = (event: LiveEvent): void => {
       raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       if (event.type === 'done') raw.end();

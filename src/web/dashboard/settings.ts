@@ -18,7 +18,12 @@ const webhookOrigin = (url: string): string => {
 const TOKEN_SCOPES: AccessScope[] = ['read', 'write'];
 
 export async function registerSettings(web: FastifyInstance, hw: Herowatch): Promise<void> {
-  const settingsPage = async (request: FastifyRequest, reply: FastifyReply, extra: { issued?: IssuedToken & { name: string }; notice?: string | null; error?: string | null } = {}, code = 200) => {
+  const settingsPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: { issued?: IssuedToken & { name: string }; notice?: string | null; error?: string | null } = {},
+    code = 200,
+  ) => {
     const s = hw.config.settings;
     const webhook = s.notifications.webhook;
     const admin = request.user?.role === 'admin';
