@@ -19,7 +19,7 @@ import { loadConfig } from '../src/config.js';
 import { generateScenario, startEmulator, CHANGE_TOUCHES, RELEASE_KINDS, type AppliedChange } from '../src/emulator/index.js';
 import { silentLogger } from '../src/log.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
-import { connect } from '../src/service/connections.js';
+import { connect } from '../src/service/connect.js';
 import { changesBetween } from '../src/service/history.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { syncConnection } from '../src/service/sync.js';

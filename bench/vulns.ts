@@ -26,7 +26,7 @@ import { loadConfig } from '../src/config.js';
 import { ensureConnection } from '../src/service/connections.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { rematchAfterUpdate } from '../src/service/vuln-monitor.js';
-import { updateAdvisories } from '../src/service/vulns.js';
+import { updateAdvisories } from '../src/service/advisories.js';
 import { saveSlugScan, writeVulnerabilityGap } from '../src/store/vulnerabilities.js';
 import { ecosystem } from '../src/vulns/ecosystems.js';
 import { affects, type OsvRecord } from '../src/vulns/osv.js';

@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config.js';
 import { generateScenario } from '../src/emulator/index.js';
 import { silentLogger } from '../src/log.js';
 import { QueuePlanner } from '../src/scheduler/planner.js';
-import { connect } from '../src/service/connections.js';
+import { connect } from '../src/service/connect.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { DEFAULT_SETTINGS } from '../src/settings.js';
 import { openJobQueue } from '../src/store/job-queue.js';

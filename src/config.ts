@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OSV_EXPORT_URL } from './osv/export.js';
-import { InputError } from './errors.js';
+import { InputError, type ErrorOptions } from './errors.js';
 import { apiUrlFromHost, apiUrlProblem } from './heroku/api-url.js';
 import { loadSettings, type Settings } from './settings.js';
 
@@ -59,7 +59,11 @@ export interface KeyEnvironment {
 }
 
 /** A setting (environment variable or flag) that cannot be used. */
-export class ConfigError extends InputError {}
+export class ConfigError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_CONFIG_INVALID', message, options);
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { apiUrl?: string; home?: string } = {}): HerowatchConfig {
   const home = resolve(overrides.home ?? (env.HEROWATCH_HOME?.trim() || undefined) ?? join(homedir(), '.herowatch'));

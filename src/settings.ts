@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError, type ErrorOptions } from './errors.js';
 
 /**
  * What people tune: check thresholds and scopes, the schedule, and where
@@ -18,7 +18,7 @@ const duration = z
 
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
-  if (!match) throw new InputError(`"${text}" is not a duration such as 30s, 15m, 6h or 1d.`);
+  if (!match) throw new InputError('HW_SETTINGS_INVALID', `"${text}" is not a duration such as 30s, 15m, 6h or 1d.`);
   const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Math.round(Number(match[1]) * unit);
 }
@@ -145,7 +145,11 @@ export type ComplianceSettings = Settings['compliance'];
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
 /** A settings file that cannot be used: the message names the file, the key and what is expected. */
-export class SettingsError extends InputError {}
+export class SettingsError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SETTINGS_INVALID', message, options);
+  }
+}
 
 export function parseSettings(value: unknown, where: string): Settings {
   const parsed = settingsSchema.safeParse(value ?? {});

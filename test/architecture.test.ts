@@ -23,7 +23,7 @@ const LAYERS: string[][] = [
   ['store', 'config.ts'],
   ['datasets'],
   ['heroku', 'osv', 'settings.ts'],
-  ['emulator', 'zip', 'export', 'errors.ts', 'log.ts', 'time.ts', 'text.ts', 'version.ts', 'script-path.ts'],
+  ['emulator', 'zip', 'export', 'errors.ts', 'severity.ts', 'ocsf.ts', 'log.ts', 'time.ts', 'text.ts', 'version.ts', 'script-path.ts'],
 ];
 
 const room = (file: string): string => relative(src, file).split('/')[0]!;
@@ -59,6 +59,32 @@ describe('the architecture', async () => {
     const offending = [...graph].flatMap(([file, { packages }]) =>
       room(file) === 'store' ? [] : packages.filter((p) => /^(kysely|pg|better-sqlite3)(\/|$)/.test(p)).map((p) => `${relative(src, file)} -> ${p}`),
     );
+    expect(offending).toEqual([]);
+  });
+
+  it('has the queue library in the store only, like the database drivers', () => {
+    const offending = [...graph].flatMap(([file, { packages }]) =>
+      room(file) === 'store' ? [] : packages.filter((p) => /^graphile-worker(\/|$)/.test(p)).map((p) => `${relative(src, file)} -> ${p}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('has thin doors: the CLI, the web server, MCP, the scheduler and the worker reach the store only through the service', () => {
+    const doors = ['cli', 'web', 'mcp', 'scheduler', 'worker'];
+    const offending = [...graph].flatMap(([file, { files }]) =>
+      doors.includes(room(file))
+        ? files.filter((target) => room(target) === 'store').map((target) => `${relative(src, file)} -> ${relative(src, target)}`)
+        : [],
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('leaves the choice of database to the store: no code outside it asks which dialect it speaks', async () => {
+    const offending: string[] = [];
+    for (const file of graph.keys()) {
+      if (room(file) === 'store') continue;
+      if (/\.dialect\b/.test(await readFile(file, 'utf8'))) offending.push(relative(src, file));
+    }
     expect(offending).toEqual([]);
   });
 

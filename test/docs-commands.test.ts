@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/main.js';
 import type { Output } from '../src/cli/output.js';
+import { remedyText } from '../src/cli/remedy.js';
+import type { Listing, Remedy } from '../src/errors.js';
 import { herowatch } from './support/cli.js';
 import { DEMO_TOKEN } from './support/dashboard.js';
 import { startEmulatorForTest } from './support/emulator.js';
@@ -111,6 +113,67 @@ describe('the command examples in the README and docs/', () => {
       const program = await parsingProgram();
       await expect(program.parseAsync(args, { from: 'user' }), args.join(' ')).rejects.toThrow();
     }
+  });
+});
+
+const LISTINGS: Record<Listing, true> = {
+  connections: true,
+  datasets: true,
+  findings: true,
+  checks: true,
+  users: true,
+  'access-tokens': true,
+  runs: true,
+  apps: true,
+  'monitored-apps': true,
+  vulnerabilities: true,
+};
+
+/** One remedy or more of every kind, with and without their optional fields. */
+const REMEDIES: { [D in Remedy['do']]: Extract<Remedy, { do: D }>[] } = {
+  connect: [{ do: 'connect' }, { do: 'connect', connection: 'acme' }],
+  'test-connection': [{ do: 'test-connection', connection: 'acme' }],
+  sync: [{ do: 'sync' }, { do: 'sync', connection: 'acme' }],
+  'choose-connection': [{ do: 'choose-connection', choices: ['a', 'b'], all: true }],
+  list: (Object.keys(LISTINGS) as Listing[]).flatMap((what) => [
+    { do: 'list' as const, what },
+    { do: 'list' as const, what, connection: 'acme' },
+  ]),
+  monitor: [
+    { do: 'monitor', app: 'api' },
+    { do: 'monitor', connection: 'acme', app: 'api' },
+  ],
+  'test-app': [{ do: 'test-app' }, { do: 'test-app', app: 'api' }],
+  'update-advisories': [{ do: 'update-advisories' }],
+  purge: [{ do: 'purge', connection: 'acme' }],
+  'start-worker': [{ do: 'start-worker' }],
+  'create-access-token': [{ do: 'create-access-token', scope: 'write' }],
+  give: [
+    { do: 'give', input: 'reason' },
+    { do: 'give', input: 'new-master-key' },
+  ],
+  'end-period': [{ do: 'end-period', day: '2026-01-31' }],
+};
+
+describe('the fixes the CLI prints with an error', () => {
+  it('are commands it accepts, whatever the remedy', async () => {
+    const commands = Object.values(REMEDIES)
+      .flat()
+      .flatMap((remedy) =>
+        [...remedyText(remedy).matchAll(/herowatch ((?:[\w.-]+|--[\w-]+|[A-Z]+|"[^"]*")(?: (?:[\w.-]+|--[\w-]+|[A-Z]+))*)/g)].map((m) => m[1]!),
+      );
+    // Most remedies are a command to run: a pattern that found none would pass everything.
+    expect(commands.length).toBeGreaterThan(25);
+    const refused: string[] = [];
+    for (const command of commands) {
+      const program = await parsingProgram();
+      try {
+        await program.parseAsync(words(command), { from: 'user' });
+      } catch (error) {
+        refused.push(`herowatch ${command}: ${(error as Error).message}`);
+      }
+    }
+    expect(refused).toEqual([]);
   });
 });
 

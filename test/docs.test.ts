@@ -7,11 +7,35 @@ import { parse as parseYaml } from 'yaml';
 import { validateScenario } from '../src/emulator/index.js';
 import { webhookBody } from '../src/notify/webhook.js';
 import { DEFAULT_SETTINGS, parseSettings, settingsSchema } from '../src/settings.js';
+import { ERROR_CODES, TRANSPORT } from '../src/errors.js';
+import { readdir } from 'node:fs/promises';
 
 const doc = (name: string) => readFile(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as unknown);
 
 describe('examples in the docs', () => {
+  it('docs/errors.md gives every error code with its kind and meaning, and every kind with its exit code, HTTP status and JSON-RPC code', async () => {
+    const text = await doc('errors.md');
+    const codes = [...text.matchAll(/^\| `(HW_[A-Z_]+)` \| ([a-z_]+) \| (.+) \|$/gm)].map((m) => [m[1], { kind: m[2], means: m[3] }]);
+    expect(Object.fromEntries(codes)).toEqual(ERROR_CODES);
+    const kinds = [...text.matchAll(/^\| `([a-z_]+)` \| (\d+) \| (\d+) \| (-\d+) \|$/gm)].map((m) => [
+      m[1],
+      { exit: Number(m[2]), http: Number(m[3]), jsonRpc: Number(m[4]) },
+    ]);
+    expect(Object.fromEntries(kinds)).toEqual(TRANSPORT);
+  });
+
+  it('every error code of the catalog is raised somewhere (none is kept for nothing)', async () => {
+    const root = new URL('../src/', import.meta.url);
+    const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    // The catalog itself does not count: only what raises a code (the classes of errors.ts included).
+    const text = (await Promise.all(files.map((f) => readFile(new URL(f, root), 'utf8'))))
+      .join('\n')
+      .replace(/export const ERROR_CODES = \{[\s\S]*?\n\} as const/, '');
+    const unused = Object.keys(ERROR_CODES).filter((code) => !text.includes(`'${code}'`));
+    expect(unused).toEqual([]);
+  });
+
   it('the scenario-format example is a valid scenario', async () => {
     const [example] = jsonBlocks(await doc('scenario-format.md'));
     const world = await loadWorld(example as never);

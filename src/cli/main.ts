@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import type { Emulator } from '../emulator/index.js';
 import { ScenarioError } from '../emulator/scenario/scenario-error.js';
-import { HerowatchError } from '../errors.js';
-import { EXIT, exitCodeFor, processOutput, type Output } from './output.js';
+import { HerowatchError, TRANSPORT, type ErrorCode, type ErrorKind, type Remedy } from '../errors.js';
+import { EXIT, processOutput, type Output } from './output.js';
+import { remedyText } from './remedy.js';
 import { noticesTo } from './context.js';
 import { untilStopped } from './serving.js';
 import { VERSION } from '../version.js';
@@ -157,10 +158,11 @@ export async function buildProgram(
 }
 
 /**
- * Runs the CLI; resolves to the process exit code. With `--json`, an error
- * is one JSON object on standard output, `{"error": {"kind", "message"}}`,
- * instead of a line on standard error: a program reading the output gets
- * the failure in the same form as the result.
+ * Runs the CLI; resolves to the process exit code. An error is a line on
+ * standard error, and what fixes it on the next (`fix: ...`); with
+ * `--json`, it is one JSON object on standard output instead,
+ * `{"error": {"code", "kind", "message", "remedy", "fix"}}`: a program
+ * reading the output gets the failure in the same form as the result.
  */
 export async function run(argv: string[], output: Output = processOutput()): Promise<number> {
   noticesTo((line) => output.err(line));
@@ -168,10 +170,11 @@ export async function run(argv: string[], output: Output = processOutput()): Pro
   const json = argv.includes('--json');
   let usage = '';
   const program = await buildProgram(output, (code) => (exitCode = code), json ? (text) => (usage += text) : undefined, argv);
-  const fail = (kind: string, message: string, code: number): number => {
-    if (json) output.json({ error: { kind, message } });
-    else output.err(`herowatch: ${message}`);
-    return code;
+  const fail = (error: { code: ErrorCode; kind: ErrorKind; message: string; remedy: Remedy | null }): number => {
+    const fix = error.remedy ? remedyText(error.remedy) : null;
+    if (json) output.json({ error: { code: error.code, kind: error.kind, message: error.message, remedy: error.remedy, fix } });
+    else output.err(`herowatch: ${error.message}${fix ? `\n  fix: ${fix}` : ''}`);
+    return TRANSPORT[error.kind].exit;
   };
   try {
     await program.parseAsync(argv);
@@ -179,11 +182,12 @@ export async function run(argv: string[], output: Output = processOutput()): Pro
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT.ok;
-      if (json) output.json({ error: { kind: 'input', message: usage.trim().replace(/^error: /, '') || error.message } });
+      if (json)
+        output.json({ error: { code: 'HW_USAGE', kind: 'input', message: usage.trim().replace(/^error: /, '') || error.message, remedy: null, fix: null } });
       return EXIT.usage;
     }
-    if (error instanceof ScenarioError) return fail('input', error.message, EXIT.usage);
-    if (error instanceof HerowatchError) return fail(error.kind, error.message, exitCodeFor(error.kind));
-    return fail('internal', (error as Error).message ?? String(error), EXIT.failed);
+    if (error instanceof ScenarioError) return fail({ code: 'HW_INVALID_INPUT', kind: 'input', message: error.message, remedy: null });
+    if (error instanceof HerowatchError) return fail(error);
+    return fail({ code: 'HW_INTERNAL', kind: 'internal', message: (error as Error).message ?? String(error), remedy: null });
   }
 }

@@ -1,4 +1,4 @@
-import { InputError, type ErrorKind } from '../errors.js';
+import { InputError, type ErrorOptions } from '../errors.js';
 
 /**
  * The CLI's only way to the terminal. Commands write results to `out` and
@@ -44,11 +44,9 @@ export function terminalSafe(text: string): string {
 /** Exit codes: 0 success, 1 the work failed, 2 the input was wrong (fix the command or file). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** What the shell sees for each kind of error: 2 when the command line or a name in it is to be fixed, 130 when stopped by Ctrl-C or SIGTERM, 1 when the work could not be done. */
-export function exitCodeFor(kind: ErrorKind): number {
-  if (kind === 'interrupted') return EXIT.interrupted;
-  return kind === 'input' || kind === 'not_found' ? EXIT.usage : EXIT.failed;
-}
-
 /** A command line the user can fix; the message says what is wrong and how. */
-export class UsageError extends InputError {}
+export class UsageError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_USAGE', message, options);
+  }
+}

@@ -1,4 +1,4 @@
-import type { Severity } from './check.js';
+import type { Severity } from '../severity.js';
 import { frameworks, mappingsByCheck } from './frameworks.js';
 import { INVENTORY_LISTS } from './inventory.js';
 import { CHECKS } from './registry.js';

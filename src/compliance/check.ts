@@ -1,9 +1,7 @@
+import type { Severity } from '../severity.js';
 import type { ComplianceSettings } from '../settings.js';
 import type { CheckResultStatus } from '../store/schema.js';
 import type { ComplianceInventory, CoverageGap, InventoryList } from './inventory.js';
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
-export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** What a result is about: its type, a key stable across syncs, and a name people read. */
 export interface CheckResource {

@@ -211,3 +211,10 @@ function change(event: FindingChange['event'], findingId: number, outcome: Check
     message: outcome.message,
   };
 }
+
+/** How a list of finding or vulnerability changes is counted: what opened (or reopened), and what resolved. */
+export function changeCounts(changes: readonly { event: string }[]): { opened: number; resolved: number } {
+  let resolved = 0;
+  for (const change of changes) if (change.event === 'resolved') resolved++;
+  return { opened: changes.length - resolved, resolved };
+}

@@ -1,3 +1,4 @@
+import { InputError, type ErrorOptions } from '../errors.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -21,7 +22,11 @@ const frameworkSchema = z
 export type Framework = z.infer<typeof frameworkSchema>;
 
 /** A framework file that does not parse, or names a check that does not exist. */
-export class FrameworkError extends Error {}
+export class FrameworkError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_FRAMEWORK_INVALID', message, options);
+  }
+}
 
 export function parseFramework(value: unknown, where: string, checkIds = new Set(CHECKS.map((c) => c.id))): Framework {
   const parsed = frameworkSchema.safeParse(value);

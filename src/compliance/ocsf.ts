@@ -1,9 +1,6 @@
+import { ocsfEnvelope } from '../ocsf.js';
 import type { FindingView } from './finding-view.js';
 
-/** The OCSF schema version the events follow. */
-export const OCSF_VERSION = '1.3.0';
-
-const SEVERITY_ID: Record<string, number> = { low: 2, medium: 3, high: 4, critical: 5 };
 /** Finding status: New 1, In Progress 2, Suppressed 3, Resolved 4. */
 const STATUS: Record<string, [number, string]> = {
   open: [1, 'New'],
@@ -24,29 +21,18 @@ const millis = (iso: string | null): number | undefined => (iso ? Date.parse(iso
  */
 export function toOcsf(finding: FindingView, product: { version: string }, now: Date): Record<string, unknown> {
   const closed = finding.status === 'resolved' || finding.status === 'pass';
-  const activityId = closed ? 3 : 1;
-  const [statusId, status] = STATUS[finding.status] ?? [99, finding.status];
   const [complianceStatusId, complianceStatus] = COMPLIANCE[finding.result] ?? [0, 'Unknown'];
   return {
-    activity_id: activityId,
-    activity_name: closed ? 'Close' : 'Create',
-    category_uid: 2,
-    category_name: 'Findings',
-    class_uid: 2003,
-    class_name: 'Compliance Finding',
-    type_uid: 200300 + activityId,
-    type_name: `Compliance Finding: ${closed ? 'Close' : 'Create'}`,
-    severity_id: SEVERITY_ID[finding.severity] ?? 0,
-    severity: finding.severity[0]!.toUpperCase() + finding.severity.slice(1),
-    status_id: statusId,
-    status,
-    time: now.getTime(),
-    message: finding.message,
-    metadata: {
-      version: OCSF_VERSION,
-      product: { name: 'herowatch', vendor_name: 'herowatch', version: product.version },
+    ...ocsfEnvelope({
+      kind: 'compliance',
+      closed,
+      severity: finding.severity,
+      status: STATUS[finding.status] ?? [99, finding.status],
+      time: now,
+      message: finding.message,
       uid: `herowatch-${finding.connection}-${finding.id}`,
-    },
+      productVersion: product.version,
+    }),
     finding_info: {
       uid: `${finding.connection}/${finding.check_id}/${finding.resource_key}`,
       title: finding.check_title,

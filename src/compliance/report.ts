@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { FindingView } from './finding-view.js';
 import { frameworkNamed, frameworks } from './frameworks.js';
 import { checkNamed } from './registry.js';
@@ -76,7 +76,8 @@ export function frameworkReportFromCounts(
 ): FrameworkReport {
   const framework = frameworkNamed(frameworkId);
   if (!framework)
-    throw new InputError(
+    throw new NotFoundError(
+      'HW_FRAMEWORK_UNKNOWN',
       `There is no framework "${frameworkId}" (there are: ${frameworks()
         .map((f) => f.id)
         .join(', ')}).`,

@@ -38,9 +38,12 @@ export async function tokenFromHerokuCli(apiUrl: string, home: string = homedir(
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new InputError(`There is no ${path}: log in with the Heroku CLI first (heroku login), or give the token with --token-stdin or --token-env.`);
+    throw new InputError(
+      'HW_FILE_UNREADABLE',
+      `There is no ${path}: log in with the Heroku CLI first (heroku login), or give the token with --token-stdin or --token-env.`,
+    );
   }
   const token = netrcPassword(text, host);
-  if (!token) throw new InputError(`${path} has no entry for ${host}: log in with the Heroku CLI first (heroku login).`);
+  if (!token) throw new InputError('HW_FILE_UNREADABLE', `${path} has no entry for ${host}: log in with the Heroku CLI first (heroku login).`);
   return token;
 }

@@ -13,13 +13,13 @@ import { LEAST_PRIVILEGE_COMMAND } from '../inventory/coverage.js';
  * ConnectionStatus is stable (`herowatch status --json`); see docs/connections.md.
  */
 export type ConnectionState = 'connected' | 'degraded' | 'failing' | 'disabled';
-export type Severity = 'error' | 'gap' | 'warning' | 'advice';
+export type DiagnosisLevel = 'error' | 'gap' | 'warning' | 'advice';
 export type TokenKind = 'api-key' | 'authorization' | 'cli-login' | 'oauth-client' | 'unknown';
 export type CapabilityName = 'inventory' | 'config_var_names' | 'enterprise_members' | 'audit_trail' | 'team_member_2fa';
 
 export interface Diagnosis {
   code: DiagnosisCode;
-  severity: Severity;
+  severity: DiagnosisLevel;
   message: string;
   fix: string | null;
 }

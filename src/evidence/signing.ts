@@ -2,7 +2,7 @@ import type { KeyEnvironment } from '../config.js';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, type ErrorOptions } from '../errors.js';
 
 /**
  * Evidence bundles are signed with the installation's Ed25519 key, so that
@@ -28,7 +28,11 @@ export interface ManifestSignature {
   signature: string;
 }
 
-export class SigningKeyError extends InputError {}
+export class SigningKeyError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SIGNING_KEY', message, options);
+  }
+}
 
 export function fingerprintOf(publicKey: KeyObject): string {
   return `SHA256:${createHash('sha256')

@@ -10,7 +10,8 @@ import { InputError } from '../errors.js';
  */
 export async function writeOutputFile(path: string, data: string | Uint8Array): Promise<void> {
   const existing = await stat(path).catch(() => null);
-  if (existing?.isDirectory()) throw new InputError(`${path} is a folder: give a file name inside it, e.g. ${path.replace(/\/+$/, '')}/out`);
+  if (existing?.isDirectory())
+    throw new InputError('HW_FILE_UNWRITABLE', `${path} is a folder: give a file name inside it, e.g. ${path.replace(/\/+$/, '')}/out`);
   const temporary = `${path}.${process.pid}.partial`;
   try {
     await writeFile(temporary, data);
@@ -20,15 +21,24 @@ export async function writeOutputFile(path: string, data: string | Uint8Array): 
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       const folder = await stat(dirname(path)).catch(() => null);
-      if (!folder) throw new InputError(`Cannot write ${path}: the folder ${dirname(path)} does not exist. Create it first (mkdir -p ${dirname(path)}).`);
+      if (!folder)
+        throw new InputError(
+          'HW_FILE_UNWRITABLE',
+          `Cannot write ${path}: the folder ${dirname(path)} does not exist. Create it first (mkdir -p ${dirname(path)}).`,
+        );
       throw new InputError(
+        'HW_FILE_UNWRITABLE',
         `Cannot write ${path}: files cannot be created in ${dirname(path)} (${folder.isDirectory() ? 'a system folder?' : 'it is not a folder'}). Choose another place.`,
       );
     }
-    if (code === 'ENOTDIR') throw new InputError(`Cannot write ${path}: part of ${dirname(path)} is a file, not a folder. Choose another place.`);
+    if (code === 'ENOTDIR')
+      throw new InputError('HW_FILE_UNWRITABLE', `Cannot write ${path}: part of ${dirname(path)} is a file, not a folder. Choose another place.`);
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-      throw new InputError(`Cannot write ${path}: no permission to write in ${dirname(path)}. Choose another place, or fix its permissions.`);
-    if (code === 'ENOSPC') throw new InputError(`Cannot write ${path}: the disk is full.`);
+      throw new InputError(
+        'HW_FILE_UNWRITABLE',
+        `Cannot write ${path}: no permission to write in ${dirname(path)}. Choose another place, or fix its permissions.`,
+      );
+    if (code === 'ENOSPC') throw new InputError('HW_FILE_UNWRITABLE', `Cannot write ${path}: the disk is full.`);
     throw error;
   }
 }

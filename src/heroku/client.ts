@@ -79,6 +79,7 @@ export class HerokuClient {
     // Refused before any request: undici would fail each one as if the network had.
     if (!/^[\x21-\x7e]+$/.test(options.token)) {
       throw new InputError(
+        'HW_INVALID_INPUT',
         'The Heroku token holds characters that cannot be sent in a request (a space, a line break, or a character outside ASCII): check what was pasted or set. (It is not shown.)',
       );
     }
@@ -152,7 +153,7 @@ export class HerokuClient {
       signedUrl: true,
     })) as HerokuResponse<{ blob?: { url?: unknown }; checksum?: unknown; size?: unknown }>;
     const url = body?.blob?.url;
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new HerowatchError('upstream', `Heroku gave no download URL for slug ${slugId}.`);
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new HerowatchError('HW_HEROKU_ERROR', `Heroku gave no download URL for slug ${slugId}.`);
     this.counters.requests++;
     const stream = await this.streamer(url, { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 120_000 });
     return { checksum: typeof body.checksum === 'string' ? body.checksum : null, size: typeof body.size === 'number' ? body.size : null, stream };

@@ -45,7 +45,7 @@ export class HerokuApiError extends HerowatchError {
     const requestId = options.requestId && /^[\w.-]{1,100}$/.test(options.requestId) ? options.requestId : null;
     const id = options.id && /^[a-z][a-z0-9_]{0,63}$/.test(options.id) ? options.id : null;
     super(
-      options.status === 401 || options.status === 403 ? 'forbidden' : 'upstream',
+      options.status === 401 || options.status === 403 ? 'HW_HEROKU_FORBIDDEN' : 'HW_HEROKU_ERROR',
       `${options.method} ${options.path}: ${options.status}${id ? ` ${id}` : ''}: ${herokuMessage}${requestId ? ` (request ${requestId})` : ''}`,
     );
     this.status = options.status;
@@ -84,7 +84,7 @@ export class HerokuTransportError extends HerowatchError {
     readonly path: string,
     detail: string,
   ) {
-    super('upstream', `${method} ${path}: ${TRANSPORT_FAILURES[reason]}${detail ? ` (${scrubServerText(detail)})` : ''}`);
+    super('HW_HEROKU_TRANSPORT', `${method} ${path}: ${TRANSPORT_FAILURES[reason]}${detail ? ` (${scrubServerText(detail)})` : ''}`);
   }
 }
 
@@ -99,7 +99,7 @@ export class HerokuUnreachableError extends HerowatchError {
     readonly last: string,
   ) {
     super(
-      'upstream',
+      'HW_HEROKU_UNREACHABLE',
       `Heroku has not answered for ${Math.round(silentMs / 1000)} s (last: ${last}), so the work stopped: check the network and Heroku's status (status.heroku.com), then try again.`,
     );
   }

@@ -1,3 +1,4 @@
+import { UpstreamError, type ErrorOptions } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { DAY_MS, utcDay } from '../time.js';
 import { inspectZip, readEntries } from '../zip/layout.js';
@@ -168,7 +169,11 @@ export async function syncAuditTrail(options: AuditOptions): Promise<{ events: n
 const ARCHIVE_MAX_BYTES = 512 * 1024 * 1024;
 
 /** An archive that was downloaded but cannot be trusted or read. */
-class HerokuArchiveError extends Error {}
+class HerokuArchiveError extends UpstreamError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_HEROKU_ARCHIVE', message, options);
+  }
+}
 
 /**
  * A month's events from its archive: the archive's metadata, then the zip it

@@ -13,7 +13,7 @@ export class SyncAlreadyRunning extends ConflictError {
     pid: number,
     host: string,
   ) {
-    super(`Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
+    super('HW_SYNC_RUNNING', `Sync run ${runId} of this connection is still running (pid ${pid} on ${host}); wait for it to finish.`);
   }
 }
 

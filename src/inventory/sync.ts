@@ -2,7 +2,7 @@ import type { Account } from '@heroku-cli/schema';
 import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError, HerokuUnreachableError } from '../heroku/errors.js';
-import { InterruptedError } from '../errors.js';
+import { ForbiddenError, InterruptedError, UpstreamError, type ErrorOptions } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
@@ -93,7 +93,11 @@ export interface SyncResult {
 export { SyncAlreadyRunning } from './run-lifecycle.js';
 
 /** The token was refused: nothing can be read, so the run stops at once. */
-class TokenRejected extends Error {}
+class TokenRejected extends ForbiddenError {
+  constructor(message: string, connection: string) {
+    super('HW_HEROKU_FORBIDDEN', message, { remedy: { do: 'connect', connection } });
+  }
+}
 
 /**
  * The share of a run's lists that may fail (after retries) while the run
@@ -103,7 +107,11 @@ class TokenRejected extends Error {}
  */
 export const INCOMPLETE_SHARE = 0.05;
 
-class IncompleteRun extends Error {}
+class IncompleteRun extends UpstreamError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SYNC_INCOMPLETE', message, options);
+  }
+}
 
 /**
  * Collects a connection's inventory: every resource, parents before
@@ -234,7 +242,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         if (error instanceof InterruptedError) throw error; // stopped, not a gap
         if (error instanceof HerokuUnreachableError) throw error; // Heroku is gone: the run stops, whole
         if (error instanceof HerokuApiError && error.status === 401)
-          throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`);
+          throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`, connection.name);
         const entry: CoverageEntry = {
           resource: resource.name,
           parentKey,
@@ -283,7 +291,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       await Promise.all(
         tasks.map(([resource, parent]) =>
           gate(async () => {
-            if (options.signal?.aborted) throw new Interrupted();
+            if (options.signal?.aborted) throw new InterruptedError();
             if (client.answers.silence) throw client.answers.silence;
             await fetchTask(resource, parent);
             options.onProgress?.({ type: 'progress', phase, done: ++done, total: tasks.length });
@@ -352,7 +360,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       coverage.push(...audit.coverage);
       await recordCoverage(store, runId, [{ name: 'audit_events', parent: 'enterprise_accounts' }], audit.coverage);
     }
-    if (options.signal?.aborted) throw new Interrupted();
+    if (options.signal?.aborted) throw new InterruptedError();
 
     if (options.plan) {
       const available = client.gauge.estimate();
@@ -371,7 +379,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       tellEstimate(estimate('account', planned.requests, fetched.get('apps')?.length ?? null));
     }
     for (const level of perParent) await readLevel(level);
-    if (options.signal?.aborted) throw new Interrupted();
+    if (options.signal?.aborted) throw new InterruptedError();
     const failedLists = coverage.filter((c) => c.status === 'failed');
     if (failedLists.length > 0 && failedLists.length > coverage.length * INCOMPLETE_SHARE) {
       const groups = gapGroups(failedLists);
@@ -381,7 +389,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           .map((g) => `${g.resource}: ${g.count}, ${g.cause}`)
           .join(
             '; ',
-          )}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers (herowatch runs shows what failed).`,
+          )}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers; the run's gaps say what failed.`,
       );
     }
 
@@ -401,7 +409,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     );
     return done;
   } catch (error) {
-    const interruptedNow = error instanceof Interrupted || error instanceof InterruptedError || options.signal?.aborted === true;
+    const interruptedNow = error instanceof InterruptedError || options.signal?.aborted === true;
     const ending = interruptedNow ? 'interrupted' : error instanceof IncompleteRun ? 'incomplete' : 'failed';
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
     await run.abandon(message, runStats(), ending);
@@ -411,8 +419,6 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     run.release();
   }
 }
-
-class Interrupted extends Error {}
 
 function summary(plan: ReadPlan): Omit<ReadPlan, 'reads'> & { lists: number } {
   const { reads, ...rest } = plan;

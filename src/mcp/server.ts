@@ -1,9 +1,10 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { SEVERITIES } from '../compliance/check.js';
+import { SEVERITIES } from '../severity.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
 import { summaryText } from '../compliance/report.js';
-import { HerowatchError } from '../errors.js';
+import { HerowatchError, TRANSPORT } from '../errors.js';
+import { mcpRemedyText } from './remedy.js';
 import { recordAgentCall } from '../service/access.js';
 import { appDetail, listApps } from '../service/apps.js';
 import { runReadOnlySql } from '../service/datasets.js';
@@ -131,8 +132,13 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
         bytes = Buffer.byteLength(JSON.stringify(answer));
         return answer;
       } catch (error) {
-        outcome = error instanceof HerowatchError ? error.kind : 'internal';
-        throw error;
+        if (!(error instanceof HerowatchError)) {
+          outcome = 'internal';
+          throw error;
+        }
+        outcome = error.kind;
+        if (error.kind === 'not_found') throw new ResourceNotFoundError(uri.href, errorText(error));
+        throw new ProtocolError(TRANSPORT[error.kind].jsonRpc, errorText(error), { code: error.code, remedy: error.remedy });
       } finally {
         await audit('resources/read', name, { uri: uri.href }, outcome, bytes, started);
       }
@@ -168,7 +174,7 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
             throw error;
           }
           outcome = error.kind;
-          const message = error.message;
+          const message = errorText(error);
           bytes = Buffer.byteLength(message);
           return { content: [{ type: 'text', text: message }], isError: true };
         } finally {
@@ -596,9 +602,14 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
       const id = Number(variables.id);
       const all = await findingsView(hw, scope, { status: [...FINDING_STATUSES] }, { limit: Number.MAX_SAFE_INTEGER });
       const finding = all.items.find((f) => f.id === id);
-      if (!finding) throw new HerowatchError('not_found', `There is no finding ${variables.id} that this client may see.`);
+      if (!finding) throw new HerowatchError('HW_FINDING_UNKNOWN', `There is no finding ${variables.id} that this client may see.`);
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(finding) }] };
     }),
   );
   return server;
+}
+
+/** An error as an agent reads it: what is wrong, what fixes it, and the stable code (docs/errors.md) to decide on. */
+function errorText(error: HerowatchError): string {
+  return [error.message, ...(error.remedy ? [`Fix: ${mcpRemedyText(error.remedy)}`] : []), `(${error.code})`].join('\n');
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { FindingChange } from '../compliance/findings.js';
+import { changeCounts, type FindingChange } from '../compliance/findings.js';
+import type { Vulnerability } from '../vulns/match.js';
 import { SettingsError, type Settings } from '../settings.js';
 
 export type WebhookSettings = NonNullable<Settings['notifications']['webhook']>;
@@ -13,16 +14,10 @@ export interface FindingsNotice {
 }
 
 /** A vulnerability change of one app, as a notification tells it. */
-export interface VulnerabilityNotice {
-  event: FindingChange['event'];
-  app: string;
-  id: string;
-  ecosystem: string;
-  package: string;
-  version: string;
-  severity: string;
-  fixed: string | null;
-}
+export type VulnerabilityNotice = { event: FindingChange['event']; app: string } & Pick<
+  Vulnerability,
+  'id' | 'ecosystem' | 'package' | 'version' | 'severity' | 'fixed'
+>;
 
 const VERB: Record<FindingChange['event'], string> = { opened: 'New', reopened: 'Reopened', resolved: 'Resolved' };
 
@@ -55,9 +50,8 @@ export function webhookBody(format: WebhookSettings['format'], notice: FindingsN
       })),
     };
   }
-  const opened = notice.changes.filter((c) => c.event !== 'resolved').length;
-  const resolved = notice.changes.length - opened;
-  const vulnerable = vulnerabilities.filter((v) => v.event !== 'resolved').length;
+  const { opened, resolved } = changeCounts(notice.changes);
+  const vulnerable = changeCounts(vulnerabilities).opened;
   const text = `herowatch: ${notice.connection}: ${opened} new or reopened finding${opened === 1 ? '' : 's'}, ${resolved} resolved${vulnerabilities.length > 0 ? `; ${vulnerable} new or reopened vulnerabilit${vulnerable === 1 ? 'y' : 'ies'}, ${vulnerabilities.length - vulnerable} resolved` : ''}`;
   const lines = [
     ...notice.changes.map((c) => `*${VERB[c.event]}* (${c.severity}) \`${c.checkId}\` ${c.resourceName}: ${c.message}`),

@@ -38,11 +38,15 @@ async function get(url: string): Promise<Undici.Dispatcher.ResponseData> {
     response = await request(url, { method: 'GET', headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
   } catch (error) {
     const cause = error as { code?: string; message?: string };
-    throw new UpstreamError(`Could not reach the advisory export at ${new URL(url).origin} (${cause.code ?? cause.message ?? 'network error'}).`);
+    throw new UpstreamError(
+      'HW_OSV_UNAVAILABLE',
+      `Could not reach the advisory export at ${new URL(url).origin} (${cause.code ?? cause.message ?? 'network error'}).`,
+    );
   }
   if (response.statusCode !== 200) {
     await response.body.dump().catch(() => {});
     throw new UpstreamError(
+      'HW_OSV_UNAVAILABLE',
       `The advisory export answered ${response.statusCode} for ${url}${response.statusCode === 404 ? ': the ecosystem or file is not there' : ''}.`,
     );
   }
@@ -54,7 +58,7 @@ function bounded(url: string, maxBytes: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
-      if (size > maxBytes) done(new UpstreamError(`${url} is larger than ${maxBytes} bytes: herowatch stopped reading it.`));
+      if (size > maxBytes) done(new UpstreamError('HW_OSV_UNAVAILABLE', `${url} is larger than ${maxBytes} bytes: herowatch stopped reading it.`));
       else done(null, chunk);
     },
   });
@@ -73,7 +77,7 @@ async function text(url: string, maxBytes: number): Promise<string> {
     await pipeline(response.body, bounded(url, maxBytes), collect);
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError(`The advisory export cut ${url} short (${(error as Error).message}).`);
+    throw new UpstreamError('HW_OSV_UNAVAILABLE', `The advisory export cut ${url} short (${(error as Error).message}).`);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -85,7 +89,7 @@ export async function downloadArchive(base: string, ecosystem: string, path: str
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     response.body.destroy();
-    throw new UpstreamError(`${url} is ${declared} bytes, more than herowatch downloads (${maxBytes}).`);
+    throw new UpstreamError('HW_OSV_UNAVAILABLE', `${url} is ${declared} bytes, more than herowatch downloads (${maxBytes}).`);
   }
   let bytes = 0;
   const count = new Transform({
@@ -98,7 +102,7 @@ export async function downloadArchive(base: string, ecosystem: string, path: str
     await pipeline(response.body, bounded(url, maxBytes), count, createWriteStream(path, { mode: 0o600 }));
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError(`The download of ${url} failed (${(error as Error).message}).`);
+    throw new UpstreamError('HW_OSV_UNAVAILABLE', `The download of ${url} failed (${(error as Error).message}).`);
   }
   return { url, bytes };
 }

@@ -1,9 +1,9 @@
 import type { Logger } from '../log.js';
 import type { Herowatch } from '../service/herowatch.js';
 import type { Settings } from '../settings.js';
-import { buryWorkers, deadWorkers, openJobQueue, type JobQueue } from '../store/job-queue.js';
-import { Leadership } from '../store/leader.js';
-import { abortableSleep, Scheduler } from './scheduler.js';
+import { plannerHold, reclaimLostWorkers, type JobQueue } from '../service/dispatch.js';
+import { sleep } from '../time.js';
+import { Scheduler } from './scheduler.js';
 
 export type PlannerEvent =
   | { type: 'leading'; at: string }
@@ -40,8 +40,7 @@ export class QueuePlanner {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const leadership = Leadership.forStore(this.options.hw.store);
-    const queue = await openJobQueue(this.options.hw.store);
+    const { leadership, queue } = await plannerHold(this.options.hw);
     let leading = false;
     try {
       while (!signal.aborted) {
@@ -51,7 +50,7 @@ export class QueuePlanner {
         if (leads) {
           await this.plan(queue).catch((error: unknown) => this.options.log.warn({ error: (error as Error).message }, 'planning failed; trying again'));
         }
-        await abortableSleep(this.options.pollMs ?? 30_000, signal);
+        await sleep(this.options.pollMs ?? 30_000, signal);
       }
     } finally {
       await leadership.release();
@@ -63,16 +62,8 @@ export class QueuePlanner {
   async plan(queue: JobQueue): Promise<number> {
     const { hw } = this.options;
     const now = this.now();
-    const dead = await deadWorkers(hw.store, new Date(now.getTime() - hw.config.runLeaseMs));
-    if (dead.length > 0) {
-      await queue.unlockWorkers(dead.flatMap((w) => w.queueWorkers));
-      await buryWorkers(
-        hw.store,
-        dead.map((w) => w.id),
-        now,
-      );
-      this.emit({ type: 'workers-lost', at: now.toISOString(), workers: dead.map((w) => `${w.host} pid ${w.pid}`) });
-    }
+    const lost = await reclaimLostWorkers(hw, queue, now);
+    if (lost.length > 0) this.emit({ type: 'workers-lost', at: now.toISOString(), workers: lost.map((w) => `${w.host} pid ${w.pid}`) });
     let enqueued = 0;
     const planned = await this.scheduler.plan();
     const at = this.now().getTime(); // after planning: work never done is due as of the plan's own reading of the clock

@@ -2,18 +2,13 @@ import { createHash } from 'node:crypto';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import type { Logger } from '../log.js';
 import type { WebhookSettings } from '../notify/webhook.js';
-import { listConnections } from '../service/connections.js';
+import { schedulableConnections } from '../service/dispatch.js';
 import type { Herowatch } from '../service/herowatch.js';
+import { runJob, type JobKind, type SchedulerEvent } from '../service/job-run.js';
 import type { Settings } from '../settings.js';
-import { connectionIdsWithCredentials } from '../store/credentials.js';
-import { countDataset } from '../store/datasets.js';
-import { recentRuns } from '../store/jobs.js';
-import { rateLimitPool } from '../store/job-queue.js';
-import { recoverInterruptedRuns } from '../store/runs.js';
-import { runJob, type SchedulerEvent } from './job.js';
-import type { JobKind } from '../store/schema.js';
+import { sleep } from '../time.js';
 
-export type { SchedulerEvent } from './job.js';
+export type { SchedulerEvent } from '../service/job-run.js';
 
 export interface SchedulerOptions {
   hw: Herowatch;
@@ -59,20 +54,6 @@ export interface RunSummary {
   next: Planned | null;
 }
 
-/** Waits `ms`, or until `signal` aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Keeps every connection fresh: the inventory (with the connection test and
  * the checks) every `inventory_every`, the audit trail every `audit_every`,
@@ -92,7 +73,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? (() => new Date());
-    this.sleep = options.sleep ?? abortableSleep;
+    this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? stableDraw;
   }
 
@@ -126,14 +107,10 @@ export class Scheduler {
   async plan(): Promise<Planned[]> {
     const { hw, schedule } = this.options;
     const planned: Planned[] = [];
-    const withCredentials = await connectionIdsWithCredentials(hw.store);
-    for (const connection of await listConnections(hw.store)) {
-      if (connection.state !== 'active' || !withCredentials.has(connection.id)) continue;
-      // Runs left behind by a process that died are marked so; a live one elsewhere means: not now.
-      if ((await recoverInterruptedRuns(hw.store, connection.id)).running) continue;
-      const runs = await recentRuns(hw.store, connection.id);
+    // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
+    const auditBetween = schedule.audit_every < schedule.inventory_every;
+    for (const { connection, runs, pool, enterprise } of await schedulableConnections(hw, { enterprise: auditBetween })) {
       const lastInventory = runs.find((r) => r.kind === 'inventory');
-      const pool = rateLimitPool(connection);
       planned.push({
         connection: connection.name,
         connectionId: connection.id,
@@ -142,9 +119,7 @@ export class Scheduler {
         after: lastInventory?.started_at ?? null,
         pool,
       });
-      // Every inventory run collects the audit trail: audit-only runs are for schedules where they fall between.
-      if (connection.last_complete_run === null || schedule.audit_every >= schedule.inventory_every) continue;
-      if ((await countDataset(hw.store, 'enterprise_accounts', { connection: connection.name })) === 0) continue;
+      if (!enterprise) continue;
       // An inventory run collects the audit trail too, so the last run of either kind counts.
       planned.push({
         connection: connection.name,

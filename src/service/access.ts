@@ -42,16 +42,20 @@ export async function createAccessToken(
   request: { name: string; scopes: AccessScope[]; connections: string[] | null; apps?: string[] | null; expiresInDays: number | null; now?: Date },
 ): Promise<IssuedToken> {
   const now = request.now ?? new Date();
-  if (!/^[\w .@-]{1,100}$/.test(request.name)) throw new InputError('Name the token in up to 100 letters, digits, spaces and ._@- (who or what it is for).');
+  if (!/^[\w .@-]{1,100}$/.test(request.name))
+    throw new InputError('HW_ACCESS_TOKEN_INVALID', 'Name the token in up to 100 letters, digits, spaces and ._@- (who or what it is for).');
   if (request.scopes.length === 0 || request.scopes.some((s) => !(ACCESS_SCOPES as readonly string[]).includes(s)))
-    throw new InputError(`A token's scopes are among ${ACCESS_SCOPES.join(', ')}.`);
+    throw new InputError('HW_ACCESS_TOKEN_INVALID', `A token's scopes are among ${ACCESS_SCOPES.join(', ')}.`);
   if (request.expiresInDays !== null && (!Number.isInteger(request.expiresInDays) || request.expiresInDays < 1 || request.expiresInDays > MAX_DAYS)) {
-    throw new InputError(`A token expires in 1 to ${MAX_DAYS} days (or never, if you must, with --no-expiry).`);
+    throw new InputError('HW_ACCESS_TOKEN_INVALID', `A token expires in 1 to ${MAX_DAYS} days (or never, if you must).`);
   }
   if (request.connections !== null) {
     const known = new Set((await listConnections(hw.store)).map((c) => c.name));
     const unknown = request.connections.filter((c) => !known.has(c));
-    if (unknown.length > 0) throw new NotFoundError(`There is no connection ${unknown.map((c) => `"${c}"`).join(', ')}; herowatch status lists them.`);
+    if (unknown.length > 0)
+      throw new NotFoundError('HW_CONNECTION_UNKNOWN', `There is no connection ${unknown.map((c) => `"${c}"`).join(', ')}.`, {
+        remedy: { do: 'list', what: 'connections' },
+      });
   }
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = request.expiresInDays === null ? null : new Date(now.getTime() + request.expiresInDays * DAY_MS).toISOString();
@@ -79,7 +83,7 @@ export class InsufficientScope extends ForbiddenError {
     message: string,
     readonly scope: AccessScope,
   ) {
-    super(message);
+    super('HW_INSUFFICIENT_SCOPE', message, { remedy: { do: 'create-access-token', scope } });
   }
 }
 
@@ -91,9 +95,9 @@ export async function authenticate(
 ): Promise<{ tokenId: number; scope: Scope }> {
   const scopes = [accepted].flat();
   const scope = scopes.join(' or ');
-  const refused = new UnauthenticatedError(
-    `An access token with the ${scope} scope is needed: create one with herowatch access-tokens create --scope ${scopes[0]}, and send it as "Authorization: Bearer <token>".`,
-  );
+  const refused = new UnauthenticatedError(`An access token with the ${scope} scope is needed, sent as "Authorization: Bearer <token>".`, {
+    remedy: { do: 'create-access-token', scope: scopes[0]! },
+  });
   const match = token === undefined ? null : /^hwat_(\d{1,12})_([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw refused;
   const row = await accessTokenById(hw.store, Number(match[1]));
@@ -103,12 +107,11 @@ export async function authenticate(
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
   if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime())
-    throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}: create another.`);
+    throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}.`, {
+      remedy: { do: 'create-access-token', scope: scopes[0]! },
+    });
   if (!scopes.some((s) => row.scopes.includes(s)))
-    throw new InsufficientScope(
-      `Access token ${row.id} (${row.name}) is valid but lacks the ${scope} scope this needs: create one that has it (herowatch access-tokens create --scope ${scopes[0]}).`,
-      scopes[0]!,
-    );
+    throw new InsufficientScope(`Access token ${row.id} (${row.name}) is valid but lacks the ${scope} scope this needs.`, scopes[0]!);
   await touchAccessToken(hw.store, row.id, now.toISOString());
   return { tokenId: row.id, scope: { connections: row.connections, apps: row.apps } };
 }
@@ -137,7 +140,8 @@ export async function accessTokens(
 }
 
 export async function revokeToken(hw: Herowatch, id: number, now: Date = new Date()): Promise<void> {
-  if (!(await accessTokenById(hw.store, id))) throw new NotFoundError(`There is no access token ${id}; herowatch access-tokens list shows them.`);
+  if (!(await accessTokenById(hw.store, id)))
+    throw new NotFoundError('HW_ACCESS_TOKEN_UNKNOWN', `There is no access token ${id}.`, { remedy: { do: 'list', what: 'access-tokens' } });
   await revokeAccessToken(hw.store, id, now.toISOString());
 }
 

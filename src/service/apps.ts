@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { listMonitoredApps } from '../store/connections.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import { countDataset, readDataset } from '../store/datasets.js';
@@ -152,9 +152,21 @@ const RELEASES_SHOWN = 10;
 export async function appDetail(hw: Herowatch, scope: Scope, name: string, options: { connection?: string } = {}): Promise<AppDetail> {
   const found = (await listApps(hw, scope, { connection: options.connection, name }, { limit: Number.MAX_SAFE_INTEGER })).items;
   if (found.length === 0)
-    throw new NotFoundError(`There is no app "${name}"${options.connection ? ` on connection ${options.connection}` : ''} that this client may see.`);
+    throw new NotFoundError(
+      'HW_APP_UNKNOWN',
+      `There is no app "${name}"${options.connection ? ` on connection ${options.connection}` : ''} that this client may see.`,
+      {
+        remedy: { do: 'list', what: 'apps', ...(options.connection ? { connection: options.connection } : {}) },
+      },
+    );
   if (found.length > 1)
-    throw new NotFoundError(`Several connections have an app "${name}" (${found.map((a) => a.connection).join(', ')}): say which connection.`);
+    throw new InputError(
+      'HW_APP_AMBIGUOUS',
+      `Several connections have an app "${name}" (${found.map((a) => a.connection).join(', ')}): say which connection.`,
+      {
+        remedy: { do: 'choose-connection', choices: found.map((a) => a.connection) },
+      },
+    );
   const summary = found[0]!;
   const [connection] = await scopedConnections(hw, scope, summary.connection);
   const of = async (dataset: string, orderBy?: string[]) =>

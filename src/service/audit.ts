@@ -37,15 +37,15 @@ export interface AuditEventView {
 function bound(value: string | undefined, flag: string, endOfDay: boolean): string | undefined {
   if (value === undefined) return undefined;
   const parsed = parseDayOrTime(value);
-  if (!parsed) throw new InputError(`${flag} takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not ${value}`);
+  if (!parsed) throw new InputError('HW_INVALID_INPUT', `"${flag}" takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not ${value}`);
   return herokuTime(endOfDay && parseDay(value) ? new Date(parsed.getTime() + DAY_MS) : parsed);
 }
 
 /** Collected enterprise audit events, newest first, filtered. */
 export async function listAuditEvents(hw: Herowatch, filter: AuditEventFilter = {}): Promise<AuditEventView[]> {
   const connections = filter.connection ? [await requireConnection(hw.store, filter.connection)] : await listConnections(hw.store);
-  const since = bound(filter.since, '--since', false);
-  const until = bound(filter.until, '--until', true);
+  const since = bound(filter.since, 'since', false);
+  const until = bound(filter.until, 'until', true);
   const names = new Map(connections.map((c) => [c.id, c.name]));
   if (names.size === 0) return [];
   // Stored times are Heroku's (second precision, Z): the bounds are written the same way.

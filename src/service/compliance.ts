@@ -1,5 +1,5 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
-import { SEVERITIES, type Severity } from '../compliance/check.js';
+import { SEVERITIES, type Severity } from '../severity.js';
 import { enabledChecks, evaluateChecks, retiredChecks } from '../compliance/evaluate.js';
 import {
   dataAsOf,
@@ -38,6 +38,7 @@ import {
 import { connectionById } from '../store/connections.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import type { Herowatch } from './herowatch.js';
+import { requireSynced, riskAcceptance } from './policy.js';
 
 export { FINDING_STATUSES, type CatalogEntry, type FindingView, type FindingViewStatus, type FrameworkReport, type SuppressionView };
 
@@ -62,9 +63,7 @@ export interface EvaluationSummary {
  * complete sync) and records the findings.
  */
 export async function evaluateConnection(hw: Herowatch, name: string, options: { now?: Date; notify?: boolean } = {}): Promise<EvaluationSummary> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null)
-    throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
+  const connection = requireSynced(await requireConnection(hw.store, name));
   const now = options.now ?? new Date();
   const settings = hw.config.settings.compliance;
   const checks = enabledChecks(settings);
@@ -175,18 +174,23 @@ async function queryFindings(
   options: { unsynced?: 'refuse' | 'allow' } = {},
 ): Promise<{ findings: FindingView[]; total: number }> {
   const now = filter.now ?? new Date();
-  if (filter.check && !checkNamed(filter.check)) throw new NotFoundError(`There is no check "${filter.check}"; herowatch checks lists them.`);
+  if (filter.check && !checkNamed(filter.check))
+    throw new NotFoundError('HW_CHECK_UNKNOWN', `There is no check "${filter.check}".`, { remedy: { do: 'list', what: 'checks' } });
   const connections = filter.connection
     ? [await requireConnection(hw.store, filter.connection)]
     : (await listConnections(hw.store)).filter((c) => filter.connections === undefined || filter.connections.includes(c.name));
   // An empty list must mean "all clear", never "nothing was looked at".
   if ((options.unsynced ?? 'refuse') === 'refuse' && connections.every((c) => c.last_complete_run === null)) {
     if (connections.length === 0)
-      throw new InputError('There are no connections here, so there are no findings: connect an account (herowatch connect) and sync it (herowatch sync).');
+      throw new InputError('HW_NO_CONNECTIONS', 'There are no connections here, so there are no findings: connect an account and sync it.', {
+        remedy: { do: 'connect' },
+      });
     throw new InputError(
+      'HW_CONNECTION_NOT_SYNCED',
       filter.connection
-        ? `Connection "${filter.connection}" has not been synced yet, so it has no findings: run herowatch sync --connection ${filter.connection}.`
-        : `No connection has been synced yet (${connections.map((c) => c.name).join(', ')}), so there are no findings: run herowatch sync.`,
+        ? `Connection "${filter.connection}" has not been synced yet, so it has no findings.`
+        : `No connection has been synced yet (${connections.map((c) => c.name).join(', ')}), so there are no findings.`,
+      { remedy: { do: 'sync', connection: filter.connection } },
     );
   }
   const catalog = new Map(checkCatalog().map((c) => [c.id, c]));
@@ -244,10 +248,16 @@ function asOf(ages: VerifiedAges, check: CatalogEntry | undefined, resourceKey: 
   return dataAsOf(ages, check?.reads ?? [...ages.oldest.keys()], resourceKey);
 }
 
+/** No finding has this id (or none the caller may see: the same answer, so that it tells nothing). */
+export function unknownFinding(id: number): NotFoundError {
+  return new NotFoundError('HW_FINDING_UNKNOWN', `There is no finding ${id}.`, { remedy: { do: 'list', what: 'findings' } });
+}
+
 /** Evaluates the named connection, or every connection synced at least once. */
 export async function evaluateConnections(hw: Herowatch, name?: string): Promise<EvaluationSummary[]> {
   const names = name ? [name] : (await listConnections(hw.store)).filter((c) => c.last_complete_run !== null).map((c) => c.name);
-  if (names.length === 0) throw new InputError('Nothing to evaluate: sync a connection first (herowatch sync).');
+  if (names.length === 0)
+    throw new InputError('HW_CONNECTION_NOT_SYNCED', 'Nothing to evaluate: no connection has been synced yet.', { remedy: { do: 'sync' } });
   const done: EvaluationSummary[] = [];
   for (const each of names) done.push(await evaluateConnection(hw, each));
   return done;
@@ -261,7 +271,7 @@ export interface FindingDetail extends FindingView {
 
 export async function findingDetail(hw: Herowatch, findingId: number, now = new Date()): Promise<FindingDetail> {
   const row = await findingById(hw.store, findingId);
-  if (!row) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
+  if (!row) throw unknownFinding(findingId);
   const connection = await connectionById(hw.store, row.connection_id);
   const catalog = checkCatalog(hw.config.settings.compliance.disabled_checks).find((c) => c.id === row.check_id);
   const suppression = (await activeSuppressions(hw, row.connection_id, now)).get(suppressionKey(row.check_id, row.resource_key)) ?? null;
@@ -284,13 +294,14 @@ export async function suppressFinding(
 ): Promise<SuppressionView & { finding: string }> {
   const now = request.now ?? new Date();
   const finding = await findingById(hw.store, findingId);
-  if (!finding) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
+  if (!finding) throw unknownFinding(findingId);
   if (finding.status !== 'open') {
     throw new InputError(
+      'HW_NOT_APPLICABLE',
       `Finding ${findingId} (${finding.check_id} ${finding.resource_name}) is ${finding.status === 'pass' ? 'passing' : finding.status}: only a failing finding can be suppressed, and a failure that comes later is reported.`,
     );
   }
-  const { reason, by } = acceptanceTerms('suppression', request, now);
+  const { reason, by } = riskAcceptance('suppression', request, now);
   const until = request.expiresAt.toISOString().slice(0, 10);
   const id = await insertSuppression(hw.store, finding, { reason, by, now, expiresAt: request.expiresAt, detail: `${by}: ${reason} (until ${until})` });
   return {
@@ -303,37 +314,12 @@ export async function suppressFinding(
   };
 }
 
-/**
- * The terms every accepted risk is held to (a suppressed finding, an
- * ignored vulnerability): a reason an auditor can read, who decided, and an
- * expiry in the future, at most a year away, when it is reviewed again.
- */
-export function acceptanceTerms(
-  what: 'suppression' | 'ignore',
-  request: { reason: string; by: string; expiresAt: Date },
-  now: Date,
-): { reason: string; by: string } {
-  const reason = request.reason.trim();
-  const by = request.by.trim();
-  const article = what === 'ignore' ? 'An ignore' : 'A suppression';
-  if (!reason) throw new InputError(`${article} needs a reason (--reason "...") that an auditor can read.`);
-  if (!by) throw new InputError(`${article} needs the name of who decides it (--by NAME).`);
-  if (request.expiresAt.getTime() <= now.getTime()) throw new InputError(`The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`);
-  const yearAhead = new Date(now);
-  yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
-  if (request.expiresAt.getTime() > yearAhead.getTime()) {
-    throw new InputError(
-      `${article} lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`,
-    );
-  }
-  return { reason, by };
-}
-
 /** Ends the suppression of a finding now. */
 export async function unsuppressFinding(hw: Herowatch, findingId: number, by: string, now = new Date()): Promise<void> {
   const finding = await findingById(hw.store, findingId);
-  if (!finding) throw new NotFoundError(`There is no finding ${findingId}; herowatch findings lists them with their ids.`);
-  if (!(await revokeSuppression(hw.store, finding, now, `ended by ${by}`))) throw new InputError(`Finding ${findingId} is not suppressed.`);
+  if (!finding) throw unknownFinding(findingId);
+  if (!(await revokeSuppression(hw.store, finding, now, `ended by ${by}`)))
+    throw new InputError('HW_NOT_APPLICABLE', `Finding ${findingId} is not suppressed.`);
 }
 
 /** Each control of a framework with its checks' current results. */

@@ -68,6 +68,7 @@ export function formatRows(dataset: Dataset, rows: Record<string, unknown>[], fo
 export async function runReadOnlySql(hw: Herowatch, query: string, limits: Partial<SqlLimits> = {}, scope: Scope = EVERYTHING): Promise<SqlResult> {
   if (scope.apps !== null)
     throw new ForbiddenError(
+      'HW_FORBIDDEN',
       'SQL is not offered to a client bound to some apps only: the datasets hold whole connections. Use the app tools, or bind the client to connections.',
     );
   if (scope.connections === null) return runDatasetSql(hw.store, query, limits, null);

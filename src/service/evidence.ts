@@ -19,7 +19,7 @@ import { herokuTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { buildFrameworkReport } from '../compliance/report.js';
 import { configuredCatalog, findingsAsOf, type FindingView } from './compliance.js';
-import { vulnerabilityRecords } from './vuln-monitor.js';
+import { vulnerabilityRecords } from './vuln-views.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import { formatRows } from './datasets.js';
 import type { Herowatch } from './herowatch.js';
@@ -60,17 +60,23 @@ const INVENTORY_DATASETS = () => datasets().filter((d) => !['audit_events', 'syn
  */
 export async function createEvidence(hw: Herowatch, request: EvidenceRequest): Promise<EvidenceResult> {
   if (!(request.from.getTime() < request.to.getTime()))
-    throw new InputError(`The period is empty: --from ${request.from.toISOString().slice(0, 10)} is not before --to ${request.to.toISOString().slice(0, 10)}.`);
+    throw new InputError(
+      'HW_PERIOD_INVALID',
+      `The period is empty: it starts ${request.from.toISOString().slice(0, 10)}, which is not before its end ${request.to.toISOString().slice(0, 10)}.`,
+    );
   const now = request.now ?? new Date();
   if (request.to.getTime() > now.getTime()) {
     throw new InputError(
-      `The period ends at ${request.to.toISOString()}, which is in the future: evidence shows what has happened. End it now or earlier (--to ${now.toISOString().slice(0, 10)} or an earlier day).`,
+      'HW_PERIOD_INVALID',
+      `The period ends at ${request.to.toISOString()}, which is in the future: evidence shows what has happened. End it today (${now.toISOString().slice(0, 10)}) or earlier.`,
+      { remedy: { do: 'end-period', day: now.toISOString().slice(0, 10) } },
     );
   }
   const from = request.from.toISOString();
   const to = request.to.toISOString();
   const connections: ConnectionRecord[] = request.connection ? [await requireConnection(hw.store, request.connection)] : await listConnections(hw.store);
-  if (connections.length === 0) throw new InputError('There are no connections: connect and sync one first (herowatch connect, herowatch sync).');
+  if (connections.length === 0)
+    throw new InputError('HW_NO_CONNECTIONS', 'There are no connections: connect and sync one first.', { remedy: { do: 'connect' } });
   // Loaded first: a key that cannot be used stops the command before any work.
   const signingKey = request.sign === false ? undefined : loadSigningKey(hw.config.home, hw.config.keys);
   const ids = connections.map((c) => c.id);
@@ -155,7 +161,9 @@ export async function createEvidence(hw: Herowatch, request: EvidenceRequest): P
   }
   if (inventoryRuns.size === 0) {
     throw new InputError(
-      `No connection${connections.length === 1 ? ` (${connections[0]!.name})` : ''} had a complete sync by ${to.slice(0, 10)}: a bundle would prove nothing. Sync first (herowatch sync), or end the period later.`,
+      'HW_PERIOD_INVALID',
+      `No connection${connections.length === 1 ? ` (${connections[0]!.name})` : ''} had a complete sync by ${to.slice(0, 10)}: a bundle would prove nothing. Sync first, or end the period later.`,
+      { remedy: { do: 'sync', ...(connections.length === 1 ? { connection: connections[0]!.name } : {}) } },
     );
   }
   for (const dataset of INVENTORY_DATASETS()) {
@@ -326,7 +334,10 @@ export async function verifyEvidence(path: string, options: { signer?: string; h
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new InputError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new InputError(
+      'HW_FILE_UNREADABLE',
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   return verifyBundle(new Uint8Array(bytes), { signer, trusted: own ? [own] : [] });
 }
@@ -363,7 +374,7 @@ export async function storedBundles(hw: Herowatch): Promise<StoredBundle[]> {
 
 /** The path of a stored bundle, by its name only. */
 export function storedBundlePath(hw: Herowatch, name: string): string {
-  if (!BUNDLE_NAME.test(name)) throw new NotFoundError(`There is no evidence bundle "${name.slice(0, 80)}".`);
+  if (!BUNDLE_NAME.test(name)) throw new NotFoundError('HW_EVIDENCE_UNKNOWN', `There is no evidence bundle "${name.slice(0, 80)}".`);
   return join(evidenceFolder(hw), name);
 }
 

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, type ErrorOptions } from '../errors.js';
 import { RESOURCES } from '../datasets/registry.js';
 import { parseJson, type Store } from '../store/database.js';
 import { recordsAt } from '../store/records.js';
@@ -28,7 +28,11 @@ function brief(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-export class HistoryError extends InputError {}
+export class HistoryError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_HISTORY_RANGE', message, options);
+  }
+}
 
 /** JSON with object keys sorted, to compare values whatever their key order. */
 function canonical(value: unknown): string {
@@ -78,11 +82,11 @@ export async function changesBetween(
 ): Promise<{ since: number; until: number; changes: Change[] }> {
   const complete = await completeRunIds(store, connectionId);
   const last = until ?? complete.at(-1);
-  if (last === undefined) throw new HistoryError('This connection has no complete sync yet: run herowatch sync first.');
+  if (last === undefined) throw new HistoryError('This connection has no complete sync yet.', { remedy: { do: 'sync' } });
   if (!complete.includes(since))
-    throw new HistoryError(
-      `Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'} (herowatch runs lists them).`,
-    );
+    throw new HistoryError(`Run ${since} is not a complete sync of this connection; complete runs: ${complete.join(', ') || 'none'}.`, {
+      remedy: { do: 'list', what: 'runs' },
+    });
   if (!complete.includes(last)) throw new HistoryError(`Run ${last} is not a complete sync of this connection.`);
   const volatile = new Set(RESOURCES.filter((r) => r.volatile).map((r) => r.name));
   const before = await stateAt(store, connectionId, since, options.appId);

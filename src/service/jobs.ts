@@ -1,4 +1,5 @@
-import { ConflictError, InputError } from '../errors.js';
+import { ConflictError } from '../errors.js';
+import { requireActive } from './policy.js';
 import { listConnections } from '../store/connections.js';
 import { hasJobQueue, liveWorkers, queueDepth, queueJobs, rateLimitPool, requirePostgres, type JobQueue, type QueueJobRow } from '../store/job-queue.js';
 import { listJobs } from '../store/jobs.js';
@@ -64,11 +65,9 @@ export async function queueSyncNow(
   options: { full?: boolean } = {},
   now = new Date(),
 ): Promise<{ workers: number }> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.state === 'disabled') throw new InputError(`Connection "${name}" is disconnected; reconnect it on its Integrations page first.`);
+  const connection = requireActive(await requireConnection(hw.store, name));
   const workers = await liveWorkerCount(hw, now);
-  if (workers === 0)
-    throw new ConflictError('No herowatch worker is running to take the sync: start one (herowatch worker), or sync from the command line (herowatch sync).');
+  if (workers === 0) throw new ConflictError('HW_NO_WORKER', 'No herowatch worker is running to take the sync.', { remedy: { do: 'start-worker' } });
   // A complete run that starts after this moment does what was asked: the job is skipped then.
   await queue.enqueue({
     kind: 'inventory',

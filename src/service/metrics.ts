@@ -1,8 +1,9 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { liveWorkers, queueDepth } from '../store/job-queue.js';
+import { hasJobQueue, liveWorkers, queueDepth } from '../store/job-queue.js';
 import { jobTotals, lastInventoryRuns, pingStore } from '../store/metrics.js';
-import { lastStatus, listConnections } from './connections.js';
+import { lastStatus } from './connection-status.js';
+import { listConnections } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
 /**
@@ -22,7 +23,7 @@ export async function metricsText(hw: Herowatch, now = new Date()): Promise<{ co
     'state',
   ]);
   const workers = gauge('herowatch_workers_alive', 'Worker processes that said they were alive within the run lease.');
-  if (hw.store.dialect === 'postgres') {
+  if (hasJobQueue(hw.store)) {
     for (const depth of await queueDepth(hw.store)) {
       for (const state of ['waiting', 'running', 'failed'] as const) queued.set({ task: depth.task, state }, depth[state]);
     }

@@ -1,4 +1,5 @@
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
+import { requireActive, requireSynced } from './policy.js';
 import { deleteMonitoredApp, listMonitoredApps, upsertMonitoredApps } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 import { evaluateConnection } from './compliance.js';
@@ -21,9 +22,7 @@ export interface AvailableApp {
 
 /** Apps of the connection's inventory (the last complete sync), and which are monitored. */
 export async function availableApps(hw: Herowatch, name: string): Promise<AvailableApp[]> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.last_complete_run === null)
-    throw new InputError(`Connection "${name}" has not been synced yet: run herowatch sync --connection ${name} first.`);
+  requireSynced(await requireConnection(hw.store, name));
   const { rows } = await readDataset(hw.store, 'apps', { connection: name, columns: ['id', 'name', 'team_name'], orderBy: ['name'] });
   const monitored = new Set((await monitoredApps(hw, name)).filter((a) => a.active).map((a) => a.app_id));
   return rows.map((row) => ({
@@ -50,9 +49,7 @@ export async function monitoredApps(hw: Herowatch, name: string): Promise<Monito
 
 /** Monitors apps (by name or id) of the connection's inventory. */
 export async function addMonitoredApps(hw: Herowatch, name: string, apps: string[]): Promise<string[]> {
-  const connection = await requireConnection(hw.store, name);
-  if (connection.state === 'disabled')
-    throw new InputError(`Connection "${name}" is disconnected; reconnect it first: herowatch connect --name ${name} --token-stdin`);
+  const connection = requireActive(await requireConnection(hw.store, name));
   const available = await availableApps(hw, name);
   const chosen = apps.map((wanted) => {
     const app = available.find((a) => a.name === wanted || a.id === wanted);
@@ -61,8 +58,10 @@ export async function addMonitoredApps(hw: Herowatch, name: string, apps: string
         .filter((a) => a.name.includes(wanted) || wanted.includes(a.name))
         .slice(0, 5)
         .map((a) => a.name);
-      throw new InputError(
-        `App "${wanted}" is not in the inventory of connection "${name}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; herowatch apps available ${name} lists them.`,
+      throw new NotFoundError(
+        'HW_APP_UNKNOWN',
+        `App "${wanted}" is not in the inventory of connection "${name}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}.`,
+        { remedy: { do: 'list', what: 'apps', connection: name } },
       );
     }
     return app;
@@ -78,7 +77,10 @@ export async function removeMonitoredApps(hw: Herowatch, name: string, apps: str
   const removed: string[] = [];
   for (const wanted of apps) {
     const app = current.find((a) => a.app_name === wanted || a.app_id === wanted);
-    if (!app) throw new InputError(`App "${wanted}" is not monitored by connection "${name}"; herowatch apps list ${name} shows those that are.`);
+    if (!app)
+      throw new InputError('HW_APP_NOT_MONITORED', `App "${wanted}" is not monitored by connection "${name}".`, {
+        remedy: { do: 'list', what: 'monitored-apps', connection: name },
+      });
     await deleteMonitoredApp(hw.store, connection.id, app.app_id);
     removed.push(app.app_name);
   }

@@ -1,10 +1,10 @@
-import { SEVERITIES } from '../compliance/check.js';
+import { SEVERITIES } from '../severity.js';
 import { findingDayCounts } from '../store/findings.js';
 import { DAY_MS, utcDay } from '../time.js';
 import { connectionsView } from './views.js';
 import type { Herowatch } from './herowatch.js';
 import { scopedConnections, type Scope } from './scope.js';
-import { vulnerabilitySummary, type AppVulnerabilities } from './vuln-monitor.js';
+import { vulnerabilitySummary, type AppVulnerabilities } from './vuln-views.js';
 
 type Counts = Record<(typeof SEVERITIES)[number], number>;
 const zero = (): Counts => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Counts;

@@ -26,9 +26,9 @@ export async function scopedConnections(hw: Herowatch, scope: Scope, named?: str
   if (named === undefined) return visible;
   const one = visible.find((c) => c.name === named);
   if (!one)
-    throw new NotFoundError(
-      `There is no connection "${named}"${scope.connections === null ? '' : ' that this client may see'}; connections lists those there are.`,
-    );
+    throw new NotFoundError('HW_CONNECTION_UNKNOWN', `There is no connection "${named}"${scope.connections === null ? '' : ' that this client may see'}.`, {
+      remedy: { do: 'list', what: 'connections' },
+    });
   return [one];
 }
 

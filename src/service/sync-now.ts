@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { ConflictError, InputError } from '../errors.js';
+import { ConflictError } from '../errors.js';
+import { requireActive } from './policy.js';
 import { describePlan } from '../inventory/plan.js';
 import type { SyncProgress } from '../inventory/sync.js';
 import { scriptBeside } from '../script-path.js';
@@ -69,8 +70,7 @@ export class SyncNow {
 
   /** Starts a sync of the connection (incremental unless `full`): queued when a worker is alive, else in a process of its own. */
   async start(connection: string, options: { full?: boolean } = {}): Promise<'queued' | 'started'> {
-    const record = await requireConnection(this.hw.store, connection);
-    if (record.state === 'disabled') throw new InputError(`Connection "${connection}" is disconnected: reconnect it first.`);
+    requireActive(await requireConnection(this.hw.store, connection));
     const queue = await this.workersTake();
     if (queue) {
       await queueSyncNow(this.hw, queue, connection, options);
@@ -114,7 +114,7 @@ export class SyncNow {
   }
 
   private startChild(connection: string, full: boolean): void {
-    if (this.children.get(connection)?.running) throw new ConflictError(`A sync of ${connection} is already under way.`);
+    if (this.children.get(connection)?.running) throw new ConflictError('HW_SYNC_RUNNING', `A sync of ${connection} is already under way.`);
     const { entry, execArgv } = scriptBeside(import.meta.url, 'sync-child');
     const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const sync: ChildSync = { child, events: [], listeners: new Set(), running: true, done: Promise.resolve() };

@@ -1,3 +1,4 @@
+import { changeCounts } from '../compliance/findings.js';
 import type { ConnectionStatus } from '../connections/status.js';
 import { InputError, NotFoundError, InterruptedError } from '../errors.js';
 import type { VulnerabilityChange } from '../vulns/lifecycle.js';
@@ -9,7 +10,10 @@ import { incrementalPlanner } from '../inventory/incremental.js';
 import { RESOURCES } from '../datasets/registry.js';
 import { StoreEtagCache } from '../store/etag-cache.js';
 import { evaluateConnection, type EvaluationSummary } from './compliance.js';
-import { checkConnection, connectionToken, ensureConnection, findConnection, listConnections, refuseTokenElsewhere } from './connections.js';
+import { checkConnection } from './connection-status.js';
+import { connectionToken, ensureConnection, findConnection, listConnections, requireConnection } from './connections.js';
+import { refuseTokenElsewhere } from './connect.js';
+import { requireActive, requireSynced } from './policy.js';
 import type { Herowatch } from './herowatch.js';
 
 export interface SyncRequest {
@@ -57,28 +61,26 @@ export interface ConnectionSyncResult extends SyncResult {
  */
 export async function syncConnection(hw: Herowatch, request: SyncRequest): Promise<ConnectionSyncResult> {
   const existing = await findConnection(hw.store, request.connection);
-  if (existing?.state === 'disabled') {
-    throw new InputError(
-      `Connection "${request.connection}" is disconnected; reconnect it first: herowatch connect --name ${request.connection} --token-stdin`,
-    );
-  }
+  if (existing) requireActive(existing);
   const stored = existing ? await connectionToken(hw, existing) : null;
   const token = stored ?? request.token;
   if (!token && !existing) {
     // A name that is no connection, where connections exist: most likely a slip, not a new account.
     const names = (await listConnections(hw.store)).map((c) => c.name);
     if (names.length > 0)
-      throw new NotFoundError(
-        `There is no connection "${request.connection}" (connections: ${names.join(', ')}). Sync one of those, or connect this one first: herowatch connect --name ${request.connection} --token-stdin`,
-      );
+      throw new NotFoundError('HW_CONNECTION_UNKNOWN', `There is no connection "${request.connection}" (connections: ${names.join(', ')}).`, {
+        remedy: { do: 'choose-connection', choices: names },
+      });
   }
   if (!token) {
     throw new InputError(
-      `No Heroku token for connection "${request.connection}": connect it (herowatch connect --name ${request.connection} --token-stdin), or set HEROKU_API_KEY (heroku auth:token prints the CLI's; a least-privilege one: heroku authorizations:create --scope identity,read-protected --description herowatch).`,
+      'HW_CONNECTION_NO_TOKEN',
+      `No Heroku token for connection "${request.connection}": connect it, or set HEROKU_API_KEY (heroku auth:token prints the Heroku CLI's; a least-privilege one: heroku authorizations:create --scope identity,read-protected --description herowatch).`,
+      { remedy: { do: 'connect', connection: request.connection } },
     );
   }
   const apiUrl = stored ? existing!.api_url : (request.apiUrl ?? existing?.api_url);
-  if (!apiUrl) throw new InputError('No Heroku API URL: set HEROKU_HOST or pass --api-url.');
+  if (!apiUrl) throw new InputError('HW_API_URL_INVALID', 'No Heroku API URL: set HEROKU_HOST.');
   if (!stored) refuseTokenElsewhere(request.tokenApiUrl ?? request.apiUrl ?? apiUrl, apiUrl, request.connection);
   const connection = stored ? existing! : await ensureConnection(hw.store, request.connection, apiUrl);
   const etagCache = await StoreEtagCache.load(hw.store, connection.id);
@@ -192,8 +194,7 @@ async function testAfterSync(hw: Herowatch, request: SyncRequest, token: string)
       apps: tests.length,
       downloaded: tests.filter((t) => t.outcome === 'scanned').length,
       gaps: tests.filter((t) => t.outcome === 'gap').length,
-      opened: changes.filter((c) => c.event !== 'resolved').length,
-      resolved: changes.filter((c) => c.event === 'resolved').length,
+      ...changeCounts(changes),
       open: tests.reduce((sum, t) => sum + t.open, 0),
       changes: tests.flatMap((t) => t.changes.map((c) => ({ ...c, app: t.app }))),
       error: null,
@@ -214,7 +215,9 @@ export async function defaultSyncConnection(hw: Herowatch, tokenFromEnvironment:
   const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active');
   if (connections.length === 1) return connections[0]!.name;
   if (connections.length === 0) return 'default';
-  throw new InputError(`Which connection? Give --connection NAME (${connections.map((c) => c.name).join(', ')}) or --all.`);
+  throw new InputError('HW_CONNECTION_CHOICE', `Which connection? There are several: ${connections.map((c) => c.name).join(', ')}.`, {
+    remedy: { do: 'choose-connection', choices: connections.map((c) => c.name), all: true },
+  });
 }
 
 /** Syncs every active connection that has a stored token, one after another. */
@@ -243,15 +246,12 @@ export interface AuditSyncRequest {
  * then re-evaluates the checks so the audit trail check is current.
  */
 export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncRequest): Promise<AuditSyncResult & { compliance: EvaluationSummary | null }> {
-  const connection = await findConnection(hw.store, request.connection);
-  if (!connection || connection.state === 'disabled') throw new InputError(`Connection "${request.connection}" is not connected.`);
-  if (connection.last_complete_run === null)
-    throw new InputError(`Connection "${request.connection}" has not been synced yet: its enterprise accounts are not known.`);
+  const connection = requireSynced(requireActive(await requireConnection(hw.store, request.connection)));
   const token = await connectionToken(hw, connection);
   if (!token)
-    throw new InputError(
-      `Connection "${request.connection}" has no stored token; connect it with: herowatch connect --name ${request.connection} --token-stdin`,
-    );
+    throw new InputError('HW_CONNECTION_NO_TOKEN', `Connection "${request.connection}" has no stored token.`, {
+      remedy: { do: 'connect', connection: request.connection },
+    });
   const client = new HerokuClient({
     ...request.client,
     token,

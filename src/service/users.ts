@@ -67,7 +67,7 @@ let decoy: Promise<string> | undefined;
 function checkEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
   if (normalized.length > 254 || !/^[^\s@<>"']+@[^\s@<>"']+$/.test(normalized))
-    throw new InputError(`"${email.slice(0, 60)}" is not an email address: sign-ins are by email, like ana@example.com.`);
+    throw new InputError('HW_USER_INVALID', `"${email.slice(0, 60)}" is not an email address: sign-ins are by email, like ana@example.com.`);
   return normalized;
 }
 
@@ -78,12 +78,15 @@ function checkEmail(email: string): string {
  */
 async function checkPassword(password: string): Promise<void> {
   const advice = 'a passphrase of a few unrelated words is easiest';
-  if ([...password].length < MIN_PASSWORD) throw new InputError(`A password has at least ${MIN_PASSWORD} characters (${advice}).`);
-  if (password.length > MAX_PASSWORD) throw new InputError(`A password has at most ${MAX_PASSWORD} characters.`);
-  if (password.trim() === '') throw new InputError(`A password cannot be only spaces (${advice}).`);
-  if (new Set(password).size === 1) throw new InputError(`A password cannot be one character repeated (${advice}).`);
+  if ([...password].length < MIN_PASSWORD) throw new InputError('HW_PASSWORD_WEAK', `A password has at least ${MIN_PASSWORD} characters (${advice}).`);
+  if (password.length > MAX_PASSWORD) throw new InputError('HW_PASSWORD_WEAK', `A password has at most ${MAX_PASSWORD} characters.`);
+  if (password.trim() === '') throw new InputError('HW_PASSWORD_WEAK', `A password cannot be only spaces (${advice}).`);
+  if (new Set(password).size === 1) throw new InputError('HW_PASSWORD_WEAK', `A password cannot be one character repeated (${advice}).`);
   if ((await breached()).has(password.replace(/\s+/g, '').toLowerCase()))
-    throw new InputError(`That password is among the most common in published breaches, so it is guessed first: choose another (${advice}).`);
+    throw new InputError(
+      'HW_PASSWORD_WEAK',
+      `That password is among the most common in published breaches, so it is guessed first: choose another (${advice}).`,
+    );
 }
 
 let common: Promise<Set<string>> | undefined;
@@ -93,7 +96,7 @@ function breached(): Promise<Set<string>> {
 }
 
 function checkRole(role: string): Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new InputError(`A role is ${ROLES.join(' or ')}.`);
+  if (!(ROLES as readonly string[]).includes(role)) throw new InputError('HW_USER_INVALID', `A role is ${ROLES.join(' or ')}.`);
   return role as Role;
 }
 
@@ -109,7 +112,8 @@ export async function addUser(hw: Herowatch, request: { email: string; password:
   const email = checkEmail(request.email);
   const role = checkRole(request.role);
   await checkPassword(request.password);
-  if (await userByEmail(hw.store, email)) throw new ConflictError(`There is already a user ${email}; herowatch users list shows them.`);
+  if (await userByEmail(hw.store, email))
+    throw new ConflictError('HW_NAME_TAKEN', `There is already a user ${email}.`, { remedy: { do: 'list', what: 'users' } });
   const now = (request.now ?? new Date()).toISOString();
   const id = await insertUser(hw.store, { email, password_hash: await argon2Hash(request.password, ARGON2), role, created_at: now });
   return { id, email, role, created_at: now, last_login_at: null };
@@ -125,14 +129,14 @@ export async function hasUsers(hw: Herowatch): Promise<boolean> {
 
 async function requireUser(hw: Herowatch, email: string): Promise<{ id: number; email: string; role: string }> {
   const row = await userByEmail(hw.store, checkEmail(email));
-  if (!row) throw new NotFoundError(`There is no user ${email}; herowatch users list shows them.`);
+  if (!row) throw new NotFoundError('HW_USER_UNKNOWN', `There is no user ${email}.`, { remedy: { do: 'list', what: 'users' } });
   return row;
 }
 
 /** Refuses a change that would leave no admin. */
 async function keepAnAdmin(hw: Herowatch, leaving: number): Promise<void> {
   const admins = (await listUsers(hw.store)).filter((u) => u.role === 'admin' && u.id !== leaving);
-  if (admins.length === 0) throw new ConflictError('This is the last admin: make another user admin first.');
+  if (admins.length === 0) throw new ConflictError('HW_LAST_ADMIN', 'This is the last admin: make another user admin first.');
 }
 
 export async function setRole(hw: Herowatch, email: string, role: string): Promise<User> {
@@ -283,7 +287,7 @@ export async function sessions(hw: Herowatch, now: Date = new Date()): Promise<A
 }
 
 export async function revokeSession(hw: Herowatch, id: string, now: Date = new Date()): Promise<void> {
-  if ((await revokeSessions(hw.store, { id }, now.toISOString())) === 0) throw new NotFoundError('There is no such active session.');
+  if ((await revokeSessions(hw.store, { id }, now.toISOString())) === 0) throw new NotFoundError('HW_SESSION_UNKNOWN', 'There is no such active session.');
 }
 
 /** The secret that signs the dashboard's cookies (CSRF), made once and shared by every web process through the database. */

@@ -1,20 +1,20 @@
 import type { FindingView } from '../compliance/finding-view.js';
-import type { Severity } from '../compliance/check.js';
+import type { Severity } from '../severity.js';
 import type { FrameworkReport } from '../compliance/report.js';
 import type { ConnectionStatus } from '../connections/status.js';
 import { datasets, type DatasetColumn } from '../datasets/catalog.js';
-import { NotFoundError } from '../errors.js';
+import { HerowatchError, InputError, NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../store/cursor.js';
 import { countDataset } from '../store/datasets.js';
 import { lastInventoryRunBy, runCoverage, type RunRow } from '../store/runs.js';
 import { listAuditEvents, type AuditEventFilter, type AuditEventView } from './audit.js';
 import { configuredCatalog, frameworkReport, findingsPage, listFindings } from './compliance.js';
-import { connectionStatuses, lastStatus } from './connections.js';
+import { connectionStatuses, lastStatus } from './connection-status.js';
 import { listDatasets, type DatasetSummary } from './datasets.js';
 import { connectionChanges, syncRuns, type Change } from './history.js';
 import type { Herowatch } from './herowatch.js';
 import { appInScope, freshness, scopedConnections, type Freshness, type Scope } from './scope.js';
-import { appVulnerabilities, vulnerabilitySummary, type AppVulnerabilities } from './vuln-monitor.js';
+import { appVulnerabilities, vulnerabilitySummary, type AppVulnerabilities } from './vuln-views.js';
 import type { FindingViewStatus } from '../compliance/finding-view.js';
 
 /**
@@ -142,18 +142,22 @@ export async function appVulnerabilitiesView(
   app: string,
   request: { connection?: string; all?: boolean },
 ): Promise<Awaited<ReturnType<typeof appVulnerabilities>> & { asOf: Freshness[] }> {
-  if (!appInScope(scope, app)) throw new NotFoundError(`There is no app "${app}" that this client may see.`);
+  if (!appInScope(scope, app)) throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${app}" that this client may see.`);
   const connections = await scopedConnections(hw, scope, request.connection);
   const matches: Awaited<ReturnType<typeof appVulnerabilities>>[] = [];
   for (const c of connections) {
     try {
       matches.push(await appVulnerabilities(hw, app, { connection: c.name, all: request.all }));
-    } catch (error) {
-      if (!(error instanceof NotFoundError) && !(error instanceof Error && /not a monitored app/.test(error.message))) throw error;
+    } catch (error: unknown) {
+      if (!(error instanceof HerowatchError) || (error.kind !== 'not_found' && error.code !== 'HW_APP_NOT_MONITORED')) throw error;
     }
   }
-  if (matches.length === 0) throw new NotFoundError(`"${app}" is not a monitored app that this client may see (apps add makes an app monitored).`);
-  if (matches.length > 1) throw new NotFoundError(`Several connections monitor an app "${app}": say which connection.`);
+  if (matches.length === 0)
+    throw new NotFoundError('HW_APP_UNKNOWN', `"${app}" is not a monitored app that this client may see.`, { remedy: { do: 'monitor', app } });
+  if (matches.length > 1)
+    throw new InputError('HW_APP_AMBIGUOUS', `Several connections monitor an app "${app}".`, {
+      remedy: { do: 'choose-connection', choices: matches.map((m) => m.connection) },
+    });
   return { ...matches[0]!, asOf: await freshness(hw, connections) };
 }
 
@@ -183,13 +187,17 @@ export async function changesView(
   paging: { limit: number; cursor?: string },
 ): Promise<Paged<Change> & { since: number; until: number; connection: string }> {
   const candidates = await scopedConnections(hw, scope, request.connection);
-  if (candidates.length !== 1) throw new NotFoundError(`Say which connection (${candidates.map((c) => c.name).join(', ')}).`);
+  if (candidates.length !== 1)
+    throw new InputError('HW_CONNECTION_CHOICE', `Which connection? There are several: ${candidates.map((c) => c.name).join(', ')}.`, {
+      remedy: { do: 'choose-connection', choices: candidates.map((c) => c.name) },
+    });
   const connection = candidates[0]!;
   let since = request.sinceRun;
   if (since === undefined) {
     const run = await lastInventoryRunBy(hw.store, connection.id, request.since ?? new Date(0));
     if (!run)
       throw new NotFoundError(
+        'HW_RUN_UNKNOWN',
         `Connection ${connection.name} has no complete sync before ${request.since?.toISOString() ?? 'then'}: give a later time or a run.`,
       );
     since = run.id;
@@ -239,7 +247,7 @@ export async function datasetView(
   name: string,
 ): Promise<{ name: string; description: string; columns: (Pick<DatasetColumn, 'name' | 'description'> & { type: string })[]; rows: number }> {
   const dataset = datasets().find((d) => d.name === name.replace(/-/g, '_'));
-  if (!dataset) throw new NotFoundError(`There is no dataset "${name}"; list_datasets lists them.`);
+  if (!dataset) throw new NotFoundError('HW_DATASET_UNKNOWN', `There is no dataset "${name}".`, { remedy: { do: 'list', what: 'datasets' } });
   const connections = (await scopedConnections(hw, scope)).map((c) => c.name);
   return {
     name: dataset.name,

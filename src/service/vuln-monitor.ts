@@ -1,17 +1,14 @@
-import { InputError, InterruptedError, NotFoundError } from '../errors.js';
+import { InputError, InterruptedError } from '../errors.js';
 import { HerokuApiError } from '../heroku/errors.js';
-import { acceptanceTerms, evaluateConnection, type EvaluationSummary } from './compliance.js';
+import { evaluateConnection, type EvaluationSummary } from './compliance.js';
 import { HerokuClient, type HerokuClientOptions } from '../heroku/client.js';
-import { listConnections, listMonitoredApps, type ConnectionRecord } from '../store/connections.js';
+import { listConnections, listMonitoredApps } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
 import {
   saveSlugScan,
-  setVulnerabilityIgnore,
-  slugEcosystems,
   slugScan,
   slugsHolding,
-  vulnerabilityById,
   vulnerabilityRows,
   vulnTests,
   writeVulnerabilityGap,
@@ -22,18 +19,15 @@ import {
 } from '../store/vulnerabilities.js';
 import { ECOSYSTEMS, ecosystem, packageKey } from '../vulns/ecosystems.js';
 import { planVulnerabilities, type KnownVulnerability, type VulnerabilityChange } from '../vulns/lifecycle.js';
-import type { VulnerabilityRecord } from '../vulns/ocsf.js';
-import type { SbomFormat } from '../vulns/sbom-format.js';
-import { VERSION } from '../version.js';
 import { matchPackages, type AdvisoryIndex, type Vulnerability } from '../vulns/match.js';
-import { byCodePoint, type Package } from '../vulns/packages.js';
-import { severityRank, type Severity } from '../vulns/severity.js';
+import { type Package } from '../vulns/packages.js';
 import { DEFAULT_SCAN_LIMITS, SCANNER_RULES, ScanLimitError, type ScanResult } from '../vulns/scan.js';
 import { scanBudget, scanTarballStream } from '../vulns/scan-thread.js';
-import { connectionToken, refuseTokenElsewhere, requireConnection, resolveConnection } from './connections.js';
+import { connectionToken, resolveConnection } from './connections.js';
+import { refuseTokenElsewhere } from './connect.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryGap, ADVISORY_UPDATE_COMMAND, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
-import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './vulns.js';
+import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './advisories.js';
 
 /** Heroku's largest slug is 500 MB compressed; a bigger download is not a slug. */
 const SLUG_MAX_BYTES = 600 * 1024 * 1024;
@@ -190,7 +184,9 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       const app = monitored.find((a) => a.app_name === name || a.app_id === name);
       if (!app)
         throw new InputError(
-          `App "${name}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}); herowatch apps add ${connection.name} ${name} monitors it.`,
+          'HW_APP_NOT_MONITORED',
+          `App "${name}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}).`,
+          { remedy: { do: 'monitor', connection: connection.name, app: name } },
         );
       return app;
     });
@@ -209,9 +205,9 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     if (!stored && request.token) refuseTokenElsewhere(request.tokenApiUrl ?? connection.api_url, connection.api_url, connection.name);
     const token = stored ?? request.token;
     if (!token)
-      throw new InputError(
-        `No Heroku token for connection "${connection.name}" to download slugs with: connect it (herowatch connect --name ${connection.name} --token-stdin).`,
-      );
+      throw new InputError('HW_CONNECTION_NO_TOKEN', `No Heroku token for connection "${connection.name}" to download slugs with.`, {
+        remedy: { do: 'connect', connection: connection.name },
+      });
     return (client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, concurrency: 2 }));
   };
 
@@ -455,27 +451,6 @@ export async function importAdvisoriesOnline(
   return { ecosystems: results, rematched, evaluations: await evaluateAfterImport(hw, options.now) };
 }
 
-/** A package file a test read (or set aside for what was installed beside it). */
-export interface TestedFile {
-  path: string;
-  format: string;
-  evidence: string;
-  packages: number;
-  used: boolean;
-}
-
-/** A monitored app's vulnerability state: its last test and its open vulnerabilities by severity. */
-export interface AppVulnerabilities {
-  connection: string;
-  app: string;
-  monitored: boolean;
-  test: { testedAt: string; release: number | null; outcome: 'scanned' | 'gap'; reason: string | null; packages: number; files: TestedFile[] } | null;
-  open: Record<'critical' | 'high' | 'medium' | 'low' | 'unknown', number>;
-  ignored: number;
-  /** Why the app's open vulnerabilities are not the whole answer (not tested, nothing read, no or stale advisories), and what fixes it; null when they are. */
-  unjudged: Unjudged | null;
-}
-
 /** Why a test's result cannot be taken as "no vulnerability", and the command that fixes it (null when none does). */
 export interface Unjudged {
   reason: string;
@@ -483,251 +458,12 @@ export interface Unjudged {
 }
 
 /** Whether a test of a slug holding `ecosystems` can be trusted against the database. */
-function judge(database: AdvisoryDatabase, ecosystems: string[], now: Date): Unjudged | null {
+export function judge(database: AdvisoryDatabase, ecosystems: string[], now: Date): Unjudged | null {
   const gap = advisoryGap(database, ecosystems, now);
   return gap === null ? null : { reason: gap, fix: ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND };
 }
 
 /** Whether an ignore is in force at `now` (it lapses at its expiry). */
-function ignoredAt(row: { ignored_until: string | null }, now: Date): boolean {
+export function ignoredAt(row: { ignored_until: string | null }, now: Date): boolean {
   return row.ignored_until !== null && row.ignored_until > now.toISOString();
-}
-
-/** Each monitored app of the connection (or of every connection) with its last test and open vulnerabilities. */
-export async function vulnerabilitySummary(hw: Herowatch, options: { connection?: string; now?: Date } = {}): Promise<AppVulnerabilities[]> {
-  const now = options.now ?? new Date();
-  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
-  const ids = connections.map((c) => c.id);
-  const tests = await vulnTests(hw.store, ids);
-  const open = await vulnerabilityRows(hw.store, { connectionIds: ids, status: ['open'] });
-  const database = await advisoryDatabase(hw);
-  const ecosystemsOf = await slugEcosystems(
-    hw.store,
-    tests.flatMap((t) => (t.status === 'scanned' && t.checksum ? [t.checksum] : [])),
-  );
-  const summary: AppVulnerabilities[] = [];
-  for (const connection of connections) {
-    for (const app of await listMonitoredApps(hw.store, connection.id)) {
-      const test = tests.find((t) => t.connection_id === connection.id && t.app_id === app.app_id);
-      const mine = open.filter((v) => v.connection_id === connection.id && v.app_id === app.app_id);
-      const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-      for (const v of mine.filter((v) => !ignoredAt(v, now))) counts[v.severity as keyof typeof counts]++;
-      summary.push({
-        connection: connection.name,
-        app: test?.app_name ?? app.app_name,
-        monitored: Number(app.active) === 1,
-        test: test
-          ? {
-              testedAt: test.tested_at,
-              release: test.release_version,
-              outcome: test.status === 'scanned' ? 'scanned' : 'gap',
-              reason: test.reason,
-              packages: test.packages,
-              files: test.files as TestedFile[],
-            }
-          : null,
-        open: counts,
-        ignored: mine.filter((v) => ignoredAt(v, now)).length,
-        unjudged: !test
-          ? { reason: 'not tested yet', fix: `herowatch vulns test ${test === undefined ? app.app_name : ''}`.trim() }
-          : test.status !== 'scanned'
-            ? { reason: test.reason ?? 'nothing could be read', fix: null }
-            : judge(database, test.checksum ? (ecosystemsOf.get(test.checksum) ?? []) : [], now),
-      });
-    }
-  }
-  return summary;
-}
-
-/** One vulnerability of an app as `vulns show` gives it. */
-export interface VulnerabilityDetail {
-  id: number;
-  vulnerability: string;
-  advisories: string[];
-  aliases: string[];
-  ecosystem: string;
-  package: string;
-  version: string;
-  severity: string;
-  cvss: string | null;
-  summary: string;
-  fixed: string | null;
-  /** The upgrade to make, in words. */
-  upgrade: string;
-  locations: string[];
-  status: 'open' | 'resolved';
-  ignored: { reason: string; by: string; until: string } | null;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  resolvedAt: string | null;
-  introducedRelease: number | null;
-  fixedRelease: number | null;
-}
-
-/** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
-/** A monitored app by name or id: its summary, its connection and its monitored row; one connection must be named when several monitor it. */
-async function monitoredAppNamed(
-  hw: Herowatch,
-  app: string,
-  options: { connection?: string; now?: Date },
-): Promise<{ chosen: AppVulnerabilities; connection: ConnectionRecord; appId: string }> {
-  const summary = await vulnerabilitySummary(hw, { connection: options.connection, now: options.now });
-  const matches = summary.filter((s) => s.app === app);
-  if (matches.length === 0) {
-    throw new InputError(
-      `"${app}" is not a monitored app${options.connection ? ` of connection "${options.connection}"` : ''} (monitored: ${summary.map((s) => s.app).join(', ') || 'none'}); herowatch apps add CONNECTION ${app} monitors it.`,
-    );
-  }
-  if (matches.length > 1)
-    throw new InputError(`"${app}" is monitored on several connections (${matches.map((m) => m.connection).join(', ')}): give --connection NAME.`);
-  const [chosen] = matches as [AppVulnerabilities];
-  const connection = await requireConnection(hw.store, chosen.connection);
-  const monitored = (await listMonitoredApps(hw.store, connection.id)).find((a) => a.app_name === app || a.app_id === app)!;
-  return { chosen, connection, appId: monitored.app_id };
-}
-
-export async function appVulnerabilities(
-  hw: Herowatch,
-  app: string,
-  options: { connection?: string; all?: boolean; now?: Date } = {},
-): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
-  const now = options.now ?? new Date();
-  const { chosen, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection, now });
-  const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId, status: options.all ? undefined : ['open'] });
-  const rank = ['critical', 'high', 'medium', 'low', 'unknown'];
-  const vulnerabilities = rows
-    .map((r): VulnerabilityDetail => ({
-      id: r.id,
-      vulnerability: r.vuln_id,
-      advisories: r.advisories,
-      aliases: r.aliases,
-      ecosystem: r.ecosystem,
-      package: r.package,
-      version: r.version,
-      severity: r.severity,
-      cvss: r.cvss,
-      summary: r.summary,
-      fixed: r.fixed,
-      upgrade: r.fixed ? `upgrade ${r.package} from ${r.version} to ${r.fixed} or later` : `no fixed version of ${r.package} yet: remove it or accept the risk`,
-      locations: r.locations,
-      status: r.status === 'open' ? 'open' : 'resolved',
-      ignored: ignoredAt(r, now) ? { reason: r.ignored_reason!, by: r.ignored_by!, until: r.ignored_until! } : null,
-      firstSeenAt: r.first_seen_at,
-      lastSeenAt: r.last_seen_at,
-      resolvedAt: r.resolved_at,
-      introducedRelease: r.introduced_release,
-      fixedRelease: r.fixed_release,
-    }))
-    .sort(
-      (a, b) =>
-        (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) ||
-        rank.indexOf(a.severity) - rank.indexOf(b.severity) ||
-        (a.package < b.package ? -1 : a.package > b.package ? 1 : 0),
-    );
-  return { connection: chosen.connection, app: chosen.app, test: chosen.test, vulnerabilities };
-}
-
-/**
- * Ignores an open vulnerability until a date, with a reason and who
- * decided (the terms findings' suppressions are held to). It stays listed
- * as ignored, and counts again when the date passes; if it is resolved and
- * comes back, it is reported again.
- */
-export async function ignoreVulnerability(
-  hw: Herowatch,
-  id: number,
-  request: { reason: string; by: string; expiresAt: Date; now?: Date },
-): Promise<{ id: number; vulnerability: string; app: string; until: string }> {
-  const now = request.now ?? new Date();
-  const row = await vulnerabilityById(hw.store, id);
-  if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
-  if (row.status !== 'open')
-    throw new InputError(
-      `Vulnerability ${id} (${row.vuln_id} in ${row.package} of ${row.app_name}) is resolved: only an open one can be ignored, and one that comes back is reported.`,
-    );
-  const { reason, by } = acceptanceTerms('ignore', request, now);
-  await setVulnerabilityIgnore(hw.store, id, { reason, by, at: now.toISOString(), until: request.expiresAt.toISOString() });
-  return { id, vulnerability: row.vuln_id, app: row.app_name, until: request.expiresAt.toISOString() };
-}
-
-/** Ends an ignore now. */
-export async function unignoreVulnerability(hw: Herowatch, id: number): Promise<void> {
-  const row = await vulnerabilityById(hw.store, id);
-  if (!row) throw new NotFoundError(`There is no vulnerability ${id}; herowatch vulns show APP --json gives their ids.`);
-  if (row.ignored_until === null) throw new InputError(`Vulnerability ${id} is not ignored.`);
-  await setVulnerabilityIgnore(hw.store, id, null);
-}
-
-/** Every vulnerability finding (open and resolved) of the connection, or of all, with its connection's name: for exports (OCSF, evidence). */
-export async function vulnerabilityRecords(hw: Herowatch, options: { connection?: string } = {}): Promise<VulnerabilityRecord[]> {
-  const connections = options.connection ? [await requireConnection(hw.store, options.connection)] : await listConnections(hw.store);
-  const names = new Map(connections.map((c) => [c.id, c.name]));
-  const rows = await vulnerabilityRows(hw.store, { connectionIds: connections.map((c) => c.id) });
-  // A stored row holds every field of a record; the connection is named, not numbered.
-  return rows.map((r) => ({ ...r, connection: names.get(r.connection_id)! }));
-}
-
-/** Open vulnerabilities grouped by package: the worst severity among them, the versions, advisories, fixes and apps. */
-export interface VulnerablePackage {
-  ecosystem: string;
-  package: string;
-  severity: Severity;
-  versions: string[];
-  vulnerabilities: string[];
-  fixed: string[];
-  apps: string[];
-}
-
-/** The open vulnerabilities by package, worst first, then by how many apps have them. */
-export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePackage[]> {
-  const grouped = new Map<
-    string,
-    { ecosystem: string; package: string; severity: Severity; versions: Set<string>; vulnerabilities: Set<string>; fixed: Set<string>; apps: Set<string> }
-  >();
-  for (const v of await vulnerabilityRecords(hw)) {
-    if (v.status !== 'open') continue;
-    const key = `${v.ecosystem}\u0000${v.package}`;
-    const group = grouped.get(key) ?? {
-      ecosystem: v.ecosystem,
-      package: v.package,
-      severity: v.severity as Severity,
-      versions: new Set(),
-      vulnerabilities: new Set(),
-      fixed: new Set(),
-      apps: new Set(),
-    };
-    group.versions.add(v.version);
-    group.vulnerabilities.add(v.vuln_id);
-    group.apps.add(`${v.connection}/${v.app_name}`);
-    if (v.fixed) group.fixed.add(v.fixed);
-    if (severityRank(v.severity as Severity) < severityRank(group.severity)) group.severity = v.severity as Severity;
-    grouped.set(key, group);
-  }
-  return [...grouped.values()]
-    .map((g) => ({ ...g, versions: [...g.versions], vulnerabilities: [...g.vulnerabilities], fixed: [...g.fixed], apps: [...g.apps] }))
-    .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.apps.length - a.apps.length || byCodePoint(a.package, b.package));
-}
-
-/**
- * An SBOM of what a monitored app runs: the packages of the slug its last
- * test read (nothing is downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
- */
-export async function appSbom(
-  hw: Herowatch,
-  app: string,
-  options: { connection?: string; format: SbomFormat },
-): Promise<{ app: string; release: number | null; packages: number; document: string }> {
-  const { chosen: detail, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection });
-  const test = (await vulnTests(hw.store, [connection.id])).find((t) => t.app_id === appId);
-  if (!test) throw new InputError(`${detail.app} has not been tested yet: herowatch vulns test ${detail.app} reads its slug.`);
-  if (test.status !== 'scanned' || test.checksum === null)
-    throw new InputError(`${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
-  const scan = await slugScan(hw.store, test.checksum, SCANNER_RULES);
-  if (!scan) throw new InputError(`The slug of ${detail.app} was read with older rules: herowatch vulns test ${detail.app} reads it again.`);
-  const subject = { connection: connection.name, app: detail.app, appId, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
-  const packages = scan.packages as Package[];
-  // The SBOM writers load the CycloneDX library: only this command needs it.
-  const { cycloneDx, spdx } = await import('../vulns/sbom.js');
-  const document = options.format === 'spdx' ? spdx(subject, packages, { version: VERSION }) : cycloneDx(subject, packages, { version: VERSION });
-  return { app: detail.app, release: test.release_version, packages: packages.length, document };
 }

@@ -12,6 +12,7 @@ export function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const offset = text.startsWith('o:') ? Number(text.slice(2)) : Number.NaN;
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new InputError('The cursor is not one herowatch gave out; start again without it.');
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new InputError('HW_INVALID_INPUT', 'The cursor is not one herowatch gave out; start again without it.');
   return offset;
 }

@@ -88,7 +88,7 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   } catch (error) {
     await store.close();
     throw new HerowatchError(
-      error instanceof HerowatchError ? error.kind : 'upstream',
+      error instanceof HerowatchError ? error.code : 'HW_DATABASE_UNAVAILABLE',
       `Could not prepare the database at ${store.description}: ${(error as Error).message}`,
       { cause: error },
     );
@@ -103,19 +103,24 @@ function openSqlite(location: StoreLocation): Store {
   const path = location.sqlitePath;
   const folder = dirname(path);
   if (existsSync(folder) && !statSync(folder).isDirectory()) {
-    throw new InputError(`herowatch's home ${folder} is a file, not a folder: point HEROWATCH_HOME at a folder (it is created if it does not exist).`);
+    throw new InputError(
+      'HW_HOME_UNUSABLE',
+      `herowatch's home ${folder} is a file, not a folder: point HEROWATCH_HOME at a folder (it is created if it does not exist).`,
+    );
   }
   const created = !existsSync(path);
   try {
     if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new InputError(
+      'HW_HOME_UNUSABLE',
       `Cannot create herowatch's folder ${folder} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): choose a folder you can write to with HEROWATCH_HOME.`,
     );
   }
   // A database file that is there but empty was lost or truncated, not new: taking it for a new one would hide the loss.
   if (existsSync(path) && statSync(path).size === 0) {
     throw new InputError(
+      'HW_HOME_UNUSABLE',
       `The database ${path} is empty (0 bytes): it is not a herowatch database. If it should hold data, restore it from a backup; if it is new, delete it and run the command again.`,
     );
   }
@@ -123,6 +128,7 @@ function openSqlite(location: StoreLocation): Store {
   const readOnly = !writable(folder) || (existsSync(path) && !writable(path));
   if (readOnly && !existsSync(path)) {
     throw new InputError(
+      'HW_HOME_UNUSABLE',
       `herowatch's folder ${folder} cannot be written, and holds no database yet: make it writable, or choose another folder with HEROWATCH_HOME.`,
     );
   }
@@ -132,6 +138,7 @@ function openSqlite(location: StoreLocation): Store {
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
     if (tables.length > 0 && !tables.includes('kysely_migration')) {
       throw new InputError(
+        'HW_HOME_UNUSABLE',
         `${path} holds another program's database (tables: ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}): herowatch will not write into it. Point HEROWATCH_HOME at a folder of its own.`,
       );
     }
@@ -139,6 +146,7 @@ function openSqlite(location: StoreLocation): Store {
     database.close();
     if (error instanceof InputError) throw error;
     throw new InputError(
+      'HW_HOME_UNUSABLE',
       `${path} is not a SQLite database, or it is damaged (${(error as Error).message}): restore it from a backup, or point HEROWATCH_HOME at another folder.`,
     );
   }
@@ -221,6 +229,7 @@ async function requireCurrentSchema(store: Store): Promise<void> {
   const missing = Object.keys(MIGRATIONS).filter((name) => !applied.has(name));
   if (missing.length > 0) {
     throw new InputError(
+      'HW_DATABASE_READ_ONLY',
       `${store.description} cannot be written, and was last written by an older herowatch (it lacks ${missing.join(', ')}): run herowatch once with write access to bring it up to date.`,
     );
   }
@@ -234,6 +243,7 @@ async function requireCurrentSchema(store: Store): Promise<void> {
 export function readOnlyRefusal(store: Store, error: unknown): InputError | null {
   if (!store.readOnly || !String((error as { code?: unknown })?.code ?? '').startsWith('SQLITE_READONLY')) return null;
   return new InputError(
+    'HW_DATABASE_READ_ONLY',
     `${store.description} cannot be written (its folder or file is read-only), and this command writes to it: reading commands work there; run this one with write access, or point HEROWATCH_HOME at a writable copy.`,
     { cause: error },
   );
@@ -256,7 +266,8 @@ async function migrate(store: Store): Promise<void> {
   if (store.dialect === 'postgres') {
     const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(store.db);
     migrationTableSchema = rows[0]?.schema ?? undefined;
-    if (!migrationTableSchema) throw new InputError("The database's search_path names no existing schema; create one or fix search_path in DATABASE_URL.");
+    if (!migrationTableSchema)
+      throw new InputError('HW_CONFIG_INVALID', "The database's search_path names no existing schema; create one or fix search_path in DATABASE_URL.");
   }
   const migrator = new Migrator({
     db: store.db,

@@ -119,6 +119,7 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   if (stored?.value === fingerprint) return { rebuilt: false };
   if (store.readOnly) {
     throw new InputError(
+      'HW_DATABASE_READ_ONLY',
       `${store.description} cannot be written, and its dataset views were made by another herowatch version: run herowatch once with write access to rebuild them.`,
     );
   }

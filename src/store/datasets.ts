@@ -12,6 +12,7 @@ export class UnknownDataset extends NotFoundError {
     // The usual slip: a singular, a prefix, or one letter off.
     const near = names.filter((n) => n === `${wanted}s` || n.startsWith(wanted) || wanted.startsWith(n) || oneEditApart(n, wanted));
     super(
+      'HW_DATASET_UNKNOWN',
       `There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')} (herowatch datasets describes them).`,
     );
   }
@@ -59,7 +60,7 @@ export function requireDataset(name: string): Dataset {
 
 function column(dataset: Dataset, name: string): string {
   if (!dataset.columns.some((c) => c.name === name)) {
-    throw new InputError(`Dataset ${dataset.name} has no column "${name}" (columns: ${dataset.columns.map((c) => c.name).join(', ')}).`);
+    throw new InputError('HW_DATASET_OPTION', `Dataset ${dataset.name} has no column "${name}" (columns: ${dataset.columns.map((c) => c.name).join(', ')}).`);
   }
   return name;
 }

@@ -57,6 +57,7 @@ export function hasJobQueue(store: Store): boolean {
 export function requirePostgres(store: Store, what: string): string {
   if (!hasJobQueue(store)) {
     throw new InputError(
+      'HW_QUEUE_UNAVAILABLE',
       `${what} needs PostgreSQL: set DATABASE_URL (postgres://user:password@host:5432/database). On the embedded SQLite database one process does everything: herowatch run.`,
     );
   }

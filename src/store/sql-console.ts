@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { InputError } from '../errors.js';
+import { InputError, type ErrorOptions } from '../errors.js';
 import { scriptBeside } from '../script-path.js';
 import { datasets } from '../datasets/catalog.js';
 import type { Store } from './database.js';
@@ -26,7 +26,11 @@ import { readOnlyUri } from './sqlite-driver.js';
  */
 
 /** The query was refused or failed: not SQL herowatch can run, not read-only, or an error in it. */
-export class SqlError extends InputError {}
+export class SqlError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SQL_REFUSED', message, options);
+  }
+}
 
 export interface SqlLimits extends ResultBounds {
   /** Time the query may run, in milliseconds. */

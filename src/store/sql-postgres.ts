@@ -155,6 +155,7 @@ async function prepareReader(store: Store, names: ConsoleNames, role: string, co
     const { exists, createrole } = rows[0]!;
     if (!createrole) {
       throw new ForbiddenError(
+        'HW_FORBIDDEN',
         `The SQL console logs in as roles of its own, which only read the dataset views, and the database user ${names.owner} cannot create them: give it CREATEROLE once (ALTER ROLE ${quoteIdent(names.owner)} CREATEROLE).`,
       );
     }
@@ -209,6 +210,7 @@ async function checkConfined(db: Db, names: ConsoleNames, role: string): Promise
   const row = rows[0];
   if (!row || row.superuser || row.bypassrls || row.member || row.credentials || row.schema) {
     throw new ForbiddenError(
+      'HW_FORBIDDEN',
       `The SQL console refused to run: its role ${role} reaches more than the dataset views (a superuser or a role that creates roles or databases, a member of ${names.owner}, or granted herowatch's own schema). Drop the role (DROP OWNED BY ${role}; DROP ROLE ${role}) and let herowatch create it again.`,
     );
   }

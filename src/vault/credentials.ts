@@ -103,7 +103,8 @@ export async function rotateMasterKey(store: Store, source: KeySource, newKey?: 
   if (envKey) {
     if (!newKeyEnv)
       throw new VaultError(
-        'The master key comes from HEROWATCH_MASTER_KEY: give the new key in another environment variable and name it with --new-key-env VAR; afterwards set HEROWATCH_MASTER_KEY to it.',
+        'The master key comes from HEROWATCH_MASTER_KEY: give the new key in another environment variable and name that variable; afterwards set HEROWATCH_MASTER_KEY to it.',
+        { remedy: { do: 'give', input: 'new-master-key' } },
       );
     const value = newKey!.value;
     if (!value) throw new VaultError(`The environment variable ${newKeyEnv} is not set.`);
@@ -111,7 +112,9 @@ export async function rotateMasterKey(store: Store, source: KeySource, newKey?: 
     next = { key, id: keyId(key), source: 'env' };
   } else {
     if (newKeyEnv)
-      throw new VaultError('--new-key-env applies when the master key comes from HEROWATCH_MASTER_KEY; the key file is rotated with a freshly generated key.');
+      throw new VaultError(
+        'A new key from an environment variable applies when the master key comes from HEROWATCH_MASTER_KEY; the key file is rotated with a freshly generated key.',
+      );
     const key = randomBytes(32);
     next = { key, id: keyId(key), source: 'file' };
   }

@@ -2,7 +2,7 @@ import type { KeyEnvironment } from '../config.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, type ErrorOptions } from '../errors.js';
 
 /** The key every stored credential is encrypted with. */
 export interface MasterKey {
@@ -13,7 +13,11 @@ export interface MasterKey {
 }
 
 /** The master key is missing, malformed or not the one the credentials need; nothing was changed. */
-export class VaultError extends InputError {}
+export class VaultError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_VAULT', message, options);
+  }
+}
 
 const KEY_FILE = 'master.key';
 export const GENERATE_HINT = 'openssl rand -base64 32';

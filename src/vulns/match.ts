@@ -1,7 +1,7 @@
 import { ecosystem, type EcosystemName } from './ecosystems.js';
 import { affects, smallestFix, type Advisory, type AdvisoryPackage, type CompiledAdvisory } from './osv.js';
 import { byCodePoint, type Package } from './packages.js';
-import { severityRank, type Severity } from './severity.js';
+import { severityRank, type AdvisorySeverity } from '../severity.js';
 
 /**
  * Advisories indexed by (ecosystem, normalised package name), compiled
@@ -69,7 +69,7 @@ export interface Vulnerability {
   version: string;
   dev: boolean;
   locations: string[];
-  severity: Severity;
+  severity: AdvisorySeverity;
   cvss: string | null;
   summary: string;
   /** The smallest version that no advisory of the package affects; null when there is none yet. */

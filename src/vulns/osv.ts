@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ecosystem, type Ecosystem, type EcosystemName } from './ecosystems.js';
-import { advisorySeverity, type Severity } from './severity.js';
+import type { AdvisorySeverity } from '../severity.js';
+import { advisorySeverity } from './severity.js';
 
 /**
  * An OSV record as herowatch reads it: only what matching, grouping and
@@ -59,7 +60,7 @@ export interface Advisory {
   id: string;
   aliases: string[];
   summary: string;
-  severity: Severity;
+  severity: AdvisorySeverity;
   /** The CVSS vector the severity comes from, when it comes from one. */
   cvss: string | null;
   modified: string | null;

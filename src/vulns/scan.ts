@@ -1,3 +1,4 @@
+import { InputError, type ErrorOptions } from '../errors.js';
 import { printable } from '../text.js';
 import { unzipSync } from 'fflate';
 import { isCompanionFile, isJavaArchive, readerFor } from './readers/index.js';
@@ -67,7 +68,11 @@ export interface ScanResult {
 }
 
 /** The scan was stopped by a bound on the whole (too many entries, too many bytes): nothing it read is trusted as complete. */
-export class ScanLimitError extends Error {}
+export class ScanLimitError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SCAN_LIMIT', message, options);
+  }
+}
 
 /** Receives one file's bytes as they come; `end` once they are all there. */
 export interface EntrySink {

@@ -1,15 +1,9 @@
 import cvss from 'ae-cvss-calculator';
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** The ranking used to sort and to pick the worst: critical first. */
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
-}
+import type { AdvisorySeverity } from '../severity.js';
 
 /** CVSS's qualitative rating of a score (the same bands in v3 and v4). */
-export function ratingOf(score: number): Severity {
+export function ratingOf(score: number): AdvisorySeverity {
   if (score >= 9) return 'critical';
   if (score >= 7) return 'high';
   if (score >= 4) return 'medium';
@@ -43,7 +37,7 @@ function computeScore(type: string, vector: string): number | null {
   }
 }
 
-const NAMED_RATINGS = new Map<string, Severity>([
+const NAMED_RATINGS = new Map<string, AdvisorySeverity>([
   ['low', 'low'],
   ['moderate', 'medium'],
   ['medium', 'medium'],
@@ -52,7 +46,7 @@ const NAMED_RATINGS = new Map<string, Severity>([
 ]);
 
 /** The database's own rating (GitHub's LOW, MODERATE, HIGH, CRITICAL). */
-function namedRating(value: unknown): Severity | null {
+function namedRating(value: unknown): AdvisorySeverity | null {
   if (typeof value !== 'string') return null;
   return NAMED_RATINGS.get(value.toLowerCase()) ?? null;
 }
@@ -68,7 +62,7 @@ interface Rated {
  * record's own, else an affected package's), else the database's own rating,
  * else unknown (said as such, never "none").
  */
-export function advisorySeverity(record: Rated): { severity: Severity; cvss: string | null } {
+export function advisorySeverity(record: Rated): { severity: AdvisorySeverity; cvss: string | null } {
   const vectors = [...(record.severity ?? []), ...(record.affected ?? []).flatMap((a) => a.severity ?? [])];
   for (const type of ['CVSS_V4', 'CVSS_V3']) {
     for (const vector of vectors.filter((v) => v.type === type)) {

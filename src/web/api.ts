@@ -1,12 +1,14 @@
+import { REASON_LENGTH } from '../service/policy.js';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SEVERITIES } from '../compliance/check.js';
+import { SEVERITIES } from '../severity.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
-import { HerowatchError, InputError, NotFoundError, type ErrorKind } from '../errors.js';
+import { ERROR_CODES, HerowatchError, InputError, NotFoundError, TRANSPORT, type ErrorCode, type Remedy } from '../errors.js';
+import { apiRemedyText } from './api-remedy.js';
 import { authenticate, bearerToken, InsufficientScope, type AccessScope } from '../service/access.js';
-import { suppressFinding, unsuppressFinding, findingDetail } from '../service/compliance.js';
+import { suppressFinding, unsuppressFinding, findingDetail, unknownFinding } from '../service/compliance.js';
 import { addMonitoredApps, monitoredApps, removeMonitoredApps } from '../service/monitored-apps.js';
 import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
@@ -21,24 +23,19 @@ import { VERSION } from '../version.js';
  * and the dashboard read, as JSON. Every route needs a bearer access token
  * (`herowatch access-tokens create`): reads the `read` scope, the few writes
  * (suppressing a finding, choosing monitored apps) the `write` scope; what
- * it sees and changes is the token's connections. Errors are `{"error": {"kind", "message"}}` with the
- * status of their kind; anything unexpected is a 500 that says nothing of
+ * it sees and changes is the token's connections. Errors are
+ * `{"error": {"code", "kind", "message", "remedy", "fix"}}` (docs/errors.md lists the
+ * codes) with the status of their kind; anything unexpected is a 500 that says nothing of
  * herowatch's insides. The OpenAPI document is generated from the route
  * schemas, at /api/v1/openapi.json.
  */
 /** ajv-formats is CommonJS: its function is the default of the default. */
 const addFormats = addFormatsModule.default;
 
-export const STATUS_OF: Record<ErrorKind, number> = {
-  input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  upstream: 502,
-  interrupted: 503,
-  internal: 500,
-};
+/** An error as the API answers it: a stable code, its kind, what is wrong, and what fixes it (as data, and said). */
+function errorJson(code: ErrorCode, message: string, remedy: Remedy | null = null) {
+  return { error: { code, kind: ERROR_CODES[code].kind, message, remedy, fix: remedy ? apiRemedyText(remedy) : null } };
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -61,7 +58,21 @@ const paged = {
   properties: { items: list, total: { type: 'integer' }, next_cursor: { type: ['string', 'null'] }, as_of: asOf },
   required: ['items', 'total', 'next_cursor', 'as_of'],
 } as const;
-const errorBody = { type: 'object', properties: { error: { type: 'object', properties: { kind: { type: 'string' }, message: { type: 'string' } } } } } as const;
+const errorBody = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string', description: 'stable; docs/errors.md lists them' },
+        kind: { type: 'string' },
+        message: { type: 'string' },
+        remedy: { type: ['object', 'null'], additionalProperties: true, description: 'what fixes it, as data: {"do": ..., ...}' },
+        fix: { type: ['string', 'null'], description: 'the remedy, said' },
+      },
+    },
+  },
+} as const;
 const pageQuery = { limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, cursor: { type: 'string' } } as const;
 const responses = (ok: object) => ({ 200: ok, 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody });
 
@@ -120,18 +131,18 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           // RFC 6750: a valid token without the scope is 403, and says which scope it lacks.
           if (error instanceof InsufficientScope)
             reply.header('WWW-Authenticate', `Bearer realm="herowatch", error="insufficient_scope", scope="${error.scope}"`);
-          return reply.code(STATUS_OF[error.kind]).send({ error: { kind: error.kind, message: error.message } });
+          return reply.code(TRANSPORT[error.kind].http).send(errorJson(error.code, error.message, error.remedy));
         }
         const validation = error as { validation?: ValidationIssue[]; validationContext?: string; message?: string; statusCode?: number };
         if (validation.validation)
           return reply
             .code(400)
-            .send({ error: { kind: 'input', message: validationMessage(validation.validation, validation.validationContext, validation.message) } });
+            .send(errorJson('HW_INVALID_INPUT', validationMessage(validation.validation, validation.validationContext, validation.message)));
         request.log.error({ err: error }, 'API request failed');
-        return reply.code(500).send({ error: { kind: 'internal', message: 'herowatch failed to answer; its log says why.' } });
+        return reply.code(500).send(errorJson('HW_INTERNAL', 'herowatch failed to answer; its log says why.'));
       });
       api.setNotFoundHandler(async (_request, reply) =>
-        reply.code(404).send({ error: { kind: 'not_found', message: 'There is no such API route: /api/v1/openapi.json lists them.' } }),
+        reply.code(404).send(errorJson('HW_NOT_FOUND', 'There is no such API route: /api/v1/openapi.json lists them.')),
       );
       // Requests are checked by an Ajv of the API's own: an unknown parameter is refused, never silently dropped (Fastify's default).
       const ajv = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
@@ -341,7 +352,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
       /** The finding, if its connection is in the token's scope (otherwise it does not exist for this client). */
       const scopedFinding = async (request: FastifyRequest, id: number) => {
         // One answer whether the finding does not exist or is outside the scope: a client learns nothing of others' findings.
-        const hidden = new NotFoundError(`There is no finding ${id} that this client may change; GET /api/v1/findings lists them with their ids.`);
+        const hidden = unknownFinding(id);
         const finding = await findingDetail(hw, id).catch((error: unknown) => {
           throw error instanceof NotFoundError ? hidden : error;
         });
@@ -361,7 +372,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
             body: {
               type: 'object',
               properties: {
-                reason: { type: 'string', minLength: 10, maxLength: 500 },
+                reason: { type: 'string', minLength: REASON_LENGTH.min, maxLength: REASON_LENGTH.max },
                 expires_at: { type: 'string', format: 'date', description: 'YYYY-MM-DD, at most a year away' },
               },
               required: ['reason', 'expires_at'],
@@ -373,7 +384,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           await scopedFinding(request, request.params.id);
           const expires = parseDay(request.body.expires_at);
-          if (!expires) throw new InputError('expires_at is a day, YYYY-MM-DD.');
+          if (!expires) throw new InputError('HW_INVALID_INPUT', 'expires_at is a day, YYYY-MM-DD.');
           return suppressFinding(hw, request.params.id, { reason: request.body.reason, by: by(request), expiresAt: expires });
         },
       );
@@ -410,7 +421,8 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const [connection] = await scopedConnections(hw, scopeOf(request), request.params.connection);
           const apps = [...(request.body.add ?? []), ...(request.body.remove ?? [])];
-          if (apps.some((app) => !appInScope(scopeOf(request), app))) throw new NotFoundError('An app named is not one this client may change.');
+          if (apps.some((app) => !appInScope(scopeOf(request), app)))
+            throw new NotFoundError('HW_APP_UNKNOWN', 'An app named is not one this client may change.');
           if ((request.body.add ?? []).length > 0) await addMonitoredApps(hw, connection!.name, request.body.add!);
           if ((request.body.remove ?? []).length > 0) await removeMonitoredApps(hw, connection!.name, request.body.remove!);
           return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };

@@ -1,3 +1,4 @@
+import { InputError, type ErrorOptions } from '../errors.js';
 import { open, type FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 
@@ -29,7 +30,12 @@ export interface ZipFileEntry {
   read(): { bytes: Buffer } | { problem: string };
 }
 
-export class ZipReadError extends Error {}
+/** A zip that is not one herowatch reads (damaged, hostile, or beyond its bounds). */
+export class ZipReadError extends InputError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_ARCHIVE_INVALID', message, options);
+  }
+}
 
 interface DirectoryEntry {
   name: string;

@@ -89,7 +89,22 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
 
     // Suppress one: it leaves the open list and shows as suppressed, with who and why.
     const target = all.find((f) => f.resource_key === 'app/edge-api/collab@other.example')!;
-    const badDate = await herowatch(env, ['findings', 'suppress', String(target.id), '--reason', 'x', '--by', 'ciso', '--expires', '2020-01-01']);
+    // The reason is held to the same rule as through the REST API and the dashboard: one an auditor can read.
+    const terse = await herowatch(env, ['findings', 'suppress', String(target.id), '--reason', 'ok', '--by', 'ciso', '--expires', '30d']);
+    expect(terse.code).toBe(2);
+    expect(terse.stderr).toContain('a reason an auditor can read, of 10 to 500 characters (this one has 2)');
+    expect(terse.stderr).toContain('fix: --reason');
+    const badDate = await herowatch(env, [
+      'findings',
+      'suppress',
+      String(target.id),
+      '--reason',
+      'accepted for now',
+      '--by',
+      'ciso',
+      '--expires',
+      '2020-01-01',
+    ]);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('is not in the future');
     expect((await herowatch(env, ['findings', 'suppress', '99999', '--reason', 'x', '--by', 'y', '--expires', '30d'])).stderr).toContain(
@@ -182,7 +197,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     const since = JSON.parse((await herowatch(env, ['events', '--json', '--since', day, '--until', day])).stdout) as { created_at: string }[];
     expect(since.map((e) => e.created_at)).toEqual(['2026-11-19T23:59:59Z', '2026-11-19T11:00:00Z', '2026-11-19T10:15:00Z'].map(shifted));
     expect((await herowatch(env, ['events', '--since', 'yesterday'])).stderr).toContain(
-      '--since takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not yesterday',
+      '"since" takes a real day (YYYY-MM-DD) or an ISO time (2026-11-01T10:00:00Z), not yesterday',
     );
     for (const impossible of ['2026-13-45', '2026-02-30']) {
       const refused = await herowatch(env, ['events', '--since', impossible]);

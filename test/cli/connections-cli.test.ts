@@ -92,7 +92,7 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect(JSON.parse((await herowatch(env, ['status', 'edge', '--json'])).stdout)).toMatchObject({ state: 'disabled', account: null, token: null });
     const refused = await herowatch({ ...env, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'edge']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('Connection "edge" is disconnected; reconnect it first: herowatch connect --name edge --token-stdin');
+    expect(refused.stderr).toContain('Connection "edge" is disconnected: its token was deleted.\n  fix: herowatch connect --name edge --token-stdin');
     expect(await count(hw, "SELECT count(*) AS n FROM apps WHERE connection = 'edge'")).toBe(6);
     // Disconnecting again changes nothing, so the reconnect below still resumes the apps.
     const again = await herowatch(env, ['disconnect', 'edge']);
@@ -175,7 +175,7 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
       [['connect', '--name', 'edge', '--token-stdin'], `${T.admin}\n${T.member}\n`, /more than one word/],
       [['connect', '--name', 'edge', '--token-env', 'NOT_SET'], undefined, /NOT_SET is empty or not set/],
       [['connect', '--name', 'bad name!', '--token-stdin'], T.admin, /not a valid connection name/],
-      [['status', 'nope'], undefined, /There is no connection "nope"; create it with: herowatch connect --name nope --token-stdin/],
+      [['status', 'nope'], undefined, /There is no connection "nope".\n {2}fix: herowatch connect --name nope --token-stdin/],
       [['disconnect', 'nope'], undefined, /There is no connection "nope"/],
       [['apps', 'available', 'nope'], undefined, /There is no connection "nope"/],
       [['sync', '--connection', 'nope'], undefined, /No Heroku token for connection "nope": connect it/],
@@ -215,7 +215,7 @@ describe.each(DIALECTS)('connections from the command line on %s', (dialect) => 
     expect((await herowatch(env, ['connect', '--name', 'scoped', '--token-stdin'], T.adminProtected)).code).toBe(0);
     const which = await herowatch(env, ['sync']);
     expect(which.code).toBe(2);
-    expect(which.stderr).toContain('Which connection? Give --connection NAME (edge, scoped) or --all.');
+    expect(which.stderr).toContain('Which connection? There are several: edge, scoped.\n  fix: give --connection NAME, or --all (edge, scoped)');
     const all = await herowatch(env, ['sync', '--all']);
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toMatch(/Sync run 1 of connection "edge"[\s\S]*Sync run 2 of connection "scoped"/);

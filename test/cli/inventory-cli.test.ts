@@ -146,12 +146,12 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
     const hw = await openTestHerowatch(dialect, emulator.url);
     const base = { ...hw.env, HEROKU_HOST: emulator.url };
     const cases: [Record<string, string>, string[], RegExp][] = [
-      [base, ['sync'], /No Heroku token for connection "default": connect it .*or set HEROKU_API_KEY/],
+      [base, ['sync'], /No Heroku token for connection "default": connect it, or set HEROKU_API_KEY[\s\S]*fix: herowatch connect --name default --token-stdin/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--reserve', '150'], /--reserve <percent>' argument '150' is invalid. Use a percentage from 0 to 99/],
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
       [base, ['export', 'appz'], /There is no dataset "appz"; did you mean apps\? Datasets: account, rate_limits/],
-      [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd"; create it with/],
+      [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd".\n {2}fix: herowatch connect --name prodd --token-stdin/],
       [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['findings', '--connection', 'prodd'], /There is no connection "prodd"/],
@@ -190,10 +190,20 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       const result = await herowatch(base, ...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toBe('');
-      const { error } = JSON.parse(result.stdout) as { error: { kind: string; message: string } };
+      const { error } = JSON.parse(result.stdout) as { error: { code: string; kind: string; message: string; remedy: unknown; fix: string | null } };
       expect(['input', 'not_found']).toContain(error.kind);
+      expect(error.code).toMatch(/^HW_[A-Z_]+$/);
       expect(error.message.length).toBeGreaterThan(10);
     }
+    // An unknown connection names the code scripts decide on, and what fixes it, as data and as the command.
+    const gone = JSON.parse((await herowatch(base, 'export', 'apps', '--connection', 'prodd', '--json')).stdout) as { error: unknown };
+    expect(gone.error).toEqual({
+      code: 'HW_CONNECTION_UNKNOWN',
+      kind: 'not_found',
+      message: expect.stringContaining('There is no connection "prodd"'),
+      remedy: { do: 'connect', connection: 'prodd' },
+      fix: 'herowatch connect --name prodd --token-stdin',
+    });
     // Files that cannot be written are named, with the fix.
     await herowatch({ ...base, HEROKU_API_KEY: T.admin }, 'sync');
     const folder = await herowatch(base, 'export', 'apps', '--out', hw.home);

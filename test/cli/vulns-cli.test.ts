@@ -86,7 +86,7 @@ describe('herowatch vulns scan', () => {
     await writeFile(join(dir, 'empty.json'), '{}');
     const cases: [string[], RegExp][] = [
       [['vulns', 'scan', join(dir, 'missing'), '--db', osv], /The path .*missing does not exist/],
-      [['vulns', 'scan', dir, '--db', join(dir, 'nowhere')], /--db .*nowhere does not exist/],
+      [['vulns', 'scan', dir, '--db', join(dir, 'nowhere')], /The advisories .*nowhere does not exist/],
       [['vulns', 'scan', dir, '--db', join(dir, 'empty.json')], /holds no OSV advisory \(1 files could not be read, e\.g\. .*empty\.json: not an OSV record/],
       [['vulns', 'scan', join(dir, 'notes.bin'), '--db', osv], /is not a folder, a gzipped tarball or a package file herowatch reads/],
       [['vulns', 'scan', dir, '--db', osv, '--fail-on', 'severe'], /Use one of critical, high, medium, low/],

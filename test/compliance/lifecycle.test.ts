@@ -81,7 +81,7 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     expect(changesOf(await sync(7)).filter((c) => c.includes(OUTSIDER))).toEqual([]);
 
     // Suppress again, then end it by hand.
-    await suppressFinding(hw, outsider.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(7) });
+    await suppressFinding(hw, outsider.id, { reason: 'accepted by the CISO', by: 'ciso', expiresAt: at(30), now: at(7) });
     now = at(7);
     expect((await finding(OUTSIDER))!.status).toBe('suppressed');
     await unsuppressFinding(hw, outsider.id, 'ciso', at(7));
@@ -129,10 +129,10 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
       /is passing: only a failing finding can be suppressed/,
     );
     const twoFa = await finding(TWO_FA, 0);
-    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(366), now: at(0) })).rejects.toThrow(
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted by the CISO', by: 'ciso', expiresAt: at(366), now: at(0) })).rejects.toThrow(
       /at most a year \(until 2027-11-20\)/,
     );
-    await suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(365), now: at(0) });
+    await suppressFinding(hw, twoFa.id, { reason: 'accepted by the CISO', by: 'ciso', expiresAt: at(365), now: at(0) });
     expect((await finding(TWO_FA, 0)).status).toBe('suppressed');
 
     // Fixed: the finding resolves and its suppression ends with it.
@@ -141,7 +141,7 @@ describe.each(DIALECTS)('findings across runs on %s', (dialect) => {
     await emulator.setScenario(fixed);
     await sync(1);
     expect(await finding(TWO_FA, 1)).toMatchObject({ status: 'resolved', suppression: null });
-    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted', by: 'ciso', expiresAt: at(30), now: at(1) })).rejects.toThrow(
+    await expect(suppressFinding(hw, twoFa.id, { reason: 'accepted by the CISO', by: 'ciso', expiresAt: at(30), now: at(1) })).rejects.toThrow(
       /is resolved: only a failing finding/,
     );
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mountMcp } from '../../src/mcp/http.js';
 import { createMcpServer, TEXT_LIMIT } from '../../src/mcp/server.js';
 import { agentCalls, createAccessToken, revokeToken } from '../../src/service/access.js';
-import { connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connect.js';
 import { addMonitoredApps } from '../../src/service/monitored-apps.js';
 import type { Scope } from '../../src/service/scope.js';
 import { syncConnection } from '../../src/service/sync.js';
@@ -176,7 +176,11 @@ describe('the MCP server', () => {
     const resource = await client.readResource({ uri: 'herowatch://apps/acme/acme-api' });
     expect(JSON.parse((resource.contents[0] as { text: string }).text)).toMatchObject({ app: { name: 'acme-api', connection: 'acme' } });
     // Reading a resource is in the agent audit log, as a tool call is: what was read and how it ended.
-    await expect(client.readResource({ uri: 'herowatch://apps/acme/no-such-app' })).rejects.toThrow();
+    // A resource that is not there is JSON-RPC's invalid params (MCP 2026-07-28), with the URI.
+    await expect(client.readResource({ uri: 'herowatch://apps/acme/no-such-app' })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('There is no app "no-such-app"'),
+    });
     const reads = (await agentCalls(hw, { limit: 50 })).filter((c) => c.method === 'resources/read');
     expect(reads.map((c) => [c.name, (c.arguments as { uri: string }).uri, c.outcome])).toEqual(
       expect.arrayContaining([
@@ -202,7 +206,10 @@ describe('the MCP server', () => {
       stored.map((r) => `${r.name} ${r.region} ${r.stack} ${r.updated_at}`),
     );
     // Bound to one connection: the other is not there, through any tool.
-    expect((await call(client, 'list_apps', { connection: 'bob' })).isError).toBe(true);
+    const other = await call(client, 'list_apps', { connection: 'bob' });
+    expect(other.isError).toBe(true);
+    // What is wrong, what fixes it in an agent's terms (a tool, not a command line), and the code to decide on.
+    expect(other.text).toBe('There is no connection "bob" that this client may see.\nFix: list_connections lists them.\n(HW_CONNECTION_UNKNOWN)');
     await client.close();
     expect((await agentCalls(hw, { limit: 10 })).some((c) => c.transport === 'stdio' && c.name === 'list_apps' && c.outcome === 'not_found')).toBe(true);
   }, 60_000);

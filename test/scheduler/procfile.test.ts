@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connect.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log.js';
 import { createHmac } from 'node:crypto';
 import { sendWebhook, webhookBody, webhookSecret, webhookSignature } from '../../src/notify/webhook.js';
 import { Scheduler, type SchedulerEvent } from '../../src/scheduler/scheduler.js';
-import { connect, disconnect } from '../../src/service/connections.js';
+import { connect, disconnect } from '../../src/service/connect.js';
 import { schedulerJobs } from '../../src/service/jobs.js';
 import { herowatch } from '../support/cli.js';
 import { syncConnection } from '../../src/service/sync.js';
@@ -289,7 +289,16 @@ describe('webhook bodies', () => {
     ]);
     // Vulnerabilities of monitored apps go with the findings of the same job.
     const vulnerabilities = [
-      { event: 'opened' as const, app: 'shop', id: 'CVE-2022-24999', ecosystem: 'npm', package: 'qs', version: '6.5.2', severity: 'high', fixed: '6.5.3' },
+      {
+        event: 'opened' as const,
+        app: 'shop',
+        id: 'CVE-2022-24999',
+        ecosystem: 'npm' as const,
+        package: 'qs',
+        version: '6.5.2',
+        severity: 'high' as const,
+        fixed: '6.5.3',
+      },
     ];
     expect(webhookBody('json', { ...notice, vulnerabilities })).toMatchObject({
       vulnerability_changes: [{ event: 'opened', app: 'shop', id: 'CVE-2022-24999', fixed: '6.5.3' }],

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoScenarioPath, readScenarioFile } from '../../src/emulator/index.js';
 import { createAccessToken } from '../../src/service/access.js';
-import { connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connect.js';
 import { runReadOnlySql } from '../../src/service/datasets.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { addUser, createSetupLink, signIn } from '../../src/service/users.js';

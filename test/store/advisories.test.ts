@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { advisoryDatabaseStatus, storedAdvisoryIndex, updateAdvisories } from '../../src/service/vulns.js';
+import { advisoryDatabaseStatus, storedAdvisoryIndex, updateAdvisories } from '../../src/service/advisories.js';
 import { matchPackages } from '../../src/vulns/match.js';
 import type { Package } from '../../src/vulns/packages.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { demoScenarioPath, readScenarioFile } from '../../src/emulator/index.js';
 import type { Scenario } from '../../src/emulator/scenario/types.js';
-import { connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connect.js';
 import { addMonitoredApps } from '../../src/service/monitored-apps.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { addUser, signIn } from '../../src/service/users.js';

@@ -6,15 +6,8 @@ import { addMonitoredApps, availableApps } from '../../src/service/monitored-app
 import { listFindings } from '../../src/service/compliance.js';
 import { syncConnection } from '../../src/service/sync.js';
 import { countDataset, readDataset } from '../../src/store/datasets.js';
-import {
-  appSbom,
-  appVulnerabilities,
-  ignoreVulnerability,
-  importAdvisories,
-  testMonitoredApps,
-  vulnerabilitySummary,
-  vulnerablePackages,
-} from '../../src/service/vuln-monitor.js';
+import { appSbom, appVulnerabilities, ignoreVulnerability, vulnerabilitySummary, vulnerablePackages } from '../../src/service/vuln-views.js';
+import { importAdvisories, testMonitoredApps } from '../../src/service/vuln-monitor.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 import { edgeScenario, T } from '../support/scenarios.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advisoryDatabaseStatus } from '../../src/service/vulns.js';
+import { advisoryDatabaseStatus } from '../../src/service/advisories.js';
 import { importAdvisoriesOnline } from '../../src/service/vuln-monitor.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

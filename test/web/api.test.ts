@@ -67,13 +67,19 @@ describe('the REST API', () => {
         const answer = await ask(token);
         expect(answer.statusCode, `${operation} with ${token ?? 'no token'}`).toBe(401);
         expect(answer.headers['www-authenticate']).toMatch(new RegExp(`^Bearer realm="herowatch", scope="${scope}"`));
-        expect((answer.json() as Json).error).toMatchObject({ kind: 'unauthenticated' });
+        expect((answer.json() as Json).error).toMatchObject({ code: 'HW_UNAUTHENTICATED', kind: 'unauthenticated' });
       }
       // A valid token without the scope is known, and refused for what it lacks (RFC 6750: 403, insufficient_scope).
       const lacking = await ask(scope === 'read' ? writer : everything);
       expect(lacking.statusCode, `${operation} with a token without ${scope}`).toBe(403);
       expect(lacking.headers['www-authenticate']).toBe(`Bearer realm="herowatch", error="insufficient_scope", scope="${scope}"`);
-      expect((lacking.json() as Json).error).toMatchObject({ kind: 'forbidden', message: expect.stringContaining(`lacks the ${scope} scope`) });
+      expect((lacking.json() as Json).error).toMatchObject({
+        code: 'HW_INSUFFICIENT_SCOPE',
+        kind: 'forbidden',
+        message: expect.stringContaining(`lacks the ${scope} scope`),
+        remedy: { do: 'create-access-token', scope },
+        fix: expect.stringContaining(`herowatch access-tokens create --scope ${scope}`),
+      });
     }
   });
 
@@ -148,9 +154,14 @@ describe('the REST API', () => {
     const monitored = await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['acme-api'] });
     expect(monitored).toEqual({ status: 200, body: { monitored: ['acme-api'] } });
     expect((await send('POST', '/api/v1/connections/acme/monitored-apps', bobWriter, { add: ['acme-api'] })).status).toBe(404);
-    expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['no-such-app'] })).body.error).toMatchObject({
-      kind: 'input',
+    const unknownApp = await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { add: ['no-such-app'] });
+    expect(unknownApp.status).toBe(404);
+    expect(unknownApp.body.error).toEqual({
+      code: 'HW_APP_UNKNOWN',
+      kind: 'not_found',
       message: expect.stringMatching(/no-such-app/),
+      remedy: { do: 'list', what: 'apps', connection: 'acme' },
+      fix: 'GET /api/v1/apps?connection=acme lists them.',
     });
     expect((await send('POST', '/api/v1/connections/acme/monitored-apps', writer, { remove: ['acme-api'] })).body).toEqual({ monitored: [] });
   });

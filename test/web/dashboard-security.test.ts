@@ -188,6 +188,20 @@ describe("the dashboard's routes", () => {
     expect(nothing).not.toContain('<table class="events">');
   });
 
+  it('say what fixes an error under it, linked to the page where it is done, in a page and in an htmx answer alike', async () => {
+    const page = await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/no-such-app' }));
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain('There is no app &quot;no-such-app&quot; on connection acme');
+    expect(page.body).toMatch(/<p class="fix">What fixes it: <a href="\/apps\/add">Apps lists the connection&#39;s apps.<\/a><\/p>/);
+    // The CLI's words never reach a page.
+    expect(page.body).not.toContain('herowatch apps');
+    const fragment = await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/no-such-app', headers: { 'hx-request': 'true' } }));
+    expect(fragment.statusCode).toBe(404);
+    expect(fragment.body).toMatch(
+      /^<p class="alert alert-error" role="alert">There is no app .*<a href="\/apps\/add">Apps lists the connection&#39;s apps.<\/a><\/p>$/,
+    );
+  });
+
   it("say a report's counts in one order: the compliance page, the framework page and the CLI agree", async () => {
     const compliance = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance' }))).body;
     const headers = [...(/<thead>(.*?)<\/thead>/s.exec(compliance)?.[1] ?? '').matchAll(/<th scope="col" class="num">([^<]*)<\/th>/g)].map((m) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { connect } from '../../src/service/connections.js';
+import { connect } from '../../src/service/connect.js';
 import { openHerowatch } from '../../src/service/herowatch.js';
 import { metricsRefusal } from '../../src/service/metrics.js';
 import { DEFAULT_SETTINGS } from '../../src/settings.js';

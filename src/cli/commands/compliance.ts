@@ -1,6 +1,7 @@
+import { changeCounts } from '../../compliance/findings.js';
 import { Option, type Command } from 'commander';
 import { exportFindings, FINDING_EXPORTS } from '../../compliance/finding-export.js';
-import { SEVERITIES, type Severity } from '../../compliance/check.js';
+import { SEVERITIES, type Severity } from '../../severity.js';
 import { checksMarkdown } from '../../compliance/docs.js';
 import { CHECK_COUNT_ORDER, summaryText } from '../../compliance/report.js';
 import {
@@ -156,8 +157,7 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 }
 
 export function printEvaluation(output: Output, summary: EvaluationSummary): void {
-  const opened = summary.changes.filter((c) => c.event !== 'resolved').length;
-  const resolved = summary.changes.length - opened;
+  const { opened, resolved } = changeCounts(summary.changes);
   output.out(
     `Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`,
   );

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { ConnectionStatus } from '../../connections/status.js';
 import { tokenFromHerokuCli } from '../../connections/netrc.js';
-import { connect, connectionStatuses, disconnect, rotateVaultKey, tokenHygiene } from '../../service/connections.js';
+import { connect, disconnect, rotateVaultKey } from '../../service/connect.js';
+import { connectionStatuses, tokenHygiene } from '../../service/connection-status.js';
 import { addMonitoredApps, availableApps, monitoredApps, removeMonitoredApps } from '../../service/monitored-apps.js';
 import { confirm } from '../confirm.js';
 import { withHerowatch } from '../context.js';

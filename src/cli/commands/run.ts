@@ -26,7 +26,7 @@ export function registerRun(program: Command, output: Output, setExitCode: (code
     .option('--json', 'print events as JSON lines')
     .option('--verbose', 'log to standard error')
     .action(async (flags: { once?: boolean; queue?: boolean; json?: boolean; verbose?: boolean }) => {
-      if (flags.queue && flags.once) throw new InputError('--queue plans continuously; --once runs the due jobs in this process. Use one of them.');
+      if (flags.queue && flags.once) throw new InputError('HW_USAGE', '--queue plans continuously; --once runs the due jobs in this process. Use one of them.');
       await untilSignalled(async (controller) => {
         await withHerowatch({}, async (hw) => {
           const { schedule, notifications } = hw.config.settings;

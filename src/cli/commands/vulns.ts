@@ -1,17 +1,15 @@
+import { changeCounts } from '../../compliance/findings.js';
 import { ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   appSbom,
   appVulnerabilities,
   ignoreVulnerability,
-  importAdvisories,
-  importAdvisoriesOnline,
-  testMonitoredApps,
   unignoreVulnerability,
   vulnerabilityRecords,
   vulnerabilitySummary,
-  type AppTest,
-} from '../../service/vuln-monitor.js';
+} from '../../service/vuln-views.js';
+import { importAdvisories, importAdvisoriesOnline, testMonitoredApps, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
 import { ECOSYSTEMS } from '../../vulns/ecosystems.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
@@ -19,20 +17,10 @@ import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
-import {
-  advisoryDatabase,
-  advisoryDatabaseStatus,
-  FAIL_ON,
-  givenAdvisories,
-  loadAdvisories,
-  reaches,
-  reportScan,
-  scanPath,
-  storedAdvisoryIndex,
-  type ScanReport,
-} from '../../service/vulns.js';
+import { advisoryDatabase, advisoryDatabaseStatus, givenAdvisories, loadAdvisories, storedAdvisoryIndex } from '../../service/advisories.js';
+import { FAIL_ON, reaches, reportScan, scanPath, type ScanReport } from '../../service/scan.js';
 import { withHerowatch } from '../context.js';
-import type { Severity } from '../../vulns/severity.js';
+import type { Severity } from '../../severity.js';
 import { EXIT, UsageError, type Output } from '../output.js';
 import { table } from '../table.js';
 
@@ -41,7 +29,7 @@ const VULNERABILITY_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a vulnerabilit
 interface ScanFlags {
   db?: string;
   json?: boolean;
-  failOn?: Exclude<Severity, 'unknown'>;
+  failOn?: Severity;
   includeDev?: boolean;
 }
 
@@ -257,8 +245,7 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       if (flags.ecosystem || flags.full)
         throw new UsageError('--ecosystem and --full choose what to download; with --from, herowatch reads exactly the files given.');
       const { update, rematched } = await withHerowatch({}, (hw) => importAdvisories(hw, flags.from!));
-      const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
-      const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
+      const { opened, resolved } = changeCounts(rematched.flatMap((t) => t.changes));
       if (flags.json) {
         const { touched: _touched, ...rest } = update;
         output.json({ ...rest, rematched: { apps: rematched.length, opened, resolved } });
@@ -340,8 +327,7 @@ async function updateOnline(
   flags: { ecosystem?: string[]; full?: boolean; json?: boolean },
 ): Promise<void> {
   const { ecosystems, rematched } = await withHerowatch({}, (hw) => importAdvisoriesOnline(hw, { ecosystems: flags.ecosystem, full: flags.full }));
-  const opened = rematched.flatMap((t) => t.changes.filter((c) => c.event !== 'resolved')).length;
-  const resolved = rematched.flatMap((t) => t.changes.filter((c) => c.event === 'resolved')).length;
+  const { opened, resolved } = changeCounts(rematched.flatMap((t) => t.changes));
   if (ecosystems.some((e) => e.error !== null)) setExitCode(EXIT.failed);
   if (flags.json) {
     return output.json({
@@ -375,10 +361,10 @@ async function updateOnline(
     );
 }
 
-function failOn(value: string): Exclude<Severity, 'unknown'> {
+function failOn(value: string): Severity {
   const severity = value.toLowerCase();
-  if (!(FAIL_ON as string[]).includes(severity)) throw new InvalidArgumentError(`Use one of ${FAIL_ON.join(', ')}.`);
-  return severity as Exclude<Severity, 'unknown'>;
+  if (!(FAIL_ON as readonly string[]).includes(severity)) throw new InvalidArgumentError(`Use one of ${FAIL_ON.join(', ')}.`);
+  return severity as Severity;
 }
 
 function printScan(output: Output, report: ScanReport, skippedAdvisories: number): void {

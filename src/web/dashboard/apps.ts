@@ -7,7 +7,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { appChanges } from '../../service/history.js';
 import { appVulnerabilitiesView, findingsView } from '../../service/views.js';
-import { appSbom } from '../../service/vuln-monitor.js';
+import { appSbom } from '../../service/vuln-views.js';
 import { DAY_MS } from '../../time.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { field, fields } from './form.js';
@@ -89,7 +89,7 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
     { config: { access: 'viewer' } },
     async (request, reply) => {
       const format = (request.query.format ?? 'cyclonedx') as SbomFormat;
-      if (!(SBOM_FORMATS as readonly string[]).includes(format)) throw new InputError(`An SBOM is ${SBOM_FORMATS.join(' or ')}.`);
+      if (!(SBOM_FORMATS as readonly string[]).includes(format)) throw new InputError('HW_INVALID_INPUT', `An SBOM is ${SBOM_FORMATS.join(' or ')}.`);
       const sbom = await appSbom(hw, request.params.app, { connection: request.params.connection, format });
       const file = `${sbom.app}-v${sbom.release ?? 0}.${format}.json`.replace(/[^\w.-]/g, '_');
       return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(sbom.document);

@@ -6,7 +6,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { auditEventsView, datasetsView, datasetView, vulnerabilitiesView } from '../../service/views.js';
 import { whyNoEvents } from '../../service/audit.js';
-import { vulnerablePackages } from '../../service/vuln-monitor.js';
+import { vulnerablePackages } from '../../service/vuln-views.js';
 import { field } from './form.js';
 import { page } from './render.js';
 
@@ -75,7 +75,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
     let result = null;
     let error = null;
     try {
-      if (!query.trim()) throw new InputError('Write a SELECT over the dataset views.');
+      if (!query.trim()) throw new InputError('HW_SQL_REFUSED', 'Write a SELECT over the dataset views.');
       result = await runReadOnlySql(hw, query, CONSOLE_LIMITS);
     } catch (caught) {
       if (!(caught instanceof HerowatchError) || (caught.kind !== 'input' && caught.kind !== 'forbidden')) throw caught;
@@ -92,7 +92,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
 
   web.get<{ Params: { name: string; format: string } }>('/datasets/:name/export.:format', { config: { access: 'viewer' } }, async (request, reply) => {
     const format = request.params.format as ExportFormat;
-    if (!EXPORT_FORMATS.includes(format)) throw new NotFoundError(`Datasets are downloaded as ${EXPORT_FORMATS.join(', ')}.`);
+    if (!EXPORT_FORMATS.includes(format)) throw new NotFoundError('HW_NOT_FOUND', `Datasets are downloaded as ${EXPORT_FORMATS.join(', ')}.`);
     const dataset = await datasetView(hw, EVERYTHING, request.params.name);
     const { dataset: definition, rows } = await datasetRows(hw, dataset.name);
     return reply

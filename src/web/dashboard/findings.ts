@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { SEVERITIES, type Severity } from '../../compliance/check.js';
+import { SEVERITIES, type Severity } from '../../severity.js';
 import { exportFindings, FINDING_EXPORT_TYPES, FINDING_EXPORTS, type FindingExport } from '../../compliance/finding-export.js';
 import { FINDING_STATUSES, type FindingViewStatus } from '../../compliance/finding-view.js';
 import { frameworks } from '../../compliance/frameworks.js';
@@ -34,9 +34,10 @@ function findingsRequest(q: FindingsQuery): FindingsRequest {
   const statuses = [q.status ?? []].flat().filter((s) => s !== '');
   for (const s of statuses)
     if (!(FINDING_STATUSES as string[]).includes(s))
-      throw new InputError(`A finding's status is one of ${FINDING_STATUSES.join(', ')}, not "${s.slice(0, 40)}".`);
+      throw new InputError('HW_INVALID_INPUT', `A finding's status is one of ${FINDING_STATUSES.join(', ')}, not "${s.slice(0, 40)}".`);
   const severity = one('severity');
-  if (severity !== undefined && !(SEVERITIES as readonly string[]).includes(severity)) throw new InputError(`A severity is one of ${SEVERITIES.join(', ')}.`);
+  if (severity !== undefined && !(SEVERITIES as readonly string[]).includes(severity))
+    throw new InputError('HW_INVALID_INPUT', `A severity is one of ${SEVERITIES.join(', ')}.`);
   return {
     connection: one('connection'),
     status: statuses.length ? (statuses as FindingViewStatus[]) : CURRENT,
@@ -95,7 +96,8 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
   // The filtered view, whole, as a file.
   web.get<{ Params: { format: string }; Querystring: FindingsQuery }>('/findings/export.:format', { config: { access: 'viewer' } }, async (request, reply) => {
     const format = request.params.format as FindingExport;
-    if (!(FINDING_EXPORTS as readonly string[]).includes(format)) throw new NotFoundError(`Findings are exported as ${FINDING_EXPORTS.join(', ')}.`);
+    if (!(FINDING_EXPORTS as readonly string[]).includes(format))
+      throw new NotFoundError('HW_NOT_FOUND', `Findings are exported as ${FINDING_EXPORTS.join(', ')}.`);
     const q = { ...request.query, status: typeof request.query.status === 'string' ? request.query.status.split(',') : request.query.status };
     const { items } = await findingsView(hw, EVERYTHING, findingsRequest(q), { limit: Number.MAX_SAFE_INTEGER });
     const type = FINDING_EXPORT_TYPES[format];
@@ -125,7 +127,8 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
     const reason = field(request, 'reason');
     const expires = parseDay(field(request, 'expires'));
     try {
-      if (!expires) throw new InputError('Give the day the suppression ends (YYYY-MM-DD): every accepted risk is looked at again.');
+      if (!expires)
+        throw new InputError('HW_RISK_ACCEPTANCE_INVALID', 'Give the day the suppression ends (YYYY-MM-DD): every accepted risk is looked at again.');
       await suppressFinding(hw, id, { reason, by: request.user!.email, expiresAt: expires });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -165,7 +168,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
 
   web.get<{ Params: { framework: string } }>('/compliance/:framework', { config: { access: 'viewer' } }, async (request, reply) => {
     const framework = frameworks().find((f) => f.id === request.params.framework);
-    if (!framework) throw new NotFoundError(`There is no framework "${request.params.framework.slice(0, 60)}".`);
+    if (!framework) throw new NotFoundError('HW_FRAMEWORK_UNKNOWN', `There is no framework "${request.params.framework.slice(0, 60)}".`);
     const reports = await frameworkViewByConnection(hw, EVERYTHING, framework.id);
     return page(request, reply, 'framework', { title: framework.name, framework, reports });
   });
@@ -174,7 +177,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
     const from = parseDay(field(request, 'from'));
     const toDay = parseDay(field(request, 'to'));
     const connection = field(request, 'connection') || undefined;
-    if (!from || !toDay) throw new InputError('Give the period as two days, YYYY-MM-DD.');
+    if (!from || !toDay) throw new InputError('HW_PERIOD_INVALID', 'Give the period as two days, YYYY-MM-DD.');
     // The period ends at the end of its last day, or now if that is today.
     const to = new Date(Math.min(toDay.getTime() + DAY_MS, Date.now()));
     const bundle = await createStoredBundle(hw, { from, to, connection });
@@ -184,7 +187,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
   web.get<{ Params: { name: string } }>('/compliance/evidence/:name', { config: { access: 'viewer' } }, async (request, reply) => {
     const path = storedBundlePath(hw, request.params.name);
     const bundle = (await storedBundles(hw)).find((b) => b.name === request.params.name);
-    if (!bundle) throw new NotFoundError(`There is no evidence bundle "${request.params.name}".`);
+    if (!bundle) throw new NotFoundError('HW_EVIDENCE_UNKNOWN', `There is no evidence bundle "${request.params.name}".`);
     return reply.type('application/zip').header('content-disposition', `attachment; filename="${bundle.name}"`).send(createReadStream(path));
   });
 
@@ -195,7 +198,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
 }
 
 function findingId(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new NotFoundError(`There is no finding "${text.slice(0, 40)}".`);
+  if (!/^\d{1,15}$/.test(text)) throw new NotFoundError('HW_FINDING_UNKNOWN', `There is no finding "${text.slice(0, 40)}".`);
   return Number(text);
 }
 

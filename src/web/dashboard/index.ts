@@ -10,10 +10,10 @@ import staticFiles from '@fastify/static';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { ForbiddenError, HerowatchError } from '../../errors.js';
+import { ForbiddenError, HerowatchError, TRANSPORT } from '../../errors.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { cookieSecret, sessionUser } from '../../service/users.js';
-import { STATUS_OF } from '../api.js';
+import { pageRemedy, remedyHtml, type PageRemedy } from './remedy.js';
 import { registerAuthPages, SESSION_COOKIE } from './auth-pages.js';
 import { registerComplianceAndFindings } from './findings.js';
 import { registerDataPages } from './data.js';
@@ -116,16 +116,18 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
     });
     web.addHook('preHandler', async (request: FastifyRequest) => {
       if (request.routeOptions.config?.access === 'admin' && request.user?.role !== 'admin')
-        throw new ForbiddenError('Only an admin may do this: ask an admin, or sign in as one.');
+        throw new ForbiddenError('HW_FORBIDDEN', 'Only an admin may do this: ask an admin, or sign in as one.');
     });
 
     web.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
       const failure = error as { statusCode?: number; code?: string; validation?: unknown; message?: string };
       let status = 500;
       let message = 'herowatch failed to answer; its log says why.';
+      let fix: PageRemedy | null = null;
       if (error instanceof HerowatchError) {
-        status = STATUS_OF[error.kind];
+        status = TRANSPORT[error.kind].http;
         message = error.message;
+        fix = error.remedy ? pageRemedy(error.remedy) : null;
       } else if (failure.code?.startsWith('FST_CSRF_')) {
         status = 403;
         message = 'This form has expired or did not come from herowatch: reload the page and send it again.';
@@ -142,8 +144,8 @@ export async function registerDashboard(app: FastifyInstance, hw: Herowatch): Pr
         return reply
           .code(status)
           .type('text/html; charset=utf-8')
-          .send(`<p class="alert alert-error" role="alert">${escapeHtml(message)}</p>`);
-      return page(request, reply, 'error', { title: status === 404 ? 'Not found' : 'Something went wrong', status, message }, status);
+          .send(`<p class="alert alert-error" role="alert">${escapeHtml(message)}${fix ? ` ${remedyHtml(fix)}` : ''}</p>`);
+      return page(request, reply, 'error', { title: status === 404 ? 'Not found' : 'Something went wrong', status, message, fix }, status);
     });
     web.setNotFoundHandler({ preHandler: async () => {} }, async (request, reply) =>
       page(request, reply, 'error', { title: 'Not found', status: 404, message: 'There is no such page here.' }, 404),

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectionStatus } from '../../connections/status.js';
 import { HerowatchError, InputError } from '../../errors.js';
-import { connect, ConnectionRefused, disconnect, findConnection, lastStatus, requireConnection, storedTokenHint, tryToken } from '../../service/connections.js';
+import { connect, ConnectionRefused, disconnect, storedTokenHint, tryToken } from '../../service/connect.js';
+import { findConnection, requireConnection } from '../../service/connections.js';
+import { lastStatus } from '../../service/connection-status.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { connectionsView, testConnectionView } from '../../service/views.js';
@@ -24,6 +26,7 @@ function connectForm(request: FastifyRequest): ConnectForm {
 function requireToken(form: ConnectForm): void {
   if (!form.token)
     throw new InputError(
+      'HW_CONNECTION_NO_TOKEN',
       'Paste a Heroku API key or authorization token (heroku authorizations:create --scope identity,read-protected --description herowatch makes a least-privilege one).',
     );
 }

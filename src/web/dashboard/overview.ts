@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SEVERITIES } from '../../compliance/check.js';
+import { SEVERITIES } from '../../severity.js';
 import { Scheduler } from '../../scheduler/scheduler.js';
 import { silentLogger } from '../../log.js';
 import type { Herowatch } from '../../service/herowatch.js';

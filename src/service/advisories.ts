@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { advisoryJson, downloadArchive, modifiedSince } from '../osv/export.js';
-import { HerowatchError, InputError } from '../errors.js';
+import { HerowatchError } from '../errors.js';
 import {
   advisoriesFor,
   advisoryStatus,
@@ -17,15 +17,17 @@ import { ecosystem } from '../vulns/ecosystems.js';
 import type { Package } from '../vulns/packages.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryFiles } from '../vulns/advisory-files.js';
-import { advisoryGap, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
-import { AdvisoryIndex, matchPackages, type Vulnerability } from '../vulns/match.js';
+import { type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
+import { AdvisoryIndex } from '../vulns/match.js';
 import { compileAdvisory, type Advisory, type AdvisoryPackage } from '../vulns/osv.js';
-import { SEVERITIES, severityRank, type Severity } from '../vulns/severity.js';
-import type { ScanResult } from '../vulns/scan.js';
-import { DEFAULT_SCAN_LIMITS, ScanLimitError } from '../vulns/scan.js';
-import { DEFAULT_SETTINGS } from '../settings.js';
-import { isGzip } from '../vulns/sources.js';
-import { scanBudget, scanPathInThread, type ScanBudget } from '../vulns/scan-thread.js';
+import { existing } from './scan.js';
+
+/*
+ * The advisory database: advisories read from OSV files or downloaded from
+ * OSV's export, stored per ecosystem, and read back as an index to match
+ * packages against. Matching the monitored apps again after an import is
+ * vuln-monitor's (importAdvisories).
+ */
 
 /** Advisories read from files, and what could not be read. */
 export interface LoadedAdvisories {
@@ -36,7 +38,7 @@ export interface LoadedAdvisories {
 
 /** Every OSV advisory under `path` (a JSON file, a zip, a folder of either), indexed in memory. */
 export async function loadAdvisories(path: string): Promise<LoadedAdvisories> {
-  await existing(path, '--db');
+  await existing(path, 'The advisories');
   const index = new AdvisoryIndex();
   const skipped: LoadedAdvisories['skipped'] = [];
   let records = 0;
@@ -52,75 +54,6 @@ export async function loadAdvisories(path: string): Promise<LoadedAdvisories> {
   }
   return { index, records, skipped };
 }
-
-async function existing(path: string, what: string): Promise<Awaited<ReturnType<typeof stat>>> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${what} ${path} does not exist.` : `${what} ${path} cannot be read (${code ?? (error as Error).message}).`);
-  }
-}
-
-/**
- * Scans what is at `path` for packages: a folder (a checkout, an unpacked
- * slug), a gzipped tarball (a slug), or one package file (a lockfile).
- */
-export async function scanPath(path: string, budget: ScanBudget = scanBudget(DEFAULT_SETTINGS)): Promise<ScanResult> {
-  const info = await existing(path, 'The path');
-  try {
-    if (info.isDirectory()) return await scanPathInThread({ kind: 'folder', path, limits: DEFAULT_SCAN_LIMITS }, budget);
-    if (await isGzip(path)) return await scanPathInThread({ kind: 'tarball-file', path, limits: DEFAULT_SCAN_LIMITS }, budget);
-    const result = await scanPathInThread({ kind: 'file', path, name: basename(path), limits: DEFAULT_SCAN_LIMITS }, budget);
-    if (result.files.length === 0 && result.gaps.length === 0) {
-      throw new InputError(
-        `${path} is not a folder, a gzipped tarball or a package file herowatch reads (package-lock.json, yarn.lock, pnpm-lock.yaml, Gemfile.lock, poetry.lock, Pipfile.lock, uv.lock, requirements*.txt, go.mod, composer.lock, gradle.lockfile, Cargo.lock).`,
-      );
-    }
-    return result;
-  } catch (error) {
-    if (error instanceof ScanLimitError) throw new InputError(`${path} was not scanned: ${error.message}.`);
-    throw error;
-  }
-}
-
-export interface ScanReport {
-  scan: ScanResult;
-  /** Vulnerabilities of packages that run (dev-only ones too when asked). */
-  vulnerabilities: Vulnerability[];
-  /** Vulnerabilities left out because only development needs the package. */
-  devOnly: number;
-  /** Packages whose version is unknown (a manifest without a pin): not matched, not guessed. */
-  unknownVersions: number;
-  /** Why "no vulnerability" would not be an answer (no advisories, or stale ones, for the packages' ecosystems; nothing read); null when it would. */
-  unjudged: string | null;
-}
-
-/** Matches a scan's packages against `index`; dev-only packages' vulnerabilities are counted apart unless `includeDev`. */
-export function reportScan(scan: ScanResult, index: AdvisoryIndex, database: AdvisoryDatabase, options: { includeDev?: boolean; now?: Date } = {}): ScanReport {
-  const all = matchPackages(scan.packages, index);
-  const vulnerabilities = options.includeDev ? all : all.filter((v) => !v.dev);
-  const unjudged = advisoryGap(
-    database,
-    scan.packages.map((p) => p.ecosystem),
-    options.now ?? new Date(),
-  );
-  return {
-    scan,
-    vulnerabilities,
-    devOnly: all.length - vulnerabilities.length,
-    unknownVersions: scan.packages.filter((p) => p.version === null).length,
-    unjudged,
-  };
-}
-
-/** Whether any vulnerability reaches `threshold` (an unknown severity reaches only `low`). */
-export function reaches(vulnerabilities: { severity: Severity }[], threshold: Exclude<Severity, 'unknown'>): boolean {
-  const limit = severityRank(threshold);
-  return vulnerabilities.some((v) => (v.severity === 'unknown' ? threshold === 'low' : severityRank(v.severity) <= limit));
-}
-
-export const FAIL_ON = SEVERITIES.filter((s) => s !== 'unknown') as Exclude<Severity, 'unknown'>[];
 
 export interface AdvisoryUpdate {
   source: string;
@@ -149,7 +82,7 @@ export async function updateAdvisories(
   from: string,
   options: { now?: Date; batchSize?: number; source?: string } = {},
 ): Promise<AdvisoryUpdate> {
-  await existing(from, '--from');
+  await existing(from, 'The advisories');
   const started = performance.now();
   const importedAt = (options.now ?? new Date()).toISOString();
   const result: AdvisoryImportResult = { added: 0, updated: 0, unchanged: 0, withdrawn: 0, touched: new Set() };

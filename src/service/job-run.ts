@@ -1,13 +1,16 @@
+import { changeCounts } from '../compliance/findings.js';
 import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
 import type { Logger } from '../log.js';
 import { sendWebhook, webhookOrigin, type Delivery, type VulnerabilityNotice, type WebhookSettings } from '../notify/webhook.js';
-import { notificationDelivered, pendingNotifications, type EvaluationSummary } from '../service/compliance.js';
-import type { Herowatch } from '../service/herowatch.js';
-import { syncAuditTrailOnly, syncConnection } from '../service/sync.js';
+import { notificationDelivered, pendingNotifications, type EvaluationSummary } from './compliance.js';
+import type { Herowatch } from './herowatch.js';
+import { syncAuditTrailOnly, syncConnection } from './sync.js';
 import { finishJob, startJob } from '../store/jobs.js';
 import type { JobKind } from '../store/schema.js';
+
+export type { JobKind } from '../store/schema.js';
 
 export type SchedulerEvent =
   | { type: 'job-start'; connection: string; kind: JobKind; at: string }
@@ -100,9 +103,7 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   }
   const finished = context.now();
   await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : status, finished, error);
-  const findings = compliance
-    ? { opened: compliance.changes.filter((c) => c.event !== 'resolved').length, resolved: compliance.changes.filter((c) => c.event === 'resolved').length }
-    : null;
+  const findings = compliance ? changeCounts(compliance.changes) : null;
   context.emit({
     type: 'job-done',
     connection: job.connection,

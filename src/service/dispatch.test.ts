@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kindsAtLimit } from './worker.js';
+import { kindsAtLimit } from './dispatch.js';
 
 describe('the job limits', () => {
   it('hold back a kind at its own limit, and every kind at the overall one', () => {
