@@ -57,8 +57,10 @@ export type Listing = 'connections' | 'datasets' | 'findings' | 'checks' | 'user
  * door to every remedy.
  */
 export type Remedy =
-  /** Store a working Heroku token for the connection (connecting it, or again). */
+  /** Connect a Heroku account (by this name, when one is meant). */
   | { do: 'connect'; connection?: string }
+  /** Give an existing connection a working Heroku token (it keeps its name, API and history). */
+  | { do: 'reconnect'; connection: string }
   /** Test the connection's token now. */
   | { do: 'test-connection'; connection: string }
   /** Sync the connection (or any). */
@@ -70,7 +72,7 @@ export type Remedy =
   /** Make the app monitored. */
   | { do: 'monitor'; connection?: string; app: string }
   /** Read the app's slug again now (a vulnerability test). */
-  | { do: 'test-app'; app?: string }
+  | { do: 'test-app'; app?: string; connection?: string }
   /** Download or import advisories. */
   | { do: 'update-advisories' }
   /** Delete the connection with its history (its name is then free). */
@@ -134,7 +136,6 @@ export const ERROR_CODES = {
   HW_PASSWORD_WEAK: { kind: 'input', means: 'A password is too short, too simple or too common.' },
   HW_USER_INVALID: { kind: 'input', means: 'A user, a role or a sign-in request is not valid.' },
   HW_ACCESS_TOKEN_INVALID: { kind: 'input', means: 'An access token request (its name, scope, connections, apps or expiry) is not valid.' },
-  HW_FRAMEWORK_INVALID: { kind: 'input', means: 'A framework mapping is not valid.' },
   HW_QUEUE_UNAVAILABLE: { kind: 'input', means: 'The job queue needs PostgreSQL (DATABASE_URL); the embedded SQLite database runs everything in one process.' },
   HW_USAGE: { kind: 'input', means: 'The command line is not one the CLI takes.' },
   // Not found.
@@ -145,7 +146,6 @@ export const ERROR_CODES = {
   HW_DATASET_UNKNOWN: { kind: 'not_found', means: 'There is no dataset with this name.' },
   HW_APP_UNKNOWN: { kind: 'not_found', means: 'There is no app with this name (that the caller may see).' },
   HW_VULNERABILITY_UNKNOWN: { kind: 'not_found', means: 'There is no vulnerability with this id.' },
-  HW_RUN_UNKNOWN: { kind: 'not_found', means: 'There is no sync run with this id.' },
   HW_USER_UNKNOWN: { kind: 'not_found', means: 'There is no user with this email.' },
   HW_SESSION_UNKNOWN: { kind: 'not_found', means: 'There is no such active session.' },
   HW_ACCESS_TOKEN_UNKNOWN: { kind: 'not_found', means: 'There is no access token with this id.' },
@@ -175,6 +175,7 @@ export const ERROR_CODES = {
   HW_DATABASE_UNAVAILABLE: { kind: 'upstream', means: 'The database could not be reached or failed.' },
   // Interrupted, internal.
   HW_INTERRUPTED: { kind: 'interrupted', means: 'Stopped on request (Ctrl-C, SIGTERM) before the work was done; what it had started was left as it was.' },
+  HW_FRAMEWORK_INVALID: { kind: 'internal', means: 'A framework mapping shipped with herowatch is not valid (a fault of herowatch).' },
   HW_INTERNAL: { kind: 'internal', means: 'A fault of herowatch itself.' },
 } as const satisfies Record<string, CodeEntry>;
 

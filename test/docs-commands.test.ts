@@ -132,6 +132,7 @@ const LISTINGS: Record<Listing, true> = {
 /** One remedy or more of every kind, with and without their optional fields. */
 const REMEDIES: { [D in Remedy['do']]: Extract<Remedy, { do: D }>[] } = {
   connect: [{ do: 'connect' }, { do: 'connect', connection: 'acme' }],
+  reconnect: [{ do: 'reconnect', connection: 'acme' }],
   'test-connection': [{ do: 'test-connection', connection: 'acme' }],
   sync: [{ do: 'sync' }, { do: 'sync', connection: 'acme' }],
   'choose-connection': [{ do: 'choose-connection', choices: ['a', 'b'], all: true }],
@@ -143,7 +144,7 @@ const REMEDIES: { [D in Remedy['do']]: Extract<Remedy, { do: D }>[] } = {
     { do: 'monitor', app: 'api' },
     { do: 'monitor', connection: 'acme', app: 'api' },
   ],
-  'test-app': [{ do: 'test-app' }, { do: 'test-app', app: 'api' }],
+  'test-app': [{ do: 'test-app' }, { do: 'test-app', app: 'api' }, { do: 'test-app', app: 'api', connection: 'acme' }],
   'update-advisories': [{ do: 'update-advisories' }],
   purge: [{ do: 'purge', connection: 'acme' }],
   'start-worker': [{ do: 'start-worker' }],

@@ -19,6 +19,8 @@ export function remedyText(remedy: Remedy): string {
   switch (remedy.do) {
     case 'connect':
       return `herowatch connect --name ${remedy.connection ?? 'NAME'} --token-stdin`;
+    case 'reconnect':
+      return `herowatch connect --name ${remedy.connection} --token-stdin`;
     case 'test-connection':
       return `herowatch status ${remedy.connection}`;
     case 'sync':
@@ -30,7 +32,7 @@ export function remedyText(remedy: Remedy): string {
     case 'monitor':
       return `herowatch apps add ${remedy.connection ?? 'CONNECTION'} ${remedy.app}`;
     case 'test-app':
-      return `herowatch vulns test${remedy.app ? ` ${remedy.app}` : ''}`;
+      return `herowatch vulns test${remedy.app ? ` ${remedy.app}` : ''}${remedy.connection ? ` --connection ${remedy.connection}` : ''}`;
     case 'update-advisories':
       return 'herowatch vulns db update';
     case 'purge':

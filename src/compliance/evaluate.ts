@@ -14,7 +14,8 @@ export function enabledChecks(settings: ComplianceSettings, checks: CheckDefinit
   const unknownIds = settings.disabled_checks.filter((id) => !ids.has(id));
   if (unknownIds.length > 0)
     throw new SettingsError(
-      `compliance.disabled_checks names ${unknownIds.join(', ')}, which ${unknownIds.length === 1 ? 'is not a check' : 'are not checks'} (herowatch checks lists them).`,
+      `compliance.disabled_checks names ${unknownIds.join(', ')}, which ${unknownIds.length === 1 ? 'is not a check' : 'are not checks'}.`,
+      { remedy: { do: 'list', what: 'checks' } },
     );
   return checks.filter((c) => !settings.disabled_checks.includes(c.id));
 }

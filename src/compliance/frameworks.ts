@@ -1,4 +1,4 @@
-import { InputError, type ErrorOptions } from '../errors.js';
+import { HerowatchError, type ErrorOptions } from '../errors.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -22,7 +22,7 @@ const frameworkSchema = z
 export type Framework = z.infer<typeof frameworkSchema>;
 
 /** A framework file that does not parse, or names a check that does not exist. */
-export class FrameworkError extends InputError {
+export class FrameworkError extends HerowatchError {
   constructor(message: string, options?: ErrorOptions) {
     super('HW_FRAMEWORK_INVALID', message, options);
   }
@@ -33,7 +33,7 @@ export function parseFramework(value: unknown, where: string, checkIds = new Set
   if (!parsed.success) throw new FrameworkError(`${where}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   for (const control of parsed.data.controls) {
     for (const id of control.checks) {
-      if (!checkIds.has(id)) throw new FrameworkError(`${where}: control ${control.id} lists "${id}", which is not a check (herowatch checks lists them).`);
+      if (!checkIds.has(id)) throw new FrameworkError(`${where}: control ${control.id} lists "${id}", which is not a check.`);
     }
   }
   return parsed.data;

@@ -35,6 +35,14 @@ export interface ResourceDefinition {
   description: string;
   /** The resource whose records this one is fetched per (e.g. `apps`). */
   parent?: string;
+  /**
+   * The fields of its records that its child resources (their path, key and
+   * enrichment) and the sync's plan read while a run is under way: only these
+   * are held in memory until the run ends, so a run's memory does not grow
+   * with the size of what it reads. Unset: the whole record (for parents of a
+   * handful of records: the account, enterprise accounts).
+   */
+  heldForChildren?: readonly string[];
   /** GET path, or per parent record (null: nothing to fetch for this parent). */
   path: string | ((parent: ParentRecord) => string | null);
   /** `list`: a (paged) array; `object`: one object; `map`: an object of names (config vars). */

@@ -95,7 +95,7 @@ export { SyncAlreadyRunning } from './run-lifecycle.js';
 /** The token was refused: nothing can be read, so the run stops at once. */
 class TokenRejected extends ForbiddenError {
   constructor(message: string, connection: string) {
-    super('HW_HEROKU_FORBIDDEN', message, { remedy: { do: 'connect', connection } });
+    super('HW_HEROKU_FORBIDDEN', message, { remedy: { do: 'reconnect', connection } });
   }
 }
 
@@ -219,7 +219,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         await writer.write(resource.name, parentKey, records);
         if (parents.has(resource.name)) {
           const list = fetched.get(resource.name) ?? [];
-          for (const record of records) list.push({ key: record.key, item: record.data });
+          const held = resource.heldForChildren;
+          for (const record of records) list.push({ key: record.key, item: held ? pick(record.data, held) : record.data });
           fetched.set(resource.name, list);
         }
       };
@@ -426,7 +427,7 @@ function summary(plan: ReadPlan): Omit<ReadPlan, 'reads'> & { lists: number } {
 }
 
 /** Items as records: keyed, stripped of what is never stored, enriched with their parent. */
-function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: ParentRecord): RecordItem[] {
+export function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: ParentRecord): RecordItem[] {
   const records: RecordItem[] = [];
   for (const value of raw) {
     if (!value || typeof value !== 'object') continue;
@@ -442,4 +443,11 @@ function toRecords(resource: ResourceDefinition, raw: unknown[], parent?: Parent
     records.push({ key, data });
   }
   return records;
+}
+
+/** The named fields of a record, for what is held of it while a run is under way. */
+function pick(data: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const held: Record<string, unknown> = {};
+  for (const field of fields) if (field in data) held[field] = data[field];
+  return held;
 }

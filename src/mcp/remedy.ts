@@ -22,6 +22,8 @@ export function mcpRemedyText(remedy: Remedy): string {
   switch (remedy.do) {
     case 'connect':
       return `Ask a herowatch admin to give ${remedy.connection ? `connection ${remedy.connection}` : 'herowatch'} a working Heroku token.`;
+    case 'reconnect':
+      return `Ask a herowatch admin to give connection ${remedy.connection} a working Heroku token.`;
     case 'test-connection':
       return `Call test_connection for ${remedy.connection}.`;
     case 'sync':

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../severity.js';
 import { FINDING_STATUSES } from '../compliance/finding-view.js';
 import { summaryText } from '../compliance/report.js';
-import { HerowatchError, TRANSPORT } from '../errors.js';
+import { HerowatchError, NotFoundError, TRANSPORT } from '../errors.js';
 import { mcpRemedyText } from './remedy.js';
 import { recordAgentCall } from '../service/access.js';
 import { appDetail, listApps } from '../service/apps.js';
@@ -602,7 +602,10 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
       const id = Number(variables.id);
       const all = await findingsView(hw, scope, { status: [...FINDING_STATUSES] }, { limit: Number.MAX_SAFE_INTEGER });
       const finding = all.items.find((f) => f.id === id);
-      if (!finding) throw new HerowatchError('HW_FINDING_UNKNOWN', `There is no finding ${variables.id} that this client may see.`);
+      if (!finding)
+        throw new NotFoundError('HW_FINDING_UNKNOWN', `There is no finding ${variables.id} that this client may see.`, {
+          remedy: { do: 'list', what: 'findings' },
+        });
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(finding) }] };
     }),
   );

@@ -105,7 +105,8 @@ export async function authenticate(
   const presented = Buffer.from(hash(match[2]!), 'hex');
   const stored = Buffer.from(row.secret_hash, 'hex');
   if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
-  if (row.revoked_at !== null) throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`);
+  if (row.revoked_at !== null)
+    throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) was revoked.`, { remedy: { do: 'create-access-token', scope: scopes[0]! } });
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime())
     throw new UnauthenticatedError(`Access token ${row.id} (${row.name}) expired at ${row.expires_at}.`, {
       remedy: { do: 'create-access-token', scope: scopes[0]! },

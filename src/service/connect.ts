@@ -10,7 +10,8 @@ import { checkConnectionName, connectionToken, ensureConnection, keySource, requ
 /*
  * Connecting an account, and letting it go: a token is tried against Heroku
  * before anything is stored, stored encrypted and bound to its API, and
- * deleted on disconnect (with the history, when asked).
+ * deleted on disconnect (with the history, when asked); and the master key
+ * that encrypts every stored token, rotated.
  */
 
 /** Re-encrypts every stored credential under a new master key (see vault/credentials.ts). */
@@ -168,6 +169,6 @@ export function refuseTokenElsewhere(givenFor: string, target: string, connectio
   throw new InputError(
     'HW_TOKEN_WRONG_API',
     `HEROKU_API_KEY is for ${apiOrigin(givenFor)} (HEROKU_HOST), but connection "${connection}" is for ${apiOrigin(target)}; herowatch sends a token only to the API it was given for. Set HEROKU_HOST to ${apiOrigin(target)}, or connect the connection with its own token.`,
-    { remedy: { do: 'connect', connection } },
+    { remedy: { do: 'reconnect', connection } },
   );
 }

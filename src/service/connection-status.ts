@@ -56,11 +56,11 @@ export async function checkConnection(
     throw new InputError(
       'HW_TOKEN_WRONG_API',
       `Connection "${name}" is for ${apiOrigin(connection.api_url)} and has no stored token; HEROKU_API_KEY is for ${apiOrigin(options.tokenApiUrl)} and is sent nowhere else.`,
-      { remedy: { do: 'connect', connection: name } },
+      { remedy: { do: 'reconnect', connection: name } },
     );
   }
   const token = stored ?? options.token;
-  if (!token) throw new InputError('HW_CONNECTION_NO_TOKEN', `Connection "${name}" has no stored token.`, { remedy: { do: 'connect', connection: name } });
+  if (!token) throw new InputError('HW_CONNECTION_NO_TOKEN', `Connection "${name}" has no stored token.`, { remedy: { do: 'reconnect', connection: name } });
   const status = await testConnection(testClient(token, connection.api_url, options.client, options.keepReserve), {
     connection: name,
     apiUrl: connection.api_url,

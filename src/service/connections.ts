@@ -22,7 +22,8 @@ export async function requireConnection(store: Store, name: string): Promise<Con
   if (!connection) {
     const names = (await listConnections(store)).map((c) => c.name);
     throw new NotFoundError('HW_CONNECTION_UNKNOWN', `There is no connection "${name}"${names.length ? ` (connections: ${names.join(', ')})` : ''}.`, {
-      remedy: { do: 'connect', connection: name },
+      // A name among others is a slip (they are listed); with none yet, the name is one to connect.
+      remedy: names.length > 0 ? { do: 'list', what: 'connections' } : { do: 'connect', connection: name },
     });
   }
   return connection;
@@ -39,9 +40,9 @@ export async function resolveConnection(store: Store, name?: string): Promise<Co
   if (active.length === 1) return active[0]!;
   if (connections.length === 0)
     throw new InputError('HW_NO_CONNECTIONS', 'There is no connection yet (a sync can also use HEROKU_API_KEY).', { remedy: { do: 'connect' } });
-  const choices = connections.map((c) => `${c.name}${c.state === 'active' ? '' : ' (disconnected)'}`);
-  throw new InputError('HW_CONNECTION_CHOICE', `Which connection? There are several: ${choices.join(', ')}.`, {
-    remedy: { do: 'choose-connection', choices },
+  const named = connections.map((c) => `${c.name}${c.state === 'active' ? '' : ' (disconnected)'}`);
+  throw new InputError('HW_CONNECTION_CHOICE', `Which connection? There are several: ${named.join(', ')}.`, {
+    remedy: { do: 'choose-connection', choices: connections.map((c) => c.name) },
   });
 }
 

@@ -48,7 +48,11 @@ describe('the rules every door shares', () => {
     expect(requireActive(connection)).toBe(connection);
     expect(requireSynced(connection).last_complete_run).toBe(4);
     const disconnected = refusal(() => requireActive({ ...connection, state: 'disabled' }));
-    expect([disconnected.code, disconnected.kind, disconnected.remedy]).toEqual(['HW_CONNECTION_DISCONNECTED', 'input', { do: 'connect', connection: 'acme' }]);
+    expect([disconnected.code, disconnected.kind, disconnected.remedy]).toEqual([
+      'HW_CONNECTION_DISCONNECTED',
+      'input',
+      { do: 'reconnect', connection: 'acme' },
+    ]);
     const unsynced = refusal(() => requireSynced({ ...connection, last_complete_run: null }));
     expect([unsynced.code, unsynced.remedy]).toEqual(['HW_CONNECTION_NOT_SYNCED', { do: 'sync', connection: 'acme' }]);
   });

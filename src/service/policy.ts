@@ -12,7 +12,7 @@ import type { ConnectionRecord } from '../store/connections.js';
 export function requireActive(connection: ConnectionRecord): ConnectionRecord {
   if (connection.state === 'disabled') {
     throw new InputError('HW_CONNECTION_DISCONNECTED', `Connection "${connection.name}" is disconnected: its token was deleted.`, {
-      remedy: { do: 'connect', connection: connection.name },
+      remedy: { do: 'reconnect', connection: connection.name },
     });
   }
   return connection;
@@ -61,7 +61,9 @@ export function riskAcceptance(
     });
   }
   if (request.expiresAt.getTime() <= now.getTime()) {
-    throw new InputError('HW_RISK_ACCEPTANCE_INVALID', `The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`);
+    throw new InputError('HW_RISK_ACCEPTANCE_INVALID', `The expiry ${request.expiresAt.toISOString().slice(0, 10)} is not in the future.`, {
+      remedy: { do: 'give', input: 'expiry' },
+    });
   }
   const yearAhead = new Date(now);
   yearAhead.setUTCFullYear(yearAhead.getUTCFullYear() + 1);
@@ -69,6 +71,7 @@ export function riskAcceptance(
     throw new InputError(
       'HW_RISK_ACCEPTANCE_INVALID',
       `${article} lasts at most a year (until ${yearAhead.toISOString().slice(0, 10)}), not until ${request.expiresAt.toISOString().slice(0, 10)}; review it again then.`,
+      { remedy: { do: 'give', input: 'expiry' } },
     );
   }
   return { reason, by };

@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS } from '../settings.js';
 import { isGzip } from '../vulns/sources.js';
 import { scanBudget, scanPathInThread, type ScanBudget } from '../vulns/scan-thread.js';
 
+/** What is at `path`, or an error that says `what` is not there or cannot be read. */
 export async function existing(path: string, what: string): Promise<Awaited<ReturnType<typeof stat>>> {
   try {
     return await stat(path);

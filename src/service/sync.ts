@@ -250,7 +250,7 @@ export async function syncAuditTrailOnly(hw: Herowatch, request: AuditSyncReques
   const token = await connectionToken(hw, connection);
   if (!token)
     throw new InputError('HW_CONNECTION_NO_TOKEN', `Connection "${request.connection}" has no stored token.`, {
-      remedy: { do: 'connect', connection: request.connection },
+      remedy: { do: 'reconnect', connection: request.connection },
     });
   const client = new HerokuClient({
     ...request.client,

@@ -184,7 +184,7 @@ export async function completeSetup(hw: Herowatch, request: { token: string; ema
   checkEmail(request.email);
   await checkPassword(request.password);
   const refused = new UnauthenticatedError(
-    'This setup link was used or has expired: restart herowatch serve for a new one, or create an admin with herowatch users add.',
+    'This setup link was used or has expired: restarting the server prints a new one, and an admin can also be added from the command line.',
   );
   if (!SECRET.test(request.token) || (await hasUsers(hw))) throw refused;
   if (!(await useSetupLink(hw.store, sha256(request.token), now.toISOString(), 'setup')).used) throw refused;
@@ -218,7 +218,7 @@ export async function signInWithLink(
 ): Promise<{ secret: string; user: SessionUser }> {
   const now = options.now ?? new Date();
   const refused = new UnauthenticatedError(
-    'This sign-in link was used or has expired (they last 15 minutes): sign in with your password, or ask for another link (herowatch users link EMAIL).',
+    'This sign-in link was used or has expired (they last 15 minutes): sign in with your password, or ask an admin for another link.',
   );
   if (!SECRET.test(token)) throw refused;
   const { used, userId } = await useSetupLink(hw.store, sha256(token), now.toISOString(), 'sign-in');

@@ -142,7 +142,8 @@ export async function appVulnerabilitiesView(
   app: string,
   request: { connection?: string; all?: boolean },
 ): Promise<Awaited<ReturnType<typeof appVulnerabilities>> & { asOf: Freshness[] }> {
-  if (!appInScope(scope, app)) throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${app}" that this client may see.`);
+  if (!appInScope(scope, app))
+    throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${app}" that this client may see.`, { remedy: { do: 'list', what: 'apps' } });
   const connections = await scopedConnections(hw, scope, request.connection);
   const matches: Awaited<ReturnType<typeof appVulnerabilities>>[] = [];
   for (const c of connections) {
@@ -187,6 +188,7 @@ export async function changesView(
   paging: { limit: number; cursor?: string },
 ): Promise<Paged<Change> & { since: number; until: number; connection: string }> {
   const candidates = await scopedConnections(hw, scope, request.connection);
+  if (candidates.length === 0) throw new InputError('HW_NO_CONNECTIONS', 'There is no connection to answer from.', { remedy: { do: 'connect' } });
   if (candidates.length !== 1)
     throw new InputError('HW_CONNECTION_CHOICE', `Which connection? There are several: ${candidates.map((c) => c.name).join(', ')}.`, {
       remedy: { do: 'choose-connection', choices: candidates.map((c) => c.name) },
@@ -196,9 +198,10 @@ export async function changesView(
   if (since === undefined) {
     const run = await lastInventoryRunBy(hw.store, connection.id, request.since ?? new Date(0));
     if (!run)
-      throw new NotFoundError(
-        'HW_RUN_UNKNOWN',
+      throw new InputError(
+        'HW_HISTORY_RANGE',
         `Connection ${connection.name} has no complete sync before ${request.since?.toISOString() ?? 'then'}: give a later time or a run.`,
+        { remedy: { do: 'list', what: 'runs', connection: connection.name } },
       );
     since = run.id;
   }

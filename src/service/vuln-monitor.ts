@@ -206,7 +206,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     const token = stored ?? request.token;
     if (!token)
       throw new InputError('HW_CONNECTION_NO_TOKEN', `No Heroku token for connection "${connection.name}" to download slugs with.`, {
-        remedy: { do: 'connect', connection: connection.name },
+        remedy: { do: 'reconnect', connection: connection.name },
       });
     return (client = new HerokuClient({ ...request.client, token, apiUrl: connection.api_url, concurrency: 2 }));
   };

@@ -113,7 +113,6 @@ export interface VulnerabilityDetail {
   fixedRelease: number | null;
 }
 
-/** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
 /** A monitored app by name or id: its summary, its connection and its monitored row; one connection must be named when several monitor it. */
 async function monitoredAppNamed(
   hw: Herowatch,
@@ -139,6 +138,7 @@ async function monitoredAppNamed(
   return { chosen, connection, appId: monitored.app_id };
 }
 
+/** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
 export async function appVulnerabilities(
   hw: Herowatch,
   app: string,

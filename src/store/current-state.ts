@@ -3,6 +3,9 @@ import { RESOURCES } from '../datasets/registry.js';
 import type { Column, ColumnType, ResourceDefinition } from '../datasets/resource.js';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
+import { dialectOf } from './dialects/index.js';
+
+const DIALECTS_OF = (name: Dialect) => dialectOf({ dialect: name });
 import type { Database } from './schema.js';
 
 /**
@@ -23,11 +26,6 @@ export function storedColumns(resource: ResourceDefinition): Column[] {
   return resource.columns.filter((c) => !c.from);
 }
 
-function sqlType(dialect: Dialect, type: ColumnType): string {
-  if (dialect === 'sqlite') return type === 'integer' || type === 'boolean' ? 'integer' : 'text';
-  return type === 'integer' ? 'bigint' : type === 'boolean' ? 'boolean' : type === 'json' ? 'jsonb' : 'text';
-}
-
 /** Columns worth an index: ids, names and references to other resources, what lists filter and joins match on. */
 function indexed(column: Column): boolean {
   return (
@@ -44,25 +42,15 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The SQL expression reading `path` (dotted) from a JSON record column, typed. */
+/** The SQL expression reading `path` (dotted) from a JSON record column, typed: the dialect's. */
 export function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
-  const segments = path.split('.');
-  if (dialect === 'sqlite') {
-    const jsonPath = `$${segments.map((s) => `."${s.replace(/"/g, '\\"')}"`).join('')}`;
-    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
-  }
-  const args = segments.map(quoteLiteral).join(', ');
-  if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
-  const text = `jsonb_extract_path_text(${data}, ${args})`;
-  if (type === 'integer') return `(${text})::bigint`;
-  if (type === 'boolean') return `(${text})::boolean`;
-  return text;
+  return DIALECTS_OF(dialect).jsonColumn(data, path, type);
 }
 
 /** CREATE statements of one resource's current-state table and its indexes. */
 export function currentTableDdl(resource: ResourceDefinition, dialect: Dialect): string[] {
   const table = currentTable(resource.name);
-  const columns = storedColumns(resource).map((c) => `"${c.name}" ${sqlType(dialect, c.type)}`);
+  const columns = storedColumns(resource).map((c) => `"${c.name}" ${DIALECTS_OF(dialect).columnType(c.type)}`);
   return [
     // The connection's name is kept beside its id so that a dataset's view is this one table: views over one table fold into the queries that use them, joins included.
     `CREATE TABLE ${table} (connection_id integer NOT NULL REFERENCES hw_connections(id) ON DELETE CASCADE, connection text NOT NULL, key text NOT NULL, ${columns.join(', ')}, PRIMARY KEY (connection_id, key))`,
@@ -119,10 +107,6 @@ export async function applyRunToCurrentState(
 
 /** Refreshes the planner's statistics of these resources' current-state tables (after a run changed many rows). */
 export async function refreshStatistics(store: Store, resources: string[]): Promise<void> {
-  if (store.dialect === 'sqlite') {
-    await sql.raw('PRAGMA optimize').execute(store.db);
-    return;
-  }
   const tables = resources.filter((name) => RESOURCES.some((r) => r.name === name)).map(currentTable);
-  if (tables.length > 0) await sql.raw(`ANALYZE ${tables.join(', ')}`).execute(store.db);
+  await dialectOf(store).analyze(store.db as unknown as Kysely<never>, tables);
 }

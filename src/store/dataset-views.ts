@@ -6,6 +6,7 @@ import { RESOURCES } from '../datasets/registry.js';
 import type { Column } from '../datasets/resource.js';
 import { currentTable, currentTableDdl, jsonColumn, quoteLiteral, rebuildCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
+import { dialectOf } from './dialects/index.js';
 import type { Dialect } from './dialect.js';
 import { createConsoleViews, dropConsoleViews } from './sql-postgres.js';
 
@@ -113,7 +114,7 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   const tables = RESOURCES.map((resource) => currentTableDdl(resource, store.dialect));
   // `console` names the design of PostgreSQL's console views (sql-postgres.ts): a new one rebuilds them.
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ definitions, tables, console: store.dialect === 'postgres' ? 2 : 0 }))
+    .update(JSON.stringify({ definitions, tables, console: dialectOf(store).consoleRoles ? 2 : 0 }))
     .digest('hex');
   const stored = await store.db.selectFrom('hw_meta').select('value').where('key', '=', 'views').executeTakeFirst();
   if (stored?.value === fingerprint) return { rebuilt: false };
@@ -125,7 +126,7 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
   }
   await store.db.transaction().execute(async (tx) => {
     // The console's views read the dataset views, so they go first and come back last.
-    if (store.dialect === 'postgres') await dropConsoleViews(tx);
+    if (dialectOf(store).consoleRoles) await dropConsoleViews(tx);
     for (const { name } of definitions) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(tx);
     await rebuildCurrentState(tx, store.dialect);
     for (const { name, select } of definitions) await sql.raw(`CREATE VIEW ${name} AS\n${select}`).execute(tx);
@@ -134,7 +135,7 @@ export async function ensureViews(store: Store): Promise<{ rebuilt: boolean }> {
       .values({ key: 'views', value: fingerprint })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
       .execute();
-    if (store.dialect === 'postgres')
+    if (dialectOf(store).consoleRoles)
       await createConsoleViews(
         tx,
         definitions.map((d) => d.name),

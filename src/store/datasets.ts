@@ -13,7 +13,8 @@ export class UnknownDataset extends NotFoundError {
     const near = names.filter((n) => n === `${wanted}s` || n.startsWith(wanted) || wanted.startsWith(n) || oneEditApart(n, wanted));
     super(
       'HW_DATASET_UNKNOWN',
-      `There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')} (herowatch datasets describes them).`,
+      `There is no dataset "${name}"${near.length > 0 ? `; did you mean ${near.slice(0, 3).join(' or ')}?` : '.'} Datasets: ${names.join(', ')}.`,
+      { remedy: { do: 'list', what: 'datasets' } },
     );
   }
 }

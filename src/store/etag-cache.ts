@@ -12,13 +12,16 @@ interface StoredEntry {
 
 /**
  * The client's ETag cache, kept in the database so that the next sync can
- * ask "changed since?" and get 304s. Read whole at the start of a sync,
- * written back in batches; it holds sanitized bodies only, as text (parsed,
- * a 2,000-app account's pages would take several times the memory).
+ * ask "changed since?" and get 304s. Only the ETags are held in memory (read
+ * at the start of a sync); an answer's body is read back from the database
+ * when a 304 needs it, and a new answer waits in memory only until its batch
+ * is written. A 10,000-app account has some 80,000 cached answers: held
+ * whole, they were most of a sync's memory.
  */
 export class StoreEtagCache implements EtagCache {
-  private readonly entries = new Map<string, StoredEntry>();
-  private readonly dirty = new Set<string>();
+  private readonly etags = new Map<string, string>();
+  /** Answers not yet written, by key. */
+  private readonly pending = new Map<string, StoredEntry>();
 
   private constructor(
     private readonly store: Store,
@@ -27,39 +30,52 @@ export class StoreEtagCache implements EtagCache {
 
   static async load(store: Store, connectionId: number): Promise<StoreEtagCache> {
     const cache = new StoreEtagCache(store, connectionId);
-    const rows = await store.db.selectFrom('hw_http_cache').selectAll().where('connection_id', '=', connectionId).execute();
-    for (const row of rows) cache.entries.set(row.key, { etag: row.etag, status: row.status, body: row.body, nextRange: row.next_range });
+    const rows = await store.db.selectFrom('hw_http_cache').select(['key', 'etag']).where('connection_id', '=', connectionId).execute();
+    for (const row of rows) cache.etags.set(row.key, row.etag);
     return cache;
   }
 
+  /** How many answers wait in memory to be written (at most a batch). */
+  get held(): number {
+    return this.pending.size;
+  }
+
+  async etag(key: string): Promise<string | undefined> {
+    return this.etags.get(key);
+  }
+
   async get(key: string): Promise<CachedResponse | undefined> {
-    const entry = this.entries.get(key);
+    const entry =
+      this.pending.get(key) ??
+      (await this.store.db
+        .selectFrom('hw_http_cache')
+        .select(['etag', 'status', 'body', 'next_range as nextRange'])
+        .where('connection_id', '=', this.connectionId)
+        .where('key', '=', key)
+        .executeTakeFirst());
     return entry && { etag: entry.etag, status: entry.status, body: parseJson(entry.body), nextRange: entry.nextRange };
   }
 
   async set(key: string, entry: CachedResponse): Promise<void> {
-    this.entries.set(key, { etag: entry.etag, status: entry.status, body: JSON.stringify(entry.body ?? null), nextRange: entry.nextRange });
-    this.dirty.add(key);
-    if (this.dirty.size >= 500) await this.flush();
+    this.etags.set(key, entry.etag);
+    this.pending.set(key, { etag: entry.etag, status: entry.status, body: JSON.stringify(entry.body ?? null), nextRange: entry.nextRange });
+    if (this.pending.size >= BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
-    const keys = [...this.dirty];
-    this.dirty.clear();
+    const entries = [...this.pending];
+    this.pending.clear();
     const now = new Date().toISOString();
-    for (let i = 0; i < keys.length; i += 200) {
-      const rows = keys.slice(i, i + 200).map((key) => {
-        const entry = this.entries.get(key)!;
-        return {
-          connection_id: this.connectionId,
-          key,
-          etag: entry.etag,
-          status: entry.status,
-          body: entry.body,
-          next_range: entry.nextRange,
-          updated_at: now,
-        };
-      });
+    for (let i = 0; i < entries.length; i += 200) {
+      const rows = entries.slice(i, i + 200).map(([key, entry]) => ({
+        connection_id: this.connectionId,
+        key,
+        etag: entry.etag,
+        status: entry.status,
+        body: entry.body,
+        next_range: entry.nextRange,
+        updated_at: now,
+      }));
       await this.store.db
         .insertInto('hw_http_cache')
         .values(rows)
@@ -76,3 +92,6 @@ export class StoreEtagCache implements EtagCache {
     }
   }
 }
+
+/** Answers written at a time. */
+const BATCH = 500;

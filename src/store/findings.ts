@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Store } from './database.js';
+import { dialectOf } from './dialects/index.js';
 import type { EvaluationsTable, FindingEventsTable, FindingsTable, FindingStatus, SuppressionsTable } from './schema.js';
 
 /** A stored finding, as far as recording a new evaluation needs it. */
@@ -161,7 +162,7 @@ export async function writeEvaluation(
         .execute();
     }
     const insertedOpen = inserted.filter((r) => r.status === 'open').length;
-    if (store.dialect === 'postgres' && write.inserts.length >= 1000) await sql`ANALYZE hw_findings`.execute(tx);
+    if (dialectOf(store).analyzeAfterBulkInsert && write.inserts.length >= 1000) await sql`ANALYZE hw_findings`.execute(tx);
     if (insertedOpen > 0)
       await tx
         .updateTable('hw_evaluations')

@@ -3,6 +3,7 @@ import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import { sql } from 'kysely';
 import { InputError } from '../errors.js';
 import type { Store } from './database.js';
+import { dialectOf } from './dialects/index.js';
 
 /**
  * The job queue of scaled deployments: graphile-worker's tables, in the
@@ -50,7 +51,7 @@ export function queueSchema(store: Store): string {
 
 /** Whether this store can hold the job queue (PostgreSQL; on SQLite one process does everything). */
 export function hasJobQueue(store: Store): boolean {
-  return store.dialect === 'postgres' && store.location.databaseUrl !== undefined;
+  return dialectOf(store).jobQueue && store.location.databaseUrl !== undefined;
 }
 
 /** The refusal of queue work on SQLite, said the same way everywhere. */
@@ -58,7 +59,7 @@ export function requirePostgres(store: Store, what: string): string {
   if (!hasJobQueue(store)) {
     throw new InputError(
       'HW_QUEUE_UNAVAILABLE',
-      `${what} needs PostgreSQL: set DATABASE_URL (postgres://user:password@host:5432/database). On the embedded SQLite database one process does everything: herowatch run.`,
+      `${what} needs PostgreSQL: set DATABASE_URL (postgres://user:password@host:5432/database). On the embedded SQLite database one process does everything (the scheduler runs the syncs itself).`,
     );
   }
   return store.location.databaseUrl!;
@@ -125,7 +126,7 @@ export interface QueueJobRow {
 }
 
 async function queueInstalled(store: Store): Promise<boolean> {
-  if (store.dialect !== 'postgres') return false;
+  if (!dialectOf(store).jobQueue) return false;
   const { rows } = await sql<{ present: string | null }>`SELECT to_regclass(${`${queueSchema(store)}.jobs`})::text AS present`.execute(store.db);
   return rows[0]?.present != null;
 }

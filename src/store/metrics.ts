@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Store } from './database.js';
+import { dialectOf } from './dialects/index.js';
 
 /** Jobs run so far, per kind and how they ended, with their total duration (for a Prometheus counter and sum). */
 export async function jobTotals(store: Store): Promise<{ kind: string; status: string; count: number; seconds: number }[]> {
   const { rows } = await sql<{ kind: string; status: string; count: string | number; seconds: string | number | null }>`
     SELECT kind, status, count(*) AS count,
-      sum(CASE WHEN finished_at IS NULL THEN 0 ELSE ${store.dialect === 'postgres' ? sql`extract(epoch FROM finished_at::timestamptz - started_at::timestamptz)` : sql`(julianday(finished_at) - julianday(started_at)) * 86400`} END) AS seconds
+      sum(CASE WHEN finished_at IS NULL THEN 0 ELSE ${sql.raw(dialectOf(store).secondsBetween('started_at', 'finished_at'))} END) AS seconds
     FROM hw_jobs GROUP BY kind, status ORDER BY kind, status`.execute(store.db);
   return rows.map((row) => ({ kind: row.kind, status: row.status, count: Number(row.count), seconds: Number(row.seconds ?? 0) }));
 }

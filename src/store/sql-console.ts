@@ -3,6 +3,7 @@ import { InputError, type ErrorOptions } from '../errors.js';
 import { scriptBeside } from '../script-path.js';
 import { datasets } from '../datasets/catalog.js';
 import type { Store } from './database.js';
+import { dialectOf } from './dialects/index.js';
 import type { ResultBounds, Truncation } from './sql-bounds.js';
 import type { SqlJob, SqlReply } from './sql-child.js';
 import { endSession, forgetReader, readerFor } from './sql-postgres.js';
@@ -166,7 +167,7 @@ export function statementShape(query: string): { first: string | null; statement
 /** Says clearly what is plainly not a query; the rest is the database's to judge, in its own words. */
 function refuseNonQueries(query: string): void {
   const { first, statements } = statementShape(query);
-  if (statements === 0) throw new SqlError('The query is empty: give one SELECT over the datasets (herowatch datasets lists them).');
+  if (statements === 0) throw new SqlError('The query is empty: give one SELECT over the datasets.', { remedy: { do: 'list', what: 'datasets' } });
   // Both databases refuse a second statement; this says it in words.
   if (statements > 1) throw new SqlError('One statement at a time: the SQL console runs a single read-only SELECT.');
   if (first && NOT_QUERIES.has(first)) {
@@ -193,7 +194,7 @@ export async function runDatasetSql(store: Store, query: string, limits: Partial
   };
   let answer;
   try {
-    if (store.dialect === 'sqlite') {
+    if (!dialectOf(store).consoleRoles) {
       answer = await sqlProcesses.run(
         { ...common, kind: 'sqlite', storeUri: readOnlyUri(store.location.sqlitePath), datasets: datasets().map((d) => d.name), connections },
         scope,
@@ -217,16 +218,21 @@ export async function runDatasetSql(store: Store, query: string, limits: Partial
         { cause: error },
       );
     }
-    if (error instanceof QueryFailed) throw new SqlError(sqlMessage(error.message), { cause: error });
+    if (error instanceof QueryFailed)
+      throw new SqlError(sqlMessage(error.message), {
+        cause: error,
+        ...(NOT_A_DATASET.test(error.message) ? { remedy: { do: 'list' as const, what: 'datasets' as const } } : {}),
+      });
     throw error;
   }
   return { ...answer, truncated: answer.truncatedBy !== null, limits: bounds };
 }
 
 /** The database's own words, with what herowatch can add to them. */
+const NOT_A_DATASET = /no such table|does not exist|permission denied/i;
+
 function sqlMessage(message: string): string {
-  if (/no such table|does not exist|permission denied/i.test(message))
-    return `${message}: the SQL console reads the dataset views only (herowatch datasets lists them).`;
+  if (NOT_A_DATASET.test(message)) return `${message}: the SQL console reads the dataset views only.`;
   if (/syntax error|incomplete input|unrecognized token/i.test(message)) return `The query is not SQL herowatch can run: ${message}.`;
   if (/more than one statement|multiple commands/i.test(message)) return 'One statement at a time: the SQL console runs a single read-only SELECT.';
   if (/out of memory|stopped the SQL process/i.test(message)) return `The query needed more memory than the SQL console allows (${message}); narrow it.`;

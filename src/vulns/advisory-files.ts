@@ -43,7 +43,7 @@ async function* zipRecords(path: string, known?: KnownRevisions): AsyncGenerator
       yield 'problem' in read ? { source, problem: read.problem } : parseRecord(source, read.bytes, known);
     }
   } catch (error) {
-    if (error instanceof ZipReadError) throw new Error(`${path} is not a readable zip (${error.message})`, { cause: error });
+    if (error instanceof ZipReadError) throw new ZipReadError(`${path} is not a readable zip (${error.message})`, { cause: error });
     throw error;
   }
 }

@@ -10,7 +10,7 @@ const LISTING_REQUEST: Record<Listing, (connection?: string) => string> = {
   'access-tokens': () => "the dashboard's Settings page (an admin's)",
   runs: (connection) => `GET /api/v1/runs${connection ? `?connection=${encodeURIComponent(connection)}` : ''}`,
   apps: (connection) => `GET /api/v1/apps${connection ? `?connection=${encodeURIComponent(connection)}` : ''}`,
-  'monitored-apps': (connection) => `GET /api/v1/apps${connection ? `?connection=${encodeURIComponent(connection)}` : ''}`,
+  'monitored-apps': (connection) => `GET /api/v1/apps?monitored=true${connection ? `&connection=${encodeURIComponent(connection)}` : ''}`,
   vulnerabilities: () => 'GET /api/v1/vulnerabilities',
 };
 
@@ -19,6 +19,8 @@ export function apiRemedyText(remedy: Remedy): string {
   switch (remedy.do) {
     case 'connect':
       return `An admin gives ${remedy.connection ? `connection ${remedy.connection}` : 'herowatch'} a working Heroku token (the dashboard's Integrations page, or herowatch connect).`;
+    case 'reconnect':
+      return `An admin gives connection ${remedy.connection} a working Heroku token (its page under the dashboard's Integrations, or herowatch connect --name ${remedy.connection}).`;
     case 'test-connection':
       return `An admin tests connection ${remedy.connection} (the dashboard's Integrations page, or herowatch status ${remedy.connection}).`;
     case 'sync':
@@ -32,7 +34,7 @@ export function apiRemedyText(remedy: Remedy): string {
         ? `POST /api/v1/connections/${encodeURIComponent(remedy.connection)}/monitored-apps with {"add": ["${remedy.app}"]} (write scope).`
         : `Monitor ${remedy.app}: POST /api/v1/connections/{connection}/monitored-apps with {"add": ["${remedy.app}"]} (write scope).`;
     case 'test-app':
-      return `An admin tests ${remedy.app ?? 'the app'} (Test now on the dashboard's app page, or herowatch vulns test).`;
+      return `An admin tests ${remedy.app ?? 'the app'} (herowatch vulns test), or syncs ${remedy.connection ? `connection ${remedy.connection}` : 'its connection'}: a sync tests the monitored apps.`;
     case 'update-advisories':
       return 'An admin updates the advisories (herowatch vulns db update).';
     case 'purge':
@@ -40,7 +42,7 @@ export function apiRemedyText(remedy: Remedy): string {
     case 'start-worker':
       return 'An admin starts a worker (herowatch worker).';
     case 'create-access-token':
-      return `Use an access token with the ${remedy.scope} scope (an admin creates one in Settings, or with herowatch access-tokens create --scope ${remedy.scope}).`;
+      return `Use an access token with the ${remedy.scope} scope (an admin creates one in Settings, or with herowatch access-tokens create --name NAME --scope ${remedy.scope}).`;
     case 'give':
       return {
         reason: 'Give "reason": what an auditor reads.',

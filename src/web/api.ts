@@ -384,7 +384,7 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           await scopedFinding(request, request.params.id);
           const expires = parseDay(request.body.expires_at);
-          if (!expires) throw new InputError('HW_INVALID_INPUT', 'expires_at is a day, YYYY-MM-DD.');
+          if (!expires) throw new InputError('HW_RISK_ACCEPTANCE_INVALID', 'expires_at is a day, YYYY-MM-DD.', { remedy: { do: 'give', input: 'expiry' } });
           return suppressFinding(hw, request.params.id, { reason: request.body.reason, by: by(request), expiresAt: expires });
         },
       );
@@ -421,8 +421,11 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
         async (request) => {
           const [connection] = await scopedConnections(hw, scopeOf(request), request.params.connection);
           const apps = [...(request.body.add ?? []), ...(request.body.remove ?? [])];
-          if (apps.some((app) => !appInScope(scopeOf(request), app)))
-            throw new NotFoundError('HW_APP_UNKNOWN', 'An app named is not one this client may change.');
+          const outside = apps.find((app) => !appInScope(scopeOf(request), app));
+          if (outside !== undefined)
+            throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${outside.slice(0, 100)}" that this client may change.`, {
+              remedy: { do: 'list', what: 'apps', connection: connection!.name },
+            });
           if ((request.body.add ?? []).length > 0) await addMonitoredApps(hw, connection!.name, request.body.add!);
           if ((request.body.remove ?? []).length > 0) await removeMonitoredApps(hw, connection!.name, request.body.remove!);
           return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };

@@ -217,7 +217,7 @@ describe.each(DIALECTS)('the compliance commands on %s', (dialect) => {
     await writeFile(join(hw.home, 'settings.yaml'), 'compliance:\n  disabled_checks: [team_admin_limited]\n');
     const unknownCheck = await herowatch(env, ['findings']);
     expect(unknownCheck.code).toBe(2);
-    expect(unknownCheck.stderr).toContain('compliance.disabled_checks names team_admin_limited, which is not a check (herowatch checks lists them).');
+    expect(unknownCheck.stderr).toContain('compliance.disabled_checks names team_admin_limited, which is not a check.\n  fix: herowatch checks');
 
     for (const run of [sync]) expect(run.stdout + run.stderr).not.toContain(CANARY);
   }, 180_000);

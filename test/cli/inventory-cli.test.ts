@@ -151,7 +151,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       [{ ...base, HEROKU_API_KEY: T.admin }, ['sync', '--connection', 'no spaces'], /not a valid connection name/],
       [{ ...base, DATABASE_URL: 'mysql://x' }, ['datasets'], /DATABASE_URL must be a PostgreSQL URL/],
       [base, ['export', 'appz'], /There is no dataset "appz"; did you mean apps\? Datasets: account, rate_limits/],
-      [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd".\n {2}fix: herowatch connect --name prodd --token-stdin/],
+      [base, ['export', 'apps', '--connection', 'prodd'], /There is no connection "prodd"\.\n {2}fix: herowatch connect --name prodd --token-stdin/],
       [base, ['datasets', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['runs', '--connection', 'prodd'], /There is no connection "prodd"/],
       [base, ['findings', '--connection', 'prodd'], /There is no connection "prodd"/],
@@ -201,6 +201,7 @@ describe.each(DIALECTS)('the inventory commands on %s', (dialect) => {
       code: 'HW_CONNECTION_UNKNOWN',
       kind: 'not_found',
       message: expect.stringContaining('There is no connection "prodd"'),
+      // With no connection at all, the name is one to connect (among others, it is a slip: the list is the fix).
       remedy: { do: 'connect', connection: 'prodd' },
       fix: 'herowatch connect --name prodd --token-stdin',
     });

@@ -58,7 +58,7 @@ describe('worker mode on SQLite', () => {
     const hw = await openTestHerowatch('sqlite', emulator.url);
     const controller = new AbortController();
     await expect(runWorker({ hw, concurrency: 1, log: silentLogger }, controller.signal)).rejects.toThrow(
-      /herowatch worker needs PostgreSQL: set DATABASE_URL .* herowatch run/,
+      /herowatch worker needs PostgreSQL: set DATABASE_URL .* one process does everything/,
     );
     await expect(new QueuePlanner({ hw, schedule, log: silentLogger }).run(controller.signal)).rejects.toThrow(/needs PostgreSQL/);
     const cli = await herowatch(hw.env, ['worker']);

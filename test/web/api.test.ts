@@ -78,7 +78,7 @@ describe('the REST API', () => {
         kind: 'forbidden',
         message: expect.stringContaining(`lacks the ${scope} scope`),
         remedy: { do: 'create-access-token', scope },
-        fix: expect.stringContaining(`herowatch access-tokens create --scope ${scope}`),
+        fix: expect.stringContaining(`herowatch access-tokens create --name NAME --scope ${scope}`),
       });
     }
   });

@@ -192,13 +192,13 @@ describe("the dashboard's routes", () => {
     const page = await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/no-such-app' }));
     expect(page.statusCode).toBe(404);
     expect(page.body).toContain('There is no app &quot;no-such-app&quot; on connection acme');
-    expect(page.body).toMatch(/<p class="fix">What fixes it: <a href="\/apps\/add">Apps lists the connection&#39;s apps.<\/a><\/p>/);
+    expect(page.body).toMatch(/<p class="fix">What fixes it: <a href="\/apps\/add\?connection=acme">Apps lists the connection&#39;s apps.<\/a><\/p>/);
     // The CLI's words never reach a page.
     expect(page.body).not.toContain('herowatch apps');
     const fragment = await world.app.inject(as(viewer, { method: 'GET', url: '/apps/acme/no-such-app', headers: { 'hx-request': 'true' } }));
     expect(fragment.statusCode).toBe(404);
     expect(fragment.body).toMatch(
-      /^<p class="alert alert-error" role="alert">There is no app .*<a href="\/apps\/add">Apps lists the connection&#39;s apps.<\/a><\/p>$/,
+      /^<p class="alert alert-error" role="alert">There is no app .*<a href="\/apps\/add\?connection=acme">Apps lists the connection&#39;s apps.<\/a><\/p>$/,
     );
   });
 

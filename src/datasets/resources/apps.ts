@@ -4,6 +4,8 @@ export default defineResource({
   name: 'apps',
   description: 'Every app the connection can see: personal apps, team apps and apps it collaborates on.',
   path: '/apps',
+  // Children read its id and name (withApp), the team (collaborators' path); the incremental plan its release time.
+  heldForChildren: ['id', 'name', 'team', 'released_at'],
   shape: 'list',
   range: { field: 'id', max: 1000 },
   requires: 'read',

@@ -4,6 +4,7 @@ export default defineResource({
   name: 'teams',
   description: 'Teams the account is a member of.',
   path: '/teams',
+  heldForChildren: ['id', 'name'],
   shape: 'list',
   requires: 'read',
   columns: [

@@ -9,6 +9,7 @@ import { whyNoEvents } from '../../service/audit.js';
 import { vulnerablePackages } from '../../service/vuln-views.js';
 import { field } from './form.js';
 import { page } from './render.js';
+import { errorText } from './remedy.js';
 
 const PREVIEW_ROWS = 20;
 /** The console answers in a page: a few hundred rows at most, in a few seconds, a few megabytes at most. */
@@ -44,7 +45,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
       result = await auditEventsView(hw, EVERYTHING, filter, { limit: 100, cursor: q.cursor || undefined });
     } catch (caught) {
       if (!(caught instanceof HerowatchError) || caught.kind !== 'input') throw caught;
-      error = caught.message;
+      error = errorText(caught);
     }
     // No event: say why (nothing collected, an app that does not exist, or filters that match nothing), as the CLI does.
     const empty = result && result.total === 0 ? await whyNoEvents(hw, filter) : null;
@@ -79,7 +80,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
       result = await runReadOnlySql(hw, query, CONSOLE_LIMITS);
     } catch (caught) {
       if (!(caught instanceof HerowatchError) || (caught.kind !== 'input' && caught.kind !== 'forbidden')) throw caught;
-      error = caught.message;
+      error = errorText(caught);
     }
     return page(request, reply, 'datasets', { title: 'Datasets', datasets: await datasetsView(hw, EVERYTHING), sql: query, result, error }, error ? 400 : 200);
   });

@@ -14,6 +14,7 @@ import { findingsView, frameworkViewByConnection, type FindingsRequest } from '.
 import { DAY_MS, parseDay } from '../../time.js';
 import { field } from './form.js';
 import { page } from './render.js';
+import { errorText } from './remedy.js';
 
 const PAGE_SIZE = 50;
 /** What the findings page shows unless asked: what is wrong now. */
@@ -132,7 +133,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
       await suppressFinding(hw, id, { reason, by: request.user!.email, expiresAt: expires });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      return page(request, reply, 'finding', { title: `Finding ${id}`, finding: await findingDetail(hw, id), notice: null, error: error.message }, 400);
+      return page(request, reply, 'finding', { title: `Finding ${id}`, finding: await findingDetail(hw, id), notice: null, error: errorText(error) }, 400);
     }
     return reply.redirect(`/findings/${id}?suppressed=1`, 303);
   });
@@ -198,7 +199,8 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
 }
 
 function findingId(text: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new NotFoundError('HW_FINDING_UNKNOWN', `There is no finding "${text.slice(0, 40)}".`);
+  if (!/^\d{1,15}$/.test(text))
+    throw new NotFoundError('HW_FINDING_UNKNOWN', `There is no finding "${text.slice(0, 40)}".`, { remedy: { do: 'list', what: 'findings' } });
   return Number(text);
 }
 

@@ -9,6 +9,7 @@ import { EVERYTHING } from '../../service/scope.js';
 import { connectionsView, testConnectionView } from '../../service/views.js';
 import { field } from './form.js';
 import { fragment, fromHtmx, page } from './render.js';
+import { errorText } from './remedy.js';
 
 /** "Test connection" sends a dozen requests to Heroku from the account's pool: a few a minute per user is plenty. */
 const TEST_LIMIT = { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.user?.sessionId ?? request.ip };
@@ -70,7 +71,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
       status = await tryToken(hw, { name: form.name || 'new-connection', token: form.token, apiUrl, enterprise: form.enterprise || null });
     } catch (caught) {
       if (!(caught instanceof HerowatchError) || caught.kind !== 'input') throw caught;
-      error = caught.message;
+      error = errorText(caught);
     }
     if (fromHtmx(request)) return fragment(request, reply, 'status-box', { status, error, tested: true, stored: false });
     return listPage(request, reply, { form, status, error }, error ? 400 : 200);
@@ -84,7 +85,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
     } catch (caught) {
       if (caught instanceof ConnectionRefused)
         return listPage(request, reply, { form, status: caught.status, error: 'Heroku did not accept this token. Nothing was stored.' }, 400);
-      if (caught instanceof HerowatchError && caught.kind === 'input') return listPage(request, reply, { form, error: caught.message }, 400);
+      if (caught instanceof HerowatchError && caught.kind === 'input') return listPage(request, reply, { form, error: errorText(caught) }, 400);
       throw caught;
     }
     return reply.redirect(`/integrations/${encodeURIComponent(form.name)}?connected=1`, 303);
@@ -155,7 +156,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
     } catch (caught) {
       if (caught instanceof ConnectionRefused)
         return detailPage(request, reply, name, { status: caught.status, error: 'Heroku did not accept the new token; the stored one was kept.' }, 400);
-      if (caught instanceof HerowatchError && caught.kind === 'input') return detailPage(request, reply, name, { error: caught.message }, 400);
+      if (caught instanceof HerowatchError && caught.kind === 'input') return detailPage(request, reply, name, { error: errorText(caught) }, 400);
       throw caught;
     }
     return reply.redirect(`/integrations/${encodeURIComponent(name)}?${existing.state === 'disabled' ? 'connected' : 'updated'}=1`, 303);

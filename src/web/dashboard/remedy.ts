@@ -1,4 +1,4 @@
-import type { Listing, Remedy } from '../../errors.js';
+import type { HerowatchError, Listing, Remedy } from '../../errors.js';
 import { escapeHtml } from './render.js';
 
 /** What fixes an error, said on a page: a sentence, and the page where it is done when there is one. */
@@ -11,11 +11,11 @@ const LISTING_PAGE: Record<Listing, { text: string; href: (connection?: string) 
   connections: { text: 'Integrations lists the connections', href: () => '/integrations' },
   datasets: { text: 'Data lists the datasets', href: () => '/datasets' },
   findings: { text: 'Findings lists them', href: () => '/findings' },
-  checks: { text: 'Compliance lists the checks', href: () => '/compliance' },
+  checks: { text: 'Findings names the checks, and docs/checks.md describes each', href: () => '/findings' },
   users: { text: 'Settings lists the users', href: () => '/settings' },
   'access-tokens': { text: 'Settings lists the access tokens', href: () => '/settings' },
   runs: { text: 'Runs lists the syncs', href: () => '/runs' },
-  apps: { text: "Apps lists the connection's apps", href: () => '/apps/add' },
+  apps: { text: "Apps lists the connection's apps", href: (connection) => `/apps/add${connection ? `?connection=${encodeURIComponent(connection)}` : ''}` },
   'monitored-apps': { text: 'Apps lists the monitored apps', href: () => '/apps' },
   vulnerabilities: { text: 'Vulnerabilities lists them', href: () => '/vulnerabilities' },
 };
@@ -26,13 +26,9 @@ const path = (connection: string): string => `/integrations/${encodeURIComponent
 export function pageRemedy(remedy: Remedy): PageRemedy {
   switch (remedy.do) {
     case 'connect':
-      // The Integrations page connects a new account and gives an existing connection a new token alike.
-      return {
-        text: remedy.connection
-          ? `Connect ${remedy.connection} with a working Heroku token on the Integrations page.`
-          : 'Connect a Heroku account on the Integrations page.',
-        href: '/integrations',
-      };
+      return { text: `Connect ${remedy.connection ? `${remedy.connection} ` : 'a Heroku account '}on the Integrations page.`, href: '/integrations' };
+    case 'reconnect':
+      return { text: `Give connection ${remedy.connection} a working Heroku token on its Integrations page.`, href: path(remedy.connection) };
     case 'test-connection':
       return { text: `Test connection ${remedy.connection} on its Integrations page.`, href: path(remedy.connection) };
     case 'sync':
@@ -44,13 +40,23 @@ export function pageRemedy(remedy: Remedy): PageRemedy {
       return { text: `${listing.text}.`, href: listing.href(remedy.connection) };
     }
     case 'monitor':
-      return { text: `Monitor ${remedy.app} from the Apps page.`, href: '/apps/add' };
+      return {
+        text: `Monitor ${remedy.app} from the Apps page.`,
+        href: `/apps/add${remedy.connection ? `?connection=${encodeURIComponent(remedy.connection)}` : ''}`,
+      };
     case 'test-app':
-      return { text: `Test ${remedy.app ?? 'the app'} from the Apps page (Test now).`, href: '/apps' };
+      // A sync tests the monitored apps after it: Sync now is the dashboard's way to test one.
+      return {
+        text: `Sync ${remedy.connection ? `connection ${remedy.connection}` : 'its connection'} from the Runs page: a sync tests the monitored apps.`,
+        href: '/runs',
+      };
     case 'update-advisories':
       return { text: 'An admin updates the advisories (herowatch vulns db update, or the scheduled update).', href: null };
     case 'purge':
-      return { text: `Disconnect ${remedy.connection} and delete its history on its Integrations page; its name is then free.`, href: path(remedy.connection) };
+      return {
+        text: `An admin deletes connection ${remedy.connection} with its history from the command line (herowatch disconnect ${remedy.connection} --purge); its name is then free.`,
+        href: null,
+      };
     case 'start-worker':
       return { text: 'Start a herowatch worker to take queued syncs (herowatch worker).', href: null };
     case 'create-access-token':
@@ -74,4 +80,9 @@ export function pageRemedy(remedy: Remedy): PageRemedy {
 /** A remedy as HTML to follow an error's message: its sentence, linked to its page when there is one. */
 export function remedyHtml(remedy: PageRemedy): string {
   return remedy.href ? `<a href="${escapeHtml(remedy.href)}">${escapeHtml(remedy.text)}</a>` : escapeHtml(remedy.text);
+}
+
+/** An error said inline on a page (a form's alert, which is plain text): its message, then what fixes it. */
+export function errorText(error: HerowatchError): string {
+  return error.remedy ? `${error.message} ${pageRemedy(error.remedy).text}` : error.message;
 }

@@ -5,6 +5,7 @@ import type { Herowatch } from '../../service/herowatch.js';
 import { addUser, removeUser, revokeSession, ROLES, sessions, setRole, users } from '../../service/users.js';
 import { field, fields } from './form.js';
 import { page } from './render.js';
+import { errorText } from './remedy.js';
 
 /** A webhook URL as shown: its origin only (a path or query may hold a secret, as Slack's do). */
 const webhookOrigin = (url: string): string => {
@@ -57,7 +58,7 @@ export async function registerSettings(web: FastifyInstance, hw: Herowatch): Pro
       return settingsPage(request, reply, { notice });
     } catch (error) {
       if (!(error instanceof HerowatchError) || !['input', 'conflict', 'not_found'].includes(error.kind)) throw error;
-      return settingsPage(request, reply, { error: error.message }, error.kind === 'not_found' ? 404 : 400);
+      return settingsPage(request, reply, { error: errorText(error) }, error.kind === 'not_found' ? 404 : 400);
     }
   };
 
@@ -99,7 +100,7 @@ export async function registerSettings(web: FastifyInstance, hw: Herowatch): Pro
       return settingsPage(request, reply, { issued: { ...issued, name } });
     } catch (error) {
       if (!(error instanceof HerowatchError) || error.kind !== 'input') throw error;
-      return settingsPage(request, reply, { error: error.message }, 400);
+      return settingsPage(request, reply, { error: errorText(error) }, 400);
     }
   });
 

@@ -1,0 +1,25 @@
+import { sql, type Kysely } from 'kysely';
+import type { SqlDialect } from '../dialect.js';
+
+const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** PostgreSQL (pg): for teams and agencies, with workers. */
+export const postgres: SqlDialect = {
+  name: 'postgres',
+  columnType: (type) => (type === 'integer' ? 'bigint' : type === 'boolean' ? 'boolean' : type === 'json' ? 'jsonb' : 'text'),
+  jsonColumn(data, path, type) {
+    const args = path.split('.').map(quote).join(', ');
+    if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
+    const text = `jsonb_extract_path_text(${data}, ${args})`;
+    if (type === 'integer') return `(${text})::bigint`;
+    if (type === 'boolean') return `(${text})::boolean`;
+    return text;
+  },
+  secondsBetween: (from, to) => `extract(epoch FROM ${to}::timestamptz - ${from}::timestamptz)`,
+  async analyze(db: Kysely<never>, tables: string[]) {
+    if (tables.length > 0) await sql.raw(`ANALYZE ${tables.join(', ')}`).execute(db);
+  },
+  analyzeAfterBulkInsert: true,
+  jobQueue: true,
+  consoleRoles: true,
+};

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { insertConnection } from '../../src/store/connections.js';
+import { StoreEtagCache } from '../../src/store/etag-cache.js';
+import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
+
+/**
+ * The cache of conditional answers holds the ETags in memory and the bodies
+ * in the database: a sync of a large account does not keep every answer it
+ * has had (a 10,000-app account has some 80,000) for the whole run.
+ */
+describe.each(DIALECTS)('the ETag cache on %s', (dialect) => {
+  it('holds at most a batch of answers, and gives each back, from memory or the database, in this run and the next', async () => {
+    const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
+    const connection = await insertConnection(hw.store, 'acme', 'http://127.0.0.1:9', new Date());
+    const cache = await StoreEtagCache.load(hw.store, connection.id);
+    const answer = (i: number) => ({
+      etag: `"e${i}"`,
+      status: 200,
+      body: [{ id: `app-${i}`, name: 'x'.repeat(200) }],
+      nextRange: i % 2 ? `id ]app-${i}..` : null,
+    });
+    let most = 0;
+    for (let i = 0; i < 2_000; i++) {
+      await cache.set(`/apps/${i}/domains|`, answer(i));
+      most = Math.max(most, cache.held);
+    }
+    expect(most).toBeLessThanOrEqual(500);
+    // Written, the answers are read back from the database; the newest batch still from memory.
+    expect(await cache.etag('/apps/7/domains|')).toBe('"e7"');
+    expect(await cache.get('/apps/7/domains|')).toEqual(answer(7));
+    expect(await cache.get('/apps/1999/domains|')).toEqual(answer(1999));
+    expect(await cache.get('/apps/none|')).toBeUndefined();
+    await cache.flush();
+    expect(cache.held).toBe(0);
+    // The next run knows every ETag, and reads a body only when asked.
+    const next = await StoreEtagCache.load(hw.store, connection.id);
+    expect(next.held).toBe(0);
+    expect(await next.etag('/apps/1999/domains|')).toBe('"e1999"');
+    expect(await next.get('/apps/1234/domains|')).toEqual(answer(1234));
+  });
+});
