@@ -79,6 +79,17 @@ describe('the architecture', async () => {
     expect(offending).toEqual([]);
   });
 
+  it('has doors that never hand the store to anything: they call service functions with herowatch itself', async () => {
+    const doors = ['cli', 'web', 'mcp', 'scheduler', 'worker'];
+    const offending: string[] = [];
+    for (const file of graph.keys()) {
+      if (!doors.includes(room(file))) continue;
+      const text = await readFile(file, 'utf8');
+      for (const match of text.matchAll(/\bhw\.store\b|\.store\.db\b/g)) offending.push(`${relative(src, file)}: ${match[0]}`);
+    }
+    expect(offending).toEqual([]);
+  });
+
   it('leaves the choice of database to the store: no code outside it asks which dialect it speaks', async () => {
     const offending: string[] = [];
     for (const file of graph.keys()) {

@@ -17,7 +17,7 @@ export async function withHerowatch<T>(flags: GlobalFlags, run: (hw: Herowatch, 
   const config = loadConfig(process.env, { apiUrl: flags.apiUrl });
   const hw = await openHerowatch(config);
   // A first run, or a mistyped HEROWATCH_HOME: either way, said, so that "no connections yet" is not a mystery.
-  if (hw.store.created)
+  if (hw.database.created)
     notice(
       `herowatch: created a new, empty home at ${config.home}${process.env.HEROWATCH_HOME?.trim() ? ' (from HEROWATCH_HOME)' : ''}; if you meant an existing one, check that path.`,
     );

@@ -65,3 +65,15 @@ export function keySource(hw: Herowatch): KeySource {
 export async function connectionToken(hw: Herowatch, connection: ConnectionRecord): Promise<string | null> {
   return readCredential(hw.store, keySource(hw), connection);
 }
+
+/** Which connections a door lists: all, the connected ones, or those with a complete sync to read from (what apps can be monitored on). */
+export async function connectionNames(hw: Herowatch, which: 'all' | 'active' | 'synced' = 'all'): Promise<string[]> {
+  return (await listConnections(hw.store))
+    .filter((c) => which === 'all' || (c.state === 'active' && (which === 'active' || c.last_complete_run !== null)))
+    .map((c) => c.name);
+}
+
+/** The connection of this name, for a door (not found, with what fixes it, otherwise). */
+export function connectionNamed(hw: Herowatch, name: string): Promise<ConnectionRecord> {
+  return requireConnection(hw.store, name);
+}

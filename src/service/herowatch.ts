@@ -6,7 +6,10 @@ import { openStore, readOnlyRefusal, type Store } from '../store/database.js';
 /** An open herowatch installation: its configuration and its database. */
 export interface Herowatch {
   config: HerowatchConfig;
+  /** The service's own: a door reaches the database only through service functions. */
   store: Store;
+  /** Where the database is (a path, or a URL without its password), and whether this run created it: for a door to say. */
+  database: { description: string; created: boolean };
   close(): Promise<void>;
 }
 
@@ -15,7 +18,7 @@ export async function openHerowatch(config: HerowatchConfig): Promise<Herowatch>
   enabledChecks(config.settings.compliance);
   const store = await openStore({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, queueSchema: config.queueSchema });
   await ensureViews(store);
-  return { config, store, close: () => store.close() };
+  return { config, store, database: { description: store.description, created: store.created }, close: () => store.close() };
 }
 
 /**

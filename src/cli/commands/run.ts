@@ -92,7 +92,7 @@ function registerWorker(program: Command, output: Output): void {
       await untilSignalled(async (controller) => {
         await withHerowatch({}, async (hw) => {
           const { notifications } = hw.config.settings;
-          if (!flags.json) output.out(`herowatch worker: up to ${flags.concurrency} jobs at once, from the queue in ${hw.store.description}.`);
+          if (!flags.json) output.out(`herowatch worker: up to ${flags.concurrency} jobs at once, from the queue in ${hw.database.description}.`);
           await runWorker(
             {
               hw,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HerowatchError, InputError } from '../../errors.js';
 import { appDetail, listApps, type AppFilter } from '../../service/apps.js';
-import { listConnections } from '../../service/connections.js';
 import { addMonitoredApps, availableApps, removeMonitoredApps } from '../../service/monitored-apps.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
@@ -12,6 +11,7 @@ import { DAY_MS } from '../../time.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { field, fields } from './form.js';
 import { page } from './render.js';
+import { connectionNames } from '../../service/connections.js';
 
 const PAGE_SIZE = 50;
 const CHECKLIST = 300;
@@ -29,12 +29,12 @@ export async function registerAppPages(web: FastifyInstance, hw: Herowatch): Pro
       search: q.search || undefined,
     };
     const result = await listApps(hw, EVERYTHING, filter, { limit: PAGE_SIZE, cursor: q.cursor || undefined });
-    const connections = (await listConnections(hw.store)).map((c) => c.name);
+    const connections = await connectionNames(hw);
     return page(request, reply, 'apps', { title: 'Apps', result, q, connections });
   });
 
   web.get<{ Querystring: { connection?: string; search?: string; saved?: string } }>('/apps/add', { config: { access: 'viewer' } }, async (request, reply) => {
-    const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active' && c.last_complete_run !== null).map((c) => c.name);
+    const connections = await connectionNames(hw, 'synced');
     const connection = request.query.connection && connections.includes(request.query.connection) ? request.query.connection : connections[0];
     const search = (request.query.search ?? '').toLowerCase();
     const matching = connection ? (await availableApps(hw, connection)).filter((a) => !search || a.name.toLowerCase().includes(search)) : [];

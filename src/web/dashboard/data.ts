@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { HerowatchError, InputError, NotFoundError } from '../../errors.js';
-import { listConnections } from '../../service/connections.js';
 import { datasetPreview, datasetRows, EXPORT_FORMATS, formatRows, runReadOnlySql, type ExportFormat } from '../../service/datasets.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
@@ -10,6 +9,7 @@ import { vulnerablePackages } from '../../service/vuln-views.js';
 import { field } from './form.js';
 import { page } from './render.js';
 import { errorText } from './remedy.js';
+import { connectionNames } from '../../service/connections.js';
 
 const PREVIEW_ROWS = 20;
 /** The console answers in a page: a few hundred rows at most, in a few seconds, a few megabytes at most. */
@@ -56,7 +56,7 @@ export async function registerDataPages(web: FastifyInstance, hw: Herowatch): Pr
       request,
       reply,
       'audit',
-      { title: 'Audit trail', result, filter, error, empty, next, connections: (await listConnections(hw.store)).map((c) => c.name) },
+      { title: 'Audit trail', result, filter, error, empty, next, connections: await connectionNames(hw) },
       error ? 400 : 200,
     );
   });

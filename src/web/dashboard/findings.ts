@@ -6,7 +6,6 @@ import { FINDING_STATUSES, type FindingViewStatus } from '../../compliance/findi
 import { frameworks } from '../../compliance/frameworks.js';
 import { InputError, NotFoundError } from '../../errors.js';
 import { findingDetail, frameworkReports, suppressFinding, unsuppressFinding } from '../../service/compliance.js';
-import { listConnections } from '../../service/connections.js';
 import { createStoredBundle, storedBundlePath, storedBundles, verifyEvidence } from '../../service/evidence.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
@@ -15,6 +14,7 @@ import { DAY_MS, parseDay } from '../../time.js';
 import { field } from './form.js';
 import { page } from './render.js';
 import { errorText } from './remedy.js';
+import { connectionNames } from '../../service/connections.js';
 
 const PAGE_SIZE = 50;
 /** What the findings page shows unless asked: what is wrong now. */
@@ -85,7 +85,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
       group,
       filter,
       q,
-      connections: (await listConnections(hw.store)).map((c) => c.name),
+      connections: await connectionNames(hw),
       statuses: FINDING_STATUSES,
       severities: SEVERITIES,
       frameworks: frameworks().map((f) => ({ id: f.id, name: f.name })),
@@ -159,7 +159,7 @@ export async function registerComplianceAndFindings(web: FastifyInstance, hw: He
       title: 'Compliance',
       reports,
       bundles: await storedBundles(hw),
-      connections: (await listConnections(hw.store)).map((c) => c.name),
+      connections: await connectionNames(hw),
       defaults: { from: monthAgo, to: today },
       generated: request.query.generated ?? null,
       verification: null,

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectionStatus } from '../../connections/status.js';
 import { HerowatchError, InputError } from '../../errors.js';
 import { connect, ConnectionRefused, disconnect, storedTokenHint, tryToken } from '../../service/connect.js';
-import { findConnection, requireConnection } from '../../service/connections.js';
 import { lastStatus } from '../../service/connection-status.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
@@ -10,6 +9,7 @@ import { connectionsView, testConnectionView } from '../../service/views.js';
 import { field } from './form.js';
 import { fragment, fromHtmx, page } from './render.js';
 import { errorText } from './remedy.js';
+import { connectionNamed, connectionNames } from '../../service/connections.js';
 
 /** "Test connection" sends a dozen requests to Heroku from the account's pool: a few a minute per user is plenty. */
 const TEST_LIMIT = { max: 10, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => request.user?.sessionId ?? request.ip };
@@ -98,7 +98,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
     extra: { notice?: string | null; error?: string | null; status?: ConnectionStatus } = {},
     code = 200,
   ) => {
-    const connection = await requireConnection(hw.store, name);
+    const connection = await connectionNamed(hw, name);
     const status = extra.status ?? lastStatus(connection);
     return page(
       request,
@@ -148,7 +148,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
   // Edit credentials: the new token is tested and must belong to the same account; the old one stays until it passes.
   web.post<{ Params: { name: string } }>('/integrations/:name/token', { config: { access: 'admin' } }, async (request, reply) => {
     const name = request.params.name;
-    const existing = await requireConnection(hw.store, name);
+    const existing = await connectionNamed(hw, name);
     const form = connectForm(request);
     try {
       requireToken(form);
@@ -164,7 +164,7 @@ export async function registerIntegrations(web: FastifyInstance, hw: Herowatch):
 
   web.post<{ Params: { name: string } }>('/integrations/:name/disconnect', { config: { access: 'admin' } }, async (request, reply) => {
     const name = request.params.name;
-    if (!(await findConnection(hw.store, name))) return detailPage(request, reply, name);
+    if (!(await connectionNames(hw)).includes(name)) return detailPage(request, reply, name);
     if (field(request, 'confirm') !== name) {
       return detailPage(request, reply, name, { error: `Type the connection's name, ${name}, to confirm the disconnect.` }, 400);
     }

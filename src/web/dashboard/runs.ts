@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { listConnections } from '../../service/connections.js';
 import type { Herowatch } from '../../service/herowatch.js';
 import { EVERYTHING } from '../../service/scope.js';
 import { jobQueueAvailable, queueView, schedulerJobs } from '../../service/jobs.js';
 import { SyncNow, type LiveEvent } from '../../service/sync-now.js';
-import { requireConnection } from '../../service/connections.js';
 import { runsView } from '../../service/views.js';
 import { field } from './form.js';
 import { page } from './render.js';
+import { connectionNamed, connectionNames } from '../../service/connections.js';
 
 export async function registerRuns(web: FastifyInstance, hw: Herowatch): Promise<void> {
   // Where a sync asked for here runs (the queue, or a process of its own) is the service's choice; the server runs none itself.
@@ -16,7 +15,7 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch): Promise
 
   web.get('/runs', { config: { access: 'viewer' } }, async (request, reply) => {
     const { runs } = await runsView(hw, EVERYTHING, { limit: 30 });
-    const connections = (await listConnections(hw.store)).filter((c) => c.state === 'active').map((c) => c.name);
+    const connections = await connectionNames(hw, 'active');
     // What the scheduler (or the workers) ran, failures with their reason; with a job queue, the queue and its workers too.
     const jobs = await schedulerJobs(hw, 20);
     const queue = jobQueueAvailable(hw) ? await queueView(hw, 20) : null;
@@ -30,13 +29,13 @@ export async function registerRuns(web: FastifyInstance, hw: Herowatch): Promise
   });
 
   web.get<{ Querystring: { connection?: string } }>('/runs/live', { config: { access: 'viewer' } }, async (request, reply) => {
-    const connection = (await requireConnection(hw.store, request.query.connection ?? '')).name;
+    const connection = (await connectionNamed(hw, request.query.connection ?? '')).name;
     return page(request, reply, 'run-live', { title: `Sync of ${connection}`, connection });
   });
 
   // Server-sent events: the live progress of the connection's sync.
   web.get<{ Querystring: { connection?: string } }>('/runs/events', { config: { access: 'viewer' } }, async (request, reply) => {
-    const connection = (await requireConnection(hw.store, request.query.connection ?? '')).name;
+    const connection = (await connectionNamed(hw, request.query.connection ?? '')).name;
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
