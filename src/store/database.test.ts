@@ -22,6 +22,14 @@ describe('the embedded database', () => {
     for (const file of files) expect(statSync(join(home, file)).mode & 0o777, file).toBe(0o600);
     await store.close();
   });
+
+  it('keeps its temporary sorts and indexes in files, not in the process (better-sqlite3 builds them into memory)', async () => {
+    parent = mkdtempSync(join(tmpdir(), 'herowatch-home-'));
+    const store = await openStore({ sqlitePath: join(parent, 'herowatch.db') });
+    const { rows } = await sql<{ temp_store: number }>`PRAGMA temp_store`.execute(store.db);
+    expect(rows[0]!.temp_store).toBe(1); // FILE
+    await store.close();
+  });
 });
 
 describe.runIf(DIALECTS.includes('postgres'))('the PostgreSQL pool', () => {

@@ -161,6 +161,9 @@ function openSqlite(location: StoreLocation): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Sorts and indexes bigger than the page cache go to temporary files, as SQLite's own default has it (better-sqlite3 builds
+  // with them in memory): completing a full sync of 10,000 apps otherwise took some 150 MB more, which the process kept.
+  database.pragma('temp_store = FILE');
   for (const journal of ['-wal', '-shm']) if (existsSync(`${location.sqlitePath}${journal}`)) chmodSync(`${location.sqlitePath}${journal}`, PRIVATE_FILE);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const close = async (): Promise<void> => {

@@ -202,6 +202,17 @@ describe("the dashboard's routes", () => {
     );
   });
 
+  it("say of a finding what it is: what is wrong when it fails, what was found when it passes, and never a failure's dates for a pass", async () => {
+    const [failing] = await listFindings(world.hw, { connection: 'acme', status: ['open'] });
+    const [passing] = await listFindings(world.hw, { connection: 'acme', status: ['pass'] });
+    const failPage = (await world.app.inject(as(viewer, { method: 'GET', url: `/findings/${failing!.id}` }))).body;
+    expect(failPage).toContain('<dt>What is wrong</dt>');
+    const passPage = (await world.app.inject(as(viewer, { method: 'GET', url: `/findings/${passing!.id}` }))).body;
+    expect(passPage).toContain('<dt>What herowatch found</dt>');
+    expect(passPage).not.toContain('What is wrong');
+    expect(passPage).toMatch(/<dt>First and last seen failing<\/dt><dd>never<\/dd>/);
+  });
+
   it("say a report's counts in one order: the compliance page, the framework page and the CLI agree", async () => {
     const compliance = (await world.app.inject(as(viewer, { method: 'GET', url: '/compliance' }))).body;
     const headers = [...(/<thead>(.*?)<\/thead>/s.exec(compliance)?.[1] ?? '').matchAll(/<th scope="col" class="num">([^<]*)<\/th>/g)].map((m) =>
