@@ -2,10 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { RESOURCES } from '../datasets/registry.js';
 import type { Column, ColumnType, ResourceDefinition } from '../datasets/resource.js';
 import type { Store } from './database.js';
-import type { Dialect } from './dialect.js';
-import { dialectOf } from './dialects/index.js';
-
-const DIALECTS_OF = (name: Dialect) => dialectOf({ dialect: name });
+import { quoteLiteral, type Dialect } from './dialect.js';
+import { dialectOf, sqlDialect } from './dialects/index.js';
 import type { Database } from './schema.js';
 
 /**
@@ -38,19 +36,15 @@ function indexed(column: Column): boolean {
   );
 }
 
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 /** The SQL expression reading `path` (dotted) from a JSON record column, typed: the dialect's. */
 export function jsonColumn(dialect: Dialect, data: string, path: string, type: ColumnType): string {
-  return DIALECTS_OF(dialect).jsonColumn(data, path, type);
+  return sqlDialect(dialect).jsonColumn(data, path, type);
 }
 
 /** CREATE statements of one resource's current-state table and its indexes. */
 export function currentTableDdl(resource: ResourceDefinition, dialect: Dialect): string[] {
   const table = currentTable(resource.name);
-  const columns = storedColumns(resource).map((c) => `"${c.name}" ${DIALECTS_OF(dialect).columnType(c.type)}`);
+  const columns = storedColumns(resource).map((c) => `"${c.name}" ${sqlDialect(dialect).columnType(c.type)}`);
   return [
     // The connection's name is kept beside its id so that a dataset's view is this one table: views over one table fold into the queries that use them, joins included.
     `CREATE TABLE ${table} (connection_id integer NOT NULL REFERENCES hw_connections(id) ON DELETE CASCADE, connection text NOT NULL, key text NOT NULL, ${columns.join(', ')}, PRIMARY KEY (connection_id, key))`,

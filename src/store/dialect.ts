@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { ColumnType } from '../datasets/resource.js';
 
+/** A SQL string literal. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** The two databases herowatch runs on; the few places their SQL differs take this. */
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -1,14 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../dialect.js';
-
-const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+import { quoteLiteral, type SqlDialect } from '../dialect.js';
 
 /** PostgreSQL (pg): for teams and agencies, with workers. */
 export const postgres: SqlDialect = {
   name: 'postgres',
   columnType: (type) => (type === 'integer' ? 'bigint' : type === 'boolean' ? 'boolean' : type === 'json' ? 'jsonb' : 'text'),
   jsonColumn(data, path, type) {
-    const args = path.split('.').map(quote).join(', ');
+    const args = path.split('.').map(quoteLiteral).join(', ');
     if (type === 'json') return `jsonb_extract_path(${data}, ${args})`;
     const text = `jsonb_extract_path_text(${data}, ${args})`;
     if (type === 'integer') return `(${text})::bigint`;

@@ -1,7 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SqlDialect } from '../dialect.js';
-
-const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+import { quoteLiteral, type SqlDialect } from '../dialect.js';
 
 /** SQLite (better-sqlite3): the embedded default. */
 export const sqlite: SqlDialect = {
@@ -12,7 +10,7 @@ export const sqlite: SqlDialect = {
       .split('.')
       .map((s) => `."${s.replace(/"/g, '\\"')}"`)
       .join('')}`;
-    return `json_extract(${data}, ${quote(jsonPath)})`;
+    return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
   },
   secondsBetween: (from, to) => `(julianday(${to}) - julianday(${from})) * 86400`,
   async analyze(db: Kysely<never>) {
