@@ -8,6 +8,7 @@ import { benchDashboard } from './dashboard.js';
 import { benchEmulator } from './emulator.js';
 import { benchFreshness } from './freshness.js';
 import { benchQueries } from './queries.js';
+import { benchScale } from './scale.js';
 import { benchSync } from './sync.js';
 import { benchVulns } from './vulns.js';
 import { benchWorkers } from './workers.js';
@@ -17,6 +18,7 @@ const configuration = small ? 'small' : 'full';
 
 const emulator = await benchEmulator(small ? { apps: 1000, reads: 1000, concurrency: 8 } : { apps: 10_000, reads: 1000, concurrency: 8 });
 const sync = await benchSync({ apps: small ? 300 : 2000 });
+const scale = await benchScale({ sizes: small ? [500, 2000] : [2000, 10_000, 50_000] });
 const compliance = await benchCompliance(small ? { apps: 1000, rounds: 3 } : { apps: 10_000, rounds: 5 });
 const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 10_000, rounds: 9 });
 const dashboard = await benchDashboard(small ? { apps: 1000, rounds: 10 } : { apps: 10_000, rounds: 20 });
@@ -36,6 +38,7 @@ console.log(`herowatch benchmarks (${configuration} configuration, node ${proces
 for (const [title, figures] of [
   ['emulator', emulator],
   ['sync', sync],
+  ['scale: memory and time by account size', scale],
   ['compliance', compliance],
   ['queries', queries],
   ['dashboard', dashboard],
@@ -51,5 +54,5 @@ for (const [title, figures] of [
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL(`./results/${configuration}.json`, import.meta.url),
-  `${JSON.stringify({ configuration, emulator, sync, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers }, null, 2)}\n`,
+  `${JSON.stringify({ configuration, emulator, sync, scale, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers }, null, 2)}\n`,
 );

@@ -1,7 +1,7 @@
 import type { ComplianceSettings } from '../settings.js';
 import { SettingsError } from '../settings.js';
 import type { CheckDefinition, CheckResult } from './check.js';
-import type { ComplianceInventory } from './inventory.js';
+import { APP_LISTS, type ComplianceInventory } from './inventory.js';
 import { CHECKS } from './registry.js';
 
 export interface CheckOutcome extends CheckResult {
@@ -35,6 +35,15 @@ export function retiredChecks(settings: ComplianceSettings, checks: CheckDefinit
     }
   }
   return retired;
+}
+
+/**
+ * Whether a check gives results about apps and their resources (it reads a
+ * per-app list): an evaluation runs it on each page of apps, and the others
+ * once, on the account's own lists.
+ */
+export function readsApps(check: CheckDefinition): boolean {
+  return check.reads.some((list) => APP_LISTS.has(list));
 }
 
 /** Runs checks (default: those the settings enable) over the inventory: one outcome per check and resource. */

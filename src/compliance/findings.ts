@@ -1,4 +1,4 @@
-import type { ActiveSuppression, EvaluationWrite, ExistingFinding, FindingInsert, LapsedSuppression } from '../store/findings.js';
+import type { ActiveSuppression, EvaluationChunk, EvaluationTotals, ExistingFinding, FindingKey, LapsedSuppression } from '../store/findings.js';
 import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
 import type { CheckOutcome } from './evaluate.js';
 
@@ -13,120 +13,177 @@ export interface FindingChange {
   message: string;
 }
 
-type Existing = ExistingFinding;
-
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
+
+type Event = EvaluationChunk['events'][number];
+
+const emptyChunk = (): EvaluationChunk => ({ inserts: [], updates: [], stillFailing: [], removals: [], events: [] });
 
 /**
  * What an evaluation changes in the findings: one finding per check and
- * resource, updated in place. A FAIL opens (or reopens) a finding and moves its last-seen time; a
- * PASS resolves an open one; a resource that is gone resolves its open
- * finding; a result that cannot be evaluated leaves an open finding open
- * (a gap in what herowatch can see is not a fix). Rows whose content did not
- * change are not rewritten. Suppressions that lapsed since the last
- * evaluation reopen what they covered. A suppression accepts one failure:
- * when it is fixed (the check passes, or the resource is gone) the
- * suppression ends, so a later failure opens and is reported again. Pure: the store writes the plan
- * (store/findings.ts), and `completeChanges` adds the findings it inserted
- * open.
+ * resource, updated in place. A FAIL opens (or reopens) a finding and moves
+ * its last-seen time; a PASS resolves an open one; a resource that is gone
+ * resolves its open finding; a result that cannot be evaluated leaves an
+ * open finding open (a gap in what herowatch can see is not a fix). Rows
+ * whose content did not change are not rewritten. Suppressions that lapsed
+ * since the last evaluation reopen what they covered. A suppression accepts
+ * one failure: when it is fixed (the check passes, or the resource is gone)
+ * the suppression ends, so a later failure opens and is reported again.
+ *
+ * Pure, and fed a page at a time so that an evaluation holds one page of
+ * results, never every finding: `page` plans a page of results against
+ * their stored findings, `inserted` learns the ids of the findings it
+ * inserted, `unseen` goes through every stored finding once, after the
+ * results, for those no result was given, and `finish` ends it. The store
+ * writes each part (store/findings.ts).
  */
-export function planEvaluation(options: {
-  existing: ExistingFinding[];
-  lapsed: LapsedSuppression[];
-  /** Suppressions in force (default: none). */
-  active?: ActiveSuppression[];
-  outcomes: CheckOutcome[];
-  checksRun: string[];
-  /** Checks the settings retire, with why (see retiredChecks). */
-  retired?: Map<string, string>;
-  now: Date;
-}): { write: Omit<EvaluationWrite, 'connectionId' | 'runId' | 'durationMs'>; changes: FindingChange[]; outcomesByKey: Map<string, CheckOutcome> } {
-  const now = options.now.toISOString();
-  const { existing, lapsed } = options;
-  const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
+export class EvaluationPlanner {
+  /** What to tell people: findings opened, reopened and resolved. */
+  readonly changes: FindingChange[] = [];
+  private readonly now: string;
+  private readonly ran: Set<string>;
+  private readonly retired: Map<string, string>;
+  private readonly lapsed: LapsedSuppression[];
+  private readonly lapsedByKey: Map<string, LapsedSuppression>;
+  private readonly activeByKey: Map<string, ActiveSuppression>;
+  /** Findings this evaluation gave a result for (their ids: a number each, whatever the account's size). */
+  private readonly seen = new Set<number>();
+  /** The results and changes of findings whose suppression lapsed (few). */
+  private readonly lapsedResults = new Map<string, { row: ExistingFinding; status: CheckResultStatus; changed: boolean }>();
+  private readonly ended: EvaluationTotals['endedSuppressions'] = [];
+  /** Results of the current page planned as new findings, by key, until the store says their ids. */
+  private pendingInserts = new Map<string, CheckOutcome>();
+  private readonly counts = { passed: 0, failed: 0, unknown: 0, opened: 0, resolved: 0, inserted: 0 };
 
-  const changes: FindingChange[] = [];
-  const inserts: FindingInsert[] = [];
-  const outcomesByKey = new Map<string, CheckOutcome>();
-  const updates: { id: number; set: Partial<Existing> & { updated_at: string } }[] = [];
-  const stillFailing: number[] = [];
-  const events: { finding_id: number; event: FindingChange['event'] | 'unsuppressed'; detail: string | null }[] = [];
-  const seen = new Map<string, CheckResultStatus>();
-  let passed = 0;
-  let failed = 0;
-  let unknown = 0;
-
-  for (const outcome of options.outcomes) {
-    const key = keyOf(outcome.check.id, outcome.resource.key);
-    seen.set(key, outcome.status);
-    if (outcome.status === 'PASS') passed++;
-    else if (outcome.status === 'FAIL') failed++;
-    else unknown++;
-    const row = byKey.get(key);
-    if (!row) {
-      const status: FindingStatus = outcome.status === 'FAIL' ? 'open' : outcome.status === 'PASS' ? 'pass' : 'unknown';
-      outcomesByKey.set(key, outcome);
-      inserts.push({
-        check_id: outcome.check.id,
-        resource_type: outcome.resource.type,
-        resource_key: outcome.resource.key,
-        resource_name: outcome.resource.name,
-        severity: outcome.check.severity,
-        result: outcome.status,
-        status,
-        message: outcome.message,
-      });
-      continue;
-    }
-    let status: FindingStatus = row.status;
-    let message = outcome.message;
-    const set: Partial<Existing> = {};
-    if (row.removed_at) set.removed_at = null; // back in the inventory
-    if (outcome.status === 'FAIL') {
-      status = 'open';
-      if (row.status !== 'open') {
-        const event = row.first_seen_at ? 'reopened' : 'opened';
-        events.push({ finding_id: row.id, event, detail: null });
-        changes.push(change(event, row.id, outcome));
-        set.first_seen_at = row.first_seen_at ?? now;
-        set.resolved_at = null;
-      }
-      set.last_seen_at = now;
-    } else if (outcome.status === 'PASS') {
-      if (row.status === 'open') {
-        status = 'resolved';
-        set.resolved_at = now;
-        events.push({ finding_id: row.id, event: 'resolved', detail: null });
-        changes.push(change('resolved', row.id, outcome));
-      } else if (row.status !== 'resolved') status = 'pass';
-    } else if (row.status === 'open') {
-      message = `${outcome.message} Last seen failing on ${row.last_seen_at?.slice(0, 10)}: ${row.message}`;
-    } else if (row.status !== 'resolved') status = 'unknown';
-    if (status !== row.status) set.status = status;
-    if (outcome.status !== row.result) set.result = outcome.status;
-    if (message !== row.message) set.message = message;
-    if (outcome.check.severity !== row.severity) set.severity = outcome.check.severity;
-    if (outcome.resource.name !== row.resource_name) set.resource_name = outcome.resource.name;
-    const onlyLastSeen = Object.keys(set).length === 1 && set.last_seen_at !== undefined;
-    if (onlyLastSeen) stillFailing.push(row.id);
-    else if (Object.keys(set).length > 0) updates.push({ id: row.id, set: { ...set, updated_at: now } });
+  constructor(options: {
+    lapsed: LapsedSuppression[];
+    /** Suppressions in force (default: none). */
+    active?: ActiveSuppression[];
+    checksRun: string[];
+    /** Checks the settings retire, with why (see retiredChecks). */
+    retired?: Map<string, string>;
+    now: Date;
+  }) {
+    this.now = options.now.toISOString();
+    this.ran = new Set(options.checksRun);
+    this.retired = options.retired ?? new Map();
+    this.lapsed = options.lapsed;
+    this.lapsedByKey = new Map(options.lapsed.map((l) => [keyOf(l.check_id, l.resource_key), l]));
+    this.activeByKey = new Map((options.active ?? []).map((a) => [keyOf(a.check_id, a.resource_key), a]));
   }
 
-  // Results no longer given: the resource left the inventory, left the check's scope, or the settings retired the check.
-  // Open findings are resolved saying which; rows with no failure in their past are marked removed.
-  const ran = new Set(options.checksRun);
-  const retired = options.retired ?? new Map<string, string>();
-  const present = new Set([...seen.keys()].map((key) => key.slice(key.indexOf('\u0000') + 1)));
-  const removals: number[] = [];
-  for (const row of existing) {
-    const why = retired.get(row.check_id);
-    if (!why && (!ran.has(row.check_id) || seen.has(keyOf(row.check_id, row.resource_key)))) continue;
-    if (row.status === 'open') {
+  /**
+   * Plans a page of results: `existing` holds the stored findings of their
+   * checks and resources (others are ignored). No two pages may hold the
+   * same check and resource.
+   */
+  page(outcomes: readonly CheckOutcome[], existing: readonly ExistingFinding[]): EvaluationChunk {
+    const now = this.now;
+    const byKey = new Map(existing.map((row) => [keyOf(row.check_id, row.resource_key), row]));
+    const chunk = emptyChunk();
+    for (const outcome of outcomes) {
+      const key = keyOf(outcome.check.id, outcome.resource.key);
+      if (outcome.status === 'PASS') this.counts.passed++;
+      else if (outcome.status === 'FAIL') this.counts.failed++;
+      else this.counts.unknown++;
+      const row = byKey.get(key);
+      if (!row) {
+        const status: FindingStatus = outcome.status === 'FAIL' ? 'open' : outcome.status === 'PASS' ? 'pass' : 'unknown';
+        if (this.pendingInserts.has(key)) throw new Error(`Two results for ${outcome.check.id} ${outcome.resource.key} in one evaluation.`);
+        this.pendingInserts.set(key, outcome);
+        chunk.inserts.push({
+          check_id: outcome.check.id,
+          resource_type: outcome.resource.type,
+          resource_key: outcome.resource.key,
+          resource_name: outcome.resource.name,
+          severity: outcome.check.severity,
+          result: outcome.status,
+          status,
+          message: outcome.message,
+        });
+        continue;
+      }
+      if (this.seen.has(row.id)) throw new Error(`Two results for ${outcome.check.id} ${outcome.resource.key} in one evaluation.`);
+      this.seen.add(row.id);
+      const before = chunk.events.length;
+      let status: FindingStatus = row.status;
+      let message = outcome.message;
+      const set: Partial<ExistingFinding> = {};
+      if (row.removed_at) set.removed_at = null; // back in the inventory
+      if (outcome.status === 'FAIL') {
+        status = 'open';
+        if (row.status !== 'open') {
+          const event = row.first_seen_at ? 'reopened' : 'opened';
+          this.event(chunk, { finding_id: row.id, event, detail: null });
+          this.changes.push(change(event, row.id, outcome));
+          set.first_seen_at = row.first_seen_at ?? now;
+          set.resolved_at = null;
+        }
+        set.last_seen_at = now;
+      } else if (outcome.status === 'PASS') {
+        if (row.status === 'open') {
+          status = 'resolved';
+          set.resolved_at = now;
+          this.event(chunk, { finding_id: row.id, event: 'resolved', detail: null });
+          this.changes.push(change('resolved', row.id, outcome));
+          this.endSuppression(key, row.id);
+        } else if (row.status !== 'resolved') status = 'pass';
+      } else if (row.status === 'open') {
+        message = `${outcome.message} Last seen failing on ${row.last_seen_at?.slice(0, 10)}: ${row.message}`;
+      } else if (row.status !== 'resolved') status = 'unknown';
+      if (this.lapsedByKey.has(key)) this.lapsedResults.set(key, { row, status: outcome.status, changed: chunk.events.length > before });
+      if (status !== row.status) set.status = status;
+      if (outcome.status !== row.result) set.result = outcome.status;
+      if (message !== row.message) set.message = message;
+      if (outcome.check.severity !== row.severity) set.severity = outcome.check.severity;
+      if (outcome.resource.name !== row.resource_name) set.resource_name = outcome.resource.name;
+      const onlyLastSeen = Object.keys(set).length === 1 && set.last_seen_at !== undefined;
+      if (onlyLastSeen) chunk.stillFailing.push(row.id);
+      else if (Object.keys(set).length > 0) chunk.updates.push({ id: row.id, set: { ...set, updated_at: now } });
+    }
+    return chunk;
+  }
+
+  /** The findings the store inserted for the last page: those inserted open were opened. */
+  inserted(rows: readonly { id: number; check_id: string; resource_key: string; status: FindingStatus }[]): void {
+    for (const row of rows) {
+      this.seen.add(row.id);
+      this.counts.inserted++;
+      if (row.status !== 'open') continue;
+      this.counts.opened++;
+      this.changes.push(change('opened', row.id, this.pendingInserts.get(keyOf(row.check_id, row.resource_key))!));
+    }
+    this.pendingInserts = new Map();
+  }
+
+  /** Of a page of stored findings (see `unseen`), the open ones this evaluation gave no result for: `unseen` needs them whole. */
+  unseenOpen(rows: readonly FindingKey[]): number[] {
+    return rows.filter((row) => row.status === 'open' && this.unseenHere(row)).map((row) => row.id);
+  }
+
+  /** Whether this evaluation gave a result for the finding with this id. */
+  saw(findingId: number): boolean {
+    return this.seen.has(findingId);
+  }
+
+  /**
+   * Plans a page of stored findings (read once each, after every result)
+   * for those no result was given: the resource left the inventory, left
+   * the check's scope (`present`: resources that still have a result), or
+   * the settings retired the check. Open findings (`open`: those of
+   * `unseenOpen`, whole) are resolved saying which; rows with no failure in
+   * their past are marked removed.
+   */
+  unseen(rows: readonly FindingKey[], open: readonly ExistingFinding[], present: ReadonlySet<string>): EvaluationChunk {
+    const now = this.now;
+    const chunk = emptyChunk();
+    for (const row of open) {
+      const why = this.retired.get(row.check_id);
       const reason = why ?? (present.has(row.resource_key) ? 'is no longer in the scope of this check' : 'is no longer in the inventory');
       const message = why ? `Resolved: ${why}. It was: ${row.message}` : `Resolved: ${row.resource_name} ${reason}. It was: ${row.message}`;
-      updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
-      events.push({ finding_id: row.id, event: 'resolved', detail: why ?? reason.replace(/^is /, '') });
-      changes.push({
+      chunk.updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
+      this.event(chunk, { finding_id: row.id, event: 'resolved', detail: why ?? reason.replace(/^is /, '') });
+      this.changes.push({
         event: 'resolved',
         findingId: row.id,
         checkId: row.check_id,
@@ -135,15 +192,29 @@ export function planEvaluation(options: {
         resourceName: row.resource_name,
         message,
       });
-    } else if (row.status !== 'resolved' && !row.removed_at) removals.push(row.id);
+      this.endSuppression(keyOf(row.check_id, row.resource_key), row.id);
+    }
+    for (const row of rows) if (row.status !== 'open' && row.status !== 'resolved' && !row.removed_at && this.unseenHere(row)) chunk.removals.push(row.id);
+    return chunk;
   }
 
-  // Lapsed suppressions: the findings they covered are open again as far as anyone is concerned.
-  for (const suppression of lapsed) {
-    const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
-    if (row && seen.get(keyOf(row.check_id, row.resource_key)) === 'FAIL' && !changes.some((c) => c.findingId === row.id)) {
-      events.push({ finding_id: row.id, event: 'unsuppressed', detail: `suppression ${suppression.id} expired on ${suppression.expires_at.slice(0, 10)}` });
-      changes.push({
+  /**
+   * Ends the evaluation: lapsed suppressions make what they covered open
+   * again as far as anyone is concerned (their events are the last chunk),
+   * and the counts for the evaluation's row.
+   */
+  finish(durationMs: number): { chunk: EvaluationChunk; totals: EvaluationTotals } {
+    const chunk = emptyChunk();
+    for (const suppression of this.lapsed) {
+      const result = this.lapsedResults.get(keyOf(suppression.check_id, suppression.resource_key));
+      if (!result || result.status !== 'FAIL' || result.changed) continue;
+      const { row } = result;
+      this.event(chunk, {
+        finding_id: row.id,
+        event: 'unsuppressed',
+        detail: `suppression ${suppression.id} expired on ${suppression.expires_at.slice(0, 10)}`,
+      });
+      this.changes.push({
         event: 'reopened',
         findingId: row.id,
         checkId: row.check_id,
@@ -153,51 +224,45 @@ export function planEvaluation(options: {
         message: `Suppression expired: ${row.message}`,
       });
     }
+    const { passed, failed, unknown, opened, resolved, inserted } = this.counts;
+    return {
+      chunk,
+      totals: {
+        checks: this.ran.size,
+        passed,
+        failed,
+        unknown,
+        opened,
+        resolved,
+        inserted,
+        durationMs,
+        lapsedIds: this.lapsed.map((l) => l.id),
+        endedSuppressions: this.ended,
+      },
+    };
   }
 
-  // Suppressions of failures that are now fixed end with them.
-  const resolvedIds = new Set(events.filter((e) => e.event === 'resolved').map((e) => e.finding_id));
-  const endedSuppressions: EvaluationWrite['endedSuppressions'] = [];
-  for (const suppression of options.active ?? []) {
-    const row = byKey.get(keyOf(suppression.check_id, suppression.resource_key));
-    if (row && resolvedIds.has(row.id))
-      endedSuppressions.push({
+  private unseenHere(row: FindingKey): boolean {
+    if (this.retired.has(row.check_id)) return true;
+    return this.ran.has(row.check_id) && !this.seen.has(row.id);
+  }
+
+  private event(chunk: EvaluationChunk, event: Event): void {
+    chunk.events.push(event);
+    if (event.event === 'resolved') this.counts.resolved++;
+    else this.counts.opened++;
+  }
+
+  /** A suppression of a failure that is now fixed ends with it. */
+  private endSuppression(key: string, findingId: number): void {
+    const suppression = this.activeByKey.get(key);
+    if (suppression)
+      this.ended.push({
         id: suppression.id,
-        finding_id: row.id,
-        detail: `suppression ${suppression.id} ended: the finding was resolved on ${now.slice(0, 10)}`,
+        finding_id: findingId,
+        detail: `suppression ${suppression.id} ended: the finding was resolved on ${this.now.slice(0, 10)}`,
       });
   }
-
-  return {
-    write: {
-      now,
-      checks: options.checksRun.length,
-      passed,
-      failed,
-      unknown,
-      inserts,
-      updates,
-      stillFailing,
-      removals,
-      events,
-      lapsedIds: lapsed.map((l) => l.id),
-      endedSuppressions,
-    },
-    changes,
-    outcomesByKey,
-  };
-}
-
-/** The changes of an evaluation once the store has inserted its new findings: those inserted open were opened. */
-export function completeChanges(
-  changes: FindingChange[],
-  inserted: { id: number; check_id: string; resource_key: string; status: FindingStatus }[],
-  outcomesByKey: Map<string, CheckOutcome>,
-): FindingChange[] {
-  const opened = inserted
-    .filter((row) => row.status === 'open')
-    .map((row) => change('opened', row.id, outcomesByKey.get(keyOf(row.check_id, row.resource_key))!));
-  return [...changes, ...opened];
 }
 
 function change(event: FindingChange['event'], findingId: number, outcome: CheckOutcome): FindingChange {

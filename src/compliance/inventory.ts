@@ -17,7 +17,7 @@ import teamMembers from '../datasets/resources/team-members.js';
 import teams from '../datasets/resources/teams.js';
 import { auditCursors } from '../store/audit-events.js';
 import { parseJson, type Store } from '../store/database.js';
-import { readDataset } from '../store/datasets.js';
+import { readDataset, type DatasetQuery } from '../store/datasets.js';
 import { runCoverage } from '../store/runs.js';
 import { advisoryStatus } from '../store/advisories.js';
 import { slugEcosystems } from '../store/vulnerabilities.js';
@@ -44,6 +44,12 @@ export interface ComplianceInventory {
   enterpriseAccounts: EnterpriseAccount[];
   enterpriseMembers: EnterpriseMember[];
   apps: App[];
+  /**
+   * Apps outside this part of the inventory that its rows refer to (the
+   * owner of an add-on attached here): for looking up, never for results.
+   * An evaluation reads the inventory a page of apps at a time.
+   */
+  referencedApps: App[];
   configVars: ConfigVar[];
   domains: Domain[];
   sniEndpoints: SniEndpoint[];
@@ -82,6 +88,23 @@ export const INVENTORY_LISTS = {
 } as const satisfies { [K in keyof ComplianceInventory]?: string };
 
 export type InventoryList = keyof typeof INVENTORY_LISTS;
+
+/**
+ * The lists kept per app, which an evaluation reads a page of apps at a
+ * time: a check that reads one of them gives results about apps and their
+ * resources, a page at a time; the others read lists of the whole account.
+ */
+export const APP_LISTS: ReadonlySet<InventoryList> = new Set<InventoryList>([
+  'apps',
+  'configVars',
+  'domains',
+  'sniEndpoints',
+  'collaborators',
+  'logDrains',
+  'addons',
+  'addonAttachments',
+  'pipelineCouplings',
+]);
 
 /**
  * The rows the checks read, typed from the resources' declarations: a
@@ -197,6 +220,7 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
     enterpriseAccounts: [],
     enterpriseMembers: [],
     apps: [],
+    referencedApps: [],
     configVars: [],
     domains: [],
     sniEndpoints: [],
@@ -215,49 +239,72 @@ export function emptyInventory(connection: string, now: Date, parts: Partial<Com
   };
 }
 
-/** Loads a connection's inventory for the checks (every list empty when it was never synced). */
+/** Some columns of one resource's dataset, for this connection, typed by its declaration. */
+async function read<R extends ResourceDefinition, K extends ColumnName<R>>(
+  store: Store,
+  connection: string,
+  resource: R,
+  columns: K[],
+  where: Pick<DatasetQuery, 'filters' | 'between'> = {},
+): Promise<Pick<RowOf<R>, K>[]> {
+  return (await readDataset(store, resource.name, { connection, columns, ...where, orderBy: [] })).rows as Pick<RowOf<R>, K>[];
+}
+
+const APP_COLUMNS = ['id', 'name', 'team_id', 'team_name', 'owner_email', 'region', 'stack', 'acm', 'locked'] as const satisfies ColumnName<typeof apps>[];
+
+/**
+ * Loads a connection's inventory for the checks, whole (every list empty
+ * when it was never synced). Evaluations read it in pages instead (see
+ * loadAccountInventory and appPages); this is the same inventory in one piece.
+ */
 export async function loadInventory(
   store: Store,
-  connection: { id: number; name: string; last_complete_run: number | null; last_status: string | null },
+  connection: InventoryConnection,
   now: Date,
   options: { advisoryMaxAgeMs: number } = { advisoryMaxAgeMs: DEFAULT_SETTINGS.vulnerabilities.advisory_max_age },
 ): Promise<ComplianceInventory> {
-  /** Some columns of one resource's dataset, for this connection, typed by its declaration. */
-  const read = async <R extends ResourceDefinition, K extends ColumnName<R>>(resource: R, columns: K[]): Promise<Pick<RowOf<R>, K>[]> =>
-    (await readDataset(store, resource.name, { connection: connection.name, columns, orderBy: [] })).rows as Pick<RowOf<R>, K>[];
+  const base = await loadAccountInventory(store, connection, now, options);
+  if (connection.last_complete_run === null) return base;
+  return { ...base, ...(await appLists(store, connection.name, 'all')) };
+}
+
+type InventoryConnection = { id: number; name: string; last_complete_run: number | null; last_status: string | null };
+
+/**
+ * A connection's inventory without its per-app lists (APP_LISTS): the
+ * account, its teams, enterprise accounts and their members, its OAuth
+ * authorizations, the audit trail collected, the coverage of the last sync
+ * and the advisory database. Small whatever the number of apps.
+ */
+export async function loadAccountInventory(
+  store: Store,
+  connection: InventoryConnection,
+  now: Date,
+  options: { advisoryMaxAgeMs: number } = { advisoryMaxAgeMs: DEFAULT_SETTINGS.vulnerabilities.advisory_max_age },
+): Promise<ComplianceInventory> {
   const status = connection.last_status ? (JSON.parse(connection.last_status) as ConnectionStatus) : null;
   const base = emptyInventory(connection.name, now, {
     runId: connection.last_complete_run,
     token: status?.token ? { scope: status.token.scope } : null,
   });
   if (connection.last_complete_run === null) return base;
+  const name = connection.name;
 
-  const [owner] = await read(account, ['id', 'email']);
-  const tests = (
-    await readDataset(store, 'vulnerability_tests', {
-      connection: connection.name,
-      columns: ['app_id', 'status', 'reason', 'tested_at', 'checksum'],
-      orderBy: [],
-    })
-  ).rows as (Omit<ComplianceInventory['vulnerabilityTests'][number], 'ecosystems'> & { checksum: string | null })[];
-  const ecosystemsOf = await slugEcosystems(
-    store,
-    tests.flatMap((t) => (t.checksum ? [t.checksum] : [])),
-  );
+  const [owner] = await read(store, name, account, ['id', 'email']);
   const coverageRows = await runCoverage(store, connection.last_complete_run);
   const cursors = await auditCursors(store, [connection.id]);
 
   return {
     ...base,
     account: owner ?? null,
-    teams: await read(teams, ['id', 'name', 'enterprise_account_id', 'enterprise_account_name']),
-    teamMembers: await read(teamMembers, ['team_id', 'team_name', 'email', 'role', 'two_factor_authentication', 'federated']),
-    enterpriseAccounts: (await read(enterpriseAccounts, ['id', 'name', 'permissions', 'identity_provider_name'])).map((e) => ({
+    teams: await read(store, name, teams, ['id', 'name', 'enterprise_account_id', 'enterprise_account_name']),
+    teamMembers: await read(store, name, teamMembers, ['team_id', 'team_name', 'email', 'role', 'two_factor_authentication', 'federated']),
+    enterpriseAccounts: (await read(store, name, enterpriseAccounts, ['id', 'name', 'permissions', 'identity_provider_name'])).map((e) => ({
       ...e,
       permissions: names(e.permissions),
     })),
     enterpriseMembers: (
-      await read(enterpriseMembers, [
+      await read(store, name, enterpriseMembers, [
         'enterprise_account_id',
         'enterprise_account_name',
         'email',
@@ -266,36 +313,137 @@ export async function loadInventory(
         'identity_provider_name',
       ])
     ).map((m) => ({ ...m, permissions: names(m.permissions) })),
-    apps: await read(apps, ['id', 'name', 'team_id', 'team_name', 'owner_email', 'region', 'stack', 'acm', 'locked']),
-    configVars: await read(configVars, ['app_id', 'name']),
-    domains: await read(domains, ['id', 'app_id', 'app_name', 'hostname', 'kind', 'acm_status', 'acm_status_reason', 'sni_endpoint_id', 'sni_endpoint_name']),
-    sniEndpoints: (
-      await read(sniEndpoints, ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer', 'acm'])
-    ).map((e) => ({
-      ...e,
-      cert_domains: names(e.cert_domains),
-    })),
-    collaborators: await read(collaborators, ['app_id', 'app_name', 'email', 'role']),
-    logDrains: await read(logDrains, ['app_id', 'url', 'addon_name']),
-    addons: (await read(addons, ['id', 'name', 'service', 'app_id', 'app_name', 'config_vars'])).map((a) => ({ ...a, config_vars: names(a.config_vars) })),
-    addonAttachments: await read(addonAttachments, ['id', 'name', 'app_id', 'app_name', 'addon_id', 'addon_name', 'addon_app_id', 'addon_app_name']),
-    pipelineCouplings: await read(pipelineCouplings, ['app_id', 'pipeline_id', 'pipeline_name', 'stage']),
-    oauthAuthorizations: (await read(oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({
+    oauthAuthorizations: (await read(store, name, oauthAuthorizations, ['id', 'description', 'scope', 'expires_at', 'created_at', 'client_name'])).map((a) => ({
       ...a,
       scope: names(a.scope),
     })),
     auditTrail: new Map(cursors.map((c) => [c.enterprise_id, { firstDay: c.first_day, completeThrough: c.complete_through }])),
     coverage: Coverage.fromRows(coverageRows),
-    vulnerabilityTests: tests.map(({ checksum, ...test }) => ({ ...test, ecosystems: checksum ? (ecosystemsOf.get(checksum) ?? []) : [] })),
     advisories: {
       ecosystems: new Map((await advisoryStatus(store)).map((s) => [s.ecosystem, { advisories: s.advisories, importedAt: s.importedAt }])),
       maxAgeMs: options.advisoryMaxAgeMs,
     },
+  };
+}
+
+/**
+ * The inventory a page of apps at a time (at most `pageSize` apps, in id
+ * order): each is the account's inventory (from loadAccountInventory) with
+ * the per-app lists of that page's apps, and the apps their rows refer to.
+ * Every app is in exactly one page.
+ */
+export async function* appPages(
+  store: Store,
+  connection: InventoryConnection,
+  account: ComplianceInventory,
+  pageSize: number,
+): AsyncGenerator<ComplianceInventory> {
+  if (connection.last_complete_run === null) return;
+  // The ids alone, once (a few megabytes at 50,000 apps); each page is the span of ids from one to another, read by
+  // range on the per-app lists' app_id indexes (the database's own order, as it sorted the ids).
+  const ids = (await readDataset(store, apps.name, { connection: connection.name, columns: ['id'], orderBy: ['id'] })).rows.map((r) => r.id as string);
+  for (let i = 0; i < ids.length; i += pageSize) {
+    const span: [string, string] = [ids[i]!, ids[Math.min(i + pageSize, ids.length) - 1]!];
+    yield { ...account, ...(await appLists(store, connection.name, span)) };
+  }
+}
+
+/** The per-app lists of the apps whose ids are in `span` (both included), or of every app, with the apps their rows refer to. */
+async function appLists(
+  store: Store,
+  connection: string,
+  span: [string, string] | 'all',
+): Promise<
+  Pick<
+    ComplianceInventory,
+    | 'apps'
+    | 'referencedApps'
+    | 'configVars'
+    | 'domains'
+    | 'sniEndpoints'
+    | 'collaborators'
+    | 'logDrains'
+    | 'addons'
+    | 'addonAttachments'
+    | 'pipelineCouplings'
+    | 'vulnerabilityTests'
+    | 'vulnerabilities'
+  >
+> {
+  const inSpan = (column: string): Pick<DatasetQuery, 'between'> => (span === 'all' ? {} : { between: { [column]: span } });
+  const pageApps = await read(store, connection, apps, [...APP_COLUMNS], inSpan('id'));
+  const attachments = await read(
+    store,
+    connection,
+    addonAttachments,
+    ['id', 'name', 'app_id', 'app_name', 'addon_id', 'addon_name', 'addon_app_id', 'addon_app_name'],
+    inSpan('app_id'),
+  );
+  const addonColumns: ColumnName<typeof addons>[] = ['id', 'name', 'service', 'app_id', 'app_name', 'config_vars'];
+  const ownAddons = await read(store, connection, addons, addonColumns, inSpan('app_id'));
+  // Add-ons attached here but owned by an app of another page: looked up by the checks, like their owners.
+  const held = new Set(ownAddons.map((a) => a.id));
+  const foreign = [...new Set(attachments.map((a) => a.addon_id).filter((id): id is string => id !== null && !held.has(id)))];
+  const foreignAddons = span === 'all' || foreign.length === 0 ? [] : await read(store, connection, addons, addonColumns, { filters: { id: foreign } });
+  const inPage = new Set(pageApps.map((a) => a.id));
+  const referencedIds =
+    span === 'all'
+      ? []
+      : [
+          ...new Set(
+            [...foreignAddons.map((a) => a.app_id), ...attachments.map((a) => a.addon_app_id)].filter((id): id is string => id !== null && !inPage.has(id)),
+          ),
+        ];
+  const referencedApps = referencedIds.length === 0 ? [] : await read(store, connection, apps, [...APP_COLUMNS], { filters: { id: referencedIds } });
+  const couplingColumns: ColumnName<typeof pipelineCouplings>[] = ['app_id', 'pipeline_id', 'pipeline_name', 'stage'];
+  const couplings = [
+    ...(await read(store, connection, pipelineCouplings, couplingColumns, inSpan('app_id'))),
+    ...(referencedIds.length === 0 ? [] : await read(store, connection, pipelineCouplings, couplingColumns, { filters: { app_id: referencedIds } })),
+  ];
+  const tests = (
+    await readDataset(store, 'vulnerability_tests', {
+      connection,
+      columns: ['app_id', 'status', 'reason', 'tested_at', 'checksum'],
+      ...inSpan('app_id'),
+      orderBy: [],
+    })
+  ).rows as (Omit<ComplianceInventory['vulnerabilityTests'][number], 'ecosystems'> & { checksum: string | null })[];
+  const ecosystemsOf = await slugEcosystems(
+    store,
+    tests.flatMap((t) => (t.checksum ? [t.checksum] : [])),
+  );
+  return {
+    apps: pageApps,
+    referencedApps,
+    configVars: await read(store, connection, configVars, ['app_id', 'name'], inSpan('app_id')),
+    domains: await read(
+      store,
+      connection,
+      domains,
+      ['id', 'app_id', 'app_name', 'hostname', 'kind', 'acm_status', 'acm_status_reason', 'sni_endpoint_id', 'sni_endpoint_name'],
+      inSpan('app_id'),
+    ),
+    sniEndpoints: (
+      await read(
+        store,
+        connection,
+        sniEndpoints,
+        ['id', 'app_id', 'app_name', 'name', 'cert_domains', 'starts_at', 'expires_at', 'self_signed', 'issuer', 'acm'],
+        inSpan('app_id'),
+      )
+    ).map((e) => ({ ...e, cert_domains: names(e.cert_domains) })),
+    collaborators: await read(store, connection, collaborators, ['app_id', 'app_name', 'email', 'role'], inSpan('app_id')),
+    logDrains: await read(store, connection, logDrains, ['app_id', 'url', 'addon_name'], inSpan('app_id')),
+    addons: [...ownAddons, ...foreignAddons].map((a) => ({ ...a, config_vars: names(a.config_vars) })),
+    addonAttachments: attachments,
+    pipelineCouplings: couplings,
+    vulnerabilityTests: tests.map(({ checksum, ...test }) => ({ ...test, ecosystems: checksum ? (ecosystemsOf.get(checksum) ?? []) : [] })),
     vulnerabilities: (
       await readDataset(store, 'vulnerabilities', {
-        connection: connection.name,
+        connection,
         columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'],
         filters: { status: 'open' },
+        ...inSpan('app_id'),
         orderBy: [],
       })
     ).rows as ComplianceInventory['vulnerabilities'],

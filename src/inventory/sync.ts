@@ -1,5 +1,4 @@
 import type { Account } from '@heroku-cli/schema';
-import pLimit from 'p-limit';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError, HerokuUnreachableError } from '../heroku/errors.js';
 import { ForbiddenError, InterruptedError, UpstreamError, type ErrorOptions } from '../errors.js';
@@ -274,31 +273,49 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       await updateConnection(store, connection.id, { account_id: account.id, account_email: account.email, updated_at: now().toISOString() });
     }
 
-    const gate = pLimit(options.taskConcurrency ?? 16);
+    const concurrency = Math.max(1, options.taskConcurrency ?? 16);
     const levels = parentFirst(resources.filter((r) => r !== accountResource));
     const readLevel = async (level: ResourceDefinition[]): Promise<void> => {
-      const tasks: [ResourceDefinition, ParentRecord | null][] = level.flatMap((resource): [ResourceDefinition, ParentRecord | null][] => {
-        if (!resource.parent) return [[resource, null]];
+      // The level's tasks, counted first and then made one at a time as workers take them: tens of thousands of
+      // queued promises would cost more memory than the lists they read.
+      const chosenParents = (resource: ResourceDefinition): ParentRecord[] => {
+        const parentsOf = fetched.get(resource.parent!) ?? [];
         const chosen = planned?.reads.get(resource.name);
-        const parentsOf = fetched.get(resource.parent) ?? [];
         // A list the token's scope rules out costs no request: its gap is recorded for every parent, as in a full run.
-        if (!chosen || scopeRulesOut(resource, client.scopes)) return parentsOf.map((p) => [resource, p]);
-        for (const p of parentsOf) if (!chosen.has(p.key)) carry(resource.name, p.key);
-        return parentsOf.filter((p) => chosen.has(p.key)).map((p) => [resource, p]);
-      });
+        if (!chosen || scopeRulesOut(resource, client.scopes)) return parentsOf;
+        return parentsOf.filter((p) => chosen.has(p.key));
+      };
+      for (const resource of level) {
+        const chosen = planned?.reads.get(resource.name);
+        if (resource.parent && chosen && !scopeRulesOut(resource, client.scopes))
+          for (const p of fetched.get(resource.parent) ?? []) if (!chosen.has(p.key)) carry(resource.name, p.key);
+      }
+      const total = level.reduce((sum, resource) => sum + (resource.parent ? chosenParents(resource).length : 1), 0);
+      function* tasks(): Generator<[ResourceDefinition, ParentRecord | null]> {
+        for (const resource of level) {
+          if (!resource.parent) yield [resource, null];
+          else for (const parent of chosenParents(resource)) yield [resource, parent];
+        }
+      }
       let done = 0;
       const phase = level.map((r) => r.name).join(', ');
-      options.onProgress?.({ type: 'progress', phase, done, total: tasks.length });
-      await Promise.all(
-        tasks.map(([resource, parent]) =>
-          gate(async () => {
+      options.onProgress?.({ type: 'progress', phase, done, total });
+      const queue = tasks();
+      let stopped = false;
+      const worker = async (): Promise<void> => {
+        try {
+          for (let next = queue.next(); !next.done && !stopped; next = queue.next()) {
             if (options.signal?.aborted) throw new InterruptedError();
             if (client.answers.silence) throw client.answers.silence;
-            await fetchTask(resource, parent);
-            options.onProgress?.({ type: 'progress', phase, done: ++done, total: tasks.length });
-          }),
-        ),
-      );
+            await fetchTask(...next.value);
+            options.onProgress?.({ type: 'progress', phase, done: ++done, total });
+          }
+        } catch (error) {
+          stopped = true; // the run stops: the other workers take no more tasks
+          throw error;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
       await recordCoverage(store, runId, level, coverage);
     };
 

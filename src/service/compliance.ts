@@ -1,6 +1,7 @@
 import { checkCatalog, type CatalogEntry } from '../compliance/catalog.js';
 import { SEVERITIES, type Severity } from '../severity.js';
-import { enabledChecks, evaluateChecks, retiredChecks } from '../compliance/evaluate.js';
+import { enabledChecks, evaluateChecks, readsApps, retiredChecks } from '../compliance/evaluate.js';
+import { groupBy, type CheckDefinition } from '../compliance/check.js';
 import {
   dataAsOf,
   findingsAt,
@@ -14,8 +15,8 @@ import {
   type SuppressionView,
 } from '../compliance/finding-view.js';
 import { verifiedAges, type VerifiedAges } from '../store/verified.js';
-import { completeChanges, planEvaluation, type FindingChange } from '../compliance/findings.js';
-import { loadInventory } from '../compliance/inventory.js';
+import { EvaluationPlanner, type FindingChange } from '../compliance/findings.js';
+import { appPages, loadAccountInventory, type ComplianceInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { frameworkReportFromCounts, type FrameworkReport } from '../compliance/report.js';
 import { InputError, NotFoundError } from '../errors.js';
@@ -28,14 +29,23 @@ import {
   findingPage,
   insertSuppression,
   lifecycleEventsUpTo,
-  loadFindingState,
   markNotified,
   pendingNotices,
   revokeSuppression,
   suppressionsInForceAt,
-  writeEvaluation,
+  suppressionState,
+  writeEvaluationChunk,
+  beginEvaluation,
+  finishEvaluation,
+  findingKeysAfter,
+  findingsById,
+  type FindingKey,
+  findingsOf,
+  findingIdsOfResources,
+  type ExistingFinding,
 } from '../store/findings.js';
 import { connectionById } from '../store/connections.js';
+import { inTransaction } from '../store/database.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 import { requireSynced, riskAcceptance } from './policy.js';
@@ -59,43 +69,115 @@ export interface EvaluationSummary {
 }
 
 /**
- * Evaluates every enabled check over a connection's inventory (its last
- * complete sync) and records the findings.
+ * Apps per page of an evaluation: it holds one page of the per-app lists
+ * and of their results at a time, besides the account's own lists.
  */
-export async function evaluateConnection(hw: Herowatch, name: string, options: { now?: Date; notify?: boolean } = {}): Promise<EvaluationSummary> {
+export const EVALUATION_PAGE_APPS = 500;
+
+/** Stored findings read at once when an evaluation looks for those it gave no result. */
+const FINDINGS_PAGE = 2000;
+
+/**
+ * Evaluates every enabled check over a connection's inventory (its last
+ * complete sync) and records the findings, in one transaction. The
+ * inventory is read a page of apps at a time and each page's results are
+ * written before the next is read: what it holds does not grow with the
+ * account (only the ids of the findings it saw, and the changes to tell).
+ */
+export async function evaluateConnection(
+  hw: Herowatch,
+  name: string,
+  options: { now?: Date; notify?: boolean; pageApps?: number } = {},
+): Promise<EvaluationSummary> {
   const connection = requireSynced(await requireConnection(hw.store, name));
   const now = options.now ?? new Date();
   const settings = hw.config.settings.compliance;
   const checks = enabledChecks(settings);
-  const t0 = performance.now();
-  const inventory = await loadInventory(hw.store, connection, now, { advisoryMaxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age });
-  const t1 = performance.now();
-  const outcomes = evaluateChecks(inventory, settings, checks);
-  const t2 = performance.now();
-  const state = await loadFindingState(hw.store, connection.id, now);
-  const plan = planEvaluation({ ...state, outcomes, checksRun: checks.map((c) => c.id), retired: retiredChecks(settings), now });
-  const written = await writeEvaluation(hw.store, {
-    ...plan.write,
-    connectionId: connection.id,
-    runId: connection.last_complete_run,
-    durationMs: Math.round(t2 - t1),
-    notify: options.notify,
+  const onAccount = checks.filter((check) => !readsApps(check));
+  const perApp = checks.filter(readsApps);
+  const timings = { loadMs: 0, evaluateMs: 0, storeMs: 0 };
+  const timed = async <T>(part: keyof typeof timings, work: () => Promise<T> | T): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[part] += performance.now() - started;
+    }
+  };
+  const warnings: EvaluationSummary['warnings'] = [];
+  const { evaluationId, totals, changes } = await inTransaction(hw.store, async (store) => {
+    const planner = new EvaluationPlanner({
+      ...(await suppressionState(store, connection.id, now)),
+      checksRun: checks.map((c) => c.id),
+      retired: retiredChecks(settings),
+      now,
+    });
+    const evaluation = await beginEvaluation(store, {
+      connectionId: connection.id,
+      runId: connection.last_complete_run,
+      now: now.toISOString(),
+      notify: options.notify,
+    });
+    const record = async (inventory: ComplianceInventory, run: CheckDefinition[]): Promise<void> => {
+      const outcomes = await timed('evaluateMs', () => evaluateChecks(inventory, settings, run));
+      for (const o of outcomes) if (o.warning) warnings.push({ checkId: o.check.id, resourceName: o.resource.name, message: o.message });
+      await timed('storeMs', async () => {
+        const existing: ExistingFinding[] = [];
+        for (const [checkId, ofCheck] of groupBy(outcomes, (o) => o.check.id))
+          existing.push(
+            ...(await findingsOf(
+              store,
+              connection.id,
+              checkId,
+              ofCheck.map((o) => o.resource.key),
+            )),
+          );
+        planner.inserted(await writeEvaluationChunk(store, evaluation, planner.page(outcomes, existing)));
+      });
+    };
+    const account = await timed('loadMs', () =>
+      loadAccountInventory(store, connection, now, { advisoryMaxAgeMs: hw.config.settings.vulnerabilities.advisory_max_age }),
+    );
+    await record(account, onAccount);
+    const pages = appPages(store, connection, account, options.pageApps ?? EVALUATION_PAGE_APPS);
+    for (;;) {
+      const page = await timed('loadMs', () => pages.next());
+      if (page.done) break;
+      await record(page.value, perApp);
+    }
+    await timed('storeMs', async () => {
+      // Every stored finding once, for those no result was given.
+      for (let after: FindingKey | null = null; ;) {
+        const rows: FindingKey[] = await findingKeysAfter(store, connection.id, after, FINDINGS_PAGE);
+        if (rows.length === 0) break;
+        after = rows.at(-1)!;
+        const open = await findingsById(store, planner.unseenOpen(rows));
+        const gone = [...new Set(open.map((row) => row.resource_key))];
+        const elsewhere = gone.length === 0 ? [] : await findingIdsOfResources(store, connection.id, gone);
+        const present = new Set(elsewhere.filter((f) => planner.saw(f.id)).map((f) => f.resource_key));
+        await writeEvaluationChunk(store, evaluation, planner.unseen(rows, open, present));
+      }
+    });
+    const end = planner.finish(Math.round(timings.evaluateMs));
+    await timed('storeMs', async () => {
+      await writeEvaluationChunk(store, evaluation, end.chunk);
+      await finishEvaluation(store, evaluation, end.totals);
+    });
+    return { evaluationId: evaluation.id, totals: end.totals, changes: planner.changes };
   });
-  const changes = completeChanges(plan.changes, written.inserted, plan.outcomesByKey);
-  const t3 = performance.now();
   const suppressed = await activeSuppressions(hw, connection.id, now);
   return {
     connection: name,
-    evaluationId: written.evaluationId,
+    evaluationId,
     runId: connection.last_complete_run,
     evaluatedAt: now.toISOString(),
-    checks: plan.write.checks,
-    passed: plan.write.passed,
-    failed: plan.write.failed,
-    unknown: plan.write.unknown,
+    checks: totals.checks,
+    passed: totals.passed,
+    failed: totals.failed,
+    unknown: totals.unknown,
     changes: changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))),
-    warnings: outcomes.filter((o) => o.warning).map((o) => ({ checkId: o.check.id, resourceName: o.resource.name, message: o.message })),
-    timings: { loadMs: Math.round(t1 - t0), evaluateMs: Math.round(t2 - t1), storeMs: Math.round(t3 - t2) },
+    warnings,
+    timings: { loadMs: Math.round(timings.loadMs), evaluateMs: Math.round(timings.evaluateMs), storeMs: Math.round(timings.storeMs) },
   };
 }
 

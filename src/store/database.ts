@@ -61,6 +61,16 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * Runs `work` in one transaction, handing it the store as seen from inside
+ * (everything it reads and writes through that store is part of the
+ * transaction; on SQLite, the outer store must not be used meanwhile). Work
+ * that fails leaves nothing behind.
+ */
+export function inTransaction<T>(store: Store, work: (tx: Store) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute((tx) => work({ ...store, db: tx }));
+}
+
 /** Every migration, in order; each gets the dialect for the few types that differ. */
 const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Promise<void>> = {
   '001-inventory': inventory,

@@ -37,6 +37,8 @@ export interface DatasetQuery {
   columns?: string[];
   /** Equality filters on declared columns; an array means any of its values. */
   filters?: Record<string, FilterValue | FilterValue[]>;
+  /** Columns between two values, both included, in the database's own order (a page of rows sorted by that column). */
+  between?: Record<string, [string, string]>;
   /** Text columns that contain a value, in any case (a search). */
   contains?: Record<string, string>;
   /** Sort columns (default the first two declared; [] for none); when paging, ties are broken by every returned column. */
@@ -83,6 +85,7 @@ function where(dataset: Dataset, query: DatasetQuery): RawBuilder<unknown> {
     if (values.includes(null)) parts.push(sql`${ref} IS NULL`);
     conditions.push(parts.length === 0 ? sql`1 = 0` : sql`(${sql.join(parts, sql` OR `)})`);
   }
+  for (const [name, [from, to]] of Object.entries(query.between ?? {})) conditions.push(sql`${sql.ref(column(dataset, name))} BETWEEN ${from} AND ${to}`);
   for (const [name, value] of Object.entries(query.contains ?? {})) {
     const pattern = `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(sql`lower(${sql.ref(column(dataset, name))}) LIKE ${pattern} ESCAPE '\\'`);

@@ -21,7 +21,7 @@ export const addonDataAttachmentScoped = defineCheck({
   evaluate(inventory, settings) {
     const services = new Set(settings.data_store_services);
     const addons = new Map(inventory.addons.map((a) => [a.id, a]));
-    const apps = new Map(inventory.apps.map((a) => [a.id, a]));
+    const apps = new Map([...inventory.apps, ...inventory.referencedApps].map((a) => [a.id, a]));
     const production = productionApps(inventory);
     const results: CheckResult[] = [];
     for (const attachment of inventory.addonAttachments) {
