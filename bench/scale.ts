@@ -29,6 +29,7 @@ interface Measured {
 /** Runs one herowatch command in a process of its own, and measures it. */
 async function herowatch(args: string[], env: Record<string, string>, scratch: string): Promise<Measured> {
   const peakFile = join(scratch, 'peak');
+  await rm(peakFile, { force: true });
   const started = performance.now();
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', peakRss, 'bin/herowatch', ...args], {

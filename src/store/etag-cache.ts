@@ -15,13 +15,14 @@ interface StoredEntry {
  * ask "changed since?" and get 304s. Only the ETags are held in memory (read
  * at the start of a sync); an answer's body is read back from the database
  * when a 304 needs it, and a new answer waits in memory only until its batch
- * is written. A 10,000-app account has some 80,000 cached answers: held
+ * (a number of answers, or of characters) is written. A 10,000-app account has some 80,000 cached answers: held
  * whole, they were most of a sync's memory.
  */
 export class StoreEtagCache implements EtagCache {
   private readonly etags = new Map<string, string>();
-  /** Answers not yet written, by key. */
+  /** Answers not yet written, by key, and the length of their bodies. */
   private readonly pending = new Map<string, StoredEntry>();
+  private pendingChars = 0;
 
   private constructor(
     private readonly store: Store,
@@ -38,6 +39,11 @@ export class StoreEtagCache implements EtagCache {
   /** How many answers wait in memory to be written (at most a batch). */
   get held(): number {
     return this.pending.size;
+  }
+
+  /** The characters of the bodies that wait in memory (at most a batch's, and one answer). */
+  get heldChars(): number {
+    return this.pendingChars;
   }
 
   async etag(key: string): Promise<string | undefined> {
@@ -58,13 +64,16 @@ export class StoreEtagCache implements EtagCache {
 
   async set(key: string, entry: CachedResponse): Promise<void> {
     this.etags.set(key, entry.etag);
-    this.pending.set(key, { etag: entry.etag, status: entry.status, body: JSON.stringify(entry.body ?? null), nextRange: entry.nextRange });
-    if (this.pending.size >= BATCH) await this.flush();
+    const body = JSON.stringify(entry.body ?? null);
+    this.pendingChars += body.length - (this.pending.get(key)?.body.length ?? 0);
+    this.pending.set(key, { etag: entry.etag, status: entry.status, body, nextRange: entry.nextRange });
+    if (this.pending.size >= BATCH || this.pendingChars >= BATCH_CHARS) await this.flush();
   }
 
   async flush(): Promise<void> {
     const entries = [...this.pending];
     this.pending.clear();
+    this.pendingChars = 0;
     const now = new Date().toISOString();
     for (let i = 0; i < entries.length; i += 200) {
       const rows = entries.slice(i, i + 200).map(([key, entry]) => ({
@@ -93,5 +102,10 @@ export class StoreEtagCache implements EtagCache {
   }
 }
 
-/** Answers written at a time. */
+/**
+ * Answers written at a time: 500 small ones (an app's domains), or fewer
+ * large ones (pages of 1,000 apps or add-ons, near a megabyte each, of
+ * which a 50,000-app account has hundreds).
+ */
 const BATCH = 500;
+const BATCH_CHARS = 4_000_000;

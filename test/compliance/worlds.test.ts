@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoScenarioPath, generateScenario, readScenarioFile, type Scenario } from '../../src/emulator/index.js';
 import { Access } from '../../src/emulator/world/access.js';
 import { evaluateChecks } from '../../src/compliance/evaluate.js';
-import { loadInventory } from '../../src/compliance/inventory.js';
+import { appPages, loadAccountInventory, loadInventory } from '../../src/compliance/inventory.js';
 import { evaluateConnection, FINDING_STATUSES, listFindings } from '../../src/service/compliance.js';
 import { connectionNamed } from '../../src/service/connections.js';
 import type { Herowatch } from '../../src/service/herowatch.js';
@@ -184,19 +184,36 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
     // Production data stores attached across apps: their owner and their target fall in different pages of 7.
     expect(expected.paged.filter((e) => e.startsWith('addon_data_attachment_scoped ') && / FAIL /.test(e)).length).toBeGreaterThan(0);
 
+    // What an evaluation holds at once: a page of at most 7 apps, with only those apps' rows; every app in exactly one page.
+    const record = await connectionNamed(hw, 'paged');
+    const account = await loadAccountInventory(hw.store, record, now);
+    expect(account.apps).toEqual([]);
+    const paged: string[] = [];
+    for await (const page of appPages(hw.store, record, account, 7)) {
+      expect(page.apps.length).toBeGreaterThan(0);
+      expect(page.apps.length).toBeLessThanOrEqual(7);
+      const ids = new Set(page.apps.map((a) => a.id));
+      for (const rows of [page.configVars, page.domains, page.sniEndpoints, page.collaborators, page.logDrains, page.addonAttachments])
+        expect(rows.every((row) => ids.has(row.app_id!))).toBe(true);
+      paged.push(...ids);
+    }
+    const every = (await loadInventory(hw.store, record, now)).apps.map((a) => a.id);
+    expect(paged.length).toBe(every.length);
+    expect([...paged].sort()).toEqual([...every].sort());
+
     const whole = await evaluateConnection(hw, 'whole', { now, pageApps: 100_000 });
-    const paged = await evaluateConnection(hw, 'paged', { now, pageApps: 7 });
+    const inPages = await evaluateConnection(hw, 'paged', { now, pageApps: 7 });
     const all = async (connection: string) =>
       (await listFindings(hw, { connection, status: [...FINDING_STATUSES], now }))
         .map((f) => `${f.check_id} ${f.resource_key} ${f.result} ${f.message}`)
         .sort();
     expect(await all('paged')).toEqual(expected.paged);
     expect(await all('whole')).toEqual(expected.whole);
-    expect([paged.passed, paged.failed, paged.unknown]).toEqual([whole.passed, whole.failed, whole.unknown]);
+    expect([inPages.passed, inPages.failed, inPages.unknown]).toEqual([whole.passed, whole.failed, whole.unknown]);
     const told = (changes: { event: string; checkId: string; resourceKey: string }[]) =>
       changes.map((c) => `${c.event} ${c.checkId} ${c.resourceKey.replace(/^connection\/.*/, 'connection')}`).sort();
-    expect(told(paged.changes)).toEqual(told(whole.changes));
-    expect(paged.changes.length).toBeGreaterThan(10);
+    expect(told(inPages.changes)).toEqual(told(whole.changes));
+    expect(inPages.changes.length).toBeGreaterThan(10);
     // Evaluated again in other pages, nothing changes, and nothing is written twice.
     const again = await evaluateConnection(hw, 'paged', { now, pageApps: 3 });
     expect(again.changes).toEqual([]);

@@ -38,4 +38,25 @@ describe.each(DIALECTS)('the ETag cache on %s', (dialect) => {
     expect(await next.etag('/apps/1999/domains|')).toBe('"e1999"');
     expect(await next.get('/apps/1234/domains|')).toEqual(answer(1234));
   });
+
+  it('writes large answers sooner: pages of a thousand apps are held a few megabytes at a time, not five hundred of them', async () => {
+    const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
+    const connection = await insertConnection(hw.store, 'acme', 'http://127.0.0.1:9', new Date());
+    const cache = await StoreEtagCache.load(hw.store, connection.id);
+    // A page of the apps list: 1,000 apps of about 600 characters each.
+    const page = (i: number) => ({
+      etag: `"p${i}"`,
+      status: 206,
+      body: Array.from({ length: 1000 }, (_, j) => ({ id: `app-${i}-${j}`, note: 'y'.repeat(560) })),
+      nextRange: null,
+    });
+    let most = 0;
+    for (let i = 0; i < 40; i++) {
+      await cache.set(`/apps|id ..; max=1000|${i}`, page(i));
+      most = Math.max(most, cache.heldChars);
+    }
+    expect(most).toBeLessThan(4_000_000 + 700_000);
+    expect(cache.held).toBeLessThan(8);
+    expect(await cache.get('/apps|id ..; max=1000|3')).toEqual(page(3));
+  });
 });

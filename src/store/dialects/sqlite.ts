@@ -13,8 +13,11 @@ export const sqlite: SqlDialect = {
     return `json_extract(${data}, ${quoteLiteral(jsonPath)})`;
   },
   secondsBetween: (from, to) => `(julianday(${to}) - julianday(${from})) * 86400`,
-  async analyze(db: Kysely<never>) {
-    await sql.raw('PRAGMA optimize').execute(db);
+  async analyze(db: Kysely<never>, tables: string[]) {
+    // A full ANALYZE of each table (under a second for the current state of a 50,000-app account). PRAGMA optimize
+    // samples 400 rows of each index: with every row of one connection, it took the connection index for one that
+    // narrows to a few hundred rows, and read every row of the table for each page of apps an evaluation asked for.
+    for (const table of tables) await sql`ANALYZE ${sql.table(table)}`.execute(db);
   },
   analyzeAfterBulkInsert: false,
   jobQueue: false,
