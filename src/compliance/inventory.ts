@@ -245,7 +245,7 @@ async function read<R extends ResourceDefinition, K extends ColumnName<R>>(
   connection: string,
   resource: R,
   columns: K[],
-  where: Pick<DatasetQuery, 'filters' | 'between'> = {},
+  where: Pick<DatasetQuery, 'filters' | 'range'> = {},
 ): Promise<Pick<RowOf<R>, K>[]> {
   return (await readDataset(store, resource.name, { connection, columns, ...where, orderBy: [] })).rows as Pick<RowOf<R>, K>[];
 }
@@ -339,20 +339,24 @@ export async function* appPages(
   pageSize: number,
 ): AsyncGenerator<ComplianceInventory> {
   if (connection.last_complete_run === null) return;
-  // The ids alone, once (a few megabytes at 50,000 apps); each page is the span of ids from one to another, read by
-  // range on the per-app lists' app_id indexes (the database's own order, as it sorted the ids).
+  // The ids alone, once (a few megabytes at 50,000 apps); each page is the range of ids from one page's first app to
+  // the next page's, read by range on the per-app lists' app_id indexes, in the database's own order (as it sorted the
+  // ids). The first page is open below and the last above: rows of an app the apps list does not hold (an add-on
+  // attached to an app another team owns) fall in exactly one page too.
   const ids = (await readDataset(store, apps.name, { connection: connection.name, columns: ['id'], orderBy: ['id'] })).rows.map((r) => r.id as string);
-  for (let i = 0; i < ids.length; i += pageSize) {
-    const span: [string, string] = [ids[i]!, ids[Math.min(i + pageSize, ids.length) - 1]!];
+  for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
+    const span: Span = { from: i === 0 ? null : ids[i]!, before: ids[i + pageSize] ?? null };
     yield { ...account, ...(await appLists(store, connection.name, span)) };
   }
 }
 
-/** The per-app lists of the apps whose ids are in `span` (both included), or of every app, with the apps their rows refer to. */
+type Span = { from: string | null; before: string | null };
+
+/** The per-app lists of the apps whose ids are in `span`, or of every app, with the apps their rows refer to. */
 async function appLists(
   store: Store,
   connection: string,
-  span: [string, string] | 'all',
+  span: Span | 'all',
 ): Promise<
   Pick<
     ComplianceInventory,
@@ -370,7 +374,7 @@ async function appLists(
     | 'vulnerabilities'
   >
 > {
-  const inSpan = (column: string): Pick<DatasetQuery, 'between'> => (span === 'all' ? {} : { between: { [column]: span } });
+  const inSpan = (column: string): Pick<DatasetQuery, 'range'> => (span === 'all' ? {} : { range: { [column]: span } });
   const pageApps = await read(store, connection, apps, [...APP_COLUMNS], inSpan('id'));
   const attachments = await read(
     store,

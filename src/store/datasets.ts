@@ -37,8 +37,12 @@ export interface DatasetQuery {
   columns?: string[];
   /** Equality filters on declared columns; an array means any of its values. */
   filters?: Record<string, FilterValue | FilterValue[]>;
-  /** Columns between two values, both included, in the database's own order (a page of rows sorted by that column). */
-  between?: Record<string, [string, string]>;
+  /**
+   * Columns from a value (included) and before another (excluded), in the
+   * database's own order; either end may be open (null). Back-to-back
+   * ranges split a dataset into pages with no row in two and none left out.
+   */
+  range?: Record<string, { from: string | null; before: string | null }>;
   /** Text columns that contain a value, in any case (a search). */
   contains?: Record<string, string>;
   /** Sort columns (default the first two declared; [] for none); when paging, ties are broken by every returned column. */
@@ -85,7 +89,11 @@ function where(dataset: Dataset, query: DatasetQuery): RawBuilder<unknown> {
     if (values.includes(null)) parts.push(sql`${ref} IS NULL`);
     conditions.push(parts.length === 0 ? sql`1 = 0` : sql`(${sql.join(parts, sql` OR `)})`);
   }
-  for (const [name, [from, to]] of Object.entries(query.between ?? {})) conditions.push(sql`${sql.ref(column(dataset, name))} BETWEEN ${from} AND ${to}`);
+  for (const [name, { from, before }] of Object.entries(query.range ?? {})) {
+    const ref = sql.ref(column(dataset, name));
+    if (from !== null) conditions.push(sql`${ref} >= ${from}`);
+    if (before !== null) conditions.push(sql`${ref} < ${before}`);
+  }
   for (const [name, value] of Object.entries(query.contains ?? {})) {
     const pattern = `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(sql`lower(${sql.ref(column(dataset, name))}) LIKE ${pattern} ESCAPE '\\'`);

@@ -49,6 +49,10 @@ describe('the herowatch command', () => {
     expect(chosen.code).toBe(0);
     expect(chosen.processes.some(ceilinged)).toBe(false);
     expect(chosen.processes.every((p) => p.limitMb < 900)).toBe(true);
+    // V8 takes the flag with underscores too (Heroku's documentation writes it so).
+    const underscored = await probed(['--version'], '--max_old_space_size=700');
+    expect(underscored.processes.some(ceilinged)).toBe(false);
+    expect(underscored.processes.every((p) => p.limitMb < 900)).toBe(true);
     const emulator = await probed(['emulator', '--no-serve']);
     expect(emulator.code).toBe(0);
     expect(emulator.processes).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { demoScenarioPath, generateScenario, readScenarioFile, type Scenario } from '../../src/emulator/index.js';
 import { Access } from '../../src/emulator/world/access.js';
@@ -174,6 +175,18 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
       expect(
         (await syncConnection(hw, { connection, token: generated.tokens.global, apiUrl: emulator.url, now, evaluate: false, sync: { now: () => now } })).status,
       ).toBe('complete');
+    // Add-ons attached to apps this connection cannot see (another team's): their ids sort before every app, after
+    // every app, and between two, and each gets its result whatever the pages.
+    for (const connection of ['whole', 'paged']) {
+      const record = await connectionNamed(hw, connection);
+      const dataStores = hw.config.settings.compliance.data_store_services;
+      const addon = (await loadInventory(hw.store, record, now)).addons.find((a) => a.service && dataStores.includes(a.service))!;
+      for (const [i, appId] of ['', '8', 'ffffffff-ffff-4fff-bfff-ffffffffffff'].entries())
+        await sql`INSERT INTO hw_cur_addon_attachments (connection_id, connection, key, id, name, app_id, app_name, addon_id, addon_name, addon_app_id, addon_app_name)
+          VALUES (${record.id}, ${connection}, ${`elsewhere-${i}`}, ${`elsewhere-${i}`}, 'DATABASE', ${appId}, ${`elsewhere-${i}`}, ${addon.id}, ${addon.name}, ${addon.app_id}, ${addon.app_name})`.execute(
+          hw.store.db,
+        );
+    }
     const expectedOf = async (connection: string): Promise<string[]> => {
       const inventory = await loadInventory(hw.store, await connectionNamed(hw, connection), now);
       return evaluateChecks(inventory, hw.config.settings.compliance)
@@ -181,6 +194,7 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
         .sort();
     };
     const expected = { whole: await expectedOf('whole'), paged: await expectedOf('paged') };
+    expect(expected.paged.filter((e) => /^addon_data_attachment_scoped addon\/[^ ]+\/elsewhere-\d\/DATABASE FAIL /.test(e))).toHaveLength(3);
     // Production data stores attached across apps: their owner and their target fall in different pages of 7.
     expect(expected.paged.filter((e) => e.startsWith('addon_data_attachment_scoped ') && / FAIL /.test(e)).length).toBeGreaterThan(0);
 
@@ -189,19 +203,24 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
     const account = await loadAccountInventory(hw.store, record, now);
     expect(account.apps).toEqual([]);
     const paged: string[] = [];
+    const attachments: string[] = [];
     for await (const page of appPages(hw.store, record, account, 7)) {
       expect(page.apps.length).toBeGreaterThan(0);
       expect(page.apps.length).toBeLessThanOrEqual(7);
       const ids = new Set(page.apps.map((a) => a.id));
-      for (const rows of [page.configVars, page.domains, page.sniEndpoints, page.collaborators, page.logDrains, page.addonAttachments])
+      for (const rows of [page.configVars, page.domains, page.sniEndpoints, page.collaborators, page.logDrains])
         expect(rows.every((row) => ids.has(row.app_id!))).toBe(true);
       paged.push(...ids);
+      attachments.push(...page.addonAttachments.map((a) => a.id!));
     }
-    const every = (await loadInventory(hw.store, record, now)).apps.map((a) => a.id);
+    const whole = await loadInventory(hw.store, record, now);
+    const every = whole.apps.map((a) => a.id);
     expect(paged.length).toBe(every.length);
     expect([...paged].sort()).toEqual([...every].sort());
+    // Attachments too, those of apps out of sight included: each in one page.
+    expect([...attachments].sort()).toEqual(whole.addonAttachments.map((a) => a.id!).sort());
 
-    const whole = await evaluateConnection(hw, 'whole', { now, pageApps: 100_000 });
+    const wholly = await evaluateConnection(hw, 'whole', { now, pageApps: 100_000 });
     const inPages = await evaluateConnection(hw, 'paged', { now, pageApps: 7 });
     const all = async (connection: string) =>
       (await listFindings(hw, { connection, status: [...FINDING_STATUSES], now }))
@@ -209,10 +228,10 @@ describe.each(DIALECTS)('compliance over whole worlds on %s', (dialect) => {
         .sort();
     expect(await all('paged')).toEqual(expected.paged);
     expect(await all('whole')).toEqual(expected.whole);
-    expect([inPages.passed, inPages.failed, inPages.unknown]).toEqual([whole.passed, whole.failed, whole.unknown]);
+    expect([inPages.passed, inPages.failed, inPages.unknown]).toEqual([wholly.passed, wholly.failed, wholly.unknown]);
     const told = (changes: { event: string; checkId: string; resourceKey: string }[]) =>
       changes.map((c) => `${c.event} ${c.checkId} ${c.resourceKey.replace(/^connection\/.*/, 'connection')}`).sort();
-    expect(told(inPages.changes)).toEqual(told(whole.changes));
+    expect(told(inPages.changes)).toEqual(told(wholly.changes));
     expect(inPages.changes.length).toBeGreaterThan(10);
     // Evaluated again in other pages, nothing changes, and nothing is written twice.
     const again = await evaluateConnection(hw, 'paged', { now, pageApps: 3 });
