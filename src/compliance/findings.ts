@@ -1,4 +1,5 @@
-import type { ActiveSuppression, EvaluationChunk, EvaluationTotals, ExistingFinding, FindingKey, LapsedSuppression } from '../store/findings.js';
+import type { EvaluationChunk, EvaluationTotals, FindingKey } from '../store/evaluation-writes.js';
+import type { ActiveSuppression, ExistingFinding, LapsedSuppression } from '../store/findings.js';
 import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
 import type { CheckOutcome } from './evaluate.js';
 

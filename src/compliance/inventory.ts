@@ -28,7 +28,8 @@ import type { AdvisoryDatabase } from '../vulns/advisory-coverage.js';
  * What the checks look at: one connection's inventory as of its last
  * complete sync, the coverage of that sync (what could not be read, and
  * why), the audit trail days collected, and the connection's last test.
- * Loaded once; the checks are pure functions over it.
+ * The checks are pure functions over it; an evaluation gives them the
+ * account's own lists once and the per-app lists a page of apps at a time.
  */
 export interface ComplianceInventory {
   connection: string;

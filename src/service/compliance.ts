@@ -33,17 +33,19 @@ import {
   pendingNotices,
   revokeSuppression,
   suppressionsInForceAt,
-  suppressionState,
-  writeEvaluationChunk,
-  beginEvaluation,
-  finishEvaluation,
-  findingKeysAfter,
-  findingsById,
-  type FindingKey,
-  findingsOf,
-  findingIdsOfResources,
   type ExistingFinding,
 } from '../store/findings.js';
+import {
+  beginEvaluation,
+  findingIdsOfResources,
+  findingKeysAfter,
+  findingsById,
+  findingsOf,
+  finishEvaluation,
+  suppressionState,
+  writeEvaluationChunk,
+  type FindingKey,
+} from '../store/evaluation-writes.js';
 import { connectionById } from '../store/connections.js';
 import { inTransaction } from '../store/database.js';
 import { listConnections, requireConnection, type ConnectionRecord } from './connections.js';
