@@ -34,6 +34,13 @@ const workers = await benchWorkers(
   small ? { accounts: 4, apps: 100, workers: [1, 2], latencyMs: [20, 60] } : { accounts: 20, apps: 500, workers: [1, 2, 4], latencyMs: [50, 150] },
 );
 
+// One worker holding several large accounts' syncs at once: its memory (the rate limit lifted, no latency).
+const workerMemory = await benchWorkers(
+  small
+    ? { accounts: 2, apps: 500, workers: [1], concurrency: 2, latencyMs: [0, 0], rateLimit: 'pool=100000000' }
+    : { accounts: 4, apps: 10_000, workers: [1], concurrency: 4, latencyMs: [0, 0], rateLimit: 'pool=100000000' },
+);
+
 console.log(`herowatch benchmarks (${configuration} configuration, node ${process.version}, ${new Date().toISOString()})`);
 for (const [title, figures] of [
   ['emulator', emulator],
@@ -46,6 +53,7 @@ for (const [title, figures] of [
   ['freshness, with an audit trail', freshness],
   ['freshness, without an audit trail', freshnessNoAudit],
   ['workers (PostgreSQL job queue)', workers],
+  ['workers: memory of one worker syncing several accounts at once', workerMemory],
 ] as const) {
   console.log(`\n${title}`);
   for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(40)} ${value}`);
@@ -54,5 +62,5 @@ for (const [title, figures] of [
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL(`./results/${configuration}.json`, import.meta.url),
-  `${JSON.stringify({ configuration, emulator, sync, scale, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers }, null, 2)}\n`,
+  `${JSON.stringify({ configuration, emulator, sync, scale, compliance, queries, dashboard, vulns, freshness, freshnessNoAudit, workers, workerMemory }, null, 2)}\n`,
 );

@@ -6,12 +6,15 @@
  * by 1, 2, 4... `herowatch worker` processes on PostgreSQL. Printed per
  * worker count: the wall time of the round, syncs per minute, requests per
  * second, how busy the machine's cores were, and the lowest any account's
- * pool went (herowatch keeps a tenth of it in reserve). Needs PostgreSQL
+ * pool went (herowatch keeps a tenth of it in reserve), and the peak
+ * resident memory of the worker processes. With `concurrency` and the rate
+ * limit lifted, it is the memory benchmark of one worker holding several
+ * large accounts' syncs at once. Needs PostgreSQL
  * (HEROWATCH_TEST_DATABASE_URL, as the tests); without it, says so. Asserts
  * nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +29,18 @@ import { DEFAULT_SETTINGS } from '../src/settings.js';
 import { openJobQueue } from '../src/store/job-queue.js';
 
 const bin = fileURLToPath(new URL('../bin/herowatch', import.meta.url));
+const peakRss = fileURLToPath(new URL('./peak-rss.mjs', import.meta.url));
 
 export interface WorkersBenchOptions {
   accounts: number;
   apps: number;
   workers: number[];
-  /** Each answer's latency in ms, drawn from this range. */
+  /** Each answer's latency in ms, drawn from this range ([0, 0]: none). */
   latencyMs: [number, number];
+  /** Jobs each worker runs at once (`--concurrency`; default 1). */
+  concurrency?: number;
+  /** The emulators' `--rate-limit` (default Heroku's pool of 4,500). */
+  rateLimit?: string;
 }
 
 interface EmulatorProcess {
@@ -51,9 +59,11 @@ async function admin(base: string, statement: string): Promise<void> {
 }
 
 /** `herowatch emulator` on a scenario file and a free port; resolves with its URL once it listens. */
-function startEmulatorProcess(scenarioFile: string, latencyMs: [number, number]): Promise<EmulatorProcess> {
-  const faults = JSON.stringify({ rules: [{ latencyMs }] });
-  const child = spawn(process.execPath, [bin, 'emulator', '--scenario', scenarioFile, '--port', '0', '--json', '--faults', faults], {
+function startEmulatorProcess(scenarioFile: string, options: Pick<WorkersBenchOptions, 'latencyMs' | 'rateLimit'>): Promise<EmulatorProcess> {
+  const args = [bin, 'emulator', '--scenario', scenarioFile, '--port', '0', '--json'];
+  if (options.latencyMs[1] > 0) args.push('--faults', JSON.stringify({ rules: [{ latencyMs: options.latencyMs }] }));
+  if (options.rateLimit) args.push('--rate-limit', options.rateLimit);
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -105,6 +115,8 @@ interface RoundResult {
   requests: number;
   lowest: number;
   busy: number;
+  /** The highest peak resident memory of the worker processes, in MB. */
+  peakRssMb: number;
 }
 
 /** One round: every account synced once by `workers` processes, on a fresh installation and fresh emulators (full pools). */
@@ -122,22 +134,26 @@ async function round(base: string, scenarioFiles: string[], tokens: string[], op
   const hw = await openHerowatch(loadConfig(env, {}));
   const queue = await openJobQueue(hw.store);
   try {
-    emulators.push(...(await Promise.all(scenarioFiles.map((file) => startEmulatorProcess(file, options.latencyMs)))));
+    emulators.push(...(await Promise.all(scenarioFiles.map((file) => startEmulatorProcess(file, options)))));
     for (const [i, emulator] of emulators.entries()) await connect(hw, { name: `account-${i + 1}`, token: tokens[i]!, apiUrl: emulator.url });
     await Promise.all(emulators.map((e) => fetch(`${e.url}/__emulator/requests`, { method: 'DELETE' })));
     await new QueuePlanner({ hw, schedule: DEFAULT_SETTINGS.schedule, log: silentLogger }).plan(queue);
     const started = performance.now();
     const cpuBefore = cpus();
+    const peakFiles = Array.from({ length: workers }, (_, i) => join(home, `peak-${i}`));
     processes.push(
-      ...Array.from({ length: workers }, () =>
-        spawn(process.execPath, [bin, 'worker', '--concurrency', '1'], { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' }),
+      ...peakFiles.map((peakFile) =>
+        spawn(process.execPath, ['--import', peakRss, bin, 'worker', '--concurrency', String(options.concurrency ?? 1)], {
+          env: { PATH: process.env.PATH, ...env, HEROWATCH_BENCH_PEAK: peakFile },
+          stdio: 'ignore',
+        }),
       ),
     );
+    // A job ends with its evaluation: every account evaluated is the round's end.
     for (;;) {
       const done = await hw.store.db
-        .selectFrom('hw_sync_runs')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'complete')
+        .selectFrom('hw_evaluations')
+        .select((eb) => eb.fn.count<number>('connection_id').distinct().as('n'))
         .executeTakeFirstOrThrow();
       if (Number(done.n) >= emulators.length) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -154,7 +170,10 @@ async function round(base: string, scenarioFiles: string[], tokens: string[], op
       requests += log.totals.requests;
       for (const r of log.requests) if (r.remaining !== null) lowest = Math.min(lowest, r.remaining);
     }
-    return { seconds, requests, lowest, busy };
+    await stopProcesses(processes);
+    let peakRssMb = 0;
+    for (const file of peakFiles) peakRssMb = Math.max(peakRssMb, Math.round(Number(await readFile(file, 'utf8').catch(() => '0')) / 1024));
+    return { seconds, requests, lowest, busy, peakRssMb };
   } finally {
     await stopProcesses(processes);
     await stopProcesses(emulators.map((e) => e.child));
@@ -170,30 +189,28 @@ export async function benchWorkers(options: WorkersBenchOptions): Promise<Record
   if (!base) return { skipped: 'needs PostgreSQL: set HEROWATCH_TEST_DATABASE_URL (.ci/postgres prints one)' };
   const dir = await mkdtemp(join(tmpdir(), 'herowatch-bench-worlds-'));
   try {
-    const worlds = Array.from({ length: options.accounts }, (_, i) => generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 }));
-    const files = await Promise.all(
-      worlds.map(async (world, i) => {
-        const file = join(dir, `account-${i + 1}.json`);
-        await writeFile(file, JSON.stringify(world.scenario));
-        return file;
-      }),
-    );
+    // One world at a time, so that the benchmark does not hold them all.
+    const files: string[] = [];
+    const tokens: string[] = [];
+    for (let i = 0; i < options.accounts; i++) {
+      const world = generateScenario({ seed: 100 + i, apps: options.apps, enterprises: 0 });
+      const file = join(dir, `account-${i + 1}.json`);
+      await writeFile(file, JSON.stringify(world.scenario));
+      files.push(file);
+      tokens.push(world.tokens.global);
+    }
+    const pace = options.latencyMs[1] > 0 ? `answering in ${options.latencyMs[0]}-${options.latencyMs[1]} ms` : 'answering at once';
     const figures: Record<string, string | number> = {
-      world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator process and rate-limit pool (4,500, reserve 450), answering in ${options.latencyMs[0]}-${options.latencyMs[1]} ms`,
+      world: `${options.accounts} accounts of ${options.apps} apps, each its own emulator process and rate-limit pool (${options.rateLimit ? `--rate-limit ${options.rateLimit}` : '4,500, reserve 450'}), ${pace}`,
       machine: `${cpus().length} cores, shared by the workers, the emulators and PostgreSQL`,
     };
     let first: number | null = null;
     for (const workers of options.workers) {
-      const result = await round(
-        base,
-        files,
-        worlds.map((w) => w.tokens.global),
-        options,
-        workers,
-      );
+      const result = await round(base, files, tokens, options, workers);
       first ??= result.seconds;
-      figures[`${workers} worker${workers === 1 ? '' : 's'}`] =
-        `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); cores ${Math.round(result.busy * 100)}% busy; lowest pool ${result.lowest}`;
+      const concurrency = options.concurrency && options.concurrency > 1 ? ` --concurrency ${options.concurrency}` : '';
+      figures[`${workers} worker${workers === 1 ? '' : 's'}${concurrency}`] =
+        `${result.seconds.toFixed(1)} s for ${options.accounts} syncs (${((options.accounts / result.seconds) * 60).toFixed(1)} a minute, ${Math.round(result.requests / result.seconds)} requests/s, ${(first / result.seconds).toFixed(2)}x one worker); cores ${Math.round(result.busy * 100)}% busy; lowest pool ${result.lowest}; peak memory of a worker ${result.peakRssMb} MB`;
     }
     return figures;
   } finally {

@@ -249,3 +249,21 @@ export class UnauthenticatedError extends HerowatchError {
     super('HW_UNAUTHENTICATED', message, options);
   }
 }
+
+/** Heroku refused a connection's token (401): nothing can be read, so a sync stops at once; the fix is to reconnect. */
+export class TokenRejectedError extends ForbiddenError {
+  constructor(message: string, connection: string) {
+    super('HW_HEROKU_FORBIDDEN', message, { remedy: { do: 'reconnect', connection } });
+  }
+}
+
+/**
+ * More of a sync's lists than it may lose could not be read: what the run
+ * read is not the account, so it does not replace the last complete
+ * inventory.
+ */
+export class IncompleteRunError extends UpstreamError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('HW_SYNC_INCOMPLETE', message, options);
+  }
+}

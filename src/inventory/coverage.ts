@@ -1,6 +1,7 @@
 import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
 import { scopeAllows, type ScopeNeed } from '../heroku/scopes.js';
 import type { CoverageEntry } from '../store/runs.js';
+import type { CoverageStatus } from '../store/schema.js';
 import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 
 /** What a resource needs of the token's scope; null when scope is not the question (enterprise and team permissions). */
@@ -172,4 +173,45 @@ export function gapGroups(gaps: CoverageEntry[]): GapGroup[] {
     groups.set(key, group);
   }
   return [...groups.values()].sort((a, b) => b.count - a.count || (a.resource < b.resource ? -1 : 1));
+}
+
+/**
+ * A run's coverage as it goes, in memory bounded by its gaps rather than by
+ * the account: counts per status, per resource the lists and items read,
+ * and the entries worth keeping (gaps, notes, account-wide lists). A list
+ * read in full under one parent (an app's domains) is only counted.
+ */
+export class CoverageTally {
+  readonly counts: Record<CoverageStatus, number> = { ok: 0, forbidden: 0, failed: 0, missing: 0 };
+  private readonly kept: CoverageEntry[] = [];
+  private readonly totals = new Map<string, { lists: number; items: number }>();
+
+  add(entry: CoverageEntry): void {
+    this.counts[entry.status]++;
+    const totals = this.totals.get(entry.resource) ?? { lists: 0, items: 0 };
+    totals.lists++;
+    totals.items += entry.items;
+    this.totals.set(entry.resource, totals);
+    if (entry.status !== 'ok' || entry.reason || entry.parentKey === '') this.kept.push(entry);
+  }
+
+  /** Lists counted, of every status. */
+  get lists(): number {
+    return this.counts.ok + this.counts.forbidden + this.counts.failed + this.counts.missing;
+  }
+
+  /** Every entry that is not ok. */
+  get gaps(): CoverageEntry[] {
+    return this.kept.filter((entry) => entry.status !== 'ok');
+  }
+
+  /** The entries kept: gaps, lists read with a note, and account-wide lists. */
+  entries(): readonly CoverageEntry[] {
+    return this.kept;
+  }
+
+  /** Lists and items counted for a resource. */
+  totalsOf(resource: string): { lists: number; items: number } {
+    return this.totals.get(resource) ?? { lists: 0, items: 0 };
+  }
 }

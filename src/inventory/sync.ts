@@ -1,19 +1,18 @@
 import type { Account } from '@heroku-cli/schema';
 import type { HerokuClient } from '../heroku/client.js';
 import { HerokuApiError, HerokuUnreachableError } from '../heroku/errors.js';
-import { ForbiddenError, InterruptedError, UpstreamError, type ErrorOptions } from '../errors.js';
+import { IncompleteRunError, InterruptedError, TokenRejectedError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { RunWriter, type RecordItem } from '../store/records.js';
 import { connectionById, updateConnection } from '../store/connections.js';
 import { auditCursor } from '../store/audit-events.js';
 import { lastCompleteInventoryRun, recordCoverage, runCoverage, type CoverageEntry } from '../store/runs.js';
-import type { VerifiedList } from '../store/verified.js';
 import type { ReadPlan } from './plan.js';
 import { remainingRequests, syncSeconds, type SyncEstimate } from './estimate.js';
 import { beginRun } from './run-lifecycle.js';
 import { daysToRead, syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
-import { classifyFailure, gapGroups, scopeGap, scopeRulesOut } from './coverage.js';
+import { classifyFailure, CoverageTally, gapGroups, scopeGap, scopeRulesOut } from './coverage.js';
 import { parentFirst, RESOURCES } from '../datasets/registry.js';
 import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 
@@ -91,13 +90,6 @@ export interface SyncResult {
 
 export { SyncAlreadyRunning } from './run-lifecycle.js';
 
-/** The token was refused: nothing can be read, so the run stops at once. */
-class TokenRejected extends ForbiddenError {
-  constructor(message: string, connection: string) {
-    super('HW_HEROKU_FORBIDDEN', message, { remedy: { do: 'reconnect', connection } });
-  }
-}
-
 /**
  * The share of a run's lists that may fail (after retries) while the run
  * still replaces the last complete inventory, the failed lists keeping
@@ -105,12 +97,6 @@ class TokenRejected extends ForbiddenError {
  * not the account: the run ends `incomplete`, and nothing it read is kept.
  */
 export const INCOMPLETE_SHARE = 0.05;
-
-class IncompleteRun extends UpstreamError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('HW_SYNC_INCOMPLETE', message, options);
-  }
-}
 
 /**
  * Collects a connection's inventory: every resource, parents before
@@ -132,19 +118,16 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
   log.info({ runId, connection: connection.name, recovered: interrupted }, 'sync started');
   options.onProgress?.({ type: 'start', runId, interrupted });
   const writer = new RunWriter(store, connection.id, runId);
-  const coverage: CoverageEntry[] = [];
+  const coverage = new CoverageTally();
   let account: SyncResult['account'] = null;
   let auditEvents = 0;
   let planned: ReadPlan | null = null;
-  const verified: VerifiedList[] = [];
   const fetched = new Map<string, ParentRecord[]>();
   const resources = options.resources ?? RESOURCES;
   // Records kept in memory: parents of other resources, and enterprises for the audit trail.
   const parents = new Set([...(resources.map((r) => r.parent).filter(Boolean) as string[]), 'enterprise_accounts', 'account']);
 
   const result = (status: SyncResult['status'], error: string | null): SyncResult => {
-    const counts = { ok: 0, forbidden: 0, failed: 0, missing: 0 };
-    for (const entry of coverage) counts[entry.status]++;
     const stats = client.stats;
     return {
       runId,
@@ -161,8 +144,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       items: writer.itemsWritten,
       versions: writer.versionsWritten,
       auditEvents,
-      coverage: counts,
-      gaps: coverage.filter((c) => c.status !== 'ok'),
+      coverage: { ...coverage.counts },
+      gaps: coverage.gaps,
       recovered: interrupted,
       durationMs: Math.round(performance.now() - started),
     };
@@ -201,14 +184,19 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const last = await lastCompleteInventoryRun(store, connection.id);
     if (last && !options.plan) tellEstimate(estimate('last-run', last.requests, null));
 
+    /** A list read (or not): counted in the coverage, and staged for completion, verified as of now when `verified`. */
+    const noteList = async (entry: CoverageEntry, verified: boolean): Promise<void> => {
+      coverage.add(entry);
+      await writer.list({ resource: entry.resource, parentKey: entry.parentKey, status: entry.status, verifiedAt: verified ? now().toISOString() : null });
+    };
+
     const fetchTask = async (resource: ResourceDefinition, parent: ParentRecord | null): Promise<void> => {
       const path = typeof resource.path === 'string' ? resource.path : resource.path(parent!);
       if (path === null) return;
       const parentKey = parent?.key ?? '';
       if (scopeRulesOut(resource, client.scopes)) {
-        coverage.push({ resource: resource.name, parentKey, items: 0, ...scopeGap(resource, client.scopes!) });
         // Known without asking: the token cannot read it. The planner need not count it as never read.
-        verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
+        await noteList({ resource: resource.name, parentKey, items: 0, ...scopeGap(resource, client.scopes!) }, true);
         return;
       }
       let items = 0;
@@ -236,22 +224,20 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           const { body } = await client.get(path);
           await keep(resource.shape === 'map' ? Object.keys((body ?? {}) as object).map((name) => ({ name })) : [body]);
         }
-        coverage.push({ resource: resource.name, parentKey, status: 'ok', items });
-        verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
+        await noteList({ resource: resource.name, parentKey, status: 'ok', items }, true);
       } catch (error) {
         if (error instanceof InterruptedError) throw error; // stopped, not a gap
         if (error instanceof HerokuUnreachableError) throw error; // Heroku is gone: the run stops, whole
         if (error instanceof HerokuApiError && error.status === 401)
-          throw new TokenRejected(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`, connection.name);
+          throw new TokenRejectedError(`Heroku rejected the token (${error.herokuMessage}): it is invalid, revoked or expired.`, connection.name);
         const entry: CoverageEntry = {
           resource: resource.name,
           parentKey,
           items,
           ...classifyFailure(resource, error, { accountEmail: account?.email ?? null, parent: parent ?? undefined }),
         };
-        coverage.push(entry);
         // A refusal or an absence is an answer too: asked again when due, not every cycle. A failure is not.
-        if (entry.status !== 'failed') verified.push({ resource: resource.name, parentKey, at: now().toISOString() });
+        await noteList(entry, entry.status !== 'failed');
         log.info({ runId, resource: resource.name, parentKey, status: entry.status, httpStatus: entry.httpStatus, reason: entry.reason }, 'coverage gap');
         options.onProgress?.({ type: 'gap', resource: resource.name, parentKey, status: entry.status, reason: entry.reason ?? null });
       }
@@ -261,9 +247,10 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const accountResource = resources.find((r) => r.name === 'account');
     if (accountResource) {
       await fetchTask(accountResource, null);
-      await recordCoverage(store, runId, [accountResource], coverage);
+      await recordCoverage(store, runId, [accountResource], coverage.entries());
       const record = fetched.get('account')?.[0]?.item as Account | undefined;
-      if (!record?.id || !record.email) throw new Error(`Could not read the account: ${coverage.find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
+      if (!record?.id || !record.email)
+        throw new Error(`Could not read the account: ${coverage.entries().find((c) => c.resource === 'account')?.reason ?? 'no answer'}`);
       account = { id: record.id, email: record.email };
       if (connection.account_id && connection.account_id !== account.id) {
         throw new Error(
@@ -316,7 +303,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
-      await recordCoverage(store, runId, level, coverage);
+      await recordCoverage(store, runId, level, coverage.entries(), (name) => coverage.totalsOf(name));
     };
 
     // The gaps of the last complete run, carried for the lists an incremental run does not read: they still stand.
@@ -338,7 +325,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     }
     function carry(resource: string, parentKey: string): void {
       const gap = previousGaps.get(`${resource}\u0000${parentKey}`);
-      if (gap) coverage.push(gap);
+      if (gap) coverage.add(gap);
     }
 
     // The account-wide lists first, then the audit trail, which an incremental run's plan reads as change signals.
@@ -375,7 +362,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       });
       auditEvents = audit.events;
       cursors = audit.cursors;
-      coverage.push(...audit.coverage);
+      for (const entry of audit.coverage) coverage.add(entry);
       await recordCoverage(store, runId, [{ name: 'audit_events', parent: 'enterprise_accounts' }], audit.coverage);
     }
     if (options.signal?.aborted) throw new InterruptedError();
@@ -398,11 +385,11 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     }
     for (const level of perParent) await readLevel(level);
     if (options.signal?.aborted) throw new InterruptedError();
-    const failedLists = coverage.filter((c) => c.status === 'failed');
-    if (failedLists.length > 0 && failedLists.length > coverage.length * INCOMPLETE_SHARE) {
-      const groups = gapGroups(failedLists);
-      throw new IncompleteRun(
-        `${failedLists.length} of ${coverage.length} lists could not be read after retries (${groups
+    const failed = coverage.counts.failed;
+    if (failed > 0 && failed > coverage.lists * INCOMPLETE_SHARE) {
+      const groups = gapGroups(coverage.gaps.filter((c) => c.status === 'failed'));
+      throw new IncompleteRunError(
+        `${failed} of ${coverage.lists} lists could not be read after retries (${groups
           .slice(0, 3)
           .map((g) => `${g.resource}: ${g.count}, ${g.cause}`)
           .join(
@@ -411,14 +398,8 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
       );
     }
 
-    const readInFull = (name: string): boolean | Set<string> => {
-      const own = coverage.filter((c) => c.resource === name);
-      const resource = resources.find((r) => r.name === name);
-      if (!resource?.parent) return own.some((c) => c.status === 'ok');
-      return new Set(own.filter((c) => c.status === 'ok').map((c) => c.parentKey));
-    };
     options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 0, total: 1 });
-    await writer.complete(parentFirst(resources).flat(), readInFull, { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors, verified });
+    await writer.complete(parentFirst(resources).flat(), { stats: runStats(), finishedAt: now().toISOString(), auditCursors: cursors });
     options.onProgress?.({ type: 'progress', phase: 'saving the inventory', done: 1, total: 1 });
     const done = result('complete', null);
     log.info(
@@ -428,7 +409,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     return done;
   } catch (error) {
     const interruptedNow = error instanceof InterruptedError || options.signal?.aborted === true;
-    const ending = interruptedNow ? 'interrupted' : error instanceof IncompleteRun ? 'incomplete' : 'failed';
+    const ending = interruptedNow ? 'interrupted' : error instanceof IncompleteRunError ? 'incomplete' : 'failed';
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
     await run.abandon(message, runStats(), ending);
     log.warn({ runId, status: ending, error: message }, 'sync did not complete');

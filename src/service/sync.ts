@@ -83,7 +83,7 @@ export async function syncConnection(hw: Herowatch, request: SyncRequest): Promi
   if (!apiUrl) throw new InputError('HW_API_URL_INVALID', 'No Heroku API URL: set HEROKU_HOST.');
   if (!stored) refuseTokenElsewhere(request.tokenApiUrl ?? request.apiUrl ?? apiUrl, apiUrl, request.connection);
   const connection = stored ? existing! : await ensureConnection(hw.store, request.connection, apiUrl);
-  const etagCache = await StoreEtagCache.load(hw.store, connection.id);
+  const etagCache = new StoreEtagCache(hw.store, connection.id);
   const log = request.sync?.logger;
   let toldWaitAt = -Infinity;
   const client = new HerokuClient({

@@ -80,7 +80,7 @@ export async function rebuildCurrentState(tx: Transaction<Database>, dialect: Di
 /**
  * Brings one resource's current state to a completing run: the keys whose
  * versions the run closed leave, the versions it wrote come in. Runs inside
- * the run's completing transaction.
+ * the run's completing transaction, after its versions are closed.
  */
 export async function applyRunToCurrentState(
   tx: Transaction<Database> | Kysely<Database>,
@@ -88,14 +88,13 @@ export async function applyRunToCurrentState(
   resourceName: string,
   connectionId: number,
   runId: number,
-  closed: string[],
 ): Promise<void> {
   const resource = RESOURCES.find((r) => r.name === resourceName);
   if (!resource) return;
   const table = currentTable(resource.name);
-  for (let i = 0; i < closed.length; i += 500) {
-    await sql`DELETE FROM ${sql.table(table)} WHERE connection_id = ${connectionId} AND key IN (${sql.join(closed.slice(i, i + 500))})`.execute(tx);
-  }
+  await sql`DELETE FROM ${sql.table(table)} WHERE connection_id = ${connectionId} AND key IN (SELECT key FROM hw_records WHERE connection_id = ${connectionId} AND resource = ${resource.name} AND valid_to = ${runId})`.execute(
+    tx,
+  );
   await sql.raw(copyStatement(resource, dialect, `r.connection_id = ${Math.trunc(connectionId)} AND r.valid_from = ${Math.trunc(runId)}`)).execute(tx);
 }
 

@@ -30,6 +30,7 @@ import { up as verified } from './migrations/012-verified.js';
 import { up as workers } from './migrations/013-workers.js';
 import { up as notifications } from './migrations/014-notifications.js';
 import { up as sqlReaders } from './migrations/015-sql-readers.js';
+import { up as runStaging } from './migrations/016-run-staging.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -88,6 +89,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '013-workers': workers,
   '014-notifications': notifications,
   '015-sql-readers': sqlReaders,
+  '016-run-staging': runStaging,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -12,29 +12,25 @@ interface StoredEntry {
 
 /**
  * The client's ETag cache, kept in the database so that the next sync can
- * ask "changed since?" and get 304s. Only the ETags are held in memory (read
- * at the start of a sync); an answer's body is read back from the database
- * when a 304 needs it, and a new answer waits in memory only until its batch
- * (a number of answers, or of characters) is written. A 10,000-app account has some 80,000 cached answers: held
- * whole, they were most of a sync's memory.
+ * ask "changed since?" and get 304s. A request's ETag is read from the
+ * database as the request is made (one lookup by key, next to a request to
+ * Heroku), and so is an answer's body when a 304 needs it; a new answer
+ * waits in memory only until its batch (a number of answers, or of
+ * characters) is written. A 50,000-app account has some 400,000 cached
+ * answers: their bodies held whole were most of a sync's memory, and their
+ * ETags alone some 60 MB.
  */
 export class StoreEtagCache implements EtagCache {
-  private readonly etags = new Map<string, string>();
   /** Answers not yet written, by key, and the length of their bodies. */
   private readonly pending = new Map<string, StoredEntry>();
   private pendingChars = 0;
+  /** Whether the connection had cached answers when this cache was first asked: a first sync's requests need no lookup. */
+  private stored: Promise<boolean> | null = null;
 
-  private constructor(
+  constructor(
     private readonly store: Store,
     private readonly connectionId: number,
   ) {}
-
-  static async load(store: Store, connectionId: number): Promise<StoreEtagCache> {
-    const cache = new StoreEtagCache(store, connectionId);
-    const rows = await store.db.selectFrom('hw_http_cache').select(['key', 'etag']).where('connection_id', '=', connectionId).execute();
-    for (const row of rows) cache.etags.set(row.key, row.etag);
-    return cache;
-  }
 
   /** How many answers wait in memory to be written (at most a batch). */
   get held(): number {
@@ -47,7 +43,23 @@ export class StoreEtagCache implements EtagCache {
   }
 
   async etag(key: string): Promise<string | undefined> {
-    return this.etags.get(key);
+    const pending = this.pending.get(key);
+    if (pending) return pending.etag;
+    this.stored ??= this.store.db
+      .selectFrom('hw_http_cache')
+      .select('key')
+      .where('connection_id', '=', this.connectionId)
+      .limit(1)
+      .executeTakeFirst()
+      .then((row) => row !== undefined);
+    if (!(await this.stored)) return undefined;
+    const row = await this.store.db
+      .selectFrom('hw_http_cache')
+      .select('etag')
+      .where('connection_id', '=', this.connectionId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.etag;
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {
@@ -63,7 +75,6 @@ export class StoreEtagCache implements EtagCache {
   }
 
   async set(key: string, entry: CachedResponse): Promise<void> {
-    this.etags.set(key, entry.etag);
     const body = JSON.stringify(entry.body ?? null);
     this.pendingChars += body.length - (this.pending.get(key)?.body.length ?? 0);
     this.pending.set(key, { etag: entry.etag, status: entry.status, body, nextRange: entry.nextRange });

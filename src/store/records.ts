@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
+import { sql, type Insertable, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import { applyRunToCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
-import type { Updateable } from 'kysely';
-import type { SyncRunsTable } from './schema.js';
-import { markVerified, type VerifiedList } from './verified.js';
+import type { CoverageStatus, Database, RecordsTable, RunKeysTable, SyncRunsTable } from './schema.js';
+import { forgetListsOfGoneParents, markVerified } from './verified.js';
 
 /** What completing a run records besides the records: its statistics and where the audit trail collection got to. */
 export interface RunCompletion {
   stats: Pick<Updateable<SyncRunsTable>, 'requests' | 'not_modified' | 'retries' | 'rate_limit_low' | 'throttled_ms' | 'items'>;
   finishedAt: string;
   auditCursors: { enterpriseId: string; completeThrough: string; firstDay?: string | null }[];
-  /** The lists this run read in full, and when: they are verified as of then. */
-  verified?: VerifiedList[];
 }
 
 export interface RecordItem {
@@ -19,10 +17,27 @@ export interface RecordItem {
   data: Record<string, unknown>;
 }
 
+/** A list a run read (or tried to): how it went, and when it counts as verified (null: it does not, as a failure). */
+export interface ListRead {
+  resource: string;
+  parentKey: string;
+  status: CoverageStatus;
+  verifiedAt: string | null;
+}
+
+/** Rows per statement (records, lists), and keys per lookup: well under both databases' limits on bound parameters. */
 const CHUNK = 200;
+const KEYS = 1000;
+/** Items per committed batch: what the writer holds at most, whatever the account's size. */
 const BATCH = 1000;
 
-type VersionRow = { connection_id: number; resource: string; key: string; parent_key: string; hash: string; data: string; valid_from: number; valid_to: null };
+interface PendingItem {
+  resource: string;
+  parentKey: string;
+  key: string;
+  json: string;
+  hash: string;
+}
 
 /**
  * A fingerprint of a record's stored JSON. Heroku serializes a resource's
@@ -35,20 +50,23 @@ export function recordHash(json: string): string {
 }
 
 /**
- * Writes one sync run's records. A record that changed gets a new version
- * starting at this run; nothing older is touched until `complete`, which in
- * one transaction closes the versions this run replaced or no longer saw.
- * Until then datasets (which show the last complete run) are unaffected, and
- * a run that never completes leaves nothing behind once purged.
+ * Writes one sync run's records, holding no more than a batch in memory. A
+ * record that changed gets a new version starting at this run; one found
+ * unchanged is noted in the run's staging rows (hw_run_keys), as is every
+ * list read (hw_run_lists). Nothing older is touched until `complete`,
+ * which in one transaction closes, in SQL, the versions this run replaced
+ * or knows are gone. Until then datasets (which show the last complete run)
+ * are unaffected, and a run that never completes leaves nothing behind once
+ * purged.
  */
 export class RunWriter {
-  /** Per resource: the open versions of complete runs (what datasets show), key -> hash and parent. */
-  private readonly current = new Map<string, Map<string, { hash: string; parentKey: string }>>();
-  /** Keys seen in this run, and keys that got a new version, per resource. */
-  private readonly written = new Map<string, Set<string>>();
-  private readonly replaced = new Map<string, Set<string>>();
   itemsWritten = 0;
   versionsWritten = 0;
+  private pending: PendingItem[] = [];
+  /** Keys pending, per resource: a key met twice in a run keeps its first record. */
+  private pendingKeys = new Set<string>();
+  private lists: ListRead[] = [];
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
@@ -56,82 +74,121 @@ export class RunWriter {
     readonly runId: number,
   ) {}
 
-  /** The records datasets currently show for a resource, read once per run. */
-  private async open(resource: string): Promise<Map<string, { hash: string; parentKey: string }>> {
-    let open = this.current.get(resource);
-    if (!open) {
-      open = new Map();
-      // Versions of unfinished runs are purged before a run starts, so every open version before this run is from a complete one.
-      const rows = await this.store.db
-        .selectFrom('hw_records')
-        .select(['key', 'hash', 'parent_key'])
-        .where('connection_id', '=', this.connectionId)
-        .where('resource', '=', resource)
-        .where('valid_to', 'is', null)
-        .where('valid_from', '<', this.runId)
-        .execute();
-      for (const row of rows) open.set(row.key, { hash: row.hash, parentKey: row.parent_key });
-      this.current.set(resource, open);
-    }
-    return open;
+  /** Items and lists held in memory, not yet committed. */
+  get held(): number {
+    return this.pending.length + this.lists.length;
   }
-
-  private pending: VersionRow[] = [];
-  private pendingSeen = 0;
-  private flushing: Promise<void> = Promise.resolve();
 
   /**
    * Records a page of items of one resource (for one parent). Pages are
-   * committed in batches of about BATCH rows, each batch in one transaction:
-   * a sync of 2,000 apps makes some 16,000 small pages, and one transaction
-   * each would cost more than the requests.
+   * committed in batches of about BATCH items, each batch in one
+   * transaction: a sync of 2,000 apps makes some 16,000 small pages, and one
+   * transaction each would cost more than the requests.
    */
   async write(resource: string, parentKey: string, items: RecordItem[]): Promise<void> {
-    if (items.length === 0) return;
-    const open = await this.open(resource);
-    const written = setOf(this.written, resource);
-    const replaced = setOf(this.replaced, resource);
     for (const item of items) {
-      if (written.has(item.key)) continue;
-      written.add(item.key);
-      this.itemsWritten++;
-      this.pendingSeen++;
+      const id = `${resource}\u0000${item.key}`;
+      if (this.pendingKeys.has(id)) continue;
+      this.pendingKeys.add(id);
       const json = JSON.stringify(item.data);
-      const hash = recordHash(json);
-      if (open.get(item.key)?.hash !== hash) {
-        this.pending.push({
-          connection_id: this.connectionId,
-          resource,
-          key: item.key,
-          parent_key: parentKey,
-          hash,
-          data: json,
-          valid_from: this.runId,
-          valid_to: null,
-        });
-        replaced.add(item.key);
-        this.versionsWritten++;
-      }
+      this.pending.push({ resource, parentKey, key: item.key, json, hash: recordHash(json) });
     }
-    if (this.pendingSeen >= BATCH) await this.flush();
+    if (this.pending.length >= BATCH) await this.flush();
+  }
+
+  /** Notes a list read (or not): completion closes what a list read in full no longer holds, and marks lists verified. */
+  async list(read: ListRead): Promise<void> {
+    this.lists.push(read);
+    if (this.lists.length >= BATCH) await this.flush();
   }
 
   /** Commits what is pending; flushes run one after another. */
   flush(): Promise<void> {
     const batch = this.pending;
+    const lists = this.lists;
     this.pending = [];
-    this.pendingSeen = 0;
+    this.pendingKeys = new Set();
+    this.lists = [];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
+      if (batch.length === 0 && lists.length === 0) return;
       await this.store.db.transaction().execute(async (tx) => {
-        for (let i = 0; i < batch.length; i += CHUNK)
+        const byResource = new Map<string, PendingItem[]>();
+        for (const item of batch) (byResource.get(item.resource) ?? byResource.set(item.resource, []).get(item.resource)!).push(item);
+        for (const [resource, items] of byResource) await this.writeItems(tx, resource, items);
+        for (let i = 0; i < lists.length; i += CHUNK)
           await tx
-            .insertInto('hw_records')
-            .values(batch.slice(i, i + CHUNK))
+            .insertInto('hw_run_lists')
+            .values(
+              lists
+                .slice(i, i + CHUNK)
+                .map((l) => ({ run_id: this.runId, resource: l.resource, parent_key: l.parentKey, status: l.status, verified_at: l.verifiedAt })),
+            )
+            .onConflict((oc) =>
+              oc
+                .columns(['run_id', 'resource', 'parent_key'])
+                .doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), verified_at: eb.ref('excluded.verified_at') })),
+            )
             .execute();
       });
     });
     return this.flushing;
+  }
+
+  /** One resource's items of a batch: skipped if this run already met the key, staged if unchanged, else a new version. */
+  private async writeItems(tx: Transaction<Database>, resource: string, items: PendingItem[]): Promise<void> {
+    const { connectionId, runId } = this;
+    const versions: Insertable<RecordsTable>[] = [];
+    const unchanged: Insertable<RunKeysTable>[] = [];
+    for (let i = 0; i < items.length; i += KEYS) {
+      const chunk = items.slice(i, i + KEYS);
+      const keys = chunk.map((item) => item.key);
+      const open = await tx
+        .selectFrom('hw_records')
+        .select(['key', 'hash', 'valid_from'])
+        .where('connection_id', '=', connectionId)
+        .where('resource', '=', resource)
+        .where('key', 'in', keys)
+        .where('valid_to', 'is', null)
+        .execute();
+      const staged = await tx
+        .selectFrom('hw_run_keys')
+        .select('key')
+        .where('run_id', '=', runId)
+        .where('resource', '=', resource)
+        .where('key', 'in', keys)
+        .execute();
+      // Versions of unfinished runs are purged before a run starts: an open version from before this run is from a complete one.
+      const seen = new Set([...staged.map((r) => r.key), ...open.filter((r) => r.valid_from === runId).map((r) => r.key)]);
+      const current = new Map(open.filter((r) => r.valid_from < runId).map((r) => [r.key, r.hash]));
+      for (const item of chunk) {
+        if (seen.has(item.key)) continue;
+        this.itemsWritten++;
+        if (current.get(item.key) === item.hash) unchanged.push({ run_id: runId, resource, key: item.key });
+        else {
+          versions.push({
+            connection_id: connectionId,
+            resource,
+            key: item.key,
+            parent_key: item.parentKey,
+            hash: item.hash,
+            data: item.json,
+            valid_from: runId,
+            valid_to: null,
+          });
+          this.versionsWritten++;
+        }
+      }
+    }
+    for (let i = 0; i < versions.length; i += CHUNK)
+      await tx
+        .insertInto('hw_records')
+        .values(versions.slice(i, i + CHUNK))
+        .execute();
+    for (let i = 0; i < unchanged.length; i += KEYS)
+      await tx
+        .insertInto('hw_run_keys')
+        .values(unchanged.slice(i, i + KEYS))
+        .execute();
   }
 
   /**
@@ -139,54 +196,24 @@ export class RunWriter {
    * resource, parents first: versions replaced in this run are closed; so are
    * records this run did not see, where it knows they are gone (their list
    * was read in full, or their parent is gone). Records behind a coverage gap
-   * (forbidden, failed) stay as last seen. `readInFull` says, per resource,
-   * whether its account-wide list was read (top level) or which parents' lists
-   * were. The current-state tables follow, and the run is marked complete,
-   * with its statistics and audit cursors, in the same transaction.
+   * (forbidden, failed) or on a list the run did not read stay as last seen.
+   * All of it is SQL over the run's staging rows, so the account's size
+   * costs no memory. The current-state tables follow, the lists read are
+   * marked verified, and the run is marked complete, with its statistics and
+   * audit cursors, in the same transaction. The staging rows go after.
    */
-  async complete(
-    resourcesParentFirst: { name: string; parent?: string }[],
-    readInFull: (resource: string) => boolean | Set<string>,
-    completion: RunCompletion,
-  ): Promise<void> {
+  async complete(resourcesParentFirst: { name: string; parent?: string }[], completion: RunCompletion): Promise<void> {
     await this.flush();
-    // Read before the transaction: SQLite has one connection, which the transaction holds.
-    for (const resource of resourcesParentFirst) await this.open(resource.name);
     const { runId, connectionId } = this;
+    let closed = 0;
     await this.store.db.transaction().execute(async (tx) => {
-      const openAfter = new Map<string, Set<string>>();
-      const gone: { resources: string[]; parentKeys: string[] }[] = [];
+      await markVerified(tx, connectionId, runId);
       for (const resource of resourcesParentFirst) {
-        const open = [...(await this.open(resource.name))].map(([key, { parentKey }]) => ({ key, parent_key: parentKey }));
-        const seen = this.written.get(resource.name) ?? new Set<string>();
-        const replaced = this.replaced.get(resource.name) ?? new Set<string>();
-        const full = readInFull(resource.name);
-        const parentsLeft = resource.parent ? openAfter.get(resource.parent) : undefined;
-        const close: string[] = [];
-        for (const { key, parent_key: parentKey } of open) {
-          if (replaced.has(key)) close.push(key);
-          else if (seen.has(key)) continue;
-          else if (full === true || (full instanceof Set && full.has(parentKey))) close.push(key);
-          else if (parentsLeft && !parentsLeft.has(parentKey)) close.push(key);
-        }
-        const closing = new Set(close);
+        closed += await closeVersions(tx, connectionId, runId, resource);
+        await applyRunToCurrentState(tx, this.store.dialect, resource.name, connectionId, runId);
         const children = resourcesParentFirst.filter((r) => r.parent === resource.name).map((r) => r.name);
-        if (children.length > 0) gone.push({ resources: children, parentKeys: close.filter((key) => !replaced.has(key)) });
-        openAfter.set(resource.name, new Set([...open.map((r) => r.key).filter((k) => !closing.has(k)), ...seen]));
-        for (let i = 0; i < close.length; i += 500) {
-          await tx
-            .updateTable('hw_records')
-            .set({ valid_to: runId })
-            .where('connection_id', '=', connectionId)
-            .where('resource', '=', resource.name)
-            .where('valid_to', 'is', null)
-            .where('valid_from', '<', runId)
-            .where('key', 'in', close.slice(i, i + 500))
-            .execute();
-        }
-        await applyRunToCurrentState(tx, this.store.dialect, resource.name, connectionId, runId, close);
+        await forgetListsOfGoneParents(tx, connectionId, runId, resource.name, children);
       }
-      await markVerified(tx, connectionId, runId, completion.verified ?? [], gone);
       await tx.updateTable('hw_connections').set({ last_complete_run: runId }).where('id', '=', connectionId).execute();
       await tx
         .updateTable('hw_sync_runs')
@@ -206,9 +233,9 @@ export class RunWriter {
           .execute();
       }
     });
+    await dropStaging(this.store, runId);
     // After a large change the query planner's statistics are stale: refresh them, so that the first reads plan well.
-    const changed = this.versionsWritten + [...this.replaced.values()].reduce((sum, keys) => sum + keys.size, 0);
-    if (changed >= 1000)
+    if (this.versionsWritten + closed >= 1000)
       await refreshStatistics(
         this.store,
         resourcesParentFirst.map((r) => r.name),
@@ -216,15 +243,63 @@ export class RunWriter {
   }
 }
 
+/**
+ * Closes, as of `runId`, the open versions of one resource that the run
+ * replaced, or did not see where it knows they are gone: their list was
+ * read in full, or their parent was closed by this run and not replaced
+ * (its own resource closed first). Each rule is one UPDATE driven by what
+ * the run did (its new versions, its lists read in full, the parents it
+ * closed), so an incremental run's completion costs what it read, not the
+ * account. Returns how many were closed.
+ */
+async function closeVersions(tx: Transaction<Database>, connectionId: number, runId: number, resource: { name: string; parent?: string }): Promise<number> {
+  const open = sql`connection_id = ${connectionId} AND resource = ${resource.name} AND valid_to IS NULL AND valid_from < ${runId}`;
+  const unseen = sql`NOT EXISTS (SELECT 1 FROM hw_run_keys s WHERE s.run_id = ${runId} AND s.resource = ${resource.name} AND s.key = hw_records.key)`;
+  let closed = 0;
+  const close = async (condition: RawBuilder<unknown>): Promise<void> => {
+    const result = await sql`UPDATE hw_records SET valid_to = ${runId} WHERE ${open} AND ${condition}`.execute(tx);
+    closed += Number(result.numAffectedRows ?? 0n);
+  };
+  // Replaced: the run wrote a new version.
+  await close(
+    sql`key IN (SELECT n.key FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource.name} AND n.valid_to IS NULL AND n.valid_from = ${runId})`,
+  );
+  if (!resource.parent) {
+    // An account-wide list read in full: what it no longer holds is gone.
+    const full = await tx
+      .selectFrom('hw_run_lists')
+      .select('status')
+      .where('run_id', '=', runId)
+      .where('resource', '=', resource.name)
+      .where('parent_key', '=', '')
+      .where('status', '=', 'ok')
+      .executeTakeFirst();
+    if (full) await close(unseen);
+    return closed;
+  }
+  // A parent's list read in full: what it no longer holds is gone.
+  await close(
+    sql`parent_key IN (SELECT l.parent_key FROM hw_run_lists l WHERE l.run_id = ${runId} AND l.resource = ${resource.name} AND l.status = 'ok') AND ${unseen}`,
+  );
+  // A parent gone: so is what it held.
+  await close(
+    sql`parent_key IN (SELECT p.key FROM hw_records p WHERE p.connection_id = ${connectionId} AND p.resource = ${resource.parent} AND p.valid_to = ${runId}
+      AND NOT EXISTS (SELECT 1 FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource.parent} AND n.key = p.key AND n.valid_from = ${runId})) AND ${unseen}`,
+  );
+  return closed;
+}
+
+/** Deletes a run's staging rows: once it completed, or with what it wrote when it did not. */
+async function dropStaging(store: Store | Transaction<Database>, runId: number): Promise<void> {
+  const db = 'db' in store ? store.db : store;
+  await db.deleteFrom('hw_run_keys').where('run_id', '=', runId).execute();
+  await db.deleteFrom('hw_run_lists').where('run_id', '=', runId).execute();
+}
+
 /** Removes what an unfinished run wrote, so no later run can make it visible. */
 export async function purgeRun(store: Store, connectionId: number, runId: number): Promise<void> {
   await store.db.deleteFrom('hw_records').where('connection_id', '=', connectionId).where('valid_from', '=', runId).execute();
-}
-
-function setOf(map: Map<string, Set<string>>, key: string): Set<string> {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  return set;
+  await dropStaging(store, runId);
 }
 
 /** Every record of a connection as it stood after a run; with `appId`, only that app's record and its children's. */

@@ -128,9 +128,16 @@ const SEVERITY: CoverageStatus[] = ['failed', 'forbidden', 'missing'];
 /**
  * Stores a run's coverage of some resources: per resource a summary row
  * (parent '') and, for per-parent resources, a row per parent with a gap
- * (or read in full, with a note).
+ * (or read in full, with a note). `entries` may leave out the lists read in
+ * full without a note when `totals` counts them.
  */
-export async function recordCoverage(store: Store, runId: number, resources: { name: string; parent?: string }[], entries: CoverageEntry[]): Promise<void> {
+export async function recordCoverage(
+  store: Store,
+  runId: number,
+  resources: { name: string; parent?: string }[],
+  entries: readonly CoverageEntry[],
+  totals?: (resource: string) => { lists: number; items: number },
+): Promise<void> {
   const rows: CoverageRow[] = [];
   for (const resource of resources) {
     const own = entries.filter((e) => e.resource === resource.name);
@@ -140,6 +147,7 @@ export async function recordCoverage(store: Store, runId: number, resources: { n
     }
     const gaps = own.filter((e) => e.status !== 'ok');
     const worst = SEVERITY.find((status) => gaps.some((g) => g.status === status));
+    const { lists, items } = totals?.(resource.name) ?? { lists: own.length, items: own.reduce((sum, e) => sum + e.items, 0) };
     rows.push({
       run_id: runId,
       resource: resource.name,
@@ -147,10 +155,10 @@ export async function recordCoverage(store: Store, runId: number, resources: { n
       status: worst ?? 'ok',
       http_status: null,
       error_id: null,
-      reason: gaps.length > 0 ? `${gaps.length} of ${own.length} ${resource.parent.replace(/_/g, ' ')} could not be read in full; see the rows for each` : null,
+      reason: gaps.length > 0 ? `${gaps.length} of ${lists} ${resource.parent.replace(/_/g, ' ')} could not be read in full; see the rows for each` : null,
       fix: null,
-      items: own.reduce((sum, e) => sum + e.items, 0),
-      parents: own.length,
+      items,
+      parents: lists,
     });
     // Parents read in full get no row, unless something about the read is worth keeping (a note in `reason`).
     for (const entry of own) if (entry.status !== 'ok' || entry.reason) rows.push(row(runId, entry, null));

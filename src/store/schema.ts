@@ -34,6 +34,8 @@ export interface Database {
   hw_sessions: SessionsTable;
   hw_setup_links: SetupLinksTable;
   hw_verified: VerifiedTable;
+  hw_run_keys: RunKeysTable;
+  hw_run_lists: RunListsTable;
   hw_workers: WorkersTable;
 }
 
@@ -380,6 +382,22 @@ export interface VerifiedTable {
 }
 
 export type CoverageStatus = 'ok' | 'forbidden' | 'failed' | 'missing';
+
+/** A record an unfinished run found unchanged (its open version stays). */
+export interface RunKeysTable {
+  run_id: number;
+  resource: string;
+  key: string;
+}
+
+/** A list an unfinished run read, how it went, and when it counts as verified (null: it does not). */
+export interface RunListsTable {
+  run_id: number;
+  resource: string;
+  parent_key: string;
+  status: CoverageStatus;
+  verified_at: string | null;
+}
 
 /**
  * What a run could read. One row per resource with `parent_key` '' (its

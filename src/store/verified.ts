@@ -2,52 +2,35 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
 
-/** A list read in full from Heroku: a resource under one parent ('' for an account-wide list), and when. */
-export interface VerifiedList {
-  resource: string;
-  parentKey: string;
-  at: string;
+/**
+ * Records when lists were read, from the run's staging rows, in the
+ * transaction that makes the run the inventory: a list read by a run that
+ * never completes was never verified.
+ */
+export async function markVerified(tx: Transaction<Database> | Kysely<Database>, connectionId: number, runId: number): Promise<void> {
+  // `WHERE true` keeps SQLite from reading ON CONFLICT as a join's constraint.
+  await sql`INSERT INTO hw_verified (connection_id, resource, parent_key, verified_at, run_id)
+    SELECT ${connectionId}, resource, parent_key, verified_at, run_id FROM hw_run_lists WHERE run_id = ${runId} AND verified_at IS NOT NULL AND true
+    ON CONFLICT (connection_id, resource, parent_key) DO UPDATE SET verified_at = excluded.verified_at, run_id = excluded.run_id`.execute(tx);
 }
 
-const CHUNK = 300;
-
 /**
- * Records when lists were read, in the transaction that makes their run the
- * inventory: a list read by a run that never completes was never verified.
- * Lists of parents that are gone are forgotten with them.
+ * Lists of parents that are gone are forgotten with them: the children's
+ * lists of the records of `resource` this run closed and did not replace.
  */
-export async function markVerified(
+export async function forgetListsOfGoneParents(
   tx: Transaction<Database> | Kysely<Database>,
   connectionId: number,
   runId: number,
-  lists: VerifiedList[],
-  gone: { resources: string[]; parentKeys: string[] }[],
+  resource: string,
+  children: string[],
 ): Promise<void> {
-  for (let i = 0; i < lists.length; i += CHUNK) {
-    const rows = lists
-      .slice(i, i + CHUNK)
-      .map((l) => ({ connection_id: connectionId, resource: l.resource, parent_key: l.parentKey, verified_at: l.at, run_id: runId }));
-    await tx
-      .insertInto('hw_verified')
-      .values(rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['connection_id', 'resource', 'parent_key'])
-          .doUpdateSet((eb) => ({ verified_at: eb.ref('excluded.verified_at'), run_id: eb.ref('excluded.run_id') })),
-      )
-      .execute();
-  }
-  for (const { resources, parentKeys } of gone) {
-    if (resources.length === 0) continue;
-    for (let i = 0; i < parentKeys.length; i += CHUNK) {
-      await tx
-        .deleteFrom('hw_verified')
-        .where('connection_id', '=', connectionId)
-        .where('resource', 'in', resources)
-        .where('parent_key', 'in', parentKeys.slice(i, i + CHUNK))
-        .execute();
-    }
-  }
+  if (children.length === 0) return;
+  await sql`DELETE FROM hw_verified WHERE connection_id = ${connectionId} AND resource IN (${sql.join(children)})
+    AND parent_key IN (SELECT r.key FROM hw_records r WHERE r.connection_id = ${connectionId} AND r.resource = ${resource} AND r.valid_to = ${runId}
+      AND NOT EXISTS (SELECT 1 FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource} AND n.key = r.key AND n.valid_from = ${runId}))`.execute(
+    tx,
+  );
 }
 
 /** When each list of `resources` was last verified: resource -> parent key -> epoch milliseconds. */

@@ -4,15 +4,16 @@ import { StoreEtagCache } from '../../src/store/etag-cache.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
 
 /**
- * The cache of conditional answers holds the ETags in memory and the bodies
- * in the database: a sync of a large account does not keep every answer it
- * has had (a 10,000-app account has some 80,000) for the whole run.
+ * The cache of conditional answers keeps ETags and bodies in the database,
+ * holding only a batch of new answers: a sync of a large account does not
+ * keep every answer it has had, nor every ETag (a 10,000-app account has
+ * some 80,000), for the whole run.
  */
 describe.each(DIALECTS)('the ETag cache on %s', (dialect) => {
   it('holds at most a batch of answers, and gives each back, from memory or the database, in this run and the next', async () => {
     const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
     const connection = await insertConnection(hw.store, 'acme', 'http://127.0.0.1:9', new Date());
-    const cache = await StoreEtagCache.load(hw.store, connection.id);
+    const cache = new StoreEtagCache(hw.store, connection.id);
     const answer = (i: number) => ({
       etag: `"e${i}"`,
       status: 200,
@@ -32,8 +33,8 @@ describe.each(DIALECTS)('the ETag cache on %s', (dialect) => {
     expect(await cache.get('/apps/none|')).toBeUndefined();
     await cache.flush();
     expect(cache.held).toBe(0);
-    // The next run knows every ETag, and reads a body only when asked.
-    const next = await StoreEtagCache.load(hw.store, connection.id);
+    // The next run finds every ETag, and reads a body only when asked.
+    const next = new StoreEtagCache(hw.store, connection.id);
     expect(next.held).toBe(0);
     expect(await next.etag('/apps/1999/domains|')).toBe('"e1999"');
     expect(await next.get('/apps/1234/domains|')).toEqual(answer(1234));
@@ -42,7 +43,7 @@ describe.each(DIALECTS)('the ETag cache on %s', (dialect) => {
   it('writes large answers sooner: pages of a thousand apps are held a few megabytes at a time, not five hundred of them', async () => {
     const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
     const connection = await insertConnection(hw.store, 'acme', 'http://127.0.0.1:9', new Date());
-    const cache = await StoreEtagCache.load(hw.store, connection.id);
+    const cache = new StoreEtagCache(hw.store, connection.id);
     // A page of the apps list: 1,000 apps of about 600 characters each.
     const page = (i: number) => ({
       etag: `"p${i}"`,
