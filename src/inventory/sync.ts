@@ -302,7 +302,10 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
           throw error;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+      // Every worker ends (after its task) before the first failure is thrown: none may write once the run is purged.
+      const ends = await Promise.allSettled(Array.from({ length: Math.min(concurrency, total) }, worker));
+      const failure = ends.find((end) => end.status === 'rejected');
+      if (failure) throw failure.reason;
       await recordCoverage(store, runId, level, coverage.entries(), (name) => coverage.totalsOf(name));
     };
 
@@ -411,6 +414,7 @@ export async function syncInventory(options: SyncOptions): Promise<SyncResult> {
     const interruptedNow = error instanceof InterruptedError || options.signal?.aborted === true;
     const ending = interruptedNow ? 'interrupted' : error instanceof IncompleteRunError ? 'incomplete' : 'failed';
     const message = interruptedNow ? 'Interrupted before the run completed; nothing it collected was kept.' : (error as Error).message;
+    await writer.idle();
     await run.abandon(message, runStats(), ending);
     log.warn({ runId, status: ending, error: message }, 'sync did not complete');
     return result(ending, message);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type RawBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import { applyRunToCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { CoverageStatus, Database, RecordsTable, RunKeysTable, SyncRunsTable } from './schema.js';
@@ -232,14 +232,21 @@ export class RunWriter {
           .onConflict((oc) => oc.columns(['connection_id', 'enterprise_id']).doUpdateSet({ complete_through: cursor.completeThrough }))
           .execute();
       }
+      // In the transaction: nothing that fails once the run is complete may make its caller take it for failed.
+      await dropStaging(tx, runId);
     });
-    await dropStaging(this.store, runId);
-    // After a large change the query planner's statistics are stale: refresh them, so that the first reads plan well.
+    // After a large change the query planner's statistics are stale: refresh them, so that the first reads plan well. The run is
+    // complete whatever happens here: a failure costs only slower first reads, until the database's own statistics catch up.
     if (this.versionsWritten + closed >= 1000)
       await refreshStatistics(
         this.store,
         resourcesParentFirst.map((r) => r.name),
-      );
+      ).catch(() => undefined);
+  }
+
+  /** Resolves once no batch is being written (errors are the writer's callers' to see): a run is purged only after. */
+  async idle(): Promise<void> {
+    await this.flushing.catch(() => undefined);
   }
 }
 
@@ -300,6 +307,17 @@ async function dropStaging(store: Store | Transaction<Database>, runId: number):
 export async function purgeRun(store: Store, connectionId: number, runId: number): Promise<void> {
   await store.db.deleteFrom('hw_records').where('connection_id', '=', connectionId).where('valid_from', '=', runId).execute();
   await dropStaging(store, runId);
+}
+
+/**
+ * Deletes staging rows a connection's ended runs left (a process that died
+ * between a run's end and their deletion): run before a new run starts.
+ */
+export async function dropLeftStaging(store: Store, connectionId: number): Promise<void> {
+  const ended = (eb: ExpressionBuilder<Database, 'hw_run_keys' | 'hw_run_lists'>) =>
+    eb('run_id', 'in', eb.selectFrom('hw_sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '!=', 'running'));
+  await store.db.deleteFrom('hw_run_keys').where(ended).execute();
+  await store.db.deleteFrom('hw_run_lists').where(ended).execute();
 }
 
 /** Every record of a connection as it stood after a run; with `appId`, only that app's record and its children's. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Store } from './database.js';
-import { purgeRun } from './records.js';
+import { dropLeftStaging, purgeRun } from './records.js';
 import type { Selectable } from 'kysely';
 import type { CoverageStatus, CoverageTable, RunStatus, SyncMode } from './schema.js';
 
@@ -84,8 +84,9 @@ export async function renewLease(store: Store, runId: number, leaseMs: number): 
 /**
  * Runs left `running` whose lease ran out (their process was killed, crashed
  * or lost the database) are marked interrupted and what they wrote is
- * purged. Returns the ids so marked. A run whose lease holds blocks a new
- * one: two runs of one connection never overlap.
+ * purged, as are staging rows ended runs left. Returns the ids so marked.
+ * A run whose lease holds blocks a new one: two runs of one connection never
+ * overlap.
  */
 export async function recoverInterruptedRuns(
   store: Store,
@@ -109,6 +110,7 @@ export async function recoverInterruptedRuns(
       .execute();
     interrupted.push(run.id);
   }
+  await dropLeftStaging(store, connectionId);
   return { interrupted, running: null };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { insertConnection } from '../../src/store/connections.js';
 import { purgeRun, recordsAt, RunWriter, type ListRead, type RecordItem } from '../../src/store/records.js';
-import { startRun } from '../../src/store/runs.js';
+import { recoverInterruptedRuns, startRun } from '../../src/store/runs.js';
 import { DIALECTS, openTestHerowatch, type TestHerowatch } from '../support/herowatch.js';
 
 /**
@@ -126,5 +126,17 @@ describe.each(DIALECTS)('a run writer on %s', (dialect) => {
     expect(await count(hw, 'SELECT COUNT(*) AS n FROM hw_run_keys')).toBe(0);
     expect(await count(hw, 'SELECT COUNT(*) AS n FROM hw_run_lists')).toBe(0);
     expect(await count(hw, `SELECT COUNT(*) AS n FROM hw_cur_apps WHERE connection_id = ${connection.id} AND name = 'a'`)).toBe(1);
+
+    // Staging rows a run left when its process died after it ended go before the next run starts.
+    const fourth = await run(hw, connection.id, async (write, writer) => {
+      await write('apps', '', [app('a')]);
+      await writer.list(ok('apps', ''));
+      await writer.flush();
+    });
+    await hw.store.db.updateTable('hw_sync_runs').set({ status: 'failed' }).where('id', 'in', [third.id, fourth.id]).execute();
+    expect(await count(hw, `SELECT COUNT(*) AS n FROM hw_run_lists WHERE run_id = ${fourth.id}`)).toBe(1);
+    expect((await recoverInterruptedRuns(hw.store, connection.id)).running).toBeNull();
+    expect(await count(hw, 'SELECT COUNT(*) AS n FROM hw_run_keys')).toBe(0);
+    expect(await count(hw, 'SELECT COUNT(*) AS n FROM hw_run_lists')).toBe(0);
   });
 });
