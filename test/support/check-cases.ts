@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CheckDefinition } from '../../src/compliance/check.js';
+import { readsApps } from '../../src/compliance/evaluate.js';
 import { Coverage, emptyInventory, INVENTORY_LISTS, type App, type ComplianceInventory } from '../../src/compliance/inventory.js';
 import { DEFAULT_SETTINGS, type ComplianceSettings } from '../../src/settings.js';
 
@@ -183,6 +184,10 @@ export function checkCases(check: CheckDefinition, cases: Case[]): void {
         [...touched].filter((key) => key in INVENTORY_LISTS && !(check.reads as readonly string[]).includes(key)),
         `${check.id} reads lists its \`reads\` does not name`,
       ).toEqual([]);
+      // What an evaluation loads with each page of apps only: a check reading it must name a per-app list, or it runs once on
+      // the account's lists, where these are empty, and passes what it never saw.
+      const withThePage = ['vulnerabilities', 'vulnerabilityTests', 'referencedApps'].filter((key) => touched.has(key));
+      expect(readsApps(check) || withThePage.length === 0, `${check.id} reads ${withThePage.join(', ')} but names no per-app list in \`reads\``).toBe(true);
       // A pass with a warning reads WARN.
       expect(results.map((r) => `${r.warning ? 'WARN' : r.status} ${r.resource.key}`)).toEqual(test.expect);
       for (const result of results) {
