@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Insertable, type RawBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import { applyRunToCurrentState, refreshStatistics } from './current-state.js';
 import type { Store } from './database.js';
 import type { CoverageStatus, Database, RecordsTable, RunKeysTable, SyncRunsTable } from './schema.js';
-import { forgetListsOfGoneParents, markVerified } from './verified.js';
+import { forgetListsOfGoneParents, goneKeys, markVerified } from './verified.js';
 
 /** What completing a run records besides the records: its statistics and where the audit trail collection got to. */
 export interface RunCompletion {
@@ -289,16 +289,12 @@ async function closeVersions(tx: Transaction<Database>, connectionId: number, ru
     sql`parent_key IN (SELECT l.parent_key FROM hw_run_lists l WHERE l.run_id = ${runId} AND l.resource = ${resource.name} AND l.status = 'ok') AND ${unseen}`,
   );
   // A parent gone: so is what it held.
-  await close(
-    sql`parent_key IN (SELECT p.key FROM hw_records p WHERE p.connection_id = ${connectionId} AND p.resource = ${resource.parent} AND p.valid_to = ${runId}
-      AND NOT EXISTS (SELECT 1 FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource.parent} AND n.key = p.key AND n.valid_from = ${runId})) AND ${unseen}`,
-  );
+  await close(sql`parent_key IN (${goneKeys(connectionId, runId, resource.parent)}) AND ${unseen}`);
   return closed;
 }
 
 /** Deletes a run's staging rows: once it completed, or with what it wrote when it did not. */
-async function dropStaging(store: Store | Transaction<Database>, runId: number): Promise<void> {
-  const db = 'db' in store ? store.db : store;
+async function dropStaging(db: Kysely<Database>, runId: number): Promise<void> {
   await db.deleteFrom('hw_run_keys').where('run_id', '=', runId).execute();
   await db.deleteFrom('hw_run_lists').where('run_id', '=', runId).execute();
 }
@@ -306,7 +302,7 @@ async function dropStaging(store: Store | Transaction<Database>, runId: number):
 /** Removes what an unfinished run wrote, so no later run can make it visible. */
 export async function purgeRun(store: Store, connectionId: number, runId: number): Promise<void> {
   await store.db.deleteFrom('hw_records').where('connection_id', '=', connectionId).where('valid_from', '=', runId).execute();
-  await dropStaging(store, runId);
+  await dropStaging(store.db, runId);
 }
 
 /**

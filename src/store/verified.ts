@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Store } from './database.js';
 import type { Database } from './schema.js';
 
@@ -15,6 +15,15 @@ export async function markVerified(tx: Transaction<Database> | Kysely<Database>,
 }
 
 /**
+ * The keys of `resource` this run closed and did not replace: the records
+ * it knows are gone, whose children (and their lists) go with them.
+ */
+export function goneKeys(connectionId: number, runId: number, resource: string): RawBuilder<string> {
+  return sql`SELECT g.key FROM hw_records g WHERE g.connection_id = ${connectionId} AND g.resource = ${resource} AND g.valid_to = ${runId}
+    AND NOT EXISTS (SELECT 1 FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource} AND n.key = g.key AND n.valid_from = ${runId})`;
+}
+
+/**
  * Lists of parents that are gone are forgotten with them: the children's
  * lists of the records of `resource` this run closed and did not replace.
  */
@@ -27,10 +36,7 @@ export async function forgetListsOfGoneParents(
 ): Promise<void> {
   if (children.length === 0) return;
   await sql`DELETE FROM hw_verified WHERE connection_id = ${connectionId} AND resource IN (${sql.join(children)})
-    AND parent_key IN (SELECT r.key FROM hw_records r WHERE r.connection_id = ${connectionId} AND r.resource = ${resource} AND r.valid_to = ${runId}
-      AND NOT EXISTS (SELECT 1 FROM hw_records n WHERE n.connection_id = ${connectionId} AND n.resource = ${resource} AND n.key = r.key AND n.valid_from = ${runId}))`.execute(
-    tx,
-  );
+    AND parent_key IN (${goneKeys(connectionId, runId, resource)})`.execute(tx);
 }
 
 /** When each list of `resources` was last verified: resource -> parent key -> epoch milliseconds. */
