@@ -1,6 +1,7 @@
 import type { EvaluationChunk, EvaluationTotals, FindingKey } from '../store/evaluation-writes.js';
 import type { ActiveSuppression, ExistingFinding, LapsedSuppression } from '../store/findings.js';
 import type { CheckResultStatus, FindingStatus } from '../store/schema.js';
+import { SEVERITIES, severityRank, type Severity } from '../severity.js';
 import type { CheckOutcome } from './evaluate.js';
 
 /** A change worth telling people about: a failure that is new, back, or fixed. */
@@ -12,6 +13,50 @@ export interface FindingChange {
   resourceKey: string;
   resourceName: string;
   message: string;
+}
+
+/** Changes an evaluation lists (the rest are counted): enough to act on, whatever the account's size. */
+export const CHANGES_LISTED = 100;
+
+/** How many changes an evaluation told, by event. */
+export interface ChangeCounts {
+  opened: number;
+  reopened: number;
+  resolved: number;
+}
+
+/**
+ * The changes an evaluation tells: each counted, and the first `limit` of
+ * the most severe kept (critical first, then in the order they came). It
+ * holds at most `limit` changes per severity, so an evaluation that opens a
+ * finding on every one of 50,000 apps holds a page of them, not 50,000.
+ */
+export class ChangeTally {
+  readonly counts: ChangeCounts = { opened: 0, reopened: 0, resolved: 0 };
+  private readonly bySeverity = new Map<string, FindingChange[]>();
+
+  constructor(private readonly limit = CHANGES_LISTED) {}
+
+  add(change: FindingChange): void {
+    this.counts[change.event]++;
+    let kept = this.bySeverity.get(change.severity);
+    if (!kept) this.bySeverity.set(change.severity, (kept = []));
+    if (kept.length < this.limit) kept.push(change);
+  }
+
+  /** How many changes were told. */
+  get total(): number {
+    return this.counts.opened + this.counts.reopened + this.counts.resolved;
+  }
+
+  /** The changes kept: most severe first, at most `limit`. */
+  listed(): FindingChange[] {
+    const rank = (severity: string): number => (SEVERITIES.includes(severity as Severity) ? severityRank(severity as Severity) : SEVERITIES.length);
+    return [...this.bySeverity]
+      .sort(([a], [b]) => rank(a) - rank(b))
+      .flatMap(([, changes]) => changes)
+      .slice(0, this.limit);
+  }
 }
 
 const keyOf = (checkId: string, resourceKey: string): string => `${checkId}\u0000${resourceKey}`;
@@ -39,8 +84,8 @@ const emptyChunk = (): EvaluationChunk => ({ inserts: [], updates: [], stillFail
  * writes each part (store/findings.ts).
  */
 export class EvaluationPlanner {
-  /** What to tell people: findings opened, reopened and resolved. */
-  readonly changes: FindingChange[] = [];
+  /** What to tell people: findings opened, reopened and resolved, but not those a suppression in force covers. */
+  readonly changes: ChangeTally;
   private readonly now: string;
   private readonly ran: Set<string>;
   private readonly retired: Map<string, string>;
@@ -64,7 +109,10 @@ export class EvaluationPlanner {
     /** Checks the settings retire, with why (see retiredChecks). */
     retired?: Map<string, string>;
     now: Date;
+    /** Changes listed in full (default CHANGES_LISTED); the rest are counted. */
+    listed?: number;
   }) {
+    this.changes = new ChangeTally(options.listed);
     this.now = options.now.toISOString();
     this.ran = new Set(options.checksRun);
     this.retired = options.retired ?? new Map();
@@ -116,7 +164,7 @@ export class EvaluationPlanner {
         if (row.status !== 'open') {
           const event = row.first_seen_at ? 'reopened' : 'opened';
           this.event(chunk, { finding_id: row.id, event, detail: null });
-          this.changes.push(change(event, row.id, outcome));
+          this.tell(change(event, row.id, outcome));
           set.first_seen_at = row.first_seen_at ?? now;
           set.resolved_at = null;
         }
@@ -126,7 +174,7 @@ export class EvaluationPlanner {
           status = 'resolved';
           set.resolved_at = now;
           this.event(chunk, { finding_id: row.id, event: 'resolved', detail: null });
-          this.changes.push(change('resolved', row.id, outcome));
+          this.tell(change('resolved', row.id, outcome));
           this.endSuppression(key, row.id);
         } else if (row.status !== 'resolved') status = 'pass';
       } else if (row.status === 'open') {
@@ -152,7 +200,7 @@ export class EvaluationPlanner {
       this.counts.inserted++;
       if (row.status !== 'open') continue;
       this.counts.opened++;
-      this.changes.push(change('opened', row.id, this.pendingInserts.get(keyOf(row.check_id, row.resource_key))!));
+      this.tell(change('opened', row.id, this.pendingInserts.get(keyOf(row.check_id, row.resource_key))!));
     }
     this.pendingInserts = new Map();
   }
@@ -184,7 +232,7 @@ export class EvaluationPlanner {
       const message = why ? `Resolved: ${why}. It was: ${row.message}` : `Resolved: ${row.resource_name} ${reason}. It was: ${row.message}`;
       chunk.updates.push({ id: row.id, set: { status: 'resolved', resolved_at: now, message, updated_at: now } });
       this.event(chunk, { finding_id: row.id, event: 'resolved', detail: why ?? reason.replace(/^is /, '') });
-      this.changes.push({
+      this.tell({
         event: 'resolved',
         findingId: row.id,
         checkId: row.check_id,
@@ -215,7 +263,7 @@ export class EvaluationPlanner {
         event: 'unsuppressed',
         detail: `suppression ${suppression.id} expired on ${suppression.expires_at.slice(0, 10)}`,
       });
-      this.changes.push({
+      this.tell({
         event: 'reopened',
         findingId: row.id,
         checkId: row.check_id,
@@ -246,6 +294,15 @@ export class EvaluationPlanner {
   private unseenHere(row: FindingKey): boolean {
     if (this.retired.has(row.check_id)) return true;
     return this.ran.has(row.check_id) && !this.seen.has(row.id);
+  }
+
+  /**
+   * A change is told unless a suppression in force covers it. A resolution
+   * is always told: it ends the suppression of what it fixed.
+   */
+  private tell(change: FindingChange): void {
+    if (change.event !== 'resolved' && this.activeByKey.has(keyOf(change.checkId, change.resourceKey))) return;
+    this.changes.add(change);
   }
 
   private event(chunk: EvaluationChunk, event: Event): void {

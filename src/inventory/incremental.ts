@@ -1,10 +1,12 @@
 import { appEventsSince } from '../store/audit-events.js';
 import type { Store } from '../store/database.js';
 import { previousInventoryRunStart } from '../store/runs.js';
-import { verifiedTimes } from '../store/verified.js';
-import { readDataset } from '../store/datasets.js';
+import { appListStates } from '../store/verified.js';
 import type { ResourceDefinition } from '../datasets/resource.js';
-import { cycleBudget, planReads, SIGNAL_MARGIN_MS, type ReadPlan } from './plan.js';
+import { cycleBudget, ReadPlanner, SIGNAL_MARGIN_MS, type ReadPlan } from './plan.js';
+
+/** Apps the planner reads the list states of at once. */
+const PLAN_PAGE_APPS = 500;
 import type { PlanContext } from './sync.js';
 
 /** How an incremental sync spends: its share of the account's pool, the staleness it keeps every list within, and the time between cycles. */
@@ -34,23 +36,7 @@ export function incrementalPlanner(
   const connectionId = connection.id;
   return async (context) => {
     const at = now().getTime();
-    const held = new Map(
-      (await readDataset(store, 'apps', { connection: connection.name, columns: ['id', 'released_at'], orderBy: [] })).rows.map((r) => [
-        String(r.id),
-        r.released_at === null ? null : String(r.released_at),
-      ]),
-    );
-    const apps = (context.fetched.get('apps') ?? []).map((a) => ({
-      id: a.key,
-      name: String(a.item.name),
-      releasedAt: typeof a.item.released_at === 'string' ? a.item.released_at : null,
-      previousReleasedAt: held.has(a.key) ? held.get(a.key)! : undefined,
-    }));
-    const verified = await verifiedTimes(
-      store,
-      connectionId,
-      perApp.map((r) => r.name),
-    );
+    const listed = context.fetched.get('apps') ?? [];
     const since = new Date(at - settings.maxStalenessMs - SIGNAL_MARGIN_MS).toISOString();
     const events = (await appEventsSince(store, connectionId, since)).map((e) => ({ app: e.app_name, type: e.type, at: Date.parse(e.created_at) }));
     const lastRun = await previousInventoryRunStart(store, connectionId, context.runId);
@@ -63,14 +49,12 @@ export function incrementalPlanner(
       reserve: context.reserve,
       available: context.available,
       spent: context.requests,
-      lists: apps.length * perApp.length,
+      lists: listed.length * perApp.length,
       maxStalenessMs: settings.maxStalenessMs,
     });
-    return planReads({
+    const planner = new ReadPlanner({
       now: at,
-      apps,
       resources: costs,
-      verified,
       events,
       budget: budget.budget,
       mandatoryBudget: budget.mandatoryBudget,
@@ -78,5 +62,23 @@ export function incrementalPlanner(
       maxStalenessMs: settings.maxStalenessMs,
       intervalMs: settings.intervalMs,
     });
+    // A page of apps at a time: when their lists were verified and the release the inventory holds are read for that page only.
+    for (let i = 0; i < listed.length; i += PLAN_PAGE_APPS) {
+      const page = listed.slice(i, i + PLAN_PAGE_APPS);
+      const states = await appListStates(
+        store,
+        connectionId,
+        page.map((a) => a.key),
+        perApp.map((r) => r.name),
+      );
+      const apps = page.map((a) => ({
+        id: a.key,
+        name: String(a.item.name),
+        releasedAt: typeof a.item.released_at === 'string' ? a.item.released_at : null,
+        previousReleasedAt: states.releasedAt.has(a.key) ? states.releasedAt.get(a.key)! : undefined,
+      }));
+      planner.add(apps, (resource, app) => states.verified.get(app)?.get(resource));
+    }
+    return planner.finish();
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycleBudget, planReads, SWEEP_PACE, type PlanInput } from './plan.js';
+import { cycleBudget, planReads, ReadPlanner, SWEEP_PACE, type PlanInput } from './plan.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -32,6 +32,35 @@ const read = (plan: ReturnType<typeof planReads>): string[] =>
   [...plan.reads].flatMap(([resource, apps]) => [...apps].map((app) => `${resource}:${app}`)).sort();
 
 describe('planReads', () => {
+  it('plans the same fed a page of apps at a time, holding only the oldest lists the sweep can reach', () => {
+    // A seeded world: ages, releases and events spread so that every reason and many equal ages occur.
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const base = input(3_000, 0, { budget: 700.5, sweepQuota: 450, mandatoryBudget: 7_000 });
+    for (const app of base.apps) {
+      if (random() < 0.3) app.releasedAt = new Date(NOW - Math.floor(random() * 3) * DAY).toISOString();
+      if (random() < 0.1) (app as { previousReleasedAt?: string | null }).previousReleasedAt = null;
+      for (const r of RESOURCES)
+        if (random() < 0.02) base.verified.get(r.name)!.delete(app.id);
+        else base.verified.get(r.name)!.set(app.id, NOW - Math.floor(random() * 16) * HOUR * 12);
+    }
+    base.events = base.apps.filter(() => random() < 0.05).map((a) => ({ app: a.name, type: random() < 0.5 ? 'domain' : 'log_drain', at: NOW - HOUR }));
+    const whole = planReads(base);
+    expect(whole.reasons.sweep).toBeGreaterThan(0);
+    expect(whole.reasons).toEqual(expect.objectContaining({ new: expect.any(Number) }));
+    expect(
+      Object.entries(whole.reasons)
+        .filter(([, n]) => n > 0)
+        .map(([reason]) => reason),
+    ).toEqual(['new', 'release', 'event', 'overdue', 'sweep']);
+    expect(whole.deferred).toBeGreaterThan(0);
+    const planner = new ReadPlanner(base);
+    for (let i = 0; i < base.apps.length; i += 37) planner.add(base.apps.slice(i, i + 37), (resource, app) => base.verified.get(resource)?.get(app));
+    const paged = planner.finish();
+    expect(read(paged)).toEqual(read(whole));
+    expect([paged.reasons, paged.requests, paged.deferred]).toEqual([whole.reasons, whole.requests, whole.deferred]);
+  });
+
   it('reads nothing per app when nothing changed and the sweep has no budget', () => {
     const plan = planReads(input(3, HOUR));
     expect(read(plan)).toEqual([]);

@@ -93,75 +93,104 @@ interface Candidate {
   verifiedAt: number;
 }
 
+/** When a list was last verified (epoch ms; undefined: never). */
+export type VerifiedAt = (resource: string, app: string) => number | undefined;
+
+/** The order in which signalled lists take the pool's spare requests. */
+const MANDATORY_ORDER: ReadReason[] = ['new', 'release', 'event', 'overdue'];
+
+/**
+ * The planner, fed the apps a page at a time (`add`), so that what it
+ * holds is the lists it chose and the sweep's oldest candidates, never a
+ * record of every list of the account: `finish` says what to read.
+ */
+export class ReadPlanner {
+  private readonly cost: Map<string, number>;
+  private readonly eventsByApp = new Map<string, { type: string; at: number }[]>();
+  private readonly overdueAge: number;
+  /** Lists a signal (or their age) says to read, with why. */
+  private readonly mandatory: (Candidate & { reason: ReadReason })[] = [];
+  /** The least recently verified of the other lists: at most `sweepRoom` once trimmed, oldest first. */
+  private sweep: Candidate[] = [];
+  private readonly sweepRoom: number;
+
+  constructor(private readonly input: Omit<PlanInput, 'apps' | 'verified'>) {
+    this.cost = new Map(input.resources.map((r) => [r.name, r.cost]));
+    this.overdueAge = input.maxStalenessMs - 2 * input.intervalMs;
+    for (const event of input.events) (this.eventsByApp.get(event.app) ?? this.eventsByApp.set(event.app, []).get(event.app)!).push(event);
+    // Every list costs a request or more: no more than the budget's worth can be swept, nor more than the quota.
+    this.sweepRoom = Math.max(0, Math.min(Math.ceil(input.sweepQuota), Math.floor(input.budget)));
+  }
+
+  /** A page of the apps just listed, with when their lists were last verified. */
+  add(apps: readonly PlannedApp[], verifiedAt: VerifiedAt): void {
+    const stale = (resource: string, app: string, at: number): boolean => at > (verifiedAt(resource, app) ?? -Infinity) - SIGNAL_MARGIN_MS;
+    for (const app of apps) {
+      // A release newer than the last read of a list it changes, or a current release other than the one the inventory holds.
+      const released = app.releasedAt ? Date.parse(app.releasedAt) : NaN;
+      const moved = app.previousReleasedAt !== undefined && app.previousReleasedAt !== app.releasedAt;
+      const events = this.eventsByApp.get(app.name) ?? [];
+      for (const { name, cost } of this.input.resources) {
+        const at = verifiedAt(name, app.id);
+        // Each list once, under the first reason that picks it.
+        const reason: ReadReason | null =
+          at === undefined
+            ? 'new'
+            : (RELEASE_READS as readonly string[]).includes(name) && (moved || (Number.isFinite(released) && stale(name, app.id, released)))
+              ? 'release'
+              : events.some((e) => (EVENT_READS[e.type] ?? []).includes(name) && stale(name, app.id, e.at))
+                ? 'event'
+                : this.input.now - at >= this.overdueAge
+                  ? 'overdue'
+                  : null;
+        const candidate = { resource: name, app: app.id, cost, verifiedAt: at ?? -Infinity };
+        if (reason) this.mandatory.push({ ...candidate, reason });
+        else this.sweep.push(candidate);
+      }
+      if (this.sweep.length > 2 * this.sweepRoom + 1024) this.trimSweep();
+    }
+  }
+
+  /** What to read: the signalled and overdue lists, new apps first, then the oldest, as many as the pool can spare; then the sweep. */
+  finish(): ReadPlan {
+    const reasons: Record<ReadReason, number> = { new: 0, release: 0, event: 0, overdue: 0, sweep: 0 };
+    const reads = new Map<string, Set<string>>(this.input.resources.map((r) => [r.name, new Set<string>()]));
+    let requests = 0;
+    let deferred = 0;
+    this.mandatory.sort((a, b) => MANDATORY_ORDER.indexOf(a.reason) - MANDATORY_ORDER.indexOf(b.reason) || a.verifiedAt - b.verifiedAt);
+    for (const c of this.mandatory) {
+      if (requests + c.cost > this.input.mandatoryBudget) {
+        deferred++;
+        continue;
+      }
+      requests += c.cost;
+      reads.get(c.resource)!.add(c.app);
+      reasons[c.reason]++;
+    }
+    // The sweep: the least recently verified, within the budget and the pace.
+    this.trimSweep();
+    let sweepSpent = 0;
+    for (const c of this.sweep) {
+      if (reasons.sweep >= this.input.sweepQuota || sweepSpent + c.cost > this.input.budget) break;
+      sweepSpent += c.cost;
+      reasons.sweep++;
+      reads.get(c.resource)!.add(c.app);
+    }
+    return { reads, reasons, requests: requests + sweepSpent, deferred };
+  }
+
+  /** Keeps the sweep's oldest candidates (a stable sort: of equal age, the first listed first). */
+  private trimSweep(): void {
+    this.sweep.sort((a, b) => a.verifiedAt - b.verifiedAt);
+    this.sweep.length = Math.min(this.sweep.length, this.sweepRoom);
+  }
+}
+
+/** The plan for apps listed at once (what the planner does a page at a time). */
 export function planReads(input: PlanInput): ReadPlan {
-  const reasons: Record<ReadReason, number> = { new: 0, release: 0, event: 0, overdue: 0, sweep: 0 };
-  const reads = new Map<string, Set<string>>(input.resources.map((r) => [r.name, new Set<string>()]));
-  const cost = new Map(input.resources.map((r) => [r.name, r.cost]));
-  const byName = new Map(input.apps.map((a) => [a.name, a]));
-  const overdueAge = input.maxStalenessMs - 2 * input.intervalMs;
-
-  // Each list once, under the first reason that picks it.
-  const chosen = new Map<string, ReadReason>();
-  const candidates: Candidate[] = [];
-  const key = (resource: string, app: string): string => `${resource}\u0000${app}`;
-  const verifiedAt = (resource: string, app: string): number | undefined => input.verified.get(resource)?.get(app);
-  const want = (resource: string, app: string, reason: ReadReason): void => {
-    if (!cost.has(resource)) return;
-    const k = key(resource, app);
-    if (!chosen.has(k)) chosen.set(k, reason);
-  };
-  const stale = (resource: string, app: string, at: number): boolean => at > (verifiedAt(resource, app) ?? -Infinity) - SIGNAL_MARGIN_MS;
-
-  for (const app of input.apps) {
-    for (const { name } of input.resources) if (verifiedAt(name, app.id) === undefined) want(name, app.id, 'new');
-    // A release newer than the last read of a list it changes, or a current release other than the one the inventory holds.
-    const released = app.releasedAt ? Date.parse(app.releasedAt) : NaN;
-    const moved = app.previousReleasedAt !== undefined && app.previousReleasedAt !== app.releasedAt;
-    for (const name of RELEASE_READS) if (moved || (Number.isFinite(released) && stale(name, app.id, released))) want(name, app.id, 'release');
-  }
-  for (const event of input.events) {
-    const app = byName.get(event.app);
-    if (!app) continue;
-    for (const name of EVENT_READS[event.type] ?? []) if (stale(name, app.id, event.at)) want(name, app.id, 'event');
-  }
-  for (const app of input.apps) {
-    for (const { name } of input.resources) {
-      const at = verifiedAt(name, app.id);
-      if (at !== undefined && input.now - at >= overdueAge) want(name, app.id, 'overdue');
-      candidates.push({ resource: name, app: app.id, cost: cost.get(name)!, verifiedAt: at ?? -Infinity });
-    }
-  }
-
-  let requests = 0;
-  let deferred = 0;
-  // Signalled and overdue lists, new apps first, then the oldest: as many as the pool can spare.
-  const order: ReadReason[] = ['new', 'release', 'event', 'overdue'];
-  const mandatory = candidates.filter((c) => chosen.has(key(c.resource, c.app)));
-  mandatory.sort(
-    (a, b) => order.indexOf(chosen.get(key(a.resource, a.app))!) - order.indexOf(chosen.get(key(b.resource, b.app))!) || a.verifiedAt - b.verifiedAt,
-  );
-  for (const c of mandatory) {
-    if (requests + c.cost > input.mandatoryBudget) {
-      deferred++;
-      continue;
-    }
-    requests += c.cost;
-    reads.get(c.resource)!.add(c.app);
-    reasons[chosen.get(key(c.resource, c.app))!]++;
-  }
-
-  // The sweep: the least recently verified, within the budget and the pace.
-  const sweep = candidates.filter((c) => !chosen.has(key(c.resource, c.app))).sort((a, b) => a.verifiedAt - b.verifiedAt);
-  let swept = 0;
-  let sweepSpent = 0;
-  for (const c of sweep) {
-    if (swept >= input.sweepQuota || sweepSpent + c.cost > input.budget) break;
-    sweepSpent += c.cost;
-    swept++;
-    reads.get(c.resource)!.add(c.app);
-  }
-  reasons.sweep = swept;
-  return { reads, reasons, requests: requests + sweepSpent, deferred };
+  const planner = new ReadPlanner(input);
+  planner.add(input.apps, (resource, app) => input.verified.get(resource)?.get(app));
+  return planner.finish();
 }
 
 export interface BudgetInput {

@@ -15,7 +15,7 @@ import {
   type SuppressionView,
 } from '../compliance/finding-view.js';
 import { verifiedAges, type VerifiedAges } from '../store/verified.js';
-import { EvaluationPlanner, type FindingChange } from '../compliance/findings.js';
+import { EvaluationPlanner, type ChangeCounts, type FindingChange } from '../compliance/findings.js';
 import { appPages, loadAccountInventory, type ComplianceInventory } from '../compliance/inventory.js';
 import { checkNamed } from '../compliance/registry.js';
 import { frameworkReportFromCounts, type FrameworkReport } from '../compliance/report.js';
@@ -63,9 +63,13 @@ export interface EvaluationSummary {
   passed: number;
   failed: number;
   unknown: number;
-  /** Findings opened, reopened and resolved by this evaluation (suppressed ones left out). */
+  /** How many findings this evaluation opened, reopened and resolved (suppressed ones left out). */
+  changeCounts: ChangeCounts;
+  /** Those changes, most severe first: at most CHANGES_LISTED of them (`herowatch findings` lists every finding). */
   changes: FindingChange[];
-  /** Passing results that need attention soon (a stack near its end of life). */
+  /** How many passing results need attention soon (a stack near its end of life). */
+  warningCount: number;
+  /** The first WARNINGS_LISTED of them. */
   warnings: { checkId: string; resourceName: string; message: string }[];
   timings: { loadMs: number; evaluateMs: number; storeMs: number };
 }
@@ -75,6 +79,9 @@ export interface EvaluationSummary {
  * and of their results at a time, besides the account's own lists.
  */
 export const EVALUATION_PAGE_APPS = 500;
+
+/** Warnings an evaluation lists (the rest are counted). */
+export const WARNINGS_LISTED = 100;
 
 /** Stored findings read at once when an evaluation looks for those it gave no result. */
 const FINDINGS_PAGE = 2000;
@@ -107,6 +114,7 @@ export async function evaluateConnection(
     }
   };
   const warnings: EvaluationSummary['warnings'] = [];
+  let warningCount = 0;
   const { evaluationId, totals, changes } = await inTransaction(hw.store, async (store) => {
     const planner = new EvaluationPlanner({
       ...(await suppressionState(store, connection.id, now)),
@@ -122,7 +130,8 @@ export async function evaluateConnection(
     });
     const record = async (inventory: ComplianceInventory, run: CheckDefinition[]): Promise<void> => {
       const outcomes = await timed('evaluateMs', () => evaluateChecks(inventory, settings, run));
-      for (const o of outcomes) if (o.warning) warnings.push({ checkId: o.check.id, resourceName: o.resource.name, message: o.message });
+      for (const o of outcomes)
+        if (o.warning && warningCount++ < WARNINGS_LISTED) warnings.push({ checkId: o.check.id, resourceName: o.resource.name, message: o.message });
       await timed('storeMs', async () => {
         const existing: ExistingFinding[] = [];
         for (const [checkId, ofCheck] of groupBy(outcomes, (o) => o.check.id))
@@ -167,7 +176,6 @@ export async function evaluateConnection(
     });
     return { evaluationId: evaluation.id, totals: end.totals, changes: planner.changes };
   });
-  const suppressed = await activeSuppressions(hw, connection.id, now);
   return {
     connection: name,
     evaluationId,
@@ -177,7 +185,9 @@ export async function evaluateConnection(
     passed: totals.passed,
     failed: totals.failed,
     unknown: totals.unknown,
-    changes: changes.filter((c) => !suppressed.has(suppressionKey(c.checkId, c.resourceKey))),
+    changeCounts: { ...changes.counts },
+    changes: changes.listed(),
+    warningCount,
     warnings,
     timings: { loadMs: Math.round(timings.loadMs), evaluateMs: Math.round(timings.evaluateMs), storeMs: Math.round(timings.storeMs) },
   };

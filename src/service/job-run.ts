@@ -1,4 +1,3 @@
-import { changeCounts } from '../compliance/findings.js';
 import { InputError } from '../errors.js';
 import type { HerokuClientOptions } from '../heroku/client.js';
 import { SyncAlreadyRunning } from '../inventory/sync.js';
@@ -103,7 +102,9 @@ export async function runJob(context: JobContext, job: JobToRun, signal: AbortSi
   }
   const finished = context.now();
   await finishJob(hw.store, jobId, status === 'skipped' ? 'failed' : status, finished, error);
-  const findings = compliance ? changeCounts(compliance.changes) : null;
+  const findings = compliance
+    ? { opened: compliance.changeCounts.opened + compliance.changeCounts.reopened, resolved: compliance.changeCounts.resolved }
+    : null;
   context.emit({
     type: 'job-done',
     connection: job.connection,

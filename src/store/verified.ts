@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Store } from './database.js';
+import { currentTable } from './current-state.js';
 import type { Database } from './schema.js';
 
 /**
@@ -83,4 +84,36 @@ export async function verifiedAges(store: Store, connectionId: number, appNames:
     .groupBy('resource')
     .execute();
   return { apps, oldest: new Map(oldest.map((row) => [row.resource, row.oldest])) };
+}
+
+/** What the incremental planner knows of a page of apps: when each of their lists was verified, and the release the inventory holds. */
+export interface AppListStates {
+  /** app id -> resource -> epoch milliseconds. */
+  verified: Map<string, Map<string, number>>;
+  /** app id -> its current release's time as the inventory holds it (absent: the app is not in it). */
+  releasedAt: Map<string, string | null>;
+}
+
+/** The list states of these apps (a page of them: the planner reads the account a page at a time). */
+export async function appListStates(store: Store, connectionId: number, appIds: readonly string[], resources: readonly string[]): Promise<AppListStates> {
+  const states: AppListStates = { verified: new Map(), releasedAt: new Map() };
+  if (appIds.length === 0) return states;
+  if (resources.length > 0) {
+    const rows = await store.db
+      .selectFrom('hw_verified')
+      .select(['parent_key', 'resource', 'verified_at'])
+      .where('connection_id', '=', connectionId)
+      .where('resource', 'in', resources)
+      .where('parent_key', 'in', appIds)
+      .execute();
+    for (const row of rows)
+      (states.verified.get(row.parent_key) ?? states.verified.set(row.parent_key, new Map()).get(row.parent_key)!).set(
+        row.resource,
+        Date.parse(row.verified_at),
+      );
+  }
+  const { rows } = await sql<{ key: string; released_at: string | null }>`SELECT key, released_at FROM ${sql.table(currentTable('apps'))}
+    WHERE connection_id = ${connectionId} AND key IN (${sql.join(appIds)})`.execute(store.db);
+  for (const row of rows) states.releasedAt.set(row.key, row.released_at);
+  return states;
 }

@@ -24,7 +24,9 @@ describe('printEvaluation', () => {
     passed: 40,
     failed: 2,
     unknown: 0,
+    changeCounts: { opened: 0, reopened: 0, resolved: 0 },
     changes: [],
+    warningCount: 0,
     warnings: [],
     timings: { loadMs: 1, evaluateMs: 1, storeMs: 1 },
   };
@@ -36,11 +38,11 @@ describe('printEvaluation', () => {
       message: `app-${i} runs on heroku-22, which reaches end of life on 2027-04-30, in 150 days: plan the upgrade.`,
     }));
     const { output, lines } = captured();
-    printEvaluation(output, { ...summary, warnings });
+    printEvaluation(output, { ...summary, warnings, warningCount: 12 });
     expect(lines[1]).toBe('12 warnings (passing for now):');
     expect(lines[2]).toBe('  app_stack_supported: app-0 runs on heroku-22, which reaches end of life on 2027-04-30, in 150 days: plan the upgrade.');
     expect(lines).toHaveLength(13);
-    expect(lines.at(-1)).toBe('  ... and 2 more (herowatch evaluate --json lists them all)');
+    expect(lines.at(-1)).toBe('  ... and 2 more (herowatch findings --connection prod --status pass --check CHECK lists them)');
   });
 
   it('says nothing more when there is no warning', () => {

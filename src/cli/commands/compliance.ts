@@ -1,4 +1,3 @@
-import { changeCounts } from '../../compliance/findings.js';
 import { Option, type Command } from 'commander';
 import { exportFindings, FINDING_EXPORTS } from '../../compliance/finding-export.js';
 import { SEVERITIES, type Severity } from '../../severity.js';
@@ -157,14 +156,15 @@ export function registerCompliance(program: Command, output: Output, setExitCode
 }
 
 export function printEvaluation(output: Output, summary: EvaluationSummary): void {
-  const { opened, resolved } = changeCounts(summary.changes);
+  const { opened, reopened, resolved } = summary.changeCounts;
   output.out(
-    `Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`,
+    `Compliance of "${summary.connection}": ${summary.failed} failing, ${summary.unknown} unknown, ${summary.passed} passing over ${summary.checks} checks (${opened + reopened} new or reopened, ${resolved} resolved); herowatch findings --connection ${summary.connection} lists them.`,
   );
-  if (summary.warnings.length === 0) return;
-  output.out(`${summary.warnings.length} warning${summary.warnings.length === 1 ? '' : 's'} (passing for now):`);
+  if (summary.warningCount === 0) return;
+  output.out(`${summary.warningCount} warning${summary.warningCount === 1 ? '' : 's'} (passing for now):`);
   for (const warning of summary.warnings.slice(0, 10)) output.out(`  ${warning.checkId}: ${warning.message}`);
-  if (summary.warnings.length > 10) output.out(`  ... and ${summary.warnings.length - 10} more (herowatch evaluate --json lists them all)`);
+  if (summary.warningCount > 10)
+    output.out(`  ... and ${summary.warningCount - 10} more (herowatch findings --connection ${summary.connection} --status pass --check CHECK lists them)`);
 }
 
 const FINDING_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a finding id (herowatch findings shows them): a whole number');
