@@ -23,8 +23,8 @@ import { connect } from '../src/service/connect.js';
 import { changesBetween } from '../src/service/history.js';
 import { openHerowatch } from '../src/service/herowatch.js';
 import { syncConnection } from '../src/service/sync.js';
-import { percentile, summarizeStaleness } from '../src/inventory/staleness.js';
-import { verifiedTimes } from '../src/store/verified.js';
+import { percentile, STALENESS_SHARES, summarizeStaleness } from '../src/inventory/staleness.js';
+import { verifiedSpread } from '../src/store/verified.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -189,7 +189,8 @@ export async function benchFreshness(options: FreshnessBenchOptions): Promise<Re
 
     // Staleness now, per resource.
     const now = clock.now();
-    const staleness = new Map(summarizeStaleness(await verifiedTimes(hw.store, 1), now, hw.config.settings.sync.max_staleness).map((s) => [s.resource, s]));
+    const before = new Date(now - hw.config.settings.sync.max_staleness).toISOString();
+    const staleness = new Map(summarizeStaleness(await verifiedSpread(hw.store, 1, STALENESS_SHARES, before), now).map((s) => [s.resource, s]));
 
     // A full sync at the end, in a world that has stopped changing: what the incremental inventory lacked.
     const lastRun = (await hw.store.db.selectFrom('hw_connections').select('last_complete_run').executeTakeFirstOrThrow()).last_complete_run!;

@@ -8,22 +8,30 @@ export interface ResourceStaleness {
   overMax: number;
 }
 
-/** Summarizes, per resource, the ages of its lists (now minus when each was last verified). */
-export function summarizeStaleness(verified: ReadonlyMap<string, ReadonlyMap<string, number>>, now: number, maxStalenessMs: number): ResourceStaleness[] {
-  const summary: ResourceStaleness[] = [];
-  for (const [resource, lists] of verified) {
-    const ages = [...lists.values()].map((at) => Math.max(0, now - at)).sort((a, b) => a - b);
-    if (ages.length === 0) continue;
-    summary.push({
-      resource,
-      lists: ages.length,
-      p50Ms: percentile(ages, 0.5),
-      p95Ms: percentile(ages, 0.95),
-      maxMs: ages.at(-1)!,
-      overMax: ages.filter((a) => a > maxStalenessMs).length,
-    });
-  }
-  return summary.sort((a, b) => a.resource.localeCompare(b.resource));
+/** The shares of a resource's lists, youngest first, whose age the summary gives (the median and the 95th percentile). */
+export const STALENESS_SHARES = [0.5, 0.95] as const;
+
+/**
+ * Summarizes, per resource, the ages of its lists (now minus when each was
+ * last verified), from what the store says of their spread: the list at
+ * each share's nearest rank, youngest first, and the oldest.
+ */
+export function summarizeStaleness(
+  spreads: readonly { resource: string; lists: number; atShare: ReadonlyMap<number, string>; oldest: string; olderThan: number }[],
+  now: number,
+): ResourceStaleness[] {
+  const age = (at: string | undefined): number => (at === undefined ? 0 : Math.max(0, now - Date.parse(at)));
+  return spreads
+    .filter((s) => s.lists > 0)
+    .map((s) => ({
+      resource: s.resource,
+      lists: s.lists,
+      p50Ms: age(s.atShare.get(0.5)),
+      p95Ms: age(s.atShare.get(0.95)),
+      maxMs: age(s.oldest),
+      overMax: s.olderThan,
+    }))
+    .sort((a, b) => a.resource.localeCompare(b.resource));
 }
 
 /** The value below which a share `p` (0 to 1) of sorted `values` fall (nearest rank); 0 for none. */

@@ -1,5 +1,5 @@
-import { summarizeStaleness, type ResourceStaleness } from '../inventory/staleness.js';
-import { verifiedTimes } from '../store/verified.js';
+import { STALENESS_SHARES, summarizeStaleness, type ResourceStaleness } from '../inventory/staleness.js';
+import { verifiedSpread } from '../store/verified.js';
 import { listConnections, requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 
@@ -26,7 +26,7 @@ export async function inventoryFreshness(hw: Herowatch, request: { connection?: 
     report.push({
       connection: connection.name,
       maxStalenessMs,
-      resources: summarizeStaleness(await verifiedTimes(hw.store, connection.id), now, maxStalenessMs),
+      resources: summarizeStaleness(await verifiedSpread(hw.store, connection.id, STALENESS_SHARES, new Date(now - maxStalenessMs).toISOString()), now),
     });
   }
   return report;

@@ -40,20 +40,53 @@ export async function forgetListsOfGoneParents(
     AND parent_key IN (${goneKeys(connectionId, runId, resource)})`.execute(tx);
 }
 
-/** When each list of `resources` was last verified: resource -> parent key -> epoch milliseconds. */
-export async function verifiedTimes(store: Store, connectionId: number, resources?: string[]): Promise<Map<string, Map<string, number>>> {
-  let query = store.db.selectFrom('hw_verified').select(['resource', 'parent_key', 'verified_at']).where('connection_id', '=', connectionId);
-  if (resources) {
-    if (resources.length === 0) return new Map();
-    query = query.where('resource', 'in', resources);
+/** Per resource: how many lists, and the verification times of its newest-first ranks asked for (oldest included), and how many are older than `before`. */
+export interface VerifiedSpread {
+  resource: string;
+  lists: number;
+  /** Share (0 to 1) -> when the list at that nearest rank, youngest first, was verified. */
+  atShare: Map<number, string>;
+  oldest: string;
+  olderThan: number;
+}
+
+/**
+ * How old a connection's lists are, per resource, read as aggregates and
+ * single ranks: what it holds does not grow with the account.
+ */
+export async function verifiedSpread(store: Store, connectionId: number, shares: readonly number[], before: string): Promise<VerifiedSpread[]> {
+  const totals = await store.db
+    .selectFrom('hw_verified')
+    .select((eb) => [
+      'resource',
+      eb.fn.countAll<number | string>().as('lists'),
+      eb.fn.min<string>('verified_at').as('oldest'),
+      eb.fn.sum<number | string>(eb.case().when('verified_at', '<', before).then(1).else(0).end()).as('older_than'),
+    ])
+    .where('connection_id', '=', connectionId)
+    .groupBy('resource')
+    .orderBy('resource')
+    .execute();
+  const spreads: VerifiedSpread[] = [];
+  for (const row of totals) {
+    const lists = Number(row.lists);
+    const atShare = new Map<number, string>();
+    for (const share of shares) {
+      const rank = Math.min(lists - 1, Math.floor(share * lists));
+      const at = await store.db
+        .selectFrom('hw_verified')
+        .select('verified_at')
+        .where('connection_id', '=', connectionId)
+        .where('resource', '=', row.resource)
+        .orderBy('verified_at', 'desc')
+        .limit(1)
+        .offset(rank)
+        .executeTakeFirstOrThrow();
+      atShare.set(share, at.verified_at);
+    }
+    spreads.push({ resource: row.resource, lists, atShare, oldest: row.oldest, olderThan: Number(row.older_than) });
   }
-  const times = new Map<string, Map<string, number>>();
-  for (const row of await query.execute()) {
-    let byParent = times.get(row.resource);
-    if (!byParent) times.set(row.resource, (byParent = new Map()));
-    byParent.set(row.parent_key, Date.parse(row.verified_at));
-  }
-  return times;
+  return spreads;
 }
 
 /** When the lists behind results were last verified: per app (by name), its own lists; per resource, the oldest of all its lists. */
