@@ -1,3 +1,4 @@
+import { IncompleteRunError } from '../errors.js';
 import { HerokuApiError, HerokuTransportError } from '../heroku/errors.js';
 import { scopeAllows, type ScopeNeed } from '../heroku/scopes.js';
 import type { CoverageEntry } from '../store/runs.js';
@@ -173,6 +174,28 @@ export function gapGroups(gaps: CoverageEntry[]): GapGroup[] {
     groups.set(key, group);
   }
   return [...groups.values()].sort((a, b) => b.count - a.count || (a.resource < b.resource ? -1 : 1));
+}
+
+/**
+ * The share of a run's lists that may fail (after retries) while the run
+ * still replaces the last complete inventory, the failed lists keeping
+ * their last known records and a gap each. Past it, what the run read is
+ * not the account: the run ends `incomplete`, and nothing it read is kept.
+ */
+export const INCOMPLETE_SHARE = 0.05;
+
+/** The error that ends a run as `incomplete` when more of its lists failed than INCOMPLETE_SHARE (null: the run may complete). */
+export function incompleteRun(coverage: CoverageTally): IncompleteRunError | null {
+  const failed = coverage.counts.failed;
+  if (failed === 0 || failed <= coverage.lists * INCOMPLETE_SHARE) return null;
+  const groups = gapGroups(coverage.gaps.filter((c) => c.status === 'failed'));
+  const causes = groups
+    .slice(0, 3)
+    .map((g) => `${g.resource}: ${g.count}, ${g.cause}`)
+    .join('; ');
+  return new IncompleteRunError(
+    `${failed} of ${coverage.lists} lists could not be read after retries (${causes}${groups.length > 3 ? '; ...' : ''}), more than ${Math.round(INCOMPLETE_SHARE * 100)}%: the run is incomplete and the last complete inventory stands. Try again when Heroku answers; the run's gaps say what failed.`,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { HerokuClient } from '../heroku/client.js';
 /**
  * What a sync will cost and how long it will take, said before the work so
  * that a long wait is expected rather than wondered about. The time is set
@@ -29,6 +30,17 @@ export interface PoolState {
 
 /** Answer time assumed before one is measured (Heroku's API answers most reads within this). */
 const ASSUMED_ANSWER_MS = 250;
+
+/** The estimate for `requests` more requests, at the client's pool as last seen and the answer time it measured so far. */
+export function estimateFor(client: HerokuClient, basis: SyncEstimate['basis'], requests: number, apps: number | null): SyncEstimate {
+  const available = client.gauge.estimate();
+  const pool = {
+    available: available === null ? null : Math.floor(available),
+    reserve: client.gauge.reserve,
+    refillPerMinute: client.gauge.options.refillPerMinute,
+  };
+  return { type: 'estimate', basis, requests, apps, ...pool, ...syncSeconds(requests, pool, client.concurrency, client.stats.answerMs) };
+}
 
 /** Seconds to send `requests`, at `concurrency` in flight with answers taking `answerMs`, within the pool's budget. */
 export function syncSeconds(requests: number, pool: PoolState, concurrency: number, answerMs: number | null): { seconds: number; waitsForRateLimit: boolean } {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RESOURCES } from '../../src/datasets/registry.js';
 import type { ParentRecord, ResourceDefinition } from '../../src/datasets/resource.js';
 import { HerokuClient } from '../../src/heroku/client.js';
-import { toRecords } from '../../src/inventory/sync.js';
+import { toRecords } from '../../src/inventory/to-records.js';
 import { DEMO_TOKEN } from '../support/dashboard.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 
