@@ -25,7 +25,7 @@ describe('what an evaluation tells', () => {
     for (let i = 1; i <= 10_000; i++) tally.add(change(i, i % 1000 === 0 ? 'critical' : 'low'));
     expect(tally.counts).toEqual({ opened: 8000, reopened: 0, resolved: 2000 });
     expect(tally.total).toBe(10_000);
-    // The ten critical changes came last, and are listed first: the first three of them.
+    // Every thousandth change is critical: those are listed first, the first three of them.
     expect(tally.listed().map((c) => `${c.severity} ${c.findingId}`)).toEqual(['critical 1000', 'critical 2000', 'critical 3000']);
   });
 

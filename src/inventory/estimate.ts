@@ -1,4 +1,3 @@
-import type { HerokuClient } from '../heroku/client.js';
 /**
  * What a sync will cost and how long it will take, said before the work so
  * that a long wait is expected rather than wondered about. The time is set
@@ -6,6 +5,8 @@ import type { HerokuClient } from '../heroku/client.js';
  * client keeps and the answer time it measured), or the rate limit (the
  * tokens above the reserve go at once, the rest at the pool's refill rate).
  */
+import type { HerokuClient } from '../heroku/client.js';
+
 export interface SyncEstimate {
   type: 'estimate';
   /** What the figures come from: the last complete run's count, or this account's size as just listed. */

@@ -4,10 +4,10 @@ import { previousInventoryRunStart } from '../store/runs.js';
 import { appListStates } from '../store/verified.js';
 import type { ResourceDefinition } from '../datasets/resource.js';
 import { cycleBudget, ReadPlanner, SIGNAL_MARGIN_MS, type ReadPlan } from './plan.js';
+import type { PlanContext } from './sync.js';
 
 /** Apps the planner reads the list states of at once. */
 const PLAN_PAGE_APPS = 500;
-import type { PlanContext } from './sync.js';
 
 /** How an incremental sync spends: its share of the account's pool, the staleness it keeps every list within, and the time between cycles. */
 export interface IncrementalSettings {

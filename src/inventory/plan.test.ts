@@ -32,6 +32,12 @@ const read = (plan: ReturnType<typeof planReads>): string[] =>
   [...plan.reads].flatMap(([resource, apps]) => [...apps].map((app) => `${resource}:${app}`)).sort();
 
 describe('planReads', () => {
+  it('sweeps within the budget when the quota is not a number (a maximum staleness of 0)', () => {
+    const plan = planReads(input(3, 2 * DAY, { budget: 5, sweepQuota: NaN }));
+    expect(plan.reasons.sweep).toBe(5); // all of equal age: the first five lists, of one request each
+    expect(plan.requests).toBeLessThanOrEqual(5);
+  });
+
   it('plans the same fed a page of apps at a time, holding only the oldest lists the sweep can reach', () => {
     // A seeded world: ages, releases and events spread so that every reason and many equal ages occur.
     let seed = 7;

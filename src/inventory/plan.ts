@@ -119,7 +119,9 @@ export class ReadPlanner {
     this.overdueAge = input.maxStalenessMs - 2 * input.intervalMs;
     for (const event of input.events) (this.eventsByApp.get(event.app) ?? this.eventsByApp.set(event.app, []).get(event.app)!).push(event);
     // Every list costs a request or more: no more than the budget's worth can be swept, nor more than the quota.
-    this.sweepRoom = Math.max(0, Math.min(Math.ceil(input.sweepQuota), Math.floor(input.budget)));
+    // A quota or budget that is not a number (a maximum staleness of 0 makes the quota 0/0) bounds nothing, as in the comparisons below.
+    const bound = (n: number): number => (Number.isNaN(n) ? Infinity : n);
+    this.sweepRoom = Math.max(0, Math.min(bound(Math.ceil(input.sweepQuota)), bound(Math.floor(input.budget))));
   }
 
   /** A page of the apps just listed, with when their lists were last verified. */

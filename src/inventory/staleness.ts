@@ -26,8 +26,8 @@ export function summarizeStaleness(
     .map((s) => ({
       resource: s.resource,
       lists: s.lists,
-      p50Ms: age(s.atShare.get(0.5)),
-      p95Ms: age(s.atShare.get(0.95)),
+      p50Ms: age(s.atShare.get(STALENESS_SHARES[0])),
+      p95Ms: age(s.atShare.get(STALENESS_SHARES[1])),
       maxMs: age(s.oldest),
       overMax: s.olderThan,
     }))

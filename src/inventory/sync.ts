@@ -14,7 +14,6 @@ import { estimateFor, remainingRequests, type SyncEstimate } from './estimate.js
 import { beginRun, type ActiveRun } from './run-lifecycle.js';
 import { daysToRead, syncAuditTrail, type AuditCursorUpdate } from './audit-trail.js';
 import { classifyFailure, CoverageTally, incompleteRun, scopeGap, scopeRulesOut } from './coverage.js';
-export { INCOMPLETE_SHARE } from './coverage.js';
 import { parentFirst, RESOURCES } from '../datasets/registry.js';
 import type { ParentRecord, ResourceDefinition } from '../datasets/resource.js';
 

@@ -37,7 +37,9 @@ async function run(job: SyncChildJob): Promise<SyncEnd> {
       full: job.full,
       sync: { signal: controller.signal, onProgress: (progress) => process.send!({ progress } satisfies SyncChildMessage) },
     });
-    const findings = result.compliance ? ` Checks: ${result.compliance.failed} failing, ${result.compliance.changes.length} findings changed.` : '';
+    const findings = result.compliance
+      ? ` Checks: ${result.compliance.failed} failing, ${result.compliance.changeCounts.opened + result.compliance.changeCounts.reopened + result.compliance.changeCounts.resolved} findings changed.`
+      : '';
     return result.status === 'complete'
       ? { ok: true, text: `Sync ${result.runId} complete: ${result.requests} requests, ${result.items} records.${findings}` }
       : { ok: false, text: `Sync ${result.runId} ${result.status}: ${result.error ?? 'see Runs'}` };

@@ -343,7 +343,7 @@ export interface MonitoredAppsTable {
   deactivated_at: string | null;
 }
 
-/** `incomplete`: the run read too little to replace the last complete inventory (see INCOMPLETE_SHARE). */
+/** `incomplete`: the run read too little to replace the last complete inventory (see INCOMPLETE_SHARE in inventory/coverage.ts). */
 export type RunStatus = 'running' | 'complete' | 'incomplete' | 'failed' | 'interrupted';
 
 export interface SyncRunsTable {

@@ -81,8 +81,9 @@ export async function verifiedSpread(store: Store, connectionId: number, shares:
         .orderBy('verified_at', 'desc')
         .limit(1)
         .offset(rank)
-        .executeTakeFirstOrThrow();
-      atShare.set(share, at.verified_at);
+        .executeTakeFirst();
+      // A run completing between these reads may forget lists: the rank then falls past the end, where the oldest stands.
+      atShare.set(share, at?.verified_at ?? row.oldest);
     }
     spreads.push({ resource: row.resource, lists, atShare, oldest: row.oldest, olderThan: Number(row.older_than) });
   }

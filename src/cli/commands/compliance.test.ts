@@ -42,7 +42,9 @@ describe('printEvaluation', () => {
     expect(lines[1]).toBe('12 warnings (passing for now):');
     expect(lines[2]).toBe('  app_stack_supported: app-0 runs on heroku-22, which reaches end of life on 2027-04-30, in 150 days: plan the upgrade.');
     expect(lines).toHaveLength(13);
-    expect(lines.at(-1)).toBe('  ... and 2 more (herowatch findings --connection prod --status pass --check CHECK lists them)');
+    expect(lines.at(-1)).toBe(
+      "  ... and 2 more (herowatch findings --connection prod --status pass --check CHECK lists a check's passing results, these among them)",
+    );
   });
 
   it('says nothing more when there is no warning', () => {

@@ -164,7 +164,9 @@ export function printEvaluation(output: Output, summary: EvaluationSummary): voi
   output.out(`${summary.warningCount} warning${summary.warningCount === 1 ? '' : 's'} (passing for now):`);
   for (const warning of summary.warnings.slice(0, 10)) output.out(`  ${warning.checkId}: ${warning.message}`);
   if (summary.warningCount > 10)
-    output.out(`  ... and ${summary.warningCount - 10} more (herowatch findings --connection ${summary.connection} --status pass --check CHECK lists them)`);
+    output.out(
+      `  ... and ${summary.warningCount - 10} more (herowatch findings --connection ${summary.connection} --status pass --check CHECK lists a check's passing results, these among them)`,
+    );
 }
 
 const FINDING_ID = wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a finding id (herowatch findings shows them): a whole number');
