@@ -126,31 +126,36 @@ export class ReadPlanner {
 
   /** A page of the apps just listed, with when their lists were last verified. */
   add(apps: readonly PlannedApp[], verifiedAt: VerifiedAt): void {
-    const stale = (resource: string, app: string, at: number): boolean => at > (verifiedAt(resource, app) ?? -Infinity) - SIGNAL_MARGIN_MS;
     for (const app of apps) {
       // A release newer than the last read of a list it changes, or a current release other than the one the inventory holds.
-      const released = app.releasedAt ? Date.parse(app.releasedAt) : NaN;
-      const moved = app.previousReleasedAt !== undefined && app.previousReleasedAt !== app.releasedAt;
-      const events = this.eventsByApp.get(app.name) ?? [];
+      const signals = {
+        released: app.releasedAt ? Date.parse(app.releasedAt) : NaN,
+        moved: app.previousReleasedAt !== undefined && app.previousReleasedAt !== app.releasedAt,
+        events: this.eventsByApp.get(app.name) ?? [],
+      };
       for (const { name, cost } of this.input.resources) {
         const at = verifiedAt(name, app.id);
-        // Each list once, under the first reason that picks it.
-        const reason: ReadReason | null =
-          at === undefined
-            ? 'new'
-            : (RELEASE_READS as readonly string[]).includes(name) && (moved || (Number.isFinite(released) && stale(name, app.id, released)))
-              ? 'release'
-              : events.some((e) => (EVENT_READS[e.type] ?? []).includes(name) && stale(name, app.id, e.at))
-                ? 'event'
-                : this.input.now - at >= this.overdueAge
-                  ? 'overdue'
-                  : null;
+        const reason = this.reasonFor(name, at, signals);
         const candidate = { resource: name, app: app.id, cost, verifiedAt: at ?? -Infinity };
         if (reason) this.mandatory.push({ ...candidate, reason });
         else this.sweep.push(candidate);
       }
       if (this.sweep.length > 2 * this.sweepRoom + 1024) this.trimSweep();
     }
+  }
+
+  /** Why a list must be read now (the first reason that picks it), or null: it waits for the sweep. */
+  private reasonFor(
+    name: string,
+    at: number | undefined,
+    app: { released: number; moved: boolean; events: { type: string; at: number }[] },
+  ): ReadReason | null {
+    if (at === undefined) return 'new';
+    const newer = (signalAt: number): boolean => signalAt > at - SIGNAL_MARGIN_MS;
+    if ((RELEASE_READS as readonly string[]).includes(name) && (app.moved || (Number.isFinite(app.released) && newer(app.released)))) return 'release';
+    if (app.events.some((e) => (EVENT_READS[e.type] ?? []).includes(name) && newer(e.at))) return 'event';
+    if (this.input.now - at >= this.overdueAge) return 'overdue';
+    return null;
   }
 
   /** What to read: the signalled and overdue lists, new apps first, then the oldest, as many as the pool can spare; then the sweep. */

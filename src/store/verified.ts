@@ -51,43 +51,42 @@ export interface VerifiedSpread {
 }
 
 /**
- * How old a connection's lists are, per resource, read as aggregates and
- * single ranks: what it holds does not grow with the account.
+ * How old a connection's lists are, per resource, in one statement (one
+ * snapshot): counts and the list at each share's rank come from window
+ * functions, so what it returns does not grow with the account. The rank of
+ * a share is floor(share x lists), in integer arithmetic on both databases.
  */
 export async function verifiedSpread(store: Store, connectionId: number, shares: readonly number[], before: string): Promise<VerifiedSpread[]> {
-  const totals = await store.db
-    .selectFrom('hw_verified')
-    .select((eb) => [
-      'resource',
-      eb.fn.countAll<number | string>().as('lists'),
-      eb.fn.min<string>('verified_at').as('oldest'),
-      eb.fn.sum<number | string>(eb.case().when('verified_at', '<', before).then(1).else(0).end()).as('older_than'),
-    ])
-    .where('connection_id', '=', connectionId)
-    .groupBy('resource')
-    .orderBy('resource')
-    .execute();
-  const spreads: VerifiedSpread[] = [];
-  for (const row of totals) {
+  // Whole numbers written into the statement: a bound number is a real to SQLite, and the division would not be whole.
+  const perMyriad = shares.map((share) => Math.round(share * 10_000));
+  const { rows } = await sql<{
+    resource: string;
+    position: number | string;
+    lists: number | string;
+    oldest: string;
+    older_than: number | string;
+    verified_at: string;
+  }>`
+    SELECT resource, position, lists, oldest, older_than, verified_at FROM (
+      SELECT resource, verified_at,
+        ROW_NUMBER() OVER (PARTITION BY resource ORDER BY verified_at DESC) - 1 AS position,
+        COUNT(*) OVER (PARTITION BY resource) AS lists,
+        MIN(verified_at) OVER (PARTITION BY resource) AS oldest,
+        SUM(CASE WHEN verified_at < ${before} THEN 1 ELSE 0 END) OVER (PARTITION BY resource) AS older_than
+      FROM hw_verified WHERE connection_id = ${connectionId}) ranked
+    WHERE position IN (${sql.join(perMyriad.map((p) => sql`${sql.lit(p)} * lists / 10000`))})
+    ORDER BY resource`.execute(store.db);
+  const spreads = new Map<string, VerifiedSpread>();
+  for (const row of rows) {
     const lists = Number(row.lists);
-    const atShare = new Map<number, string>();
-    for (const share of shares) {
-      const rank = Math.min(lists - 1, Math.floor(share * lists));
-      const at = await store.db
-        .selectFrom('hw_verified')
-        .select('verified_at')
-        .where('connection_id', '=', connectionId)
-        .where('resource', '=', row.resource)
-        .orderBy('verified_at', 'desc')
-        .limit(1)
-        .offset(rank)
-        .executeTakeFirst();
-      // A run completing between these reads may forget lists: the rank then falls past the end, where the oldest stands.
-      atShare.set(share, at?.verified_at ?? row.oldest);
-    }
-    spreads.push({ resource: row.resource, lists, atShare, oldest: row.oldest, olderThan: Number(row.older_than) });
+    let spread = spreads.get(row.resource);
+    if (!spread)
+      spreads.set(row.resource, (spread = { resource: row.resource, lists, atShare: new Map(), oldest: row.oldest, olderThan: Number(row.older_than) }));
+    shares.forEach((share, i) => {
+      if (Number(row.position) === Math.floor((perMyriad[i]! * lists) / 10_000)) spread.atShare.set(share, row.verified_at);
+    });
   }
-  return spreads;
+  return [...spreads.values()];
 }
 
 /** When the lists behind results were last verified: per app (by name), its own lists; per resource, the oldest of all its lists. */
