@@ -24,8 +24,8 @@ const queries = await benchQueries(small ? { apps: 1000, rounds: 5 } : { apps: 1
 const dashboard = await benchDashboard(small ? { apps: 1000, rounds: 10 } : { apps: 10_000, rounds: 20 });
 const vulns = await benchVulns(
   small
-    ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3 }
-    : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5 },
+    ? { slugMb: 50, advisories: 3000, apps: 200, packagesPerApp: 300, baselineApps: 3, dailyAdvisories: 100 }
+    : { slugMb: 500, advisories: 30_000, apps: 2000, packagesPerApp: 300, baselineApps: 5, dailyAdvisories: 300 },
 );
 const freshnessWorld = small ? { apps: 300, days: 1 } : { apps: 10_000, days: 7 };
 const freshness = await benchFreshness({ ...freshnessWorld, changesPerDay: 0.05, teamPerHour: 1500, auditTrail: true });

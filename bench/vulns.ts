@@ -39,6 +39,8 @@ export interface VulnsBenchOptions {
   apps: number;
   packagesPerApp: number;
   baselineApps: number;
+  /** Advisories in each daily update (a few hundred on a real day). */
+  dailyAdvisories: number;
 }
 
 /** A ustar header for a regular file. */
@@ -160,7 +162,7 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
       await saveSlugScan(
         hw.store,
         { checksum, scanner: SCANNER_RULES, scanned_at: new Date().toISOString(), size: null, packages, files: [], gaps: [], entries: 0, bytes: 0 },
-        packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name })),
+        packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, entries: [p] })),
       );
       await writeVulnerabilityGap(hw.store, {
         connection_id: connection.id,
@@ -199,6 +201,32 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
       rematchTimes.push(performance.now() - t0);
     }
 
+    // Daily updates: a few hundred advisories, revised or new, on packages across the database (not the shared core).
+    const dailyTimes: number[] = [];
+    let dailyRematched = 0;
+    let dailyTouched = 0;
+    for (let day = 0; day < 3; day++) {
+      const daily: OsvRecord[] = Array.from({ length: options.dailyAdvisories }, (_, k) => {
+        const i = (day * 7919 + k * 104_729) % records.length;
+        const base = advisory(k % 2 === 0 ? i : options.advisories + day * options.dailyAdvisories + k, names);
+        const name = `pkg-${core + ((i * 31 + day) % (names - core))}`;
+        return {
+          ...base,
+          modified: `2026-07-0${day + 1}T00:00:00Z`,
+          affected: [
+            { package: { ecosystem: 'npm', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: `1.${(day + k) % 9}.1` }] }] },
+          ],
+        };
+      });
+      const dailyZip = join(work, `daily-${day}.zip`);
+      await writeFile(dailyZip, zipSync(Object.fromEntries(daily.map((r) => [`${r.id}.json`, strToU8(JSON.stringify(r))]))));
+      const dailyUpdate = await updateAdvisories(hw, dailyZip);
+      const t0 = performance.now();
+      dailyRematched = (await rematchAfterUpdate(hw, dailyUpdate.touched)).length;
+      dailyTimes.push(performance.now() - t0);
+      dailyTouched = dailyUpdate.touched.size;
+    }
+
     // The baseline: per app, the whole database read and parsed again, then a linear pass per package.
     const baselineStarted = performance.now();
     for (let app = 0; app < options.baselineApps; app++) {
@@ -232,6 +260,10 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
       update_revised_advisories: update.updated,
       rematch_apps: rematched,
       rematch_after_update_ms: Math.round(rematchMs),
+      daily_update_advisories: options.dailyAdvisories,
+      daily_update_packages_named: dailyTouched,
+      daily_rematch_apps: dailyRematched,
+      daily_rematch_ms: Math.round(median(dailyTimes)),
       baseline_reread_per_app_ms: Math.round(baselinePerApp),
       baseline_reread_all_apps_ms_estimated: Math.round(baselinePerApp * options.apps),
       rematch_speedup_vs_baseline: `${((baselinePerApp * options.apps) / rematchMs).toFixed(0)}x`,

@@ -6,15 +6,20 @@ import { listConnections, listMonitoredApps } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
 import {
+  openVulnerabilityCounts,
   saveSlugScan,
+  slugEcosystems,
+  slugPackagesNamed,
   slugScan,
-  slugsHolding,
   vulnerabilityRows,
+  vulnerabilityRowsOf,
   vulnTests,
   writeVulnerabilityGap,
   writeVulnerabilityTest,
+  writeVulnerabilityTests,
   type VulnerabilityRow,
   type VulnTestRow,
+  type VulnerabilityTestWrite,
   type VulnerabilityWrite,
 } from '../store/vulnerabilities.js';
 import { ECOSYSTEMS, ecosystem, packageKey } from '../vulns/ecosystems.js';
@@ -86,27 +91,32 @@ function findingOf(v: Vulnerability): VulnerabilityWrite {
 }
 
 /**
- * Matches an app's packages against the stored advisories and records the
- * test with what it changed in the app's findings. Dev-only packages are
- * not findings: they do not run.
+ * Matches an app's packages and records the test with what it changed in
+ * the app's findings. Dev-only packages are not findings: they do not run.
  */
-async function recordTest(
-  hw: Herowatch,
+async function recordTest(hw: Herowatch, test: VulnTestRow, packages: Package[], now: Date): Promise<{ open: number; changes: VulnerabilityChange[] }> {
+  const index = await storedAdvisoryIndex(hw, packages);
+  const stored = await vulnerabilityRows(hw.store, { connectionIds: [test.connection_id], appId: test.app_id });
+  const planned = planTest(test, packages, now, { index, stored, untouchedOpen: 0, always: true });
+  if (planned.write) await writeVulnerabilityTest(hw.store, planned.write);
+  return planned;
+}
+
+/**
+ * What a test of `packages` changes in the app's `stored` findings (those
+ * on the same packages), and the write that records it: null when nothing
+ * moved and `always` is off (a re-match of thousands of apps writes only
+ * what moved). `untouchedOpen`: the app's open findings on other packages.
+ */
+function planTest(
   test: VulnTestRow,
   packages: Package[],
   now: Date,
-  /** For a re-match: one index for all apps, the app's stored findings, and the packages an update concerns (`packages` are those of them the app holds). */
-  prepared?: { index: AdvisoryIndex; stored: VulnerabilityRow[]; writeTest: boolean; only: Set<string> },
-): Promise<{ open: number; changes: VulnerabilityChange[] }> {
-  // After an advisory update only the packages it names can have changed: the others' findings stand as they are.
-  const concerned = (eco: string, name: string) => !prepared || prepared.only.has(packageKey(eco, name));
-  const index = prepared?.index ?? (await storedAdvisoryIndex(hw, packages));
-  const current = matchPackages(packages, index).filter((v) => !v.dev);
-  const all = prepared?.stored ?? (await vulnerabilityRows(hw.store, { connectionIds: [test.connection_id], appId: test.app_id }));
-  const stored = all.filter((r) => concerned(r.ecosystem, r.package));
-  const untouchedOpen = all.filter((r) => r.status === 'open' && !concerned(r.ecosystem, r.package)).length;
-  const byId = new Map(stored.map((r) => [r.id, r]));
-  const known: KnownVulnerability[] = stored.map((r) => ({
+  given: { index: AdvisoryIndex; stored: VulnerabilityRow[]; untouchedOpen: number; always: boolean },
+): { open: number; changes: VulnerabilityChange[]; write: VulnerabilityTestWrite | null } {
+  const current = matchPackages(packages, given.index).filter((v) => !v.dev);
+  const byId = new Map(given.stored.map((r) => [r.id, r]));
+  const known: KnownVulnerability[] = given.stored.map((r) => ({
     id: r.id,
     key: r.key,
     vulnId: r.vuln_id,
@@ -118,20 +128,22 @@ async function recordTest(
     status: r.status === 'open' ? 'open' : 'resolved',
   }));
   const plan = planVulnerabilities(known, current);
-  // A finding seen again exactly as stored needs no write (a re-match of thousands of apps writes only what moved).
   const update = plan.update
     .map((u) => ({ id: u.id, finding: findingOf(u.vulnerability), reopen: u.reopen }))
     .filter((u) => u.reopen || changed(byId.get(u.id)!, u.finding));
-  if (prepared && !prepared.writeTest && plan.insert.length === 0 && update.length === 0 && plan.resolve.length === 0)
-    return { open: current.length + untouchedOpen, changes: plan.changes };
-  await writeVulnerabilityTest(hw.store, {
-    test,
-    now: now.toISOString(),
-    insert: plan.insert.map((i) => ({ key: i.key, finding: findingOf(i.vulnerability) })),
-    update,
-    resolve: plan.resolve,
-  });
-  return { open: current.length + untouchedOpen, changes: plan.changes };
+  const open = current.length + given.untouchedOpen;
+  if (!given.always && plan.insert.length === 0 && update.length === 0 && plan.resolve.length === 0) return { open, changes: plan.changes, write: null };
+  return {
+    open,
+    changes: plan.changes,
+    write: {
+      test,
+      now: now.toISOString(),
+      insert: plan.insert.map((i) => ({ key: i.key, finding: findingOf(i.vulnerability) })),
+      update,
+      resolve: plan.resolve,
+    },
+  };
 }
 
 /** Whether what a test found of a vulnerability differs from what is stored. */
@@ -299,7 +311,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       await saveSlugScan(
         hw.store,
         scan,
-        result.packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name) })),
+        result.packages.map((p) => ({ ecosystem: p.ecosystem, name: ecosystem(p.ecosystem)!.normalizeName(p.name), entries: [p] })),
       );
     }
     const packages = scan.packages as Package[];
@@ -333,51 +345,53 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
  */
 export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, now: Date = new Date()): Promise<AppTest[]> {
   if (touched.size === 0) return [];
-  const checksums = await slugsHolding(hw.store, touched);
-  if (checksums.size === 0) return [];
+  // Of each slug, only the packages the update names: read from the index rows, never the slug's whole list.
+  const named = await slugPackagesNamed(hw.store, touched);
+  if (named.size === 0) return [];
   const connections = await listConnections(hw.store);
-  const tests = (
-    await vulnTests(
-      hw.store,
-      connections.map((c) => c.id),
-    )
-  ).filter((t) => t.status === 'scanned' && t.checksum !== null && checksums.has(t.checksum));
+  const connectionIds = connections.map((c) => c.id);
+  const tests = (await vulnTests(hw.store, connectionIds)).filter((t) => t.status === 'scanned' && t.checksum !== null && named.has(t.checksum));
   if (tests.length === 0) return [];
-  // Each slug's packages once, one index for all of them, every finding of the apps concerned in one read.
   const scans = new Map<string, Package[]>();
-  const ecosystemsOf = new Map<string, string[]>();
   for (const checksum of new Set(tests.map((t) => t.checksum!))) {
-    const scan = await slugScan(hw.store, checksum, SCANNER_RULES);
-    if (!scan) continue;
-    scans.set(checksum, scan.packages as Package[]);
-    ecosystemsOf.set(checksum, [...new Set((scan.packages as Package[]).map((p) => p.ecosystem))]);
-  }
-  // Of each slug, only the packages the update concerns are matched again.
-  for (const [checksum, packages] of scans)
+    let packages = named.get(checksum) as Package[] | null;
+    if (packages === null) {
+      // Index rows written before the packages were kept beside them: the scan has them.
+      const scan = await slugScan(hw.store, checksum, SCANNER_RULES);
+      if (!scan) continue;
+      packages = scan.packages as Package[];
+    }
     scans.set(
       checksum,
       packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))),
     );
-  const index = await storedAdvisoryIndex(hw, [...scans.values()].flat());
-  const stored = await vulnerabilityRows(hw.store, { connectionIds: [...new Set(tests.map((t) => t.connection_id))] });
+  }
+  const ecosystemsOf = await slugEcosystems(hw.store, [...scans.keys()]);
+  const concernedPackages = [...scans.values()].flat();
+  const index = await storedAdvisoryIndex(hw, concernedPackages);
+  const testedConnections = [...new Set(tests.map((t) => t.connection_id))];
+  // The findings an update can move are on the packages it names: those, and how many others each app has open.
+  const names = new Set([...concernedPackages.map((p) => p.name), ...[...touched].map((key) => key.slice(key.indexOf('\u0000') + 1))]);
   const byApp = new Map<string, VulnerabilityRow[]>();
-  for (const row of stored) {
+  for (const row of await vulnerabilityRowsOf(hw.store, testedConnections, names)) {
+    if (!touched.has(packageKey(row.ecosystem, row.package))) continue;
     const key = `${row.connection_id} ${row.app_id}`;
     const rows = byApp.get(key);
     if (rows) rows.push(row);
     else byApp.set(key, [row]);
   }
+  const openCounts = await openVulnerabilityCounts(hw.store, testedConnections);
   const database = await advisoryDatabase(hw);
   const results: AppTest[] = [];
+  const writes: VulnerabilityTestWrite[] = [];
   for (const test of tests) {
     const packages = scans.get(test.checksum!);
     if (!packages) continue;
-    const { open, changes } = await recordTest(hw, test, packages, now, {
-      index,
-      stored: byApp.get(`${test.connection_id} ${test.app_id}`) ?? [],
-      writeTest: false,
-      only: touched,
-    });
+    const key = `${test.connection_id} ${test.app_id}`;
+    const stored = byApp.get(key) ?? [];
+    const untouchedOpen = (openCounts.get(key) ?? 0) - stored.filter((r) => r.status === 'open').length;
+    const { open, changes, write } = planTest(test, packages, now, { index, stored, untouchedOpen, always: false });
+    if (write) writes.push(write);
     const connection = connections.find((c) => c.id === test.connection_id)!;
     results.push({
       connection: connection.name,
@@ -391,6 +405,7 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
       unjudged: judge(database, ecosystemsOf.get(test.checksum!) ?? [], now),
     });
   }
+  await writeVulnerabilityTests(hw.store, writes);
   return results;
 }
 

@@ -31,6 +31,7 @@ import { up as workers } from './migrations/013-workers.js';
 import { up as notifications } from './migrations/014-notifications.js';
 import { up as sqlReaders } from './migrations/015-sql-readers.js';
 import { up as runStaging } from './migrations/016-run-staging.js';
+import { up as slugPackageEntries } from './migrations/017-slug-package-entries.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -90,6 +91,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '014-notifications': notifications,
   '015-sql-readers': sqlReaders,
   '016-run-staging': runStaging,
+  '017-slug-package-entries': slugPackageEntries,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -130,6 +130,8 @@ export interface SlugPackagesTable {
   checksum: string;
   ecosystem: string;
   name: string;
+  /** JSON: the slug's packages under this (ecosystem, normalised name); null in rows written before it was kept. */
+  entries: string | null;
 }
 
 /** The last vulnerability test of a monitored app: what it read, or why it could not. */

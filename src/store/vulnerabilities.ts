@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { parseJson, type Store } from './database.js';
-import type { SlugScansTable, VulnTestsTable, VulnerabilitiesTable } from './schema.js';
+import type { Database, SlugScansTable, VulnTestsTable, VulnerabilitiesTable } from './schema.js';
 
 const CHUNK = 500;
 
@@ -27,21 +27,70 @@ export async function slugScan(store: Store, checksum: string, scanner: string):
   );
 }
 
+/** What a slug holds under one (ecosystem, normalised name): the index row, with the packages themselves. */
+export interface SlugHolding {
+  ecosystem: string;
+  name: string;
+  entries: unknown[];
+}
+
 /** Stores a slug's scan and which packages (ecosystem, normalised name) it holds, replacing an earlier one. */
-export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: { ecosystem: string; name: string }[]): Promise<void> {
+export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: SlugHolding[]): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('hw_slug_scans').where('checksum', '=', scan.checksum).execute();
     await tx
       .insertInto('hw_slug_scans')
       .values({ ...scan, packages: JSON.stringify(scan.packages), files: JSON.stringify(scan.files), gaps: JSON.stringify(scan.gaps) })
       .execute();
-    const unique = [...new Map(holds.map((h) => [`${h.ecosystem}\u0000${h.name}`, h])).values()];
-    for (const part of chunks(unique, 300))
+    const unique = new Map<string, SlugHolding>();
+    for (const h of holds) {
+      const key = `${h.ecosystem}\u0000${h.name}`;
+      const known = unique.get(key);
+      if (known) known.entries = [...known.entries, ...h.entries];
+      else unique.set(key, { ...h });
+    }
+    for (const part of chunks([...unique.values()], 300))
       await tx
         .insertInto('hw_slug_packages')
-        .values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name })))
+        .values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name, entries: JSON.stringify(h.entries) })))
         .execute();
   });
+}
+
+/** Splits `ecosystem\0name` keys by ecosystem. */
+function namesByEcosystem(keys: Iterable<string>): Map<string, string[]> {
+  const byEcosystem = new Map<string, string[]>();
+  for (const key of keys) {
+    const [ecosystem, name] = key.split('\u0000') as [string, string];
+    const names = byEcosystem.get(ecosystem);
+    if (names) names.push(name);
+    else byEcosystem.set(ecosystem, [name]);
+  }
+  return byEcosystem;
+}
+
+/**
+ * The packages of every slug holding any of `keys` (`ecosystem\0name`), by
+ * checksum; `null` for a slug whose index rows predate the packages kept
+ * beside them (read its scan instead).
+ */
+export async function slugPackagesNamed(store: Store, keys: Iterable<string>): Promise<Map<string, unknown[] | null>> {
+  const found = new Map<string, unknown[] | null>();
+  for (const [ecosystem, names] of namesByEcosystem(keys)) {
+    for (const part of chunks(names)) {
+      for (const row of await store.db
+        .selectFrom('hw_slug_packages')
+        .select(['checksum', 'entries'])
+        .where('ecosystem', '=', ecosystem)
+        .where('name', 'in', part)
+        .execute()) {
+        const known = found.get(row.checksum);
+        if (row.entries === null || known === null) found.set(row.checksum, null);
+        else found.set(row.checksum, [...(known ?? []), ...parseJson<unknown[]>(row.entries)]);
+      }
+    }
+  }
+  return found;
 }
 
 /** The ecosystems of the packages each slug holds, by checksum. */
@@ -50,29 +99,6 @@ export async function slugEcosystems(store: Store, checksums: string[]): Promise
   for (const part of chunks([...new Set(checksums)], 300)) {
     for (const row of await store.db.selectFrom('hw_slug_packages').select(['checksum', 'ecosystem']).distinct().where('checksum', 'in', part).execute())
       found.get(row.checksum)?.push(row.ecosystem);
-  }
-  return found;
-}
-
-/** Checksums of the slugs that hold any of `keys` (`ecosystem\0name`). */
-export async function slugsHolding(store: Store, keys: Iterable<string>): Promise<Set<string>> {
-  const byEcosystem = new Map<string, string[]>();
-  for (const key of keys) {
-    const [ecosystem, name] = key.split('\u0000') as [string, string];
-    byEcosystem.set(ecosystem, [...(byEcosystem.get(ecosystem) ?? []), name]);
-  }
-  const found = new Set<string>();
-  for (const [ecosystem, names] of byEcosystem) {
-    for (const part of chunks(names)) {
-      for (const row of await store.db
-        .selectFrom('hw_slug_packages')
-        .select('checksum')
-        .distinct()
-        .where('ecosystem', '=', ecosystem)
-        .where('name', 'in', part)
-        .execute())
-        found.add(row.checksum);
-    }
   }
   return found;
 }
@@ -99,6 +125,36 @@ export interface VulnerabilityQuery {
   connectionIds: number[];
   appId?: string;
   status?: string[];
+}
+
+/** Findings of the connections' apps on the named packages (as findings name them), in no particular order. */
+export async function vulnerabilityRowsOf(store: Store, connectionIds: number[], packages: Iterable<string>): Promise<VulnerabilityRow[]> {
+  const rows: VulnerabilityRow[] = [];
+  if (connectionIds.length === 0) return rows;
+  for (const part of chunks([...new Set(packages)]))
+    for (const row of await store.db
+      .selectFrom('hw_vulnerabilities')
+      .selectAll()
+      .where('connection_id', 'in', connectionIds)
+      .where('package', 'in', part)
+      .execute())
+      rows.push(vulnerabilityRow(row));
+  return rows;
+}
+
+/** Open findings per app of the connections, keyed `connection_id app_id`. */
+export async function openVulnerabilityCounts(store: Store, connectionIds: number[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (connectionIds.length === 0) return counts;
+  const rows = await store.db
+    .selectFrom('hw_vulnerabilities')
+    .select(['connection_id', 'app_id', (eb) => eb.fn.countAll<number | string>().as('open')])
+    .where('connection_id', 'in', connectionIds)
+    .where('status', '=', 'open')
+    .groupBy(['connection_id', 'app_id'])
+    .execute();
+  for (const row of rows) counts.set(`${row.connection_id} ${row.app_id}`, Number(row.open));
+  return counts;
 }
 
 export async function vulnerabilityRows(store: Store, query: VulnerabilityQuery): Promise<VulnerabilityRow[]> {
@@ -137,6 +193,18 @@ export interface VulnerabilityTestWrite {
  * in one transaction: a test that stops half-way leaves the last one whole.
  */
 export async function writeVulnerabilityTest(store: Store, write: VulnerabilityTestWrite): Promise<void> {
+  await writeVulnerabilityTests(store, [write]);
+}
+
+/** Several apps' tests, a few hundred to a transaction (a re-match of thousands of apps commits a handful of times, not once per app). */
+export async function writeVulnerabilityTests(store: Store, writes: VulnerabilityTestWrite[]): Promise<void> {
+  for (const part of chunks(writes, 200))
+    await store.db.transaction().execute(async (tx) => {
+      for (const write of part) await writeTestIn(tx, write);
+    });
+}
+
+async function writeTestIn(tx: Kysely<Database>, write: VulnerabilityTestWrite): Promise<void> {
   const { test, now } = write;
   const json = (finding: VulnerabilityWrite) => ({
     ...finding,
@@ -144,55 +212,53 @@ export async function writeVulnerabilityTest(store: Store, write: VulnerabilityT
     aliases: JSON.stringify(finding.aliases),
     locations: JSON.stringify(finding.locations),
   });
-  await store.db.transaction().execute(async (tx) => {
-    const row = { ...test, files: JSON.stringify(test.files) };
+  const row = { ...test, files: JSON.stringify(test.files) };
+  await tx
+    .insertInto('hw_vuln_tests')
+    .values(row)
+    .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
+    .execute();
+  for (const { key, finding } of write.insert) {
     await tx
-      .insertInto('hw_vuln_tests')
-      .values(row)
-      .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
+      .insertInto('hw_vulnerabilities')
+      .values({
+        ...json(finding),
+        connection_id: test.connection_id,
+        app_id: test.app_id,
+        app_name: test.app_name,
+        key,
+        status: 'open',
+        first_seen_at: now,
+        last_seen_at: now,
+        resolved_at: null,
+        introduced_release: test.release_version,
+        fixed_release: null,
+        ignored_reason: null,
+        ignored_by: null,
+        ignored_at: null,
+        ignored_until: null,
+      })
       .execute();
-    for (const { key, finding } of write.insert) {
-      await tx
-        .insertInto('hw_vulnerabilities')
-        .values({
-          ...json(finding),
-          connection_id: test.connection_id,
-          app_id: test.app_id,
-          app_name: test.app_name,
-          key,
-          status: 'open',
-          first_seen_at: now,
-          last_seen_at: now,
-          resolved_at: null,
-          introduced_release: test.release_version,
-          fixed_release: null,
-          ignored_reason: null,
-          ignored_by: null,
-          ignored_at: null,
-          ignored_until: null,
-        })
-        .execute();
-    }
-    for (const { id, finding, reopen } of write.update) {
-      await tx
-        .updateTable('hw_vulnerabilities')
-        .set({
-          ...json(finding),
-          app_name: test.app_name,
-          last_seen_at: now,
-          ...(reopen ? { status: 'open', resolved_at: null, fixed_release: null, introduced_release: test.release_version } : {}),
-        })
-        .where('id', '=', id)
-        .execute();
-    }
-    for (const part of chunks(write.resolve)) {
-      await tx
-        .updateTable('hw_vulnerabilities')
-        .set({ status: 'resolved', resolved_at: now, fixed_release: test.release_version })
-        .where('id', 'in', part)
-        .execute();
-    }
-  });
+  }
+  for (const { id, finding, reopen } of write.update) {
+    await tx
+      .updateTable('hw_vulnerabilities')
+      .set({
+        ...json(finding),
+        app_name: test.app_name,
+        last_seen_at: now,
+        ...(reopen ? { status: 'open', resolved_at: null, fixed_release: null, introduced_release: test.release_version } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+  for (const part of chunks(write.resolve)) {
+    await tx
+      .updateTable('hw_vulnerabilities')
+      .set({ status: 'resolved', resolved_at: now, fixed_release: test.release_version })
+      .where('id', 'in', part)
+      .execute();
+  }
 }
 
 /** Records a test that read nothing (no slug): the findings stay as they were, since nothing was seen either way. */

@@ -52,8 +52,13 @@ describe("version orders, against each ecosystem's own tools", () => {
     expect(normalizeComposerVersion('1.0.0-beta.5+foo')).toBe('1.0.0.0-beta5');
     expect(normalizeComposerVersion('2.0-p1')).toBe('2.0.0.0-patch1');
     expect(normalizeComposerVersion('1.0.0-alpha')).toBe('1.0.0.0-alpha');
-    expect(normalizeComposerVersion('dev-main')).toBeNull();
-    expect(normalizeComposerVersion('1.x-dev')).toBeNull();
+    // Branches are versions to Composer, older than any release; a named branch has no place in an advisory's ranges.
+    expect(normalizeComposerVersion('dev-main')).toBe('dev-main');
+    expect(normalizeComposerVersion('1.x-dev')).toBe('1.9999999.9999999.9999999-dev');
+    expect(ecosystem('Packagist')!.ranged('dev-main')).toBe(false);
+    expect(ecosystem('Packagist')!.ranged('1.x-dev')).toBe(true);
+    expect(order('Packagist')('dev-main', '0.0.1')).toBe(-1);
+    expect(order('Packagist')('dev-main', 'dev-feature')).toBeNaN();
     expect(normalizeComposerVersion('not a version')).toBeNull();
     // PHP's own documented results.
     const php: [string, string, number][] = [

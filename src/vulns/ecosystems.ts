@@ -1,8 +1,8 @@
-import { compare as comparePep440, valid as validPep440 } from '@renovatebot/pep440';
-import { eq as gemEq, lt as gemLt, valid as validGem } from '@renovatebot/ruby-semver';
-import semver from 'semver';
-import { compareComposerVersions, normalizeComposerVersion } from './versions/composer.js';
+import { compareComposerVersions, isComposerRelease, normalizeComposerVersion } from './versions/composer.js';
 import { compareMavenVersions } from './versions/maven.js';
+import { comparePep440, parsePep440 } from './versions/pep440.js';
+import { compareGemVersions, parseGemVersion } from './versions/rubygems.js';
+import { compareSemver, parseSemver } from './versions/semver.js';
 
 /** The package ecosystems herowatch reads and matches, by their OSV names. */
 export const ECOSYSTEMS = ['npm', 'PyPI', 'RubyGems', 'Go', 'Packagist', 'Maven', 'crates.io'] as const;
@@ -11,14 +11,18 @@ export type EcosystemName = (typeof ECOSYSTEMS)[number];
 /**
  * An ecosystem's rules for names and versions. `version` gives the form a
  * version is compared in, or null when it is not a version of this
- * ecosystem (a range, a branch, a typo): such a version is "unknown", never
- * guessed and never a crash. `compare` takes two such forms.
+ * ecosystem (a range, a typo): such a version is "unknown", never guessed
+ * and never a crash. `compare` takes two such forms (NaN when the
+ * ecosystem gives them no order). `ranged` says whether a version has a
+ * place in the order advisories' ranges are written in (a Composer branch,
+ * `dev-main`, has none, and matches no range, as in Composer's own audit).
  */
 export interface Ecosystem {
   name: EcosystemName;
   normalizeName(name: string): string;
   version(text: string): string | null;
   compare(a: string, b: string): number;
+  ranged(version: string): boolean;
 }
 
 /**
@@ -40,21 +44,24 @@ function memo<T>(parse: (text: string) => T, limit = 200_000): (text: string) =>
 }
 
 const semverEcosystem = (name: EcosystemName, strip: (v: string) => string = (v) => v): Ecosystem => {
-  const parsed = memo((text: string) => semver.parse(text));
+  const parsed = memo(parseSemver);
   return {
     name,
     normalizeName: (n) => n,
-    version: (text) => {
-      // Build metadata does not order versions: it is dropped.
-      return parsed(strip(text.trim()))?.version ?? null;
-    },
-    compare: (a, b) => {
-      const x = parsed(a);
-      const y = parsed(b);
-      return x && y ? x.compare(y) : semver.compare(a, b);
-    },
+    ranged: () => true,
+    // Build metadata does not order versions: it is dropped.
+    version: (text) => parsed(strip(text.trim()))?.text ?? null,
+    compare: (a, b) => compareVersions(parsed(a), parsed(b), compareSemver),
   };
 };
+
+/** Two parsed versions compared; NaN when either is not a version (callers compare only what `version` accepted). */
+function compareVersions<T>(a: T | null, b: T | null, compare: (a: T, b: T) => number): number {
+  return a === null || b === null ? NaN : compare(a, b);
+}
+
+const pep440 = memo(parsePep440);
+const gem = memo(parseGemVersion);
 
 const REGISTRY: Record<EcosystemName, Ecosystem> = {
   npm: semverEcosystem('npm', (v) => v.replace(/^v(?=\d)/, '')),
@@ -65,25 +72,31 @@ const REGISTRY: Record<EcosystemName, Ecosystem> = {
     name: 'PyPI',
     // PEP 503: lowercase, every run of -, _ and . is one -.
     normalizeName: (n) => n.toLowerCase().replace(/[-_.]+/g, '-'),
-    version: (text) => (validPep440(text.trim()) ? text.trim() : null),
-    compare: (a, b) => comparePep440(a, b),
+    ranged: () => true,
+    version: (text) => (pep440(text.trim()) ? text.trim() : null),
+    compare: (a, b) => compareVersions(pep440(a), pep440(b), comparePep440),
   },
   RubyGems: {
     name: 'RubyGems',
     normalizeName: (n) => n,
-    version: (text) => (validGem(text.trim()) ? text.trim() : null),
-    compare: (a, b) => (gemEq(a, b) ? 0 : gemLt(a, b) ? -1 : 1),
+    ranged: () => true,
+    // Gem::Version reads an empty version as 0, and a version with spaces around it as without.
+    version: (text) => (gem(text) ? text.trim() || '0' : null),
+    compare: (a, b) => compareVersions(gem(a), gem(b), compareGemVersions),
   },
   Packagist: {
     name: 'Packagist',
     normalizeName: (n) => n.toLowerCase(),
+    ranged: isComposerRelease,
     version: (text) => (normalizeComposerVersion(text) === null ? null : text.trim()),
-    compare: (a, b) => compareComposerVersions(a, b) ?? 0,
+    compare: (a, b) => compareComposerVersions(a, b) ?? NaN,
   },
   Maven: {
     name: 'Maven',
     normalizeName: (n) => n,
-    version: (text) => (/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(text.trim()) ? text.trim() : null),
+    ranged: () => true,
+    // Maven orders any text (`1.0`, `2.0-jboss-1`, `ζέβρα`); only an empty one, or one with spaces or control characters, is no version.
+    version: (text) => (/^[^\s\p{Cc}]+$/u.test(text.trim()) ? text.trim() : null),
     compare: compareMavenVersions,
   },
 };

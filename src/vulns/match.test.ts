@@ -88,6 +88,10 @@ describe('matching against real advisories', () => {
     expect(found(index, pkg('Packagist', 'GuzzleHttp/Guzzle', '7.4.3'), pkg('Packagist', 'guzzlehttp/guzzle', 'v7.4.4'))).toEqual([
       'GuzzleHttp/Guzzle@7.4.3 GHSA-f2wf-25xc-69c9 high fixed:7.4.4',
     ]);
+    // A branch has no place in the ranges (Composer's audit matches none), whatever its name; a numbered dev branch has one.
+    expect(found(index, pkg('Packagist', 'guzzlehttp/guzzle', 'dev-master'), pkg('Packagist', 'guzzlehttp/guzzle', 'dev-7.4.3'))).toEqual([]);
+    expect(found(index, pkg('Packagist', 'guzzlehttp/guzzle', '7.4.x-dev'))).toEqual([]);
+    expect(found(index, pkg('Packagist', 'guzzlehttp/guzzle', '7.3.x-dev'))).toEqual(['guzzlehttp/guzzle@7.3.x-dev GHSA-f2wf-25xc-69c9 high fixed:7.4.4']);
     expect(
       found(
         index,

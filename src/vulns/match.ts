@@ -115,10 +115,11 @@ export function aliasGroups(advisories: { id: string; aliases: string[] }[]): st
 export function matchPackages(packages: Package[], index: AdvisoryIndex): Vulnerability[] {
   const found: Vulnerability[] = [];
   for (const pkg of packages) {
-    if (pkg.version === null) continue;
+    // A local, git or archive package is not the registry's, whatever its version says.
+    if (pkg.version === null || pkg.source !== undefined) continue;
     const eco = ecosystem(pkg.ecosystem)!;
     const version = eco.version(pkg.version);
-    if (version === null) continue;
+    if (version === null || !eco.ranged(version)) continue;
     const entries = index.entries(pkg.ecosystem, pkg.name);
     if (entries.length === 0) continue;
     const matched = [...new Set(entries.filter((entry) => affects(entry, version, eco)).map((entry) => entry.advisory))].map((id) => index.advisory(id)!);

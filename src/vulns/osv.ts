@@ -98,13 +98,13 @@ export function compileAdvisory(record: OsvRecord): CompiledAdvisory | null {
           continue;
         }
         const version = eco.version(raw);
-        if (version === null) readable = false;
+        if (version === null || !eco.ranged(version)) readable = false;
         else events.push({ kind, version });
       }
       if (!readable) unreadableRanges++;
       else ranges.push(events.sort((a, b) => compareEvents(eco.compare, a, b)));
     }
-    const versions = (affected.versions ?? []).map((v) => eco.version(v)).filter((v): v is string => v !== null);
+    const versions = (affected.versions ?? []).map((v) => eco.version(v)).filter((v): v is string => v !== null && eco.ranged(v));
     packages.push({ advisory: record.id, ecosystem: eco.name, name: eco.normalizeName(affected.package.name), ranges, versions, unreadableRanges });
   }
   if (packages.length === 0) return null;

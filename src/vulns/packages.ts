@@ -7,6 +7,16 @@ import { ecosystem, type EcosystemName } from './ecosystems.js';
  */
 export type Evidence = 'installed' | 'lockfile' | 'manifest' | 'binary';
 
+/**
+ * Where a package came from, when not from its ecosystem's registry: a
+ * folder of the project or beside it (`path`), a link to one (`link`), a
+ * member of the project's workspace (`workspace`), a git repository
+ * (`git`), or an archive file or URL (`tarball`). Such a package is part
+ * of what was deployed (and of the SBOM), but its version is not the
+ * registry's: no advisory range applies to it.
+ */
+export type PackageSource = 'path' | 'link' | 'workspace' | 'git' | 'tarball';
+
 /** One package as one file states it. */
 export interface PackageRecord {
   ecosystem: EcosystemName;
@@ -15,6 +25,8 @@ export interface PackageRecord {
   version: string | null;
   /** Needed only to develop or test the app (devDependencies, a dev group). */
   dev: boolean;
+  /** Absent: the ecosystem's registry. */
+  source?: PackageSource;
 }
 
 /** What one file said: its packages, or why it could not be read. */
@@ -37,6 +49,8 @@ export interface Package {
   dev: boolean;
   locations: string[];
   evidence: Evidence;
+  /** Absent: the ecosystem's registry. */
+  source?: PackageSource;
 }
 
 /**
@@ -85,7 +99,7 @@ export function mergePackages(files: FileResult[]): { packages: Package[]; used:
     used.push(file);
     for (const record of kept) {
       const eco = ecosystem(record.ecosystem)!;
-      const key = `${record.ecosystem}\u0000${eco.normalizeName(record.name)}\u0000${record.version ?? ''}`;
+      const key = `${record.ecosystem}\u0000${eco.normalizeName(record.name)}\u0000${record.version ?? ''}\u0000${record.source ?? ''}`;
       const existing = merged.get(key);
       if (existing) {
         // A file's records come together: its path, if there, is the last one.
@@ -100,6 +114,7 @@ export function mergePackages(files: FileResult[]): { packages: Package[]; used:
           dev: record.dev,
           locations: [file.path],
           evidence: file.evidence,
+          ...(record.source ? { source: record.source } : {}),
         });
       }
     }

@@ -1,5 +1,5 @@
 import type { EcosystemName } from '../ecosystems.js';
-import type { Evidence, PackageRecord } from '../packages.js';
+import type { Evidence, PackageRecord, PackageSource } from '../packages.js';
 
 /** A file a reader is given: its path inside what is scanned, and its text. */
 export interface ScannedFile {
@@ -72,8 +72,8 @@ export function devOnly(productionRoots: Iterable<string>, developmentRoots: Ite
   return new Set([...reachable(developmentRoots, dependencies)].filter((key) => !production.has(key)));
 }
 
-export function record(ecosystem: EcosystemName, name: string, version: string | null, dev = false): PackageRecord {
-  return { ecosystem, name, version, dev };
+export function record(ecosystem: EcosystemName, name: string, version: string | null, dev = false, source?: PackageSource): PackageRecord {
+  return source ? { ecosystem, name, version, dev, source } : { ecosystem, name, version, dev };
 }
 
 /** Parses JSON, saying where it broke in words (the caller adds the path). */

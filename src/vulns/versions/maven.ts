@@ -1,128 +1,185 @@
 /**
- * Maven's version order (ComparableVersion), which Maven advisories are
- * written against. No maintained JavaScript library implements it, so it is
- * written here from Maven's documented rules:
+ * Maven's version order (ComparableVersion, as Maven 3.9 and later define
+ * it), which Maven advisories are written against. No maintained
+ * JavaScript library implements it, so it is written here from Maven's
+ * documented rules, and held to Maven's own test cases
+ * (test/vulns/vectors/maven):
  *
- * - a version is a list of items split at `.` and `-`, and at each change
- *   between digits and letters (`1.0alpha1` is 1, 0, alpha, 1); a `-`, a
- *   change of kind, or a qualifier after a dot that ends the version or is
- *   followed by a number (`1.0.RC1` = `1-RC1`) opens a sub-list, which
- *   sorts before a plain number;
- * - numbers compare as numbers; trailing zeros and empty qualifiers do not
- *   count (`1` = `1.0.0` = `1-ga` = `1.final`);
+ * - a version, lowercased, is a list of items split at `.` and `-` and at
+ *   each change between (ASCII) digits and other characters; a `-`, or a
+ *   change from digits to letters, opens a sub-list, and so does a
+ *   qualifier after a dot that ends the version (`1.0.RC` is `1.0-RC`);
+ * - letters followed by digits (`rc1`, `sp-1`) are one combined item,
+ *   ordered by its letters, then its number;
+ * - numbers compare as numbers of any size; zeros and empty qualifiers at
+ *   the end of a list do not count (`1` = `1.0.0`);
  * - known qualifiers sort alpha < beta < milestone < rc < snapshot <
  *   (release) < sp, with `a`, `b`, `m` for alpha, beta, milestone when a
- *   number follows, `cr` for rc and `ga`, `final`, `release` for the release
- *   itself; other qualifiers sort after those, alphabetically; any
+ *   number follows, `cr` for rc; `ga`, `final` and `release` rank as the
+ *   release itself but stay items (`1.0.final-redhat` < `1.0-sp1-redhat`);
+ *   other qualifiers sort after those, by their UTF-16 code units; any
  *   qualifier sorts before any number.
  */
-type Item = { kind: 'int'; value: bigint } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
+type Qualifier = { kind: 'string'; value: string };
+type Item = { kind: 'number'; value: bigint } | Qualifier | { kind: 'combination'; text: Qualifier; number: bigint } | { kind: 'list'; items: Item[] };
+type List = Item & { kind: 'list' };
 
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
-const ALIASES = new Map([
-  ['ga', ''],
-  ['final', ''],
-  ['release', ''],
-  ['cr', 'rc'],
-]);
+const RELEASE = new Set(['ga', 'final', 'release']);
 const SHORT = new Map([
   ['a', 'alpha'],
   ['b', 'beta'],
   ['m', 'milestone'],
 ]);
-const RELEASE_INDEX = String(QUALIFIERS.indexOf(''));
+const RELEASE_KEY = String(QUALIFIERS.indexOf(''));
 
-function stringItem(value: string, followedByDigit: boolean): Item {
-  if (followedByDigit && value.length === 1) value = SHORT.get(value) ?? value;
-  return { kind: 'string', value: ALIASES.get(value) ?? value };
-}
-
-function parseItem(isDigit: boolean, text: string): Item {
-  return isDigit ? { kind: 'int', value: BigInt(text) } : stringItem(text, false);
+function qualifier(text: string, followedByDigit: boolean): Qualifier {
+  const value = followedByDigit && text.length === 1 ? (SHORT.get(text) ?? text) : text;
+  return { kind: 'string', value: value === 'cr' ? 'rc' : value };
 }
 
 /** The sortable form of a qualifier: its rank among the known ones, or after them all, by name. */
 function qualifierKey(value: string): string {
+  if (RELEASE.has(value)) return RELEASE_KEY;
   const index = QUALIFIERS.indexOf(value);
   return index === -1 ? `${QUALIFIERS.length}-${value}` : String(index);
 }
 
-function isNull(item: Item): boolean {
-  if (item.kind === 'int') return item.value === 0n;
-  if (item.kind === 'string') return item.value === '';
-  return item.items.length === 0;
+const isDigit = (c: string): boolean => c >= '0' && c <= '9';
+
+function item(combination: boolean, digits: boolean, text: string): Item {
+  if (combination) {
+    const joined = text.replaceAll('-', '');
+    let at = 0;
+    while (at < joined.length && !isDigit(joined[at]!)) at++;
+    return { kind: 'combination', text: qualifier(joined.slice(0, at), true), number: BigInt(joined.slice(at) || '0') };
+  }
+  return digits ? { kind: 'number', value: BigInt(text) } : qualifier(text, false);
 }
 
-/** Drops what does not count at the end of a list: zeros, release qualifiers, empty sub-lists. */
-function normalize(list: Item & { kind: 'list' }): void {
-  for (let i = list.items.length - 1; i >= 0; i--) {
-    const last = list.items[i]!;
-    if (isNull(last)) list.items.splice(i, 1);
-    else if (last.kind !== 'list') break;
+function isNull(item: Item): boolean {
+  if (item.kind === 'number') return item.value === 0n;
+  if (item.kind === 'string') return item.value === '';
+  if (item.kind === 'list') return item.items.length === 0;
+  return false;
+}
+
+/** Drops the items that do not count: a null item at the end, or before a qualifier or a sub-list that starts with one. */
+function normalize(list: List): void {
+  const items = list.items;
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (!isNull(items[i]!)) continue;
+    const next = items[i + 1];
+    if (next === undefined || next.kind === 'string') items.splice(i, 1);
+    else if (next.kind === 'list') {
+      const first = next.items[0];
+      if (first !== undefined && (first.kind === 'combination' || first.kind === 'string')) items.splice(i, 1);
+    }
   }
 }
 
-export function parseMavenVersion(version: string): Item {
+export function parseMavenVersion(version: string): List {
   const text = version.toLowerCase();
-  const root: Item & { kind: 'list' } = { kind: 'list', items: [] };
+  const root: List = { kind: 'list', items: [] };
   let list = root;
   const stack = [root];
-  const openList = (): void => {
-    const next: Item & { kind: 'list' } = { kind: 'list', items: [] };
+  const open = (): void => {
+    const next: List = { kind: 'list', items: [] };
     list.items.push(next);
     list = next;
     stack.push(next);
   };
-  let isDigit = false;
+  let digits = false;
+  let combination = false;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '.' || c === '-') {
-      list.items.push(i === start ? { kind: 'int', value: 0n } : parseItem(isDigit, text.slice(start, i)));
+    if (c === '.') {
+      list.items.push(i === start ? { kind: 'number', value: 0n } : item(combination, digits, text.slice(start, i)));
+      combination = false;
       start = i + 1;
-      if (c === '-') openList();
-    } else if (c >= '0' && c <= '9') {
-      if (!isDigit && i > start) {
-        // A qualifier after a dot counts as one after a dash (1.0.RC1 is 1-RC1): it opens a sub-list.
-        if (list.items.length > 0) openList();
-        list.items.push(stringItem(text.slice(start, i), true));
-        start = i;
-        openList();
+    } else if (c === '-') {
+      if (i === start) list.items.push({ kind: 'number', value: 0n });
+      else {
+        // Letters, a dash and digits (`sp-1`) are one combined item.
+        if (!digits && i !== text.length - 1 && isDigit(text[i + 1]!)) {
+          combination = true;
+          continue;
+        }
+        list.items.push(item(combination, digits, text.slice(start, i)));
       }
-      isDigit = true;
+      start = i + 1;
+      if (list.items.length > 0) open();
+      combination = false;
+    } else if (isDigit(c)) {
+      if (!digits && i > start) {
+        combination = true;
+        if (list.items.length > 0) open();
+      }
+      digits = true;
     } else {
-      if (isDigit && i > start) {
-        list.items.push(parseItem(true, text.slice(start, i)));
+      if (digits && i > start) {
+        list.items.push(item(combination, true, text.slice(start, i)));
         start = i;
-        openList();
+        open();
+        combination = false;
       }
-      isDigit = false;
+      digits = false;
     }
   }
   if (text.length > start) {
-    if (!isDigit && list.items.length > 0) openList();
-    list.items.push(parseItem(isDigit, text.slice(start)));
+    // A qualifier after a dot at the end counts as one after a dash.
+    if (!digits && list.items.length > 0) open();
+    list.items.push(item(combination, digits, text.slice(start)));
   }
   while (stack.length > 0) normalize(stack.pop()!);
   return root;
 }
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Compares `item` with `other`, where null stands for an item that is not there. */
 function compareItem(item: Item, other: Item | null): number {
   switch (item.kind) {
-    case 'int':
+    case 'number':
       if (other === null) return item.value === 0n ? 0 : 1;
-      if (other.kind === 'int') return item.value < other.value ? -1 : item.value > other.value ? 1 : 0;
-      return 1; // a number is newer than a qualifier or a sub-list
-    case 'string': {
-      if (other === null) return compareText(qualifierKey(item.value), RELEASE_INDEX);
-      if (other.kind === 'string') return compareText(qualifierKey(item.value), qualifierKey(other.value));
-      return -1;
-    }
+      return other.kind === 'number' ? compareBig(item.value, other.value) : 1;
+    case 'string':
+      if (other === null) return compareText(qualifierKey(item.value), RELEASE_KEY);
+      switch (other.kind) {
+        case 'string':
+          return compareText(qualifierKey(item.value), qualifierKey(other.value));
+        case 'combination':
+          return compareItem(item, other.text) || -1;
+        default:
+          return -1;
+      }
+    case 'combination':
+      if (other === null) return compareItem(item.text, null);
+      switch (other.kind) {
+        case 'string':
+          return compareItem(item.text, other) || 1;
+        case 'combination':
+          return compareItem(item.text, other.text) || compareBig(item.number, other.number);
+        default:
+          return -1;
+      }
     case 'list': {
-      if (other === null) return item.items.length === 0 ? 0 : compareItem(item.items[0]!, null);
-      if (other.kind === 'int') return -1;
-      if (other.kind === 'string') return 1;
+      if (other === null) {
+        for (const each of item.items) {
+          const result = compareItem(each, null);
+          if (result !== 0) return result;
+        }
+        return 0;
+      }
+      if (other.kind === 'number') return -1;
+      if (other.kind !== 'list') return 1;
       const length = Math.max(item.items.length, other.items.length);
       for (let i = 0; i < length; i++) {
         const left = item.items[i] ?? null;
@@ -135,21 +192,16 @@ function compareItem(item: Item, other: Item | null): number {
   }
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const parsed = new Map<string, Item>();
+const parsed = new Map<string, List>();
 
 /** Parsed once per text (bounded): matching compares the same versions again and again. */
-function parseCached(version: string): Item {
-  let item = parsed.get(version);
-  if (!item) {
-    if (parsed.size >= 100_000) parsed.clear();
-    item = parseMavenVersion(version);
-    parsed.set(version, item);
-  }
-  return item;
+function parseCached(version: string): List {
+  const known = parsed.get(version);
+  if (known) return known;
+  if (parsed.size >= 100_000) parsed.clear();
+  const list = parseMavenVersion(version);
+  parsed.set(version, list);
+  return list;
 }
 
 export function compareMavenVersions(a: string, b: string): number {
