@@ -391,7 +391,7 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
     const stored = byApp.get(key) ?? [];
     const untouchedOpen = (openCounts.get(key) ?? 0) - stored.filter((r) => r.status === 'open').length;
     const { open, changes, write } = planTest(test, packages, now, { index, stored, untouchedOpen, always: false });
-    if (write) writes.push(write);
+    if (write) writes.push({ ...write, testStored: true });
     const connection = connections.find((c) => c.id === test.connection_id)!;
     results.push({
       connection: connection.name,

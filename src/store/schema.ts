@@ -123,6 +123,8 @@ export interface SlugScansTable {
   gaps: unknown;
   entries: number;
   bytes: number;
+  /** JSON: the ecosystems of its packages; null in scans stored before it was kept. */
+  ecosystems: string | null;
 }
 
 /** Which slugs hold which package (normalised name): who to match again when an advisory changes. */

@@ -10,21 +10,25 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-export type SlugScanRow = Omit<Selectable<SlugScansTable>, 'packages' | 'files' | 'gaps'> & { packages: unknown[]; files: unknown[]; gaps: unknown[] };
+export type SlugScanRow = Omit<Selectable<SlugScansTable>, 'packages' | 'files' | 'gaps' | 'ecosystems'> & {
+  packages: unknown[];
+  files: unknown[];
+  gaps: unknown[];
+};
 
 /** A slug's stored scan, or undefined when it was never read (or read with other rules than `scanner`). */
 export async function slugScan(store: Store, checksum: string, scanner: string): Promise<SlugScanRow | undefined> {
-  const row = await store.db.selectFrom('hw_slug_scans').selectAll().where('checksum', '=', checksum).where('scanner', '=', scanner).executeTakeFirst();
-  return (
-    row && {
-      ...row,
-      size: row.size === null ? null : Number(row.size),
-      bytes: Number(row.bytes),
-      packages: parseJson<unknown[]>(row.packages),
-      files: parseJson<unknown[]>(row.files),
-      gaps: parseJson<unknown[]>(row.gaps),
-    }
-  );
+  const found = await store.db.selectFrom('hw_slug_scans').selectAll().where('checksum', '=', checksum).where('scanner', '=', scanner).executeTakeFirst();
+  if (!found) return undefined;
+  const { ecosystems: _ecosystems, ...row } = found;
+  return {
+    ...row,
+    size: row.size === null ? null : Number(row.size),
+    bytes: Number(row.bytes),
+    packages: parseJson<unknown[]>(row.packages),
+    files: parseJson<unknown[]>(row.files),
+    gaps: parseJson<unknown[]>(row.gaps),
+  };
 }
 
 /** What a slug holds under one (ecosystem, normalised name): the index row, with the packages themselves. */
@@ -40,7 +44,13 @@ export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: SlugH
     await tx.deleteFrom('hw_slug_scans').where('checksum', '=', scan.checksum).execute();
     await tx
       .insertInto('hw_slug_scans')
-      .values({ ...scan, packages: JSON.stringify(scan.packages), files: JSON.stringify(scan.files), gaps: JSON.stringify(scan.gaps) })
+      .values({
+        ...scan,
+        packages: JSON.stringify(scan.packages),
+        files: JSON.stringify(scan.files),
+        gaps: JSON.stringify(scan.gaps),
+        ecosystems: JSON.stringify([...new Set(holds.map((h) => h.ecosystem))].sort()),
+      })
       .execute();
     const unique = new Map<string, SlugHolding>();
     for (const h of holds) {
@@ -86,7 +96,8 @@ export async function slugPackagesNamed(store: Store, keys: Iterable<string>): P
         .execute()) {
         const known = found.get(row.checksum);
         if (row.entries === null || known === null) found.set(row.checksum, null);
-        else found.set(row.checksum, [...(known ?? []), ...parseJson<unknown[]>(row.entries)]);
+        else if (known) known.push(...parseJson<unknown[]>(row.entries));
+        else found.set(row.checksum, parseJson<unknown[]>(row.entries));
       }
     }
   }
@@ -96,7 +107,14 @@ export async function slugPackagesNamed(store: Store, keys: Iterable<string>): P
 /** The ecosystems of the packages each slug holds, by checksum. */
 export async function slugEcosystems(store: Store, checksums: string[]): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>(checksums.map((c) => [c, []]));
-  for (const part of chunks([...new Set(checksums)], 300)) {
+  const older: string[] = [];
+  for (const part of chunks([...new Set(checksums)], 300))
+    for (const row of await store.db.selectFrom('hw_slug_scans').select(['checksum', 'ecosystems']).where('checksum', 'in', part).execute()) {
+      if (row.ecosystems === null) older.push(row.checksum);
+      else found.set(row.checksum, parseJson<string[]>(row.ecosystems));
+    }
+  // Scans stored before their ecosystems were kept: from the index.
+  for (const part of chunks(older, 300)) {
     for (const row of await store.db.selectFrom('hw_slug_packages').select(['checksum', 'ecosystem']).distinct().where('checksum', 'in', part).execute())
       found.get(row.checksum)?.push(row.ecosystem);
   }
@@ -182,6 +200,8 @@ export interface VulnerabilityWrite {
 
 export interface VulnerabilityTestWrite {
   test: VulnTestRow;
+  /** The test itself is stored as it is (a re-match after an advisory update moves findings only). */
+  testStored?: boolean;
   insert: { key: string; finding: VulnerabilityWrite }[];
   update: { id: number; finding: VulnerabilityWrite; reopen: boolean }[];
   resolve: number[];
@@ -213,11 +233,12 @@ async function writeTestIn(tx: Kysely<Database>, write: VulnerabilityTestWrite):
     locations: JSON.stringify(finding.locations),
   });
   const row = { ...test, files: JSON.stringify(test.files) };
-  await tx
-    .insertInto('hw_vuln_tests')
-    .values(row)
-    .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
-    .execute();
+  if (!write.testStored)
+    await tx
+      .insertInto('hw_vuln_tests')
+      .values(row)
+      .onConflict((oc) => oc.columns(['connection_id', 'app_id']).doUpdateSet({ ...row }))
+      .execute();
   for (const { key, finding } of write.insert) {
     await tx
       .insertInto('hw_vulnerabilities')

@@ -101,14 +101,22 @@ const REGISTRY: Record<EcosystemName, Ecosystem> = {
   },
 };
 
+const resolved = new Map<string, Ecosystem | null>();
+
 /** The ecosystem an OSV name stands for (`Maven:https://...` is Maven), or null for one herowatch does not match. */
 export function ecosystem(name: string): Ecosystem | null {
-  // Own keys only: a name from a file (`__proto__`, `constructor`) is no ecosystem.
-  const own = (key: string): Ecosystem | null => (Object.hasOwn(REGISTRY, key) ? (REGISTRY as Record<string, Ecosystem>)[key]! : null);
-  const exact = own(name);
-  if (exact) return exact;
+  // Asked for every package matched: the answer for a name is kept (names are few; past the bound, not kept).
+  const known = resolved.get(name);
+  if (known !== undefined) return known;
   const colon = name.indexOf(':');
-  return colon === -1 ? null : own(name.slice(0, colon));
+  const found = ownEcosystem(name) ?? (colon === -1 ? null : ownEcosystem(name.slice(0, colon)));
+  if (resolved.size < 1_000) resolved.set(name, found);
+  return found;
+}
+
+/** The registry's own key only: a name from a file (`__proto__`, `constructor`) is no ecosystem. */
+function ownEcosystem(key: string): Ecosystem | null {
+  return Object.hasOwn(REGISTRY, key) ? (REGISTRY as Record<string, Ecosystem>)[key]! : null;
 }
 
 /** A package's identity across files and advisories: its ecosystem and its name as the ecosystem normalises it. */

@@ -1,5 +1,5 @@
 import { ecosystem, type EcosystemName } from './ecosystems.js';
-import { affects, smallestFix, type Advisory, type AdvisoryPackage, type CompiledAdvisory } from './osv.js';
+import { affects, fixFinder, type Advisory, type AdvisoryPackage, type CompiledAdvisory } from './osv.js';
 import { byCodePoint, type Package } from './packages.js';
 import { severityRank, type AdvisorySeverity } from '../severity.js';
 
@@ -11,6 +11,9 @@ import { severityRank, type AdvisorySeverity } from '../severity.js';
 export class AdvisoryIndex {
   private readonly byPackage = new Map<string, AdvisoryPackage[]>();
   private readonly byId = new Map<string, CompiledAdvisory>();
+  /** What the advisories say of each version asked about: thousands of apps hold the same few versions of a package. */
+  private readonly verdicts = new Map<string, VersionVerdict[]>();
+  private readonly fixes = new Map<string, (installed: string) => string | null>();
 
   static key(eco: EcosystemName, normalizedName: string): string {
     return `${eco}\u0000${normalizedName}`;
@@ -18,6 +21,8 @@ export class AdvisoryIndex {
 
   /** Adds an advisory; a later revision of one already there replaces it. */
   add(compiled: CompiledAdvisory): void {
+    this.verdicts.clear();
+    this.fixes.clear();
     const existing = this.byId.get(compiled.advisory.id);
     if (existing) {
       if ((existing.advisory.modified ?? '') > (compiled.advisory.modified ?? '')) return;
@@ -41,6 +46,52 @@ export class AdvisoryIndex {
     return this.byPackage.get(AdvisoryIndex.key(eco, ecosystem(eco)!.normalizeName(name))) ?? [];
   }
 
+  /**
+   * The vulnerabilities of one version (in its ecosystem's form) of one
+   * package: the advisories that affect it, grouped by their aliases, each
+   * group rated, with the smallest version no advisory of the package
+   * affects. Worked out once per version, however many apps hold it.
+   */
+  vulnerabilitiesOf(eco: EcosystemName, name: string, version: string): VersionVerdict[] {
+    const key = `${eco}\u0000${name}\u0000${version}`;
+    const known = this.verdicts.get(key);
+    if (known) return known;
+    const entries = this.entries(eco, name);
+    const ecosystemRules = ecosystem(eco)!;
+    const matched = [...new Set(entries.filter((entry) => affects(entry, version, ecosystemRules)).map((entry) => entry.advisory))].map((id) =>
+      this.advisory(id)!,
+    );
+    const verdicts: VersionVerdict[] = [];
+    if (matched.length > 0) {
+      const packageKey = AdvisoryIndex.key(eco, ecosystemRules.normalizeName(name));
+      let finder = this.fixes.get(packageKey);
+      if (!finder) {
+        finder = fixFinder(entries);
+        this.fixes.set(packageKey, finder);
+      }
+      const fixed = finder(version);
+      for (const group of aliasGroups(matched)) {
+        const members = group.map((id) => this.advisory(id)!).sort((a, b) => byCodePoint(a.id, b.id));
+        const ids = [...new Set(members.flatMap((a) => [a.id, ...a.aliases]))].sort();
+        const worst = members.reduce((a, b) => (severityRank(b.severity) < severityRank(a.severity) ? b : a));
+        verdicts.push({
+          id: ids.find((id) => id.startsWith('CVE-')) ?? members[0]!.id,
+          advisories: members.map((a) => a.id),
+          aliases: ids.filter((id) => !members.some((a) => a.id === id)),
+          severity: worst.severity,
+          cvss: worst.cvss,
+          summary: members.find((a) => a.summary)?.summary ?? '',
+          fixed,
+        });
+      }
+    }
+    // Bounded: past the limit it starts over.
+    if (this.verdicts.size >= 200_000) this.verdicts.clear();
+    if (this.fixes.size >= 100_000) this.fixes.clear();
+    this.verdicts.set(key, verdicts);
+    return verdicts;
+  }
+
   advisory(id: string): Advisory | undefined {
     return this.byId.get(id)?.advisory;
   }
@@ -56,6 +107,9 @@ export class AdvisoryIndex {
     return counts;
   }
 }
+
+/** What the advisories say of one version of a package: a vulnerability, without the package it is found in. */
+type VersionVerdict = Omit<Vulnerability, 'ecosystem' | 'package' | 'version' | 'dev' | 'locations'>;
 
 /** One vulnerability of one installed package: the advisories that describe it, grouped by their aliases. */
 export interface Vulnerability {
@@ -120,30 +174,8 @@ export function matchPackages(packages: Package[], index: AdvisoryIndex): Vulner
     const eco = ecosystem(pkg.ecosystem)!;
     const version = eco.version(pkg.version);
     if (version === null || !eco.ranged(version)) continue;
-    const entries = index.entries(pkg.ecosystem, pkg.name);
-    if (entries.length === 0) continue;
-    const matched = [...new Set(entries.filter((entry) => affects(entry, version, eco)).map((entry) => entry.advisory))].map((id) => index.advisory(id)!);
-    if (matched.length === 0) continue;
-    const fixed = smallestFix(entries, version);
-    for (const group of aliasGroups(matched)) {
-      const members = group.map((id) => index.advisory(id)!).sort((a, b) => byCodePoint(a.id, b.id));
-      const ids = [...new Set(members.flatMap((a) => [a.id, ...a.aliases]))].sort();
-      const worst = members.reduce((a, b) => (severityRank(b.severity) < severityRank(a.severity) ? b : a));
-      found.push({
-        id: ids.find((id) => id.startsWith('CVE-')) ?? members[0]!.id,
-        advisories: members.map((a) => a.id),
-        aliases: ids.filter((id) => !members.some((a) => a.id === id)),
-        ecosystem: pkg.ecosystem,
-        package: pkg.name,
-        version: pkg.version,
-        dev: pkg.dev,
-        locations: pkg.locations,
-        severity: worst.severity,
-        cvss: worst.cvss,
-        summary: members.find((a) => a.summary)?.summary ?? '',
-        fixed,
-      });
-    }
+    for (const group of index.vulnerabilitiesOf(pkg.ecosystem, pkg.name, version))
+      found.push({ ...group, ecosystem: pkg.ecosystem, package: pkg.name, version: pkg.version, dev: pkg.dev, locations: pkg.locations });
   }
   return found.sort(
     (a, b) =>

@@ -169,10 +169,19 @@ function inRange(compare: (a: string, b: string) => number, events: RangeEvent[]
  * advisory of many ranges and events costs its size, not its size squared.
  */
 export function smallestFix(entries: AdvisoryPackage[], installed: string): string | null {
-  if (entries.length === 0) return null;
+  return fixFinder(entries)(installed);
+}
+
+/**
+ * smallestFix for one package's advisories, for any installed version: what
+ * does not depend on the version (the fixes in order, where the ranges
+ * affect) is worked out once.
+ */
+export function fixFinder(entries: AdvisoryPackage[]): (installed: string) => string | null {
+  if (entries.length === 0) return () => null;
   const eco = ecosystem(entries[0]!.ecosystem)!;
   const order = (a: string, b: string) => eventOrder(eco.compare, a, b);
-  const candidates = [
+  const fixes = [
     ...new Set(
       entries.flatMap((e) =>
         e.ranges
@@ -181,24 +190,25 @@ export function smallestFix(entries: AdvisoryPackage[], installed: string): stri
           .map((ev) => ev.version),
       ),
     ),
-  ]
-    .filter((v) => eco.compare(v, installed) > 0)
-    .sort(eco.compare);
+  ].sort(eco.compare);
   const affected = affectedStretches(
     entries.flatMap((e) => e.ranges),
     order,
   );
   const listed = entries.flatMap((e) => e.versions).sort(eco.compare);
-  let j = 0;
-  let k = 0;
-  for (const candidate of candidates) {
-    while (j < affected.length && order(affected[j]!.version, candidate) < 0) j++;
-    while (k < listed.length && eco.compare(listed[k]!, candidate) < 0) k++;
-    const inRanges = j < affected.length && order(affected[j]!.version, candidate) === 0 ? affected[j]!.at : j > 0 && affected[j - 1]!.above;
-    const inList = k < listed.length && eco.compare(listed[k]!, candidate) === 0;
-    if (!inRanges && !inList) return candidate;
-  }
-  return null;
+  return (installed) => {
+    const candidates = fixes.filter((v) => eco.compare(v, installed) > 0);
+    let j = 0;
+    let k = 0;
+    for (const candidate of candidates) {
+      while (j < affected.length && order(affected[j]!.version, candidate) < 0) j++;
+      while (k < listed.length && eco.compare(listed[k]!, candidate) < 0) k++;
+      const inRanges = j < affected.length && order(affected[j]!.version, candidate) === 0 ? affected[j]!.at : j > 0 && affected[j - 1]!.above;
+      const inList = k < listed.length && eco.compare(listed[k]!, candidate) === 0;
+      if (!inRanges && !inList) return candidate;
+    }
+    return null;
+  };
 }
 
 /** Where a range (or a union of them) is affected: at a version, and in the stretch just above it up to the next breakpoint. */

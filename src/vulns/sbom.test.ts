@@ -46,6 +46,8 @@ describe('SBOMs', () => {
     );
     // A package without a pinned version has no purl: one would claim every version.
     expect(purlOf({ ecosystem: 'PyPI', name: 'requests', version: null })).toBeNull();
+    // Nor has a package not from the registry: the registry's purl would name another package.
+    expect(purlOf({ ecosystem: 'npm', name: 'local-lib', version: '0.1.0', source: 'path' })).toBeNull();
   });
 
   it('are valid CycloneDX 1.6, dev-only packages excluded from what runs, the same slug giving the same document', async () => {
@@ -53,13 +55,20 @@ describe('SBOMs', () => {
     expect(await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(document)).toBeNull();
     const bom = JSON.parse(document) as {
       specVersion: string;
-      components: { name: string; scope: string; purl?: string }[];
+      components: { name: string; scope: string; purl?: string; version?: string; properties?: { name: string; value: string }[] }[];
       metadata: { component: { name: string } };
     };
     expect(bom.specVersion).toBe('1.6');
     expect(bom.metadata.component.name).toBe('shop');
     expect(bom.components.find((c) => c.name === 'jest')!.scope).toBe('excluded');
     expect(bom.components.find((c) => c.name === 'qs' && c.purl === 'pkg:npm/qs@6.5.2')!.scope).toBe('required');
+    // A local folder, a git fork: in the SBOM (they were deployed), saying where they came from, without a registry purl.
+    const local = bom.components.find((c) => c.name === 'local-lib')!;
+    expect(local.purl).toBeUndefined();
+    expect(local.version).toBe('0.1.0');
+    expect(local.properties).toContainEqual({ name: 'herowatch:source', value: 'from a folder of the project, not the registry' });
+    const fork = bom.components.find((c) => c.name === 'forked')!;
+    expect(fork.properties).toContainEqual({ name: 'herowatch:source', value: 'from a git repository, not the registry' });
     expect(cycloneDx(subject, packages(), { version: '1.0.0' })).toBe(document);
   });
 

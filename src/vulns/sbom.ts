@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { EcosystemName } from './ecosystems.js';
-import type { Package } from './packages.js';
+import type { Package, PackageSource } from './packages.js';
 
 /** What an SBOM is about: the app, the release and the slug its packages were read from. */
 export interface SbomSubject {
@@ -25,9 +25,13 @@ const PURL_TYPE: Record<EcosystemName, string> = {
   'crates.io': 'cargo',
 };
 
-/** A package's purl, or null when its version is unknown (a purl without one would claim every version). */
-export function purlOf(pkg: Pick<Package, 'ecosystem' | 'name' | 'version'>): string | null {
-  if (pkg.version === null) return null;
+/**
+ * A package's purl, or null when its version is unknown (a purl without one
+ * would claim every version) or it is not the registry's (a local folder,
+ * a git repository, an archive: the registry's purl would name another).
+ */
+export function purlOf(pkg: Pick<Package, 'ecosystem' | 'name' | 'version' | 'source'>): string | null {
+  if (pkg.version === null || pkg.source !== undefined) return null;
   const type = PURL_TYPE[pkg.ecosystem];
   const split = (separator: string): [string | undefined, string] => {
     const at = pkg.name.lastIndexOf(separator);
@@ -44,6 +48,15 @@ export function purlOf(pkg: Pick<Package, 'ecosystem' | 'name' | 'version'>): st
     return null;
   }
 }
+
+/** How an SBOM says where a package not from the registry came from. */
+const SOURCE_WORDS: Record<PackageSource, string> = {
+  path: 'from a folder of the project, not the registry',
+  link: 'linked from a folder, not the registry',
+  workspace: 'a workspace member of the project, not the registry',
+  git: 'from a git repository, not the registry',
+  tarball: 'from an archive file or URL, not the registry',
+};
 
 /** A stable id derived from the subject: the same slug gives the same document id. */
 function uuidOf(...parts: string[]): string {
@@ -86,6 +99,7 @@ export function cycloneDx(subject: SbomSubject, packages: Package[], tool: { ver
     component.properties.add(new CDX.Models.Property('herowatch:evidence', pkg.evidence));
     for (const location of pkg.locations) component.properties.add(new CDX.Models.Property('herowatch:location', location));
     if (pkg.version === null) component.properties.add(new CDX.Models.Property('herowatch:version', 'unknown (not pinned where it was found)'));
+    if (pkg.source) component.properties.add(new CDX.Models.Property('herowatch:source', SOURCE_WORDS[pkg.source]));
     bom.components.add(component);
   }
   const serializer = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
@@ -123,7 +137,7 @@ export function spdx(subject: SbomSubject, packages: Package[], tool: { version:
           filesAnalyzed: false,
           primaryPackagePurpose: 'LIBRARY',
           ...(purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }] } : {}),
-          comment: `${pkg.ecosystem}, ${pkg.evidence}${pkg.dev ? ', needed only in development' : ''}; found in ${pkg.locations.join(', ')}`,
+          comment: `${pkg.ecosystem}, ${pkg.evidence}${pkg.source ? `, ${SOURCE_WORDS[pkg.source]}` : ''}${pkg.dev ? ', needed only in development' : ''}; found in ${pkg.locations.join(', ')}`,
         };
       }),
     ],

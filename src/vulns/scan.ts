@@ -45,9 +45,11 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
 /**
  * The version of the rules a scan reads slugs by: a slug read under older
  * rules is read again (its packages could differ), one read under these is
- * never downloaded twice. Raise it when a reader learns something new.
+ * never downloaded twice. Raise it when a reader learns something new
+ * (2: packages not from a registry, with their sources; Python markers;
+ * requirements includes; Cargo's dev-only crates).
  */
-export const SCANNER_RULES = '1';
+export const SCANNER_RULES = '2';
 
 /** A jar's pom.properties is a few lines: a larger one is not read. */
 const POM_PROPERTIES_BYTES = 64 * 1024;

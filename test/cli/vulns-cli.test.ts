@@ -62,7 +62,7 @@ describe('herowatch vulns scan', () => {
     const lock = await herowatch({}, ['vulns', 'scan', join(fixtures, 'lockfiles/go.mod'), '--db', osv]);
     expect(lock.code, lock.stderr).toBe(0);
     expect(lock.stdout).toMatch(/^medium\s+github\.com\/gin-gonic\/gin\s+v1\.9\.0\s+CVE-2023-29401 GHSA-2c4m-59x9-fr2g\s+no fix yet\s+go\.mod$/m);
-    expect(lock.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
+    expect(lock.stdout).toContain('5 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
     const dir = await folder();
     const slug = join(dir, 'slug.tgz');
     await writeFile(
@@ -76,8 +76,8 @@ describe('herowatch vulns scan', () => {
     );
     const tarball = await herowatch({}, ['vulns', 'scan', slug, '--db', osv]);
     expect(tarball.code, tarball.stderr).toBe(0);
-    expect(tarball.stdout).toContain('4 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
-    expect(tarball.stdout).toContain('read: app/go.mod (go.mod, 4 packages)');
+    expect(tarball.stdout).toContain('5 packages from 1 file; 2 vulnerabilities (1 medium, 1 low).');
+    expect(tarball.stdout).toContain('read: app/go.mod (go.mod, 5 packages)');
   }, 60_000);
 
   it('explains bad input and exits 2', async () => {

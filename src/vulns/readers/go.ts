@@ -3,12 +3,16 @@ import { baseName, record, textLines, withoutComment, type PackageReader } from 
 
 /**
  * go.mod: the required modules at the versions minimal version selection
- * settled on, after `replace` directives (a module replaced by a local
- * folder is the app's own code, and left out).
+ * settled on (Go 1.17 and later list them all, in two blocks; earlier ones
+ * mix direct and indirect in one), after `replace` directives: a module
+ * replaced by another is the other at its version; one replaced by a local
+ * folder keeps its path and required version, as `go list -m all` shows
+ * it, and is code of the project (a path), not the registry's. A
+ * replacement that names a version applies to that version only.
  */
 function readGoMod(text: string): { packages: PackageRecord[] } {
   const required = new Map<string, string>();
-  const replaced = new Map<string, { path: string; version: string | null }>();
+  const replaced = new Map<string, { from: string | null; path: string; version: string | null }>();
   let block: string | null = null;
   for (const raw of textLines(text)) {
     const line = withoutComment(raw, '//');
@@ -35,14 +39,16 @@ function readGoMod(text: string): { packages: PackageRecord[] } {
       if (path && version) required.set(path, version);
     } else if (kind === 'replace') {
       const match = /^(\S+)(?:\s+(\S+))?\s*=>\s*(\S+)(?:\s+(\S+))?$/.exec(body);
-      if (match) replaced.set(match[1]!, { path: match[3]!, version: match[4] ?? null });
+      // A replacement of every version wins over one of a single version only when that version is not the one required.
+      if (match) replaced.set(`${match[1]!} ${match[2] ?? ''}`, { from: match[2] ?? null, path: match[3]!, version: match[4] ?? null });
     }
   }
   const packages: PackageRecord[] = [];
   for (const [path, version] of required) {
-    const replacement = replaced.get(path);
+    const replacement = replaced.get(`${path} ${version}`) ?? replaced.get(`${path} `);
     if (!replacement) packages.push(record('Go', path, version));
-    else if (replacement.version !== null && !/^\.{0,2}\//.test(replacement.path)) packages.push(record('Go', replacement.path, replacement.version));
+    else if (/^\.{0,2}\/|^[A-Za-z]:\\/.test(replacement.path)) packages.push(record('Go', path, version, false, 'path'));
+    else if (replacement.version !== null) packages.push(record('Go', replacement.path, replacement.version));
   }
   return { packages };
 }

@@ -113,6 +113,40 @@ const CASES: Case[] = [
   },
   { name: 'pnpm-lock v9: snapshots of one package', n: 2_500, path: () => 'pnpm-lock.yaml', text: pnpmV9 },
   {
+    name: 'requirements.txt: environment markers nested and chained',
+    n: 5_000,
+    path: () => 'requirements.txt',
+    text: (n) =>
+      `a==1 ; ${repeat('(', n)}sys_platform == "win32"${repeat(')', n)}\nb==2 ; ${Array.from({ length: n }, () => 'python_version < "3"').join(' or ')}\nc==3\n`,
+    expect: (p) => expect(p.map((x) => x.name)).toEqual(['a', 'c']),
+  },
+  {
+    name: 'requirements.txt: includes that include each other',
+    n: 2_000,
+    path: () => 'requirements.txt',
+    text: (n) => `-r a.txt\n${repeat('x==1\n', n)}`,
+    siblings: (n) => ({ 'a.txt': `-r requirements.txt\n-r a.txt\n${repeat('y==1\n', n)}` }),
+  },
+  {
+    name: 'Cargo.lock: a path crate every crate depends on, with its Cargo.toml',
+    n: 2_000,
+    path: () => 'Cargo.lock',
+    text: (n) =>
+      `version = 3\n${Array.from({ length: n }, (_, i) => `[[package]]\nname = "c${i}"\nversion = "1.0.0"\ndependencies = ["shared"]\n`).join('')}[[package]]\nname = "shared"\nversion = "0.1.0"\n`,
+    siblings: (n) => ({
+      'Cargo.toml': `[package]\nname = "c0"\n[dev-dependencies]\n${Array.from({ length: n }, (_, i) => `c${i} = { path = "x" }`).join('\n')}\n`,
+    }),
+  },
+  {
+    name: 'pnpm-lock v6: links to folders, each with a package.json',
+    n: 2_000,
+    path: () => 'pnpm-lock.yaml',
+    text: (n) =>
+      `lockfileVersion: '6.0'\ndependencies:\n${Array.from({ length: n }, (_, i) => `  l${i}:\n    specifier: link:./l${i}\n    version: link:l${i}\n`).join('')}packages: {}\n`,
+    siblings: (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`l${i}/package.json`, `{"version":"1.${i}.0"}`])),
+    expect: (p) => expect(p.length).toBe(8_000),
+  },
+  {
     name: 'pnpm-lock: a key of parentheses',
     n: 10_000,
     path: () => 'pnpm-lock.yaml',

@@ -2,10 +2,10 @@ import { goReaders } from './go.js';
 import { javaReaders } from './java.js';
 import { isRootManifest, npmReaders } from './npm.js';
 import { phpReaders } from './php.js';
-import { pythonReaders } from './python.js';
+import { isPythonCompanion, pythonReaders } from './python.js';
 import type { PackageReader } from './reader.js';
 import { isGemfile, rubyReaders } from './ruby.js';
-import { rustReaders } from './rust.js';
+import { isCargoManifest, rustReaders } from './rust.js';
 
 /** Every file format read for packages, installed trees first within each ecosystem. */
 export const READERS: PackageReader[] = [...npmReaders, ...rubyReaders, ...pythonReaders, ...goReaders, ...phpReaders, ...javaReaders, ...rustReaders];
@@ -16,7 +16,7 @@ export function readerFor(path: string): PackageReader | undefined {
 
 /** Files kept only for the readers to look at beside a lockfile (which of its packages are dev-only). */
 export function isCompanionFile(path: string): boolean {
-  return isRootManifest(path) || isGemfile(path);
+  return isRootManifest(path) || isGemfile(path) || isCargoManifest(path) || isPythonCompanion(path);
 }
 
 export { isJavaArchive } from './java.js';

@@ -1,6 +1,6 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { parse as parseYaml } from 'yaml';
-import type { PackageRecord } from '../packages.js';
+import type { PackageRecord, PackageSource } from '../packages.js';
 import { baseName, devOnly, folderOf, isObject, parseJson, record, type PackageReader, type Siblings } from './reader.js';
 
 /** The package name in a `node_modules/...` path: the part after the last `node_modules/` (scoped names keep their scope). */
@@ -9,9 +9,33 @@ function nameFromPath(key: string): string {
   return at === -1 ? key : key.slice(at + 'node_modules/'.length);
 }
 
-/** Local code (a workspace link, a `file:` folder) is not the registry package that has its name. */
-function isLocal(resolved: unknown, version: unknown): boolean {
-  return (typeof resolved === 'string' && resolved.startsWith('file:')) || (typeof version === 'string' && /^(file|link|workspace):/.test(version));
+/** Where a package-lock entry came from, when not the registry: a `file:` folder or archive, or a git repository. */
+function npmSource(resolved: unknown, version: unknown): PackageSource | undefined {
+  for (const value of [resolved, version]) {
+    if (typeof value !== 'string') continue;
+    if (/^(git\+|git:|github:|gitlab:|bitbucket:)/.test(value)) return 'git';
+    if (value.startsWith('file:')) return /\.(tgz|tar\.gz|tar)$/.test(value) ? 'tarball' : 'path';
+    if (value.startsWith('link:')) return 'link';
+  }
+  return undefined;
+}
+
+/** Whether a folder of the project is one of its workspaces (`packages/*`, `apps/**`). */
+function inWorkspaces(folder: string, patterns: string[]): boolean {
+  return patterns.some((pattern) => {
+    const parts = pattern.replace(/^\.\//, '').replace(/\/$/, '').split('/');
+    const expression = parts
+      .map((part) =>
+        part === '**'
+          ? '.*'
+          : part
+              .split('*')
+              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('[^/]*'),
+      )
+      .join('/');
+    return new RegExp(`^${expression}$`).test(folder);
+  });
 }
 
 /** An alias (`npm:real-name@1.2.3`) as the real package and version. */
@@ -26,31 +50,81 @@ function npmVersion(version: unknown): string | null {
   return /^[a-z+]+:/i.test(version) ? null : version;
 }
 
-/** package-lock.json and npm-shrinkwrap.json, all versions; node_modules/.package-lock.json (what is installed). */
-function readPackageLock(text: string, installed: boolean): { packages: PackageRecord[]; format: string } {
+/**
+ * package-lock.json and npm-shrinkwrap.json, all versions;
+ * node_modules/.package-lock.json (what is installed). Local packages are
+ * read too, under their own names: a link (`"link": true`) points at the
+ * folder entry that holds the version, a workspace when the root's
+ * `workspaces` name that folder, else a path; a v1 `file:` entry records
+ * no version, so its folder's package.json gives it when it was deployed.
+ */
+function readPackageLock(text: string, path: string, siblings: Siblings, installed: boolean): { packages: PackageRecord[]; format: string } {
   const lock = parseJson(text);
   if (!isObject(lock)) throw new Error('not a package-lock (no object at the top)');
   const version = typeof lock.lockfileVersion === 'number' ? lock.lockfileVersion : 1;
   const packages: PackageRecord[] = [];
+  const folder = installed ? folderOf(path).replace(/node_modules\/$/, '') : folderOf(path);
+  const manifest = manifestOf(`${folder}package.json`, siblings);
+  const workspaces = workspacePatterns(isObject(lock.packages) && isObject(lock.packages['']) ? lock.packages[''] : manifest);
   if (isObject(lock.packages)) {
+    const links = new Map<string, { name: string; dev: boolean }>();
+    for (const [key, entry] of Object.entries(lock.packages))
+      if (isObject(entry) && entry.link === true && typeof entry.resolved === 'string')
+        links.set(entry.resolved, { name: nameFromPath(key), dev: entry.dev === true });
     for (const [key, entry] of Object.entries(lock.packages)) {
-      if (key === '' || !isObject(entry) || entry.link === true || !key.includes('node_modules/')) continue;
-      if (isLocal(entry.resolved, entry.version)) continue;
+      if (key === '' || !isObject(entry) || entry.link === true) continue;
+      if (!key.includes('node_modules/')) {
+        // A folder: a package only where a link points at it.
+        const link = links.get(key);
+        if (!link) continue;
+        const name = typeof entry.name === 'string' ? entry.name : link.name;
+        packages.push(record('npm', name, npmVersion(entry.version), link.dev, inWorkspaces(key, workspaces) ? 'workspace' : 'path'));
+        continue;
+      }
       const name = typeof entry.name === 'string' ? entry.name : nameFromPath(key);
-      packages.push(record('npm', name, npmVersion(entry.version), entry.dev === true));
+      packages.push(record('npm', name, npmVersion(entry.version), entry.dev === true, npmSource(entry.resolved, entry.version)));
     }
   } else if (isObject(lock.dependencies)) {
     const walk = (dependencies: Record<string, unknown>): void => {
       for (const [alias, entry] of Object.entries(dependencies)) {
-        if (!isObject(entry) || typeof entry.version !== 'string' || isLocal(entry.resolved, entry.version)) continue;
+        if (!isObject(entry) || typeof entry.version !== 'string') continue;
         const real = unalias(alias, entry.version);
-        packages.push(record('npm', real.name, npmVersion(real.version), entry.dev === true));
+        const source = npmSource(entry.resolved, entry.version);
+        let recorded = npmVersion(real.version);
+        let kind = source;
+        if (source === 'path' && entry.version.startsWith('file:')) {
+          const target = entry.version.slice('file:'.length).replace(/^\.\//, '').replace(/\/$/, '');
+          if (inWorkspaces(target, workspaces)) kind = 'workspace';
+          // The lockfile records no version for a folder: its package.json does, when it was deployed with the app.
+          const own = target.startsWith('../') ? null : manifestOf(`${folder}${target}/package.json`, siblings);
+          recorded = own && typeof own.version === 'string' ? own.version : null;
+        }
+        packages.push(record('npm', real.name, recorded, entry.dev === true, kind));
         if (isObject(entry.dependencies)) walk(entry.dependencies);
       }
     };
     walk(lock.dependencies);
   }
   return { packages, format: installed ? 'node_modules/.package-lock.json' : `package-lock v${version}` };
+}
+
+/** A package.json beside the lockfile, parsed, or null. */
+function manifestOf(path: string, siblings: Siblings): Record<string, unknown> | null {
+  const text = siblings(path);
+  if (text === undefined) return null;
+  try {
+    const manifest = parseJson(text);
+    return isObject(manifest) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The workspace folders a root package names (`workspaces: [...]` or `{ packages: [...] }`). */
+function workspacePatterns(root: Record<string, unknown> | null): string[] {
+  const field = root?.workspaces;
+  const list = Array.isArray(field) ? field : isObject(field) && Array.isArray(field.packages) ? field.packages : [];
+  return list.filter((p): p is string => typeof p === 'string');
 }
 
 /** The package a yarn descriptor names: `lodash@^4`, `@scope/x@npm:^1`, an alias `a@npm:real@^1`. */
@@ -88,7 +162,7 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
   }
   if (!isObject(parsed)) throw new Error('not a yarn.lock');
   const berry = isObject(parsed.__metadata);
-  const entries: { key: string; name: string; version: string | null; dependencies: string[] }[] = [];
+  const entries: { key: string; name: string; version: string | null; dependencies: string[]; source: PackageSource | undefined }[] = [];
   const byDescriptor = new Map<string, string>();
   // Every dependency a lockfile lists takes a line of it; YAML aliases (which yarn never writes) can make one line count
   // thousands of times. More dependencies than the file has characters for is such a file.
@@ -101,14 +175,18 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
       .map((d) => d.trim())
       .filter(Boolean);
     const resolution = typeof entry.resolution === 'string' ? entry.resolution : null;
-    if (resolution && /@(workspace|link|portal|file):/.test(resolution)) continue;
-    const { name } = descriptorName(resolution ?? descriptors[0]!);
-    const version = typeof entry.version === 'string' ? entry.version : null;
+    const { name, range } = descriptorName(resolution ?? descriptors[0]!);
+    // The project itself is no package of it.
+    if (range === 'workspace:.') continue;
+    const source = yarnSource(range);
+    let version = typeof entry.version === 'string' ? entry.version : null;
+    // Berry writes a placeholder for links, portals and workspaces: the folder's package.json, deployed with the app, has the version.
+    if (version === '0.0.0-use.local') version = source ? folderVersion(path, yarnTarget(range), siblings) : null;
     const key = `${name}@${version ?? keys}`;
     const dependencies = isObject(entry.dependencies) ? Object.entries(entry.dependencies).map(([dep, range]) => `${dep}@${String(range)}`) : [];
     edges += dependencies.length;
     if (edges > edgeBudget) throw new Error('more dependencies than a lockfile of its size can list (YAML aliases?)');
-    entries.push({ key, name, version, dependencies });
+    entries.push({ key, name, version, dependencies, source });
     for (const descriptor of descriptors) byDescriptor.set(normalizeDescriptor(descriptor, berry), key);
   }
   const roots = manifestRoots(path, siblings);
@@ -125,7 +203,31 @@ function readYarnLock(text: string, path: string, siblings: Siblings): { package
     const graph = new Map(entries.map((e) => [e.key, e.dependencies.map(resolve).filter((k): k is string => k !== undefined)]));
     dev = devOnly(rootKeys(roots.production), rootKeys(roots.development), (key) => graph.get(key) ?? []);
   }
-  return { packages: entries.map((e) => record('npm', e.name, e.version, dev.has(e.key))), format: berry ? 'yarn.lock (berry)' : 'yarn.lock v1' };
+  return {
+    packages: entries.map((e) => record('npm', e.name, e.version, dev.has(e.key), e.source)),
+    format: berry ? 'yarn.lock (berry)' : 'yarn.lock v1',
+  };
+}
+
+/** Where a yarn package came from, by its range or resolution (`npm:` and plain ranges are the registry). */
+function yarnSource(range: string): PackageSource | undefined {
+  if (range.startsWith('workspace:')) return 'workspace';
+  if (range.startsWith('link:') || range.startsWith('portal:')) return 'link';
+  if (range.startsWith('file:')) return /\.(tgz|tar\.gz|tar)$/.test(yarnTarget(range)) ? 'tarball' : 'path';
+  if (/^(git\+|git:|github:|gitlab:|bitbucket:|ssh:)/.test(range) || /\.git#|#commit=/.test(range)) return 'git';
+  if (/^https?:/.test(range)) return 'tarball';
+  return undefined;
+}
+
+/** The folder or file a local yarn range names: `link:./lib::locator=...` is `./lib`. */
+function yarnTarget(range: string): string {
+  return cutAt(cutAt(range.slice(range.indexOf(':') + 1), '::'), '#');
+}
+
+/** The version in a local folder's package.json, relative to the lockfile's folder, when it was deployed. */
+function folderVersion(lockfile: string, relative: string, siblings: Siblings): string | null {
+  const manifest = manifestOf(`${joinFolder(folderOf(lockfile), relative)}/package.json`.replace(/^\//, ''), siblings);
+  return manifest && typeof manifest.version === 'string' ? manifest.version : null;
 }
 
 /** A yarn descriptor as the lockfile keys it: berry writes `npm:` before plain ranges, classic does not. */
@@ -153,25 +255,97 @@ function pnpmKey(key: string): { name: string; version: string } | null {
   return null;
 }
 
-/** pnpm-lock.yaml, v5 and v6 (packages marked `dev`) and v9 (dev worked out from the importers). */
-function readPnpmLock(text: string): { packages: PackageRecord[]; format: string } {
+/** Where a pnpm package came from, by its resolution: a folder, a git repository or an archive (a registry package has only an integrity). */
+function pnpmSource(resolution: unknown): PackageSource {
+  if (isObject(resolution)) {
+    if (resolution.type === 'directory') return 'path';
+    if (resolution.type === 'git' || typeof resolution.repo === 'string') return 'git';
+  }
+  return 'tarball';
+}
+
+/** A folder path joined to another, `./` and `../` resolved (`''` is the top). */
+function joinFolder(base: string, relative: string): string {
+  const parts = base.split('/').filter(Boolean);
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/**
+ * pnpm-lock.yaml, v5 and v6 (packages marked `dev`) and v9 (dev worked
+ * out from the importers). Local packages are read under their own names:
+ * `file:` folders and archives and git packages from the packages the
+ * lockfile lists (a folder's version, when the lockfile has none, from its
+ * package.json if it was deployed), `link:` targets from the importers
+ * (a workspace when the target is one of them).
+ */
+function readPnpmLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[]; format: string } {
   // uniqueKeys off: the yaml library checks each key against every earlier one (quadratic); a later duplicate wins, as in JSON.
   const lock = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false }) as unknown;
-  if (!isObject(lock) || !isObject(lock.packages)) {
+  if (!isObject(lock) || !(isObject(lock.packages) || isObject(lock.importers) || isObject(lock.dependencies))) {
     if (isObject(lock) && lock.lockfileVersion !== undefined) return { packages: [], format: `pnpm-lock v${String(lock.lockfileVersion)}` };
     throw new Error('not a pnpm-lock.yaml (no packages)');
   }
   const version = String(lock.lockfileVersion ?? '');
+  const versionIn = (relative: string): string | null => folderVersion(path, relative, siblings);
+  // v5 and v6 list the root project's dependencies at the top; v9 (and workspaces) under importers.
+  const importers: Record<string, unknown> = isObject(lock.importers) ? lock.importers : { '.': lock };
   const keyOf = (key: string) => {
     const parsed = pnpmKey(key);
     return parsed ? `${parsed.name}@${parsed.version}` : null;
   };
-  const packages = new Map<string, { name: string; version: string; dev: boolean | null }>();
-  for (const [key, entry] of Object.entries(lock.packages)) {
+  const packages = new Map<string, { name: string; version: string | null; dev: boolean | null; source?: PackageSource }>();
+  for (const [key, entry] of Object.entries(isObject(lock.packages) ? lock.packages : {})) {
+    if (!isObject(entry)) continue;
+    const named = typeof entry.name === 'string' ? entry.name : null;
+    const recorded = typeof entry.version === 'string' ? entry.version : null;
+    const dev = typeof entry.dev === 'boolean' ? entry.dev : null;
+    const at = key.indexOf('@', 1);
+    const spec = at === -1 ? '' : key.slice(at + 1);
+    if (!key.startsWith('/') && named !== null) {
+      // v5 and v6: a package not from the registry is keyed by where it came from, and names itself.
+      const source = pnpmSource(entry.resolution);
+      const target = key.startsWith('file:') ? key.slice('file:'.length) : null;
+      packages.set(key, { name: named, version: recorded ?? (source === 'path' && target ? versionIn(target) : null), dev, source });
+      continue;
+    }
+    if (!key.startsWith('/') && at > 0 && !/^\d/.test(spec)) {
+      // v9: `name@file:folder`, `name@https://...`, `name@git+...`; links are the importers'.
+      if (spec.startsWith('link:') || spec.startsWith('workspace:')) continue;
+      const source = pnpmSource(entry.resolution);
+      const target = spec.startsWith('file:') ? spec.slice('file:'.length) : null;
+      packages.set(key, { name: key.slice(0, at), version: recorded ?? (source === 'path' && target ? versionIn(target) : null), dev, source });
+      continue;
+    }
     const parsed = pnpmKey(key);
-    if (!parsed || !isObject(entry)) continue;
+    if (!parsed) continue;
     if (/^(link|file|workspace):/.test(parsed.version)) continue;
-    packages.set(`${parsed.name}@${parsed.version}`, { ...parsed, dev: typeof entry.dev === 'boolean' ? entry.dev : null });
+    packages.set(`${parsed.name}@${parsed.version}`, { ...parsed, dev });
+  }
+  // Links: to a workspace member (another importer) or to a folder; their versions are in their own package.json.
+  const importerFolders = new Set(Object.keys(importers).map((k) => joinFolder('', k)));
+  for (const [importerPath, importer] of Object.entries(importers)) {
+    if (!isObject(importer)) continue;
+    for (const [field, dev] of [
+      ['dependencies', false],
+      ['optionalDependencies', false],
+      ['devDependencies', true],
+    ] as const) {
+      if (!isObject(importer[field])) continue;
+      for (const [name, spec] of Object.entries(importer[field])) {
+        const resolved = isObject(spec) ? String(spec.version ?? '') : String(spec);
+        if (!resolved.startsWith('link:')) continue;
+        const target = joinFolder(importerPath, resolved.slice('link:'.length));
+        const key = `link:${target}`;
+        const known = packages.get(key);
+        if (known) known.dev = (known.dev ?? true) && dev;
+        else packages.set(key, { name, version: versionIn(target), dev, source: importerFolders.has(target) ? 'workspace' : 'link' });
+      }
+    }
   }
   if (version.startsWith('9') && isObject(lock.importers)) {
     const snapshots = isObject(lock.snapshots) ? lock.snapshots : {};
@@ -202,9 +376,12 @@ function readPnpmLock(text: string): { packages: PackageRecord[]; format: string
       }
     }
     const dev = devOnly(roots.production, roots.development, (key) => graph.get(key) ?? []);
-    for (const [key, entry] of packages) entry.dev = dev.has(key);
+    for (const [key, entry] of packages) if (!key.startsWith('link:')) entry.dev = dev.has(keyOf(key) ?? key);
   }
-  return { packages: [...packages.values()].map((p) => record('npm', p.name, p.version, p.dev === true)), format: `pnpm-lock v${version}` };
+  return {
+    packages: [...packages.values()].map((p) => record('npm', p.name, p.version, p.dev === true, p.source)),
+    format: `pnpm-lock v${version}`,
+  };
 }
 
 export const npmReaders: PackageReader[] = [
@@ -212,13 +389,13 @@ export const npmReaders: PackageReader[] = [
     format: 'node_modules/.package-lock.json',
     evidence: 'installed',
     matches: (path) => path.endsWith('node_modules/.package-lock.json') && !path.slice(0, -'node_modules/.package-lock.json'.length).includes('node_modules/'),
-    read: (file) => readPackageLock(file.text, true),
+    read: (file, siblings) => readPackageLock(file.text, file.path, siblings, true),
   },
   {
     format: 'package-lock.json',
     evidence: 'lockfile',
     matches: (path) => ['package-lock.json', 'npm-shrinkwrap.json'].includes(baseName(path)) && !path.includes('node_modules/'),
-    read: (file) => readPackageLock(file.text, false),
+    read: (file, siblings) => readPackageLock(file.text, file.path, siblings, false),
   },
   {
     format: 'yarn.lock',
@@ -230,7 +407,7 @@ export const npmReaders: PackageReader[] = [
     format: 'pnpm-lock.yaml',
     evidence: 'lockfile',
     matches: (path) => baseName(path) === 'pnpm-lock.yaml' && !path.includes('node_modules/'),
-    read: (file) => readPnpmLock(file.text),
+    read: (file, siblings) => readPnpmLock(file.text, file.path, siblings),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { parse as parseToml } from 'smol-toml';
-import type { PackageRecord } from '../packages.js';
-import { baseName, devOnly, isObject, parseJson, record, textLines, type PackageReader } from './reader.js';
+import type { PackageRecord, PackageSource } from '../packages.js';
+import { mayHoldOnHeroku } from './python-markers.js';
+import { baseName, devOnly, folderOf, isObject, parseJson, record, textLines, type PackageReader, type Siblings } from './reader.js';
 
 function toml(text: string, what: string): Record<string, unknown> {
   try {
@@ -24,19 +25,68 @@ function readMetadata(text: string): { packages: PackageRecord[] } {
   return { packages: [record('PyPI', name, version)] };
 }
 
-/** poetry.lock: `category = "dev"` (lock 1.x) or groups without "main" (2.x) mark dev packages. */
-function readPoetryLock(text: string): { packages: PackageRecord[] } {
+/** Where a Poetry or uv package came from, by its source table: a folder, a git repository, an archive, or (absent) an index. */
+function lockSource(source: unknown): PackageSource | undefined {
+  if (!isObject(source)) return undefined;
+  // Poetry names the kind (`legacy` is an index, with its URL); uv gives the kind as the key.
+  const kind = typeof source.type === 'string' ? source.type : (['directory', 'path', 'editable', 'git', 'url', 'registry'].find((k) => k in source) ?? null);
+  if (kind === 'directory' || kind === 'path' || kind === 'editable') return 'path';
+  if (kind === 'git') return 'git';
+  if (kind === 'file' || kind === 'url') return 'tarball';
+  return undefined;
+}
+
+/**
+ * poetry.lock: `category = "dev"` (lock 1.x) or groups without "main"
+ * (2.x) mark dev packages; path, file, URL and git packages keep their
+ * names and versions with their sources. A package that every dependency
+ * on it (or its own markers) limits to another platform or Python, and
+ * that pyproject.toml does not ask for, is not installed on Heroku.
+ */
+function readPoetryLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[] } {
   const lock = toml(text, 'poetry.lock');
-  const entries = Array.isArray(lock.package) ? lock.package.filter(isObject) : [];
-  return {
-    packages: entries
-      .filter((p) => typeof p.name === 'string')
-      .map((p) => {
-        const groups = Array.isArray(p.groups) ? p.groups.map(String) : null;
-        const dev = p.category === 'dev' || (groups !== null && groups.length > 0 && !groups.includes('main'));
-        return record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev);
-      }),
+  const entries = (Array.isArray(lock.package) ? lock.package.filter(isObject) : []).filter((p) => typeof p.name === 'string');
+  const project = siblings(`${folderOf(path)}pyproject.toml`);
+  const asked = new Set<string>();
+  if (project !== undefined) {
+    try {
+      const manifest = toml(project, 'pyproject.toml');
+      const poetry = isObject(manifest.tool) && isObject(manifest.tool.poetry) ? manifest.tool.poetry : {};
+      const tables = [poetry.dependencies, ...Object.values(isObject(poetry.group) ? poetry.group : {}).map((g) => (isObject(g) ? g.dependencies : null))];
+      for (const table of tables) if (isObject(table)) for (const name of Object.keys(table)) asked.add(normalizeName(name));
+      const pep621 = isObject(manifest.project) && Array.isArray(manifest.project.dependencies) ? manifest.project.dependencies : [];
+      for (const spec of pep621) if (typeof spec === 'string') asked.add(normalizeName(/^[A-Za-z0-9._-]+/.exec(spec)?.[0] ?? ''));
+    } catch {
+      // A pyproject.toml that does not parse asks for nothing we can read.
+    }
+  }
+  // Every dependency on a package, with its marker (none: it holds everywhere).
+  const wanted = new Map<string, boolean>();
+  for (const entry of entries) {
+    if (!isObject(entry.dependencies)) continue;
+    for (const [name, spec] of Object.entries(entry.dependencies)) {
+      const specs = Array.isArray(spec) ? spec : [spec];
+      const holds = specs.some((s) => !isObject(s) || typeof s.markers !== 'string' || mayHoldOnHeroku(s.markers));
+      wanted.set(normalizeName(name), (wanted.get(normalizeName(name)) ?? false) || holds);
+    }
+  }
+  const installed = (entry: Record<string, unknown>) => {
+    const name = normalizeName(String(entry.name));
+    if (typeof entry.markers === 'string' && !mayHoldOnHeroku(entry.markers)) return false;
+    return asked.has(name) || wanted.get(name) !== false;
   };
+  return {
+    packages: entries.filter(installed).map((p) => {
+      const groups = Array.isArray(p.groups) ? p.groups.map(String) : null;
+      const dev = p.category === 'dev' || (groups !== null && groups.length > 0 && !groups.includes('main'));
+      return record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev, lockSource(p.source));
+    }),
+  };
+}
+
+/** PEP 503's name: lowercase, every run of -, _ and . one -. */
+function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 /** A Pipfile.lock pin, `==1.2.3`, as its version; anything else is no version. */
@@ -45,31 +95,48 @@ function pinned(spec: unknown): string | null {
   return match ? match[1]! : null;
 }
 
-/** Pipfile.lock: `default` is what runs, `develop` what only development needs. */
+/** Where a Pipfile.lock entry came from: a folder, a git repository or a file; absent, an index. */
+function pipfileSource(entry: Record<string, unknown>): PackageSource | undefined {
+  if (typeof entry.git === 'string') return 'git';
+  if (typeof entry.path === 'string') return 'path';
+  if (typeof entry.file === 'string') return 'tarball';
+  return undefined;
+}
+
+/**
+ * Pipfile.lock: `default` is what runs, `develop` what only development
+ * needs; a package whose markers hold on no Heroku machine is not there.
+ */
 function readPipfileLock(text: string): { packages: PackageRecord[] } {
   const lock = parseJson(text);
   if (!isObject(lock) || (!isObject(lock.default) && !isObject(lock.develop))) throw new Error('not a Pipfile.lock (no default or develop section)');
   const production = isObject(lock.default) ? lock.default : {};
   const packages: PackageRecord[] = [];
-  for (const [name, entry] of Object.entries(production)) packages.push(record('PyPI', name, pinned(isObject(entry) ? entry.version : null)));
-  for (const [name, entry] of Object.entries(isObject(lock.develop) ? lock.develop : {})) {
-    if (name in production) continue;
-    packages.push(record('PyPI', name, pinned(isObject(entry) ? entry.version : null), true));
-  }
+  const add = (name: string, entry: unknown, dev: boolean) => {
+    const fields = isObject(entry) ? entry : {};
+    if (typeof fields.markers === 'string' && !mayHoldOnHeroku(fields.markers)) return;
+    packages.push(record('PyPI', name, pinned(fields.version), dev, pipfileSource(fields)));
+  };
+  for (const [name, entry] of Object.entries(production)) add(name, entry, false);
+  for (const [name, entry] of Object.entries(isObject(lock.develop) ? lock.develop : {})) if (!(name in production)) add(name, entry, true);
   return { packages };
 }
 
 /**
- * uv.lock: every package with its version; the project itself (an editable
- * or virtual source) is left out, and dev-only packages are those only its
- * dev-dependencies reach.
+ * uv.lock: every package with its version and source; the project itself
+ * (an editable or virtual source at `.`) is left out, and dev-only packages
+ * are those only its dependency groups reach (Heroku installs none of them).
  */
 function readUvLock(text: string): { packages: PackageRecord[] } {
   const lock = toml(text, 'uv.lock');
   const entries = Array.isArray(lock.package) ? lock.package.filter(isObject) : [];
   const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter(isObject).map((d) => String(d.name)) : []);
-  const isLocal = (p: Record<string, unknown>) =>
-    isObject(p.source) && ('editable' in p.source || 'virtual' in p.source || 'path' in p.source || 'directory' in p.source);
+  // The project itself: its source is the lockfile's own folder (editable or virtual `.`).
+  const isLocal = (p: Record<string, unknown>) => {
+    const source = isObject(p.source) ? p.source : {};
+    const at = source.editable ?? source.virtual;
+    return typeof at === 'string' && ['.', './', ''].includes(at);
+  };
   const graph = new Map(
     entries.map((p) => [
       String(p.name),
@@ -83,34 +150,81 @@ function readUvLock(text: string): { packages: PackageRecord[] } {
   return {
     packages: entries
       .filter((p) => !isLocal(p) && typeof p.name === 'string')
-      .map((p) => record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev.has(String(p.name)))),
+      .map((p) => record('PyPI', String(p.name), typeof p.version === 'string' ? p.version : null, dev.has(String(p.name)), lockSource(p.source))),
   };
 }
 
 /**
- * requirements*.txt: only `==` pins give a version (`requests>=2.0` is the
- * package with its version unknown, never 2.0). Options, includes, URLs
- * and editable installs name no registry version and are skipped. A file
- * named for development or tests (requirements-dev.txt) holds dev packages:
- * Heroku installs requirements.txt only.
+ * requirements*.txt: only `==` and `===` pins give a version
+ * (`requests>=2.0` is the package with its version unknown, never 2.0).
+ * Lines continue after a backslash; hashes and extras do not change the
+ * package; a line whose environment marker holds on no Heroku machine
+ * installs nothing there; `-r` and `--requirement` include another file
+ * (beside this one, when it was deployed), `-c` only constrains. A URL,
+ * `name @ URL` or `-e` names a package not from the index: `name @` keeps
+ * its name, with its source. A file named for development or tests
+ * (requirements-dev.txt) holds dev packages: Heroku installs
+ * requirements.txt only.
  */
-function readRequirements(text: string, path: string): { packages: PackageRecord[] } {
-  const dev = /(dev|test|lint|doc)/i.test(baseName(path));
+function readRequirements(
+  text: string,
+  path: string,
+  siblings: Siblings,
+  dev = /(dev|test|lint|doc)/i.test(baseName(path)),
+  seen = new Set<string>(),
+): { packages: PackageRecord[] } {
+  seen.add(path);
   const packages: PackageRecord[] = [];
   for (const raw of textLines(text.replace(/\\\r?\n/g, ' '))) {
     const line = requirementWithoutComment(raw);
-    if (!line || line.startsWith('-') || /^[a-z+]+:\/\//i.test(line) || line.includes(' @ ')) continue;
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(
-      line
-        .split(';')[0]!
-        .replace(/\s--hash=\S+/g, '')
-        .trim(),
-    );
+    if (!line) continue;
+    const include = /^(?:-r|--requirement)(?:\s+|=)(\S+)$/.exec(line);
+    if (include) {
+      const target = joinPath(folderOf(path), include[1]!);
+      const included = siblings(target);
+      // An include not deployed, or one already read (a loop), adds nothing.
+      if (included !== undefined && !seen.has(target) && seen.size < 20) packages.push(...readRequirements(included, target, siblings, dev, seen).packages);
+      continue;
+    }
+    if (line.startsWith('-') || /^[a-z+]+:\/\//i.test(line)) continue;
+    const [requirement, marker] = splitMarker(line.replace(/\s--hash[= ]\S+/g, ''));
+    if (marker !== null && !mayHoldOnHeroku(marker)) continue;
+    const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@\s*(\S+)/.exec(requirement);
+    if (direct) {
+      packages.push(
+        record(
+          'PyPI',
+          direct[1]!,
+          null,
+          dev,
+          /^git\+/.test(direct[2]!) ? 'git' : /^file:/.test(direct[2]!) && !/\.(whl|tar\.gz|zip)$/.test(direct[2]!) ? 'path' : 'tarball',
+        ),
+      );
+      continue;
+    }
+    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(requirement);
     if (!match) continue;
     const pin = /^===?\s*([^\s,*]+)$/.exec(match[3]!.trim());
     packages.push(record('PyPI', match[1]!, pin ? pin[1]! : null, dev));
   }
   return { packages };
+}
+
+/** A requirement and its environment marker (after a `;`), or null when it has none. */
+function splitMarker(line: string): [string, string | null] {
+  const at = line.indexOf(';');
+  return at === -1 ? [line.trim(), null] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
+}
+
+/** `relative` from `folder` (with its trailing slash), `./` and `../` resolved. */
+function joinPath(folder: string, relative: string): string {
+  const parts = folder.split('/').filter(Boolean);
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
 }
 
 /** A requirements line without its comment: `#` at the start, or after a space (a `#` inside a URL is not one). */
@@ -119,6 +233,12 @@ function requirementWithoutComment(line: string): string {
     if (at === 0 || /\s/.test(line[at - 1]!)) return line.slice(0, at).trim();
   }
   return line.trim();
+}
+
+/** Files readers look at beside a Python lockfile: pyproject.toml, and the text files a requirements file may include. */
+export function isPythonCompanion(path: string): boolean {
+  if (/(^|\/)(\.heroku|site-packages|node_modules|vendor|public|static|assets)\//.test(path)) return false;
+  return baseName(path) === 'pyproject.toml' || /\.(txt|in)$/.test(baseName(path));
 }
 
 export const pythonReaders: PackageReader[] = [
@@ -132,7 +252,7 @@ export const pythonReaders: PackageReader[] = [
     format: 'poetry.lock',
     evidence: 'lockfile',
     matches: (path) => baseName(path) === 'poetry.lock' && !path.includes('.heroku/'),
-    read: (file) => readPoetryLock(file.text),
+    read: (file, siblings) => readPoetryLock(file.text, file.path, siblings),
   },
   {
     format: 'Pipfile.lock',
@@ -150,6 +270,6 @@ export const pythonReaders: PackageReader[] = [
     format: 'requirements.txt',
     evidence: 'manifest',
     matches: (path) => /^requirements[^/]*\.txt$/.test(baseName(path)) && !path.includes('.heroku/') && !path.includes('site-packages/'),
-    read: (file) => readRequirements(file.text, file.path),
+    read: (file, siblings) => readRequirements(file.text, file.path, siblings),
   },
 ];

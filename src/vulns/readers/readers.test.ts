@@ -16,29 +16,32 @@ function scan(files: Record<string, string | Buffer>): ScanResult {
   return collector.finish();
 }
 
-const list = (result: ScanResult) => result.packages.map((p) => `${p.name}@${p.version ?? '?'}${p.dev ? ' dev' : ''}`);
+const list = (result: ScanResult) => result.packages.map((p) => `${p.name}@${p.version ?? '?'}${p.dev ? ' dev' : ''}${p.source ? ` (${p.source})` : ''}`);
 
 describe('npm', () => {
-  it('package-lock v3: aliases as the real package, scoped names, nested copies, dev flags; links, workspaces and file: sources left out', () => {
+  it('package-lock v3: aliases as the real package, scoped names, nested copies, dev flags; links and workspaces under their own names and sources', () => {
     const result = scan({ 'app/package-lock.json': fixture('package-lock-v3.json') });
     expect(list(result)).toEqual([
       '@babel/runtime@7.20.1',
       'axios@1.5.1',
       'express@4.18.2',
-      'forked@2.0.0',
+      'forked@2.0.0 (git)',
       'jest@29.7.0 dev',
+      'local-lib@0.1.0 (path)',
       'lodash@4.17.15',
       'minimist@1.2.5 dev',
       'qs@6.11.0',
       'qs@6.5.2',
+      'web@0.0.1 (workspace)',
     ]);
-    expect(result.files).toEqual([{ path: 'app/package-lock.json', format: 'package-lock v3', evidence: 'lockfile', packages: 9, used: true }]);
+    expect(result.files).toEqual([{ path: 'app/package-lock.json', format: 'package-lock v3', evidence: 'lockfile', packages: 11, used: true }]);
   });
 
-  it('package-lock v1: the nested tree, aliases, dev; file: sources left out', () => {
+  it('package-lock v1: the nested tree, aliases, dev; a file: folder under its name, with no version (v1 records none)', () => {
     expect(list(scan({ 'package-lock.json': fixture('package-lock-v1.json') }))).toEqual([
       '@types/node@18.0.0 dev',
       'express@4.17.1',
+      'local@? (path)',
       'lodash@4.17.15',
       'mocha@10.2.0 dev',
       'qs@6.7.0',
@@ -77,17 +80,18 @@ describe('npm', () => {
 });
 
 describe('Ruby', () => {
-  it('Gemfile.lock: GEM and GIT specs, platform suffixes dropped, PATH gems left out, dev groups from the Gemfile', () => {
+  it('Gemfile.lock: GEM, GIT and PATH specs with their sources, platform suffixes dropped, dev groups from the Gemfile', () => {
     const result = scan({ 'app/Gemfile.lock': fixture('Gemfile.lock'), 'app/Gemfile': fixture('Gemfile') });
     expect(list(result)).toEqual([
       'actionpack@7.0.4',
+      'billing@0.1.0 (path)',
       'nokogiri@1.13.3',
       'racc@1.6.2',
       'rack@2.2.3',
       'rspec-core@3.12.2 dev',
       'rspec-support@3.12.1 dev',
       'sidekiq@7.1.2',
-      'sidekiq-pro@7.1.0',
+      'sidekiq-pro@7.1.0 (git)',
     ]);
   });
 
@@ -105,7 +109,7 @@ describe('Python', () => {
   });
 
   it('Pipfile.lock: default and develop; a package in both is not dev-only', () => {
-    expect(list(scan({ 'Pipfile.lock': fixture('Pipfile.lock') }))).toEqual(['black@23.1.0 dev', 'editable-thing@?', 'jinja2@3.1.2', 'urllib3@1.26.16']);
+    expect(list(scan({ 'Pipfile.lock': fixture('Pipfile.lock') }))).toEqual(['black@23.1.0 dev', 'editable-thing@? (path)', 'jinja2@3.1.2', 'urllib3@1.26.16']);
   });
 
   it('uv.lock: the project itself left out, dev-only from its dev-dependencies', () => {
@@ -134,8 +138,9 @@ describe('Python', () => {
 });
 
 describe('Go, PHP, Java, Rust', () => {
-  it('go.mod: requires with replace; local replacements left out', () => {
+  it('go.mod: requires with replace; a local replacement under its own path and required version, as a path', () => {
     expect(list(scan({ 'go.mod': fixture('go.mod') }))).toEqual([
+      'github.com/acme/internal@v0.0.0-00010101000000-000000000000 (path)',
       'github.com/gin-gonic/gin@v1.9.0',
       'github.com/new/lib@v1.2.0',
       'github.com/pkg/errors@v0.9.1',
@@ -163,8 +168,8 @@ describe('Go, PHP, Java, Rust', () => {
     ]);
   });
 
-  it("Cargo.lock: registry and git crates; the workspace's own left out", () => {
-    expect(list(scan({ 'Cargo.lock': fixture('Cargo.lock') }))).toEqual(['forked@0.2.0', 'tokio@1.28.0']);
+  it('Cargo.lock: registry and git crates; without the Cargo.toml, the crate no other depends on is the project itself', () => {
+    expect(list(scan({ 'Cargo.lock': fixture('Cargo.lock') }))).toEqual(['forked@0.2.0 (git)', 'tokio@1.28.0']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { PackageRecord } from '../packages.js';
+import type { PackageRecord, PackageSource } from '../packages.js';
 import { baseName, devOnly, folderOf, record, textLines, withoutComment, type PackageReader, type Siblings } from './reader.js';
 
 /** A Gemfile.lock version without its platform (`1.13.3-x86_64-linux` is 1.13.3: RubyGems versions hold no `-`). */
@@ -51,26 +51,35 @@ function inlineGroups(options: string): string[] | null {
 }
 
 /**
- * Gemfile.lock: the GEM and GIT sections' specs (PATH sections are the
- * app's own code). Dev-only gems are worked out from the Gemfile beside it
- * when there is one.
+ * Gemfile.lock: the specs of its GEM (the registry), GIT and PATH sections
+ * (a PATH whose remote is `.` is the project's own gemspec, left out).
+ * Dev-only gems are worked out from the Gemfile beside it when there is one.
  */
 function readGemfileLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[] } {
   if (!/^(GEM|GIT|PATH|PLATFORMS|DEPENDENCIES)$/m.test(text)) throw new Error('not a Gemfile.lock (no GEM, GIT or DEPENDENCIES section)');
-  const gems = new Map<string, { version: string; dependencies: string[] }>();
+  const gems = new Map<string, { version: string; dependencies: string[]; source: PackageSource | undefined }>();
   let section = '';
+  let remote = '';
   let current: string | null = null;
   for (const line of textLines(text)) {
     if (/^\S/.test(line)) {
       section = line.trim();
+      remote = '';
       current = null;
       continue;
     }
-    if (section !== 'GEM' && section !== 'GIT') continue;
+    if (section !== 'GEM' && section !== 'GIT' && section !== 'PATH') continue;
+    const at = /^ {2}remote: (.*)$/.exec(line);
+    if (at) remote = at[1]!.trim();
     const spec = /^ {4}(\S+) \(([^)]+)\)$/.exec(line);
     if (spec) {
-      current = spec[1]!;
-      gems.set(current, { version: withoutPlatform(spec[2]!), dependencies: [] });
+      current = section === 'PATH' && (remote === '.' || remote === './') ? null : spec[1]!;
+      if (current)
+        gems.set(current, {
+          version: withoutPlatform(spec[2]!),
+          dependencies: [],
+          source: section === 'GIT' ? 'git' : section === 'PATH' ? 'path' : undefined,
+        });
       continue;
     }
     const dependency = /^ {6}(\S+)/.exec(line);
@@ -82,7 +91,7 @@ function readGemfileLock(text: string, path: string, siblings: Siblings): { pack
     const groups = gemfileDevGems(gemfile);
     dev = devOnly(groups.production, groups.development, (name) => gems.get(name)?.dependencies ?? []);
   }
-  return { packages: [...gems].map(([name, gem]) => record('RubyGems', name, gem.version, dev.has(name))) };
+  return { packages: [...gems].map(([name, gem]) => record('RubyGems', name, gem.version, dev.has(name), gem.source)) };
 }
 
 /** An installed gem's specification: `s.name = "rack".freeze`, `s.version = "2.2.8"`. */
