@@ -39,8 +39,11 @@ describe('herowatch vulns scan', () => {
       name: 'minimist',
       version: '1.2.5',
       dev: true,
+      source: 'registry',
       locations: ['web/package-lock.json'],
     });
+    // A local folder is listed with where it came from, and matched against nothing.
+    expect(report.packages.find((p) => p.name === 'local-lib')).toMatchObject({ version: '0.1.0', source: 'path' });
     expect(report.vulnerabilities.find((v) => v.package === 'qs')).toEqual({
       id: 'CVE-2022-24999',
       aliases: ['GHSA-hrpp-h998-j3pp'],

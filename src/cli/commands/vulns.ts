@@ -177,7 +177,14 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       }
       if (flags.json) {
         output.json({
-          packages: report.scan.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, dev: p.dev, locations: p.locations })),
+          packages: report.scan.packages.map((p) => ({
+            ecosystem: p.ecosystem,
+            name: p.name,
+            version: p.version,
+            dev: p.dev,
+            source: p.source ?? 'registry',
+            locations: p.locations,
+          })),
           vulnerabilities: report.vulnerabilities.map((v) => ({
             id: v.id,
             aliases: [...v.advisories.filter((a) => a !== v.id), ...v.aliases.filter((a) => a !== v.id)],
@@ -402,6 +409,11 @@ function printScan(output: Output, report: ScanReport, skippedAdvisories: number
   if (report.unknownVersions > 0)
     output.out(
       `  ${report.unknownVersions} package${report.unknownVersions === 1 ? '' : 's'} without a pinned version: not matched (pin them, or scan what is installed).`,
+    );
+  const unregistered = scan.packages.filter((p) => p.source !== undefined).length;
+  if (unregistered > 0)
+    output.out(
+      `  ${unregistered} package${unregistered === 1 ? '' : 's'} not from a registry (a folder, a link, a workspace, git or an archive): listed, not matched against registry advisories.`,
     );
   for (const gap of scan.gaps) output.out(`  not read: ${gap.path}: ${gap.reason}`);
   if (skippedAdvisories > 0) output.out(`  ${skippedAdvisories} advisory files could not be read and were skipped.`);
