@@ -12,7 +12,8 @@ import {
   slugPackagesNamed,
   slugScan,
   vulnerabilityRows,
-  vulnerabilityRowsOf,
+  vulnerabilityPackages,
+  vulnerabilityRowsById,
   vulnTests,
   writeVulnerabilityGap,
   writeVulnerabilityTest,
@@ -354,13 +355,9 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   if (tests.length === 0) return [];
   const scans = new Map<string, Package[]>();
   for (const checksum of new Set(tests.map((t) => t.checksum!))) {
-    let packages = named.get(checksum) as Package[] | null;
-    if (packages === null) {
-      // Index rows written before the packages were kept beside them: the scan has them.
-      const scan = await slugScan(hw.store, checksum, SCANNER_RULES);
-      if (!scan) continue;
-      packages = scan.packages as Package[];
-    }
+    const packages = named.get(checksum) as Package[] | null | undefined;
+    // Index rows without their packages were written under older reading rules: the app's next test reads its slug again.
+    if (!packages) continue;
     scans.set(
       checksum,
       packages.filter((p) => touched.has(packageKey(p.ecosystem, p.name))),
@@ -371,10 +368,13 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   const index = await storedAdvisoryIndex(hw, concernedPackages);
   const testedConnections = [...new Set(tests.map((t) => t.connection_id))];
   // The findings an update can move are on the packages it names: those, and how many others each app has open.
-  const names = new Set([...concernedPackages.map((p) => p.name), ...[...touched].map((key) => key.slice(key.indexOf('\u0000') + 1))]);
+  // A finding is on a package as some release spelt it (`Django`, later `django`): findings are picked by the package's identity, not its spelling.
+  const ecosystemsTouched = [...new Set([...touched].map((key) => key.slice(0, key.indexOf('\u0000'))))];
+  const concernedIds = (await vulnerabilityPackages(hw.store, testedConnections, ecosystemsTouched))
+    .filter((row) => touched.has(packageKey(row.ecosystem, row.package)))
+    .map((row) => row.id);
   const byApp = new Map<string, VulnerabilityRow[]>();
-  for (const row of await vulnerabilityRowsOf(hw.store, testedConnections, names)) {
-    if (!touched.has(packageKey(row.ecosystem, row.package))) continue;
+  for (const row of await vulnerabilityRowsById(hw.store, concernedIds)) {
     const key = `${row.connection_id} ${row.app_id}`;
     const rows = byApp.get(key);
     if (rows) rows.push(row);

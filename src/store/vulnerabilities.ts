@@ -145,18 +145,26 @@ export interface VulnerabilityQuery {
   status?: string[];
 }
 
-/** Findings of the connections' apps on the named packages (as findings name them), in no particular order. */
-export async function vulnerabilityRowsOf(store: Store, connectionIds: number[], packages: Iterable<string>): Promise<VulnerabilityRow[]> {
+/** Which package each finding of the connections' apps is on, in the given ecosystems: a light read, to pick the findings to load. */
+export async function vulnerabilityPackages(
+  store: Store,
+  connectionIds: number[],
+  ecosystems: string[],
+): Promise<{ id: number; ecosystem: string; package: string }[]> {
+  if (connectionIds.length === 0 || ecosystems.length === 0) return [];
+  return store.db
+    .selectFrom('hw_vulnerabilities')
+    .select(['id', 'ecosystem', 'package'])
+    .where('connection_id', 'in', connectionIds)
+    .where('ecosystem', 'in', ecosystems)
+    .execute();
+}
+
+/** Findings by id, in no particular order. */
+export async function vulnerabilityRowsById(store: Store, ids: number[]): Promise<VulnerabilityRow[]> {
   const rows: VulnerabilityRow[] = [];
-  if (connectionIds.length === 0) return rows;
-  for (const part of chunks([...new Set(packages)]))
-    for (const row of await store.db
-      .selectFrom('hw_vulnerabilities')
-      .selectAll()
-      .where('connection_id', 'in', connectionIds)
-      .where('package', 'in', part)
-      .execute())
-      rows.push(vulnerabilityRow(row));
+  for (const part of chunks([...new Set(ids)]))
+    for (const row of await store.db.selectFrom('hw_vulnerabilities').selectAll().where('id', 'in', part).execute()) rows.push(vulnerabilityRow(row));
   return rows;
 }
 

@@ -97,6 +97,14 @@ describe("version orders, against each ecosystem's own tools", () => {
     expect(ecosystem('PyPI')!.version('>=2.0')).toBeNull();
   });
 
+  it('Maven: an unresolved property or a version longer than any real one is no version (never matched, never a stack overflow)', () => {
+    const maven = ecosystem('Maven')!;
+    expect(maven.version('${revision}')).toBeNull();
+    expect(maven.version('1.0-${changelist}')).toBeNull();
+    expect(maven.version(`2${'-0'.repeat(5000)}-1`)).toBeNull();
+    expect(maven.version('2.0.0-jboss-1')).toBe('2.0.0-jboss-1');
+  });
+
   it('names: PyPI by PEP 503, Packagist lowercased, the rest exact; suffixed ecosystems are their base', () => {
     expect(ecosystem('PyPI')!.normalizeName('Django_Rest.Framework')).toBe('django-rest-framework');
     expect(ecosystem('Packagist')!.normalizeName('GuzzleHttp/Guzzle')).toBe('guzzlehttp/guzzle');

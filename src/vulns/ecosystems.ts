@@ -95,8 +95,12 @@ const REGISTRY: Record<EcosystemName, Ecosystem> = {
     name: 'Maven',
     normalizeName: (n) => n,
     ranged: () => true,
-    // Maven orders any text (`1.0`, `2.0-jboss-1`, `ζέβρα`); only an empty one, or one with spaces or control characters, is no version.
-    version: (text) => (/^[^\s\p{Cc}]+$/u.test(text.trim()) ? text.trim() : null),
+    // Maven orders any text (`1.0`, `2.0-jboss-1`, `ζέβρα`). No version: an empty one, one with spaces or control characters, an
+    // unresolved property (`${revision}`), or one longer than any real version (each `-` nests the order one level deeper).
+    version: (text) => {
+      const trimmed = text.trim();
+      return trimmed.length <= 256 && !trimmed.includes('${') && /^[^\s\p{Cc}]+$/u.test(trimmed) ? trimmed : null;
+    },
     compare: compareMavenVersions,
   },
 };

@@ -53,11 +53,12 @@ export class AdvisoryIndex {
    * affects. Worked out once per version, however many apps hold it.
    */
   vulnerabilitiesOf(eco: EcosystemName, name: string, version: string): VersionVerdict[] {
-    const key = `${eco}\u0000${name}\u0000${version}`;
+    const ecosystemRules = ecosystem(eco)!;
+    // By the name as the ecosystem normalises it: `Django` and `django` are one package.
+    const key = `${eco}\u0000${ecosystemRules.normalizeName(name)}\u0000${version}`;
     const known = this.verdicts.get(key);
     if (known) return known;
     const entries = this.entries(eco, name);
-    const ecosystemRules = ecosystem(eco)!;
     const matched = [...new Set(entries.filter((entry) => affects(entry, version, ecosystemRules)).map((entry) => entry.advisory))].map((id) =>
       this.advisory(id)!,
     );

@@ -85,7 +85,7 @@ export function cycloneDx(subject: SbomSubject, packages: Package[], tool: { ver
   const seen = new Map<string, number>();
   for (const pkg of packages) {
     const purl = purlOf(pkg);
-    const base = purl ?? `${pkg.ecosystem}:${pkg.name}@unknown`;
+    const base = purl ?? `${pkg.ecosystem}:${pkg.name}@${pkg.version ?? 'unknown'}${pkg.source ? `:${pkg.source}` : ''}`;
     const times = (seen.get(base) ?? 0) + 1;
     seen.set(base, times);
     const ref = times === 1 ? base : `${base}#${times}`;

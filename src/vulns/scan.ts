@@ -1,7 +1,7 @@
 import { InputError, type ErrorOptions } from '../errors.js';
 import { printable } from '../text.js';
 import { unzipSync } from 'fflate';
-import { isCompanionFile, isJavaArchive, readerFor } from './readers/index.js';
+import { isCompanionFile, isJavaArchive, isRequirementsIncludeCandidate, readerFor } from './readers/index.js';
 import { GoBuildInfoSniffer } from './readers/go-binary.js';
 import { byCodePoint, mergePackages, type FileResult, type Package } from './packages.js';
 
@@ -51,6 +51,10 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
  */
 export const SCANNER_RULES = '2';
 
+/** A text file kept in case a requirements file includes it: at most this size, and this much of them in all. */
+const INCLUDE_BYTES = 256 * 1024;
+const INCLUDES_TOTAL = 4 * 1024 * 1024;
+
 /** A jar's pom.properties is a few lines: a larger one is not read. */
 const POM_PROPERTIES_BYTES = 64 * 1024;
 
@@ -91,6 +95,7 @@ export interface EntrySink {
 export class ScanCollector {
   private readonly texts = new Map<string, string>();
   private readonly binaries: FileResult[] = [];
+  private includeBytes = 0;
   readonly gaps: ScanGap[] = [];
   entries = 0;
   bytes = 0;
@@ -122,8 +127,35 @@ export class ScanCollector {
       return null;
     }
     if (readerFor(path) || isCompanionFile(path)) return this.whole(path, size, this.limits.fileBytes, (bytes) => this.texts.set(path, bytes.toString('utf8')));
+    if (isRequirementsIncludeCandidate(path)) return this.includeCandidate(path, size);
     if (isJavaArchive(path)) return this.whole(path, size, this.limits.archiveBytes, (bytes) => this.archive(path, bytes, 1));
     return this.sniff(path);
+  }
+
+  /**
+   * A small text file a requirements file might include: kept quietly (it
+   * is no package file of its own), up to INCLUDE_BYTES each and
+   * INCLUDES_TOTAL in all; past those it passes by, as any other file.
+   */
+  private includeCandidate(path: string, size: number | null): EntrySink | null {
+    if ((size !== null && size > INCLUDE_BYTES) || this.includeBytes >= INCLUDES_TOTAL) return null;
+    const chunks: Buffer[] = [];
+    let length = 0;
+    return {
+      write: (chunk) => {
+        if (length > INCLUDE_BYTES || this.includeBytes + chunk.length > INCLUDES_TOTAL) {
+          length = INCLUDE_BYTES + 1;
+          chunks.length = 0;
+          return;
+        }
+        length += chunk.length;
+        this.includeBytes += chunk.length;
+        chunks.push(chunk);
+      },
+      end: () => {
+        if (length <= INCLUDE_BYTES) this.texts.set(path, Buffer.concat(chunks, length).toString('utf8'));
+      },
+    };
   }
 
   private whole(path: string, size: number | null, limit: number, done: (bytes: Buffer) => void): EntrySink | null {

@@ -25,7 +25,7 @@ function advisory(id: string, modified: string, name: string, fixed: string) {
 }
 
 describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) => {
-  it('matches again only the packages the update names, from the index rows (or the scan, for rows kept before them), and keeps the other findings', async () => {
+  it('matches again only the packages the update names, from the index rows, and keeps the other findings', async () => {
     const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
     const work = await mkdtemp(join(tmpdir(), 'herowatch-rematch-'));
     onTestFinished(() => rm(work, { recursive: true, force: true }));
@@ -67,8 +67,6 @@ describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) 
         files: [],
       });
     }
-    // app-b's index rows were written before the packages were kept beside them: its scan is read instead.
-    await sql`UPDATE hw_slug_packages SET entries = NULL WHERE checksum = ${'SHA256:app-b'}`.execute(hw.store.db);
 
     const update = async (name: string, records: object[]) => {
       const folder = join(work, name);
@@ -93,7 +91,7 @@ describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) 
     ]);
     expect(await open('app-a')).toEqual(['left-pad@1.0.0 GHSA-0001', 'qs@6.0.0 GHSA-0002']);
 
-    // A revision widens one advisory (app-b, read from its scan, is affected now) and a new one names app-c's package.
+    // A revision widens one advisory (app-b is affected now) and a new one names app-c's package.
     const second = await update('day-2', [
       advisory('GHSA-0001', '2026-11-02T00:00:00Z', 'left-pad', '2.0.0'),
       advisory('GHSA-0003', '2026-11-02T00:00:00Z', 'ms', '2.0.0'),
@@ -116,5 +114,56 @@ describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) 
     expect(await open('app-a')).toEqual(['left-pad@1.0.0 GHSA-0001', 'qs@6.0.0 GHSA-0002']);
     expect(await open('app-b')).toEqual([]);
     expect(await open('app-c')).toEqual(['ms@1.0.0 GHSA-0003']);
+  });
+
+  it('takes a finding on a package an earlier release spelt otherwise (Django, then django) for the same finding', async () => {
+    const hw = await openTestHerowatch(dialect, 'http://127.0.0.1:9');
+    const work = await mkdtemp(join(tmpdir(), 'herowatch-rematch-'));
+    onTestFinished(() => rm(work, { recursive: true, force: true }));
+    const connection = await ensureConnection(hw.store, 'acme', 'https://api.heroku.com');
+    const deploy = async (checksum: string, name: string, version: string) => {
+      const packages: Package[] = [{ ecosystem: 'PyPI', name, version, dev: false, locations: ['requirements.txt'], evidence: 'lockfile' }];
+      await saveSlugScan(
+        hw.store,
+        { checksum, scanner: SCANNER_RULES, scanned_at: NOW.toISOString(), size: null, packages, files: [], gaps: [], entries: 0, bytes: 0 },
+        packages.map((p) => ({ ecosystem: p.ecosystem, name: 'django', entries: [p] })),
+      );
+      await writeVulnerabilityGap(hw.store, {
+        connection_id: connection.id,
+        app_id: 'app-a',
+        app_name: 'app-a',
+        tested_at: NOW.toISOString(),
+        release_version: 1,
+        slug_id: checksum,
+        checksum,
+        status: 'scanned',
+        reason: null,
+        packages: 1,
+        files: [],
+      });
+    };
+    const update = async (name: string, fixed: string, modified: string) => {
+      const folder = join(work, name);
+      await mkdir(folder);
+      const record = {
+        id: 'PYSEC-0001',
+        modified,
+        summary: 'in django',
+        affected: [{ package: { ecosystem: 'PyPI', name: 'django' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+      };
+      await writeFile(join(folder, 'PYSEC-0001.json'), JSON.stringify(record));
+      return importAdvisories(hw, folder, { now: NOW });
+    };
+    const rows = async () => (await vulnerabilityRows(hw.store, { connectionIds: [connection.id] })).map((v) => `${v.package}@${v.version} ${v.status}`);
+    await deploy('SHA256:one', 'Django', '3.0');
+    await update('day-1', '3.1', '2026-11-01T00:00:00Z');
+    expect(await rows()).toEqual(['Django@3.0 open']);
+    // The next release spells it django and pins 3.2, past the fix: a full test resolves the finding.
+    await deploy('SHA256:two', 'django', '3.2');
+    await sql`UPDATE hw_vulnerabilities SET status = 'resolved'`.execute(hw.store.db);
+    // A revision reaches 3.2: the finding reopens (one finding, as a full test would have it), not a second one beside it.
+    const second = await update('day-2', '4.0', '2026-11-02T00:00:00Z');
+    expect(second.rematched.map((t) => [t.app, t.open, t.changes.map((c) => c.event)])).toEqual([['app-a', 1, ['reopened']]]);
+    expect(await rows()).toEqual(['django@3.2 open']);
   });
 });

@@ -54,7 +54,8 @@ function disagreements(name: EcosystemName, set: Cases): string[] {
   }
   for (const [a, b, op] of set.negative ?? []) {
     const got = compare(a, b);
-    if (got !== 'unknown' && holds[op](got)) wrong.push(`${JSON.stringify(a)} ${op} ${JSON.stringify(b)} holds, but must not`);
+    if (got === 'unknown') wrong.push(`${JSON.stringify(a)} or ${JSON.stringify(b)} is not read as a version`);
+    else if (holds[op](got)) wrong.push(`${JSON.stringify(a)} ${op} ${JSON.stringify(b)} holds, but must not`);
   }
   for (const [text, valid] of set.valid ?? []) {
     const got = ecosystem(name)!.version(text) !== null;

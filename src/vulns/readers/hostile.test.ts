@@ -113,6 +113,21 @@ const CASES: Case[] = [
   },
   { name: 'pnpm-lock v9: snapshots of one package', n: 2_500, path: () => 'pnpm-lock.yaml', text: pnpmV9 },
   {
+    name: 'package-lock: workspace globs of ** against links to deep folders',
+    n: 500,
+    path: () => 'package-lock.json',
+    text: (n) => {
+      const deep = (i: number) => `${repeat('d/', 60)}p${i}`;
+      const packages: Record<string, unknown> = { '': { workspaces: [repeat('**/', 40) + 'x', `${repeat('*a', 60)}*b/**`] } };
+      for (let i = 0; i < n; i++) {
+        packages[`node_modules/p${i}`] = { resolved: deep(i), link: true };
+        packages[deep(i)] = { name: `p${i}`, version: '1.0.0' };
+      }
+      return JSON.stringify({ lockfileVersion: 3, packages });
+    },
+    expect: (p) => expect(p.length).toBe(2_000),
+  },
+  {
     name: 'requirements.txt: environment markers nested and chained',
     n: 5_000,
     path: () => 'requirements.txt',

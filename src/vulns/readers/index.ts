@@ -2,7 +2,7 @@ import { goReaders } from './go.js';
 import { javaReaders } from './java.js';
 import { isRootManifest, npmReaders } from './npm.js';
 import { phpReaders } from './php.js';
-import { isPythonCompanion, pythonReaders } from './python.js';
+import { isPythonCompanion, isRequirementsIncludeCandidate, pythonReaders } from './python.js';
 import type { PackageReader } from './reader.js';
 import { isGemfile, rubyReaders } from './ruby.js';
 import { isCargoManifest, rustReaders } from './rust.js';
@@ -20,4 +20,5 @@ export function isCompanionFile(path: string): boolean {
 }
 
 export { isJavaArchive } from './java.js';
+export { isRequirementsIncludeCandidate };
 export type { PackageReader } from './reader.js';

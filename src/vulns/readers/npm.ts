@@ -1,7 +1,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { parse as parseYaml } from 'yaml';
 import type { PackageRecord, PackageSource } from '../packages.js';
-import { baseName, devOnly, folderOf, isObject, parseJson, record, type PackageReader, type Siblings } from './reader.js';
+import { baseName, devOnly, folderOf, isObject, joinPath, parseJson, record, type PackageReader, type Siblings } from './reader.js';
 
 /** The package name in a `node_modules/...` path: the part after the last `node_modules/` (scoped names keep their scope). */
 function nameFromPath(key: string): string {
@@ -20,22 +20,55 @@ function npmSource(resolved: unknown, version: unknown): PackageSource | undefin
   return undefined;
 }
 
-/** Whether a folder of the project is one of its workspaces (`packages/*`, `apps/**`). */
+/**
+ * Whether a folder of the project is one of its workspaces (`packages/*`,
+ * `apps/**`): glob segments matched one by one (no regular expression, so
+ * a hostile pattern costs its length times the path's, never more), at most
+ * a hundred patterns of 256 characters.
+ */
 function inWorkspaces(folder: string, patterns: string[]): boolean {
-  return patterns.some((pattern) => {
-    const parts = pattern.replace(/^\.\//, '').replace(/\/$/, '').split('/');
-    const expression = parts
-      .map((part) =>
-        part === '**'
-          ? '.*'
-          : part
-              .split('*')
-              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-              .join('[^/]*'),
-      )
-      .join('/');
-    return new RegExp(`^${expression}$`).test(folder);
-  });
+  const path = folder.split('/').filter(Boolean);
+  return patterns.slice(0, 100).some((pattern) => pattern.length <= 256 && globMatches(pattern.replace(/^\.\//, '').split('/').filter(Boolean), path));
+}
+
+/** Segments against segments, `**` standing for any number of them: a table of pattern prefix by path prefix. */
+function globMatches(pattern: string[], path: string[]): boolean {
+  let reachable = new Array<boolean>(path.length + 1).fill(false);
+  reachable[0] = true;
+  for (const segment of pattern) {
+    const next = new Array<boolean>(path.length + 1).fill(false);
+    if (segment === '**') {
+      // Any number of segments: every place from the first one reached.
+      const first = reachable.indexOf(true);
+      if (first !== -1) next.fill(true, first);
+    } else {
+      for (let j = 0; j < path.length; j++) if (reachable[j] && segmentMatches(segment, path[j]!)) next[j + 1] = true;
+    }
+    reachable = next;
+  }
+  return reachable[path.length]!;
+}
+
+/** One segment against a glob with `*` (any run of characters): the classic two-pointer match, linear in practice. */
+function segmentMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (g < glob.length && glob[g] !== '*' && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = t;
+    } else if (star !== -1) {
+      g = star + 1;
+      t = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /** An alias (`npm:real-name@1.2.3`) as the real package and version. */
@@ -96,8 +129,7 @@ function readPackageLock(text: string, path: string, siblings: Siblings, install
           const target = entry.version.slice('file:'.length).replace(/^\.\//, '').replace(/\/$/, '');
           if (inWorkspaces(target, workspaces)) kind = 'workspace';
           // The lockfile records no version for a folder: its package.json does, when it was deployed with the app.
-          const own = target.startsWith('../') ? null : manifestOf(`${folder}${target}/package.json`, siblings);
-          recorded = own && typeof own.version === 'string' ? own.version : null;
+          recorded = folderVersion(path, target, siblings);
         }
         packages.push(record('npm', real.name, recorded, entry.dev === true, kind));
         if (isObject(entry.dependencies)) walk(entry.dependencies);
@@ -226,7 +258,8 @@ function yarnTarget(range: string): string {
 
 /** The version in a local folder's package.json, relative to the lockfile's folder, when it was deployed. */
 function folderVersion(lockfile: string, relative: string, siblings: Siblings): string | null {
-  const manifest = manifestOf(`${joinFolder(folderOf(lockfile), relative)}/package.json`.replace(/^\//, ''), siblings);
+  const folder = joinPath(folderOf(lockfile), relative);
+  const manifest = folder === null ? null : manifestOf(folder === '' ? 'package.json' : `${folder}/package.json`, siblings);
   return manifest && typeof manifest.version === 'string' ? manifest.version : null;
 }
 
@@ -264,17 +297,6 @@ function pnpmSource(resolution: unknown): PackageSource {
   return 'tarball';
 }
 
-/** A folder path joined to another, `./` and `../` resolved (`''` is the top). */
-function joinFolder(base: string, relative: string): string {
-  const parts = base.split('/').filter(Boolean);
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
-}
-
 /**
  * pnpm-lock.yaml, v5 and v6 (packages marked `dev`) and v9 (dev worked
  * out from the importers). Local packages are read under their own names:
@@ -306,8 +328,10 @@ function readPnpmLock(text: string, path: string, siblings: Siblings): { package
     const dev = typeof entry.dev === 'boolean' ? entry.dev : null;
     const at = key.indexOf('@', 1);
     const spec = at === -1 ? '' : key.slice(at + 1);
-    if (!key.startsWith('/') && named !== null) {
-      // v5 and v6: a package not from the registry is keyed by where it came from, and names itself.
+    // v5 and v6: a package from another registry is keyed by the registry's host, and ends as one from the default one does.
+    const fromRegistry = named !== null && recorded !== null && (key.endsWith(`/${named}/${recorded}`) || cutAt(key, '(').endsWith(`/${named}@${recorded}`));
+    if (!key.startsWith('/') && named !== null && !fromRegistry) {
+      // v5 and v6: a package not from a registry is keyed by where it came from, and names itself.
       const source = pnpmSource(entry.resolution);
       const target = key.startsWith('file:') ? key.slice('file:'.length) : null;
       packages.set(key, { name: named, version: recorded ?? (source === 'path' && target ? versionIn(target) : null), dev, source });
@@ -321,13 +345,17 @@ function readPnpmLock(text: string, path: string, siblings: Siblings): { package
       packages.set(key, { name: key.slice(0, at), version: recorded ?? (source === 'path' && target ? versionIn(target) : null), dev, source });
       continue;
     }
+    if (fromRegistry) {
+      packages.set(`${named}@${recorded}`, { name: named, version: recorded, dev });
+      continue;
+    }
     const parsed = pnpmKey(key);
     if (!parsed) continue;
     if (/^(link|file|workspace):/.test(parsed.version)) continue;
     packages.set(`${parsed.name}@${parsed.version}`, { ...parsed, dev });
   }
   // Links: to a workspace member (another importer) or to a folder; their versions are in their own package.json.
-  const importerFolders = new Set(Object.keys(importers).map((k) => joinFolder('', k)));
+  const importerFolders = new Set(Object.keys(importers).map((k) => joinPath('', k)));
   for (const [importerPath, importer] of Object.entries(importers)) {
     if (!isObject(importer)) continue;
     for (const [field, dev] of [
@@ -339,7 +367,7 @@ function readPnpmLock(text: string, path: string, siblings: Siblings): { package
       for (const [name, spec] of Object.entries(importer[field])) {
         const resolved = isObject(spec) ? String(spec.version ?? '') : String(spec);
         if (!resolved.startsWith('link:')) continue;
-        const target = joinFolder(importerPath, resolved.slice('link:'.length));
+        const target = joinPath(importerPath, resolved.slice('link:'.length)) ?? resolved;
         const key = `link:${target}`;
         const known = packages.get(key);
         if (known) known.dev = (known.dev ?? true) && dev;

@@ -13,6 +13,7 @@ describe('environment markers on Heroku (Linux, CPython 3.9 to 3.14)', () => {
       '(sys_platform == "win32" or sys_platform == "cygwin") and extra == "x"',
       'implementation_name == "pypy"',
       '"win" in sys_platform',
+      'python_version ~= "2.7"',
     ];
     const may = [
       'python_version >= "3.8"',
@@ -25,6 +26,10 @@ describe('environment markers on Heroku (Linux, CPython 3.9 to 3.14)', () => {
       'sys_platform == "win32" or extra == "fast"',
       'python_version == "3.*"',
       'python_version ~= "3.10"',
+      'python_full_version ~= "3.9"',
+      'python_version ~= "3.10.0"',
+      'constructor == "1"',
+      '__proto__ == "1"',
       // Not a marker at all: it may hold, so the package is reported.
       'this is not a marker',
       '(((',

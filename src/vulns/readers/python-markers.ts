@@ -128,7 +128,8 @@ class MarkerParser {
     const token = this.tokens[this.at++];
     if (!token) throw new Error('missing operand');
     if (token.kind === 'string') return { value: token.text };
-    if (token.kind === 'name') return { variable: token.text, value: this.environment[token.text] ?? null };
+    // Own keys only: `constructor` or `__proto__` in a marker is a variable this does not know, not a property of the object.
+    if (token.kind === 'name') return { variable: token.text, value: Object.hasOwn(this.environment, token.text) ? this.environment[token.text]! : null };
     throw new Error('unexpected token');
   }
 
@@ -154,7 +155,11 @@ class MarkerParser {
     if (versions && (!x || !y) && op !== '===') return null;
     if (x && y && op !== '===') {
       const order = comparePep440(x, y);
-      if (op === '~=') return order >= 0 && left.value.split('.').slice(0, -1).join('.') === right.value.split('.').slice(0, -1).join('.');
+      // Compatible release (`~= 3.9` is `>= 3.9, == 3.*`): the prefix is the specifier's, without its last part.
+      if (op === '~=') {
+        const prefix = right.value.split('.').slice(0, -1);
+        return order >= 0 && prefix.every((part, i) => left.value!.split('.')[i] === part);
+      }
       return { '==': order === 0, '!=': order !== 0, '<': order < 0, '<=': order <= 0, '>': order > 0, '>=': order >= 0 }[op] ?? null;
     }
     if (op === '==' || op === '===') return left.value === right.value;

@@ -1,7 +1,8 @@
 import { parse as parseToml } from 'smol-toml';
 import type { PackageRecord, PackageSource } from '../packages.js';
+import { ecosystem } from '../ecosystems.js';
 import { mayHoldOnHeroku } from './python-markers.js';
-import { baseName, devOnly, folderOf, isObject, parseJson, record, textLines, type PackageReader, type Siblings } from './reader.js';
+import { baseName, devOnly, folderOf, isObject, joinPath, parseJson, record, textLines, type PackageReader, type Siblings } from './reader.js';
 
 function toml(text: string, what: string): Record<string, unknown> {
   try {
@@ -84,9 +85,9 @@ function readPoetryLock(text: string, path: string, siblings: Siblings): { packa
   };
 }
 
-/** PEP 503's name: lowercase, every run of -, _ and . one -. */
+/** PEP 503's name, as the PyPI ecosystem normalises it. */
 function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  return ecosystem('PyPI')!.normalizeName(name);
 }
 
 /** A Pipfile.lock pin, `==1.2.3`, as its version; anything else is no version. */
@@ -118,7 +119,7 @@ function readPipfileLock(text: string): { packages: PackageRecord[] } {
     packages.push(record('PyPI', name, pinned(fields.version), dev, pipfileSource(fields)));
   };
   for (const [name, entry] of Object.entries(production)) add(name, entry, false);
-  for (const [name, entry] of Object.entries(isObject(lock.develop) ? lock.develop : {})) if (!(name in production)) add(name, entry, true);
+  for (const [name, entry] of Object.entries(isObject(lock.develop) ? lock.develop : {})) if (!Object.hasOwn(production, name)) add(name, entry, true);
   return { packages };
 }
 
@@ -181,25 +182,26 @@ function readRequirements(
     const include = /^(?:-r|--requirement)(?:\s+|=)(\S+)$/.exec(line);
     if (include) {
       const target = joinPath(folderOf(path), include[1]!);
-      const included = siblings(target);
-      // An include not deployed, or one already read (a loop), adds nothing.
-      if (included !== undefined && !seen.has(target) && seen.size < 20) packages.push(...readRequirements(included, target, siblings, dev, seen).packages);
+      const included = target === null ? undefined : siblings(target);
+      // An include not deployed (or outside what was), or one already read (a loop), adds nothing.
+      if (target !== null && included !== undefined && !seen.has(target) && seen.size < 20)
+        packages.push(...readRequirements(included, target, siblings, dev, seen).packages);
       continue;
     }
     if (line.startsWith('-') || /^[a-z+]+:\/\//i.test(line)) continue;
     const [requirement, marker] = splitMarker(line.replace(/\s--hash[= ]\S+/g, ''));
     if (marker !== null && !mayHoldOnHeroku(marker)) continue;
-    const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@\s*(\S+)/.exec(requirement);
-    if (direct) {
-      packages.push(
-        record(
-          'PyPI',
-          direct[1]!,
-          null,
-          dev,
-          /^git\+/.test(direct[2]!) ? 'git' : /^file:/.test(direct[2]!) && !/\.(whl|tar\.gz|zip)$/.test(direct[2]!) ? 'path' : 'tarball',
-        ),
-      );
+    // `name @ URL` (PEP 508): the part before the `@` is the name (and extras), cut at known characters, never a pattern that can backtrack.
+    const at = requirement.indexOf('@');
+    if (at > 0) {
+      const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement.slice(0, at).trim())?.[0];
+      const url =
+        requirement
+          .slice(at + 1)
+          .trim()
+          .split(/\s/)[0] ?? '';
+      const source = /^git\+/.test(url) ? 'git' : /^file:/.test(url) && !/\.(whl|tar\.gz|zip)$/.test(url) ? 'path' : 'tarball';
+      if (name && url) packages.push(record('PyPI', name, null, dev, source));
       continue;
     }
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/s.exec(requirement);
@@ -216,17 +218,6 @@ function splitMarker(line: string): [string, string | null] {
   return at === -1 ? [line.trim(), null] : [line.slice(0, at).trim(), line.slice(at + 1).trim()];
 }
 
-/** `relative` from `folder` (with its trailing slash), `./` and `../` resolved. */
-function joinPath(folder: string, relative: string): string {
-  const parts = folder.split('/').filter(Boolean);
-  for (const part of relative.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
-}
-
 /** A requirements line without its comment: `#` at the start, or after a space (a `#` inside a URL is not one). */
 function requirementWithoutComment(line: string): string {
   for (let at = line.indexOf('#'); at !== -1; at = line.indexOf('#', at + 1)) {
@@ -235,10 +226,19 @@ function requirementWithoutComment(line: string): string {
   return line.trim();
 }
 
-/** Files readers look at beside a Python lockfile: pyproject.toml, and the text files a requirements file may include. */
+/** pyproject.toml, read beside poetry.lock and uv.lock. */
 export function isPythonCompanion(path: string): boolean {
+  return baseName(path) === 'pyproject.toml' && !/(^|\/)(\.heroku|site-packages|node_modules|vendor)\//.test(path);
+}
+
+/**
+ * A text file a requirements file may include (`-r base.txt`): which ones
+ * it names is known only once it is read, so small text files of the
+ * project are kept in case (the scan bounds their size and their total).
+ */
+export function isRequirementsIncludeCandidate(path: string): boolean {
   if (/(^|\/)(\.heroku|site-packages|node_modules|vendor|public|static|assets)\//.test(path)) return false;
-  return baseName(path) === 'pyproject.toml' || /\.(txt|in)$/.test(baseName(path));
+  return /\.(txt|in)$/.test(baseName(path)) && !/^requirements[^/]*\.txt$/.test(baseName(path));
 }
 
 export const pythonReaders: PackageReader[] = [

@@ -49,6 +49,24 @@ export function folderOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/') + 1);
 }
 
+/**
+ * `relative` from `folder` (a path in the scan, with or without its
+ * trailing slash), `./` and `../` resolved; null when it climbs out of
+ * the scanned files (what lies there was not deployed, and a file of the
+ * same name at the top is another file).
+ */
+export function joinPath(folder: string, relative: string): string | null {
+  const parts = folder.split('/').filter(Boolean);
+  for (const part of relative.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
+}
+
 /** Every key reachable from `roots` through `dependencies`. */
 export function reachable(roots: Iterable<string>, dependencies: (key: string) => Iterable<string>): Set<string> {
   const reached = new Set<string>();

@@ -72,6 +72,25 @@ describe('npm', () => {
     expect(result.files[0]!.format).toBe('yarn.lock (berry)');
   });
 
+  it('pnpm-lock v5 and v6: a package from another registry (keyed by its host) is a registry package', () => {
+    const v6 = [
+      "lockfileVersion: '6.0'",
+      'packages:',
+      '  registry.example.com/left-pad@1.3.0:',
+      '    resolution: {integrity: sha512-x, tarball: https://registry.example.com/left-pad/-/left-pad-1.3.0.tgz}',
+      '    name: left-pad',
+      '    version: 1.3.0',
+      '    dev: false',
+      '  codeload.github.com/acme/fork/abc123:',
+      '    resolution: {tarball: https://codeload.github.com/acme/fork/tar.gz/abc123}',
+      '    name: fork',
+      '    version: 2.0.0',
+      '    dev: false',
+      '',
+    ].join('\n');
+    expect(list(scan({ 'pnpm-lock.yaml': v6 }))).toEqual(['fork@2.0.0 (tarball)', 'left-pad@1.3.0']);
+  });
+
   it('pnpm-lock v5, v6 (dev flags, peer suffixes) and v9 (dev from the importers)', () => {
     expect(list(scan({ 'pnpm-lock.yaml': fixture('pnpm-v5.yaml') }))).toEqual(['@scope/tool@1.0.0 dev', 'lodash@4.17.15']);
     expect(list(scan({ 'pnpm-lock.yaml': fixture('pnpm-v6.yaml') }))).toEqual(['@babel/runtime@7.20.1', 'express@4.18.2', 'minimist@1.2.5 dev', 'qs@6.11.0']);

@@ -1,6 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import type { PackageRecord } from '../packages.js';
-import { baseName, devOnly, folderOf, isObject, record, type PackageReader, type Siblings } from './reader.js';
+import { baseName, devOnly, folderOf, isObject, joinPath, record, type PackageReader, type Siblings } from './reader.js';
 
 function toml(text: string, what: string): Record<string, unknown> {
   try {
@@ -57,15 +57,23 @@ function readCargoLock(text: string, path: string, siblings: Siblings): { packag
   const rootName = root && isObject(root.package) && typeof root.package.name === 'string' ? root.package.name : null;
   // The manifests whose dependencies are the roots of the graph: the root package's and each workspace member's (named folders; globs are not followed).
   const members = workspace && Array.isArray(workspace.members) ? workspace.members.filter((m): m is string => typeof m === 'string' && !m.includes('*')) : [];
-  const manifests = [root, ...members.map((m) => manifest(`${folder}${m.replace(/\/$/, '')}/Cargo.toml`, siblings))].filter(
-    (m): m is Record<string, unknown> => m !== null,
-  );
+  const memberManifest = (member: string) => {
+    const at = joinPath(folder, member);
+    return at === null ? null : manifest(at === '' ? 'Cargo.toml' : `${at}/Cargo.toml`, siblings);
+  };
+  const manifests = [root, ...members.map(memberManifest)].filter((m): m is Record<string, unknown> => m !== null);
   const own = new Set(manifests.flatMap((m) => (isObject(m.package) && typeof m.package.name === 'string' ? [m.package.name] : [])));
   const graph = new Map<string, string[]>();
   for (const entry of entries) {
     const deps = Array.isArray(entry.dependencies) ? entry.dependencies.filter((d): d is string => typeof d === 'string') : [];
     // `name`, `name version` or `name version (source)`: the graph goes by name, enough to tell dev-only crates.
-    graph.set(String(entry.name), [...(graph.get(String(entry.name)) ?? []), ...deps.map((d) => d.split(' ')[0]!)]);
+    const known = graph.get(String(entry.name));
+    if (known) known.push(...deps.map((d) => d.split(' ')[0]!));
+    else
+      graph.set(
+        String(entry.name),
+        deps.map((d) => d.split(' ')[0]!),
+      );
   }
   const production = [...own, ...manifests.flatMap((m) => dependencyNames(m, 'production'))];
   const development = manifests.flatMap((m) => dependencyNames(m, 'development'));

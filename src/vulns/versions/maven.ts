@@ -1,6 +1,7 @@
 /**
- * Maven's version order (ComparableVersion, as Maven 3.9 and later define
- * it), which Maven advisories are written against. No maintained
+ * Maven's version order (ComparableVersion as apache/maven defines it
+ * today, for Maven 4; the 3.9 releases differ on some release
+ * qualifiers), which Maven advisories are written against. No maintained
  * JavaScript library implements it, so it is written here from Maven's
  * documented rules, and held to Maven's own test cases
  * (test/vulns/vectors/maven):

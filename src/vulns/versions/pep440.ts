@@ -81,14 +81,14 @@ function compareLocal(a: (bigint | string)[] | null, b: (bigint | string)[] | nu
 }
 
 export function comparePep440(a: Pep440, b: Pep440): number {
-  return (
+  return Math.sign(
     compareBig(a.epoch, b.epoch) ||
-    compareReleases(a.release, b.release) ||
-    preRank(a) - preRank(b) ||
-    (a.pre && b.pre ? (a.pre.kind < b.pre.kind ? -1 : a.pre.kind > b.pre.kind ? 1 : compareBig(a.pre.number, b.pre.number)) : 0) ||
-    // No post release sorts before any; no development release sorts after any.
-    (a.post === b.post ? 0 : a.post === null ? -1 : b.post === null ? 1 : compareBig(a.post, b.post)) ||
-    (a.dev === b.dev ? 0 : a.dev === null ? 1 : b.dev === null ? -1 : compareBig(a.dev, b.dev)) ||
-    compareLocal(a.local, b.local)
+      compareReleases(a.release, b.release) ||
+      preRank(a) - preRank(b) ||
+      (a.pre && b.pre ? (a.pre.kind < b.pre.kind ? -1 : a.pre.kind > b.pre.kind ? 1 : compareBig(a.pre.number, b.pre.number)) : 0) ||
+      // No post release sorts before any; no development release sorts after any.
+      (a.post === b.post ? 0 : a.post === null ? -1 : b.post === null ? 1 : compareBig(a.post, b.post)) ||
+      (a.dev === b.dev ? 0 : a.dev === null ? 1 : b.dev === null ? -1 : compareBig(a.dev, b.dev)) ||
+      compareLocal(a.local, b.local),
   );
 }

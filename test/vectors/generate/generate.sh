@@ -2,7 +2,7 @@
 # Regenerates the version-order vectors from each ecosystem's own tools:
 # Maven's ComparableVersion and PyPA's packaging.
 #
-# Maven 3.9 changed the order of release qualifiers (`1-ga` against
+# Maven changed the order of release qualifiers (`1-ga` against
 # `1.abc.2`, MNG-7714) and Debian 12 ships 3.8.7, so the vectors come from
 # the current ComparableVersion.java, compiled here: set MAVEN_SRC to it
 # (apache/maven, compat/maven-artifact/src/main/java/org/apache/maven/
