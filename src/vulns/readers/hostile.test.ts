@@ -153,6 +153,12 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: 'Cargo.lock: one crate name many times, each with dependencies',
+    n: 5_000,
+    path: () => 'Cargo.lock',
+    text: (n) => `version = 3\n${repeat('[[package]]\nname = "same"\nversion = "1.0.0"\ndependencies = ["a", "b"]\n', n)}`,
+  },
+  {
     name: 'pnpm-lock v6: links to folders, each with a package.json',
     n: 2_000,
     path: () => 'pnpm-lock.yaml',
