@@ -137,10 +137,12 @@ const CASES: Case[] = [
   },
   {
     name: 'requirements.txt: includes that include each other',
-    n: 2_000,
+    n: 20_000,
     path: () => 'requirements.txt',
     text: (n) => `-r a.txt\n${repeat('x==1\n', n)}`,
     siblings: (n) => ({ 'a.txt': `-r requirements.txt\n-r a.txt\n${repeat('y==1\n', n)}` }),
+    // Every line of both, once: 4n of each at 4n (an include of more packages than a call can take as arguments included).
+    expect: (p) => expect(p.length).toBe(160_000),
   },
   {
     name: 'Cargo.lock: a path crate every crate depends on, with its Cargo.toml',

@@ -182,10 +182,10 @@ function readRequirements(
     const include = /^(?:-r|--requirement)(?:\s+|=)(\S+)$/.exec(line);
     if (include) {
       const target = joinPath(folderOf(path), include[1]!);
-      const included = target === null ? undefined : siblings(target);
+      const includedText = target === null ? undefined : siblings(target);
       // An include not deployed (or outside what was), or one already read (a loop), adds nothing.
-      if (target !== null && included !== undefined && !seen.has(target) && seen.size < 20)
-        packages.push(...readRequirements(included, target, siblings, dev, seen).packages);
+      if (target !== null && includedText !== undefined && !seen.has(target) && seen.size < 20)
+        for (const included of readRequirements(includedText, target, siblings, dev, seen).packages) packages.push(included);
       continue;
     }
     if (line.startsWith('-') || /^[a-z+]+:\/\//i.test(line)) continue;
