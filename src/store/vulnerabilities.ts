@@ -96,7 +96,7 @@ export async function slugPackagesNamed(store: Store, keys: Iterable<string>): P
         .execute()) {
         const known = found.get(row.checksum);
         if (row.entries === null || known === null) found.set(row.checksum, null);
-        else if (known) known.push(...parseJson<unknown[]>(row.entries));
+        else if (known) for (const entry of parseJson<unknown[]>(row.entries)) known.push(entry);
         else found.set(row.checksum, parseJson<unknown[]>(row.entries));
       }
     }

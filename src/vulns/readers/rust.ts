@@ -68,7 +68,7 @@ function readCargoLock(text: string, path: string, siblings: Siblings): { packag
     const deps = Array.isArray(entry.dependencies) ? entry.dependencies.filter((d): d is string => typeof d === 'string') : [];
     // `name`, `name version` or `name version (source)`: the graph goes by name, enough to tell dev-only crates.
     const known = graph.get(String(entry.name));
-    if (known) known.push(...deps.map((d) => d.split(' ')[0]!));
+    if (known) for (const dep of deps) known.push(dep.split(' ')[0]!);
     else
       graph.set(
         String(entry.name),
