@@ -1,16 +1,7 @@
-import { parse as parseToml } from 'smol-toml';
 import type { PackageRecord, PackageSource } from '../packages.js';
 import { ecosystem } from '../ecosystems.js';
 import { mayHoldOnHeroku } from './python-markers.js';
-import { baseName, devOnly, folderOf, isObject, joinPath, parseJson, record, textLines, type PackageReader, type Siblings } from './reader.js';
-
-function toml(text: string, what: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`not a valid ${what} (${(error as Error).message.split('\n')[0]})`, { cause: error });
-  }
-}
+import { baseName, devOnly, folderOf, isObject, joinPath, parseJson, parseToml, record, textLines, type PackageReader, type Siblings } from './reader.js';
 
 /** An installed distribution's METADATA (or PKG-INFO): its Name and Version headers. */
 function readMetadata(text: string): { packages: PackageRecord[] } {
@@ -45,13 +36,13 @@ function lockSource(source: unknown): PackageSource | undefined {
  * that pyproject.toml does not ask for, is not installed on Heroku.
  */
 function readPoetryLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[] } {
-  const lock = toml(text, 'poetry.lock');
+  const lock = parseToml(text, 'poetry.lock');
   const entries = (Array.isArray(lock.package) ? lock.package.filter(isObject) : []).filter((p) => typeof p.name === 'string');
   const project = siblings(`${folderOf(path)}pyproject.toml`);
   const asked = new Set<string>();
   if (project !== undefined) {
     try {
-      const manifest = toml(project, 'pyproject.toml');
+      const manifest = parseToml(project, 'pyproject.toml');
       const poetry = isObject(manifest.tool) && isObject(manifest.tool.poetry) ? manifest.tool.poetry : {};
       const tables = [poetry.dependencies, ...Object.values(isObject(poetry.group) ? poetry.group : {}).map((g) => (isObject(g) ? g.dependencies : null))];
       for (const table of tables) if (isObject(table)) for (const name of Object.keys(table)) asked.add(normalizeName(name));
@@ -129,7 +120,7 @@ function readPipfileLock(text: string): { packages: PackageRecord[] } {
  * are those only its dependency groups reach (Heroku installs none of them).
  */
 function readUvLock(text: string): { packages: PackageRecord[] } {
-  const lock = toml(text, 'uv.lock');
+  const lock = parseToml(text, 'uv.lock');
   const entries = Array.isArray(lock.package) ? lock.package.filter(isObject) : [];
   const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter(isObject).map((d) => String(d.name)) : []);
   // The project itself: its source is the lockfile's own folder (editable or virtual `.`).

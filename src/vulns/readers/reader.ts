@@ -1,3 +1,4 @@
+import { parse as parseTomlText } from 'smol-toml';
 import type { EcosystemName } from '../ecosystems.js';
 import type { Evidence, PackageRecord, PackageSource } from '../packages.js';
 
@@ -100,6 +101,15 @@ export function parseJson(text: string): unknown {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** Parses TOML (Cargo.toml, poetry.lock, uv.lock, pyproject.toml), saying where it broke in words; `what` names the file. */
+export function parseToml(text: string, what: string): Record<string, unknown> {
+  try {
+    return parseTomlText(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`not a valid ${what} (${(error as Error).message.split('\n')[0]})`, { cause: error });
   }
 }
 

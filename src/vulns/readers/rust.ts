@@ -1,21 +1,12 @@
-import { parse as parseToml } from 'smol-toml';
 import type { PackageRecord } from '../packages.js';
-import { baseName, devOnly, folderOf, isObject, joinPath, record, type PackageReader, type Siblings } from './reader.js';
-
-function toml(text: string, what: string): Record<string, unknown> {
-  try {
-    return parseToml(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`not a valid ${what} (${(error as Error).message.split('\n')[0]})`, { cause: error });
-  }
-}
+import { baseName, devOnly, folderOf, isObject, parseToml, joinPath, record, type PackageReader, type Siblings } from './reader.js';
 
 /** A Cargo.toml beside the lockfile (or in a member's folder), parsed; null when it was not deployed or does not parse. */
 function manifest(path: string, siblings: Siblings): Record<string, unknown> | null {
   const text = siblings(path);
   if (text === undefined) return null;
   try {
-    return toml(text, 'Cargo.toml');
+    return parseToml(text, 'Cargo.toml');
   } catch {
     return null;
   }
@@ -49,7 +40,7 @@ function dependencyNames(manifest: Record<string, unknown>, kind: 'production' |
  * `dev-dependencies` is one.
  */
 function readCargoLock(text: string, path: string, siblings: Siblings): { packages: PackageRecord[] } {
-  const lock = toml(text, 'Cargo.lock');
+  const lock = parseToml(text, 'Cargo.lock');
   const entries = (Array.isArray(lock.package) ? lock.package.filter(isObject) : []).filter((p) => typeof p.name === 'string');
   const folder = folderOf(path);
   const root = manifest(`${folder}Cargo.toml`, siblings);
