@@ -12,6 +12,7 @@ import enterpriseMembers from './resources/enterprise-members.js';
 import formations from './resources/formations.js';
 import logDrains from './resources/log-drains.js';
 import oauthAuthorizations from './resources/oauth-authorizations.js';
+import ociImages from './resources/oci-images.js';
 import pipelineCouplings from './resources/pipeline-couplings.js';
 import pipelines from './resources/pipelines.js';
 import rateLimits from './resources/rate-limits.js';
@@ -42,6 +43,7 @@ export const RESOURCES: ResourceDefinition[] = [
   logDrains,
   releases,
   slugs,
+  ociImages,
   addons,
   addonAttachments,
   addonServices,

@@ -256,6 +256,14 @@ describe('releases and slugs', () => {
     expect((await read('/apps/edge-api')).generation).toMatchObject({ name: 'cedar' });
     const [image] = (await read('/apps/edge-worker/releases')) as Json[];
     expect(image).toMatchObject({ slug: null, artifacts: [{ type: 'oci-image', id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' }] });
+    // The image's info is a list, by id or by digest, as the schema has it.
+    const [info] = (await read('/apps/edge-worker/oci-images/8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a')) as Json[];
+    expect(info).toMatchObject({
+      id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a',
+      base_image_name: expect.stringMatching(/^heroku\/heroku:\d+-cnb$/),
+      commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
+    expect(await read(`/apps/edge-worker/oci-images/${info!.digest}`)).toEqual([info]);
     const expired = await read('/apps/edge-api/releases/1');
     expect(expired).toMatchObject({ status: 'expired', slug: { id: expect.any(String) } });
     expect((await api(fir, `/apps/edge-api/slugs/${expired.slug.id}`, T.admin)).status).toBe(404);

@@ -62,6 +62,16 @@ describe.each(DIALECTS)('vulnerability monitoring on %s', (dialect) => {
         first.find((t) => t.app === app),
         app,
       ).toMatchObject({ outcome: 'gap', reason: expect.stringMatching(/Fir-generation/) });
+    // What each Fir app runs is in the inventory: its current release's OCI image, with the commit it was built from.
+    const images = (await readDataset(hw.store, 'oci_images', { connection: 'acme' })).rows;
+    expect(images.map((r) => r.app_name).sort()).toEqual([...slugless].sort());
+    for (const image of images)
+      expect(image).toMatchObject({
+        commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        base_image_name: expect.stringMatching(/-cnb$/),
+        release_version: expect.any(Number),
+      });
     // Installed trees, jars inside a jar and a Go binary were read where the generator put them.
     const evidence = (await readDataset(hw.store, 'vulnerabilities', {})).rows.flatMap((r) => r.locations as string[]);
     expect(evidence.some((l) => l.includes('node_modules/.package-lock.json') || l.includes('vendor/bundle/') || l.includes('site-packages/'))).toBe(true);

@@ -11,8 +11,8 @@ export default defineResource({
   description: 'The latest release of each app and, when that is not the one running, the current release too.',
   parent: 'apps',
   path: appPath('/releases'),
-  // The slug of the current release is read under it.
-  heldForChildren: ['id', 'version', 'current', 'slug', 'app'],
+  // The slug or OCI image of the current release is read under it.
+  heldForChildren: ['id', 'version', 'current', 'slug', 'artifacts', 'app'],
   shape: 'list',
   range: { field: 'version', order: 'desc', max: 10 },
   select: newestToCurrent,

@@ -64,7 +64,7 @@ export function ociImageJson(release: Release): Json {
   const app = release.app;
   return {
     id: release.ociImage!.id,
-    base_image_name: `heroku/${app.stack.info.name.replace('heroku-', 'heroku:')}`,
+    base_image_name: `heroku/${app.stack.info.name.replace('heroku-', 'heroku:')}-cnb`,
     base_top_layer: `sha256:${deriveHex(64, 'base-layer', app.stack.info.name)}`,
     commit: deriveHex(40, 'commit', app.id, release.version),
     commit_description: release.description,

@@ -180,8 +180,12 @@ export const appRoutes: RouteSpec[] = [
   }),
   get('/apps/:app/oci-images/:image', 'read', (ctx) => {
     const wanted = ctx.params.image!.toLowerCase();
-    const release = appFor(ctx).releases.find((r) => r.ociImage?.id === wanted);
-    if (!release) throw errors.notFound('oci_image', 'OCI image');
-    return { json: ociImageJson(release) };
+    // An image is named by its id or its digest; Heroku answers with the list of images it matches.
+    const images = appFor(ctx)
+      .releases.filter((r) => r.ociImage)
+      .map((r) => ociImageJson(r))
+      .filter((image) => image.id === wanted || image.digest === wanted);
+    if (images.length === 0) throw errors.notFound('oci_image', 'OCI image');
+    return { json: images.slice(0, 1) };
   }),
 ];
