@@ -176,6 +176,8 @@ export async function benchVulns(options: VulnsBenchOptions): Promise<Record<str
         reason: null,
         packages: packages.length,
         files: [],
+        source: 'slug',
+        commit: null,
       });
     }
     const everything = new Set(Array.from({ length: names }, (_, i) => `npm\u0000pkg-${i}`));

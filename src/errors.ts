@@ -131,6 +131,10 @@ export const ERROR_CODES = {
   HW_APP_AMBIGUOUS: { kind: 'input', means: 'Apps of this name are monitored on several connections: say which connection.' },
   HW_APP_NOT_TESTED: { kind: 'input', means: 'The app has not been tested for vulnerabilities yet (or was with older rules).' },
   HW_SCAN_LIMIT: { kind: 'input', means: 'A slug, archive or lockfile is beyond the bounds herowatch reads.' },
+  HW_SBOM_INVALID: {
+    kind: 'input',
+    means: 'An SBOM to import is not a CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON document herowatch reads, or is beyond its bounds.',
+  },
   HW_ARCHIVE_INVALID: { kind: 'input', means: 'A zip archive (an evidence bundle, an advisory export) is not one herowatch reads.' },
   HW_SIGNING_KEY: { kind: 'input', means: 'The evidence signing key cannot be used as it is.' },
   HW_PASSWORD_WEAK: { kind: 'input', means: 'A password is too short, too simple or too common.' },

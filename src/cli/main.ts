@@ -73,13 +73,17 @@ export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register
     },
   },
   {
-    commands: ['vulns', 'sbom'],
+    commands: ['vulns'],
     load: async () => {
       const m = await import('./commands/vulns.js');
-      return (p, d) => {
-        m.registerVulns(p, d.output, d.setExitCode);
-        m.registerSbom(p, d.output);
-      };
+      return (p, d) => m.registerVulns(p, d.output, d.setExitCode);
+    },
+  },
+  {
+    commands: ['sbom'],
+    load: async () => {
+      const m = await import('./commands/sbom.js');
+      return (p, d) => m.registerSbom(p, d.output);
     },
   },
   {

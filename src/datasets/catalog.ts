@@ -23,13 +23,13 @@ export interface Dataset {
 
 /** Datasets over herowatch's own tables. */
 export type HerowatchTableDataset =
-  'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests';
+  'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests' | 'sboms';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
 /** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions, vulnerabilities and the tests that found them. */
 export function datasets(): Dataset[] {
-  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, verified, findings, suppressions, vulnerabilities, vulnerabilityTests];
+  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, verified, findings, suppressions, vulnerabilities, vulnerabilityTests, sboms];
 }
 
 export function datasetNamed(name: string): Dataset | undefined {
@@ -211,5 +211,28 @@ const vulnerabilityTests = tableDataset({
     { name: 'reason', type: 'text', description: 'Why nothing was read, or which files could not be' },
     { name: 'packages', type: 'integer', description: 'Packages found' },
     { name: 'files', type: 'json', description: 'The package files read or set aside, with their format and evidence' },
+    { name: 'source', type: 'text', description: 'Where the packages came from: slug (read from it), or sbom (imported for the build: herowatch sbom import)' },
+    { name: 'commit', type: 'text', description: 'The commit the packages were built from, when known' },
+  ],
+});
+
+const sboms = tableDataset({
+  name: 'sboms',
+  description:
+    "SBOMs imported for monitored apps whose deployed code herowatch cannot read itself (Fir apps' OCI images, container apps): herowatch sbom import.",
+  columns: [
+    CONNECTION,
+    { name: 'app_id', type: 'text', description: 'Id of the app' },
+    { name: 'app_name', type: 'text', description: 'Name of the app' },
+    { name: 'checksum', type: 'text', description: 'sbom: and the SHA-256 of the document imported' },
+    { name: 'commit', type: 'text', description: 'The commit the build was made from (named by the SBOM or given at import)' },
+    { name: 'release_version', type: 'integer', description: 'The release it was attributed to at import; null when its commit ran in no release seen then' },
+    { name: 'format', type: 'text', description: 'CycloneDX 1.4-1.6 or SPDX 2.2/2.3' },
+    { name: 'tool', type: 'text', description: 'The tool that wrote it, when it says' },
+    { name: 'components', type: 'integer', description: 'Components it lists' },
+    { name: 'packages', type: 'integer', description: 'Packages herowatch matches (npm, PyPI, RubyGems, Go, Packagist, Maven, crates.io)' },
+    { name: 'skipped', type: 'json', description: 'Components not matched, by reason (other package types, no purl)' },
+    { name: 'imported_at', type: 'timestamp', description: 'When it was imported' },
+    { name: 'imported_by', type: 'text', description: 'Who imported it (cli:USER, a dashboard user, an access token)' },
   ],
 });

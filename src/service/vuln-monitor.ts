@@ -6,6 +6,7 @@ import { listConnections, listMonitoredApps } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 
 import {
+  appSboms,
   openVulnerabilityCounts,
   saveSlugScan,
   slugEcosystems,
@@ -33,7 +34,16 @@ import { connectionToken, resolveConnection } from './connections.js';
 import { refuseTokenElsewhere } from './connect.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryGap, ADVISORY_UPDATE_COMMAND, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
+import { noSbomFor, sbomFor, short, type RunningRelease } from '../vulns/sbom-attribution.js';
 import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './advisories.js';
+
+/** The rules an imported SBOM's packages are stored under (its scan row): SBOMs are read once, when imported. */
+export const SBOM_SCANNER = 'sbom';
+
+/** The command that imports the SBOM of an app's build. */
+export function importSbomCommand(connection: string, app: string): string {
+  return `herowatch sbom import --connection ${connection} --app ${app} FILE`;
+}
 
 /** Heroku's largest slug is 500 MB compressed; a bigger download is not a slug. */
 const SLUG_MAX_BYTES = 600 * 1024 * 1024;
@@ -42,8 +52,8 @@ const SLUG_MAX_BYTES = 600 * 1024 * 1024;
 export interface AppTest {
   connection: string;
   app: string;
-  /** `scanned` (the slug was read now), `reused` (its checksum was read before), `gap` (nothing to read: see reason). */
-  outcome: 'scanned' | 'reused' | 'gap';
+  /** `scanned` (the slug was read now), `reused` (its checksum was read before), `sbom` (an imported SBOM of the running build), `gap` (nothing to read: see reason). */
+  outcome: 'scanned' | 'reused' | 'sbom' | 'gap';
   reason: string | null;
   /** The slug could not be downloaded or read (a failure to retry), as opposed to there being none to read. */
   failed?: boolean;
@@ -54,9 +64,28 @@ export interface AppTest {
   changes: VulnerabilityChange[];
   /** Why "no vulnerability" would not be an answer for this app (nothing read, no or stale advisories), with the fix; null when the result stands. */
   unjudged: Unjudged | null;
+  /** With outcome `sbom`: the commit of the build the SBOM lists, when known. */
+  commit?: string | null;
 }
 
-interface AppFacts {
+/** The release an app runs and the commit it was built from (its slug's, or its OCI image's). */
+export function runningRelease(
+  release: Record<string, unknown> | undefined,
+  slug: Record<string, unknown> | undefined,
+  images: Record<string, unknown>[],
+): RunningRelease {
+  const version = typeof release?.version === 'number' ? release.version : null;
+  const image = images.find((i) => version !== null && i.app_id === release!.app_id && i.release_version === version);
+  const commit = typeof slug?.commit === 'string' ? slug.commit : typeof image?.commit === 'string' ? image.commit : null;
+  return { version, commit };
+}
+
+/** What an SBOM's packages are said to come from, wherever a slug's files would be named. */
+export function sbomLabel(commit: string | null, release: number | null): string {
+  return commit ? `an SBOM of commit ${short(commit)}` : `an SBOM of release v${release ?? '?'}`;
+}
+
+export interface AppFacts {
   id: string;
   name: string;
   generation: string | null;
@@ -64,8 +93,8 @@ interface AppFacts {
 }
 
 /** Why an app has no slug to read, when it has none; null when it has one. */
-function noSlug(app: AppFacts, release: Record<string, unknown> | undefined, slug: Record<string, unknown> | undefined): string | null {
-  if (app.generation === 'fir') return 'a Fir-generation app: it deploys an OCI image, not a slug, and images are not read yet';
+export function noSlug(app: AppFacts, release: Record<string, unknown> | undefined, slug: Record<string, unknown> | undefined): string | null {
+  if (app.generation === 'fir') return 'a Fir-generation app: it deploys an OCI image, not a slug, and Heroku offers no download of images';
   if (app.stack === 'container') return 'a container app: it deploys a Docker image, not a slug';
   if (!release) return 'no release is running yet';
   if (release.status === 'expired') return `release v${String(release.version)} expired under Heroku's retention rules: its slug is gone`;
@@ -211,6 +240,8 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
   const apps = await read('apps', { id: ids });
   const releases = await read('releases', { app_id: ids, current: true });
   const slugs = await read('slugs', { app_id: ids });
+  const images = await read('oci_images', { app_id: ids });
+  const sboms = await appSboms(hw.store, connection.id, ids);
   let client: HerokuClient | null = null;
   const downloader = async (): Promise<HerokuClient> => {
     if (client) return client;
@@ -248,12 +279,15 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       reason: null,
       packages: 0,
       files: [],
+      source: 'slug',
+      commit: typeof slug?.commit === 'string' ? slug.commit : null,
     };
+    const running = runningRelease(release, slug, images);
     const tell = (test: AppTest): void => {
       results.push(test);
       request.onApp?.(test, results.length, chosen.length);
     };
-    const gap = async (reason: string, failed = false): Promise<void> => {
+    const gap = async (reason: string, failed = false, fix: string | null = null): Promise<void> => {
       await writeVulnerabilityGap(hw.store, { ...base, reason });
       tell({
         connection: connection.name,
@@ -265,7 +299,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
         open: 0,
         changes: [],
         failed,
-        unjudged: { reason, fix: null },
+        unjudged: { reason, fix },
       });
     };
     if (!record) {
@@ -273,13 +307,26 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       continue;
     }
     const missing = noSlug(app, release, slug);
-    if (missing) {
-      await gap(missing);
+    const mine = sboms.filter((s) => s.app_id === app.id);
+    const sbom = missing ? sbomFor(mine, running) : null;
+    if (missing && !sbom) {
+      const other = noSbomFor(mine, running);
+      await gap(`${missing}${other ? `; ${other}` : ''}`, false, importSbomCommand(connection.name, app.name));
       continue;
     }
-    const checksum = base.checksum!;
-    let scan = await slugScan(hw.store, checksum, SCANNER_RULES);
-    const outcome: AppTest['outcome'] = scan ? 'reused' : 'scanned';
+    const checksum = sbom ? sbom.checksum : base.checksum!;
+    let scan = await slugScan(hw.store, checksum, sbom ? SBOM_SCANNER : SCANNER_RULES);
+    const outcome: AppTest['outcome'] = sbom ? 'sbom' : scan ? 'reused' : 'scanned';
+    if (sbom) {
+      base.checksum = checksum;
+      base.slug_id = null;
+      base.source = 'sbom';
+      base.commit = sbom.commit;
+    }
+    if (!scan && sbom) {
+      await gap('the packages of the imported SBOM are gone from the store: import it again', false, importSbomCommand(connection.name, app.name));
+      continue;
+    }
     if (!scan) {
       let result: ScanResult;
       try {
@@ -318,7 +365,9 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     const packages = scan.packages as Package[];
     const problems = (scan.gaps as { path: string; reason: string }[]).map((g) => `${g.path}: ${g.reason}`);
     if (scan.files.length === 0) problems.unshift('no package file herowatch reads was found in the slug, so nothing could be matched');
-    const test: VulnTestRow = { ...base, status: 'scanned', packages: packages.length, files: scan.files, reason: problems.join('; ') || null };
+    // An SBOM's one "file" is named for what it speaks of: the commit of the build it lists.
+    const files = sbom ? (scan.files as { path: string }[]).map((f) => ({ ...f, path: sbomLabel(base.commit, base.release_version) })) : scan.files;
+    const test: VulnTestRow = { ...base, status: 'scanned', packages: packages.length, files, reason: problems.join('; ') || null };
     const { open, changes } = await recordTest(hw, test, packages, now);
     const unjudged = judge(database, [...new Set(packages.map((p) => p.ecosystem))], now);
     tell({
@@ -331,6 +380,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       open,
       changes,
       unjudged,
+      ...(sbom ? { commit: base.commit } : {}),
     });
   }
   if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {

@@ -12,7 +12,7 @@ import { SCANNER_RULES } from '../vulns/scan.js';
 import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryDatabase } from './advisories.js';
-import { ignoredAt, judge, type Unjudged } from './vuln-monitor.js';
+import { ignoredAt, judge, SBOM_SCANNER, type Unjudged } from './vuln-monitor.js';
 
 /*
  * What herowatch knows of the monitored apps' vulnerabilities, as the doors
@@ -35,7 +35,18 @@ export interface AppVulnerabilities {
   connection: string;
   app: string;
   monitored: boolean;
-  test: { testedAt: string; release: number | null; outcome: 'scanned' | 'gap'; reason: string | null; packages: number; files: TestedFile[] } | null;
+  test: {
+    testedAt: string;
+    release: number | null;
+    outcome: 'scanned' | 'gap';
+    reason: string | null;
+    packages: number;
+    files: TestedFile[];
+    /** Where the packages came from: the slug, or an SBOM imported for the build (`herowatch sbom import`). */
+    source: 'slug' | 'sbom';
+    /** The commit the packages were built from, when known. */
+    commit: string | null;
+  } | null;
   open: Record<'critical' | 'high' | 'medium' | 'low' | 'unknown', number>;
   ignored: number;
   /** Why the app's open vulnerabilities are not the whole answer (not tested, nothing read, no or stale advisories), and what fixes it; null when they are. */
@@ -73,6 +84,8 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
               reason: test.reason,
               packages: test.packages,
               files: test.files as TestedFile[],
+              source: test.source === 'sbom' ? 'sbom' : 'slug',
+              commit: test.commit,
             }
           : null,
         open: counts,
@@ -143,7 +156,7 @@ export async function appVulnerabilities(
   hw: Herowatch,
   app: string,
   options: { connection?: string; all?: boolean; now?: Date } = {},
-): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; vulnerabilities: VulnerabilityDetail[] }> {
+): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; unjudged: Unjudged | null; vulnerabilities: VulnerabilityDetail[] }> {
   const now = options.now ?? new Date();
   const { chosen, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection, now });
   const rows = await vulnerabilityRows(hw.store, { connectionIds: [connection.id], appId, status: options.all ? undefined : ['open'] });
@@ -177,7 +190,7 @@ export async function appVulnerabilities(
         rank.indexOf(a.severity) - rank.indexOf(b.severity) ||
         (a.package < b.package ? -1 : a.package > b.package ? 1 : 0),
     );
-  return { connection: chosen.connection, app: chosen.app, test: chosen.test, vulnerabilities };
+  return { connection: chosen.connection, app: chosen.app, test: chosen.test, unjudged: chosen.unjudged, vulnerabilities };
 }
 
 /**
@@ -271,8 +284,9 @@ export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePacka
 }
 
 /**
- * An SBOM of what a monitored app runs: the packages of the slug its last
- * test read (nothing is downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
+ * An SBOM of what a monitored app runs: the packages its last test read
+ * (of the slug, or of the SBOM imported for its build; nothing is
+ * downloaded), as CycloneDX 1.6 or SPDX 2.3 JSON.
  */
 export async function appSbom(
   hw: Herowatch,
@@ -284,7 +298,7 @@ export async function appSbom(
   if (!test) throw new InputError('HW_APP_NOT_TESTED', `${detail.app} has not been tested yet.`, { remedy: { do: 'test-app', app: detail.app } });
   if (test.status !== 'scanned' || test.checksum === null)
     throw new InputError('HW_APP_NOT_TESTED', `${detail.app}'s last test read nothing, so there is no SBOM to give: ${test.reason ?? 'no slug'}.`);
-  const scan = await slugScan(hw.store, test.checksum, SCANNER_RULES);
+  const scan = await slugScan(hw.store, test.checksum, test.source === 'sbom' ? SBOM_SCANNER : SCANNER_RULES);
   if (!scan) throw new InputError('HW_APP_NOT_TESTED', `The slug of ${detail.app} was read with older rules.`, { remedy: { do: 'test-app', app: detail.app } });
   const subject = { connection: connection.name, app: detail.app, appId, release: test.release_version, checksum: test.checksum, scannedAt: scan.scanned_at };
   const packages = scan.packages as Package[];

@@ -32,6 +32,7 @@ import { up as notifications } from './migrations/014-notifications.js';
 import { up as sqlReaders } from './migrations/015-sql-readers.js';
 import { up as runStaging } from './migrations/016-run-staging.js';
 import { up as slugPackageEntries } from './migrations/017-slug-package-entries.js';
+import { up as sboms } from './migrations/018-sboms.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -92,6 +93,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '015-sql-readers': sqlReaders,
   '016-run-staging': runStaging,
   '017-slug-package-entries': slugPackageEntries,
+  '018-sboms': sboms,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -41,6 +41,7 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
   suppressions: { alias: 'p', from: 'FROM hw_suppressions p\nJOIN hw_connections c ON c.id = p.connection_id' },
   vulnerabilities: { alias: 'v', from: 'FROM hw_vulnerabilities v\nJOIN hw_connections c ON c.id = v.connection_id' },
   vulnerability_tests: { alias: 't', from: 'FROM hw_vuln_tests t\nJOIN hw_connections c ON c.id = t.connection_id' },
+  sboms: { alias: 'b', from: 'FROM hw_sboms b\nJOIN hw_connections c ON c.id = b.connection_id' },
 };
 
 /**
@@ -51,9 +52,10 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
 export function datasetSelect(dataset: Dataset, dialect: Dialect, asOfRun?: number): string {
   if (dataset.source.kind === 'table') {
     const spec = TABLE_SOURCES[dataset.source.table];
+    // Names are quoted: a column may be a word of SQL (`commit`).
     const columns = dataset.columns.map((column) => {
-      const source = column.name === 'connection' ? 'c.name' : (spec.sources?.[column.name] ?? `${spec.alias}.${column.name}`);
-      return source === `${spec.alias}.${column.name}` ? source : `${source} AS ${column.name}`;
+      const source = column.name === 'connection' ? 'c.name' : (spec.sources?.[column.name] ?? `${spec.alias}."${column.name}"`);
+      return `${source} AS "${column.name}"`;
     });
     return `SELECT ${columns.join(', ')}\n${spec.from}`;
   }

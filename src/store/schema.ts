@@ -27,6 +27,7 @@ export interface Database {
   hw_slug_scans: SlugScansTable;
   hw_slug_packages: SlugPackagesTable;
   hw_vuln_tests: VulnTestsTable;
+  hw_sboms: SbomsTable;
   hw_vulnerabilities: VulnerabilitiesTable;
   hw_access_tokens: AccessTokensTable;
   hw_agent_calls: AgentCallsTable;
@@ -150,6 +151,28 @@ export interface VulnTestsTable {
   reason: string | null;
   packages: number;
   files: unknown;
+  /** Where the packages came from: `slug` (read from it) or `sbom` (an imported SBOM; checksum is then `sbom:<sha256>`). */
+  source: Generated<string>;
+  /** The commit the packages were built from, when known. */
+  commit: string | null;
+}
+
+/** An SBOM imported for an app: its packages are the scan stored under `checksum`. */
+export interface SbomsTable {
+  connection_id: number;
+  app_id: string;
+  app_name: string;
+  checksum: string;
+  commit: string | null;
+  /** The release it was attributed to when imported; null when its commit is of no release seen yet. */
+  release_version: number | null;
+  format: string;
+  tool: string | null;
+  components: number;
+  packages: number;
+  skipped: unknown;
+  imported_at: string;
+  imported_by: string | null;
 }
 
 /** A vulnerability of one package in one monitored app, with its lifecycle. */

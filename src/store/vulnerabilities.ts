@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { parseJson, type Store } from './database.js';
-import type { Database, SlugScansTable, VulnTestsTable, VulnerabilitiesTable } from './schema.js';
+import type { Database, SbomsTable, SlugScansTable, VulnTestsTable, VulnerabilitiesTable } from './schema.js';
 
 const CHUNK = 500;
 
@@ -42,6 +42,12 @@ export interface SlugHolding {
 export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: SlugHolding[]): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
     await tx.deleteFrom('hw_slug_scans').where('checksum', '=', scan.checksum).execute();
+    await insertScanIn(tx, scan, holds);
+  });
+}
+
+async function insertScanIn(tx: Kysely<Database>, scan: SlugScanRow, holds: SlugHolding[]): Promise<void> {
+  {
     await tx
       .insertInto('hw_slug_scans')
       .values({
@@ -64,7 +70,38 @@ export async function saveSlugScan(store: Store, scan: SlugScanRow, holds: SlugH
         .insertInto('hw_slug_packages')
         .values(part.map((h) => ({ checksum: scan.checksum, ecosystem: h.ecosystem, name: h.name, entries: JSON.stringify(h.entries) })))
         .execute();
+  }
+}
+
+export type SbomRow = Omit<Selectable<SbomsTable>, 'skipped'> & { skipped: { reason: string; count: number }[] };
+
+/**
+ * Stores an SBOM imported for an app, with its packages as a scan under its
+ * checksum (`sbom:<sha256>`): the same document imported again, or for
+ * another app, shares that scan; the app's record of it is replaced.
+ */
+export async function saveSbom(store: Store, sbom: SbomRow, scan: SlugScanRow, holds: SlugHolding[]): Promise<void> {
+  await store.db.transaction().execute(async (tx) => {
+    const known = await tx.selectFrom('hw_slug_scans').select('checksum').where('checksum', '=', scan.checksum).executeTakeFirst();
+    if (!known) await insertScanIn(tx, scan, holds);
+    const row = { ...sbom, skipped: JSON.stringify(sbom.skipped) };
+    await tx
+      .insertInto('hw_sboms')
+      .values(row)
+      .onConflict((oc) => oc.columns(['connection_id', 'app_id', 'checksum']).doUpdateSet({ ...row }))
+      .execute();
   });
+}
+
+/** The SBOMs imported for apps of a connection (all its apps, or those named), newest first. */
+export async function appSboms(store: Store, connectionId: number, appIds?: string[]): Promise<SbomRow[]> {
+  let select = store.db.selectFrom('hw_sboms').selectAll().where('connection_id', '=', connectionId);
+  if (appIds) {
+    if (appIds.length === 0) return [];
+    select = select.where('app_id', 'in', appIds);
+  }
+  const rows = await select.orderBy('imported_at', 'desc').orderBy('checksum').execute();
+  return rows.map((row) => ({ ...row, skipped: parseJson<{ reason: string; count: number }[]>(row.skipped) }));
 }
 
 /** Splits `ecosystem\0name` keys by ecosystem. */

@@ -3,9 +3,10 @@ import { ecosystem, type EcosystemName } from './ecosystems.js';
 /**
  * How a package was found: what the build installed (`installed`), what a
  * lockfile pins (`lockfile`), what a manifest pins (`manifest`: only exact
- * pins give a version), or what a compiled binary records (`binary`).
+ * pins give a version), what a compiled binary records (`binary`), or what
+ * an SBOM of the build lists (`sbom`: imported, not read from the slug).
  */
-export type Evidence = 'installed' | 'lockfile' | 'manifest' | 'binary';
+export type Evidence = 'installed' | 'lockfile' | 'manifest' | 'binary' | 'sbom';
 
 /**
  * Where a package came from, when not from its ecosystem's registry: a
@@ -69,7 +70,7 @@ export function projectRoot(path: string): string {
   return slash === -1 ? '' : path.slice(0, slash + 1);
 }
 
-const RANK: Record<Evidence, number> = { installed: 0, binary: 1, lockfile: 2, manifest: 3 };
+const RANK: Record<Evidence, number> = { installed: 0, binary: 1, lockfile: 2, sbom: 2, manifest: 3 };
 
 /**
  * Merges what the files said into one list of packages. Per project folder

@@ -4,6 +4,7 @@ import { scriptBeside } from '../script-path.js';
 import type { Settings } from '../settings.js';
 import { ScanLimitError, type ScanLimits, type ScanResult } from './scan.js';
 import type { ScanInput, ScanJob, ScanOutput } from './scan-worker.js';
+import { DEFAULT_SBOM_LIMITS, SbomError } from './sbom-import.js';
 
 /**
  * Scans run in a thread of their own (scan-worker.ts), never on the event
@@ -35,6 +36,11 @@ export function scanTarballStream(input: Readable, limits: ScanLimits, budget: S
   return inThread({ kind: 'tarball-stream', limits }, budget, input);
 }
 
+/** Reads an SBOM's text into its packages (see readSbom), in a thread of its own under the budget. */
+export function readSbomInThread(text: string, budget: ScanBudget): Promise<ScanResult & { sbom: NonNullable<ScanResult['sbom']> }> {
+  return inThread({ kind: 'sbom', text, limits: DEFAULT_SBOM_LIMITS }, budget) as Promise<ScanResult & { sbom: NonNullable<ScanResult['sbom']> }>;
+}
+
 export function scanPathInThread(job: Exclude<ScanJob, { kind: 'tarball-stream' }>, budget: ScanBudget): Promise<ScanResult> {
   return inThread(job, budget);
 }
@@ -64,7 +70,7 @@ async function inThread(job: ScanJob, budget: ScanBudget, input?: Readable): Pro
       }
       clearTimeout(timer);
       if ('result' in message) resolve({ ...message.result, packages });
-      else reject(message.limit ? new ScanLimitError(message.error) : new Error(message.error));
+      else reject(message.sbom ? new SbomError(message.error) : message.limit ? new ScanLimitError(message.error) : new Error(message.error));
       void worker.terminate();
     });
     worker.on('error', (error: Error & { code?: string }) => {

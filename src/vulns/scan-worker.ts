@@ -10,12 +10,14 @@ import { PassThrough } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ScanLimitError, type ScanLimits, type ScanResult } from './scan.js';
 import { scanFile, scanFolder, scanTarball } from './sources.js';
+import { readSbom, SbomError, type SbomLimits } from './sbom-import.js';
 
 export type ScanJob =
   | { kind: 'tarball-stream'; limits: ScanLimits }
   | { kind: 'tarball-file'; path: string; limits: ScanLimits }
   | { kind: 'folder'; path: string; limits: ScanLimits }
-  | { kind: 'file'; path: string; name: string; limits: ScanLimits };
+  | { kind: 'file'; path: string; name: string; limits: ScanLimits }
+  | { kind: 'sbom'; text: string; limits: SbomLimits };
 
 /** From the parent: the tarball's bytes, as they come, then their end; once the result comes, a call for each next part of it. */
 export type ScanInput = { chunk: Uint8Array } | { end: true } | { next: true };
@@ -26,7 +28,8 @@ export type ScanInput = { chunk: Uint8Array } | { end: true } | { next: true };
  * one message of them all would hold its event loop while it is read), and
  * the rest of the result; or why there is none.
  */
-export type ScanOutput = { taken: true } | { packages: ScanResult['packages'] } | { result: Omit<ScanResult, 'packages'> } | { error: string; limit: boolean };
+export type ScanOutput =
+  { taken: true } | { packages: ScanResult['packages'] } | { result: Omit<ScanResult, 'packages'> } | { error: string; limit: boolean; sbom?: boolean };
 
 /** Packages per message to the parent. */
 const PART = 2_000;
@@ -38,6 +41,25 @@ async function run(): Promise<ScanResult> {
   if (job.kind === 'folder') return scanFolder(job.path, job.limits);
   if (job.kind === 'file') return scanFile(job.path, job.name, job.limits);
   if (job.kind === 'tarball-file') return scanTarball(createReadStream(job.path), job.limits);
+  if (job.kind === 'sbom') {
+    const { packages, ...facts } = readSbom(job.text, job.limits);
+    return {
+      packages,
+      files: [
+        {
+          path: `SBOM (${facts.format})`,
+          format: facts.tool ? `${facts.format}, written by ${facts.tool}` : facts.format,
+          evidence: 'sbom',
+          packages: packages.length,
+          used: true,
+        },
+      ],
+      gaps: facts.skipped.map((s) => ({ path: 'SBOM', reason: `${s.count} ${s.reason}: not matched` })),
+      entries: facts.components,
+      bytes: Buffer.byteLength(job.text),
+      sbom: facts,
+    };
+  }
   const input = new PassThrough();
   port.on('message', (message: ScanInput) => {
     if ('end' in message) input.end();
@@ -59,5 +81,6 @@ run().then(
     });
     send();
   },
-  (error: unknown) => port.postMessage({ error: (error as Error).message, limit: error instanceof ScanLimitError } satisfies ScanOutput),
+  (error: unknown) =>
+    port.postMessage({ error: (error as Error).message, limit: error instanceof ScanLimitError, sbom: error instanceof SbomError } satisfies ScanOutput),
 );

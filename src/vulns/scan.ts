@@ -1,3 +1,4 @@
+import type { SbomFacts } from './sbom-import.js';
 import { InputError, type ErrorOptions } from '../errors.js';
 import { printable } from '../text.js';
 import { unzipSync } from 'fflate';
@@ -71,6 +72,8 @@ export interface ScanResult {
   gaps: ScanGap[];
   entries: number;
   bytes: number;
+  /** What an imported SBOM said of itself, when the packages came from one. */
+  sbom?: SbomFacts;
 }
 
 /** The scan was stopped by a bound on the whole (too many entries, too many bytes): nothing it read is trusted as complete. */

@@ -14,6 +14,8 @@ import { appDetail, listApps } from '../service/apps.js';
 import type { Herowatch } from '../service/herowatch.js';
 import { appInScope, scopedConnections, scopeFreshness, type Scope } from '../service/scope.js';
 import { runReadOnlySql } from '../service/datasets.js';
+import { importSbom, type SbomImport } from '../service/sbom-import.js';
+import { MAX_SBOM_BYTES } from '../vulns/sbom-import.js';
 import { parseDay } from '../time.js';
 import { auditEventsView, connectionsView, datasetsView, findingsView, runsView, vulnerabilitiesView } from '../service/views.js';
 import { VERSION } from '../version.js';
@@ -92,6 +94,32 @@ function validationMessage(issues: ValidationIssue[], context = 'request', fallb
     return `${where} has "${String(issue.params.additionalProperty)}", which this route does not take: remove it (the OpenAPI document at /api/v1/openapi.json lists what each route takes).`;
   if (issue.keyword === 'required') return `${where} needs "${String(issue.params.missingProperty)}".`;
   return `${where} ${issue.message ?? 'is not valid'}.`;
+}
+
+/** An SBOM import as the API answers it. */
+function sbomImportBody(result: SbomImport) {
+  const test = result.test;
+  return {
+    connection: result.connection,
+    app: result.app,
+    format: result.format,
+    tool: result.tool,
+    commit: result.commit,
+    release: result.release,
+    attribution: result.attribution,
+    components: result.components,
+    packages: result.packages,
+    skipped: result.skipped,
+    used: result.used,
+    test: test && {
+      outcome: test.outcome,
+      release: test.release,
+      packages: test.packages,
+      open: test.open,
+      reason: test.reason,
+      unjudged: test.unjudged,
+    },
+  };
 }
 
 /** A page as the API answers it (snake_case, as every body). */
@@ -431,6 +459,50 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };
         },
       );
+
+      // An SBOM is untrusted and can be large: its bytes are taken as they are (bounded), and read off the event loop.
+      await api.register(async (sbomApi) => {
+        sbomApi.removeAllContentTypeParsers();
+        sbomApi.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_SBOM_BYTES }, (_request, body, done) => done(null, body));
+        sbomApi.post<{ Params: { connection: string; app: string }; Querystring: { commit?: string }; Body: Buffer }>(
+          '/connections/:connection/apps/:app/sboms',
+          {
+            config: { tokenScope: 'write' },
+            bodyLimit: MAX_SBOM_BYTES,
+            schema: {
+              summary:
+                "Import the SBOM a build produced (CycloneDX 1.4-1.6 or SPDX 2.3 JSON, as the body) for a monitored app herowatch cannot read itself (a Fir app's OCI image)",
+              description: `Attributed to the release of the commit it names (or \`commit\`), matched like a slug's packages. At most ${MAX_SBOM_BYTES / 1024 ** 2} MiB.`,
+              params: { type: 'object', properties: { connection: { type: 'string' }, app: { type: 'string' } }, required: ['connection', 'app'] },
+              querystring: {
+                type: 'object',
+                properties: {
+                  commit: { type: 'string', pattern: '^[0-9a-fA-F]{7,64}$', description: 'The commit the build was made from, when the SBOM does not name it' },
+                },
+                additionalProperties: false,
+              },
+              response: { 201: object, ...responses(object) },
+            },
+          },
+          async (request, reply) => {
+            const [connection] = await scopedConnections(hw, scopeOf(request), request.params.connection);
+            if (!appInScope(scopeOf(request), request.params.app))
+              throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${request.params.app.slice(0, 100)}" that this client may change.`, {
+                remedy: { do: 'list', what: 'apps', connection: connection!.name },
+              });
+            if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+              throw new InputError('HW_SBOM_INVALID', 'The request has no body: send the SBOM (CycloneDX or SPDX JSON) as it.');
+            const result = await importSbom(hw, {
+              connection: connection!.name,
+              app: request.params.app,
+              document: request.body.toString('utf8'),
+              commit: request.query.commit,
+              by: by(request),
+            });
+            return reply.code(201).send(sbomImportBody(result));
+          },
+        );
+      });
 
       api.post<{ Body: { query: string; limit: number } }>(
         '/sql',

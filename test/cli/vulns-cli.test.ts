@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +224,66 @@ describe('monitoring from the command line', () => {
     const unknownApp = await herowatch(env, ['vulns', 'show', 'nope']);
     expect(unknownApp.code).toBe(2);
     expect(unknownApp.stderr).toContain('"nope" is not a monitored app');
+  }, 120_000);
+});
+
+describe('importing an SBOM from the command line', () => {
+  it('judges a Fir app by the SBOM of its build, read from a file or standard input, and refuses what it cannot read with the reason', async () => {
+    const scenario = edgeScenario();
+    const worker = scenario.apps!.find((a) => a.name === 'edge-worker')!;
+    Object.assign(worker, { generation: 'fir', releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: {} }] });
+    const emulator = await startEmulatorForTest({ scenario });
+    const home = await folder();
+    const env = { HEROWATCH_HOME: home, HEROKU_API_KEY: T.admin, HEROKU_HOST: emulator.url };
+    expect((await herowatch(env, ['sync'])).code).toBe(0);
+    expect((await herowatch(env, ['apps', 'add', 'default', 'edge-worker'])).code).toBe(0);
+    expect((await herowatch(env, ['vulns', 'db', 'update', '--from', osv])).code).toBe(0);
+    const before = await herowatch(env, ['vulns', 'test', 'edge-worker']);
+    expect(before.stdout).toContain(
+      'edge-worker: not read: a Fir-generation app: it deploys an OCI image, not a slug, and Heroku offers no download of images (fix: herowatch sbom import --connection default --app edge-worker FILE)',
+    );
+
+    const sbom = join(fixtures, 'sbom/npm-project/cyclonedx-npm-1.6.json');
+    const imported = await herowatch(env, ['sbom', 'import', sbom, '--app', 'edge-worker']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(
+      /^Imported the CycloneDX 1\.6 SBOM of edge-worker \(no named commit\): 66 packages from 66 components; the SBOM names no commit/m,
+    );
+    expect(imported.stdout).toMatch(/^ {2}\d+ open vulnerabilities \(herowatch vulns show edge-worker\)$/m);
+    const show = await herowatch(env, ['vulns', 'show', 'edge-worker']);
+    expect(show.stdout).toMatch(/^edge-worker \(connection "default"\): release v1, 66 packages from an SBOM of release v1, tested /m);
+    expect(show.stdout).toContain('lodash 4.17.20');
+    expect(show.stdout).not.toContain('jsonwebtoken');
+    // From standard input, with the commit the build was made from; --json says what was imported.
+    const commit = JSON.parse((await herowatch(env, ['sql', 'SELECT "commit" FROM oci_images', '--json'])).stdout).rows[0].commit as string;
+    const piped = await herowatch(
+      env,
+      ['sbom', 'import', '-', '--app', 'edge-worker', '--commit', commit, '--json'],
+      await readFile(join(fixtures, 'sbom/npm-project/npm-spdx-2.3.json'), 'utf8'),
+    );
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ format: 'SPDX 2.3', commit, release: 1, used: true, test: { outcome: 'sbom' } });
+    expect((await herowatch(env, ['vulns'])).stdout).toMatch(/edge-worker .* 66 packages from an SBOM of commit [0-9a-f]{12}/);
+
+    // Refused, with the reason and nothing changed: no file, a folder, not an SBOM, too large, a commit that is none, an app not monitored.
+    const dir = await folder();
+    const huge = join(dir, 'huge.json');
+    await writeFile(huge, '');
+    await truncate(huge, 65 * 1024 * 1024);
+    await writeFile(join(dir, 'old.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.2', components: [] }));
+    for (const [args, message] of [
+      [['sbom', 'import', join(dir, 'missing.json'), '--app', 'edge-worker'], /cannot read .*missing\.json: no such file/],
+      [['sbom', 'import', dir, '--app', 'edge-worker'], /is a folder: give the SBOM file/],
+      [['sbom', 'import', join(dir, 'old.json'), '--app', 'edge-worker'], /CycloneDX 1\.2 is not read: give CycloneDX 1\.4, 1\.5, 1\.6/],
+      [['sbom', 'import', huge, '--app', 'edge-worker'], /larger than 64 MiB/],
+      [['sbom', 'import', sbom, '--app', 'edge-worker', '--commit', 'main'], /"main" is not a commit id/],
+      [['sbom', 'import', sbom, '--app', 'edge-api'], /App "edge-api" is not monitored on connection "default"/],
+    ] as const) {
+      const refused = await herowatch(env, [...args]);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr, args.join(' ')).toMatch(message);
+    }
+    expect(JSON.parse((await herowatch(env, ['sql', 'SELECT count(*) AS n FROM sboms', '--json'])).stdout).rows[0].n).toBe(2);
   }, 120_000);
 });
 

@@ -65,6 +65,8 @@ describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) 
         reason: null,
         packages: packages.length,
         files: [],
+        source: 'slug',
+        commit: null,
       });
     }
 
@@ -140,6 +142,8 @@ describe.each(DIALECTS)('re-matching after an advisory update on %s', (dialect) 
         reason: null,
         packages: 1,
         files: [],
+        source: 'slug',
+        commit: null,
       });
     };
     const update = async (name: string, fixed: string, modified: string) => {

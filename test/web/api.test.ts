@@ -51,6 +51,7 @@ describe('the REST API', () => {
       'GET /api/v1/findings',
       'GET /api/v1/runs',
       'GET /api/v1/vulnerabilities',
+      'POST /api/v1/connections/{connection}/apps/{app}/sboms',
       'POST /api/v1/connections/{connection}/monitored-apps',
       'POST /api/v1/findings/{id}/suppression',
       'POST /api/v1/sql',

@@ -1,20 +1,11 @@
 import { changeCounts } from '../../compliance/findings.js';
 import { ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import {
-  appSbom,
-  appVulnerabilities,
-  ignoreVulnerability,
-  unignoreVulnerability,
-  vulnerabilityRecords,
-  vulnerabilitySummary,
-} from '../../service/vuln-views.js';
-import { importAdvisories, importAdvisoriesOnline, testMonitoredApps, type AppTest } from '../../service/vuln-monitor.js';
+import { appVulnerabilities, ignoreVulnerability, unignoreVulnerability, vulnerabilityRecords, vulnerabilitySummary } from '../../service/vuln-views.js';
+import { importAdvisories, importAdvisoriesOnline, sbomLabel, testMonitoredApps, type AppTest } from '../../service/vuln-monitor.js';
 import { VERSION } from '../../version.js';
 import { ECOSYSTEMS } from '../../vulns/ecosystems.js';
 import { vulnerabilityToOcsf } from '../../vulns/ocsf.js';
-import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
-import { writeOutputFile } from '../../export/write-file.js';
 import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
 import { advisoryDatabase, advisoryDatabaseStatus, givenAdvisories, loadAdvisories, storedAdvisoryIndex } from '../../service/advisories.js';
@@ -67,7 +58,7 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
               ? 'not tested yet: herowatch vulns test'
               : s.test.outcome === 'gap'
                 ? `gap: ${s.test.reason}`
-                : `${readSummary(s.test.packages, s.test.files)}${s.unjudged ? `; NOT JUDGED: ${s.unjudged.reason}${s.unjudged.fix ? ` (${s.unjudged.fix})` : ''}` : ''}`,
+                : `${readSummary(s.test)}${s.unjudged ? `; NOT JUDGED: ${s.unjudged.reason}${s.unjudged.fix ? ` (${s.unjudged.fix})` : ''}` : ''}`,
           ]),
           { width: process.stdout.columns },
         ),
@@ -125,10 +116,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       if (flags.json) return output.json(detail);
       const test = detail.test;
       output.out(
-        `${detail.app} (connection "${detail.connection}"): ${test === null ? 'not tested yet (herowatch vulns test)' : test.outcome === 'gap' ? `not read at the last test: ${test.reason}` : `release v${test.release ?? '?'}, ${readSummary(test.packages, test.files)}, tested ${test.testedAt.slice(0, 16).replace('T', ' ')}`}`,
+        `${detail.app} (connection "${detail.connection}"): ${test === null ? 'not tested yet (herowatch vulns test)' : test.outcome === 'gap' ? `not read at the last test: ${test.reason}` : `release v${test.release ?? '?'}, ${readSummary(test)}, tested ${test.testedAt.slice(0, 16).replace('T', ' ')}`}`,
       );
       if (test?.outcome === 'scanned' && test.reason) output.out(`  not read: ${test.reason}`);
-      if (detail.vulnerabilities.length === 0 && test?.outcome === 'scanned' && test.packages > 0) output.out('No known vulnerability in the packages read.');
+      if (detail.unjudged)
+        output.out(
+          `NOT JUDGED: ${detail.unjudged.reason}${detail.unjudged.fix ? ` (fix: ${detail.unjudged.fix})` : ''}; no vulnerability listed is not "none".`,
+        );
+      else if (detail.vulnerabilities.length === 0 && test?.outcome === 'scanned' && test.packages > 0)
+        output.out('No known vulnerability in the packages read.');
       for (const v of detail.vulnerabilities) {
         output.out();
         output.out(
@@ -419,16 +415,32 @@ function printScan(output: Output, report: ScanReport, skippedAdvisories: number
   if (skippedAdvisories > 0) output.out(`  ${skippedAdvisories} advisory files could not be read and were skipped.`);
 }
 
-/** What a test read, in a few words: the packages and the kind of files they came from. */
-function readSummary(packages: number, files: { format: string; used: boolean; evidence: string }[]): string {
+/** What a test read, in a few words: the packages and the kind of files they came from (or the SBOM, named for its commit). */
+function readSummary({
+  packages,
+  files,
+  source,
+}: {
+  packages: number;
+  files: { path: string; used: boolean; evidence: string }[];
+  source: 'slug' | 'sbom';
+}): string {
+  if (source === 'sbom') return `${packages} packages from ${files[0]?.path ?? 'an SBOM'}`;
   const used = files.filter((f) => f.used);
   const kinds = [...new Set(used.map((f) => f.evidence))];
   return `${packages} packages from ${used.length} file${used.length === 1 ? '' : 's'}${kinds.length > 0 ? ` (${kinds.join(', ')})` : ''}`;
 }
 
+/** Where a test's packages came from, in words. */
+const FROM: Record<Exclude<AppTest['outcome'], 'gap'>, (test: AppTest) => string> = {
+  reused: () => 'slug read before, not downloaded again',
+  scanned: () => 'slug downloaded and read',
+  sbom: (test) => `from ${sbomLabel(test.commit ?? null, test.release)}`,
+};
+
 function printTest(output: Output, test: AppTest): void {
   if (test.outcome === 'gap') {
-    output.out(`${test.app}: not read: ${test.reason}`);
+    output.out(`${test.app}: not read: ${test.reason}${test.unjudged?.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
     return;
   }
   const opened = test.changes.filter((c) => c.event !== 'resolved').length;
@@ -436,34 +448,7 @@ function printTest(output: Output, test: AppTest): void {
   const verdict = test.unjudged
     ? 'not judged'
     : `${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'}${opened + resolved > 0 ? ` (${opened} new, ${resolved} resolved)` : ''}`;
-  output.out(
-    `${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${test.outcome === 'reused' ? 'slug read before, not downloaded again' : 'slug downloaded and read'}); ${verdict}`,
-  );
+  output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${FROM[test.outcome](test)}); ${verdict}`);
   if (test.reason) output.out(`  not read: ${test.reason}`);
   if (test.unjudged) output.out(`  cannot be judged: ${test.unjudged.reason}${test.unjudged.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
-}
-
-export function registerSbom(program: Command, output: Output): void {
-  program
-    .command('sbom')
-    .description('An SBOM of what a monitored app runs (the packages its last test read from the slug), as CycloneDX 1.6 or SPDX 2.3 JSON')
-    .argument('<app>', 'a monitored app')
-    .option('--connection <name>', 'connection, when the app is monitored on several')
-    .option('--format <format>', `${SBOM_FORMATS.join(' or ')}`, sbomFormat, 'cyclonedx')
-    .option('--out <file>', 'write it to this file instead of standard output')
-    .option('--json', 'the SBOM is JSON already; with --out, what was written is said as JSON')
-    .action(async (app: string, flags: { connection?: string; format: SbomFormat; out?: string; json?: boolean }) => {
-      const sbom = await withHerowatch({}, (hw) => appSbom(hw, app, { connection: flags.connection, format: flags.format }));
-      if (!flags.out) return output.raw(sbom.document);
-      await writeOutputFile(flags.out, sbom.document);
-      if (flags.json) return output.json({ app: sbom.app, release: sbom.release, packages: sbom.packages, format: flags.format, file: flags.out });
-      output.err(
-        `Wrote the ${flags.format === 'spdx' ? 'SPDX 2.3' : 'CycloneDX 1.6'} SBOM of ${sbom.app}${sbom.release === null ? '' : ` v${sbom.release}`} (${sbom.packages} packages) to ${flags.out}`,
-      );
-    });
-}
-
-function sbomFormat(value: string): SbomFormat {
-  if (!(SBOM_FORMATS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Use ${SBOM_FORMATS.join(' or ')}.`);
-  return value as SbomFormat;
 }
