@@ -48,7 +48,8 @@ export const TRANSPORT: Record<ErrorKind, { exit: number; http: number; jsonRpc:
 };
 
 /** A listing a remedy points at; each door knows where its users find it. */
-export type Listing = 'connections' | 'datasets' | 'findings' | 'checks' | 'users' | 'access-tokens' | 'runs' | 'apps' | 'monitored-apps' | 'vulnerabilities';
+export type Listing =
+  'connections' | 'datasets' | 'findings' | 'checks' | 'users' | 'access-tokens' | 'runs' | 'apps' | 'monitored-apps' | 'vulnerabilities' | 'vex';
 
 /**
  * What fixes an error, as data. The service says what; each door says how,
@@ -131,6 +132,7 @@ export const ERROR_CODES = {
   HW_APP_AMBIGUOUS: { kind: 'input', means: 'Apps of this name are monitored on several connections: say which connection.' },
   HW_APP_NOT_TESTED: { kind: 'input', means: 'The app has not been tested for vulnerabilities yet (or was with older rules).' },
   HW_SCAN_LIMIT: { kind: 'input', means: 'A slug, archive or lockfile is beyond the bounds herowatch reads.' },
+  HW_VEX_INVALID: { kind: 'input', means: 'A VEX document to import is not OpenVEX 0.2 or CycloneDX VEX JSON herowatch reads, or is beyond its bounds.' },
   HW_SBOM_INVALID: {
     kind: 'input',
     means: 'An SBOM to import is not a CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON document herowatch reads, or is beyond its bounds.',
@@ -149,6 +151,7 @@ export const ERROR_CODES = {
   HW_FRAMEWORK_UNKNOWN: { kind: 'not_found', means: 'There is no framework with this id.' },
   HW_DATASET_UNKNOWN: { kind: 'not_found', means: 'There is no dataset with this name.' },
   HW_APP_UNKNOWN: { kind: 'not_found', means: 'There is no app with this name (that the caller may see).' },
+  HW_VEX_UNKNOWN: { kind: 'not_found', means: 'There is no VEX statement with this id.' },
   HW_VULNERABILITY_UNKNOWN: { kind: 'not_found', means: 'There is no vulnerability with this id.' },
   HW_USER_UNKNOWN: { kind: 'not_found', means: 'There is no user with this email.' },
   HW_SESSION_UNKNOWN: { kind: 'not_found', means: 'There is no such active session.' },

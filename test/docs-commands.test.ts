@@ -127,6 +127,7 @@ const LISTINGS: Record<Listing, true> = {
   apps: true,
   'monitored-apps': true,
   vulnerabilities: true,
+  vex: true,
 };
 
 /** One remedy or more of every kind, with and without their optional fields. */

@@ -80,6 +80,13 @@ export const COMMAND_MODULES: { commands: string[]; load: () => Promise<Register
     },
   },
   {
+    commands: ['vex'],
+    load: async () => {
+      const m = await import('./commands/vex.js');
+      return (p, d) => m.registerVex(p, d.output);
+    },
+  },
+  {
     commands: ['sbom'],
     load: async () => {
       const m = await import('./commands/sbom.js');

@@ -12,6 +12,7 @@ const LISTING_COMMAND: Record<Listing, (connection?: string) => string> = {
   apps: (connection) => `herowatch apps available ${connection ?? 'CONNECTION'}`,
   'monitored-apps': (connection) => `herowatch apps list ${connection ?? 'CONNECTION'}`,
   vulnerabilities: () => 'herowatch vulns show APP',
+  vex: () => 'herowatch vex list',
 };
 
 /** What fixes an error, said to a CLI user: the command (or flag) to run. */

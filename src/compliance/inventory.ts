@@ -67,7 +67,7 @@ export interface ComplianceInventory {
   vulnerabilityTests: { app_id: string; status: string; reason: string | null; tested_at: string; ecosystems: string[] }[];
   /** What the advisory database can judge: a test matched against nothing is not a pass. */
   advisories: AdvisoryDatabase;
-  vulnerabilities: { app_id: string; vuln_id: string; package: string; severity: string; ignored_until: string | null }[];
+  vulnerabilities: { app_id: string; vuln_id: string; package: string; severity: string; ignored_until: string | null; vex_status?: string | null }[];
 }
 
 /** The inventory's lists, and the resource each is read from (what the sync verifies). */
@@ -446,7 +446,7 @@ async function appLists(
     vulnerabilities: (
       await readDataset(store, 'vulnerabilities', {
         connection,
-        columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until'],
+        columns: ['app_id', 'vuln_id', 'package', 'severity', 'ignored_until', 'vex_status'],
         filters: { status: 'open' },
         ...inSpan('app_id'),
         orderBy: [],

@@ -23,13 +23,25 @@ export interface Dataset {
 
 /** Datasets over herowatch's own tables. */
 export type HerowatchTableDataset =
-  'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests' | 'sboms';
+  'audit_events' | 'sync_runs' | 'coverage' | 'verified' | 'findings' | 'suppressions' | 'vulnerabilities' | 'vulnerability_tests' | 'sboms' | 'vex_statements';
 
 const CONNECTION: DatasetColumn = { name: 'connection', type: 'text', description: 'Name of the herowatch connection the row came from' };
 
 /** Every dataset: one per synced resource, the audit trail, sync runs and their coverage, findings and suppressions, vulnerabilities and the tests that found them. */
 export function datasets(): Dataset[] {
-  return [...RESOURCES.map(resourceDataset), auditEvents, syncRuns, coverage, verified, findings, suppressions, vulnerabilities, vulnerabilityTests, sboms];
+  return [
+    ...RESOURCES.map(resourceDataset),
+    auditEvents,
+    syncRuns,
+    coverage,
+    verified,
+    findings,
+    suppressions,
+    vulnerabilities,
+    vulnerabilityTests,
+    sboms,
+    vexStatementsDataset,
+  ];
 }
 
 export function datasetNamed(name: string): Dataset | undefined {
@@ -193,6 +205,37 @@ const vulnerabilities = tableDataset({
     { name: 'ignored_until', type: 'timestamp', description: 'The end of its ignore, if one was made (a time past means it lapsed)' },
     { name: 'ignored_reason', type: 'text', description: 'Why it is ignored' },
     { name: 'ignored_by', type: 'text', description: 'Who decided it' },
+    {
+      name: 'vex_status',
+      type: 'text',
+      description: 'What the VEX statement standing for it says: not_affected, affected, fixed or under_investigation (null: none)',
+    },
+    { name: 'vex_justification', type: 'text', description: 'Why it is not affected, as the statement says (vulnerable_code_not_in_execute_path...)' },
+    { name: 'vex_statement', type: 'text', description: 'The statement in words (impact statement, detail)' },
+  ],
+});
+
+const vexStatementsDataset = tableDataset({
+  name: 'vex_statements',
+  description:
+    'VEX statements imported (herowatch vex import): a vulnerability, narrowed to a package, version and app when they say; the newest standing for a finding is written beside it.',
+  columns: [
+    { ...CONNECTION, description: 'The connection it applies to (null: every connection)' },
+    { name: 'id', type: 'integer', description: 'Statement id (herowatch vex remove ID)' },
+    { name: 'document', type: 'text', description: 'The document it came from (its @id or serial number, else the digest of its bytes)' },
+    { name: 'format', type: 'text', description: 'OpenVEX 0.2 or CycloneDX 1.x VEX' },
+    { name: 'author', type: 'text', description: 'Who wrote the document, when it says' },
+    { name: 'app', type: 'text', description: 'The app it speaks of, by id or name (null: every app)' },
+    { name: 'ids', type: 'json', description: 'The vulnerability it speaks of and its aliases' },
+    { name: 'ecosystem', type: 'text', description: 'The package ecosystem it speaks of (null: any)' },
+    { name: 'package', type: 'text', description: 'The package it speaks of (null: any)' },
+    { name: 'version', type: 'text', description: 'The package version it speaks of (null: any)' },
+    { name: 'status', type: 'text', description: 'not_affected, affected, fixed or under_investigation' },
+    { name: 'justification', type: 'text', description: 'Why it is not affected' },
+    { name: 'statement', type: 'text', description: 'The statement in words' },
+    { name: 'issued_at', type: 'timestamp', description: 'When it was made (the newest standing for a finding wins)' },
+    { name: 'imported_at', type: 'timestamp', description: 'When it was imported' },
+    { name: 'imported_by', type: 'text', description: 'Who imported it' },
   ],
 });
 

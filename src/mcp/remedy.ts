@@ -12,6 +12,7 @@ const LISTING_TOOL: Record<Listing, string> = {
   apps: 'list_apps lists them',
   'monitored-apps': 'list_apps lists them (monitored apps say so)',
   vulnerabilities: 'list_vulnerabilities lists them',
+  vex: 'the vex_statements dataset lists them',
 };
 
 /**

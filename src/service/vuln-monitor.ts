@@ -33,6 +33,7 @@ import { scanBudget, scanTarballStream } from '../vulns/scan-thread.js';
 import { connectionToken, resolveConnection } from './connections.js';
 import { refuseTokenElsewhere } from './connect.js';
 import type { Herowatch } from './herowatch.js';
+import { applyVex } from './vex.js';
 import { advisoryGap, ADVISORY_UPDATE_COMMAND, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
 import { noSbomFor, sbomFor, short, type RunningRelease } from '../vulns/sbom-attribution.js';
 import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './advisories.js';
@@ -383,6 +384,8 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       ...(sbom ? { commit: base.commit } : {}),
     });
   }
+  // The VEX statements standing for the findings the tests opened or moved, before the checks read them.
+  await applyVex(hw, [connection.id]);
   if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {
     await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined });
   }
@@ -456,6 +459,8 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
     });
   }
   await writeVulnerabilityTests(hw.store, writes);
+  // A revised advisory rewrites its findings, never the VEX statements made of them: they stand again for what they name.
+  await applyVex(hw, testedConnections);
   return results;
 }
 

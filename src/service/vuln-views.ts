@@ -49,6 +49,8 @@ export interface AppVulnerabilities {
   } | null;
   open: Record<'critical' | 'high' | 'medium' | 'low' | 'unknown', number>;
   ignored: number;
+  /** Open findings a VEX statement says the app is not affected by: not counted in `open`. */
+  notAffected: number;
   /** Why the app's open vulnerabilities are not the whole answer (not tested, nothing read, no or stale advisories), and what fixes it; null when they are. */
   unjudged: Unjudged | null;
 }
@@ -71,7 +73,7 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
       const test = tests.find((t) => t.connection_id === connection.id && t.app_id === app.app_id);
       const mine = open.filter((v) => v.connection_id === connection.id && v.app_id === app.app_id);
       const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-      for (const v of mine.filter((v) => !ignoredAt(v, now))) counts[v.severity as keyof typeof counts]++;
+      for (const v of mine.filter((v) => !ignoredAt(v, now) && v.vex_status !== 'not_affected')) counts[v.severity as keyof typeof counts]++;
       summary.push({
         connection: connection.name,
         app: test?.app_name ?? app.app_name,
@@ -90,6 +92,7 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
           : null,
         open: counts,
         ignored: mine.filter((v) => ignoredAt(v, now)).length,
+        notAffected: mine.filter((v) => v.vex_status === 'not_affected').length,
         unjudged: !test
           ? { reason: 'not tested yet', fix: `herowatch vulns test ${test === undefined ? app.app_name : ''}`.trim() }
           : test.status !== 'scanned'
@@ -119,6 +122,8 @@ export interface VulnerabilityDetail {
   locations: string[];
   status: 'open' | 'resolved';
   ignored: { reason: string; by: string; until: string } | null;
+  /** What the VEX statement standing for it says (herowatch vex import): `not_affected` takes it out of the counts. */
+  vex: { status: string; justification: string | null; statement: string | null } | null;
   firstSeenAt: string;
   lastSeenAt: string;
   resolvedAt: string | null;
@@ -178,6 +183,7 @@ export async function appVulnerabilities(
       locations: r.locations,
       status: r.status === 'open' ? 'open' : 'resolved',
       ignored: ignoredAt(r, now) ? { reason: r.ignored_reason!, by: r.ignored_by!, until: r.ignored_until! } : null,
+      vex: r.vex_status === null ? null : { status: r.vex_status, justification: r.vex_justification, statement: r.vex_statement },
       firstSeenAt: r.first_seen_at,
       lastSeenAt: r.last_seen_at,
       resolvedAt: r.resolved_at,
@@ -260,7 +266,7 @@ export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePacka
     }
   >();
   for (const v of await vulnerabilityRecords(hw)) {
-    if (v.status !== 'open') continue;
+    if (v.status !== 'open' || v.vex_status === 'not_affected') continue;
     const key = `${v.ecosystem}\u0000${v.package}`;
     const group = grouped.get(key) ?? {
       ecosystem: v.ecosystem,

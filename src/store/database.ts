@@ -33,6 +33,7 @@ import { up as sqlReaders } from './migrations/015-sql-readers.js';
 import { up as runStaging } from './migrations/016-run-staging.js';
 import { up as slugPackageEntries } from './migrations/017-slug-package-entries.js';
 import { up as sboms } from './migrations/018-sboms.js';
+import { up as vex } from './migrations/019-vex.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -94,6 +95,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '016-run-staging': runStaging,
   '017-slug-package-entries': slugPackageEntries,
   '018-sboms': sboms,
+  '019-vex': vex,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -42,6 +42,8 @@ const TABLE_SOURCES: Record<HerowatchTableDataset, { alias: string; from: string
   vulnerabilities: { alias: 'v', from: 'FROM hw_vulnerabilities v\nJOIN hw_connections c ON c.id = v.connection_id' },
   vulnerability_tests: { alias: 't', from: 'FROM hw_vuln_tests t\nJOIN hw_connections c ON c.id = t.connection_id' },
   sboms: { alias: 'b', from: 'FROM hw_sboms b\nJOIN hw_connections c ON c.id = b.connection_id' },
+  // A statement for every connection has none: its connection is null.
+  vex_statements: { alias: 'x', from: 'FROM hw_vex_statements x\nLEFT JOIN hw_connections c ON c.id = x.connection_id' },
 };
 
 /**

@@ -28,6 +28,7 @@ export interface Database {
   hw_slug_packages: SlugPackagesTable;
   hw_vuln_tests: VulnTestsTable;
   hw_sboms: SbomsTable;
+  hw_vex_statements: VexStatementsTable;
   hw_vulnerabilities: VulnerabilitiesTable;
   hw_access_tokens: AccessTokensTable;
   hw_agent_calls: AgentCallsTable;
@@ -157,6 +158,29 @@ export interface VulnTestsTable {
   commit: string | null;
 }
 
+/** A VEX statement imported: a vulnerability (by its ids), narrowed to a package, version, connection and app when it says. */
+export interface VexStatementsTable {
+  id: Generated<number>;
+  /** The document it came from (its @id or serial number, else the digest of its bytes): importing it again replaces its statements. */
+  document: string;
+  format: string;
+  author: string | null;
+  /** null: every connection. */
+  connection_id: number | null;
+  /** An app id or name; null: every app. */
+  app: string | null;
+  ids: unknown;
+  ecosystem: string | null;
+  package: string | null;
+  version: string | null;
+  status: string;
+  justification: string | null;
+  statement: string | null;
+  issued_at: string | null;
+  imported_at: string;
+  imported_by: string | null;
+}
+
 /** An SBOM imported for an app: its packages are the scan stored under `checksum`. */
 export interface SbomsTable {
   connection_id: number;
@@ -204,6 +228,11 @@ export interface VulnerabilitiesTable {
   ignored_by: string | null;
   ignored_at: string | null;
   ignored_until: string | null;
+  /** The VEX statement standing for it, when one does (see hw_vex_statements): its status, why, and in words. */
+  vex_status: Generated<string | null>;
+  vex_justification: Generated<string | null>;
+  vex_statement: Generated<string | null>;
+  vex_id: Generated<number | null>;
 }
 
 /** One OSV advisory: its facts (id, aliases, summary, severity) as JSON. */

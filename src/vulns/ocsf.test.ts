@@ -24,6 +24,10 @@ const record: VulnerabilityRecord = {
   resolved_at: null,
   ignored_until: null,
   ignored_reason: null,
+  vex_status: null,
+  vex_justification: null,
+  vex_statement: null,
+  vex_id: null,
 };
 
 describe('vulnerability findings as OCSF', () => {

@@ -15,6 +15,8 @@ export type VulnerabilityRecord = Omit<VulnerabilityRow, 'connection_id' | 'key'
 export function vulnerabilityToOcsf(v: VulnerabilityRecord, product: { version: string }, now: Date): Record<string, unknown> {
   const closed = v.status === 'resolved';
   const ignored = !closed && v.ignored_until !== null && v.ignored_until > now.toISOString();
+  // A VEX statement that the app is not affected suppresses it as an ignore does.
+  const notAffected = !closed && v.vex_status === 'not_affected';
   const cve = [v.vuln_id, ...v.aliases, ...v.advisories].find((id) => id.startsWith('CVE-'));
   const score = v.cvss ? cvssScore(v.cvss.startsWith('CVSS:4') ? 'CVSS_V4' : 'CVSS_V3', v.cvss) : null;
   return {
@@ -22,7 +24,7 @@ export function vulnerabilityToOcsf(v: VulnerabilityRecord, product: { version: 
       kind: 'vulnerability',
       closed,
       severity: v.severity,
-      status: closed ? [4, 'Resolved'] : ignored ? [3, 'Suppressed'] : [1, 'New'],
+      status: closed ? [4, 'Resolved'] : ignored || notAffected ? [3, 'Suppressed'] : [1, 'New'],
       time: now,
       message: `${v.package} ${v.version} in ${v.app_name}: ${v.summary}`,
       uid: `herowatch-${v.connection}-vulnerability-${v.id}`,
@@ -58,6 +60,12 @@ export function vulnerabilityToOcsf(v: VulnerabilityRecord, product: { version: 
     ],
     resources: [{ uid: v.app_id, name: v.app_name, type: 'Heroku App' }],
     cloud: { provider: 'Heroku', account: { name: v.connection } },
-    unmapped: ignored ? { ignored_until: v.ignored_until, ignored_reason: v.ignored_reason } : undefined,
+    unmapped:
+      ignored || v.vex_status !== null
+        ? {
+            ...(ignored ? { ignored_until: v.ignored_until, ignored_reason: v.ignored_reason } : {}),
+            ...(v.vex_status !== null ? { vex_status: v.vex_status, vex_justification: v.vex_justification, vex_statement: v.vex_statement } : {}),
+          }
+        : undefined,
   };
 }

@@ -12,6 +12,7 @@ const LISTING_REQUEST: Record<Listing, (connection?: string) => string> = {
   apps: (connection) => `GET /api/v1/apps${connection ? `?connection=${encodeURIComponent(connection)}` : ''}`,
   'monitored-apps': (connection) => `GET /api/v1/apps?monitored=true${connection ? `&connection=${encodeURIComponent(connection)}` : ''}`,
   vulnerabilities: () => 'GET /api/v1/vulnerabilities',
+  vex: () => 'GET /api/v1/vex',
 };
 
 /** What fixes an error, said to a REST API client: the request or field, or what an admin does. */

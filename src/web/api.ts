@@ -15,6 +15,7 @@ import type { Herowatch } from '../service/herowatch.js';
 import { appInScope, scopedConnections, scopeFreshness, type Scope } from '../service/scope.js';
 import { runReadOnlySql } from '../service/datasets.js';
 import { importSbom, type SbomImport } from '../service/sbom-import.js';
+import { importVex, listVex } from '../service/vex.js';
 import { MAX_SBOM_BYTES } from '../vulns/sbom-import.js';
 import { parseDay } from '../time.js';
 import { auditEventsView, connectionsView, datasetsView, findingsView, runsView, vulnerabilitiesView } from '../service/views.js';
@@ -51,6 +52,8 @@ declare module 'fastify' {
 }
 
 const object = { type: 'object', additionalProperties: true } as const;
+/** A VEX document is read on the event loop (JSON, then one pass): kept small enough to take a few tens of milliseconds. */
+const API_VEX_BYTES = 4 * 1024 * 1024;
 /** What one SQL answer may hold and take. */
 const API_SQL_LIMITS = { maxCellChars: 65_536, maxResultBytes: 8 * 1024 * 1024, timeoutMs: 30_000 };
 const list = { type: 'array', items: object } as const;
@@ -457,6 +460,71 @@ export async function registerApi(app: FastifyInstance, hw: Herowatch): Promise<
           if ((request.body.add ?? []).length > 0) await addMonitoredApps(hw, connection!.name, request.body.add!);
           if ((request.body.remove ?? []).length > 0) await removeMonitoredApps(hw, connection!.name, request.body.remove!);
           return { monitored: (await monitoredApps(hw, connection!.name)).filter((a) => a.active).map((a) => a.app_name) };
+        },
+      );
+
+      // A VEX document's statements: for every connection with a token for all of them, else for one connection (and app) of its own.
+      await api.register(async (vexApi) => {
+        vexApi.removeAllContentTypeParsers();
+        vexApi.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: API_VEX_BYTES }, (_request, body, done) => done(null, body));
+        vexApi.post<{ Querystring: { connection?: string; app?: string }; Body: Buffer }>(
+          '/vex',
+          {
+            config: { tokenScope: 'write' },
+            bodyLimit: API_VEX_BYTES,
+            schema: {
+              summary:
+                'Import a VEX document (OpenVEX 0.2 or CycloneDX VEX JSON, as the body): not_affected statements take the findings they name out of the counts',
+              description: `At most ${API_VEX_BYTES / 1024 ** 2} MiB. Without \`connection\` the statements hold for every connection (a token for all of them only).`,
+              querystring: {
+                type: 'object',
+                properties: { connection: { type: 'string', maxLength: 200 }, app: { type: 'string', maxLength: 200 } },
+                additionalProperties: false,
+              },
+              response: { 201: object, ...responses(object) },
+            },
+          },
+          async (request, reply) => {
+            const scope = scopeOf(request);
+            if (request.query.connection === undefined && (scope.connections !== null || scope.apps !== null))
+              throw new InputError(
+                'HW_INVALID_INPUT',
+                'This token may change some connections only: say which with ?connection=NAME (and ?app=NAME when it is limited to apps).',
+              );
+            if (request.query.connection !== undefined) await scopedConnections(hw, scope, request.query.connection);
+            if (scope.apps !== null && (request.query.app === undefined || !appInScope(scope, request.query.app)))
+              throw new NotFoundError('HW_APP_UNKNOWN', `There is no app "${(request.query.app ?? '').slice(0, 100)}" that this client may change.`, {
+                remedy: { do: 'list', what: 'apps', connection: request.query.connection },
+              });
+            if (!Buffer.isBuffer(request.body) || request.body.length === 0)
+              throw new InputError('HW_VEX_INVALID', 'The request has no body: send the VEX document (OpenVEX or CycloneDX JSON) as it.');
+            const result = await importVex(hw, {
+              document: request.body.toString('utf8'),
+              connection: request.query.connection,
+              app: request.query.app,
+              by: by(request),
+            });
+            return reply.code(201).send(result);
+          },
+        );
+      });
+      api.get(
+        '/vex',
+        {
+          schema: {
+            summary: 'The VEX statements kept that hold for the connections this client may see',
+            response: responses({ type: 'object', properties: { statements: list } }),
+          },
+        },
+        async (request) => {
+          const scope = scopeOf(request);
+          const statements = (await listVex(hw)).filter((s) =>
+            s.connection === null
+              ? scope.connections === null && scope.apps === null
+              : (scope.connections === null || scope.connections.includes(s.connection)) &&
+                (scope.apps === null || (s.app !== null && scope.apps.includes(s.app))),
+          );
+          return { statements };
         },
       );
 

@@ -227,7 +227,7 @@ describe('monitoring from the command line', () => {
   }, 120_000);
 });
 
-describe('importing an SBOM from the command line', () => {
+describe('importing an SBOM and VEX statements from the command line', () => {
   it('judges a Fir app by the SBOM of its build, read from a file or standard input, and refuses what it cannot read with the reason', async () => {
     const scenario = edgeScenario();
     const worker = scenario.apps!.find((a) => a.name === 'edge-worker')!;
@@ -273,7 +273,7 @@ describe('importing an SBOM from the command line', () => {
     await writeFile(join(dir, 'old.json'), JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.2', components: [] }));
     for (const [args, message] of [
       [['sbom', 'import', join(dir, 'missing.json'), '--app', 'edge-worker'], /cannot read .*missing\.json: no such file/],
-      [['sbom', 'import', dir, '--app', 'edge-worker'], /is a folder: give the SBOM file/],
+      [['sbom', 'import', dir, '--app', 'edge-worker'], /is a folder: give the file/],
       [['sbom', 'import', join(dir, 'old.json'), '--app', 'edge-worker'], /CycloneDX 1\.2 is not read: give CycloneDX 1\.4, 1\.5, 1\.6/],
       [['sbom', 'import', huge, '--app', 'edge-worker'], /larger than 64 MiB/],
       [['sbom', 'import', sbom, '--app', 'edge-worker', '--commit', 'main'], /"main" is not a commit id/],
@@ -284,6 +284,41 @@ describe('importing an SBOM from the command line', () => {
       expect(refused.stderr, args.join(' ')).toMatch(message);
     }
     expect(JSON.parse((await herowatch(env, ['sql', 'SELECT count(*) AS n FROM sboms', '--json'])).stdout).rows[0].n).toBe(2);
+
+    // A VEX statement: lodash's command injection is not reachable in this app.
+    await writeFile(
+      join(dir, 'vex.json'),
+      JSON.stringify({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://edge.example/vex/1',
+        author: 'security@edge.example',
+        timestamp: '2026-11-20T09:00:00Z',
+        statements: [
+          {
+            vulnerability: { name: 'CVE-2021-23337' },
+            products: [{ '@id': 'pkg:npm/lodash@4.17.20' }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+            impact_statement: 'template() never sees user input',
+          },
+        ],
+      }),
+    );
+    const vex = await herowatch(env, ['vex', 'import', join(dir, 'vex.json'), '--app', 'edge-worker']);
+    expect(vex.code, vex.stderr).toBe(0);
+    expect(vex.stdout).toContain(
+      'Imported 1 statement of OpenVEX 0.2 document https://edge.example/vex/1 by security@edge.example (connection default, app edge-worker): 1 finding now carry one, 1 not affected.',
+    );
+    expect((await herowatch(env, ['vulns', 'show', 'edge-worker'])).stdout).toContain(
+      '  VEX: not affected (vulnerable code not in execute path): template() never sees user input; not counted',
+    );
+    const listed = await herowatch(env, ['vex', 'list']);
+    expect(listed.stdout).toMatch(/^1\s+CVE-2021-23337\s+not_affected\s+vulnerable_code_not_in_execute_path\s+lodash@4\.17\.20\s+default, app edge-worker/m);
+    expect((await herowatch(env, ['vex', 'remove', '1'])).stdout).toBe('Removed VEX statement 1.\n');
+    expect((await herowatch(env, ['vulns', 'show', 'edge-worker'])).stdout).not.toContain('VEX:');
+    const unknown = await herowatch(env, ['vex', 'remove', '1']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('There is no VEX statement 1.');
   }, 120_000);
 });
 

@@ -226,3 +226,14 @@ export function manyAppsScenario(count: number, run = 7): Scenario {
     })),
   };
 }
+
+/** The edge world, with edge-worker a Fir app: its release runs an OCI image, which Heroku offers no download of. */
+export function firScenario(): Scenario {
+  const world = edgeScenario();
+  const worker = world.apps!.find((a) => a.name === 'edge-worker')!;
+  Object.assign(worker, {
+    generation: 'fir',
+    releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: { id: '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a' } }],
+  });
+  return world;
+}

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Scenario } from '../../src/emulator/index.js';
 import { createAccessToken } from '../../src/service/access.js';
 import { addMonitoredApps } from '../../src/service/monitored-apps.js';
 import { importSbom } from '../../src/service/sbom-import.js';
@@ -15,25 +14,16 @@ import { readDataset } from '../../src/store/datasets.js';
 import { registerApi } from '../../src/web/api.js';
 import { startEmulatorForTest } from '../support/emulator.js';
 import { DIALECTS, openTestHerowatch } from '../support/herowatch.js';
-import { edgeScenario, T } from '../support/scenarios.js';
+import { firScenario, T } from '../support/scenarios.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const osv = join(fixtures, 'osv');
 const sbomFile = (name: string) => readFile(join(fixtures, 'sbom/npm-project', name), 'utf8');
 const NOW = new Date('2026-11-20T12:00:00Z');
-const IMAGE = '8d0e3f6a-1b2c-4d5e-8f9a-0b1c2d3e4f5a';
-
-/** The edge world, with edge-worker a Fir app: its release runs an OCI image, which Heroku offers no download of. */
-function firWorld(): Scenario {
-  const world = edgeScenario();
-  const worker = world.apps!.find((a) => a.name === 'edge-worker')!;
-  Object.assign(worker, { generation: 'fir', releases: [{ version: 1, created_at: '2026-10-01T00:00:00Z', oci_image: { id: IMAGE } }] });
-  return world;
-}
 
 describe.each(DIALECTS)('SBOM import on %s', (dialect) => {
   it("judges a Fir app by its build's SBOM, attributed by commit, through the service and the REST API", async () => {
-    const world = firWorld();
+    const world = firScenario();
     const emulator = await startEmulatorForTest({ scenario: world });
     const hw = await openTestHerowatch(dialect, emulator.url);
     const sync = () => syncConnection(hw, { connection: 'edge', token: T.admin, apiUrl: emulator.url, sync: { now: () => NOW }, now: NOW });

@@ -50,11 +50,13 @@ describe('the REST API', () => {
       'GET /api/v1/datasets',
       'GET /api/v1/findings',
       'GET /api/v1/runs',
+      'GET /api/v1/vex',
       'GET /api/v1/vulnerabilities',
       'POST /api/v1/connections/{connection}/apps/{app}/sboms',
       'POST /api/v1/connections/{connection}/monitored-apps',
       'POST /api/v1/findings/{id}/suppression',
       'POST /api/v1/sql',
+      'POST /api/v1/vex',
     ]);
     const writer = (await createAccessToken(hw, { name: 'writer', scopes: ['write'], connections: null, expiresInDays: 1 })).token;
     for (const operation of operations) {

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { writeOutputFile } from '../../export/write-file.js';
 import { describeImport, importSbom, type SbomImport } from '../../service/sbom-import.js';
@@ -6,6 +5,7 @@ import { appSbom } from '../../service/vuln-views.js';
 import { SBOM_FORMATS, type SbomFormat } from '../../vulns/sbom-format.js';
 import { MAX_SBOM_BYTES, SbomError } from '../../vulns/sbom-import.js';
 import { withHerowatch } from '../context.js';
+import { readBounded } from '../read-bounded.js';
 import type { Output } from '../output.js';
 
 export function registerSbom(program: Command, output: Output): void {
@@ -40,7 +40,7 @@ export function registerSbom(program: Command, output: Output): void {
     .option('--commit <sha>', 'the commit the build was made from, when the SBOM does not name it (in CI: $GITHUB_SHA)')
     .option('--json', 'say what was imported as JSON')
     .action(async (file: string, flags: { app: string; connection?: string; commit?: string; json?: boolean }) => {
-      const document = await readBounded(file);
+      const document = await readBounded(file, MAX_SBOM_BYTES, (message: string) => new SbomError(message));
       const result = await withHerowatch({}, (hw) =>
         importSbom(hw, { connection: flags.connection, app: flags.app, document, commit: flags.commit, by: `cli:${process.env.USER ?? 'unknown'}` }),
       );
@@ -57,33 +57,6 @@ function printImport(output: Output, result: SbomImport): void {
   if (test.outcome === 'gap') output.out(`  ${result.app} is not judged from it: ${test.reason}`);
   else if (test.unjudged) output.out(`  cannot be judged: ${test.unjudged.reason}${test.unjudged.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
   else output.out(`  ${test.open} open vulnerabilit${test.open === 1 ? 'y' : 'ies'} (herowatch vulns show ${result.app})`);
-}
-
-/** The file's text, refused past the bound before it is read whole. */
-async function readBounded(file: string): Promise<string> {
-  const tooBig = () =>
-    new SbomError(`${file === '-' ? 'standard input' : file} is larger than ${MAX_SBOM_BYTES / 1024 ** 2} MiB, beyond what herowatch reads as an SBOM`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const take = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_SBOM_BYTES) throw tooBig();
-    chunks.push(chunk);
-  };
-  if (file === '-') {
-    for await (const chunk of process.stdin) take(chunk as Buffer);
-  } else {
-    const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw new SbomError(`cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-    });
-    try {
-      if ((await handle.stat()).isDirectory()) throw new SbomError(`${file} is a folder: give the SBOM file`);
-      for await (const chunk of handle.createReadStream()) take(chunk as Buffer);
-    } finally {
-      await handle.close();
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function sbomFormat(value: string): SbomFormat {

@@ -138,6 +138,10 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
           `  first seen ${v.firstSeenAt.slice(0, 10)}${v.introducedRelease ? ` (v${v.introducedRelease})` : ''}, last seen ${v.lastSeenAt.slice(0, 10)}${v.cvss ? `; ${v.cvss}` : ''}`,
         );
         if (v.ignored) output.out(`  ignored until ${v.ignored.until.slice(0, 10)} by ${v.ignored.by}: ${v.ignored.reason}`);
+        if (v.vex)
+          output.out(
+            `  VEX: ${v.vex.status.replace('_', ' ')}${v.vex.justification ? ` (${v.vex.justification.replaceAll('_', ' ')})` : ''}${v.vex.statement ? `: ${v.vex.statement}` : ''}${v.vex.status === 'not_affected' ? '; not counted' : ''}`,
+          );
       }
     });
 

@@ -15,12 +15,13 @@ const advisories = (daysOld = 1, ecosystems = ['npm']) => ({
   ),
   maxAgeMs: 7 * 86_400_000,
 });
-const vuln = (name: string, severity: string, ignoredUntil: string | null = null) => ({
+const vuln = (name: string, severity: string, ignoredUntil: string | null = null, vexStatus: string | null = null) => ({
   app_id: `id-${name}`,
   vuln_id: `CVE-${severity}`,
   package: `pkg-${severity}`,
   severity,
   ignored_until: ignoredUntil,
+  vex_status: vexStatus,
 });
 
 checkCases(productionAppSevereVulnerabilitiesAbsent, [
@@ -40,6 +41,17 @@ checkCases(productionAppSevereVulnerabilitiesAbsent, [
     }),
     expect: ['FAIL app/shop', 'PASS app/api', 'PASS app/admin'],
     says: 'shop is in production and runs 2 known critical or high vulnerabilities in pkg-critical, pkg-high.',
+  },
+  {
+    name: 'a VEX statement that the app is not affected takes a vulnerability out; affected or under investigation does not',
+    inventory: inventory({
+      apps: [app('shop'), app('api')],
+      pipelineCouplings: production('shop', 'api'),
+      vulnerabilityTests: [tested('shop'), tested('api')],
+      vulnerabilities: [vuln('shop', 'critical', null, 'not_affected'), vuln('api', 'high', null, 'under_investigation')],
+      advisories: advisories(),
+    }),
+    expect: ['PASS app/shop', 'FAIL app/api'],
   },
   {
     name: 'an ignore that lapsed counts again',

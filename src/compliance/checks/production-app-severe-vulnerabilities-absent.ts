@@ -52,7 +52,8 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
         continue;
       }
       const severe = inventory.vulnerabilities.filter(
-        (v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now),
+        // An ignore in force, or a VEX statement that the app is not affected, takes a vulnerability out.
+        (v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now) && v.vex_status !== 'not_affected',
       );
       if (severe.length === 0) {
         results.push(

@@ -185,7 +185,8 @@ function timed(test: Case, n: number): { ms: number; packages: Packages } {
   const siblings = test.siblings?.(n) ?? {};
   let best = Infinity;
   let packages: Packages = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // The fastest of five: a collection or another test's work on a busy machine lands in one reading, rarely in all.
+  for (let attempt = 0; attempt < 5; attempt++) {
     const started = performance.now();
     try {
       packages = reader.read({ path, text }, (sibling) => siblings[sibling]).packages;

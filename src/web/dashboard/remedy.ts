@@ -18,6 +18,7 @@ const LISTING_PAGE: Record<Listing, { text: string; href: (connection?: string) 
   apps: { text: "Apps lists the connection's apps", href: (connection) => `/apps/add${connection ? `?connection=${encodeURIComponent(connection)}` : ''}` },
   'monitored-apps': { text: 'Apps lists the monitored apps', href: () => '/apps' },
   vulnerabilities: { text: 'Vulnerabilities lists them', href: () => '/vulnerabilities' },
+  vex: { text: 'Vulnerabilities lists the VEX statements', href: () => '/vulnerabilities' },
 };
 
 const path = (connection: string): string => `/integrations/${encodeURIComponent(connection)}`;

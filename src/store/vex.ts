@@ -1,0 +1,104 @@
+import { parseJson, type Store } from './database.js';
+
+/** A VEX statement as stored. */
+export interface VexStatementRow {
+  id: number;
+  document: string;
+  format: string;
+  author: string | null;
+  connection_id: number | null;
+  app: string | null;
+  ids: string[];
+  ecosystem: string | null;
+  package: string | null;
+  version: string | null;
+  status: string;
+  justification: string | null;
+  statement: string | null;
+  issued_at: string | null;
+  imported_at: string;
+  imported_by: string | null;
+}
+
+export type VexStatementWrite = Omit<VexStatementRow, 'id'>;
+
+/** Replaces the statements of a document (for its connection, or everywhere) with these, in one transaction. */
+export async function replaceVexDocument(store: Store, document: string, connectionId: number | null, rows: VexStatementWrite[]): Promise<void> {
+  await store.db.transaction().execute(async (tx) => {
+    let gone = tx.deleteFrom('hw_vex_statements').where('document', '=', document);
+    gone = connectionId === null ? gone.where('connection_id', 'is', null) : gone.where('connection_id', '=', connectionId);
+    await gone.execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await tx
+        .insertInto('hw_vex_statements')
+        .values(rows.slice(i, i + 200).map((row) => ({ ...row, ids: JSON.stringify(row.ids) })))
+        .execute();
+  });
+}
+
+/** Every statement that may speak of the connections' findings (theirs and those for every connection), oldest first. */
+export async function vexStatements(store: Store, connectionIds?: number[]): Promise<VexStatementRow[]> {
+  let select = store.db.selectFrom('hw_vex_statements').selectAll();
+  if (connectionIds)
+    select = select.where((eb) => eb.or([eb('connection_id', 'is', null), ...(connectionIds.length > 0 ? [eb('connection_id', 'in', connectionIds)] : [])]));
+  const rows = await select.orderBy('id').execute();
+  return rows.map((row) => ({ ...row, ids: parseJson<string[]>(row.ids) }));
+}
+
+/** Whether any statement is stored (most installations have none: nothing to apply). */
+export async function hasVexStatements(store: Store): Promise<boolean> {
+  return (await store.db.selectFrom('hw_vex_statements').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Removes a statement; false when there is none of that id. */
+export async function removeVexStatement(store: Store, id: number): Promise<boolean> {
+  const result = await store.db.deleteFrom('hw_vex_statements').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** What a VEX statement is matched against, of each finding of the connections. */
+export interface VexSubjectRow {
+  id: number;
+  connection_id: number;
+  app_id: string;
+  app_name: string;
+  vuln_id: string;
+  advisories: string[];
+  aliases: string[];
+  ecosystem: string;
+  package: string;
+  version: string;
+  vex_id: number | null;
+  vex_status: string | null;
+}
+
+export async function vexSubjects(store: Store, connectionIds: number[]): Promise<VexSubjectRow[]> {
+  if (connectionIds.length === 0) return [];
+  const rows = await store.db
+    .selectFrom('hw_vulnerabilities')
+    .select(['id', 'connection_id', 'app_id', 'app_name', 'vuln_id', 'advisories', 'aliases', 'ecosystem', 'package', 'version', 'vex_id', 'vex_status'])
+    .where('connection_id', 'in', connectionIds)
+    .execute();
+  return rows.map((row) => ({ ...row, advisories: parseJson<string[]>(row.advisories), aliases: parseJson<string[]>(row.aliases) }));
+}
+
+/** Writes the statement standing for each finding (null: none), a few hundred to a transaction. */
+export async function setVexVerdicts(
+  store: Store,
+  verdicts: { id: number; vex: { id: number; status: string; justification: string | null; statement: string | null } | null }[],
+): Promise<void> {
+  for (let i = 0; i < verdicts.length; i += 200)
+    await store.db.transaction().execute(async (tx) => {
+      for (const { id, vex } of verdicts.slice(i, i + 200))
+        await tx
+          .updateTable('hw_vulnerabilities')
+          .set({
+            vex_id: vex?.id ?? null,
+            vex_status: vex?.status ?? null,
+            vex_justification: vex?.justification ?? null,
+            vex_statement: vex?.statement ?? null,
+          })
+          .where('id', '=', id)
+          .execute();
+    });
+}
