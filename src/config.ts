@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OSV_EXPORT_URL } from './osv/export.js';
+import { EPSS_URL, KEV_URL } from './osv/feeds.js';
 import { InputError, type ErrorOptions } from './errors.js';
 import { apiUrlFromHost, apiUrlProblem } from './heroku/api-url.js';
 import { loadSettings, type Settings } from './settings.js';
@@ -41,6 +42,9 @@ export interface HerowatchConfig {
   logLevel: string;
   /** HEROWATCH_OSV_URL: the OSV export advisories are downloaded from (default: OSV's public bucket); a mirror, or a loopback server in tests. */
   osvUrl: string;
+  /** HEROWATCH_KEV_URL, HEROWATCH_EPSS_URL: where CISA's KEV catalog and FIRST's EPSS scores are downloaded from (default: their publishers); a mirror, or a loopback server in tests. */
+  kevUrl: string;
+  epssUrl: string;
   /** From the settings file (settings.ts): check thresholds, schedule, notifications. */
   settings: Settings;
 }
@@ -116,23 +120,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ap
     runLeaseMs: leaseSeconds(env.HEROWATCH_RUN_LEASE_SECONDS) * 1000,
     jobLimits: jobLimits(env.HEROWATCH_JOB_LIMITS),
     logLevel: env.HEROWATCH_LOG_LEVEL?.trim() || 'error',
-    osvUrl: osvUrl(env.HEROWATCH_OSV_URL),
+    osvUrl: feedUrl('HEROWATCH_OSV_URL', 'an OSV export', OSV_EXPORT_URL, env.HEROWATCH_OSV_URL),
+    kevUrl: feedUrl('HEROWATCH_KEV_URL', "CISA's KEV catalog", KEV_URL, env.HEROWATCH_KEV_URL),
+    epssUrl: feedUrl('HEROWATCH_EPSS_URL', 'the EPSS scores', EPSS_URL, env.HEROWATCH_EPSS_URL),
     settings: loadSettings(home, env),
   };
 }
 
-function osvUrl(value: string | undefined): string {
+/** The URL a feed is downloaded from: https, or http on loopback only (what it says decides what is reported). */
+function feedUrl(variable: string, what: string, fallback: string, value: string | undefined): string {
   const given = value?.trim();
-  if (!given) return OSV_EXPORT_URL;
+  if (!given) return fallback;
   let url: URL;
   try {
     url = new URL(given);
   } catch {
-    throw new ConfigError(`HEROWATCH_OSV_URL must be the URL of an OSV export (such as ${OSV_EXPORT_URL}), not ${JSON.stringify(given)}.`);
+    throw new ConfigError(`${variable} must be the URL of ${what} (such as ${fallback}), not ${JSON.stringify(given)}.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname))) {
     throw new ConfigError(
-      `HEROWATCH_OSV_URL must be https (or http on loopback): advisories decide what is reported vulnerable, so they are not read over an unencrypted network. Got ${url.origin}.`,
+      `${variable} must be https (or http on loopback): it decides what is reported vulnerable, so it is not read over an unencrypted network. Got ${url.origin}.`,
     );
   }
   return given.replace(/\/+$/, '');

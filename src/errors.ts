@@ -133,6 +133,7 @@ export const ERROR_CODES = {
   HW_APP_NOT_TESTED: { kind: 'input', means: 'The app has not been tested for vulnerabilities yet (or was with older rules).' },
   HW_SCAN_LIMIT: { kind: 'input', means: 'A slug, archive or lockfile is beyond the bounds herowatch reads.' },
   HW_VEX_INVALID: { kind: 'input', means: 'A VEX document to import is not OpenVEX 0.2 or CycloneDX VEX JSON herowatch reads, or is beyond its bounds.' },
+  HW_PRIORITIES_INVALID: { kind: 'input', means: 'A CISA KEV catalog or an EPSS scores file is not one herowatch reads.' },
   HW_SBOM_INVALID: {
     kind: 'input',
     means: 'An SBOM to import is not a CycloneDX 1.4-1.6 or SPDX 2.2/2.3 JSON document herowatch reads, or is beyond its bounds.',
@@ -179,6 +180,7 @@ export const ERROR_CODES = {
   HW_SYNC_INCOMPLETE: { kind: 'upstream', means: 'A sync could not read a material share of its lists; the last complete inventory stands.' },
   HW_HEROKU_ARCHIVE: { kind: 'upstream', means: 'An audit trail archive from Heroku could not be used.' },
   HW_OSV_UNAVAILABLE: { kind: 'upstream', means: 'The OSV export could not be read.' },
+  HW_PRIORITIES_UNAVAILABLE: { kind: 'upstream', means: 'The CISA KEV catalog or the EPSS scores could not be downloaded.' },
   HW_DATABASE_UNAVAILABLE: { kind: 'upstream', means: 'The database could not be reached or failed.' },
   // Interrupted, internal.
   HW_INTERRUPTED: { kind: 'interrupted', means: 'Stopped on request (Ctrl-C, SIGTERM) before the work was done; what it had started was left as it was.' },

@@ -212,6 +212,10 @@ const vulnerabilities = tableDataset({
     },
     { name: 'vex_justification', type: 'text', description: 'Why it is not affected, as the statement says (vulnerable_code_not_in_execute_path...)' },
     { name: 'vex_statement', type: 'text', description: 'The statement in words (impact statement, detail)' },
+    { name: 'kev_added', type: 'text', description: 'When CISA added one of its CVEs to the Known Exploited Vulnerabilities catalog (null: none is in it)' },
+    { name: 'kev_ransomware', type: 'integer', description: 'When in KEV: 1 if ransomware campaigns are known to use it' },
+    { name: 'epss', type: 'number', description: 'The highest EPSS score of its CVEs: probability of exploitation in the next 30 days (null: none scored)' },
+    { name: 'epss_percentile', type: 'number', description: "That score's percentile among all CVEs" },
   ],
 });
 

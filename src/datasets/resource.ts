@@ -1,6 +1,6 @@
 import type { PageOptions } from '../heroku/paginate.js';
 
-export type ColumnType = 'text' | 'integer' | 'boolean' | 'timestamp' | 'json';
+export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'json';
 
 /** A dataset column: where it comes from in the stored record, and what it means. */
 export interface Column<N extends string = string, T extends ColumnType = ColumnType> {
@@ -73,6 +73,7 @@ export function defineResource<const C extends readonly Column[]>(definition: Re
 interface ColumnValues {
   text: string;
   integer: number;
+  number: number;
   boolean: boolean;
   timestamp: string;
   json: unknown;

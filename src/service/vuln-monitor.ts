@@ -34,6 +34,7 @@ import { connectionToken, resolveConnection } from './connections.js';
 import { refuseTokenElsewhere } from './connect.js';
 import type { Herowatch } from './herowatch.js';
 import { applyVex } from './vex.js';
+import { applyPriorities } from './priorities.js';
 import { advisoryGap, ADVISORY_UPDATE_COMMAND, type AdvisoryDatabase } from '../vulns/advisory-coverage.js';
 import { noSbomFor, sbomFor, short, type RunningRelease } from '../vulns/sbom-attribution.js';
 import { advisoryDatabase, storedAdvisoryIndex, updateAdvisories, updateAdvisoriesOnline, type AdvisoryUpdate, type EcosystemUpdate } from './advisories.js';
@@ -386,6 +387,7 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
   }
   // The VEX statements standing for the findings the tests opened or moved, before the checks read them.
   await applyVex(hw, [connection.id]);
+  await applyPriorities(hw, [connection.id]);
   if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {
     await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined });
   }
@@ -461,6 +463,7 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   await writeVulnerabilityTests(hw.store, writes);
   // A revised advisory rewrites its findings, never the VEX statements made of them: they stand again for what they name.
   await applyVex(hw, testedConnections);
+  await applyPriorities(hw, testedConnections);
   return results;
 }
 

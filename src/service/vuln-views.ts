@@ -51,6 +51,9 @@ export interface AppVulnerabilities {
   ignored: number;
   /** Open findings a VEX statement says the app is not affected by: not counted in `open`. */
   notAffected: number;
+  /** Open findings (counted ones) in CISA's Known Exploited Vulnerabilities catalog, and the highest EPSS score among them. */
+  kev: number;
+  maxEpss: number | null;
   /** Why the app's open vulnerabilities are not the whole answer (not tested, nothing read, no or stale advisories), and what fixes it; null when they are. */
   unjudged: Unjudged | null;
 }
@@ -73,7 +76,8 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
       const test = tests.find((t) => t.connection_id === connection.id && t.app_id === app.app_id);
       const mine = open.filter((v) => v.connection_id === connection.id && v.app_id === app.app_id);
       const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-      for (const v of mine.filter((v) => !ignoredAt(v, now) && v.vex_status !== 'not_affected')) counts[v.severity as keyof typeof counts]++;
+      const counted = mine.filter((v) => !ignoredAt(v, now) && v.vex_status !== 'not_affected');
+      for (const v of counted) counts[v.severity as keyof typeof counts]++;
       summary.push({
         connection: connection.name,
         app: test?.app_name ?? app.app_name,
@@ -93,6 +97,8 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
         open: counts,
         ignored: mine.filter((v) => ignoredAt(v, now)).length,
         notAffected: mine.filter((v) => v.vex_status === 'not_affected').length,
+        kev: counted.filter((v) => v.kev_added !== null).length,
+        maxEpss: counted.reduce<number | null>((top, v) => (v.epss !== null && (top === null || Number(v.epss) > top) ? Number(v.epss) : top), null),
         unjudged: !test
           ? { reason: 'not tested yet', fix: `herowatch vulns test ${test === undefined ? app.app_name : ''}`.trim() }
           : test.status !== 'scanned'
@@ -124,6 +130,10 @@ export interface VulnerabilityDetail {
   ignored: { reason: string; by: string; until: string } | null;
   /** What the VEX statement standing for it says (herowatch vex import): `not_affected` takes it out of the counts. */
   vex: { status: string; justification: string | null; statement: string | null } | null;
+  /** In CISA's Known Exploited Vulnerabilities catalog: since when, and whether ransomware campaigns use it. */
+  kev: { added: string | null; ransomware: boolean } | null;
+  /** FIRST's EPSS: the probability of exploitation in the next 30 days, and its percentile. */
+  epss: { score: number; percentile: number } | null;
   firstSeenAt: string;
   lastSeenAt: string;
   resolvedAt: string | null;
@@ -156,11 +166,16 @@ async function monitoredAppNamed(
   return { chosen, connection, appId: monitored.app_id };
 }
 
-/** An app's vulnerabilities, open ones first (resolved ones too with `all`). */
+/**
+ * An app's vulnerabilities, open ones first (resolved ones too with `all`),
+ * then those attackers are known to exploit (CISA KEV), then by severity,
+ * then by EPSS score; `kev` keeps only those in KEV, `minEpss` those scored
+ * at least that.
+ */
 export async function appVulnerabilities(
   hw: Herowatch,
   app: string,
-  options: { connection?: string; all?: boolean; now?: Date } = {},
+  options: { connection?: string; all?: boolean; kev?: boolean; minEpss?: number; now?: Date } = {},
 ): Promise<{ connection: string; app: string; test: AppVulnerabilities['test']; unjudged: Unjudged | null; vulnerabilities: VulnerabilityDetail[] }> {
   const now = options.now ?? new Date();
   const { chosen, connection, appId } = await monitoredAppNamed(hw, app, { connection: options.connection, now });
@@ -184,16 +199,21 @@ export async function appVulnerabilities(
       status: r.status === 'open' ? 'open' : 'resolved',
       ignored: ignoredAt(r, now) ? { reason: r.ignored_reason!, by: r.ignored_by!, until: r.ignored_until! } : null,
       vex: r.vex_status === null ? null : { status: r.vex_status, justification: r.vex_justification, statement: r.vex_statement },
+      kev: r.kev_added === null ? null : { added: r.kev_added || null, ransomware: Number(r.kev_ransomware) === 1 },
+      epss: r.epss === null ? null : { score: Number(r.epss), percentile: Number(r.epss_percentile) },
       firstSeenAt: r.first_seen_at,
       lastSeenAt: r.last_seen_at,
       resolvedAt: r.resolved_at,
       introducedRelease: r.introduced_release,
       fixedRelease: r.fixed_release,
     }))
+    .filter((v) => (!options.kev || v.kev !== null) && (options.minEpss === undefined || (v.epss !== null && v.epss.score >= options.minEpss)))
     .sort(
       (a, b) =>
         (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) ||
+        (a.kev === null ? 1 : 0) - (b.kev === null ? 1 : 0) ||
         rank.indexOf(a.severity) - rank.indexOf(b.severity) ||
+        (b.epss?.score ?? -1) - (a.epss?.score ?? -1) ||
         (a.package < b.package ? -1 : a.package > b.package ? 1 : 0),
     );
   return { connection: chosen.connection, app: chosen.app, test: chosen.test, unjudged: chosen.unjudged, vulnerabilities };

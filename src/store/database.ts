@@ -34,6 +34,7 @@ import { up as runStaging } from './migrations/016-run-staging.js';
 import { up as slugPackageEntries } from './migrations/017-slug-package-entries.js';
 import { up as sboms } from './migrations/018-sboms.js';
 import { up as vex } from './migrations/019-vex.js';
+import { up as priorities } from './migrations/020-priorities.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './dialect.js';
 
@@ -96,6 +97,7 @@ const MIGRATIONS: Record<string, (db: Kysely<unknown>, dialect: Dialect) => Prom
   '017-slug-package-entries': slugPackageEntries,
   '018-sboms': sboms,
   '019-vex': vex,
+  '020-priorities': priorities,
 };
 
 export async function openStore(location: StoreLocation): Promise<Store> {

@@ -149,7 +149,7 @@ function typed(dataset: Dataset, row: Record<string, unknown>, columns: string[]
     const value = row[name];
     if (value === null || value === undefined) out[name] = null;
     else if (type === 'boolean') out[name] = value === true || value === 1 || value === '1' || value === 't' || value === 'true';
-    else if (type === 'integer') out[name] = Number(value);
+    else if (type === 'integer' || type === 'number') out[name] = Number(value);
     else if (type === 'json') out[name] = typeof value === 'string' ? JSON.parse(value) : value;
     else out[name] = value;
   }

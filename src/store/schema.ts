@@ -29,6 +29,8 @@ export interface Database {
   hw_vuln_tests: VulnTestsTable;
   hw_sboms: SbomsTable;
   hw_vex_statements: VexStatementsTable;
+  hw_kev: KevTable;
+  hw_epss: EpssTable;
   hw_vulnerabilities: VulnerabilitiesTable;
   hw_access_tokens: AccessTokensTable;
   hw_agent_calls: AgentCallsTable;
@@ -233,6 +235,29 @@ export interface VulnerabilitiesTable {
   vex_justification: Generated<string | null>;
   vex_statement: Generated<string | null>;
   vex_id: Generated<number | null>;
+  /** When CISA added one of its CVEs to the Known Exploited Vulnerabilities catalog (null: none is in it). */
+  kev_added: Generated<string | null>;
+  /** 1: the catalog says ransomware campaigns use it. */
+  kev_ransomware: Generated<number | null>;
+  /** The highest EPSS score and percentile of its CVEs (null: none scored). */
+  epss: Generated<number | null>;
+  epss_percentile: Generated<number | null>;
+}
+
+/** CISA's Known Exploited Vulnerabilities catalog, by CVE. */
+export interface KevTable {
+  cve: string;
+  date_added: string | null;
+  due_date: string | null;
+  ransomware: number;
+  name: string | null;
+}
+
+/** FIRST's EPSS scores, by CVE. */
+export interface EpssTable {
+  cve: string;
+  score: number;
+  percentile: number;
 }
 
 /** One OSV advisory: its facts (id, aliases, summary, severity) as JSON. */

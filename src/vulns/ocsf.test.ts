@@ -28,6 +28,10 @@ const record: VulnerabilityRecord = {
   vex_justification: null,
   vex_statement: null,
   vex_id: null,
+  kev_added: null,
+  kev_ransomware: null,
+  epss: null,
+  epss_percentile: null,
 };
 
 describe('vulnerability findings as OCSF', () => {

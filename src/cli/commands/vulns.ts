@@ -10,6 +10,7 @@ import { wholeNumber } from '../parse.js';
 import { parseExpiry } from './compliance.js';
 import { advisoryDatabase, advisoryDatabaseStatus, givenAdvisories, loadAdvisories, storedAdvisoryIndex } from '../../service/advisories.js';
 import { FAIL_ON, reaches, reportScan, scanPath, type ScanReport } from '../../service/scan.js';
+import { updatePriorities } from '../../service/priorities.js';
 import { withHerowatch } from '../context.js';
 import type { Severity } from '../../severity.js';
 import { EXIT, UsageError, type Output } from '../output.js';
@@ -110,9 +111,13 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
     .argument('<app>', 'a monitored app')
     .option('--connection <name>', 'connection, when the app is monitored on several')
     .option('--all', 'resolved vulnerabilities too')
+    .option('--kev', "only those in CISA's Known Exploited Vulnerabilities catalog")
+    .option('--min-epss <score>', 'only those with an EPSS score of at least this (0 to 1)', epssScore)
     .option('--json', 'print them as JSON')
-    .action(async (app: string, flags: { connection?: string; all?: boolean; json?: boolean }) => {
-      const detail = await withHerowatch({}, (hw) => appVulnerabilities(hw, app, { connection: flags.connection, all: flags.all }));
+    .action(async (app: string, flags: { connection?: string; all?: boolean; kev?: boolean; minEpss?: number; json?: boolean }) => {
+      const detail = await withHerowatch({}, (hw) =>
+        appVulnerabilities(hw, app, { connection: flags.connection, all: flags.all, kev: flags.kev, minEpss: flags.minEpss }),
+      );
       if (flags.json) return output.json(detail);
       const test = detail.test;
       output.out(
@@ -138,6 +143,15 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
           `  first seen ${v.firstSeenAt.slice(0, 10)}${v.introducedRelease ? ` (v${v.introducedRelease})` : ''}, last seen ${v.lastSeenAt.slice(0, 10)}${v.cvss ? `; ${v.cvss}` : ''}`,
         );
         if (v.ignored) output.out(`  ignored until ${v.ignored.until.slice(0, 10)} by ${v.ignored.by}: ${v.ignored.reason}`);
+        if (v.kev || v.epss)
+          output.out(
+            `  ${[
+              v.kev ? `KNOWN EXPLOITED (CISA KEV${v.kev.added ? ` since ${v.kev.added}` : ''}${v.kev.ransomware ? ', used by ransomware' : ''})` : null,
+              v.epss ? `EPSS ${v.epss.score.toFixed(3)} (${Math.floor(v.epss.percentile * 100)}th percentile)` : null,
+            ]
+              .filter(Boolean)
+              .join('; ')}`,
+          );
         if (v.vex)
           output.out(
             `  VEX: ${v.vex.status.replace('_', ' ')}${v.vex.justification ? ` (${v.vex.justification.replaceAll('_', ' ')})` : ''}${v.vex.statement ? `: ${v.vex.statement}` : ''}${v.vex.status === 'not_affected' ? '; not counted' : ''}`,
@@ -269,6 +283,22 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
       for (const skip of update.skipped.slice(0, 10)) output.out(`  not read: ${skip.source}: ${skip.problem}`);
       if (update.skipped.length > 10) output.out(`  ... and ${update.skipped.length - 10} more files not read`);
       reportUnreadAdvisories(output, setExitCode, flags.from!, update);
+    });
+  db.command('priorities')
+    .description(
+      "Replace CISA's Known Exploited Vulnerabilities catalog and FIRST's EPSS scores (downloaded, or --from files): findings whose CVE is in KEV are flagged and listed first, each carries its EPSS score",
+    )
+    .option('--from <path>', 'offline: a folder holding known_exploited_vulnerabilities.json and epss_scores-current.csv(.gz), or one of them')
+    .option('--json', 'say what was imported as JSON')
+    .action(async (flags: { from?: string; json?: boolean }) => {
+      const update = await withHerowatch({}, (hw) => updatePriorities(hw, { from: flags.from }));
+      if (flags.json) return output.json(update);
+      if (update.kev) output.out(`CISA KEV: ${update.kev.cves} CVEs${update.kev.version ? ` (catalog ${update.kev.version})` : ''} from ${update.kev.source}.`);
+      if (update.epss)
+        output.out(
+          `EPSS: ${update.epss.cves} CVEs scored${update.epss.scoreDate ? ` on ${update.epss.scoreDate.slice(0, 10)}` : ''} from ${update.epss.source}.`,
+        );
+      output.out(`${update.findings.kev} finding${update.findings.kev === 1 ? '' : 's'} in KEV, ${update.findings.epss} with an EPSS score.`);
     });
   db.command('status')
     .description('Which ecosystems the advisory database holds, how many advisories each, and how old')
@@ -455,4 +485,10 @@ function printTest(output: Output, test: AppTest): void {
   output.out(`${test.app}: release v${test.release ?? '?'}, ${test.packages} packages (${FROM[test.outcome](test)}); ${verdict}`);
   if (test.reason) output.out(`  not read: ${test.reason}`);
   if (test.unjudged) output.out(`  cannot be judged: ${test.unjudged.reason}${test.unjudged.fix ? ` (fix: ${test.unjudged.fix})` : ''}`);
+}
+
+function epssScore(value: string): number {
+  const score = Number(value);
+  if (value.trim() === '' || !(score >= 0 && score <= 1)) throw new InvalidArgumentError('Give an EPSS score from 0 to 1, such as 0.1.');
+  return score;
 }

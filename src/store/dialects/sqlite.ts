@@ -4,7 +4,7 @@ import { quoteLiteral, type SqlDialect } from '../dialect.js';
 /** SQLite (better-sqlite3): the embedded default. */
 export const sqlite: SqlDialect = {
   name: 'sqlite',
-  columnType: (type) => (type === 'integer' || type === 'boolean' ? 'integer' : 'text'),
+  columnType: (type) => (type === 'integer' || type === 'boolean' ? 'integer' : type === 'number' ? 'real' : 'text'),
   jsonColumn(data, path) {
     const jsonPath = `$${path
       .split('.')
