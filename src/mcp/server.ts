@@ -282,7 +282,7 @@ export function createMcpServer(hw: Herowatch, options: McpServerOptions): McpSe
         vulnerabilities: vulnerabilities
           ? {
               test: vulnerabilities.test,
-              open: vulnerabilities.vulnerabilities.filter((v) => v.status === 'open' && !v.ignored).length,
+              open: vulnerabilities.vulnerabilities.filter((v) => v.counted).length,
               items: vulnerabilities.vulnerabilities.slice(0, MAX_PAGE),
             }
           : null,

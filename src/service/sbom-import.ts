@@ -49,6 +49,25 @@ export interface SbomImportRequest {
 
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 
+/** At most `limit` tasks at once; the others wait in order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((turn) => this.waiting.push(turn));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const sbomReads = new Limiter(2);
+
 /**
  * Imports an SBOM a build produced for a monitored app whose deployed code
  * herowatch cannot read (a Fir app's OCI image, a container app, a slug
@@ -71,7 +90,7 @@ export async function importSbom(hw: Herowatch, request: SbomImportRequest): Pro
   if (!chosen)
     throw new InputError(
       'HW_APP_NOT_MONITORED',
-      `App "${request.app}" is not monitored on connection "${connection.name}" (monitored: ${monitored.map((a) => a.app_name).join(', ') || 'none'}): an SBOM is imported for a monitored app.`,
+      `App "${request.app.slice(0, 100)}" is not monitored on connection "${connection.name}": an SBOM is imported for a monitored app.`,
       { remedy: { do: 'monitor', connection: connection.name, app: request.app } },
     );
   const read = async (dataset: string, filters: Record<string, string[] | boolean>) =>
@@ -81,7 +100,8 @@ export async function importSbom(hw: Herowatch, request: SbomImportRequest): Pro
   const slug = (await read('slugs', { app_id: [chosen.app_id] })).find((s) => release === undefined || s.id === release.slug_id);
   const running = runningRelease(release, slug, await read('oci_images', { app_id: [chosen.app_id] }));
 
-  const result = await readSbomInThread(request.document, scanBudget(hw.config.settings));
+  // Reads take a thread and up to the scan's heap each: two at a time, the others wait their turn.
+  const result = await sbomReads.run(() => readSbomInThread(request.document, scanBudget(hw.config.settings)));
   const commit = request.commit?.toLowerCase() ?? result.sbom.commit;
   const { release: attributed, note } = attribute(commit, running);
   const checksum = `sbom:${createHash('sha256').update(request.document).digest('hex')}`;

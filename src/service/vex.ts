@@ -1,10 +1,22 @@
 import { NotFoundError } from '../errors.js';
 import { listConnections } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
-import { hasVexStatements, removeVexStatement, replaceVexDocument, setVexVerdicts, vexStatements, vexSubjects, type VexStatementRow } from '../store/vex.js';
+import {
+  countVexStatements,
+  hasVexStatements,
+  removeVexStatement,
+  replaceVexDocument,
+  setVexVerdicts,
+  vexStatements,
+  vexSubjects,
+  type VexStatementRow,
+} from '../store/vex.js';
 import { MAX_VEX_BYTES, readVex, vexFor, VexError, type StoredVexStatement, type VexStatus } from '../vulns/vex.js';
 import { resolveConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
+
+/** Statements kept in all: far more than any team writes, few enough for every test to match against. */
+const MAX_STORED_STATEMENTS = 100_000;
 
 /** What importing a VEX document did. */
 export interface VexImport {
@@ -60,10 +72,11 @@ export async function importVex(hw: Herowatch, request: VexImportRequest): Promi
   if (kept.length < read.statements.length)
     skipped.push({ reason: `statements of another app than ${request.app}`, count: read.statements.length - kept.length });
   const now = (request.now ?? new Date()).toISOString();
+  if ((await countVexStatements(hw.store)) + kept.length > MAX_STORED_STATEMENTS)
+    throw new VexError(`herowatch keeps at most ${MAX_STORED_STATEMENTS} VEX statements: remove some (herowatch vex list, vex remove) or import fewer`);
   await replaceVexDocument(
     hw.store,
-    read.id,
-    connection?.id ?? null,
+    { document: read.id, connectionId: connection?.id ?? null, app },
     kept.map((s) => ({
       document: read.id,
       format: read.format,
@@ -77,13 +90,15 @@ export async function importVex(hw: Herowatch, request: VexImportRequest): Promi
       status: s.status,
       justification: s.justification,
       statement: s.statement,
-      issued_at: s.issuedAt,
+      // A statement that says not when it was made was made when it was imported.
+      issued_at: s.issuedAt ?? now,
       imported_at: now,
       imported_by: request.by ?? null,
+      imported_for: app,
     })),
   );
   await applyVex(hw);
-  const stood = await vexStandingFor(hw, read.id);
+  const stood = await vexStandingFor(hw, read.id, connection?.id ?? null, app);
   return {
     format: read.format,
     document: read.id,
@@ -97,16 +112,20 @@ export async function importVex(hw: Herowatch, request: VexImportRequest): Promi
   };
 }
 
-/** How many findings the document's statements stand for now, and how many of those are not affected. */
-async function vexStandingFor(hw: Herowatch, document: string): Promise<{ findings: number; notAffected: number }> {
-  const connections = await listConnections(hw.store);
-  const ids = new Set((await vexStatements(hw.store)).filter((s) => s.document === document).map((s) => s.id));
-  const subjects = (
-    await vexSubjects(
-      hw.store,
-      connections.map((c) => c.id),
-    )
-  ).filter((s) => s.vex_id !== null && ids.has(s.vex_id));
+/** How many findings the statements of this import stand for now (in its connection, or in all), and how many of those are not affected. */
+async function vexStandingFor(
+  hw: Herowatch,
+  document: string,
+  connectionId: number | null,
+  app: string | null,
+): Promise<{ findings: number; notAffected: number }> {
+  const connections = connectionId === null ? (await listConnections(hw.store)).map((c) => c.id) : [connectionId];
+  const ids = new Set(
+    (await vexStatements(hw.store, connections))
+      .filter((s) => s.document === document && s.connection_id === connectionId && s.imported_for === app)
+      .map((s) => s.id),
+  );
+  const subjects = (await vexSubjects(hw.store, connections)).filter((s) => s.vex_id !== null && ids.has(s.vex_id));
   return { findings: subjects.length, notAffected: subjects.filter((s) => s.vex_status === 'not_affected').length };
 }
 
@@ -136,10 +155,18 @@ export async function applyVex(hw: Herowatch, connectionIds?: number[]): Promise
   const ids = connectionIds ?? (await listConnections(hw.store)).map((c) => c.id);
   const wasEverSet = async () => (await vexSubjects(hw.store, ids)).some((s) => s.vex_id !== null);
   if (!(await hasVexStatements(hw.store)) && !(await wasEverSet())) return;
-  const statements = (await vexStatements(hw.store, ids)).map(stored);
+  // Statements by the ids they name: each finding is matched against those naming one of its ids, never against all.
+  const byId = new Map<string, ReturnType<typeof stored>[]>();
+  for (const statement of (await vexStatements(hw.store, ids)).map(stored))
+    for (const id of statement.ids) {
+      const list = byId.get(id);
+      if (list) list.push(statement);
+      else byId.set(id, [statement]);
+    }
   const verdicts: Parameters<typeof setVexVerdicts>[1] = [];
   for (const finding of await vexSubjects(hw.store, ids)) {
-    const mine = statements.filter((s) => s.connectionId === null || s.connectionId === finding.connection_id);
+    const named = new Set([finding.vuln_id, ...finding.advisories, ...finding.aliases].flatMap((id) => byId.get(id) ?? []));
+    const mine = [...named].filter((s) => s.connectionId === null || s.connectionId === finding.connection_id);
     const standing = vexFor(
       {
         ids: [finding.vuln_id, ...finding.advisories, ...finding.aliases],

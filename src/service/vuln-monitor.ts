@@ -536,7 +536,4 @@ export function judge(database: AdvisoryDatabase, ecosystems: string[], now: Dat
   return gap === null ? null : { reason: gap, fix: ecosystems.length === 0 ? null : ADVISORY_UPDATE_COMMAND };
 }
 
-/** Whether an ignore is in force at `now` (it lapses at its expiry). */
-export function ignoredAt(row: { ignored_until: string | null }, now: Date): boolean {
-  return row.ignored_until !== null && row.ignored_until > now.toISOString();
-}
+export { ignoredAt } from '../vulns/standing.js';

@@ -13,6 +13,7 @@ import { requireConnection } from './connections.js';
 import type { Herowatch } from './herowatch.js';
 import { advisoryDatabase } from './advisories.js';
 import { ignoredAt, judge, SBOM_SCANNER, type Unjudged } from './vuln-monitor.js';
+import { countsAsOpen } from '../vulns/standing.js';
 
 /*
  * What herowatch knows of the monitored apps' vulnerabilities, as the doors
@@ -76,7 +77,7 @@ export async function vulnerabilitySummary(hw: Herowatch, options: { connection?
       const test = tests.find((t) => t.connection_id === connection.id && t.app_id === app.app_id);
       const mine = open.filter((v) => v.connection_id === connection.id && v.app_id === app.app_id);
       const counts = { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 };
-      const counted = mine.filter((v) => !ignoredAt(v, now) && v.vex_status !== 'not_affected');
+      const counted = mine.filter((v) => countsAsOpen(v, now));
       for (const v of counted) counts[v.severity as keyof typeof counts]++;
       summary.push({
         connection: connection.name,
@@ -130,6 +131,8 @@ export interface VulnerabilityDetail {
   ignored: { reason: string; by: string; until: string } | null;
   /** What the VEX statement standing for it says (herowatch vex import): `not_affected` takes it out of the counts. */
   vex: { status: string; justification: string | null; statement: string | null } | null;
+  /** Whether it counts as an open vulnerability now (open, not ignored, not declared not affected). */
+  counted: boolean;
   /** In CISA's Known Exploited Vulnerabilities catalog: since when, and whether ransomware campaigns use it. */
   kev: { added: string | null; ransomware: boolean } | null;
   /** FIRST's EPSS: the probability of exploitation in the next 30 days, and its percentile. */
@@ -199,6 +202,7 @@ export async function appVulnerabilities(
       status: r.status === 'open' ? 'open' : 'resolved',
       ignored: ignoredAt(r, now) ? { reason: r.ignored_reason!, by: r.ignored_by!, until: r.ignored_until! } : null,
       vex: r.vex_status === null ? null : { status: r.vex_status, justification: r.vex_justification, statement: r.vex_statement },
+      counted: countsAsOpen(r, now),
       kev: r.kev_added === null ? null : { added: r.kev_added || null, ransomware: Number(r.kev_ransomware) === 1 },
       epss: r.epss === null ? null : { score: Number(r.epss), percentile: Number(r.epss_percentile) },
       firstSeenAt: r.first_seen_at,
@@ -272,7 +276,7 @@ export interface VulnerablePackage {
 }
 
 /** The open vulnerabilities by package, worst first, then by how many apps have them. */
-export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePackage[]> {
+export async function vulnerablePackages(hw: Herowatch, now: Date = new Date()): Promise<VulnerablePackage[]> {
   const grouped = new Map<
     string,
     {
@@ -286,7 +290,7 @@ export async function vulnerablePackages(hw: Herowatch): Promise<VulnerablePacka
     }
   >();
   for (const v of await vulnerabilityRecords(hw)) {
-    if (v.status !== 'open' || v.vex_status === 'not_affected') continue;
+    if (!countsAsOpen(v, now)) continue;
     const key = `${v.ecosystem}\u0000${v.package}`;
     const group = grouped.get(key) ?? {
       ecosystem: v.ecosystem,

@@ -181,6 +181,8 @@ export interface VexStatementsTable {
   issued_at: string | null;
   imported_at: string;
   imported_by: string | null;
+  /** The app the import was made for, if one was. */
+  imported_for: string | null;
 }
 
 /** An SBOM imported for an app: its packages are the scan stored under `checksum`. */

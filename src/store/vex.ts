@@ -18,15 +18,27 @@ export interface VexStatementRow {
   issued_at: string | null;
   imported_at: string;
   imported_by: string | null;
+  /** The app the import was made for (--app), if one was: importing the document again for it replaces these. */
+  imported_for: string | null;
 }
 
 export type VexStatementWrite = Omit<VexStatementRow, 'id'>;
 
-/** Replaces the statements of a document (for its connection, or everywhere) with these, in one transaction. */
-export async function replaceVexDocument(store: Store, document: string, connectionId: number | null, rows: VexStatementWrite[]): Promise<void> {
+/**
+ * Replaces the statements of a document imported for the same place (every
+ * connection, a connection, or an app of it) with these, in one
+ * transaction: the same document imported for another app is another
+ * import, which this one leaves alone.
+ */
+export async function replaceVexDocument(
+  store: Store,
+  place: { document: string; connectionId: number | null; app: string | null },
+  rows: VexStatementWrite[],
+): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
-    let gone = tx.deleteFrom('hw_vex_statements').where('document', '=', document);
-    gone = connectionId === null ? gone.where('connection_id', 'is', null) : gone.where('connection_id', '=', connectionId);
+    let gone = tx.deleteFrom('hw_vex_statements').where('document', '=', place.document);
+    gone = place.connectionId === null ? gone.where('connection_id', 'is', null) : gone.where('connection_id', '=', place.connectionId);
+    gone = place.app === null ? gone.where('imported_for', 'is', null) : gone.where('imported_for', '=', place.app);
     await gone.execute();
     for (let i = 0; i < rows.length; i += 200)
       await tx
@@ -43,6 +55,18 @@ export async function vexStatements(store: Store, connectionIds?: number[]): Pro
     select = select.where((eb) => eb.or([eb('connection_id', 'is', null), ...(connectionIds.length > 0 ? [eb('connection_id', 'in', connectionIds)] : [])]));
   const rows = await select.orderBy('id').execute();
   return rows.map((row) => ({ ...row, ids: parseJson<string[]>(row.ids) }));
+}
+
+/** How many statements are stored. */
+export async function countVexStatements(store: Store): Promise<number> {
+  return Number(
+    (
+      await store.db
+        .selectFrom('hw_vex_statements')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 /** Whether any statement is stored (most installations have none: nothing to apply). */

@@ -92,6 +92,24 @@ describe('reading an SBOM', () => {
     });
   });
 
+  it('counts an optional or other dependency of the app as run time: only dev and test relationships make a package dev-only', () => {
+    const pkg = (id: string, name: string) => ({ SPDXID: id, name, externalRefs: [{ referenceType: 'purl', referenceLocator: `pkg:npm/${name}@1.0.0` }] });
+    const sbom = readSbom(
+      JSON.stringify({
+        spdxVersion: 'SPDX-2.3',
+        documentDescribes: ['SPDXRef-app'],
+        packages: [{ SPDXID: 'SPDXRef-app', name: 'app' }, pkg('SPDXRef-sharp', 'sharp'), pkg('SPDXRef-eslint', 'eslint'), pkg('SPDXRef-minimist', 'minimist')],
+        relationships: [
+          { spdxElementId: 'SPDXRef-sharp', relationshipType: 'OPTIONAL_DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-app' },
+          { spdxElementId: 'SPDXRef-eslint', relationshipType: 'DEV_DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-app' },
+          { spdxElementId: 'SPDXRef-minimist', relationshipType: 'DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-sharp' },
+          { spdxElementId: 'SPDXRef-minimist', relationshipType: 'DEPENDENCY_OF', relatedSpdxElement: 'SPDXRef-eslint' },
+        ],
+      }),
+    );
+    expect(Object.fromEntries(sbom.packages.map((p) => [p.name, p.dev]))).toEqual({ eslint: true, minimist: false, sharp: false });
+  });
+
   it('takes the commit from where tools put it, and says nothing when none is named', () => {
     const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
     expect(readSbom(cdx([], { metadata: { properties: [{ name: 'vcs:revision', value: sha }] } })).commit).toBe(sha);

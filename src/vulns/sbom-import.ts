@@ -52,6 +52,38 @@ const ECOSYSTEM_OF_PURL: Record<string, EcosystemName> = {
   cargo: 'crates.io',
 };
 
+/** Purl types named in the counts of what is not matched; any other is counted as another type (the type is the document's text). */
+const KNOWN_OTHER_TYPES = new Set([
+  'deb',
+  'apk',
+  'rpm',
+  'generic',
+  'github',
+  'docker',
+  'oci',
+  'nuget',
+  'pub',
+  'hex',
+  'swift',
+  'cocoapods',
+  'conda',
+  'hackage',
+  'cran',
+]);
+/** Component types named in the counts (CycloneDX's own list). */
+const COMPONENT_TYPES = new Set([
+  'container',
+  'operating-system',
+  'device',
+  'firmware',
+  'file',
+  'machine-learning-model',
+  'data',
+  'cryptographic-asset',
+  'platform',
+  'device-driver',
+]);
+
 /** An SBOM that is not one herowatch reads, in words that say what to give instead. */
 export class SbomError extends InputError {
   constructor(message: string) {
@@ -107,7 +139,10 @@ function fromPurl(purl: string | null, dev: boolean, location: string): Package 
     return 'components with a malformed purl';
   }
   const eco = Object.hasOwn(ECOSYSTEM_OF_PURL, parsed.type) ? ECOSYSTEM_OF_PURL[parsed.type]! : null;
-  if (eco === null) return `${parsed.type} packages (no advisory database herowatch reads covers them)`;
+  if (eco === null)
+    return KNOWN_OTHER_TYPES.has(parsed.type)
+      ? `${parsed.type} packages (no advisory database herowatch reads covers them)`
+      : 'packages of other types (no advisory database herowatch reads covers them)';
   if (!parsed.version) return 'components without a version';
   const namespace = parsed.namespace ?? null;
   const name = eco === 'Maven' ? (namespace ? `${namespace}:${parsed.name}` : null) : namespace ? `${namespace}/${parsed.name}` : parsed.name;
@@ -173,7 +208,7 @@ function readCycloneDx(bom: Record<string, unknown>, limits: SbomLimits): ReadSb
     }
     const kind = text(component.type);
     if (kind !== null && kind !== 'library' && kind !== 'framework' && kind !== 'application') {
-      skips.add(`${kind} components (not packages of a registry)`);
+      skips.add(COMPONENT_TYPES.has(kind) ? `${kind} components (not packages of a registry)` : 'components of another type (not packages of a registry)');
       continue;
     }
     // Not part of what runs: `excluded` (a tool or test dependency), or a development package by the CycloneDX property taxonomy.
@@ -262,10 +297,11 @@ function readSpdx(document: Record<string, unknown>, limits: SbomLimits): ReadSb
     const related = text(relationship.relatedSpdxElement);
     if (!element || !related) continue;
     if (type === 'DESCRIBES' && element === 'SPDXRef-DOCUMENT') described.add(related);
-    else if (type === 'DEPENDS_ON' || type === 'CONTAINS') edge(runtime, element, related);
-    else if (type === 'DEPENDENCY_OF') edge(runtime, related, element);
-    else if (type === 'DEV_DEPENDENCY_OF' || type === 'TEST_DEPENDENCY_OF') edge(development, related, element);
-    else if (type === 'DEV_DEPENDENCY' || type === 'TEST_DEPENDENCY') edge(development, element, related);
+    else if (type === 'DEV_DEPENDENCY_OF' || type === 'TEST_DEPENDENCY_OF' || type === 'DEV_TOOL_OF' || type === 'TEST_TOOL_OF')
+      edge(development, related, element);
+    // Every other dependency counts as run time (optional, provided, build, prerequisite): only dev and test ones are left out.
+    else if (typeof type === 'string' && (type.endsWith('_OF') || type === 'PREREQUISITE_FOR')) edge(runtime, related, element);
+    else if (typeof type === 'string') edge(runtime, element, related);
   }
   // What runs: reached from the app through run-time dependencies. Dev-only: reached only through a development one.
   const runs = reach([...described], runtime);

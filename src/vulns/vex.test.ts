@@ -30,14 +30,24 @@ describe('reading OpenVEX 0.2', () => {
           action_statement: 'upgrade',
           timestamp: '2026-12-02T00:00:00Z',
         },
+        // No product, or a product that is not an object: refused, never taken to speak of every package everywhere.
         { vulnerability: { name: 'CVE-2024-29041' }, products: [], status: 'under_investigation' },
+        { vulnerability: { name: 'CVE-2024-29041' }, products: ['pkg:npm/unrelated@9.9.9'], status: 'not_affected', justification: 'component_not_present' },
+        { vulnerability: { name: 'CVE-2024-29041' }, products: 'pkg:npm/unrelated@9.9.9', status: 'not_affected', justification: 'component_not_present' },
+        // A status named like an object's own property is no status.
+        { vulnerability: { name: 'CVE-2024-29041' }, products: [{ '@id': 'pkg:npm/a@1' }], status: '__proto__' },
+        { vulnerability: { name: 'CVE-2024-29041' }, products: [{ '@id': 'pkg:npm/a@1' }], status: 'constructor' },
       ]),
     );
     expect(doc).toMatchObject({
       format: 'OpenVEX 0.2',
       id: 'https://example.com/vex/2026-12-01',
       author: 'Platform security <security@example.com>',
-      skipped: [],
+    });
+    expect(Object.fromEntries(doc.skipped.map((s) => [s.reason, s.count]))).toEqual({
+      'statements that name no product': 2,
+      'statements with a product that is not an object': 1,
+      'statements without a status herowatch reads (not_affected, affected, fixed, under_investigation)': 2,
     });
     expect(doc.statements).toEqual([
       {
@@ -62,17 +72,6 @@ describe('reading OpenVEX 0.2', () => {
         justification: null,
         statement: 'upgrade',
         issuedAt: '2026-12-02T00:00:00.000Z',
-      },
-      {
-        ids: ['CVE-2024-29041'],
-        app: null,
-        ecosystem: null,
-        package: null,
-        version: null,
-        status: 'under_investigation',
-        justification: null,
-        statement: null,
-        issuedAt: '2026-12-01T16:00:00.000Z',
       },
     ]);
   });
@@ -135,10 +134,25 @@ describe('reading CycloneDX VEX', () => {
         issuedAt: '2026-12-03T00:00:00.000Z',
       },
       expect.objectContaining({ ids: ['CVE-2024-29041'], package: 'express', version: '4.17.1', status: 'fixed', statement: 'response: update' }),
-      expect.objectContaining({ ids: ['CVE-9'], package: null, app: null, status: 'affected' }),
     ]);
-    expect(doc.skipped).toEqual([{ reason: 'vulnerabilities without an analysis state herowatch reads', count: 1 }]);
+    // A vulnerability that affects nothing named is refused, not applied everywhere.
+    expect(Object.fromEntries(doc.skipped.map((s) => [s.reason, s.count]))).toEqual({
+      'vulnerabilities without an analysis state herowatch reads': 1,
+      'statements that name no product': 1,
+    });
     expect(() => readVex(JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [] }))).toThrow(/lists no vulnerabilities/);
+  });
+});
+
+describe('bounds of a VEX document', () => {
+  it('refuses a document that splits into more statements than herowatch keeps', () => {
+    const parts = Array.from({ length: 100 }, (_, i) => ({ '@id': `pkg:npm/p${i}@1.0.0` }));
+    const statements = Array.from({ length: 101 }, (_, i) => ({
+      vulnerability: { name: `CVE-2026-${10000 + i}` },
+      products: [{ '@id': 'heroku-app:web', subcomponents: parts }],
+      status: 'affected',
+    }));
+    expect(() => readVex(openVex(statements))).toThrow(/more than 10000 statements once split/);
   });
 });
 

@@ -54,7 +54,11 @@ export class VexError extends InputError {
 
 export const MAX_VEX_BYTES = 16 * 1024 ** 2;
 const MAX_STATEMENTS = 100_000;
-const MAX_TEXT = 4_096;
+/** Statements kept of one document, once each is split by the packages and apps it names. */
+export const MAX_KEPT_STATEMENTS = 10_000;
+const MAX_PRODUCTS = 100;
+const MAX_IDS = 8;
+const MAX_TEXT = 1_024;
 
 const ECOSYSTEM_OF_PURL: Record<string, EcosystemName> = {
   npm: 'npm',
@@ -73,11 +77,17 @@ function text(value: unknown, max = MAX_TEXT): string | null {
   return typeof value === 'string' && value.trim().length > 0 && value.length <= max ? value.trim() : null;
 }
 
+/** A table's own value for a key from a document (`constructor`, `__proto__` are no key of it). */
+function ownValue<T>(table: Record<string, T>, key: string | null): T | undefined {
+  return key !== null && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** A time as UTC ISO text (statements are ordered by it), or null when it is none. */
 function instant(value: unknown): string | null {
   const at = text(value, 64);
   const ms = at === null ? NaN : Date.parse(at);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  // Years 0 to 9999 only: ISO text of others does not sort as time does.
+  return Number.isNaN(ms) || ms < Date.UTC(0, 0, 1) || ms > Date.UTC(9999, 11, 31) ? null : new Date(ms).toISOString();
 }
 
 class Skips {
@@ -129,7 +139,11 @@ export function readVex(textIn: string): VexDocument {
 
 /** Each (app, package) a statement's products name; one without products speaks of every package everywhere. */
 function scopes(products: { ref: string | null; parts: (string | null)[] }[], skips: Skips): { app: string | null; target: Target }[] {
-  if (products.length === 0) return [{ app: null, target: null }];
+  // A statement that names no product is refused, not taken to speak of every package everywhere.
+  if (products.length === 0) {
+    skips.add('statements that name no product');
+    return [];
+  }
   const out: { app: string | null; target: Target }[] = [];
   for (const product of products) {
     const target = targetOf(product.ref);
@@ -178,12 +192,12 @@ function readOpenVex(document: Record<string, unknown>, context: string, digest:
   const statements: VexStatement[] = [];
   for (const entry of raw) {
     if (!isObject(entry)) continue;
-    const status = OPENVEX_STATUS[text(entry.status, 64) ?? ''];
+    const status = ownValue(OPENVEX_STATUS, text(entry.status, 64));
     const vulnerability = isObject(entry.vulnerability) ? entry.vulnerability : null;
     const ids = [
       text(vulnerability?.name, 256),
       text(vulnerability?.['@id'], 256),
-      ...(Array.isArray(vulnerability?.aliases) ? vulnerability.aliases.slice(0, 32).map((a) => text(a, 256)) : []),
+      ...(Array.isArray(vulnerability?.aliases) ? vulnerability.aliases.slice(0, MAX_IDS).map((a) => text(a, 256)) : []),
     ].filter((id): id is string => id !== null && !id.includes('/'));
     if (!status) {
       skips.add('statements without a status herowatch reads (not_affected, affected, fixed, under_investigation)');
@@ -204,16 +218,22 @@ function readOpenVex(document: Record<string, unknown>, context: string, digest:
       skips.add('not_affected statements without a justification or an impact statement');
       continue;
     }
-    const products = (Array.isArray(entry.products) ? entry.products.slice(0, 1_000) : []).filter(isObject).map((product) => ({
+    const listed = Array.isArray(entry.products) ? entry.products.slice(0, MAX_PRODUCTS) : [];
+    if (listed.some((product) => !isObject(product))) {
+      skips.add('statements with a product that is not an object');
+      continue;
+    }
+    const products = (listed as Record<string, unknown>[]).map((product) => ({
       ref: text(product['@id'], 2_048) ?? (isObject(product.identifiers) ? text(product.identifiers.purl, 2_048) : null),
-      parts: (Array.isArray(product.subcomponents) ? product.subcomponents.slice(0, 1_000) : [])
-        .filter(isObject)
+      parts: (Array.isArray(product.subcomponents) ? product.subcomponents.slice(0, MAX_PRODUCTS) : [])
+        .map((part) => (isObject(part) ? part : {}))
         .map((part) => text(part['@id'], 2_048) ?? (isObject(part.identifiers) ? text(part.identifiers.purl, 2_048) : null)),
     }));
     statements.push(
       ...statementsOf({ ids: [...new Set(ids)], status, justification, statement, issuedAt: instant(entry.timestamp) ?? issued }, products, skips),
     );
   }
+  bounded(statements);
   return { format: 'OpenVEX 0.2', id: text(document['@id'], 1_024) ?? digest, author: text(document.author, 256), statements, skipped: skips.list() };
 }
 
@@ -247,8 +267,8 @@ function readCycloneDxVex(bom: Record<string, unknown>, digest: string): VexDocu
   for (const entry of raw) {
     if (!isObject(entry)) continue;
     const analysis = isObject(entry.analysis) ? entry.analysis : null;
-    const status = CYCLONEDX_STATE[text(analysis?.state, 64) ?? ''];
-    const references = Array.isArray(entry.references) ? entry.references.slice(0, 32) : [];
+    const status = ownValue(CYCLONEDX_STATE, text(analysis?.state, 64));
+    const references = Array.isArray(entry.references) ? entry.references.slice(0, MAX_IDS) : [];
     const ids = [text(entry.id, 256), ...references.map((r) => (isObject(r) ? text(r.id, 256) : null))].filter((id): id is string => id !== null);
     if (!status) {
       skips.add('vulnerabilities without an analysis state herowatch reads');
@@ -258,7 +278,7 @@ function readCycloneDxVex(bom: Record<string, unknown>, digest: string): VexDocu
       skips.add('vulnerabilities without an id');
       continue;
     }
-    const refs = (Array.isArray(entry.affects) ? entry.affects.slice(0, 1_000) : []).map((a) => (isObject(a) ? text(a.ref, 2_048) : null));
+    const refs = (Array.isArray(entry.affects) ? entry.affects.slice(0, MAX_PRODUCTS) : []).map((a) => (isObject(a) ? text(a.ref, 2_048) : null));
     // The document's own subject (an app, in herowatch's SBOMs) narrows to it; each other reference is a package.
     const app = refs.find((ref) => ref !== null && ref === subjectRef && ref.startsWith(APP_REF)) ?? null;
     const parts = refs.filter((ref) => ref !== app).map((ref) => (ref === null ? null : (purls.get(ref) ?? ref)));
@@ -278,6 +298,7 @@ function readCycloneDxVex(bom: Record<string, unknown>, digest: string): VexDocu
       ),
     );
   }
+  bounded(statements);
   return {
     format: `CycloneDX ${spec} VEX`,
     id: text(bom.serialNumber, 1_024) ?? digest,
@@ -285,6 +306,13 @@ function readCycloneDxVex(bom: Record<string, unknown>, digest: string): VexDocu
     statements,
     skipped: skips.list(),
   };
+}
+
+function bounded(statements: VexStatement[]): void {
+  if (statements.length > MAX_KEPT_STATEMENTS)
+    throw new VexError(
+      `the document makes more than ${MAX_KEPT_STATEMENTS} statements once split by the packages and apps they name: split it, or name fewer products per statement`,
+    );
 }
 
 /** A finding as VEX statements are matched against it. */

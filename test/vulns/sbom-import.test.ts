@@ -107,7 +107,7 @@ describe.each(DIALECTS)('SBOM import on %s', (dialect) => {
       status: 'resolved',
     });
 
-    // REST: a write token of the connection imports; a read token, another connection's token or a body that is no SBOM are refused.
+    // REST: a write token of the connection imports; a read token, a token for another app or connection, or a body that is no SBOM are refused.
     const server = Fastify();
     await registerApi(server, hw);
     onTestFinished(() => server.close());
@@ -124,6 +124,15 @@ describe.each(DIALECTS)('SBOM import on %s', (dialect) => {
     };
     const document = await sbomFile('npm-cyclonedx-1.5.json');
     expect((await post(reader, document)).status).toBe(403);
+    // A write token limited to another app, or to another connection, reaches nothing here.
+    const apiOnly = (await createAccessToken(hw, { name: 'api', scopes: ['write'], connections: ['edge'], apps: ['edge-api'], expiresInDays: 1 })).token;
+    expect(await post(apiOnly, document)).toMatchObject({ status: 404, body: { error: { code: 'HW_APP_UNKNOWN' } } });
+    // A second connection, with a token of its own.
+    expect((await syncConnection(hw, { connection: 'other', token: T.member, apiUrl: emulator.url, sync: { now: () => NOW }, now: NOW })).status).toBe(
+      'complete',
+    );
+    const elsewhere = (await createAccessToken(hw, { name: 'elsewhere', scopes: ['write'], connections: ['other'], expiresInDays: 1 })).token;
+    expect(await post(elsewhere, document)).toMatchObject({ status: 404, body: { error: { code: 'HW_CONNECTION_UNKNOWN' } } });
     expect(await post(writer, 'not json')).toMatchObject({
       status: 400,
       body: { error: { code: 'HW_SBOM_INVALID', message: expect.stringMatching(/not valid JSON/) } },

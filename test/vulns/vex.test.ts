@@ -136,6 +136,13 @@ describe.each(DIALECTS)('VEX on %s', (dialect) => {
       body: { statements: 1, notAffected: 1, connection: 'edge', app: 'edge-worker' },
     });
     expect((await lodash()).vex?.status).toBe('not_affected');
+    // A token limited to one app imports for that app only, and re-importing a shared document for it leaves another app's import alone.
+    const apiOnly = (await createAccessToken(hw, { name: 'api', scopes: ['write'], connections: ['edge'], apps: ['edge-api'], expiresInDays: 1 })).token;
+    expect((await call('POST', '/api/v1/vex?connection=edge&app=edge-worker', apiOnly, document)).status).toBe(404);
+    expect((await call('POST', '/api/v1/vex?connection=edge', apiOnly, document)).status).toBe(404);
+    const emptied = await call('POST', '/api/v1/vex?connection=edge&app=edge-api', apiOnly, openVex('https://edge.example/vex/3', []));
+    expect(emptied).toMatchObject({ status: 201, body: { statements: 0, findings: 0 } });
+    expect((await lodash()).vex?.status).toBe('not_affected');
     const listed = await call('GET', '/api/v1/vex', reader);
     expect(listed.body.statements).toEqual([
       expect.objectContaining({ connection: 'edge', app: 'edge-worker', status: 'not_affected', imported_by: expect.stringMatching(/^access token/) }),

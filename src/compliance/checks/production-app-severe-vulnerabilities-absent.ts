@@ -1,4 +1,5 @@
 import { advisoryGap, ADVISORY_UPDATE_COMMAND } from '../../vulns/advisory-coverage.js';
+import { countsAsOpen } from '../../vulns/standing.js';
 import { defineCheck, fail, pass, productionApps, resources, unknown, type CheckResult } from '../check.js';
 
 /** Severities that fail the check. */
@@ -19,7 +20,6 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
   evaluate(inventory) {
     const production = productionApps(inventory);
     const results: CheckResult[] = [];
-    const now = inventory.now.toISOString();
     for (const app of inventory.apps.filter((a) => production.has(a.id))) {
       const resource = resources.app(app);
       const test = inventory.vulnerabilityTests.find((t) => t.app_id === app.id);
@@ -53,7 +53,7 @@ export const productionAppSevereVulnerabilitiesAbsent = defineCheck({
       }
       const severe = inventory.vulnerabilities.filter(
         // An ignore in force, or a VEX statement that the app is not affected, takes a vulnerability out.
-        (v) => v.app_id === app.id && SEVERE.has(v.severity) && !(v.ignored_until !== null && v.ignored_until > now) && v.vex_status !== 'not_affected',
+        (v) => v.app_id === app.id && SEVERE.has(v.severity) && countsAsOpen(v, inventory.now),
       );
       if (severe.length === 0) {
         results.push(

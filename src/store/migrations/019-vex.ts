@@ -31,6 +31,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('issued_at', 'text')
     .addColumn('imported_at', 'text', (c) => c.notNull())
     .addColumn('imported_by', 'text')
+    .addColumn('imported_for', 'text')
     .execute();
   await db.schema.createIndex('hw_vex_statements_document').on('hw_vex_statements').columns(['document']).execute();
   for (const column of ['vex_status', 'vex_justification', 'vex_statement'])
