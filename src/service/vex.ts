@@ -3,6 +3,7 @@ import { listConnections } from '../store/connections.js';
 import { readDataset } from '../store/datasets.js';
 import {
   countVexStatements,
+  anyVexVerdict,
   hasVexStatements,
   removeVexStatement,
   replaceVexDocument,
@@ -153,8 +154,8 @@ function stored(row: VexStatementRow): StoredVexStatement & { connectionId: numb
  */
 export async function applyVex(hw: Herowatch, connectionIds?: number[]): Promise<void> {
   const ids = connectionIds ?? (await listConnections(hw.store)).map((c) => c.id);
-  const wasEverSet = async () => (await vexSubjects(hw.store, ids)).some((s) => s.vex_id !== null);
-  if (!(await hasVexStatements(hw.store)) && !(await wasEverSet())) return;
+  // Most installations hold no statement: nothing is read then, unless findings still carry one from a statement removed.
+  if (!(await hasVexStatements(hw.store)) && !(await anyVexVerdict(hw.store, ids))) return;
   // Statements by the ids they name: each finding is matched against those naming one of its ids, never against all.
   const byId = new Map<string, ReturnType<typeof stored>[]>();
   for (const statement of (await vexStatements(hw.store, ids)).map(stored))

@@ -74,6 +74,19 @@ export async function hasVexStatements(store: Store): Promise<boolean> {
   return (await store.db.selectFrom('hw_vex_statements').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
+/** Whether any finding of the connections carries a statement (one removed since leaves it there until applied again). */
+export async function anyVexVerdict(store: Store, connectionIds: number[]): Promise<boolean> {
+  if (connectionIds.length === 0) return false;
+  const row = await store.db
+    .selectFrom('hw_vulnerabilities')
+    .select('id')
+    .where('connection_id', 'in', connectionIds)
+    .where('vex_id', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Removes a statement; false when there is none of that id. */
 export async function removeVexStatement(store: Store, id: number): Promise<boolean> {
   const result = await store.db.deleteFrom('hw_vex_statements').where('id', '=', id).executeTakeFirst();

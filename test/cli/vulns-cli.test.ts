@@ -307,7 +307,7 @@ describe('importing an SBOM and VEX statements from the command line', () => {
     const vex = await herowatch(env, ['vex', 'import', join(dir, 'vex.json'), '--app', 'edge-worker']);
     expect(vex.code, vex.stderr).toBe(0);
     expect(vex.stdout).toContain(
-      'Imported 1 statement of OpenVEX 0.2 document https://edge.example/vex/1 by security@edge.example (connection default, app edge-worker): 1 finding now carry one, 1 not affected.',
+      'Imported 1 statement of OpenVEX 0.2 document https://edge.example/vex/1 by security@edge.example (connection default, app edge-worker): 1 finding now carries one, 1 not affected.',
     );
     expect((await herowatch(env, ['vulns', 'show', 'edge-worker'])).stdout).toContain(
       '  VEX: not affected (vulnerable code not in execute path): template() never sees user input; not counted',

@@ -67,7 +67,7 @@ export function registerVex(program: Command, output: Output): void {
 function printImport(output: Output, result: VexImport): void {
   const where = result.connection ? `connection ${result.connection}${result.app ? `, app ${result.app}` : ''}` : 'every connection';
   output.out(
-    `Imported ${result.statements} statement${result.statements === 1 ? '' : 's'} of ${result.format} document ${result.document}${result.author ? ` by ${result.author}` : ''} (${where}): ${result.findings} finding${result.findings === 1 ? '' : 's'} now carry one, ${result.notAffected} not affected.`,
+    `Imported ${result.statements} statement${result.statements === 1 ? '' : 's'} of ${result.format} document ${result.document}${result.author ? ` by ${result.author}` : ''} (${where}): ${result.findings === 1 ? '1 finding now carries one' : `${result.findings} findings now carry one`}, ${result.notAffected} not affected.`,
   );
   for (const skip of result.skipped) output.out(`  not kept: ${skip.count} ${skip.reason}`);
 }

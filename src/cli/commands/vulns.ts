@@ -147,7 +147,7 @@ export function registerVulns(program: Command, output: Output, setExitCode: (co
           output.out(
             `  ${[
               v.kev ? `KNOWN EXPLOITED (CISA KEV${v.kev.added ? ` since ${v.kev.added}` : ''}${v.kev.ransomware ? ', used by ransomware' : ''})` : null,
-              v.epss ? `EPSS ${v.epss.score.toFixed(3)} (${Math.floor(v.epss.percentile * 100)}th percentile)` : null,
+              v.epss ? `EPSS ${v.epss.score.toFixed(3)} (percentile ${Math.floor(v.epss.percentile * 100)})` : null,
             ]
               .filter(Boolean)
               .join('; ')}`,
