@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
-import { ecosystem, type EcosystemName } from './ecosystems.js';
+import { ecosystem } from './ecosystems.js';
+import { ReasonCounts, readPurl } from './purl.js';
 import { byCodePoint, type Package } from './packages.js';
 import { isObject, parseJson } from './readers/reader.js';
 import { InputError } from '../errors.js';
@@ -40,17 +40,6 @@ export const DEFAULT_SBOM_LIMITS: SbomLimits = { components: 200_000 };
 
 /** The largest SBOM imported: far above what a build of one app lists (tens of MB for thousands of components). */
 export const MAX_SBOM_BYTES = 64 * 1024 ** 2;
-
-/** The purl types herowatch matches, and their ecosystem. */
-const ECOSYSTEM_OF_PURL: Record<string, EcosystemName> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  gem: 'RubyGems',
-  golang: 'Go',
-  composer: 'Packagist',
-  maven: 'Maven',
-  cargo: 'crates.io',
-};
 
 /** Purl types named in the counts of what is not matched; any other is counted as another type (the type is the document's text). */
 const KNOWN_OTHER_TYPES = new Set([
@@ -114,17 +103,6 @@ export function readSbom(text: string, limits: SbomLimits = DEFAULT_SBOM_LIMITS)
   );
 }
 
-/** Counts what was skipped, by reason. */
-class Skips {
-  private readonly counts = new Map<string, number>();
-  add(reason: string): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-  }
-  list(): { reason: string; count: number }[] {
-    return [...this.counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || byCodePoint(a.reason, b.reason));
-  }
-}
-
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_TEXT ? value : null;
 }
@@ -132,24 +110,15 @@ function text(value: unknown): string | null {
 /** A package from a purl, or the reason it is none. */
 function fromPurl(purl: string | null, dev: boolean, location: string): Package | string {
   if (purl === null) return 'components without a purl';
-  let parsed: PackageURL;
-  try {
-    parsed = PackageURL.fromString(purl);
-  } catch {
-    return 'components with a malformed purl';
-  }
-  const eco = Object.hasOwn(ECOSYSTEM_OF_PURL, parsed.type) ? ECOSYSTEM_OF_PURL[parsed.type]! : null;
-  if (eco === null)
-    return KNOWN_OTHER_TYPES.has(parsed.type)
-      ? `${parsed.type} packages (no advisory database herowatch reads covers them)`
+  const read = readPurl(purl);
+  if (read.kind === 'malformed') return 'components with a malformed purl';
+  if (read.kind === 'other')
+    return KNOWN_OTHER_TYPES.has(read.type)
+      ? `${read.type} packages (no advisory database herowatch reads covers them)`
       : 'packages of other types (no advisory database herowatch reads covers them)';
-  if (!parsed.version) return 'components without a version';
-  const namespace = parsed.namespace ?? null;
-  const name = eco === 'Maven' ? (namespace ? `${namespace}:${parsed.name}` : null) : namespace ? `${namespace}/${parsed.name}` : parsed.name;
-  if (name === null) return 'Maven components without a group';
-  const version = ecosystem(eco)!.version(parsed.version);
-  if (version === null) return 'components whose version is not one of their ecosystem';
-  return { ecosystem: eco, name, version: parsed.version, dev, locations: [location], evidence: 'sbom' };
+  if (read.version === null) return 'components without a version';
+  if (ecosystem(read.ecosystem)!.version(read.version) === null) return 'components whose version is not one of their ecosystem';
+  return { ecosystem: read.ecosystem, name: read.name, version: read.version, dev, locations: [location], evidence: 'sbom' };
 }
 
 /** One list of packages: one entry per (ecosystem, name, version), dev-only when every mention says so. */
@@ -193,7 +162,7 @@ function readCycloneDx(bom: Record<string, unknown>, limits: SbomLimits): ReadSb
     );
   const metadata = isObject(bom.metadata) ? bom.metadata : {};
   const subject = isObject(metadata.component) ? metadata.component : {};
-  const skips = new Skips();
+  const skips = new ReasonCounts();
   const found: Package[] = [];
   let components = 0;
   // Components nest (a component's own components): walked with a stack, never recursion.
@@ -307,7 +276,7 @@ function readSpdx(document: Record<string, unknown>, limits: SbomLimits): ReadSb
   const runs = reach([...described], runtime);
   const viaDevelopment = reach([...development.values()].flat(), runtime);
   const devOnly = new Set([...viaDevelopment].filter((id) => !runs.has(id)));
-  const skips = new Skips();
+  const skips = new ReasonCounts();
   const found: Package[] = [];
   let components = 0;
   let commit: string | null = null;

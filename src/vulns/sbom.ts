@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
-import type { EcosystemName } from './ecosystems.js';
 import type { Package, PackageSource } from './packages.js';
+import { PURL_TYPE } from './purl.js';
 
 /** What an SBOM is about: the app, the release and the slug its packages were read from. */
 export interface SbomSubject {
@@ -13,17 +13,6 @@ export interface SbomSubject {
   checksum: string;
   scannedAt: string;
 }
-
-/** The purl type of each ecosystem (package-url's purl-spec). */
-const PURL_TYPE: Record<EcosystemName, string> = {
-  npm: 'npm',
-  PyPI: 'pypi',
-  RubyGems: 'gem',
-  Go: 'golang',
-  Packagist: 'composer',
-  Maven: 'maven',
-  'crates.io': 'cargo',
-};
 
 /**
  * A package's purl, or null when its version is unknown (a purl without one

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PackageURL } from 'packageurl-js';
 import { InputError } from '../errors.js';
 import { ecosystem, type EcosystemName } from './ecosystems.js';
 import { isObject, parseJson } from './readers/reader.js';
+import { ReasonCounts, readPurl } from './purl.js';
 
 /*
  * VEX: what a supplier or the team says of a vulnerability in what they
@@ -60,16 +60,6 @@ const MAX_PRODUCTS = 100;
 const MAX_IDS = 8;
 const MAX_TEXT = 1_024;
 
-const ECOSYSTEM_OF_PURL: Record<string, EcosystemName> = {
-  npm: 'npm',
-  pypi: 'PyPI',
-  gem: 'RubyGems',
-  golang: 'Go',
-  composer: 'Packagist',
-  maven: 'Maven',
-  cargo: 'crates.io',
-};
-
 /** The reference an app is named by in a VEX statement (and in herowatch's SBOMs). */
 export const APP_REF = 'heroku-app:';
 
@@ -90,16 +80,6 @@ function instant(value: unknown): string | null {
   return Number.isNaN(ms) || ms < Date.UTC(0, 0, 1) || ms > Date.UTC(9999, 11, 31) ? null : new Date(ms).toISOString();
 }
 
-class Skips {
-  private readonly counts = new Map<string, number>();
-  add(reason: string): void {
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-  }
-  list(): { reason: string; count: number }[] {
-    return [...this.counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
-  }
-}
-
 /** What a product reference names: an app, a package, or nothing herowatch knows. */
 type Target = { app: string } | { ecosystem: EcosystemName; package: string; version: string | null } | null;
 
@@ -107,16 +87,8 @@ function targetOf(ref: string | null): Target {
   if (!ref) return null;
   if (ref.startsWith(APP_REF)) return ref.length > APP_REF.length ? { app: ref.slice(APP_REF.length) } : null;
   if (!ref.startsWith('pkg:')) return null;
-  let purl: PackageURL;
-  try {
-    purl = PackageURL.fromString(ref);
-  } catch {
-    return null;
-  }
-  const eco = Object.hasOwn(ECOSYSTEM_OF_PURL, purl.type) ? ECOSYSTEM_OF_PURL[purl.type]! : null;
-  if (!eco) return null;
-  const name = eco === 'Maven' ? `${purl.namespace}:${purl.name}` : purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
-  return { ecosystem: eco, package: ecosystem(eco)!.normalizeName(name), version: purl.version ?? null };
+  const read = readPurl(ref);
+  return read.kind === 'package' ? { ecosystem: read.ecosystem, package: ecosystem(read.ecosystem)!.normalizeName(read.name), version: read.version } : null;
 }
 
 /** Reads a VEX document's text: OpenVEX 0.2 or CycloneDX (1.4-1.6) with vulnerabilities and their analysis. */
@@ -138,7 +110,7 @@ export function readVex(textIn: string): VexDocument {
 }
 
 /** Each (app, package) a statement's products name; one without products speaks of every package everywhere. */
-function scopes(products: { ref: string | null; parts: (string | null)[] }[], skips: Skips): { app: string | null; target: Target }[] {
+function scopes(products: { ref: string | null; parts: (string | null)[] }[], skips: ReasonCounts): { app: string | null; target: Target }[] {
   // A statement that names no product is refused, not taken to speak of every package everywhere.
   if (products.length === 0) {
     skips.add('statements that name no product');
@@ -164,7 +136,7 @@ function scopes(products: { ref: string | null; parts: (string | null)[] }[], sk
 function statementsOf(
   base: Omit<VexStatement, 'ecosystem' | 'package' | 'version' | 'app'>,
   products: { ref: string | null; parts: (string | null)[] }[],
-  skips: Skips,
+  skips: ReasonCounts,
 ): VexStatement[] {
   return scopes(products, skips).map(({ app, target }) => ({
     ...base,
@@ -187,7 +159,7 @@ function readOpenVex(document: Record<string, unknown>, context: string, digest:
     throw new VexError(`OpenVEX ${context} is not read: give OpenVEX 0.2 (@context https://openvex.dev/ns/v0.2.0)`);
   const raw = Array.isArray(document.statements) ? (document.statements as unknown[]) : [];
   if (raw.length > MAX_STATEMENTS) throw new VexError(`the document has more than ${MAX_STATEMENTS} statements, beyond what herowatch reads`);
-  const skips = new Skips();
+  const skips = new ReasonCounts();
   const issued = instant(document.timestamp);
   const statements: VexStatement[] = [];
   for (const entry of raw) {
@@ -262,7 +234,7 @@ function readCycloneDxVex(bom: Record<string, unknown>, digest: string): VexDocu
   const metadata = isObject(bom.metadata) ? bom.metadata : {};
   const subject = isObject(metadata.component) ? metadata.component : {};
   const subjectRef = text(subject['bom-ref'], 2_048);
-  const skips = new Skips();
+  const skips = new ReasonCounts();
   const statements: VexStatement[] = [];
   for (const entry of raw) {
     if (!isObject(entry)) continue;
