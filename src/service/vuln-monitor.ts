@@ -313,7 +313,10 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
     const sbom = missing ? sbomFor(mine, running) : null;
     if (missing && !sbom) {
       const other = noSbomFor(mine, running);
-      await gap(`${missing}${other ? `; ${other}` : ''}`, false, importSbomCommand(connection.name, app.name));
+      // The SBOM of the build is the fix when the release runs no slug herowatch could read (an image, an expired slug);
+      // a slug the last sync missed is read again at the next one.
+      const sbomHelps = app.generation === 'fir' || app.stack === 'container' || release?.status === 'expired' || (release !== undefined && !release.slug_id);
+      await gap(`${missing}${other ? `; ${other}` : ''}`, false, sbomHelps ? importSbomCommand(connection.name, app.name) : null);
       continue;
     }
     const checksum = sbom ? sbom.checksum : base.checksum!;
