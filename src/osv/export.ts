@@ -30,27 +30,41 @@ function urlOf(base: string, ...parts: string[]): string {
   return `${base.replace(/\/+$/, '')}/${parts.map(encodeURIComponent).join('/')}`;
 }
 
-async function get(url: string): Promise<Undici.Dispatcher.ResponseData> {
+/** A public source of advisory data read with GETs: its error code, and how messages name it. */
+export interface PublicSource {
+  code: 'HW_OSV_UNAVAILABLE' | 'HW_PRIORITIES_UNAVAILABLE';
+  /** `the advisory export`, `the feed`. */
+  name: string;
+  /** What a 404 means there, when it says more than the status. */
+  notFound?: string;
+}
+
+const OSV_SOURCE: PublicSource = { code: 'HW_OSV_UNAVAILABLE', name: 'the advisory export', notFound: 'the ecosystem or file is not there' };
+
+/** A GET of a public source (nothing sent is secret): its response when it answers 200, else an UpstreamError that says why. */
+export async function getPublic(url: string, source: PublicSource): Promise<Undici.Dispatcher.ResponseData> {
   const { request } = await (undici ??= import('undici'));
   let response: Undici.Dispatcher.ResponseData;
   try {
-    // undici's request follows no redirect: the export answers 200 or it is an error.
+    // undici's request follows no redirect: the source answers 200 or it is an error.
     response = await request(url, { method: 'GET', headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
   } catch (error) {
     const cause = error as { code?: string; message?: string };
-    throw new UpstreamError(
-      'HW_OSV_UNAVAILABLE',
-      `Could not reach the advisory export at ${new URL(url).origin} (${cause.code ?? cause.message ?? 'network error'}).`,
-    );
+    throw new UpstreamError(source.code, `Could not reach ${source.name} at ${new URL(url).origin} (${cause.code ?? cause.message ?? 'network error'}).`);
   }
   if (response.statusCode !== 200) {
     await response.body.dump().catch(() => {});
+    const name = source.name[0]!.toUpperCase() + source.name.slice(1);
     throw new UpstreamError(
-      'HW_OSV_UNAVAILABLE',
-      `The advisory export answered ${response.statusCode} for ${url}${response.statusCode === 404 ? ': the ecosystem or file is not there' : ''}.`,
+      source.code,
+      `${name} answered ${response.statusCode} for ${url}${response.statusCode === 404 && source.notFound ? `: ${source.notFound}` : ''}.`,
     );
   }
   return response;
+}
+
+function get(url: string): Promise<Undici.Dispatcher.ResponseData> {
+  return getPublic(url, OSV_SOURCE);
 }
 
 function bounded(url: string, maxBytes: number): Transform {

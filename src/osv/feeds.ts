@@ -1,16 +1,14 @@
 import { gunzipSync } from 'node:zlib';
-import type * as Undici from 'undici';
 import { UpstreamError } from '../errors.js';
+import { getPublic } from './export.js';
 
 /** CISA's Known Exploited Vulnerabilities catalog, as JSON. */
 export const KEV_URL = 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json';
 /** FIRST's EPSS scores of every CVE, today's, as a gzipped CSV. */
 export const EPSS_URL = 'https://epss.empiricalsecurity.com/epss_scores-current.csv.gz';
 
-const TIMEOUT_MS = 60_000;
 /** Far above either feed (the catalog is about 1.5 MB, the EPSS scores about 15 MB once decompressed). */
 export const MAX_FEED_BYTES = 128 * 1024 ** 2;
-let undici: Promise<typeof Undici> | undefined;
 
 /** A feed's text (gunzipped when it is gzip), bounded before and after decompression. */
 export function feedText(bytes: Buffer, where: string): string {
@@ -29,18 +27,7 @@ export function feedText(bytes: Buffer, where: string): string {
 
 /** Downloads a feed (nothing sent is secret; no redirect is followed), bounded in size. */
 export async function downloadFeed(url: string): Promise<string> {
-  const { request } = await (undici ??= import('undici'));
-  let response: Undici.Dispatcher.ResponseData;
-  try {
-    response = await request(url, { method: 'GET', headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-  } catch (error) {
-    const cause = error as { code?: string; message?: string };
-    throw new UpstreamError('HW_PRIORITIES_UNAVAILABLE', `Could not reach ${new URL(url).origin} (${cause.code ?? cause.message ?? 'network error'}).`);
-  }
-  if (response.statusCode !== 200) {
-    await response.body.dump().catch(() => {});
-    throw new UpstreamError('HW_PRIORITIES_UNAVAILABLE', `${url} answered ${response.statusCode}.`);
-  }
+  const response = await getPublic(url, { code: 'HW_PRIORITIES_UNAVAILABLE', name: 'the feed' });
   const chunks: Buffer[] = [];
   let size = 0;
   try {

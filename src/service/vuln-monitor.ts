@@ -82,6 +82,12 @@ export function runningRelease(
   return { version, commit };
 }
 
+/** Writes beside the connections' findings what is said of them elsewhere: the VEX statement standing for each, its KEV flag and EPSS score. */
+async function annotateFindings(hw: Herowatch, connectionIds: number[]): Promise<void> {
+  await applyVex(hw, connectionIds);
+  await applyPriorities(hw, connectionIds);
+}
+
 /** What an SBOM's packages are said to come from, wherever a slug's files would be named. */
 export function sbomLabel(commit: string | null, release: number | null): string {
   return commit ? `an SBOM of commit ${short(commit)}` : `an SBOM of release v${release ?? '?'}`;
@@ -388,9 +394,8 @@ export async function testMonitoredApps(hw: Herowatch, request: TestRequest = {}
       ...(sbom ? { commit: base.commit } : {}),
     });
   }
-  // The VEX statements standing for the findings the tests opened or moved, before the checks read them.
-  await applyVex(hw, [connection.id]);
-  await applyPriorities(hw, [connection.id]);
+  // What stands beside the findings the tests opened or moved (VEX, KEV, EPSS), before the checks read them.
+  await annotateFindings(hw, [connection.id]);
   if (request.evaluate !== false && connection.last_complete_run !== null && connection.state !== 'disabled') {
     await evaluateConnection(hw, connection.name, { now, notify: hw.config.settings.notifications.webhook !== undefined });
   }
@@ -465,8 +470,7 @@ export async function rematchAfterUpdate(hw: Herowatch, touched: Set<string>, no
   }
   await writeVulnerabilityTests(hw.store, writes);
   // A revised advisory rewrites its findings, never the VEX statements made of them: they stand again for what they name.
-  await applyVex(hw, testedConnections);
-  await applyPriorities(hw, testedConnections);
+  await annotateFindings(hw, testedConnections);
   return results;
 }
 

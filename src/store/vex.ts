@@ -1,26 +1,9 @@
+import type { Selectable } from 'kysely';
 import { parseJson, type Store } from './database.js';
+import type { VexStatementsTable } from './schema.js';
 
-/** A VEX statement as stored. */
-export interface VexStatementRow {
-  id: number;
-  document: string;
-  format: string;
-  author: string | null;
-  connection_id: number | null;
-  app: string | null;
-  ids: string[];
-  ecosystem: string | null;
-  package: string | null;
-  version: string | null;
-  status: string;
-  justification: string | null;
-  statement: string | null;
-  issued_at: string | null;
-  imported_at: string;
-  imported_by: string | null;
-  /** The app the import was made for (--app), if one was: importing the document again for it replaces these. */
-  imported_for: string | null;
-}
+/** A VEX statement as stored, its ids read. */
+export type VexStatementRow = Omit<Selectable<VexStatementsTable>, 'ids'> & { ids: string[] };
 
 export type VexStatementWrite = Omit<VexStatementRow, 'id'>;
 
