@@ -192,8 +192,13 @@ describe('reading an SBOM', () => {
         }
         return best;
       };
-      const small = time(n);
-      const large = time(4 * n);
+      // Up to three pairs of readings: a busy machine can slow one, a quadratic reader slows all three.
+      let small = time(n);
+      let large = time(4 * n);
+      for (let pair = 1; pair < 3 && large >= 8 * small + 20; pair++) {
+        small = time(n);
+        large = time(4 * n);
+      }
       expect(large, `${name}: ${Math.round(small)} ms at n, ${Math.round(large)} ms at 4n`).toBeLessThan(8 * small + 20);
     }
     expect(readSbom(deep(100_000)).packages).toEqual([expect.objectContaining({ name: 'a', version: '1.0.0' })]);

@@ -48,8 +48,13 @@ describe('reading the KEV catalog and EPSS scores', () => {
       }
       return best;
     };
-    const small = time(20_000);
-    const large = time(80_000);
+    // Up to three pairs of readings: a busy machine can slow one, a quadratic reader slows all three.
+    let small = time(20_000);
+    let large = time(80_000);
+    for (let pair = 1; pair < 3 && large >= 8 * small + 20; pair++) {
+      small = time(20_000);
+      large = time(80_000);
+    }
     expect(large, `${Math.round(small)} ms at n, ${Math.round(large)} ms at 4n`).toBeLessThan(8 * small + 20);
   });
 });

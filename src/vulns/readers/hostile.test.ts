@@ -202,9 +202,14 @@ function timed(test: Case, n: number): { ms: number; packages: Packages } {
 describe('package readers against hostile files', () => {
   it.each(CASES)('$name', (test) => {
     expect(readerFor(test.path(test.n)), test.path(test.n)).toBeDefined();
-    const small = timed(test, test.n);
-    const large = timed(test, 4 * test.n);
-    // Linear: about 4 times (8 allowed, and 20 ms for a clock that cannot see small times); quadratic would be 16.
+    // Linear: about 4 times (8 allowed, and 20 ms for a clock that cannot see small times); quadratic would be 16. A busy
+    // machine can slow one pair of readings: up to three pairs are read, and a reader that is really quadratic fails all three.
+    let small = timed(test, test.n);
+    let large = timed(test, 4 * test.n);
+    for (let pair = 1; pair < 3 && large.ms >= 8 * small.ms + 20; pair++) {
+      small = timed(test, test.n);
+      large = timed(test, 4 * test.n);
+    }
     expect(large.ms, `${Math.round(small.ms)} ms at n, ${Math.round(large.ms)} ms at 4n`).toBeLessThan(8 * small.ms + 20);
     test.expect?.(large.packages);
   });
